@@ -1,0 +1,698 @@
+/*
+ * accum.c — accumulating rows into the estimator state, merging states
+ * (parallel workers, svy_merge), and their versioned binary format.
+ * See accum.h for why the state looks like this.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+
+#include "accum.h"
+#include "survey.h"
+
+/* PSU table: (stratum, psu) identity -> sums */
+#define SH_PREFIX psutab
+#define SH_ELEMENT_TYPE SvyPsuEntry
+#define SH_KEY_TYPE SvyPsuKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ (k).w[2] ^ ((k).w[3] >> 32)))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SvyPsuKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct SvyStratumKey
+{
+	uint64		w[2];
+} SvyStratumKey;
+
+typedef struct SvyStratumSlot
+{
+	SvyStratumKey key;
+	char		status;
+	int32		index;
+} SvyStratumSlot;
+
+#define SH_PREFIX stratab
+#define SH_ELEMENT_TYPE SvyStratumSlot
+#define SH_KEY_TYPE SvyStratumKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ ((k).w[1] >> 32)))
+#define SH_EQUAL(tb, a, b) ((a).w[0] == (b).w[0] && (a).w[1] == (b).w[1])
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#define SVY_STATE_VERSION 1
+
+SvyAccum *
+svy_accum_create(MemoryContext cxt)
+{
+	SvyAccum   *s = MemoryContextAllocZero(cxt, sizeof(SvyAccum));
+
+	s->cxt = cxt;
+	s->level = SVY_LEVEL_DEFAULT;
+	s->last_stratum = -1;
+	return s;
+}
+
+double
+svy_check_level(double level)
+{
+	if (!(level > 0.0 && level < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence level must be between 0 and 1, not %g", level)));
+	return level;
+}
+
+/* Fix the design's shape from its first row. */
+static void
+accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
+		   double scale, double rho, const double *rscales)
+{
+	MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+	s->kind = kind;
+	s->flags = flags & SVY_SHAPE_FLAGS;
+	if (kind == SVY_KIND_TAYLOR)
+	{
+		s->strata_cap = 8;
+		s->strata = palloc0(sizeof(SvyStratumInfo) * s->strata_cap);
+		s->stratab = stratab_create(s->cxt, 8, NULL);
+		if (flags & SVY_HAS_PSU)
+			s->psutab = psutab_create(s->cxt, 64, NULL);
+	}
+	else
+	{
+		s->rep_type = rep_type;
+		s->nrep = nrep;
+		s->scale = scale;
+		s->rho = rho;
+		if (rscales)
+		{
+			s->rscales = palloc(sizeof(double) * nrep);
+			memcpy(s->rscales, rscales, sizeof(double) * nrep);
+		}
+		s->rep_y = palloc0(sizeof(double) * nrep);
+		s->rep_x = palloc0(sizeof(double) * nrep);
+		s->scratch = palloc0(sizeof(double) * nrep);
+		s->rank.dim = nrep;
+		s->rank.basis = palloc0(sizeof(double) * nrep * nrep);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+static void
+mixed_designs(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("rows of one aggregate call use different survey designs"),
+			 errdetail("%s", detail),
+			 errhint("Build the design with the same arguments on every row, typically in one view.")));
+}
+
+/* Rows (or merged states) must describe one design. */
+static void
+check_same_design(const SvyAccum *s, int kind, int flags, int rep_type, int nrep,
+				  double scale, double rho, const double *rscales)
+{
+	if (kind != s->kind)
+		mixed_designs("Some rows have a replicate-weight design and others a linearization design.");
+	if ((flags & SVY_SHAPE_FLAGS) != s->flags)
+		mixed_designs("Rows differ in which of strata, PSU, fpc, mse and rscales they give.");
+	if (kind == SVY_KIND_REPLICATE &&
+		(rep_type != s->rep_type || nrep != s->nrep || scale != s->scale || rho != s->rho ||
+		 (rscales && memcmp(rscales, s->rscales, sizeof(double) * nrep) != 0)))
+		mixed_designs("Replicate designs differ in type, number of replicates, scale, rho or rscales.");
+}
+
+/* Find or add a stratum; check its fpc is the same on every row. */
+static int
+stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len)
+{
+	SvyStratumInfo *st;
+	SvyStratumSlot *slot;
+	SvyStratumKey key;
+	bool		found;
+
+	if (s->last_stratum >= 0 &&
+		s->strata[s->last_stratum].id[0] == id[0] && s->strata[s->last_stratum].id[1] == id[1])
+		st = &s->strata[s->last_stratum];
+	else
+	{
+		key.w[0] = id[0];
+		key.w[1] = id[1];
+		slot = stratab_insert(s->stratab, key, &found);
+		if (!found)
+		{
+			if (s->nstrata == s->strata_cap)
+			{
+				s->strata_cap *= 2;
+				s->strata = repalloc(s->strata, sizeof(SvyStratumInfo) * s->strata_cap);
+			}
+			st = &s->strata[s->nstrata];
+			memset(st, 0, sizeof(*st));
+			st->id[0] = id[0];
+			st->id[1] = id[1];
+			st->fpc = fpc;
+			st->label_len = label_len;
+			memcpy(st->label, label, label_len);
+			slot->index = s->nstrata++;
+		}
+		st = &s->strata[slot->index];
+		s->last_stratum = slot->index;
+	}
+	if (st->fpc != fpc)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("fpc differs between rows of stratum \"%.*s\": %g and %g",
+						st->label_len, st->label, st->fpc, fpc),
+				 errdetail("The finite population correction describes the whole stratum.")));
+	return st - s->strata;
+}
+
+void
+svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	bool		in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
+	double		w = d->weight;
+	bool		counts = in_domain && w != 0.0;
+
+	if (s->kind == 0)
+		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
+				   svy_design_rscales(d));
+	else
+		check_same_design(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
+						  svy_design_rscales(d));
+
+	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),
+				 errhint("Use NULL for a missing answer.")));
+
+	s->dom.nrow += 1;
+	if (counts)
+	{
+		s->dom.n += 1;
+		svy_wmoments_add(&s->dom.wm, w, y, x);
+		if (!s->shift_set && x != 0.0)
+		{
+			s->dom.shift = y / x;
+			s->shift_set = true;
+		}
+	}
+
+	if (s->kind == SVY_KIND_TAYLOR)
+	{
+		double		a = in_domain ? w * (y - s->dom.shift * x) : 0.0;
+		double		b = in_domain ? w * x : 0.0;
+		int			h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
+
+		if (s->psutab)
+		{
+			SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
+			bool		found;
+			SvyPsuEntry *e = psutab_insert(s->psutab, key, &found);
+
+			if (!found)
+			{
+				e->stratum = h;
+				e->a = e->b = 0.0;
+				e->in_df = false;
+			}
+			e->a += a;
+			e->b += b;
+			e->in_df |= counts;
+		}
+		else
+		{
+			svy_comoments_add(&s->strata[h].rows, a, b);
+			s->strata[h].n_df += counts;
+		}
+	}
+	else if (in_domain)
+	{
+		const double *rw = svy_design_repweights(d);
+
+		for (int r = 0; r < s->nrep; r++)
+		{
+			s->rep_y[r] += rw[r] * y;
+			s->rep_x[r] += rw[r] * x;
+		}
+		if (!svy_rank_full(&s->rank))
+			svy_rank_add(&s->rank, rw, s->scratch);
+	}
+}
+
+/* ---------- merging ---------- */
+
+void
+svy_accum_merge(SvyAccum *into, const SvyAccum *from)
+{
+	double		dshift = 0.0;
+
+	if (into->outcome != from->outcome && into->outcome != 0 && from->outcome != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot merge survey states of different outcomes"),
+				 errdetail("One state accumulated a boolean outcome, the other a numeric one.")));
+	if (into->outcome == 0)
+		into->outcome = from->outcome;
+	if (into->dom.nrow > 0 && from->dom.nrow > 0 &&
+		(into->level != from->level || into->method != from->method))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence level and method must be the same on every row")));
+	if (into->dom.nrow == 0)
+	{
+		into->level = from->level;
+		into->method = from->method;
+	}
+	if (from->kind == 0)
+	{
+		into->dom.nrow += from->dom.nrow;
+		return;
+	}
+	if (into->kind == 0)
+	{
+		double		nrow = into->dom.nrow;
+
+		accum_init(into, from->kind, from->flags, from->rep_type, from->nrep,
+				   from->scale, from->rho, from->rscales);
+		into->dom.nrow = nrow;
+	}
+	else
+		check_same_design(into, from->kind, from->flags, from->rep_type, from->nrep,
+						  from->scale, from->rho, from->rscales);
+
+	/* express from's a-sums with into's shift: w(y - K1 x) = w(y - K2 x) + (K2 - K1) w x */
+	if (from->shift_set)
+	{
+		if (into->shift_set)
+			dshift = from->dom.shift - into->dom.shift;
+		else
+		{
+			into->dom.shift = from->dom.shift;
+			into->shift_set = true;
+		}
+	}
+	into->dom.nrow += from->dom.nrow;
+	into->dom.n += from->dom.n;
+	svy_wmoments_merge(&into->dom.wm, &from->dom.wm);
+
+	if (into->kind == SVY_KIND_TAYLOR)
+	{
+		int		   *map = palloc(sizeof(int) * (from->nstrata + 1));
+
+		for (int h = 0; h < from->nstrata; h++)
+		{
+			const SvyStratumInfo *src = &from->strata[h];
+			int			k = stratum_index(into, src->id, src->fpc, src->label, src->label_len);
+			SvyCoMoments rows = src->rows;
+
+			svy_comoments_shift(&rows, dshift);
+			svy_comoments_merge(&into->strata[k].rows, &rows);
+			into->strata[k].n_df += src->n_df;
+			map[h] = k;
+		}
+		if (from->psutab)
+		{
+			psutab_iterator it;
+			SvyPsuEntry *src;
+
+			psutab_start_iterate(from->psutab, &it);
+			while ((src = psutab_iterate(from->psutab, &it)) != NULL)
+			{
+				bool		found;
+				SvyPsuEntry *e = psutab_insert(into->psutab, src->key, &found);
+
+				if (!found)
+				{
+					e->stratum = map[src->stratum];
+					e->a = e->b = 0.0;
+					e->in_df = false;
+				}
+				e->a += src->a + dshift * src->b;
+				e->b += src->b;
+				e->in_df |= src->in_df;
+			}
+		}
+		pfree(map);
+	}
+	else
+	{
+		for (int r = 0; r < into->nrep; r++)
+		{
+			into->rep_y[r] += from->rep_y[r];
+			into->rep_x[r] += from->rep_x[r];
+		}
+		for (int k = 0; k < from->rank.rank && !svy_rank_full(&into->rank); k++)
+			svy_rank_add(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch);
+	}
+}
+
+/* ---------- finishing ---------- */
+
+static void
+report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu)
+{
+	const SvyStratumInfo *st = &s->strata[h];
+	const char *name = st->label_len > 0 ? pnstrdup(st->label, st->label_len) : "(the only stratum)";
+
+	if (status == SVY_ERR_LONELY)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("stratum \"%s\" has only one PSU", name),
+				 errdetail("The variance of a stratum with one sampled PSU cannot be estimated."),
+				 errhint("Set survey.lonely_psu to remove, certainty, adjust or average, or merge the stratum with another.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("fpc of stratum \"%s\" is smaller than its number of sampled PSUs", name),
+			 errdetail("The fpc is %g; the stratum has %.0f sampled PSUs.",
+					   st->fpc, n_psu)));
+}
+
+void
+svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
+{
+	if (s->kind == SVY_KIND_REPLICATE)
+	{
+		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,
+			(s->flags & SVY_MSE) != 0, s->rank.rank - 1.0, s->scratch};
+
+		svy_estimate_replicate(spec, &s->dom, &in, res);
+		return;
+	}
+	else
+	{
+		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
+		double		df = 0.0;
+		int			bad = 0;
+		SvyStatus	status;
+		SvyTaylorInput in;
+
+		/* totals per stratum; the state is left as it was (finals may share it) */
+		for (int h = 0; h < s->nstrata; h++)
+		{
+			st[h].fpc = s->strata[h].fpc;
+			if (!s->psutab)
+			{
+				st[h].psu = s->strata[h].rows;
+				df += s->strata[h].n_df - (s->strata[h].n_df > 0);
+			}
+		}
+		if (s->psutab)
+		{
+			psutab_iterator it;
+			SvyPsuEntry *e;
+			bool	   *stratum_in_df = palloc0(sizeof(bool) * Max(s->nstrata, 1));
+
+			psutab_start_iterate(s->psutab, &it);
+			while ((e = psutab_iterate(s->psutab, &it)) != NULL)
+			{
+				svy_comoments_add(&st[e->stratum].psu, e->a, e->b);
+				if (e->in_df)
+				{
+					df += 1;
+					stratum_in_df[e->stratum] = true;
+				}
+			}
+			for (int h = 0; h < s->nstrata; h++)
+				df -= stratum_in_df[h];
+			pfree(stratum_in_df);
+		}
+		in.strata = st;
+		in.nstrata = s->nstrata;
+		in.df = df;
+		in.lonely = (SvyLonely) survey_lonely_psu;
+		status = svy_estimate_taylor(spec, &s->dom, &in, res, &bad);
+		if (status != SVY_OK)
+			report_design_error(s, status, bad, st[bad].psu.n);
+		pfree(st);
+	}
+}
+
+/* ---------- binary format ----------
+ * All numbers in network byte order (pq_sendint*, pq_sendfloat8), so a
+ * state is portable between servers of either endianness.
+ */
+
+static void
+send_comoments(StringInfo buf, const SvyCoMoments *m)
+{
+	pq_sendfloat8(buf, m->n);
+	pq_sendfloat8(buf, m->mean_a);
+	pq_sendfloat8(buf, m->mean_b);
+	pq_sendfloat8(buf, m->m_aa);
+	pq_sendfloat8(buf, m->m_ab);
+	pq_sendfloat8(buf, m->m_bb);
+}
+
+static void
+recv_comoments(StringInfo buf, SvyCoMoments *m)
+{
+	m->n = pq_getmsgfloat8(buf);
+	m->mean_a = pq_getmsgfloat8(buf);
+	m->mean_b = pq_getmsgfloat8(buf);
+	m->m_aa = pq_getmsgfloat8(buf);
+	m->m_ab = pq_getmsgfloat8(buf);
+	m->m_bb = pq_getmsgfloat8(buf);
+}
+
+void
+svy_accum_serialize(const SvyAccum *s, StringInfo buf)
+{
+	const SvyWMoments *wm = &s->dom.wm;
+
+	pq_sendbyte(buf, SVY_STATE_VERSION);
+	pq_sendbyte(buf, s->kind);
+	pq_sendbyte(buf, s->flags);
+	pq_sendbyte(buf, s->rep_type);
+	pq_sendint32(buf, s->nrep);
+	pq_sendfloat8(buf, s->scale);
+	pq_sendfloat8(buf, s->rho);
+	pq_sendbyte(buf, s->outcome);
+	pq_sendfloat8(buf, s->level);
+	pq_sendint32(buf, s->method);
+	pq_sendfloat8(buf, wm->w);
+	pq_sendfloat8(buf, wm->mean_y);
+	pq_sendfloat8(buf, wm->mean_x);
+	pq_sendfloat8(buf, wm->c_yy);
+	pq_sendfloat8(buf, wm->c_xy);
+	pq_sendfloat8(buf, wm->c_xx);
+	pq_sendfloat8(buf, s->dom.n);
+	pq_sendfloat8(buf, s->dom.nrow);
+	pq_sendfloat8(buf, s->dom.shift);
+	pq_sendbyte(buf, s->shift_set);
+
+	if (s->kind == SVY_KIND_TAYLOR)
+	{
+		pq_sendint32(buf, s->nstrata);
+		for (int h = 0; h < s->nstrata; h++)
+		{
+			const SvyStratumInfo *st = &s->strata[h];
+
+			pq_sendint64(buf, st->id[0]);
+			pq_sendint64(buf, st->id[1]);
+			pq_sendfloat8(buf, st->fpc);
+			send_comoments(buf, &st->rows);
+			pq_sendfloat8(buf, st->n_df);
+			pq_sendbyte(buf, st->label_len);
+			pq_sendbytes(buf, st->label, st->label_len);
+		}
+		pq_sendint32(buf, s->psutab ? s->psutab->members : 0);
+		if (s->psutab)
+		{
+			psutab_iterator it;
+			SvyPsuEntry *e;
+
+			psutab_start_iterate(s->psutab, &it);
+			while ((e = psutab_iterate(s->psutab, &it)) != NULL)
+			{
+				for (int i = 0; i < 4; i++)
+					pq_sendint64(buf, e->key.w[i]);
+				pq_sendint32(buf, e->stratum);
+				pq_sendfloat8(buf, e->a);
+				pq_sendfloat8(buf, e->b);
+				pq_sendbyte(buf, e->in_df);
+			}
+		}
+	}
+	else if (s->kind == SVY_KIND_REPLICATE)
+	{
+		pq_sendbyte(buf, s->rscales != NULL);
+		for (int r = 0; r < s->nrep; r++)
+		{
+			pq_sendfloat8(buf, s->rep_y[r]);
+			pq_sendfloat8(buf, s->rep_x[r]);
+			if (s->rscales)
+				pq_sendfloat8(buf, s->rscales[r]);
+		}
+		pq_sendint32(buf, s->rank.rank);
+		for (int i = 0; i < s->rank.rank * s->nrep; i++)
+			pq_sendfloat8(buf, s->rank.basis[i]);
+	}
+}
+
+static void
+corrupt_state(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid survey state: %s", what)));
+}
+
+/* Reads and validates a state; pq_getmsg* raise an error on a short buffer. */
+SvyAccum *
+svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
+{
+	SvyAccum   *s = svy_accum_create(cxt);
+	int			version = pq_getmsgbyte(buf);
+	int			kind = pq_getmsgbyte(buf);
+	int			flags = pq_getmsgbyte(buf);
+	int			rep_type = pq_getmsgbyte(buf);
+	int			nrep = pq_getmsgint(buf, 4);
+	double		scale = pq_getmsgfloat8(buf);
+	double		rho = pq_getmsgfloat8(buf);
+	SvyWMoments *wm = &s->dom.wm;
+
+	if (version != SVY_STATE_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported survey state version %d", version),
+				 errdetail("This version of survey reads version %d.", SVY_STATE_VERSION)));
+	if (kind < 0 || kind > SVY_KIND_REPLICATE || (flags & ~SVY_SHAPE_FLAGS))
+		corrupt_state("unknown design kind or flags");
+	if (kind == SVY_KIND_REPLICATE &&
+		(rep_type < SVY_REP_JK1 || rep_type > SVY_REP_OTHER || nrep < 2 ||
+		 nrep > (int) (MaxAllocSize / (sizeof(double) * Max(nrep, 1))) ||
+		 !(scale > 0) || isinf(scale) || !(rho >= 0 && rho < 1)))
+		corrupt_state("bad replicate design");
+
+	s->outcome = pq_getmsgbyte(buf);
+	if (s->outcome < 0 || s->outcome > SVY_OUTCOME_RATIO)
+		corrupt_state("unknown outcome kind");
+	s->level = pq_getmsgfloat8(buf);
+	s->method = pq_getmsgint(buf, 4);
+	if (!(s->level > 0 && s->level < 1) || s->method < 0 || s->method > SVY_CI_WALD)
+		corrupt_state("bad level or method");
+	wm->w = pq_getmsgfloat8(buf);
+	wm->mean_y = pq_getmsgfloat8(buf);
+	wm->mean_x = pq_getmsgfloat8(buf);
+	wm->c_yy = pq_getmsgfloat8(buf);
+	wm->c_xy = pq_getmsgfloat8(buf);
+	wm->c_xx = pq_getmsgfloat8(buf);
+	s->dom.n = pq_getmsgfloat8(buf);
+	s->dom.nrow = pq_getmsgfloat8(buf);
+	s->dom.shift = pq_getmsgfloat8(buf);
+	s->shift_set = pq_getmsgbyte(buf) != 0;
+	if (!(s->dom.n >= 0 && s->dom.nrow >= s->dom.n) || !(wm->w >= 0) || isinf(wm->w) ||
+		isnan(s->dom.shift) || isinf(s->dom.shift))
+		corrupt_state("bad domain sums");
+
+	if (kind == 0)
+		return s;
+
+	if (kind == SVY_KIND_TAYLOR)
+	{
+		int			nstrata,
+					npsu;
+
+		accum_init(s, kind, flags, 0, 0, 0, 0, NULL);
+		nstrata = pq_getmsgint(buf, 4);
+		if (nstrata < 0 || nstrata > buf->len)
+			corrupt_state("bad number of strata");
+		for (int h = 0; h < nstrata; h++)
+		{
+			uint64		id[2];
+			double		fpc;
+			SvyCoMoments rows;
+			double		n_df;
+			int			label_len;
+			const char *label;
+			int			k;
+
+			CHECK_FOR_INTERRUPTS();
+			id[0] = pq_getmsgint64(buf);
+			id[1] = pq_getmsgint64(buf);
+			fpc = pq_getmsgfloat8(buf);
+			recv_comoments(buf, &rows);
+			n_df = pq_getmsgfloat8(buf);
+			label_len = pq_getmsgbyte(buf);
+			if (label_len > SVY_LABEL_MAX || !(fpc >= 0) || isinf(fpc) ||
+				!(rows.n >= 0) || !(n_df >= 0 && n_df <= rows.n))
+				corrupt_state("bad stratum");
+			label = pq_getmsgbytes(buf, label_len);
+			k = stratum_index(s, id, fpc, label, label_len);
+			if (k != h)
+				corrupt_state("duplicate stratum");
+			s->strata[k].rows = rows;
+			s->strata[k].n_df = n_df;
+		}
+		npsu = pq_getmsgint(buf, 4);
+		if (npsu < 0 || (npsu > 0 && !(flags & SVY_HAS_PSU)) || npsu > buf->len)
+			corrupt_state("bad number of PSUs");
+		for (int j = 0; j < npsu; j++)
+		{
+			SvyPsuKey	key;
+			bool		found;
+			SvyPsuEntry *e;
+			int			h;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int i = 0; i < 4; i++)
+				key.w[i] = pq_getmsgint64(buf);
+			h = pq_getmsgint(buf, 4);
+			if (h < 0 || h >= nstrata ||
+				key.w[0] != s->strata[h].id[0] || key.w[1] != s->strata[h].id[1])
+				corrupt_state("PSU of an unknown stratum");
+			e = psutab_insert(s->psutab, key, &found);
+			if (found)
+				corrupt_state("duplicate PSU");
+			e->stratum = h;
+			e->a = pq_getmsgfloat8(buf);
+			e->b = pq_getmsgfloat8(buf);
+			e->in_df = pq_getmsgbyte(buf) != 0;
+		}
+	}
+	else
+	{
+		bool		has_rscales = pq_getmsgbyte(buf) != 0;
+		int			rank;
+
+		accum_init(s, kind, flags, rep_type, nrep, scale, rho, NULL);
+		if (has_rscales != ((flags & SVY_HAS_RSCALES) != 0))
+			corrupt_state("rscales flag mismatch");
+		if (has_rscales)
+			s->rscales = MemoryContextAlloc(cxt, sizeof(double) * nrep);
+		for (int r = 0; r < nrep; r++)
+		{
+			s->rep_y[r] = pq_getmsgfloat8(buf);
+			s->rep_x[r] = pq_getmsgfloat8(buf);
+			if (has_rscales)
+			{
+				s->rscales[r] = pq_getmsgfloat8(buf);
+				if (!(s->rscales[r] >= 0) || isinf(s->rscales[r]))
+					corrupt_state("bad rscales");
+			}
+		}
+		rank = pq_getmsgint(buf, 4);
+		if (rank < 0 || rank > nrep)
+			corrupt_state("bad rank");
+		s->rank.rank = rank;
+		for (int i = 0; i < rank * nrep; i++)
+			s->rank.basis[i] = pq_getmsgfloat8(buf);
+	}
+	if (buf->cursor != buf->len)
+		corrupt_state("trailing bytes");
+	return s;
+}

@@ -1,0 +1,111 @@
+/*
+ * accum.h — the aggregate state of the linear estimators (mean, total,
+ * proportion, ratio) and of svy_state.
+ *
+ * State design (why it looks like this):
+ *   - The transition state is `internal`: a C struct with hash tables, updated
+ *     in place.  A varlena state would be copied or re-expanded on every row
+ *     once PSU tables grow; internal keeps a row's cost to one hash probe.
+ *   - It grows with PSUs and strata, never with rows: a design with PSUs keeps
+ *     per-PSU sums (a_j, b_j); a design without PSUs keeps per-stratum
+ *     co-moments of the row totals, which is all the closed-form variance
+ *     needs.  Replicate designs keep 2 sums per replicate and a rank basis.
+ *   - Parallel query uses the serial/deserial functions; their byte format
+ *     (network byte order, versioned) is also the svy_state type's binary
+ *     and storage format, so a state moves between partial aggregation,
+ *     tables, servers and Citus-style workers unchanged.  svy_state is the
+ *     concrete type for engines that cannot ship `internal` states.
+ */
+#ifndef SVY_ACCUM_H
+#define SVY_ACCUM_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "design.h"
+#include "estimator.h"
+#include "rank.h"
+
+typedef struct SvyPsuKey
+{
+	uint64		w[4];			/* stratum identity, PSU identity */
+} SvyPsuKey;
+
+typedef struct SvyPsuEntry
+{
+	SvyPsuKey	key;
+	char		status;			/* simplehash bookkeeping */
+	bool		in_df;			/* holds a domain row with non-zero weight */
+	int32		stratum;		/* index into SvyAccum.strata */
+	double		a;				/* sum of w (y - K x) over domain rows */
+	double		b;				/* sum of w x over domain rows */
+} SvyPsuEntry;
+
+typedef struct SvyStratumInfo
+{
+	uint64		id[2];
+	double		fpc;			/* 0 = none */
+	SvyCoMoments rows;			/* designs without PSUs: row totals */
+	double		n_df;			/* designs without PSUs: domain rows, w != 0 */
+	int			label_len;
+	char		label[SVY_LABEL_MAX + 1];
+} SvyStratumInfo;
+
+struct psutab_hash;
+struct stratab_hash;
+
+typedef struct SvyAccum
+{
+	MemoryContext cxt;			/* where the state lives */
+	int			kind;			/* 0 until the first row */
+	int			flags;			/* SVY_SHAPE_FLAGS of the first row */
+	int			rep_type;
+	int			nrep;
+	double		scale;
+	double		rho;
+	double	   *rscales;		/* nrep, or NULL */
+
+	int			outcome;		/* SVY_OUTCOME_*: what the rows measured */
+
+	/* options of the statistic, as the call gave them */
+	double		level;
+	int			method;
+	Datum		method_seen;	/* the method argument last parsed */
+
+	SvyDomainSums dom;
+	bool		shift_set;
+
+	/* Taylor designs */
+	SvyStratumInfo *strata;
+	int			nstrata;
+	int			strata_cap;
+	int			last_stratum;	/* cache: consecutive rows share strata */
+	struct stratab_hash *stratab;
+	struct psutab_hash *psutab;
+
+	/* replicate designs */
+	double	   *rep_y;
+	double	   *rep_x;
+	SvyRank		rank;
+	double	   *scratch;		/* nrep doubles */
+} SvyAccum;
+
+#define SVY_LEVEL_DEFAULT 0.95
+
+#define SVY_OUTCOME_NUMERIC	1
+#define SVY_OUTCOME_BOOLEAN	2
+#define SVY_OUTCOME_RATIO	3
+
+extern SvyAccum *svy_accum_create(MemoryContext cxt);
+extern void svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
+extern void svy_accum_serialize(const SvyAccum *s, StringInfo buf);
+extern SvyAccum *svy_accum_deserialize(StringInfo buf, MemoryContext cxt);
+
+/* Finish a statistic; n_out etc. in *res, NaN where undefined. */
+extern void svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
+
+extern double svy_check_level(double level);
+
+#endif

@@ -1,0 +1,656 @@
+/*
+ * design.c — the svy_design type: constructors, svy_subset and text I/O.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "design.h"
+
+PG_FUNCTION_INFO_V1(svy_design_in);
+PG_FUNCTION_INFO_V1(svy_design_out);
+PG_FUNCTION_INFO_V1(svy_design_make);
+PG_FUNCTION_INFO_V1(svy_repdesign_make);
+PG_FUNCTION_INFO_V1(svy_subset);
+
+/* Seeds of the two independent 64-bit hashes that identify a value. */
+#define SVY_SEED_A UINT64CONST(0x5eed0001a5a5a5a5)
+#define SVY_SEED_B UINT64CONST(0x5eed0002c3c3c3c3)
+
+static const char *const rep_type_names[] = {
+	NULL, "JK1", "JKn", "BRR", "Fay", "bootstrap", "SDR", "other"
+};
+
+const char *
+svy_rep_type_name(int rep_type)
+{
+	return rep_type_names[rep_type];
+}
+
+/* ---------- identities of strata and PSUs ---------- */
+
+/* How to hash and print one argument ("any") of svy_design, cached per call site. */
+typedef struct KeyArg
+{
+	bool		given;			/* false: the argument is absent (default NULL) */
+	Oid			typid;
+	FmgrInfo	hash;
+	FmgrInfo	out;
+} KeyArg;
+
+typedef struct DesignCache
+{
+	KeyArg		strata;
+	KeyArg		psu;
+	bool		fpc_given;
+	/* the last stratum seen, to skip its output function */
+	uint64		last_stratum[2];
+	int			last_label_len;
+	char		last_label[SVY_LABEL_MAX + 1];
+} DesignCache;
+
+/* An argument is absent when the call site passes a NULL constant (or its default). */
+static bool
+arg_given(FunctionCallInfo fcinfo, int argno)
+{
+	FuncExpr   *expr = (FuncExpr *) fcinfo->flinfo->fn_expr;
+	Node	   *arg;
+
+	if (expr == NULL || !IsA(expr, FuncExpr) || list_length(expr->args) <= argno)
+		return !PG_ARGISNULL(argno);
+	arg = (Node *) list_nth(expr->args, argno);
+	return !(IsA(arg, Const) && ((Const *) arg)->constisnull);
+}
+
+static void
+key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
+{
+	TypeCacheEntry *tce;
+	Oid			outfn;
+	bool		varlena;
+
+	k->given = arg_given(fcinfo, argno);
+	if (!k->given)
+		return;
+	k->typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	tce = lookup_type_cache(k->typid, TYPECACHE_HASH_EXTENDED_PROC);
+	if (!OidIsValid(tce->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an extended hash function for type %s",
+						format_type_be(k->typid)),
+				 errhint("Strata and PSUs must be of a type with a hash operator class.")));
+	fmgr_info_cxt(tce->hash_extended_proc, &k->hash, cxt);
+	getTypeOutputInfo(k->typid, &outfn, &varlena);
+	fmgr_info_cxt(outfn, &k->out, cxt);
+}
+
+static DesignCache *
+design_cache(FunctionCallInfo fcinfo)
+{
+	DesignCache *c = (DesignCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+
+		c = MemoryContextAllocZero(cxt, sizeof(DesignCache));
+		key_arg_init(fcinfo, 1, &c->strata, cxt);
+		key_arg_init(fcinfo, 2, &c->psu, cxt);
+		c->fpc_given = arg_given(fcinfo, 3);
+		c->last_label_len = -1;
+		fcinfo->flinfo->fn_extra = c;
+	}
+	return c;
+}
+
+static void
+hash_value(FunctionCallInfo fcinfo, KeyArg *k, Datum value, uint64 id[2])
+{
+	Oid			coll = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+
+	id[0] = DatumGetUInt64(FunctionCall2Coll(&k->hash, coll, value, UInt64GetDatum(SVY_SEED_A)));
+	id[1] = DatumGetUInt64(FunctionCall2Coll(&k->hash, coll, value, UInt64GetDatum(SVY_SEED_B)));
+}
+
+static void
+check_weight(float8 w, const char *what)
+{
+	if (isnan(w) || isinf(w))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite, not %s", what, isnan(w) ? "NaN" : "infinite")));
+	if (w < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative: %g", what, w)));
+}
+
+static SvyDesign *
+design_alloc(int label_len, int nrep, bool rscales)
+{
+	Size		size = SVY_DESIGN_ARRAYS_OFFSET(label_len) +
+		sizeof(float8) * nrep * (rscales ? 2 : 1);
+	SvyDesign  *d = palloc0(size);
+
+	SET_VARSIZE(d, size);
+	d->label_len = label_len;
+	d->nrep = nrep;
+	return d;
+}
+
+/*
+ * svy_design(weight float8, strata "any", psu "any", fpc float8)
+ */
+Datum
+svy_design_make(PG_FUNCTION_ARGS)
+{
+	DesignCache *c = design_cache(fcinfo);
+	uint64		stratum[2] = {0, 0};
+	uint64		psu[2] = {0, 0};
+	uint8		flags = 0;
+	float8		weight,
+				fpc = 0;
+	SvyDesign  *d;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey weight must not be NULL")));
+	weight = PG_GETARG_FLOAT8(0);
+	check_weight(weight, "survey weight");
+
+	if (c->strata.given)
+	{
+		if (PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("stratum must not be NULL")));
+		hash_value(fcinfo, &c->strata, PG_GETARG_DATUM(1), stratum);
+		flags |= SVY_HAS_STRATA;
+	}
+	if (c->psu.given)
+	{
+		if (PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("PSU must not be NULL")));
+		hash_value(fcinfo, &c->psu, PG_GETARG_DATUM(2), psu);
+		flags |= SVY_HAS_PSU;
+	}
+	if (c->fpc_given)
+	{
+		if (PG_ARGISNULL(3))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("fpc must not be NULL")));
+		fpc = PG_GETARG_FLOAT8(3);
+		if (!(fpc > 0) || isinf(fpc))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("fpc must be a positive finite number: %g", fpc),
+					 errdetail("Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).")));
+		flags |= SVY_HAS_FPC;
+	}
+
+	/* the stratum's text, for messages; reuse it while the stratum repeats */
+	if (c->strata.given &&
+		(c->last_label_len < 0 || stratum[0] != c->last_stratum[0] ||
+		 stratum[1] != c->last_stratum[1]))
+	{
+		char	   *s = OutputFunctionCall(&c->strata.out, PG_GETARG_DATUM(1));
+		int			len = strlen(s);
+
+		if (len > SVY_LABEL_MAX)
+			len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
+		memcpy(c->last_label, s, len);
+		c->last_label_len = len;
+		c->last_stratum[0] = stratum[0];
+		c->last_stratum[1] = stratum[1];
+		pfree(s);
+	}
+
+	d = design_alloc(c->strata.given ? c->last_label_len : 0, 0, false);
+	d->kind = SVY_KIND_TAYLOR;
+	d->flags = flags;
+	d->weight = weight;
+	d->fpc = fpc;
+	d->stratum[0] = stratum[0];
+	d->stratum[1] = stratum[1];
+	d->psu[0] = psu[0];
+	d->psu[1] = psu[1];
+	if (d->label_len > 0)
+		memcpy(d->data, c->last_label, d->label_len);
+	PG_RETURN_POINTER(d);
+}
+
+static int
+rep_type_parse(const char *s)
+{
+	for (int t = SVY_REP_JK1; t <= SVY_REP_OTHER; t++)
+		if (pg_strcasecmp(s, rep_type_names[t]) == 0)
+			return t;
+	if (pg_strcasecmp(s, "successive-difference") == 0)
+		return SVY_REP_SDR;
+	return 0;
+}
+
+/* A float8[] without NULLs, as a C array; NULL if the argument is NULL. */
+static float8 *
+float8_array(ArrayType *a, int *n, const char *what)
+{
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	if (array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not contain NULLs", what)));
+	*n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	return (float8 *) ARR_DATA_PTR(a);
+}
+
+/*
+ * svy_repdesign(weight, repweights float8[], type text, scale float8,
+ *               rscales float8[], mse boolean, rho float8)
+ * Defaults for scale and rscales follow R's svrepdesign(combined.weights = TRUE).
+ */
+Datum
+svy_repdesign_make(PG_FUNCTION_ARGS)
+{
+	float8		weight;
+	float8	   *rw,
+			   *rscales = NULL;
+	int			nrep,
+				nrscales = 0,
+				type;
+	char	   *type_name;
+	float8		scale,
+				rho = 0;
+	SvyDesign  *d;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("weight, replicate weights and type of a replicate design must not be NULL")));
+	weight = PG_GETARG_FLOAT8(0);
+	check_weight(weight, "survey weight");
+	rw = float8_array(PG_GETARG_ARRAYTYPE_P(1), &nrep, "replicate weights");
+	if (nrep < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a replicate design needs at least 2 replicate weights, not %d", nrep)));
+	for (int r = 0; r < nrep; r++)
+		check_weight(rw[r], "replicate weight");
+
+	type_name = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	type = rep_type_parse(type_name);
+	if (type == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown replicate weight type \"%s\"", type_name),
+				 errhint("Valid types are JK1, JKn, BRR, Fay, bootstrap, SDR and other.")));
+
+	if (!PG_ARGISNULL(6))
+		rho = PG_GETARG_FLOAT8(6);
+	if (type == SVY_REP_FAY)
+	{
+		if (PG_ARGISNULL(6))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("replicate type Fay requires rho")));
+		if (!(rho > 0 && rho < 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("Fay's rho must be between 0 and 1, not %g", rho)));
+	}
+
+	if (!PG_ARGISNULL(4))
+	{
+		rscales = float8_array(PG_GETARG_ARRAYTYPE_P(4), &nrscales, "rscales");
+		if (nrscales != nrep && nrscales != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("rscales has %d elements, but there are %d replicates", nrscales, nrep)));
+		for (int r = 0; r < nrscales; r++)
+			if (!(rscales[r] >= 0) || isinf(rscales[r]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("rscales must be finite and not negative")));
+	}
+	else if (type == SVY_REP_JKN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("replicate type JKn requires rscales"),
+				 errdetail("Each replicate's rscale is (n_h - 1) / n_h for the stratum it drops a PSU from.")));
+
+	if (!PG_ARGISNULL(3))
+	{
+		scale = PG_GETARG_FLOAT8(3);
+		if (!(scale > 0) || isinf(scale))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("scale must be a positive finite number: %g", scale)));
+	}
+	else
+		switch (type)
+		{
+			case SVY_REP_JK1:
+				scale = (nrep - 1.0) / nrep;
+				break;
+			case SVY_REP_BRR:
+				scale = 1.0 / nrep;
+				break;
+			case SVY_REP_FAY:
+				scale = 1.0 / (nrep * (1.0 - rho) * (1.0 - rho));
+				break;
+			case SVY_REP_BOOTSTRAP:
+				scale = 1.0 / (nrep - 1.0);
+				break;
+			case SVY_REP_SDR:
+				scale = 4.0 / nrep;
+				break;
+			default:
+				scale = 1.0;
+				break;
+		}
+
+	d = design_alloc(0, nrep, rscales != NULL);
+	d->kind = SVY_KIND_REPLICATE;
+	d->rep_type = type;
+	d->weight = weight;
+	d->scale = scale;
+	d->rho = rho;
+	if (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5))
+		d->flags |= SVY_MSE;
+	memcpy((float8 *) svy_design_repweights(d), rw, sizeof(float8) * nrep);
+	if (rscales)
+	{
+		float8	   *dst = (float8 *) svy_design_rscales(d);
+
+		d->flags |= SVY_HAS_RSCALES;
+		for (int r = 0; r < nrep; r++)
+			dst[r] = rscales[nrscales == 1 ? 0 : r];
+	}
+	PG_RETURN_POINTER(d);
+}
+
+/*
+ * svy_subset(d, in_domain): the row stays in the design; false or NULL
+ * takes it out of the domain.
+ */
+Datum
+svy_subset(PG_FUNCTION_ARGS)
+{
+	SvyDesign  *d;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	d = (SvyDesign *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+	if (PG_ARGISNULL(1) || !PG_GETARG_BOOL(1))
+		d->flags |= SVY_OUT_OF_DOMAIN;
+	PG_RETURN_POINTER(d);
+}
+
+/* ---------- text I/O ----------
+ *
+ * taylor w=<w> fpc=<fpc> flags=<hex> sid=<32 hex> pid=<32 hex> label=<text to end>
+ * replicate type=<t> w=<w> scale=<s> rho=<r> flags=<hex> rw={...} [rs={...}]
+ */
+
+static void
+append_floats(StringInfo buf, const float8 *v, int n)
+{
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < n; i++)
+	{
+		char	   *s = float8out_internal(v[i]);
+
+		appendStringInfo(buf, "%s%s", i ? "," : "", s);
+		pfree(s);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+Datum
+svy_design_out(PG_FUNCTION_ARGS)
+{
+	SvyDesign  *d = PG_GETARG_SVYDESIGN_P(0);
+	StringInfoData buf;
+	char	   *w = float8out_internal(d->weight);
+
+	initStringInfo(&buf);
+	if (d->kind == SVY_KIND_REPLICATE)
+	{
+		char	   *scale = float8out_internal(d->scale);
+		char	   *rho = float8out_internal(d->rho);
+
+		appendStringInfo(&buf, "replicate type=%s w=%s scale=%s rho=%s flags=%x rw=",
+						 svy_rep_type_name(d->rep_type), w, scale, rho, d->flags);
+		append_floats(&buf, svy_design_repweights(d), d->nrep);
+		if (d->flags & SVY_HAS_RSCALES)
+		{
+			appendStringInfoString(&buf, " rs=");
+			append_floats(&buf, svy_design_rscales(d), d->nrep);
+		}
+	}
+	else
+	{
+		char	   *fpc = float8out_internal(d->fpc);
+
+		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx label=",
+						 w, fpc, d->flags,
+						 (unsigned long long) d->stratum[0], (unsigned long long) d->stratum[1],
+						 (unsigned long long) d->psu[0], (unsigned long long) d->psu[1]);
+		appendBinaryStringInfo(&buf, d->data, d->label_len);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void
+bad_design_literal(const char *s)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "svy_design", s)));
+}
+
+/* Expect "key=" at *p and advance past it. */
+static void
+expect_key(const char **p, const char *key, const char *whole)
+{
+	size_t		len = strlen(key);
+
+	while (**p == ' ')
+		(*p)++;
+	if (strncmp(*p, key, len) != 0 || (*p)[len] != '=')
+		bad_design_literal(whole);
+	*p += len + 1;
+}
+
+static float8
+parse_float(const char **p, const char *whole)
+{
+	char	   *end;
+	float8		v = float8in_internal_opt_error((char *) *p, &end, "svy_design", whole, NULL);
+
+	*p = end;
+	return v;
+}
+
+static uint64
+parse_hex64(const char **p, const char *whole)
+{
+	uint64		v = 0;
+
+	for (int i = 0; i < 16; i++, (*p)++)
+	{
+		char		c = **p;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else
+			bad_design_literal(whole);
+	}
+	return v;
+}
+
+static int
+parse_floats(const char **p, float8 *out, int max, const char *whole)
+{
+	int			n = 0;
+
+	if (**p != '{')
+		bad_design_literal(whole);
+	(*p)++;
+	while (**p != '}')
+	{
+		if (n > 0)
+		{
+			if (**p != ',')
+				bad_design_literal(whole);
+			(*p)++;
+		}
+		if (n == max)
+			bad_design_literal(whole);
+		out[n++] = parse_float(p, whole);
+	}
+	(*p)++;
+	return n;
+}
+
+/* Values read back go through the same checks as the constructors. */
+Datum
+svy_design_in(PG_FUNCTION_ARGS)
+{
+	const char *s = PG_GETARG_CSTRING(0);
+	const char *p = s;
+	SvyDesign  *d;
+	char	   *end;
+	unsigned long flags;
+
+	if (strncmp(p, "taylor ", 7) == 0)
+	{
+		float8		w,
+					fpc;
+		uint64		sid[2],
+					pid[2];
+		int			len;
+
+		p += 7;
+		expect_key(&p, "w", s);
+		w = parse_float(&p, s);
+		expect_key(&p, "fpc", s);
+		fpc = parse_float(&p, s);
+		expect_key(&p, "flags", s);
+		flags = strtoul(p, &end, 16);
+		p = end;
+		expect_key(&p, "sid", s);
+		sid[0] = parse_hex64(&p, s);
+		sid[1] = parse_hex64(&p, s);
+		expect_key(&p, "pid", s);
+		pid[0] = parse_hex64(&p, s);
+		pid[1] = parse_hex64(&p, s);
+		expect_key(&p, "label", s);
+		len = strlen(p);
+		check_weight(w, "survey weight");
+		if (flags & ~(SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_OUT_OF_DOMAIN) ||
+			len > SVY_LABEL_MAX || fpc < 0 || isinf(fpc) ||
+			((flags & SVY_HAS_FPC) != 0) != (fpc > 0))
+			bad_design_literal(s);
+		d = design_alloc(len, 0, false);
+		d->kind = SVY_KIND_TAYLOR;
+		d->flags = flags;
+		d->weight = w;
+		d->fpc = fpc;
+		d->stratum[0] = sid[0];
+		d->stratum[1] = sid[1];
+		d->psu[0] = pid[0];
+		d->psu[1] = pid[1];
+		memcpy(d->data, p, len);
+	}
+	else if (strncmp(p, "replicate ", 10) == 0)
+	{
+		char		tname[32];
+		int			tlen = 0,
+					type,
+					nrep,
+					nrs = 0;
+		float8		w,
+					scale,
+					rho;
+		float8	   *rw,
+				   *rs;
+		int			max = strlen(s);
+
+		p += 10;
+		expect_key(&p, "type", s);
+		while (*p && *p != ' ' && tlen < (int) sizeof(tname) - 1)
+			tname[tlen++] = *p++;
+		tname[tlen] = '\0';
+		type = rep_type_parse(tname);
+		expect_key(&p, "w", s);
+		w = parse_float(&p, s);
+		expect_key(&p, "scale", s);
+		scale = parse_float(&p, s);
+		expect_key(&p, "rho", s);
+		rho = parse_float(&p, s);
+		expect_key(&p, "flags", s);
+		flags = strtoul(p, &end, 16);
+		p = end;
+		expect_key(&p, "rw", s);
+		rw = palloc(sizeof(float8) * max);
+		rs = palloc(sizeof(float8) * max);
+		nrep = parse_floats(&p, rw, max, s);
+		if (flags & SVY_HAS_RSCALES)
+		{
+			expect_key(&p, "rs", s);
+			nrs = parse_floats(&p, rs, max, s);
+		}
+		if (*p != '\0' || type == 0 || nrep < 2 ||
+			flags & ~(SVY_MSE | SVY_HAS_RSCALES | SVY_OUT_OF_DOMAIN) ||
+			((flags & SVY_HAS_RSCALES) && nrs != nrep) ||
+			!(scale > 0) || isinf(scale) || !(rho >= 0 && rho < 1) ||
+			(type == SVY_REP_FAY) != (rho > 0))
+			bad_design_literal(s);
+		check_weight(w, "survey weight");
+		for (int r = 0; r < nrep; r++)
+		{
+			check_weight(rw[r], "replicate weight");
+			if (nrs && !(rs[r] >= 0 && !isinf(rs[r])))
+				bad_design_literal(s);
+		}
+		d = design_alloc(0, nrep, nrs > 0);
+		d->kind = SVY_KIND_REPLICATE;
+		d->rep_type = type;
+		d->flags = flags;
+		d->weight = w;
+		d->scale = scale;
+		d->rho = rho;
+		memcpy((float8 *) svy_design_repweights(d), rw, sizeof(float8) * nrep);
+		if (nrs)
+			memcpy((float8 *) svy_design_rscales(d), rs, sizeof(float8) * nrep);
+	}
+	else
+	{
+		bad_design_literal(s);
+		d = NULL;				/* keep compiler quiet */
+	}
+	PG_RETURN_POINTER(d);
+}

@@ -1,0 +1,434 @@
+/*
+ * estimate.c — the SQL aggregates svy_mean, svy_total, svy_prop, svy_ratio,
+ * the storable svy_state (svy_accum, svy_merge and its finalizers), and the
+ * svy_estimate result row.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+#include "accum.h"
+#include "survey.h"
+
+PG_FUNCTION_INFO_V1(svy_accum_float8_transfn);
+PG_FUNCTION_INFO_V1(svy_accum_bool_transfn);
+PG_FUNCTION_INFO_V1(svy_accum_ratio_transfn);
+PG_FUNCTION_INFO_V1(svy_accum_combine);
+PG_FUNCTION_INFO_V1(svy_accum_serialfn);
+PG_FUNCTION_INFO_V1(svy_accum_deserialfn);
+PG_FUNCTION_INFO_V1(svy_mean_final);
+PG_FUNCTION_INFO_V1(svy_total_final);
+PG_FUNCTION_INFO_V1(svy_prop_final);
+PG_FUNCTION_INFO_V1(svy_ratio_final);
+PG_FUNCTION_INFO_V1(svy_state_final);
+PG_FUNCTION_INFO_V1(svy_merge_transfn);
+PG_FUNCTION_INFO_V1(svy_state_in);
+PG_FUNCTION_INFO_V1(svy_state_out);
+PG_FUNCTION_INFO_V1(svy_state_recv);
+PG_FUNCTION_INFO_V1(svy_state_send);
+PG_FUNCTION_INFO_V1(svy_state_mean);
+PG_FUNCTION_INFO_V1(svy_state_total);
+PG_FUNCTION_INFO_V1(svy_state_prop);
+
+/* ---------- transition ---------- */
+
+static SvyAccum *
+state_arg(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		return svy_accum_create(aggcxt);
+	return (SvyAccum *) PG_GETARG_POINTER(0);
+}
+
+static const SvyDesign *
+design_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey design must not be NULL"),
+				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
+	return PG_GETARG_SVYDESIGN_P(argno);
+}
+
+/* The optional level argument at argno: the same on every row. */
+static void
+level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
+{
+	double		level;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return;
+	level = svy_check_level(PG_GETARG_FLOAT8(argno));
+	if (s->dom.nrow == 0)
+		s->level = level;
+	else if (level != s->level)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence level must be the same on every row")));
+}
+
+static int
+parse_method(text *t)
+{
+	char	   *name = text_to_cstring(t);
+	int			method = svy_prop_method_parse(name);
+
+	if (method < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown confidence interval method \"%s\"", name),
+				 errhint("Valid methods are %s.", svy_prop_method_names())));
+	pfree(name);
+	return method;
+}
+
+static void
+method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
+{
+	int			method;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return;
+	/* a constant argument is the same datum on every row: parse it once */
+	if (s->dom.nrow > 0 && PG_GETARG_DATUM(argno) == s->method_seen)
+		return;
+	method = parse_method(PG_GETARG_TEXT_PP(argno));
+	if (s->dom.nrow > 0 && method != s->method)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence interval method must be the same on every row")));
+	s->method = method;
+	s->method_seen = PG_GETARG_DATUM(argno);
+}
+
+static void
+set_outcome(SvyAccum *s, int outcome)
+{
+	if (s->outcome == 0)
+		s->outcome = outcome;
+}
+
+/* (state, y float8, design [, level]) */
+Datum
+svy_accum_float8_transfn(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_arg(fcinfo);
+	const SvyDesign *d = design_arg(fcinfo, 2);
+
+	set_outcome(s, SVY_OUTCOME_NUMERIC);
+	level_arg(fcinfo, s, 3);
+	svy_accum_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
+	PG_RETURN_POINTER(s);
+}
+
+/* (state, y boolean, design [, method [, level]]) */
+Datum
+svy_accum_bool_transfn(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_arg(fcinfo);
+	const SvyDesign *d = design_arg(fcinfo, 2);
+
+	set_outcome(s, SVY_OUTCOME_BOOLEAN);
+	method_arg(fcinfo, s, 3);
+	level_arg(fcinfo, s, 4);
+	svy_accum_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
+	PG_RETURN_POINTER(s);
+}
+
+/* (state, numerator, denominator, design [, level]); NULL in either: out of the domain */
+Datum
+svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_arg(fcinfo);
+	const SvyDesign *d = design_arg(fcinfo, 3);
+	bool		missing = PG_ARGISNULL(1) || PG_ARGISNULL(2);
+
+	set_outcome(s, SVY_OUTCOME_RATIO);
+	level_arg(fcinfo, s, 4);
+	svy_accum_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
+				  missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+svy_accum_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	SvyAccum   *into;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	into = PG_ARGISNULL(0) ? svy_accum_create(aggcxt) : (SvyAccum *) PG_GETARG_POINTER(0);
+	svy_accum_merge(into, (SvyAccum *) PG_GETARG_POINTER(1));
+	PG_RETURN_POINTER(into);
+}
+
+static bytea *
+state_to_bytea(const SvyAccum *s)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	svy_accum_serialize(s, &buf);
+	return pq_endtypsend(&buf);
+}
+
+static SvyAccum *
+state_from_bytea(bytea *b, MemoryContext cxt)
+{
+	StringInfoData buf;
+
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	return svy_accum_deserialize(&buf, cxt);
+}
+
+Datum
+svy_accum_serialfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(state_to_bytea((SvyAccum *) PG_GETARG_POINTER(0)));
+}
+
+Datum
+svy_accum_deserialfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	PG_RETURN_POINTER(state_from_bytea(PG_GETARG_BYTEA_PP(0), aggcxt));
+}
+
+/* ---------- results ---------- */
+
+static Datum
+number(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return Float8GetDatum(v);
+}
+
+/* The svy_estimate row; NaN becomes NULL, and survey.min_cell_n suppresses. */
+static Datum
+estimate_datum(FunctionCallInfo fcinfo, const SvyResult *r)
+{
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8];
+	bool		suppress = survey_min_cell_n > 0 && r->n < survey_min_cell_n;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = number(r->estimate, &nulls[0]);
+	values[1] = number(r->std_error, &nulls[1]);
+	values[2] = number(r->ci_lower, &nulls[2]);
+	values[3] = number(r->ci_upper, &nulls[3]);
+	values[4] = number(r->df, &nulls[4]);
+	values[5] = Int64GetDatum((int64) r->n);
+	nulls[5] = false;
+	values[6] = number(r->n_eff, &nulls[6]);
+	values[7] = number(r->deff, &nulls[7]);
+	if (suppress)
+		for (int i = 0; i < 8; i++)
+			if (i != 5)
+				nulls[i] = true;
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls));
+}
+
+static Datum
+finish(FunctionCallInfo fcinfo, const SvyAccum *s, SvyStatistic stat, int method, double level)
+{
+	SvyEstimateSpec spec = {stat, (SvyPropMethod) method, level};
+	SvyResult	r;
+
+	if (s == NULL || s->kind == 0)
+	{
+		/* no rows: nothing to estimate */
+		memset(&r, 0, sizeof(r));
+		r.estimate = r.std_error = r.ci_lower = r.ci_upper = r.df = r.n_eff = r.deff = NAN;
+	}
+	else
+		svy_accum_result(s, &spec, &r);
+	return estimate_datum(fcinfo, &r);
+}
+
+#define STATE_OR_NULL() (PG_ARGISNULL(0) ? NULL : (const SvyAccum *) PG_GETARG_POINTER(0))
+
+Datum
+svy_mean_final(PG_FUNCTION_ARGS)
+{
+	const SvyAccum *s = STATE_OR_NULL();
+
+	return finish(fcinfo, s, SVY_STAT_MEAN, 0, s ? s->level : SVY_LEVEL_DEFAULT);
+}
+
+Datum
+svy_total_final(PG_FUNCTION_ARGS)
+{
+	const SvyAccum *s = STATE_OR_NULL();
+
+	return finish(fcinfo, s, SVY_STAT_TOTAL, 0, s ? s->level : SVY_LEVEL_DEFAULT);
+}
+
+Datum
+svy_prop_final(PG_FUNCTION_ARGS)
+{
+	const SvyAccum *s = STATE_OR_NULL();
+
+	return finish(fcinfo, s, SVY_STAT_PROP, s ? s->method : SVY_CI_LOGIT,
+				  s ? s->level : SVY_LEVEL_DEFAULT);
+}
+
+Datum
+svy_ratio_final(PG_FUNCTION_ARGS)
+{
+	const SvyAccum *s = STATE_OR_NULL();
+
+	return finish(fcinfo, s, SVY_STAT_RATIO, 0, s ? s->level : SVY_LEVEL_DEFAULT);
+}
+
+/* ---------- svy_state: a storable, mergeable state ---------- */
+
+Datum
+svy_state_final(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = (SvyAccum *) STATE_OR_NULL();
+	SvyAccum	empty = {0};
+
+	if (s == NULL)
+	{
+		empty.level = SVY_LEVEL_DEFAULT;
+		s = &empty;
+	}
+	PG_RETURN_BYTEA_P(state_to_bytea(s));
+}
+
+/* svy_merge(svy_state): transition */
+Datum
+svy_merge_transfn(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_arg(fcinfo);
+
+	if (!PG_ARGISNULL(1))
+	{
+		SvyAccum   *part = state_from_bytea(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext);
+
+		svy_accum_merge(s, part);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+static SvyAccum *
+state_value(FunctionCallInfo fcinfo)
+{
+	return state_from_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+}
+
+static double
+level_param(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_NARGS() > argno ? svy_check_level(PG_GETARG_FLOAT8(argno)) : SVY_LEVEL_DEFAULT;
+}
+
+Datum
+svy_state_mean(PG_FUNCTION_ARGS)
+{
+	return finish(fcinfo, state_value(fcinfo), SVY_STAT_MEAN, 0, level_param(fcinfo, 1));
+}
+
+Datum
+svy_state_total(PG_FUNCTION_ARGS)
+{
+	return finish(fcinfo, state_value(fcinfo), SVY_STAT_TOTAL, 0, level_param(fcinfo, 1));
+}
+
+Datum
+svy_state_prop(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_value(fcinfo);
+
+	if (s->outcome != SVY_OUTCOME_BOOLEAN && s->outcome != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("svy_prop needs a state accumulated from a boolean outcome"),
+				 errhint("Build the state with svy_accum(boolean, svy_design).")));
+	return finish(fcinfo, s, SVY_STAT_PROP, parse_method(PG_GETARG_TEXT_PP(1)),
+				  level_param(fcinfo, 2));
+}
+
+/* text form: "\x" and the hexadecimal binary format, like bytea */
+Datum
+svy_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	int			len = VARSIZE_ANY_EXHDR(b);
+	char	   *out = palloc(len * 2 + 3);
+
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(VARDATA_ANY(b), len, out + 2);
+	out[len * 2 + 2] = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+/* Validate by reading the whole state, then keep the bytes. */
+static bytea *
+checked_state(const char *data, int len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), data, len);
+	state_from_bytea(b, CurrentMemoryContext);
+	return b;
+}
+
+Datum
+svy_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	int			len = strlen(s);
+	char	   *bin;
+
+	if (len < 2 || s[0] != '\\' || s[1] != 'x' || len % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%.40s\"", "svy_state", s),
+				 errhint("A survey state is written as \\x followed by hexadecimal digits.")));
+	bin = palloc(len / 2);
+	hex_decode(s + 2, len - 2, bin);
+	PG_RETURN_BYTEA_P(checked_state(bin, (len - 2) / 2));
+}
+
+Datum
+svy_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = buf->len - buf->cursor;
+	bytea	   *b = checked_state(buf->data + buf->cursor, len);
+
+	buf->cursor = buf->len;
+	PG_RETURN_BYTEA_P(b);
+}
+
+Datum
+svy_state_send(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_P_COPY(0);
+
+	PG_RETURN_BYTEA_P(b);
+}

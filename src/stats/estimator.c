@@ -1,0 +1,167 @@
+/*
+ * estimator.c — finishing linear statistics: estimate, SE, df, deff, CI.
+ */
+#include <math.h>
+#include <stddef.h>
+
+#include "estimator.h"
+
+double
+svy_point_estimate(SvyStatistic stat, const SvyDomainSums *d)
+{
+	if (d->n == 0)
+		return NAN;
+	if (stat == SVY_STAT_TOTAL)
+		return d->wm.w * d->wm.mean_y;
+	return d->wm.mean_y / d->wm.mean_x;
+}
+
+/*
+ * Design effect against simple random sampling without replacement with
+ * N = sum of weights (R's deff = TRUE): the SRS variance of the total of
+ * u = (y - theta x) / X (theta = 0, X = 1 for totals).
+ */
+static double
+design_effect(SvyStatistic stat, const SvyDomainSums *d, double theta, double var)
+{
+	const SvyWMoments *m = &d->wm;
+	double		n = d->n;
+	double		X = stat == SVY_STAT_TOTAL ? 1.0 : m->w * m->mean_x;
+	double		r = stat == SVY_STAT_TOTAL ? 0.0 : theta;
+	double		ss = (m->c_yy - 2.0 * r * m->c_xy + r * r * m->c_xx) / (X * X);
+	double		s2 = ss / m->w * n / (n - 1.0);
+	double		fpc = 1.0 - n / m->w;
+	double		v_srs = m->w * m->w * s2 * fpc / n;
+
+	if (n < 2 || fpc < 0.0)
+		return NAN;				/* R: NA when the weights sum to less than n */
+	return var / v_srs;
+}
+
+/* Fill SE, CI, n_eff and deff from the estimate and its variance. */
+static void
+finish(const SvyEstimateSpec *spec, const SvyDomainSums *d, double var, double df,
+	   double logit_var, SvyResult *out)
+{
+	double		theta = out->estimate;
+
+	out->std_error = sqrt(var);
+	out->df = df;
+	out->n = d->n;
+	out->deff = design_effect(spec->stat, d, theta, var);
+	if (spec->stat == SVY_STAT_PROP)
+	{
+		SvyPropInput in = {theta, var, df, spec->level, d->n, d->nrow, logit_var};
+
+		out->n_eff = theta * (1.0 - theta) / var;
+		svy_ci_prop(spec->method, &in, &out->ci_lower, &out->ci_upper);
+	}
+	else
+	{
+		out->n_eff = d->n / out->deff;
+		svy_ci_symmetric(theta, out->std_error, spec->level, df,
+						 &out->ci_lower, &out->ci_upper);
+	}
+}
+
+static void
+empty_result(const SvyDomainSums *d, double df, SvyResult *out)
+{
+	out->estimate = out->std_error = out->ci_lower = out->ci_upper = NAN;
+	out->n_eff = out->deff = NAN;
+	out->df = df;
+	out->n = d->n;
+}
+
+SvyStatus
+svy_estimate_taylor(const SvyEstimateSpec *spec, const SvyDomainSums *d,
+					const SvyTaylorInput *t, SvyResult *out, int *bad_stratum)
+{
+	double		theta = svy_point_estimate(spec->stat, d);
+	double		r,
+				divisor,
+				var;
+	SvyStatus	status;
+
+	if (d->n == 0)
+	{
+		empty_result(d, t->df, out);
+		return SVY_OK;
+	}
+	if (spec->stat == SVY_STAT_TOTAL)
+	{
+		r = -d->shift;
+		divisor = 1.0;
+	}
+	else
+	{
+		r = theta - d->shift;
+		divisor = d->wm.w * d->wm.mean_x;
+	}
+	status = svy_taylor_variance(t->strata, t->nstrata, r, t->lonely, &var, bad_stratum);
+	if (status != SVY_OK)
+		return status;
+	out->estimate = theta;
+	finish(spec, d, var / (divisor * divisor), t->df, NAN, out);
+	return SVY_OK;
+}
+
+double
+svy_replicate_variance(const double *theta, int nrep, double theta_full,
+					   double scale, const double *rscales, int mse)
+{
+	double		centre = theta_full;
+	double		ss = 0.0;
+
+	if (!mse)
+	{
+		double		sum = 0.0;
+		int			k = 0;
+
+		for (int r = 0; r < nrep; r++)
+			if (rscales == NULL || rscales[r] > 0)
+			{
+				sum += theta[r];
+				k++;
+			}
+		centre = k > 0 ? sum / k : NAN;
+	}
+	for (int r = 0; r < nrep; r++)
+	{
+		double		dev = theta[r] - centre;
+
+		ss += (rscales ? rscales[r] : 1.0) * dev * dev;
+	}
+	return scale * ss;
+}
+
+void
+svy_estimate_replicate(const SvyEstimateSpec *spec, const SvyDomainSums *d,
+					   const SvyReplicateInput *r, SvyResult *out)
+{
+	double		theta = svy_point_estimate(spec->stat, d);
+	double	   *theta_r = r->scratch;
+	double		var,
+				logit_var = NAN;
+
+	if (d->n == 0)
+	{
+		empty_result(d, r->df, out);
+		return;
+	}
+	for (int k = 0; k < r->nrep; k++)
+		theta_r[k] = spec->stat == SVY_STAT_TOTAL ? r->y[k] : r->y[k] / r->x[k];
+	var = svy_replicate_variance(theta_r, r->nrep, theta, r->scale, r->rscales, r->mse);
+
+	if (spec->stat == SVY_STAT_PROP && spec->method == SVY_CI_LOGIT &&
+		theta > 0.0 && theta < 1.0)
+	{
+		/* R refits the logistic model per replicate: vary logit(p_r) */
+		for (int k = 0; k < r->nrep; k++)
+			theta_r[k] = log(theta_r[k] / (1.0 - theta_r[k]));
+		logit_var = svy_replicate_variance(theta_r, r->nrep, log(theta / (1.0 - theta)),
+										   r->scale, r->rscales, r->mse);
+	}
+	out->estimate = theta;
+	finish(spec, d, var, r->df, logit_var, out);
+}

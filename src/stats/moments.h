@@ -1,0 +1,52 @@
+/*
+ * moments.h — mergeable, numerically stable accumulators.
+ *
+ * Two shapes are needed by the estimators:
+ *   - SvyCoMoments: unweighted co-moments of a pair (a, b) over a set of
+ *     items (PSU totals within a stratum).  The Taylor variance of any
+ *     linear statistic a - r*b is then a closed form in them.
+ *   - SvyWMoments: weighted moments of a pair (y, x) over rows (weights w),
+ *     for the simple-random-sampling variance behind design effects.
+ *
+ * Both use Welford/West updates and Chan et al.'s pairwise merge, so
+ * accumulating in any order or in parallel gives the same result up to
+ * rounding, without the cancellation of sum-of-squares formulas.
+ *
+ * This file does not include postgres.h: it is plain C, unit-tested alone.
+ */
+#ifndef SVY_MOMENTS_H
+#define SVY_MOMENTS_H
+
+#include <stdint.h>
+
+typedef struct SvyCoMoments
+{
+	double		n;			/* number of items */
+	double		mean_a;
+	double		mean_b;
+	double		m_aa;		/* sum (a - mean_a)^2 */
+	double		m_ab;		/* sum (a - mean_a)(b - mean_b) */
+	double		m_bb;		/* sum (b - mean_b)^2 */
+} SvyCoMoments;
+
+typedef struct SvyWMoments
+{
+	double		w;			/* sum of weights */
+	double		mean_y;		/* weighted means */
+	double		mean_x;
+	double		c_yy;		/* sum w (y - mean_y)^2 */
+	double		c_xy;		/* sum w (x - mean_x)(y - mean_y) */
+	double		c_xx;		/* sum w (x - mean_x)^2 */
+} SvyWMoments;
+
+extern void svy_comoments_add(SvyCoMoments *m, double a, double b);
+extern void svy_comoments_merge(SvyCoMoments *into, const SvyCoMoments *from);
+/* Shift every item's a by d*b: the co-moments of (a + d b, b). */
+extern void svy_comoments_shift(SvyCoMoments *m, double d);
+/* Sum over items of (t - mean t)^2 with t = a - r b. */
+extern double svy_comoments_ss(const SvyCoMoments *m, double r);
+
+extern void svy_wmoments_add(SvyWMoments *m, double w, double y, double x);
+extern void svy_wmoments_merge(SvyWMoments *into, const SvyWMoments *from);
+
+#endif
