@@ -12,6 +12,7 @@
 #include "miscadmin.h"
 
 #include "accum.h"
+#include "idmap.h"
 #include "survey.h"
 
 /* PSU table: (stratum, psu) identity -> sums */
@@ -21,29 +22,6 @@
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ (k).w[2] ^ ((k).w[3] >> 32)))
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SvyPsuKey)) == 0)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-typedef struct SvyStratumKey
-{
-	uint64		w[2];
-} SvyStratumKey;
-
-typedef struct SvyStratumSlot
-{
-	SvyStratumKey key;
-	char		status;
-	int32		index;
-} SvyStratumSlot;
-
-#define SH_PREFIX stratab
-#define SH_ELEMENT_TYPE SvyStratumSlot
-#define SH_KEY_TYPE SvyStratumKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ ((k).w[1] >> 32)))
-#define SH_EQUAL(tb, a, b) ((a).w[0] == (b).w[0] && (a).w[1] == (b).w[1])
 #define SH_SCOPE static inline
 #define SH_DECLARE
 #define SH_DEFINE
@@ -85,7 +63,7 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 	{
 		s->strata_cap = 8;
 		s->strata = palloc0(sizeof(SvyStratumInfo) * s->strata_cap);
-		s->stratab = stratab_create(s->cxt, 8, NULL);
+		s->stratab = svy_idmap_create(s->cxt, 8);
 		if (flags & SVY_HAS_PSU)
 			s->psutab = psutab_create(s->cxt, 64, NULL);
 	}
@@ -139,18 +117,15 @@ static int
 stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len)
 {
 	SvyStratumInfo *st;
-	SvyStratumSlot *slot;
-	SvyStratumKey key;
 	bool		found;
+	int			index;
 
 	if (s->last_stratum >= 0 &&
 		s->strata[s->last_stratum].id[0] == id[0] && s->strata[s->last_stratum].id[1] == id[1])
 		st = &s->strata[s->last_stratum];
 	else
 	{
-		key.w[0] = id[0];
-		key.w[1] = id[1];
-		slot = stratab_insert(s->stratab, key, &found);
+		index = svy_idmap_insert(s->stratab, id[0], id[1], &found);
 		if (!found)
 		{
 			if (s->nstrata == s->strata_cap)
@@ -158,17 +133,16 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 				s->strata_cap *= 2;
 				s->strata = repalloc(s->strata, sizeof(SvyStratumInfo) * s->strata_cap);
 			}
-			st = &s->strata[s->nstrata];
+			st = &s->strata[s->nstrata++];
 			memset(st, 0, sizeof(*st));
 			st->id[0] = id[0];
 			st->id[1] = id[1];
 			st->fpc = fpc;
 			st->label_len = label_len;
 			memcpy(st->label, label, label_len);
-			slot->index = s->nstrata++;
 		}
-		st = &s->strata[slot->index];
-		s->last_stratum = slot->index;
+		st = &s->strata[index];
+		s->last_stratum = index;
 	}
 	if (st->fpc != fpc)
 		ereport(ERROR,
@@ -179,9 +153,11 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 	return st - s->strata;
 }
 
-void
+int
 svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
+	int			h = -1;
+
 	bool		in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
@@ -215,7 +191,8 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	{
 		double		a = in_domain ? w * (y - s->dom.shift * x) : 0.0;
 		double		b = in_domain ? w * x : 0.0;
-		int			h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
+
+		h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
 
 		if (s->psutab)
 		{
@@ -251,6 +228,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		if (!svy_rank_full(&s->rank))
 			svy_rank_add(&s->rank, rw, s->scratch);
 	}
+	return h;
 }
 
 /* ---------- merging ---------- */
@@ -362,8 +340,8 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 
 /* ---------- finishing ---------- */
 
-static void
-report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu)
+void
+svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu)
 {
 	const SvyStratumInfo *st = &s->strata[h];
 	const char *name = st->label_len > 0 ? pnstrdup(st->label, st->label_len) : "(the only stratum)";
@@ -377,8 +355,45 @@ report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu)
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
 			 errmsg("fpc of stratum \"%s\" is smaller than its number of sampled PSUs", name),
-			 errdetail("The fpc is %g; the stratum has %.0f sampled PSUs.",
-					   st->fpc, n_psu)));
+			 errdetail("The fpc is %g; the stratum has %.0f sampled PSUs.", st->fpc, n_psu)));
+}
+
+double
+svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st)
+{
+	double		df = 0.0;
+
+	/* the state is left as it was: finals may share it */
+	for (int h = 0; h < s->nstrata; h++)
+	{
+		st[h].fpc = s->strata[h].fpc;
+		if (!s->psutab)
+		{
+			st[h].psu = s->strata[h].rows;
+			df += s->strata[h].n_df - (s->strata[h].n_df > 0);
+		}
+	}
+	if (s->psutab)
+	{
+		psutab_iterator it;
+		SvyPsuEntry *e;
+		bool	   *stratum_in_df = palloc0(sizeof(bool) * Max(s->nstrata, 1));
+
+		psutab_start_iterate(s->psutab, &it);
+		while ((e = psutab_iterate(s->psutab, &it)) != NULL)
+		{
+			svy_comoments_add(&st[e->stratum].psu, e->a, e->b);
+			if (e->in_df)
+			{
+				df += 1;
+				stratum_in_df[e->stratum] = true;
+			}
+		}
+		for (int h = 0; h < s->nstrata; h++)
+			df -= stratum_in_df[h];
+		pfree(stratum_in_df);
+	}
+	return df;
 }
 
 void
@@ -390,53 +405,21 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 			(s->flags & SVY_MSE) != 0, s->rank.rank - 1.0, s->scratch};
 
 		svy_estimate_replicate(spec, &s->dom, &in, res);
-		return;
 	}
 	else
 	{
 		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
-		double		df = 0.0;
 		int			bad = 0;
 		SvyStatus	status;
 		SvyTaylorInput in;
 
-		/* totals per stratum; the state is left as it was (finals may share it) */
-		for (int h = 0; h < s->nstrata; h++)
-		{
-			st[h].fpc = s->strata[h].fpc;
-			if (!s->psutab)
-			{
-				st[h].psu = s->strata[h].rows;
-				df += s->strata[h].n_df - (s->strata[h].n_df > 0);
-			}
-		}
-		if (s->psutab)
-		{
-			psutab_iterator it;
-			SvyPsuEntry *e;
-			bool	   *stratum_in_df = palloc0(sizeof(bool) * Max(s->nstrata, 1));
-
-			psutab_start_iterate(s->psutab, &it);
-			while ((e = psutab_iterate(s->psutab, &it)) != NULL)
-			{
-				svy_comoments_add(&st[e->stratum].psu, e->a, e->b);
-				if (e->in_df)
-				{
-					df += 1;
-					stratum_in_df[e->stratum] = true;
-				}
-			}
-			for (int h = 0; h < s->nstrata; h++)
-				df -= stratum_in_df[h];
-			pfree(stratum_in_df);
-		}
+		in.df = svy_accum_strata(s, st);
 		in.strata = st;
 		in.nstrata = s->nstrata;
-		in.df = df;
 		in.lonely = (SvyLonely) survey_lonely_psu;
 		status = svy_estimate_taylor(spec, &s->dom, &in, res, &bad);
 		if (status != SVY_OK)
-			report_design_error(s, status, bad, st[bad].psu.n);
+			svy_report_design_error(s, status, bad, st[bad].psu.n);
 		pfree(st);
 	}
 }
@@ -692,7 +675,5 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 		for (int i = 0; i < rank * nrep; i++)
 			s->rank.basis[i] = pq_getmsgfloat8(buf);
 	}
-	if (buf->cursor != buf->len)
-		corrupt_state("trailing bytes");
 	return s;
 }

@@ -53,7 +53,7 @@ typedef struct SvyStratumInfo
 } SvyStratumInfo;
 
 struct psutab_hash;
-struct stratab_hash;
+struct SvyIdMap;
 
 typedef struct SvyAccum
 {
@@ -81,7 +81,7 @@ typedef struct SvyAccum
 	int			nstrata;
 	int			strata_cap;
 	int			last_stratum;	/* cache: consecutive rows share strata */
-	struct stratab_hash *stratab;
+	struct SvyIdMap *stratab;	/* stratum identity -> index */
 	struct psutab_hash *psutab;
 
 	/* replicate designs */
@@ -98,14 +98,25 @@ typedef struct SvyAccum
 #define SVY_OUTCOME_RATIO	3
 
 extern SvyAccum *svy_accum_create(MemoryContext cxt);
-extern void svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+/* Add a row; returns its stratum's index (-1 for replicate designs). */
+extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_accum_serialize(const SvyAccum *s, StringInfo buf);
+/* Reads one state at buf's cursor (more data may follow). */
 extern SvyAccum *svy_accum_deserialize(StringInfo buf, MemoryContext cxt);
 
 /* Finish a statistic; n_out etc. in *res, NaN where undefined. */
 extern void svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
 extern double svy_check_level(double level);
+
+/*
+ * Per-stratum co-moments of the PSU totals (st: nstrata entries, zeroed);
+ * returns the design df of the domain (PSUs minus strata with domain rows).
+ */
+extern double svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st);
+
+/* Raise the error for a lonely-PSU or fpc problem in stratum h. */
+extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu);
 
 #endif

@@ -189,12 +189,18 @@ static SvyAccum *
 state_from_bytea(bytea *b, MemoryContext cxt)
 {
 	StringInfoData buf;
+	SvyAccum   *s;
 
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-	return svy_accum_deserialize(&buf, cxt);
+	s = svy_accum_deserialize(&buf, cxt);
+	if (buf.cursor != buf.len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid survey state: %s", "trailing bytes")));
+	return s;
 }
 
 Datum

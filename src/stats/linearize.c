@@ -23,57 +23,83 @@ svy_fpc_factor(double fpc, double n_psu, double *f)
 }
 
 SvyStatus
+svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
+				   const double *sum, const double *cross)
+{
+	int			k = c->k;
+	double		f;
+
+	if (svy_fpc_factor(fpc, n_psu, &f) != SVY_OK)
+		return SVY_ERR_FPC;
+	c->nstrata++;
+	c->n_ok++;
+	if (f < SVY_CERTAINTY_EPS)
+		return SVY_OK;			/* certainty stratum: no variance, never lonely */
+
+	if (n_psu > 1.0)
+	{
+		double		scale = f * n_psu / (n_psu - 1.0);
+
+		for (int i = 0; i < k * k; i++)
+			c->v[i] += scale * cross[i];
+		return SVY_OK;
+	}
+
+	/* a lonely PSU */
+	switch (c->lonely)
+	{
+		case SVY_LONELY_FAIL:
+			return SVY_ERR_LONELY;
+		case SVY_LONELY_REMOVE:
+		case SVY_LONELY_CERTAINTY:
+			break;				/* centred at its own mean: contributes 0 */
+		case SVY_LONELY_ADJUST:
+			/* centred at zero, the grand mean of the scores (survey 4.1.1) */
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					c->v[i * k + j] += f * sum[i] * sum[j];
+			break;
+		case SVY_LONELY_AVERAGE:
+			c->n_ok--;
+			break;
+	}
+	return SVY_OK;
+}
+
+void
+svy_covariance_finish(SvyCovariance *c)
+{
+	double		factor;
+
+	if (c->lonely != SVY_LONELY_AVERAGE || c->n_ok == c->nstrata)
+		return;
+	factor = c->n_ok > 0 ? (double) c->nstrata / c->n_ok : NAN;
+	for (int i = 0; i < c->k * c->k; i++)
+		c->v[i] *= factor;
+}
+
+SvyStatus
 svy_taylor_variance(const SvyStratumTotals *strata, int nstrata, double r,
 					SvyLonely lonely, double *variance, int *bad_stratum)
 {
-	double		total = 0.0;
-	int			n_ok = 0;		/* strata counted by "average" */
+	/* the 1 x 1 case of the covariance of t = a - r b */
+	double		v = 0.0;
+	SvyCovariance c = {1, &v, lonely, 0, 0};
 
 	for (int h = 0; h < nstrata; h++)
 	{
 		const SvyCoMoments *m = &strata[h].psu;
-		double		f;
+		double		sum = m->n * (m->mean_a - r * m->mean_b);
+		double		cross = svy_comoments_ss(m, r);
+		SvyStatus	status = svy_covariance_add(&c, m->n, strata[h].fpc, &sum, &cross);
 
-		if (svy_fpc_factor(strata[h].fpc, m->n, &f) != SVY_OK)
+		if (status != SVY_OK)
 		{
 			*bad_stratum = h;
-			return SVY_ERR_FPC;
-		}
-		n_ok++;
-		if (f < SVY_CERTAINTY_EPS)
-			continue;			/* certainty stratum: no variance, never lonely */
-
-		if (m->n > 1.0)
-		{
-			total += f * m->n / (m->n - 1.0) * svy_comoments_ss(m, r);
-			continue;
-		}
-
-		/* a lonely PSU */
-		switch (lonely)
-		{
-			case SVY_LONELY_FAIL:
-				*bad_stratum = h;
-				return SVY_ERR_LONELY;
-			case SVY_LONELY_REMOVE:
-			case SVY_LONELY_CERTAINTY:
-				break;			/* centred at its own mean: contributes 0 */
-			case SVY_LONELY_ADJUST:
-				{
-					/* centred at zero, the grand mean of the scores */
-					double		t = m->mean_a - r * m->mean_b;
-
-					total += f * t * t;
-				}
-				break;
-			case SVY_LONELY_AVERAGE:
-				n_ok--;
-				break;
+			return status;
 		}
 	}
-
-	if (lonely == SVY_LONELY_AVERAGE && n_ok < nstrata)
-		total = n_ok > 0 ? total * nstrata / n_ok : NAN;
-	*variance = total;
+	svy_covariance_finish(&c);
+	*variance = v;
 	return SVY_OK;
 }
