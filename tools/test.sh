@@ -1,0 +1,34 @@
+#!/bin/sh
+# The whole test suite, as root on Debian 12: install what is missing, build,
+# install, then run the unit tests of the statistics library and the
+# pg_regress suite (oracle comparison included) in a throwaway cluster.
+# Prints the regression diffs when a test fails; exits non-zero on failure.
+set -eu
+cd "$(dirname "$0")/.."
+PG_MAJOR=${PG_MAJOR:-15}
+export PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
+
+tools/deps.sh
+make -s PG_CONFIG="$PG_CONFIG"
+make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+
+echo "== unit tests of the statistics library"
+make -s unitcheck
+
+echo "== SQL regression tests (pg_regress, PostgreSQL $PG_MAJOR)"
+rm -f regression.diffs
+status=0
+pg_virtualenv -t -v "$PG_MAJOR" sh -c '
+    set -e
+    make -s installcheck PG_CONFIG="'"$PG_CONFIG"'"
+    python3 test/client/test_client.py
+' || status=$?
+if [ "$status" -ne 0 ]; then
+    if [ -f regression.diffs ]; then
+        echo "== regression.diffs"
+        cat regression.diffs
+    fi
+    echo "FAILED"
+    exit "$status"
+fi
+echo "all tests passed"
