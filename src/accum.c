@@ -153,6 +153,17 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 	return st - s->strata;
 }
 
+void
+svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
+{
+	if (s->kind == 0)
+		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
+				   svy_design_rscales(d));
+	else
+		check_same_design(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
+						  svy_design_rscales(d));
+}
+
 int
 svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
@@ -162,12 +173,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
 
-	if (s->kind == 0)
-		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
-				   svy_design_rscales(d));
-	else
-		check_same_design(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
-						  svy_design_rscales(d));
+	svy_accum_prepare(s, d);
 
 	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
 		ereport(ERROR,
@@ -676,4 +682,33 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			s->rank.basis[i] = pq_getmsgfloat8(buf);
 	}
 	return s;
+}
+
+/* ---- quantile support ---- */
+
+SvyPsuEntry *
+svy_accum_psu_find(SvyAccum *s, const SvyPsuKey *key)
+{
+	return s->psutab ? psutab_lookup(s->psutab, *key) : NULL;
+}
+
+void
+svy_accum_psu_clear_a(SvyAccum *s)
+{
+	psutab_iterator it;
+	SvyPsuEntry *e;
+
+	if (!s->psutab)
+		return;
+	psutab_start_iterate(s->psutab, &it);
+	while ((e = psutab_iterate(s->psutab, &it)) != NULL)
+		e->a = 0.0;
+}
+
+int
+svy_accum_stratum_find(const SvyAccum *s, const uint64 id[2])
+{
+	if (!s->stratab)
+		return -1;
+	return svy_idmap_find(s->stratab, id[0], id[1]);
 }

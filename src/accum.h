@@ -98,6 +98,8 @@ typedef struct SvyAccum
 #define SVY_OUTCOME_RATIO	3
 
 extern SvyAccum *svy_accum_create(MemoryContext cxt);
+/* Fix the design's shape from its first row, or check a row agrees with it. */
+extern void svy_accum_prepare(SvyAccum *s, const SvyDesign *d);
 /* Add a row; returns its stratum's index (-1 for replicate designs). */
 extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
@@ -118,5 +120,18 @@ extern double svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st);
 
 /* Raise the error for a lonely-PSU or fpc problem in stratum h. */
 extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu);
+
+/* ---- quantile support ----
+ * svy_quantile (src/quantile.c) keeps an SvyAccum for the design (strata,
+ * PSUs, fpc, df, replicate rank) fed with y = 0, x = 1, and before finishing
+ * replaces the domain sums by those of the indicator I(y <= q) at the
+ * estimated quantile.  These give it access to the PSU and stratum tables.
+ */
+/* The PSU entry of a key, or NULL. */
+extern SvyPsuEntry *svy_accum_psu_find(SvyAccum *s, const SvyPsuKey *key);
+/* Set every PSU's a-sum to 0. */
+extern void svy_accum_psu_clear_a(SvyAccum *s);
+/* Index into s->strata of a stratum identity, or -1. */
+extern int	svy_accum_stratum_find(const SvyAccum *s, const uint64 id[2]);
 
 #endif

@@ -78,7 +78,6 @@ arg_given(FunctionCallInfo fcinfo, int argno)
 static void
 key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
 {
-	TypeCacheEntry *tce;
 	Oid			outfn;
 	bool		varlena;
 
@@ -86,14 +85,7 @@ key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
 	if (!k->given)
 		return;
 	k->typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	tce = lookup_type_cache(k->typid, TYPECACHE_HASH_EXTENDED_PROC);
-	if (!OidIsValid(tce->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("could not identify an extended hash function for type %s",
-						format_type_be(k->typid)),
-				 errhint("Strata and PSUs must be of a type with a hash operator class.")));
-	fmgr_info_cxt(tce->hash_extended_proc, &k->hash, cxt);
+	svy_value_hash_init(k->typid, &k->hash, cxt);
 	getTypeOutputInfo(k->typid, &outfn, &varlena);
 	fmgr_info_cxt(outfn, &k->out, cxt);
 }
@@ -117,13 +109,32 @@ design_cache(FunctionCallInfo fcinfo)
 	return c;
 }
 
-static void
-hash_value(FunctionCallInfo fcinfo, KeyArg *k, Datum value, uint64 id[2])
+void
+svy_value_hash_init(Oid typid, FmgrInfo *hash, MemoryContext cxt)
 {
-	Oid			coll = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	TypeCacheEntry *tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC);
 
-	id[0] = DatumGetUInt64(FunctionCall2Coll(&k->hash, coll, value, UInt64GetDatum(SVY_SEED_A)));
-	id[1] = DatumGetUInt64(FunctionCall2Coll(&k->hash, coll, value, UInt64GetDatum(SVY_SEED_B)));
+	if (!OidIsValid(tce->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an extended hash function for type %s",
+						format_type_be(typid)),
+				 errhint("Strata, PSUs and groups must be of a type with a hash operator class.")));
+	fmgr_info_cxt(tce->hash_extended_proc, hash, cxt);
+}
+
+/*
+ * 128 bits of identity: two seeds of the type's extended hash, so values
+ * equal under the type's equality (the hash opclass) are the same.
+ * Collatable types use the database's default collation.
+ */
+void
+svy_value_identity(FmgrInfo *hash, Datum value, uint64 id[2])
+{
+	id[0] = DatumGetUInt64(FunctionCall2Coll(hash, DEFAULT_COLLATION_OID, value,
+											 UInt64GetDatum(SVY_SEED_A)));
+	id[1] = DatumGetUInt64(FunctionCall2Coll(hash, DEFAULT_COLLATION_OID, value,
+											 UInt64GetDatum(SVY_SEED_B)));
 }
 
 static void
@@ -179,7 +190,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("stratum must not be NULL")));
-		hash_value(fcinfo, &c->strata, PG_GETARG_DATUM(1), stratum);
+		svy_value_identity(&c->strata.hash, PG_GETARG_DATUM(1), stratum);
 		flags |= SVY_HAS_STRATA;
 	}
 	if (c->psu.given)
@@ -188,7 +199,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("PSU must not be NULL")));
-		hash_value(fcinfo, &c->psu, PG_GETARG_DATUM(2), psu);
+		svy_value_identity(&c->psu.hash, PG_GETARG_DATUM(2), psu);
 		flags |= SVY_HAS_PSU;
 	}
 	if (c->fpc_given)
@@ -380,9 +391,10 @@ svy_repdesign_make(PG_FUNCTION_ARGS)
 	memcpy((float8 *) svy_design_repweights(d), rw, sizeof(float8) * nrep);
 	if (rscales)
 	{
-		float8	   *dst = (float8 *) svy_design_rscales(d);
+		float8	   *dst;
 
-		d->flags |= SVY_HAS_RSCALES;
+		d->flags |= SVY_HAS_RSCALES;	/* before: svy_design_rscales() reads it */
+		dst = (float8 *) svy_design_rscales(d);
 		for (int r = 0; r < nrep; r++)
 			dst[r] = rscales[nrscales == 1 ? 0 : r];
 	}

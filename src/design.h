@@ -80,4 +80,8 @@ svy_design_rscales(const SvyDesign *d)
 
 extern const char *svy_rep_type_name(int rep_type);
 
+/* Identity of values of any hashable type (strata, PSUs, groups). */
+extern void svy_value_hash_init(Oid typid, FmgrInfo *hash, MemoryContext cxt);
+extern void svy_value_identity(FmgrInfo *hash, Datum value, uint64 id[2]);
+
 #endif

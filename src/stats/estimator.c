@@ -21,8 +21,8 @@ svy_point_estimate(SvyStatistic stat, const SvyDomainSums *d)
  * N = sum of weights (R's deff = TRUE): the SRS variance of the total of
  * u = (y - theta x) / X (theta = 0, X = 1 for totals).
  */
-static double
-design_effect(SvyStatistic stat, const SvyDomainSums *d, double theta, double var)
+double
+svy_design_effect(SvyStatistic stat, const SvyDomainSums *d, double theta, double var)
 {
 	const SvyWMoments *m = &d->wm;
 	double		n = d->n;
@@ -48,7 +48,7 @@ finish(const SvyEstimateSpec *spec, const SvyDomainSums *d, double var, double d
 	out->std_error = sqrt(var);
 	out->df = df;
 	out->n = d->n;
-	out->deff = design_effect(spec->stat, d, theta, var);
+	out->deff = svy_design_effect(spec->stat, d, theta, var);
 	if (spec->stat == SVY_STAT_PROP)
 	{
 		SvyPropInput in = {theta, var, df, spec->level, d->n, d->nrow, logit_var};

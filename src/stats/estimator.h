@@ -72,6 +72,13 @@ typedef struct SvyEstimateSpec
 	double		level;
 } SvyEstimateSpec;
 
+/*
+ * Design effect of an estimate with variance var (R's deff = TRUE): against
+ * simple random sampling without replacement from N = sum of weights.
+ */
+extern double svy_design_effect(SvyStatistic stat, const SvyDomainSums *d, double theta,
+								double var);
+
 /* The point estimate alone (NaN when the domain is empty). */
 extern double svy_point_estimate(SvyStatistic stat, const SvyDomainSums *d);
 

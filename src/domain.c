@@ -1,0 +1,1409 @@
+/*
+ * domain.c — aggregates that estimate many totals at once with their full
+ * covariance: svy_by (domain means/proportions/totals per group), svy_dist
+ * (distribution of a categorical answer), svy_choices (multi-select shares)
+ * and svy_tab (two-way tables).  Their results, svy_domains and svy_table,
+ * are read by the functions in domain_read.c.  See multi.h for the layout.
+ *
+ * State: a SvyAccum of every row keeps the design's strata, PSUs and df;
+ * beside it, sparse sums of each total ("variable") per PSU, or, for
+ * designs without PSUs, per stratum with their cross-products, so memory
+ * grows with PSUs x categories, never with rows.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "accum.h"
+#include "domain.h"
+#include "idmap.h"
+#include "multi.h"
+#include "response.h"
+#include "survey.h"
+
+PG_FUNCTION_INFO_V1(svy_by_float8_transfn);
+PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
+PG_FUNCTION_INFO_V1(svy_dist_transfn);
+PG_FUNCTION_INFO_V1(svy_choices_transfn);
+PG_FUNCTION_INFO_V1(svy_tab_transfn);
+PG_FUNCTION_INFO_V1(svy_multi_combine);
+PG_FUNCTION_INFO_V1(svy_multi_serialfn);
+PG_FUNCTION_INFO_V1(svy_multi_deserialfn);
+PG_FUNCTION_INFO_V1(svy_multi_final);
+
+/* ---------- categories: distinct values of a grouping argument ---------- */
+
+typedef struct Categories
+{
+	Oid			typid;			/* InvalidOid until the first value */
+	int16		typlen;
+	bool		typbyval;
+	SvyIdMap   *map;			/* value identity -> index */
+	Datum	   *values;			/* first value seen of each, for sorting */
+	uint64	   *ids;			/* 2 per category: its identity */
+	int			cap;
+} Categories;
+
+/* One total being estimated: T = sum over rows of w * val. */
+typedef struct SvyVar
+{
+	int32		a;				/* category indexes it belongs to */
+	int32		b;
+	double		total;			/* the estimated total, sum of w * val */
+	double		n;				/* rows with non-zero weight that add to it */
+	SvyWMoments wm;				/* svy_by: weighted moments of y in the group */
+	double	   *rep;			/* replicate designs: totals per replicate */
+	SvyRank    *rank;			/* svy_by replicate designs: the group's rank */
+} SvyVar;
+
+/* Sums over one (PSU or stratum, variable) pair. */
+typedef struct Cell
+{
+	int32		unit;			/* PSU index, or stratum index */
+	int32		var;
+	double		sum;
+	double		n_df;			/* rows with non-zero weight in the domain */
+} Cell;
+
+typedef struct Cross
+{
+	int32		stratum;
+	int32		k;
+	int32		l;
+	double		sum;			/* sum over the stratum's rows of u_k u_l */
+} Cross;
+
+typedef struct DomainState
+{
+	SvyAccum   *base;			/* every row: design, strata, PSUs, nu */
+	MemoryContext cxt;
+	int			kind;			/* SvyMultiKind */
+	bool		boolean_outcome;
+	bool		with_missing;	/* svy_dist: missing reasons are categories */
+	Categories	cat[2];
+
+	SvyIdMap   *varmap;			/* (a, b) -> var */
+	SvyVar		   *vars;
+	int			nvars,
+				varcap;
+
+	/* designs with PSUs */
+	SvyIdMap   *psumap;			/* PSU identity -> index */
+	uint64	   *psu_key;		/* 2 per PSU: its identity */
+	int32	   *psu_stratum;	/* stratum index of each PSU */
+	int			psucap;
+	/* per (unit, var): PSU-level (with PSUs) or stratum-level sums */
+	SvyIdMap   *cellmap;
+	Cell	   *cells;
+	int			ncells,
+				cellcap;
+	/* designs without PSUs: per (stratum, k, l) cross-products */
+	SvyIdMap   *crossmap;
+	Cross	   *cross;
+	int			ncross,
+				crosscap;
+
+	/* replicate designs: rank of the rows with a non-NULL outcome */
+	SvyRank    *rank;
+} DomainState;
+
+/* Per-call-site cache: how to identify values of the grouping arguments. */
+typedef struct ArgHash
+{
+	Oid			typid;
+	FmgrInfo	hash;
+	bool		is_likert;
+} ArgHash;
+
+/* Make room for element n of a palloc'd array. */
+#define GROW(arr, n, cap, type) \
+	do { \
+		if ((n) >= (cap)) \
+		{ \
+			(cap) = (cap) ? (cap) * 2 : 16; \
+			(arr) = (arr) ? repalloc((arr), sizeof(type) * (cap)) \
+				: palloc(sizeof(type) * (cap)); \
+		} \
+	} while (0)
+
+extern Datum likert_out(PG_FUNCTION_ARGS);
+
+bool
+svy_type_is_likert(Oid typid)
+{
+	Oid			outfn;
+	bool		varlena;
+	FmgrInfo	f;
+
+	getTypeOutputInfo(typid, &outfn, &varlena);
+	fmgr_info(outfn, &f);
+	return f.fn_addr == likert_out;
+}
+
+static DomainState *
+domain_create(MemoryContext cxt, int kind)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	DomainState *s = palloc0(sizeof(DomainState));
+
+	s->cxt = cxt;
+	s->kind = kind;
+	s->base = svy_accum_create(cxt);
+	s->varmap = svy_idmap_create(cxt, 16);
+	s->psumap = svy_idmap_create(cxt, 64);
+	s->cellmap = svy_idmap_create(cxt, 64);
+	s->crossmap = svy_idmap_create(cxt, 64);
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+static DomainState *
+domain_state(FunctionCallInfo fcinfo, int kind)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		return domain_create(aggcxt, kind);
+	return (DomainState *) PG_GETARG_POINTER(0);
+}
+
+static void
+too_many(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many %s for a survey table", what),
+			 errdetail("At most %d totals can be estimated together (their covariance matrix grows with the square).",
+					   SVY_MULTI_MAX_VARS),
+			 errhint("Group the categories, or estimate subsets of them separately.")));
+}
+
+/* Keep a new category's identity and value at index. */
+static void
+category_store(Categories *c, MemoryContext cxt, int index, const uint64 id[2],
+			   Datum value, bool byval, int16 len)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	if (index >= SVY_MULTI_MAX_VARS)
+		too_many("categories");
+	if (index >= c->cap)
+	{
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->values = c->values ? repalloc(c->values, sizeof(Datum) * c->cap)
+			: palloc(sizeof(Datum) * c->cap);
+		c->ids = c->ids ? repalloc(c->ids, sizeof(uint64) * 2 * c->cap)
+			: palloc(sizeof(uint64) * 2 * c->cap);
+	}
+	c->values[index] = datumCopy(value, byval, len);
+	c->ids[2 * index] = id[0];
+	c->ids[2 * index + 1] = id[1];
+	MemoryContextSwitchTo(old);
+}
+
+/* Index of a category value, adding it if new. */
+static int
+category_index(DomainState *s, int dim, ArgHash *h, Datum value)
+{
+	Categories *c = &s->cat[dim];
+	uint64		id[2];
+	bool		found;
+	int			index;
+
+	svy_value_identity(&h->hash, value, id);
+	if (c->map == NULL)
+	{
+		c->map = svy_idmap_create(s->cxt, 16);
+		c->typid = h->typid;
+		get_typlenbyval(h->typid, &c->typlen, &c->typbyval);
+	}
+	index = svy_idmap_insert(c->map, id[0], id[1], &found);
+	if (!found)
+		category_store(c, s->cxt, index, id, value, c->typbyval, c->typlen);
+	return index;
+}
+
+static int
+var_index(DomainState *s, int a, int b)
+{
+	bool		found;
+	int			v = svy_idmap_insert(s->varmap, (uint64) a, (uint64) b, &found);
+
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+		SvyVar		   *var;
+
+		if (v >= SVY_MULTI_MAX_VARS)
+			too_many("categories");
+		GROW(s->vars, s->nvars, s->varcap, SvyVar);
+		var = &s->vars[s->nvars++];
+		memset(var, 0, sizeof(*var));
+		var->a = a;
+		var->b = b;
+		if (s->base->kind == SVY_KIND_REPLICATE)
+			var->rep = palloc0(sizeof(double) * s->base->nrep);
+		MemoryContextSwitchTo(old);
+	}
+	return v;
+}
+
+static SvyRank *
+rank_create(MemoryContext cxt, int nrep)
+{
+	SvyRank    *r = MemoryContextAllocZero(cxt, sizeof(SvyRank));
+
+	r->dim = nrep;
+	r->basis = MemoryContextAllocZero(cxt, sizeof(double) * nrep * nrep);
+	return r;
+}
+
+static int
+cell_index(DomainState *s, int unit, int var)
+{
+	bool		found;
+	int			c = svy_idmap_insert(s->cellmap, (uint64) unit, (uint64) var, &found);
+
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+		GROW(s->cells, s->ncells, s->cellcap, Cell);
+		s->cells[s->ncells].unit = unit;
+		s->cells[s->ncells].var = var;
+		s->cells[s->ncells].sum = 0;
+		s->cells[s->ncells].n_df = 0;
+		s->ncells++;
+		MemoryContextSwitchTo(old);
+	}
+	return c;
+}
+
+static void
+cross_add(DomainState *s, int stratum, int k, int l, double value)
+{
+	bool		found;
+	int			c = svy_idmap_insert(s->crossmap, ((uint64) stratum << 32) | (uint32) k,
+									 (uint64) l, &found);
+
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+		GROW(s->cross, s->ncross, s->crosscap, Cross);
+		s->cross[s->ncross].stratum = stratum;
+		s->cross[s->ncross].k = k;
+		s->cross[s->ncross].l = l;
+		s->cross[s->ncross].sum = 0;
+		s->ncross++;
+		MemoryContextSwitchTo(old);
+	}
+	s->cross[c].sum += value;
+}
+
+static int
+psu_insert(DomainState *s, uint64 k0, uint64 k1, int stratum)
+{
+	bool		found;
+	int			p = svy_idmap_insert(s->psumap, k0, k1, &found);
+
+	if (!found)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+
+		if (p >= s->psucap)
+		{
+			s->psucap = s->psucap ? s->psucap * 2 : 64;
+			s->psu_stratum = s->psu_stratum ? repalloc(s->psu_stratum, sizeof(int32) * s->psucap)
+				: palloc(sizeof(int32) * s->psucap);
+			s->psu_key = s->psu_key ? repalloc(s->psu_key, sizeof(uint64) * 2 * s->psucap)
+				: palloc(sizeof(uint64) * 2 * s->psucap);
+		}
+		s->psu_stratum[p] = stratum;
+		s->psu_key[2 * p] = k0;
+		s->psu_key[2 * p + 1] = k1;
+		MemoryContextSwitchTo(old);
+	}
+	return p;
+}
+
+/* PSUs are nested in strata: mix the stratum into the PSU's identity. */
+static int
+psu_index(DomainState *s, const SvyDesign *d, int stratum)
+{
+	return psu_insert(s,
+					  d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15)),
+					  d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
+					  stratum);
+}
+
+/* A row's contribution to one total: T_var += w * val. */
+typedef struct Contribution
+{
+	int			var;
+	double		val;
+} Contribution;
+
+/*
+ * Add one row.  contrib lists the totals it adds to (empty when the row is
+ * outside the domain or its outcome is NULL); group_var is the svy_by
+ * group's denominator total, or -1.
+ */
+static void
+domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int ncontrib,
+		   int group_var)
+{
+	int			h = svy_accum_row(s->base, d, 0.0, 1.0, false);
+	double		w = d->weight;
+	bool		counts = ncontrib > 0 && w != 0.0;
+
+	for (int i = 0; i < ncontrib; i++)
+	{
+		SvyVar		   *v = &s->vars[contrib[i].var];
+
+		v->total += w * contrib[i].val;
+		v->n += counts && contrib[i].val != 0.0;
+	}
+
+	if (s->base->kind == SVY_KIND_REPLICATE)
+	{
+		const double *rw = svy_design_repweights(d);
+		int			nrep = s->base->nrep;
+
+		if (ncontrib == 0)
+			return;
+		for (int i = 0; i < ncontrib; i++)
+		{
+			double	   *rep = s->vars[contrib[i].var].rep;
+
+			for (int r = 0; r < nrep; r++)
+				rep[r] += rw[r] * contrib[i].val;
+		}
+		if (s->rank == NULL)
+			s->rank = rank_create(s->cxt, nrep);
+		if (!svy_rank_full(s->rank))
+			svy_rank_add(s->rank, rw, s->base->scratch);
+		if (group_var >= 0)
+		{
+			SvyVar		   *g = &s->vars[group_var];
+
+			if (g->rank == NULL)
+				g->rank = rank_create(s->cxt, nrep);
+			if (!svy_rank_full(g->rank))
+				svy_rank_add(g->rank, rw, s->base->scratch);
+		}
+		return;
+	}
+
+	if (s->base->flags & SVY_HAS_PSU)
+	{
+		int			p = psu_index(s, d, h);
+
+		for (int i = 0; i < ncontrib; i++)
+		{
+			int			k = cell_index(s, p, contrib[i].var);	/* may move s->cells */
+			Cell	   *c = &s->cells[k];
+
+			c->sum += w * contrib[i].val;
+			c->n_df += counts;
+		}
+	}
+	else
+	{
+		for (int i = 0; i < ncontrib; i++)
+		{
+			int			k = cell_index(s, h, contrib[i].var);	/* may move s->cells */
+			Cell	   *c = &s->cells[k];
+
+			c->sum += w * contrib[i].val;
+			c->n_df += counts;
+			for (int j = i; j < ncontrib; j++)
+				cross_add(s, h, Min(contrib[i].var, contrib[j].var),
+						  Max(contrib[i].var, contrib[j].var),
+						  w * contrib[i].val * w * contrib[j].val);
+		}
+	}
+}
+
+/* ---------- transition functions ---------- */
+
+static ArgHash *
+arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
+{
+	ArgHash    *h = (ArgHash *) fcinfo->flinfo->fn_extra;
+
+	if (h == NULL)
+	{
+		h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ArgHash) * nargs);
+		for (int i = 0; i < nargs; i++)
+		{
+			h[i].typid = get_fn_expr_argtype(fcinfo->flinfo, first_arg + i);
+			svy_value_hash_init(h[i].typid, &h[i].hash, fcinfo->flinfo->fn_mcxt);
+			h[i].is_likert = svy_type_is_likert(h[i].typid);
+		}
+		fcinfo->flinfo->fn_extra = h;
+	}
+	return h;
+}
+
+static const SvyDesign *
+design_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey design must not be NULL")));
+	return PG_GETARG_SVYDESIGN_P(argno);
+}
+
+static void
+check_finite(double y)
+{
+	if (isnan(y) || isinf(y))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("survey outcome must be finite, not %g", y),
+				 errhint("Use NULL for a missing answer.")));
+}
+
+/* svy_by(y, grp, d): rows with NULL y or NULL grp are outside every group. */
+static Datum
+by_transfn(FunctionCallInfo fcinfo, bool boolean)
+{
+	DomainState *s = domain_state(fcinfo, SVY_MULTI_BY);
+	const SvyDesign *d = design_arg(fcinfo, 3);
+	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
+	Contribution contrib[2];
+	int			n = 0,
+				group_var = -1;
+
+	s->boolean_outcome = boolean;
+	/* the base state must know the design before vars get replicate sums */
+	svy_accum_prepare(s->base, d);
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
+	{
+		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
+		int			g = category_index(s, 0, h, PG_GETARG_DATUM(2));
+
+		check_finite(y);
+		contrib[0].var = var_index(s, g, 0);
+		contrib[0].val = y;
+		contrib[1].var = group_var = var_index(s, g, 1);
+		contrib[1].val = 1.0;
+		n = 2;
+		if (d->weight != 0.0)
+			svy_wmoments_add(&s->vars[contrib[0].var].wm, d->weight, y, 1.0);
+	}
+	domain_row(s, d, contrib, n, group_var);
+	PG_RETURN_POINTER(s);
+}
+
+Datum
+svy_by_float8_transfn(PG_FUNCTION_ARGS)
+{
+	return by_transfn(fcinfo, false);
+}
+
+Datum
+svy_by_bool_transfn(PG_FUNCTION_ARGS)
+{
+	return by_transfn(fcinfo, true);
+}
+
+/* Is this value an answer to count (not NULL, and not a missing reason unless asked)? */
+static bool
+countable(DomainState *s, const ArgHash *h, Datum value)
+{
+	if (h->is_likert)
+	{
+		Likert		x = DatumGetLikert(value);
+
+		if (!likert_has_scale(x))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("likert value without a scale cannot be tabulated"),
+					 errhint("Cast the column to likert(k) or likert(lo, hi).")));
+		return s->with_missing || !likert_is_missing(x);
+	}
+	return true;
+}
+
+/* svy_dist(x, d [, with_missing]) */
+Datum
+svy_dist_transfn(PG_FUNCTION_ARGS)
+{
+	DomainState *s = domain_state(fcinfo, SVY_MULTI_DIST);
+	const SvyDesign *d = design_arg(fcinfo, 2);
+	ArgHash    *h = arg_hashes(fcinfo, 1, 1);
+	Contribution contrib;
+	int			n = 0;
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		s->with_missing = PG_GETARG_BOOL(3);
+	svy_accum_prepare(s->base, d);
+	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
+		countable(s, h, PG_GETARG_DATUM(1)))
+	{
+		contrib.var = var_index(s, category_index(s, 0, h, PG_GETARG_DATUM(1)), 0);
+		contrib.val = 1.0;
+		n = 1;
+	}
+	domain_row(s, d, &contrib, n, -1);
+	PG_RETURN_POINTER(s);
+}
+
+/* svy_choices(x, d): option k's total is var (k, 0); respondents are var (0, 0). */
+Datum
+svy_choices_transfn(PG_FUNCTION_ARGS)
+{
+	DomainState *s = domain_state(fcinfo, SVY_MULTI_CHOICES);
+	const SvyDesign *d = design_arg(fcinfo, 2);
+	Contribution contrib[CHOICES_MAX_OPTION + 1];
+	int			n = 0;
+
+	svy_accum_prepare(s->base, d);
+	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
+		!choices_is_missing(PG_GETARG_CHOICES_P(1)))
+	{
+		const Choices *x = PG_GETARG_CHOICES_P(1);
+
+		contrib[n].var = var_index(s, 0, 0);
+		contrib[n++].val = 1.0;
+		for (int k = 1; k <= CHOICES_MAX_OPTION; k++)
+			if (choices_has(x, k))
+			{
+				contrib[n].var = var_index(s, k, 0);
+				contrib[n++].val = 1.0;
+			}
+	}
+	domain_row(s, d, contrib, n, -1);
+	PG_RETURN_POINTER(s);
+}
+
+/* svy_tab(row, col, d): rows with either value NULL are outside the table. */
+Datum
+svy_tab_transfn(PG_FUNCTION_ARGS)
+{
+	DomainState *s = domain_state(fcinfo, SVY_MULTI_TAB);
+	const SvyDesign *d = design_arg(fcinfo, 3);
+	ArgHash    *h = arg_hashes(fcinfo, 1, 2);
+	Contribution contrib;
+	int			n = 0;
+
+	svy_accum_prepare(s->base, d);
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
+		countable(s, &h[0], PG_GETARG_DATUM(1)) &&
+		countable(s, &h[1], PG_GETARG_DATUM(2)))
+	{
+		int			r = category_index(s, 0, &h[0], PG_GETARG_DATUM(1));
+		int			c = category_index(s, 1, &h[1], PG_GETARG_DATUM(2));
+
+		contrib.var = var_index(s, r, c);
+		contrib.val = 1.0;
+		n = 1;
+	}
+	domain_row(s, d, &contrib, n, -1);
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------- merging (parallel workers) ---------- */
+
+static void
+rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch)
+{
+	if (from == NULL)
+		return;
+	if (*into == NULL)
+		*into = rank_create(cxt, from->dim);
+	for (int k = 0; k < from->rank && !svy_rank_full(*into); k++)
+		svy_rank_add(*into, from->basis + (size_t) k * from->dim, scratch);
+}
+
+static void
+domain_merge(DomainState *into, const DomainState *from)
+{
+	const SvyAccum *fb = from->base;
+	int		   *stratum_map,
+			   *cat_map[2] = {NULL, NULL},
+			   *var_map,
+			   *psu_map = NULL;
+
+	svy_accum_merge(into->base, fb);
+	into->boolean_outcome = from->boolean_outcome;
+	into->with_missing |= from->with_missing;
+
+	stratum_map = palloc(sizeof(int) * (fb->nstrata + 1));
+	for (int h = 0; h < fb->nstrata; h++)
+		stratum_map[h] = svy_idmap_find(into->base->stratab, fb->strata[h].id[0], fb->strata[h].id[1]);
+
+	for (int dim = 0; dim < 2; dim++)
+	{
+		const Categories *fc = &from->cat[dim];
+		Categories *ic = &into->cat[dim];
+		int			n = fc->map ? svy_idmap_size(fc->map) : 0;
+
+		cat_map[dim] = palloc(sizeof(int) * (n + 1));
+		for (int i = 0; i < n; i++)
+		{
+			bool		found;
+
+			if (ic->map == NULL)
+			{
+				ic->map = svy_idmap_create(into->cxt, 16);
+				ic->typid = fc->typid;
+				ic->typlen = fc->typlen;
+				ic->typbyval = fc->typbyval;
+			}
+			cat_map[dim][i] = svy_idmap_insert(ic->map, fc->ids[2 * i], fc->ids[2 * i + 1], &found);
+			if (!found)
+				category_store(ic, into->cxt, cat_map[dim][i], &fc->ids[2 * i],
+							   fc->values[i], fc->typbyval, fc->typlen);
+		}
+	}
+
+	var_map = palloc(sizeof(int) * (from->nvars + 1));
+	for (int v = 0; v < from->nvars; v++)
+	{
+		const SvyVar  *fv = &from->vars[v];
+		bool		options = from->kind == SVY_MULTI_CHOICES;
+		int			a = options ? fv->a : cat_map[0][fv->a];
+		int			b = (options || from->kind != SVY_MULTI_TAB) ? fv->b : cat_map[1][fv->b];
+		SvyVar		   *iv;
+
+		var_map[v] = var_index(into, a, b);
+		iv = &into->vars[var_map[v]];
+		iv->total += fv->total;
+		iv->n += fv->n;
+		svy_wmoments_merge(&iv->wm, &fv->wm);
+		if (fv->rep)
+			for (int r = 0; r < fb->nrep; r++)
+				iv->rep[r] += fv->rep[r];
+		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch);
+	}
+	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch);
+
+	if (fb->flags & SVY_HAS_PSU)
+	{
+		int			npsu = svy_idmap_size(from->psumap);
+
+		psu_map = palloc(sizeof(int) * (npsu + 1));
+		for (int p = 0; p < npsu; p++)
+			psu_map[p] = psu_insert(into, from->psu_key[2 * p], from->psu_key[2 * p + 1],
+									stratum_map[from->psu_stratum[p]]);
+	}
+	for (int i = 0; i < from->ncells; i++)
+	{
+		const Cell *fc = &from->cells[i];
+		int			unit = psu_map ? psu_map[fc->unit] : stratum_map[fc->unit];
+		int			k = cell_index(into, unit, var_map[fc->var]);
+
+		into->cells[k].sum += fc->sum;
+		into->cells[k].n_df += fc->n_df;
+	}
+	for (int i = 0; i < from->ncross; i++)
+	{
+		const Cross *fc = &from->cross[i];
+		int			k = var_map[fc->k],
+					l = var_map[fc->l];
+
+		cross_add(into, stratum_map[fc->stratum], Min(k, l), Max(k, l), fc->sum);
+	}
+}
+
+Datum
+svy_multi_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	DomainState *into;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	if (PG_ARGISNULL(0))
+	{
+		const DomainState *from = (DomainState *) PG_GETARG_POINTER(1);
+
+		into = domain_create(aggcxt, from->kind);
+	}
+	else
+		into = (DomainState *) PG_GETARG_POINTER(0);
+	domain_merge(into, (DomainState *) PG_GETARG_POINTER(1));
+	PG_RETURN_POINTER(into);
+}
+
+/* ---------- serialization (between parallel workers of one server) ---------- */
+
+static void
+send_rank(StringInfo buf, const SvyRank *r)
+{
+	pq_sendint32(buf, r ? r->dim : 0);
+	if (r == NULL)
+		return;
+	pq_sendint32(buf, r->rank);
+	pq_sendbytes(buf, (const char *) r->basis, sizeof(double) * r->rank * r->dim);
+}
+
+static SvyRank *
+recv_rank(StringInfo buf, MemoryContext cxt)
+{
+	int			dim = pq_getmsgint(buf, 4);
+	SvyRank    *r;
+
+	if (dim == 0)
+		return NULL;
+	r = rank_create(cxt, dim);
+	r->rank = pq_getmsgint(buf, 4);
+	memcpy(r->basis, pq_getmsgbytes(buf, sizeof(double) * r->rank * dim),
+		   sizeof(double) * r->rank * dim);
+	return r;
+}
+
+Datum
+svy_multi_serialfn(PG_FUNCTION_ARGS)
+{
+	const DomainState *s = (DomainState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+	int			nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+
+	pq_begintypsend(&buf);
+	svy_accum_serialize(s->base, &buf);
+	pq_sendbyte(&buf, s->kind);
+	pq_sendbyte(&buf, s->boolean_outcome);
+	pq_sendbyte(&buf, s->with_missing);
+	for (int dim = 0; dim < 2; dim++)
+	{
+		const Categories *c = &s->cat[dim];
+		int			n = c->map ? svy_idmap_size(c->map) : 0;
+
+		pq_sendint32(&buf, n);
+		if (n == 0)
+			continue;
+		pq_sendint32(&buf, c->typid);
+		for (int i = 0; i < n; i++)
+		{
+			Size		size = datumEstimateSpace(c->values[i], false, c->typbyval, c->typlen);
+			char	   *space = palloc(size);
+			char	   *p = space;
+
+			datumSerialize(c->values[i], false, c->typbyval, c->typlen, &p);
+			pq_sendint64(&buf, c->ids[2 * i]);
+			pq_sendint64(&buf, c->ids[2 * i + 1]);
+			pq_sendint32(&buf, size);
+			pq_sendbytes(&buf, space, size);
+			pfree(space);
+		}
+	}
+	pq_sendint32(&buf, s->nvars);
+	for (int v = 0; v < s->nvars; v++)
+	{
+		const SvyVar  *var = &s->vars[v];
+
+		pq_sendint32(&buf, var->a);
+		pq_sendint32(&buf, var->b);
+		pq_sendbytes(&buf, (const char *) &var->total, sizeof(double));
+		pq_sendbytes(&buf, (const char *) &var->n, sizeof(double));
+		pq_sendbytes(&buf, (const char *) &var->wm, sizeof(SvyWMoments));
+		if (nrep)
+			pq_sendbytes(&buf, (const char *) var->rep, sizeof(double) * nrep);
+		send_rank(&buf, var->rank);
+	}
+	send_rank(&buf, s->rank);
+	pq_sendint32(&buf, svy_idmap_size(s->psumap));
+	for (int p = 0; p < svy_idmap_size(s->psumap); p++)
+	{
+		pq_sendint64(&buf, s->psu_key[2 * p]);
+		pq_sendint64(&buf, s->psu_key[2 * p + 1]);
+		pq_sendint32(&buf, s->psu_stratum[p]);
+	}
+	pq_sendint32(&buf, s->ncells);
+	pq_sendbytes(&buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
+	pq_sendint32(&buf, s->ncross);
+	pq_sendbytes(&buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+svy_multi_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt,
+				old;
+	StringInfoData buf;
+	DomainState *s;
+	int			nrep,
+				n;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	s = domain_create(aggcxt, 0);
+	s->base = svy_accum_deserialize(&buf, aggcxt);
+	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+	s->kind = pq_getmsgbyte(&buf);
+	s->boolean_outcome = pq_getmsgbyte(&buf);
+	s->with_missing = pq_getmsgbyte(&buf);
+	old = MemoryContextSwitchTo(aggcxt);
+	for (int dim = 0; dim < 2; dim++)
+	{
+		Categories *c = &s->cat[dim];
+
+		n = pq_getmsgint(&buf, 4);
+		if (n == 0)
+			continue;
+		c->typid = pq_getmsgint(&buf, 4);
+		get_typlenbyval(c->typid, &c->typlen, &c->typbyval);
+		c->map = svy_idmap_create(aggcxt, n);
+		c->cap = n;
+		c->values = palloc(sizeof(Datum) * n);
+		c->ids = palloc(sizeof(uint64) * 2 * n);
+		for (int i = 0; i < n; i++)
+		{
+			bool		found,
+						isnull;
+			int			size;
+			char	   *p;
+
+			c->ids[2 * i] = pq_getmsgint64(&buf);
+			c->ids[2 * i + 1] = pq_getmsgint64(&buf);
+			svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found);
+			size = pq_getmsgint(&buf, 4);
+			p = (char *) pq_getmsgbytes(&buf, size);
+			c->values[i] = datumCopy(datumRestore(&p, &isnull), c->typbyval, c->typlen);
+		}
+	}
+	n = pq_getmsgint(&buf, 4);
+	for (int v = 0; v < n; v++)
+	{
+		int			a = pq_getmsgint(&buf, 4);
+		int			bb = pq_getmsgint(&buf, 4);
+		int			v_index = var_index(s, a, bb);	/* may move s->vars */
+		SvyVar	   *var = &s->vars[v_index];
+
+		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->n, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
+		if (nrep)
+			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
+		var->rank = recv_rank(&buf, aggcxt);
+	}
+	s->rank = recv_rank(&buf, aggcxt);
+	n = pq_getmsgint(&buf, 4);
+	for (int p = 0; p < n; p++)
+	{
+		uint64		k0 = pq_getmsgint64(&buf);
+		uint64		k1 = pq_getmsgint64(&buf);
+
+		psu_insert(s, k0, k1, pq_getmsgint(&buf, 4));
+	}
+	n = pq_getmsgint(&buf, 4);
+	for (int i = 0; i < n; i++)
+	{
+		Cell		c;
+		int			k;
+
+		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cell)), sizeof(Cell));
+		k = cell_index(s, c.unit, c.var);
+		s->cells[k].sum = c.sum;
+		s->cells[k].n_df = c.n_df;
+	}
+	n = pq_getmsgint(&buf, 4);
+	for (int i = 0; i < n; i++)
+	{
+		Cross		c;
+
+		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cross)), sizeof(Cross));
+		cross_add(s, c.stratum, c.k, c.l, c.sum);
+	}
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------- final: the svy_domains / svy_table value ---------- */
+
+/* A level of the result: an observed category, or a scale point nobody chose. */
+typedef struct Level
+{
+	Datum		value;
+	int			cat;			/* category index, or -1 */
+} Level;
+
+static FmgrInfo *sort_cmp;
+static Oid	sort_collation;
+
+static int
+level_cmp(const void *a, const void *b)
+{
+	return DatumGetInt32(FunctionCall2Coll(sort_cmp, sort_collation,
+										   ((const Level *) a)->value,
+										   ((const Level *) b)->value));
+}
+
+/*
+ * The levels of one dimension in the type's order: observed values, plus
+ * every point of a likert scale and every label of an enum (svy_dist and
+ * svy_tab report categories nobody chose, with estimate 0).
+ */
+static Level *
+dimension_levels(const DomainState *s, int dim, bool complete, int *nlevels)
+{
+	const Categories *c = &s->cat[dim];
+	int			n = c->map ? svy_idmap_size(c->map) : 0;
+	List	   *extra = NIL;
+	Level	   *levels;
+	TypeCacheEntry *tce;
+	int			k = 0;
+	ListCell   *lc;
+
+	if (n == 0)
+	{
+		*nlevels = 0;
+		return NULL;
+	}
+	if (complete && svy_type_is_likert(c->typid))
+	{
+		Likert		x = DatumGetLikert(c->values[0]);
+
+		for (int i = 1; i < n; i++)
+			if (likert_lo(DatumGetLikert(c->values[i])) != likert_lo(x) ||
+				likert_hi(DatumGetLikert(c->values[i])) != likert_hi(x))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("likert answers on different scales cannot be tabulated together")));
+		for (int v = likert_lo(x); v <= likert_hi(x); v++)
+			extra = lappend(extra, DatumGetPointer(LikertGetDatum(likert_make(likert_lo(x), likert_hi(x), v, 0))));
+		if (s->with_missing)
+			for (int m = SURVEY_MISSING_FIRST; m <= SURVEY_MISSING_LAST; m++)
+				extra = lappend(extra, DatumGetPointer(LikertGetDatum(likert_make(likert_lo(x), likert_hi(x), 0, m))));
+	}
+	else if (complete && type_is_enum(c->typid))
+	{
+		CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(c->typid));
+
+		for (int i = 0; i < list->n_members; i++)
+		{
+			Form_pg_enum e = (Form_pg_enum) GETSTRUCT(&list->members[i]->tuple);
+
+			extra = lappend(extra, DatumGetPointer(ObjectIdGetDatum(e->oid)));
+		}
+		ReleaseSysCacheList(list);
+	}
+	else if (complete && c->typid == BOOLOID)
+	{
+		extra = lappend(extra, DatumGetPointer(BoolGetDatum(false)));
+		extra = lappend(extra, DatumGetPointer(BoolGetDatum(true)));
+	}
+
+	levels = palloc(sizeof(Level) * (n + list_length(extra)));
+	for (int i = 0; i < n; i++)
+	{
+		levels[k].value = c->values[i];
+		levels[k++].cat = i;
+	}
+	if (extra != NIL)
+	{
+		FmgrInfo	hash;
+
+		svy_value_hash_init(c->typid, &hash, CurrentMemoryContext);
+		foreach(lc, extra)
+		{
+			Datum		v = PointerGetDatum(lfirst(lc));
+			uint64		id[2];
+
+			svy_value_identity(&hash, v, id);
+			if (svy_idmap_find(c->map, id[0], id[1]) >= 0)
+				continue;
+			levels[k].value = v;
+			levels[k++].cat = -1;
+		}
+	}
+
+	tce = lookup_type_cache(c->typid, TYPECACHE_CMP_PROC_FINFO);
+	if (!OidIsValid(tce->cmp_proc_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify a comparison function for type %s",
+						format_type_be(c->typid)),
+				 errhint("Groups and categories must be of a type with a btree operator class.")));
+	sort_cmp = &tce->cmp_proc_finfo;
+	sort_collation = DEFAULT_COLLATION_OID;
+	qsort(levels, k, sizeof(Level), level_cmp);
+	*nlevels = k;
+	return levels;
+}
+
+static char *
+level_label(const DomainState *s, int dim, Datum value)
+{
+	Oid			outfn;
+	bool		varlena;
+
+	getTypeOutputInfo(s->cat[dim].typid, &outfn, &varlena);
+	return OidOutputFunctionCall(outfn, value);
+}
+
+/* Does this total count each row once (so its PSUs give the df of the outcome)? */
+static bool
+membership_var(const DomainState *s, const SvyVar *v)
+{
+	switch (s->kind)
+	{
+		case SVY_MULTI_BY:
+			return v->b == 1;
+		case SVY_MULTI_CHOICES:
+			return v->a == 0;
+		default:
+			return true;
+	}
+}
+
+/* The design covariance (K x K) of the totals, from PSU or stratum sums. */
+static void
+taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *V)
+{
+	const SvyAccum *base = s->base;
+	SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(base->nstrata, 1));
+	double	   *S = palloc(sizeof(double) * K);
+	double	   *Q = palloc(sizeof(double) * K * K);
+	double	   *t = palloc0(sizeof(double) * K);
+	int		   *touched = palloc(sizeof(int) * K);
+	int		   *order = palloc(sizeof(int) * (s->ncells + 1));
+	int		   *start = palloc0(sizeof(int) * (base->nstrata + 1));
+	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
+	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
+
+	svy_accum_strata(base, st);
+
+	/* bucket the cells by stratum (counting sort), PSU cells by PSU within it */
+	for (int i = 0; i < s->ncells; i++)
+	{
+		int			h = by_psu ? s->psu_stratum[s->cells[i].unit] : s->cells[i].unit;
+
+		start[h + 1]++;
+	}
+	for (int h = 0; h < base->nstrata; h++)
+		start[h + 1] += start[h];
+	{
+		int		   *fill = palloc(sizeof(int) * (base->nstrata + 1));
+
+		memcpy(fill, start, sizeof(int) * (base->nstrata + 1));
+		for (int i = 0; i < s->ncells; i++)
+		{
+			int			h = by_psu ? s->psu_stratum[s->cells[i].unit] : s->cells[i].unit;
+
+			order[fill[h]++] = i;
+		}
+		pfree(fill);
+	}
+
+	for (int h = 0; h < base->nstrata; h++)
+	{
+		double		n_h = st[h].psu.n;
+		SvyStatus	status;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(S, 0, sizeof(double) * K);
+		memset(Q, 0, sizeof(double) * K * K);
+		if (by_psu)
+		{
+			/* cells of one PSU are not adjacent: gather each PSU's vector */
+			int			from = start[h],
+						to = start[h + 1];
+
+			/* sort this stratum's cells by PSU */
+			for (int i = from + 1; i < to; i++)
+			{
+				int			x = order[i],
+							j = i - 1;
+
+				while (j >= from && s->cells[order[j]].unit > s->cells[x].unit)
+				{
+					order[j + 1] = order[j];
+					j--;
+				}
+				order[j + 1] = x;
+			}
+			for (int i = from; i < to;)
+			{
+				int			psu = s->cells[order[i]].unit;
+				int			ntouched = 0;
+
+				for (; i < to && s->cells[order[i]].unit == psu; i++)
+				{
+					int			k = final_of_var[s->cells[order[i]].var];
+
+					if (k < 0)
+						continue;
+					if (t[k] == 0.0)
+						touched[ntouched++] = k;
+					t[k] += s->cells[order[i]].sum;
+				}
+				for (int a = 0; a < ntouched; a++)
+				{
+					int			ka = touched[a];
+
+					S[ka] += t[ka];
+					for (int b = 0; b < ntouched; b++)
+						Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
+				}
+				for (int a = 0; a < ntouched; a++)
+					t[touched[a]] = 0.0;
+			}
+		}
+		else
+		{
+			for (int i = start[h]; i < start[h + 1]; i++)
+			{
+				int			k = final_of_var[s->cells[order[i]].var];
+
+				if (k >= 0)
+					S[k] += s->cells[order[i]].sum;
+			}
+			for (int i = 0; i < s->ncross; i++)
+			{
+				const Cross *c = &s->cross[i];
+				int			k = final_of_var[c->k],
+							l = final_of_var[c->l];
+
+				if (c->stratum != h || k < 0 || l < 0)
+					continue;
+				Q[k * K + l] += c->sum;
+				if (k != l)
+					Q[l * K + k] += c->sum;
+			}
+		}
+		/* centre: sum_j (t_j - tbar)(t_j - tbar)' = sum t t' - S S' / n_h */
+		for (int a = 0; a < K; a++)
+			for (int b = 0; b < K; b++)
+				Q[a * K + b] -= S[a] * S[b] / n_h;
+		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, h, n_h);
+	}
+	svy_covariance_finish(&cov);
+	pfree(st);
+	pfree(S);
+	pfree(Q);
+	pfree(t);
+	pfree(touched);
+	pfree(order);
+	pfree(start);
+}
+
+/* df of the PSUs holding rows that add to the totals selected by want(). */
+static double
+cells_df(const DomainState *s, const bool *var_selected)
+{
+	const SvyAccum *base = s->base;
+	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
+	double		df = 0.0;
+
+	if (by_psu)
+	{
+		int			npsu = svy_idmap_size(s->psumap);
+		bool	   *psu_in = palloc0(sizeof(bool) * (npsu + 1));
+		bool	   *stratum_in = palloc0(sizeof(bool) * (base->nstrata + 1));
+
+		for (int i = 0; i < s->ncells; i++)
+			if (var_selected[s->cells[i].var] && s->cells[i].n_df > 0)
+				psu_in[s->cells[i].unit] = true;
+		for (int p = 0; p < npsu; p++)
+			if (psu_in[p])
+			{
+				df += 1;
+				stratum_in[s->psu_stratum[p]] = true;
+			}
+		for (int h = 0; h < base->nstrata; h++)
+			df -= stratum_in[h];
+	}
+	else
+	{
+		double	   *rows = palloc0(sizeof(double) * (base->nstrata + 1));
+
+		for (int i = 0; i < s->ncells; i++)
+			if (var_selected[s->cells[i].var])
+				rows[s->cells[i].unit] += s->cells[i].n_df;
+		for (int h = 0; h < base->nstrata; h++)
+			df += rows[h] - (rows[h] > 0);
+	}
+	return df;
+}
+
+static int
+var_of(const DomainState *s, int a, int b)
+{
+	return svy_idmap_find(s->varmap, (uint64) a, (uint64) b);
+}
+
+Datum
+svy_multi_final(PG_FUNCTION_ARGS)
+{
+	DomainState *s;
+	Level	   *lev[2] = {NULL, NULL};
+	int			nlev[2] = {0, 0};
+	int			K,
+				nrep;
+	int		   *var_of_final;	/* accumulated var behind each final total, or -1 */
+	int		   *final_of_var;
+	StringInfoData labels;
+	SvyMulti   *m;
+	SvyMultiArrays a;
+	bool	   *selected;
+	double		df_all;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (DomainState *) PG_GETARG_POINTER(0);
+	if (s->base->kind == 0)
+		PG_RETURN_NULL();
+	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+
+	/* levels and the layout of the totals (multi.h) */
+	initStringInfo(&labels);
+	if (s->kind == SVY_MULTI_CHOICES)
+	{
+		int			max_option = 0;
+
+		for (int v = 0; v < s->nvars; v++)
+			max_option = Max(max_option, s->vars[v].a);
+		nlev[0] = max_option;
+		K = max_option + 1;
+		var_of_final = palloc(sizeof(int) * K);
+		for (int k = 1; k <= max_option; k++)
+		{
+			var_of_final[k - 1] = var_of(s, k, 0);
+			appendStringInfo(&labels, "%d", k);
+			appendStringInfoChar(&labels, '\0');
+		}
+		var_of_final[max_option] = var_of(s, 0, 0);
+	}
+	else
+	{
+		bool		complete = s->kind != SVY_MULTI_BY;
+		int			ndims = s->kind == SVY_MULTI_TAB ? 2 : 1;
+
+		for (int dim = 0; dim < ndims; dim++)
+		{
+			lev[dim] = dimension_levels(s, dim, complete, &nlev[dim]);
+			for (int i = 0; i < nlev[dim]; i++)
+			{
+				appendStringInfoString(&labels, level_label(s, dim, lev[dim][i].value));
+				appendStringInfoChar(&labels, '\0');
+			}
+		}
+		K = s->kind == SVY_MULTI_BY ? 2 * nlev[0] :
+			s->kind == SVY_MULTI_TAB ? nlev[0] * nlev[1] : nlev[0];
+		if (K > SVY_MULTI_MAX_VARS)
+			too_many(s->kind == SVY_MULTI_TAB ? "cells" : "categories");
+		var_of_final = palloc(sizeof(int) * Max(K, 1));
+		for (int i = 0; i < nlev[0]; i++)
+		{
+			int			ca = lev[0][i].cat;
+
+			if (s->kind == SVY_MULTI_BY)
+			{
+				var_of_final[2 * i] = var_of(s, ca, 0);
+				var_of_final[2 * i + 1] = var_of(s, ca, 1);
+			}
+			else if (s->kind == SVY_MULTI_TAB)
+				for (int j = 0; j < nlev[1]; j++)
+					var_of_final[i * nlev[1] + j] = (ca < 0 || lev[1][j].cat < 0) ? -1
+						: var_of(s, ca, lev[1][j].cat);
+			else
+				var_of_final[i] = ca < 0 ? -1 : var_of(s, ca, 0);
+		}
+	}
+	final_of_var = palloc(sizeof(int) * (s->nvars + 1));
+	for (int v = 0; v < s->nvars; v++)
+		final_of_var[v] = -1;
+	for (int k = 0; k < K; k++)
+		if (var_of_final[k] >= 0)
+			final_of_var[var_of_final[k]] = k;
+
+	m = palloc0(svy_multi_size(K, nrep, labels.len));
+	SET_VARSIZE(m, svy_multi_size(K, nrep, labels.len));
+	m->version = SVY_MULTI_VERSION;
+	m->kind = s->kind;
+	m->boolean_outcome = s->boolean_outcome;
+	m->mse = (s->base->flags & SVY_MSE) != 0;
+	m->nlev1 = nlev[0];
+	m->nlev2 = nlev[1];
+	m->k = K;
+	m->nrep = nrep;
+	m->scale = s->base->scale;
+	m->nrow = s->base->dom.nrow;
+	svy_multi_arrays(m, &a);
+	memcpy(a.labels, labels.data, labels.len);
+
+	/* totals, their n and the SRS sums of squares behind design effects */
+	selected = palloc0(sizeof(bool) * (s->nvars + 1));
+	for (int k = 0; k < K; k++)
+	{
+		int			v = var_of_final[k];
+
+		if (v < 0)
+			continue;
+		a.t[k] = s->vars[v].total;
+		a.n[k] = s->vars[v].n;
+		a.cyy[k] = s->vars[v].wm.c_yy;
+		if (nrep)
+			memcpy(a.tr + (size_t) k * nrep, s->vars[v].rep, sizeof(double) * nrep);
+		selected[v] = membership_var(s, &s->vars[v]);
+	}
+
+	if (nrep)
+	{
+		/* replicate designs: df = rank of the rows' replicate weights - 1 */
+		df_all = s->rank ? s->rank->rank - 1.0 : NAN;
+		for (int k = 0; k < K; k++)
+		{
+			int			group_var = s->kind == SVY_MULTI_BY ? var_of_final[k | 1] : -1;
+
+			a.df[k] = group_var >= 0 && s->vars[group_var].rank
+				? s->vars[group_var].rank->rank - 1.0 : df_all;
+		}
+		for (int r = 0; r < nrep; r++)
+			a.rscales[r] = s->base->rscales ? s->base->rscales[r] : 1.0;
+		m->nu = s->base->rank.rank - 1.0;
+	}
+	else
+	{
+		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(s->base->nstrata, 1));
+
+		taylor_covariance(s, final_of_var, K, a.v);
+		df_all = cells_df(s, selected);
+		m->nu = svy_accum_strata(s->base, st);
+		for (int k = 0; k < K; k++)
+			a.df[k] = df_all;
+		if (s->kind == SVY_MULTI_BY)
+			for (int g = 0; g < nlev[0]; g++)
+			{
+				int			v = var_of_final[2 * g + 1];
+
+				memset(selected, 0, sizeof(bool) * (s->nvars + 1));
+				if (v >= 0)
+					selected[v] = true;
+				a.df[2 * g] = a.df[2 * g + 1] = cells_df(s, selected);
+			}
+	}
+	m->df = df_all;
+	PG_RETURN_POINTER(m);
+}

@@ -1,0 +1,709 @@
+/*
+ * domain_read.c — reading svy_domains and svy_table values: svy_groups,
+ * svy_pairwise, svy_cells and svy_chisq, and their text output.
+ *
+ * Every number is a ratio of estimated totals (or a total) of the value;
+ * its variance comes from the totals' covariance by linearization (the
+ * gradient c of the ratio: c' V c), or for replicate designs from the ratio
+ * recomputed on every replicate, as R does.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "accum.h"
+#include "chisq.h"
+#include "estimator.h"
+#include "intervals.h"
+#include "multi.h"
+#include "survey.h"
+
+PG_FUNCTION_INFO_V1(svy_multi_in);
+PG_FUNCTION_INFO_V1(svy_multi_out);
+PG_FUNCTION_INFO_V1(svy_groups);
+PG_FUNCTION_INFO_V1(svy_pairwise);
+PG_FUNCTION_INFO_V1(svy_cells);
+PG_FUNCTION_INFO_V1(svy_chisq_table);
+
+/* One estimate: T[num] / sum of T[den] (a total when nden = 0). */
+typedef struct Output
+{
+	int			num;
+	const int  *den;
+	int			nden;
+	const char *label1;
+	const char *label2;
+	double		n;				/* rows behind the numerator */
+	double		n_domain;		/* rows behind the denominator */
+} Output;
+
+typedef struct Outputs
+{
+	const SvyMulti *m;
+	SvyMultiArrays a;
+	int			count;
+	Output	   *out;
+	double	   *estimate;
+	double	   *cov;			/* count x count */
+	double	   *logit_var;		/* replicate designs: variance of logit(estimate) */
+	bool		proportions;	/* ratios of counts: proportions */
+} Outputs;
+
+static double
+sum_over(const double *t, const int *idx, int n, int stride)
+{
+	double		s = 0.0;
+
+	for (int i = 0; i < n; i++)
+		s += t[(Size) idx[i] * stride];
+	return s;
+}
+
+static double
+ratio_of(const double *t, const Output *o, int stride)
+{
+	double		num = t[(Size) o->num * stride];
+
+	return o->nden == 0 ? num : num / sum_over(t, o->den, o->nden, stride);
+}
+
+/* Estimates and their covariance matrix. */
+static void
+outputs_compute(Outputs *o)
+{
+	const SvyMulti *m = o->m;
+	int			K = m->k,
+				O = o->count;
+
+	o->estimate = palloc(sizeof(double) * O);
+	o->cov = palloc0(sizeof(double) * O * O);
+	o->logit_var = palloc(sizeof(double) * O);
+	for (int i = 0; i < O; i++)
+	{
+		o->estimate[i] = ratio_of(o->a.t, &o->out[i], 1);
+		o->logit_var[i] = NAN;
+	}
+
+	if (m->nrep == 0)
+	{
+		/* gradients c_i (K each), then c_i' V c_j */
+		double	   *c = palloc0(sizeof(double) * O * K);
+		double	   *vc = palloc(sizeof(double) * K);
+
+		for (int i = 0; i < O; i++)
+		{
+			const Output *out = &o->out[i];
+			double	   *ci = c + (Size) i * K;
+
+			if (out->nden == 0)
+				ci[out->num] = 1.0;
+			else
+			{
+				double		d = sum_over(o->a.t, out->den, out->nden, 1);
+
+				for (int j = 0; j < out->nden; j++)
+					ci[out->den[j]] -= o->estimate[i] / d;
+				ci[out->num] += 1.0 / d;
+			}
+		}
+		for (int i = 0; i < O; i++)
+		{
+			const double *ci = c + (Size) i * K;
+
+			for (int r = 0; r < K; r++)
+			{
+				double		s = 0.0;
+
+				for (int q = 0; q < K; q++)
+					s += o->a.v[(Size) r * K + q] * ci[q];
+				vc[r] = s;
+			}
+			for (int j = i; j < O; j++)
+			{
+				const double *cj = c + (Size) j * K;
+				double		s = 0.0;
+
+				for (int r = 0; r < K; r++)
+					s += cj[r] * vc[r];
+				o->cov[i * O + j] = o->cov[j * O + i] = s;
+			}
+		}
+		pfree(c);
+		pfree(vc);
+	}
+	else
+	{
+		int			R = m->nrep;
+		double	   *theta = palloc(sizeof(double) * O * R);
+		double	   *centre = palloc(sizeof(double) * O);
+
+		for (int i = 0; i < O; i++)
+		{
+			double		sum = 0.0,
+						k = 0;
+
+			for (int r = 0; r < R; r++)
+			{
+				theta[(Size) i * R + r] = ratio_of(o->a.tr + r, &o->out[i], R);
+				if (o->a.rscales[r] > 0)
+				{
+					sum += theta[(Size) i * R + r];
+					k++;
+				}
+			}
+			centre[i] = m->mse ? o->estimate[i] : sum / k;
+		}
+		for (int i = 0; i < O; i++)
+			for (int j = i; j < O; j++)
+			{
+				double		s = 0.0;
+
+				for (int r = 0; r < R; r++)
+					s += o->a.rscales[r] * (theta[(Size) i * R + r] - centre[i]) *
+						(theta[(Size) j * R + r] - centre[j]);
+				o->cov[i * O + j] = o->cov[j * O + i] = m->scale * s;
+			}
+		if (o->proportions)
+			for (int i = 0; i < O; i++)
+			{
+				double		p = o->estimate[i];
+
+				if (!(p > 0 && p < 1))
+					continue;
+				for (int r = 0; r < R; r++)
+				{
+					double		pr = theta[(Size) i * R + r];
+
+					theta[(Size) i * R + r] = log(pr / (1 - pr));
+				}
+				o->logit_var[i] = svy_replicate_variance(theta + (Size) i * R, R,
+														 log(p / (1 - p)), m->scale,
+														 o->a.rscales, m->mse);
+			}
+		pfree(theta);
+		pfree(centre);
+	}
+}
+
+static int *
+index_range(int from, int n, int step)
+{
+	int		   *idx = palloc(sizeof(int) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		idx[i] = from + i * step;
+	return idx;
+}
+
+static const SvyMulti *
+multi_arg(FunctionCallInfo fcinfo, int argno, bool table)
+{
+	const SvyMulti *m = DatumGetSvyMultiP(PG_GETARG_DATUM(argno));
+
+	if (m->version != SVY_MULTI_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported survey result version %d", m->version)));
+	if (table != (m->kind == SVY_MULTI_TAB))
+		elog(ERROR, "survey result of the wrong kind");
+	return m;
+}
+
+static bool
+statistic_is_total(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (strcmp(s, "mean") == 0)
+		return false;
+	if (strcmp(s, "total") == 0)
+		return true;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown statistic \"%s\"", s),
+			 errhint("Valid statistics are mean and total.")));
+	return false;
+}
+
+/* The groups, categories or options of a svy_domains value. */
+static void
+domain_outputs(Outputs *o, const SvyMulti *m, bool total)
+{
+	int			L = m->nlev1;
+	int		   *all = index_range(0, m->k, 1);
+
+	o->m = m;
+	svy_multi_arrays(m, &o->a);
+	o->count = L;
+	o->out = palloc0(sizeof(Output) * Max(L, 1));
+	o->proportions = !total && (m->kind != SVY_MULTI_BY || m->boolean_outcome);
+	for (int g = 0; g < L; g++)
+	{
+		Output	   *out = &o->out[g];
+
+		out->label1 = svy_multi_label(m, &o->a, g);
+		switch (m->kind)
+		{
+			case SVY_MULTI_BY:
+				out->num = 2 * g;
+				out->den = index_range(2 * g + 1, 1, 1);
+				out->n = out->n_domain = o->a.n[2 * g + 1];
+				break;
+			case SVY_MULTI_CHOICES:
+				out->num = g;
+				out->den = index_range(m->k - 1, 1, 1);
+				out->n = o->a.n[g];
+				out->n_domain = o->a.n[m->k - 1];
+				break;
+			default:			/* SVY_MULTI_DIST */
+				out->num = g;
+				out->den = all;
+				out->n = o->a.n[g];
+				out->n_domain = sum_over(o->a.n, all, m->k, 1);
+				break;
+		}
+		out->nden = total ? 0 : 1;
+		if (!total && m->kind == SVY_MULTI_DIST)
+			out->nden = m->k;
+	}
+	outputs_compute(o);
+}
+
+/* Design effect of output i, as R's deff = TRUE. */
+static double
+output_deff(const Outputs *o, int i, bool total)
+{
+	const Output *out = &o->out[i];
+	const SvyMulti *m = o->m;
+	SvyDomainSums d = {{0}};
+	double		W,
+				mean;
+
+	if (m->kind == SVY_MULTI_BY)
+	{
+		W = o->a.t[2 * (out->num / 2) + 1];
+		mean = o->a.t[out->num] / W;
+		d.wm.c_yy = o->a.cyy[out->num];
+	}
+	else
+	{
+		W = sum_over(o->a.t, out->den, out->nden ? out->nden : 0, 1);
+		if (out->nden == 0)		/* totals of a category: domain = all answers */
+			W = m->kind == SVY_MULTI_CHOICES ? o->a.t[m->k - 1]
+				: sum_over(o->a.t, index_range(0, m->k, 1), m->k, 1);
+		mean = o->a.t[out->num] / W;
+		d.wm.c_yy = W * mean * (1 - mean);
+	}
+	d.wm.w = W;
+	d.wm.mean_y = mean;
+	d.wm.mean_x = 1.0;
+	d.n = out->n_domain;
+	return svy_design_effect(total ? SVY_STAT_TOTAL : SVY_STAT_MEAN, &d,
+							 total ? o->a.t[out->num] : mean,
+							 o->cov[i * o->count + i]);
+}
+
+static Datum
+float_or_null(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return Float8GetDatum(v);
+}
+
+static void
+output_interval(const Outputs *o, int i, bool total, int method, double level, double df,
+				double *lower, double *upper)
+{
+	double		est = o->estimate[i];
+	double		var = o->cov[i * o->count + i];
+
+	if (o->proportions && !total)
+	{
+		SvyPropInput in = {est, var, df, level, o->out[i].n_domain, o->m->nrow, o->logit_var[i]};
+
+		svy_ci_prop((SvyPropMethod) method, &in, lower, upper);
+	}
+	else
+		svy_ci_symmetric(est, sqrt(var), level, df, lower, upper);
+}
+
+static int
+method_param(text *t)
+{
+	char	   *name = text_to_cstring(t);
+	int			method = svy_prop_method_parse(name);
+
+	if (method < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown confidence interval method \"%s\"", name),
+				 errhint("Valid methods are %s.", svy_prop_method_names())));
+	return method;
+}
+
+/* Materialize rows into a tuplestore for a set-returning function. */
+static void
+emit_row(ReturnSetInfo *rsinfo, Datum *values, bool *nulls)
+{
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+static bool
+suppressed(double n)
+{
+	return survey_min_cell_n > 0 && n < survey_min_cell_n;
+}
+
+/*
+ * svy_groups(t svy_domains, statistic, method, level)
+ *   -> SETOF (level, estimate, std_error, ci_lower, ci_upper, df, n, deff)
+ */
+Datum
+svy_groups(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = multi_arg(fcinfo, 0, false);
+	bool		total = statistic_is_total(PG_GETARG_TEXT_PP(1));
+	int			method = method_param(PG_GETARG_TEXT_PP(2));
+	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Outputs		o;
+
+	InitMaterializedSRF(fcinfo, 0);
+	domain_outputs(&o, m, total);
+	for (int i = 0; i < o.count; i++)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		double		lo,
+					hi,
+					df = o.a.df[o.out[i].num];
+
+		output_interval(&o, i, total, method, level, df, &lo, &hi);
+		values[0] = CStringGetTextDatum(o.out[i].label1);
+		values[1] = float_or_null(o.estimate[i], &nulls[1]);
+		values[2] = float_or_null(sqrt(o.cov[i * o.count + i]), &nulls[2]);
+		values[3] = float_or_null(lo, &nulls[3]);
+		values[4] = float_or_null(hi, &nulls[4]);
+		values[5] = float_or_null(df, &nulls[5]);
+		values[6] = Int64GetDatum((int64) o.out[i].n);
+		values[7] = float_or_null(output_deff(&o, i, total), &nulls[7]);
+		if (suppressed(o.out[i].n))
+			for (int c = 1; c < 8; c++)
+				nulls[c] = c != 6;
+		emit_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+typedef struct Pair
+{
+	int			a;
+	int			b;
+	double		p;
+	double		p_adjusted;
+} Pair;
+
+static int
+pair_by_p(const void *x, const void *y)
+{
+	double		a = (*(Pair *const *) x)->p,
+				b = (*(Pair *const *) y)->p;
+
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/* Holm's step-down or Bonferroni adjustment of every pair's p-value. */
+static void
+adjust_p(Pair *pairs, int n, const char *adjust)
+{
+	if (strcmp(adjust, "none") == 0)
+		for (int i = 0; i < n; i++)
+			pairs[i].p_adjusted = pairs[i].p;
+	else if (strcmp(adjust, "bonferroni") == 0)
+		for (int i = 0; i < n; i++)
+			pairs[i].p_adjusted = Min(1.0, pairs[i].p * n);
+	else if (strcmp(adjust, "holm") == 0)
+	{
+		Pair	  **sorted = palloc(sizeof(Pair *) * Max(n, 1));
+		double		running = 0.0;
+
+		for (int i = 0; i < n; i++)
+			sorted[i] = &pairs[i];
+		qsort(sorted, n, sizeof(Pair *), pair_by_p);
+		for (int i = 0; i < n; i++)
+		{
+			/* NaN p-values stay NaN and do not raise the running maximum */
+			double		p = Min(1.0, sorted[i]->p * (n - i));
+
+			if (!isnan(p))
+				running = Max(running, p);
+			sorted[i]->p_adjusted = isnan(p) ? NAN : running;
+		}
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown p-value adjustment \"%s\"", adjust),
+				 errhint("Valid adjustments are none, bonferroni and holm.")));
+}
+
+/*
+ * svy_pairwise(t svy_domains, adjust, statistic, level) -> SETOF (level_a,
+ * level_b, difference, std_error, ci_lower, ci_upper, statistic, df,
+ * p_value, p_adjusted)
+ */
+Datum
+svy_pairwise(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = multi_arg(fcinfo, 0, false);
+	char	   *adjust = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bool		total = statistic_is_total(PG_GETARG_TEXT_PP(2));
+	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Outputs		o;
+	int			G = m->nlev1,
+				npairs = G * (G - 1) / 2,
+				k = 0;
+	Pair	   *pairs = palloc(sizeof(Pair) * Max(npairs, 1));
+	double		df = m->df;
+	double		q = svy_t_quantile(level, df);
+
+	InitMaterializedSRF(fcinfo, 0);
+	domain_outputs(&o, m, total);
+	for (int a = 0; a < G; a++)
+		for (int b = a + 1; b < G; b++, k++)
+		{
+			double		var = o.cov[a * G + a] + o.cov[b * G + b] - 2 * o.cov[a * G + b];
+			double		t = (o.estimate[a] - o.estimate[b]) / sqrt(var);
+
+			pairs[k].a = a;
+			pairs[k].b = b;
+			pairs[k].p = svy_t_pvalue(t, df);
+		}
+	adjust_p(pairs, npairs, adjust);
+	for (k = 0; k < npairs; k++)
+	{
+		int			a = pairs[k].a,
+					b = pairs[k].b;
+		double		diff = o.estimate[a] - o.estimate[b];
+		double		se = sqrt(o.cov[a * G + a] + o.cov[b * G + b] - 2 * o.cov[a * G + b]);
+		Datum		values[10];
+		bool		nulls[10] = {0};
+
+		values[0] = CStringGetTextDatum(o.out[a].label1);
+		values[1] = CStringGetTextDatum(o.out[b].label1);
+		values[2] = float_or_null(diff, &nulls[2]);
+		values[3] = float_or_null(se, &nulls[3]);
+		values[4] = float_or_null(diff - q * se, &nulls[4]);
+		values[5] = float_or_null(diff + q * se, &nulls[5]);
+		values[6] = float_or_null(diff / se, &nulls[6]);
+		values[7] = float_or_null(df, &nulls[7]);
+		values[8] = float_or_null(pairs[k].p, &nulls[8]);
+		values[9] = float_or_null(pairs[k].p_adjusted, &nulls[9]);
+		if (suppressed(o.out[a].n) || suppressed(o.out[b].n))
+			for (int c = 2; c < 10; c++)
+				nulls[c] = true;
+		emit_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * svy_cells(t svy_table, margin, method, level) -> SETOF (row_level,
+ * col_level, n, estimate, std_error, ci_lower, ci_upper, df, deff)
+ */
+Datum
+svy_cells(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = multi_arg(fcinfo, 0, true);
+	char	   *margin = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			method = method_param(PG_GETARG_TEXT_PP(2));
+	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			nr = m->nlev1,
+				nc = m->nlev2;
+	bool		total = strcmp(margin, "total") == 0;
+	Outputs		o;
+	int		   *all = index_range(0, nr * nc, 1);
+
+	if (!total && strcmp(margin, "row") != 0 && strcmp(margin, "col") != 0 &&
+		strcmp(margin, "cell") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown margin \"%s\"", margin),
+				 errhint("Valid margins are row, col, cell and total.")));
+	InitMaterializedSRF(fcinfo, 0);
+	o.m = m;
+	svy_multi_arrays(m, &o.a);
+	o.count = nr * nc;
+	o.out = palloc0(sizeof(Output) * Max(o.count, 1));
+	o.proportions = !total;
+	for (int r = 0; r < nr; r++)
+		for (int c = 0; c < nc; c++)
+		{
+			Output	   *out = &o.out[r * nc + c];
+
+			out->num = r * nc + c;
+			out->label1 = svy_multi_label(m, &o.a, r);
+			out->label2 = svy_multi_label(m, &o.a, nr + c);
+			out->n = o.a.n[out->num];
+			if (margin[0] == 'r')
+			{
+				out->den = index_range(r * nc, nc, 1);
+				out->nden = nc;
+			}
+			else if (margin[0] == 'c' && margin[1] == 'o')
+			{
+				out->den = index_range(c, nr, nc);
+				out->nden = nr;
+			}
+			else
+			{
+				out->den = all;
+				out->nden = total ? 0 : nr * nc;
+			}
+			out->n_domain = sum_over(o.a.n, out->nden ? out->den : all,
+									 out->nden ? out->nden : nr * nc, 1);
+		}
+	outputs_compute(&o);
+	for (int i = 0; i < o.count; i++)
+	{
+		const Output *out = &o.out[i];
+		Datum		values[9];
+		bool		nulls[9] = {0};
+		double		lo,
+					hi;
+		SvyDomainSums d = {{0}};
+		double		W = out->nden ? sum_over(o.a.t, out->den, out->nden, 1)
+			: sum_over(o.a.t, all, nr * nc, 1);
+		double		p = o.a.t[out->num] / W;
+
+		output_interval(&o, i, total, method, level, m->df, &lo, &hi);
+		d.wm.w = W;
+		d.wm.mean_y = p;
+		d.wm.mean_x = 1.0;
+		d.wm.c_yy = W * p * (1 - p);
+		d.n = out->n_domain;
+		values[0] = CStringGetTextDatum(out->label1);
+		values[1] = CStringGetTextDatum(out->label2);
+		values[2] = Int64GetDatum((int64) out->n);
+		values[3] = float_or_null(o.estimate[i], &nulls[3]);
+		values[4] = float_or_null(sqrt(o.cov[i * o.count + i]), &nulls[4]);
+		values[5] = float_or_null(lo, &nulls[5]);
+		values[6] = float_or_null(hi, &nulls[6]);
+		values[7] = float_or_null(m->df, &nulls[7]);
+		values[8] = float_or_null(svy_design_effect(total ? SVY_STAT_TOTAL : SVY_STAT_MEAN, &d,
+													o.estimate[i], o.cov[i * o.count + i]),
+								  &nulls[8]);
+		if (suppressed(out->n))
+			for (int c = 3; c < 9; c++)
+				nulls[c] = true;
+		emit_row(rsinfo, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* svy_chisq(t svy_table, statistic) -> (statistic, ndf, ddf, p_value, method) */
+Datum
+svy_chisq_table(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = multi_arg(fcinfo, 0, true);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			stat = svy_chisq_parse(name);
+	SvyMultiArrays a;
+	SvyChisqResult res;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {0};
+	double	   *V;
+	int			K = m->k,
+				status;
+
+	if (stat < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown chi-square statistic \"%s\"", name),
+				 errhint("Valid statistics are %s.", svy_chisq_names())));
+	if (m->nlev1 < 2 || m->nlev2 < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("a test of independence needs at least two rows and two columns"),
+				 errdetail("The table has %d rows and %d columns.", m->nlev1, m->nlev2)));
+	svy_multi_arrays(m, &a);
+	V = a.v;
+	if (m->nrep)
+	{
+		/* replicate covariance of the cell totals */
+		Outputs		o = {0};
+
+		o.m = m;
+		o.a = a;
+		o.count = K;
+		o.out = palloc0(sizeof(Output) * K);
+		for (int k = 0; k < K; k++)
+			o.out[k].num = k;
+		outputs_compute(&o);
+		V = o.cov;
+	}
+	status = svy_chisq((SvyChisqStat) stat, m->nlev1, m->nlev2, a.t, V, m->nrow, m->nu, &res);
+	if (status == SVY_CHISQ_E_UNSUPPORTED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("chi-square statistic \"%s\" is not implemented", name)));
+	if (status != SVY_CHISQ_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("cannot compute the %s test for this table", name),
+				 errdetail("%s", status == SVY_CHISQ_E_SINGULAR ?
+						   "The covariance matrix of the table is singular." :
+						   status == SVY_CHISQ_E_EMPTY ? "The table has no weight." :
+						   "The eigenvalues could not be computed.")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = float_or_null(res.statistic, &nulls[0]);
+	values[1] = float_or_null(res.ndf, &nulls[1]);
+	values[2] = float_or_null(res.ddf, &nulls[2]);
+	values[3] = float_or_null(res.p_value, &nulls[3]);
+	values[4] = CStringGetTextDatum(svy_chisq_method((SvyChisqStat) stat));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* ---------- text form: a readable summary (results are not entered as text) ---------- */
+
+Datum
+svy_multi_out(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = DatumGetSvyMultiP(PG_GETARG_DATUM(0));
+	static const char *const kinds[] = {NULL, "by", "dist", "choices", "tab"};
+	SvyMultiArrays a;
+	StringInfoData buf;
+
+	svy_multi_arrays(m, &a);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(%s: ", kinds[m->kind]);
+	for (int i = 0; i < m->nlev1 + m->nlev2; i++)
+	{
+		if (m->nlev2 && i == m->nlev1)
+			appendStringInfoString(&buf, " x ");
+		else if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfoString(&buf, svy_multi_label(m, &a, i));
+	}
+	appendStringInfo(&buf, "; %s design, df %g)", m->nrep ? "replicate" : "linearization", m->df);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+Datum
+svy_multi_in(PG_FUNCTION_ARGS)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("survey domain and table results cannot be entered as text"),
+			 errhint("Store the rows of svy_groups(), svy_cells() or svy_pairwise() instead, or svy_state values.")));
+	PG_RETURN_NULL();
+}

@@ -1,0 +1,107 @@
+-- ---------------------------------------------------------------------------
+-- Domains, distributions, multi-select shares and tables (src/domain.c),
+-- and their readers (src/domain_read.c)
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE svy_domains;
+CREATE FUNCTION svy_domains_in(cstring) RETURNS svy_domains
+    AS 'MODULE_PATHNAME', 'svy_multi_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_domains_out(svy_domains) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'svy_multi_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE svy_domains (
+    INPUT = svy_domains_in, OUTPUT = svy_domains_out,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
+);
+COMMENT ON TYPE svy_domains IS 'estimates for groups, categories or options of one design, with their full covariance';
+
+CREATE TYPE svy_table;
+CREATE FUNCTION svy_table_in(cstring) RETURNS svy_table
+    AS 'MODULE_PATHNAME', 'svy_multi_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_table_out(svy_table) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'svy_multi_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE svy_table (
+    INPUT = svy_table_in, OUTPUT = svy_table_out,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
+);
+COMMENT ON TYPE svy_table IS 'a weighted two-way table of one design, with the full covariance of its cells';
+
+CREATE FUNCTION svy_by_float8_transfn(internal, float8, "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_by_bool_transfn(internal, boolean, "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_dist_transfn(internal, "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_dist_transfn(internal, "any", svy_design, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_tab_transfn(internal, "any", "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_multi_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_multi_serialfn(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_multi_deserialfn(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_domains_final(internal) RETURNS svy_domains
+    AS 'MODULE_PATHNAME', 'svy_multi_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_table_final(internal) RETURNS svy_table
+    AS 'MODULE_PATHNAME', 'svy_multi_final' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE svy_by(y float8, grp "any", d svy_design) (
+    SFUNC = svy_by_float8_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_by(y boolean, grp "any", d svy_design) (
+    SFUNC = svy_by_bool_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_dist(x "any", d svy_design) (
+    SFUNC = svy_dist_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_dist(x "any", d svy_design, with_missing boolean) (
+    SFUNC = svy_dist_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_choices(x choices, d svy_design) (
+    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_tab(rowvar "any", colvar "any", d svy_design) (
+    SFUNC = svy_tab_transfn, STYPE = internal, FINALFUNC = svy_table_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+
+-- Readers.  STABLE: survey.min_cell_n suppresses small cells.
+CREATE FUNCTION svy_groups(t svy_domains, statistic text DEFAULT 'mean',
+                           method text DEFAULT 'logit', level float8 DEFAULT 0.95)
+    RETURNS TABLE (level text, estimate float8, std_error float8, ci_lower float8,
+                   ci_upper float8, df float8, n bigint, deff float8)
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 10;
+
+CREATE FUNCTION svy_pairwise(t svy_domains, adjust text DEFAULT 'holm',
+                             statistic text DEFAULT 'mean', level float8 DEFAULT 0.95)
+    RETURNS TABLE (level_a text, level_b text, difference float8, std_error float8,
+                   ci_lower float8, ci_upper float8, statistic float8, df float8,
+                   p_value float8, p_adjusted float8)
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 45;
+
+CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
+                          method text DEFAULT 'logit', level float8 DEFAULT 0.95)
+    RETURNS TABLE (row_level text, col_level text, n bigint, estimate float8,
+                   std_error float8, ci_lower float8, ci_upper float8, df float8,
+                   deff float8)
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20;
+
+CREATE TYPE svy_test AS (
+    statistic float8,
+    ndf       float8,
+    ddf       float8,
+    p_value   float8,
+    method    text
+);
+COMMENT ON TYPE svy_test IS 'a design-based test of independence (svy_chisq)';
+
+CREATE FUNCTION svy_chisq(t svy_table, statistic text DEFAULT 'F') RETURNS svy_test
+    AS 'MODULE_PATHNAME', 'svy_chisq_table' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
