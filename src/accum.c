@@ -181,7 +181,9 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),
 				 errhint("Use NULL for a missing answer.")));
 
-	s->dom.nrow += 1;
+	/* rows of the domain's design object: R's subset() drops the others */
+	if (!(d->flags & SVY_OUT_OF_DOMAIN))
+		s->dom.nrow += 1;
 	if (counts)
 	{
 		s->dom.n += 1;
@@ -350,8 +352,14 @@ void
 svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu)
 {
 	const SvyStratumInfo *st = &s->strata[h];
-	const char *name = st->label_len > 0 ? pnstrdup(st->label, st->label_len) : "(the only stratum)";
+	const char *name = pnstrdup(st->label, st->label_len);
 
+	if (status == SVY_ERR_LONELY && !(s->flags & SVY_HAS_STRATA))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the design has only one PSU"),
+				 errdetail("A variance cannot be estimated from a single sampled PSU."),
+				 errhint("Set survey.lonely_psu to remove, certainty, adjust or average to accept a zero or approximate variance.")));
 	if (status == SVY_ERR_LONELY)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -546,12 +554,12 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 {
 	SvyAccum   *s = svy_accum_create(cxt);
 	int			version = pq_getmsgbyte(buf);
-	int			kind = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int			rep_type = pq_getmsgbyte(buf);
-	int			nrep = pq_getmsgint(buf, 4);
-	double		scale = pq_getmsgfloat8(buf);
-	double		rho = pq_getmsgfloat8(buf);
+	int			kind,
+				flags,
+				rep_type,
+				nrep;
+	double		scale,
+				rho;
 	SvyWMoments *wm = &s->dom.wm;
 
 	if (version != SVY_STATE_VERSION)
@@ -559,6 +567,12 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported survey state version %d", version),
 				 errdetail("This version of survey reads version %d.", SVY_STATE_VERSION)));
+	kind = pq_getmsgbyte(buf);
+	flags = pq_getmsgbyte(buf);
+	rep_type = pq_getmsgbyte(buf);
+	nrep = pq_getmsgint(buf, 4);
+	scale = pq_getmsgfloat8(buf);
+	rho = pq_getmsgfloat8(buf);
 	if (kind < 0 || kind > SVY_KIND_REPLICATE || (flags & ~SVY_SHAPE_FLAGS))
 		corrupt_state("unknown design kind or flags");
 	if (kind == SVY_KIND_REPLICATE &&

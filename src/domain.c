@@ -64,6 +64,7 @@ typedef struct SvyVar
 	int32		b;
 	double		total;			/* the estimated total, sum of w * val */
 	double		n;				/* rows with non-zero weight that add to it */
+	double		rows;			/* svy_by: rows of the group, NULL outcomes included */
 	SvyWMoments wm;				/* svy_by: weighted moments of y in the group */
 	double	   *rep;			/* replicate designs: totals per replicate */
 	SvyRank    *rank;			/* svy_by replicate designs: the group's rank */
@@ -495,6 +496,14 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 	s->boolean_outcome = boolean;
 	/* the base state must know the design before vars get replicate sums */
 	svy_accum_prepare(s->base, d);
+	if (!PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
+	{
+		/* the group's design object (R: svyby's subset) keeps NULL outcomes */
+		int			g = category_index(s, 0, h, PG_GETARG_DATUM(2));
+		int			group = var_index(s, g, 1);
+
+		s->vars[group].rows += 1;
+	}
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
@@ -689,6 +698,7 @@ domain_merge(DomainState *into, const DomainState *from)
 		iv = &into->vars[var_map[v]];
 		iv->total += fv->total;
 		iv->n += fv->n;
+		iv->rows += fv->rows;
 		svy_wmoments_merge(&iv->wm, &fv->wm);
 		if (fv->rep)
 			for (int r = 0; r < fb->nrep; r++)
@@ -818,6 +828,7 @@ svy_multi_serialfn(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, var->b);
 		pq_sendbytes(&buf, (const char *) &var->total, sizeof(double));
 		pq_sendbytes(&buf, (const char *) &var->n, sizeof(double));
+		pq_sendbytes(&buf, (const char *) &var->rows, sizeof(double));
 		pq_sendbytes(&buf, (const char *) &var->wm, sizeof(SvyWMoments));
 		if (nrep)
 			pq_sendbytes(&buf, (const char *) var->rep, sizeof(double) * nrep);
@@ -900,6 +911,7 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 
 		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
 		memcpy(&var->n, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->rows, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
 		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
 			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
@@ -1050,11 +1062,20 @@ dimension_levels(const DomainState *s, int dim, bool complete, int *nlevels)
 	return levels;
 }
 
+/* A level's text: the type's output, but a likert answer without its (common) scale. */
 static char *
 level_label(const DomainState *s, int dim, Datum value)
 {
 	Oid			outfn;
 	bool		varlena;
+
+	if (svy_type_is_likert(s->cat[dim].typid))
+	{
+		Likert		x = DatumGetLikert(value);
+
+		return likert_is_missing(x) ? pstrdup(survey_missing_name(likert_missing(x)))
+			: psprintf("%d", likert_value(x));
+	}
 
 	getTypeOutputInfo(s->cat[dim].typid, &outfn, &varlena);
 	return OidOutputFunctionCall(outfn, value);
@@ -1363,6 +1384,7 @@ svy_multi_final(PG_FUNCTION_ARGS)
 			continue;
 		a.t[k] = s->vars[v].total;
 		a.n[k] = s->vars[v].n;
+		a.rows[k] = s->vars[v].rows;
 		a.cyy[k] = s->vars[v].wm.c_yy;
 		if (nrep)
 			memcpy(a.tr + (size_t) k * nrep, s->vars[v].rep, sizeof(double) * nrep);

@@ -324,7 +324,9 @@ output_interval(const Outputs *o, int i, bool total, int method, double level, d
 
 	if (o->proportions && !total)
 	{
-		SvyPropInput in = {est, var, df, level, o->out[i].n_domain, o->m->nrow, o->logit_var[i]};
+		/* rows of the design object: the group's rows for svy_by (R's svyby subset) */
+		double		nrow = o->m->kind == SVY_MULTI_BY ? o->a.rows[o->out[i].den[0]] : o->m->nrow;
+		SvyPropInput in = {est, var, df, level, o->out[i].n_domain, nrow, o->logit_var[i]};
 
 		svy_ci_prop((SvyPropMethod) method, &in, lower, upper);
 	}
@@ -620,8 +622,11 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[5];
 	bool		nulls[5] = {0};
+	const double *T;
 	double	   *V;
 	int			K = m->k,
+				nr = 0,
+				nc = 0,
 				status;
 
 	if (stat < 0)
@@ -629,11 +634,6 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown chi-square statistic \"%s\"", name),
 				 errhint("Valid statistics are %s.", svy_chisq_names())));
-	if (m->nlev1 < 2 || m->nlev2 < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("a test of independence needs at least two rows and two columns"),
-				 errdetail("The table has %d rows and %d columns.", m->nlev1, m->nlev2)));
 	svy_multi_arrays(m, &a);
 	V = a.v;
 	if (m->nrep)
@@ -650,7 +650,45 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 		outputs_compute(&o);
 		V = o.cov;
 	}
-	status = svy_chisq((SvyChisqStat) stat, m->nlev1, m->nlev2, a.t, V, m->nrow, m->nu, &res);
+
+	/*
+	 * Test the observed table: drop rows and columns nobody is in (scale
+	 * points or enum labels svy_tab lists for completeness).
+	 */
+	{
+		int		   *rows = palloc(sizeof(int) * m->nlev1);
+		int		   *cols = palloc(sizeof(int) * m->nlev2);
+		int		   *cell;
+		double	   *T2,
+				   *V2;
+
+		for (int r = 0; r < m->nlev1; r++)
+			if (sum_over(a.t, index_range(r * m->nlev2, m->nlev2, 1), m->nlev2, 1) > 0)
+				rows[nr++] = r;
+		for (int c = 0; c < m->nlev2; c++)
+			if (sum_over(a.t, index_range(c, m->nlev1, m->nlev2), m->nlev1, 1) > 0)
+				cols[nc++] = c;
+		if (nr < 2 || nc < 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("a test of independence needs at least two rows and two columns"),
+					 errdetail("The table has %d non-empty rows and %d non-empty columns.", nr, nc)));
+		cell = palloc(sizeof(int) * nr * nc);
+		T2 = palloc(sizeof(double) * nr * nc);
+		V2 = palloc(sizeof(double) * nr * nc * nr * nc);
+		for (int i = 0; i < nr; i++)
+			for (int j = 0; j < nc; j++)
+			{
+				cell[i * nc + j] = rows[i] * m->nlev2 + cols[j];
+				T2[i * nc + j] = a.t[cell[i * nc + j]];
+			}
+		for (int i = 0; i < nr * nc; i++)
+			for (int j = 0; j < nr * nc; j++)
+				V2[i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
+		T = T2;
+		V = V2;
+	}
+	status = svy_chisq((SvyChisqStat) stat, nr, nc, T, V, m->nrow, m->nu, &res);
 	if (status == SVY_CHISQ_E_UNSUPPORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -13,10 +13,12 @@
 #include "utils/builtins.h"
 
 #include "accum.h"
+#include "response.h"
 #include "survey.h"
 
 PG_FUNCTION_INFO_V1(svy_accum_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_bool_transfn);
+PG_FUNCTION_INFO_V1(svy_accum_likert_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_ratio_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_combine);
 PG_FUNCTION_INFO_V1(svy_accum_serialfn);
@@ -128,6 +130,27 @@ svy_accum_float8_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
 	svy_accum_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
+	PG_RETURN_POINTER(s);
+}
+
+/* (state, y likert, design [, level]): the mean score over valid answers */
+Datum
+svy_accum_likert_transfn(PG_FUNCTION_ARGS)
+{
+	SvyAccum   *s = state_arg(fcinfo);
+	const SvyDesign *d = design_arg(fcinfo, 2);
+	bool		missing = PG_ARGISNULL(1);
+	Likert		q = missing ? 0 : PG_GETARG_LIKERT(1);
+
+	if (!missing && !likert_has_scale(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("likert value without a scale cannot be averaged"),
+				 errhint("Cast the column to likert(k) or likert(lo, hi).")));
+	missing |= !missing && likert_is_missing(q);
+	set_outcome(s, SVY_OUTCOME_NUMERIC);
+	level_arg(fcinfo, s, 3);
+	svy_accum_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
 	PG_RETURN_POINTER(s);
 }
 

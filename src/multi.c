@@ -10,7 +10,7 @@
 Size
 svy_multi_size(int k, int nrep, Size label_bytes)
 {
-	Size		doubles = 4 * (Size) k + (nrep ? (Size) k * nrep + nrep : (Size) k * k);
+	Size		doubles = 5 * (Size) k + (nrep ? (Size) k * nrep + nrep : (Size) k * k);
 
 	return HEADER_SIZE + sizeof(double) * doubles + label_bytes;
 }
@@ -25,7 +25,8 @@ svy_multi_arrays(const SvyMulti *m, SvyMultiArrays *a)
 	a->n = p + k;
 	a->df = p + 2 * k;
 	a->cyy = p + 3 * k;
-	p += 4 * k;
+	a->rows = p + 4 * k;
+	p += 5 * k;
 	if (m->nrep)
 	{
 		a->v = NULL;

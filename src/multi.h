@@ -46,7 +46,7 @@ typedef struct SvyMulti
 	float8		nrow;			/* rows of the design object */
 	float8		df;				/* df of the rows with a non-NULL outcome */
 	float8		nu;				/* df of the design object (svy_chisq) */
-	/* then, each MAXALIGNed: double T[k], n[k], df[k], cyy[k];
+	/* then, each MAXALIGNed: double T[k], n[k], df[k], cyy[k], rows[k];
 	 * V[k*k] (linearization) or Tr[k*nrep], rscales[nrep] (replicate);
 	 * then nlev1 + nlev2 NUL-terminated labels */
 	char		data[FLEXIBLE_ARRAY_MEMBER];
@@ -58,6 +58,7 @@ typedef struct SvyMultiArrays
 	double	   *n;				/* rows with non-zero weight behind each total */
 	double	   *df;				/* df per total (svy_by: per group) */
 	double	   *cyy;			/* svy_by: sum w (y - mean)^2 per group, for deff */
+	double	   *rows;			/* svy_by: rows of the group's design object */
 	double	   *v;				/* K x K covariance (linearization) */
 	double	   *tr;				/* K x nrep replicate totals (replicate) */
 	double	   *rscales;		/* nrep */

@@ -105,3 +105,21 @@ COMMENT ON TYPE svy_test IS 'a design-based test of independence (svy_chisq)';
 
 CREATE FUNCTION svy_chisq(t svy_table, statistic text DEFAULT 'F') RETURNS svy_test
     AS 'MODULE_PATHNAME', 'svy_chisq_table' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ---------------------------------------------------------------------------
+-- Means of rating answers: the mean score over valid answers (missing
+-- reasons and NULL are outside the domain).  Kept here, after the likert
+-- type exists.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION svy_accum_likert_transfn(internal, likert, svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_accum_likert_transfn(internal, likert, svy_design, float8) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE svy_mean(y likert, d svy_design) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_mean(y likert, d svy_design, level float8) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);

@@ -135,6 +135,39 @@ svy_replicate_variance(const double *theta, int nrep, double theta_full,
 	return scale * ss;
 }
 
+/*
+ * The coefficient R's svyglm(y ~ 1, family = quasibinomial) finds for a
+ * replicate: glm.fit from the full-sample coefficient, IRLS until the
+ * deviance changes by less than 1e-8 relative (glm.control()).  For an
+ * intercept-only model each step is eta += (p_r - mu) / (mu (1 - mu)) and
+ * the deviance is -2 (p_r log mu + (1 - p_r) log(1 - mu)) (weights summing
+ * to 1).  Where R stops differs from logit(p_r) by up to ~1e-8, which moves
+ * the logit CI by as much; the same iterations reproduce R to ~1e-13.
+ */
+static double
+replicate_logit(double p_r, double start)
+{
+	double		eta = start;
+	double		mu,
+				dev,
+				devold;
+
+	if (!(p_r > 0.0 && p_r < 1.0))
+		return log(p_r / (1.0 - p_r));
+	mu = exp(eta) / (1.0 + exp(eta));
+	dev = -2.0 * (p_r * log(mu) + (1.0 - p_r) * log(1.0 - mu));
+	for (int it = 0; it < 25; it++)
+	{
+		eta += (p_r - mu) / (mu * (1.0 - mu));
+		mu = exp(eta) / (1.0 + exp(eta));
+		devold = dev;
+		dev = -2.0 * (p_r * log(mu) + (1.0 - p_r) * log(1.0 - mu));
+		if (fabs(dev - devold) / (fabs(dev) + 0.1) < 1e-8)
+			break;
+	}
+	return eta;
+}
+
 void
 svy_estimate_replicate(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 					   const SvyReplicateInput *r, SvyResult *out)
@@ -156,10 +189,12 @@ svy_estimate_replicate(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 	if (spec->stat == SVY_STAT_PROP && spec->method == SVY_CI_LOGIT &&
 		theta > 0.0 && theta < 1.0)
 	{
-		/* R refits the logistic model per replicate: vary logit(p_r) */
+		/* R refits the logistic model per replicate: vary its logit(p_r) */
+		double		start = log(theta / (1.0 - theta));
+
 		for (int k = 0; k < r->nrep; k++)
-			theta_r[k] = log(theta_r[k] / (1.0 - theta_r[k]));
-		logit_var = svy_replicate_variance(theta_r, r->nrep, log(theta / (1.0 - theta)),
+			theta_r[k] = replicate_logit(theta_r[k], start);
+		logit_var = svy_replicate_variance(theta_r, r->nrep, start,
 										   r->scale, r->rscales, r->mse);
 	}
 	out->estimate = theta;

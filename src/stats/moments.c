@@ -74,8 +74,9 @@ svy_wmoments_add(SvyWMoments *m, double w, double y, double x)
 		return;
 	dy = y - m->mean_y;
 	dx = x - m->mean_x;
-	m->mean_y += dy * w / W;
-	m->mean_x += dx * w / W;
+	/* w / W first: the first row's mean is then exactly its value */
+	m->mean_y += dy * (w / W);
+	m->mean_x += dx * (w / W);
 	m->c_yy += w * dy * (y - m->mean_y);
 	m->c_xy += w * dx * (y - m->mean_y);
 	m->c_xx += w * dx * (x - m->mean_x);

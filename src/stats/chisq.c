@@ -1,0 +1,635 @@
+/*
+ * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#define MATHLIB_STANDALONE 1
+#include <Rmath.h>
+
+#include "chisq.h"
+#include "matrix.h"
+
+static const struct
+{
+	const char *name;
+	SvyChisqStat stat;
+	const char *method;
+}			chisq_stats[] =
+{
+	{"F", SVY_CHISQ_F, "Pearson's X^2: Rao & Scott adjustment"},
+	{"Chisq", SVY_CHISQ_CHISQ, "Pearson's X^2: Rao & Scott adjustment"},
+	{"Wald", SVY_CHISQ_WALD, "Design-based Wald test of association"},
+	{"adjWald", SVY_CHISQ_ADJWALD, "Design-based Wald test of association"},
+	{"lincom", SVY_CHISQ_LINCOM, "Pearson's X^2: asymptotic exact distribution"},
+	{"saddlepoint", SVY_CHISQ_SADDLEPOINT, "Pearson's X^2: saddlepoint approximation"},
+};
+
+#define NSTATS (sizeof(chisq_stats) / sizeof(chisq_stats[0]))
+
+int
+svy_chisq_parse(const char *name)
+{
+	for (size_t i = 0; i < NSTATS; i++)
+		if (strcasecmp(name, chisq_stats[i].name) == 0)
+			return (int) chisq_stats[i].stat;
+	return -1;
+}
+
+const char *
+svy_chisq_names(void)
+{
+	return "F, Chisq, Wald, adjWald, saddlepoint (lincom is not implemented)";
+}
+
+const char *
+svy_chisq_method(SvyChisqStat stat)
+{
+	for (size_t i = 0; i < NSTATS; i++)
+		if (chisq_stats[i].stat == stat)
+			return chisq_stats[i].method;
+	return NULL;
+}
+
+/* ---------- Pearson X^2 on the table rescaled to N (R: svytable(Ntotal = N)) ---------- */
+
+static double
+pearson(int nr, int nc, const double *T, double total, double N)
+{
+	double	   *rs = calloc(nr, sizeof(double));
+	double	   *cs = calloc(nc, sizeof(double));
+	double		n = 0.0,
+				x2 = 0.0;
+
+	if (rs == NULL || cs == NULL)
+	{
+		free(rs);
+		free(cs);
+		return NAN;
+	}
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nc; j++)
+		{
+			double		o = T[i * nc + j] / total * N;
+
+			rs[i] += o;
+			cs[j] += o;
+			n += o;
+		}
+	/* chisq.test: E = outer(rowsums, colsums) / n; an empty margin gives NaN */
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nc; j++)
+		{
+			double		o = T[i * nc + j] / total * N;
+			double		e = rs[i] * cs[j] / n;
+
+			x2 += (o - e) * (o - e) / e;
+		}
+	free(rs);
+	free(cs);
+	return x2;
+}
+
+/* ---------- the design effect matrix Delta ---------- */
+
+/*
+ * Delta = (C' D^-1 C / N)^-1 (C' D^-1 V_P D^-1 C), C = the interaction
+ * columns residualised on the main effects.  Any basis of that space gives a
+ * similar Delta (same trace and eigenvalues); we use the double-centred cell
+ * indicators of rows 2..r x columns 2..c, which is what R's qr.resid gives
+ * for one observation per cell.  With A = L L' (Cholesky) we return
+ * S = L^-1 B L^-T, symmetric and similar to Delta.
+ */
+static int
+delta_matrix(int nr, int nc, const double *T, const double *V, double total,
+			 double N, double *S)
+{
+	int			rc = nr * nc,
+				k = (nr - 1) * (nc - 1);
+	double	   *P = malloc(sizeof(double) * rc);
+	double	   *M = malloc(sizeof(double) * rc * k);	/* D^-1 C, then J' D^-1 C */
+	double	   *H = malloc(sizeof(double) * rc * k);	/* V J' D^-1 C */
+	double	   *A = malloc(sizeof(double) * k * k);
+	double	   *X = malloc(sizeof(double) * k * k);
+	int			rc_status = SVY_CHISQ_OK;
+
+	if (!P || !M || !H || !A || !X)
+	{
+		rc_status = SVY_CHISQ_E_NOMEM;
+		goto done;
+	}
+	for (int c = 0; c < rc; c++)
+		P[c] = T[c] / total;
+
+	/* A = C' D^-1 C / N and M = D^-1 C; zero cells get 0 in D^-1, as R */
+	for (int c = 0; c < rc; c++)
+	{
+		int			i = c / nc,
+					j = c % nc;
+		double		id = P[c] == 0.0 ? 0.0 : 1.0 / P[c];
+
+		for (int a = 1; a < nr; a++)
+			for (int b = 1; b < nc; b++)
+			{
+				double		cij = ((i == a) - 1.0 / nr) * ((j == b) - 1.0 / nc);
+
+				M[(size_t) c * k + (a - 1) * (nc - 1) + (b - 1)] = id * cij;
+			}
+	}
+	for (int u = 0; u < k; u++)
+		for (int v = 0; v < k; v++)
+		{
+			double		s = 0.0;
+
+			for (int c = 0; c < rc; c++)
+			{
+				int			i = c / nc,
+							j = c % nc;
+				double		cu = ((i == u / (nc - 1) + 1) - 1.0 / nr) * ((j == u % (nc - 1) + 1) - 1.0 / nc);
+
+				s += cu * M[(size_t) c * k + v];
+			}
+			A[u * k + v] = s / N;
+		}
+
+	/*
+	 * V_P = J V J' with J = (I - P 1') / total, the delta method for
+	 * P = T / sum(T) (R: svymean of the cell indicators).  J' M subtracts
+	 * from each column of M its P-weighted sum.
+	 */
+	for (int v = 0; v < k; v++)
+	{
+		double		s = 0.0;
+
+		for (int c = 0; c < rc; c++)
+			s += P[c] * M[(size_t) c * k + v];
+		for (int c = 0; c < rc; c++)
+			M[(size_t) c * k + v] = (M[(size_t) c * k + v] - s) / total;
+	}
+	for (int c = 0; c < rc; c++)
+		for (int v = 0; v < k; v++)
+		{
+			double		s = 0.0;
+
+			for (int d = 0; d < rc; d++)
+				s += V[(size_t) c * rc + d] * M[(size_t) d * k + v];
+			H[(size_t) c * k + v] = s;
+		}
+	/* X = B = M' H */
+	for (int u = 0; u < k; u++)
+		for (int v = 0; v < k; v++)
+		{
+			double		s = 0.0;
+
+			for (int c = 0; c < rc; c++)
+				s += M[(size_t) c * k + u] * H[(size_t) c * k + v];
+			X[u * k + v] = s;
+		}
+	if (svy_mat_cholesky(k, A) != 0)
+	{
+		rc_status = SVY_CHISQ_E_SINGULAR;
+		goto done;
+	}
+	/* S = L^-1 (L^-1 B)' */
+	svy_mat_forward(k, A, X, k);
+	for (int u = 0; u < k; u++)
+		for (int v = 0; v < k; v++)
+			S[u * k + v] = X[v * k + u];
+	svy_mat_forward(k, A, S, k);
+	/* symmetrise away rounding */
+	for (int u = 0; u < k; u++)
+		for (int v = u + 1; v < k; v++)
+			S[u * k + v] = S[v * k + u] = (S[u * k + v] + S[v * k + u]) / 2.0;
+
+done:
+	free(P);
+	free(M);
+	free(H);
+	free(A);
+	free(X);
+	return rc_status;
+}
+
+/* ---------- Wald tests ---------- */
+
+/*
+ * Y = T_ij - R_i C_j / Nhat for rows and columns 2.., V_Y by the delta method
+ * (R builds the Jacobian against the cell, margin and grand totals; as those
+ * are sums of the cells, the chain rule gives the same matrix).
+ */
+static int
+wald_quadform(int nr, int nc, const double *T, const double *V, double total, double *q)
+{
+	int			rc = nr * nc,
+				k = (nr - 1) * (nc - 1);
+	double	   *R = calloc(nr, sizeof(double));
+	double	   *Cs = calloc(nc, sizeof(double));
+	double	   *J = malloc(sizeof(double) * k * rc);
+	double	   *H = malloc(sizeof(double) * rc * k);
+	double	   *VY = malloc(sizeof(double) * k * k);
+	double	   *Y = malloc(sizeof(double) * k);
+	double	   *Z = malloc(sizeof(double) * k);
+	int			status = SVY_CHISQ_OK;
+
+	if (!R || !Cs || !J || !H || !VY || !Y || !Z)
+	{
+		status = SVY_CHISQ_E_NOMEM;
+		goto done;
+	}
+	for (int c = 0; c < rc; c++)
+	{
+		R[c / nc] += T[c];
+		Cs[c % nc] += T[c];
+	}
+	for (int i = 1; i < nr; i++)
+		for (int j = 1; j < nc; j++)
+		{
+			int			u = (i - 1) * (nc - 1) + (j - 1);
+
+			Y[u] = T[i * nc + j] - R[i] * Cs[j] / total;
+			for (int c = 0; c < rc; c++)
+			{
+				int			a = c / nc,
+							b = c % nc;
+
+				J[(size_t) u * rc + c] = (a == i && b == j)
+					- (a == i) * Cs[j] / total
+					- (b == j) * R[i] / total
+					+ R[i] * Cs[j] / (total * total);
+			}
+		}
+	for (int c = 0; c < rc; c++)
+		for (int u = 0; u < k; u++)
+		{
+			double		s = 0.0;
+
+			for (int d = 0; d < rc; d++)
+				s += V[(size_t) c * rc + d] * J[(size_t) u * rc + d];
+			H[(size_t) c * k + u] = s;
+		}
+	for (int u = 0; u < k; u++)
+		for (int v = 0; v < k; v++)
+		{
+			double		s = 0.0;
+
+			for (int c = 0; c < rc; c++)
+				s += J[(size_t) u * rc + c] * H[(size_t) c * k + v];
+			VY[u * k + v] = s;
+		}
+	for (int u = 0; u < k; u++)
+		Z[u] = Y[u];
+	if (svy_mat_solve(k, VY, Z, 1) != 0)
+	{
+		status = SVY_CHISQ_E_SINGULAR;
+		goto done;
+	}
+	*q = 0.0;
+	for (int u = 0; u < k; u++)
+		*q += Y[u] * Z[u];
+
+done:
+	free(R);
+	free(Cs);
+	free(J);
+	free(H);
+	free(VY);
+	free(Y);
+	free(Z);
+	return status;
+}
+
+/* ---------- saddlepoint (survey:::saddle and pFsum) ---------- */
+
+/*
+ * lambda = (eigenvalues of Delta, -x/ddf repeated m times), scaled by its
+ * maximum.  R sums in long double; so do we.
+ */
+typedef struct Saddle
+{
+	const double *ev;
+	int			k;
+	double		neg;			/* -x/ddf / d */
+	double		m;				/* its multiplicity */
+	double		d;
+} Saddle;
+
+static double
+k_prime(const Saddle *s, double z)
+{
+	long double sum = 0.0L;
+
+	for (int i = 0; i < s->k; i++)
+	{
+		double		l = s->ev[i] / s->d;
+
+		sum += l / (1.0 - 2.0 * z * l);
+	}
+	sum += s->m * (s->neg / (1.0 - 2.0 * z * s->neg));
+	return (double) sum;
+}
+
+static double
+k_0(const Saddle *s, double z)
+{
+	long double sum = 0.0L;
+
+	for (int i = 0; i < s->k; i++)
+		sum += log(1.0 - 2.0 * z * (s->ev[i] / s->d));
+	sum += s->m * log(1.0 - 2.0 * z * s->neg);
+	return -(double) sum / 2.0;
+}
+
+static double
+k_2(const Saddle *s, double z)
+{
+	long double sum = 0.0L;
+
+	for (int i = 0; i < s->k; i++)
+	{
+		double		l = s->ev[i] / s->d;
+		double		t = 1.0 - 2.0 * z * l;
+
+		sum += l * l / (t * t);
+	}
+	{
+		double		t = 1.0 - 2.0 * z * s->neg;
+
+		sum += s->m * (s->neg * s->neg / (t * t));
+	}
+	return 2.0 * (double) sum;
+}
+
+/* Brent's root finder exactly as R's zeroin2 (uniroot), f = k'(z) - 0. */
+static double
+zeroin(const Saddle *s, double ax, double bx, double fa, double fb, double tol, int maxit)
+{
+	double		a = ax,
+				b = bx,
+				c = a,
+				fc = fa;
+
+	if (fa == 0.0)
+		return a;
+	if (fb == 0.0)
+		return b;
+	maxit++;
+	while (maxit--)
+	{
+		double		prev_step = b - a,
+					tol_act,
+					p,
+					q,
+					new_step;
+
+		if (fabs(fc) < fabs(fb))
+		{
+			a = b;
+			b = c;
+			c = a;
+			fa = fb;
+			fb = fc;
+			fc = fa;
+		}
+		tol_act = 2.0 * DBL_EPSILON * fabs(b) + tol / 2.0;
+		new_step = (c - b) / 2.0;
+		if (fabs(new_step) <= tol_act || fb == 0.0)
+			return b;
+		if (fabs(prev_step) >= tol_act && fabs(fa) > fabs(fb))
+		{
+			double		t1,
+						cb = c - b,
+						t2;
+
+			if (a == c)
+			{
+				t1 = fb / fa;
+				p = cb * t1;
+				q = 1.0 - t1;
+			}
+			else
+			{
+				q = fa / fc;
+				t1 = fb / fc;
+				t2 = fb / fa;
+				p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0));
+				q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0);
+			}
+			if (p > 0.0)
+				q = -q;
+			else
+				p = -p;
+			if (p < (0.75 * cb * q - fabs(tol_act * q) / 2.0) && p < fabs(prev_step * q / 2.0))
+				new_step = p / q;
+		}
+		if (fabs(new_step) < tol_act)
+			new_step = new_step > 0.0 ? tol_act : -tol_act;
+		a = b;
+		fa = fb;
+		b += new_step;
+		fb = k_prime(s, b);
+		if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0))
+		{
+			c = a;
+			fc = fa;
+		}
+	}
+	return b;
+}
+
+/*
+ * pFsum(x, rep(1, k), ev, ddf, method = "saddlepoint", lower.tail = FALSE).
+ * Returns 0 with *p set, or SVY_CHISQ_E_NUMERIC where R's uniroot stops.
+ */
+static int
+saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
+{
+	double		tr = 0.0,
+				tr2 = 0.0;
+	Saddle		s;
+	double		lmin = -INFINITY,
+				lmax = INFINITY,
+				flo,
+				fhi,
+				z,
+				w,
+				v;
+	int			anyneg = 0;
+
+	for (int i = 0; i < k; i++)
+	{
+		tr += ev[i];
+		tr2 += ev[i] * ev[i];
+	}
+	tr /= k;
+	tr2 = tr2 / k / (tr * tr);
+	if (isinf(ddf))
+	{
+		/* pchisqsum(method = "satterthwaite") */
+		*p = pchisq(x / (tr * tr2), k / tr2, 0, 0);
+		return SVY_CHISQ_OK;
+	}
+	/* the Satterthwaite guess, kept when the saddlepoint is NA */
+	*p = pf(x / (k / tr2) / (tr * tr2), k / tr2, ddf, 0, 0);
+
+	/* rep(a, df) truncates the non-integer df d0 nu, as R */
+	s.ev = ev;
+	s.k = k;
+	s.m = ddf > 1.0 ? floor(ddf) : 1.0;
+	s.d = ev[0];
+	for (int i = 1; i < k; i++)
+		if (ev[i] > s.d)
+			s.d = ev[i];
+	if (-x / ddf > s.d)
+		s.d = -x / ddf;
+	s.neg = -x / ddf / s.d;
+
+	/* saddle(0, lambda): x = 0 after scaling */
+	for (int i = 0; i < k; i++)
+	{
+		double		l = ev[i] / s.d;
+
+		if (l < 0)
+		{
+			anyneg = 1;
+			lmin = fmax(lmin, 1.0 / (2.0 * l));
+		}
+		if (l > 0)
+			lmax = fmin(lmax, 1.0 / (2.0 * l));
+	}
+	if (s.neg < 0)
+	{
+		anyneg = 1;
+		lmin = fmax(lmin, 1.0 / (2.0 * s.neg));
+	}
+	if (s.neg > 0)
+		lmax = fmin(lmax, 1.0 / (2.0 * s.neg));
+	if (!anyneg)
+		return SVY_CHISQ_E_NUMERIC;	/* x = 0: R's uniroot fails too */
+	lmin *= 0.99999;
+	lmax *= 0.99999;
+	flo = k_prime(&s, lmin);
+	fhi = k_prime(&s, lmax);
+	if (isnan(flo) || isnan(fhi) || flo * fhi > 0)
+		return SVY_CHISQ_E_NUMERIC;
+	z = zeroin(&s, lmin, lmax, flo, fhi, 1e-8, 1000);
+	w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * 0.0 - k_0(&s, z)));
+	v = z * sqrt(k_2(&s, z));
+	if (fabs(z) >= 1e-4)
+		*p = pnorm(w + log(v / w) / w, 0.0, 1.0, 0, 0);
+	return SVY_CHISQ_OK;
+}
+
+/* ---------- entry point ---------- */
+
+int
+svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+		  double N, double nu, SvyChisqResult *out)
+{
+	int			k = (nr - 1) * (nc - 1);
+	double		total = 0.0;
+	double	   *S = NULL,
+			   *ev = NULL;
+	double		x2,
+				tr = 0.0,
+				tr2 = 0.0;
+	int			status = SVY_CHISQ_OK;
+
+	out->statistic = out->ndf = out->ddf = out->p_value = NAN;
+	if (nr < 2 || nc < 2)
+		return SVY_CHISQ_E_DIM;
+	if (stat == SVY_CHISQ_LINCOM)
+		return SVY_CHISQ_E_UNSUPPORTED;
+	for (int c = 0; c < nr * nc; c++)
+		total += T[c];
+	if (!(total > 0.0) || !isfinite(total))
+		return SVY_CHISQ_E_EMPTY;
+
+	if (stat == SVY_CHISQ_WALD || stat == SVY_CHISQ_ADJWALD)
+	{
+		double		q;
+
+		status = wald_quadform(nr, nc, T, V, total, &q);
+		if (status != SVY_CHISQ_OK)
+			return status;
+		out->ndf = k;
+		if (stat == SVY_CHISQ_WALD)
+		{
+			out->statistic = q / k;
+			out->ddf = nu;
+		}
+		else
+		{
+			out->ddf = nu - k + 1.0;
+			out->statistic = q * out->ddf / (k * nu);
+		}
+		/* pf with ddf <= 0 is NaN: the design has too few PSUs */
+		out->p_value = isinf(out->ddf) ? pchisq(out->statistic * k, k, 0, 0)
+			: pf(out->statistic, out->ndf, out->ddf, 0, 0);
+		return SVY_CHISQ_OK;
+	}
+
+	S = malloc(sizeof(double) * k * k);
+	ev = malloc(sizeof(double) * k);
+	if (!S || !ev)
+	{
+		status = SVY_CHISQ_E_NOMEM;
+		goto done;
+	}
+	status = delta_matrix(nr, nc, T, V, total, N, S);
+	if (status != SVY_CHISQ_OK)
+		goto done;
+	for (int u = 0; u < k; u++)
+	{
+		tr += S[u * k + u];
+		for (int v = 0; v < k; v++)
+			tr2 += S[u * k + v] * S[u * k + v];
+	}
+	x2 = pearson(nr, nc, T, total, N);
+
+	switch (stat)
+	{
+		case SVY_CHISQ_F:
+			{
+				double		d0 = tr * tr / tr2;
+
+				out->statistic = x2 / tr;
+				out->ndf = d0;
+				out->ddf = d0 * nu;
+				out->p_value = pf(out->statistic, d0, d0 * nu, 0, 0);
+				break;
+			}
+		case SVY_CHISQ_CHISQ:
+			out->statistic = x2;
+			out->ndf = k;
+			out->p_value = pchisq(x2 / (tr / k), k, 0, 0);
+			break;
+		case SVY_CHISQ_SADDLEPOINT:
+			{
+				double		p;
+
+				out->statistic = x2;
+				if (isnan(x2))
+					break;
+				if (svy_mat_sym_eigenvalues(k, S, ev) != 0)
+				{
+					status = SVY_CHISQ_E_NUMERIC;
+					goto done;
+				}
+				status = saddlepoint_p(ev, k, x2, tr * tr / tr2 * nu, &p);
+				if (status == SVY_CHISQ_OK)
+					out->p_value = p;
+				break;
+			}
+		default:
+			break;
+	}
+
+done:
+	free(S);
+	free(ev);
+	if (status != SVY_CHISQ_OK)
+		out->statistic = out->ndf = out->ddf = out->p_value = NAN;
+	return status;
+}

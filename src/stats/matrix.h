@@ -1,0 +1,32 @@
+/*
+ * matrix.h — the small dense linear algebra the test statistics need:
+ * Cholesky factor, LU solve with partial pivoting, symmetric eigenvalues.
+ * Matrices are row-major n x n arrays of double.  No postgres.h here.
+ */
+#ifndef SVY_MATRIX_H
+#define SVY_MATRIX_H
+
+/*
+ * Cholesky factor A = L L' in place (lower triangle; the upper triangle is
+ * zeroed).  Returns 0, or -1 if A is not numerically positive definite.
+ */
+extern int	svy_mat_cholesky(int n, double *a);
+
+/* Solve L X = B in place for a lower-triangular L; B is n x m. */
+extern void svy_mat_forward(int n, const double *l, double *b, int m);
+
+/*
+ * Solve A X = B (A n x n, B n x m, both overwritten; X in B) by Gaussian
+ * elimination with partial pivoting.  Returns 0, or -1 if A is singular to
+ * working precision.
+ */
+extern int	svy_mat_solve(int n, double *a, double *b, int m);
+
+/*
+ * Eigenvalues of the symmetric A (overwritten) by cyclic Jacobi rotations,
+ * in decreasing order (as R's eigen()).  Returns 0, or -1 if it did not
+ * converge.
+ */
+extern int	svy_mat_sym_eigenvalues(int n, double *a, double *w);
+
+#endif
