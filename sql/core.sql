@@ -30,7 +30,10 @@ SELECT (svy_total(y, svy_design(w, strata => stratum, psu => psu))).df AS nested
 SELECT (svy_total(y, svy_design(w, psu => stratum || '/' || psu))).df AS unique_ids_df FROM s;
 
 -- flat columns from GROUP BY
-SELECT stratum, (svy_prop(b, svy_design(w, psu => psu))).* FROM s GROUP BY stratum ORDER BY 1;
+SELECT stratum, round(estimate::numeric, 10) AS estimate, round(std_error::numeric, 10) AS std_error,
+       round(ci_lower::numeric, 10) AS ci_lower, round(ci_upper::numeric, 10) AS ci_upper,
+       df, n, round(n_eff::numeric, 8) AS n_eff, round(deff::numeric, 8) AS deff
+FROM (SELECT stratum, (svy_prop(b, svy_design(w, psu => psu))).* FROM s GROUP BY stratum) e ORDER BY 1;
 
 -- every CI method; level; aliases
 SELECT m, round(e.estimate::numeric, 8) AS p, round(e.ci_lower::numeric, 8) AS lo,
@@ -205,3 +208,4 @@ SELECT abs((p.m).estimate - (s.m).estimate) < 1e-12 * (s.m).estimate AS mean_sam
 FROM parallel p, serial s;
 RESET ALL;
 DROP FUNCTION plan_has(text, text);
+DROP TABLE s, lonely, parts, parts2, big, serial, parallel;

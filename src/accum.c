@@ -181,9 +181,11 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),
 				 errhint("Use NULL for a missing answer.")));
 
-	/* rows of the domain's design object: R's subset() drops the others */
-	if (!(d->flags & SVY_OUT_OF_DOMAIN))
-		s->dom.nrow += 1;
+	/*
+	 * Rows of the domain's design object, as R's nrow(subset(design)): rows
+	 * outside the domain or with a NULL outcome are dropped; zero weights stay.
+	 */
+	s->dom.nrow += in_domain;
 	if (counts)
 	{
 		s->dom.n += 1;
@@ -373,7 +375,7 @@ svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu
 }
 
 double
-svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st)
+svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 {
 	double		df = 0.0;
 
@@ -393,10 +395,11 @@ svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st)
 		SvyPsuEntry *e;
 		bool	   *stratum_in_df = palloc0(sizeof(bool) * Max(s->nstrata, 1));
 
+		/* each PSU's residual total, exactly, before its spread is summed */
 		psutab_start_iterate(s->psutab, &it);
 		while ((e = psutab_iterate(s->psutab, &it)) != NULL)
 		{
-			svy_comoments_add(&st[e->stratum].psu, e->a, e->b);
+			svy_comoments_add(&st[e->stratum].psu, e->a - r * e->b, 0.0);
 			if (e->in_df)
 			{
 				df += 1;
@@ -427,7 +430,10 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		SvyStatus	status;
 		SvyTaylorInput in;
 
-		in.df = svy_accum_strata(s, st);
+		double		r = svy_linear_residual_coef(spec->stat, &s->dom);
+
+		in.df = svy_accum_strata(s, r, st);
+		in.residuals_folded = s->psutab != NULL;
 		in.strata = st;
 		in.nstrata = s->nstrata;
 		in.lonely = (SvyLonely) survey_lonely_psu;

@@ -115,8 +115,10 @@ extern double svy_check_level(double level);
 /*
  * Per-stratum co-moments of the PSU totals (st: nstrata entries, zeroed);
  * returns the design df of the domain (PSUs minus strata with domain rows).
+ * Designs with PSUs fold each PSU's residual a - r b (b then 0); designs
+ * without keep the (a, b) co-moments of their rows.
  */
-extern double svy_accum_strata(const SvyAccum *s, SvyStratumTotals *st);
+extern double svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st);
 
 /* Raise the error for a lonely-PSU or fpc problem in stratum h. */
 extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu);

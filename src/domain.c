@@ -496,14 +496,6 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 	s->boolean_outcome = boolean;
 	/* the base state must know the design before vars get replicate sums */
 	svy_accum_prepare(s->base, d);
-	if (!PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
-	{
-		/* the group's design object (R: svyby's subset) keeps NULL outcomes */
-		int			g = category_index(s, 0, h, PG_GETARG_DATUM(2));
-		int			group = var_index(s, g, 1);
-
-		s->vars[group].rows += 1;
-	}
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
@@ -515,6 +507,8 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 		contrib[1].var = group_var = var_index(s, g, 1);
 		contrib[1].val = 1.0;
 		n = 2;
+		/* the group's design object, as R's nrow(subset(design, group)) */
+		s->vars[group_var].rows += 1;
 		if (d->weight != 0.0)
 			svy_wmoments_add(&s->vars[contrib[0].var].wm, d->weight, y, 1.0);
 	}
@@ -1111,7 +1105,7 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
 
-	svy_accum_strata(base, st);
+	svy_accum_strata(base, 0.0, st);
 
 	/* bucket the cells by stratum (counting sort), PSU cells by PSU within it */
 	for (int i = 0; i < s->ncells; i++)
@@ -1412,7 +1406,7 @@ svy_multi_final(PG_FUNCTION_ARGS)
 
 		taylor_covariance(s, final_of_var, K, a.v);
 		df_all = cells_df(s, selected);
-		m->nu = svy_accum_strata(s->base, st);
+		m->nu = svy_accum_strata(s->base, 0.0, st);
 		for (int k = 0; k < K; k++)
 			a.df[k] = df_all;
 		if (s->kind == SVY_MULTI_BY)

@@ -718,7 +718,10 @@ distinct_values(QState *s, int *nv_out)
 
 /*
  * Replace the design state's domain sums by those of I(y <= q), then let
- * the linear machinery give SE(P) and df.
+ * the linear machinery give SE(P) and df.  Idempotent: it rebuilds them from
+ * the cells and reads only what rows keep correct (PSU b-sums and df flags,
+ * stratum row counts, W), so a final function may run several times on one
+ * state (shared states, window aggregates) and rows may follow.
  */
 static void
 share_variance(QState *s, double q, double P, double level, SvyResult *res)

@@ -73,6 +73,14 @@ empty_result(const SvyDomainSums *d, double df, SvyResult *out)
 	out->n = d->n;
 }
 
+double
+svy_linear_residual_coef(SvyStatistic stat, const SvyDomainSums *d)
+{
+	if (stat == SVY_STAT_TOTAL)
+		return -d->shift;
+	return svy_point_estimate(stat, d) - d->shift;
+}
+
 SvyStatus
 svy_estimate_taylor(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 					const SvyTaylorInput *t, SvyResult *out, int *bad_stratum)
@@ -88,17 +96,10 @@ svy_estimate_taylor(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 		empty_result(d, t->df, out);
 		return SVY_OK;
 	}
-	if (spec->stat == SVY_STAT_TOTAL)
-	{
-		r = -d->shift;
-		divisor = 1.0;
-	}
-	else
-	{
-		r = theta - d->shift;
-		divisor = d->wm.w * d->wm.mean_x;
-	}
-	status = svy_taylor_variance(t->strata, t->nstrata, r, t->lonely, &var, bad_stratum);
+	r = svy_linear_residual_coef(spec->stat, d);
+	divisor = spec->stat == SVY_STAT_TOTAL ? 1.0 : d->wm.w * d->wm.mean_x;
+	status = svy_taylor_variance(t->strata, t->nstrata, t->residuals_folded ? 0.0 : r,
+								 t->lonely, &var, bad_stratum);
 	if (status != SVY_OK)
 		return status;
 	out->estimate = theta;

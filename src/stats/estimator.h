@@ -51,6 +51,7 @@ typedef struct SvyTaylorInput
 	int			nstrata;
 	double		df;
 	SvyLonely	lonely;
+	int			residuals_folded;	/* strata hold residuals (t_j, 0) already */
 } SvyTaylorInput;
 
 typedef struct SvyReplicateInput
@@ -78,6 +79,12 @@ typedef struct SvyEstimateSpec
  */
 extern double svy_design_effect(SvyStatistic stat, const SvyDomainSums *d, double theta,
 								double var);
+
+/*
+ * r of the residual a - r b of a PSU's sums for this statistic (see the top
+ * of this file): theta - K for ratios, -K for totals.
+ */
+extern double svy_linear_residual_coef(SvyStatistic stat, const SvyDomainSums *d);
 
 /* The point estimate alone (NaN when the domain is empty). */
 extern double svy_point_estimate(SvyStatistic stat, const SvyDomainSums *d);

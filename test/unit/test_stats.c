@@ -962,6 +962,7 @@ test_estimator(void)
 	tin.strata = st;
 	tin.nstrata = 3;
 	tin.lonely = SVY_LONELY_FAIL;
+	tin.residuals_folded = 0;
 
 	/* ---- full design: R degf(des) = 5 ---- */
 	tin.df = 5;
@@ -998,7 +999,7 @@ test_estimator(void)
 			{0, 3, 13.3, 1e9 + 0.25, 1, 0}, {0, 4, 13.3, 1e9 + 0.5, 1, 0},
 		};
 		SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_LOGIT, 0.95};
-		SvyTaylorInput t1 = {st, 1, 3, SVY_LONELY_FAIL};
+		SvyTaylorInput t1 = {st, 1, 3, SVY_LONELY_FAIL, 0};
 
 		build(big, 4, 1, NULL, OUT_Y, 0.0, 0, -INFINITY, &d, st);
 		s = svy_estimate_taylor(&spec, &d, &t1, &res, &bad);
@@ -1143,7 +1144,7 @@ test_estimator(void)
 	{
 		SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_LOGIT, 0.95};
 		SvyStratumTotals st4[MAXSTRATA];
-		SvyTaylorInput t4 = {st4, 4, 5, SVY_LONELY_FAIL};
+		SvyTaylorInput t4 = {st4, 4, 5, SVY_LONELY_FAIL, 0};
 
 		build(L_rows, L_NROW, 4, NULL, OUT_Y, 0.0, 0, -INFINITY, &d, st4);
 		bad = -1;
