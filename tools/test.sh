@@ -12,8 +12,9 @@ tools/deps.sh
 make -s PG_CONFIG="$PG_CONFIG"
 make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 
-echo "== unit tests of the statistics library"
+echo "== unit tests of the statistics library (no PostgreSQL)"
 make -s unitcheck
+make -s -C test/chisq check
 
 echo "== SQL regression tests (pg_regress, PostgreSQL $PG_MAJOR)"
 rm -f regression.diffs
@@ -21,6 +22,9 @@ status=0
 pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     set -e
     make -s installcheck PG_CONFIG="'"$PG_CONFIG"'"
+    echo "== pg_dump / pg_restore of the extension types"
+    sh test/dump/test_dump.sh 2>&1 | grep -v "^NOTICE"
+    echo "== client test (psycopg2, text and binary results)"
     python3 test/client/test_client.py
 ' || status=$?
 if [ "$status" -ne 0 ]; then
