@@ -10,6 +10,7 @@
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 
 #include "accum.h"
 #include "idmap.h"
@@ -48,6 +49,31 @@ svy_check_level(double level)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence level must be between 0 and 1, not %g", level)));
 	return level;
+}
+
+int
+svy_parse_method(text *t)
+{
+	char	   *name = text_to_cstring(t);
+	int			method = svy_prop_method_parse(name);
+
+	if (method < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown confidence interval method \"%s\"", name),
+				 errhint("Valid methods are %s.", svy_prop_method_names())));
+	pfree(name);
+	return method;
+}
+
+MemoryContext
+svy_aggregate_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	return aggcxt;
 }
 
 /* Fix the design's shape from its first row. */

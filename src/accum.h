@@ -111,6 +111,10 @@ extern SvyAccum *svy_accum_deserialize(StringInfo buf, MemoryContext cxt);
 extern void svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
 extern double svy_check_level(double level);
+/* A CI method name (aliases included); an error lists the valid ones. */
+extern int	svy_parse_method(text *name);
+/* The aggregate's memory context; an error outside an aggregate. */
+extern MemoryContext svy_aggregate_context(FunctionCallInfo fcinfo);
 
 /*
  * Per-stratum co-moments of the PSU totals (st: nstrata entries, zeroed);

@@ -176,8 +176,7 @@ domain_state(FunctionCallInfo fcinfo, int kind)
 {
 	MemoryContext aggcxt;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(0))
 		return domain_create(aggcxt, kind);
 	return (DomainState *) PG_GETARG_POINTER(0);
@@ -735,8 +734,7 @@ svy_multi_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	DomainState *into;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
 	if (PG_ARGISNULL(0))
@@ -854,8 +852,7 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 	int			nrep,
 				n;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;

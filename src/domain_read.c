@@ -334,20 +334,6 @@ output_interval(const Outputs *o, int i, bool total, int method, double level, d
 		svy_ci_symmetric(est, sqrt(var), level, df, lower, upper);
 }
 
-static int
-method_param(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			method = svy_prop_method_parse(name);
-
-	if (method < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown confidence interval method \"%s\"", name),
-				 errhint("Valid methods are %s.", svy_prop_method_names())));
-	return method;
-}
-
 /* Materialize rows into a tuplestore for a set-returning function. */
 static void
 emit_row(ReturnSetInfo *rsinfo, Datum *values, bool *nulls)
@@ -370,7 +356,7 @@ svy_groups(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, false);
 	bool		total = statistic_is_total(PG_GETARG_TEXT_PP(1));
-	int			method = method_param(PG_GETARG_TEXT_PP(2));
+	int			method = svy_parse_method(PG_GETARG_TEXT_PP(2));
 	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Outputs		o;
@@ -524,7 +510,7 @@ svy_cells(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, true);
 	char	   *margin = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	int			method = method_param(PG_GETARG_TEXT_PP(2));
+	int			method = svy_parse_method(PG_GETARG_TEXT_PP(2));
 	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			nr = m->nlev1,

@@ -44,8 +44,7 @@ state_arg(FunctionCallInfo fcinfo)
 {
 	MemoryContext aggcxt;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(0))
 		return svy_accum_create(aggcxt);
 	return (SvyAccum *) PG_GETARG_POINTER(0);
@@ -79,21 +78,6 @@ level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 				 errmsg("confidence level must be the same on every row")));
 }
 
-static int
-parse_method(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			method = svy_prop_method_parse(name);
-
-	if (method < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown confidence interval method \"%s\"", name),
-				 errhint("Valid methods are %s.", svy_prop_method_names())));
-	pfree(name);
-	return method;
-}
-
 static void
 method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 {
@@ -104,7 +88,7 @@ method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 	/* a constant argument is the same datum on every row: parse it once */
 	if (s->dom.nrow > 0 && PG_GETARG_DATUM(argno) == s->method_seen)
 		return;
-	method = parse_method(PG_GETARG_TEXT_PP(argno));
+	method = svy_parse_method(PG_GETARG_TEXT_PP(argno));
 	if (s->dom.nrow > 0 && method != s->method)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -189,8 +173,7 @@ svy_accum_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	SvyAccum   *into;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
 	into = PG_ARGISNULL(0) ? svy_accum_create(aggcxt) : (SvyAccum *) PG_GETARG_POINTER(0);
@@ -237,8 +220,7 @@ svy_accum_deserialfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	PG_RETURN_POINTER(state_from_bytea(PG_GETARG_BYTEA_PP(0), aggcxt));
 }
 
@@ -395,7 +377,7 @@ svy_state_prop(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("svy_prop needs a state accumulated from a boolean outcome"),
 				 errhint("Build the state with svy_accum(boolean, svy_design).")));
-	return finish(fcinfo, s, SVY_STAT_PROP, parse_method(PG_GETARG_TEXT_PP(1)),
+	return finish(fcinfo, s, SVY_STAT_PROP, svy_parse_method(PG_GETARG_TEXT_PP(1)),
 				  level_param(fcinfo, 2));
 }
 

@@ -17,25 +17,11 @@ typedef struct IdSlot
 	int32		index;
 } IdSlot;
 
-/* murmur3's 64-bit finalizer over both words: small packed integers spread well */
-static inline uint32
-idkey_hash(uint64 a, uint64 b)
-{
-	uint64		x = a ^ (b * UINT64CONST(0x9E3779B97F4A7C15));
-
-	x ^= x >> 33;
-	x *= UINT64CONST(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return (uint32) x;
-}
-
 #define SH_PREFIX idtab
 #define SH_ELEMENT_TYPE IdSlot
 #define SH_KEY_TYPE IdKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) idkey_hash((k).w[0], (k).w[1])
+#define SH_HASH_KEY(tb, k) svy_hash_mix((k).w[0], (k).w[1])
 #define SH_EQUAL(tb, a, b) ((a).w[0] == (b).w[0] && (a).w[1] == (b).w[1])
 #define SH_SCOPE static inline
 #define SH_DECLARE

@@ -35,6 +35,7 @@
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "idmap.h"
 #include "quantile.h"
 #include "survey.h"
 
@@ -71,16 +72,10 @@ typedef struct QCell
 static inline uint32
 qcell_hash(QCellKey k)
 {
-	uint64		h;
+	uint64		x;
 
-	memcpy(&h, &k.x, sizeof(h));
-	h ^= (uint64) (uint32) k.unit * UINT64CONST(0x9E3779B97F4A7C15);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
+	memcpy(&x, &k.x, sizeof(x));
+	return svy_hash_mix(x, (uint64) (uint32) k.unit);
 }
 
 #define SH_PREFIX qcells
@@ -375,8 +370,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	int			unit = 0;
 	QCell	   *c;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -501,8 +495,7 @@ svy_quantile_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	QState	   *into;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
 	into = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
@@ -579,8 +572,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 				ncells,
 				nrep;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survey aggregate function called in non-aggregate context");
+	aggcxt = svy_aggregate_context(fcinfo);
 	buf.data = VARDATA_ANY(b);
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;

@@ -8,12 +8,9 @@
 #   tools/demo.sh > report.txt
 set -eu
 cd "$(dirname "$0")/.."
-PG_MAJOR=${PG_MAJOR:-15}
-export PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
+export PG_MAJOR=${PG_MAJOR:-15}
 
-tools/deps.sh
-make -s PG_CONFIG="$PG_CONFIG"
-make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+tools/build.sh
 mkdir -p demo/out
 
 # Everything below runs inside the throwaway cluster (PG* variables set).

@@ -5,12 +5,10 @@
 # Prints the regression diffs when a test fails; exits non-zero on failure.
 set -eu
 cd "$(dirname "$0")/.."
-PG_MAJOR=${PG_MAJOR:-15}
+export PG_MAJOR=${PG_MAJOR:-15}
 export PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
 
-tools/deps.sh
-make -s PG_CONFIG="$PG_CONFIG"
-make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+tools/build.sh
 
 echo "== unit tests of the statistics library (no PostgreSQL)"
 make -s unitcheck
