@@ -77,6 +77,10 @@ typedef struct Cell
 	int32		var;
 	double		sum;
 	double		n_df;			/* rows with non-zero weight in the domain */
+	/* designs without PSUs: the rows adding to it, and their spread (Welford) */
+	double		rows;
+	double		mean;
+	double		m2;
 } Cell;
 
 typedef struct Cross
@@ -284,10 +288,9 @@ cell_index(DomainState *s, int unit, int var)
 		MemoryContext old = MemoryContextSwitchTo(s->cxt);
 
 		GROW(s->cells, s->ncells, s->cellcap, Cell);
+		memset(&s->cells[s->ncells], 0, sizeof(Cell));
 		s->cells[s->ncells].unit = unit;
 		s->cells[s->ncells].var = var;
-		s->cells[s->ncells].sum = 0;
-		s->cells[s->ncells].n_df = 0;
 		s->ncells++;
 		MemoryContextSwitchTo(old);
 	}
@@ -429,9 +432,14 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 		{
 			int			k = cell_index(s, h, contrib[i].var);	/* may move s->cells */
 			Cell	   *c = &s->cells[k];
+			double		u = w * contrib[i].val;
+			double		delta = u - c->mean;
 
-			c->sum += w * contrib[i].val;
+			c->sum += u;
 			c->n_df += counts;
+			c->rows += 1;
+			c->mean += delta / c->rows;
+			c->m2 += delta * (u - c->mean);
 			for (int j = i; j < ncontrib; j++)
 				cross_add(s, h, Min(contrib[i].var, contrib[j].var),
 						  Max(contrib[i].var, contrib[j].var),
@@ -625,6 +633,24 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 
 /* ---------- merging (parallel workers) ---------- */
 
+/* Add a cell's sums, with Chan et al.'s merge of the row moments. */
+static void
+cell_merge(Cell *into, const Cell *from)
+{
+	double		rows = into->rows + from->rows;
+
+	if (from->rows > 0)
+	{
+		double		delta = from->mean - into->mean;
+
+		into->m2 += from->m2 + delta * delta * into->rows * from->rows / rows;
+		into->mean += delta * from->rows / rows;
+		into->rows = rows;
+	}
+	into->sum += from->sum;
+	into->n_df += from->n_df;
+}
+
 static void
 rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch)
 {
@@ -715,8 +741,7 @@ domain_merge(DomainState *into, const DomainState *from)
 		int			unit = psu_map ? psu_map[fc->unit] : stratum_map[fc->unit];
 		int			k = cell_index(into, unit, var_map[fc->var]);
 
-		into->cells[k].sum += fc->sum;
-		into->cells[k].n_df += fc->n_df;
+		cell_merge(&into->cells[k], fc);
 	}
 	for (int i = 0; i < from->ncross; i++)
 	{
@@ -925,8 +950,7 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 
 		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cell)), sizeof(Cell));
 		k = cell_index(s, c.unit, c.var);
-		s->cells[k].sum = c.sum;
-		s->cells[k].n_df = c.n_df;
+		s->cells[k] = c;
 	}
 	n = pq_getmsgint(&buf, 4);
 	for (int i = 0; i < n; i++)
@@ -1153,6 +1177,17 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 				}
 				order[j + 1] = x;
 			}
+			/*
+			 * Two passes: the stratum's mean PSU vector, then the centred
+			 * cross-products (PSUs without cells have t = 0 and add tbar tbar').
+			 */
+			for (int i = from; i < to; i++)
+			{
+				int			k = final_of_var[s->cells[order[i]].var];
+
+				if (k >= 0)
+					S[k] += s->cells[order[i]].sum;
+			}
 			for (int i = from; i < to;)
 			{
 				int			psu = s->cells[order[i]].unit;
@@ -1168,17 +1203,26 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 						touched[ntouched++] = k;
 					t[k] += s->cells[order[i]].sum;
 				}
+				/* (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar' */
 				for (int a = 0; a < ntouched; a++)
 				{
 					int			ka = touched[a];
 
-					S[ka] += t[ka];
 					for (int b = 0; b < ntouched; b++)
 						Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
+					for (int b = 0; b < K; b++)
+					{
+						Q[ka * K + b] -= t[ka] * S[b] / n_h;
+						Q[b * K + ka] -= S[b] / n_h * t[ka];
+					}
 				}
 				for (int a = 0; a < ntouched; a++)
 					t[touched[a]] = 0.0;
 			}
+			/* every PSU adds tbar tbar' */
+			for (int a = 0; a < K; a++)
+				for (int b = 0; b < K; b++)
+					Q[a * K + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
 		}
 		else
 		{
@@ -1201,11 +1245,26 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 				if (k != l)
 					Q[l * K + k] += c->sum;
 			}
+			/* centre: sum_j (t_j - tbar)(t_j - tbar)' = sum t t' - S S' / n_h */
+			for (int a = 0; a < K; a++)
+				for (int b = 0; b < K; b++)
+					Q[a * K + b] -= S[a] * S[b] / n_h;
+
+			/*
+			 * Variances from the rows' own spread instead: sum over the n_h
+			 * rows (zeros included) of (u - ubar)^2 = m2 + mean^2 r (n_h - r)
+			 * / n_h for the r rows that add to it; exactly 0 when they all
+			 * add the same value.
+			 */
+			for (int i = start[h]; i < start[h + 1]; i++)
+			{
+				const Cell *c = &s->cells[order[i]];
+				int			k = final_of_var[c->var];
+
+				if (k >= 0)
+					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
+			}
 		}
-		/* centre: sum_j (t_j - tbar)(t_j - tbar)' = sum t t' - S S' / n_h */
-		for (int a = 0; a < K; a++)
-			for (int b = 0; b < K; b++)
-				Q[a * K + b] -= S[a] * S[b] / n_h;
 		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);

@@ -132,6 +132,8 @@ outputs_compute(Outputs *o)
 					s += cj[r] * vc[r];
 				o->cov[i * O + j] = o->cov[j * O + i] = s;
 			}
+			/* a variance: rounding must not make it negative */
+			o->cov[i * O + i] = Max(o->cov[i * O + i], 0.0);
 		}
 		pfree(c);
 		pfree(vc);
@@ -378,14 +380,24 @@ svy_groups(PG_FUNCTION_ARGS)
 		values[3] = float_or_null(lo, &nulls[3]);
 		values[4] = float_or_null(hi, &nulls[4]);
 		values[5] = float_or_null(df, &nulls[5]);
-		values[6] = Int64GetDatum((int64) o.out[i].n);
+		/* n: rows behind the estimate (for a category, every row that answered) */
+		values[6] = Int64GetDatum((int64) o.out[i].n_domain);
 		values[7] = float_or_null(output_deff(&o, i, total), &nulls[7]);
-		if (suppressed(o.out[i].n))
+		if (suppressed(o.out[i].n_domain))
 			for (int c = 1; c < 8; c++)
 				nulls[c] = c != 6;
 		emit_row(rsinfo, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/* Variance of the difference of outputs a and b, never negative. */
+static double
+pair_variance(const Outputs *o, int a, int b)
+{
+	int			O = o->count;
+
+	return Max(o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b], 0.0);
 }
 
 typedef struct Pair
@@ -466,8 +478,7 @@ svy_pairwise(PG_FUNCTION_ARGS)
 	for (int a = 0; a < G; a++)
 		for (int b = a + 1; b < G; b++, k++)
 		{
-			double		var = o.cov[a * G + a] + o.cov[b * G + b] - 2 * o.cov[a * G + b];
-			double		t = (o.estimate[a] - o.estimate[b]) / sqrt(var);
+			double		t = (o.estimate[a] - o.estimate[b]) / sqrt(pair_variance(&o, a, b));
 
 			pairs[k].a = a;
 			pairs[k].b = b;
@@ -479,7 +490,7 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		int			a = pairs[k].a,
 					b = pairs[k].b;
 		double		diff = o.estimate[a] - o.estimate[b];
-		double		se = sqrt(o.cov[a * G + a] + o.cov[b * G + b] - 2 * o.cov[a * G + b]);
+		double		se = sqrt(pair_variance(&o, a, b));
 		Datum		values[10];
 		bool		nulls[10] = {0};
 
