@@ -25,6 +25,8 @@ SELECT round((svy_mean(y, svy_design(w, strata => stratum, psu => psu, fpc => 50
 FROM s;
 -- strata and PSUs of other types, of different types from each other
 SELECT round((svy_mean(y, svy_design(w, strata => (id % 4)::bigint, psu => psu::text))).std_error::numeric, 8) FROM s;
+-- an untyped literal is a text stratum
+SELECT (svy_mean(y, svy_design(w, strata => 'all', psu => psu))).df AS literal_stratum FROM s;
 -- PSUs are nested in strata: ids repeating across strata are different PSUs
 SELECT (svy_total(y, svy_design(w, strata => stratum, psu => psu))).df AS nested_df FROM s;
 SELECT (svy_total(y, svy_design(w, psu => stratum || '/' || psu))).df AS unique_ids_df FROM s;
@@ -54,6 +56,8 @@ FROM unnest(ARRAY['logit','korn-graubard','wilson','wald']) m,
 SELECT round((svy_ratio(y, x, svy_design(w, strata => stratum, psu => psu))).estimate::numeric, 8),
        (svy_ratio(CASE WHEN id % 10 = 0 THEN NULL ELSE y END, x, svy_design(w))).n FROM s;
 
+-- a ratio to a zero total is undefined: NULL numbers, not infinity
+SELECT (svy_ratio(y, 0, svy_design(w))).* FROM s;
 -- domains: svy_subset keeps the design (df counts only domain PSUs) ...
 SELECT (svy_mean(y, svy_subset(svy_design(w, strata => stratum, psu => psu), stratum = 'S1'))).*
 FROM s;

@@ -109,6 +109,9 @@ SELECT svy_by(y, id, svy_design(w)) IS NOT NULL FROM generate_series(1, 1001) id
 SELECT svy_tab(id, id % 3, svy_design(1.0)) FROM generate_series(1, 700) id;
 SELECT svy_dist(point(id, 1), svy_design(1.0)) FROM generate_series(1, 3) id;
 SELECT svy_by(y, country, NULL) FROM d;
+SELECT svy_dist(q, svy_design(1.0)) FROM (SELECT '3'::likert(5) AS q UNION ALL SELECT '3'::likert(7)) x;
+SELECT svy_dist(q, svy_design(1.0)) FROM (SELECT '2'::likert(5) AS q UNION ALL SELECT '3'::likert(0, 4)) x;
+SELECT level, n FROM svy_groups((SELECT svy_by(y, 'everyone', svy_design(w)) FROM d));
 SELECT 'x'::svy_domains;
 -- empty input and an empty domain
 SELECT svy_by(y, country, svy_design(w)) IS NULL AS no_rows FROM d WHERE false;

@@ -46,6 +46,7 @@ svy_rep_type_name(int rep_type)
 typedef struct KeyArg
 {
 	bool		given;			/* false: the argument is absent (default NULL) */
+	bool		from_cstring;	/* an unknown-type literal, read as text */
 	Oid			typid;
 	FmgrInfo	hash;
 	FmgrInfo	out;
@@ -85,9 +86,22 @@ key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
 	if (!k->given)
 		return;
 	k->typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	/* an untyped literal ('north') is text */
+	k->from_cstring = k->typid == UNKNOWNOID;
+	if (k->from_cstring)
+		k->typid = TEXTOID;
 	svy_value_hash_init(k->typid, &k->hash, cxt);
 	getTypeOutputInfo(k->typid, &outfn, &varlena);
 	fmgr_info_cxt(outfn, &k->out, cxt);
+}
+
+/* Argument argno as a value of the key's type. */
+static Datum
+key_arg_value(FunctionCallInfo fcinfo, const KeyArg *k, int argno)
+{
+	Datum		v = PG_GETARG_DATUM(argno);
+
+	return k->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
 }
 
 static DesignCache *
@@ -190,7 +204,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("stratum must not be NULL")));
-		svy_value_identity(&c->strata.hash, PG_GETARG_DATUM(1), stratum);
+		svy_value_identity(&c->strata.hash, key_arg_value(fcinfo, &c->strata, 1), stratum);
 		flags |= SVY_HAS_STRATA;
 	}
 	if (c->psu.given)
@@ -199,7 +213,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("PSU must not be NULL")));
-		svy_value_identity(&c->psu.hash, PG_GETARG_DATUM(2), psu);
+		svy_value_identity(&c->psu.hash, key_arg_value(fcinfo, &c->psu, 2), psu);
 		flags |= SVY_HAS_PSU;
 	}
 	if (c->fpc_given)
@@ -222,7 +236,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 		(c->last_label_len < 0 || stratum[0] != c->last_stratum[0] ||
 		 stratum[1] != c->last_stratum[1]))
 	{
-		char	   *s = OutputFunctionCall(&c->strata.out, PG_GETARG_DATUM(1));
+		char	   *s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
 		int			len = strlen(s);
 
 		if (len > SVY_LABEL_MAX)

@@ -131,7 +131,17 @@ typedef struct ArgHash
 	Oid			typid;
 	FmgrInfo	hash;
 	bool		is_likert;
+	bool		from_cstring;	/* an unknown-type literal, read as text */
 } ArgHash;
+
+/* Argument argno as a value of h->typid. */
+static Datum
+group_arg(FunctionCallInfo fcinfo, const ArgHash *h, int argno)
+{
+	Datum		v = PG_GETARG_DATUM(argno);
+
+	return h->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
+}
 
 /* Make room for element n of a palloc'd array. */
 #define GROW(arr, n, cap, type) \
@@ -461,6 +471,10 @@ arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 		for (int i = 0; i < nargs; i++)
 		{
 			h[i].typid = get_fn_expr_argtype(fcinfo->flinfo, first_arg + i);
+			/* an untyped literal ('north') is text */
+			h[i].from_cstring = h[i].typid == UNKNOWNOID;
+			if (h[i].from_cstring)
+				h[i].typid = TEXTOID;
 			svy_value_hash_init(h[i].typid, &h[i].hash, fcinfo->flinfo->fn_mcxt);
 			h[i].is_likert = svy_type_is_likert(h[i].typid);
 		}
@@ -506,7 +520,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
-		int			g = category_index(s, 0, h, PG_GETARG_DATUM(2));
+		int			g = category_index(s, 0, h, group_arg(fcinfo, h, 2));
 
 		check_finite(y);
 		contrib[0].var = var_index(s, g, 0);
@@ -537,7 +551,7 @@ svy_by_bool_transfn(PG_FUNCTION_ARGS)
 
 /* Is this value an answer to count (not NULL, and not a missing reason unless asked)? */
 static bool
-countable(DomainState *s, const ArgHash *h, Datum value)
+countable(DomainState *s, int dim, const ArgHash *h, Datum value)
 {
 	if (h->is_likert)
 	{
@@ -548,6 +562,13 @@ countable(DomainState *s, const ArgHash *h, Datum value)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("likert value without a scale cannot be tabulated"),
 					 errhint("Cast the column to likert(k) or likert(lo, hi).")));
+		/* likert equality ignores the scale: answers on two scales must not merge */
+		if (s->cat[dim].map != NULL &&
+			(likert_lo(DatumGetLikert(s->cat[dim].values[0])) != likert_lo(x) ||
+			 likert_hi(DatumGetLikert(s->cat[dim].values[0])) != likert_hi(x)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("likert answers on different scales cannot be tabulated together")));
 		return s->with_missing || !likert_is_missing(x);
 	}
 	return true;
@@ -567,9 +588,9 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 		s->with_missing = PG_GETARG_BOOL(3);
 	svy_accum_prepare(s->base, d);
 	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
-		countable(s, h, PG_GETARG_DATUM(1)))
+		countable(s, 0, h, group_arg(fcinfo, h, 1)))
 	{
-		contrib.var = var_index(s, category_index(s, 0, h, PG_GETARG_DATUM(1)), 0);
+		contrib.var = var_index(s, category_index(s, 0, h, group_arg(fcinfo, h, 1)), 0);
 		contrib.val = 1.0;
 		n = 1;
 	}
@@ -617,11 +638,11 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 
 	svy_accum_prepare(s->base, d);
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
-		countable(s, &h[0], PG_GETARG_DATUM(1)) &&
-		countable(s, &h[1], PG_GETARG_DATUM(2)))
+		countable(s, 0, &h[0], group_arg(fcinfo, &h[0], 1)) &&
+		countable(s, 1, &h[1], group_arg(fcinfo, &h[1], 2)))
 	{
-		int			r = category_index(s, 0, &h[0], PG_GETARG_DATUM(1));
-		int			c = category_index(s, 1, &h[1], PG_GETARG_DATUM(2));
+		int			r = category_index(s, 0, &h[0], group_arg(fcinfo, &h[0], 1));
+		int			c = category_index(s, 1, &h[1], group_arg(fcinfo, &h[1], 2));
 
 		contrib.var = var_index(s, r, c);
 		contrib.val = 1.0;

@@ -504,7 +504,7 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		values[7] = float_or_null(df, &nulls[7]);
 		values[8] = float_or_null(pairs[k].p, &nulls[8]);
 		values[9] = float_or_null(pairs[k].p_adjusted, &nulls[9]);
-		if (suppressed(o.out[a].n) || suppressed(o.out[b].n))
+		if (suppressed(o.out[a].n_domain) || suppressed(o.out[b].n_domain))
 			for (int c = 2; c < 10; c++)
 				nulls[c] = true;
 		emit_row(rsinfo, values, nulls);

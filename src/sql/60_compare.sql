@@ -27,7 +27,7 @@ CREATE FUNCTION svy_pool_transfn(float8[], svy_estimate, float8, float8) RETURNS
 CREATE FUNCTION svy_pool_combine(float8[], float8[]) RETURNS float8[]
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION svy_pool_final(float8[]) RETURNS svy_estimate
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_pool(e svy_estimate, weight float8) (
     SFUNC = svy_pool_transfn, STYPE = float8[], FINALFUNC = svy_pool_final,

@@ -13,7 +13,8 @@ svy_point_estimate(SvyStatistic stat, const SvyDomainSums *d)
 		return NAN;
 	if (stat == SVY_STAT_TOTAL)
 		return d->wm.w * d->wm.mean_y;
-	return d->wm.mean_y / d->wm.mean_x;
+	/* a ratio to a zero total is undefined, not infinite */
+	return d->wm.mean_x == 0.0 ? NAN : d->wm.mean_y / d->wm.mean_x;
 }
 
 /*

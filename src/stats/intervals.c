@@ -116,8 +116,9 @@ ci_wilson(const SvyPropInput *in, double q, double *lower, double *upper)
 	double		centre = (p + q2n / 2.0) / (1.0 + q2n);
 	double		half = q / (1.0 + q2n) * sqrt(p * (1.0 - p) / n_eff + q2n / (4.0 * n_eff));
 
-	*lower = centre - half;
-	*upper = centre + half;
+	/* inside [0, 1] in exact arithmetic; keep rounding from leaving it */
+	*lower = fmax(0.0, centre - half);
+	*upper = fmin(1.0, centre + half);
 }
 
 /*
