@@ -21,7 +21,9 @@
 #define SH_ELEMENT_TYPE SvyPsuEntry
 #define SH_KEY_TYPE SvyPsuKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ (k).w[2] ^ ((k).w[3] >> 32)))
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)))
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SvyPsuKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
@@ -138,6 +140,17 @@ check_same_design(const SvyAccum *s, int kind, int flags, int rep_type, int nrep
 		mixed_designs("Replicate designs differ in type, number of replicates, scale, rho or rscales.");
 }
 
+static inline void
+check_fpc(const SvyStratumInfo *st, double fpc)
+{
+	if (st->fpc != fpc)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("fpc differs between rows of stratum \"%.*s\": %g and %g",
+						st->label_len, st->label, st->fpc, fpc),
+				 errdetail("The finite population correction describes the whole stratum.")));
+}
+
 /* Find or add a stratum; check its fpc is the same on every row. */
 static int
 stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len)
@@ -170,12 +183,7 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 		st = &s->strata[index];
 		s->last_stratum = index;
 	}
-	if (st->fpc != fpc)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("fpc differs between rows of stratum \"%.*s\": %g and %g",
-						st->label_len, st->label, st->fpc, fpc),
-				 errdetail("The finite population correction describes the whole stratum.")));
+	check_fpc(st, fpc);
 	return st - s->strata;
 }
 
@@ -228,16 +236,21 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		double		a = in_domain ? w * (y - s->dom.shift * x) : 0.0;
 		double		b = in_domain ? w * x : 0.0;
 
-		h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
-
 		if (s->psutab)
 		{
 			SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 			bool		found;
 			SvyPsuEntry *e = psutab_insert(s->psutab, key, &found);
 
-			if (!found)
+			/* a known PSU knows its stratum */
+			if (found)
 			{
+				h = e->stratum;
+				check_fpc(&s->strata[h], d->fpc);
+			}
+			else
+			{
+				h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
 				e->stratum = h;
 				e->a = e->b = 0.0;
 				e->in_df = false;
@@ -248,6 +261,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		}
 		else
 		{
+			h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
 			svy_comoments_add(&s->strata[h].rows, a, b);
 			s->strata[h].n_df += counts;
 		}

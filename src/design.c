@@ -48,19 +48,26 @@ typedef struct KeyArg
 	bool		given;			/* false: the argument is absent (default NULL) */
 	bool		from_cstring;	/* an unknown-type literal, read as text */
 	Oid			typid;
-	FmgrInfo	hash;
+	SvyValueHash hash;
 	FmgrInfo	out;
 } KeyArg;
+
+#define SVY_LABEL_CACHE 64
+
+typedef struct StratumLabel
+{
+	uint64		id[2];
+	int			len;			/* -1: empty slot */
+	char		text[SVY_LABEL_MAX + 1];
+} StratumLabel;
 
 typedef struct DesignCache
 {
 	KeyArg		strata;
 	KeyArg		psu;
 	bool		fpc_given;
-	/* the last stratum seen, to skip its output function */
-	uint64		last_stratum[2];
-	int			last_label_len;
-	char		last_label[SVY_LABEL_MAX + 1];
+	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
+	StratumLabel labels[SVY_LABEL_CACHE];
 } DesignCache;
 
 /* An argument is absent when the call site passes a NULL constant (or its default). */
@@ -117,37 +124,58 @@ design_cache(FunctionCallInfo fcinfo)
 		key_arg_init(fcinfo, 1, &c->strata, cxt);
 		key_arg_init(fcinfo, 2, &c->psu, cxt);
 		c->fpc_given = arg_given(fcinfo, 3);
-		c->last_label_len = -1;
+		for (int i = 0; i < SVY_LABEL_CACHE; i++)
+			c->labels[i].len = -1;
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
 }
 
 void
-svy_value_hash_init(Oid typid, FmgrInfo *hash, MemoryContext cxt)
+svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 {
-	TypeCacheEntry *tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC);
+	TypeCacheEntry *tce;
 
+	h->typid = typid;
+	if (typid == INT2OID || typid == INT4OID || typid == INT8OID)
+		return;
+	tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC);
 	if (!OidIsValid(tce->hash_extended_proc))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("could not identify an extended hash function for type %s",
 						format_type_be(typid)),
 				 errhint("Strata, PSUs and groups must be of a type with a hash operator class.")));
-	fmgr_info_cxt(tce->hash_extended_proc, hash, cxt);
+	fmgr_info_cxt(tce->hash_extended_proc, &h->hash, cxt);
 }
 
 /*
- * 128 bits of identity: two seeds of the type's extended hash, so values
- * equal under the type's equality (the hash opclass) are the same.
- * Collatable types use the database's default collation.
+ * Integers (of any width: equal values are equal) are their own identity,
+ * exactly.  Other types: two seeds of the type's extended hash, so values
+ * equal under the type's equality (the hash opclass) are the same;
+ * collatable types use the database's default collation.
  */
 void
-svy_value_identity(FmgrInfo *hash, Datum value, uint64 id[2])
+svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2])
 {
-	id[0] = DatumGetUInt64(FunctionCall2Coll(hash, DEFAULT_COLLATION_OID, value,
+	switch (h->typid)
+	{
+		case INT2OID:
+			id[0] = (uint64) (int64) DatumGetInt16(value);
+			id[1] = 0;
+			return;
+		case INT4OID:
+			id[0] = (uint64) (int64) DatumGetInt32(value);
+			id[1] = 0;
+			return;
+		case INT8OID:
+			id[0] = (uint64) DatumGetInt64(value);
+			id[1] = 0;
+			return;
+	}
+	id[0] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
 											 UInt64GetDatum(SVY_SEED_A)));
-	id[1] = DatumGetUInt64(FunctionCall2Coll(hash, DEFAULT_COLLATION_OID, value,
+	id[1] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
@@ -189,6 +217,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 	uint8		flags = 0;
 	float8		weight,
 				fpc = 0;
+	StratumLabel *label = NULL;
 	SvyDesign  *d;
 
 	if (PG_ARGISNULL(0))
@@ -231,24 +260,26 @@ svy_design_make(PG_FUNCTION_ARGS)
 		flags |= SVY_HAS_FPC;
 	}
 
-	/* the stratum's text, for messages; reuse it while the stratum repeats */
-	if (c->strata.given &&
-		(c->last_label_len < 0 || stratum[0] != c->last_stratum[0] ||
-		 stratum[1] != c->last_stratum[1]))
+	/* the stratum's text, for messages */
+	if (c->strata.given)
 	{
-		char	   *s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
-		int			len = strlen(s);
+		label = &c->labels[(stratum[0] ^ stratum[1]) % SVY_LABEL_CACHE];
+		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
+		{
+			char	   *s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
+			int			len = strlen(s);
 
-		if (len > SVY_LABEL_MAX)
-			len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
-		memcpy(c->last_label, s, len);
-		c->last_label_len = len;
-		c->last_stratum[0] = stratum[0];
-		c->last_stratum[1] = stratum[1];
-		pfree(s);
+			if (len > SVY_LABEL_MAX)
+				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
+			memcpy(label->text, s, len);
+			label->len = len;
+			label->id[0] = stratum[0];
+			label->id[1] = stratum[1];
+			pfree(s);
+		}
 	}
 
-	d = design_alloc(c->strata.given ? c->last_label_len : 0, 0, false);
+	d = design_alloc(label ? label->len : 0, 0, false);
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = flags;
 	d->weight = weight;
@@ -257,8 +288,8 @@ svy_design_make(PG_FUNCTION_ARGS)
 	d->stratum[1] = stratum[1];
 	d->psu[0] = psu[0];
 	d->psu[1] = psu[1];
-	if (d->label_len > 0)
-		memcpy(d->data, c->last_label, d->label_len);
+	if (label)
+		memcpy(d->data, label->text, label->len);
 	PG_RETURN_POINTER(d);
 }
 

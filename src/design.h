@@ -80,8 +80,17 @@ svy_design_rscales(const SvyDesign *d)
 
 extern const char *svy_rep_type_name(int rep_type);
 
-/* Identity of values of any hashable type (strata, PSUs, groups). */
-extern void svy_value_hash_init(Oid typid, FmgrInfo *hash, MemoryContext cxt);
-extern void svy_value_identity(FmgrInfo *hash, Datum value, uint64 id[2]);
+/*
+ * Identity of values of any hashable type (strata, PSUs, groups): integers
+ * are their own identity; other types get 128 bits of their hash opclass.
+ */
+typedef struct SvyValueHash
+{
+	Oid			typid;
+	FmgrInfo	hash;			/* the type's extended hash (not for integers) */
+} SvyValueHash;
+
+extern void svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt);
+extern void svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2]);
 
 #endif

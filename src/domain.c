@@ -91,6 +91,8 @@ typedef struct Cross
 	double		sum;			/* sum over the stratum's rows of u_k u_l */
 } Cross;
 
+#define SVY_LOOKUP_CACHE 256
+
 typedef struct DomainState
 {
 	SvyAccum   *base;			/* every row: design, strata, PSUs, nu */
@@ -123,13 +125,26 @@ typedef struct DomainState
 
 	/* replicate designs: rank of the rows with a non-NULL outcome */
 	SvyRank    *rank;
+
+	/* direct-mapped caches of the maps above (indexes never change) */
+	struct
+	{
+		uint64		id[2];
+		int32		index;		/* -1: empty */
+	}			catcache[2][SVY_LOOKUP_CACHE];
+	struct
+	{
+		int32		a,
+					b,
+					var;		/* var -1: empty */
+	}			varcache[SVY_LOOKUP_CACHE];
 } DomainState;
 
 /* Per-call-site cache: how to identify values of the grouping arguments. */
 typedef struct ArgHash
 {
 	Oid			typid;
-	FmgrInfo	hash;
+	SvyValueHash hash;
 	bool		is_likert;
 	bool		from_cstring;	/* an unknown-type literal, read as text */
 } ArgHash;
@@ -181,6 +196,11 @@ domain_create(MemoryContext cxt, int kind)
 	s->psumap = svy_idmap_create(cxt, 64);
 	s->cellmap = svy_idmap_create(cxt, 64);
 	s->crossmap = svy_idmap_create(cxt, 64);
+	for (int i = 0; i < SVY_LOOKUP_CACHE; i++)
+	{
+		s->catcache[0][i].index = s->catcache[1][i].index = -1;
+		s->varcache[i].var = -1;
+	}
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -238,8 +258,13 @@ category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 	uint64		id[2];
 	bool		found;
 	int			index;
+	uint32		slot;
 
 	svy_value_identity(&h->hash, value, id);
+	slot = svy_hash_mix(id[0], id[1]) % SVY_LOOKUP_CACHE;
+	if (s->catcache[dim][slot].index >= 0 &&
+		s->catcache[dim][slot].id[0] == id[0] && s->catcache[dim][slot].id[1] == id[1])
+		return s->catcache[dim][slot].index;
 	if (c->map == NULL)
 	{
 		c->map = svy_idmap_create(s->cxt, 16);
@@ -249,14 +274,25 @@ category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 	index = svy_idmap_insert(c->map, id[0], id[1], &found);
 	if (!found)
 		category_store(c, s->cxt, index, id, value, c->typbyval, c->typlen);
+	s->catcache[dim][slot].id[0] = id[0];
+	s->catcache[dim][slot].id[1] = id[1];
+	s->catcache[dim][slot].index = index;
 	return index;
 }
 
 static int
 var_index(DomainState *s, int a, int b)
 {
+	uint32		slot = ((uint32) a * 31 + (uint32) b) % SVY_LOOKUP_CACHE;
 	bool		found;
-	int			v = svy_idmap_insert(s->varmap, (uint64) a, (uint64) b, &found);
+	int			v;
+
+	if (s->varcache[slot].var >= 0 && s->varcache[slot].a == a && s->varcache[slot].b == b)
+		return s->varcache[slot].var;
+	v = svy_idmap_insert(s->varmap, (uint64) a, (uint64) b, &found);
+	s->varcache[slot].a = a;
+	s->varcache[slot].b = b;
+	s->varcache[slot].var = v;
 
 	if (!found)
 	{
@@ -1068,7 +1104,7 @@ dimension_levels(const DomainState *s, int dim, bool complete, int *nlevels)
 	}
 	if (extra != NIL)
 	{
-		FmgrInfo	hash;
+		SvyValueHash hash;
 
 		svy_value_hash_init(c->typid, &hash, CurrentMemoryContext);
 		foreach(lc, extra)

@@ -107,7 +107,9 @@ typedef struct QUnitSlot
 #define SH_ELEMENT_TYPE QUnitSlot
 #define SH_KEY_TYPE QUnitKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) ((uint32) ((k).w[0] ^ (k).w[2] ^ ((k).w[3] >> 32)))
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)))
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(QUnitKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
