@@ -92,6 +92,14 @@ typedef struct Cross
 } Cross;
 
 #define SVY_LOOKUP_CACHE 256
+#define SVY_PSU_CACHE 4096
+
+typedef struct PsuCacheSlot
+{
+	uint64		k0,
+				k1;
+	int32		index;			/* -1: empty */
+} PsuCacheSlot;
 
 typedef struct DomainState
 {
@@ -127,6 +135,7 @@ typedef struct DomainState
 	SvyRank    *rank;
 
 	/* direct-mapped caches of the maps above (indexes never change) */
+	PsuCacheSlot *psucache;		/* allocated for designs with PSUs */
 	struct
 	{
 		uint64		id[2];
@@ -343,6 +352,19 @@ cell_index(DomainState *s, int unit, int var)
 	return c;
 }
 
+/*
+ * cell_index, trying the cell after prev first: a row's totals are created
+ * together (svy_by's y and weight totals of a group), so they stay adjacent.
+ */
+static inline int
+cell_next(DomainState *s, int unit, int var, int prev)
+{
+	if (prev >= 0 && prev + 1 < s->ncells &&
+		s->cells[prev + 1].unit == unit && s->cells[prev + 1].var == var)
+		return prev + 1;
+	return cell_index(s, unit, var);
+}
+
 static void
 cross_add(DomainState *s, int stratum, int k, int l, double value)
 {
@@ -395,10 +417,24 @@ psu_insert(DomainState *s, uint64 k0, uint64 k1, int stratum)
 static int
 psu_index(DomainState *s, const SvyDesign *d, int stratum)
 {
-	return psu_insert(s,
-					  d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15)),
-					  d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
-					  stratum);
+	uint64		k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
+	uint64		k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
+	PsuCacheSlot *slot;
+
+	if (s->psucache == NULL)
+	{
+		s->psucache = MemoryContextAlloc(s->cxt, sizeof(PsuCacheSlot) * SVY_PSU_CACHE);
+		for (int i = 0; i < SVY_PSU_CACHE; i++)
+			s->psucache[i].index = -1;
+	}
+	slot = &s->psucache[svy_hash_mix(k0, k1) % SVY_PSU_CACHE];
+	if (slot->index < 0 || slot->k0 != k0 || slot->k1 != k1)
+	{
+		slot->index = psu_insert(s, k0, k1, stratum);
+		slot->k0 = k0;
+		slot->k1 = k1;
+	}
+	return slot->index;
 }
 
 /* A row's contribution to one total: T_var += w * val. */
@@ -462,24 +498,31 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 	if (s->base->flags & SVY_HAS_PSU)
 	{
 		int			p = psu_index(s, d, h);
+		int			k = -1;
 
 		for (int i = 0; i < ncontrib; i++)
 		{
-			int			k = cell_index(s, p, contrib[i].var);	/* may move s->cells */
-			Cell	   *c = &s->cells[k];
+			Cell	   *c;
 
+			k = cell_next(s, p, contrib[i].var, k);	/* may move s->cells */
+			c = &s->cells[k];
 			c->sum += w * contrib[i].val;
 			c->n_df += counts;
 		}
 	}
 	else
 	{
+		int			k = -1;
+
 		for (int i = 0; i < ncontrib; i++)
 		{
-			int			k = cell_index(s, h, contrib[i].var);	/* may move s->cells */
-			Cell	   *c = &s->cells[k];
+			Cell	   *c;
 			double		u = w * contrib[i].val;
-			double		delta = u - c->mean;
+			double		delta;
+
+			k = cell_next(s, h, contrib[i].var, k);	/* may move s->cells */
+			c = &s->cells[k];
+			delta = u - c->mean;
 
 			c->sum += u;
 			c->n_df += counts;
