@@ -57,6 +57,19 @@ FROM svy_pairwise((SELECT svy_by(y, stratum, svy_design(w, strata => stratum, ps
               (SELECT svy_mean(y, svy_design(w, strata => stratum, psu => psu)) AS b FROM d WHERE stratum = 'S1') eb) x
 WHERE p.level_a = 'S0' AND p.level_b = 'S1';
 
+-- svy_contrast: a difference equals svy_pairwise's; any linear combination; errors
+SELECT round(c.estimate::numeric, 10) = round(p.difference::numeric, 10) AS same_difference,
+       round(c.std_error::numeric, 10) = round(p.std_error::numeric, 10) AS same_se, c.df = p.df AS same_df
+FROM (SELECT (svy_contrast(svy_by(y, country, svy_design(w, psu => psu)), ARRAY[1, 0, -1])).* FROM d) c,
+     svy_pairwise((SELECT svy_by(y, country, svy_design(w, psu => psu)) FROM d)) p
+WHERE p.level_a = 'AT' AND p.level_b = 'CZ';
+SELECT round(estimate::numeric, 8) AS avg_at_be_minus_cz, round(std_error::numeric, 8) AS se, n
+FROM (SELECT (svy_contrast(svy_by(y, country, svy_design(w, strata => stratum, psu => psu)),
+                           ARRAY[0.5, 0.5, -1])).* FROM d) c;
+SELECT svy_contrast(svy_by(y, country, svy_design(w)), ARRAY[1, -1]) FROM d;
+SELECT svy_contrast(svy_by(y, country, svy_design(w)), ARRAY[1, NULL, -1]) FROM d;
+SELECT svy_contrast(svy_by(y, country, svy_design(w)), ARRAY[1, 'NaN', -1]::float8[]) FROM d;
+
 -- svy_dist of a likert item: every scale point, also those nobody chose
 SELECT level, round(estimate::numeric, 8) AS share, n
 FROM svy_groups((SELECT svy_dist(q2, svy_design(w, strata => stratum, psu => psu)) FROM d));

@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "accum.h"
@@ -29,6 +30,7 @@ PG_FUNCTION_INFO_V1(svy_groups);
 PG_FUNCTION_INFO_V1(svy_pairwise);
 PG_FUNCTION_INFO_V1(svy_cells);
 PG_FUNCTION_INFO_V1(svy_chisq_table);
+PG_FUNCTION_INFO_V1(svy_contrast);
 
 /* One estimate: T[num] / sum of T[den] (a total when nden = 0). */
 typedef struct Output
@@ -705,6 +707,77 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 	values[2] = float_or_null(res.ddf, &nulls[2]);
 	values[3] = float_or_null(res.p_value, &nulls[3]);
 	values[4] = CStringGetTextDatum(svy_chisq_method((SvyChisqStat) stat));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/*
+ * svy_contrast(t svy_domains, coefficients float8[], statistic, level)
+ *   -> svy_estimate: sum_g c_g theta_g with variance c' Sigma c (R's
+ * svycontrast on svyby(..., covmat = TRUE)); t(df) interval with the df of
+ * the rows with a non-NULL outcome.
+ */
+Datum
+svy_contrast(PG_FUNCTION_ARGS)
+{
+	const SvyMulti *m = multi_arg(fcinfo, 0, false);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	bool		total = statistic_is_total(PG_GETARG_TEXT_PP(2));
+	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
+	int			G = m->nlev1;
+	int			nc;
+	const double *coef;
+	Outputs		o;
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+	double		est = 0.0,
+				var = 0.0,
+				n = 0.0,
+				lo,
+				hi;
+
+	if (ARR_NDIM(arr) > 1 || array_contains_nulls(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("contrast coefficients must be a one-dimensional array without NULLs")));
+	nc = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (nc != G)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("a contrast needs one coefficient per level: %d given, %d levels", nc, G),
+				 errhint("svy_groups() lists the levels in their order.")));
+	coef = (const double *) ARR_DATA_PTR(arr);
+	for (int g = 0; g < G; g++)
+		if (isnan(coef[g]) || isinf(coef[g]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("contrast coefficients must be finite")));
+
+	domain_outputs(&o, m, total);
+	for (int g = 0; g < G; g++)
+	{
+		if (coef[g] == 0.0)
+			continue;
+		est += coef[g] * o.estimate[g];
+		n += o.out[g].n_domain;
+		for (int h = 0; h < G; h++)
+			var += coef[g] * coef[h] * o.cov[g * G + h];
+	}
+	var = Max(var, 0.0);
+	svy_ci_symmetric(est, sqrt(var), level, m->df, &lo, &hi);
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = float_or_null(est, &nulls[0]);
+	values[1] = float_or_null(sqrt(var), &nulls[1]);
+	values[2] = float_or_null(lo, &nulls[2]);
+	values[3] = float_or_null(hi, &nulls[3]);
+	values[4] = float_or_null(m->df, &nulls[4]);
+	values[5] = Int64GetDatum((int64) n);
+	nulls[6] = nulls[7] = true;	/* no effective n or design effect for a contrast */
+	if (suppressed(n))
+		for (int c = 0; c < 8; c++)
+			nulls[c] = c != 5;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
 

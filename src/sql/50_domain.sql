@@ -123,3 +123,11 @@ CREATE AGGREGATE svy_mean(y likert, d svy_design, level float8) (
     SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
     COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
     DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+
+-- Linear contrasts of domain estimates (R: svycontrast on svyby(covmat = TRUE)).
+CREATE FUNCTION svy_contrast(t svy_domains, coefficients float8[], statistic text DEFAULT 'mean',
+                             level float8 DEFAULT 0.95)
+    RETURNS svy_estimate
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION svy_contrast(svy_domains, float8[], text, float8) IS
+    'a linear contrast sum c_g theta_g of domain estimates, with the SE from their full covariance';
