@@ -15,6 +15,11 @@
  *     (and so the closed-form Taylor variance) follow;
  *   - replicate designs: per value the weight sum and the sums of every
  *     replicate's weights.
+ * The cells are an append-only array (one entry per row), compacted from
+ * time to time by sorting on (value, unit) and merging equal keys; when a
+ * compaction saves less than half (a continuous outcome) the state stops
+ * compacting and sorts once at the end (or in each parallel worker before
+ * it ships its state, so that the leader only merges sorted runs).
  * The design itself (strata, PSUs, fpc, df, lonely PSUs, replicate rank) is
  * tracked by an SvyAccum (accum.h) fed with y = 0; at the end its domain
  * sums are replaced by those of the indicator and the existing Taylor or
@@ -23,6 +28,9 @@
 #include "postgres.h"
 
 #include <math.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -32,6 +40,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 
 #include "accum.h"
@@ -47,47 +56,23 @@ PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
-#define SVY_QSTATE_VERSION 1
+#define SVY_QSTATE_VERSION 2
 
-/* ---------- cells: (unit, value) -> weights ---------- */
+/* compact the cells when this many are held (and then at twice the compacted size) */
+#define QCOMPACT_MIN	65536
 
-typedef struct QCellKey
+/* ---------- cells: one entry per row, merged by (value, unit) ---------- */
+
+typedef struct QEntry
 {
-	int32		unit;			/* PSU or stratum index; 0 for replicate designs */
-	int32		pad;
-	double		x;
-} QCellKey;
-
-typedef struct QCell
-{
-	QCellKey	key;
-	char		status;
-	double		n;				/* rows with w != 0 */
+	double		x;				/* the value (never -0) */
 	double		w;				/* sum of w: w + w_lo is a long double sum */
 	double		w_lo;			/* (R's cumsum; no long double in palloc'd memory) */
-	double		m2;				/* sum (w - mean w)^2, designs without PSUs */
-	double	   *rw;				/* replicate designs: nrep sums of replicate weights */
-} QCell;
+	int32		unit;			/* Taylor: PSU or stratum index; replicate: slot in rw */
+	int32		n;				/* rows with w != 0 */
+} QEntry;
 
-static inline uint32
-qcell_hash(QCellKey k)
-{
-	uint64		x;
-
-	memcpy(&x, &k.x, sizeof(x));
-	return svy_hash_mix(x, (uint64) (uint32) k.unit);
-}
-
-#define SH_PREFIX qcells
-#define SH_ELEMENT_TYPE QCell
-#define SH_KEY_TYPE QCellKey
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) qcell_hash(k)
-#define SH_EQUAL(tb, a, b) ((a).unit == (b).unit && (a).x == (b).x)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
+StaticAssertDecl(sizeof(QEntry) == 32, "QEntry should be 32 bytes");
 
 /* ---------- units: PSU (stratum, psu) or stratum identity -> index ---------- */
 
@@ -136,7 +121,23 @@ typedef struct QState
 	int			last_unit;
 	struct qunits_hash *units;
 
-	struct qcells_hash *cells;
+	/*
+	 * The cells: e[0..ne), with m2[i] (designs without PSUs) and, replicate
+	 * designs, nrep replicate-weight sums at rw[e[i].unit * nrep] (the slots
+	 * are a permutation of 0..ne-1).  "sorted": e is sorted by x, equal
+	 * (x, unit) keys are merged (a run of equal x is in unit order unless a
+	 * combine remapped the units) and (replicate designs) slot i is at entry
+	 * i.  Merging skips two keys whose row counts would overflow an int32.
+	 */
+	QEntry	   *e;
+	double	   *m2;
+	double	   *rw;
+	int64		ne;
+	int64		cap;			/* of e and m2 */
+	int64		rwcap;			/* slots of rw */
+	int64		threshold;		/* compact when ne reaches it ... */
+	bool		compacting;		/* ... unless compaction stopped paying */
+	bool		sorted;
 } QState;
 
 static QState *
@@ -150,7 +151,9 @@ qstate_create(MemoryContext cxt)
 	s->qrule = SVY_QRULE_MATH;
 	s->last_unit = -1;
 	s->units = qunits_create(cxt, 16, NULL);
-	s->cells = qcells_create(cxt, 64, NULL);
+	s->threshold = QCOMPACT_MIN;
+	s->compacting = true;
+	s->sorted = true;
 	return s;
 }
 
@@ -180,60 +183,372 @@ unit_index(QState *s, const QUnitKey *key)
 	return slot->index;
 }
 
-static QCell *
-cell_get(QState *s, int unit, double x)
+/* the layout of the cells follows from the design (known after the first row) */
+static inline bool
+has_m2(const QState *s)
 {
-	QCellKey	key;
-	bool		found;
-	QCell	   *c;
+	return s->acc->kind == SVY_KIND_TAYLOR && !(s->acc->flags & SVY_HAS_PSU);
+}
 
-	key.unit = unit;
-	key.pad = 0;
-	key.x = x;
-	c = qcells_insert(s->cells, key, &found);
-	if (!found)
+static inline int
+rep_count(const QState *s)
+{
+	return s->acc->kind == SVY_KIND_REPLICATE ? s->acc->nrep : 0;
+}
+
+/*
+ * Large arrays: ask for transparent huge pages where the kernel leaves that
+ * to the program (THP "madvise" mode).  With 4 kB pages, first touching
+ * hundreds of MB of fresh memory costs more in page faults than the sort.
+ */
+static void *
+huge_pages(void *p, Size size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	if (size >= ((Size) 8 << 20))
 	{
-		c->n = 0;
-		c->w = 0;
-		c->w_lo = 0;
-		c->m2 = 0;
-		c->rw = s->acc->kind == SVY_KIND_REPLICATE
-			? MemoryContextAllocZero(s->cxt, sizeof(double) * s->acc->nrep) : NULL;
+		uintptr_t	start = TYPEALIGN(2 << 20, (uintptr_t) p);
+		uintptr_t	end = TYPEALIGN_DOWN(2 << 20, (uintptr_t) p + size);
+
+		if (end > start)
+			(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
 	}
-	return c;
+#endif
+	return p;
+}
+
+static void *
+big_alloc(MemoryContext cxt, Size size)
+{
+	return huge_pages(MemoryContextAllocHuge(cxt, size), size);
+}
+
+static void *
+alloc_or_grow(MemoryContext cxt, void *p, Size size)
+{
+	return p ? huge_pages(repalloc_huge(p, size), size) : big_alloc(cxt, size);
+}
+
+static void
+free_if(void *p)
+{
+	if (p)
+		pfree(p);
+}
+
+/* room for need entries (and need replicate slots) */
+static void
+qstate_reserve(QState *s, int64 need)
+{
+	int			nrep = rep_count(s);
+
+	if (need > s->cap)
+	{
+		int64		cap = Max(1024, s->cap * 2);
+
+		while (cap < need)
+			cap *= 2;
+		s->e = alloc_or_grow(s->cxt, s->e, sizeof(QEntry) * cap);
+		if (has_m2(s))
+			s->m2 = alloc_or_grow(s->cxt, s->m2, sizeof(double) * cap);
+		s->cap = cap;
+	}
+	if (nrep > 0 && need > s->rwcap)
+	{
+		int64		cap = Max(64, s->rwcap * 2);
+
+		while (cap < need)
+			cap *= 2;
+		s->rw = alloc_or_grow(s->cxt, s->rw, sizeof(double) * nrep * cap);
+		s->rwcap = cap;
+	}
 }
 
 static inline long double
-cell_w(const QCell *c)
+entry_w(const QEntry *c)
 {
 	return (long double) c->w + (long double) c->w_lo;
 }
 
 static inline void
-cell_add_w(QCell *c, long double w)
+entry_add_w(QEntry *c, long double w)
 {
-	long double sum = cell_w(c) + w;
+	long double sum = entry_w(c) + w;
 
 	c->w = (double) sum;
 	c->w_lo = (double) (sum - (long double) c->w);
 }
 
-/* Welford/Chan update of (n, w, m2) with a group (n2, w2, m2_2). */
-static void
-cell_merge_moments(QCell *c, double n2, long double w2, double m2_2)
+/* can b be merged into a (their row counts stay an int32)? */
+static inline bool
+entry_mergeable(const QEntry *a, const QEntry *b)
 {
-	if (n2 == 0)
-		return;
-	if (c->n == 0)
-		c->m2 = m2_2;
-	else
-	{
-		double		delta = (double) (w2 / n2 - cell_w(c) / c->n);
+	return (int64) a->n + (int64) b->n <= PG_INT32_MAX;
+}
 
-		c->m2 += m2_2 + delta * delta * c->n * n2 / (c->n + n2);
+/*
+ * Merge b into a: rows and weights; with m2 (designs without PSUs) the
+ * Welford/Chan update of (n, w, m2).  Replicate sums are the caller's.
+ */
+static inline void
+entry_merge(QEntry *a, double *a_m2, const QEntry *b, double b_m2)
+{
+	if (a_m2)
+	{
+		if (b->n == 0)
+			return;
+		if (a->n == 0)
+			*a_m2 = b_m2;
+		else
+		{
+			double		na = a->n,
+						nb = b->n;
+			double		delta = (double) (entry_w(b) / nb - entry_w(a) / na);
+
+			*a_m2 += b_m2 + delta * delta * na * nb / (na + nb);
+		}
 	}
-	c->n += n2;
-	cell_add_w(c, w2);
+	a->n += b->n;
+	entry_add_w(a, entry_w(b));
+}
+
+/* ---------- sorting and compaction ---------- */
+
+/* the bits of a double as an unsigned key in the double's order (no NaN) */
+static inline uint64
+x_key(double x)
+{
+	uint64		u;
+
+	memcpy(&u, &x, sizeof(u));
+	return (u & UINT64CONST(0x8000000000000000)) ? ~u : (u | UINT64CONST(0x8000000000000000));
+}
+
+/*
+ * Sort e (and m2 with it) by x: LSD radix sort on the key bytes, skipping
+ * bytes all keys share.  Stable.
+ */
+static void
+sort_by_x(QState *s)
+{
+	int64		n = s->ne;
+	int64	   *cnt;
+	QEntry	   *src = s->e,
+			   *dst;
+	double	   *msrc = s->m2,
+			   *mdst = NULL;
+	uint64		first;
+
+	if (n < 2)
+		return;
+	cnt = palloc0(sizeof(int64) * 8 * 256);
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		k = x_key(src[i].x);
+
+		for (int d = 0; d < 8; d++)
+			cnt[d * 256 + ((k >> (8 * d)) & 255)]++;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	first = x_key(src[0].x);
+	dst = big_alloc(s->cxt, sizeof(QEntry) * s->cap);
+	if (msrc)
+		mdst = big_alloc(s->cxt, sizeof(double) * s->cap);
+	for (int d = 0; d < 8; d++)
+	{
+		int64	   *c = cnt + d * 256;
+		int64		off = 0;
+		int			shift = 8 * d;
+
+		if (c[(first >> shift) & 255] == n)
+			continue;			/* every key has this byte */
+		for (int b = 0; b < 256; b++)
+		{
+			int64		k = c[b];
+
+			c[b] = off;
+			off += k;
+		}
+		if (msrc)
+			for (int64 i = 0; i < n; i++)
+			{
+				int64		pos = c[(x_key(src[i].x) >> shift) & 255]++;
+
+				dst[pos] = src[i];
+				mdst[pos] = msrc[i];
+			}
+		else
+			for (int64 i = 0; i < n; i++)
+				dst[c[(x_key(src[i].x) >> shift) & 255]++] = src[i];
+		{
+			QEntry	   *t = src;
+			double	   *mt = msrc;
+
+			src = dst;
+			dst = t;
+			msrc = mdst;
+			mdst = mt;
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	/* src holds the sorted entries; free the other buffer */
+	s->e = src;
+	s->m2 = msrc;
+	pfree(dst);
+	free_if(mdst);
+	pfree(cnt);
+}
+
+static int
+cmp_unit(const void *a, const void *b)
+{
+	int32		u = ((const QEntry *) a)->unit;
+	int32		v = ((const QEntry *) b)->unit;
+
+	return u < v ? -1 : u > v;
+}
+
+/*
+ * Taylor designs, e sorted by x: sort each run of equal x by unit and merge
+ * equal (x, unit) in place.  Continuous outcomes have runs of one.
+ */
+static void
+merge_runs_taylor(QState *s)
+{
+	QEntry	   *e = s->e;
+	double	   *m2 = s->m2;
+	int64		n = s->ne,
+				k = 0,
+				i = 0,
+				runs = 0;
+
+	while (i < n)
+	{
+		int64		j = i + 1;
+		int64		out_start = k;
+		double		x = e[i].x;
+
+		while (j < n && e[j].x == x)
+			j++;
+		if (j - i > 1)
+		{
+			/* sort the run by unit; its x are equal, so m2 rides in x meanwhile */
+			if (m2)
+				for (int64 t = i; t < j; t++)
+					e[t].x = m2[t];
+			qsort(e + i, j - i, sizeof(QEntry), cmp_unit);
+			if (m2)
+				for (int64 t = i; t < j; t++)
+				{
+					m2[t] = e[t].x;
+					e[t].x = x;
+				}
+		}
+		for (int64 t = i; t < j; t++)
+		{
+			if (k > out_start && e[k - 1].unit == e[t].unit && entry_mergeable(&e[k - 1], &e[t]))
+				entry_merge(&e[k - 1], m2 ? &m2[k - 1] : NULL, &e[t], m2 ? m2[t] : 0.0);
+			else
+			{
+				if (k != t)
+				{
+					e[k] = e[t];
+					if (m2)
+						m2[k] = m2[t];
+				}
+				k++;
+			}
+		}
+		i = j;
+		if ((++runs & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	s->ne = k;
+}
+
+/*
+ * Replicate designs, e sorted by x: merge equal x and rebuild rw so that
+ * entry i owns slot i.
+ */
+static void
+merge_runs_replicate(QState *s)
+{
+	int			nrep = rep_count(s);
+	QEntry	   *e = s->e;
+	int64		n = s->ne,
+				k = 0,
+				distinct = 0;
+	double	   *rw;
+
+	for (int64 i = 0; i < n; i++)
+		if (i == 0 || e[i].x != e[i - 1].x)
+			distinct++;
+	rw = big_alloc(s->cxt, sizeof(double) * nrep * Max(distinct, 1));
+	for (int64 i = 0; i < n; i++)
+	{
+		const double *src = s->rw + (int64) e[i].unit * nrep;
+
+		if (k > 0 && e[k - 1].x == e[i].x && entry_mergeable(&e[k - 1], &e[i]))
+		{
+			double	   *dst = rw + (k - 1) * nrep;
+
+			entry_merge(&e[k - 1], NULL, &e[i], 0.0);
+			for (int r = 0; r < nrep; r++)
+				dst[r] += src[r];
+		}
+		else
+		{
+			if (k >= distinct)	/* an unmergeable duplicate (row count overflow) */
+			{
+				distinct = k + 1 + (n - i);
+				rw = alloc_or_grow(s->cxt, rw, sizeof(double) * nrep * distinct);
+			}
+			e[k] = e[i];
+			e[k].unit = (int32) k;
+			memcpy(rw + k * nrep, src, sizeof(double) * nrep);
+			k++;
+		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(s->rw);
+	s->rw = rw;
+	s->rwcap = Max(distinct, 1);
+	s->ne = k;
+}
+
+/* sort by (x, unit) and merge equal keys */
+static void
+qstate_normalize(QState *s)
+{
+	if (s->sorted)
+		return;
+	sort_by_x(s);
+	if (rep_count(s) > 0)
+		merge_runs_replicate(s);
+	else
+		merge_runs_taylor(s);
+	s->sorted = true;
+}
+
+/* a compaction; stop compacting when it saves less than half */
+static void
+qstate_compact(QState *s)
+{
+	int64		before = s->ne;
+
+	qstate_normalize(s);
+	if (s->ne * 2 > before)
+		s->compacting = false;
+	s->threshold = Max(QCOMPACT_MIN, 2 * s->ne);
+}
+
+static inline void
+maybe_compact(QState *s)
+{
+	if (s->ne >= s->threshold && s->compacting)
+		qstate_compact(s);
 }
 
 /* ---------- arguments ---------- */
@@ -357,6 +672,7 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 	s->args_set = true;
 }
 
+
 /* ---------- transition ---------- */
 
 static QState *
@@ -369,8 +685,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	double		y = y_null ? 0.0 : PG_GETARG_FLOAT8(1);
 	bool		in_domain;
 	double		w;
-	int			unit = 0;
-	QCell	   *c;
+	QEntry	   *c;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
@@ -400,6 +715,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	if (s->acc->kind == SVY_KIND_TAYLOR)
 	{
 		QUnitKey	key;
+		int			unit;
 
 		if (w == 0.0)
 			return s;			/* nothing to weigh; the design saw the row */
@@ -408,29 +724,30 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 		unit = unit_index(s, &key);
-		c = cell_get(s, unit, y);
-		if (d->flags & SVY_HAS_PSU)
-		{
-			c->n += 1;
-			cell_add_w(c, w);
-		}
-		else
-			cell_merge_moments(c, 1, w, 0.0);
+		if (s->ne == s->cap)
+			qstate_reserve(s, s->ne + 1);
+		if (s->m2)
+			s->m2[s->ne] = 0.0;
+		c = &s->e[s->ne];
+		c->unit = unit;
 	}
 	else
 	{
 		const double *rw = svy_design_repweights(d);
 		int			nrep = s->acc->nrep;
 
-		c = cell_get(s, 0, y);
-		if (w != 0.0)
-		{
-			c->n += 1;
-			cell_add_w(c, w);
-		}
-		for (int r = 0; r < nrep; r++)
-			c->rw[r] += rw[r];
+		qstate_reserve(s, s->ne + 1);
+		memcpy(s->rw + s->ne * nrep, rw, sizeof(double) * nrep);
+		c = &s->e[s->ne];
+		c->unit = (int32) s->ne;
 	}
+	c->x = y;
+	c->w = w;
+	c->w_lo = 0.0;
+	c->n = w != 0.0;
+	s->ne++;
+	s->sorted = false;
+	maybe_compact(s);
 	return s;
 }
 
@@ -448,12 +765,75 @@ svy_quantiles_transfn(PG_FUNCTION_ARGS)
 
 /* ---------- combine ---------- */
 
+/*
+ * Both states sorted: merge them by x into new arrays (into's first on
+ * ties), then merge equal keys.  from's units are already into's.
+ */
 static void
-qstate_merge(QState *into, const QState *from)
+merge_sorted(QState *into, QState *from)
 {
-	int		   *map;
-	qcells_iterator it;
-	QCell	   *src;
+	int			nrep = rep_count(into);
+	bool		m2 = has_m2(into);
+	int64		na = into->ne,
+				nb = from->ne,
+				cap = Max(1024, na + nb),
+				i = 0,
+				j = 0,
+				k = 0;
+	bool		ties = false;
+	QEntry	   *e = big_alloc(into->cxt, sizeof(QEntry) * cap);
+	double	   *em2 = m2 ? big_alloc(into->cxt, sizeof(double) * cap) : NULL;
+	double	   *rw = nrep ? big_alloc(into->cxt, sizeof(double) * nrep * cap) : NULL;
+
+	while (i < na || j < nb)
+	{
+		bool		take_a = j >= nb || (i < na && into->e[i].x <= from->e[j].x);
+		QState	   *src = take_a ? into : from;
+		int64		t = take_a ? i++ : j++;
+
+		/* a value in both: its keys may need merging (one input's are distinct) */
+		if (!take_a && i > 0 && into->e[i - 1].x == src->e[t].x)
+			ties = true;
+		e[k] = src->e[t];
+		if (m2)
+			em2[k] = src->m2[t];
+		if (nrep)
+		{
+			memcpy(rw + k * nrep, src->rw + (int64) src->e[t].unit * nrep, sizeof(double) * nrep);
+			e[k].unit = (int32) k;
+		}
+		k++;
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	free_if(into->e);
+	free_if(into->m2);
+	free_if(into->rw);
+	into->e = e;
+	into->m2 = em2;
+	into->rw = rw;
+	into->ne = k;
+	into->cap = cap;
+	into->rwcap = nrep ? cap : 0;
+	/*
+	 * Values in both: merge their keys.  (Otherwise the keys are distinct;
+	 * runs of one input may be out of unit order after the remapping, which
+	 * only matters to merging, and merge_runs_taylor sorts runs first.)
+	 */
+	if (ties)
+	{
+		if (nrep)
+			merge_runs_replicate(into);
+		else
+			merge_runs_taylor(into);
+	}
+	into->sorted = true;
+}
+
+static void
+qstate_merge(QState *into, QState *from)
+{
+	int			nrep;
 
 	if (from->args_set)
 	{
@@ -472,23 +852,49 @@ qstate_merge(QState *into, const QState *from)
 			args_differ("quantile probability, level and rule");
 	}
 	svy_accum_merge(into->acc, from->acc);
+	nrep = rep_count(into);
 
-	map = palloc(sizeof(int) * (from->nunits + 1));
-	for (int u = 0; u < from->nunits; u++)
-		map[u] = unit_index(into, &from->unit_keys[u]);
-	qcells_start_iterate(from->cells, &it);
-	while ((src = qcells_iterate(from->cells, &it)) != NULL)
+	/* from's cells get into's unit indexes (from is not used again) */
+	if (from->nunits > 0 && from->ne > 0)
 	{
-		QCell	   *c;
+		int		   *map = palloc(sizeof(int) * from->nunits);
 
-		CHECK_FOR_INTERRUPTS();
-		c = cell_get(into, from->nunits > 0 ? map[src->key.unit] : 0, src->key.x);
-		cell_merge_moments(c, src->n, cell_w(src), src->m2);
-		if (src->rw)
-			for (int r = 0; r < into->acc->nrep; r++)
-				c->rw[r] += src->rw[r];
+		for (int u = 0; u < from->nunits; u++)
+			map[u] = unit_index(into, &from->unit_keys[u]);
+		for (int64 i = 0; i < from->ne; i++)
+			from->e[i].unit = map[from->e[i].unit];
+		pfree(map);
 	}
-	pfree(map);
+	if (from->ne == 0)
+		return;
+	into->compacting = into->compacting && from->compacting;
+	if (into->sorted && from->sorted)
+		merge_sorted(into, from);
+	else
+	{
+		int64		base = into->ne;
+
+		qstate_reserve(into, into->ne + from->ne);
+		memcpy(into->e + base, from->e, sizeof(QEntry) * from->ne);
+		if (into->m2)
+			memcpy(into->m2 + base, from->m2, sizeof(double) * from->ne);
+		if (nrep)
+		{
+			memcpy(into->rw + base * nrep, from->rw, sizeof(double) * nrep * from->ne);
+			for (int64 i = base; i < base + from->ne; i++)
+				into->e[i].unit += (int32) base;
+		}
+		into->ne += from->ne;
+		into->sorted = false;
+		maybe_compact(into);
+	}
+	/* from's cells are spent: give their memory back */
+	free_if(from->e);
+	free_if(from->m2);
+	free_if(from->rw);
+	from->e = NULL;
+	from->m2 = from->rw = NULL;
+	from->ne = from->cap = from->rwcap = 0;
 }
 
 Datum
@@ -496,16 +902,27 @@ svy_quantile_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	QState	   *into;
+	QState	   *from;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	from = (QState *) PG_GETARG_POINTER(1);
+	/* a state of the aggregate's own memory (deserialized for it): take it over */
+	if (PG_ARGISNULL(0) && from->cxt == aggcxt)
+		PG_RETURN_POINTER(from);
 	into = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
-	qstate_merge(into, (QState *) PG_GETARG_POINTER(1));
+	qstate_merge(into, from);
 	PG_RETURN_POINTER(into);
 }
 
-/* ---------- binary format (network byte order, versioned) ---------- */
+/*
+ * ---------- binary format (versioned) ----------
+ * The header and units in network byte order; the cells (sorted and
+ * merged first, so parallel workers sort their share) as the server's own
+ * in-memory arrays: the state only travels between the processes of one
+ * server (partial aggregation), so this is checked but not portable.
+ */
 
 Datum
 svy_quantile_serialfn(PG_FUNCTION_ARGS)
@@ -513,11 +930,23 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	QState	   *s = (QState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 	StringInfoData acc;
-	qcells_iterator it;
-	QCell	   *c;
-	int			nrep = s->acc->kind == SVY_KIND_REPLICATE ? s->acc->nrep : 0;
+	int			nrep = rep_count(s);
+	Size		cells;
+
+	qstate_normalize(s);
+	cells = s->ne * (sizeof(QEntry) + (has_m2(s) ? sizeof(double) : 0) + sizeof(double) * nrep);
+
+	initStringInfo(&acc);
+	svy_accum_serialize(s->acc, &acc);
+	if ((Size) acc.len + cells + sizeof(QUnitKey) * s->nunits + 1024 + sizeof(double) * s->np >= MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("survey quantile state too large to pass between parallel workers (%zu bytes of cells)",
+						cells),
+				 errhint("Round the outcome to fewer distinct values, or SET max_parallel_workers_per_gather = 0.")));
 
 	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np);
 	pq_sendbyte(&buf, SVY_QSTATE_VERSION);
 	pq_sendbyte(&buf, s->args_set);
 	pq_sendint32(&buf, s->np);
@@ -526,8 +955,6 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, s->level);
 	pq_sendbyte(&buf, s->qrule);
 
-	initStringInfo(&acc);
-	svy_accum_serialize(s->acc, &acc);
 	pq_sendint32(&buf, acc.len);
 	pq_sendbytes(&buf, acc.data, acc.len);
 	pfree(acc.data);
@@ -536,18 +963,17 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	for (int u = 0; u < s->nunits; u++)
 		for (int i = 0; i < 4; i++)
 			pq_sendint64(&buf, s->unit_keys[u].w[i]);
-	pq_sendint32(&buf, s->cells->members);
-	qcells_start_iterate(s->cells, &it);
-	while ((c = qcells_iterate(s->cells, &it)) != NULL)
+
+	pq_sendbyte(&buf, s->compacting);
+	pq_sendbyte(&buf, has_m2(s));
+	pq_sendint64(&buf, s->ne);
+	if (s->ne > 0)
 	{
-		pq_sendint32(&buf, c->key.unit);
-		pq_sendfloat8(&buf, c->key.x);
-		pq_sendfloat8(&buf, c->n);
-		pq_sendfloat8(&buf, c->w);
-		pq_sendfloat8(&buf, c->w_lo);
-		pq_sendfloat8(&buf, c->m2);
-		for (int r = 0; r < nrep; r++)
-			pq_sendfloat8(&buf, c->rw[r]);
+		pq_sendbytes(&buf, (const char *) s->e, sizeof(QEntry) * s->ne);
+		if (has_m2(s))
+			pq_sendbytes(&buf, (const char *) s->m2, sizeof(double) * s->ne);
+		if (nrep)
+			pq_sendbytes(&buf, (const char *) s->rw, sizeof(double) * nrep * s->ne);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -558,6 +984,19 @@ corrupt(const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 			 errmsg("invalid survey quantile state: %s", what)));
+}
+
+/* n elements of size sz from buf into new memory of cxt (room for cap) */
+static void *
+get_array(StringInfo buf, Size sz, int64 n, int64 cap, MemoryContext cxt)
+{
+	void	   *p;
+
+	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / sz)
+		corrupt("bad number of cells");
+	p = big_alloc(cxt, sz * cap);
+	memcpy(p, pq_getmsgbytes(buf, (int) (sz * n)), sz * n);
+	return p;
 }
 
 Datum
@@ -571,8 +1010,10 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	int			version,
 				acclen,
 				nunits,
-				ncells,
 				nrep;
+	bool		with_m2;
+	int64		ne,
+				cap;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	buf.data = VARDATA_ANY(b);
@@ -605,7 +1046,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	acc.maxlen = acclen;
 	acc.cursor = 0;
 	s->acc = svy_accum_deserialize(&acc, aggcxt);
-	nrep = s->acc->kind == SVY_KIND_REPLICATE ? s->acc->nrep : 0;
+	nrep = rep_count(s);
 
 	nunits = pq_getmsgint(&buf, 4);
 	if (nunits < 0 || nunits > buf.len)
@@ -620,93 +1061,97 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		if (unit_index(s, &key) != u)
 			corrupt("duplicate unit");
 	}
-	ncells = pq_getmsgint(&buf, 4);
-	if (ncells < 0 || ncells > buf.len)
-		corrupt("bad number of cells");
-	for (int j = 0; j < ncells; j++)
-	{
-		int			unit;
-		double		x,
-					n,
-					hi,
-					lo,
-					m2;
-		QCell	   *c;
 
-		CHECK_FOR_INTERRUPTS();
-		unit = pq_getmsgint(&buf, 4);
-		x = pq_getmsgfloat8(&buf);
-		n = pq_getmsgfloat8(&buf);
-		hi = pq_getmsgfloat8(&buf);
-		lo = pq_getmsgfloat8(&buf);
-		m2 = pq_getmsgfloat8(&buf);
-		if (unit < 0 || (unit >= nunits && !(unit == 0 && nunits == 0)) ||
-			!isfinite(x) || !(n >= 0) || !(hi >= 0) || !isfinite(hi) || !isfinite(lo) || !(m2 >= 0) ||
-			(s->acc->kind != SVY_KIND_REPLICATE && nunits == 0))
-			corrupt("bad cell");
-		c = cell_get(s, unit, x);
-		if (c->n != 0 || c->w != 0)
-			corrupt("duplicate cell");
-		c->n = n;
-		c->w = hi;
-		c->w_lo = lo;
-		c->m2 = m2;
-		for (int r = 0; r < nrep; r++)
-			c->rw[r] = pq_getmsgfloat8(&buf);
+	s->compacting = pq_getmsgbyte(&buf) != 0;
+	with_m2 = pq_getmsgbyte(&buf) != 0;
+	if (with_m2 != has_m2(s))
+		corrupt("cell layout does not match the design");
+	ne = pq_getmsgint64(&buf);
+	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
+		(s->acc->kind == 0 && ne > 0))
+		corrupt("bad number of cells");
+	cap = Max(ne, 1);
+	s->e = get_array(&buf, sizeof(QEntry), ne, cap, aggcxt);
+	s->cap = cap;
+	if (with_m2)
+		s->m2 = get_array(&buf, sizeof(double), ne, cap, aggcxt);
+	if (nrep)
+	{
+		if ((Size) ne > (Size) (buf.len - buf.cursor) / (sizeof(double) * nrep))
+			corrupt("bad number of cells");
+		s->rw = big_alloc(aggcxt, sizeof(double) * nrep * cap);
+		memcpy(s->rw, pq_getmsgbytes(&buf, (int) (sizeof(double) * nrep * ne)), sizeof(double) * nrep * ne);
+		s->rwcap = cap;
 	}
 	if (buf.cursor != buf.len)
 		corrupt("trailing bytes");
+	s->ne = ne;
+
+	/* check the cells; sorted if strictly increasing in (x, unit) */
+	s->sorted = true;
+	for (int64 i = 0; i < ne; i++)
+	{
+		QEntry	   *c = &s->e[i];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (nrep)
+			c->unit = (int32) i;
+		if ((!nrep && (c->unit < 0 || c->unit >= nunits)) ||
+			!isfinite(c->x) || c->n < 0 || !(c->w >= 0) || !isfinite(c->w) || !isfinite(c->w_lo) ||
+			(with_m2 && !(s->m2[i] >= 0 && isfinite(s->m2[i]))))
+			corrupt("bad cell");
+		if (c->x == 0.0)
+			c->x = 0.0;
+		if (i > 0 && !(c[-1].x < c->x || (!nrep && c[-1].x == c->x && c[-1].unit < c->unit)))
+			s->sorted = false;
+	}
+	s->threshold = Max(QCOMPACT_MIN, 2 * ne);
 	PG_RETURN_POINTER(s);
 }
 
 /* ---------- finishing ---------- */
 
 /* The distinct values with non-zero weight, sorted. */
-static int
-cmp_value(const void *a, const void *b)
-{
-	double		x = ((const SvyQValue *) a)->x;
-	double		y = ((const SvyQValue *) b)->x;
-
-	return x < y ? -1 : x > y;
-}
-
 static SvyQValue *
 distinct_values(QState *s, int *nv_out)
 {
-	SvyQValue  *v = palloc(sizeof(SvyQValue) * Max(s->cells->members, 1));
-	int			n = 0,
-				nv = 0;
-	qcells_iterator it;
-	QCell	   *c;
+	SvyQValue  *v;
+	int64		nv = 0;
 
-	qcells_start_iterate(s->cells, &it);
-	while ((c = qcells_iterate(s->cells, &it)) != NULL)
-		if (c->n > 0 && c->w > 0)
-		{
-			v[n].x = c->key.x;
-			v[n].w = c->w;
-			v[n].w_lo = c->w_lo;
-			v[n].n = c->n;
-			n++;
-		}
-	qsort(v, n, sizeof(SvyQValue), cmp_value);
-	/* cells of one value in several units: one entry */
-	for (int i = 0; i < n; i++)
+	qstate_normalize(s);
+	v = big_alloc(CurrentMemoryContext, sizeof(SvyQValue) * Max(s->ne, 1));
+	for (int64 i = 0; i < s->ne; i++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (nv > 0 && v[nv - 1].x == v[i].x)
+		const QEntry *c = &s->e[i];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!(c->n > 0 && c->w > 0))
+			continue;
+		/* cells of one value in several units: one entry */
+		if (nv > 0 && v[nv - 1].x == c->x)
 		{
-			long double sum = svy_qvalue_w(&v[nv - 1]) + svy_qvalue_w(&v[i]);
+			long double sum = svy_qvalue_w(&v[nv - 1]) + entry_w(c);
 
 			v[nv - 1].w = (double) sum;
 			v[nv - 1].w_lo = (double) (sum - (long double) v[nv - 1].w);
-			v[nv - 1].n += v[i].n;
+			v[nv - 1].n += c->n;
 		}
 		else
-			v[nv++] = v[i];
+		{
+			v[nv].x = c->x;
+			v[nv].w = c->w;
+			v[nv].w_lo = c->w_lo;
+			v[nv].n = c->n;
+			nv++;
+		}
 	}
-	*nv_out = nv;
+	if (nv > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct values for a survey quantile")));
+	*nv_out = (int) nv;
 	return v;
 }
 
@@ -715,16 +1160,18 @@ distinct_values(QState *s, int *nv_out)
  * the linear machinery give SE(P) and df.  Idempotent: it rebuilds them from
  * the cells and reads only what rows keep correct (PSU b-sums and df flags,
  * stratum row counts, W), so a final function may run several times on one
- * state (shared states, window aggregates) and rows may follow.
+ * state (shared states, window aggregates) and rows may follow.  The cells
+ * are sorted (distinct_values ran).
  */
 static void
 share_variance(QState *s, double q, double P, double level, SvyResult *res)
 {
 	SvyAccum   *acc = s->acc;
-	qcells_iterator it;
-	QCell	   *c;
 	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
+	const QEntry *e = s->e;
+	int64		ne = s->ne;
 
+	Assert(s->sorted);
 	acc->dom.wm.mean_y = P;
 	acc->dom.wm.mean_x = 1.0;
 	acc->dom.wm.c_yy = acc->dom.wm.w * P * (1.0 - P);
@@ -734,12 +1181,16 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 
 	if (acc->kind == SVY_KIND_REPLICATE)
 	{
-		memset(acc->rep_y, 0, sizeof(double) * acc->nrep);
-		qcells_start_iterate(s->cells, &it);
-		while ((c = qcells_iterate(s->cells, &it)) != NULL)
-			if (c->key.x <= q)
-				for (int r = 0; r < acc->nrep; r++)
-					acc->rep_y[r] += c->rw[r];
+		int			nrep = acc->nrep;
+
+		memset(acc->rep_y, 0, sizeof(double) * nrep);
+		for (int64 i = 0; i < ne && e[i].x <= q; i++)
+		{
+			const double *rw = s->rw + (int64) e[i].unit * nrep;
+
+			for (int r = 0; r < nrep; r++)
+				acc->rep_y[r] += rw[r];
+		}
 	}
 	else if (acc->flags & SVY_HAS_PSU)
 	{
@@ -755,10 +1206,8 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 			if (psu[u] == NULL)
 				elog(ERROR, "survey quantile state has a PSU its design does not know");
 		}
-		qcells_start_iterate(s->cells, &it);
-		while ((c = qcells_iterate(s->cells, &it)) != NULL)
-			if (c->key.x <= q)
-				psu[c->key.unit]->a += (double) cell_w(c);
+		for (int64 i = 0; i < ne && e[i].x <= q; i++)
+			psu[e[i].unit]->a += (double) entry_w(&e[i]);
 		pfree(psu);
 	}
 	else
@@ -773,16 +1222,19 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 			if (stratum[u] < 0)
 				elog(ERROR, "survey quantile state has a stratum its design does not know");
 		}
-		qcells_start_iterate(s->cells, &it);
-		while ((c = qcells_iterate(s->cells, &it)) != NULL)
+		for (int64 i = 0; i < ne; i++)
 		{
-			double		mean = (double) (cell_w(c) / c->n);
-			bool		below = c->key.x <= q;
+			const QEntry *c = &e[i];
+			double		m2 = s->m2[i];
+			double		mean = c->n > 0 ? (double) (entry_w(c) / c->n) : 0.0;
+			bool		below = c->x <= q;
 			SvyCoMoments g = {c->n, below ? mean : 0.0, mean,
-			below ? c->m2 : 0.0, below ? c->m2 : 0.0, c->m2};
+			below ? m2 : 0.0, below ? m2 : 0.0, m2};
 
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
 			if (c->n > 0)
-				svy_comoments_merge(&rows[stratum[c->key.unit]], &g);
+				svy_comoments_merge(&rows[stratum[c->unit]], &g);
 		}
 		for (int h = 0; h < acc->nstrata; h++)
 		{
@@ -892,6 +1344,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 		SvyQValue  *v = distinct_values(s, &nv);
 
 		quantile_result(s, v, nv, s->p[0], &r);
+		pfree(v);
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(estimate_tuple(BlessTupleDesc(tupdesc), &r)));
 }
@@ -927,6 +1380,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 		quantile_result(s, v, nv, s->p[i], &r);
 		elems[i] = HeapTupleGetDatum(estimate_tuple(tupdesc, &r));
 	}
+	pfree(v);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, s->np, elemtype, typlen, typbyval, typalign));
 }
