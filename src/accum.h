@@ -21,6 +21,8 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "lib/stringinfo.h"
 
 #include "design.h"
@@ -111,6 +113,8 @@ extern SvyAccum *svy_accum_deserialize(StringInfo buf, MemoryContext cxt);
 extern void svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
 extern double svy_check_level(double level);
+/* An svy_estimate row (NaN -> NULL; survey.min_cell_n suppresses); estimate.c */
+extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
 /* A CI method name (aliases included); an error lists the valid ones. */
 extern int	svy_parse_method(text *name);
 /* The aggregate's memory context; an error outside an aggregate. */

@@ -234,16 +234,13 @@ number(double v, bool *isnull)
 }
 
 /* The svy_estimate row; NaN becomes NULL, and survey.min_cell_n suppresses. */
-static Datum
-estimate_datum(FunctionCallInfo fcinfo, const SvyResult *r)
+HeapTuple
+svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r)
 {
-	TupleDesc	tupdesc;
 	Datum		values[8];
 	bool		nulls[8];
 	bool		suppress = survey_min_cell_n > 0 && r->n < survey_min_cell_n;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
 	values[0] = number(r->estimate, &nulls[0]);
 	values[1] = number(r->std_error, &nulls[1]);
 	values[2] = number(r->ci_lower, &nulls[2]);
@@ -257,7 +254,17 @@ estimate_datum(FunctionCallInfo fcinfo, const SvyResult *r)
 		for (int i = 0; i < 8; i++)
 			if (i != 5)
 				nulls[i] = true;
-	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls));
+	return heap_form_tuple(tupdesc, values, nulls);
+}
+
+static Datum
+estimate_datum(FunctionCallInfo fcinfo, const SvyResult *r)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	return HeapTupleGetDatum(svy_estimate_tuple(BlessTupleDesc(tupdesc), r));
 }
 
 static Datum

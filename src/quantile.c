@@ -1294,36 +1294,6 @@ quantile_result(QState *s, const SvyQValue *v, int nv, double p, SvyResult *out)
 	out->std_error = (out->ci_upper - out->ci_lower) / (2.0 * t);
 }
 
-static Datum
-number(double v, bool *isnull)
-{
-	*isnull = isnan(v);
-	return Float8GetDatum(v);
-}
-
-static HeapTuple
-estimate_tuple(TupleDesc tupdesc, const SvyResult *r)
-{
-	Datum		values[8];
-	bool		nulls[8];
-	bool		suppress = survey_min_cell_n > 0 && r->n < survey_min_cell_n;
-
-	values[0] = number(r->estimate, &nulls[0]);
-	values[1] = number(r->std_error, &nulls[1]);
-	values[2] = number(r->ci_lower, &nulls[2]);
-	values[3] = number(r->ci_upper, &nulls[3]);
-	values[4] = number(r->df, &nulls[4]);
-	values[5] = Int64GetDatum((int64) r->n);
-	nulls[5] = false;
-	values[6] = number(r->n_eff, &nulls[6]);
-	values[7] = number(r->deff, &nulls[7]);
-	if (suppress)
-		for (int i = 0; i < 8; i++)
-			if (i != 5)
-				nulls[i] = true;
-	return heap_form_tuple(tupdesc, values, nulls);
-}
-
 Datum
 svy_quantile_final(PG_FUNCTION_ARGS)
 {
@@ -1346,7 +1316,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 		quantile_result(s, v, nv, s->p[0], &r);
 		pfree(v);
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(estimate_tuple(BlessTupleDesc(tupdesc), &r)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(svy_estimate_tuple(BlessTupleDesc(tupdesc), &r)));
 }
 
 /* svy_quantiles: svy_estimate[], one element per probability, in their order */
@@ -1378,7 +1348,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		quantile_result(s, v, nv, s->p[i], &r);
-		elems[i] = HeapTupleGetDatum(estimate_tuple(tupdesc, &r));
+		elems[i] = HeapTupleGetDatum(svy_estimate_tuple(tupdesc, &r));
 	}
 	pfree(v);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
