@@ -543,7 +543,11 @@ static float8
 parse_float(const char **p, const char *whole)
 {
 	char	   *end;
+#if PG_VERSION_NUM >= 160000
+	float8		v = float8in_internal((char *) *p, &end, "svy_design", whole, NULL);
+#else
 	float8		v = float8in_internal_opt_error((char *) *p, &end, "svy_design", whole, NULL);
+#endif
 
 	*p = end;
 	return v;
