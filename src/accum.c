@@ -361,7 +361,10 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 			while ((src = psutab_iterate(from->psutab, &it)) != NULL)
 			{
 				bool		found;
-				SvyPsuEntry *e = psutab_insert(into->psutab, src->key, &found);
+				SvyPsuEntry *e;
+
+				CHECK_FOR_INTERRUPTS();
+				e = psutab_insert(into->psutab, src->key, &found);
 
 				if (!found)
 				{
@@ -439,6 +442,7 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 		psutab_start_iterate(s->psutab, &it);
 		while ((e = psutab_iterate(s->psutab, &it)) != NULL)
 		{
+			CHECK_FOR_INTERRUPTS();
 			svy_comoments_add(&st[e->stratum].psu, e->a - r * e->b, 0.0);
 			if (e->in_df)
 			{
@@ -561,6 +565,7 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 			psutab_start_iterate(s->psutab, &it);
 			while ((e = psutab_iterate(s->psutab, &it)) != NULL)
 			{
+				CHECK_FOR_INTERRUPTS();
 				for (int i = 0; i < 4; i++)
 					pq_sendint64(buf, e->key.w[i]);
 				pq_sendint32(buf, e->stratum);
