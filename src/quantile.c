@@ -15,9 +15,10 @@
  *     (and so the closed-form Taylor variance) follow;
  *   - replicate designs: per value the weight sum and the sums of every
  *     replicate's weights.
- * The cells are an append-only array (one entry per row), compacted from
- * time to time by sorting on (value, unit) and merging equal keys; when a
- * compaction saves less than half (a continuous outcome) the state stops
+ * The cells are appended (one entry per row) to a list of blocks that never
+ * move, compacted from time to time by sorting on (value, unit) into one
+ * array (a radix sort reading the blocks directly) and merging equal keys;
+ * when a compaction saves less than half (a continuous outcome) the state stops
  * compacting and sorts once at the end (or in each parallel worker before
  * it ships its state, so that the leader only merges sorted runs).
  * The design itself (strata, PSUs, fpc, df, lonely PSUs, replicate rank) is
@@ -37,6 +38,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -122,19 +124,31 @@ typedef struct QState
 	struct qunits_hash *units;
 
 	/*
-	 * The cells: e[0..ne), with m2[i] (designs without PSUs) and, replicate
-	 * designs, nrep replicate-weight sums at rw[e[i].unit * nrep] (the slots
-	 * are a permutation of 0..ne-1).  "sorted": e is sorted by x, equal
-	 * (x, unit) keys are merged (a run of equal x is in unit order unless a
-	 * combine remapped the units) and (replicate designs) slot i is at entry
-	 * i.  Merging skips two keys whose row counts would overflow an int32.
+	 * The cells: ne in all, the first nc in the contiguous array e (with
+	 * m2[i] for designs without PSUs), the rest appended since into blocks
+	 * (blk[b], blkm2[b]; block b holds qblock_size(b) entries, all full but
+	 * the last, which holds bfill), so that appending never copies.  Keys of
+	 * the block entries lie in [bkmin, bkmax].  Replicate designs: nrep
+	 * replicate-weight sums at rw[unit * nrep] (the slots are a permutation
+	 * of 0..ne-1; an appended entry gets slot = its position).  "sorted": no
+	 * blocks, e is sorted by x, equal (x, unit) keys are merged (a run of
+	 * equal x is in unit order unless a combine remapped the units) and
+	 * (replicate designs) slot i is at entry i.  Merging skips two keys
+	 * whose row counts would overflow an int32.
 	 */
 	QEntry	   *e;
 	double	   *m2;
 	double	   *rw;
-	int64		ne;
-	int64		cap;			/* of e and m2 */
+	int64		ne;				/* cells in all */
+	int64		nc;				/* of them in e (and m2) */
 	int64		rwcap;			/* slots of rw */
+	QEntry	  **blk;
+	double	  **blkm2;
+	int			nblk;
+	int			blkalloc;		/* room in blk and blkm2 */
+	int64		bfill;			/* entries in the last block */
+	uint64		bkmin;
+	uint64		bkmax;
 	int64		threshold;		/* compact when ne reaches it ... */
 	bool		compacting;		/* ... unless compaction stopped paying */
 	bool		sorted;
@@ -154,6 +168,7 @@ qstate_create(MemoryContext cxt)
 	s->threshold = QCOMPACT_MIN;
 	s->compacting = true;
 	s->sorted = true;
+	s->bkmin = PG_UINT64_MAX;
 	return s;
 }
 
@@ -236,23 +251,12 @@ free_if(void *p)
 		pfree(p);
 }
 
-/* room for need entries (and need replicate slots) */
+/* room for need replicate slots */
 static void
-qstate_reserve(QState *s, int64 need)
+qstate_reserve_rw(QState *s, int64 need)
 {
 	int			nrep = rep_count(s);
 
-	if (need > s->cap)
-	{
-		int64		cap = Max(1024, s->cap * 2);
-
-		while (cap < need)
-			cap *= 2;
-		s->e = alloc_or_grow(s->cxt, s->e, sizeof(QEntry) * cap);
-		if (has_m2(s))
-			s->m2 = alloc_or_grow(s->cxt, s->m2, sizeof(double) * cap);
-		s->cap = cap;
-	}
 	if (nrep > 0 && need > s->rwcap)
 	{
 		int64		cap = Max(64, s->rwcap * 2);
@@ -324,80 +328,390 @@ x_key(double x)
 	return (u & UINT64CONST(0x8000000000000000)) ? ~u : (u | UINT64CONST(0x8000000000000000));
 }
 
+/* ---------- appending: blocks that never move ---------- */
+
+/* block b holds 1024 << b entries, at most 256k (8 MB) */
+#define QBLOCK_MIN		1024
+#define QBLOCK_MAX_SHIFT 8
+
+static inline int64
+qblock_size(int b)
+{
+	return (int64) QBLOCK_MIN << Min(b, QBLOCK_MAX_SHIFT);
+}
+
+static void
+qblock_new(QState *s)
+{
+	int64		size = qblock_size(s->nblk);
+
+	if (s->nblk == s->blkalloc)
+	{
+		int			n = Max(16, s->blkalloc * 2);
+
+		if (s->blk)
+		{
+			s->blk = repalloc(s->blk, sizeof(QEntry *) * n);
+			s->blkm2 = repalloc(s->blkm2, sizeof(double *) * n);
+		}
+		else
+		{
+			s->blk = MemoryContextAlloc(s->cxt, sizeof(QEntry *) * n);
+			s->blkm2 = MemoryContextAlloc(s->cxt, sizeof(double *) * n);
+		}
+		s->blkalloc = n;
+	}
+	s->blk[s->nblk] = big_alloc(s->cxt, sizeof(QEntry) * size);
+	s->blkm2[s->nblk] = has_m2(s) ? big_alloc(s->cxt, sizeof(double) * size) : NULL;
+	s->nblk++;
+	s->bfill = 0;
+}
+
+/* append a cell (and its m2) */
+static inline void
+append_cell(QState *s, const QEntry *c, double m2)
+{
+	uint64		k = x_key(c->x);
+
+	if (s->nblk == 0 || s->bfill == qblock_size(s->nblk - 1))
+		qblock_new(s);
+	s->blk[s->nblk - 1][s->bfill] = *c;
+	if (s->blkm2[s->nblk - 1])
+		s->blkm2[s->nblk - 1][s->bfill] = m2;
+	s->bfill++;
+	s->ne++;
+	if (k < s->bkmin)
+		s->bkmin = k;
+	if (k > s->bkmax)
+		s->bkmax = k;
+	s->sorted = false;
+}
+
 /*
- * Sort e (and m2 with it) by x: LSD radix sort on the key bytes, skipping
- * bytes all keys share.  Stable.
+ * The cells in their order, as sources: 0 is the contiguous array, 1..nblk
+ * the blocks.  Returns the number of cells of source i.
+ */
+static inline int64
+qsource(const QState *s, int i, QEntry **e, double **m2)
+{
+	if (i == 0)
+	{
+		*e = s->e;
+		*m2 = s->m2;
+		return s->nc;
+	}
+	*e = s->blk[i - 1];
+	*m2 = s->blkm2[i - 1];
+	return i < s->nblk ? qblock_size(i - 1) : s->bfill;
+}
+
+/* free the blocks (those not yet freed) */
+static void
+qblocks_free(QState *s)
+{
+	for (int b = 0; b < s->nblk; b++)
+	{
+		free_if(s->blk[b]);
+		free_if(s->blkm2[b]);
+	}
+	s->nblk = 0;
+	s->bfill = 0;
+	s->bkmin = PG_UINT64_MAX;
+	s->bkmax = 0;
+}
+
+/* ---------- sorting: MSD radix sort, stable ---------- */
+
+#define QSORT_LEAF	24
+
+static void
+insertion_sort(QEntry *a, double *m2, int64 n)
+{
+	for (int64 i = 1; i < n; i++)
+	{
+		QEntry		t = a[i];
+		double		tm = m2 ? m2[i] : 0.0;
+		uint64		k = x_key(t.x);
+		int64		j = i;
+
+		while (j > 0 && x_key(a[j - 1].x) > k)
+		{
+			a[j] = a[j - 1];
+			if (m2)
+				m2[j] = m2[j - 1];
+			j--;
+		}
+		a[j] = t;
+		if (m2)
+			m2[j] = tm;
+	}
+}
+
+/*
+ * Scatter src into dst by the next bits of the key below the prefix all
+ * keys share (stably).  Returns the number of buckets, 0 if all keys are
+ * equal (then nothing was moved); cnt[b] is then the end of bucket b.
+ */
+static int
+radix_scatter(const QEntry *src, const double *sm, QEntry *dst, double *dm, int64 n, int64 *cnt)
+{
+	uint64		kmin = PG_UINT64_MAX,
+				kmax = 0,
+				mask;
+	int			prefix,
+				bits,
+				shift,
+				nb;
+	int64		off = 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		uint64		k = x_key(src[i].x);
+
+		if (k < kmin)
+			kmin = k;
+		if (k > kmax)
+			kmax = k;
+	}
+	if (kmin == kmax)
+		return 0;
+	prefix = 63 - pg_leftmost_one_pos64(kmin ^ kmax);
+	bits = pg_leftmost_one_pos64((uint64) n) - 2;
+	bits = Max(3, Min(11, bits));
+	bits = Min(bits, 64 - prefix);
+	shift = 64 - prefix - bits;
+	mask = (UINT64CONST(1) << bits) - 1;
+	nb = 1 << bits;
+	memset(cnt, 0, sizeof(int64) * nb);
+	for (int64 i = 0; i < n; i++)
+		cnt[(x_key(src[i].x) >> shift) & mask]++;
+	for (int b = 0; b < nb; b++)
+	{
+		int64		c = cnt[b];
+
+		cnt[b] = off;
+		off += c;
+	}
+	if (dm)
+		for (int64 i = 0; i < n; i++)
+		{
+			int64		pos = cnt[(x_key(src[i].x) >> shift) & mask]++;
+
+			dst[pos] = src[i];
+			dm[pos] = sm[i];
+		}
+	else
+		for (int64 i = 0; i < n; i++)
+			dst[cnt[(x_key(src[i].x) >> shift) & mask]++] = src[i];
+	return nb;
+}
+
+static void radix_into(QEntry *src, double *sm, QEntry *dst, double *dm, int64 n);
+
+/* sort a (and am) in place, t (and tm) n entries of scratch */
+static void
+radix_inplace(QEntry *a, double *am, int64 n, QEntry *t, double *tm)
+{
+	int64		cnt[1 << 11];
+	int64		start = 0;
+	int			nb;
+
+	if (n <= QSORT_LEAF)
+	{
+		insertion_sort(a, am, n);
+		return;
+	}
+	if (n >= 65536)
+		CHECK_FOR_INTERRUPTS();
+	nb = radix_scatter(a, am, t, tm, n, cnt);
+	for (int b = 0; b < nb; b++)
+	{
+		if (cnt[b] > start)
+			radix_into(t + start, tm ? tm + start : NULL,
+					   a + start, am ? am + start : NULL, cnt[b] - start);
+		start = cnt[b];
+	}
+}
+
+/* sort src (and sm) into dst (and dm); src is scratch afterwards */
+static void
+radix_into(QEntry *src, double *sm, QEntry *dst, double *dm, int64 n)
+{
+	int64		cnt[1 << 11];
+	int64		start = 0;
+	int			nb;
+
+	if (n > QSORT_LEAF)
+	{
+		if (n >= 65536)
+			CHECK_FOR_INTERRUPTS();
+		nb = radix_scatter(src, sm, dst, dm, n, cnt);
+		if (nb > 0)
+		{
+			for (int b = 0; b < nb; b++)
+			{
+				if (cnt[b] > start)
+					radix_inplace(dst + start, dm ? dm + start : NULL, cnt[b] - start,
+								  src + start, sm ? sm + start : NULL);
+				start = cnt[b];
+			}
+			return;
+		}
+	}
+	memcpy(dst, src, sizeof(QEntry) * n);
+	if (dm)
+		memcpy(dm, sm, sizeof(double) * n);
+	insertion_sort(dst, dm, n);
+}
+
+/*
+ * Sort all cells (the contiguous part and the blocks) by x into one new
+ * contiguous array (and m2 with it), freeing the sources as they are read.
+ * The first pass scatters straight from the sources by the top 16 bits of
+ * the key below the prefix all keys share; each bucket is then sorted in
+ * cache (MSD radix, insertion sort for small ones).  Stable: equal keys keep
+ * their order (contiguous part, then the blocks in order of appending).
  */
 static void
 sort_by_x(QState *s)
 {
 	int64		n = s->ne;
-	int64	   *cnt;
-	QEntry	   *src = s->e,
-			   *dst;
-	double	   *msrc = s->m2,
-			   *mdst = NULL;
-	uint64		first;
+	uint64		kmin = s->bkmin,
+				kmax = s->bkmax;
+	QEntry	   *dst,
+			   *t = NULL;
+	double	   *mdst = NULL,
+			   *tm = NULL;
+	bool		with_m2 = has_m2(s);
+	int64	   *cnt = NULL;
+	int64		maxb = 0,
+				pos = 0;
+	int			prefix,
+				bits = 0,
+				shift = 0,
+				nb = 0;
+	uint64		mask = 0;
 
-	if (n < 2)
+	if (s->nblk == 0 && n < 2)
 		return;
-	cnt = palloc0(sizeof(int64) * 8 * 256);
-	for (int64 i = 0; i < n; i++)
+	for (int64 i = 0; i < s->nc; i++)
 	{
-		uint64		k = x_key(src[i].x);
+		uint64		k = x_key(s->e[i].x);
 
-		for (int d = 0; d < 8; d++)
-			cnt[d * 256 + ((k >> (8 * d)) & 255)]++;
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+		if (k < kmin)
+			kmin = k;
+		if (k > kmax)
+			kmax = k;
 	}
-	first = x_key(src[0].x);
-	dst = big_alloc(s->cxt, sizeof(QEntry) * s->cap);
-	if (msrc)
-		mdst = big_alloc(s->cxt, sizeof(double) * s->cap);
-	for (int d = 0; d < 8; d++)
+	dst = big_alloc(s->cxt, sizeof(QEntry) * Max(n, 1));
+	if (with_m2)
+		mdst = big_alloc(s->cxt, sizeof(double) * Max(n, 1));
+
+	if (kmin != kmax)
 	{
-		int64	   *c = cnt + d * 256;
 		int64		off = 0;
-		int			shift = 8 * d;
 
-		if (c[(first >> shift) & 255] == n)
-			continue;			/* every key has this byte */
-		for (int b = 0; b < 256; b++)
+		prefix = 63 - pg_leftmost_one_pos64(kmin ^ kmax);
+		bits = pg_leftmost_one_pos64((uint64) n) - 2;
+		bits = Max(3, Min(16, bits));
+		bits = Min(bits, 64 - prefix);
+		shift = 64 - prefix - bits;
+		mask = (UINT64CONST(1) << bits) - 1;
+		nb = 1 << bits;
+		cnt = palloc0(sizeof(int64) * nb);
+		for (int i = 0; i <= s->nblk; i++)
 		{
-			int64		k = c[b];
+			QEntry	   *e;
+			double	   *m2;
+			int64		m = qsource(s, i, &e, &m2);
 
-			c[b] = off;
-			off += k;
+			for (int64 j = 0; j < m; j++)
+				cnt[(x_key(e[j].x) >> shift) & mask]++;
+			CHECK_FOR_INTERRUPTS();
 		}
-		if (msrc)
-			for (int64 i = 0; i < n; i++)
-			{
-				int64		pos = c[(x_key(src[i].x) >> shift) & 255]++;
+		for (int b = 0; b < nb; b++)
+		{
+			int64		c = cnt[b];
 
-				dst[pos] = src[i];
-				mdst[pos] = msrc[i];
+			maxb = Max(maxb, c);
+			cnt[b] = off;
+			off += c;
+		}
+	}
+	/* scatter (or, all keys equal, copy) each source, then free it */
+	for (int i = 0; i <= s->nblk; i++)
+	{
+		QEntry	   *e;
+		double	   *m2;
+		int64		m = qsource(s, i, &e, &m2);
+
+		if (m > 0 && with_m2 && m2 == NULL)
+			elog(ERROR, "survey quantile cells lack their m2");
+		if (cnt == NULL)
+		{
+			if (m > 0)
+			{
+				memcpy(dst + pos, e, sizeof(QEntry) * m);
+				if (with_m2)
+					memcpy(mdst + pos, m2, sizeof(double) * m);
+			}
+			pos += m;
+		}
+		else if (with_m2)
+			for (int64 j = 0; j < m; j++)
+			{
+				int64		p = cnt[(x_key(e[j].x) >> shift) & mask]++;
+
+				dst[p] = e[j];
+				mdst[p] = m2[j];
 			}
 		else
-			for (int64 i = 0; i < n; i++)
-				dst[c[(x_key(src[i].x) >> shift) & 255]++] = src[i];
+			for (int64 j = 0; j < m; j++)
+				dst[cnt[(x_key(e[j].x) >> shift) & mask]++] = e[j];
+		if (i == 0)
 		{
-			QEntry	   *t = src;
-			double	   *mt = msrc;
-
-			src = dst;
-			dst = t;
-			msrc = mdst;
-			mdst = mt;
+			free_if(s->e);
+			free_if(s->m2);
+			s->e = NULL;
+			s->m2 = NULL;
+		}
+		else
+		{
+			free_if(s->blk[i - 1]);
+			free_if(s->blkm2[i - 1]);
+			s->blk[i - 1] = NULL;
+			s->blkm2[i - 1] = NULL;
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
-	/* src holds the sorted entries; free the other buffer */
-	s->e = src;
-	s->m2 = msrc;
-	pfree(dst);
-	free_if(mdst);
-	pfree(cnt);
+	qblocks_free(s);
+	s->e = dst;
+	s->m2 = mdst;
+	s->nc = n;
+
+	/* sort each bucket (cnt[b] is now its end) */
+	if (cnt != NULL)
+	{
+		int64		start = 0;
+
+		if (maxb > QSORT_LEAF)
+		{
+			t = big_alloc(s->cxt, sizeof(QEntry) * maxb);
+			if (with_m2)
+				tm = big_alloc(s->cxt, sizeof(double) * maxb);
+		}
+		for (int b = 0; b < nb; b++)
+		{
+			if (cnt[b] - start > 1)
+				radix_inplace(dst + start, mdst ? mdst + start : NULL, cnt[b] - start, t, tm);
+			start = cnt[b];
+			if ((b & 255) == 255)
+				CHECK_FOR_INTERRUPTS();
+		}
+		free_if(t);
+		free_if(tm);
+		pfree(cnt);
+	}
 }
 
 static int
@@ -464,7 +778,7 @@ merge_runs_taylor(QState *s)
 		if ((++runs & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	s->ne = k;
+	s->ne = s->nc = k;
 }
 
 /*
@@ -515,7 +829,7 @@ merge_runs_replicate(QState *s)
 	pfree(s->rw);
 	s->rw = rw;
 	s->rwcap = Max(distinct, 1);
-	s->ne = k;
+	s->ne = s->nc = k;
 }
 
 /* sort by (x, unit) and merge equal keys */
@@ -685,7 +999,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	double		y = y_null ? 0.0 : PG_GETARG_FLOAT8(1);
 	bool		in_domain;
 	double		w;
-	QEntry	   *c;
+	QEntry		c;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
@@ -715,7 +1029,6 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	if (s->acc->kind == SVY_KIND_TAYLOR)
 	{
 		QUnitKey	key;
-		int			unit;
 
 		if (w == 0.0)
 			return s;			/* nothing to weigh; the design saw the row */
@@ -723,30 +1036,22 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
-		unit = unit_index(s, &key);
-		if (s->ne == s->cap)
-			qstate_reserve(s, s->ne + 1);
-		if (s->m2)
-			s->m2[s->ne] = 0.0;
-		c = &s->e[s->ne];
-		c->unit = unit;
+		c.unit = unit_index(s, &key);
 	}
 	else
 	{
 		const double *rw = svy_design_repweights(d);
 		int			nrep = s->acc->nrep;
 
-		qstate_reserve(s, s->ne + 1);
+		qstate_reserve_rw(s, s->ne + 1);
 		memcpy(s->rw + s->ne * nrep, rw, sizeof(double) * nrep);
-		c = &s->e[s->ne];
-		c->unit = (int32) s->ne;
+		c.unit = (int32) s->ne;
 	}
-	c->x = y;
-	c->w = w;
-	c->w_lo = 0.0;
-	c->n = w != 0.0;
-	s->ne++;
-	s->sorted = false;
+	c.x = y;
+	c.w = w;
+	c.w_lo = 0.0;
+	c.n = w != 0.0;
+	append_cell(s, &c, 0.0);
 	maybe_compact(s);
 	return s;
 }
@@ -812,8 +1117,7 @@ merge_sorted(QState *into, QState *from)
 	into->e = e;
 	into->m2 = em2;
 	into->rw = rw;
-	into->ne = k;
-	into->cap = cap;
+	into->ne = into->nc = k;
 	into->rwcap = nrep ? cap : 0;
 	/*
 	 * Values in both: merge their keys.  (Otherwise the keys are distinct;
@@ -861,8 +1165,15 @@ qstate_merge(QState *into, QState *from)
 
 		for (int u = 0; u < from->nunits; u++)
 			map[u] = unit_index(into, &from->unit_keys[u]);
-		for (int64 i = 0; i < from->ne; i++)
-			from->e[i].unit = map[from->e[i].unit];
+		for (int i = 0; i <= from->nblk; i++)
+		{
+			QEntry	   *e;
+			double	   *m2;
+			int64		m = qsource(from, i, &e, &m2);
+
+			for (int64 j = 0; j < m; j++)
+				e[j].unit = map[e[j].unit];
+		}
 		pfree(map);
 	}
 	if (from->ne == 0)
@@ -874,27 +1185,35 @@ qstate_merge(QState *into, QState *from)
 	{
 		int64		base = into->ne;
 
-		qstate_reserve(into, into->ne + from->ne);
-		memcpy(into->e + base, from->e, sizeof(QEntry) * from->ne);
-		if (into->m2)
-			memcpy(into->m2 + base, from->m2, sizeof(double) * from->ne);
+		qstate_reserve_rw(into, into->ne + from->ne);
 		if (nrep)
-		{
 			memcpy(into->rw + base * nrep, from->rw, sizeof(double) * nrep * from->ne);
-			for (int64 i = base; i < base + from->ne; i++)
-				into->e[i].unit += (int32) base;
+		for (int i = 0; i <= from->nblk; i++)
+		{
+			QEntry	   *e;
+			double	   *m2;
+			int64		m = qsource(from, i, &e, &m2);
+
+			for (int64 j = 0; j < m; j++)
+			{
+				QEntry		c = e[j];
+
+				if (nrep)
+					c.unit += (int32) base;
+				append_cell(into, &c, m2 ? m2[j] : 0.0);
+			}
+			CHECK_FOR_INTERRUPTS();
 		}
-		into->ne += from->ne;
-		into->sorted = false;
 		maybe_compact(into);
 	}
 	/* from's cells are spent: give their memory back */
 	free_if(from->e);
 	free_if(from->m2);
 	free_if(from->rw);
+	qblocks_free(from);
 	from->e = NULL;
 	from->m2 = from->rw = NULL;
-	from->ne = from->cap = from->rwcap = 0;
+	from->ne = from->nc = from->rwcap = 0;
 }
 
 Datum
@@ -1072,7 +1391,6 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		corrupt("bad number of cells");
 	cap = Max(ne, 1);
 	s->e = get_array(&buf, sizeof(QEntry), ne, cap, aggcxt);
-	s->cap = cap;
 	if (with_m2)
 		s->m2 = get_array(&buf, sizeof(double), ne, cap, aggcxt);
 	if (nrep)
@@ -1085,7 +1403,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	}
 	if (buf.cursor != buf.len)
 		corrupt("trailing bytes");
-	s->ne = ne;
+	s->ne = s->nc = ne;
 
 	/* check the cells; sorted if strictly increasing in (x, unit) */
 	s->sorted = true;
