@@ -58,7 +58,11 @@ PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
-#define SVY_QSTATE_VERSION 2
+#define SVY_QSTATE_VERSION 3
+
+/* wire format: columns left out (all w_lo zero, all n one) */
+#define QWIRE_NO_WLO	0x01
+#define QWIRE_N_ONE		0x02
 
 /* compact the cells when this many are held (and then at twice the compacted size) */
 #define QCOMPACT_MIN	65536
@@ -102,6 +106,15 @@ typedef struct QUnitSlot
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* a sorted, merged run of cells (with its m2 and replicate sums, slot i at entry i) */
+typedef struct QRun
+{
+	QEntry	   *e;
+	double	   *m2;
+	double	   *rw;
+	int64		n;
+} QRun;
 
 typedef struct QState
 {
@@ -152,6 +165,15 @@ typedef struct QState
 	int64		threshold;		/* compact when ne reaches it ... */
 	bool		compacting;		/* ... unless compaction stopped paying */
 	bool		sorted;
+
+	/*
+	 * Sorted states combined into a sorted one (parallel query): their runs,
+	 * merged (with e as run 0) only when the cells are read, so that the
+	 * leader merges once instead of once per worker.  Only when sorted.
+	 */
+	QRun	   *runs;
+	int			nruns;
+	int			runsalloc;
 } QState;
 
 static QState *
@@ -723,19 +745,30 @@ cmp_unit(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
+/* a run of equal x (of more than one cell) in a merge of sorted runs */
+typedef struct QTieRec
+{
+	int64		start;			/* its first cell */
+	int			maxrun;			/* the last sorted run it has cells of */
+} QTieRec;
+
 /*
  * Taylor designs, e sorted by x: sort each run of equal x by unit and merge
- * equal (x, unit) in place.  Continuous outcomes have runs of one.
+ * equal (x, unit) in place.  Continuous outcomes have runs of one.  With
+ * rec (every run of equal x longer than one, in order), a run of equal x
+ * whose cells all come from sorted runs after the last one 'sortmax' is
+ * left in its order (as pairwise merges that found no common values left it).
  */
 static void
-merge_runs_taylor(QState *s)
+merge_runs_taylor_rec(QState *s, const QTieRec *rec, int64 nrec, int sortmax)
 {
 	QEntry	   *e = s->e;
 	double	   *m2 = s->m2;
 	int64		n = s->ne,
 				k = 0,
 				i = 0,
-				runs = 0;
+				runs = 0,
+				ri = 0;
 
 	while (i < n)
 	{
@@ -745,7 +778,13 @@ merge_runs_taylor(QState *s)
 
 		while (j < n && e[j].x == x)
 			j++;
-		if (j - i > 1)
+		if (j - i > 1 && rec)
+		{
+			if (ri >= nrec || rec[ri].start != i)
+				elog(ERROR, "survey quantile merge lost a run of equal values");
+			ri++;
+		}
+		if (j - i > 1 && (rec == NULL || rec[ri - 1].maxrun <= sortmax))
 		{
 			/* sort the run by unit; its x are equal, so m2 rides in x meanwhile */
 			if (m2)
@@ -779,6 +818,12 @@ merge_runs_taylor(QState *s)
 			CHECK_FOR_INTERRUPTS();
 	}
 	s->ne = s->nc = k;
+}
+
+static void
+merge_runs_taylor(QState *s)
+{
+	merge_runs_taylor_rec(s, NULL, 0, 0);
 }
 
 /*
@@ -832,10 +877,161 @@ merge_runs_replicate(QState *s)
 	s->ne = s->nc = k;
 }
 
+/*
+ * Merge the sorted runs (e is run 0) into one array, with the result of
+ * merging them pairwise in order as combine did before (the
+ * earlier run first on ties, then, if the two shared a value, every run
+ * of equal x sorted by unit (a stable sort) and equal keys merged).  One
+ * k-way merge writes each cell once; a second pass merges the ties.
+ */
+static void
+qstate_flush_runs(QState *s)
+{
+	int			nrep = rep_count(s);
+	bool		with_m2 = has_m2(s);
+	int			nr = s->nruns + 1;
+	QRun	   *r;
+	int64	   *pos;
+	int64		total = 0,
+				cap,
+				k = 0,
+				nrec = 0,
+				recalloc = 0;
+	QTieRec    *rec = NULL;
+	int			lasttie = 0;
+	QEntry	   *e;
+	double	   *em2,
+			   *rw;
+
+	if (s->nruns == 0)
+		return;
+	Assert(s->sorted && s->nblk == 0);
+	r = palloc(sizeof(QRun) * nr);
+	pos = palloc0(sizeof(int64) * nr);
+	r[0].e = s->e;
+	r[0].m2 = s->m2;
+	r[0].rw = s->rw;
+	r[0].n = s->ne;
+	memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
+	for (int q = 0; q < nr; q++)
+		total += r[q].n;
+	cap = Max(1024, total);
+	e = big_alloc(s->cxt, sizeof(QEntry) * cap);
+	em2 = with_m2 ? big_alloc(s->cxt, sizeof(double) * cap) : NULL;
+	rw = nrep ? big_alloc(s->cxt, sizeof(double) * nrep * cap) : NULL;
+
+	for (;;)
+	{
+		int			best = -1,
+					maxrun = -1;
+		double		x = 0.0;
+		int64		start = k;
+
+		for (int q = 0; q < nr; q++)
+			if (pos[q] < r[q].n && (best < 0 || r[q].e[pos[q]].x < x))
+			{
+				best = q;
+				x = r[q].e[pos[q]].x;
+			}
+		if (best < 0)
+			break;
+		/* the cells of x, run by run (the runs before best have none) */
+		for (int q = best; q < nr; q++)
+		{
+			const QRun *rq = &r[q];
+			int64		t = pos[q];
+
+			while (t < rq->n && rq->e[t].x == x)
+			{
+				e[k] = rq->e[t];
+				if (with_m2)
+					em2[k] = rq->m2[t];
+				if (nrep)
+				{
+					memcpy(rw + k * nrep, rq->rw + (int64) rq->e[t].unit * nrep, sizeof(double) * nrep);
+					e[k].unit = (int32) k;
+				}
+				k++;
+				t++;
+				maxrun = q;
+			}
+			pos[q] = t;
+		}
+		/* x in several runs: each run after the first found a common value */
+		if (maxrun > best)
+			lasttie = Max(lasttie, maxrun);
+		if (k - start > 1 && !nrep)
+		{
+			if (nrec == recalloc)
+			{
+				recalloc = Max(64, recalloc * 2);
+				rec = rec ? repalloc_huge(rec, sizeof(QTieRec) * recalloc)
+					: MemoryContextAllocHuge(s->cxt, sizeof(QTieRec) * recalloc);
+			}
+			rec[nrec].start = start;
+			rec[nrec].maxrun = maxrun;
+			nrec++;
+		}
+		if ((start >> 16) != (k >> 16))
+			CHECK_FOR_INTERRUPTS();
+	}
+	for (int q = 0; q < nr; q++)
+	{
+		free_if(r[q].e);
+		free_if(r[q].m2);
+		free_if(r[q].rw);
+	}
+	pfree(r);
+	pfree(pos);
+	pfree(s->runs);
+	s->runs = NULL;
+	s->nruns = s->runsalloc = 0;
+	s->e = e;
+	s->m2 = em2;
+	s->rw = rw;
+	s->ne = s->nc = k;
+	s->rwcap = nrep ? cap : 0;
+	s->sorted = true;
+	/* common values: merge their keys, as the pairwise merge up to run lasttie did */
+	if (lasttie > 0)
+	{
+		if (nrep)
+			merge_runs_replicate(s);
+		else
+			merge_runs_taylor_rec(s, rec, nrec, lasttie);
+	}
+	free_if(rec);
+}
+
+/* take over from's sorted cells as a run of into (sorted) */
+static void
+qstate_push_run(QState *into, QState *from)
+{
+	QRun	   *r;
+
+	Assert(into->sorted && from->sorted && into->nblk == 0 && from->nruns == 0);
+	if (into->nruns == into->runsalloc)
+	{
+		into->runsalloc = Max(4, into->runsalloc * 2);
+		into->runs = into->runs
+			? repalloc(into->runs, sizeof(QRun) * into->runsalloc)
+			: MemoryContextAlloc(into->cxt, sizeof(QRun) * into->runsalloc);
+	}
+	r = &into->runs[into->nruns++];
+	r->e = from->e;
+	r->m2 = from->m2;
+	r->rw = from->rw;
+	r->n = from->ne;
+	from->e = NULL;
+	from->m2 = from->rw = NULL;
+	from->ne = from->nc = from->rwcap = 0;
+}
+
 /* sort by (x, unit) and merge equal keys */
 static void
 qstate_normalize(QState *s)
 {
+	qstate_flush_runs(s);
 	if (s->sorted)
 		return;
 	sort_by_x(s);
@@ -1003,6 +1199,8 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
+	if (s->nruns > 0)
+		qstate_flush_runs(s);	/* rows after a combine (not in parallel query) */
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -1070,70 +1268,6 @@ svy_quantiles_transfn(PG_FUNCTION_ARGS)
 
 /* ---------- combine ---------- */
 
-/*
- * Both states sorted: merge them by x into new arrays (into's first on
- * ties), then merge equal keys.  from's units are already into's.
- */
-static void
-merge_sorted(QState *into, QState *from)
-{
-	int			nrep = rep_count(into);
-	bool		m2 = has_m2(into);
-	int64		na = into->ne,
-				nb = from->ne,
-				cap = Max(1024, na + nb),
-				i = 0,
-				j = 0,
-				k = 0;
-	bool		ties = false;
-	QEntry	   *e = big_alloc(into->cxt, sizeof(QEntry) * cap);
-	double	   *em2 = m2 ? big_alloc(into->cxt, sizeof(double) * cap) : NULL;
-	double	   *rw = nrep ? big_alloc(into->cxt, sizeof(double) * nrep * cap) : NULL;
-
-	while (i < na || j < nb)
-	{
-		bool		take_a = j >= nb || (i < na && into->e[i].x <= from->e[j].x);
-		QState	   *src = take_a ? into : from;
-		int64		t = take_a ? i++ : j++;
-
-		/* a value in both: its keys may need merging (one input's are distinct) */
-		if (!take_a && i > 0 && into->e[i - 1].x == src->e[t].x)
-			ties = true;
-		e[k] = src->e[t];
-		if (m2)
-			em2[k] = src->m2[t];
-		if (nrep)
-		{
-			memcpy(rw + k * nrep, src->rw + (int64) src->e[t].unit * nrep, sizeof(double) * nrep);
-			e[k].unit = (int32) k;
-		}
-		k++;
-		if ((k & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	free_if(into->e);
-	free_if(into->m2);
-	free_if(into->rw);
-	into->e = e;
-	into->m2 = em2;
-	into->rw = rw;
-	into->ne = into->nc = k;
-	into->rwcap = nrep ? cap : 0;
-	/*
-	 * Values in both: merge their keys.  (Otherwise the keys are distinct;
-	 * runs of one input may be out of unit order after the remapping, which
-	 * only matters to merging, and merge_runs_taylor sorts runs first.)
-	 */
-	if (ties)
-	{
-		if (nrep)
-			merge_runs_replicate(into);
-		else
-			merge_runs_taylor(into);
-	}
-	into->sorted = true;
-}
-
 static void
 qstate_merge(QState *into, QState *from)
 {
@@ -1155,6 +1289,7 @@ qstate_merge(QState *into, QState *from)
 				 into->level != from->level || into->qrule != from->qrule)
 			args_differ("quantile probability, level and rule");
 	}
+	qstate_flush_runs(from);
 	svy_accum_merge(into->acc, from->acc);
 	nrep = rep_count(into);
 
@@ -1180,10 +1315,13 @@ qstate_merge(QState *into, QState *from)
 		return;
 	into->compacting = into->compacting && from->compacting;
 	if (into->sorted && from->sorted)
-		merge_sorted(into, from);
+		qstate_push_run(into, from);
 	else
 	{
-		int64		base = into->ne;
+		int64		base;
+
+		qstate_flush_runs(into);
+		base = into->ne;
 
 		qstate_reserve_rw(into, into->ne + from->ne);
 		if (nrep)
@@ -1238,10 +1376,26 @@ svy_quantile_combine(PG_FUNCTION_ARGS)
 /*
  * ---------- binary format (versioned) ----------
  * The header and units in network byte order; the cells (sorted and
- * merged first, so parallel workers sort their share) as the server's own
- * in-memory arrays: the state only travels between the processes of one
- * server (partial aggregation), so this is checked but not portable.
+ * merged first, so parallel workers sort their share) column by column in
+ * the server's own byte order: the state only travels between the
+ * processes of one server (partial aggregation), so this is checked but
+ * not portable.  Columns: x, w, w_lo (unless all zero), unit (Taylor
+ * designs; replicate slot i is entry i), n (unless all one), m2 (designs
+ * without PSUs), the replicate sums; a flags byte says which are left out.
+ * A continuous outcome so ships 20 bytes a cell (x, w, unit), not 32.
  */
+
+/* bytes per cell on the wire */
+static Size
+wire_cell_size(const QState *s, int flags)
+{
+	return 2 * sizeof(double) +
+		((flags & QWIRE_NO_WLO) ? 0 : sizeof(double)) +
+		(rep_count(s) ? 0 : sizeof(int32)) +
+		((flags & QWIRE_N_ONE) ? 0 : sizeof(int32)) +
+		(has_m2(s) ? sizeof(double) : 0) +
+		sizeof(double) * rep_count(s);
+}
 
 Datum
 svy_quantile_serialfn(PG_FUNCTION_ARGS)
@@ -1251,9 +1405,20 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	StringInfoData acc;
 	int			nrep = rep_count(s);
 	Size		cells;
+	int			flags = QWIRE_NO_WLO | QWIRE_N_ONE;
 
 	qstate_normalize(s);
-	cells = s->ne * (sizeof(QEntry) + (has_m2(s) ? sizeof(double) : 0) + sizeof(double) * nrep);
+	for (int64 i = 0; i < s->ne && flags != 0; i++)
+	{
+		uint64		lo;
+
+		memcpy(&lo, &s->e[i].w_lo, sizeof(lo));
+		if (lo != 0)
+			flags &= ~QWIRE_NO_WLO;
+		if (s->e[i].n != 1)
+			flags &= ~QWIRE_N_ONE;
+	}
+	cells = s->ne * wire_cell_size(s, flags);
 
 	initStringInfo(&acc);
 	svy_accum_serialize(s->acc, &acc);
@@ -1288,11 +1453,50 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, s->ne);
 	if (s->ne > 0)
 	{
-		pq_sendbytes(&buf, (const char *) s->e, sizeof(QEntry) * s->ne);
+		int64		ne = s->ne;
+		char	   *px,
+				   *pw,
+				   *plo = NULL,
+				   *pu = NULL,
+				   *pn = NULL;
+
+		pq_sendbyte(&buf, flags);
+		enlargeStringInfo(&buf, (int) cells);
+		/* the columns, filled in one pass over the cells */
+		px = buf.data + buf.len;
+		pw = px + sizeof(double) * ne;
+		pu = pw + sizeof(double) * ne;
+		if (!(flags & QWIRE_NO_WLO))
+		{
+			plo = pu;
+			pu += sizeof(double) * ne;
+		}
+		pn = pu;
+		if (!nrep)
+			pn += sizeof(int32) * ne;
+		else
+			pu = NULL;
+		buf.len = (pn - buf.data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
+		if (flags & QWIRE_N_ONE)
+			pn = NULL;
+		for (int64 i = 0; i < ne; i++)
+		{
+			const QEntry *c = &s->e[i];
+
+			memcpy(px + i * sizeof(double), &c->x, sizeof(double));
+			memcpy(pw + i * sizeof(double), &c->w, sizeof(double));
+			if (plo)
+				memcpy(plo + i * sizeof(double), &c->w_lo, sizeof(double));
+			if (pu)
+				memcpy(pu + i * sizeof(int32), &c->unit, sizeof(int32));
+			if (pn)
+				memcpy(pn + i * sizeof(int32), &c->n, sizeof(int32));
+		}
+		buf.data[buf.len] = '\0';
 		if (has_m2(s))
-			pq_sendbytes(&buf, (const char *) s->m2, sizeof(double) * s->ne);
+			pq_sendbytes(&buf, (const char *) s->m2, sizeof(double) * ne);
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) s->rw, sizeof(double) * nrep * s->ne);
+			pq_sendbytes(&buf, (const char *) s->rw, sizeof(double) * nrep * ne);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -1331,8 +1535,14 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 				nunits,
 				nrep;
 	bool		with_m2;
+	int			flags = 0;
 	int64		ne,
 				cap;
+	const char *px = NULL,
+			   *pw = NULL,
+			   *plo = NULL,
+			   *pu = NULL,
+			   *pn = NULL;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	buf.data = VARDATA_ANY(b);
@@ -1390,7 +1600,23 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		(s->acc->kind == 0 && ne > 0))
 		corrupt("bad number of cells");
 	cap = Max(ne, 1);
-	s->e = get_array(&buf, sizeof(QEntry), ne, cap, aggcxt);
+	if (ne > 0)
+	{
+		flags = pq_getmsgbyte(&buf);
+		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE))
+			corrupt("bad cell columns");
+		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
+			corrupt("bad number of cells");
+		px = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
+		pw = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
+		if (!(flags & QWIRE_NO_WLO))
+			plo = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
+		if (!nrep)
+			pu = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
+		if (!(flags & QWIRE_N_ONE))
+			pn = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
+	}
+	s->e = big_alloc(aggcxt, sizeof(QEntry) * cap);
 	if (with_m2)
 		s->m2 = get_array(&buf, sizeof(double), ne, cap, aggcxt);
 	if (nrep)
@@ -1405,7 +1631,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		corrupt("trailing bytes");
 	s->ne = s->nc = ne;
 
-	/* check the cells; sorted if strictly increasing in (x, unit) */
+	/* build and check the cells; sorted if strictly increasing in (x, unit) */
 	s->sorted = true;
 	for (int64 i = 0; i < ne; i++)
 	{
@@ -1413,8 +1639,20 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (nrep)
+		memcpy(&c->x, px + i * sizeof(double), sizeof(double));
+		memcpy(&c->w, pw + i * sizeof(double), sizeof(double));
+		if (plo)
+			memcpy(&c->w_lo, plo + i * sizeof(double), sizeof(double));
+		else
+			c->w_lo = 0.0;
+		if (pu)
+			memcpy(&c->unit, pu + i * sizeof(int32), sizeof(int32));
+		else
 			c->unit = (int32) i;
+		if (pn)
+			memcpy(&c->n, pn + i * sizeof(int32), sizeof(int32));
+		else
+			c->n = 1;
 		if ((!nrep && (c->unit < 0 || c->unit >= nunits)) ||
 			!isfinite(c->x) || c->n < 0 || !(c->w >= 0) || !isfinite(c->w) || !isfinite(c->w_lo) ||
 			(with_m2 && !(s->m2[i] >= 0 && isfinite(s->m2[i]))))
