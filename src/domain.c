@@ -1211,46 +1211,65 @@ membership_var(const DomainState *s, const SvyVar *v)
 	}
 }
 
-/* The design covariance (K x K) of the totals, from PSU or stratum sums. */
+/*
+ * Stable counting sort of items 0..n-1 by key in 0..nkeys-1: the items of
+ * key k are order[start[k]] .. order[start[k + 1] - 1], in their own order.
+ */
 static void
-taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *V)
+order_by_key(int n, const int *key, int nkeys, int *order, int *start)
+{
+	int		   *fill = palloc(sizeof(int) * (nkeys + 1));
+
+	memset(start, 0, sizeof(int) * (nkeys + 1));
+	for (int i = 0; i < n; i++)
+		start[key[i] + 1]++;
+	for (int k = 0; k < nkeys; k++)
+		start[k + 1] += start[k];
+	memcpy(fill, start, sizeof(int) * (nkeys + 1));
+	for (int i = 0; i < n; i++)
+		order[fill[key[i]]++] = i;
+	pfree(fill);
+}
+
+/*
+ * The design covariance (K x K) of the totals, from PSU or stratum sums;
+ * st holds the strata as svy_accum_strata gives them (their PSU counts).
+ */
+static void
+taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *final_of_var,
+				  int K, double *V)
 {
 	const SvyAccum *base = s->base;
-	SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(base->nstrata, 1));
+	int			nstrata = base->nstrata;
 	double	   *S = palloc(sizeof(double) * K);
 	double	   *Q = palloc(sizeof(double) * K * K);
 	double	   *t = palloc0(sizeof(double) * K);
 	int		   *touched = palloc(sizeof(int) * K);
-	int		   *order = palloc(sizeof(int) * (s->ncells + 1));
-	int		   *start = palloc0(sizeof(int) * (base->nstrata + 1));
 	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
+	int			nunits = by_psu ? svy_idmap_size(s->psumap) : nstrata;
+	int		   *key = palloc(sizeof(int) * (Max(s->ncells, s->ncross) + 1));
+	/* cells by unit (PSU, or stratum) */
+	int		   *cell_order = palloc(sizeof(int) * (s->ncells + 1));
+	int		   *cell_start = palloc(sizeof(int) * (nunits + 1));
+	/* PSUs by stratum (with PSUs), or cross-products by stratum (without) */
+	int			nsecond = by_psu ? nunits : s->ncross;
+	int		   *second_order = palloc(sizeof(int) * (nsecond + 1));
+	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
 
-	svy_accum_strata(base, 0.0, st);
-
-	/* bucket the cells by stratum (counting sort), PSU cells by PSU within it */
 	for (int i = 0; i < s->ncells; i++)
+		key[i] = s->cells[i].unit;
+	order_by_key(s->ncells, key, nunits, cell_order, cell_start);
+	if (by_psu)
+		order_by_key(nunits, s->psu_stratum, nstrata, second_order, second_start);
+	else
 	{
-		int			h = by_psu ? s->psu_stratum[s->cells[i].unit] : s->cells[i].unit;
-
-		start[h + 1]++;
-	}
-	for (int h = 0; h < base->nstrata; h++)
-		start[h + 1] += start[h];
-	{
-		int		   *fill = palloc(sizeof(int) * (base->nstrata + 1));
-
-		memcpy(fill, start, sizeof(int) * (base->nstrata + 1));
-		for (int i = 0; i < s->ncells; i++)
-		{
-			int			h = by_psu ? s->psu_stratum[s->cells[i].unit] : s->cells[i].unit;
-
-			order[fill[h]++] = i;
-		}
-		pfree(fill);
+		for (int i = 0; i < s->ncross; i++)
+			key[i] = s->cross[i].stratum;
+		order_by_key(s->ncross, key, nstrata, second_order, second_start);
 	}
 
-	for (int h = 0; h < base->nstrata; h++)
+	for (int h = 0; h < nstrata; h++)
 	{
 		double		n_h = st[h].psu.n;
 		SvyStatus	status;
@@ -1260,48 +1279,37 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 		memset(Q, 0, sizeof(double) * K * K);
 		if (by_psu)
 		{
-			/* cells of one PSU are not adjacent: gather each PSU's vector */
-			int			from = start[h],
-						to = start[h + 1];
-
-			/* sort this stratum's cells by PSU */
-			for (int i = from + 1; i < to; i++)
-			{
-				int			x = order[i],
-							j = i - 1;
-
-				while (j >= from && s->cells[order[j]].unit > s->cells[x].unit)
-				{
-					order[j + 1] = order[j];
-					j--;
-				}
-				order[j + 1] = x;
-			}
 			/*
-			 * Two passes: the stratum's mean PSU vector, then the centred
-			 * cross-products (PSUs without cells have t = 0 and add tbar tbar').
+			 * Two passes over the stratum's PSUs: their mean vector, then the
+			 * centred cross-products (PSUs without cells have t = 0 and add
+			 * tbar tbar').
 			 */
-			for (int i = from; i < to; i++)
+			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
-				int			k = final_of_var[s->cells[order[i]].var];
+				int			psu = second_order[j];
 
-				if (k >= 0)
-					S[k] += s->cells[order[i]].sum;
+				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
+				{
+					int			k = final_of_var[s->cells[cell_order[i]].var];
+
+					if (k >= 0)
+						S[k] += s->cells[cell_order[i]].sum;
+				}
 			}
-			for (int i = from; i < to;)
+			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
-				int			psu = s->cells[order[i]].unit;
+				int			psu = second_order[j];
 				int			ntouched = 0;
 
-				for (; i < to && s->cells[order[i]].unit == psu; i++)
+				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
 				{
-					int			k = final_of_var[s->cells[order[i]].var];
+					int			k = final_of_var[s->cells[cell_order[i]].var];
 
 					if (k < 0)
 						continue;
 					if (t[k] == 0.0)
 						touched[ntouched++] = k;
-					t[k] += s->cells[order[i]].sum;
+					t[k] += s->cells[cell_order[i]].sum;
 				}
 				/* (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar' */
 				for (int a = 0; a < ntouched; a++)
@@ -1326,20 +1334,20 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 		}
 		else
 		{
-			for (int i = start[h]; i < start[h + 1]; i++)
+			for (int i = cell_start[h]; i < cell_start[h + 1]; i++)
 			{
-				int			k = final_of_var[s->cells[order[i]].var];
+				int			k = final_of_var[s->cells[cell_order[i]].var];
 
 				if (k >= 0)
-					S[k] += s->cells[order[i]].sum;
+					S[k] += s->cells[cell_order[i]].sum;
 			}
-			for (int i = 0; i < s->ncross; i++)
+			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
-				const Cross *c = &s->cross[i];
+				const Cross *c = &s->cross[second_order[j]];
 				int			k = final_of_var[c->k],
 							l = final_of_var[c->l];
 
-				if (c->stratum != h || k < 0 || l < 0)
+				if (k < 0 || l < 0)
 					continue;
 				Q[k * K + l] += c->sum;
 				if (k != l)
@@ -1356,9 +1364,9 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 			 * / n_h for the r rows that add to it; exactly 0 when they all
 			 * add the same value.
 			 */
-			for (int i = start[h]; i < start[h + 1]; i++)
+			for (int i = cell_start[h]; i < cell_start[h + 1]; i++)
 			{
-				const Cell *c = &s->cells[order[i]];
+				const Cell *c = &s->cells[cell_order[i]];
 				int			k = final_of_var[c->var];
 
 				if (k >= 0)
@@ -1370,13 +1378,15 @@ taylor_covariance(const DomainState *s, const int *final_of_var, int K, double *
 			svy_report_design_error(base, status, h, n_h);
 	}
 	svy_covariance_finish(&cov);
-	pfree(st);
 	pfree(S);
 	pfree(Q);
 	pfree(t);
 	pfree(touched);
-	pfree(order);
-	pfree(start);
+	pfree(key);
+	pfree(cell_order);
+	pfree(cell_start);
+	pfree(second_order);
+	pfree(second_start);
 }
 
 /* df of the PSUs holding rows that add to the totals selected by want(). */
@@ -1560,9 +1570,9 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	{
 		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(s->base->nstrata, 1));
 
-		taylor_covariance(s, final_of_var, K, a.v);
-		df_all = cells_df(s, selected);
 		m->nu = svy_accum_strata(s->base, 0.0, st);
+		taylor_covariance(s, st, final_of_var, K, a.v);
+		df_all = cells_df(s, selected);
 		for (int k = 0; k < K; k++)
 			a.df[k] = df_all;
 		if (s->kind == SVY_MULTI_BY)
