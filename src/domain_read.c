@@ -296,10 +296,17 @@ output_deff(const Outputs *o, int i, bool total)
 	}
 	else
 	{
-		W = sum_over(o->a.t, out->den, out->nden ? out->nden : 0, 1);
-		if (out->nden == 0)		/* totals of a category: domain = all answers */
-			W = m->kind == SVY_MULTI_CHOICES ? o->a.t[m->k - 1]
-				: sum_over(o->a.t, index_range(0, m->k, 1), m->k, 1);
+		if (out->nden > 0)
+			W = sum_over(o->a.t, out->den, out->nden, 1);
+		else if (m->kind == SVY_MULTI_CHOICES)
+			W = o->a.t[m->k - 1];	/* totals of an option: the respondents */
+		else
+		{
+			/* totals of a category or cell: every answer */
+			W = 0.0;
+			for (int k = 0; k < m->k; k++)
+				W += o->a.t[k];
+		}
 		mean = o->a.t[out->num] / W;
 		d.wm.c_yy = W * mean * (1 - mean);
 	}
@@ -579,17 +586,8 @@ svy_cells(PG_FUNCTION_ARGS)
 		bool		nulls[9] = {0};
 		double		lo,
 					hi;
-		SvyDomainSums d = {{0}};
-		double		W = out->nden ? sum_over(o.a.t, out->den, out->nden, 1)
-			: sum_over(o.a.t, all, nr * nc, 1);
-		double		p = o.a.t[out->num] / W;
 
 		output_interval(&o, i, total, method, level, m->df, &lo, &hi);
-		d.wm.w = W;
-		d.wm.mean_y = p;
-		d.wm.mean_x = 1.0;
-		d.wm.c_yy = W * p * (1 - p);
-		d.n = out->n_domain;
 		values[0] = CStringGetTextDatum(out->label1);
 		values[1] = CStringGetTextDatum(out->label2);
 		values[2] = Int64GetDatum((int64) out->n);
@@ -598,9 +596,7 @@ svy_cells(PG_FUNCTION_ARGS)
 		values[5] = float_or_null(lo, &nulls[5]);
 		values[6] = float_or_null(hi, &nulls[6]);
 		values[7] = float_or_null(m->df, &nulls[7]);
-		values[8] = float_or_null(svy_design_effect(total ? SVY_STAT_TOTAL : SVY_STAT_MEAN, &d,
-													o.estimate[i], o.cov[i * o.count + i]),
-								  &nulls[8]);
+		values[8] = float_or_null(output_deff(&o, i, total), &nulls[8]);
 		if (suppressed(out->n))
 			for (int c = 3; c < 9; c++)
 				nulls[c] = true;
