@@ -20,6 +20,8 @@
 #define SVY_ACCUM_H
 
 #include "postgres.h"
+
+#include <math.h>
 #include "fmgr.h"
 #include "access/htup.h"
 #include "access/tupdesc.h"
@@ -113,6 +115,14 @@ extern SvyAccum *svy_accum_deserialize(StringInfo buf, MemoryContext cxt);
 extern void svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
 extern double svy_check_level(double level);
+/* A float8 result column: NaN ("not defined") is NULL. */
+static inline Datum
+svy_float8_or_null(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return Float8GetDatum(v);
+}
+
 /* An svy_estimate row (NaN -> NULL; survey.min_cell_n suppresses); estimate.c */
 extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
 /* A CI method name (aliases included); an error lists the valid ones. */

@@ -59,13 +59,6 @@ est_n(HeapTupleHeader t)
 	return isnull ? NAN : (double) DatumGetInt64(d);
 }
 
-static Datum
-number(double v, bool *isnull)
-{
-	*isnull = isnan(v);
-	return Float8GetDatum(v);
-}
-
 /* A df argument: NULL means "no finite df" (normal reference); else > 0. */
 static double
 est_df(HeapTupleHeader t, const char *fn)
@@ -115,13 +108,13 @@ svy_diff(PG_FUNCTION_ARGS)
 		elog(ERROR, "return type must be a row type");
 	/* a missing estimate or SE (empty domain, min_cell_n) makes every number NULL */
 	svy_diff_compute(ea, sa, dfa, eb, sb, dfb, level, &r);
-	values[0] = number(r.difference, &nulls[0]);
-	values[1] = number(r.std_error, &nulls[1]);
-	values[2] = number(r.ci_lower, &nulls[2]);
-	values[3] = number(r.ci_upper, &nulls[3]);
-	values[4] = number(r.statistic, &nulls[4]);
-	values[5] = number(r.df, &nulls[5]);
-	values[6] = number(r.p_value, &nulls[6]);
+	values[0] = svy_float8_or_null(r.difference, &nulls[0]);
+	values[1] = svy_float8_or_null(r.std_error, &nulls[1]);
+	values[2] = svy_float8_or_null(r.ci_lower, &nulls[2]);
+	values[3] = svy_float8_or_null(r.ci_upper, &nulls[3]);
+	values[4] = svy_float8_or_null(r.statistic, &nulls[4]);
+	values[5] = svy_float8_or_null(r.df, &nulls[5]);
+	values[6] = svy_float8_or_null(r.p_value, &nulls[6]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
 
@@ -269,11 +262,11 @@ svy_pool_final(PG_FUNCTION_ARGS)
 	svy_pool_sums_finish(&s, isnan(v[POOL_LEVEL]) ? 0.95 : v[POOL_LEVEL], &r);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	values[0] = number(r.estimate, &nulls[0]);
-	values[1] = number(r.std_error, &nulls[1]);
-	values[2] = number(r.ci_lower, &nulls[2]);
-	values[3] = number(r.ci_upper, &nulls[3]);
-	values[4] = number(r.df, &nulls[4]);
+	values[0] = svy_float8_or_null(r.estimate, &nulls[0]);
+	values[1] = svy_float8_or_null(r.std_error, &nulls[1]);
+	values[2] = svy_float8_or_null(r.ci_lower, &nulls[2]);
+	values[3] = svy_float8_or_null(r.ci_upper, &nulls[3]);
+	values[4] = svy_float8_or_null(r.df, &nulls[4]);
 	values[5] = Int64GetDatum((int64) s.n);
 	nulls[5] = v[POOL_NNULL] > 0;
 	values[6] = values[7] = (Datum) 0;

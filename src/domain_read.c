@@ -319,13 +319,6 @@ output_deff(const Outputs *o, int i, bool total)
 							 o->cov[i * o->count + i]);
 }
 
-static Datum
-float_or_null(double v, bool *isnull)
-{
-	*isnull = isnan(v);
-	return Float8GetDatum(v);
-}
-
 static void
 output_interval(const Outputs *o, int i, bool total, int method, double level, double df,
 				double *lower, double *upper)
@@ -384,14 +377,14 @@ svy_groups(PG_FUNCTION_ARGS)
 
 		output_interval(&o, i, total, method, level, df, &lo, &hi);
 		values[0] = CStringGetTextDatum(o.out[i].label1);
-		values[1] = float_or_null(o.estimate[i], &nulls[1]);
-		values[2] = float_or_null(sqrt(o.cov[i * o.count + i]), &nulls[2]);
-		values[3] = float_or_null(lo, &nulls[3]);
-		values[4] = float_or_null(hi, &nulls[4]);
-		values[5] = float_or_null(df, &nulls[5]);
+		values[1] = svy_float8_or_null(o.estimate[i], &nulls[1]);
+		values[2] = svy_float8_or_null(sqrt(o.cov[i * o.count + i]), &nulls[2]);
+		values[3] = svy_float8_or_null(lo, &nulls[3]);
+		values[4] = svy_float8_or_null(hi, &nulls[4]);
+		values[5] = svy_float8_or_null(df, &nulls[5]);
 		/* n: rows behind the estimate (for a category, every row that answered) */
 		values[6] = Int64GetDatum((int64) o.out[i].n_domain);
-		values[7] = float_or_null(output_deff(&o, i, total), &nulls[7]);
+		values[7] = svy_float8_or_null(output_deff(&o, i, total), &nulls[7]);
 		if (suppressed(o.out[i].n_domain))
 			for (int c = 1; c < 8; c++)
 				nulls[c] = c != 6;
@@ -505,14 +498,14 @@ svy_pairwise(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(o.out[a].label1);
 		values[1] = CStringGetTextDatum(o.out[b].label1);
-		values[2] = float_or_null(diff, &nulls[2]);
-		values[3] = float_or_null(se, &nulls[3]);
-		values[4] = float_or_null(diff - q * se, &nulls[4]);
-		values[5] = float_or_null(diff + q * se, &nulls[5]);
-		values[6] = float_or_null(diff / se, &nulls[6]);
-		values[7] = float_or_null(df, &nulls[7]);
-		values[8] = float_or_null(pairs[k].p, &nulls[8]);
-		values[9] = float_or_null(pairs[k].p_adjusted, &nulls[9]);
+		values[2] = svy_float8_or_null(diff, &nulls[2]);
+		values[3] = svy_float8_or_null(se, &nulls[3]);
+		values[4] = svy_float8_or_null(diff - q * se, &nulls[4]);
+		values[5] = svy_float8_or_null(diff + q * se, &nulls[5]);
+		values[6] = svy_float8_or_null(diff / se, &nulls[6]);
+		values[7] = svy_float8_or_null(df, &nulls[7]);
+		values[8] = svy_float8_or_null(pairs[k].p, &nulls[8]);
+		values[9] = svy_float8_or_null(pairs[k].p_adjusted, &nulls[9]);
 		if (suppressed(o.out[a].n_domain) || suppressed(o.out[b].n_domain))
 			for (int c = 2; c < 10; c++)
 				nulls[c] = true;
@@ -591,12 +584,12 @@ svy_cells(PG_FUNCTION_ARGS)
 		values[0] = CStringGetTextDatum(out->label1);
 		values[1] = CStringGetTextDatum(out->label2);
 		values[2] = Int64GetDatum((int64) out->n);
-		values[3] = float_or_null(o.estimate[i], &nulls[3]);
-		values[4] = float_or_null(sqrt(o.cov[i * o.count + i]), &nulls[4]);
-		values[5] = float_or_null(lo, &nulls[5]);
-		values[6] = float_or_null(hi, &nulls[6]);
-		values[7] = float_or_null(m->df, &nulls[7]);
-		values[8] = float_or_null(output_deff(&o, i, total), &nulls[8]);
+		values[3] = svy_float8_or_null(o.estimate[i], &nulls[3]);
+		values[4] = svy_float8_or_null(sqrt(o.cov[i * o.count + i]), &nulls[4]);
+		values[5] = svy_float8_or_null(lo, &nulls[5]);
+		values[6] = svy_float8_or_null(hi, &nulls[6]);
+		values[7] = svy_float8_or_null(m->df, &nulls[7]);
+		values[8] = svy_float8_or_null(output_deff(&o, i, total), &nulls[8]);
 		if (suppressed(out->n))
 			for (int c = 3; c < 9; c++)
 				nulls[c] = true;
@@ -698,10 +691,10 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 						   "The eigenvalues could not be computed.")));
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	values[0] = float_or_null(res.statistic, &nulls[0]);
-	values[1] = float_or_null(res.ndf, &nulls[1]);
-	values[2] = float_or_null(res.ddf, &nulls[2]);
-	values[3] = float_or_null(res.p_value, &nulls[3]);
+	values[0] = svy_float8_or_null(res.statistic, &nulls[0]);
+	values[1] = svy_float8_or_null(res.ndf, &nulls[1]);
+	values[2] = svy_float8_or_null(res.ddf, &nulls[2]);
+	values[3] = svy_float8_or_null(res.p_value, &nulls[3]);
 	values[4] = CStringGetTextDatum(svy_chisq_method((SvyChisqStat) stat));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
@@ -724,13 +717,10 @@ svy_contrast(PG_FUNCTION_ARGS)
 	const double *coef;
 	Outputs		o;
 	TupleDesc	tupdesc;
-	Datum		values[8];
-	bool		nulls[8] = {0};
+	SvyResult	r;
 	double		est = 0.0,
 				var = 0.0,
-				n = 0.0,
-				lo,
-				hi;
+				n = 0.0;
 
 	if (ARR_NDIM(arr) > 1 || array_contains_nulls(arr))
 		ereport(ERROR,
@@ -759,22 +749,16 @@ svy_contrast(PG_FUNCTION_ARGS)
 		for (int h = 0; h < G; h++)
 			var += coef[g] * coef[h] * o.cov[g * G + h];
 	}
-	var = Max(var, 0.0);
-	svy_ci_symmetric(est, sqrt(var), level, m->df, &lo, &hi);
+	r.estimate = est;
+	r.std_error = sqrt(Max(var, 0.0));
+	svy_ci_symmetric(est, r.std_error, level, m->df, &r.ci_lower, &r.ci_upper);
+	r.df = m->df;
+	r.n = n;
+	r.n_eff = r.deff = NAN;		/* no effective n or design effect for a contrast */
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	values[0] = float_or_null(est, &nulls[0]);
-	values[1] = float_or_null(sqrt(var), &nulls[1]);
-	values[2] = float_or_null(lo, &nulls[2]);
-	values[3] = float_or_null(hi, &nulls[3]);
-	values[4] = float_or_null(m->df, &nulls[4]);
-	values[5] = Int64GetDatum((int64) n);
-	nulls[6] = nulls[7] = true;	/* no effective n or design effect for a contrast */
-	if (suppressed(n))
-		for (int c = 0; c < 8; c++)
-			nulls[c] = c != 5;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(svy_estimate_tuple(BlessTupleDesc(tupdesc), &r)));
 }
 
 /* ---------- text form: a readable summary (results are not entered as text) ---------- */

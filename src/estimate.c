@@ -226,13 +226,6 @@ svy_accum_deserialfn(PG_FUNCTION_ARGS)
 
 /* ---------- results ---------- */
 
-static Datum
-number(double v, bool *isnull)
-{
-	*isnull = isnan(v);
-	return Float8GetDatum(v);
-}
-
 /* The svy_estimate row; NaN becomes NULL, and survey.min_cell_n suppresses. */
 HeapTuple
 svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r)
@@ -241,15 +234,15 @@ svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r)
 	bool		nulls[8];
 	bool		suppress = survey_min_cell_n > 0 && r->n < survey_min_cell_n;
 
-	values[0] = number(r->estimate, &nulls[0]);
-	values[1] = number(r->std_error, &nulls[1]);
-	values[2] = number(r->ci_lower, &nulls[2]);
-	values[3] = number(r->ci_upper, &nulls[3]);
-	values[4] = number(r->df, &nulls[4]);
+	values[0] = svy_float8_or_null(r->estimate, &nulls[0]);
+	values[1] = svy_float8_or_null(r->std_error, &nulls[1]);
+	values[2] = svy_float8_or_null(r->ci_lower, &nulls[2]);
+	values[3] = svy_float8_or_null(r->ci_upper, &nulls[3]);
+	values[4] = svy_float8_or_null(r->df, &nulls[4]);
 	values[5] = Int64GetDatum((int64) r->n);
 	nulls[5] = false;
-	values[6] = number(r->n_eff, &nulls[6]);
-	values[7] = number(r->deff, &nulls[7]);
+	values[6] = svy_float8_or_null(r->n_eff, &nulls[6]);
+	values[7] = svy_float8_or_null(r->deff, &nulls[7]);
 	if (suppress)
 		for (int i = 0; i < 8; i++)
 			if (i != 5)
