@@ -20,7 +20,9 @@
  * array (a radix sort reading the blocks directly) and merging equal keys;
  * when a compaction saves less than half (a continuous outcome) the state stops
  * compacting and sorts once at the end (or in each parallel worker before
- * it ships its state, so that the leader only merges sorted runs).
+ * it ships its state).  The final functions read the distinct values as a
+ * stream merged on the fly from the sorted runs (one, or one per parallel
+ * process), so that nothing of the size of the data is allocated at the end.
  * The design itself (strata, PSUs, fpc, df, lonely PSUs, replicate rank) is
  * tracked by an SvyAccum (accum.h) fed with y = 0; at the end its domain
  * sums are replaced by those of the indicator and the existing Taylor or
@@ -167,9 +169,9 @@ typedef struct QState
 	bool		sorted;
 
 	/*
-	 * Sorted states combined into a sorted one (parallel query): their runs,
-	 * merged (with e as run 0) only when the cells are read, so that the
-	 * leader merges once instead of once per worker.  Only when sorted.
+	 * Sorted states combined into a sorted one (parallel query): their runs
+	 * (e is run 0), read in place by the final functions; merged into e
+	 * only if rows or unsorted cells follow.  Only when sorted.
 	 */
 	QRun	   *runs;
 	int			nruns;
@@ -745,30 +747,19 @@ cmp_unit(const void *a, const void *b)
 	return u < v ? -1 : u > v;
 }
 
-/* a run of equal x (of more than one cell) in a merge of sorted runs */
-typedef struct QTieRec
-{
-	int64		start;			/* its first cell */
-	int			maxrun;			/* the last sorted run it has cells of */
-} QTieRec;
-
 /*
  * Taylor designs, e sorted by x: sort each run of equal x by unit and merge
- * equal (x, unit) in place.  Continuous outcomes have runs of one.  With
- * rec (every run of equal x longer than one, in order), a run of equal x
- * whose cells all come from sorted runs after the last one 'sortmax' is
- * left in its order (as pairwise merges that found no common values left it).
+ * equal (x, unit) in place.  Continuous outcomes have runs of one.
  */
 static void
-merge_runs_taylor_rec(QState *s, const QTieRec *rec, int64 nrec, int sortmax)
+merge_runs_taylor(QState *s)
 {
 	QEntry	   *e = s->e;
 	double	   *m2 = s->m2;
 	int64		n = s->ne,
 				k = 0,
 				i = 0,
-				runs = 0,
-				ri = 0;
+				runs = 0;
 
 	while (i < n)
 	{
@@ -778,13 +769,7 @@ merge_runs_taylor_rec(QState *s, const QTieRec *rec, int64 nrec, int sortmax)
 
 		while (j < n && e[j].x == x)
 			j++;
-		if (j - i > 1 && rec)
-		{
-			if (ri >= nrec || rec[ri].start != i)
-				elog(ERROR, "survey quantile merge lost a run of equal values");
-			ri++;
-		}
-		if (j - i > 1 && (rec == NULL || rec[ri - 1].maxrun <= sortmax))
+		if (j - i > 1)
 		{
 			/* sort the run by unit; its x are equal, so m2 rides in x meanwhile */
 			if (m2)
@@ -818,12 +803,6 @@ merge_runs_taylor_rec(QState *s, const QTieRec *rec, int64 nrec, int sortmax)
 			CHECK_FOR_INTERRUPTS();
 	}
 	s->ne = s->nc = k;
-}
-
-static void
-merge_runs_taylor(QState *s)
-{
-	merge_runs_taylor_rec(s, NULL, 0, 0);
 }
 
 /*
@@ -877,42 +856,76 @@ merge_runs_replicate(QState *s)
 	s->ne = s->nc = k;
 }
 
+/* ---------- sorted runs (parallel query) ---------- */
+
+/* sorted run r of a sorted state: 0 is e itself, 1..nruns the combined ones */
+static inline QRun
+qstate_run(const QState *s, int r)
+{
+	QRun		run = {s->e, s->m2, s->rw, s->ne};
+
+	return r == 0 ? run : s->runs[r - 1];
+}
+
+/* all sorted runs of s (palloc'd) and their number */
+static QRun *
+qstate_runs(const QState *s, int *nr)
+{
+	QRun	   *r;
+
+	Assert(s->sorted && s->nblk == 0);
+	*nr = s->nruns + 1;
+	r = palloc(sizeof(QRun) * *nr);
+	for (int q = 0; q < *nr; q++)
+		r[q] = qstate_run(s, q);
+	return r;
+}
+
 /*
- * Merge the sorted runs (e is run 0) into one array, with the result of
- * merging them pairwise in order as combine did before (the
- * earlier run first on ties, then, if the two shared a value, every run
- * of equal x sorted by unit (a stable sort) and equal keys merged).  One
- * k-way merge writes each cell once; a second pass merges the ties.
+ * The smallest x not yet read (pos[q] is run q's next cell), and the first
+ * run that has it; -1 when all runs are read.  The runs are few (one per
+ * parallel process), so a scan of their heads beats a heap.
+ */
+static inline int
+runs_next_x(const QRun *r, const int64 *pos, int nr, double *x)
+{
+	int			best = -1;
+
+	for (int q = 0; q < nr; q++)
+		if (pos[q] < r[q].n && (best < 0 || r[q].e[pos[q]].x < *x))
+		{
+			best = q;
+			*x = r[q].e[pos[q]].x;
+		}
+	return best;
+}
+
+/*
+ * Merge the combined runs into e, one array sorted by (x, unit) with equal
+ * keys merged, before rows or unsorted cells are added to a combined state
+ * (the final functions read the runs as they are).
  */
 static void
 qstate_flush_runs(QState *s)
 {
 	int			nrep = rep_count(s);
 	bool		with_m2 = has_m2(s);
-	int			nr = s->nruns + 1;
+	int			nr;
 	QRun	   *r;
 	int64	   *pos;
 	int64		total = 0,
 				cap,
-				k = 0,
-				nrec = 0,
-				recalloc = 0;
-	QTieRec    *rec = NULL;
-	int			lasttie = 0;
+				k = 0;
+	int			best;
+	double		x;
 	QEntry	   *e;
 	double	   *em2,
 			   *rw;
 
 	if (s->nruns == 0)
 		return;
-	Assert(s->sorted && s->nblk == 0);
-	r = palloc(sizeof(QRun) * nr);
+	r = qstate_runs(s, &nr);
 	pos = palloc0(sizeof(int64) * nr);
-	r[0].e = s->e;
-	r[0].m2 = s->m2;
-	r[0].rw = s->rw;
-	r[0].n = s->ne;
-	memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
 	for (int q = 0; q < nr; q++)
 		total += r[q].n;
 	cap = Max(1024, total);
@@ -920,59 +933,24 @@ qstate_flush_runs(QState *s)
 	em2 = with_m2 ? big_alloc(s->cxt, sizeof(double) * cap) : NULL;
 	rw = nrep ? big_alloc(s->cxt, sizeof(double) * nrep * cap) : NULL;
 
-	for (;;)
+	while ((best = runs_next_x(r, pos, nr, &x)) >= 0)
 	{
-		int			best = -1,
-					maxrun = -1;
-		double		x = 0.0;
-		int64		start = k;
-
-		for (int q = 0; q < nr; q++)
-			if (pos[q] < r[q].n && (best < 0 || r[q].e[pos[q]].x < x))
-			{
-				best = q;
-				x = r[q].e[pos[q]].x;
-			}
-		if (best < 0)
-			break;
-		/* the cells of x, run by run (the runs before best have none) */
 		for (int q = best; q < nr; q++)
-		{
-			const QRun *rq = &r[q];
-			int64		t = pos[q];
-
-			while (t < rq->n && rq->e[t].x == x)
+			for (; pos[q] < r[q].n && r[q].e[pos[q]].x == x; pos[q]++)
 			{
-				e[k] = rq->e[t];
+				const QEntry *c = &r[q].e[pos[q]];
+
+				e[k] = *c;
 				if (with_m2)
-					em2[k] = rq->m2[t];
+					em2[k] = r[q].m2[pos[q]];
 				if (nrep)
 				{
-					memcpy(rw + k * nrep, rq->rw + (int64) rq->e[t].unit * nrep, sizeof(double) * nrep);
+					memcpy(rw + k * nrep, r[q].rw + (int64) c->unit * nrep, sizeof(double) * nrep);
 					e[k].unit = (int32) k;
 				}
 				k++;
-				t++;
-				maxrun = q;
 			}
-			pos[q] = t;
-		}
-		/* x in several runs: each run after the first found a common value */
-		if (maxrun > best)
-			lasttie = Max(lasttie, maxrun);
-		if (k - start > 1 && !nrep)
-		{
-			if (nrec == recalloc)
-			{
-				recalloc = Max(64, recalloc * 2);
-				rec = rec ? repalloc_huge(rec, sizeof(QTieRec) * recalloc)
-					: MemoryContextAllocHuge(s->cxt, sizeof(QTieRec) * recalloc);
-			}
-			rec[nrec].start = start;
-			rec[nrec].maxrun = maxrun;
-			nrec++;
-		}
-		if ((start >> 16) != (k >> 16))
+		if ((k & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	for (int q = 0; q < nr; q++)
@@ -991,16 +969,10 @@ qstate_flush_runs(QState *s)
 	s->rw = rw;
 	s->ne = s->nc = k;
 	s->rwcap = nrep ? cap : 0;
-	s->sorted = true;
-	/* common values: merge their keys, as the pairwise merge up to run lasttie did */
-	if (lasttie > 0)
-	{
-		if (nrep)
-			merge_runs_replicate(s);
-		else
-			merge_runs_taylor_rec(s, rec, nrec, lasttie);
-	}
-	free_if(rec);
+	if (nrep)
+		merge_runs_replicate(s);
+	else
+		merge_runs_taylor(s);
 }
 
 /* take over from's sorted cells as a run of into (sorted) */
@@ -1429,8 +1401,11 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 						cells),
 				 errhint("Round the outcome to fewer distinct values, or SET max_parallel_workers_per_gather = 0.")));
 
-	pq_begintypsend(&buf);
-	enlargeStringInfo(&buf, acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np);
+	/* pq_begintypsend, but the buffer big enough from the start, in huge pages */
+	buf.maxlen = VARHDRSZ + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
+	buf.data = big_alloc(CurrentMemoryContext, buf.maxlen);
+	buf.len = VARHDRSZ;
+	buf.cursor = 0;
 	pq_sendbyte(&buf, SVY_QSTATE_VERSION);
 	pq_sendbyte(&buf, s->args_set);
 	pq_sendint32(&buf, s->np);
@@ -1668,47 +1643,119 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 
 /* ---------- finishing ---------- */
 
-/* The distinct values with non-zero weight, sorted. */
-static SvyQValue *
-distinct_values(QState *s, int *nv_out)
+/*
+ * The distinct values with non-zero weight, in order, as a stream over the
+ * sorted runs, read in place: neither the serial final nor a parallel
+ * leader writes the cells or the values into new memory.
+ */
+typedef struct QValueStream
 {
-	SvyQValue  *v;
-	int64		nv = 0;
+	SvyQStream	base;
+	QRun	   *runs;
+	int			nr;
+	int64	   *pos;			/* each run's next cell */
+	int64	   *markpos;		/* pos at each mark */
+	SvyQMark   *marks;			/* the marks' values (svy_qdist_init) */
+	int64		maxmarks;
+	int64		reads;
+} QValueStream;
 
-	qstate_normalize(s);
-	v = big_alloc(CurrentMemoryContext, sizeof(SvyQValue) * Max(s->ne, 1));
-	for (int64 i = 0; i < s->ne; i++)
+static void
+qvalues_rewind(SvyQStream *st)
+{
+	QValueStream *vs = (QValueStream *) st;
+
+	memset(vs->pos, 0, sizeof(int64) * vs->nr);
+}
+
+static void
+qvalues_mark(SvyQStream *st, int64_t k)
+{
+	QValueStream *vs = (QValueStream *) st;
+
+	Assert(k >= 0 && k < vs->maxmarks);
+	memcpy(vs->markpos + k * vs->nr, vs->pos, sizeof(int64) * vs->nr);
+}
+
+static void
+qvalues_seek(SvyQStream *st, int64_t k)
+{
+	QValueStream *vs = (QValueStream *) st;
+
+	Assert(k >= 0 && k < vs->maxmarks);
+	memcpy(vs->pos, vs->markpos + k * vs->nr, sizeof(int64) * vs->nr);
+}
+
+/* the cells of the next x, summed over all runs */
+static bool
+qvalues_next(SvyQStream *st, SvyQValue *out)
+{
+	QValueStream *vs = (QValueStream *) st;
+	QRun	   *r = vs->runs;
+	int64	   *pos = vs->pos;
+	int			best;
+	double		x;
+
+	while ((best = runs_next_x(r, pos, vs->nr, &x)) >= 0)
 	{
-		const QEntry *c = &s->e[i];
+		long double w = 0;
+		double		n = 0;
 
-		if ((i & 0xFFFF) == 0)
+		if ((++vs->reads & 0xFFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (!(c->n > 0 && c->w > 0))
-			continue;
-		/* cells of one value in several units: one entry */
-		if (nv > 0 && v[nv - 1].x == c->x)
-		{
-			long double sum = svy_qvalue_w(&v[nv - 1]) + entry_w(c);
+		for (int q = best; q < vs->nr; q++)
+			for (; pos[q] < r[q].n && r[q].e[pos[q]].x == x; pos[q]++)
+			{
+				const QEntry *c = &r[q].e[pos[q]];
 
-			v[nv - 1].w = (double) sum;
-			v[nv - 1].w_lo = (double) (sum - (long double) v[nv - 1].w);
-			v[nv - 1].n += c->n;
-		}
-		else
+				if (c->n > 0 && c->w > 0)
+				{
+					w += entry_w(c);
+					n += c->n;
+				}
+			}
+		if (n > 0)
 		{
-			v[nv].x = c->x;
-			v[nv].w = c->w;
-			v[nv].w_lo = c->w_lo;
-			v[nv].n = c->n;
-			nv++;
+			out->x = x;
+			out->w = (double) w;
+			out->w_lo = (double) (w - (long double) out->w);
+			out->n = n;
+			return true;
 		}
 	}
-	if (nv > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct values for a survey quantile")));
-	*nv_out = (int) nv;
-	return v;
+	return false;
+}
+
+/* the distribution of s, read once (svy_qdist_init) */
+static void
+qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist)
+{
+	int64		cells = 0;
+
+	if (!s->sorted)
+		qstate_normalize(s);
+	vs->base.next = qvalues_next;
+	vs->base.rewind = qvalues_rewind;
+	vs->base.mark = qvalues_mark;
+	vs->base.seek = qvalues_seek;
+	vs->runs = qstate_runs(s, &vs->nr);
+	for (int q = 0; q < vs->nr; q++)
+		cells += vs->runs[q].n;
+	vs->maxmarks = cells / SVY_QMARK_STEP + 1;
+	vs->pos = palloc0(sizeof(int64) * vs->nr);
+	vs->markpos = palloc(sizeof(int64) * vs->nr * vs->maxmarks);
+	vs->marks = palloc(sizeof(SvyQMark) * vs->maxmarks);
+	vs->reads = 0;
+	svy_qdist_init(dist, &vs->base, vs->marks, vs->maxmarks);
+}
+
+static void
+qvalues_close(QValueStream *vs)
+{
+	pfree(vs->runs);
+	pfree(vs->pos);
+	pfree(vs->markpos);
+	pfree(vs->marks);
 }
 
 /*
@@ -1717,17 +1764,16 @@ distinct_values(QState *s, int *nv_out)
  * the cells and reads only what rows keep correct (PSU b-sums and df flags,
  * stratum row counts, W), so a final function may run several times on one
  * state (shared states, window aggregates) and rows may follow.  The cells
- * are sorted (distinct_values ran).
+ * are sorted (qvalues_open ran): in each run, those with x <= q come first.
  */
 static void
 share_variance(QState *s, double q, double P, double level, SvyResult *res)
 {
 	SvyAccum   *acc = s->acc;
 	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
-	const QEntry *e = s->e;
-	int64		ne = s->ne;
+	int			nr;
+	QRun	   *runs = qstate_runs(s, &nr);
 
-	Assert(s->sorted);
 	acc->dom.wm.mean_y = P;
 	acc->dom.wm.mean_x = 1.0;
 	acc->dom.wm.c_yy = acc->dom.wm.w * P * (1.0 - P);
@@ -1740,13 +1786,14 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 		int			nrep = acc->nrep;
 
 		memset(acc->rep_y, 0, sizeof(double) * nrep);
-		for (int64 i = 0; i < ne && e[i].x <= q; i++)
-		{
-			const double *rw = s->rw + (int64) e[i].unit * nrep;
+		for (int k = 0; k < nr; k++)
+			for (int64 i = 0; i < runs[k].n && runs[k].e[i].x <= q; i++)
+			{
+				const double *rw = runs[k].rw + (int64) runs[k].e[i].unit * nrep;
 
-			for (int r = 0; r < nrep; r++)
-				acc->rep_y[r] += rw[r];
-		}
+				for (int r = 0; r < nrep; r++)
+					acc->rep_y[r] += rw[r];
+			}
 	}
 	else if (acc->flags & SVY_HAS_PSU)
 	{
@@ -1762,8 +1809,9 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 			if (psu[u] == NULL)
 				elog(ERROR, "survey quantile state has a PSU its design does not know");
 		}
-		for (int64 i = 0; i < ne && e[i].x <= q; i++)
-			psu[e[i].unit]->a += (double) entry_w(&e[i]);
+		for (int k = 0; k < nr; k++)
+			for (int64 i = 0; i < runs[k].n && runs[k].e[i].x <= q; i++)
+				psu[runs[k].e[i].unit]->a += (double) entry_w(&runs[k].e[i]);
 		pfree(psu);
 	}
 	else
@@ -1778,20 +1826,21 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 			if (stratum[u] < 0)
 				elog(ERROR, "survey quantile state has a stratum its design does not know");
 		}
-		for (int64 i = 0; i < ne; i++)
-		{
-			const QEntry *c = &e[i];
-			double		m2 = s->m2[i];
-			double		mean = c->n > 0 ? (double) (entry_w(c) / c->n) : 0.0;
-			bool		below = c->x <= q;
-			SvyCoMoments g = {c->n, below ? mean : 0.0, mean,
-			below ? m2 : 0.0, below ? m2 : 0.0, m2};
+		for (int k = 0; k < nr; k++)
+			for (int64 i = 0; i < runs[k].n; i++)
+			{
+				const QEntry *c = &runs[k].e[i];
+				double		m2 = runs[k].m2[i];
+				double		mean = c->n > 0 ? (double) (entry_w(c) / c->n) : 0.0;
+				bool		below = c->x <= q;
+				SvyCoMoments g = {c->n, below ? mean : 0.0, mean,
+				below ? m2 : 0.0, below ? m2 : 0.0, m2};
 
-			if ((i & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (c->n > 0)
-				svy_comoments_merge(&rows[stratum[c->unit]], &g);
-		}
+				if ((i & 0xFFFF) == 0)
+					CHECK_FOR_INTERRUPTS();
+				if (c->n > 0)
+					svy_comoments_merge(&rows[stratum[c->unit]], &g);
+			}
 		for (int h = 0; h < acc->nstrata; h++)
 		{
 			/* rows out of the domain or of weight 0: scores (0, 0) */
@@ -1804,11 +1853,12 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 		pfree(rows);
 		pfree(stratum);
 	}
+	pfree(runs);
 	svy_accum_result(acc, &spec, res);
 }
 
 static void
-quantile_result(QState *s, const SvyQValue *v, int nv, double p, SvyResult *out)
+quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 {
 	double		level = s->level;
 	double		q,
@@ -1821,7 +1871,7 @@ quantile_result(QState *s, const SvyQValue *v, int nv, double p, SvyResult *out)
 	memset(out, 0, sizeof(*out));
 	out->n_eff = out->deff = NAN;
 	out->n = s->acc->dom.n;
-	if (s->acc->kind == 0 || nv == 0)
+	if (s->acc->kind == 0 || dist->nv == 0)
 	{
 		out->estimate = out->std_error = out->ci_lower = out->ci_upper = NAN;
 		out->df = NAN;
@@ -1835,8 +1885,8 @@ quantile_result(QState *s, const SvyQValue *v, int nv, double p, SvyResult *out)
 		}
 		return;
 	}
-	q = svy_qrule(v, nv, s->qrule, p);
-	P = svy_qshare(v, nv, q);
+	q = svy_qrule(dist, s->qrule, p);
+	P = svy_qshare(dist, q);
 	share_variance(s, q, P, level, &share);
 	out->estimate = q;
 	out->df = share.df;
@@ -1845,8 +1895,8 @@ quantile_result(QState *s, const SvyQValue *v, int nv, double p, SvyResult *out)
 	t = svy_t_quantile(level, share.df);
 	lo = P - t * share.std_error;
 	hi = P + t * share.std_error;
-	out->ci_lower = isnan(lo) || lo < 0.0 ? NAN : svy_qrule(v, nv, s->qrule, lo);
-	out->ci_upper = isnan(hi) || hi > 1.0 ? NAN : svy_qrule(v, nv, s->qrule, hi);
+	out->ci_lower = isnan(lo) || lo < 0.0 ? NAN : svy_qrule(dist, s->qrule, lo);
+	out->ci_upper = isnan(hi) || hi > 1.0 ? NAN : svy_qrule(dist, s->qrule, hi);
 	out->std_error = (out->ci_upper - out->ci_lower) / (2.0 * t);
 }
 
@@ -1866,11 +1916,12 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		int			nv;
-		SvyQValue  *v = distinct_values(s, &nv);
+		QValueStream vs;
+		SvyQDist	dist;
 
-		quantile_result(s, v, nv, s->p[0], &r);
-		pfree(v);
+		qvalues_open(&vs, s, &dist);
+		quantile_result(s, &dist, s->p[0], &r);
+		qvalues_close(&vs);
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(svy_estimate_tuple(BlessTupleDesc(tupdesc), &r)));
 }
@@ -1883,8 +1934,8 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 	Oid			elemtype;
 	TupleDesc	tupdesc;
 	Datum	   *elems;
-	int			nv;
-	SvyQValue  *v;
+	QValueStream vs;
+	SvyQDist	dist;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -1896,17 +1947,17 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "svy_quantiles must return an array of svy_estimate");
 	tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);
 	tupdesc = BlessTupleDesc(tupdesc);
-	v = distinct_values(s, &nv);
+	qvalues_open(&vs, s, &dist);
 	elems = palloc(sizeof(Datum) * s->np);
 	for (int i = 0; i < s->np; i++)
 	{
 		SvyResult	r;
 
 		CHECK_FOR_INTERRUPTS();
-		quantile_result(s, v, nv, s->p[i], &r);
+		quantile_result(s, &dist, s->p[i], &r);
 		elems[i] = HeapTupleGetDatum(svy_estimate_tuple(tupdesc, &r));
 	}
-	pfree(v);
+	qvalues_close(&vs);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, s->np, elemtype, typlen, typbyval, typalign));
 }

@@ -52,79 +52,164 @@ svy_qrule_names(void)
 	return "math (= hf1), school (= hf2), hf3, hf4, hf5, hf6, hf7, hf8, hf9";
 }
 
-static long double
-total_weight(const SvyQValue *v, int nv)
+/* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left) */
+static void
+split_ld(long double x, double *hi, double *lo)
 {
-	long double c = 0;
+	*hi = (double) x;
+	*lo = (double) (x - (long double) *hi);
+}
 
-	for (int g = 0; g < nv; g++)
-		c += svy_qvalue_w(&v[g]);
-	return c;
+static long double
+join_ld(double hi, double lo)
+{
+	return (long double) hi + (long double) lo;
+}
+
+void
+svy_qdist_init(SvyQDist *d, SvyQStream *st, SvyQMark *marks, int64_t maxmarks)
+{
+	long double total = 0;
+	SvyQValue	v;
+
+	memset(d, 0, sizeof(*d));
+	d->st = st;
+	d->marks = marks;
+	d->maxmarks = maxmarks;
+	st->rewind(st);
+	for (;;)
+	{
+		bool		marking = d->nv % SVY_QMARK_STEP == 0 && d->nmarks < d->maxmarks;
+
+		if (marking)
+			st->mark(st, d->nmarks);
+		if (!st->next(st, &v))
+			break;
+		if (marking)
+		{
+			SvyQMark   *m = &d->marks[d->nmarks++];
+
+			m->index = d->nv;
+			m->x = v.x;
+			split_ld(total, &m->before, &m->before_lo);
+			split_ld(total + svy_qvalue_w(&v), &m->after, &m->after_lo);
+		}
+		if (d->nv == 0)
+			d->first = v;
+		else if (d->nv == 1)
+			d->second = v;
+		d->last = v;
+		d->nv++;
+		total += svy_qvalue_w(&v);
+	}
+	split_ld(total, &d->total, &d->total_lo);
+}
+
+static long double
+total_weight(const SvyQDist *d)
+{
+	return join_ld(d->total, d->total_lo);
 }
 
 /*
- * The run (distinct value) holding R's row pos: the last run whose
- * cumulative weight at its end is <= target, or -1 if none.  *cum_end gets
- * that cumulative weight (as R stores it, a double).
+ * Set the stream at marked value k (at the first value if k < 0); returns
+ * its index, and in *cum the weight of the values before it: the same long
+ * double sum a read from the first value has there.
  */
-static int
-last_run_at_or_below(const SvyQValue *v, int nv, double target, double *cum_end)
+static int64_t
+qdist_seek(const SvyQDist *d, int64_t k, long double *cum)
 {
-	long double cum = 0;
-	int			pos = -1;
-
-	*cum_end = 0;
-	for (int g = 0; g < nv; g++)
+	if (k < 0)
 	{
-		cum += svy_qvalue_w(&v[g]);
-		if ((double) cum <= target)
-		{
-			pos = g;
-			*cum_end = (double) cum;
-		}
-		else
-			break;
+		d->st->rewind(d->st);
+		*cum = 0;
+		return 0;
 	}
-	return pos;
+	d->st->seek(d->st, k);
+	*cum = join_ld(d->marks[k].before, d->marks[k].before_lo);
+	return d->marks[k].index;
+}
+
+/*
+ * The last mark whose cumulative weight after it is safely below limit (a
+ * read from the first value passes it, and every value before it, without
+ * stopping, in every rule); -1 if none.
+ */
+static int64_t
+last_mark_below(const SvyQDist *d, double limit)
+{
+	double		safe = limit - fabs(limit) * 1e-12;
+	int64_t		lo = 0,
+				hi = d->nmarks;
+
+	/* marks before lo end below safe, those from hi on do not (weights are > 0) */
+	while (lo < hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (join_ld(d->marks[mid].after, d->marks[mid].after_lo) < safe)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
 }
 
 /* math, school and hf3 */
 static double
-rule_step(const SvyQValue *v, int nv, int rule, double p)
+rule_step(const SvyQDist *d, int rule, double p)
 {
-	double		C = (double) total_weight(v, nv);
+	SvyQStream *st = d->st;
+	double		C = (double) total_weight(d);
 	double		target = p * C;
-	double		cum_end;
-	int			g = last_run_at_or_below(v, nv, target, &cum_end);
-	int			next;
+	double		cum_end = 0;
+	long double cum;
+	int64_t		g;
+	SvyQValue	v,
+				at,				/* R's row pos: the last run with cumulative weight <= target */
+				next;			/* the run after it (pos itself at the end) */
+	bool		more = false;
 
+	g = qdist_seek(d, last_mark_below(d, target), &cum) - 1;
+	while (st->next(st, &v))
+	{
+		cum += svy_qvalue_w(&v);
+		if ((double) cum > target)
+		{
+			more = true;
+			break;
+		}
+		g++;
+		at = v;
+		cum_end = (double) cum;
+	}
 	if (g < 0)
 	{
 		/*
 		 * No row has cumw <= p C: R takes row 1, wlow != 0, and returns row
 		 * 2: the smallest value again if it is tied, else the next one.
 		 */
-		if (rule != SVY_QRULE_HF3 && v[0].n >= 2)
-			return v[0].x;
-		return nv > 1 ? v[1].x : v[0].x;
+		if (rule != SVY_QRULE_HF3 && d->first.n >= 2)
+			return d->first.x;
+		return d->nv > 1 ? d->second.x : d->first.x;
 	}
-	next = g + 1 < nv ? g + 1 : g;
+	next = more ? v : at;
 	if (p - cum_end / C == 0)
 	{
 		if (rule == SVY_QRULE_MATH)
-			return v[g].x;
+			return at.x;
 		if (rule == SVY_QRULE_SCHOOL)
-			return (v[g].x + v[next].x) / 2;
+			return (at.x + next.x) / 2;
 		/* hf3 (on distinct values): x[pos] if pos (1-based) is even */
 		if ((g + 1) % 2 == 0)
-			return v[g].x;
-		return v[next].x;
+			return at.x;
+		return next.x;
 	}
 	/*
 	 * wlow != 0: row pos + 1.  The run ends at or below the target, so the
 	 * next row starts the next run (hf3 has no runs).
 	 */
-	return v[next].x;
+	return next.x;
 }
 
 /*
@@ -132,12 +217,12 @@ rule_step(const SvyQValue *v, int nv, int rule, double p)
  * (wlow + wup), the rows of a run taken with the run's mean weight.
  */
 static double
-rule_hf4(const SvyQValue *v, int nv, double p)
+rule_hf4(const SvyQDist *d, double p)
 {
-	long double Cl = total_weight(v, nv);
-	double		C = (double) Cl;
+	SvyQStream *st = d->st;
+	double		C = (double) total_weight(d);
 	double		target = p * C;
-	long double cum = 0;
+	long double cum;
 	double		c_pos = 0,
 				qlow,
 				qup,
@@ -145,46 +230,60 @@ rule_hf4(const SvyQValue *v, int nv, double p)
 				wlow,
 				wup,
 				gamma;
-	int			g_pos = -1;
 	double		j_pos = 0;
+	SvyQValue	v,
+				at,				/* the run of R's row pos */
+				after;			/* the run after it, if read */
+	bool		found = false,
+				have_after = false;
 
-	for (int g = 0; g < nv; g++)
+	qdist_seek(d, last_mark_below(d, target), &cum);
+	while (st->next(st, &v))
 	{
-		long double m = svy_qvalue_w(&v[g]) / v[g].n;
+		long double m = svy_qvalue_w(&v) / v.n;
 		double		j;
 
-		/* rows j = 1..n of run g end at cum + j m; the last with <= target */
+		/* rows j = 1..n of run v end at cum + j m; the last with <= target */
 		if ((double) (cum + m) > target)
+		{
+			after = v;
+			have_after = true;
 			break;
+		}
 		j = floor((double) ((target - cum) / m));
-		if (j > v[g].n)
-			j = v[g].n;
+		if (j > v.n)
+			j = v.n;
 		while (j > 1 && (double) (cum + j * m) > target)
 			j--;
-		g_pos = g;
+		found = true;
+		at = v;
 		j_pos = j;
 		c_pos = (double) (cum + j * m);
-		cum += svy_qvalue_w(&v[g]);
-		if (j < v[g].n)
+		cum += svy_qvalue_w(&v);
+		if (j < v.n)
 			break;
 	}
-	if (g_pos < 0)
+	if (!found)
 	{
 		/* R's row 1 */
-		g_pos = 0;
+		at = d->first;
 		j_pos = 1;
-		c_pos = (double) (svy_qvalue_w(&v[0]) / v[0].n);
+		c_pos = (double) (svy_qvalue_w(&at) / at.n);
+		have_after = d->nv > 1;
+		after = d->second;
 	}
-	qlow = v[g_pos].x;
-	if (j_pos < v[g_pos].n)
+	else if (j_pos == at.n && !have_after)
+		have_after = st->next(st, &after);
+	qlow = at.x;
+	if (j_pos < at.n)
 	{
 		qup = qlow;
-		w_next = (double) (svy_qvalue_w(&v[g_pos]) / v[g_pos].n);
+		w_next = (double) (svy_qvalue_w(&at) / at.n);
 	}
-	else if (g_pos + 1 < nv)
+	else if (have_after)
 	{
-		qup = v[g_pos + 1].x;
-		w_next = (double) (svy_qvalue_w(&v[g_pos + 1]) / v[g_pos + 1].n);
+		qup = after.x;
+		w_next = (double) (svy_qvalue_w(&after) / after.n);
 	}
 	else
 	{
@@ -203,15 +302,18 @@ rule_hf4(const SvyQValue *v, int nv, double p)
  * only each run's first and last row matter.
  */
 static double
-rule_interp(const SvyQValue *v, int nv, int rule, double p)
+rule_interp(const SvyQDist *d, int rule, double p)
 {
-	long double C = total_weight(v, nv);
-	long double w_last = svy_qvalue_w(&v[nv - 1]) / v[nv - 1].n;
+	SvyQStream *st = d->st;
+	long double C = total_weight(d);
+	long double w_last = svy_qvalue_w(&d->last) / d->last.n;
 	long double alpha,
 				D,
-				cum = 0;
+				cum;
 	double		prev_pk = 0,
 				prev_x = 0;
+	bool		first_run;
+	SvyQValue	v;
 
 	switch (rule)
 	{
@@ -236,64 +338,78 @@ rule_interp(const SvyQValue *v, int nv, int rule, double p)
 			D = C + w_last / 4;
 			break;
 	}
-	if (nv == 1 || !(D > 0))
-		return v[0].x;
-	for (int g = 0; g < nv; g++)
+	if (d->nv == 1 || !(D > 0))
+		return d->first.x;
+	/* a value ending below p D has both plotting positions below p */
+	first_run = qdist_seek(d, last_mark_below(d, (double) (p * D)), &cum) == 0;
+	while (st->next(st, &v))
 	{
-		long double m = svy_qvalue_w(&v[g]) / v[g].n;
+		long double m = svy_qvalue_w(&v) / v.n;
 		double		first = (double) ((cum + alpha * m) / D);
-		double		last = (double) ((cum + svy_qvalue_w(&v[g]) - (1 - alpha) * m) / D);
+		double		last = (double) ((cum + svy_qvalue_w(&v) - (1 - alpha) * m) / D);
 
 		if (p < first)
 		{
-			if (g == 0)
-				return v[0].x;
-			return prev_x + (v[g].x - prev_x) * ((p - prev_pk) / (first - prev_pk));
+			if (first_run)
+				return v.x;
+			return prev_x + (v.x - prev_x) * ((p - prev_pk) / (first - prev_pk));
 		}
 		if (p <= last)
-			return v[g].x;
+			return v.x;
 		prev_pk = last;
-		prev_x = v[g].x;
-		cum += svy_qvalue_w(&v[g]);
+		prev_x = v.x;
+		first_run = false;
+		cum += svy_qvalue_w(&v);
 	}
-	return v[nv - 1].x;
+	return d->last.x;
 }
 
 double
-svy_qrule(const SvyQValue *v, int nv, int rule, double p)
+svy_qrule(const SvyQDist *d, int rule, double p)
 {
-	if (nv <= 0 || !(p >= 0 && p <= 1))
+	if (d->nv <= 0 || !(p >= 0 && p <= 1))
 		return NAN;
 	switch (rule)
 	{
 		case SVY_QRULE_MATH:
 		case SVY_QRULE_SCHOOL:
 		case SVY_QRULE_HF3:
-			return rule_step(v, nv, rule, p);
+			return rule_step(d, rule, p);
 		case SVY_QRULE_HF4:
-			return rule_hf4(v, nv, p);
+			return rule_hf4(d, p);
 		case SVY_QRULE_HF5:
 		case SVY_QRULE_HF6:
 		case SVY_QRULE_HF7:
 		case SVY_QRULE_HF8:
 		case SVY_QRULE_HF9:
-			return rule_interp(v, nv, rule, p);
+			return rule_interp(d, rule, p);
 		default:
 			return NAN;
 	}
 }
 
 double
-svy_qshare(const SvyQValue *v, int nv, double q)
+svy_qshare(const SvyQDist *d, double q)
 {
-	long double below = 0,
-				all = 0;
+	SvyQStream *st = d->st;
+	long double below,
+				all = total_weight(d);
+	int64_t		lo = 0,
+				hi = d->nmarks;
+	SvyQValue	v;
 
-	for (int g = 0; g < nv; g++)
+	/* from the last marked value <= q */
+	while (lo < hi)
 	{
-		all += svy_qvalue_w(&v[g]);
-		if (v[g].x <= q)
-			below += svy_qvalue_w(&v[g]);
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (d->marks[mid].x <= q)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	qdist_seek(d, lo - 1, &below);
+	while (st->next(st, &v) && v.x <= q)
+		below += svy_qvalue_w(&v);
 	return all > 0 ? (double) (below / all) : NAN;
 }

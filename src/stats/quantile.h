@@ -22,6 +22,9 @@
 #ifndef SVY_QUANTILE_H
 #define SVY_QUANTILE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 typedef enum SvyQRule
 {
 	SVY_QRULE_MATH = 1,			/* = hf1 */
@@ -43,18 +46,72 @@ typedef struct SvyQValue
 	double		n;				/* its rows with non-zero weight (>= 1) */
 } SvyQValue;
 
+/*
+ * The distribution is read as a stream of its distinct values in
+ * increasing order, so that it never has to be in memory at once (the
+ * caller may merge sorted runs of cells on the fly).  next gives the next
+ * value (false after the last); rewind starts again from the first; mark
+ * remembers the position before the next value as mark k (0, 1, ...) and
+ * seek goes back to mark k, so that a rule can start reading near its
+ * answer instead of at the first value.
+ */
+typedef struct SvyQStream SvyQStream;
+struct SvyQStream
+{
+	bool		(*next) (SvyQStream *st, SvyQValue *v);
+	void		(*rewind) (SvyQStream *st);
+	void		(*mark) (SvyQStream *st, int64_t k);
+	void		(*seek) (SvyQStream *st, int64_t k);
+};
+
+/* every SVY_QMARK_STEP-th value is marked */
+#define SVY_QMARK_STEP 1024
+
+/* a marked value: its index, x, and the cumulative weight before and after it */
+typedef struct SvyQMark
+{
+	int64_t		index;
+	double		x;
+	double		before;			/* long double sums split into two doubles */
+	double		before_lo;
+	double		after;
+	double		after_lo;
+} SvyQMark;
+
+/* A stream and what every rule needs of it, read in one pass by svy_qdist_init. */
+typedef struct SvyQDist
+{
+	SvyQStream *st;
+	double		total;			/* the weight summed in order (R's cumsum) ... */
+	double		total_lo;		/* ... is total + total_lo (a long double sum) */
+	int64_t		nv;				/* distinct values */
+	SvyQValue	first;			/* (when nv >= 1) */
+	SvyQValue	second;			/* (when nv >= 2) */
+	SvyQValue	last;			/* (when nv >= 1) */
+	SvyQMark   *marks;			/* the caller's room for maxmarks marks */
+	int64_t		maxmarks;
+	int64_t		nmarks;
+} SvyQDist;
+
 /* Parse a rule name (math, school, hf1 ... hf9); -1 if unknown. */
 extern int	svy_qrule_parse(const char *name);
 extern const char *svy_qrule_names(void);
 
 /*
- * The p-quantile (0 <= p <= 1) of the distribution v[0..nv-1] (sorted by x,
- * distinct) under the rule; NaN if nv == 0 or p is outside [0, 1].
+ * Read the stream once for its total weight, its first, second and last
+ * values and its marks (as many as fit in marks[maxmarks]; a stream of nv
+ * values needs nv / SVY_QMARK_STEP + 1).
  */
-extern double svy_qrule(const SvyQValue *v, int nv, int rule, double p);
+extern void svy_qdist_init(SvyQDist *d, SvyQStream *st, SvyQMark *marks, int64_t maxmarks);
+/*
+ * The p-quantile (0 <= p <= 1) of the distribution under the rule; NaN if
+ * it has no values or p is outside [0, 1].  Reads the stream from the last
+ * mark below p.
+ */
+extern double svy_qrule(const SvyQDist *d, int rule, double p);
 
 /* Share of the weight at values <= q: sum_{x <= q} w / sum w, in long double. */
-extern double svy_qshare(const SvyQValue *v, int nv, double q);
+extern double svy_qshare(const SvyQDist *d, double q);
 
 static inline long double
 svy_qvalue_w(const SvyQValue *v)

@@ -17,6 +17,7 @@
 #include "intervals.h"
 #include "linearize.h"
 #include "moments.h"
+#include "quantile.h"
 #include "rank.h"
 
 /* ------------------------------------------------------------------ */
@@ -1348,6 +1349,161 @@ test_rank(void)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* quantile rules on a stream, with and without marks                 */
+/* ------------------------------------------------------------------ */
+
+/* a stream over an array of distinct values, with room for marks */
+typedef struct ArrayStream
+{
+	SvyQStream	base;
+	const SvyQValue *v;
+	int64_t		nv;
+	int64_t		pos;
+	int64_t    *markpos;
+} ArrayStream;
+
+static bool
+array_next(SvyQStream *st, SvyQValue *v)
+{
+	ArrayStream *as = (ArrayStream *) st;
+
+	if (as->pos >= as->nv)
+		return false;
+	*v = as->v[as->pos++];
+	return true;
+}
+
+static void
+array_rewind(SvyQStream *st)
+{
+	((ArrayStream *) st)->pos = 0;
+}
+
+static void
+array_mark(SvyQStream *st, int64_t k)
+{
+	ArrayStream *as = (ArrayStream *) st;
+
+	as->markpos[k] = as->pos;
+}
+
+static void
+array_seek(SvyQStream *st, int64_t k)
+{
+	ArrayStream *as = (ArrayStream *) st;
+
+	as->pos = as->markpos[k];
+}
+
+/* dist over v[0..nv-1], with marks unless maxmarks is 0 */
+static void
+array_dist(ArrayStream *as, SvyQDist *d, const SvyQValue *v, int64_t nv, int64_t maxmarks)
+{
+	as->base.next = array_next;
+	as->base.rewind = array_rewind;
+	as->base.mark = array_mark;
+	as->base.seek = array_seek;
+	as->v = v;
+	as->nv = nv;
+	as->pos = 0;
+	as->markpos = calloc((size_t) maxmarks + 1, sizeof(int64_t));
+	svy_qdist_init(d, &as->base, calloc((size_t) maxmarks + 1, sizeof(SvyQMark)), maxmarks);
+}
+
+static void
+array_dist_free(ArrayStream *as, SvyQDist *d)
+{
+	free(as->markpos);
+	free(d->marks);
+}
+
+/*
+ * Marks only let a rule start reading near its answer: every rule, at
+ * every p (including p at a mark's cumulative weight), and every share
+ * must come out bit for bit as from a read from the first value.
+ */
+static void
+test_quantile_marks(void)
+{
+	enum
+	{
+		NV = 5000
+	};
+	SvyQValue  *v = calloc(NV, sizeof(SvyQValue));
+	double		x = -50;
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		ArrayStream plain_s,
+					marked_s;
+		SvyQDist	plain,
+					marked;
+		double		ps[] = {0, 1e-9, 0.001, 0.1, 0.25, 1.0 / 3, 0.5, 0.75, 0.9, 0.999, 1, 0, 0, 0};
+		int			np = sizeof(ps) / sizeof(ps[0]);
+
+		for (int i = 0; i < NV; i++)
+		{
+			long double w = 0.01 + 3 * urand();
+
+			x += 0.001 + urand();
+			v[i].x = x;
+			/* pass 1: a heavy first value, tied rows, weights with low parts */
+			if (pass == 1 && i == 0)
+				w = 1e6;
+			else if (pass == 1)
+				w += 1e-17L * urand();
+			v[i].w = (double) w;
+			v[i].w_lo = (double) (w - (long double) v[i].w);
+			v[i].n = 1 + (int) (3 * urand());
+		}
+		array_dist(&plain_s, &plain, v, NV, 0);
+		array_dist(&marked_s, &marked, v, NV, NV / SVY_QMARK_STEP + 1);
+		INT(NV, marked.nv);
+		INT(NV / SVY_QMARK_STEP + 1, marked.nmarks);
+		INT(0, plain.nmarks);
+		/* p exactly at the cumulative weight after marks 1 and 2, and just above mark 3 */
+		ps[np - 3] = marked.marks[1].after / marked.total;
+		ps[np - 2] = marked.marks[2].after / marked.total;
+		ps[np - 1] = nextafter(marked.marks[3].after / marked.total, 1);
+		for (int rule = SVY_QRULE_MATH; rule <= SVY_QRULE_HF9; rule++)
+			for (int i = 0; i < np; i++)
+				check_close_tag(__FILE__, __LINE__, pass ? "heavy first" : "plain", "svy_qrule marked",
+								svy_qrule(&plain, rule, ps[i]), svy_qrule(&marked, rule, ps[i]), 0, 0);
+		for (int k = 0; k < marked.nmarks; k++)
+		{
+			double		q = marked.marks[k].x;
+
+			REL(svy_qshare(&plain, q), svy_qshare(&marked, q), 0);
+			REL(svy_qshare(&plain, nextafter(q, -INFINITY)), svy_qshare(&marked, nextafter(q, -INFINITY)), 0);
+		}
+		REL(svy_qshare(&plain, -1e300), svy_qshare(&marked, -1e300), 0);
+		REL(1.0, svy_qshare(&marked, 1e300), 1e-15);
+		array_dist_free(&plain_s, &plain);
+		array_dist_free(&marked_s, &marked);
+	}
+
+	/* hand-checked: 1, 2, 3, 4 with weight 1: math median 2 (cum 2 = p C exactly), school 2.5 */
+	for (int i = 0; i < 4; i++)
+		v[i] = (SvyQValue) {i + 1, 1, 0, 1};
+	{
+		ArrayStream as;
+		SvyQDist	d;
+
+		array_dist(&as, &d, v, 4, 1);
+		REL(2, svy_qrule(&d, SVY_QRULE_MATH, 0.5), 0);
+		REL(2.5, svy_qrule(&d, SVY_QRULE_SCHOOL, 0.5), 0);
+		REL(3, svy_qrule(&d, SVY_QRULE_MATH, 0.6), 0);
+		REL(0.5, svy_qshare(&d, 2), 0);
+		ISNAN(svy_qrule(&d, SVY_QRULE_MATH, 1.5));
+		array_dist_free(&as, &d);
+		array_dist(&as, &d, v, 0, 1);
+		ISNAN(svy_qrule(&d, SVY_QRULE_HF7, 0.5));
+		array_dist_free(&as, &d);
+	}
+	free(v);
+}
+
 int
 main(void)
 {
@@ -1356,6 +1512,7 @@ main(void)
 	test_intervals();
 	test_estimator();
 	test_rank();
+	test_quantile_marks();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
