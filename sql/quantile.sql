@@ -133,7 +133,10 @@ SELECT g AS id, (g % 20) AS st, (g % 300) AS psu, 1 + (g % 17) / 8.0 AS w, 1 + (
        ((g::bigint * 7919) % 100003) / 7.0 - 5000 AS y,
        ARRAY[CASE WHEN g % 2 = 0 THEN 1.5 ELSE 0.5 END, CASE WHEN g % 4 < 2 THEN 1.5 ELSE 0.5 END,
              CASE WHEN g % 8 < 4 THEN 1.5 ELSE 0.5 END, CASE WHEN g % 16 < 8 THEN 1.5 ELSE 0.5 END]::float8[]
-           AS f
+           AS f,
+       -- extremes across the sign (keys far apart, -0 as 0, subnormals) and ties
+       CASE g % 9 WHEN 0 THEN -1e300 WHEN 1 THEN -5e-324 WHEN 2 THEN '-0'::float8 WHEN 3 THEN 0
+                  WHEN 4 THEN 5e-324 WHEN 5 THEN 1e300 ELSE ((g::bigint * 7919) % 100003) / 7.0 - 5000 END AS z
 FROM generate_series(1, 200000) g;
 ALTER TABLE bigc SET (parallel_workers = 3);
 CREATE TEMP VIEW bigq AS
@@ -143,11 +146,13 @@ SELECT svy_quantile(k, svy_design(w, strata => st, psu => psu), 0.5) AS a,
        svy_quantiles(y, svy_design(w, strata => st), '{0.25,0.9}', 0.9, 'hf7') AS d,
        svy_quantile(k, svy_repdesign(w, array[w * f[1], w * f[2], w * f[3], w * f[4]], 'Fay', rho => 0.5), 0.5) AS e,
        svy_quantile(y, svy_repdesign(w, array[w * f[1], w * f[2], w * f[3], w * f[4]], 'Fay', rho => 0.5), 0.7) AS f,
+       svy_quantiles(z, svy_design(w, strata => st, psu => psu), '{0.05,0.2,0.3,0.4,0.5,0.6,0.7,0.95}') AS g,
        count(*) AS rows
 FROM bigc;
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE qserial2 AS SELECT * FROM bigq;
 SELECT (a).estimate AS a, (a).n, (c[2]).estimate AS c2, (e).estimate AS e, rows FROM qserial2;
+SELECT i, (g[i]).estimate, (g[i]).ci_lower, (g[i]).ci_upper FROM qserial2, generate_series(1, 8) i;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -156,7 +161,8 @@ EXPLAIN (COSTS OFF) SELECT * FROM bigq;
 SELECT pg_temp.same(q.a, p.a) AS a_same, pg_temp.same(q.b, p.b) AS b_same,
        pg_temp.same(q.c[1], p.c[1]) AND pg_temp.same(q.c[2], p.c[2]) AS c_same,
        pg_temp.same(q.d[1], p.d[1]) AND pg_temp.same(q.d[2], p.d[2]) AS d_same,
-       pg_temp.same(q.e, p.e) AS e_same, pg_temp.same(q.f, p.f) AS f_same
+       pg_temp.same(q.e, p.e) AS e_same, pg_temp.same(q.f, p.f) AS f_same,
+       (SELECT bool_and(pg_temp.same(q.g[i], p.g[i])) FROM generate_series(1, 8) i) AS g_same
 FROM qserial2 q, bigq p;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

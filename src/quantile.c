@@ -60,11 +60,12 @@ PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
-#define SVY_QSTATE_VERSION 3
+#define SVY_QSTATE_VERSION 4
 
-/* wire format: columns left out (all w_lo zero, all n one) */
+/* wire format: columns left out (all w_lo zero, all n one), units in 16 bits */
 #define QWIRE_NO_WLO	0x01
 #define QWIRE_N_ONE		0x02
+#define QWIRE_UNIT16	0x04
 
 /* compact the cells when this many are held (and then at twice the compacted size) */
 #define QCOMPACT_MIN	65536
@@ -350,6 +351,66 @@ x_key(double x)
 
 	memcpy(&u, &x, sizeof(u));
 	return (u & UINT64CONST(0x8000000000000000)) ? ~u : (u | UINT64CONST(0x8000000000000000));
+}
+
+/* the double of a key (x_key's inverse) */
+static inline double
+key_x(uint64 k)
+{
+	uint64		u = (k & UINT64CONST(0x8000000000000000)) ? (k & ~UINT64CONST(0x8000000000000000)) : ~k;
+	double		x;
+
+	memcpy(&x, &u, sizeof(x));
+	return x;
+}
+
+/* ---------- varints (unsigned LEB128): the gaps between sorted keys ---------- */
+
+static inline int
+varint_len(uint64 v)
+{
+	int			n = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static inline char *
+varint_put(char *p, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		*p++ = (char) ((v & 0x7F) | 0x80);
+		v >>= 7;
+	}
+	*p++ = (char) v;
+	return p;
+}
+
+/* the varint at *p (before end), *p moved past it; false if cut short or over 64 bits */
+static inline bool
+varint_get(const char **p, const char *end, uint64 *v)
+{
+	uint64		r = 0;
+
+	for (int shift = 0; shift < 64 && *p < end; shift += 7)
+	{
+		uint8		b = (uint8) *(*p)++;
+
+		if (shift == 63 && b > 1)
+			return false;
+		r |= (uint64) (b & 0x7F) << shift;
+		if (!(b & 0x80))
+		{
+			*v = r;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* ---------- appending: blocks that never move ---------- */
@@ -1351,19 +1412,22 @@ svy_quantile_combine(PG_FUNCTION_ARGS)
  * merged first, so parallel workers sort their share) column by column in
  * the server's own byte order: the state only travels between the
  * processes of one server (partial aggregation), so this is checked but
- * not portable.  Columns: x, w, w_lo (unless all zero), unit (Taylor
- * designs; replicate slot i is entry i), n (unless all one), m2 (designs
- * without PSUs), the replicate sums; a flags byte says which are left out.
- * A continuous outcome so ships 20 bytes a cell (x, w, unit), not 32.
+ * not portable.  Columns: x as the varint gaps between the sorted keys of
+ * x (its byte length first), w, w_lo (unless all zero), unit (Taylor
+ * designs, 16 bits when there are at most 65536; replicate slot i is entry
+ * i), n (unless all one), m2 (designs without PSUs), the replicate sums; a
+ * flags byte says which are left out.  Every byte shipped is copied
+ * several times on its way to the leader, so a continuous outcome with
+ * PSUs ships about 15 bytes a cell (x in about 5, w, unit), not 32.
  */
 
-/* bytes per cell on the wire */
+/* bytes per cell on the wire, but for x */
 static Size
 wire_cell_size(const QState *s, int flags)
 {
-	return 2 * sizeof(double) +
+	return sizeof(double) +
 		((flags & QWIRE_NO_WLO) ? 0 : sizeof(double)) +
-		(rep_count(s) ? 0 : sizeof(int32)) +
+		(rep_count(s) ? 0 : (flags & QWIRE_UNIT16) ? sizeof(uint16) : sizeof(int32)) +
 		((flags & QWIRE_N_ONE) ? 0 : sizeof(int32)) +
 		(has_m2(s) ? sizeof(double) : 0) +
 		sizeof(double) * rep_count(s);
@@ -1376,21 +1440,28 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	StringInfoData acc;
 	int			nrep = rep_count(s);
-	Size		cells;
+	Size		cells,
+				xbytes = 0;
 	int			flags = QWIRE_NO_WLO | QWIRE_N_ONE;
+	uint64		key = 0;
 
 	qstate_normalize(s);
-	for (int64 i = 0; i < s->ne && flags != 0; i++)
+	if (s->nunits <= PG_UINT16_MAX + 1)
+		flags |= QWIRE_UNIT16;
+	for (int64 i = 0; i < s->ne; i++)
 	{
-		uint64		lo;
+		uint64		lo,
+					k = x_key(s->e[i].x);
 
 		memcpy(&lo, &s->e[i].w_lo, sizeof(lo));
 		if (lo != 0)
 			flags &= ~QWIRE_NO_WLO;
 		if (s->e[i].n != 1)
 			flags &= ~QWIRE_N_ONE;
+		xbytes += varint_len(k - key);
+		key = k;
 	}
-	cells = s->ne * wire_cell_size(s, flags);
+	cells = xbytes + s->ne * wire_cell_size(s, flags);
 
 	initStringInfo(&acc);
 	svy_accum_serialize(s->acc, &acc);
@@ -1429,6 +1500,7 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	if (s->ne > 0)
 	{
 		int64		ne = s->ne;
+		Size		usize = (flags & QWIRE_UNIT16) ? sizeof(uint16) : sizeof(int32);
 		char	   *px,
 				   *pw,
 				   *plo = NULL,
@@ -1436,10 +1508,11 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 				   *pn = NULL;
 
 		pq_sendbyte(&buf, flags);
+		pq_sendint32(&buf, (int32) xbytes);
 		enlargeStringInfo(&buf, (int) cells);
 		/* the columns, filled in one pass over the cells */
 		px = buf.data + buf.len;
-		pw = px + sizeof(double) * ne;
+		pw = px + xbytes;
 		pu = pw + sizeof(double) * ne;
 		if (!(flags & QWIRE_NO_WLO))
 		{
@@ -1448,22 +1521,31 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 		}
 		pn = pu;
 		if (!nrep)
-			pn += sizeof(int32) * ne;
+			pn += usize * ne;
 		else
 			pu = NULL;
 		buf.len = (pn - buf.data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
 		if (flags & QWIRE_N_ONE)
 			pn = NULL;
+		key = 0;
 		for (int64 i = 0; i < ne; i++)
 		{
 			const QEntry *c = &s->e[i];
+			uint64		k = x_key(c->x);
 
-			memcpy(px + i * sizeof(double), &c->x, sizeof(double));
+			px = varint_put(px, k - key);
+			key = k;
 			memcpy(pw + i * sizeof(double), &c->w, sizeof(double));
 			if (plo)
 				memcpy(plo + i * sizeof(double), &c->w_lo, sizeof(double));
-			if (pu)
-				memcpy(pu + i * sizeof(int32), &c->unit, sizeof(int32));
+			if (pu && usize == sizeof(uint16))
+			{
+				uint16		u = (uint16) c->unit;
+
+				memcpy(pu + i * usize, &u, usize);
+			}
+			else if (pu)
+				memcpy(pu + i * usize, &c->unit, usize);
 			if (pn)
 				memcpy(pn + i * sizeof(int32), &c->n, sizeof(int32));
 		}
@@ -1513,7 +1595,10 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	int			flags = 0;
 	int64		ne,
 				cap;
+	int			xbytes = 0;
+	uint64		key = 0;
 	const char *px = NULL,
+			   *pxend = NULL,
 			   *pw = NULL,
 			   *plo = NULL,
 			   *pu = NULL,
@@ -1578,16 +1663,21 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	if (ne > 0)
 	{
 		flags = pq_getmsgbyte(&buf);
-		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE))
+		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE | QWIRE_UNIT16) ||
+			((flags & QWIRE_UNIT16) && nunits > PG_UINT16_MAX + 1))
 			corrupt("bad cell columns");
+		xbytes = pq_getmsgint(&buf, 4);
+		if (xbytes < ne || xbytes > buf.len - buf.cursor)
+			corrupt("bad number of cells");
+		px = pq_getmsgbytes(&buf, xbytes);
+		pxend = px + xbytes;
 		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
 			corrupt("bad number of cells");
-		px = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
 		pw = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
 		if (!(flags & QWIRE_NO_WLO))
 			plo = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
 		if (!nrep)
-			pu = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
+			pu = pq_getmsgbytes(&buf, (int) (((flags & QWIRE_UNIT16) ? sizeof(uint16) : sizeof(int32)) * ne));
 		if (!(flags & QWIRE_N_ONE))
 			pn = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
 	}
@@ -1611,16 +1701,27 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	for (int64 i = 0; i < ne; i++)
 	{
 		QEntry	   *c = &s->e[i];
+		uint64		gap;
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		memcpy(&c->x, px + i * sizeof(double), sizeof(double));
+		if (!varint_get(&px, pxend, &gap) || key + gap < key)
+			corrupt("bad value");
+		key += gap;
+		c->x = key_x(key);
 		memcpy(&c->w, pw + i * sizeof(double), sizeof(double));
 		if (plo)
 			memcpy(&c->w_lo, plo + i * sizeof(double), sizeof(double));
 		else
 			c->w_lo = 0.0;
-		if (pu)
+		if (pu && (flags & QWIRE_UNIT16))
+		{
+			uint16		u;
+
+			memcpy(&u, pu + i * sizeof(uint16), sizeof(uint16));
+			c->unit = u;
+		}
+		else if (pu)
 			memcpy(&c->unit, pu + i * sizeof(int32), sizeof(int32));
 		else
 			c->unit = (int32) i;
@@ -1637,6 +1738,8 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		if (i > 0 && !(c[-1].x < c->x || (!nrep && c[-1].x == c->x && c[-1].unit < c->unit)))
 			s->sorted = false;
 	}
+	if (px != pxend)
+		corrupt("trailing value bytes");
 	s->threshold = Max(QCOMPACT_MIN, 2 * ne);
 	PG_RETURN_POINTER(s);
 }
