@@ -83,6 +83,19 @@ typedef struct QEntry
 
 StaticAssertDecl(sizeof(QEntry) == 32, "QEntry should be 32 bytes");
 
+/*
+ * A row as appended: its cell has n = (w != 0), no w_lo and m2 = 0, so
+ * rows are kept in 24 bytes until they are sorted into cells.
+ */
+typedef struct QRow
+{
+	double		x;
+	double		w;
+	int32		unit;
+} QRow;
+
+StaticAssertDecl(sizeof(QRow) == 24, "QRow should be 24 bytes");
+
 /* ---------- units: PSU (stratum, psu) or stratum identity -> index ---------- */
 
 typedef struct QUnitKey
@@ -141,10 +154,10 @@ typedef struct QState
 
 	/*
 	 * The cells: ne in all, the first nc in the contiguous array e (with
-	 * m2[i] for designs without PSUs), the rest appended since into blocks
-	 * (blk[b], blkm2[b]; block b holds qblock_size(b) entries, all full but
-	 * the last, which holds bfill), so that appending never copies.  Keys of
-	 * the block entries lie in [bkmin, bkmax].  Replicate designs: nrep
+	 * m2[i] for designs without PSUs), the rest rows appended since into
+	 * blocks (blk[b]; block b holds qblock_size(b) rows, all full but the
+	 * last, which holds bfill), so that appending never copies.  Keys of
+	 * the rows lie in [bkmin, bkmax].  Replicate designs: nrep
 	 * replicate-weight sums at rw[unit * nrep] (the slots are a permutation
 	 * of 0..ne-1; an appended entry gets slot = its position).  "sorted": no
 	 * blocks, e is sorted by x, equal (x, unit) keys are merged (a run of
@@ -158,11 +171,10 @@ typedef struct QState
 	int64		ne;				/* cells in all */
 	int64		nc;				/* of them in e (and m2) */
 	int64		rwcap;			/* slots of rw */
-	QEntry	  **blk;
-	double	  **blkm2;
+	QRow	  **blk;
 	int			nblk;
-	int			blkalloc;		/* room in blk and blkm2 */
-	int64		bfill;			/* entries in the last block */
+	int			blkalloc;		/* room in blk */
+	int64		bfill;			/* rows in the last block */
 	uint64		bkmin;
 	uint64		bkmax;
 	int64		threshold;		/* compact when ne reaches it ... */
@@ -415,7 +427,7 @@ varint_get(const char **p, const char *end, uint64 *v)
 
 /* ---------- appending: blocks that never move ---------- */
 
-/* block b holds 1024 << b entries, at most 256k (8 MB) */
+/* block b holds 1024 << b rows, at most 256k (6 MB) */
 #define QBLOCK_MIN		1024
 #define QBLOCK_MAX_SHIFT 8
 
@@ -428,42 +440,31 @@ qblock_size(int b)
 static void
 qblock_new(QState *s)
 {
-	int64		size = qblock_size(s->nblk);
-
 	if (s->nblk == s->blkalloc)
 	{
 		int			n = Max(16, s->blkalloc * 2);
 
-		if (s->blk)
-		{
-			s->blk = repalloc(s->blk, sizeof(QEntry *) * n);
-			s->blkm2 = repalloc(s->blkm2, sizeof(double *) * n);
-		}
-		else
-		{
-			s->blk = MemoryContextAlloc(s->cxt, sizeof(QEntry *) * n);
-			s->blkm2 = MemoryContextAlloc(s->cxt, sizeof(double *) * n);
-		}
+		s->blk = s->blk ? repalloc(s->blk, sizeof(QRow *) * n)
+			: MemoryContextAlloc(s->cxt, sizeof(QRow *) * n);
 		s->blkalloc = n;
 	}
-	s->blk[s->nblk] = big_alloc(s->cxt, sizeof(QEntry) * size);
-	s->blkm2[s->nblk] = has_m2(s) ? big_alloc(s->cxt, sizeof(double) * size) : NULL;
+	s->blk[s->nblk] = big_alloc(s->cxt, sizeof(QRow) * qblock_size(s->nblk));
 	s->nblk++;
 	s->bfill = 0;
 }
 
-/* append a cell (and its m2) */
 static inline void
-append_cell(QState *s, const QEntry *c, double m2)
+append_row(QState *s, double x, double w, int32 unit)
 {
-	uint64		k = x_key(c->x);
+	uint64		k = x_key(x);
+	QRow	   *r;
 
 	if (s->nblk == 0 || s->bfill == qblock_size(s->nblk - 1))
 		qblock_new(s);
-	s->blk[s->nblk - 1][s->bfill] = *c;
-	if (s->blkm2[s->nblk - 1])
-		s->blkm2[s->nblk - 1][s->bfill] = m2;
-	s->bfill++;
+	r = &s->blk[s->nblk - 1][s->bfill++];
+	r->x = x;
+	r->w = w;
+	r->unit = unit;
 	s->ne++;
 	if (k < s->bkmin)
 		s->bkmin = k;
@@ -472,22 +473,20 @@ append_cell(QState *s, const QEntry *c, double m2)
 	s->sorted = false;
 }
 
-/*
- * The cells in their order, as sources: 0 is the contiguous array, 1..nblk
- * the blocks.  Returns the number of cells of source i.
- */
-static inline int64
-qsource(const QState *s, int i, QEntry **e, double **m2)
+/* the cell of a row */
+static inline QEntry
+row_cell(const QRow *r)
 {
-	if (i == 0)
-	{
-		*e = s->e;
-		*m2 = s->m2;
-		return s->nc;
-	}
-	*e = s->blk[i - 1];
-	*m2 = s->blkm2[i - 1];
-	return i < s->nblk ? qblock_size(i - 1) : s->bfill;
+	QEntry		c = {r->x, r->w, 0.0, r->unit, r->w != 0.0};
+
+	return c;
+}
+
+/* rows in block b */
+static inline int64
+qblock_rows(const QState *s, int b)
+{
+	return b < s->nblk - 1 ? qblock_size(b) : s->bfill;
 }
 
 /* free the blocks (those not yet freed) */
@@ -495,10 +494,7 @@ static void
 qblocks_free(QState *s)
 {
 	for (int b = 0; b < s->nblk; b++)
-	{
 		free_if(s->blk[b]);
-		free_if(s->blkm2[b]);
-	}
 	s->nblk = 0;
 	s->bfill = 0;
 	s->bkmin = PG_UINT64_MAX;
@@ -704,14 +700,15 @@ sort_by_x(QState *s)
 		mask = (UINT64CONST(1) << bits) - 1;
 		nb = 1 << bits;
 		cnt = palloc0(sizeof(int64) * nb);
-		for (int i = 0; i <= s->nblk; i++)
+		for (int64 j = 0; j < s->nc; j++)
+			cnt[(x_key(s->e[j].x) >> shift) & mask]++;
+		for (int b = 0; b < s->nblk; b++)
 		{
-			QEntry	   *e;
-			double	   *m2;
-			int64		m = qsource(s, i, &e, &m2);
+			const QRow *r = s->blk[b];
+			int64		m = qblock_rows(s, b);
 
 			for (int64 j = 0; j < m; j++)
-				cnt[(x_key(e[j].x) >> shift) & mask]++;
+				cnt[(x_key(r[j].x) >> shift) & mask]++;
 			CHECK_FOR_INTERRUPTS();
 		}
 		for (int b = 0; b < nb; b++)
@@ -723,50 +720,39 @@ sort_by_x(QState *s)
 			off += c;
 		}
 	}
-	/* scatter (or, all keys equal, copy) each source, then free it */
-	for (int i = 0; i <= s->nblk; i++)
+	/*
+	 * Scatter (or, all keys equal, copy) the cells of e, then the rows of
+	 * each block as cells (m2 0), freeing each source once read.
+	 */
+	if (s->nc > 0 && with_m2 && s->m2 == NULL)
+		elog(ERROR, "survey quantile cells lack their m2");
+	for (int64 j = 0; j < s->nc; j++)
 	{
-		QEntry	   *e;
-		double	   *m2;
-		int64		m = qsource(s, i, &e, &m2);
+		int64		p = cnt ? cnt[(x_key(s->e[j].x) >> shift) & mask]++ : pos++;
 
-		if (m > 0 && with_m2 && m2 == NULL)
-			elog(ERROR, "survey quantile cells lack their m2");
-		if (cnt == NULL)
-		{
-			if (m > 0)
-			{
-				memcpy(dst + pos, e, sizeof(QEntry) * m);
-				if (with_m2)
-					memcpy(mdst + pos, m2, sizeof(double) * m);
-			}
-			pos += m;
-		}
-		else if (with_m2)
-			for (int64 j = 0; j < m; j++)
-			{
-				int64		p = cnt[(x_key(e[j].x) >> shift) & mask]++;
+		dst[p] = s->e[j];
+		if (with_m2)
+			mdst[p] = s->m2[j];
+	}
+	free_if(s->e);
+	free_if(s->m2);
+	s->e = NULL;
+	s->m2 = NULL;
+	for (int b = 0; b < s->nblk; b++)
+	{
+		const QRow *r = s->blk[b];
+		int64		m = qblock_rows(s, b);
 
-				dst[p] = e[j];
-				mdst[p] = m2[j];
-			}
-		else
-			for (int64 j = 0; j < m; j++)
-				dst[cnt[(x_key(e[j].x) >> shift) & mask]++] = e[j];
-		if (i == 0)
+		for (int64 j = 0; j < m; j++)
 		{
-			free_if(s->e);
-			free_if(s->m2);
-			s->e = NULL;
-			s->m2 = NULL;
+			int64		p = cnt ? cnt[(x_key(r[j].x) >> shift) & mask]++ : pos++;
+
+			dst[p] = row_cell(&r[j]);
+			if (with_m2)
+				mdst[p] = 0.0;
 		}
-		else
-		{
-			free_if(s->blk[i - 1]);
-			free_if(s->blkm2[i - 1]);
-			s->blk[i - 1] = NULL;
-			s->blkm2[i - 1] = NULL;
-		}
+		free_if(s->blk[b]);
+		s->blk[b] = NULL;
 		CHECK_FOR_INTERRUPTS();
 	}
 	qblocks_free(s);
@@ -1228,7 +1214,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	double		y = y_null ? 0.0 : PG_GETARG_FLOAT8(1);
 	bool		in_domain;
 	double		w;
-	QEntry		c;
+	int32		unit;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
@@ -1267,7 +1253,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
-		c.unit = unit_index(s, &key);
+		unit = unit_index(s, &key);
 	}
 	else
 	{
@@ -1276,13 +1262,9 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 
 		qstate_reserve_rw(s, s->ne + 1);
 		memcpy(s->rw + s->ne * nrep, rw, sizeof(double) * nrep);
-		c.unit = (int32) s->ne;
+		unit = (int32) s->ne;
 	}
-	c.x = y;
-	c.w = w;
-	c.w_lo = 0.0;
-	c.n = w != 0.0;
-	append_cell(s, &c, 0.0);
+	append_row(s, y, w, unit);
 	maybe_compact(s);
 	return s;
 }
@@ -1304,8 +1286,6 @@ svy_quantiles_transfn(PG_FUNCTION_ARGS)
 static void
 qstate_merge(QState *into, QState *from)
 {
-	int			nrep;
-
 	if (from->args_set)
 	{
 		if (!into->args_set)
@@ -1322,9 +1302,10 @@ qstate_merge(QState *into, QState *from)
 				 into->level != from->level || into->qrule != from->qrule)
 			args_differ("quantile probability, level and rule");
 	}
-	qstate_flush_runs(from);
+	/* from's cells sorted and merged, to become a sorted run of into */
+	if (!from->sorted || from->nruns > 0)
+		qstate_normalize(from);
 	svy_accum_merge(into->acc, from->acc);
-	nrep = rep_count(into);
 
 	/* from's cells get into's unit indexes (from is not used again) */
 	if (from->nunits > 0 && from->ne > 0)
@@ -1333,58 +1314,16 @@ qstate_merge(QState *into, QState *from)
 
 		for (int u = 0; u < from->nunits; u++)
 			map[u] = unit_index(into, &from->unit_keys[u]);
-		for (int i = 0; i <= from->nblk; i++)
-		{
-			QEntry	   *e;
-			double	   *m2;
-			int64		m = qsource(from, i, &e, &m2);
-
-			for (int64 j = 0; j < m; j++)
-				e[j].unit = map[e[j].unit];
-		}
+		for (int64 j = 0; j < from->ne; j++)
+			from->e[j].unit = map[from->e[j].unit];
 		pfree(map);
 	}
 	if (from->ne == 0)
 		return;
 	into->compacting = into->compacting && from->compacting;
-	if (into->sorted && from->sorted)
-		qstate_push_run(into, from);
-	else
-	{
-		int64		base;
-
-		qstate_flush_runs(into);
-		base = into->ne;
-
-		qstate_reserve_rw(into, into->ne + from->ne);
-		if (nrep)
-			memcpy(into->rw + base * nrep, from->rw, sizeof(double) * nrep * from->ne);
-		for (int i = 0; i <= from->nblk; i++)
-		{
-			QEntry	   *e;
-			double	   *m2;
-			int64		m = qsource(from, i, &e, &m2);
-
-			for (int64 j = 0; j < m; j++)
-			{
-				QEntry		c = e[j];
-
-				if (nrep)
-					c.unit += (int32) base;
-				append_cell(into, &c, m2 ? m2[j] : 0.0);
-			}
-			CHECK_FOR_INTERRUPTS();
-		}
-		maybe_compact(into);
-	}
-	/* from's cells are spent: give their memory back */
-	free_if(from->e);
-	free_if(from->m2);
-	free_if(from->rw);
-	qblocks_free(from);
-	from->e = NULL;
-	from->m2 = from->rw = NULL;
-	from->ne = from->nc = from->rwcap = 0;
+	if (!into->sorted)
+		qstate_normalize(into);
+	qstate_push_run(into, from);
 }
 
 Datum
