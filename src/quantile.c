@@ -123,13 +123,23 @@ typedef struct QUnitSlot
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/* a sorted, merged run of cells (with its m2 and replicate sums, slot i at entry i) */
+/*
+ * A sorted run of n cells: a state's own cells e, or the columns of a
+ * deserialized state (x, w; w_lo NULL: all 0; unit NULL: replicate slot i;
+ * cnt NULL: row counts all 1), with their m2 and replicate sums (slot i at
+ * cell i).  Read through run_x() and the like.
+ */
 typedef struct QRun
 {
+	int64		n;
 	QEntry	   *e;
+	double	   *x;
+	double	   *w;
+	double	   *w_lo;
+	int32	   *unit;
+	int32	   *cnt;
 	double	   *m2;
 	double	   *rw;
-	int64		n;
 } QRun;
 
 typedef struct QState
@@ -182,9 +192,10 @@ typedef struct QState
 	bool		sorted;
 
 	/*
-	 * Sorted states combined into a sorted one (parallel query): their runs
-	 * (e is run 0), read in place by the final functions; merged into e
-	 * only if rows or unsorted cells follow.  Only when sorted.
+	 * Sorted runs besides e (run 0): a deserialized state's cells, in
+	 * columns, and the states combined into this one (parallel query), read
+	 * in place by the final functions; merged into e only if rows follow.
+	 * Only when sorted.
 	 */
 	QRun	   *runs;
 	int			nruns;
@@ -905,16 +916,41 @@ merge_runs_replicate(QState *s)
 
 /* ---------- sorted runs (parallel query) ---------- */
 
-/* sorted run r of a sorted state: 0 is e itself, 1..nruns the combined ones */
-static inline QRun
-qstate_run(const QState *s, int r)
+static inline double
+run_x(const QRun *r, int64 i)
 {
-	QRun		run = {s->e, s->m2, s->rw, s->ne};
-
-	return r == 0 ? run : s->runs[r - 1];
+	return r->e ? r->e[i].x : r->x[i];
 }
 
-/* all sorted runs of s (palloc'd) and their number */
+static inline QEntry
+run_cell(const QRun *r, int64 i)
+{
+	QEntry		c;
+
+	if (r->e)
+		return r->e[i];
+	c.x = r->x[i];
+	c.w = r->w[i];
+	c.w_lo = r->w_lo ? r->w_lo[i] : 0.0;
+	c.unit = r->unit ? r->unit[i] : (int32) i;
+	c.n = r->cnt ? r->cnt[i] : 1;
+	return c;
+}
+
+static void
+run_free(QRun *r)
+{
+	free_if(r->e);
+	free_if(r->x);
+	free_if(r->w);
+	free_if(r->w_lo);
+	free_if(r->unit);
+	free_if(r->cnt);
+	free_if(r->m2);
+	free_if(r->rw);
+}
+
+/* all sorted runs of s (palloc'd), e first, and their number */
 static QRun *
 qstate_runs(const QState *s, int *nr)
 {
@@ -922,10 +958,24 @@ qstate_runs(const QState *s, int *nr)
 
 	Assert(s->sorted && s->nblk == 0);
 	*nr = s->nruns + 1;
-	r = palloc(sizeof(QRun) * *nr);
-	for (int q = 0; q < *nr; q++)
-		r[q] = qstate_run(s, q);
+	r = palloc0(sizeof(QRun) * *nr);
+	r[0].e = s->e;
+	r[0].m2 = s->m2;
+	r[0].rw = s->rw;
+	r[0].n = s->ne;
+	memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
 	return r;
+}
+
+/* cells of s, in e and in its runs */
+static int64
+qstate_cells(const QState *s)
+{
+	int64		n = s->ne;
+
+	for (int q = 0; q < s->nruns; q++)
+		n += s->runs[q].n;
+	return n;
 }
 
 /*
@@ -939,10 +989,10 @@ runs_next_x(const QRun *r, const int64 *pos, int nr, double *x)
 	int			best = -1;
 
 	for (int q = 0; q < nr; q++)
-		if (pos[q] < r[q].n && (best < 0 || r[q].e[pos[q]].x < *x))
+		if (pos[q] < r[q].n && (best < 0 || run_x(&r[q], pos[q]) < *x))
 		{
 			best = q;
-			*x = r[q].e[pos[q]].x;
+			*x = run_x(&r[q], pos[q]);
 		}
 	return best;
 }
@@ -983,16 +1033,14 @@ qstate_flush_runs(QState *s)
 	while ((best = runs_next_x(r, pos, nr, &x)) >= 0)
 	{
 		for (int q = best; q < nr; q++)
-			for (; pos[q] < r[q].n && r[q].e[pos[q]].x == x; pos[q]++)
+			for (; pos[q] < r[q].n && run_x(&r[q], pos[q]) == x; pos[q]++)
 			{
-				const QEntry *c = &r[q].e[pos[q]];
-
-				e[k] = *c;
+				e[k] = run_cell(&r[q], pos[q]);
 				if (with_m2)
 					em2[k] = r[q].m2[pos[q]];
 				if (nrep)
 				{
-					memcpy(rw + k * nrep, r[q].rw + (int64) c->unit * nrep, sizeof(double) * nrep);
+					memcpy(rw + k * nrep, r[q].rw + (int64) e[k].unit * nrep, sizeof(double) * nrep);
 					e[k].unit = (int32) k;
 				}
 				k++;
@@ -1001,11 +1049,7 @@ qstate_flush_runs(QState *s)
 			CHECK_FOR_INTERRUPTS();
 	}
 	for (int q = 0; q < nr; q++)
-	{
-		free_if(r[q].e);
-		free_if(r[q].m2);
-		free_if(r[q].rw);
-	}
+		run_free(&r[q]);
 	pfree(r);
 	pfree(pos);
 	pfree(s->runs);
@@ -1022,25 +1066,31 @@ qstate_flush_runs(QState *s)
 		merge_runs_taylor(s);
 }
 
-/* take over from's sorted cells as a run of into (sorted) */
+/* take over from's sorted cells and runs as runs of into (sorted) */
 static void
-qstate_push_run(QState *into, QState *from)
+qstate_take_runs(QState *into, QState *from)
 {
-	QRun	   *r;
+	int			nr;
+	QRun	   *r = qstate_runs(from, &nr);
 
-	Assert(into->sorted && from->sorted && into->nblk == 0 && from->nruns == 0);
-	if (into->nruns == into->runsalloc)
+	Assert(into->sorted && into->nblk == 0);
+	for (int q = 0; q < nr; q++)
 	{
-		into->runsalloc = Max(4, into->runsalloc * 2);
-		into->runs = into->runs
-			? repalloc(into->runs, sizeof(QRun) * into->runsalloc)
-			: MemoryContextAlloc(into->cxt, sizeof(QRun) * into->runsalloc);
+		if (r[q].n == 0)
+			continue;
+		if (into->nruns == into->runsalloc)
+		{
+			into->runsalloc = Max(4, into->runsalloc * 2);
+			into->runs = into->runs
+				? repalloc(into->runs, sizeof(QRun) * into->runsalloc)
+				: MemoryContextAlloc(into->cxt, sizeof(QRun) * into->runsalloc);
+		}
+		into->runs[into->nruns++] = r[q];
 	}
-	r = &into->runs[into->nruns++];
-	r->e = from->e;
-	r->m2 = from->m2;
-	r->rw = from->rw;
-	r->n = from->ne;
+	pfree(r);
+	free_if(from->runs);
+	from->runs = NULL;
+	from->nruns = from->runsalloc = 0;
 	from->e = NULL;
 	from->m2 = from->rw = NULL;
 	from->ne = from->nc = from->rwcap = 0;
@@ -1302,28 +1352,37 @@ qstate_merge(QState *into, QState *from)
 				 into->level != from->level || into->qrule != from->qrule)
 			args_differ("quantile probability, level and rule");
 	}
-	/* from's cells sorted and merged, to become a sorted run of into */
-	if (!from->sorted || from->nruns > 0)
+	/* from's cells sorted and merged, to become sorted runs of into */
+	if (!from->sorted)
 		qstate_normalize(from);
 	svy_accum_merge(into->acc, from->acc);
 
 	/* from's cells get into's unit indexes (from is not used again) */
-	if (from->nunits > 0 && from->ne > 0)
+	if (from->nunits > 0)
 	{
 		int		   *map = palloc(sizeof(int) * from->nunits);
+		int			nr;
+		QRun	   *r = qstate_runs(from, &nr);
 
 		for (int u = 0; u < from->nunits; u++)
 			map[u] = unit_index(into, &from->unit_keys[u]);
-		for (int64 j = 0; j < from->ne; j++)
-			from->e[j].unit = map[from->e[j].unit];
+		for (int q = 0; q < nr; q++)
+			for (int64 j = 0; j < r[q].n; j++)
+			{
+				if (r[q].e)
+					r[q].e[j].unit = map[r[q].e[j].unit];
+				else
+					r[q].unit[j] = map[r[q].unit[j]];
+			}
+		pfree(r);
 		pfree(map);
 	}
-	if (from->ne == 0)
+	if (qstate_cells(from) == 0)
 		return;
 	into->compacting = into->compacting && from->compacting;
 	if (!into->sorted)
 		qstate_normalize(into);
-	qstate_push_run(into, from);
+	qstate_take_runs(into, from);
 }
 
 Datum
@@ -1505,15 +1564,15 @@ corrupt(const char *what)
 			 errmsg("invalid survey quantile state: %s", what)));
 }
 
-/* n elements of size sz from buf into new memory of cxt (room for cap) */
+/* n elements of size sz from buf into new memory of cxt */
 static void *
-get_array(StringInfo buf, Size sz, int64 n, int64 cap, MemoryContext cxt)
+get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
 {
 	void	   *p;
 
 	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / sz)
 		corrupt("bad number of cells");
-	p = big_alloc(cxt, sz * cap);
+	p = big_alloc(cxt, sz * n);
 	memcpy(p, pq_getmsgbytes(buf, (int) (sz * n)), sz * n);
 	return p;
 }
@@ -1532,10 +1591,10 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 				nrep;
 	bool		with_m2;
 	int			flags = 0;
-	int64		ne,
-				cap;
+	int64		ne;
 	int			xbytes = 0;
 	uint64		key = 0;
+	QRun		run = {0};
 	const char *px = NULL,
 			   *pxend = NULL,
 			   *pw = NULL,
@@ -1598,7 +1657,6 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))
 		corrupt("bad number of cells");
-	cap = Max(ne, 1);
 	if (ne > 0)
 	{
 		flags = pq_getmsgbyte(&buf);
@@ -1620,65 +1678,76 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		if (!(flags & QWIRE_N_ONE))
 			pn = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
 	}
-	s->e = big_alloc(aggcxt, sizeof(QEntry) * cap);
-	if (with_m2)
-		s->m2 = get_array(&buf, sizeof(double), ne, cap, aggcxt);
-	if (nrep)
-	{
-		if ((Size) ne > (Size) (buf.len - buf.cursor) / (sizeof(double) * nrep))
-			corrupt("bad number of cells");
-		s->rw = big_alloc(aggcxt, sizeof(double) * nrep * cap);
-		memcpy(s->rw, pq_getmsgbytes(&buf, (int) (sizeof(double) * nrep * ne)), sizeof(double) * nrep * ne);
-		s->rwcap = cap;
-	}
+	if (with_m2 && ne > 0)
+		run.m2 = get_array(&buf, sizeof(double), ne, aggcxt);
+	if (nrep && ne > 0)
+		run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
 	if (buf.cursor != buf.len)
 		corrupt("trailing bytes");
-	s->ne = s->nc = ne;
 
-	/* build and check the cells; sorted if strictly increasing in (x, unit) */
-	s->sorted = true;
+	/*
+	 * The cells stay in columns, as one sorted run (gaps are never
+	 * negative): x decoded, the other columns copied as they are (units
+	 * widened to 32 bits, so that a combine can renumber them).
+	 */
+	run.n = ne;
+	if (ne > 0)
+	{
+		run.x = big_alloc(aggcxt, sizeof(double) * ne);
+		run.w = big_alloc(aggcxt, sizeof(double) * ne);
+		memcpy(run.w, pw, sizeof(double) * ne);
+		if (plo)
+		{
+			run.w_lo = big_alloc(aggcxt, sizeof(double) * ne);
+			memcpy(run.w_lo, plo, sizeof(double) * ne);
+		}
+		if (pu)
+		{
+			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
+			if (flags & QWIRE_UNIT16)
+				for (int64 i = 0; i < ne; i++)
+				{
+					uint16		u;
+
+					memcpy(&u, pu + i * sizeof(uint16), sizeof(uint16));
+					run.unit[i] = u;
+				}
+			else
+				memcpy(run.unit, pu, sizeof(int32) * ne);
+		}
+		if (pn)
+		{
+			run.cnt = big_alloc(aggcxt, sizeof(int32) * ne);
+			memcpy(run.cnt, pn, sizeof(int32) * ne);
+		}
+	}
 	for (int64 i = 0; i < ne; i++)
 	{
-		QEntry	   *c = &s->e[i];
 		uint64		gap;
+		double		x;
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (!varint_get(&px, pxend, &gap) || key + gap < key)
 			corrupt("bad value");
 		key += gap;
-		c->x = key_x(key);
-		memcpy(&c->w, pw + i * sizeof(double), sizeof(double));
-		if (plo)
-			memcpy(&c->w_lo, plo + i * sizeof(double), sizeof(double));
-		else
-			c->w_lo = 0.0;
-		if (pu && (flags & QWIRE_UNIT16))
-		{
-			uint16		u;
-
-			memcpy(&u, pu + i * sizeof(uint16), sizeof(uint16));
-			c->unit = u;
-		}
-		else if (pu)
-			memcpy(&c->unit, pu + i * sizeof(int32), sizeof(int32));
-		else
-			c->unit = (int32) i;
-		if (pn)
-			memcpy(&c->n, pn + i * sizeof(int32), sizeof(int32));
-		else
-			c->n = 1;
-		if ((!nrep && (c->unit < 0 || c->unit >= nunits)) ||
-			!isfinite(c->x) || c->n < 0 || !(c->w >= 0) || !isfinite(c->w) || !isfinite(c->w_lo) ||
-			(with_m2 && !(s->m2[i] >= 0 && isfinite(s->m2[i]))))
+		x = key_x(key);
+		if (!isfinite(x) || (run.unit && (run.unit[i] < 0 || run.unit[i] >= nunits)) ||
+			(run.cnt && run.cnt[i] < 0) || !(run.w[i] >= 0) || !isfinite(run.w[i]) ||
+			(run.w_lo && !isfinite(run.w_lo[i])) ||
+			(run.m2 && !(run.m2[i] >= 0 && isfinite(run.m2[i]))))
 			corrupt("bad cell");
-		if (c->x == 0.0)
-			c->x = 0.0;
-		if (i > 0 && !(c[-1].x < c->x || (!nrep && c[-1].x == c->x && c[-1].unit < c->unit)))
-			s->sorted = false;
+		run.x[i] = x == 0.0 ? 0.0 : x;
 	}
 	if (px != pxend)
 		corrupt("trailing value bytes");
+	s->sorted = true;
+	if (ne > 0)
+	{
+		s->runs = MemoryContextAlloc(aggcxt, sizeof(QRun));
+		s->runs[0] = run;
+		s->nruns = s->runsalloc = 1;
+	}
 	s->threshold = Max(QCOMPACT_MIN, 2 * ne);
 	PG_RETURN_POINTER(s);
 }
@@ -1746,14 +1815,14 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 		if ((++vs->reads & 0xFFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		for (int q = best; q < vs->nr; q++)
-			for (; pos[q] < r[q].n && r[q].e[pos[q]].x == x; pos[q]++)
+			for (; pos[q] < r[q].n && run_x(&r[q], pos[q]) == x; pos[q]++)
 			{
-				const QEntry *c = &r[q].e[pos[q]];
+				QEntry		c = run_cell(&r[q], pos[q]);
 
-				if (c->n > 0 && c->w > 0)
+				if (c.n > 0 && c.w > 0)
 				{
-					w += entry_w(c);
-					n += c->n;
+					w += entry_w(&c);
+					n += c.n;
 				}
 			}
 		if (n > 0)
@@ -1829,9 +1898,9 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 
 		memset(acc->rep_y, 0, sizeof(double) * nrep);
 		for (int k = 0; k < nr; k++)
-			for (int64 i = 0; i < runs[k].n && runs[k].e[i].x <= q; i++)
+			for (int64 i = 0; i < runs[k].n && run_x(&runs[k], i) <= q; i++)
 			{
-				const double *rw = runs[k].rw + (int64) runs[k].e[i].unit * nrep;
+				const double *rw = runs[k].rw + (int64) run_cell(&runs[k], i).unit * nrep;
 
 				for (int r = 0; r < nrep; r++)
 					acc->rep_y[r] += rw[r];
@@ -1852,8 +1921,12 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 				elog(ERROR, "survey quantile state has a PSU its design does not know");
 		}
 		for (int k = 0; k < nr; k++)
-			for (int64 i = 0; i < runs[k].n && runs[k].e[i].x <= q; i++)
-				psu[runs[k].e[i].unit]->a += (double) entry_w(&runs[k].e[i]);
+			for (int64 i = 0; i < runs[k].n && run_x(&runs[k], i) <= q; i++)
+			{
+				QEntry		c = run_cell(&runs[k], i);
+
+				psu[c.unit]->a += (double) entry_w(&c);
+			}
 		pfree(psu);
 	}
 	else
@@ -1871,17 +1944,17 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 		for (int k = 0; k < nr; k++)
 			for (int64 i = 0; i < runs[k].n; i++)
 			{
-				const QEntry *c = &runs[k].e[i];
+				QEntry		c = run_cell(&runs[k], i);
 				double		m2 = runs[k].m2[i];
-				double		mean = c->n > 0 ? (double) (entry_w(c) / c->n) : 0.0;
-				bool		below = c->x <= q;
-				SvyCoMoments g = {c->n, below ? mean : 0.0, mean,
+				double		mean = c.n > 0 ? (double) (entry_w(&c) / c.n) : 0.0;
+				bool		below = c.x <= q;
+				SvyCoMoments g = {c.n, below ? mean : 0.0, mean,
 				below ? m2 : 0.0, below ? m2 : 0.0, m2};
 
 				if ((i & 0xFFFF) == 0)
 					CHECK_FOR_INTERRUPTS();
-				if (c->n > 0)
-					svy_comoments_merge(&rows[stratum[c->unit]], &g);
+				if (c.n > 0)
+					svy_comoments_merge(&rows[stratum[c.unit]], &g);
 			}
 		for (int h = 0; h < acc->nstrata; h++)
 		{
