@@ -187,12 +187,14 @@ rep_native="SELECT sum(w * x) AS s0, sum(w) AS w0"
 for ((k = 1; k <= NREP; k++)); do rep_native+=", sum(rw[$k] * x) AS s$k, sum(rw[$k]) AS w$k"; done
 rep_native+=" FROM r"
 
-IDS=(); declare -A BASE TARGET LABEL SQLQ
+IDS=(); declare -A BASE TARGET LABEL SQLQ PRE
 add() {   # BENCH_ONLY="a b c0 c": run only these ids (include the baselines you want ratios against)
     if [[ -n "${BENCH_ONLY:-}" && " $BENCH_ONLY " != *" $1 "* ]]; then return; fi
-    IDS+=("$1"); BASE[$1]=$2; TARGET[$1]=$3; LABEL[$1]=$4; SQLQ[$1]=$5
+    IDS+=("$1"); BASE[$1]=$2; TARGET[$1]=$3; LABEL[$1]=$4; SQLQ[$1]=$5; PRE[$1]=${6:-}
 }
+SERIAL="SET max_parallel_workers_per_gather = 0"   # information rows: the same query with a serial plan
 add a  -  -       "native sum(w*y)/sum(w)"          "SELECT sum(w * y::int) / sum(w) FROM t"
+add as a  -       "native sum, serial plan, info"   "SELECT sum(w * y::int) / sum(w) FROM t" "$SERIAL"
 add b  a  "<= 1.5" "svy_prop"                         "SELECT svy_prop(y, $D) FROM t"
 add c0 -  -       "native GROUP BY country"         "SELECT country, sum(w * y::int) / sum(w) FROM t GROUP BY country"
 add c  c0 "<= 1.5" "svy_prop GROUP BY country"        "SELECT country, svy_prop(y, $D) FROM t GROUP BY country"
@@ -207,6 +209,7 @@ add h0 -  -       "native $((NREP + 1))x2 replicate sums" "$rep_native"
 add h  h0 "<= 2"  "svy_mean Fay $NREP reps"           "SELECT svy_mean(x, svy_repdesign(w, rw, 'Fay', rho => 0.5)) FROM r"
 add i0 -  -       "native percentile_cont(0.5)"     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t"
 add i  i0 "<= 1.5" "svy_quantile(x, 0.5)"             "SELECT svy_quantile(x, $D, 0.5) FROM t"
+add is i0 -       "svy_quantile, serial plan, info" "SELECT svy_quantile(x, $D, 0.5) FROM t" "$SERIAL"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 5. Warm-up run (not counted): also decides which queries exist. Then RUNS rounds, queries interleaved.
@@ -215,9 +218,10 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 RUNNABLE=()
 echo "$(el) warm-up run (not counted) ..."
 for id in "${IDS[@]}"; do
-    if err=$("${PSQL[@]}" -o /dev/null -c "${SQLQ[$id]}" 2>&1); then
+    pre=${PRE[$id]:+${PRE[$id]}; }
+    if err=$("${PSQL[@]}" -o /dev/null -c "$pre${SQLQ[$id]}" 2>&1); then
         STATUS[$id]=ok; RUNNABLE+=("$id")
-        plan=$("${PSQL[@]}" -A -t -c "EXPLAIN (COSTS OFF) ${SQLQ[$id]}" 2>/dev/null || true)
+        plan=$("${PSQL[@]}" -A -t -c "${pre}EXPLAIN (COSTS OFF) ${SQLQ[$id]}" 2>/dev/null || true)
         if grep -q 'Partial .*Aggregate' <<<"$plan"; then PAR[$id]=partial
         elif grep -q 'Gather' <<<"$plan"; then PAR[$id]=gather
         else PAR[$id]=serial; fi
@@ -240,8 +244,10 @@ done
     echo '\o /dev/null'
     for ((run = 1; run <= RUNS; run++)); do
         for id in "${RUNNABLE[@]}"; do
+            [[ -z "${PRE[$id]}" ]] || printf '%s;\n' "${PRE[$id]}"
             echo "\\echo @@ $id $run"
             printf '%s;\n' "${SQLQ[$id]}"
+            [[ -z "${PRE[$id]}" ]] || echo "RESET max_parallel_workers_per_gather;"
         done
     done
 } >"$TMP/rounds.sql"
