@@ -438,9 +438,9 @@ varint_get(const char **p, const char *end, uint64 *v)
 
 /* ---------- appending: blocks that never move ---------- */
 
-/* block b holds 1024 << b rows, at most 256k (6 MB) */
+/* block b holds 1024 << b rows, at most 512k (12 MB, in huge pages: see huge_pages) */
 #define QBLOCK_MIN		1024
-#define QBLOCK_MAX_SHIFT 8
+#define QBLOCK_MAX_SHIFT 9
 
 static inline int64
 qblock_size(int b)
