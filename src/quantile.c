@@ -657,8 +657,8 @@ radix_into(QEntry *src, double *sm, QEntry *dst, double *dm, int64 n)
 }
 
 /*
- * Sort all cells (the contiguous part and the blocks) by x into one new
- * contiguous array (and m2 with it), freeing the sources as they are read.
+ * Sort all cells (those of e, and the rows of the blocks as cells) by x
+ * into one new array (and m2 with it), freeing the sources as they are read.
  * The first pass scatters straight from the sources by the top 16 bits of
  * the key below the prefix all keys share; each bucket is then sorted in
  * cache (MSD radix, insertion sort for small ones).  Stable: equal keys keep
