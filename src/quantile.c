@@ -998,9 +998,9 @@ runs_next_x(const QRun *r, const int64 *pos, int nr, double *x)
 }
 
 /*
- * Merge the combined runs into e, one array sorted by (x, unit) with equal
- * keys merged, before rows or unsorted cells are added to a combined state
- * (the final functions read the runs as they are).
+ * Merge the runs into e, one array sorted by (x, unit) with equal keys
+ * merged, before rows are added to, or the cells serialized from, a state
+ * with runs (the final functions read the runs as they are).
  */
 static void
 qstate_flush_runs(QState *s)
@@ -1010,8 +1010,7 @@ qstate_flush_runs(QState *s)
 	int			nr;
 	QRun	   *r;
 	int64	   *pos;
-	int64		total = 0,
-				cap,
+	int64		cap,
 				k = 0;
 	int			best;
 	double		x;
@@ -1023,9 +1022,7 @@ qstate_flush_runs(QState *s)
 		return;
 	r = qstate_runs(s, &nr);
 	pos = palloc0(sizeof(int64) * nr);
-	for (int q = 0; q < nr; q++)
-		total += r[q].n;
-	cap = Max(1024, total);
+	cap = Max(1024, qstate_cells(s));
 	e = big_alloc(s->cxt, sizeof(QEntry) * cap);
 	em2 = with_m2 ? big_alloc(s->cxt, sizeof(double) * cap) : NULL;
 	rw = nrep ? big_alloc(s->cxt, sizeof(double) * nrep * cap) : NULL;
@@ -1077,7 +1074,10 @@ qstate_take_runs(QState *into, QState *from)
 	for (int q = 0; q < nr; q++)
 	{
 		if (r[q].n == 0)
+		{
+			run_free(&r[q]);
 			continue;
+		}
 		if (into->nruns == into->runsalloc)
 		{
 			into->runsalloc = Max(4, into->runsalloc * 2);
@@ -1596,11 +1596,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	uint64		key = 0;
 	QRun		run = {0};
 	const char *px = NULL,
-			   *pxend = NULL,
-			   *pw = NULL,
-			   *plo = NULL,
-			   *pu = NULL,
-			   *pn = NULL;
+			   *pxend = NULL;
 
 	aggcxt = svy_aggregate_context(fcinfo);
 	buf.data = VARDATA_ANY(b);
@@ -1670,57 +1666,41 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		pxend = px + xbytes;
 		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
 			corrupt("bad number of cells");
-		pw = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
+
+		/*
+		 * The cells stay in columns, as one sorted run (gaps are never
+		 * negative): x decoded below, the other columns copied as they are
+		 * (units widened to 32 bits, so that a combine can renumber them).
+		 */
+		run.x = big_alloc(aggcxt, sizeof(double) * ne);
+		run.w = get_array(&buf, sizeof(double), ne, aggcxt);
 		if (!(flags & QWIRE_NO_WLO))
-			plo = pq_getmsgbytes(&buf, (int) (sizeof(double) * ne));
-		if (!nrep)
-			pu = pq_getmsgbytes(&buf, (int) (((flags & QWIRE_UNIT16) ? sizeof(uint16) : sizeof(int32)) * ne));
+			run.w_lo = get_array(&buf, sizeof(double), ne, aggcxt);
+		if (!nrep && (flags & QWIRE_UNIT16))
+		{
+			const char *pu = pq_getmsgbytes(&buf, (int) (sizeof(uint16) * ne));
+
+			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
+			for (int64 i = 0; i < ne; i++)
+			{
+				uint16		u;
+
+				memcpy(&u, pu + i * sizeof(uint16), sizeof(uint16));
+				run.unit[i] = u;
+			}
+		}
+		else if (!nrep)
+			run.unit = get_array(&buf, sizeof(int32), ne, aggcxt);
 		if (!(flags & QWIRE_N_ONE))
-			pn = pq_getmsgbytes(&buf, (int) (sizeof(int32) * ne));
+			run.cnt = get_array(&buf, sizeof(int32), ne, aggcxt);
+		if (with_m2)
+			run.m2 = get_array(&buf, sizeof(double), ne, aggcxt);
+		if (nrep)
+			run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
 	}
-	if (with_m2 && ne > 0)
-		run.m2 = get_array(&buf, sizeof(double), ne, aggcxt);
-	if (nrep && ne > 0)
-		run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
 	if (buf.cursor != buf.len)
 		corrupt("trailing bytes");
-
-	/*
-	 * The cells stay in columns, as one sorted run (gaps are never
-	 * negative): x decoded, the other columns copied as they are (units
-	 * widened to 32 bits, so that a combine can renumber them).
-	 */
 	run.n = ne;
-	if (ne > 0)
-	{
-		run.x = big_alloc(aggcxt, sizeof(double) * ne);
-		run.w = big_alloc(aggcxt, sizeof(double) * ne);
-		memcpy(run.w, pw, sizeof(double) * ne);
-		if (plo)
-		{
-			run.w_lo = big_alloc(aggcxt, sizeof(double) * ne);
-			memcpy(run.w_lo, plo, sizeof(double) * ne);
-		}
-		if (pu)
-		{
-			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
-			if (flags & QWIRE_UNIT16)
-				for (int64 i = 0; i < ne; i++)
-				{
-					uint16		u;
-
-					memcpy(&u, pu + i * sizeof(uint16), sizeof(uint16));
-					run.unit[i] = u;
-				}
-			else
-				memcpy(run.unit, pu, sizeof(int32) * ne);
-		}
-		if (pn)
-		{
-			run.cnt = big_alloc(aggcxt, sizeof(int32) * ne);
-			memcpy(run.cnt, pn, sizeof(int32) * ne);
-		}
-	}
 	for (int64 i = 0; i < ne; i++)
 	{
 		uint64		gap;
@@ -1841,8 +1821,6 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 static void
 qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist)
 {
-	int64		cells = 0;
-
 	if (!s->sorted)
 		qstate_normalize(s);
 	vs->base.next = qvalues_next;
@@ -1850,9 +1828,7 @@ qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist)
 	vs->base.mark = qvalues_mark;
 	vs->base.seek = qvalues_seek;
 	vs->runs = qstate_runs(s, &vs->nr);
-	for (int q = 0; q < vs->nr; q++)
-		cells += vs->runs[q].n;
-	vs->maxmarks = cells / SVY_QMARK_STEP + 1;
+	vs->maxmarks = qstate_cells(s) / SVY_QMARK_STEP + 1;
 	vs->pos = palloc0(sizeof(int64) * vs->nr);
 	vs->markpos = palloc(sizeof(int64) * vs->nr * vs->maxmarks);
 	vs->marks = palloc(sizeof(SvyQMark) * vs->maxmarks);

@@ -131,23 +131,26 @@ qdist_seek(const SvyQDist *d, int64_t k, long double *cum)
 }
 
 /*
- * The last mark whose cumulative weight after it is safely below limit (a
- * read from the first value passes it, and every value before it, without
- * stopping, in every rule); -1 if none.
+ * The last mark passing a test that holds for a prefix of the marks (x and
+ * the cumulative weights grow from mark to mark); -1 if none.  by_x: its
+ * value is <= bound; else its cumulative weight after it is safely below
+ * bound (a read from the first value passes it, and every value before it,
+ * without stopping, in every rule).
  */
 static int64_t
-last_mark_below(const SvyQDist *d, double limit)
+last_mark(const SvyQDist *d, double bound, bool by_x)
 {
-	double		safe = limit - fabs(limit) * 1e-12;
+	double		safe = bound - fabs(bound) * 1e-12;
 	int64_t		lo = 0,
 				hi = d->nmarks;
 
-	/* marks before lo end below safe, those from hi on do not (weights are > 0) */
+	/* marks before lo pass, those from hi on do not */
 	while (lo < hi)
 	{
 		int64_t		mid = lo + (hi - lo) / 2;
+		const SvyQMark *m = &d->marks[mid];
 
-		if (join_ld(d->marks[mid].after, d->marks[mid].after_lo) < safe)
+		if (by_x ? m->x <= bound : join_ld(m->after, m->after_lo) < safe)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -170,7 +173,7 @@ rule_step(const SvyQDist *d, int rule, double p)
 				next;			/* the run after it (pos itself at the end) */
 	bool		more = false;
 
-	g = qdist_seek(d, last_mark_below(d, target), &cum) - 1;
+	g = qdist_seek(d, last_mark(d, target, false), &cum) - 1;
 	while (st->next(st, &v))
 	{
 		cum += svy_qvalue_w(&v);
@@ -237,7 +240,7 @@ rule_hf4(const SvyQDist *d, double p)
 	bool		found = false,
 				have_after = false;
 
-	qdist_seek(d, last_mark_below(d, target), &cum);
+	qdist_seek(d, last_mark(d, target, false), &cum);
 	while (st->next(st, &v))
 	{
 		long double m = svy_qvalue_w(&v) / v.n;
@@ -341,7 +344,7 @@ rule_interp(const SvyQDist *d, int rule, double p)
 	if (d->nv == 1 || !(D > 0))
 		return d->first.x;
 	/* a value ending below p D has both plotting positions below p */
-	first_run = qdist_seek(d, last_mark_below(d, (double) (p * D)), &cum) == 0;
+	first_run = qdist_seek(d, last_mark(d, (double) (p * D), false), &cum) == 0;
 	while (st->next(st, &v))
 	{
 		long double m = svy_qvalue_w(&v) / v.n;
@@ -394,21 +397,10 @@ svy_qshare(const SvyQDist *d, double q)
 	SvyQStream *st = d->st;
 	long double below,
 				all = total_weight(d);
-	int64_t		lo = 0,
-				hi = d->nmarks;
 	SvyQValue	v;
 
 	/* from the last marked value <= q */
-	while (lo < hi)
-	{
-		int64_t		mid = lo + (hi - lo) / 2;
-
-		if (d->marks[mid].x <= q)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	qdist_seek(d, lo - 1, &below);
+	qdist_seek(d, last_mark(d, q, true), &below);
 	while (st->next(st, &v) && v.x <= q)
 		below += svy_qvalue_w(&v);
 	return all > 0 ? (double) (below / all) : NAN;

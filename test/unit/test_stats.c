@@ -1476,6 +1476,9 @@ test_quantile_marks(void)
 
 			REL(svy_qshare(&plain, q), svy_qshare(&marked, q), 0);
 			REL(svy_qshare(&plain, nextafter(q, -INFINITY)), svy_qshare(&marked, nextafter(q, -INFINITY)), 0);
+			/* between two values after the mark */
+			REL(svy_qshare(&plain, v[marked.marks[k].index + 7].x - 1e-4),
+				svy_qshare(&marked, v[marked.marks[k].index + 7].x - 1e-4), 0);
 		}
 		REL(svy_qshare(&plain, -1e300), svy_qshare(&marked, -1e300), 0);
 		REL(1.0, svy_qshare(&marked, 1e300), 1e-15);
