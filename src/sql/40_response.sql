@@ -147,22 +147,24 @@ CREATE FUNCTION bottom_box(x likert, k integer DEFAULT 2) RETURNS boolean
 -- Import helper: survey exports code items as integers with special
 -- (usually negative) codes for missing reasons.  code NULL (an empty CSV
 -- field) becomes null_as (default 'skipped'; pass NULL to keep SQL NULL).
+-- A SQL-standard body: its operators, functions and the likert type are
+-- bound when the extension is created, so no search_path at call time
+-- (a hostile schema, an empty path in pg_restore, ALTER EXTENSION SET
+-- SCHEMA) can change what it runs.
 CREATE FUNCTION likert_from_code(
     code integer, lo integer, hi integer,
     missing_codes jsonb DEFAULT '{"-1": "dk", "-2": "refused", "-3": "na"}',
     null_as text DEFAULT 'skipped')
 RETURNS likert
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$
-    SELECT CASE
-        WHEN code IS NULL THEN
-            CASE WHEN null_as IS NULL THEN NULL
-                 ELSE (null_as || '/' || lo || '..' || hi)::likert END
-        WHEN missing_codes ? code::text THEN
-            ((missing_codes ->> code::text) || '/' || lo || '..' || hi)::likert
-        ELSE (code || '/' || lo || '..' || hi)::likert
-    END
-$$;
+RETURN CASE
+    WHEN code IS NULL THEN
+        CASE WHEN null_as IS NULL THEN NULL
+             ELSE CAST(concat(null_as, '/', lo, '..', hi) AS likert) END
+    WHEN missing_codes ? CAST(code AS text) THEN
+        CAST(concat(missing_codes ->> CAST(code AS text), '/', lo, '..', hi) AS likert)
+    ELSE CAST(concat(code, '/', lo, '..', hi) AS likert)
+END;
 
 -------------------------------------------------------------------------------
 -- choices
