@@ -109,6 +109,8 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_linear',       'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_rake',         'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_raking',       'off', 'calibration API (SPEC §9) not specified yet'),
+    ('calib_rep',          'off', 'calibration API (SPEC §9) not built yet'),
+    ('glm',                'off', 'svy_glm (SPEC §10) not built yet'),
     ('multistage',         'outside_spec', 'two-stage designs (psu2/fpc2) are SPEC §10 "Later"'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
