@@ -284,11 +284,19 @@ CREATE TABLE oracle.cases (
 COPY oracle.designs FROM :'f' (FORMAT csv, HEADER match);
 \set f :oracle_dir '/cases.csv'
 COPY oracle.cases FROM :'f' (FORMAT csv, HEADER match);
--- the extra cases (test/oracle/extra, written by make_extra.R there): loaded unconditionally
-\set f :oracle_dir '/extra/designs_extra.csv'
-COPY oracle.designs FROM :'f' (FORMAT csv, HEADER match);
-\set f :oracle_dir '/extra/cases_extra.csv'
-COPY oracle.cases FROM :'f' (FORMAT csv, HEADER match);
+-- the extra cases (test/oracle/extra: designs_<topic>.csv and cases_<topic>.csv, each pair written by an
+-- R script there): loaded unconditionally, every pair in name order
+DO $$
+DECLARE
+    base text := current_setting('oracle.dir') || '/extra/';
+    fname text;
+BEGIN
+    FOR fname IN SELECT f FROM pg_ls_dir(base, true, false) AS f
+                 WHERE f ~ '^(designs|cases)_[a-z0-9_]+\.csv$' ORDER BY f LIKE 'cases%', f LOOP
+        EXECUTE format('COPY oracle.%I FROM %L (FORMAT csv, HEADER match)',
+                       split_part(fname, '_', 1), base || fname);
+    END LOOP;
+END $$;
 
 -- key=value;key=value  ->  value of key (NULL if absent)
 CREATE FUNCTION oracle.kv(s text, key text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
