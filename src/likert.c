@@ -535,30 +535,20 @@ likert_to_float8(PG_FUNCTION_ARGS)
 /* ---------------- comparison ---------------- */
 
 /*
- * Order: by scale (lo, then hi); within a scale valid answers by value, then
- * missing reasons in enum order.  An unscaled value (bare '4' or 'dk' with no
- * type modifier) takes the scale of the value it is compared with, so that
- * q = '4' and q >= '4' work on a likert(5) column.  This is a total order on
- * every set of values that does not mix unscaled values with two or more
- * scales (e.g. any likert(k) column); see docs/response-types.md.
+ * Order: valid answers by value, then missing reasons in enum order.  The
+ * scale takes no part, so that an unscaled literal ('4', 'dk') compares with
+ * a value of any scale (q = '4' on a likert(5) column) and the order stays
+ * total and consistent with the hash (which leaves the scale out) for every
+ * mix of scaled and unscaled values: 4/5 = '4' = 4/7, as 1.0 = 1.00 for
+ * numeric.  Estimators keep scales apart themselves (svy_dist refuses to mix
+ * them).  See docs/response-types.md.
  */
 static inline int
 likert_cmp_internal(Likert a, Likert b)
 {
-	int			ka,
-				kb;
+	int			ka = likert_is_missing(a) ? 1000 + likert_missing(a) : likert_value(a);
+	int			kb = likert_is_missing(b) ? 1000 + likert_missing(b) : likert_value(b);
 
-	if (a == b)
-		return 0;
-	if (likert_has_scale(a) && likert_has_scale(b))
-	{
-		if (likert_lo(a) != likert_lo(b))
-			return likert_lo(a) < likert_lo(b) ? -1 : 1;
-		if (likert_hi(a) != likert_hi(b))
-			return likert_hi(a) < likert_hi(b) ? -1 : 1;
-	}
-	ka = likert_is_missing(a) ? 1000 + likert_missing(a) : likert_value(a);
-	kb = likert_is_missing(b) ? 1000 + likert_missing(b) : likert_value(b);
 	return ka < kb ? -1 : (ka > kb ? 1 : 0);
 }
 
@@ -576,6 +566,49 @@ LIKERT_CMP_FN(likert_lt, <)
 LIKERT_CMP_FN(likert_le, <=)
 LIKERT_CMP_FN(likert_gt, >)
 LIKERT_CMP_FN(likert_ge, >=)
+
+/*
+ * likert <op> integer (and integer <op> likert): a comparison of the answer's
+ * value, NULL for a missing reason (SQL's NULL logic), so that
+ * svy_prop(q >= 4, d) never counts "don't know" as agreement.  Not part of
+ * the btree family: the total order (missing reasons after every answer) is
+ * the likert <op> likert operators'.
+ */
+#define LIKERT_INT_CMP_FN(name, op) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	Likert		x = PG_GETARG_LIKERT(0); \
+	if (likert_is_missing(x)) \
+		PG_RETURN_NULL(); \
+	PG_RETURN_BOOL(likert_value(x) op PG_GETARG_INT32(1)); \
+}
+
+LIKERT_INT_CMP_FN(likert_int4_eq, ==)
+LIKERT_INT_CMP_FN(likert_int4_ne, !=)
+LIKERT_INT_CMP_FN(likert_int4_lt, <)
+LIKERT_INT_CMP_FN(likert_int4_le, <=)
+LIKERT_INT_CMP_FN(likert_int4_gt, >)
+LIKERT_INT_CMP_FN(likert_int4_ge, >=)
+
+#define INT_LIKERT_CMP_FN(name, op) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	Likert		x = PG_GETARG_LIKERT(1); \
+	if (likert_is_missing(x)) \
+		PG_RETURN_NULL(); \
+	PG_RETURN_BOOL(PG_GETARG_INT32(0) op likert_value(x)); \
+}
+
+INT_LIKERT_CMP_FN(int4_likert_eq, ==)
+INT_LIKERT_CMP_FN(int4_likert_ne, !=)
+INT_LIKERT_CMP_FN(int4_likert_lt, <)
+INT_LIKERT_CMP_FN(int4_likert_le, <=)
+INT_LIKERT_CMP_FN(int4_likert_gt, >)
+INT_LIKERT_CMP_FN(int4_likert_ge, >=)
 
 PG_FUNCTION_INFO_V1(likert_cmp);
 Datum
