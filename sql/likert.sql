@@ -153,7 +153,8 @@ SELECT count(*) FROM lo WHERE q = 3::likert(5);
 SELECT '3'::likert = '3'::likert, '3'::likert < 'dk'::likert, '3'::likert = '3/5',
        '3'::likert = '3/0..10', 'dk'::likert > '100'::likert;
 
--- values of different scales: ordered by scale (lo, then hi), then as above
+-- the scale takes no part in the order (total for any mix, consistent with the
+-- hash): answers by value, then missing reasons; 3/5 = 3/0..10 = '3'
 SELECT u FROM (VALUES ('3/5'::likert), ('dk/5'), ('1/5'), ('10/0..10'), ('0/0..10'),
                       ('dk/0..10'), ('2/3'), ('3/-3..3'), ('7/7')) v(u)
 ORDER BY u;

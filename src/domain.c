@@ -20,6 +20,7 @@
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/datum.h"
@@ -36,6 +37,7 @@
 
 PG_FUNCTION_INFO_V1(svy_by_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
+PG_FUNCTION_INFO_V1(svy_by_likert_transfn);
 PG_FUNCTION_INFO_V1(svy_dist_transfn);
 PG_FUNCTION_INFO_V1(svy_choices_transfn);
 PG_FUNCTION_INFO_V1(svy_tab_transfn);
@@ -179,9 +181,11 @@ group_arg(FunctionCallInfo fcinfo, const ArgHash *h, int argno)
 	} while (0)
 
 extern Datum likert_out(PG_FUNCTION_ARGS);
+extern Datum choices_out(PG_FUNCTION_ARGS);
 
-bool
-svy_type_is_likert(Oid typid)
+/* Is typid one of this extension's types (known by its output function)? */
+static bool
+type_output_is(Oid typid, PGFunction out)
 {
 	Oid			outfn;
 	bool		varlena;
@@ -189,7 +193,19 @@ svy_type_is_likert(Oid typid)
 
 	getTypeOutputInfo(typid, &outfn, &varlena);
 	fmgr_info(outfn, &f);
-	return f.fn_addr == likert_out;
+	return f.fn_addr == out;
+}
+
+bool
+svy_type_is_likert(Oid typid)
+{
+	return type_output_is(typid, likert_out);
+}
+
+static bool
+svy_type_is_choices(Oid typid)
+{
+	return type_output_is(typid, choices_out);
 }
 
 static DomainState *
@@ -554,6 +570,12 @@ arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 			h[i].from_cstring = h[i].typid == UNKNOWNOID;
 			if (h[i].from_cstring)
 				h[i].typid = TEXTOID;
+			if (svy_type_is_choices(h[i].typid))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("a multi-select answer (choices) cannot be a category"),
+						 errdetail("Each combination of options would be a category of its own."),
+						 errhint("Use svy_choices(x, d) for the share choosing each option, or svy_by(has_choice(x, k), grp, d) for option k by group (docs/loading.md).")));
 			svy_value_hash_init(h[i].typid, &h[i].hash, fcinfo->flinfo->fn_mcxt);
 			h[i].is_likert = svy_type_is_likert(h[i].typid);
 		}
@@ -582,10 +604,22 @@ check_finite(double y)
 				 errhint("Use NULL for a missing answer.")));
 }
 
-/* svy_by(y, grp, d): rows with NULL y or NULL grp are outside every group. */
-static Datum
-by_transfn(FunctionCallInfo fcinfo, bool boolean)
+typedef enum ByOutcome
 {
+	BY_FLOAT8,
+	BY_BOOL,
+	BY_LIKERT					/* the answer's value; a missing reason is NULL */
+} ByOutcome;
+
+/*
+ * svy_by(y, grp, d): rows with NULL y (or a likert missing reason) or NULL
+ * grp are outside every group.
+ */
+static Datum
+by_transfn(FunctionCallInfo fcinfo, ByOutcome outcome)
+{
+	bool		boolean = outcome == BY_BOOL;
+	bool		y_null = PG_ARGISNULL(1);
 	DomainState *s = domain_state(fcinfo, SVY_MULTI_BY);
 	const SvyDesign *d = design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
@@ -596,9 +630,21 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 	s->boolean_outcome = boolean;
 	/* the base state must know the design before vars get replicate sums */
 	svy_accum_prepare(s->base, d);
-	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
+	if (outcome == BY_LIKERT && !y_null)
 	{
-		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
+		Likert		q = PG_GETARG_LIKERT(1);
+
+		if (!likert_has_scale(q))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("likert value without a scale cannot be averaged"),
+					 errhint("Cast the column to likert(k) or likert(lo, hi).")));
+		y_null = likert_is_missing(q);
+	}
+	if (!y_null && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
+	{
+		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) :
+			outcome == BY_LIKERT ? likert_value(PG_GETARG_LIKERT(1)) : PG_GETARG_FLOAT8(1);
 		int			g = category_index(s, 0, h, group_arg(fcinfo, h, 2));
 
 		check_finite(y);
@@ -619,13 +665,19 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 Datum
 svy_by_float8_transfn(PG_FUNCTION_ARGS)
 {
-	return by_transfn(fcinfo, false);
+	return by_transfn(fcinfo, BY_FLOAT8);
 }
 
 Datum
 svy_by_bool_transfn(PG_FUNCTION_ARGS)
 {
-	return by_transfn(fcinfo, true);
+	return by_transfn(fcinfo, BY_BOOL);
+}
+
+Datum
+svy_by_likert_transfn(PG_FUNCTION_ARGS)
+{
+	return by_transfn(fcinfo, BY_LIKERT);
 }
 
 /* Is this value an answer to count (not NULL, and not a missing reason unless asked)? */
@@ -677,7 +729,80 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* svy_choices(x, d): option k's total is var (k, 0); respondents are var (0, 0). */
+/* svy_choices' option labels as seen on this call site's first row. */
+typedef struct OptionLabels
+{
+	ArgHash		hash;			/* of text */
+	bytea	   *raw;			/* the labels argument, to check it stays the same */
+	int			n;
+} OptionLabels;
+
+/*
+ * svy_choices(x, d, labels): the option labels are kept as the categories of
+ * dimension 1 (unused by svy_choices otherwise), in order, so that they
+ * travel through combine and serialization like any category.
+ */
+static void
+option_labels(FunctionCallInfo fcinfo, DomainState *s, int argno)
+{
+	OptionLabels *ol = (OptionLabels *) fcinfo->flinfo->fn_extra;
+	struct varlena *raw;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("option labels must not be NULL")));
+	raw = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	if (ol == NULL)
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(argno);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		if (ARR_NDIM(arr) > 1 || n < 1 || n > CHOICES_MAX_OPTION)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option labels must be a list of 1 to %d labels", CHOICES_MAX_OPTION)));
+		for (int i = 0; i < n; i++)
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("option labels must not contain NULL")));
+		ol = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OptionLabels));
+		ol->hash.typid = TEXTOID;
+		svy_value_hash_init(TEXTOID, &ol->hash.hash, fcinfo->flinfo->fn_mcxt);
+		ol->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(raw));
+		memcpy(ol->raw, raw, VARSIZE_ANY(raw));
+		ol->n = n;
+		fcinfo->flinfo->fn_extra = ol;
+	}
+	else if (VARSIZE_ANY_EXHDR(raw) != VARSIZE_ANY_EXHDR(ol->raw) ||
+			 memcmp(VARDATA_ANY(raw), VARDATA_ANY(ol->raw), VARSIZE_ANY_EXHDR(raw)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option labels must be the same on every row")));
+	if (s->cat[1].map == NULL)
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(argno);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		for (int i = 0; i < n; i++)
+			if (category_index(s, 1, &ol->hash, elems[i]) != i)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option label \"%s\" is listed twice", TextDatumGetCString(elems[i]))));
+	}
+}
+
+/*
+ * svy_choices(x, d [, labels]): option k's total is var (k, 0); respondents
+ * are var (0, 0).
+ */
 Datum
 svy_choices_transfn(PG_FUNCTION_ARGS)
 {
@@ -686,6 +811,8 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 	Contribution contrib[CHOICES_MAX_OPTION + 1];
 	int			n = 0;
 
+	if (PG_NARGS() > 3)
+		option_labels(fcinfo, s, 3);
 	svy_accum_prepare(s->base, d);
 	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
 		!choices_is_missing(PG_GETARG_CHOICES_P(1)))
@@ -697,6 +824,11 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 		for (int k = 1; k <= CHOICES_MAX_OPTION; k++)
 			if (choices_has(x, k))
 			{
+				if (s->cat[1].map != NULL && k > svy_idmap_size(s->cat[1].map))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("option %d has no label", k),
+							 errdetail("%d option labels were given.", svy_idmap_size(s->cat[1].map))));
 				contrib[n].var = var_index(s, k, 0);
 				contrib[n++].val = 1.0;
 			}
@@ -775,6 +907,20 @@ domain_merge(DomainState *into, const DomainState *from)
 	into->boolean_outcome = from->boolean_outcome;
 	into->with_missing |= from->with_missing;
 
+	/* svy_choices: option labels (dimension 1) must agree between partial states */
+	if (from->kind == SVY_MULTI_CHOICES && into->cat[1].map && from->cat[1].map)
+	{
+		int			n = svy_idmap_size(into->cat[1].map);
+		bool		same = n == svy_idmap_size(from->cat[1].map);
+
+		for (int i = 0; same && i < n; i++)
+			same = into->cat[1].ids[2 * i] == from->cat[1].ids[2 * i] &&
+				into->cat[1].ids[2 * i + 1] == from->cat[1].ids[2 * i + 1];
+		if (!same)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option labels must be the same on every row")));
+	}
 	stratum_map = palloc(sizeof(int) * (fb->nstrata + 1));
 	for (int h = 0; h < fb->nstrata; h++)
 		stratum_map[h] = svy_idmap_find(into->base->stratab, fb->strata[h].id[0], fb->strata[h].id[1]);
@@ -1463,15 +1609,23 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	{
 		int			max_option = 0;
 
+		const Categories *named = &s->cat[1];	/* option labels, if given */
+		int			nnamed = named->map ? svy_idmap_size(named->map) : 0;
+
 		for (int v = 0; v < s->nvars; v++)
 			max_option = Max(max_option, s->vars[v].a);
+		/* labelled options nobody chose are listed too, with estimate 0 */
+		max_option = Max(max_option, nnamed);
 		nlev[0] = max_option;
 		K = max_option + 1;
 		var_of_final = palloc(sizeof(int) * K);
 		for (int k = 1; k <= max_option; k++)
 		{
 			var_of_final[k - 1] = var_of(s, k, 0);
-			appendStringInfo(&labels, "%d", k);
+			if (k <= nnamed)
+				appendStringInfoString(&labels, TextDatumGetCString(named->values[k - 1]));
+			else
+				appendStringInfo(&labels, "%d", k);
 			appendStringInfoChar(&labels, '\0');
 		}
 		var_of_final[max_option] = var_of(s, 0, 0);

@@ -583,16 +583,17 @@ svy_cells(PG_FUNCTION_ARGS)
 		output_interval(&o, i, total, method, level, m->df, &lo, &hi);
 		values[0] = CStringGetTextDatum(out->label1);
 		values[1] = CStringGetTextDatum(out->label2);
-		values[2] = Int64GetDatum((int64) out->n);
-		values[3] = svy_float8_or_null(o.estimate[i], &nulls[3]);
-		values[4] = svy_float8_or_null(sqrt(o.cov[i * o.count + i]), &nulls[4]);
-		values[5] = svy_float8_or_null(lo, &nulls[5]);
-		values[6] = svy_float8_or_null(hi, &nulls[6]);
-		values[7] = svy_float8_or_null(m->df, &nulls[7]);
+		/* the column order of svy_groups and svy_estimate: ..., df, n, deff */
+		values[2] = svy_float8_or_null(o.estimate[i], &nulls[2]);
+		values[3] = svy_float8_or_null(sqrt(o.cov[i * o.count + i]), &nulls[3]);
+		values[4] = svy_float8_or_null(lo, &nulls[4]);
+		values[5] = svy_float8_or_null(hi, &nulls[5]);
+		values[6] = svy_float8_or_null(m->df, &nulls[6]);
+		values[7] = Int64GetDatum((int64) out->n);
 		values[8] = svy_float8_or_null(output_deff(&o, i, total), &nulls[8]);
 		if (suppressed(out->n))
-			for (int c = 3; c < 9; c++)
-				nulls[c] = true;
+			for (int c = 2; c < 9; c++)
+				nulls[c] = c != 7;
 		emit_row(rsinfo, values, nulls);
 	}
 	return (Datum) 0;

@@ -262,7 +262,7 @@ likert_from_label(PG_FUNCTION_ARGS)
 	if (l->npositions < 2 || lo < LIKERT_BOUND_MIN || hi > LIKERT_BOUND_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a likert scale of %d labels starting at %d is not valid", l->npositions, lo),
+				 errmsg("%d answer labels from %d do not make a likert scale", l->npositions, lo),
 				 errdetail("A scale has at least 2 points, between %d and %d.",
 						   LIKERT_BOUND_MIN, LIKERT_BOUND_MAX)));
 	label = PG_GETARG_TEXT_PP(0);

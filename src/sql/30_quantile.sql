@@ -57,3 +57,19 @@ CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8,
     DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantiles(float8, svy_design, float8[], float8, text) IS
     'svy_quantile for several probabilities at once: svy_estimate[] in the order of p';
+
+-- The rows of svy_quantiles, one per probability (a set-returning reader):
+--   SELECT q.* FROM (SELECT svy_quantiles(y, d, '{0.25,0.5,0.75}') AS a FROM t) s,
+--          svy_quantile_rows(s.a, '{0.25,0.5,0.75}') q;
+CREATE FUNCTION svy_quantile_rows(estimates svy_estimate[], probabilities float8[])
+    RETURNS TABLE (p float8, estimate float8, std_error float8, ci_lower float8,
+                   ci_upper float8, df float8, n bigint, deff float8)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT u.p, u.estimate, u.std_error, u.ci_lower, u.ci_upper, u.df, u.n, u.deff
+    FROM unnest(probabilities, estimates) WITH ORDINALITY
+         AS u(p, estimate, std_error, ci_lower, ci_upper, df, n, n_eff, deff, i)
+    ORDER BY u.i;
+END;
+COMMENT ON FUNCTION svy_quantile_rows(svy_estimate[], float8[]) IS
+    'one row per probability of an svy_quantiles result, in the reader column order';

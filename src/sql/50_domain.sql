@@ -89,9 +89,9 @@ CREATE FUNCTION svy_pairwise(t svy_domains, adjust text DEFAULT 'holm',
 
 CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
                           method text DEFAULT 'logit', level float8 DEFAULT 0.95)
-    RETURNS TABLE (row_level text, col_level text, n bigint, estimate float8,
+    RETURNS TABLE (row_level text, col_level text, estimate float8,
                    std_error float8, ci_lower float8, ci_upper float8, df float8,
-                   deff float8)
+                   n bigint, deff float8)
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20;
 
 CREATE TYPE svy_test AS (
@@ -131,3 +131,31 @@ CREATE FUNCTION svy_contrast(t svy_domains, coefficients float8[], statistic tex
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION svy_contrast(svy_domains, float8[], text, float8) IS
     'a linear contrast sum c_g theta_g of domain estimates, with the SE from their full covariance';
+
+-- ---------------------------------------------------------------------------
+-- Rating answers as outcomes of svy_by and svy_total (the answer's value;
+-- missing reasons and NULL are outside the domain), and svy_choices with
+-- option labels (issue 12).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION svy_by_likert_transfn(internal, likert, "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE svy_by(y likert, grp "any", d svy_design) (
+    SFUNC = svy_by_likert_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_total(y likert, d svy_design) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_total(y likert, d svy_design, level float8) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (
+    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE svy_choices(choices, svy_design, text[]) IS
+    'share of respondents choosing each option, levels named by the option labels (every labelled option listed)';

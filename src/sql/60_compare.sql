@@ -51,3 +51,10 @@ CREATE FUNCTION svy_reliability(e svy_estimate, standard text DEFAULT 'nchs')
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION svy_reliability(svy_estimate, text) IS
     'presentation status of a proportion by the NCHS Data Presentation Standards for Proportions (2017)';
+
+-- A presentation helper: svy_format(e, 'percent', 1) = '48.5 (43.3–53.8)'.
+CREATE FUNCTION svy_format(e svy_estimate, style text DEFAULT 'percent', digits integer DEFAULT 1)
+    RETURNS text
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION svy_format(svy_estimate, text, integer) IS
+    'an estimate and its CI as report text: style percent (x 100) or number, rounded to digits decimals; NULL when the estimate is NULL';

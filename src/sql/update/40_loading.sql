@@ -82,3 +82,63 @@ CREATE FUNCTION choices_from_flags(VARIADIC flags boolean[])
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION choices_from_flags(boolean[]) IS
     'multi-select answer from one flag per option (true = chosen; false or NULL = not chosen; all NULL = NULL)';
+
+-- svy_cells: one column order for every reader (..., df, n, deff).
+DROP FUNCTION svy_cells(svy_table, text, text, float8);
+CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
+                          method text DEFAULT 'logit', level float8 DEFAULT 0.95)
+    RETURNS TABLE (row_level text, col_level text, estimate float8,
+                   std_error float8, ci_lower float8, ci_upper float8, df float8,
+                   n bigint, deff float8)
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20;
+
+-- ---------------------------------------------------------------------------
+-- Rating answers as outcomes of svy_by and svy_total (the answer's value;
+-- missing reasons and NULL are outside the domain), and svy_choices with
+-- option labels (issue 12).
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION svy_by_likert_transfn(internal, likert, "any", svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE svy_by(y likert, grp "any", d svy_design) (
+    SFUNC = svy_by_likert_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_total(y likert, d svy_design) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+CREATE AGGREGATE svy_total(y likert, d svy_design, level float8) (
+    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
+    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (
+    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
+    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE svy_choices(choices, svy_design, text[]) IS
+    'share of respondents choosing each option, levels named by the option labels (every labelled option listed)';
+
+-- The rows of svy_quantiles, one per probability (a set-returning reader):
+--   SELECT q.* FROM (SELECT svy_quantiles(y, d, '{0.25,0.5,0.75}') AS a FROM t) s,
+--          svy_quantile_rows(s.a, '{0.25,0.5,0.75}') q;
+CREATE FUNCTION svy_quantile_rows(estimates svy_estimate[], probabilities float8[])
+    RETURNS TABLE (p float8, estimate float8, std_error float8, ci_lower float8,
+                   ci_upper float8, df float8, n bigint, deff float8)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT u.p, u.estimate, u.std_error, u.ci_lower, u.ci_upper, u.df, u.n, u.deff
+    FROM unnest(probabilities, estimates) WITH ORDINALITY
+         AS u(p, estimate, std_error, ci_lower, ci_upper, df, n, n_eff, deff, i)
+    ORDER BY u.i;
+END;
+COMMENT ON FUNCTION svy_quantile_rows(svy_estimate[], float8[]) IS
+    'one row per probability of an svy_quantiles result, in the reader column order';
+
+-- A presentation helper: svy_format(e, 'percent', 1) = '48.5 (43.3–53.8)'.
+CREATE FUNCTION svy_format(e svy_estimate, style text DEFAULT 'percent', digits integer DEFAULT 1)
+    RETURNS text
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION svy_format(svy_estimate, text, integer) IS
+    'an estimate and its CI as report text: style percent (x 100) or number, rounded to digits decimals; NULL when the estimate is NULL';
