@@ -10,19 +10,20 @@
 -- country's rows form a complete design of their own.
 -- CIs: logit method (R's svyciprop default), Student t with the design df.
 -- reliability: NCHS Data Presentation Standards for Proportions (2017):
--- ok / flag (e.g. df < 8) / suppress (e.g. n_eff < 30, CI too wide).
+-- ok / flag (e.g. df < 8) / suppress (e.g. n_eff < 30, CI too wide). The
+-- numbers of a suppressed estimate are left blank; reasons says why.
 SET survey.lonely_psu = 'adjust';   -- Ireland's Dublin region is a single force (one PSU)
 
 SELECT i.indicator,
        c.country,
-       round(100 * (i.e).estimate::numeric, 1)  AS pct,
-       round(100 * (i.e).ci_lower::numeric, 1)  AS ci_low,
-       round(100 * (i.e).ci_upper::numeric, 1)  AS ci_high,
+       CASE WHEN r.status <> 'suppress' THEN round(100 * (i.e).estimate::numeric, 1) END AS pct,
+       CASE WHEN r.status <> 'suppress' THEN round(100 * (i.e).ci_lower::numeric, 1) END AS ci_low,
+       CASE WHEN r.status <> 'suppress' THEN round(100 * (i.e).ci_upper::numeric, 1) END AS ci_high,
        (i.e).n                                  AS n,
        (i.e).df                                 AS df,
-       round((i.e).deff::numeric, 2)            AS deff,
-       (svy_reliability(i.e)).status            AS reliability,
-       array_to_string((svy_reliability(i.e)).reasons, ', ') AS reasons
+       CASE WHEN r.status <> 'suppress' THEN round((i.e).deff::numeric, 2) END AS deff,
+       r.status                                 AS reliability,
+       array_to_string(r.reasons, ', ')         AS reasons
 FROM (SELECT country,
              svy_prop(top_box(q_confidence), design)        AS confident,
              svy_prop(top_box(q_training_adequacy), design) AS trained,
@@ -33,4 +34,5 @@ CROSS JOIN LATERAL (VALUES (1, 'confident (top-2)',          c.confident),
                            (2, 'training adequate (top-2)',  c.trained),
                            (3, 'needs more training',        c.needs_training)
                    ) AS i(ord, indicator, e)
+CROSS JOIN LATERAL svy_reliability(i.e) AS r
 ORDER BY i.ord, c.country;
