@@ -216,18 +216,42 @@ CREATE TABLE loading_par AS SELECT t.*, i % 5 AS part FROM t, generate_series(1,
 ANALYZE loading_par;
 EXPLAIN (COSTS OFF)
 SELECT svy_choices(x, svy_design(w, strata => country, psu => psu), '{A,B,C,D}') FROM loading_par;
-CREATE TEMP TABLE par AS
-SELECT g.* FROM svy_groups((SELECT svy_choices(x, svy_design(w, strata => country, psu => psu), '{A,B,C,D}')
-                            FROM loading_par)) g;
-RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
-SELECT g.level, abs(g.estimate - p.estimate) < 1e-12 AND abs(g.std_error - p.std_error) < 1e-12 AS parallel_same
+-- (results kept in psql variables: CREATE TABLE AS would not run in parallel)
+SELECT array_agg(g.estimate ORDER BY g.level) AS par_choices_est, array_agg(g.std_error ORDER BY g.level) AS par_choices_se
 FROM svy_groups((SELECT svy_choices(x, svy_design(w, strata => country, psu => psu), '{A,B,C,D}')
-                 FROM loading_par)) g JOIN par p USING (level);
+                 FROM loading_par)) g \gset
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS options,
+       bool_and(abs(g.estimate - p.e) <= 1e-12 AND abs(g.std_error - p.se) <= 1e-12 * p.se) AS choices_parallel_same
+FROM svy_groups((SELECT svy_choices(x, svy_design(w, strata => country, psu => psu), '{A,B,C,D}')
+                 FROM loading_par)) WITH ORDINALITY AS g
+JOIN unnest(:'par_choices_est'::float8[], :'par_choices_se'::float8[]) WITH ORDINALITY AS p(e, se, ordinality)
+     USING (ordinality);
+-- likert outcomes of svy_by and svy_total in parallel: the same numbers
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT svy_by(q, country, svy_design(w, strata => country, psu => psu)) FROM loading_par;
+SELECT array_agg(g.estimate ORDER BY g.level) AS par_by_est, array_agg(g.std_error ORDER BY g.level) AS par_by_se
+FROM svy_groups((SELECT svy_by(q, country, svy_design(w, strata => country, psu => psu))
+                 FROM loading_par)) g \gset
+SELECT (svy_total(q, svy_design(w, strata => country, psu => psu))).estimate AS par_total_est,
+       (svy_total(q, svy_design(w, strata => country, psu => psu))).std_error AS par_total_se
+FROM loading_par \gset
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS groups,
+       bool_and(abs(g.estimate - p.e) <= 1e-12 * p.e AND abs(g.std_error - p.se) <= 1e-9 * p.se) AS by_parallel_same
+FROM svy_groups((SELECT svy_by(q, country, svy_design(w, strata => country, psu => psu))
+                 FROM loading_par)) WITH ORDINALITY AS g
+JOIN unnest(:'par_by_est'::float8[], :'par_by_se'::float8[]) WITH ORDINALITY AS p(e, se, ordinality)
+     USING (ordinality);
+SELECT abs((svy_total(q, d)).estimate - :par_total_est) < 1e-9 * abs(:par_total_est) AS total_parallel_same,
+       abs((svy_total(q, d)).std_error - :par_total_se) < 1e-9 * :par_total_se AS total_se_parallel_same
+FROM (SELECT q, svy_design(w, strata => country, psu => psu) AS d FROM loading_par) s;
 SET max_parallel_workers_per_gather = 2;
 SELECT svy_choices(x, svy_design(w, strata => country, psu => psu),
                    CASE WHEN part = 0 THEN '{A,B,C,D}' ELSE '{A,B,C,E}' END::text[]) FROM loading_par;
 RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
+RESET min_parallel_table_scan_size; RESET parallel_leader_participation;
 DROP TABLE loading_par;
 
 -------------------------------------------------------------------------------
