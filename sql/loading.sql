@@ -160,14 +160,21 @@ SELECT g.level, round(g.estimate::numeric, 10) AS mean, g.n,
 FROM (SELECT svy_by(q, country, design) AS d, svy_by(q::float8, country, design) AS f FROM v) s,
      svy_groups(s.d) g JOIN svy_groups(s.f) f USING (level)
 ORDER BY g.level;
+-- (the implicit cast to float8: a missing reason is NULL, outside the domain)
 SELECT (svy_total(q, design)).estimate = (svy_total(q::float8, design)).estimate AS total_same,
        (svy_total(q, design, 0.9)).ci_lower = (svy_total(q::float8, design, 0.9)).ci_lower AS total_level_same,
+       (svy_quantile(q, design, 0.5)).estimate AS median,
+       (svy_quantile(q, design, 0.5)).n = count(q) FILTER (WHERE NOT is_missing(q)) AS median_n_valid,
+       (svy_ratio(q, w, design)).estimate = (svy_ratio(q::float8, w, design)).estimate AS ratio_same,
+       (svy_mean(svy_accum(q, design))).estimate = (svy_mean(q, design)).estimate AS state_same,
        (svy_prop(q = 5, design)).n AS prop_n
 FROM v;
+SELECT q, q + 1 AS plus_one, q >= 4.5 AS ge_4_5, sum(w) FROM t WHERE i <= 13 GROUP BY q ORDER BY q;
 SELECT level, round(estimate::numeric, 6) AS share FROM svy_groups((SELECT svy_by(q >= 4, country, design) FROM v));
 SELECT row_level, col_level, round(estimate::numeric, 6) AS share, n
 FROM svy_cells((SELECT svy_tab(country, q, design) FROM v)) WHERE col_level IN ('4', '5');
-SELECT svy_by(u, 1, svy_design(1.0)) FROM mix;
+-- svy_prop wants a yes/no question: a likert is not one
+SELECT svy_prop(q, design) FROM v;
 
 -- a multi-select answer is not a category
 SELECT svy_tab(country, x, design) FROM v;

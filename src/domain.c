@@ -37,7 +37,6 @@
 
 PG_FUNCTION_INFO_V1(svy_by_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
-PG_FUNCTION_INFO_V1(svy_by_likert_transfn);
 PG_FUNCTION_INFO_V1(svy_dist_transfn);
 PG_FUNCTION_INFO_V1(svy_choices_transfn);
 PG_FUNCTION_INFO_V1(svy_tab_transfn);
@@ -604,22 +603,10 @@ check_finite(double y)
 				 errhint("Use NULL for a missing answer.")));
 }
 
-typedef enum ByOutcome
-{
-	BY_FLOAT8,
-	BY_BOOL,
-	BY_LIKERT					/* the answer's value; a missing reason is NULL */
-} ByOutcome;
-
-/*
- * svy_by(y, grp, d): rows with NULL y (or a likert missing reason) or NULL
- * grp are outside every group.
- */
+/* svy_by(y, grp, d): rows with NULL y or NULL grp are outside every group. */
 static Datum
-by_transfn(FunctionCallInfo fcinfo, ByOutcome outcome)
+by_transfn(FunctionCallInfo fcinfo, bool boolean)
 {
-	bool		boolean = outcome == BY_BOOL;
-	bool		y_null = PG_ARGISNULL(1);
 	DomainState *s = domain_state(fcinfo, SVY_MULTI_BY);
 	const SvyDesign *d = design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
@@ -630,21 +617,9 @@ by_transfn(FunctionCallInfo fcinfo, ByOutcome outcome)
 	s->boolean_outcome = boolean;
 	/* the base state must know the design before vars get replicate sums */
 	svy_accum_prepare(s->base, d);
-	if (outcome == BY_LIKERT && !y_null)
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
-		Likert		q = PG_GETARG_LIKERT(1);
-
-		if (!likert_has_scale(q))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("likert value without a scale cannot be averaged"),
-					 errhint("Cast the column to likert(k) or likert(lo, hi).")));
-		y_null = likert_is_missing(q);
-	}
-	if (!y_null && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
-	{
-		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) :
-			outcome == BY_LIKERT ? likert_value(PG_GETARG_LIKERT(1)) : PG_GETARG_FLOAT8(1);
+		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
 		int			g = category_index(s, 0, h, group_arg(fcinfo, h, 2));
 
 		check_finite(y);
@@ -665,19 +640,13 @@ by_transfn(FunctionCallInfo fcinfo, ByOutcome outcome)
 Datum
 svy_by_float8_transfn(PG_FUNCTION_ARGS)
 {
-	return by_transfn(fcinfo, BY_FLOAT8);
+	return by_transfn(fcinfo, false);
 }
 
 Datum
 svy_by_bool_transfn(PG_FUNCTION_ARGS)
 {
-	return by_transfn(fcinfo, BY_BOOL);
-}
-
-Datum
-svy_by_likert_transfn(PG_FUNCTION_ARGS)
-{
-	return by_transfn(fcinfo, BY_LIKERT);
+	return by_transfn(fcinfo, true);
 }
 
 /* Is this value an answer to count (not NULL, and not a missing reason unless asked)? */

@@ -53,7 +53,11 @@ CREATE CAST (integer AS likert) WITH FUNCTION likert(integer, integer, boolean) 
 CREATE CAST (text AS likert) WITH FUNCTION likert(text, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (varchar AS likert) WITH FUNCTION likert(text, integer, boolean) AS ASSIGNMENT;
 CREATE CAST (likert AS integer) WITH FUNCTION likert_to_int4(likert);
-CREATE CAST (likert AS double precision) WITH FUNCTION likert_to_float8(likert);
+-- Implicit: a likert is accepted wherever a numeric outcome is (svy_quantile,
+-- svy_ratio, svy_by, svy_accum, ...), a missing reason as NULL (outside the
+-- domain).  The exact likert overloads (svy_mean, comparisons with integers)
+-- still win.
+CREATE CAST (likert AS double precision) WITH FUNCTION likert_to_float8(likert) AS IMPLICIT;
 
 -- comparison
 CREATE FUNCTION likert_eq(likert, likert) RETURNS boolean

@@ -133,24 +133,8 @@ COMMENT ON FUNCTION svy_contrast(svy_domains, float8[], text, float8) IS
     'a linear contrast sum c_g theta_g of domain estimates, with the SE from their full covariance';
 
 -- ---------------------------------------------------------------------------
--- Rating answers as outcomes of svy_by and svy_total (the answer's value;
--- missing reasons and NULL are outside the domain), and svy_choices with
--- option labels (issue 12).
+-- svy_choices with option labels (issue 12).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION svy_by_likert_transfn(internal, likert, "any", svy_design) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE AGGREGATE svy_by(y likert, grp "any", d svy_design) (
-    SFUNC = svy_by_likert_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
-CREATE AGGREGATE svy_total(y likert, d svy_design) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
-CREATE AGGREGATE svy_total(y likert, d svy_design, level float8) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
 CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (

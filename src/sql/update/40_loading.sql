@@ -83,6 +83,10 @@ CREATE FUNCTION choices_from_flags(VARIADIC flags boolean[])
 COMMENT ON FUNCTION choices_from_flags(boolean[]) IS
     'multi-select answer from one flag per option (true = chosen; false or NULL = not chosen; all NULL = NULL)';
 
+-- likert -> float8 becomes implicit: likert outcomes everywhere a numeric one is.
+DROP CAST (likert AS double precision);
+CREATE CAST (likert AS double precision) WITH FUNCTION likert_to_float8(likert) AS IMPLICIT;
+
 -- svy_cells: one column order for every reader (..., df, n, deff).
 DROP FUNCTION svy_cells(svy_table, text, text, float8);
 CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
@@ -93,24 +97,8 @@ CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20;
 
 -- ---------------------------------------------------------------------------
--- Rating answers as outcomes of svy_by and svy_total (the answer's value;
--- missing reasons and NULL are outside the domain), and svy_choices with
--- option labels (issue 12).
+-- svy_choices with option labels (issue 12).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION svy_by_likert_transfn(internal, likert, "any", svy_design) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE AGGREGATE svy_by(y likert, grp "any", d svy_design) (
-    SFUNC = svy_by_likert_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
-CREATE AGGREGATE svy_total(y likert, d svy_design) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
-CREATE AGGREGATE svy_total(y likert, d svy_design, level float8) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
 CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (
