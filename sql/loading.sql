@@ -153,6 +153,14 @@ SELECT (SELECT count(*) FROM by_hash) AS groups_hash, (SELECT count(*) FROM by_s
        (SELECT count(*) FROM distinct_hash) AS distinct_hash, (SELECT count(*) FROM distinct_sort) AS distinct_sort;
 SELECT v, r, n FROM by_sort ORDER BY v, r;
 SELECT min(u)::int AS min_value, missing_reason(max(u)) AS max_reason FROM mix;
+-- min and max through the index (their SORTOP) agree with the aggregates' own comparison
+CREATE INDEX mix_u ON mix (u);
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT min(u) FROM mix;
+SELECT min(u)::int AS min_index, missing_reason(max(u)) AS max_index FROM mix;
+-- every value is >= the lowest answer (missing reasons sort last): an index range scan sees all rows
+SELECT count(*) AS index_scan_rows, count(DISTINCT u) AS distinct_values FROM mix WHERE u >= '-100';
+RESET enable_seqscan;
 
 -- likert wherever a numeric outcome or a category is accepted
 SELECT g.level, round(g.estimate::numeric, 10) AS mean, g.n,
