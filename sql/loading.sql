@@ -218,6 +218,11 @@ WHERE s.k = 1;
 SELECT level, round(estimate::numeric, 6) AS share, n
 FROM svy_groups((SELECT svy_choices(x, design, '{Firearms,First aid,Cybercrime,Negotiation}') FROM v));
 SELECT level FROM svy_groups((SELECT svy_choices(x, design) FROM v));
+-- nobody answered: no rows (as svy_dist); respondents who chose nothing: every label, 0
+SELECT g.* FROM svy_groups((SELECT svy_choices(x, svy_design(1.0), '{A,B}')
+                            FROM (VALUES ('skipped'::choices), ('dk')) v(x))) g;
+SELECT g.level, g.estimate, g.n FROM svy_groups((SELECT svy_choices(x, svy_design(1.0), '{A,B}')
+                                                 FROM (VALUES ('{}'::choices), ('dk')) v(x))) g;
 SELECT svy_choices(x, design, '{Firearms,First aid}') FROM v;
 SELECT svy_choices(x, design, '{A,B,A,D}') FROM v;
 SELECT svy_choices(x, design, NULL) FROM v;

@@ -703,7 +703,6 @@ typedef struct OptionLabels
 {
 	ArgHash		hash;			/* of text */
 	bytea	   *raw;			/* the labels argument, to check it stays the same */
-	int			n;
 } OptionLabels;
 
 /*
@@ -744,7 +743,6 @@ option_labels(FunctionCallInfo fcinfo, DomainState *s, int argno)
 		svy_value_hash_init(TEXTOID, &ol->hash.hash, fcinfo->flinfo->fn_mcxt);
 		ol->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(raw));
 		memcpy(ol->raw, raw, VARSIZE_ANY(raw));
-		ol->n = n;
 		fcinfo->flinfo->fn_extra = ol;
 	}
 	else if (VARSIZE_ANY_EXHDR(raw) != VARSIZE_ANY_EXHDR(ol->raw) ||
@@ -1576,15 +1574,18 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	initStringInfo(&labels);
 	if (s->kind == SVY_MULTI_CHOICES)
 	{
-		int			max_option = 0;
-
 		const Categories *named = &s->cat[1];	/* option labels, if given */
 		int			nnamed = named->map ? svy_idmap_size(named->map) : 0;
+		int			max_option = 0;
 
 		for (int v = 0; v < s->nvars; v++)
 			max_option = Max(max_option, s->vars[v].a);
-		/* labelled options nobody chose are listed too, with estimate 0 */
-		max_option = Max(max_option, nnamed);
+		/*
+		 * labelled options nobody chose are listed too, with estimate 0; with
+		 * no respondent at all there is nothing to list (as svy_dist)
+		 */
+		if (var_of(s, 0, 0) >= 0)
+			max_option = Max(max_option, nnamed);
 		nlev[0] = max_option;
 		K = max_option + 1;
 		var_of_final = palloc(sizeof(int) * K);
