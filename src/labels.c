@@ -20,6 +20,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 #include "response.h"
 
@@ -38,6 +39,7 @@ typedef struct LabelEntry
 
 typedef struct LabelList
 {
+	MemoryContext cxt;			/* holds the list; replaced when the arguments change */
 	int			n;
 	int			npositions;		/* how many come from the labels array */
 	LabelEntry *e;
@@ -153,7 +155,8 @@ label_list(FunctionCallInfo fcinfo, int labels_arg, int missing_arg)
 	LabelList  *l = (LabelList *) fcinfo->flinfo->fn_extra;
 	Datum		labels_d = PG_GETARG_DATUM(labels_arg);
 	bool		have_missing = missing_arg >= 0 && !PG_ARGISNULL(missing_arg);
-	MemoryContext old;
+	MemoryContext cxt,
+				old;
 	ArrayType  *arr;
 	Datum	   *elems;
 	bool	   *nulls;
@@ -166,8 +169,14 @@ label_list(FunctionCallInfo fcinfo, int labels_arg, int missing_arg)
 		 : l->missing_raw == NULL))
 		return l;
 
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	/* arguments that change from row to row must not pile up lists */
+	if (l != NULL)
+		MemoryContextDelete(l->cxt);
+	fcinfo->flinfo->fn_extra = NULL;
+	cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "answer labels", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
 	l = palloc0(sizeof(LabelList));
+	l->cxt = cxt;
 	/* the entries point into these copies, which live as long as the list */
 	l->labels_raw = raw_copy(labels_d);
 	l->missing_raw = have_missing ? raw_copy(PG_GETARG_DATUM(missing_arg)) : NULL;
