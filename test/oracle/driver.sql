@@ -16,7 +16,8 @@
 --
 -- How a case becomes SQL (oracle.case_forms):
 --   design (designs.csv), type taylor:
---       svy_design(<weight>::float8 | 1.0 when blank, strata => t.<strata>, psu => t.<psu>, fpc => t.<fpc>::float8)
+--       svy_design(<weight>::float8 | 1.0 when blank, strata => t.<strata>, psu => t.<psu>, fpc => t.<fpc>::float8,
+--                  psu2 => t.<psu2>, fpc2 => t.<fpc2>::float8)
 --       (absent parts omitted; fpc_type fraction passes the fraction itself: SPEC, f <= 1 is a fraction);
 --       GUC survey.lonely_psu := the design's lonely_psu (set_config(..., is_local) before every case);
 --       designs.subset = row filter applied before the design is built (WHERE).
@@ -24,7 +25,7 @@
 --       svy_repdesign(r.base_weight, r.repw, '<rep_type>', scale => <scale>, rscales => <rscales[]>,
 --                     mse => <mse> [, rho => <rho>]) with r = the rep file joined on id and
 --       r.repw[k] = base_weight * rw<k> (full replicate weights, README §7.15).
---   type calibrated, psu2/fpc2 (two-stage), nest=FALSE design errors: no SPEC call form -> skipped with reason.
+--   type calibrated, nest=FALSE design errors: no SPEC call form -> skipped with reason.
 --   args:  na_rm=TRUE          -> nothing to do: a NULL outcome is out of the domain in the SPEC
 --          valid=a..b          -> CASE WHEN v::float8 BETWEEN a AND b THEN v END (else NULL = out of domain)
 --          domain=<cond>       -> svy_subset(<design>, <cond>), cond: v:a|b&w:c -> v IN ('a','b') AND w IN ('c')
@@ -111,7 +112,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_raking',       'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_rep',          'off', 'calibration API (SPEC §9) not built yet'),
     ('glm',                'off', 'svy_glm (SPEC §10) not built yet'),
-    ('multistage',         'outside_spec', 'two-stage designs (psu2/fpc2) are SPEC §10 "Later"'),
+    ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
     ('likert',             'on',  'coded items: valid= ranges, factor levels, top/bottom box'),
@@ -379,9 +380,6 @@ BEGIN
     a := coalesce(c.args, '');
 
     -- design
-    IF d.psu2 IS NOT NULL OR d.fpc2 IS NOT NULL THEN
-        RAISE EXCEPTION 'SKIP: two-stage design (psu2/fpc2) has no SPEC call form (SPEC §10)';
-    END IF;
     IF d.type = 'calibrated' THEN
         RAISE EXCEPTION 'SKIP: calibrated design: calibration API (SPEC §9) not specified yet';
     END IF;
@@ -399,6 +397,8 @@ BEGIN
             END IF;
             parts := parts || format(', fpc => t.%I::float8', d.fpc);
         END IF;
+        IF d.psu2 IS NOT NULL THEN parts := parts || format(', psu2 => t.%I', d.psu2); END IF;
+        IF d.fpc2 IS NOT NULL THEN parts := parts || format(', fpc2 => t.%I::float8', d.fpc2); END IF;
         des := format('svy_design(%s%s)', w, parts);
     ELSIF d.type = 'replicate' THEN
         rep_stem := regexp_replace(d.rep_file, '^.*/([^/]+)\.csv$', '\1');
