@@ -195,6 +195,7 @@ psu_entry_init(SvyAccum *s, SvyPsuEntry *e, int h, double fpc2)
 	e->slot = s->npsu++;
 	e->a = e->b = 0.0;
 	e->in_df = false;
+	e->in_dom = false;
 	e->fpc2 = fpc2;
 }
 
@@ -319,6 +320,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 			e->a += a;
 			e->b += b;
 			e->in_df |= counts;
+			e->in_dom |= in_domain;
 			if (s->ssutab)
 			{
 				SvySsuKey	ukey = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1],
@@ -441,6 +443,7 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 				e->a += src->a + dshift * src->b;
 				e->b += src->b;
 				e->in_df |= src->in_df;
+				e->in_dom |= src->in_dom;
 			}
 		}
 		if (from->ssutab)
@@ -567,6 +570,7 @@ svy_accum_stage2(const SvyAccum *s, double r, const SvyStratumTotals *st, int *n
 
 		t->fpc2 = e->fpc2;
 		t->stratum = e->stratum;
+		t->present = e->in_dom;
 		t->fraction = svy_stage1_fraction(st[e->stratum].fpc, st[e->stratum].psu.n);
 	}
 	ssutab_start_iterate(s->ssutab, &uit);
@@ -714,7 +718,10 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 				pq_sendfloat8(buf, e->b);
 				pq_sendbyte(buf, e->in_df);
 				if (s->flags & SVY_HAS_PSU2)
+				{
 					pq_sendfloat8(buf, e->fpc2);
+					pq_sendbyte(buf, e->in_dom);
+				}
 			}
 		}
 		/* since version 2: the second-stage units */
@@ -885,6 +892,7 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				if (!(e->fpc2 >= 0) || isinf(e->fpc2) ||
 					((flags & SVY_HAS_FPC2) != 0) != (e->fpc2 > 0))
 					corrupt_state("bad fpc2");
+				e->in_dom = pq_getmsgbyte(buf) != 0;
 			}
 		}
 		if (version >= 2)

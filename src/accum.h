@@ -41,6 +41,7 @@ typedef struct SvyPsuEntry
 	SvyPsuKey	key;
 	char		status;			/* simplehash bookkeeping */
 	bool		in_df;			/* holds a domain row with non-zero weight */
+	bool		in_dom;			/* two-stage designs: holds a domain row */
 	int32		stratum;		/* index into SvyAccum.strata */
 	int32		slot;			/* two-stage designs: 0.. in order of arrival */
 	double		a;				/* sum of w (y - K x) over domain rows */

@@ -1320,11 +1320,12 @@ typedef struct CellIndex
  * S (sum) and Q (centred cross-products) of the total vectors of n blocks:
  * block j is the units members[first[j]] .. members[first[j + 1] - 1]
  * (first NULL: block j is unit members[j] alone); blocks beyond those
- * listed (n larger) have t = 0.
+ * listed (n larger) have t = 0.  present (K, or NULL) marks the totals that
+ * have cells (rows of their domain) in the blocks.
  */
 static void
 block_moments(const CellIndex *ci, const int *members, const int *first, int nblocks, double n,
-			  double *S, double *Q)
+			  double *S, double *Q, bool *present)
 {
 	const DomainState *s = ci->s;
 	int			K = ci->K;
@@ -1333,6 +1334,8 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 
 	memset(S, 0, sizeof(double) * K);
 	memset(Q, 0, sizeof(double) * K * K);
+	if (present)
+		memset(present, 0, sizeof(bool) * K);
 	for (int j = 0; j < nblocks; j++)
 	{
 		int			lo = first ? first[j] : j,
@@ -1346,8 +1349,11 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 			{
 				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
 
-				if (k >= 0)
-					S[k] += s->cells[ci->order[i]].sum;
+				if (k < 0)
+					continue;
+				S[k] += s->cells[ci->order[i]].sum;
+				if (present)
+					present[k] = true;
 			}
 		}
 	}
@@ -1428,6 +1434,7 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 			   *group_order = NULL,
 			   *group_start = NULL;
 	SvyStage2Totals *st2 = NULL;
+	bool	   *present = palloc(sizeof(bool) * K);
 
 	ci.order = palloc(sizeof(int) * (s->ncells + 1));
 	ci.start = palloc(sizeof(int) * (nunits + 1));
@@ -1485,13 +1492,13 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					members[m++] = unit_order[i];
 			}
 			first[nb] = m;
-			block_moments(&ci, members, first, nb, n_h, S, Q);
+			block_moments(&ci, members, first, nb, n_h, S, Q, NULL);
 			pfree(first);
 			pfree(members);
 		}
 		else if (by_psu)
 			block_moments(&ci, second_order + second_start[h], NULL,
-						  second_start[h + 1] - second_start[h], n_h, S, Q);
+						  second_start[h + 1] - second_start[h], n_h, S, Q, NULL);
 		else
 		{
 			memset(S, 0, sizeof(double) * K);
@@ -1549,13 +1556,15 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 
 		CHECK_FOR_INTERRUPTS();
 		block_moments(&ci, unit_order + unit_start[g], NULL, unit_start[g + 1] - unit_start[g],
-					  n_g, S, Q);
-		status = svy_covariance_add_stage2(&cov, n_g, st2[g].fpc2, st2[g].fraction, S, Q);
+					  n_g, S, Q, present);
+		status = svy_covariance_add_stage2(&cov, n_g, st2[g].fpc2, st2[g].fraction, S, Q,
+										   present);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, st2[g].stratum, n_g);
 	}
 	pfree(S);
 	pfree(Q);
+	pfree(present);
 	pfree(ci.t);
 	pfree(ci.touched);
 	pfree(key);

@@ -2,6 +2,7 @@
  * linearize.c — one-stage Taylor variance as R's svyrecvar/onestrat.
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "linearize.h"
 
@@ -88,14 +89,17 @@ svy_stage1_fraction(double fpc, double n_psu)
 
 SvyStatus
 svy_covariance_add_stage2(SvyCovariance *c, double n_units, double fpc2, double fraction,
-						  const double *sum, const double *cross)
+						  const double *sum, const double *cross, const bool *present)
 {
 	int			k = c->k;
 	double		f;
+	bool		any = present == NULL;
 
 	if (svy_fpc_factor(fpc2, n_units, &f) != SVY_OK)
 		return SVY_ERR_FPC2;
-	if (fraction == 0.0 || f < SVY_CERTAINTY_EPS)
+	for (int i = 0; i < k && !any; i++)
+		any = present[i];
+	if (!any || fraction == 0.0 || f < SVY_CERTAINTY_EPS)
 		return SVY_OK;
 	if (n_units > 1.0)
 	{
@@ -119,8 +123,10 @@ svy_covariance_add_stage2(SvyCovariance *c, double n_units, double fpc2, double 
 					c->v[i * k + j] += fraction * f * sum[i] * sum[j];
 			break;
 		case SVY_LONELY_AVERAGE:
-			for (int i = 0; i < k * k; i++)
-				c->v[i] = NAN;
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					if (present == NULL || (present[i] && present[j]))
+						c->v[i * k + j] = NAN;
 			break;
 	}
 	return SVY_OK;
@@ -154,8 +160,10 @@ svy_taylor_variance(const SvyStratumTotals *strata, int nstrata,
 		const SvyCoMoments *m = &stage2[i].units;
 		double		sum = m->n * m->mean_a;
 		double		cross = svy_comoments_ss(m, 0.0);
+		bool		present = stage2[i].present;
 		SvyStatus	status = svy_covariance_add_stage2(&c, m->n, stage2[i].fpc2,
-													   stage2[i].fraction, &sum, &cross);
+													   stage2[i].fraction, &sum, &cross,
+													   &present);
 
 		if (status != SVY_OK)
 		{

@@ -12,6 +12,8 @@
 #ifndef SVY_LINEARIZE_H
 #define SVY_LINEARIZE_H
 
+#include <stdbool.h>
+
 #include "moments.h"
 
 typedef enum SvyLonely
@@ -68,13 +70,15 @@ extern double svy_stage1_fraction(double fpc, double n_psu);
  * Add the second stage of one PSU (two-stage designs, R's multistage with
  * survey.ultimate.cluster = FALSE), after svy_covariance_finish: the
  * one-stage variance of its n_units second-stage units (fpc2 as fpc), times
- * the first-stage fraction.  Each PSU is a one-stage design of its own, so
- * under "average" a PSU with one unit makes the variance undefined (NaN, as
- * R's onestage with no stratum left to average over).
+ * the first-stage fraction.  present (K, NULL: all) marks the totals the
+ * PSU has rows of: as R, which takes the second stage of the PSUs holding
+ * rows of the (domain's) design only, a PSU with one unit is an error under
+ * "fail", and makes the variance undefined (NaN) under "average" (R's
+ * onestage with no stratum left to average over) for pairs of those totals.
  */
 extern SvyStatus svy_covariance_add_stage2(SvyCovariance *c, double n_units, double fpc2,
 										   double fraction, const double *sum,
-										   const double *cross);
+										   const double *cross, const bool *present);
 
 /* One stratum of a single linear statistic a - r b (co-moments of (a, b)). */
 typedef struct SvyStratumTotals
@@ -90,6 +94,7 @@ typedef struct SvyStage2Totals
 	double		fpc2;			/* 0 = none; <= 1 sampling fraction; else N_i */
 	double		fraction;		/* first-stage n_h / N_h of its stratum */
 	int			stratum;		/* index of its stratum, for messages */
+	bool		present;		/* the PSU holds rows of the domain */
 } SvyStage2Totals;
 
 /*
