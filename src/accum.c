@@ -568,6 +568,7 @@ svy_accum_stage2(const SvyAccum *s, double r, const SvyStratumTotals *st, int *n
 	{
 		SvyStage2Totals *t = &out[e->slot];
 
+		CHECK_FOR_INTERRUPTS();
 		t->fpc2 = e->fpc2;
 		t->stratum = e->stratum;
 		t->present = e->in_dom;

@@ -1295,8 +1295,10 @@ unit_groups(const DomainState *s)
 	{
 		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[u]];
 		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * u], s->unit_psu[2 * u + 1]}};
-		SvyPsuEntry *e = svy_accum_psu_find(s->base, &key);
+		SvyPsuEntry *e;
 
+		CHECK_FOR_INTERRUPTS();
+		e = svy_accum_psu_find(s->base, &key);
 		if (e == NULL)
 			elog(ERROR, "survey state has a second-stage unit of an unknown PSU");
 		group[u] = e->slot;

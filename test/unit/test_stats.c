@@ -1507,11 +1507,89 @@ test_quantile_marks(void)
 	free(v);
 }
 
+/* ------------------------------------------------------------------ */
+/* second stage (two-stage designs)                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * R: d <- data.frame(p = c(1,1,2,2,2,3), u = c(1,2,1,2,3,1), N = 6,
+ *                    M = c(4,4,5,5,5,3), w = 1, y = c(3,5,2,7,4,6))
+ *    vcov(svytotal(~y, svydesign(ids = ~p + u, fpc = ~N + M, weights = ~w, data = d)))
+ * PSU 3 has one sampled unit (of 3): lonely at the second stage.
+ */
+static void
+test_stage2(void)
+{
+	const double unit_y[3][3] = {{3, 5}, {2, 7, 4}, {6}};
+	const int	nunits[3] = {2, 3, 1};
+	const double fpc2[3] = {4, 5, 3};
+	SvyStratumTotals st[1];
+	SvyStage2Totals s2[3];
+	double		v = -1.0;
+	int			bad = -1;
+
+	memset(st, 0, sizeof(st));
+	memset(s2, 0, sizeof(s2));
+	st[0].fpc = 6;
+	for (int i = 0; i < 3; i++)
+	{
+		double		t = 0.0;
+
+		for (int j = 0; j < nunits[i]; j++)
+		{
+			svy_comoments_add(&s2[i].units, unit_y[i][j], 0.0);
+			t += unit_y[i][j];
+		}
+		svy_comoments_add(&st[0].psu, t, 0.0);
+		s2[i].fpc2 = fpc2[i];
+		s2[i].fraction = svy_stage1_fraction(6, 3);
+		s2[i].present = true;
+	}
+	REL(0.5, s2[0].fraction, 0);
+	REL(0.25, svy_stage1_fraction(0.25, 3), 0);
+	REL(0.0, svy_stage1_fraction(0.0, 3), 0);
+
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_REMOVE, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_CERTAINTY, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_ADJUST, &v, &bad));
+	REL(36.299999999999997, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_AVERAGE, &v, &bad));
+	TRUE_(isnan(v));
+	INT(SVY_ERR_LONELY2, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	INT(2, bad);
+	/* R on the rows of PSUs 1 and 2 only: 19.866666666666667 (another stage 1); here
+	 * a domain without rows in PSU 3: its second stage is skipped, no error */
+	s2[2].present = false;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_AVERAGE, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	/* every unit sampled (fpc2 = units): no second stage, lonely or not */
+	s2[2].present = true;
+	s2[2].fpc2 = 1;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	/* fpc2 below the sampled units */
+	s2[1].fpc2 = 2;
+	INT(SVY_ERR_FPC2, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	INT(1, bad);
+	/* no first-stage fpc: no second stage */
+	s2[1].fpc2 = 5;
+	for (int i = 0; i < 3; i++)
+		s2[i].fraction = svy_stage1_fraction(0.0, 3);
+	st[0].fpc = 0;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(39.0, v, RTOL_R);		/* 3/2 * 26 */
+}
+
 int
 main(void)
 {
 	test_moments();
 	test_linearize();
+	test_stage2();
 	test_intervals();
 	test_estimator();
 	test_rank();
