@@ -55,6 +55,14 @@ SELECT (svy_mean(y, d)).df AS mean_df, (svy_quantile(y, d, 0.5)).df AS quantile_
        (svy_chisq(svy_tab(g, h, d))).ddf AS chisq_ddf
 FROM tsd;
 
+-- svy_dist and svy_choices share the domain aggregates' covariance: the same SE as svy_mean of the 0/1 item
+SELECT abs((SELECT std_error FROM svy_groups(svy_dist(g, d), 'mean') WHERE level = '2')
+           - (svy_mean((g = '2')::int::float8, d)).std_error) < 1e-9 AS dist_as_mean,
+       abs((SELECT std_error FROM svy_groups(svy_choices(CASE WHEN h = 'true' THEN '{1,2}' ELSE '{2}' END::choices, d),
+                                             'mean') WHERE level = '1')
+           - (svy_mean((h = 'true')::int::float8, d)).std_error) < 1e-9 AS choices_as_mean
+FROM tsd;
+
 -- a PSU with one sampled unit (PSU 0 of S0 keeps unit 0 only): each lonely rule
 CREATE VIEW ts1 AS
 SELECT ts.*, svy_design(w, strata => st, psu => psu, fpc => n1, psu2 => ssu, fpc2 => n2) AS d
