@@ -163,7 +163,7 @@ CREATE TABLE parts2 (LIKE parts);
 :copy_in
 SELECT (svy_mean(svy_merge(st))).std_error = (SELECT (svy_mean(svy_merge(st))).std_error FROM parts)
        AS binary_round_trip FROM parts2;
-SELECT '\x02'::svy_state;
+SELECT '\x03'::svy_state;
 SELECT '\x0101'::svy_state;
 SELECT 'abc'::svy_state;
 SELECT svy_prop(st) FROM parts LIMIT 1;

@@ -6,12 +6,13 @@
 SET extra_float_digits = 0;
 
 CREATE TEMP TABLE qd (id int, st text, psu int, w float8, y float8, k int);
-\set f :qdir '/qdata.csv'
-COPY qd FROM :'f' (FORMAT csv, HEADER true);
+-- read on the client side (\copy takes its arguments literally: built in a variable)
+\set cmd '\\copy qd FROM ''' :qdir '/qdata.csv'' (FORMAT csv, HEADER true)'
+:cmd
 CREATE TEMP TABLE rq (design text, variable text, qrule text, p float8, estimate float8, ci_lower float8,
                       ci_upper float8, se float8);
-\set f :qdir '/r_quantiles.csv'
-COPY rq FROM :'f' (FORMAT csv, HEADER true);
+\set cmd '\\copy rq FROM ''' :qdir '/r_quantiles.csv'' (FORMAT csv, HEADER true)'
+:cmd
 
 CREATE TEMP VIEW qv AS
 SELECT qd.*, svy_design(w, strata => st, psu => psu) AS dpsu, svy_design(w, strata => st) AS dnopsu FROM qd;

@@ -30,7 +30,25 @@
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-#define SVY_STATE_VERSION 1
+/* second-stage unit table: (stratum, psu, psu2) identity -> sums */
+#define SH_PREFIX ssutab
+#define SH_ELEMENT_TYPE SvySsuEntry
+#define SH_KEY_TYPE SvySsuKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (k).w[4], \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ (k).w[5])
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SvySsuKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/*
+ * Version 2 added two-stage designs (a PSU's fpc2, the second-stage units);
+ * version 1 states (one-stage designs only) are still read.
+ */
+#define SVY_STATE_VERSION 2
 
 SvyAccum *
 svy_accum_create(MemoryContext cxt)
@@ -94,6 +112,9 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 		s->stratab = svy_idmap_create(s->cxt, 8);
 		if (flags & SVY_HAS_PSU)
 			s->psutab = psutab_create(s->cxt, 64, NULL);
+		/* without a first-stage fpc the second stage adds nothing (as R) */
+		if ((flags & SVY_HAS_PSU2) && (flags & SVY_HAS_FPC))
+			s->ssutab = ssutab_create(s->cxt, 64, NULL);
 	}
 	else
 	{
@@ -133,7 +154,7 @@ check_same_design(const SvyAccum *s, int kind, int flags, int rep_type, int nrep
 	if (kind != s->kind)
 		mixed_designs("Some rows have a replicate-weight design and others a linearization design.");
 	if ((flags & SVY_SHAPE_FLAGS) != s->flags)
-		mixed_designs("Rows differ in which of strata, PSU, fpc, mse and rscales they give.");
+		mixed_designs("Rows differ in which of strata, PSU, fpc, psu2, fpc2, mse and rscales they give.");
 	if (kind == SVY_KIND_REPLICATE &&
 		(rep_type != s->rep_type || nrep != s->nrep || scale != s->scale || rho != s->rho ||
 		 (rscales && memcmp(rscales, s->rscales, sizeof(double) * nrep) != 0)))
@@ -149,6 +170,46 @@ check_fpc(const SvyStratumInfo *st, double fpc)
 				 errmsg("fpc differs between rows of stratum \"%.*s\": %g and %g",
 						st->label_len, st->label, st->fpc, fpc),
 				 errdetail("The finite population correction describes the whole stratum.")));
+}
+
+static inline void
+check_fpc2(const SvyAccum *s, const SvyPsuEntry *e, double fpc2)
+{
+	if (e->fpc2 != fpc2)
+	{
+		const SvyStratumInfo *st = &s->strata[e->stratum];
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("fpc2 differs between rows of one PSU of stratum \"%.*s\": %g and %g",
+						st->label_len, st->label, e->fpc2, fpc2),
+				 errdetail("fpc2 describes the population of second-stage units of the whole PSU.")));
+	}
+}
+
+/* A new PSU entry (e->key set by the caller). */
+static inline void
+psu_entry_init(SvyAccum *s, SvyPsuEntry *e, int h, double fpc2)
+{
+	e->stratum = h;
+	e->slot = s->npsu++;
+	e->a = e->b = 0.0;
+	e->in_df = false;
+	e->in_dom = false;
+	e->fpc2 = fpc2;
+}
+
+/* Add (a, b) to a second-stage unit. */
+static inline void
+ssu_add(SvyAccum *s, const SvySsuKey *key, double a, double b)
+{
+	bool		found;
+	SvySsuEntry *u = ssutab_insert(s->ssutab, *key, &found);
+
+	if (!found)
+		u->a = u->b = 0.0;
+	u->a += a;
+	u->b += b;
 }
 
 /* Find or add a stratum; check its fpc is the same on every row. */
@@ -241,23 +302,32 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 			SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 			bool		found;
 			SvyPsuEntry *e = psutab_insert(s->psutab, key, &found);
+			const SvyStage2 *s2 = svy_design_stage2(d);
+			double		fpc2 = s2 ? s2->fpc2 : 0.0;
 
 			/* a known PSU knows its stratum */
 			if (found)
 			{
 				h = e->stratum;
 				check_fpc(&s->strata[h], d->fpc);
+				check_fpc2(s, e, fpc2);
 			}
 			else
 			{
 				h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
-				e->stratum = h;
-				e->a = e->b = 0.0;
-				e->in_df = false;
+				psu_entry_init(s, e, h, fpc2);
 			}
 			e->a += a;
 			e->b += b;
 			e->in_df |= counts;
+			e->in_dom |= in_domain;
+			if (s->ssutab)
+			{
+				SvySsuKey	ukey = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1],
+				s2->psu2[0], s2->psu2[1]}};
+
+				ssu_add(s, &ukey, a, b);
+			}
 		}
 		else
 		{
@@ -367,14 +437,25 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 				e = psutab_insert(into->psutab, src->key, &found);
 
 				if (!found)
-				{
-					e->stratum = map[src->stratum];
-					e->a = e->b = 0.0;
-					e->in_df = false;
-				}
+					psu_entry_init(into, e, map[src->stratum], src->fpc2);
+				else
+					check_fpc2(into, e, src->fpc2);
 				e->a += src->a + dshift * src->b;
 				e->b += src->b;
 				e->in_df |= src->in_df;
+				e->in_dom |= src->in_dom;
+			}
+		}
+		if (from->ssutab)
+		{
+			ssutab_iterator it;
+			SvySsuEntry *src;
+
+			ssutab_start_iterate(from->ssutab, &it);
+			while ((src = ssutab_iterate(from->ssutab, &it)) != NULL)
+			{
+				CHECK_FOR_INTERRUPTS();
+				ssu_add(into, &src->key, src->a + dshift * src->b, src->b);
 			}
 		}
 		pfree(map);
@@ -405,6 +486,18 @@ svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu
 				 errmsg("the design has only one PSU"),
 				 errdetail("A variance cannot be estimated from a single sampled PSU."),
 				 errhint("Set survey.lonely_psu to remove, certainty, adjust or average to accept a zero or approximate variance.")));
+	if (status == SVY_ERR_LONELY2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("a PSU of stratum \"%s\" has only one second-stage unit", name),
+				 errdetail("The second-stage variance of a PSU with one sampled unit cannot be estimated."),
+				 errhint("Set survey.lonely_psu to remove, certainty, adjust or average, or give that PSU an fpc2 equal to its sampled units.")));
+	if (status == SVY_ERR_FPC2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("fpc2 of a PSU of stratum \"%s\" is smaller than its number of sampled second-stage units", name),
+				 errdetail("The PSU has %.0f sampled second-stage units.", n_psu),
+				 errhint("fpc2 is the number of second-stage units in the PSU's population, or the fraction sampled (at most 1).")));
 	if (status == SVY_ERR_LONELY)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -457,6 +550,56 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 	return df;
 }
 
+SvyStage2Totals *
+svy_accum_stage2(const SvyAccum *s, double r, const SvyStratumTotals *st, int *n)
+{
+	SvyStage2Totals *out;
+	psutab_iterator it;
+	ssutab_iterator uit;
+	SvyPsuEntry *e;
+	SvySsuEntry *u;
+
+	*n = 0;
+	if (!s->ssutab)
+		return NULL;
+	out = palloc0(sizeof(SvyStage2Totals) * Max(s->npsu, 1));
+	psutab_start_iterate(s->psutab, &it);
+	while ((e = psutab_iterate(s->psutab, &it)) != NULL)
+	{
+		SvyStage2Totals *t = &out[e->slot];
+
+		CHECK_FOR_INTERRUPTS();
+		t->fpc2 = e->fpc2;
+		t->stratum = e->stratum;
+		t->present = e->in_dom;
+		t->fraction = svy_stage1_fraction(st[e->stratum].fpc, st[e->stratum].psu.n);
+	}
+	ssutab_start_iterate(s->ssutab, &uit);
+	while ((u = ssutab_iterate(s->ssutab, &uit)) != NULL)
+	{
+		SvyPsuKey	key;
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(key.w, u->key.w, sizeof(key.w));
+		e = psutab_lookup(s->psutab, key);
+		if (e == NULL)
+			elog(ERROR, "survey state has a second-stage unit of an unknown PSU");
+		svy_comoments_add(&out[e->slot].units, u->a - r * u->b, 0.0);
+	}
+	*n = s->npsu;
+	return out;
+}
+
+/* Report a design error of svy_taylor_variance (bad: its *bad_stratum). */
+static void
+report_variance_error(const SvyAccum *s, SvyStatus status, int bad,
+					  const SvyStratumTotals *st, const SvyStage2Totals *st2)
+{
+	if (status == SVY_ERR_LONELY2 || status == SVY_ERR_FPC2)
+		svy_report_design_error(s, status, st2[bad].stratum, st2[bad].units.n);
+	svy_report_design_error(s, status, bad, st[bad].psu.n);
+}
+
 void
 svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 {
@@ -480,11 +623,14 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		in.residuals_folded = s->psutab != NULL;
 		in.strata = st;
 		in.nstrata = s->nstrata;
+		in.stage2 = svy_accum_stage2(s, r, st, &in.nstage2);
 		in.lonely = (SvyLonely) survey_lonely_psu;
 		status = svy_estimate_taylor(spec, &s->dom, &in, res, &bad);
 		if (status != SVY_OK)
-			svy_report_design_error(s, status, bad, st[bad].psu.n);
+			report_variance_error(s, status, bad, st, in.stage2);
 		pfree(st);
+		if (in.stage2)
+			pfree((SvyStage2Totals *) in.stage2);
 	}
 }
 
@@ -572,6 +718,28 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 				pq_sendfloat8(buf, e->a);
 				pq_sendfloat8(buf, e->b);
 				pq_sendbyte(buf, e->in_df);
+				if (s->flags & SVY_HAS_PSU2)
+				{
+					pq_sendfloat8(buf, e->fpc2);
+					pq_sendbyte(buf, e->in_dom);
+				}
+			}
+		}
+		/* since version 2: the second-stage units */
+		pq_sendint32(buf, s->ssutab ? s->ssutab->members : 0);
+		if (s->ssutab)
+		{
+			ssutab_iterator it;
+			SvySsuEntry *u;
+
+			ssutab_start_iterate(s->ssutab, &it);
+			while ((u = ssutab_iterate(s->ssutab, &it)) != NULL)
+			{
+				CHECK_FOR_INTERRUPTS();
+				for (int i = 0; i < 6; i++)
+					pq_sendint64(buf, u->key.w[i]);
+				pq_sendfloat8(buf, u->a);
+				pq_sendfloat8(buf, u->b);
 			}
 		}
 	}
@@ -613,18 +781,21 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				rho;
 	SvyWMoments *wm = &s->dom.wm;
 
-	if (version != SVY_STATE_VERSION)
+	if (version < 1 || version > SVY_STATE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported survey state version %d", version),
-				 errdetail("This version of survey reads version %d.", SVY_STATE_VERSION)));
+				 errdetail("This version of survey reads versions 1 to %d.", SVY_STATE_VERSION)));
 	kind = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 	rep_type = pq_getmsgbyte(buf);
 	nrep = pq_getmsgint(buf, 4);
 	scale = pq_getmsgfloat8(buf);
 	rho = pq_getmsgfloat8(buf);
-	if (kind < 0 || kind > SVY_KIND_REPLICATE || (flags & ~SVY_SHAPE_FLAGS))
+	if (kind < 0 || kind > SVY_KIND_REPLICATE || (flags & ~SVY_SHAPE_FLAGS) ||
+		(version < 2 && (flags & (SVY_HAS_PSU2 | SVY_HAS_FPC2))) ||
+		((flags & SVY_HAS_PSU2) && (kind != SVY_KIND_TAYLOR || !(flags & SVY_HAS_PSU))) ||
+		((flags & SVY_HAS_FPC2) && !(flags & SVY_HAS_PSU2)))
 		corrupt_state("unknown design kind or flags");
 	if (kind == SVY_KIND_REPLICATE &&
 		(rep_type < SVY_REP_JK1 || rep_type > SVY_REP_OTHER || nrep < 2 ||
@@ -712,10 +883,44 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			e = psutab_insert(s->psutab, key, &found);
 			if (found)
 				corrupt_state("duplicate PSU");
-			e->stratum = h;
+			psu_entry_init(s, e, h, 0.0);
 			e->a = pq_getmsgfloat8(buf);
 			e->b = pq_getmsgfloat8(buf);
 			e->in_df = pq_getmsgbyte(buf) != 0;
+			if (flags & SVY_HAS_PSU2)
+			{
+				e->fpc2 = pq_getmsgfloat8(buf);
+				if (!(e->fpc2 >= 0) || isinf(e->fpc2) ||
+					((flags & SVY_HAS_FPC2) != 0) != (e->fpc2 > 0))
+					corrupt_state("bad fpc2");
+				e->in_dom = pq_getmsgbyte(buf) != 0;
+			}
+		}
+		if (version >= 2)
+		{
+			int			nssu = pq_getmsgint(buf, 4);
+
+			if (nssu < 0 || (nssu > 0 && s->ssutab == NULL) || nssu > buf->len)
+				corrupt_state("bad number of second-stage units");
+			for (int j = 0; j < nssu; j++)
+			{
+				SvySsuKey	key;
+				SvyPsuKey	pkey;
+				bool		found;
+				SvySsuEntry *u;
+
+				CHECK_FOR_INTERRUPTS();
+				for (int i = 0; i < 6; i++)
+					key.w[i] = pq_getmsgint64(buf);
+				memcpy(pkey.w, key.w, sizeof(pkey.w));
+				if (psutab_lookup(s->psutab, pkey) == NULL)
+					corrupt_state("second-stage unit of an unknown PSU");
+				u = ssutab_insert(s->ssutab, key, &found);
+				if (found)
+					corrupt_state("duplicate second-stage unit");
+				u->a = pq_getmsgfloat8(buf);
+				u->b = pq_getmsgfloat8(buf);
+			}
 		}
 	}
 	else
@@ -768,6 +973,21 @@ svy_accum_psu_clear_a(SvyAccum *s)
 	psutab_start_iterate(s->psutab, &it);
 	while ((e = psutab_iterate(s->psutab, &it)) != NULL)
 		e->a = 0.0;
+	if (s->ssutab)
+	{
+		ssutab_iterator uit;
+		SvySsuEntry *u;
+
+		ssutab_start_iterate(s->ssutab, &uit);
+		while ((u = ssutab_iterate(s->ssutab, &uit)) != NULL)
+			u->a = 0.0;
+	}
+}
+
+SvySsuEntry *
+svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key)
+{
+	return s->ssutab ? ssutab_lookup(s->ssutab, *key) : NULL;
 }
 
 int

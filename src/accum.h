@@ -41,10 +41,30 @@ typedef struct SvyPsuEntry
 	SvyPsuKey	key;
 	char		status;			/* simplehash bookkeeping */
 	bool		in_df;			/* holds a domain row with non-zero weight */
+	bool		in_dom;			/* two-stage designs: holds a domain row */
 	int32		stratum;		/* index into SvyAccum.strata */
+	int32		slot;			/* two-stage designs: 0.. in order of arrival */
 	double		a;				/* sum of w (y - K x) over domain rows */
 	double		b;				/* sum of w x over domain rows */
+	double		fpc2;			/* two-stage designs: the PSU's fpc2 (0 = none) */
 } SvyPsuEntry;
+
+/*
+ * Two-stage designs with an fpc keep the same sums per second-stage unit
+ * too (the first stage's PSU sums are their totals).
+ */
+typedef struct SvySsuKey
+{
+	uint64		w[6];			/* stratum, PSU, second-stage unit identities */
+} SvySsuKey;
+
+typedef struct SvySsuEntry
+{
+	SvySsuKey	key;
+	char		status;			/* simplehash bookkeeping */
+	double		a;
+	double		b;
+} SvySsuEntry;
 
 typedef struct SvyStratumInfo
 {
@@ -57,6 +77,7 @@ typedef struct SvyStratumInfo
 } SvyStratumInfo;
 
 struct psutab_hash;
+struct ssutab_hash;
 struct SvyIdMap;
 
 typedef struct SvyAccum
@@ -87,6 +108,8 @@ typedef struct SvyAccum
 	int			last_stratum;	/* cache: consecutive rows share strata */
 	struct SvyIdMap *stratab;	/* stratum identity -> index */
 	struct psutab_hash *psutab;
+	struct ssutab_hash *ssutab;	/* two-stage designs with an fpc, else NULL */
+	int			npsu;			/* PSUs in psutab */
 
 	/* replicate designs */
 	double	   *rep_y;
@@ -138,7 +161,19 @@ extern MemoryContext svy_aggregate_context(FunctionCallInfo fcinfo);
  */
 extern double svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st);
 
-/* Raise the error for a lonely-PSU or fpc problem in stratum h. */
+/*
+ * The second stage of a two-stage design: one entry per PSU (by its slot)
+ * with the co-moments of its units' residuals a - r b, its fpc2 and its
+ * stratum's first-stage fraction (st from svy_accum_strata).  NULL and
+ * *n = 0 for other designs.
+ */
+extern SvyStage2Totals *svy_accum_stage2(const SvyAccum *s, double r,
+										 const SvyStratumTotals *st, int *n);
+
+/*
+ * Raise the error for a lonely-PSU or fpc problem in stratum h (for the
+ * second-stage statuses: the PSU's stratum, n_psu its units).
+ */
 extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, double n_psu);
 
 /* ---- quantile support ----
@@ -149,7 +184,9 @@ extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, 
  */
 /* The PSU entry of a key, or NULL. */
 extern SvyPsuEntry *svy_accum_psu_find(SvyAccum *s, const SvyPsuKey *key);
-/* Set every PSU's a-sum to 0. */
+/* The second-stage unit entry of a key, or NULL. */
+extern SvySsuEntry *svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key);
+/* Set every PSU's (and second-stage unit's) a-sum to 0. */
 extern void svy_accum_psu_clear_a(SvyAccum *s);
 /* Index into s->strata of a stratum identity, or -1. */
 extern int	svy_accum_stratum_find(const SvyAccum *s, const uint64 id[2]);

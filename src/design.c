@@ -66,17 +66,25 @@ typedef struct DesignCache
 	KeyArg		strata;
 	KeyArg		psu;
 	bool		fpc_given;
+	KeyArg		psu2;
+	bool		fpc2_given;
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
 } DesignCache;
 
-/* An argument is absent when the call site passes a NULL constant (or its default). */
+/*
+ * An argument is absent when the call site passes a NULL constant (or its
+ * default), or does not pass it at all: a call stored (in a view) before
+ * svy_design had psu2 and fpc2 passes four arguments.
+ */
 static bool
 arg_given(FunctionCallInfo fcinfo, int argno)
 {
 	FuncExpr   *expr = (FuncExpr *) fcinfo->flinfo->fn_expr;
 	Node	   *arg;
 
+	if (argno >= PG_NARGS())
+		return false;
 	if (expr == NULL || !IsA(expr, FuncExpr) || list_length(expr->args) <= argno)
 		return !PG_ARGISNULL(argno);
 	arg = (Node *) list_nth(expr->args, argno);
@@ -124,6 +132,8 @@ design_cache(FunctionCallInfo fcinfo)
 		key_arg_init(fcinfo, 1, &c->strata, cxt);
 		key_arg_init(fcinfo, 2, &c->psu, cxt);
 		c->fpc_given = arg_given(fcinfo, 3);
+		key_arg_init(fcinfo, 4, &c->psu2, cxt);
+		c->fpc2_given = arg_given(fcinfo, 5);
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
 		fcinfo->flinfo->fn_extra = c;
@@ -193,10 +203,10 @@ check_weight(float8 w, const char *what)
 }
 
 static SvyDesign *
-design_alloc(int label_len, int nrep, bool rscales)
+design_alloc(int label_len, int nrep, bool rscales, bool stage2)
 {
 	Size		size = SVY_DESIGN_ARRAYS_OFFSET(label_len) +
-		sizeof(float8) * nrep * (rscales ? 2 : 1);
+		sizeof(float8) * nrep * (rscales ? 2 : 1) + (stage2 ? sizeof(SvyStage2) : 0);
 	SvyDesign  *d = palloc0(size);
 
 	SET_VARSIZE(d, size);
@@ -205,8 +215,21 @@ design_alloc(int label_len, int nrep, bool rscales)
 	return d;
 }
 
+/* fpc and fpc2: a positive finite number (population units, or a fraction <= 1). */
+static float8
+check_fpc_arg(float8 fpc, const char *what, const char *detail)
+{
+	if (!(fpc > 0) || isinf(fpc))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a positive finite number: %g", what, fpc),
+				 errdetail("%s", detail)));
+	return fpc;
+}
+
 /*
- * svy_design(weight float8, strata "any", psu "any", fpc float8)
+ * svy_design(weight float8, strata "any", psu "any", fpc float8,
+ *            psu2 "any", fpc2 float8)
  */
 Datum
 svy_design_make(PG_FUNCTION_ARGS)
@@ -218,6 +241,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 	float8		weight,
 				fpc = 0;
 	StratumLabel *label = NULL;
+	SvyStage2	stage2 = {{0, 0}, 0};
 	SvyDesign  *d;
 
 	if (PG_ARGISNULL(0))
@@ -251,13 +275,44 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("fpc must not be NULL")));
-		fpc = PG_GETARG_FLOAT8(3);
-		if (!(fpc > 0) || isinf(fpc))
+		fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
+							"Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
+		flags |= SVY_HAS_FPC;
+	}
+	if (c->fpc2_given && !c->psu2.given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fpc2 requires psu2"),
+				 errdetail("fpc2 is the finite population correction of the second-stage units given by psu2.")));
+	if (c->psu2.given)
+	{
+		if (!c->psu.given)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("fpc must be a positive finite number: %g", fpc),
-					 errdetail("Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).")));
-		flags |= SVY_HAS_FPC;
+					 errmsg("psu2 requires psu"),
+					 errdetail("Second-stage units are sampled within the PSUs of the first stage.")));
+		if (c->fpc_given && !c->fpc2_given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a two-stage design with fpc requires fpc2"),
+					 errdetail("The second stage adds variance only through its finite population correction."),
+					 errhint("Give fpc2, the number of second-stage units in the PSU (or the fraction sampled), or leave out psu2 for a one-stage (ultimate cluster) design.")));
+		if (PG_ARGISNULL(4))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("psu2 must not be NULL")));
+		svy_value_identity(&c->psu2.hash, key_arg_value(fcinfo, &c->psu2, 4), stage2.psu2);
+		flags |= SVY_HAS_PSU2;
+		if (c->fpc2_given)
+		{
+			if (PG_ARGISNULL(5))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("fpc2 must not be NULL")));
+			stage2.fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
+										"Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
+			flags |= SVY_HAS_FPC2;
+		}
 	}
 
 	/* the stratum's text, for messages */
@@ -279,7 +334,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 		}
 	}
 
-	d = design_alloc(label ? label->len : 0, 0, false);
+	d = design_alloc(label ? label->len : 0, 0, false, (flags & SVY_HAS_PSU2) != 0);
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = flags;
 	d->weight = weight;
@@ -290,6 +345,8 @@ svy_design_make(PG_FUNCTION_ARGS)
 	d->psu[1] = psu[1];
 	if (label)
 		memcpy(d->data, label->text, label->len);
+	if (flags & SVY_HAS_PSU2)
+		memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
 	PG_RETURN_POINTER(d);
 }
 
@@ -425,7 +482,7 @@ svy_repdesign_make(PG_FUNCTION_ARGS)
 				break;
 		}
 
-	d = design_alloc(0, nrep, rscales != NULL);
+	d = design_alloc(0, nrep, rscales != NULL, false);
 	d->kind = SVY_KIND_REPLICATE;
 	d->rep_type = type;
 	d->weight = weight;
@@ -465,7 +522,8 @@ svy_subset(PG_FUNCTION_ARGS)
 
 /* ---------- text I/O ----------
  *
- * taylor w=<w> fpc=<fpc> flags=<hex> sid=<32 hex> pid=<32 hex> label=<text to end>
+ * taylor w=<w> fpc=<fpc> flags=<hex> sid=<32 hex> pid=<32 hex> [p2=<32 hex> fpc2=<f>] label=<text to end>
+ *   (p2 and fpc2 only for two-stage designs)
  * replicate type=<t> w=<w> scale=<s> rho=<r> flags=<hex> rw={...} [rs={...}]
  */
 
@@ -509,10 +567,19 @@ svy_design_out(PG_FUNCTION_ARGS)
 	{
 		char	   *fpc = float8out_internal(d->fpc);
 
-		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx label=",
+		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx ",
 						 w, fpc, d->flags,
 						 (unsigned long long) d->stratum[0], (unsigned long long) d->stratum[1],
 						 (unsigned long long) d->psu[0], (unsigned long long) d->psu[1]);
+		if (d->flags & SVY_HAS_PSU2)
+		{
+			const SvyStage2 *s2 = svy_design_stage2(d);
+
+			appendStringInfo(&buf, "p2=%016llx%016llx fpc2=%s ",
+							 (unsigned long long) s2->psu2[0], (unsigned long long) s2->psu2[1],
+							 float8out_internal(s2->fpc2));
+		}
+		appendStringInfoString(&buf, "label=");
 		appendBinaryStringInfo(&buf, d->data, d->label_len);
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -612,6 +679,7 @@ svy_design_in(PG_FUNCTION_ARGS)
 					fpc;
 		uint64		sid[2],
 					pid[2];
+		SvyStage2	stage2 = {{0, 0}, 0};
 		int			len;
 
 		p += 7;
@@ -628,14 +696,27 @@ svy_design_in(PG_FUNCTION_ARGS)
 		expect_key(&p, "pid", s);
 		pid[0] = parse_hex64(&p, s);
 		pid[1] = parse_hex64(&p, s);
+		if (flags & SVY_HAS_PSU2)
+		{
+			expect_key(&p, "p2", s);
+			stage2.psu2[0] = parse_hex64(&p, s);
+			stage2.psu2[1] = parse_hex64(&p, s);
+			expect_key(&p, "fpc2", s);
+			stage2.fpc2 = parse_float(&p, s);
+		}
 		expect_key(&p, "label", s);
 		len = strlen(p);
 		check_weight(w, "survey weight");
-		if (flags & ~(SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_OUT_OF_DOMAIN) ||
+		if (flags & ~(SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_OUT_OF_DOMAIN |
+					  SVY_HAS_PSU2 | SVY_HAS_FPC2) ||
 			len > SVY_LABEL_MAX || fpc < 0 || isinf(fpc) ||
-			((flags & SVY_HAS_FPC) != 0) != (fpc > 0))
+			((flags & SVY_HAS_FPC) != 0) != (fpc > 0) ||
+			((flags & SVY_HAS_PSU2) && !(flags & SVY_HAS_PSU)) ||
+			((flags & SVY_HAS_FPC2) && !(flags & SVY_HAS_PSU2)) ||
+			stage2.fpc2 < 0 || isinf(stage2.fpc2) ||
+			((flags & SVY_HAS_FPC2) != 0) != (stage2.fpc2 > 0))
 			bad_design_literal(s);
-		d = design_alloc(len, 0, false);
+		d = design_alloc(len, 0, false, (flags & SVY_HAS_PSU2) != 0);
 		d->kind = SVY_KIND_TAYLOR;
 		d->flags = flags;
 		d->weight = w;
@@ -645,6 +726,8 @@ svy_design_in(PG_FUNCTION_ARGS)
 		d->psu[0] = pid[0];
 		d->psu[1] = pid[1];
 		memcpy(d->data, p, len);
+		if (flags & SVY_HAS_PSU2)
+			memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
 	}
 	else if (strncmp(p, "replicate ", 10) == 0)
 	{
@@ -697,7 +780,7 @@ svy_design_in(PG_FUNCTION_ARGS)
 			if (nrs && !(rs[r] >= 0 && !isinf(rs[r])))
 				bad_design_literal(s);
 		}
-		d = design_alloc(0, nrep, nrs > 0);
+		d = design_alloc(0, nrep, nrs > 0, false);
 		d->kind = SVY_KIND_REPLICATE;
 		d->rep_type = type;
 		d->flags = flags;

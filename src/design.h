@@ -24,9 +24,12 @@
 #define SVY_OUT_OF_DOMAIN	0x08	/* svy_subset() excluded the row */
 #define SVY_MSE				0x10
 #define SVY_HAS_RSCALES		0x20
+#define SVY_HAS_PSU2		0x40	/* two-stage: a second-stage unit (SvyStage2) */
+#define SVY_HAS_FPC2		0x80	/* two-stage: its fpc (SvyStage2.fpc2 > 0) */
 
 /* flags that must agree between rows of one aggregate call */
-#define SVY_SHAPE_FLAGS (SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_MSE | SVY_HAS_RSCALES)
+#define SVY_SHAPE_FLAGS (SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_MSE | SVY_HAS_RSCALES | \
+						 SVY_HAS_PSU2 | SVY_HAS_FPC2)
 
 #define SVY_LABEL_MAX		63
 
@@ -57,8 +60,19 @@ typedef struct SvyDesign
 	float8		rho;
 	char		data[FLEXIBLE_ARRAY_MEMBER];	/* label, then aligned
 												 * replicate weights and
-												 * rscales */
+												 * rscales, or SvyStage2 */
 } SvyDesign;
+
+/*
+ * The second stage of a two-stage linearization design (SVY_HAS_PSU2), kept
+ * after the label where replicate designs keep their weights, so that values
+ * stored by one-stage versions read unchanged.
+ */
+typedef struct SvyStage2
+{
+	uint64		psu2[2];		/* identity of the unit within its PSU */
+	float8		fpc2;			/* 0 when none */
+} SvyStage2;
 
 #define DatumGetSvyDesignP(X)	((SvyDesign *) PG_DETOAST_DATUM(X))
 #define PG_GETARG_SVYDESIGN_P(n) DatumGetSvyDesignP(PG_GETARG_DATUM(n))
@@ -76,6 +90,13 @@ static inline const float8 *
 svy_design_rscales(const SvyDesign *d)
 {
 	return (d->flags & SVY_HAS_RSCALES) ? svy_design_repweights(d) + d->nrep : NULL;
+}
+
+static inline const SvyStage2 *
+svy_design_stage2(const SvyDesign *d)
+{
+	return (d->flags & SVY_HAS_PSU2) ?
+		(const SvyStage2 *) ((const char *) d + SVY_DESIGN_ARRAYS_OFFSET(d->label_len)) : NULL;
 }
 
 extern const char *svy_rep_type_name(int rep_type);

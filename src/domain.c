@@ -6,9 +6,10 @@
  * are read by the functions in domain_read.c.  See multi.h for the layout.
  *
  * State: a SvyAccum of every row keeps the design's strata, PSUs and df;
- * beside it, sparse sums of each total ("variable") per PSU, or, for
- * designs without PSUs, per stratum with their cross-products, so memory
- * grows with PSUs x categories, never with rows.
+ * beside it, sparse sums of each total ("variable") per PSU (per
+ * second-stage unit in two-stage designs), or, for designs without PSUs,
+ * per stratum with their cross-products, so memory grows with units x
+ * categories, never with rows.
  */
 #include "postgres.h"
 
@@ -120,6 +121,12 @@ typedef struct DomainState
 	SvyIdMap   *psumap;			/* PSU identity -> index */
 	uint64	   *psu_key;		/* 2 per PSU: its identity */
 	int32	   *psu_stratum;	/* stratum index of each PSU */
+	/*
+	 * Two-stage designs with an fpc (base->ssutab): the units above are the
+	 * second-stage units, and unit_psu holds 2 per unit, the identity of its
+	 * PSU (the first stage's units are their PSUs).
+	 */
+	uint64	   *unit_psu;
 	int			psucap;
 	/* per (unit, var): PSU-level (with PSUs) or stratum-level sums */
 	SvyIdMap   *cellmap;
@@ -402,8 +409,16 @@ cross_add(DomainState *s, int stratum, int k, int l, double value)
 	s->cross[c].sum += value;
 }
 
+/* unit_psu is kept: a two-stage design with an fpc */
+static inline bool
+two_stage(const DomainState *s)
+{
+	return s->base->ssutab != NULL;
+}
+
+/* psu: the identity of the unit's PSU (two-stage designs), else NULL */
 static int
-psu_insert(DomainState *s, uint64 k0, uint64 k1, int stratum)
+psu_insert(DomainState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 {
 	bool		found;
 	int			p = svy_idmap_insert(s->psumap, k0, k1, &found);
@@ -419,22 +434,41 @@ psu_insert(DomainState *s, uint64 k0, uint64 k1, int stratum)
 				: palloc(sizeof(int32) * s->psucap);
 			s->psu_key = s->psu_key ? repalloc(s->psu_key, sizeof(uint64) * 2 * s->psucap)
 				: palloc(sizeof(uint64) * 2 * s->psucap);
+			if (psu)
+				s->unit_psu = s->unit_psu ? repalloc(s->unit_psu, sizeof(uint64) * 2 * s->psucap)
+					: palloc(sizeof(uint64) * 2 * s->psucap);
 		}
 		s->psu_stratum[p] = stratum;
 		s->psu_key[2 * p] = k0;
 		s->psu_key[2 * p + 1] = k1;
+		if (psu)
+		{
+			s->unit_psu[2 * p] = psu[0];
+			s->unit_psu[2 * p + 1] = psu[1];
+		}
 		MemoryContextSwitchTo(old);
 	}
 	return p;
 }
 
-/* PSUs are nested in strata: mix the stratum into the PSU's identity. */
+/*
+ * PSUs are nested in strata: mix the stratum into the PSU's identity (and,
+ * in two-stage designs, the second-stage unit into it).
+ */
 static int
 psu_index(DomainState *s, const SvyDesign *d, int stratum)
 {
 	uint64		k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
 	uint64		k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
 	PsuCacheSlot *slot;
+
+	if (two_stage(s))
+	{
+		const SvyStage2 *s2 = svy_design_stage2(d);
+
+		k0 ^= s2->psu2[0] * UINT64CONST(0xD6E8FEB86659FD93);
+		k1 ^= s2->psu2[1] * UINT64CONST(0xA0761D6478BD642F);
+	}
 
 	if (s->psucache == NULL)
 	{
@@ -445,7 +479,7 @@ psu_index(DomainState *s, const SvyDesign *d, int stratum)
 	slot = &s->psucache[svy_hash_mix(k0, k1) % SVY_PSU_CACHE];
 	if (slot->index < 0 || slot->k0 != k0 || slot->k1 != k1)
 	{
-		slot->index = psu_insert(s, k0, k1, stratum);
+		slot->index = psu_insert(s, k0, k1, stratum, two_stage(s) ? d->psu : NULL);
 		slot->k0 = k0;
 		slot->k1 = k1;
 	}
@@ -946,7 +980,8 @@ domain_merge(DomainState *into, const DomainState *from)
 		psu_map = palloc(sizeof(int) * (npsu + 1));
 		for (int p = 0; p < npsu; p++)
 			psu_map[p] = psu_insert(into, from->psu_key[2 * p], from->psu_key[2 * p + 1],
-									stratum_map[from->psu_stratum[p]]);
+									stratum_map[from->psu_stratum[p]],
+									from->unit_psu ? from->unit_psu + 2 * p : NULL);
 	}
 	for (int i = 0; i < from->ncells; i++)
 	{
@@ -1071,6 +1106,11 @@ svy_multi_serialfn(PG_FUNCTION_ARGS)
 		pq_sendint64(&buf, s->psu_key[2 * p]);
 		pq_sendint64(&buf, s->psu_key[2 * p + 1]);
 		pq_sendint32(&buf, s->psu_stratum[p]);
+		if (two_stage(s))
+		{
+			pq_sendint64(&buf, s->unit_psu[2 * p]);
+			pq_sendint64(&buf, s->unit_psu[2 * p + 1]);
+		}
 	}
 	pq_sendint32(&buf, s->ncells);
 	pq_sendbytes(&buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
@@ -1152,8 +1192,15 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 	{
 		uint64		k0 = pq_getmsgint64(&buf);
 		uint64		k1 = pq_getmsgint64(&buf);
+		int			h = pq_getmsgint(&buf, 4);
+		uint64		psu[2] = {0, 0};
 
-		psu_insert(s, k0, k1, pq_getmsgint(&buf, 4));
+		if (two_stage(s))
+		{
+			psu[0] = pq_getmsgint64(&buf);
+			psu[1] = pq_getmsgint64(&buf);
+		}
+		psu_insert(s, k0, k1, h, two_stage(s) ? psu : NULL);
 	}
 	n = pq_getmsgint(&buf, 4);
 	for (int i = 0; i < n; i++)
@@ -1345,8 +1392,137 @@ order_by_key(int n, const int *key, int nkeys, int *order, int *start)
 }
 
 /*
+ * Two-stage designs: the PSU of each unit (a second-stage unit), as its slot
+ * in the base state (0 .. base->npsu - 1); NULL for other designs.
+ */
+static int *
+unit_groups(const DomainState *s)
+{
+	int			nunits = svy_idmap_size(s->psumap);
+	int		   *group;
+
+	if (!two_stage(s))
+		return NULL;
+	group = palloc(sizeof(int) * (nunits + 1));
+	for (int u = 0; u < nunits; u++)
+	{
+		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[u]];
+		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * u], s->unit_psu[2 * u + 1]}};
+		SvyPsuEntry *e;
+
+		CHECK_FOR_INTERRUPTS();
+		e = svy_accum_psu_find(s->base, &key);
+		if (e == NULL)
+			elog(ERROR, "survey state has a second-stage unit of an unknown PSU");
+		group[u] = e->slot;
+	}
+	return group;
+}
+
+/* Cells of the design covariance: by unit (PSU, second-stage unit or stratum). */
+typedef struct CellIndex
+{
+	const DomainState *s;
+	const int  *final_of_var;
+	int			K;
+	int		   *order;			/* cells by unit */
+	int		   *start;
+	double	   *t;				/* K of work space, kept zero */
+	int		   *touched;		/* K of work space */
+} CellIndex;
+
+/*
+ * S (sum) and Q (centred cross-products) of the total vectors of n blocks:
+ * block j is the units members[first[j]] .. members[first[j + 1] - 1]
+ * (first NULL: block j is unit members[j] alone); blocks beyond those
+ * listed (n larger) have t = 0.  present (K, or NULL) marks the totals that
+ * have cells (rows of their domain) in the blocks.
+ */
+static void
+block_moments(const CellIndex *ci, const int *members, const int *first, int nblocks, double n,
+			  double *S, double *Q, bool *present)
+{
+	const DomainState *s = ci->s;
+	int			K = ci->K;
+	double	   *t = ci->t;
+	int		   *touched = ci->touched;
+
+	memset(S, 0, sizeof(double) * K);
+	memset(Q, 0, sizeof(double) * K * K);
+	if (present)
+		memset(present, 0, sizeof(bool) * K);
+	for (int j = 0; j < nblocks; j++)
+	{
+		int			lo = first ? first[j] : j,
+					hi = first ? first[j + 1] : j + 1;
+
+		for (int m = lo; m < hi; m++)
+		{
+			int			unit = members[m];
+
+			for (int i = ci->start[unit]; i < ci->start[unit + 1]; i++)
+			{
+				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
+
+				if (k < 0)
+					continue;
+				S[k] += s->cells[ci->order[i]].sum;
+				if (present)
+					present[k] = true;
+			}
+		}
+	}
+
+	/*
+	 * Then the centred cross-products: (t - tbar)(t - tbar)' = t t' - t tbar'
+	 * - tbar t' + tbar tbar' (blocks without cells have t = 0 and add tbar
+	 * tbar').
+	 */
+	for (int j = 0; j < nblocks; j++)
+	{
+		int			lo = first ? first[j] : j,
+					hi = first ? first[j + 1] : j + 1;
+		int			ntouched = 0;
+
+		for (int m = lo; m < hi; m++)
+		{
+			int			unit = members[m];
+
+			for (int i = ci->start[unit]; i < ci->start[unit + 1]; i++)
+			{
+				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
+
+				if (k < 0)
+					continue;
+				if (t[k] == 0.0)
+					touched[ntouched++] = k;
+				t[k] += s->cells[ci->order[i]].sum;
+			}
+		}
+		for (int a = 0; a < ntouched; a++)
+		{
+			int			ka = touched[a];
+
+			for (int b = 0; b < ntouched; b++)
+				Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
+			for (int b = 0; b < K; b++)
+			{
+				Q[ka * K + b] -= t[ka] * S[b] / n;
+				Q[b * K + ka] -= S[b] / n * t[ka];
+			}
+		}
+		for (int a = 0; a < ntouched; a++)
+			t[touched[a]] = 0.0;
+	}
+	for (int a = 0; a < K; a++)
+		for (int b = 0; b < K; b++)
+			Q[a * K + b] += n * (S[a] / n) * (S[b] / n);
+}
+
+/*
  * The design covariance (K x K) of the totals, from PSU or stratum sums;
  * st holds the strata as svy_accum_strata gives them (their PSU counts).
+ * Two-stage designs add each PSU's second stage (R's multistage).
  */
 static void
 taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *final_of_var,
@@ -1356,24 +1532,50 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int			nstrata = base->nstrata;
 	double	   *S = palloc(sizeof(double) * K);
 	double	   *Q = palloc(sizeof(double) * K * K);
-	double	   *t = palloc0(sizeof(double) * K);
-	int		   *touched = palloc(sizeof(int) * K);
 	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
 	int			nunits = by_psu ? svy_idmap_size(s->psumap) : nstrata;
 	int		   *key = palloc(sizeof(int) * (Max(s->ncells, s->ncross) + 1));
-	/* cells by unit (PSU, or stratum) */
-	int		   *cell_order = palloc(sizeof(int) * (s->ncells + 1));
-	int		   *cell_start = palloc(sizeof(int) * (nunits + 1));
+	CellIndex	ci = {s, final_of_var, K};
 	/* PSUs by stratum (with PSUs), or cross-products by stratum (without) */
 	int			nsecond = by_psu ? nunits : s->ncross;
 	int		   *second_order = palloc(sizeof(int) * (nsecond + 1));
 	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
+	/* two-stage designs: units by PSU, PSUs by stratum, the second stage */
+	int		   *group = unit_groups(s);
+	int			ngroups = group ? base->npsu : 0;
+	int		   *unit_order = NULL,
+			   *unit_start = NULL,
+			   *group_order = NULL,
+			   *group_start = NULL;
+	SvyStage2Totals *st2 = NULL;
+	bool	   *present = palloc(sizeof(bool) * K);
 
+	ci.order = palloc(sizeof(int) * (s->ncells + 1));
+	ci.start = palloc(sizeof(int) * (nunits + 1));
+	ci.t = palloc0(sizeof(double) * K);
+	ci.touched = palloc(sizeof(int) * K);
 	for (int i = 0; i < s->ncells; i++)
 		key[i] = s->cells[i].unit;
-	order_by_key(s->ncells, key, nunits, cell_order, cell_start);
-	if (by_psu)
+	order_by_key(s->ncells, key, nunits, ci.order, ci.start);
+	if (group)
+	{
+		int			n2;
+		int		   *group_stratum = palloc(sizeof(int) * (ngroups + 1));
+
+		unit_order = palloc(sizeof(int) * (nunits + 1));
+		unit_start = palloc(sizeof(int) * (ngroups + 1));
+		order_by_key(nunits, group, ngroups, unit_order, unit_start);
+		st2 = svy_accum_stage2(base, 0.0, st, &n2);
+		Assert(n2 == ngroups);
+		for (int g = 0; g < ngroups; g++)
+			group_stratum[g] = st2[g].stratum;
+		group_order = palloc(sizeof(int) * (ngroups + 1));
+		group_start = palloc(sizeof(int) * (nstrata + 1));
+		order_by_key(ngroups, group_stratum, nstrata, group_order, group_start);
+		pfree(group_stratum);
+	}
+	else if (by_psu)
 		order_by_key(nunits, s->psu_stratum, nstrata, second_order, second_start);
 	else
 	{
@@ -1388,71 +1590,40 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 		SvyStatus	status;
 
 		CHECK_FOR_INTERRUPTS();
-		memset(S, 0, sizeof(double) * K);
-		memset(Q, 0, sizeof(double) * K * K);
-		if (by_psu)
+		if (group)
 		{
-			/*
-			 * Two passes over the stratum's PSUs: their mean vector, then the
-			 * centred cross-products (PSUs without cells have t = 0 and add
-			 * tbar tbar').
-			 */
-			for (int j = second_start[h]; j < second_start[h + 1]; j++)
+			/* a PSU's vector is the sum of its units' */
+			int			nb = group_start[h + 1] - group_start[h];
+			int		   *first = palloc(sizeof(int) * (nb + 1));
+			int		   *members = palloc(sizeof(int) * (nunits + 1));
+			int			m = 0;
+
+			for (int j = 0; j < nb; j++)
 			{
-				int			psu = second_order[j];
+				int			g = group_order[group_start[h] + j];
 
-				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
-				{
-					int			k = final_of_var[s->cells[cell_order[i]].var];
-
-					if (k >= 0)
-						S[k] += s->cells[cell_order[i]].sum;
-				}
+				first[j] = m;
+				for (int i = unit_start[g]; i < unit_start[g + 1]; i++)
+					members[m++] = unit_order[i];
 			}
-			for (int j = second_start[h]; j < second_start[h + 1]; j++)
-			{
-				int			psu = second_order[j];
-				int			ntouched = 0;
-
-				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
-				{
-					int			k = final_of_var[s->cells[cell_order[i]].var];
-
-					if (k < 0)
-						continue;
-					if (t[k] == 0.0)
-						touched[ntouched++] = k;
-					t[k] += s->cells[cell_order[i]].sum;
-				}
-				/* (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar' */
-				for (int a = 0; a < ntouched; a++)
-				{
-					int			ka = touched[a];
-
-					for (int b = 0; b < ntouched; b++)
-						Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
-					for (int b = 0; b < K; b++)
-					{
-						Q[ka * K + b] -= t[ka] * S[b] / n_h;
-						Q[b * K + ka] -= S[b] / n_h * t[ka];
-					}
-				}
-				for (int a = 0; a < ntouched; a++)
-					t[touched[a]] = 0.0;
-			}
-			/* every PSU adds tbar tbar' */
-			for (int a = 0; a < K; a++)
-				for (int b = 0; b < K; b++)
-					Q[a * K + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
+			first[nb] = m;
+			block_moments(&ci, members, first, nb, n_h, S, Q, NULL);
+			pfree(first);
+			pfree(members);
 		}
+		else if (by_psu)
+			block_moments(&ci, second_order + second_start[h], NULL,
+						  second_start[h + 1] - second_start[h], n_h, S, Q, NULL);
 		else
 		{
-			for (int i = cell_start[h]; i < cell_start[h + 1]; i++)
+			memset(S, 0, sizeof(double) * K);
+			memset(Q, 0, sizeof(double) * K * K);
+			for (int i = ci.start[h]; i < ci.start[h + 1]; i++)
 			{
-				int			k = final_of_var[s->cells[cell_order[i]].var];
+				int			k = final_of_var[s->cells[ci.order[i]].var];
 
 				if (k >= 0)
-					S[k] += s->cells[cell_order[i]].sum;
+					S[k] += s->cells[ci.order[i]].sum;
 			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
@@ -1477,9 +1648,9 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 			 * / n_h for the r rows that add to it; exactly 0 when they all
 			 * add the same value.
 			 */
-			for (int i = cell_start[h]; i < cell_start[h + 1]; i++)
+			for (int i = ci.start[h]; i < ci.start[h + 1]; i++)
 			{
-				const Cell *c = &s->cells[cell_order[i]];
+				const Cell *c = &s->cells[ci.order[i]];
 				int			k = final_of_var[c->var];
 
 				if (k >= 0)
@@ -1491,15 +1662,40 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 			svy_report_design_error(base, status, h, n_h);
 	}
 	svy_covariance_finish(&cov);
+
+	/* the second stage: within each PSU, its units as the PSUs of one stratum */
+	for (int g = 0; g < ngroups; g++)
+	{
+		double		n_g = st2[g].units.n;
+		SvyStatus	status;
+
+		CHECK_FOR_INTERRUPTS();
+		block_moments(&ci, unit_order + unit_start[g], NULL, unit_start[g + 1] - unit_start[g],
+					  n_g, S, Q, present);
+		status = svy_covariance_add_stage2(&cov, n_g, st2[g].fpc2, st2[g].fraction, S, Q,
+										   present);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, st2[g].stratum, n_g);
+	}
 	pfree(S);
 	pfree(Q);
-	pfree(t);
-	pfree(touched);
+	pfree(present);
+	pfree(ci.t);
+	pfree(ci.touched);
 	pfree(key);
-	pfree(cell_order);
-	pfree(cell_start);
+	pfree(ci.order);
+	pfree(ci.start);
 	pfree(second_order);
 	pfree(second_start);
+	if (group)
+	{
+		pfree(group);
+		pfree(unit_order);
+		pfree(unit_start);
+		pfree(group_order);
+		pfree(group_start);
+		pfree(st2);
+	}
 }
 
 /* df of the PSUs holding rows that add to the totals selected by want(). */
@@ -1512,21 +1708,32 @@ cells_df(const DomainState *s, const bool *var_selected)
 
 	if (by_psu)
 	{
-		int			npsu = svy_idmap_size(s->psumap);
+		/* first-stage PSUs (of two-stage designs: of the units) */
+		int			nunits = svy_idmap_size(s->psumap);
+		int		   *group = unit_groups(s);
+		int			npsu = group ? base->npsu : nunits;
 		bool	   *psu_in = palloc0(sizeof(bool) * (npsu + 1));
+		int		   *psu_stratum = palloc(sizeof(int) * (npsu + 1));
 		bool	   *stratum_in = palloc0(sizeof(bool) * (base->nstrata + 1));
 
+		for (int u = 0; u < nunits; u++)
+			psu_stratum[group ? group[u] : u] = s->psu_stratum[u];
 		for (int i = 0; i < s->ncells; i++)
 			if (var_selected[s->cells[i].var] && s->cells[i].n_df > 0)
-				psu_in[s->cells[i].unit] = true;
+				psu_in[group ? group[s->cells[i].unit] : s->cells[i].unit] = true;
 		for (int p = 0; p < npsu; p++)
 			if (psu_in[p])
 			{
 				df += 1;
-				stratum_in[s->psu_stratum[p]] = true;
+				stratum_in[psu_stratum[p]] = true;
 			}
 		for (int h = 0; h < base->nstrata; h++)
 			df -= stratum_in[h];
+		if (group)
+			pfree(group);
+		pfree(psu_in);
+		pfree(psu_stratum);
+		pfree(stratum_in);
 	}
 	else
 	{

@@ -56,6 +56,16 @@ typedef struct Outputs
 	bool		proportions;	/* ratios of counts: proportions */
 } Outputs;
 
+/*
+ * A variance: rounding must not make it negative; NaN (undefined: a lonely
+ * second-stage unit under "average") stays NaN and reads as NULL.
+ */
+static inline double
+nonnegative(double var)
+{
+	return var < 0.0 ? 0.0 : var;
+}
+
 static double
 sum_over(const double *t, const int *idx, int n, int stride)
 {
@@ -121,8 +131,10 @@ outputs_compute(Outputs *o)
 			{
 				double		s = 0.0;
 
+				/* zero coefficients skipped: an undefined (NaN) variance of another total stays out */
 				for (int q = 0; q < K; q++)
-					s += o->a.v[(Size) r * K + q] * ci[q];
+					if (ci[q] != 0.0)
+						s += o->a.v[(Size) r * K + q] * ci[q];
 				vc[r] = s;
 			}
 			for (int j = i; j < O; j++)
@@ -131,11 +143,11 @@ outputs_compute(Outputs *o)
 				double		s = 0.0;
 
 				for (int r = 0; r < K; r++)
-					s += cj[r] * vc[r];
+					if (cj[r] != 0.0)
+						s += cj[r] * vc[r];
 				o->cov[i * O + j] = o->cov[j * O + i] = s;
 			}
-			/* a variance: rounding must not make it negative */
-			o->cov[i * O + i] = Max(o->cov[i * O + i], 0.0);
+			o->cov[i * O + i] = nonnegative(o->cov[i * O + i]);
 		}
 		pfree(c);
 		pfree(vc);
@@ -399,7 +411,7 @@ pair_variance(const Outputs *o, int a, int b)
 {
 	int			O = o->count;
 
-	return Max(o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b], 0.0);
+	return nonnegative(o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b]);
 }
 
 typedef struct Pair
@@ -751,7 +763,7 @@ svy_contrast(PG_FUNCTION_ARGS)
 			var += coef[g] * coef[h] * o.cov[g * G + h];
 	}
 	r.estimate = est;
-	r.std_error = sqrt(Max(var, 0.0));
+	r.std_error = sqrt(nonnegative(var));
 	svy_ci_symmetric(est, r.std_error, level, m->df, &r.ci_lower, &r.ci_upper);
 	r.df = m->df;
 	r.n = n;

@@ -96,11 +96,16 @@ typedef struct QRow
 
 StaticAssertDecl(sizeof(QRow) == 24, "QRow should be 24 bytes");
 
-/* ---------- units: PSU (stratum, psu) or stratum identity -> index ---------- */
+/*
+ * ---------- units: PSU (stratum, psu), second-stage unit (stratum, psu,
+ * psu2: two-stage designs with an fpc) or stratum identity -> index ----------
+ */
+
+#define QUNIT_WORDS 6
 
 typedef struct QUnitKey
 {
-	uint64		w[4];
+	uint64		w[QUNIT_WORDS];
 } QUnitKey;
 
 typedef struct QUnitSlot
@@ -115,8 +120,8 @@ typedef struct QUnitSlot
 #define SH_KEY_TYPE QUnitKey
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) \
-	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
-				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)))
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (k).w[4], \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ (k).w[5])
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(QUnitKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
@@ -1303,6 +1308,8 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
+		key.w[4] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[0] : 0;
+		key.w[5] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[1] : 0;
 		unit = unit_index(s, &key);
 	}
 	else
@@ -1489,7 +1496,7 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 
 	pq_sendint32(&buf, s->nunits);
 	for (int u = 0; u < s->nunits; u++)
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < QUNIT_WORDS; i++)
 			pq_sendint64(&buf, s->unit_keys[u].w[i]);
 
 	pq_sendbyte(&buf, s->compacting);
@@ -1639,7 +1646,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		QUnitKey	key;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < QUNIT_WORDS; i++)
 			key.w[i] = pq_getmsgint64(&buf);
 		if (unit_index(s, &key) != u)
 			corrupt("duplicate unit");
@@ -1885,6 +1892,8 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 	else if (acc->flags & SVY_HAS_PSU)
 	{
 		SvyPsuEntry **psu = palloc(sizeof(SvyPsuEntry *) * Max(s->nunits, 1));
+		/* two-stage designs: the second-stage unit's sums too */
+		SvySsuEntry **ssu = palloc0(sizeof(SvySsuEntry *) * Max(s->nunits, 1));
 
 		svy_accum_psu_clear_a(acc);
 		for (int u = 0; u < s->nunits; u++)
@@ -1895,6 +1904,15 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 			psu[u] = svy_accum_psu_find(acc, &key);
 			if (psu[u] == NULL)
 				elog(ERROR, "survey quantile state has a PSU its design does not know");
+			if (acc->ssutab)
+			{
+				SvySsuKey	ukey;
+
+				memcpy(ukey.w, s->unit_keys[u].w, sizeof(ukey.w));
+				ssu[u] = svy_accum_ssu_find(acc, &ukey);
+				if (ssu[u] == NULL)
+					elog(ERROR, "survey quantile state has a second-stage unit its design does not know");
+			}
 		}
 		for (int k = 0; k < nr; k++)
 			for (int64 i = 0; i < runs[k].n && run_x(&runs[k], i) <= q; i++)
@@ -1902,8 +1920,11 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 				QEntry		c = run_cell(&runs[k], i);
 
 				psu[c.unit]->a += (double) entry_w(&c);
+				if (ssu[c.unit])
+					ssu[c.unit]->a += (double) entry_w(&c);
 			}
 		pfree(psu);
+		pfree(ssu);
 	}
 	else
 	{

@@ -27,10 +27,10 @@ pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     PGOPTIONS="-c client_min_messages=warning" sh test/dump/test_dump.sh
     echo "== client test (psycopg2, text and binary results)"
     python3 test/client/test_client.py
-    # -- issue 12 (loadtext): the demo report exports and forest plot options
     echo "== demo report exports (tools/report.sh --out) and forest_plot.py options"
     PGOPTIONS="-c client_min_messages=warning" sh test/report/test_report.sh
-    # -- end issue 12
+    echo "== the suite from a clone the server cannot read (mode 700 under /root)"
+    sh test/private_clone.sh
 ' || status=$?
 if [ "$status" -ne 0 ]; then
     if [ -f regression.diffs ]; then

@@ -18,13 +18,13 @@ CREATE TYPE svy_design (
 );
 COMMENT ON TYPE svy_design IS 'one row''s part of a survey design: weight, stratum, PSU, fpc or replicate weights';
 
--- Not STRICT: a NULL weight, stratum, PSU or fpc on a row is an error, not a NULL design.
+-- Not STRICT: a NULL weight, stratum, PSU, fpc, psu2 or fpc2 on a row is an error, not a NULL design.
 CREATE FUNCTION svy_design(weight float8, strata "any" DEFAULT NULL, psu "any" DEFAULT NULL,
-                           fpc float8 DEFAULT NULL)
+                           fpc float8 DEFAULT NULL, psu2 "any" DEFAULT NULL, fpc2 float8 DEFAULT NULL)
     RETURNS svy_design
     AS 'MODULE_PATHNAME', 'svy_design_make' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION svy_design(float8, "any", "any", float8) IS
-    'linearization design: weight, optional strata, PSU (nested in strata) and fpc (population PSUs, or a fraction <= 1)';
+COMMENT ON FUNCTION svy_design(float8, "any", "any", float8, "any", float8) IS
+    'linearization design: weight, optional strata, PSU (nested in strata) and fpc (population PSUs, or a fraction <= 1); psu2 and fpc2 for a second sampling stage within PSUs';
 
 CREATE FUNCTION svy_repdesign(weight float8, repweights float8[], type text,
                               scale float8 DEFAULT NULL, rscales float8[] DEFAULT NULL,

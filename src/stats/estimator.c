@@ -99,7 +99,8 @@ svy_estimate_taylor(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 	}
 	r = svy_linear_residual_coef(spec->stat, d);
 	divisor = spec->stat == SVY_STAT_TOTAL ? 1.0 : d->wm.w * d->wm.mean_x;
-	status = svy_taylor_variance(t->strata, t->nstrata, t->residuals_folded ? 0.0 : r,
+	status = svy_taylor_variance(t->strata, t->nstrata, t->stage2, t->nstage2,
+								 t->residuals_folded ? 0.0 : r,
 								 t->lonely, &var, bad_stratum);
 	if (status != SVY_OK)
 		return status;

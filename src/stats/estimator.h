@@ -49,6 +49,8 @@ typedef struct SvyTaylorInput
 {
 	const SvyStratumTotals *strata;
 	int			nstrata;
+	const SvyStage2Totals *stage2;	/* two-stage designs: per PSU; else NULL */
+	int			nstage2;
 	double		df;
 	SvyLonely	lonely;
 	int			residuals_folded;	/* strata hold residuals (t_j, 0) already */

@@ -2,6 +2,7 @@
  * linearize.c — one-stage Taylor variance as R's svyrecvar/onestrat.
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "linearize.h"
 
@@ -78,8 +79,62 @@ svy_covariance_finish(SvyCovariance *c)
 		c->v[i] *= factor;
 }
 
+double
+svy_stage1_fraction(double fpc, double n_psu)
+{
+	if (fpc <= 0.0)
+		return 0.0;
+	return fpc <= 1.0 ? fpc : n_psu / fpc;
+}
+
 SvyStatus
-svy_taylor_variance(const SvyStratumTotals *strata, int nstrata, double r,
+svy_covariance_add_stage2(SvyCovariance *c, double n_units, double fpc2, double fraction,
+						  const double *sum, const double *cross, const bool *present)
+{
+	int			k = c->k;
+	double		f;
+	bool		any = present == NULL;
+
+	if (svy_fpc_factor(fpc2, n_units, &f) != SVY_OK)
+		return SVY_ERR_FPC2;
+	for (int i = 0; i < k && !any; i++)
+		any = present[i];
+	if (!any || fraction == 0.0 || f < SVY_CERTAINTY_EPS)
+		return SVY_OK;
+	if (n_units > 1.0)
+	{
+		double		scale = fraction * f * n_units / (n_units - 1.0);
+
+		for (int i = 0; i < k * k; i++)
+			c->v[i] += scale * cross[i];
+		return SVY_OK;
+	}
+	switch (c->lonely)
+	{
+		case SVY_LONELY_FAIL:
+			return SVY_ERR_LONELY2;
+		case SVY_LONELY_REMOVE:
+		case SVY_LONELY_CERTAINTY:
+			break;
+		case SVY_LONELY_ADJUST:
+			/* not centred (survey 4.1.1): the PSU's own total */
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					c->v[i * k + j] += fraction * f * sum[i] * sum[j];
+			break;
+		case SVY_LONELY_AVERAGE:
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					if (present == NULL || (present[i] && present[j]))
+						c->v[i * k + j] = NAN;
+			break;
+	}
+	return SVY_OK;
+}
+
+SvyStatus
+svy_taylor_variance(const SvyStratumTotals *strata, int nstrata,
+					const SvyStage2Totals *stage2, int nstage2, double r,
 					SvyLonely lonely, double *variance, int *bad_stratum)
 {
 	/* the 1 x 1 case of the covariance of t = a - r b */
@@ -100,6 +155,22 @@ svy_taylor_variance(const SvyStratumTotals *strata, int nstrata, double r,
 		}
 	}
 	svy_covariance_finish(&c);
+	for (int i = 0; i < nstage2; i++)
+	{
+		const SvyCoMoments *m = &stage2[i].units;
+		double		sum = m->n * m->mean_a;
+		double		cross = svy_comoments_ss(m, 0.0);
+		bool		present = stage2[i].present;
+		SvyStatus	status = svy_covariance_add_stage2(&c, m->n, stage2[i].fpc2,
+													   stage2[i].fraction, &sum, &cross,
+													   &present);
+
+		if (status != SVY_OK)
+		{
+			*bad_stratum = i;
+			return status;
+		}
+	}
 	*variance = v;
 	return SVY_OK;
 }

@@ -12,6 +12,8 @@
 #ifndef SVY_LINEARIZE_H
 #define SVY_LINEARIZE_H
 
+#include <stdbool.h>
+
 #include "moments.h"
 
 typedef enum SvyLonely
@@ -27,7 +29,9 @@ typedef enum SvyStatus
 {
 	SVY_OK = 0,
 	SVY_ERR_LONELY,				/* a stratum has one PSU under "fail" */
-	SVY_ERR_FPC					/* population PSUs fewer than sampled PSUs */
+	SVY_ERR_FPC,				/* population PSUs fewer than sampled PSUs */
+	SVY_ERR_LONELY2,			/* a PSU has one second-stage unit under "fail" */
+	SVY_ERR_FPC2				/* fpc2 below the PSU's sampled second-stage units */
 } SvyStatus;
 
 /* Finite population correction factor f_h; SVY_ERR_FPC if N_h < n_h. */
@@ -56,6 +60,26 @@ extern SvyStatus svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 /* Apply "average" once every stratum is in. */
 extern void svy_covariance_finish(SvyCovariance *c);
 
+/*
+ * The first-stage sampling fraction n_h / N_h that scales the second stage
+ * of a stratum's PSUs (R's multistage): 0 without an fpc (no second stage).
+ */
+extern double svy_stage1_fraction(double fpc, double n_psu);
+
+/*
+ * Add the second stage of one PSU (two-stage designs, R's multistage with
+ * survey.ultimate.cluster = FALSE), after svy_covariance_finish: the
+ * one-stage variance of its n_units second-stage units (fpc2 as fpc), times
+ * the first-stage fraction.  present (K, NULL: all) marks the totals the
+ * PSU has rows of: as R, which takes the second stage of the PSUs holding
+ * rows of the (domain's) design only, a PSU with one unit is an error under
+ * "fail", and makes the variance undefined (NaN) under "average" (R's
+ * onestage with no stratum left to average over) for pairs of those totals.
+ */
+extern SvyStatus svy_covariance_add_stage2(SvyCovariance *c, double n_units, double fpc2,
+										   double fraction, const double *sum,
+										   const double *cross, const bool *present);
+
 /* One stratum of a single linear statistic a - r b (co-moments of (a, b)). */
 typedef struct SvyStratumTotals
 {
@@ -63,11 +87,25 @@ typedef struct SvyStratumTotals
 	double		fpc;			/* 0 = none; <= 1 sampling fraction; else N_h */
 } SvyStratumTotals;
 
+/* The second stage of one PSU of a two-stage design. */
+typedef struct SvyStage2Totals
+{
+	SvyCoMoments units;			/* co-moments of its units' residual totals (t, 0) */
+	double		fpc2;			/* 0 = none; <= 1 sampling fraction; else N_i */
+	double		fraction;		/* first-stage n_h / N_h of its stratum */
+	int			stratum;		/* index of its stratum, for messages */
+	bool		present;		/* the PSU holds rows of the domain */
+} SvyStage2Totals;
+
 /*
  * Variance of sum_j (a_j - r b_j) over all strata (divide by divisor^2
- * yourself).  On error *bad_stratum is the index of the offending stratum.
+ * yourself), plus the second stage of each PSU (stage2: nstage2 PSUs, their
+ * units' residual totals already folded; NULL for one-stage designs).  On
+ * error *bad_stratum is the index of the offending stratum, or of the PSU in
+ * stage2 (SVY_ERR_LONELY2, SVY_ERR_FPC2).
  */
 extern SvyStatus svy_taylor_variance(const SvyStratumTotals *strata, int nstrata,
+									 const SvyStage2Totals *stage2, int nstage2,
 									 double r, SvyLonely lonely,
 									 double *variance, int *bad_stratum);
 

@@ -2,7 +2,7 @@
 -- R oracle driver for the `survey` extension (included by sql/oracle.sql).
 --
 -- Loads the oracle kit of test/oracle (README.md there: file formats §1-6, R semantics §7) and the extra
--- cases of test/oracle/extra (same format: extra/designs_extra.csv and extra/cases_extra.csv, loaded
+-- cases of test/oracle/extra (same format: every extra/designs_<topic>.csv / cases_<topic>.csv pair, loaded
 -- unconditionally; every CSV of extra/data, extra/repweights, extra/calweights), turns every case into a
 -- call of the SPEC's SQL API and compares the result with R.  Everything lives in schema `oracle`.
 --
@@ -11,12 +11,13 @@
 -- NOT YET RUNNABLE; any other SQL error of a case that R answers is an ERROR line.  After a deliberate
 -- change of the output (a kind switched on), review results/oracle.out and copy it to expected/.
 --
--- Needs: psql variable :oracle_dir (absolute path of test/oracle) and a superuser connection (the files
--- are read server-side with pg_read_file / pg_ls_dir, as PostgreSQL's own regression tests do with COPY).
+-- Needs: psql variable :oracle_dir (absolute path of test/oracle; no ' or " in it).  The files are read
+-- on the client side (\copy, test/oracle/files.sh), so the server needs no access to the repository.
 --
 -- How a case becomes SQL (oracle.case_forms):
 --   design (designs.csv), type taylor:
---       svy_design(<weight>::float8 | 1.0 when blank, strata => t.<strata>, psu => t.<psu>, fpc => t.<fpc>::float8)
+--       svy_design(<weight>::float8 | 1.0 when blank, strata => t.<strata>, psu => t.<psu>, fpc => t.<fpc>::float8,
+--                  psu2 => t.<psu2>, fpc2 => t.<fpc2>::float8)
 --       (absent parts omitted; fpc_type fraction passes the fraction itself: SPEC, f <= 1 is a fraction);
 --       GUC survey.lonely_psu := the design's lonely_psu (set_config(..., is_local) before every case);
 --       designs.subset = row filter applied before the design is built (WHERE).
@@ -24,7 +25,7 @@
 --       svy_repdesign(r.base_weight, r.repw, '<rep_type>', scale => <scale>, rscales => <rscales[]>,
 --                     mse => <mse> [, rho => <rho>]) with r = the rep file joined on id and
 --       r.repw[k] = base_weight * rw<k> (full replicate weights, README §7.15).
---   type calibrated, psu2/fpc2 (two-stage), nest=FALSE design errors: no SPEC call form -> skipped with reason.
+--   type calibrated, nest=FALSE design errors: no SPEC call form -> skipped with reason.
 --   args:  na_rm=TRUE          -> nothing to do: a NULL outcome is out of the domain in the SPEC
 --          valid=a..b          -> CASE WHEN v::float8 BETWEEN a AND b THEN v END (else NULL = out of domain)
 --          domain=<cond>       -> svy_subset(<design>, <cond>), cond: v:a|b&w:c -> v IN ('a','b') AND w IN ('c')
@@ -111,7 +112,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_raking',       'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_rep',          'off', 'calibration API (SPEC §9) not built yet'),
     ('glm',                'off', 'svy_glm (SPEC §10) not built yet'),
-    ('multistage',         'outside_spec', 'two-stage designs (psu2/fpc2) are SPEC §10 "Later"'),
+    ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
     ('likert',             'on',  'coded items: valid= ranges, factor levels, top/bottom box'),
@@ -198,28 +199,15 @@ BEGIN
     RETURN res;
 END $$;
 
--- Lines of every CSV file of the given directories (relative to :oracle_dir; missing directories are empty).
-CREATE TABLE oracle.raw (file text, stem text, lineno int, line text, PRIMARY KEY (file, lineno));
-CREATE FUNCTION oracle.load_dir(base text, dir text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    fname text;
-BEGIN
-    FOR fname IN SELECT f FROM pg_ls_dir(base || '/' || dir, true, false) AS f
-                 WHERE f LIKE '%.csv' ORDER BY f LOOP
-        INSERT INTO oracle.raw
-        SELECT dir || '/' || fname, regexp_replace(fname, '\.csv$', ''), k, regexp_replace(l, '\r$', '')
-        FROM regexp_split_to_table(pg_read_file(base || '/' || dir || '/' || fname), '\n')
-             WITH ORDINALITY AS x(l, k)
-        WHERE l <> '';
-    END LOOP;
-END $$;
-
-SELECT set_config('oracle.dir', :'oracle_dir', false) IS NULL AS unused \gset
-DO $$ BEGIN
-    PERFORM oracle.load_dir(current_setting('oracle.dir'), d)
-    FROM unnest(ARRAY['data', 'repweights', 'calweights',
-                      'extra/data', 'extra/repweights', 'extra/calweights']) AS d;
-END $$;
+-- Lines of every CSV file of data/, repweights/, calweights/ and of the same folders of extra/, read on
+-- the client side (test/oracle/files.sh through \copy ... FROM PROGRAM), so that the server needs no access
+-- to the repository.  \copy takes its arguments literally: the command is built in a variable.
+CREATE TABLE oracle.raw (file text, lineno int, line text,
+                         stem text GENERATED ALWAYS AS (regexp_replace(file, '^.*/([^/]+)\.csv$', '\1')) STORED,
+                         PRIMARY KEY (file, lineno));
+\set files_sh '"' :oracle_dir '/files.sh"'
+\set cmd '\\copy oracle.raw (file, lineno, line) FROM PROGRAM ''sh ' :files_sh ' lines "' :oracle_dir '" data repweights calweights extra/data extra/repweights extra/calweights'''
+:cmd
 
 -- One table per file: data/<stem>.csv -> oracle.ds_<stem> (text columns, cast in the generated SQL);
 -- repweights/<stem>.csv -> oracle.rep_<stem>(id, base_weight, repw float8[] = base_weight * rw<k>);
@@ -280,23 +268,16 @@ CREATE TABLE oracle.cases (
     case_id text PRIMARY KEY, kind text, dataset text, design text, statistic text, variable text,
     args text, level text, estimate text, se text, ci_lower text, ci_upper text, df text, deff text,
     extra text, note text);
-\set f :oracle_dir '/designs.csv'
-COPY oracle.designs FROM :'f' (FORMAT csv, HEADER match);
-\set f :oracle_dir '/cases.csv'
-COPY oracle.cases FROM :'f' (FORMAT csv, HEADER match);
+\set cmd '\\copy oracle.designs FROM ''' :oracle_dir '/designs.csv'' (FORMAT csv, HEADER match)'
+:cmd
+\set cmd '\\copy oracle.cases FROM ''' :oracle_dir '/cases.csv'' (FORMAT csv, HEADER match)'
+:cmd
 -- the extra cases (test/oracle/extra: designs_<topic>.csv and cases_<topic>.csv, each pair written by an
--- R script there): loaded unconditionally, every pair in name order
-DO $$
-DECLARE
-    base text := current_setting('oracle.dir') || '/extra/';
-    fname text;
-BEGIN
-    FOR fname IN SELECT f FROM pg_ls_dir(base, true, false) AS f
-                 WHERE f ~ '^(designs|cases)_[a-z0-9_]+\.csv$' ORDER BY f LIKE 'cases%', f LOOP
-        EXECUTE format('COPY oracle.%I FROM %L (FORMAT csv, HEADER match)',
-                       split_part(fname, '_', 1), base || fname);
-    END LOOP;
-END $$;
+-- R script there): loaded unconditionally, every pair
+\set cmd '\\copy oracle.designs FROM PROGRAM ''sh ' :files_sh ' cat "' :oracle_dir '/extra" "designs_*.csv"'' (FORMAT csv, HEADER match)'
+:cmd
+\set cmd '\\copy oracle.cases FROM PROGRAM ''sh ' :files_sh ' cat "' :oracle_dir '/extra" "cases_*.csv"'' (FORMAT csv, HEADER match)'
+:cmd
 
 -- key=value;key=value  ->  value of key (NULL if absent)
 CREATE FUNCTION oracle.kv(s text, key text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -379,9 +360,6 @@ BEGIN
     a := coalesce(c.args, '');
 
     -- design
-    IF d.psu2 IS NOT NULL OR d.fpc2 IS NOT NULL THEN
-        RAISE EXCEPTION 'SKIP: two-stage design (psu2/fpc2) has no SPEC call form (SPEC §10)';
-    END IF;
     IF d.type = 'calibrated' THEN
         RAISE EXCEPTION 'SKIP: calibrated design: calibration API (SPEC §9) not specified yet';
     END IF;
@@ -399,6 +377,8 @@ BEGIN
             END IF;
             parts := parts || format(', fpc => t.%I::float8', d.fpc);
         END IF;
+        IF d.psu2 IS NOT NULL THEN parts := parts || format(', psu2 => t.%I', d.psu2); END IF;
+        IF d.fpc2 IS NOT NULL THEN parts := parts || format(', fpc2 => t.%I::float8', d.fpc2); END IF;
         des := format('svy_design(%s%s)', w, parts);
     ELSIF d.type = 'replicate' THEN
         rep_stem := regexp_replace(d.rep_file, '^.*/([^/]+)\.csv$', '\1');

@@ -614,27 +614,27 @@ test_linearize(void)
 
 	/* R: vcov(svytotal(~y, des)), vcov(svymean(~y, des)) */
 	psu_totals(L_rows, D_NROW, 3, NULL, st);
-	s = svy_taylor_variance(st, 3, 0.0, SVY_LONELY_FAIL, &v, &bad);
+	s = svy_taylor_variance(st, 3, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 	INT(SVY_OK, s);
 	REL(44153.75, v, RTOL_R);
-	s = svy_taylor_variance(st, 3, mean_D, SVY_LONELY_FAIL, &v, &bad);
+	s = svy_taylor_variance(st, 3, NULL, 0, mean_D, SVY_LONELY_FAIL, &v, &bad);
 	INT(SVY_OK, s);
 	REL(1.7683723752143312, v / (W_D * W_D), RTOL_R);
 
 	/* R: desN <- svydesign(..., fpc = ~N) with N = 10, 5, 12 per stratum */
 	psu_totals(L_rows, D_NROW, 3, popsize, st);
-	s = svy_taylor_variance(st, 3, 0.0, SVY_LONELY_FAIL, &v, &bad);
+	s = svy_taylor_variance(st, 3, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 	INT(SVY_OK, s);
 	REL(26769.962500000005, v, RTOL_R);
-	svy_taylor_variance(st, 3, mean_D, SVY_LONELY_FAIL, &v, &bad);
+	svy_taylor_variance(st, 3, NULL, 0, mean_D, SVY_LONELY_FAIL, &v, &bad);
 	REL(1.0724675143884868, v / (W_D * W_D), RTOL_R);
 
 	/* R: desF <- svydesign(..., fpc = ~fr) with fractions .3, .4, .25 (same as desN) */
 	psu_totals(L_rows, D_NROW, 3, fraction, st);
-	s = svy_taylor_variance(st, 3, 0.0, SVY_LONELY_FAIL, &v, &bad);
+	s = svy_taylor_variance(st, 3, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 	INT(SVY_OK, s);
 	REL(26769.962500000005, v, RTOL_R);
-	svy_taylor_variance(st, 3, mean_D, SVY_LONELY_FAIL, &v, &bad);
+	svy_taylor_variance(st, 3, NULL, 0, mean_D, SVY_LONELY_FAIL, &v, &bad);
 	REL(1.0724675143884868, v / (W_D * W_D), RTOL_R);
 
 	/* certainty stratum: stratum 2 with popsize 2 = n_h contributes 0.
@@ -643,7 +643,7 @@ test_linearize(void)
 		const double nc[] = {10, 2, 12};
 
 		psu_totals(L_rows, D_NROW, 3, nc, st);
-		s = svy_taylor_variance(st, 3, 0.0, SVY_LONELY_FAIL, &v, &bad);
+		s = svy_taylor_variance(st, 3, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 		INT(SVY_OK, s);
 		REL(1554.9624999999999, v, RTOL_R);
 	}
@@ -654,7 +654,7 @@ test_linearize(void)
 
 		psu_totals(L_rows, D_NROW, 3, small, st);
 		bad = -1;
-		s = svy_taylor_variance(st, 3, 0.0, SVY_LONELY_FAIL, &v, &bad);
+		s = svy_taylor_variance(st, 3, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 		INT(SVY_ERR_FPC, s);
 		INT(2, bad);
 	}
@@ -686,16 +686,16 @@ test_linearize(void)
 		{
 			psu_totals(L_rows, L_NROW, 4, NULL, st);
 			v = NAN;
-			s = svy_taylor_variance(st, 4, 0.0, lonely[k].mode, &v, &bad);
+			s = svy_taylor_variance(st, 4, NULL, 0, 0.0, lonely[k].mode, &v, &bad);
 			INT(SVY_OK, s);
 			REL(lonely[k].total, v, RTOL_R);
 			v = NAN;
-			s = svy_taylor_variance(st, 4, mean_L, lonely[k].mode, &v, &bad);
+			s = svy_taylor_variance(st, 4, NULL, 0, mean_L, lonely[k].mode, &v, &bad);
 			INT(SVY_OK, s);
 			REL(lonely[k].mean, v / (W_L * W_L), RTOL_R);
 			psu_totals(L_rows, L_NROW, 4, popsize, st);
 			v = NAN;
-			s = svy_taylor_variance(st, 4, 0.0, lonely[k].mode, &v, &bad);
+			s = svy_taylor_variance(st, 4, NULL, 0, 0.0, lonely[k].mode, &v, &bad);
 			INT(SVY_OK, s);
 			REL(lonely[k].total_fpc, v, RTOL_R);
 		}
@@ -708,7 +708,7 @@ test_linearize(void)
 			const double nc4[] = {10, 2, 12, 4};
 
 			psu_totals(L_rows, L_NROW, 4, nc4, st);
-			s = svy_taylor_variance(st, 4, 0.0, SVY_LONELY_AVERAGE, &v, &bad);
+			s = svy_taylor_variance(st, 4, NULL, 0, 0.0, SVY_LONELY_AVERAGE, &v, &bad);
 			INT(SVY_OK, s);
 			REL(2073.2833333333333, v, RTOL_R);
 		}
@@ -716,7 +716,7 @@ test_linearize(void)
 		/* fail: R errors "Stratum (4) has only one PSU at stage 1" */
 		psu_totals(L_rows, L_NROW, 4, NULL, st);
 		bad = -1;
-		s = svy_taylor_variance(st, 4, 0.0, SVY_LONELY_FAIL, &v, &bad);
+		s = svy_taylor_variance(st, 4, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 		INT(SVY_ERR_LONELY, s);
 		INT(3, bad);
 
@@ -726,7 +726,7 @@ test_linearize(void)
 			const double n1[] = {10, 5, 12, 1};
 
 			psu_totals(L_rows, L_NROW, 4, n1, st);
-			s = svy_taylor_variance(st, 4, 0.0, SVY_LONELY_FAIL, &v, &bad);
+			s = svy_taylor_variance(st, 4, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 			INT(SVY_OK, s);
 			REL(26769.962500000001, v, RTOL_R);
 			/* a sampling fraction of 1 is the same */
@@ -734,7 +734,7 @@ test_linearize(void)
 				const double f1[] = {10, 5, 12, 1.0};
 
 				psu_totals(L_rows, L_NROW, 4, f1, st);
-				s = svy_taylor_variance(st, 4, 0.0, SVY_LONELY_FAIL, &v, &bad);
+				s = svy_taylor_variance(st, 4, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 				INT(SVY_OK, s);
 				REL(26769.962500000001, v, RTOL_R);
 			}
@@ -748,10 +748,10 @@ test_linearize(void)
 		svy_comoments_add(&one.psu, 1.0, 0.0);
 		svy_comoments_add(&one.psu, 2.0, 0.0);
 		svy_comoments_add(&one.psu, 6.0, 0.0);
-		svy_taylor_variance(&one, 1, 0.0, SVY_LONELY_FAIL, &v, &bad);
+		svy_taylor_variance(&one, 1, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 		REL(21.0, v, 1e-14);
 		one.fpc = 0.5;			/* fraction 1/2: f = 0.5 */
-		svy_taylor_variance(&one, 1, 0.0, SVY_LONELY_FAIL, &v, &bad);
+		svy_taylor_variance(&one, 1, NULL, 0, 0.0, SVY_LONELY_FAIL, &v, &bad);
 		REL(10.5, v, 1e-14);
 	}
 }
@@ -1000,7 +1000,7 @@ test_estimator(void)
 			{0, 3, 13.3, 1e9 + 0.25, 1, 0}, {0, 4, 13.3, 1e9 + 0.5, 1, 0},
 		};
 		SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_LOGIT, 0.95};
-		SvyTaylorInput t1 = {st, 1, 3, SVY_LONELY_FAIL, 0};
+		SvyTaylorInput t1 = {st, 1, NULL, 0, 3, SVY_LONELY_FAIL, 0};
 
 		build(big, 4, 1, NULL, OUT_Y, 0.0, 0, -INFINITY, &d, st);
 		s = svy_estimate_taylor(&spec, &d, &t1, &res, &bad);
@@ -1145,7 +1145,7 @@ test_estimator(void)
 	{
 		SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_LOGIT, 0.95};
 		SvyStratumTotals st4[MAXSTRATA];
-		SvyTaylorInput t4 = {st4, 4, 5, SVY_LONELY_FAIL, 0};
+		SvyTaylorInput t4 = {st4, 4, NULL, 0, 5, SVY_LONELY_FAIL, 0};
 
 		build(L_rows, L_NROW, 4, NULL, OUT_Y, 0.0, 0, -INFINITY, &d, st4);
 		bad = -1;
@@ -1507,11 +1507,89 @@ test_quantile_marks(void)
 	free(v);
 }
 
+/* ------------------------------------------------------------------ */
+/* second stage (two-stage designs)                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * R: d <- data.frame(p = c(1,1,2,2,2,3), u = c(1,2,1,2,3,1), N = 6,
+ *                    M = c(4,4,5,5,5,3), w = 1, y = c(3,5,2,7,4,6))
+ *    vcov(svytotal(~y, svydesign(ids = ~p + u, fpc = ~N + M, weights = ~w, data = d)))
+ * PSU 3 has one sampled unit (of 3): lonely at the second stage.
+ */
+static void
+test_stage2(void)
+{
+	const double unit_y[3][3] = {{3, 5}, {2, 7, 4}, {6}};
+	const int	nunits[3] = {2, 3, 1};
+	const double fpc2[3] = {4, 5, 3};
+	SvyStratumTotals st[1];
+	SvyStage2Totals s2[3];
+	double		v = -1.0;
+	int			bad = -1;
+
+	memset(st, 0, sizeof(st));
+	memset(s2, 0, sizeof(s2));
+	st[0].fpc = 6;
+	for (int i = 0; i < 3; i++)
+	{
+		double		t = 0.0;
+
+		for (int j = 0; j < nunits[i]; j++)
+		{
+			svy_comoments_add(&s2[i].units, unit_y[i][j], 0.0);
+			t += unit_y[i][j];
+		}
+		svy_comoments_add(&st[0].psu, t, 0.0);
+		s2[i].fpc2 = fpc2[i];
+		s2[i].fraction = svy_stage1_fraction(6, 3);
+		s2[i].present = true;
+	}
+	REL(0.5, s2[0].fraction, 0);
+	REL(0.25, svy_stage1_fraction(0.25, 3), 0);
+	REL(0.0, svy_stage1_fraction(0.0, 3), 0);
+
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_REMOVE, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_CERTAINTY, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_ADJUST, &v, &bad));
+	REL(36.299999999999997, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_AVERAGE, &v, &bad));
+	TRUE_(isnan(v));
+	INT(SVY_ERR_LONELY2, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	INT(2, bad);
+	/* R on the rows of PSUs 1 and 2 only: 19.866666666666667 (another stage 1); here
+	 * a domain without rows in PSU 3: its second stage is skipped, no error */
+	s2[2].present = false;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_AVERAGE, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	/* every unit sampled (fpc2 = units): no second stage, lonely or not */
+	s2[2].present = true;
+	s2[2].fpc2 = 1;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(24.300000000000001, v, RTOL_R);
+	/* fpc2 below the sampled units */
+	s2[1].fpc2 = 2;
+	INT(SVY_ERR_FPC2, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	INT(1, bad);
+	/* no first-stage fpc: no second stage */
+	s2[1].fpc2 = 5;
+	for (int i = 0; i < 3; i++)
+		s2[i].fraction = svy_stage1_fraction(0.0, 3);
+	st[0].fpc = 0;
+	INT(SVY_OK, svy_taylor_variance(st, 1, s2, 3, 0.0, SVY_LONELY_FAIL, &v, &bad));
+	REL(39.0, v, RTOL_R);		/* 3/2 * 26 */
+}
+
 int
 main(void)
 {
 	test_moments();
 	test_linearize();
+	test_stage2();
 	test_intervals();
 	test_estimator();
 	test_rank();
