@@ -104,6 +104,7 @@ typedef struct MissMap
 	int			is_tag;
 	double		code;
 	char		tag;
+	char	   *vars;			/* "q1,q2": only these variables; NULL: all */
 	int			present;		/* seen in a labelled column or its labels */
 	char	   *text;			/* as written, for messages */
 } MissMap;
@@ -204,7 +205,7 @@ extern void emit_sql(FILE *out, const Options *opt, const Dataset *ds, const Pla
 extern void format_code(char *buf, size_t len, double code);
 
 /* names.c */
-extern char *column_name(const char *orig, char **taken, int ntaken, int quiet);
+extern char *column_name(const char *orig, int fold, char **taken, int ntaken, int quiet);
 extern char *sized_name(const char *base, const char *suffix, char **taken, int ntaken);
 extern int	is_reserved_word(const char *s);
 

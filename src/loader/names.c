@@ -2,7 +2,8 @@
  * names.c -- survey_load: SQL names for the variables.
  *
  * A column is named after its variable in lower case (SPSS and SAS names are
- * case-insensitive; PostgreSQL folds unquoted names to lower case), cut to
+ * case-insensitive; PostgreSQL folds unquoted names to lower case) or as the
+ * user wrote it (--choices NAME=...), cut to
  * 63 bytes at a character boundary, and made unique with _2, _3, ...  The
  * generated SQL always quotes names, so reserved words and names with
  * spaces or quotes load as they are; such names are noted because queries
@@ -104,12 +105,12 @@ sized_name(const char *base, const char *suffix, char **taken, int ntaken)
 }
 
 char *
-column_name(const char *orig, char **taken, int ntaken, int quiet)
+column_name(const char *orig, int fold, char **taken, int ntaken, int quiet)
 {
 	char	   *lower = xstrdup(orig);
 	char	   *name;
 
-	for (char *p = lower; *p; p++)
+	for (char *p = lower; fold && *p; p++)
 		*p = tolower((unsigned char) *p);
 	if (*lower == '\0')
 	{
@@ -122,7 +123,7 @@ column_name(const char *orig, char **taken, int ntaken, int quiet)
 		if (strcmp(name, lower) != 0)
 			fprintf(stderr, PROGNAME ": note: variable \"%s\" loaded as column \"%s\" (%s)\n", orig, name,
 					strlen(lower) > NAME_MAX_BYTES ? "names are at most 63 bytes" :
-					"another column has that name after lower-casing");
+					fold ? "another column has that name after lower-casing" : "another column has that name");
 		else if (is_reserved_word(name))
 			fprintf(stderr, PROGNAME ": note: column \"%s\" is an SQL reserved word: write it in double quotes in queries\n", name);
 		else if (!is_plain_identifier(name))

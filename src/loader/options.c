@@ -37,11 +37,14 @@ static const char *const help_text =
 "        --replace         drop the table, its labels table and its enum types\n"
 "                          first (without CASCADE); without it an existing\n"
 "                          table is an error\n"
-"        --missing=MAP     codes that are missing reasons, in columns with value\n"
+"        --missing=[VARS:]MAP\n"
+"                          codes that are missing reasons, in columns with value\n"
 "                          labels: 'dk=-1,8;refused=-2,9;na=.a'.  Reasons: dk,\n"
 "                          refused, na, skipped, no_answer.  A code is a number\n"
 "                          or .a-.z (Stata extended / SAS special missing).\n"
-"                          Every code must occur in some labelled column.\n"
+"                          With 'q1,q2:' in front only for those variables\n"
+"                          (and before the codes for all); repeatable.  Every\n"
+"                          code must occur in a column it applies to.\n"
 "        --sysmis=REASON   load system-missing (empty) answers of likert and\n"
 "                          choices columns as REASON (default: SQL NULL)\n"
 "        --choices=NAME=V1,V2,...\n"
@@ -129,9 +132,31 @@ parse_missing(const char *s, Options *opt)
 {
 	char	   *copy = xstrdup(s);
 	char	   *save1 = NULL;
+	char	   *colon = strchr(copy, ':');
+	char	   *items = copy;
+	char	   *vars = NULL;
 	int			rc = 0;
 
-	for (char *item = strtok_r(copy, ";", &save1); item && rc == 0; item = strtok_r(NULL, ";", &save1))
+	/* "q1,q2: dk=8;refused=9" applies to q1 and q2 only */
+	if (colon && (strchr(copy, '=') == NULL || colon < strchr(copy, '=')))
+	{
+		*colon = '\0';
+		vars = copy;
+		while (*vars == ' ')
+			vars++;
+		for (char *end = colon - 1; end >= vars && *end == ' '; end--)
+			*end = '\0';
+		for (char *p = vars; *p; p++)
+			if (*p == ' ')
+				memmove(p, p + 1, strlen(p));
+		if (*vars == '\0')
+		{
+			free(copy);
+			return usage_error("--missing: no variables before \":\" in", s);
+		}
+		items = colon + 1;
+	}
+	for (char *item = strtok_r(items, ";", &save1); item && rc == 0; item = strtok_r(NULL, ";", &save1))
 	{
 		char	   *eq = strchr(item, '=');
 		char	   *save2 = NULL;
@@ -164,6 +189,7 @@ parse_missing(const char *s, Options *opt)
 				end[-1] = '\0';
 			m.reason = reason;
 			m.text = xstrdup(code);
+			m.vars = vars ? xstrdup(vars) : NULL;
 			if (code[0] == '.' && code[1] && code[2] == '\0' &&
 				((code[1] >= 'a' && code[1] <= 'z') || (code[1] >= 'A' && code[1] <= 'Z') || code[1] == '_'))
 			{
@@ -176,15 +202,18 @@ parse_missing(const char *s, Options *opt)
 				if (*code == '\0' || *end != '\0')
 				{
 					free(m.text);
+					free(m.vars);
 					rc = usage_error("--missing: a code must be a number or .a-.z:", code);
 					break;
 				}
 			}
 			for (int i = 0; i < opt->nmiss; i++)
 				if (opt->miss[i].is_tag == m.is_tag &&
-					(m.is_tag ? opt->miss[i].tag == m.tag : opt->miss[i].code == m.code))
+					(m.is_tag ? opt->miss[i].tag == m.tag : opt->miss[i].code == m.code) &&
+					(vars == NULL ? opt->miss[i].vars == NULL : opt->miss[i].vars && strcmp(opt->miss[i].vars, vars) == 0))
 				{
 					free(m.text);
+					free(m.vars);
 					rc = usage_error("--missing: code listed twice:", code);
 					break;
 				}
@@ -352,7 +381,10 @@ free_options(Options *opt)
 		free(opt->enum_vars[i]);
 	free(opt->enum_vars);
 	for (int i = 0; i < opt->nmiss; i++)
+	{
 		free(opt->miss[i].text);
+		free(opt->miss[i].vars);
+	}
 	free(opt->miss);
 	for (int i = 0; i < opt->ngroups; i++)
 	{

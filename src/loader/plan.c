@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <readstat.h>
 
@@ -42,22 +43,54 @@ tag_label(const Var *v, char tag)
 	return NULL;
 }
 
-static MissMap *
-map_code(const Options *opt, double code)
+/* Does the --missing entry apply to variable v?  ("VARS:" prefix, else all) */
+static int
+map_applies(const MissMap *m, const Var *v)
 {
-	for (int i = 0; i < opt->nmiss; i++)
-		if (!opt->miss[i].is_tag && opt->miss[i].code == code)
-			return &opt->miss[i];
+	const char *p = m->vars;
+
+	if (p == NULL)
+		return 1;
+	while (*p)
+	{
+		size_t		len = strcspn(p, ",");
+
+		if (len == strlen(v->name) && strncasecmp(p, v->name, len) == 0)
+			return 1;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* The --missing entry for a code (or tag) of v; entries naming v win. */
+static MissMap *
+map_find(const Options *opt, const Var *v, int is_tag, double code, char tag)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < opt->nmiss; i++)
+		{
+			MissMap    *m = &opt->miss[i];
+
+			if ((pass == 0) != (m->vars != NULL) || !map_applies(m, v) || m->is_tag != is_tag)
+				continue;
+			if (is_tag ? tolower((unsigned char) m->tag) == tolower((unsigned char) tag) : m->code == code)
+				return m;
+		}
 	return NULL;
 }
 
 static MissMap *
-map_tag(const Options *opt, char tag)
+map_code(const Options *opt, const Var *v, double code)
 {
-	for (int i = 0; i < opt->nmiss; i++)
-		if (opt->miss[i].is_tag && tolower((unsigned char) opt->miss[i].tag) == tolower((unsigned char) tag))
-			return &opt->miss[i];
-	return NULL;
+	return map_find(opt, v, 0, code, 0);
+}
+
+static MissMap *
+map_tag(const Options *opt, const Var *v, char tag)
+{
+	return map_find(opt, v, 1, 0, tag);
 }
 
 static int
@@ -111,19 +144,19 @@ reason_how(const Options *opt, const Var *v, const Cell *c, int *how)
 		case CELL_SYSMIS:
 			return opt->sysmis ? opt->sysmis : -1;
 		case CELL_TAGGED:
-			if ((m = map_tag(opt, c->tag)) != NULL)
+			if ((m = map_tag(opt, v, c->tag)) != NULL)
 				return m->reason;
 			r = reason_from_label(tag_label(v, c->tag));
 			break;
 		case CELL_USERMIS:
 			if (v->is_string)
 				return -1;
-			if ((m = map_code(opt, c->num)) != NULL)
+			if ((m = map_code(opt, v, c->num)) != NULL)
 				return m->reason;
 			r = reason_from_label(code_label(v, c->num));
 			break;
 		default:
-			if (!v->is_string && (m = map_code(opt, c->num)) != NULL)
+			if (!v->is_string && (m = map_code(opt, v, c->num)) != NULL)
 				return m->reason;
 			return 0;
 	}
@@ -143,7 +176,7 @@ cell_reason(const Options *opt, const Var *v, const Cell *c)
 static int
 missing_code(const Options *opt, const Var *v, double code)
 {
-	return map_code(opt, code) != NULL || declared_missing(v, code);
+	return map_code(opt, v, code) != NULL || declared_missing(v, code);
 }
 
 /* ---------- helpers ---------- */
@@ -332,7 +365,7 @@ plan_number(const Options *opt, const Dataset *ds, Col *col)
 	{
 		const Cell *c = cell_at(ds, r, col->var);
 
-		if (c->kind != CELL_VALUE || (v->labels && map_code(opt, c->num)))
+		if (c->kind != CELL_VALUE || (v->labels && map_code(opt, v, c->num)))
 			continue;
 		any = 1;
 		if (c->num != floor(c->num) || isinf(c->num))
@@ -378,7 +411,7 @@ plan_labelled(const Options *opt, const Dataset *ds, Col *col)
 	{
 		const Cell *c = cell_at(ds, r, col->var);
 
-		if (c->kind == CELL_VALUE && !map_code(opt, c->num))
+		if (c->kind == CELL_VALUE && !map_code(opt, v, c->num))
 			codes[nd++] = c->num;
 	}
 
@@ -608,7 +641,7 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 			const ChoiceGroup *grp = &opt->groups[g];
 			size_t		len = 64;
 
-			col->name = column_name(grp->name, taken, ntaken, opt->quiet);
+			col->name = column_name(grp->name, 0, taken, ntaken, opt->quiet);
 			col->nmembers = grp->nmembers;
 			col->members = xmalloc(grp->nmembers * sizeof(int));
 			for (int k = 0; k < grp->nmembers; k++)
@@ -626,7 +659,7 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 		{
 			const char *type = NULL;
 
-			col->name = column_name(v->name, taken, ntaken, opt->quiet);
+			col->name = column_name(v->name, 1, taken, ntaken, opt->quiet);
 			if (*v->label)
 				col->comment = xstrdup(v->label);
 			for (int t = 0; t < opt->ntypes; t++)
@@ -656,8 +689,8 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 				continue;
 			for (int i = 0; v->labels && i < v->labels->n; i++)
 			{
-				MissMap    *m = v->labels->e[i].is_tag ? map_tag(opt, v->labels->e[i].tag) :
-				v->labels->e[i].is_string ? NULL : map_code(opt, v->labels->e[i].code);
+				MissMap    *m = v->labels->e[i].is_tag ? map_tag(opt, v, v->labels->e[i].tag) :
+				v->labels->e[i].is_string ? NULL : map_code(opt, v, v->labels->e[i].code);
 
 				if (m)
 				{
@@ -670,8 +703,8 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 			for (long r = 0; r < ds->nrows; r++)
 			{
 				const Cell *cell = cell_at(ds, r, col->kind == COL_CHOICES ? col->members[k] : col->var);
-				MissMap    *m = cell->kind == CELL_TAGGED ? map_tag(opt, cell->tag) :
-				(cell->kind == CELL_VALUE || cell->kind == CELL_USERMIS) && !v->is_string ? map_code(opt, cell->num) : NULL;
+				MissMap    *m = cell->kind == CELL_TAGGED ? map_tag(opt, v, cell->tag) :
+				(cell->kind == CELL_VALUE || cell->kind == CELL_USERMIS) && !v->is_string ? map_code(opt, v, cell->num) : NULL;
 				int			how,
 							reason;
 

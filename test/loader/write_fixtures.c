@@ -277,7 +277,7 @@ write_sas(const char *dir)
 	for (int r = 0; r < 3; r++)
 	{
 		check(readstat_begin_row(w), "row");
-		put_num(w, x, r == 1 ? NA : r * 2.5);
+		put_num(w, x, r == 1 ? NA : r * 2.5 + 0.5);
 		check(readstat_insert_string_value(w, s, r == 2 ? "Zürich" : "Bern"), "string");
 		check(readstat_end_row(w), "end row");
 	}
