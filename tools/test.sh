@@ -27,6 +27,10 @@ pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     PGOPTIONS="-c client_min_messages=warning" sh test/dump/test_dump.sh
     echo "== client test (psycopg2, text and binary results)"
     python3 test/client/test_client.py
+    # --- survey_load (SPSS/Stata/SAS loader, docs/loader.md) ---
+    echo "== survey_load: SPSS, Stata and SAS files through psql"
+    PG_CONFIG="'"$PG_CONFIG"'" sh test/loader/test_loader.sh
+    # --- end survey_load ---
 ' || status=$?
 if [ "$status" -ne 0 ]; then
     if [ -f regression.diffs ]; then
