@@ -212,6 +212,7 @@ put_cell(FILE *out, const Options *opt, const Dataset *ds, const Col *col, long 
 			{
 				int			any = 0,
 							first = 1;
+				unsigned long long mask = 0;
 
 				reason = 0;
 				for (int k = 0; k < col->nmembers; k++)
@@ -241,12 +242,17 @@ put_cell(FILE *out, const Options *opt, const Dataset *ds, const Col *col, long 
 				{
 					const Cell *m = cell_at(ds, row, col->members[k]);
 
-					if (m->kind == CELL_VALUE && m->num == 1)
+					if (col->group->category)
+						mask |= cell_reason(opt, &ds->vars[col->members[k]], m) == 0 ? 1ULL << ((int) m->num - 1) : 0;
+					else if (m->kind == CELL_VALUE && m->num == col->group->counted)
+						mask |= 1ULL << k;
+				}
+				for (int k = 0; k < 64; k++)
+					if (mask & (1ULL << k))
 					{
 						fprintf(out, "%s%d", first ? "" : ",", k + 1);
 						first = 0;
 					}
-				}
 				fputc('}', out);
 				return;
 			}
@@ -294,6 +300,22 @@ emit_labels(FILE *out, const Options *opt, const Dataset *ds, const Plan *plan)
 		const Col  *col = &plan->cols[c];
 		const Var  *v = &ds->vars[col->var];
 
+		if (col->kind == COL_CHOICES && col->group->category)
+		{
+			/* options are the codes: their labels are the first variable's */
+			for (int i = 0; v->labels && i < v->labels->n; i++)
+			{
+				const LabelEntry *e = &v->labels->e[i];
+				char		code[64];
+
+				if (e->is_string || e->is_tag || e->code != (int) e->code || e->code < 1 || e->code > 64 ||
+					label_reason(opt, v, e) > 0)
+					continue;
+				format_code(code, sizeof(code), e->code);
+				put_labels_row(out, col->name, code, e->label, 0);
+			}
+			continue;
+		}
 		if (col->kind == COL_CHOICES)
 		{
 			for (int k = 0; k < col->nmembers; k++)

@@ -88,6 +88,7 @@ typedef struct Dataset
 	long		nrows;
 	long		rowcap;
 	char	   *file_label;
+	const char *format;			/* sav, zsav, por, dta, sas7bdat */
 } Dataset;
 
 static inline Cell *
@@ -114,6 +115,10 @@ typedef struct ChoiceGroup
 	char	   *name;
 	char	  **members;
 	int			nmembers;
+	int			from_file;		/* an SPSS multiple-response set */
+	int			category;		/* MR category set: values are option numbers */
+	double		counted;		/* dichotomies: the value that means chosen */
+	char	   *label;			/* MR set label, NULL when none */
 } ChoiceGroup;
 
 typedef struct TypeOverride
@@ -133,6 +138,7 @@ typedef struct Options
 	int			labels_as_text;
 	int			no_likert;
 	int			no_labels_table;
+	int			no_mrsets;
 	int			quiet;
 	int			sysmis;			/* reason for system missing, 0 = NULL */
 	char	  **likert_vars;
@@ -169,6 +175,7 @@ typedef struct Col
 	char	   *name;			/* SQL column name */
 	ColKind		kind;
 	int			var;			/* the variable (first member for choices) */
+	const ChoiceGroup *group;	/* choices: --choices or an MR set */
 	int		   *members;		/* choices: variables of the options */
 	int			nmembers;
 	int			lo, hi;			/* likert scale */
@@ -195,6 +202,7 @@ typedef struct Plan
 
 extern int	read_file(const Options *opt, Dataset *ds);	/* 0 or exit code */
 extern void free_dataset(Dataset *ds);
+extern int	read_mrsets(Options *opt, const Dataset *ds);	/* 0 or exit code */
 extern int	make_plan(Options *opt, const Dataset *ds, Plan *plan);	/* 0 or exit code */
 extern void free_plan(Plan *plan);
 extern int	cell_reason(const Options *opt, const Var *v, const Cell *c);

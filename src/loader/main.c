@@ -24,6 +24,8 @@ main(int argc, char **argv)
 	{
 		rc = read_file(&opt, &ds);
 		if (rc == 0)
+			rc = read_mrsets(&opt, &ds);
+		if (rc == 0)
 			rc = make_plan(&opt, &ds, &plan);
 		if (rc == 0)
 		{

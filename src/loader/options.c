@@ -61,6 +61,7 @@ static const char *const help_text =
 "        --type=VAR=TYPE   load VAR's raw values (codes, not labels) as TYPE:\n"
 "                          text, varchar(N), smallint, integer, bigint,\n"
 "                          double precision or numeric; repeatable\n"
+"        --no-mrsets       ignore the multiple-response sets of a .sav file\n"
 "        --no-labels-table do not create the <table>_labels table\n"
 "        --encoding=ENC    character encoding of the file, when the file\n"
 "                          does not say (e.g. WINDOWS-1252)\n"
@@ -237,6 +238,7 @@ parse_choices(const char *s, Options *opt)
 		return usage_error("--choices: expected NAME=VAR1,VAR2,... in", s);
 	g.name = xstrdup(s);
 	g.name[eq - s] = '\0';
+	g.counted = 1;
 	add_names(eq + 1, &g.members, &g.nmembers);
 	opt->groups = xrealloc(opt->groups, (opt->ngroups + 1) * sizeof(ChoiceGroup));
 	opt->groups[opt->ngroups++] = g;
@@ -267,7 +269,7 @@ parse_options(int argc, char **argv, Options *opt)
 	enum
 	{
 		O_REPLACE = 256, O_MISSING, O_SYSMIS, O_CHOICES, O_LIKERT, O_ENUM,
-		O_NOLIKERT, O_LABELS, O_TYPE, O_NOLABELSTABLE, O_ENCODING
+		O_NOLIKERT, O_LABELS, O_TYPE, O_NOLABELSTABLE, O_ENCODING, O_NOMRSETS
 	};
 	static const struct option longopts[] = {
 		{"table", required_argument, NULL, 't'},
@@ -283,6 +285,7 @@ parse_options(int argc, char **argv, Options *opt)
 		{"labels", required_argument, NULL, O_LABELS},
 		{"type", required_argument, NULL, O_TYPE},
 		{"no-labels-table", no_argument, NULL, O_NOLABELSTABLE},
+		{"no-mrsets", no_argument, NULL, O_NOMRSETS},
 		{"encoding", required_argument, NULL, O_ENCODING},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
@@ -343,6 +346,9 @@ parse_options(int argc, char **argv, Options *opt)
 			case O_NOLABELSTABLE:
 				opt->no_labels_table = 1;
 				break;
+			case O_NOMRSETS:
+				opt->no_mrsets = 1;
+				break;
 			case O_ENCODING:
 				opt->encoding = optarg;
 				break;
@@ -392,6 +398,7 @@ free_options(Options *opt)
 			free(opt->groups[i].members[j]);
 		free(opt->groups[i].members);
 		free(opt->groups[i].name);
+		free(opt->groups[i].label);
 	}
 	free(opt->groups);
 	for (int i = 0; i < opt->ntypes; i++)

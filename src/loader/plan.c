@@ -526,28 +526,41 @@ plan_labelled(const Options *opt, const Dataset *ds, Col *col)
 static int
 plan_choices(const Options *opt, const Dataset *ds, Col *col, const ChoiceGroup *g)
 {
+	const char *what = g->from_file ? "multiple-response set" : "--choices";
+
+	col->kind = COL_CHOICES;
+	col->group = g;
 	for (int k = 0; k < col->nmembers; k++)
 	{
 		const Var  *v = &ds->vars[col->members[k]];
 
 		if (v->is_string)
 		{
-			error("--choices %s: \"%s\" is a string variable, not a 0/1 variable", g->name, v->name);
+			error("%s %s: \"%s\" is a string variable", what, g->name, v->name);
+			hint("Options are numeric variables.");
 			return 1;
 		}
 		for (long r = 0; r < ds->nrows; r++)
 		{
 			const Cell *c = cell_at(ds, r, col->members[k]);
 
-			if (cell_reason(opt, v, c) == 0 && c->num != 0 && c->num != 1)
+			if (cell_reason(opt, v, c) != 0)
+				continue;
+			if (g->category && (c->num != floor(c->num) || c->num < 1 || c->num > 64))
 			{
-				error("--choices %s: value %g of \"%s\" in row %ld is neither 0 nor 1", g->name, c->num, v->name, r + 1);
+				error("%s %s: value %g of \"%s\" in row %ld is not an option number 1..64", what, g->name, c->num, v->name, r + 1);
+				hint("A multiple category set holds option numbers; list missing codes with --missing.");
+				return 1;
+			}
+			/* SPSS dichotomy sets count one value; --choices wants 0/1 */
+			if (!g->category && !g->from_file && c->num != 0 && c->num != 1)
+			{
+				error("%s %s: value %g of \"%s\" in row %ld is neither 0 nor 1", what, g->name, c->num, v->name, r + 1);
 				hint("Options are 0/1 variables (1 = chosen, 0 or empty = not chosen); list missing codes with --missing.");
 				return 1;
 			}
 		}
 	}
-	col->kind = COL_CHOICES;
 	return 0;
 }
 
@@ -597,6 +610,10 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 				rc = error("--choices %s: no variable \"%s\" in the file", opt->groups[g].name, opt->groups[g].members[k]);
 			else if (group_of[v] >= 0)
 				rc = error("--choices: variable \"%s\" is in two choices columns", ds->vars[v].name);
+			else if (listed(opt->likert_vars, opt->nlikert_vars, ds->vars[v].name) ||
+					 listed(opt->enum_vars, opt->nenum_vars, ds->vars[v].name))
+				rc = error("variable \"%s\" is an option of choices column \"%s\"; it cannot be in --likert or --enum",
+						   ds->vars[v].name, opt->groups[g].name);
 			else
 				group_of[v] = g;
 		}
@@ -641,7 +658,7 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 			const ChoiceGroup *grp = &opt->groups[g];
 			size_t		len = 64;
 
-			col->name = column_name(grp->name, 0, taken, ntaken, opt->quiet);
+			col->name = column_name(grp->name, grp->from_file, taken, ntaken, opt->quiet);
 			col->nmembers = grp->nmembers;
 			col->members = xmalloc(grp->nmembers * sizeof(int));
 			for (int k = 0; k < grp->nmembers; k++)
@@ -649,10 +666,15 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 				col->members[k] = find_var(ds, grp->members[k]);
 				len += strlen(ds->vars[col->members[k]].name) + 2;
 			}
-			col->comment = xmalloc(len);
-			strcpy(col->comment, "options: ");
-			for (int k = 0; k < grp->nmembers; k++)
-				sprintf(col->comment + strlen(col->comment), "%s%s", k ? ", " : "", ds->vars[col->members[k]].name);
+			if (grp->label)
+				col->comment = xstrdup(grp->label);
+			else
+			{
+				col->comment = xmalloc(len);
+				strcpy(col->comment, "options: ");
+				for (int k = 0; k < grp->nmembers; k++)
+					sprintf(col->comment + strlen(col->comment), "%s%s", k ? ", " : "", ds->vars[col->members[k]].name);
+			}
 			rc = plan_choices(opt, ds, col, grp);
 		}
 		else

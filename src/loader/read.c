@@ -277,6 +277,7 @@ read_file(const Options *opt, Dataset *ds)
 	}
 	if (ds->nvars == 0)
 		return error("\"%s\" has no variables", opt->file);
+	ds->format = fmt;
 	for (int i = 0; i < ds->nvars; i++)
 		if (ds->vars[i].setname)
 			ds->vars[i].labels = find_set(ds, ds->vars[i].setname);

@@ -18,7 +18,7 @@ pass=0
 fail=0
 
 rm -rf "$T" && mkdir -p "$T"
-${CC:-cc} -Wall -Wextra -Werror -o "$T/write_fixtures" test/loader/write_fixtures.c -lreadstat -lm || exit 1
+${CC:-cc} -Wall -Wextra -Werror -I src/loader -o "$T/write_fixtures" test/loader/write_fixtures.c src/loader/savdict.c -lreadstat -lm || exit 1
 "$T/write_fixtures" "$T" || exit 1
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "DROP DATABASE IF EXISTS survey_loader_noext" \
     -c "CREATE DATABASE $DB" -c "CREATE DATABASE survey_loader_noext" 2>&1 | grep -v NOTICE
@@ -180,6 +180,28 @@ load --labels=text -t longlabel "$T/longlabel.dta"
 check "dta: a long label loads as text" 'a label that is much longer than sixty-three bytes, which enums do not allow' \
     "$(q "SELECT reason FROM longlabel WHERE reason <> 'short'")"
 
+echo "== SPSS multiple-response sets (records 7/7 and 7/19) -> choices"
+load "$T/mrsets.sav"
+check "mrsets: psql exit" 0 "$prc"
+check "mrsets: types" 'media choices, brands choices, apps choices' "$(types mrsets)"
+check "mrsets: dichotomy set (counted 1; declared missing 9 -> no_answer; all empty -> NULL)" \
+    '{1,3};{};no_answer;NULL;{}' "$(q "SELECT string_agg(coalesce(media::text, 'NULL'), ';' ORDER BY ctid) FROM mrsets")"
+check "mrsets: category set (codes are options; 9 Don't know -> dk)" \
+    '{2,3};{1};{2,4};NULL;dk' "$(q "SELECT string_agg(coalesce(brands::text, 'NULL'), ';' ORDER BY ctid) FROM mrsets")"
+check "mrsets: dichotomy set of record 7/19 (counted value 5)" \
+    '{1};{2};{1,2};{};{}' "$(q "SELECT string_agg(coalesce(apps::text, 'NULL'), ';' ORDER BY ctid) FROM mrsets")"
+check "mrsets: set labels as comments" 'Media used|Brands bought|options: app_a, app_b' \
+    "$(q "SELECT string_agg(col_description('mrsets'::regclass, attnum), '|' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'mrsets'::regclass AND attnum > 0")"
+check "mrsets: option labels" 'apps:App A,App B|brands:Acme,Brandt,Cosmo,Dyna|media:Television,Radio,Internet' \
+    "$(q "SELECT string_agg(variable || ':' || labels, '|' ORDER BY variable) FROM (SELECT variable, string_agg(label, ',' ORDER BY code::int) AS labels FROM mrsets_labels GROUP BY variable) s")"
+contains "mrsets: malformed set noted" "$err" 'multiple-response set "broken" is not loaded as a choices column: the record is malformed'
+contains "mrsets: set with an unknown variable noted" "$err" 'multiple-response set "ghost" is not loaded as a choices column: it names a variable that is not in the file'
+load --no-mrsets --enum brand_first,brand_second -t mrsets_plain "$T/mrsets.sav"
+check "mrsets: --no-mrsets keeps the variables" 'media_tv integer, media_radio integer, media_web integer, brand_first mrsets_plain_brand_first, brand_second mrsets_plain_brand_second, app_a integer, app_b integer' "$(types mrsets_plain)"
+load --choices 'tv_radio=media_tv,media_radio' -t mrsets_user "$T/mrsets.sav"
+contains "mrsets: --choices takes the set's variables" "$err" 'multiple-response set "Media" is replaced by --choices'
+check "mrsets: --choices instead of the set" 'tv_radio choices, media_web integer, brands choices, apps choices' "$(types mrsets_user)"
+
 echo "== SAS .sas7bdat"
 load "$T/sas.sas7bdat"
 check "sas: psql exit" 0 "$prc"
@@ -221,6 +243,7 @@ bad "value too long for varchar" 1 'value too long for type varchar(5) in column
 bad "value out of range for integer" 1 'value 10000000000 in column "group", row 1 does not fit type integer' -- --type group=integer "$T/stata.dta"
 bad "unknown --type" 2 'unknown type' -- --type id=money "$T/spss.sav"
 bad "label too long for an enum" 1 'too long for an enum value' -- "$T/longlabel.dta"
+bad "category set with a code that is no option number" 1 'multiple-response set brands: value 65 of "brand_first" in row 5 is not an option number 1..64' -- "$T/mrsets_bad.sav"
 bad "choices of a rating item" 1 '--choices m: value 5 of "Q1" in row 2 is neither 0 nor 1' -- --choices 'm=q1,media_tv' "$T/spss.sav"
 bad "choices: unknown variable" 1 '--choices m: no variable "nope" in the file' -- --choices 'm=media_tv,nope' "$T/spss.sav"
 bad "--enum: unknown variable" 1 '--enum: no variable "nope"' -- --enum nope "$T/spss.sav"

@@ -12,6 +12,8 @@
 
 #include <readstat.h>
 
+#include "savdict.h"
+
 #define NA NAN					/* system missing */
 
 static ssize_t
@@ -263,6 +265,125 @@ write_longlabel(const char *dir)
 	close_writer(w, fd);
 }
 
+/* A growing buffer that readstat writes a file into. */
+typedef struct Buffer
+{
+	unsigned char *data;
+	size_t		len;
+} Buffer;
+
+static ssize_t
+write_buffer(const void *data, size_t len, void *ctx)
+{
+	Buffer	   *b = ctx;
+
+	b->data = realloc(b->data, b->len + len);
+	if (b->data == NULL)
+		return -1;
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return len;
+}
+
+static const char *
+short_name(const SavDict *d, const char *name)
+{
+	for (int i = 0; i < d->nnames; i++)
+		if (strcmp(d->long_names[i], name) == 0)
+			return d->short_names[i];
+	fprintf(stderr, "write_fixtures: no short name for %s\n", name);
+	exit(1);
+}
+
+/*
+ * SPSS with multiple-response sets, which readstat cannot write (bad: a
+ * category variable holds 65, not an option number): the file is
+ * written to memory, then a record 7/7 (and one 7/19) is put in front of the
+ * dictionary's end (record 999), with the short names in lower case as SPSS
+ * writes them.
+ */
+static void
+write_mrsets(const char *dir, const char *file, int bad)
+{
+	static const double tv[] = {1, 0, 1, NA, 0};
+	static const double radio[] = {0, 0, 1, NA, 0};
+	static const double web_[] = {1, 0, 9, NA, 0};	/* 9: declared missing */
+	static const double brand1[] = {2, 1, 4, NA, 9};
+	static const double brand1_bad[] = {2, 1, 4, NA, 65};
+	static const double brand2[] = {3, NA, 2, NA, NA};
+	static const double app_a[] = {5, 0, 5, 0, 0};	/* counted value 5 */
+	static const double app_b[] = {0, 5, 5, 0, 0};
+	const double *cols[] = {tv, radio, web_, bad ? brand1_bad : brand1, brand2, app_a, app_b};
+	const char *names[] = {"media_tv", "media_radio", "media_web", "brand_first", "brand_second", "app_a", "app_b"};
+	const char *labels[] = {"Television", "Radio", "Internet", "", "", "App A", "App B"};
+	Buffer		b = {0};
+	readstat_writer_t *w = readstat_writer_init();
+	readstat_label_set_t *l_brand = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "brand");
+	readstat_variable_t *v[7];
+	SavDict		d;
+	char		text[2048];
+	char		path[4096];
+	FILE	   *f;
+	int32_t		head[4];
+
+	readstat_set_data_writer(w, write_buffer);
+	readstat_label_double_value(l_brand, 1, "Acme");
+	readstat_label_double_value(l_brand, 2, "Brandt");
+	readstat_label_double_value(l_brand, 3, "Cosmo");
+	readstat_label_double_value(l_brand, 4, "Dyna");
+	readstat_label_double_value(l_brand, 9, "Don't know");
+	for (int i = 0; i < 7; i++)
+	{
+		v[i] = readstat_add_variable(w, names[i], READSTAT_TYPE_DOUBLE, 0);
+		if (*labels[i])
+			readstat_variable_set_label(v[i], labels[i]);
+		if (i == 2 || i == 3 || i == 4)
+			readstat_variable_add_missing_double_value(v[i], 9);
+		if (i == 3 || i == 4)
+			readstat_variable_set_label_set(v[i], l_brand);
+	}
+	check(readstat_begin_writing_sav(w, &b, 5), "begin mrsets");
+	for (int r = 0; r < 5; r++)
+	{
+		check(readstat_begin_row(w), "row");
+		for (int i = 0; i < 7; i++)
+			put_num(w, v[i], cols[i][r]);
+		check(readstat_end_row(w), "end row");
+	}
+	check(readstat_end_writing(w), "end");
+	readstat_writer_free(w);
+
+	if (sav_read_dict(b.data, b.len, &d) != 0)
+	{
+		fprintf(stderr, "write_fixtures: cannot walk the dictionary readstat wrote\n");
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "wb");
+	if (f == NULL)
+	{
+		perror(path);
+		exit(1);
+	}
+	fwrite(b.data, 1, d.end_offset, f);
+	/* subtype 7: a dichotomy set (counted value 1), a category set, a broken line */
+	snprintf(text, sizeof(text), "$Media=D1 1 10 Media used %s %s %s\n$brands=C 13 Brands bought %s %s\n$broken=X\n$ghost=C 0  nothere\n",
+			 short_name(&d, "media_tv"), short_name(&d, "media_radio"), short_name(&d, "media_web"),
+			 short_name(&d, "brand_first"), short_name(&d, "brand_second"));
+	head[0] = 7, head[1] = 7, head[2] = 1, head[3] = (int32_t) strlen(text);
+	fwrite(head, sizeof(head), 1, f);
+	fwrite(text, 1, strlen(text), f);
+	/* subtype 19: a dichotomy set with counted value 5 and no label */
+	snprintf(text, sizeof(text), "$apps=E 11 1 5 0  %s %s\n", short_name(&d, "app_a"), short_name(&d, "app_b"));
+	head[1] = 19, head[3] = (int32_t) strlen(text);
+	fwrite(head, sizeof(head), 1, f);
+	fwrite(text, 1, strlen(text), f);
+	fwrite(b.data + d.end_offset, 1, b.len - d.end_offset, f);
+	fclose(f);
+	sav_free_dict(&d);
+	free(b.data);
+}
+
 /* SAS: numbers and strings (sas7bdat has no value labels). */
 static void
 write_sas(const char *dir)
@@ -298,5 +419,7 @@ main(int argc, char **argv)
 	write_stata(argv[1]);
 	write_longlabel(argv[1]);
 	write_sas(argv[1]);
+	write_mrsets(argv[1], "mrsets.sav", 0);
+	write_mrsets(argv[1], "mrsets_bad.sav", 1);	/* 65 is no option number */
 	return 0;
 }
