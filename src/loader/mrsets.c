@@ -232,22 +232,32 @@ read_mrsets(Options *opt, const Dataset *ds)
 			fclose(f);
 		return error("could not read \"%s\": %s", opt->file, strerror(errno));
 	}
-	buf = xmalloc(st.st_size);
-	if (fread(buf, 1, st.st_size, f) != (size_t) st.st_size)
+	/* the dictionary is at the start: read more only while it is cut short */
+	for (size_t want = 1 << 20;; want *= 4)
 	{
-		fclose(f);
+		size_t		size = want < (size_t) st.st_size ? want : (size_t) st.st_size;
+		int			ok;
+
+		buf = xmalloc(size);
+		if (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, size, f) != size)
+		{
+			fclose(f);
+			free(buf);
+			return error("could not read \"%s\": %s", opt->file, strerror(errno));
+		}
+		ok = sav_read_dict(buf, size, &d) == 0;
 		free(buf);
-		return error("could not read \"%s\": %s", opt->file, strerror(errno));
+		if (ok)
+			break;
+		if (size == (size_t) st.st_size)
+		{
+			/* readstat read it: a record we do not know, not a broken file */
+			fclose(f);
+			note(opt, "the dictionary of \"%s\" could not be walked; its multiple-response sets (if any) are ignored", opt->file);
+			return 0;
+		}
 	}
 	fclose(f);
-	if (sav_read_dict(buf, st.st_size, &d) != 0)
-	{
-		/* readstat read it: a record we do not know, not a broken file */
-		free(buf);
-		note(opt, "the dictionary of \"%s\" could not be walked; its multiple-response sets (if any) are ignored", opt->file);
-		return 0;
-	}
-	free(buf);
 	for (p = d.mrsets, end = d.mrsets + d.mrsets_len; p && p < end;)
 	{
 		const char *eol = memchr(p, '\n', end - p);

@@ -115,7 +115,7 @@ column_name(const char *orig, int fold, char **taken, int ntaken, int quiet)
 	if (*lower == '\0')
 	{
 		free(lower);
-		lower = xstrdup("column");
+		lower = xstrdup("unnamed");
 	}
 	name = sized_name(lower, "", taken, ntaken);
 	if (!quiet)

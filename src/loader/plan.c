@@ -430,7 +430,7 @@ plan_labelled(const Options *opt, const Dataset *ds, Col *col)
 		for (int i = 0; i < nv && ok; i++)
 			if (codes[i] != floor(codes[i]))
 			{
-				snprintf(why, sizeof(why), "code %g is not an integer", codes[i]);
+				snprintf(why, sizeof(why), "code %.15g is not an integer", codes[i]);
 				ok = 0;
 			}
 		if (ok && nv < 2)
@@ -444,19 +444,19 @@ plan_labelled(const Options *opt, const Dataset *ds, Col *col)
 
 			len += snprintf(why, sizeof(why), "codes ");
 			for (int i = 0; i < nv && len < sizeof(why) - 32; i++)
-				len += snprintf(why + len, sizeof(why) - len, "%s%g", i ? ", " : "", codes[i]);
+				len += snprintf(why + len, sizeof(why) - len, "%s%.15g", i ? ", " : "", codes[i]);
 			snprintf(why + len, sizeof(why) - len, " are not consecutive");
 			ok = 0;
 		}
 		if (ok && (lo < -100 || hi > 100))
 		{
-			snprintf(why, sizeof(why), "codes %g..%g are outside -100..100", lo, hi);
+			snprintf(why, sizeof(why), "codes %.15g..%.15g are outside -100..100", lo, hi);
 			ok = 0;
 		}
 		for (int i = nv; i < nd && ok; i++)
 			if (codes[i] < lo || codes[i] > hi || codes[i] != floor(codes[i]))
 			{
-				snprintf(why, sizeof(why), "value %g in the data is not one of the labelled codes %g..%g", codes[i], lo, hi);
+				snprintf(why, sizeof(why), "value %.15g in the data is not one of the labelled codes %.15g..%.15g", codes[i], lo, hi);
 				ok = 0;
 			}
 		if (ok)
@@ -504,7 +504,7 @@ plan_labelled(const Options *opt, const Dataset *ds, Col *col)
 				len = strlen(col->levels[i]) + strlen(buf) + 4;
 				s = xmalloc(len);
 				snprintf(s, len, "%s (%s)", col->levels[i], buf);
-				note(opt, "column \"%s\": codes %g and %s have the same label \"%s\"; code %s loaded as \"%s\"",
+				note(opt, "column \"%s\": codes %.15g and %s have the same label \"%s\"; code %s loaded as \"%s\"",
 					 col->name, codes[j], buf, col->levels[i], buf, s);
 				free(col->levels[i]);
 				col->levels[i] = s;
@@ -548,14 +548,14 @@ plan_choices(const Options *opt, const Dataset *ds, Col *col, const ChoiceGroup 
 				continue;
 			if (g->category && (c->num != floor(c->num) || c->num < 1 || c->num > 64))
 			{
-				error("%s %s: value %g of \"%s\" in row %ld is not an option number 1..64", what, g->name, c->num, v->name, r + 1);
+				error("%s %s: value %.15g of \"%s\" in row %ld is not an option number 1..64", what, g->name, c->num, v->name, r + 1);
 				hint("A multiple category set holds option numbers; list missing codes with --missing.");
 				return 1;
 			}
 			/* SPSS dichotomy sets count one value; --choices wants 0/1 */
 			if (!g->category && !g->from_file && c->num != 0 && c->num != 1)
 			{
-				error("%s %s: value %g of \"%s\" in row %ld is neither 0 nor 1", what, g->name, c->num, v->name, r + 1);
+				error("%s %s: value %.15g of \"%s\" in row %ld is neither 0 nor 1", what, g->name, c->num, v->name, r + 1);
 				hint("Options are 0/1 variables (1 = chosen, 0 or empty = not chosen); list missing codes with --missing.");
 				return 1;
 			}

@@ -59,13 +59,14 @@ on_variable(int index, readstat_variable_t *variable, const char *val_labels, vo
 	Dataset    *ds = ctx->ds;
 	Var		   *v;
 	const char *label = readstat_variable_get_label(variable);
+	const char *name = readstat_variable_get_name(variable);
 
 	if (index != ds->nvars)
 		return READSTAT_HANDLER_ABORT;
 	ds->vars = xrealloc(ds->vars, (ds->nvars + 1) * sizeof(Var));
 	v = &ds->vars[ds->nvars++];
 	memset(v, 0, sizeof(Var));
-	v->name = xstrdup(readstat_variable_get_name(variable));
+	v->name = xstrdup(name ? name : "");	/* a broken file: names.c names it */
 	v->label = xstrdup(label ? label : "");
 	v->setname = val_labels ? xstrdup(val_labels) : NULL;
 	v->is_string = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_STRING;
@@ -146,9 +147,12 @@ on_value_label(const char *set_name, readstat_value_t value, const char *label, 
 {
 	ReadCtx    *ctx = vctx;
 	Dataset    *ds = ctx->ds;
-	LabelSet   *set = find_set(ds, set_name);
+	LabelSet   *set;
 	LabelEntry *e;
 
+	if (set_name == NULL)
+		return READSTAT_HANDLER_OK;
+	set = find_set(ds, set_name);
 	if (set == NULL)
 	{
 		if (ds->nsets == ds->setcap)
@@ -192,6 +196,10 @@ on_error(const char *msg, void *vctx)
 	size_t		len;
 
 	snprintf(ctx->errmsg, sizeof(ctx->errmsg), "%s", msg);
+	/* readstat quotes raw bytes of a broken file in some messages */
+	for (char *p = ctx->errmsg; *p; p++)
+		if ((unsigned char) *p < 0x20 || (unsigned char) *p >= 0x7F)
+			*p = '?';
 	len = strlen(ctx->errmsg);
 	while (len > 0 && (ctx->errmsg[len - 1] == '\n' || ctx->errmsg[len - 1] == ' '))
 		ctx->errmsg[--len] = '\0';
