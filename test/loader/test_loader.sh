@@ -209,6 +209,12 @@ check "sas: types" 'x double precision, city text' "$(types sas)"
 check "sas: values" '0.5|Bern;NULL|Bern;5.5|Zürich' "$(q "SELECT string_agg(coalesce(x::text, 'NULL') || '|' || city, ';' ORDER BY ctid) FROM sas")"
 check "sas: comment" 'A number' "$(q "SELECT col_description('sas'::regclass, 1)")"
 
+echo "== a file without rows"
+load "$T/empty.sav"
+check "empty: psql exit" 0 "$prc"
+check "empty: types from the labels" 'q likert(4), x double precision, s text' "$(types empty)"
+check "empty: no rows, labels kept" '0|4' "$(q "SELECT (SELECT count(*) FROM empty) || '|' || (SELECT count(*) FROM empty_labels)")"
+
 echo "== the survey extension is missing"
 LOADDB=survey_loader_noext load $SPSS_OPTS "$T/spss.sav"
 check "noext: psql fails" 3 "$prc"

@@ -384,6 +384,25 @@ write_mrsets(const char *dir, const char *file, int bad)
 	free(b.data);
 }
 
+/* SPSS without rows: the types come from the labels alone. */
+static void
+write_empty(const char *dir)
+{
+	int			fd;
+	readstat_writer_t *w = open_writer(dir, "empty.sav", &fd);
+	readstat_label_set_t *l = readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "scale");
+	readstat_variable_t *q;
+
+	for (int i = 1; i <= 4; i++)
+		readstat_label_double_value(l, i, i == 1 ? "low" : i == 4 ? "high" : i == 2 ? "mid-low" : "mid-high");
+	q = readstat_add_variable(w, "q", READSTAT_TYPE_DOUBLE, 0);
+	readstat_variable_set_label_set(q, l);
+	readstat_add_variable(w, "x", READSTAT_TYPE_DOUBLE, 0);
+	readstat_add_variable(w, "s", READSTAT_TYPE_STRING, 4);
+	check(readstat_begin_writing_sav(w, &fd, 0), "begin empty");
+	close_writer(w, fd);
+}
+
 /* SAS: numbers and strings (sas7bdat has no value labels). */
 static void
 write_sas(const char *dir)
@@ -419,6 +438,7 @@ main(int argc, char **argv)
 	write_stata(argv[1]);
 	write_longlabel(argv[1]);
 	write_sas(argv[1]);
+	write_empty(argv[1]);
 	write_mrsets(argv[1], "mrsets.sav", 0);
 	write_mrsets(argv[1], "mrsets_bad.sav", 1);	/* 65 is no option number */
 	return 0;
