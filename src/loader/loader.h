@@ -225,5 +225,6 @@ extern void note(const Options *opt, const char *fmt,...) __attribute__((format(
 extern int	error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern void hint(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 extern int	name_eq(const char *a, const char *b);	/* ASCII case-insensitive */
+extern int	valid_utf8(const char *s);
 
 #endif

@@ -279,9 +279,14 @@ read_file(const Options *opt, Dataset *ds)
 	if (err != READSTAT_OK)
 	{
 		if (ctx.errmsg[0])
-			return error("could not read \"%s\" as a %s file: %s (%s)", opt->file, fmt,
-						 readstat_error_message(err), ctx.errmsg);
-		return error("could not read \"%s\" as a %s file: %s", opt->file, fmt, readstat_error_message(err));
+			error("could not read \"%s\" as a %s file: %s (%s)", opt->file, fmt,
+				  readstat_error_message(err), ctx.errmsg);
+		else
+			error("could not read \"%s\" as a %s file: %s", opt->file, fmt, readstat_error_message(err));
+		if (err == READSTAT_ERROR_CONVERT || err == READSTAT_ERROR_CONVERT_BAD_STRING ||
+			err == READSTAT_ERROR_UNSUPPORTED_CHARSET)
+			hint("The file's text is not in the encoding it declares (or that --encoding gives): give the right one with --encoding, e.g. --encoding=WINDOWS-1252.");
+		return 1;
 	}
 	if (ds->nvars == 0)
 		return error("\"%s\" has no variables", opt->file);

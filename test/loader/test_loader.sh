@@ -215,6 +215,12 @@ check "empty: psql exit" 0 "$prc"
 check "empty: types from the labels" 'q likert(4), x double precision, s text' "$(types empty)"
 check "empty: no rows, labels kept" '0|4' "$(q "SELECT (SELECT count(*) FROM empty) || '|' || (SELECT count(*) FROM empty_labels)")"
 
+echo "== character encodings"
+bad "text not in the declared encoding" 1 'Unable to convert string to the requested encoding' -- "$T/latin1.sav"
+contains "text not in the declared encoding: hint" "$(cat "$T/err.txt")" 'give the right one with --encoding'
+load --encoding=WINDOWS-1252 "$T/latin1.sav"
+check "--encoding: converted to UTF-8" 'Zürich' "$(q "SELECT city FROM latin1")"
+
 echo "== the survey extension is missing"
 LOADDB=survey_loader_noext load $SPSS_OPTS "$T/spss.sav"
 check "noext: psql fails" 3 "$prc"

@@ -403,6 +403,21 @@ write_empty(const char *dir)
 	close_writer(w, fd);
 }
 
+/* SPSS with a Latin-1 string in a file that declares UTF-8, as some old exports are. */
+static void
+write_latin1(const char *dir)
+{
+	int			fd;
+	readstat_writer_t *w = open_writer(dir, "latin1.sav", &fd);
+	readstat_variable_t *s = readstat_add_variable(w, "city", READSTAT_TYPE_STRING, 8);
+
+	check(readstat_begin_writing_sav(w, &fd, 1), "begin latin1");
+	check(readstat_begin_row(w), "row");
+	check(readstat_insert_string_value(w, s, "Z\xfcrich"), "string");
+	check(readstat_end_row(w), "end row");
+	close_writer(w, fd);
+}
+
 /* SAS: numbers and strings (sas7bdat has no value labels). */
 static void
 write_sas(const char *dir)
@@ -439,6 +454,7 @@ main(int argc, char **argv)
 	write_longlabel(argv[1]);
 	write_sas(argv[1]);
 	write_empty(argv[1]);
+	write_latin1(argv[1]);
 	write_mrsets(argv[1], "mrsets.sav", 0);
 	write_mrsets(argv[1], "mrsets_bad.sav", 1);	/* 65 is no option number */
 	return 0;
