@@ -627,6 +627,8 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 		char	   *table = opt->table ? xstrdup(opt->table) : default_table(opt->file);
 
 		plan->table = sized_name(table, "", NULL, 0);
+		if (strcmp(plan->table, table) != 0)
+			note(opt, "table name cut to 63 bytes: \"%s\"", plan->table);
 		free(table);
 	}
 	plan->schema = opt->schema ? xstrdup(opt->schema) : NULL;
