@@ -50,18 +50,32 @@ put_qualified(FILE *out, const Plan *plan, const char *name)
 	put_ident(out, name);
 }
 
-/* The qualified name as an SQL literal (for to_regclass and messages). */
+/* prefix + the qualified name + suffix, as one SQL literal. */
 static void
-put_qualified_literal(FILE *out, const Plan *plan, const char *name)
+put_name_literal(FILE *out, const Plan *plan, const char *prefix, const char *name, const char *suffix)
 {
 	char	   *buf;
 	size_t		size;
 	FILE	   *mem = open_memstream(&buf, &size);
 
+	fputs(prefix, mem);
 	put_qualified(mem, plan, name);
+	fputs(suffix, mem);
 	fclose(mem);
 	put_literal(out, buf);
 	free(buf);
+}
+
+/* A clear error in place of CREATE's when the table or type exists. */
+static void
+put_exists_check(FILE *out, const Plan *plan, int is_type, const char *name)
+{
+	fputs(is_type ? "    IF to_regtype(" : "    IF to_regclass(", out);
+	put_name_literal(out, plan, "", name, "");
+	fputs(") IS NOT NULL THEN\n        RAISE EXCEPTION USING MESSAGE = ", out);
+	put_name_literal(out, plan, is_type ? "type " : "table ", name, " already exists");
+	fprintf(out, ",\n            HINT = 'Run " PROGNAME " with --replace to replace it, or choose another name with --table.',\n"
+			"            ERRCODE = '%s';\n    END IF;\n", is_type ? "duplicate_object" : "duplicate_table");
 }
 
 static void
@@ -281,17 +295,8 @@ emit_labels(FILE *out, const Options *opt, const Dataset *ds, const Plan *plan)
 	fputs("COMMENT ON TABLE ", out);
 	put_qualified(out, plan, plan->labels_table);
 	fputs(" IS ", out);
-	{
-		char	   *buf;
-		size_t		size;
-		FILE	   *mem = open_memstream(&buf, &size);
-
-		fprintf(mem, "value labels of table %s (reason: the missing reason the code is loaded as, in likert columns)",
-				plan->table);
-		fclose(mem);
-		put_literal(out, buf);
-		free(buf);
-	}
+	put_name_literal(out, plan, "value labels of table ", plan->table,
+					 " (reason: the missing reason the code is loaded as, in likert columns)");
 	fputs(";\nCOPY ", out);
 	put_qualified(out, plan, plan->labels_table);
 	fputs(" (variable, code, label, reason) FROM STDIN;\n", out);
@@ -346,6 +351,44 @@ emit_labels(FILE *out, const Options *opt, const Dataset *ds, const Plan *plan)
 	fputs("\\.\n", out);
 }
 
+/*
+ * One DO block with the checks that give clear errors before anything is
+ * created: the extension's types exist, the table and its types do not.
+ * Its dollar quote is chosen so that no name inside can end it.
+ */
+static void
+put_checks(FILE *out, const Options *opt, const Plan *plan)
+{
+	char	   *body;
+	size_t		size;
+	FILE	   *mem = open_memstream(&body, &size);
+	char		tag[32] = "$survey_load$";
+
+	if (plan->uses_extension)
+		fputs("    IF to_regtype('likert') IS NULL OR to_regtype('choices') IS NULL THEN\n"
+			  "        RAISE EXCEPTION USING MESSAGE = 'types likert and choices not found',\n"
+			  "            DETAIL = 'The file has rating items or multiple-response questions.',\n"
+			  "            HINT = 'Install the survey extension (CREATE EXTENSION survey) or put its schema on the search_path.',\n"
+			  "            ERRCODE = 'undefined_object';\n"
+			  "    END IF;\n", mem);
+	if (!opt->replace)
+	{
+		const char *names[2] = {plan->table, opt->no_labels_table ? NULL : plan->labels_table};
+
+		for (int i = 0; i < 2; i++)
+			if (names[i])
+				put_exists_check(mem, plan, 0, names[i]);
+		for (int c = 0; c < plan->ncols; c++)
+			if (plan->cols[c].kind == COL_ENUM)
+				put_exists_check(mem, plan, 1, plan->cols[c].type_name);
+	}
+	fclose(mem);
+	for (int n = 1; strstr(body, tag) != NULL; n++)
+		snprintf(tag, sizeof(tag), "$survey_load_%d$", n);
+	fprintf(out, "DO %s\nBEGIN\n%sEND\n%s;\n", tag, body, tag);
+	free(body);
+}
+
 void
 emit_sql(FILE *out, const Options *opt, const Dataset *ds, const Plan *plan)
 {
@@ -356,64 +399,7 @@ emit_sql(FILE *out, const Options *opt, const Dataset *ds, const Plan *plan)
 	fputs("SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\nSET client_min_messages = warning;\nBEGIN;\n", out);
 
 	/* clear errors before anything is created */
-	fputs("DO $survey_load$\nBEGIN\n", out);
-	if (plan->uses_extension)
-		fputs("    IF to_regtype('likert') IS NULL OR to_regtype('choices') IS NULL THEN\n"
-			  "        RAISE EXCEPTION USING MESSAGE = 'types likert and choices not found',\n"
-			  "            DETAIL = 'The file has rating items or multiple-response questions.',\n"
-			  "            HINT = 'Install the survey extension (CREATE EXTENSION survey) or put its schema on the search_path.',\n"
-			  "            ERRCODE = 'undefined_object';\n"
-			  "    END IF;\n", out);
-	if (!opt->replace)
-	{
-		const char *names[2] = {plan->table, opt->no_labels_table ? NULL : plan->labels_table};
-
-		for (int i = 0; i < 2; i++)
-		{
-			if (names[i] == NULL)
-				continue;
-			fputs("    IF to_regclass(", out);
-			put_qualified_literal(out, plan, names[i]);
-			fputs(") IS NOT NULL THEN\n        RAISE EXCEPTION USING MESSAGE = ", out);
-			{
-				char	   *buf;
-				size_t		size;
-				FILE	   *mem = open_memstream(&buf, &size);
-
-				fputs("table ", mem);
-				put_qualified(mem, plan, names[i]);
-				fputs(" already exists", mem);
-				fclose(mem);
-				put_literal(out, buf);
-				free(buf);
-			}
-			fputs(",\n            HINT = 'Run " PROGNAME " with --replace to replace it, or choose another name with --table.',\n"
-				  "            ERRCODE = 'duplicate_table';\n    END IF;\n", out);
-		}
-		for (int c = 0; c < plan->ncols; c++)
-		{
-			if (plan->cols[c].kind != COL_ENUM)
-				continue;
-			fputs("    IF to_regtype(", out);
-			put_qualified_literal(out, plan, plan->cols[c].type_name);
-			fputs(") IS NOT NULL THEN\n        RAISE EXCEPTION USING MESSAGE = ", out);
-			{
-				char	   *buf;
-				size_t		size;
-				FILE	   *mem = open_memstream(&buf, &size);
-
-				fputs("type ", mem);
-				put_qualified(mem, plan, plan->cols[c].type_name);
-				fputs(" already exists", mem);
-				fclose(mem);
-				put_literal(out, buf);
-				free(buf);
-			}
-			fputs(",\n            HINT = 'Run " PROGNAME " with --replace to replace it, or choose another name with --table.',\n"
-				  "            ERRCODE = 'duplicate_object';\n    END IF;\n", out);
-		}
-	}
-	fputs("END\n$survey_load$;\n", out);
+	put_checks(out, opt, plan);
 
 	if (opt->replace)
 	{

@@ -615,7 +615,13 @@ make_plan(Options *opt, const Dataset *ds, Plan *plan)
 				rc = error("variable \"%s\" is an option of choices column \"%s\"; it cannot be in --likert or --enum",
 						   ds->vars[v].name, opt->groups[g].name);
 			else
+			{
+				for (int t = 0; t < opt->ntypes; t++)
+					if (find_var(ds, opt->types[t].var) == v)
+						rc = error("variable \"%s\" is an option of choices column \"%s\"; it cannot be in --type",
+								   ds->vars[v].name, opt->groups[g].name);
 				group_of[v] = g;
+			}
 		}
 	if (rc)
 	{

@@ -123,6 +123,14 @@ check "replace: reloaded" '1.5|30' "$(q "SELECT weight || '|' || (SELECT count(*
 load --no-labels-table $SPSS_OPTS -t spss "$T/spss.sav"
 contains "exists: enum type or table also checked with --no-labels-table" "$perr" 'already exists'
 
+echo "== piped into psql; a table name that holds the checks' dollar quote"
+"$LOADER" -q -t "a\$survey_load\$'b" "$T/empty.sav" | psql -X -q -v ON_ERROR_STOP=1 -d $DB 2> "$T/perr.txt"
+check "pipe: psql exit" 0 "$?"
+check "pipe: loaded" '0|4' "$(q "SELECT (SELECT count(*) FROM \"a\$survey_load\$'b\") || '|' || (SELECT count(*) FROM \"a\$survey_load\$'b_labels\")")"
+"$LOADER" -q -t "a\$survey_load\$'b" "$T/empty.sav" | psql -X -q -v ON_ERROR_STOP=1 -d $DB 2> "$T/perr.txt"
+check "pipe: second load fails" 3 "$?"
+contains "pipe: second load message" "$(cat "$T/perr.txt")" "table \"a\$survey_load\$'b\" already exists"
+
 echo "== SPSS .zsav into a schema, with names that need quoting"
 q 'CREATE SCHEMA "Load ""here"""' > /dev/null
 load -s 'Load "here"' -t 'Wave "1" ö' --choices 'Media used=media_tv,media_radio' --missing 'dk=-1;refused=-2' "$T/spss.zsav"
@@ -257,6 +265,7 @@ bad "unknown --type" 2 'unknown type' -- --type id=money "$T/spss.sav"
 bad "label too long for an enum" 1 'too long for an enum value' -- "$T/longlabel.dta"
 bad "category set with a code that is no option number" 1 'multiple-response set brands: value 65 of "brand_first" in row 5 is not an option number 1..64' -- "$T/mrsets_bad.sav"
 bad "choices of a rating item" 1 '--choices m: value 5 of "Q1" in row 2 is neither 0 nor 1' -- --choices 'm=q1,media_tv' "$T/spss.sav"
+bad "choices: an option in --type" 1 'variable "media_tv" is an option of choices column "m"; it cannot be in --type' -- --choices 'm=media_tv,media_web' --type media_tv=integer "$T/spss.sav"
 bad "choices: unknown variable" 1 '--choices m: no variable "nope" in the file' -- --choices 'm=media_tv,nope' "$T/spss.sav"
 bad "--enum: unknown variable" 1 '--enum: no variable "nope"' -- --enum nope "$T/spss.sav"
 bad "no file" 2 'no input file given' --
