@@ -38,3 +38,38 @@ survey--0.1.0--$(EXTVERSION).sql: $(UPDATE_PARTS) survey.control
 .PHONY: unitcheck
 unitcheck:
 	$(MAKE) -C test/unit check
+
+# survey_load: the SPSS/Stata/SAS file loader (docs/loader.md), a program on
+# libreadstat installed into bindir next to the extension, as PostGIS ships
+# shp2pgsql.  PGXS builds one MODULE_big or PROGRAM per Makefile, so its rules
+# are explicit; its sources stay out of src/*.c (the shared library).
+LOADER        = src/loader/survey_load
+LOADER_OBJS   = $(patsubst %.c,%.o,$(sort $(wildcard src/loader/*.c)))
+LOADER_CFLAGS = $(filter-out $(PG_CFLAGS) -fPIC,$(CFLAGS)) -Wall -Wextra -DSURVEY_VERSION='"$(EXTVERSION)"'
+
+all: $(LOADER)
+
+src/loader/%.o: src/loader/%.c src/loader/loader.h
+	$(CC) $(LOADER_CFLAGS) -c -o $@ $<
+
+$(LOADER): $(LOADER_OBJS)
+	$(CC) $(LOADER_CFLAGS) $(LDFLAGS) -o $@ $(LOADER_OBJS) -lreadstat -lm
+
+.PHONY: install-loader uninstall-loader clean-loader loadercheck
+install: install-loader
+install-loader: $(LOADER)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
+	$(INSTALL_PROGRAM) $(LOADER) '$(DESTDIR)$(bindir)/survey_load'
+
+uninstall: uninstall-loader
+uninstall-loader:
+	rm -f '$(DESTDIR)$(bindir)/survey_load'
+
+clean: clean-loader
+clean-loader:
+	rm -f $(LOADER) $(LOADER_OBJS)
+	rm -rf test/loader/tmp
+
+# Needs a server (PG* variables) and the installed extension and loader.
+loadercheck:
+	sh test/loader/test_loader.sh

@@ -31,6 +31,9 @@ pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     PGOPTIONS="-c client_min_messages=warning" sh test/report/test_report.sh
     echo "== the suite from a clone the server cannot read (mode 700 under /root)"
     sh test/private_clone.sh
+    echo "== survey_load: SPSS, Stata and SAS files through psql"
+    PG_CONFIG="'"$PG_CONFIG"'" sh test/loader/test_loader.sh
+
 ' || status=$?
 if [ "$status" -ne 0 ]; then
     if [ -f regression.diffs ]; then
