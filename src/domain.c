@@ -1255,7 +1255,9 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int			nsecond = by_psu ? nunits : s->ncross;
 	int		   *second_order = palloc(sizeof(int) * (nsecond + 1));
 	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
-	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
+	bool	   *present = palloc(sizeof(bool) * K);
+	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu,
+	palloc0(sizeof(int) * K), palloc0(sizeof(int) * K)};
 
 	for (int i = 0; i < s->ncells; i++)
 		key[i] = s->cells[i].unit;
@@ -1277,6 +1279,7 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 		CHECK_FOR_INTERRUPTS();
 		memset(S, 0, sizeof(double) * K);
 		memset(Q, 0, sizeof(double) * K * K);
+		memset(present, 0, sizeof(bool) * K);
 		if (by_psu)
 		{
 			/*
@@ -1293,7 +1296,10 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					int			k = final_of_var[s->cells[cell_order[i]].var];
 
 					if (k >= 0)
+					{
 						S[k] += s->cells[cell_order[i]].sum;
+						present[k] |= s->cells[cell_order[i]].n_df > 0;
+					}
 				}
 			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
@@ -1339,7 +1345,10 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 				int			k = final_of_var[s->cells[cell_order[i]].var];
 
 				if (k >= 0)
+				{
 					S[k] += s->cells[cell_order[i]].sum;
+					present[k] |= s->cells[cell_order[i]].n_df > 0;
+				}
 			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
@@ -1373,11 +1382,14 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
 			}
 		}
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q);
+		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q, present);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);
 	}
 	svy_covariance_finish(&cov);
+	pfree(present);
+	pfree(cov.nstrata);
+	pfree(cov.n_ok);
 	pfree(S);
 	pfree(Q);
 	pfree(t);

@@ -550,6 +550,7 @@ build(const Row *rows, int nrows, int nstrata, const double *fpc, Outcome out,
 		psu_b[r->psu] += in ? r->w * x : 0.0;
 		psu_st[r->psu] = r->st;
 		seen[r->psu] = 1;
+		st[r->st].in_domain |= in && r->w != 0.0;
 	}
 	for (int j = 0; j < MAXPSU; j++)
 		if (seen[j])
@@ -573,6 +574,7 @@ psu_totals(const Row *rows, int nrows, int nstrata, const double *fpc, SvyStratu
 		ty[rows[i].psu] += rows[i].w * rows[i].y;
 		tw[rows[i].psu] += rows[i].w;
 		psu_st[rows[i].psu] = rows[i].st;
+		st[rows[i].st].in_domain |= rows[i].w != 0.0;
 		seen[rows[i].psu] = 1;
 	}
 	for (int j = 0; j < MAXPSU; j++)
@@ -743,7 +745,7 @@ test_linearize(void)
 
 	/* hand case: one stratum, PSU totals 1, 2, 6: mean 3, ss 14, V = 3/2 * 14 = 21 */
 	{
-		SvyStratumTotals one = {{0}, 0.0};
+		SvyStratumTotals one = {{0}, 0.0, true};
 
 		svy_comoments_add(&one.psu, 1.0, 0.0);
 		svy_comoments_add(&one.psu, 2.0, 0.0);
