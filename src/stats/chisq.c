@@ -103,8 +103,8 @@ pearson(int nr, int nc, const double *T, double total, double N)
  * S = L^-1 B L^-T, symmetric and similar to Delta.
  */
 static int
-delta_matrix(int nr, int nc, const double *T, const double *V, double total,
-			 double N, double *S)
+delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
+			 double total, double N, double *S)
 {
 	int			rc = nr * nc,
 				k = (nr - 1) * (nc - 1);
@@ -157,9 +157,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, double total,
 	/*
 	 * V_P = J V J' with J = (I - P 1') / total, the delta method for
 	 * P = T / sum(T) (R: svymean of the cell indicators).  J' M subtracts
-	 * from each column of M its P-weighted sum.
+	 * from each column of M its P-weighted sum.  A given V_P is used as is.
 	 */
-	for (int v = 0; v < k; v++)
+	if (Vp)
+		V = Vp;
+	for (int v = 0; v < k && !Vp; v++)
 	{
 		double		s = 0.0;
 
@@ -527,6 +529,13 @@ int
 svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 		  double N, double nu, SvyChisqResult *out)
 {
+	return svy_chisq_vp(stat, nr, nc, T, V, NULL, N, nu, out);
+}
+
+int
+svy_chisq_vp(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+			 const double *Vp, double N, double nu, SvyChisqResult *out)
+{
 	int			k = (nr - 1) * (nc - 1);
 	double		total = 0.0;
 	double	   *S = NULL,
@@ -577,7 +586,7 @@ svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 		status = SVY_CHISQ_E_NOMEM;
 		goto done;
 	}
-	status = delta_matrix(nr, nc, T, V, total, N, S);
+	status = delta_matrix(nr, nc, T, V, Vp, total, N, S);
 	if (status != SVY_CHISQ_OK)
 		goto done;
 	for (int u = 0; u < k; u++)

@@ -71,4 +71,16 @@ extern const char *svy_chisq_method(SvyChisqStat stat);
 extern int	svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 					  double N, double nu, SvyChisqResult *out);
 
+/*
+ * As svy_chisq, with Vp = the covariance of the cell proportions
+ * P = T / sum(T) when the design gives it directly: R's svychisq on a
+ * replicate design takes it from svymean of the cell indicators on every
+ * replicate (each replicate's own ratio), which the delta method J V J'
+ * only approximates.  F, Chisq and saddlepoint use Vp; Wald and adjWald
+ * use V (R linearizes them from svytotal on every design).  Vp NULL: as
+ * svy_chisq.
+ */
+extern int	svy_chisq_vp(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+						 const double *Vp, double N, double nu, SvyChisqResult *out);
+
 #endif
