@@ -1,7 +1,6 @@
 /*
  * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
  */
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -11,6 +10,7 @@
 
 #include "chisq.h"
 #include "matrix.h"
+#include "zeroin.h"
 
 static const struct
 {
@@ -363,81 +363,11 @@ k_2(const Saddle *s, double z)
 	return 2.0 * (double) sum;
 }
 
-/* Brent's root finder exactly as R's zeroin2 (uniroot), f = k'(z) - 0. */
+/* k'(z) - 0, the function whose root R's saddle() finds with uniroot */
 static double
-zeroin(const Saddle *s, double ax, double bx, double fa, double fb, double tol, int maxit)
+k_prime_fn(double z, void *info)
 {
-	double		a = ax,
-				b = bx,
-				c = a,
-				fc = fa;
-
-	if (fa == 0.0)
-		return a;
-	if (fb == 0.0)
-		return b;
-	maxit++;
-	while (maxit--)
-	{
-		double		prev_step = b - a,
-					tol_act,
-					p,
-					q,
-					new_step;
-
-		if (fabs(fc) < fabs(fb))
-		{
-			a = b;
-			b = c;
-			c = a;
-			fa = fb;
-			fb = fc;
-			fc = fa;
-		}
-		tol_act = 2.0 * DBL_EPSILON * fabs(b) + tol / 2.0;
-		new_step = (c - b) / 2.0;
-		if (fabs(new_step) <= tol_act || fb == 0.0)
-			return b;
-		if (fabs(prev_step) >= tol_act && fabs(fa) > fabs(fb))
-		{
-			double		t1,
-						cb = c - b,
-						t2;
-
-			if (a == c)
-			{
-				t1 = fb / fa;
-				p = cb * t1;
-				q = 1.0 - t1;
-			}
-			else
-			{
-				q = fa / fc;
-				t1 = fb / fc;
-				t2 = fb / fa;
-				p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0));
-				q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0);
-			}
-			if (p > 0.0)
-				q = -q;
-			else
-				p = -p;
-			if (p < (0.75 * cb * q - fabs(tol_act * q) / 2.0) && p < fabs(prev_step * q / 2.0))
-				new_step = p / q;
-		}
-		if (fabs(new_step) < tol_act)
-			new_step = new_step > 0.0 ? tol_act : -tol_act;
-		a = b;
-		fa = fb;
-		b += new_step;
-		fb = k_prime(s, b);
-		if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0))
-		{
-			c = a;
-			fc = fa;
-		}
-	}
-	return b;
+	return k_prime((const Saddle *) info, z);
 }
 
 /*
@@ -452,12 +382,11 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	Saddle		s;
 	double		lmin = -INFINITY,
 				lmax = INFINITY,
-				flo,
-				fhi,
 				z,
 				w,
 				v;
 	int			anyneg = 0;
+	SvyZeroinStatus status;
 
 	for (int i = 0; i < k; i++)
 	{
@@ -511,11 +440,10 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 		return SVY_CHISQ_E_NUMERIC;	/* x = 0: R's uniroot fails too */
 	lmin *= 0.99999;
 	lmax *= 0.99999;
-	flo = k_prime(&s, lmin);
-	fhi = k_prime(&s, lmax);
-	if (isnan(flo) || isnan(fhi) || flo * fhi > 0)
+	/* R's uniroot errors (no sign change, NaN ends); after maxiter it warns and keeps z */
+	status = svy_uniroot(k_prime_fn, &s, lmin, lmax, 1e-8, 1000, &z);
+	if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
 		return SVY_CHISQ_E_NUMERIC;
-	z = zeroin(&s, lmin, lmax, flo, fhi, 1e-8, 1000);
 	w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * 0.0 - k_0(&s, z)));
 	v = z * sqrt(k_2(&s, z));
 	if (fabs(z) >= 1e-4)
