@@ -698,7 +698,7 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 			Vp = o.cov;
 		}
 	}
-	status = svy_chisq_vp((SvyChisqStat) stat, nr, nc, T, V, Vp, m->nrow, m->nu, &res);
+	status = svy_chisq_replicate((SvyChisqStat) stat, nr, nc, T, V, Vp, m->nrow, m->nu, &res);
 	if (status == SVY_CHISQ_E_UNSUPPORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

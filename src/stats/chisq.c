@@ -2,6 +2,7 @@
  * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -302,19 +303,22 @@ done:
 	return status;
 }
 
-/* ---------- saddlepoint (survey:::saddle and pFsum) ---------- */
+/* ---------- saddlepoint (survey:::saddle, pFsum and pchisqsum) ---------- */
 
 /*
  * lambda = (eigenvalues of Delta, -x/ddf repeated m times), scaled by its
- * maximum.  R sums in long double; so do we.
+ * maximum, and the point x at which the sum is evaluated (pFsum: 0, the
+ * denominator folded into lambda; pchisqsum: X^2 / d).  R sums in long
+ * double; so do we.
  */
 typedef struct Saddle
 {
 	const double *ev;
 	int			k;
 	double		neg;			/* -x/ddf / d */
-	double		m;				/* its multiplicity */
+	double		m;				/* its multiplicity (0: none) */
 	double		d;
+	double		x;
 } Saddle;
 
 static double
@@ -363,11 +367,86 @@ k_2(const Saddle *s, double z)
 	return 2.0 * (double) sum;
 }
 
-/* k'(z) - 0, the function whose root R's saddle() finds with uniroot */
+/* k'(z) - x, the function whose root R's saddle() finds with uniroot */
 static double
 k_prime_fn(double z, void *info)
 {
-	return k_prime((const Saddle *) info, z);
+	const Saddle *s = info;
+
+	return k_prime(s, z) - s->x;
+}
+
+/* R's saddle() after its root z: NaN (R's NA) when |z| < 1e-4 */
+static double
+saddle_tail(const Saddle *s, double z)
+{
+	double		w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * s->x - k_0(s, z)));
+	double		v = z * sqrt(k_2(s, z));
+
+	return fabs(z) >= 1e-4 ? pnorm(w + log(v / w) / w, 0.0, 1.0, 0, 0) : NAN;
+}
+
+/*
+ * pchisqsum(x, rep(1, k), ev, lower.tail = FALSE, method = "saddlepoint"),
+ * R's p-value of svychisq(statistic = "saddlepoint") on a replicate design
+ * (no denominator df).  Returns 0 with *p set, or SVY_CHISQ_E_NUMERIC where
+ * R's uniroot stops.
+ */
+static int
+saddlepoint_chisqsum_p(const double *ev, int k, double x, double *p)
+{
+	double		tr = 0.0,
+				tr2 = 0.0,
+				sum = 0.0,
+				lmin = -INFINITY,
+				lmax = INFINITY,
+				z,
+				tail;
+	bool		anyneg = false;
+	Saddle		s = {ev, k, 0.0, 0.0, ev[0], 0.0};
+
+	for (int i = 0; i < k; i++)
+	{
+		tr += ev[i];
+		tr2 += ev[i] * ev[i];
+		if (ev[i] > s.d)
+			s.d = ev[i];
+	}
+	tr /= k;
+	tr2 = tr2 / k / (tr * tr);
+	/* the Satterthwaite guess, kept when the saddlepoint is NA */
+	*p = pchisq(x / (tr * tr2), k / tr2, 0, 0);
+	s.x = x / s.d;
+	for (int i = 0; i < k; i++)
+	{
+		double		l = ev[i] / s.d;
+
+		sum += l;
+		if (l < 0)
+		{
+			anyneg = true;
+			lmin = fmax(lmin, 1.0 / (2.0 * l));
+		}
+		if (l > 0)
+			lmax = fmin(lmax, 1.0 / (2.0 * l));
+	}
+	if (anyneg)
+		lmin *= 0.99999;
+	else if (s.x > sum)
+		lmin = -0.01;
+	else
+		lmin = -k / (2.0 * s.x);
+	lmax *= 0.99999;
+	{
+		SvyZeroinStatus status = svy_uniroot(k_prime_fn, &s, lmin, lmax, 1e-8, 1000, &z);
+
+		if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
+			return SVY_CHISQ_E_NUMERIC;
+	}
+	tail = saddle_tail(&s, z);
+	if (!isnan(tail))
+		*p = tail;
+	return SVY_CHISQ_OK;
 }
 
 /*
@@ -382,9 +461,7 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	Saddle		s;
 	double		lmin = -INFINITY,
 				lmax = INFINITY,
-				z,
-				w,
-				v;
+				z;
 	int			anyneg = 0;
 	SvyZeroinStatus status;
 
@@ -407,6 +484,7 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	/* rep(a, df) truncates the non-integer df d0 nu, as R */
 	s.ev = ev;
 	s.k = k;
+	s.x = 0.0;
 	s.m = ddf > 1.0 ? floor(ddf) : 1.0;
 	s.d = ev[0];
 	for (int i = 1; i < k; i++)
@@ -444,10 +522,12 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	status = svy_uniroot(k_prime_fn, &s, lmin, lmax, 1e-8, 1000, &z);
 	if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
 		return SVY_CHISQ_E_NUMERIC;
-	w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * 0.0 - k_0(&s, z)));
-	v = z * sqrt(k_2(&s, z));
-	if (fabs(z) >= 1e-4)
-		*p = pnorm(w + log(v / w) / w, 0.0, 1.0, 0, 0);
+	{
+		double		tail = saddle_tail(&s, z);
+
+		if (!isnan(tail))
+			*p = tail;
+	}
 	return SVY_CHISQ_OK;
 }
 
@@ -457,12 +537,12 @@ int
 svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 		  double N, double nu, SvyChisqResult *out)
 {
-	return svy_chisq_vp(stat, nr, nc, T, V, NULL, N, nu, out);
+	return svy_chisq_replicate(stat, nr, nc, T, V, NULL, N, nu, out);
 }
 
 int
-svy_chisq_vp(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
-			 const double *Vp, double N, double nu, SvyChisqResult *out)
+svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+					const double *Vp, double N, double nu, SvyChisqResult *out)
 {
 	int			k = (nr - 1) * (nc - 1);
 	double		total = 0.0;
@@ -554,7 +634,9 @@ svy_chisq_vp(SvyChisqStat stat, int nr, int nc, const double *T, const double *V
 					status = SVY_CHISQ_E_NUMERIC;
 					goto done;
 				}
-				status = saddlepoint_p(ev, k, x2, tr * tr / tr2 * nu, &p);
+				/* R: pFsum with ddf d0 nu; replicate designs pchisqsum (no ddf) */
+				status = Vp ? saddlepoint_chisqsum_p(ev, k, x2, &p)
+					: saddlepoint_p(ev, k, x2, tr * tr / tr2 * nu, &p);
 				if (status == SVY_CHISQ_OK)
 					out->p_value = p;
 				break;

@@ -144,6 +144,10 @@ for (k in c("corners_jkn", "corners_boot", "corners_boot_mse"))
       case_quantile1("rep", k, if (qr %in% c("math", "school")) "y" else "z", c(0.25, 0.5, 0.9),
                     qrule = qr, interval_type = it)
 case_quantile1("rep", "corners_jkn", "z", c(0.02, 0.5, 0.98), qrule = "hf7", interval_type = "quantile")
+case_quantile1("rep", "corners_jkn", "z", c(0.5), qrule = "hf7", interval_type = "quantile", domain = "country:A")
+case_quantile1("rep", "corners_boot", "y", c(0.5), qrule = "math", interval_type = "quantile", domain = "country:B")
+for (k in c("corners_jkn", "corners_boot_mse"))
+  case_chisq_rep("chisq", k, "r", "g", "saddlepoint", note = "3x2, r missing on some rows")
 
 ## ---------------------------------------------------------------- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
