@@ -1382,6 +1382,23 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
 			}
 		}
+		/*
+		 * Which domains have rows here: svy_by's groups are domains of their
+		 * own (both totals of a group); the categories of svy_dist, svy_tab
+		 * and svy_choices share one (R: one svymean of the indicators).
+		 */
+		if (s->kind == SVY_MULTI_BY)
+			for (int g = 0; g + 1 < K; g += 2)
+				present[g] = present[g + 1] = present[g] || present[g + 1];
+		else
+		{
+			bool		any = false;
+
+			for (int k = 0; k < K; k++)
+				any |= present[k];
+			for (int k = 0; k < K; k++)
+				present[k] = any;
+		}
 		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q, present);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);

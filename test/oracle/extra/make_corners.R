@@ -149,6 +149,16 @@ case_quantile1("rep", "corners_boot", "y", c(0.5), qrule = "math", interval_type
 for (k in c("corners_jkn", "corners_boot_mse"))
   case_chisq_rep("chisq", k, "r", "g", "saddlepoint", note = "3x2, r missing on some rows")
 
+## ---------------------------------------------------------------- 5. lonely average: categories
+## svymean(~factor) and svychisq: all categories are one domain (one
+## nstrat / nokstrat), unlike svyby's groups
+for (k in c("corners_avg", "corners_adj")) {
+  case_mt("lonely", k, "mean", "r", na_rm = TRUE)
+  case_mt("lonely", k, "mean", "r", domain = "country:A", na_rm = TRUE)
+  case_mt("lonely", k, "total", "r", domain = "stratum:s1|s2|s3|s4", na_rm = TRUE)
+  for (st in c("F", "Chisq")) case_chisq("chisq", k, "r", "g", st, note = "lonely strata s1, s2")
+}
+
 ## ---------------------------------------------------------------- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
 con <- file("designs_corners.csv", "wb")
