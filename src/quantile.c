@@ -1,7 +1,9 @@
 /*
- * quantile.c — svy_quantile and svy_quantiles: quantiles with Woodruff
- * confidence intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1,
- * interval.type = "mean").
+ * quantile.c — svy_quantile and svy_quantiles: quantiles with confidence
+ * intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1): every
+ * interval.type (Woodruff "mean" by default; beta, xlogit, asin; score, whose
+ * root search evaluates the share's variance at each step; for replicate
+ * designs "quantile", the rule run on every replicate's weights).
  *
  * The quantile q is known only at the end, and its interval needs the
  * design variance of P = weighted share of rows with y <= q, i.e. per PSU

@@ -1,7 +1,9 @@
 /*
  * quantile.h — the quantile rules of R's survey::svyquantile (survey 4.1.1:
- * qrule_math, qrule_school, qrule_hf1 ... qrule_hf9) on a weighted
- * distribution summarised by its distinct values.  No postgres.h here.
+ * qrule_math, qrule_school, qrule_shahvaish, qrule_hf1 ... qrule_hf9) on a
+ * weighted distribution summarised by its distinct values, and the parts of
+ * its intervals that need no design (the Woodruff transforms of P, the
+ * score interval's search).  No postgres.h here.
  *
  * The input is the sorted list of distinct values x_1 < ... < x_G with, for
  * each, the summed weight (in long double, as R's cumsum accumulates) and
@@ -13,8 +15,9 @@
  * math (= hf1), school (= hf2) and hf3 are exact for any data: they depend
  * on the cumulative weights at the end of each run of tied values only, and
  * (R's quirk) on whether the smallest value is tied.  hf4 to hf9 interpolate
- * between plotting positions that R computes per row, so with tied values of
- * different weights R's answer depends on the row order; here a run of ties
+ * between plotting positions that R computes per row (shahvaish steps at
+ * them), so with tied values of different weights R's answer depends on the
+ * row order; here a run of ties
  * is taken as rows of equal weight (its mean weight), which is R's answer
  * whenever tied rows have equal weights (e.g. within a stratum, or without
  * ties at all).
