@@ -2133,6 +2133,8 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 							 errmsg("cannot compute the score interval of the %g-quantile", p),
 							 errdetail("%s", status == SVY_ZEROIN_BAD_RANGE ?
 									   "The values are too few or too concentrated to search for its limits." :
+									   status == SVY_ZEROIN_NAN_END ?
+									   "The score test is undefined at an end of the range of the values (R's uniroot fails likewise)." :
 									   "The score test does not change sign over the range of the values (R's uniroot fails likewise)."),
 							 errhint("Use interval mean.")));
 				break;
