@@ -101,7 +101,9 @@ ALTER TABLE big SET (parallel_workers = 4);
 CREATE TABLE qserial AS
 SELECT svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5) AS a,
        svy_quantile(k, svy_design(w, strata => st), 0.25, 0.9, 'school') AS b,
-       svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c
+       svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c,
+       svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5, 0.95, 'math', 'score') AS d,
+       svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e
 FROM big;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -114,12 +116,18 @@ CREATE FUNCTION pg_temp.same(a svy_estimate, b svy_estimate) RETURNS boolean LAN
        AND a.ci_upper IS NOT DISTINCT FROM b.ci_upper AND a.df = b.df AND a.n = b.n
        AND abs(a.std_error - b.std_error) <= 1e-12 * abs(a.std_error) $$;
 SELECT pg_temp.same(q.a, p.a) AS a_same, pg_temp.same(q.b, p.b) AS b_same,
-       pg_temp.same(q.c[1], p.c[1]) AND pg_temp.same(q.c[2], p.c[2]) AS c_same
+       pg_temp.same(q.c[1], p.c[1]) AND pg_temp.same(q.c[2], p.c[2]) AS c_same,
+       pg_temp.same(q.d, p.d) AS d_same,
+       pg_temp.same(q.e[1], p.e[1]) AND pg_temp.same(q.e[2], p.e[2]) AS e_same
 FROM qserial q,
      (SELECT svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5) AS a,
              svy_quantile(k, svy_design(w, strata => st), 0.25, 0.9, 'school') AS b,
-             svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c
+             svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c,
+             svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5, 0.95, 'math', 'score') AS d,
+             svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e
       FROM big) p;
+SELECT (d).estimate, (d).ci_lower, (d).ci_upper, (e[2]).estimate, (e[2]).ci_lower, (e[2]).ci_upper
+FROM qserial;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
@@ -148,6 +156,8 @@ SELECT svy_quantile(k, svy_design(w, strata => st, psu => psu), 0.5) AS a,
        svy_quantile(k, svy_repdesign(w, array[w * f[1], w * f[2], w * f[3], w * f[4]], 'Fay', rho => 0.5), 0.5) AS e,
        svy_quantile(y, svy_repdesign(w, array[w * f[1], w * f[2], w * f[3], w * f[4]], 'Fay', rho => 0.5), 0.7) AS f,
        svy_quantiles(z, svy_design(w, strata => st, psu => psu), '{0.05,0.2,0.3,0.4,0.5,0.6,0.7,0.95}') AS g,
+       svy_quantiles(y, svy_repdesign(w, array[w * f[1], w * f[2], w * f[3], w * f[4]], 'Fay', rho => 0.5),
+                     '{0.3,0.7}', 0.95, 'hf7', 'quantile') AS h,
        count(*) AS rows
 FROM bigc;
 SET max_parallel_workers_per_gather = 0;
@@ -163,7 +173,8 @@ SELECT pg_temp.same(q.a, p.a) AS a_same, pg_temp.same(q.b, p.b) AS b_same,
        pg_temp.same(q.c[1], p.c[1]) AND pg_temp.same(q.c[2], p.c[2]) AS c_same,
        pg_temp.same(q.d[1], p.d[1]) AND pg_temp.same(q.d[2], p.d[2]) AS d_same,
        pg_temp.same(q.e, p.e) AS e_same, pg_temp.same(q.f, p.f) AS f_same,
-       (SELECT bool_and(pg_temp.same(q.g[i], p.g[i])) FROM generate_series(1, 8) i) AS g_same
+       (SELECT bool_and(pg_temp.same(q.g[i], p.g[i])) FROM generate_series(1, 8) i) AS g_same,
+       pg_temp.same(q.h[1], p.h[1]) AND pg_temp.same(q.h[2], p.h[2]) AS h_same
 FROM qserial2 q, bigq p;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -186,6 +197,28 @@ SELECT svy_quantiles(y, dpsu, '{}') FROM qv;
 SELECT svy_quantile(CASE WHEN id = 5 THEN 'Infinity' ELSE y END, dpsu, 0.5) FROM qv;
 SELECT svy_quantile(y, NULL::svy_design, 0.5) FROM qv;
 SELECT svy_quantile(y, CASE WHEN id < 30 THEN dpsu ELSE dnopsu END, 0.5) FROM qv;
+-- interval types, equal weights (ties of equal weight: hf7 is R's exactly; many more R cases in
+-- test/oracle/extra/make_corners.R).  R: 50.5; mean, beta, xlogit, asin [49, 54] se 1.10513983781197;
+-- score [48.6379310344828, 54.7241379310345] se 1.34522194050906
+SELECT i AS "interval", (e).estimate, (e).ci_lower, (e).ci_upper, (e).std_error
+FROM unnest(ARRAY['mean', 'beta', 'xlogit', 'asin', 'score']) AS i,
+     LATERAL (SELECT svy_quantile(y, svy_design(1.0, strata => st, psu => psu), 0.5, 0.95, 'hf7', i) AS e
+              FROM qd) s ORDER BY 1;
+-- a NULL interval is the default (mean), as a NULL rule is math
+SELECT pg_temp.same(svy_quantile(y, dpsu, 0.3, 0.95, 'math', NULL), svy_quantile(y, dpsu, 0.3)) FROM qv;
+-- replicate designs: R ignores beta, xlogit and asin (mean); quantile = replicate quantiles
+SELECT i AS "interval", (e).estimate, (e).ci_lower, (e).ci_upper, (e).std_error
+FROM unnest(ARRAY['mean', 'beta', 'quantile']) AS i,
+     LATERAL (SELECT svy_quantile(y, svy_repdesign(w, ARRAY[w * (1 + (id % 2)), w * (2 - (id % 2)),
+                                                          w * (id % 3) / 2.0], 'bootstrap'),
+                                  0.5, 0.95, 'hf7', i) AS e FROM qd) s ORDER BY 1;
+SELECT svy_quantile(y, dpsu, 0.5, 0.95, 'math', 'woodruff') FROM qv;
+SELECT svy_quantile(y, dpsu, 0.5, 0.95, 'math', 'quantile') FROM qv;
+SELECT svy_quantile(y, svy_repdesign(w, ARRAY[w, w], 'bootstrap'), 0.5, 0.95, 'math', 'score') FROM qd;
+SELECT svy_quantile(y, dpsu, 0.5, 0.95, 'math', CASE WHEN id < 10 THEN 'beta' ELSE 'mean' END) FROM qv;
+-- the score test has no sign change in the range of the values: an error, as R's uniroot
+SELECT svy_quantile(y, dpsu, 0.999, 0.95, 'math', 'score') FROM qv;
+SELECT svy_quantile(y, svy_design(w), 0.5, 0.95, 'math', 'score') FROM qd WHERE id <= 2;
 -- survey.lonely_psu applies as to the linear estimators
 SELECT svy_quantile(y, svy_design(w, strata => st, psu => CASE WHEN st = 'a' THEN 1 ELSE psu END), 0.5) FROM qd;
 SET survey.lonely_psu = 'remove';

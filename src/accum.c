@@ -522,6 +522,7 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 		if (!s->psutab)
 		{
 			st[h].psu = s->strata[h].rows;
+			st[h].in_domain = s->strata[h].n_df > 0;
 			df += s->strata[h].n_df - (s->strata[h].n_df > 0);
 		}
 	}
@@ -544,7 +545,10 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 			}
 		}
 		for (int h = 0; h < s->nstrata; h++)
+		{
 			df -= stratum_in_df[h];
+			st[h].in_domain = stratum_in_df[h];
+		}
 		pfree(stratum_in_df);
 	}
 	return df;

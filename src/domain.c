@@ -1468,7 +1468,7 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 					continue;
 				S[k] += s->cells[ci->order[i]].sum;
 				if (present)
-					present[k] = true;
+					present[k] |= s->cells[ci->order[i]].n_df > 0;
 			}
 		}
 	}
@@ -1540,7 +1540,8 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int			nsecond = by_psu ? nunits : s->ncross;
 	int		   *second_order = palloc(sizeof(int) * (nsecond + 1));
 	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
-	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
+	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu,
+	palloc0(sizeof(int) * K), palloc0(sizeof(int) * K)};
 	/* two-stage designs: units by PSU, PSUs by stratum, the second stage */
 	int		   *group = unit_groups(s);
 	int			ngroups = group ? base->npsu : 0;
@@ -1607,23 +1608,27 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					members[m++] = unit_order[i];
 			}
 			first[nb] = m;
-			block_moments(&ci, members, first, nb, n_h, S, Q, NULL);
+			block_moments(&ci, members, first, nb, n_h, S, Q, present);
 			pfree(first);
 			pfree(members);
 		}
 		else if (by_psu)
 			block_moments(&ci, second_order + second_start[h], NULL,
-						  second_start[h + 1] - second_start[h], n_h, S, Q, NULL);
+						  second_start[h + 1] - second_start[h], n_h, S, Q, present);
 		else
 		{
 			memset(S, 0, sizeof(double) * K);
 			memset(Q, 0, sizeof(double) * K * K);
+			memset(present, 0, sizeof(bool) * K);
 			for (int i = ci.start[h]; i < ci.start[h + 1]; i++)
 			{
 				int			k = final_of_var[s->cells[ci.order[i]].var];
 
 				if (k >= 0)
+				{
 					S[k] += s->cells[ci.order[i]].sum;
+					present[k] |= s->cells[ci.order[i]].n_df > 0;
+				}
 			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
@@ -1657,7 +1662,24 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
 			}
 		}
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q);
+		/*
+		 * Which domains have rows here: svy_by's groups are domains of their
+		 * own (both totals of a group); the categories of svy_dist, svy_tab
+		 * and svy_choices share one (R: one svymean of the indicators).
+		 */
+		if (s->kind == SVY_MULTI_BY)
+			for (int g = 0; g + 1 < K; g += 2)
+				present[g] = present[g + 1] = present[g] || present[g + 1];
+		else
+		{
+			bool		any = false;
+
+			for (int k = 0; k < K; k++)
+				any |= present[k];
+			for (int k = 0; k < K; k++)
+				present[k] = any;
+		}
+		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q, present);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);
 	}
@@ -1680,6 +1702,8 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	pfree(S);
 	pfree(Q);
 	pfree(present);
+	pfree(cov.nstrata);
+	pfree(cov.n_ok);
 	pfree(ci.t);
 	pfree(ci.touched);
 	pfree(key);

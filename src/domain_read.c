@@ -624,7 +624,8 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 	Datum		values[5];
 	bool		nulls[5] = {0};
 	const double *T;
-	double	   *V;
+	double	   *V,
+			   *Vp = NULL;
 	int			K = m->k,
 				nr = 0,
 				nc = 0,
@@ -688,8 +689,29 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				V2[i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
 		T = T2;
 		V = V2;
+		if (m->nrep)
+		{
+			/*
+			 * R: svymean of the cell indicators, i.e. each replicate's cell
+			 * totals over its own table total, with the replicate variance
+			 */
+			Outputs		o = {0};
+
+			o.m = m;
+			o.a = a;
+			o.count = nr * nc;
+			o.out = palloc0(sizeof(Output) * nr * nc);
+			for (int i = 0; i < nr * nc; i++)
+			{
+				o.out[i].num = cell[i];
+				o.out[i].den = cell;
+				o.out[i].nden = nr * nc;
+			}
+			outputs_compute(&o);
+			Vp = o.cov;
+		}
 	}
-	status = svy_chisq((SvyChisqStat) stat, nr, nc, T, V, m->nrow, m->nu, &res);
+	status = svy_chisq_replicate((SvyChisqStat) stat, nr, nc, T, V, Vp, m->nrow, m->nu, &res);
 	if (status == SVY_CHISQ_E_UNSUPPORTED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -1,7 +1,9 @@
 /*
- * quantile.c — svy_quantile and svy_quantiles: quantiles with Woodruff
- * confidence intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1,
- * interval.type = "mean").
+ * quantile.c — svy_quantile and svy_quantiles: quantiles with confidence
+ * intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1): every
+ * interval.type (Woodruff "mean" by default; beta, xlogit, asin; score, whose
+ * root search evaluates the share's variance at each step; for replicate
+ * designs "quantile", the rule run on every replicate's weights).
  *
  * The quantile q is known only at the end, and its interval needs the
  * design variance of P = weighted share of rows with y <= q, i.e. per PSU
@@ -50,6 +52,7 @@
 #include "accum.h"
 #include "idmap.h"
 #include "quantile.h"
+#include "zeroin.h"
 #include "survey.h"
 
 PG_FUNCTION_INFO_V1(svy_quantile_transfn);
@@ -60,7 +63,7 @@ PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
-#define SVY_QSTATE_VERSION 4
+#define SVY_QSTATE_VERSION 5
 
 /* wire format: columns left out (all w_lo zero, all n one), units in 16 bits */
 #define QWIRE_NO_WLO	0x01
@@ -158,7 +161,9 @@ typedef struct QState
 	double	   *p;
 	double		level;
 	int			qrule;
+	int			interval;		/* SvyQInterval */
 	Datum		p_seen;			/* the array datum last checked */
+	Datum		interval_seen;	/* the interval datum last parsed */
 
 	/* units (designs with PSUs: PSUs; without: strata) */
 	QUnitKey   *unit_keys;
@@ -216,6 +221,7 @@ qstate_create(MemoryContext cxt)
 	s->acc = svy_accum_create(cxt);
 	s->level = SVY_LEVEL_DEFAULT;
 	s->qrule = SVY_QRULE_MATH;
+	s->interval = SVY_QCI_MEAN;
 	s->last_unit = -1;
 	s->units = qunits_create(cxt, 16, NULL);
 	s->threshold = QCOMPACT_MIN;
@@ -1162,6 +1168,21 @@ parse_qrule(text *t)
 	return rule;
 }
 
+static int
+parse_interval(text *t)
+{
+	char	   *name = text_to_cstring(t);
+	int			interval = svy_qinterval_parse(name);
+
+	if (interval < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown quantile interval \"%s\"", name),
+				 errhint("Valid intervals are %s.", svy_qinterval_names())));
+	pfree(name);
+	return interval;
+}
+
 static void
 args_differ(const char *what)
 {
@@ -1170,12 +1191,13 @@ args_differ(const char *what)
 			 errmsg("%s must be the same on every row", what)));
 }
 
-/* p (float8 or float8[]) at argno 3, level at 4, qrule at 5 */
+/* p (float8 or float8[]) at argno 3, level at 4, qrule at 5, interval at 6 */
 static void
 quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 {
 	double		level = SVY_LEVEL_DEFAULT;
 	int			rule = SVY_QRULE_MATH;
+	int			interval = SVY_QCI_MEAN;
 
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -1198,6 +1220,19 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 	}
 	if (s->args_set && rule != s->qrule)
 		args_differ("quantile rule");
+
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
+	{
+		if (s->args_set && PG_GETARG_DATUM(6) == s->interval_seen)
+			interval = s->interval;
+		else
+		{
+			interval = parse_interval(PG_GETARG_TEXT_PP(6));
+			s->interval_seen = PG_GETARG_DATUM(6);
+		}
+	}
+	if (s->args_set && interval != s->interval)
+		args_differ("quantile interval");
 
 	if (!array)
 	{
@@ -1253,6 +1288,7 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 	}
 	s->level = level;
 	s->qrule = rule;
+	s->interval = interval;
 	s->args_set = true;
 }
 
@@ -1352,12 +1388,14 @@ qstate_merge(QState *into, QState *from)
 			memcpy(into->p, from->p, sizeof(double) * from->np);
 			into->level = from->level;
 			into->qrule = from->qrule;
+			into->interval = from->interval;
 			into->args_set = true;
 		}
 		else if (into->np != from->np ||
 				 memcmp(into->p, from->p, sizeof(double) * from->np) != 0 ||
-				 into->level != from->level || into->qrule != from->qrule)
-			args_differ("quantile probability, level and rule");
+				 into->level != from->level || into->qrule != from->qrule ||
+				 into->interval != from->interval)
+			args_differ("quantile probability, level, rule and interval");
 	}
 	/* from's cells sorted and merged, to become sorted runs of into */
 	if (!from->sorted)
@@ -1489,6 +1527,7 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, s->p[i]);
 	pq_sendfloat8(&buf, s->level);
 	pq_sendbyte(&buf, s->qrule);
+	pq_sendbyte(&buf, s->interval);
 
 	pq_sendint32(&buf, acc.len);
 	pq_sendbytes(&buf, acc.data, acc.len);
@@ -1625,8 +1664,10 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 			corrupt("bad probability");
 	s->level = pq_getmsgfloat8(&buf);
 	s->qrule = pq_getmsgbyte(&buf);
-	if (!(s->level > 0 && s->level < 1) || s->qrule < SVY_QRULE_MATH || s->qrule > SVY_QRULE_HF9)
-		corrupt("bad level or rule");
+	s->interval = pq_getmsgbyte(&buf);
+	if (!(s->level > 0 && s->level < 1) || s->qrule < SVY_QRULE_MATH ||
+		s->qrule > SVY_QRULE_SHAHVAISH || s->interval < SVY_QCI_MEAN || s->interval > SVY_QCI_QUANTILE)
+		corrupt("bad level, rule or interval");
 
 	acclen = pq_getmsgint(&buf, 4);
 	if (acclen < 0 || acclen > buf.len - buf.cursor)
@@ -1756,6 +1797,8 @@ typedef struct QValueStream
 	SvyQMark   *marks;			/* the marks' values (svy_qdist_init) */
 	int64		maxmarks;
 	int64		reads;
+	int			rep;			/* replicate whose weights it gives; -1: the full sample */
+	int			nrep;
 } QValueStream;
 
 static void
@@ -1808,11 +1851,17 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 
 				if (c.n > 0 && c.w > 0)
 				{
-					w += entry_w(&c);
+					/*
+					 * a replicate: its weights, the cell's rows all counted
+					 * (only whole cells of replicate weight 0 are left out)
+					 */
+					w += vs->rep < 0 ? entry_w(&c)
+						: (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep];
 					n += c.n;
 				}
 			}
-		if (n > 0)
+		/* R's rules drop rows of weight 0 */
+		if (n > 0 && w != 0)
 		{
 			out->x = x;
 			out->w = (double) w;
@@ -1824,9 +1873,9 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 	return false;
 }
 
-/* the distribution of s, read once (svy_qdist_init) */
+/* the distribution of s (of replicate rep; -1: full sample), read once (svy_qdist_init) */
 static void
-qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist)
+qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist, int rep)
 {
 	if (!s->sorted)
 		qstate_normalize(s);
@@ -1840,6 +1889,8 @@ qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist)
 	vs->markpos = palloc(sizeof(int64) * vs->nr * vs->maxmarks);
 	vs->marks = palloc(sizeof(SvyQMark) * vs->maxmarks);
 	vs->reads = 0;
+	vs->rep = rep;
+	vs->nrep = rep_count(s);
 	svy_qdist_init(dist, &vs->base, vs->marks, vs->maxmarks);
 }
 
@@ -1969,10 +2020,87 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 	svy_accum_result(acc, &spec, res);
 }
 
+/* The interval must suit the design (R: score needs a linearization design, quantile replicates). */
+static void
+check_interval(const QState *s)
+{
+	bool		replicate = s->acc->kind == SVY_KIND_REPLICATE;
+
+	if (s->interval == SVY_QCI_QUANTILE && !replicate)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quantile interval \"quantile\" needs a replicate-weight design"),
+				 errdetail("It is the spread of the quantile over the replicate weights."),
+				 errhint("Use interval mean, beta, xlogit, asin or score with a linearization design.")));
+	if (s->interval == SVY_QCI_SCORE && replicate)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quantile interval \"score\" needs a linearization design"),
+				 errdetail("R's svyquantile offers no score interval for replicate-weight designs."),
+				 errhint("Use interval mean or quantile with a replicate-weight design.")));
+}
+
+/* score intervals: F(theta) and its SE, by the same machinery as Woodruff's P */
+typedef struct ScoreInfo
+{
+	QState	   *s;
+	const SvyQDist *dist;
+	double		level;
+} ScoreInfo;
+
+static double
+score_share_se(double theta, double *F, void *info)
+{
+	ScoreInfo  *si = info;
+	SvyResult	r;
+
+	CHECK_FOR_INTERRUPTS();
+	*F = svy_qshare(si->dist, theta);
+	share_variance(si->s, theta, *F, si->level, &r);
+	return r.std_error;
+}
+
+/* R's repCI: qhat +- t sqrt(replicate variance of the replicate quantiles) */
+static void
+replicate_quantile_ci(QState *s, double p, double q, double t, double *lower, double *upper)
+{
+	const SvyAccum *acc = s->acc;
+	int			nrep = acc->nrep,
+				k = 0;
+	double	   *theta = palloc(sizeof(double) * nrep);
+	double	   *rscales = palloc(sizeof(double) * nrep);
+	double		v;
+
+	for (int r = 0; r < nrep; r++)
+	{
+		QValueStream vs;
+		SvyQDist	dist;
+		double		qr;
+
+		CHECK_FOR_INTERRUPTS();
+		qvalues_open(&vs, s, &dist, r);
+		qr = svy_qrule(&dist, s->qrule, p);
+		qvalues_close(&vs);
+		/* R's svrVar drops replicates without an answer, with their rscales */
+		if (isnan(qr))
+			continue;
+		theta[k] = qr;
+		rscales[k] = acc->rscales ? acc->rscales[r] : 1.0;
+		k++;
+	}
+	v = k > 0 ? svy_replicate_variance(theta, k, q, acc->scale, rscales,
+									   (acc->flags & SVY_MSE) != 0) : NAN;
+	*lower = q - sqrt(v) * t;
+	*upper = q + sqrt(v) * t;
+	pfree(theta);
+	pfree(rscales);
+}
+
 static void
 quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 {
 	double		level = s->level;
+	int			interval = s->interval;
 	double		q,
 				P,
 				lo,
@@ -1997,18 +2125,55 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 		}
 		return;
 	}
+	check_interval(s);
 	q = svy_qrule(dist, s->qrule, p);
 	P = svy_qshare(dist, q);
 	share_variance(s, q, P, level, &share);
 	out->estimate = q;
 	out->df = share.df;
-
-	/* R: confint(svymean(y <= q)) with t(df), then the rule at each limit */
 	t = svy_t_quantile(level, share.df);
-	lo = P - t * share.std_error;
-	hi = P + t * share.std_error;
-	out->ci_lower = isnan(lo) || lo < 0.0 ? NAN : svy_qrule(dist, s->qrule, lo);
-	out->ci_upper = isnan(hi) || hi > 1.0 ? NAN : svy_qrule(dist, s->qrule, hi);
+
+	/* R's svyquantile on a replicate design ignores beta, xlogit and asin */
+	if (s->acc->kind == SVY_KIND_REPLICATE && interval != SVY_QCI_QUANTILE)
+		interval = SVY_QCI_MEAN;
+	switch (interval)
+	{
+		case SVY_QCI_QUANTILE:
+			replicate_quantile_ci(s, p, q, t, &out->ci_lower, &out->ci_upper);
+			break;
+		case SVY_QCI_SCORE:
+			{
+				ScoreInfo	si = {s, dist, level};
+				int			status = svy_qscore_ci(dist, s->qrule, p, t, s->acc->dom.nrow,
+												   score_share_se, &si,
+												   &out->ci_lower, &out->ci_upper);
+
+				if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_EXCEPTION),
+							 errmsg("cannot compute the score interval of the %g-quantile", p),
+							 errdetail("%s", status == SVY_ZEROIN_BAD_RANGE ?
+									   "The values are too few or too concentrated to search for its limits." :
+									   status == SVY_ZEROIN_NAN_END ?
+									   "The score test is undefined at an end of the range of the values (R's uniroot fails likewise)." :
+									   "The score test does not change sign over the range of the values (R's uniroot fails likewise)."),
+							 errhint("Use interval mean.")));
+				break;
+			}
+		default:
+			/* Woodruff: the interval of P, mapped back through the rule */
+			if (interval == SVY_QCI_MEAN)
+			{
+				lo = P - t * share.std_error;
+				hi = P + t * share.std_error;
+			}
+			else
+				svy_qshare_ci(interval, P, share.std_error * share.std_error, share.df, level,
+							  s->acc->dom.nrow, &lo, &hi);
+			out->ci_lower = isnan(lo) || lo < 0.0 ? NAN : svy_qrule(dist, s->qrule, lo);
+			out->ci_upper = isnan(hi) || hi > 1.0 ? NAN : svy_qrule(dist, s->qrule, hi);
+			break;
+	}
 	out->std_error = (out->ci_upper - out->ci_lower) / (2.0 * t);
 }
 
@@ -2031,7 +2196,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 		QValueStream vs;
 		SvyQDist	dist;
 
-		qvalues_open(&vs, s, &dist);
+		qvalues_open(&vs, s, &dist, -1);
 		quantile_result(s, &dist, s->p[0], &r);
 		qvalues_close(&vs);
 	}
@@ -2059,7 +2224,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "svy_quantiles must return an array of svy_estimate");
 	tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);
 	tupdesc = BlessTupleDesc(tupdesc);
-	qvalues_open(&vs, s, &dist);
+	qvalues_open(&vs, s, &dist, -1);
 	elems = palloc(sizeof(Datum) * s->np);
 	for (int i = 0; i < s->np; i++)
 	{

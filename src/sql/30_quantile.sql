@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Quantiles with Woodruff confidence intervals (src/quantile.c)
+-- Quantiles with Woodruff (and R's other) confidence intervals (src/quantile.c)
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8) RETURNS internal
@@ -8,11 +8,15 @@ CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float8, text) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float8, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[]) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8, text) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8, text, text) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE FUNCTION svy_quantile_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
@@ -38,7 +42,13 @@ CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8, level float8, qr
     COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
     DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantile(float8, svy_design, float8, float8, text) IS
-    'weighted p-quantile with a Woodruff confidence interval (R svyquantile, interval.type = "mean"); qrule math (default), school, hf1-hf9';
+    'weighted p-quantile with a Woodruff confidence interval (R svyquantile, interval.type = "mean"); qrule math (default), school, shahvaish, hf1-hf9';
+CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8, level float8, qrule text, "interval" text) (
+    SFUNC = svy_quantile_transfn, STYPE = internal, FINALFUNC = svy_quantile_final,
+    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
+    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE svy_quantile(float8, svy_design, float8, float8, text, text) IS
+    'weighted p-quantile with the confidence interval of R svyquantile interval.type: mean (Woodruff, default), beta, xlogit, asin, score; quantile (replicate designs)';
 
 -- One estimate per probability, in the order given:
 --   SELECT u.p, (u.e).* FROM (SELECT svy_quantiles(y, d, '{0.1,0.5,0.9}') AS a FROM t) s,
@@ -57,6 +67,12 @@ CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8,
     DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantiles(float8, svy_design, float8[], float8, text) IS
     'svy_quantile for several probabilities at once: svy_estimate[] in the order of p';
+CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8, qrule text, "interval" text) (
+    SFUNC = svy_quantiles_transfn, STYPE = internal, FINALFUNC = svy_quantiles_final,
+    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
+    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE svy_quantiles(float8, svy_design, float8[], float8, text, text) IS
+    'svy_quantiles with the interval type of svy_quantile';
 
 -- The rows of svy_quantiles, one per probability (a set-returning reader):
 --   SELECT q.* FROM (SELECT svy_quantiles(y, d, '{0.25,0.5,0.75}') AS a FROM t) s,

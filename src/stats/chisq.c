@@ -1,8 +1,8 @@
 /*
  * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
  */
-#include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -11,6 +11,7 @@
 
 #include "chisq.h"
 #include "matrix.h"
+#include "zeroin.h"
 
 static const struct
 {
@@ -103,8 +104,8 @@ pearson(int nr, int nc, const double *T, double total, double N)
  * S = L^-1 B L^-T, symmetric and similar to Delta.
  */
 static int
-delta_matrix(int nr, int nc, const double *T, const double *V, double total,
-			 double N, double *S)
+delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
+			 double total, double N, double *S)
 {
 	int			rc = nr * nc,
 				k = (nr - 1) * (nc - 1);
@@ -157,9 +158,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, double total,
 	/*
 	 * V_P = J V J' with J = (I - P 1') / total, the delta method for
 	 * P = T / sum(T) (R: svymean of the cell indicators).  J' M subtracts
-	 * from each column of M its P-weighted sum.
+	 * from each column of M its P-weighted sum.  A given V_P is used as is.
 	 */
-	for (int v = 0; v < k; v++)
+	if (Vp)
+		V = Vp;
+	for (int v = 0; v < k && !Vp; v++)
 	{
 		double		s = 0.0;
 
@@ -300,19 +303,22 @@ done:
 	return status;
 }
 
-/* ---------- saddlepoint (survey:::saddle and pFsum) ---------- */
+/* ---------- saddlepoint (survey:::saddle, pFsum and pchisqsum) ---------- */
 
 /*
  * lambda = (eigenvalues of Delta, -x/ddf repeated m times), scaled by its
- * maximum.  R sums in long double; so do we.
+ * maximum, and the point x at which the sum is evaluated (pFsum: 0, the
+ * denominator folded into lambda; pchisqsum: X^2 / d).  R sums in long
+ * double; so do we.
  */
 typedef struct Saddle
 {
 	const double *ev;
 	int			k;
 	double		neg;			/* -x/ddf / d */
-	double		m;				/* its multiplicity */
+	double		m;				/* its multiplicity (0: none) */
 	double		d;
+	double		x;
 } Saddle;
 
 static double
@@ -361,81 +367,86 @@ k_2(const Saddle *s, double z)
 	return 2.0 * (double) sum;
 }
 
-/* Brent's root finder exactly as R's zeroin2 (uniroot), f = k'(z) - 0. */
+/* k'(z) - x, the function whose root R's saddle() finds with uniroot */
 static double
-zeroin(const Saddle *s, double ax, double bx, double fa, double fb, double tol, int maxit)
+k_prime_fn(double z, void *info)
 {
-	double		a = ax,
-				b = bx,
-				c = a,
-				fc = fa;
+	const Saddle *s = info;
 
-	if (fa == 0.0)
-		return a;
-	if (fb == 0.0)
-		return b;
-	maxit++;
-	while (maxit--)
+	return k_prime(s, z) - s->x;
+}
+
+/* R's saddle() after its root z: NaN (R's NA) when |z| < 1e-4 */
+static double
+saddle_tail(const Saddle *s, double z)
+{
+	double		w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * s->x - k_0(s, z)));
+	double		v = z * sqrt(k_2(s, z));
+
+	return fabs(z) >= 1e-4 ? pnorm(w + log(v / w) / w, 0.0, 1.0, 0, 0) : NAN;
+}
+
+/*
+ * pchisqsum(x, rep(1, k), ev, lower.tail = FALSE, method = "saddlepoint"),
+ * R's p-value of svychisq(statistic = "saddlepoint") on a replicate design
+ * (no denominator df).  Returns 0 with *p set, or SVY_CHISQ_E_NUMERIC where
+ * R's uniroot stops.
+ */
+static int
+saddlepoint_chisqsum_p(const double *ev, int k, double x, double *p)
+{
+	double		tr = 0.0,
+				tr2 = 0.0,
+				sum = 0.0,
+				lmin = -INFINITY,
+				lmax = INFINITY,
+				z,
+				tail;
+	bool		anyneg = false;
+	Saddle		s = {ev, k, 0.0, 0.0, ev[0], 0.0};
+
+	for (int i = 0; i < k; i++)
 	{
-		double		prev_step = b - a,
-					tol_act,
-					p,
-					q,
-					new_step;
-
-		if (fabs(fc) < fabs(fb))
-		{
-			a = b;
-			b = c;
-			c = a;
-			fa = fb;
-			fb = fc;
-			fc = fa;
-		}
-		tol_act = 2.0 * DBL_EPSILON * fabs(b) + tol / 2.0;
-		new_step = (c - b) / 2.0;
-		if (fabs(new_step) <= tol_act || fb == 0.0)
-			return b;
-		if (fabs(prev_step) >= tol_act && fabs(fa) > fabs(fb))
-		{
-			double		t1,
-						cb = c - b,
-						t2;
-
-			if (a == c)
-			{
-				t1 = fb / fa;
-				p = cb * t1;
-				q = 1.0 - t1;
-			}
-			else
-			{
-				q = fa / fc;
-				t1 = fb / fc;
-				t2 = fb / fa;
-				p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0));
-				q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0);
-			}
-			if (p > 0.0)
-				q = -q;
-			else
-				p = -p;
-			if (p < (0.75 * cb * q - fabs(tol_act * q) / 2.0) && p < fabs(prev_step * q / 2.0))
-				new_step = p / q;
-		}
-		if (fabs(new_step) < tol_act)
-			new_step = new_step > 0.0 ? tol_act : -tol_act;
-		a = b;
-		fa = fb;
-		b += new_step;
-		fb = k_prime(s, b);
-		if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0))
-		{
-			c = a;
-			fc = fa;
-		}
+		tr += ev[i];
+		tr2 += ev[i] * ev[i];
+		if (ev[i] > s.d)
+			s.d = ev[i];
 	}
-	return b;
+	tr /= k;
+	tr2 = tr2 / k / (tr * tr);
+	/* the Satterthwaite guess, kept when the saddlepoint is NA */
+	*p = pchisq(x / (tr * tr2), k / tr2, 0, 0);
+	s.x = x / s.d;
+	for (int i = 0; i < k; i++)
+	{
+		double		l = ev[i] / s.d;
+
+		sum += l;
+		if (l < 0)
+		{
+			anyneg = true;
+			lmin = fmax(lmin, 1.0 / (2.0 * l));
+		}
+		if (l > 0)
+			lmax = fmin(lmax, 1.0 / (2.0 * l));
+	}
+	if (anyneg)
+		lmin *= 0.99999;
+	else if (s.x > sum)
+		lmin = -0.01;
+	else
+		lmin = -k / (2.0 * s.x);
+	lmax *= 0.99999;
+	{
+		SvyZeroinStatus status = svy_uniroot(k_prime_fn, &s, lmin, lmax, 1e-8, 1000, &z);
+
+		if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
+			return SVY_CHISQ_E_NUMERIC;
+	}
+	tail = saddle_tail(&s, z);
+	if (!isnan(tail))
+		*p = tail;
+	return SVY_CHISQ_OK;
 }
 
 /*
@@ -450,12 +461,9 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	Saddle		s;
 	double		lmin = -INFINITY,
 				lmax = INFINITY,
-				flo,
-				fhi,
-				z,
-				w,
-				v;
+				z;
 	int			anyneg = 0;
+	SvyZeroinStatus status;
 
 	for (int i = 0; i < k; i++)
 	{
@@ -476,6 +484,7 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 	/* rep(a, df) truncates the non-integer df d0 nu, as R */
 	s.ev = ev;
 	s.k = k;
+	s.x = 0.0;
 	s.m = ddf > 1.0 ? floor(ddf) : 1.0;
 	s.d = ev[0];
 	for (int i = 1; i < k; i++)
@@ -509,15 +518,16 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 		return SVY_CHISQ_E_NUMERIC;	/* x = 0: R's uniroot fails too */
 	lmin *= 0.99999;
 	lmax *= 0.99999;
-	flo = k_prime(&s, lmin);
-	fhi = k_prime(&s, lmax);
-	if (isnan(flo) || isnan(fhi) || flo * fhi > 0)
+	/* R's uniroot errors (no sign change, NaN ends); after maxiter it warns and keeps z */
+	status = svy_uniroot(k_prime_fn, &s, lmin, lmax, 1e-8, 1000, &z);
+	if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
 		return SVY_CHISQ_E_NUMERIC;
-	z = zeroin(&s, lmin, lmax, flo, fhi, 1e-8, 1000);
-	w = (z > 0 ? 1.0 : (z < 0 ? -1.0 : 0.0)) * sqrt(2.0 * (z * 0.0 - k_0(&s, z)));
-	v = z * sqrt(k_2(&s, z));
-	if (fabs(z) >= 1e-4)
-		*p = pnorm(w + log(v / w) / w, 0.0, 1.0, 0, 0);
+	{
+		double		tail = saddle_tail(&s, z);
+
+		if (!isnan(tail))
+			*p = tail;
+	}
 	return SVY_CHISQ_OK;
 }
 
@@ -526,6 +536,13 @@ saddlepoint_p(const double *ev, int k, double x, double ddf, double *p)
 int
 svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 		  double N, double nu, SvyChisqResult *out)
+{
+	return svy_chisq_replicate(stat, nr, nc, T, V, NULL, N, nu, out);
+}
+
+int
+svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+					const double *Vp, double N, double nu, SvyChisqResult *out)
 {
 	int			k = (nr - 1) * (nc - 1);
 	double		total = 0.0;
@@ -577,7 +594,7 @@ svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 		status = SVY_CHISQ_E_NOMEM;
 		goto done;
 	}
-	status = delta_matrix(nr, nc, T, V, total, N, S);
+	status = delta_matrix(nr, nc, T, V, Vp, total, N, S);
 	if (status != SVY_CHISQ_OK)
 		goto done;
 	for (int u = 0; u < k; u++)
@@ -617,7 +634,9 @@ svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 					status = SVY_CHISQ_E_NUMERIC;
 					goto done;
 				}
-				status = saddlepoint_p(ev, k, x2, tr * tr / tr2 * nu, &p);
+				/* R: pFsum with ddf d0 nu; replicate designs pchisqsum (no ddf) */
+				status = Vp ? saddlepoint_chisqsum_p(ev, k, x2, &p)
+					: saddlepoint_p(ev, k, x2, tr * tr / tr2 * nu, &p);
 				if (status == SVY_CHISQ_OK)
 					out->p_value = p;
 				break;

@@ -71,4 +71,16 @@ extern const char *svy_chisq_method(SvyChisqStat stat);
 extern int	svy_chisq(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
 					  double N, double nu, SvyChisqResult *out);
 
+/*
+ * The tests as R's svychisq.svyrep.design computes them, from Vp = the
+ * covariance of the cell proportions P = T / sum(T): R takes it from
+ * svymean of the cell indicators on every replicate (each replicate's own
+ * ratio), which the delta method J V J' of svy_chisq only approximates.
+ * F, Chisq and saddlepoint use Vp, and saddlepoint is R's pchisqsum (a sum
+ * of chi-squares without the denominator df of pFsum); Wald and adjWald use
+ * V (R linearizes them from svytotal on every design).  Vp NULL: svy_chisq.
+ */
+extern int	svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const double *V,
+								const double *Vp, double N, double nu, SvyChisqResult *out);
+
 #endif

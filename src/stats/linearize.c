@@ -25,15 +25,23 @@ svy_fpc_factor(double fpc, double n_psu, double *f)
 
 SvyStatus
 svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
-				   const double *sum, const double *cross)
+				   const double *sum, const double *cross, const bool *present)
 {
 	int			k = c->k;
 	double		f;
+	bool		any = false;
 
 	if (svy_fpc_factor(fpc, n_psu, &f) != SVY_OK)
 		return SVY_ERR_FPC;
-	c->nstrata++;
-	c->n_ok++;
+	for (int i = 0; i < k; i++)
+	{
+		c->nstrata[i] += present[i];
+		c->n_ok[i] += present[i] && !(n_psu <= 1.0 && f >= SVY_CERTAINTY_EPS &&
+									  c->lonely == SVY_LONELY_AVERAGE);
+		any |= present[i];
+	}
+	if (!any)
+		return SVY_OK;			/* no domain rows: R's subset drops the stratum */
 	if (f < SVY_CERTAINTY_EPS)
 		return SVY_OK;			/* certainty stratum: no variance, never lonely */
 
@@ -61,8 +69,7 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 					c->v[i * k + j] += f * sum[i] * sum[j];
 			break;
 		case SVY_LONELY_AVERAGE:
-			c->n_ok--;
-			break;
+			break;				/* left out of n_ok above */
 	}
 	return SVY_OK;
 }
@@ -70,13 +77,23 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 void
 svy_covariance_finish(SvyCovariance *c)
 {
-	double		factor;
+	int			k = c->k;
 
-	if (c->lonely != SVY_LONELY_AVERAGE || c->n_ok == c->nstrata)
+	if (c->lonely != SVY_LONELY_AVERAGE)
 		return;
-	factor = c->n_ok > 0 ? (double) c->nstrata / c->n_ok : NAN;
-	for (int i = 0; i < c->k * c->k; i++)
-		c->v[i] *= factor;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+		{
+			int			ni = c->nstrata[i],
+						nj = c->nstrata[j],
+						oi = c->n_ok[i],
+						oj = c->n_ok[j];
+
+			if (ni == oi && nj == oj)
+				continue;
+			/* every stratum lonely: R's 0 / 0 */
+			c->v[i * k + j] *= oi > 0 && oj > 0 ? sqrt((double) ni / oi * nj / oj) : NAN;
+		}
 }
 
 double
@@ -139,14 +156,17 @@ svy_taylor_variance(const SvyStratumTotals *strata, int nstrata,
 {
 	/* the 1 x 1 case of the covariance of t = a - r b */
 	double		v = 0.0;
-	SvyCovariance c = {1, &v, lonely, 0, 0};
+	int			nstrat = 0,
+				nokstrat = 0;
+	SvyCovariance c = {1, &v, lonely, &nstrat, &nokstrat};
 
 	for (int h = 0; h < nstrata; h++)
 	{
 		const SvyCoMoments *m = &strata[h].psu;
 		double		sum = m->n * (m->mean_a - r * m->mean_b);
 		double		cross = svy_comoments_ss(m, r);
-		SvyStatus	status = svy_covariance_add(&c, m->n, strata[h].fpc, &sum, &cross);
+		SvyStatus	status = svy_covariance_add(&c, m->n, strata[h].fpc, &sum, &cross,
+												&strata[h].in_domain);
 
 		if (status != SVY_OK)
 		{

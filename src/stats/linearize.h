@@ -39,24 +39,35 @@ extern SvyStatus svy_fpc_factor(double fpc, double n_psu, double *f);
 
 /*
  * Accumulates the K x K covariance matrix stratum by stratum.
- * V (K x K, row-major) must be zeroed by the caller.
+ * V (K x K, row-major) and the counts (K each) must be zeroed by the caller.
+ *
+ * "average" (R's onestage): V is scaled by nstrat / nokstrat, where R counts
+ * only the strata holding rows of the domain (R's subset drops the others)
+ * and nokstrat leaves out those with one PSU.  A stratum without domain
+ * rows is skipped entirely, even if lonely (R never sees it).  Each of the K
+ * totals may belong to a different domain (svy_by groups): its strata are
+ * counted separately and V[i][j] is scaled by sqrt(f_i f_j), which gives
+ * every domain R's own variance and keeps V positive semidefinite.
  */
 typedef struct SvyCovariance
 {
 	int			k;
 	double	   *v;
 	SvyLonely	lonely;
-	int			nstrata;		/* strata added */
-	int			n_ok;			/* strata that count for "average" */
+	int		   *nstrata;		/* per total: strata with its domain's rows */
+	int		   *n_ok;			/* per total: those that count for "average" */
 } SvyCovariance;
 
 /*
  * Add one stratum: n_psu PSUs, fpc (0 = none; <= 1 a sampling fraction;
  * else N_h), the sum of its PSU vectors (K) and their centred
- * cross-products sum_j (t_j - tbar)(t_j - tbar)' (K x K).
+ * cross-products sum_j (t_j - tbar)(t_j - tbar)' (K x K); present (K
+ * flags) says which totals' domains have rows in the stratum.  A stratum
+ * where none has rows adds nothing and is never lonely.
  */
 extern SvyStatus svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
-									const double *sum, const double *cross);
+									const double *sum, const double *cross,
+									const bool *present);
 /* Apply "average" once every stratum is in. */
 extern void svy_covariance_finish(SvyCovariance *c);
 
@@ -85,6 +96,7 @@ typedef struct SvyStratumTotals
 {
 	SvyCoMoments psu;			/* co-moments of (a_j, b_j) over its n_h PSUs */
 	double		fpc;			/* 0 = none; <= 1 sampling fraction; else N_h */
+	bool		in_domain;		/* holds a domain row of non-zero weight */
 } SvyStratumTotals;
 
 /* The second stage of one PSU of a two-stage design. */

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "intervals.h"
 #include "quantile.h"
+#include "zeroin.h"
 
 static const struct
 {
@@ -35,7 +37,10 @@ static const struct
 	{"hf7", SVY_QRULE_HF7},
 	{"hf8", SVY_QRULE_HF8},
 	{"hf9", SVY_QRULE_HF9},
+	{"shahvaish", SVY_QRULE_SHAHVAISH},
 };
+
+static const char *const qintervals[] = {"mean", "beta", "xlogit", "asin", "score", "quantile"};
 
 int
 svy_qrule_parse(const char *name)
@@ -49,7 +54,29 @@ svy_qrule_parse(const char *name)
 const char *
 svy_qrule_names(void)
 {
-	return "math (= hf1), school (= hf2), hf3, hf4, hf5, hf6, hf7, hf8, hf9";
+	return "math (= hf1), school (= hf2), shahvaish, hf3, hf4, hf5, hf6, hf7, hf8, hf9";
+}
+
+int
+svy_qinterval_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(qintervals) / sizeof(qintervals[0]); i++)
+		if (strcasecmp(name, qintervals[i]) == 0)
+			return (int) i;
+	return -1;
+}
+
+const char *
+svy_qinterval_names(void)
+{
+	return "mean, beta, xlogit, asin, score, quantile (replicate designs)";
+}
+
+const char *
+svy_qinterval_name(int interval)
+{
+	return interval >= 0 && interval < (int) (sizeof(qintervals) / sizeof(qintervals[0]))
+		? qintervals[interval] : "?";
 }
 
 /* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left) */
@@ -367,6 +394,72 @@ rule_interp(const SvyQDist *d, int rule, double p)
 	return d->last.x;
 }
 
+/*
+ * shahvaish: approx(pk, x, p, "constant", f = 0, rule = 2) with
+ * pk = (S_k + 1/2 - w_k / 2) / (n + 1), S = cumsum(w / mean(w)), per row.
+ * pk need not increase (w / 2 is not scaled), and approx sorts the points
+ * by pk: the answer is the x of the row with the largest pk <= p, or of the
+ * smallest pk if none.  A run of ties is taken as rows of its mean weight,
+ * so its pk increase along it; every run is read.
+ */
+static double
+rule_shahvaish(const SvyQDist *d, double p)
+{
+	SvyQStream *st = d->st;
+	long double C = total_weight(d);
+	long double n = 0,
+				cum = 0;
+	double		best_pk = -INFINITY,
+				best_x = d->first.x,
+				min_pk = INFINITY,
+				min_x = d->first.x;
+	SvyQValue	v;
+
+	st->rewind(st);
+	while (st->next(st, &v))
+		n += v.n;
+	st->rewind(st);
+	while (st->next(st, &v))
+	{
+		long double m = svy_qvalue_w(&v) / v.n;
+		long double wbar = m / (C / n);
+
+		/* rows j = 1..n_v: pk_j = (cum + j wbar + 1/2 - m/2) / (n + 1) */
+		double		first = (double) ((cum + wbar + 0.5L - m / 2) / (n + 1));
+
+		if (first < min_pk)
+		{
+			min_pk = first;
+			min_x = v.x;
+		}
+		if (first <= p)
+		{
+			/* the last row of the run at or below p */
+			double		j = floor((double) (((p * (n + 1)) - 0.5L + m / 2 - cum) / wbar));
+
+			if (j > v.n)
+				j = v.n;
+			if (j < 1)
+				j = 1;
+			while (j > 1 && (double) ((cum + j * wbar + 0.5L - m / 2) / (n + 1)) > p)
+				j--;
+			while (j < v.n && (double) ((cum + (j + 1) * wbar + 0.5L - m / 2) / (n + 1)) <= p)
+				j++;
+			{
+				double		pk = (double) ((cum + j * wbar + 0.5L - m / 2) / (n + 1));
+
+				if (pk >= best_pk)
+				{
+					best_pk = pk;
+					best_x = v.x;
+				}
+			}
+		}
+		cum += v.n * wbar;
+	}
+	return isinf(best_pk) ? min_x : best_x;
+}
+
 double
 svy_qrule(const SvyQDist *d, int rule, double p)
 {
@@ -386,6 +479,8 @@ svy_qrule(const SvyQDist *d, int rule, double p)
 		case SVY_QRULE_HF8:
 		case SVY_QRULE_HF9:
 			return rule_interp(d, rule, p);
+		case SVY_QRULE_SHAHVAISH:
+			return rule_shahvaish(d, p);
 		default:
 			return NAN;
 	}
@@ -404,4 +499,128 @@ svy_qshare(const SvyQDist *d, double q)
 	while (st->next(st, &v) && v.x <= q)
 		below += svy_qvalue_w(&v);
 	return all > 0 ? (double) (below / all) : NAN;
+}
+
+void
+svy_qshare_ci(int interval, double P, double var, double df, double level,
+			  double nrow, double *lower, double *upper)
+{
+	SvyPropInput in = {P, var, df, level, nrow, nrow, NAN};
+	static const SvyPropMethod method[] = {
+		[SVY_QCI_MEAN] = SVY_CI_WALD,
+		[SVY_QCI_BETA] = SVY_CI_KORN_GRAUBARD,
+		[SVY_QCI_XLOGIT] = SVY_CI_XLOGIT,
+		[SVY_QCI_ASIN] = SVY_CI_ASIN,
+	};
+
+	*lower = *upper = NAN;
+	if (interval < SVY_QCI_MEAN || interval > SVY_QCI_ASIN)
+		return;
+	/* R's beta: n_eff = P (1 - P) / var, NaN at P = 0 or 1 (no NCHS rule here) */
+	if (interval == SVY_QCI_BETA && !(P > 0.0 && P < 1.0))
+		return;
+	svy_ci_prop(method[interval], &in, lower, upper);
+}
+
+/* ---------- score interval (R's ffullerCI) ---------- */
+
+/* the unweighted order statistic k (1-based) of the rows */
+static double
+row_value(const SvyQDist *d, double k)
+{
+	SvyQStream *st = d->st;
+	double		seen = 0;
+	SvyQValue	v;
+
+	st->rewind(st);
+	while (st->next(st, &v))
+	{
+		seen += v.n;
+		if (seen >= k)
+			return v.x;
+	}
+	return d->last.x;
+}
+
+/* R's quantile(x, prob, type = 7) of the rows, unweighted */
+static double
+row_quantile7(const SvyQDist *d, double nrows, double prob)
+{
+	double		index = 1 + (nrows - 1) * prob;
+	double		lo = floor(index),
+				hi = ceil(index);
+	double		qs = row_value(d, lo),
+				xhi = row_value(d, hi);
+
+	if (index > lo && xhi != qs)
+	{
+		double		h = index - lo;
+
+		qs = (1 - h) * qs + h * xhi;
+	}
+	return qs;
+}
+
+/* rows at values <= q */
+static double
+rows_below(const SvyQDist *d, double q)
+{
+	SvyQStream *st = d->st;
+	double		n = 0;
+	SvyQValue	v;
+
+	st->rewind(st);
+	while (st->next(st, &v) && v.x <= q)
+		n += v.n;
+	return n;
+}
+
+typedef struct ScoreTest
+{
+	double		p;
+	double		qlimit;
+	SvyQShareSE share_se;
+	void	   *info;
+} ScoreTest;
+
+/* R: umean / SE(umean) - qlimit, umean = svymean((x > theta) - (1 - p)) */
+static double
+score_test(double theta, void *info)
+{
+	ScoreTest  *t = info;
+	double		F;
+	double		se = t->share_se(theta, &F, t->info);
+
+	return (t->p - F) / se - t->qlimit;
+}
+
+int
+svy_qscore_ci(const SvyQDist *d, int rule, double p, double tcrit, double nrow,
+			  SvyQShareSE share_se, void *info, double *lower, double *upper)
+{
+	double		nrows,
+				iqr,
+				roots[2];
+	int			worst = SVY_ZEROIN_OK;
+
+	*lower = *upper = NAN;
+	if (d->nv <= 0)
+		return SVY_ZEROIN_OK;
+	nrows = rows_below(d, d->last.x);
+	iqr = row_quantile7(d, nrows, 0.75) - row_quantile7(d, nrows, 0.25);
+	for (int i = 0; i < 2; i++)
+	{
+		ScoreTest	t = {p, i == 0 ? tcrit : -tcrit, share_se, info};
+		int			status = svy_uniroot(score_test, &t, d->first.x + iqr / 100,
+										 d->last.x - iqr / 100, 1 / (100 * sqrt(nrow)),
+										 1000, &roots[i]);
+
+		if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
+			return status;
+		if (status != SVY_ZEROIN_OK)
+			worst = status;
+	}
+	*lower = svy_qrule(d, rule, rows_below(d, roots[0]) / nrows);
+	*upper = svy_qrule(d, rule, rows_below(d, roots[1]) / nrows);
+	return worst;
 }

@@ -1,7 +1,9 @@
 /*
  * quantile.h — the quantile rules of R's survey::svyquantile (survey 4.1.1:
- * qrule_math, qrule_school, qrule_hf1 ... qrule_hf9) on a weighted
- * distribution summarised by its distinct values.  No postgres.h here.
+ * qrule_math, qrule_school, qrule_shahvaish, qrule_hf1 ... qrule_hf9) on a
+ * weighted distribution summarised by its distinct values, and the parts of
+ * its intervals that need no design (the Woodruff transforms of P, the
+ * score interval's search).  No postgres.h here.
  *
  * The input is the sorted list of distinct values x_1 < ... < x_G with, for
  * each, the summed weight (in long double, as R's cumsum accumulates) and
@@ -13,8 +15,9 @@
  * math (= hf1), school (= hf2) and hf3 are exact for any data: they depend
  * on the cumulative weights at the end of each run of tied values only, and
  * (R's quirk) on whether the smallest value is tied.  hf4 to hf9 interpolate
- * between plotting positions that R computes per row, so with tied values of
- * different weights R's answer depends on the row order; here a run of ties
+ * between plotting positions that R computes per row (shahvaish steps at
+ * them), so with tied values of different weights R's answer depends on the
+ * row order; here a run of ties
  * is taken as rows of equal weight (its mean weight), which is R's answer
  * whenever tied rows have equal weights (e.g. within a stratum, or without
  * ties at all).
@@ -35,8 +38,26 @@ typedef enum SvyQRule
 	SVY_QRULE_HF6,
 	SVY_QRULE_HF7,
 	SVY_QRULE_HF8,
-	SVY_QRULE_HF9
+	SVY_QRULE_HF9,
+	SVY_QRULE_SHAHVAISH			/* Shah & Vaish: steps at (S_k + 1/2 - w_k / 2) / (n + 1) */
 } SvyQRule;
+
+/*
+ * R's interval.type: the Woodruff interval for P = share of the weight at
+ * values <= the quantile (mean: P +- t SE; beta, xlogit, asin: the CI of
+ * P as svyciprop's), mapped back through the rule; score: Francisco and
+ * Fuller's test inverted by uniroot; quantile (replicate designs): the
+ * quantile +- t SE of the replicate quantiles.
+ */
+typedef enum SvyQInterval
+{
+	SVY_QCI_MEAN = 0,
+	SVY_QCI_BETA,
+	SVY_QCI_XLOGIT,
+	SVY_QCI_ASIN,
+	SVY_QCI_SCORE,
+	SVY_QCI_QUANTILE
+} SvyQInterval;
 
 typedef struct SvyQValue
 {
@@ -93,9 +114,14 @@ typedef struct SvyQDist
 	int64_t		nmarks;
 } SvyQDist;
 
-/* Parse a rule name (math, school, hf1 ... hf9); -1 if unknown. */
+/* Parse a rule name (math, school, shahvaish, hf1 ... hf9); -1 if unknown. */
 extern int	svy_qrule_parse(const char *name);
 extern const char *svy_qrule_names(void);
+
+/* Parse an interval type (mean, beta, xlogit, asin, score, quantile); -1 if unknown. */
+extern int	svy_qinterval_parse(const char *name);
+extern const char *svy_qinterval_names(void);
+extern const char *svy_qinterval_name(int interval);
 
 /*
  * Read the stream once for its total weight, its first, second and last
@@ -112,6 +138,29 @@ extern double svy_qrule(const SvyQDist *d, int rule, double p);
 
 /* Share of the weight at values <= q: sum_{x <= q} w / sum w, in long double. */
 extern double svy_qshare(const SvyQDist *d, double q);
+
+/*
+ * The Woodruff interval for P (share at the quantile, variance var, design
+ * df, nrow rows of the design object) as R's woodruffCI: mean, beta, xlogit
+ * or asin.  NaN where R gives NaN (beta, xlogit and asin at P = 0 or 1).
+ */
+extern void svy_qshare_ci(int interval, double P, double var, double df, double level,
+						  double nrow, double *lower, double *upper);
+
+/*
+ * R's ffullerCI: for the p-quantile, the roots theta of
+ * (p - F(theta)) / SE(F(theta)) = +t and = -t (t = tcrit, the t quantile of
+ * the interval), searched by uniroot between min + IQR/100 and max -
+ * IQR/100 of the values (unweighted, R's IQR) with tol = 1 / (100
+ * sqrt(nrow)); each root is mapped through the rule at the unweighted share
+ * of rows at values <= it.  share_se(theta, &F, info) gives F(theta), the
+ * weighted share at values <= theta, and returns its SE.  Returns a
+ * SvyZeroinStatus (zeroin.h); the limits are set on SVY_ZEROIN_OK and
+ * SVY_ZEROIN_NO_CONVERGENCE (R warns and keeps the point).
+ */
+typedef double (*SvyQShareSE) (double theta, double *F, void *info);
+extern int	svy_qscore_ci(const SvyQDist *d, int rule, double p, double tcrit, double nrow,
+						  SvyQShareSE share_se, void *info, double *lower, double *upper);
 
 static inline long double
 svy_qvalue_w(const SvyQValue *v)

@@ -69,6 +69,53 @@ main(void)
 				printf("FAIL parse %s\n", names[s]);
 			}
 		}
+
+		/*
+		 * svy_chisq_replicate given V_P = J V J' (the delta method svy_chisq
+		 * uses) gives the same F, Chisq, Wald and adjWald tests (its
+		 * saddlepoint is R's replicate-design one: oracle cases); V_P = 0
+		 * makes Delta 0 (F infinite) while the Wald tests, which use V, do
+		 * not change.
+		 */
+		{
+			int			rc = r->nr * r->nc;	/* the references are at most 4 x 4 */
+			double		total = 0.0,
+						P[64],
+						Vp[64 * 64],
+						Z[64 * 64] = {0};
+
+			for (int i = 0; i < rc; i++)
+				total += r->T[i];
+			for (int i = 0; i < rc; i++)
+				P[i] = r->T[i] / total;
+			for (int i = 0; i < rc; i++)
+				for (int j = 0; j < rc; j++)
+				{
+					double		v = 0.0;
+
+					for (int a = 0; a < rc; a++)
+						for (int b = 0; b < rc; b++)
+							v += ((a == i) - P[i]) * r->V[a * rc + b] * ((b == j) - P[j]);
+					Vp[i * rc + j] = v / (total * total);
+				}
+			for (int s = 0; s < 4; s++)
+			{
+				SvyChisqResult out;
+
+				expect_status(r->name, svy_chisq_replicate(stats[s], r->nr, r->nc, r->T, r->V, Vp,
+													r->N, r->nu, &out), SVY_CHISQ_OK);
+				check("vp statistic", r->name, names[s], out.statistic, r->stat[s], 1e-9, 0);
+				check("vp p", r->name, names[s], out.p_value, r->p[s], 1e-9, 1e-8);
+			}
+			{
+				SvyChisqResult out;
+
+				svy_chisq_replicate(SVY_CHISQ_F, r->nr, r->nc, r->T, r->V, Z, r->N, r->nu, &out);
+				check("vp zero", r->name, "F", isinf(out.statistic) ? 1 : 0, 1, 0, 0);
+				svy_chisq_replicate(SVY_CHISQ_WALD, r->nr, r->nc, r->T, r->V, Z, r->N, r->nu, &out);
+				check("vp zero", r->name, "Wald", out.statistic, r->stat[2], 1e-9, 0);
+			}
+		}
 	}
 
 	/* errors */

@@ -38,8 +38,9 @@
 --          deff=replace        -> not in SPEC (svy_estimate.deff is R's deff=TRUE): deff/n_eff not compared
 --          by=g                -> two forms: svy_groups(svy_by(y, t.g, d), statistic, method, level) row of
 --                                 the group, and the same estimate as the domain svy_subset(d, g = level)
---          p, qrule            -> svy_quantile(y, d, p [, level [, qrule]]); interval_type other than mean
---                                 is outside SPEC (Woodruff only) -> skipped
+--          p, qrule, interval_type -> svy_quantile(y, d, p [, level [, qrule [, interval]]]): qrule as R's
+--                                 (math, school, shahvaish, hf1..hf9); interval = R's interval.type, passed
+--                                 when not mean (mean exercises the default)
 --   statistics: mean/total -> svy_mean/svy_total, ciprop -> svy_prop, ratio (num/den) -> svy_ratio,
 --          quantile -> svy_quantile, chisq (row*col, statistic=s, valid_vars) -> svy_chisq(svy_tab(row, col, d), s)
 --          (estimate = statistic, df = ddf, extra p_value / ndf or chisq_df),
@@ -73,8 +74,8 @@
 --   deff=replace   see above.
 --   ttest          R's svyttest uses df = degf - 1 (regression); SPEC §4 svy_pairwise uses the df of the rows with
 --                  a non-NULL outcome: difference, se and t compared; df, CI and p-value not.
---   skipped        P0205 (nest=FALSE design error: SPEC always nests), interval_type=quantile (SPEC: Woodruff
---                  only), two-stage designs (SPEC §10), calibrated designs (SPEC §9 not specified yet).
+--   skipped        P0205 (nest=FALSE design error: SPEC always nests), two-stage designs (SPEC §10),
+--                  calibrated designs (SPEC §9 not specified yet).
 -- =====================================================================================================
 
 SET client_min_messages = warning;
@@ -411,10 +412,6 @@ BEGIN
     END IF;
 
     -- options
-    IF oracle.kv(a, 'interval_type') IS NOT NULL AND oracle.kv(a, 'interval_type') <> 'mean' THEN
-        RAISE EXCEPTION 'SKIP: interval_type=% is outside SPEC (svy_quantile CI is Woodruff''s)',
-                        oracle.kv(a, 'interval_type');
-    END IF;
     lvl := coalesce(oracle.kv(a, 'conf_level')::float8, 0.95);
     IF lvl <> 0.95 THEN lvl_arg := ', ' || lvl::text; END IF;
     m := oracle.kv(a, 'method');
@@ -478,7 +475,10 @@ BEGIN
                      ELSE format('svy_prop(%s, %s, %L%s)', yb, des, coalesce(meth, 'logit'), lvl_arg) END
             WHEN 'quantile' THEN
                 format('svy_quantile(%s, %s, %s::float8%s)', y, des, oracle.kv(a, 'p')::float8,
-                       CASE WHEN coalesce(oracle.kv(a, 'qrule'), 'math') <> 'math'
+                       CASE WHEN coalesce(oracle.kv(a, 'interval_type'), 'mean') <> 'mean'
+                            THEN format(', %s, %L, %L', lvl, coalesce(oracle.kv(a, 'qrule'), 'math'),
+                                        oracle.kv(a, 'interval_type'))
+                            WHEN coalesce(oracle.kv(a, 'qrule'), 'math') <> 'math'
                             THEN format(', %s, %L', lvl, oracle.kv(a, 'qrule')) ELSE lvl_arg END)
             END;
         IF yb IS NULL AND c.statistic = 'ciprop' THEN

@@ -19,6 +19,7 @@
 #include "moments.h"
 #include "quantile.h"
 #include "rank.h"
+#include "zeroin.h"
 
 /* ------------------------------------------------------------------ */
 /* harness                                                            */
@@ -550,6 +551,7 @@ build(const Row *rows, int nrows, int nstrata, const double *fpc, Outcome out,
 		psu_b[r->psu] += in ? r->w * x : 0.0;
 		psu_st[r->psu] = r->st;
 		seen[r->psu] = 1;
+		st[r->st].in_domain |= in && r->w != 0.0;
 	}
 	for (int j = 0; j < MAXPSU; j++)
 		if (seen[j])
@@ -573,6 +575,7 @@ psu_totals(const Row *rows, int nrows, int nstrata, const double *fpc, SvyStratu
 		ty[rows[i].psu] += rows[i].w * rows[i].y;
 		tw[rows[i].psu] += rows[i].w;
 		psu_st[rows[i].psu] = rows[i].st;
+		st[rows[i].st].in_domain |= rows[i].w != 0.0;
 		seen[rows[i].psu] = 1;
 	}
 	for (int j = 0; j < MAXPSU; j++)
@@ -743,7 +746,7 @@ test_linearize(void)
 
 	/* hand case: one stratum, PSU totals 1, 2, 6: mean 3, ss 14, V = 3/2 * 14 = 21 */
 	{
-		SvyStratumTotals one = {{0}, 0.0};
+		SvyStratumTotals one = {{0}, 0.0, true};
 
 		svy_comoments_add(&one.psu, 1.0, 0.0);
 		svy_comoments_add(&one.psu, 2.0, 0.0);
@@ -1466,7 +1469,7 @@ test_quantile_marks(void)
 		ps[np - 3] = marked.marks[1].after / marked.total;
 		ps[np - 2] = marked.marks[2].after / marked.total;
 		ps[np - 1] = nextafter(marked.marks[3].after / marked.total, 1);
-		for (int rule = SVY_QRULE_MATH; rule <= SVY_QRULE_HF9; rule++)
+		for (int rule = SVY_QRULE_MATH; rule <= SVY_QRULE_SHAHVAISH; rule++)
 			for (int i = 0; i < np; i++)
 				check_close_tag(__FILE__, __LINE__, pass ? "heavy first" : "plain", "svy_qrule marked",
 								svy_qrule(&plain, rule, ps[i]), svy_qrule(&marked, rule, ps[i]), 0, 0);
@@ -1584,6 +1587,133 @@ test_stage2(void)
 	REL(39.0, v, RTOL_R);		/* 3/2 * 26 */
 }
 
+/* the rows of x/w as distinct values (ties summed; tied rows of equal weight) */
+static int
+rows_to_values(const double *x, const double *w, int n, SvyQValue *v)
+{
+	int			nv = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (nv > 0 && v[nv - 1].x == x[i])
+		{
+			v[nv - 1].w += w[i];
+			v[nv - 1].n += 1;
+		}
+		else
+			v[nv++] = (SvyQValue) {x[i], w[i], 0, 1};
+	}
+	return nv;
+}
+
+/* SE of an SRS share with equal weights, n rows: sqrt(F (1 - F) / (n - 1)) (R's svymean) */
+static double
+srs_share_se(double theta, double *F, void *info)
+{
+	const SvyQDist *d = info;
+
+	*F = svy_qshare(d, theta);
+	return sqrt(*F * (1 - *F) / 19);
+}
+
+static double
+square_minus_2(double x, void *info)
+{
+	(void) info;
+	return x * x - 2;
+}
+
+static double
+step_at_03(double x, void *info)
+{
+	(void) info;
+	return (x > 0.3) - 0.5;
+}
+
+static double
+constant_1(double x, void *info)
+{
+	(void) x;
+	(void) info;
+	return 1;
+}
+
+/* shahvaish, the score interval and uniroot, against R 4.2.2 / survey 4.1.1 */
+static void
+test_quantile_corners(void)
+{
+	SvyQValue	v[32];
+	ArrayStream as;
+	SvyQDist	d;
+	double		root,
+				lo,
+				hi;
+
+	/* shahvaish: pk = (S + 1/2 - w/2) / (n + 1) need not increase (p = 0.01 gives 4) */
+	{
+		const double x[] = {1, 2, 3, 4, 5},
+					w[] = {1, 40, 2, 30, 5},
+					p[] = {0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99},
+					want[] = {4, 1, 1, 5, 5, 5, 5};
+
+		array_dist(&as, &d, v, rows_to_values(x, w, 5, v), 1);
+		for (int i = 0; i < 7; i++)
+			REL(want[i], svy_qrule(&d, SVY_QRULE_SHAHVAISH, p[i]), 0);
+		array_dist_free(&as, &d);
+	}
+	{
+		const double x[] = {1, 2, 2, 3, 3, 3, 4},
+					w[] = {2, 3, 3, 1, 1, 1, 5},
+					p[] = {0.1, 0.3, 0.5, 0.7, 0.9},
+					want[] = {1, 2, 3, 4, 4};
+
+		array_dist(&as, &d, v, rows_to_values(x, w, 7, v), 1);
+		for (int i = 0; i < 5; i++)
+			REL(want[i], svy_qrule(&d, SVY_QRULE_SHAHVAISH, p[i]), 0);
+		array_dist_free(&as, &d);
+	}
+	INT(SVY_QRULE_SHAHVAISH, svy_qrule_parse("ShahVaish"));
+	INT(SVY_QCI_SCORE, svy_qinterval_parse("score"));
+	INT(-1, svy_qinterval_parse("woodruff"));
+
+	/* uniroot: R's roots to the last bit, and R's errors */
+	INT(SVY_ZEROIN_OK, svy_uniroot(square_minus_2, NULL, 0, 2, 1e-10, 1000, &root));
+	REL(1.4142135623731364, root, 0);
+	INT(SVY_ZEROIN_OK, svy_uniroot(step_at_03, NULL, 0, 2, 1e-3, 1000, &root));
+	REL(0.2998046875, root, 0);
+	INT(SVY_ZEROIN_SAME_SIGN, svy_uniroot(constant_1, NULL, 0, 2, 1e-3, 1000, &root));
+	INT(SVY_ZEROIN_BAD_RANGE, svy_uniroot(constant_1, NULL, 2, 2, 1e-3, 1000, &root));
+	INT(SVY_ZEROIN_NO_CONVERGENCE, svy_uniroot(square_minus_2, NULL, 0, 2, 1e-300, 3, &root));
+
+	/* score interval of an SRS of 20 equally weighted rows, hf7 (R: svyquantile(..., "score")) */
+	{
+		double		x[] = {1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 5, 6, 7, 8, 8, 9, 9, 9},
+					w[20];
+
+		for (int i = 0; i < 20; i++)
+			w[i] = 1;
+		array_dist(&as, &d, v, rows_to_values(x, w, 20, v), 1);
+		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, SVY_QRULE_HF7, 0.3, 2.0930240544083092, 20,
+										  srs_share_se, &d, &lo, &hi));
+		REL(1.9000000000000004, lo, 1e-15);
+		REL(4.5000000000000009, hi, 1e-15);
+		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, SVY_QRULE_HF7, 0.5, 2.0930240544083092, 20,
+										  srs_share_se, &d, &lo, &hi));
+		REL(2.8000000000000003, lo, 1e-15);
+		REL(6.2999999999999989, hi, 1e-15);
+		array_dist_free(&as, &d);
+	}
+
+	/* Woodruff intervals of P: R's beta is NaN at P = 1; mean is P +- t SE */
+	svy_qshare_ci(SVY_QCI_BETA, 1.0, 0.0, 10, 0.95, 20, &lo, &hi);
+	ISNAN(lo);
+	ISNAN(hi);
+	svy_qshare_ci(SVY_QCI_MEAN, 0.4, 0.01, INFINITY, 0.95, 20, &lo, &hi);
+	REL(0.4 - 1.959963984540054 * 0.1, lo, 1e-14);
+	svy_qshare_ci(SVY_QCI_QUANTILE, 0.4, 0.01, 10, 0.95, 20, &lo, &hi);
+	ISNAN(lo);
+}
+
 int
 main(void)
 {
@@ -1594,6 +1724,7 @@ main(void)
 	test_estimator();
 	test_rank();
 	test_quantile_marks();
+	test_quantile_corners();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
