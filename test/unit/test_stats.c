@@ -958,7 +958,7 @@ test_estimator(void)
 	SvyStratumTotals st[MAXSTRATA];
 	SvyDomainSums d;
 	SvyResult	res;
-	SvyTaylorInput tin;
+	SvyTaylorInput tin = {0};
 	int			bad = -1;
 	SvyStatus	s;
 	const double q3 = 3.1824463052837078;	/* R: qt(.975, 3) */
@@ -1534,6 +1534,7 @@ test_stage2(void)
 	memset(st, 0, sizeof(st));
 	memset(s2, 0, sizeof(s2));
 	st[0].fpc = 6;
+	st[0].in_domain = true;
 	for (int i = 0; i < 3; i++)
 	{
 		double		t = 0.0;
