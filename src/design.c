@@ -1,5 +1,5 @@
 /*
- * design.c — the svy_design type: constructors, svy_subset and text I/O.
+ * design.c — the svy_design type: constructors, svy_subset, text and binary I/O.
  */
 #include "postgres.h"
 
@@ -10,6 +10,7 @@
 #include "lib/stringinfo.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "nodes/primnodes.h"
 #include "utils/array.h"
@@ -22,6 +23,8 @@
 
 PG_FUNCTION_INFO_V1(svy_design_in);
 PG_FUNCTION_INFO_V1(svy_design_out);
+PG_FUNCTION_INFO_V1(svy_design_recv);
+PG_FUNCTION_INFO_V1(svy_design_send);
 PG_FUNCTION_INFO_V1(svy_design_make);
 PG_FUNCTION_INFO_V1(svy_repdesign_make);
 PG_FUNCTION_INFO_V1(svy_subset);
@@ -714,4 +717,32 @@ svy_design_in(PG_FUNCTION_ARGS)
 		d = NULL;				/* keep compiler quiet */
 	}
 	PG_RETURN_POINTER(d);
+}
+
+/*
+ * Binary form: the text form (which is lossless: floats are written
+ * shortest-exact), so that receive validates exactly what input validates.
+ */
+Datum
+svy_design_send(PG_FUNCTION_ARGS)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(svy_design_out, PG_GETARG_DATUM(0)));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendtext(&buf, text, strlen(text));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+svy_design_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = buf->len - buf->cursor;
+
+	if (memchr(buf->data + buf->cursor, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external svy_design value: NUL byte")));
+	return DirectFunctionCall1(svy_design_in, CStringGetDatum(pq_getmsgtext(buf, len, &len)));
 }
