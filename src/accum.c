@@ -645,7 +645,9 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 	s->dom.nrow = svy_wire_float8(buf);
 	s->dom.shift = svy_wire_float8(buf);
 	s->shift_set = svy_wire_byte(buf) != 0;
-	if (!(s->dom.n >= 0 && s->dom.nrow >= s->dom.n) || !(wm->w >= 0) || isinf(wm->w) ||
+	/* row counts are whole numbers a double holds exactly (results cast them to bigint) */
+	if (!(s->dom.n >= 0 && s->dom.nrow >= s->dom.n && s->dom.nrow <= SVY_MAX_EXACT_COUNT) ||
+		!(wm->w >= 0) || isinf(wm->w) ||
 		isnan(s->dom.shift) || isinf(s->dom.shift))
 		svy_wire_corrupt("bad domain sums");
 

@@ -9,6 +9,7 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "common/hashfn.h"
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -470,6 +471,9 @@ svy_subset(PG_FUNCTION_ARGS)
  *
  * taylor w=<w> fpc=<fpc> flags=<hex> sid=<32 hex> pid=<32 hex> label=<text to end>
  * replicate type=<t> w=<w> scale=<s> rho=<r> flags=<hex> rw={...} [rs={...}]
+ *
+ * Numbers are the shortest exact decimal whatever extra_float_digits says,
+ * so that the form is lossless (dumps, binary send).
  */
 
 static void
@@ -478,7 +482,7 @@ append_floats(StringInfo buf, const float8 *v, int n)
 	appendStringInfoChar(buf, '{');
 	for (int i = 0; i < n; i++)
 	{
-		char	   *s = float8out_internal(v[i]);
+		char	   *s = double_to_shortest_decimal(v[i]);
 
 		appendStringInfo(buf, "%s%s", i ? "," : "", s);
 		pfree(s);
@@ -491,13 +495,13 @@ svy_design_out(PG_FUNCTION_ARGS)
 {
 	SvyDesign  *d = PG_GETARG_SVYDESIGN_P(0);
 	StringInfoData buf;
-	char	   *w = float8out_internal(d->weight);
+	char	   *w = double_to_shortest_decimal(d->weight);
 
 	initStringInfo(&buf);
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
-		char	   *scale = float8out_internal(d->scale);
-		char	   *rho = float8out_internal(d->rho);
+		char	   *scale = double_to_shortest_decimal(d->scale);
+		char	   *rho = double_to_shortest_decimal(d->rho);
 
 		appendStringInfo(&buf, "replicate type=%s w=%s scale=%s rho=%s flags=%x rw=",
 						 svy_rep_type_name(d->rep_type), w, scale, rho, d->flags);
@@ -510,7 +514,7 @@ svy_design_out(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		char	   *fpc = float8out_internal(d->fpc);
+		char	   *fpc = double_to_shortest_decimal(d->fpc);
 
 		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx label=",
 						 w, fpc, d->flags,

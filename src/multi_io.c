@@ -167,7 +167,7 @@ multi_from_wire(StringInfo buf, MultiType type)
 	nrow = svy_wire_float8(buf);
 	df = recv_df(buf);
 	nu = recv_df(buf);
-	if (!isfinite(scale) || (nrep > 0 && !(scale > 0)) || !(nrow >= 0 && isfinite(nrow)))
+	if (!isfinite(scale) || (nrep > 0 && !(scale > 0)) || !(nrow >= 0 && nrow <= SVY_MAX_EXACT_COUNT))
 		svy_wire_corrupt("bad design constants");
 
 	/*
@@ -201,7 +201,7 @@ multi_from_wire(StringInfo buf, MultiType type)
 	recv_doubles(buf, a.cyy, k, false, "bad sum of squares");
 	recv_doubles(buf, a.rows, k, true, "bad count");
 	for (int i = 0; i < k; i++)
-		if (a.n[i] > 9007199254740992.0 || a.rows[i] > 9007199254740992.0)
+		if (a.n[i] > SVY_MAX_EXACT_COUNT || a.rows[i] > SVY_MAX_EXACT_COUNT)
 			svy_wire_corrupt("bad count");
 	if (nrep)
 	{

@@ -964,7 +964,8 @@ qstate_runs(const QState *s, int *nr)
 	r[0].m2 = s->m2;
 	r[0].rw = s->rw;
 	r[0].n = s->ne;
-	memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
+	if (s->nruns > 0)			/* runs is NULL then: memcpy from NULL is undefined */
+		memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
 	return r;
 }
 

@@ -18,6 +18,9 @@
 
 #include "lib/stringinfo.h"
 
+/* Largest count a double holds exactly (2^53): stored row counts must not exceed it. */
+#define SVY_MAX_EXACT_COUNT 9007199254740992.0
+
 /* A reader over len bytes at data (not copied). */
 extern void svy_wire_init(StringInfo buf, const char *data, int len);
 
