@@ -40,7 +40,7 @@ CREATE INDEX answers_code ON answers (likert_from_code(code, 1, 5));
 CREATE TABLE results (name text PRIMARY KEY, st svy_state, dom svy_domains, tab svy_table,
                       est svy_estimate);
 INSERT INTO results
-SELECT 'taylor', svy_accum(id::float8, d), svy_by(id::float8, q, d), svy_tab(q, c, d),
+SELECT 'taylor', svy_accum(id::float8, d), svy_by(id::float8, q, d), svy_tab(q, id % 3, d),
        svy_mean(id::float8, d) FROM answers
 UNION ALL
 SELECT 'replicate', svy_accum(id > 20, rd), svy_by(id > 20, q10, rd), svy_tab(q, id % 2, rd),
