@@ -24,6 +24,22 @@ SELECT svy_chisq(v::svy_table) FROM smallest WHERE kind = '04';
 -- a table is not read as domains, nor domains as a table
 SELECT svy_tab(x, y, svy_design(1))::text::svy_domains FROM (VALUES (1, 2), (2, 1)) v(x, y);
 SELECT svy_by(1.0, x, svy_design(1))::text::svy_table FROM (VALUES (1), (2)) v(x);
+-- degenerate real values round-trip: zero weights, NULL outcomes, empty
+-- categories, all-zero replicate weights
+CREATE TEMP TABLE degenerate AS
+SELECT i, (i % 3)::text AS g, CASE WHEN i % 3 = 0 THEN 0 ELSE 1 END AS w,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i::float8 END AS y
+FROM generate_series(1, 30) i;
+SELECT v::text::svy_domains::text = v::text AS round_trip, k
+FROM (SELECT svy_by(y, g, svy_design(w)) v, 'zero weights' k FROM degenerate
+      UNION ALL SELECT svy_by(y > 3, g, svy_design(w, psu => i % 4)), 'proportions, PSUs' FROM degenerate
+      UNION ALL SELECT svy_dist(g, svy_design(w)), 'all weights zero' FROM degenerate WHERE w = 0
+      UNION ALL SELECT svy_by(y, g, svy_repdesign(w, ARRAY[w, 0, 2 * w]::float8[], 'JK1')), 'replicate' FROM degenerate
+      UNION ALL SELECT svy_by(y, g, svy_repdesign(0, ARRAY[0, 0]::float8[], 'JK1')), 'replicate weights zero' FROM degenerate
+      UNION ALL SELECT svy_choices(NULL::choices, svy_design(w)), 'nobody answered' FROM degenerate) x
+ORDER BY k;
+SELECT v::text::svy_table::text = v::text AS round_trip
+FROM (SELECT svy_tab(g, i % 2, svy_design(w)) v FROM degenerate) x;
 -- svy_design's text form (dumps) and binary form are exact even when the
 -- session asks for fewer float digits
 SET extra_float_digits = -3;
