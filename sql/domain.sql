@@ -134,8 +134,10 @@ SET survey.min_cell_n = 70;
 SELECT level, estimate IS NULL AS suppressed, n
 FROM svy_groups((SELECT svy_by(y, CASE WHEN id < 100 THEN country ELSE 'big' END, svy_design(w)) FROM d));
 RESET survey.min_cell_n;
--- the text form is a summary
-SELECT svy_by(y, country, svy_design(w, psu => psu)) FROM d;
+-- the text form is lossless: \x and the versioned binary form in hexadecimal
+-- (full round-trip tests of every type: sql/state_fuzz.sql, test/dump)
+SELECT left(v::text, 12) AS head, v::text::svy_domains::text = v::text AS round_trip
+FROM (SELECT svy_by(y, country, svy_design(w, psu => psu)) v FROM d) x;
 
 -- parallel aggregation gives the serial answer
 CREATE TABLE dbig AS

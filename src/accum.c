@@ -14,6 +14,7 @@
 
 #include "accum.h"
 #include "idmap.h"
+#include "wire.h"
 #include "survey.h"
 
 /* PSU table: (stratum, psu) identity -> sums */
@@ -657,12 +658,12 @@ send_comoments(StringInfo buf, const SvyCoMoments *m)
 static void
 recv_comoments(StringInfo buf, SvyCoMoments *m)
 {
-	m->n = pq_getmsgfloat8(buf);
-	m->mean_a = pq_getmsgfloat8(buf);
-	m->mean_b = pq_getmsgfloat8(buf);
-	m->m_aa = pq_getmsgfloat8(buf);
-	m->m_ab = pq_getmsgfloat8(buf);
-	m->m_bb = pq_getmsgfloat8(buf);
+	m->n = svy_wire_float8(buf);
+	m->mean_a = svy_wire_float8(buf);
+	m->mean_b = svy_wire_float8(buf);
+	m->m_aa = svy_wire_float8(buf);
+	m->m_ab = svy_wire_float8(buf);
+	m->m_bb = svy_wire_float8(buf);
 }
 
 void
@@ -763,20 +764,15 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 	}
 }
 
-static void
-corrupt_state(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid survey state: %s", what)));
-}
-
-/* Reads and validates a state; pq_getmsg* raise an error on a short buffer. */
+/*
+ * Reads and validates a state (wire.h: every count is checked against the
+ * bytes present before anything is allocated for it).
+ */
 SvyAccum *
 svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 {
 	SvyAccum   *s = svy_accum_create(cxt);
-	int			version = pq_getmsgbyte(buf);
+	int			version = svy_wire_byte(buf);
 	int			kind,
 				flags,
 				rep_type,
@@ -790,43 +786,45 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported survey state version %d", version),
 				 errdetail("This version of survey reads versions 1 to %d.", SVY_STATE_VERSION)));
-	kind = pq_getmsgbyte(buf);
-	flags = pq_getmsgbyte(buf);
-	rep_type = pq_getmsgbyte(buf);
-	nrep = pq_getmsgint(buf, 4);
-	scale = pq_getmsgfloat8(buf);
-	rho = pq_getmsgfloat8(buf);
+	kind = svy_wire_byte(buf);
+	flags = svy_wire_byte(buf);
+	rep_type = svy_wire_byte(buf);
+	nrep = svy_wire_int32(buf);
+	scale = svy_wire_float8(buf);
+	rho = svy_wire_float8(buf);
 	if (kind < 0 || kind > SVY_KIND_REPLICATE || (flags & ~SVY_SHAPE_FLAGS) ||
 		(version < 2 && (flags & (SVY_HAS_PSU2 | SVY_HAS_FPC2))) ||
 		((flags & SVY_HAS_PSU2) && (kind != SVY_KIND_TAYLOR || !(flags & SVY_HAS_PSU))) ||
 		((flags & SVY_HAS_FPC2) && !(flags & SVY_HAS_PSU2)))
-		corrupt_state("unknown design kind or flags");
+		svy_wire_corrupt("unknown design kind or flags");
 	if (kind == SVY_KIND_REPLICATE &&
 		(rep_type < SVY_REP_JK1 || rep_type > SVY_REP_OTHER || nrep < 2 ||
-		 nrep > (int) (MaxAllocSize / (sizeof(double) * Max(nrep, 1))) ||
+		 (Size) nrep > (Size) (buf->len - buf->cursor) / (2 * sizeof(double)) ||
 		 !(scale > 0) || isinf(scale) || !(rho >= 0 && rho < 1)))
-		corrupt_state("bad replicate design");
+		svy_wire_corrupt("bad replicate design");
 
-	s->outcome = pq_getmsgbyte(buf);
+	s->outcome = svy_wire_byte(buf);
 	if (s->outcome < 0 || s->outcome > SVY_OUTCOME_RATIO)
-		corrupt_state("unknown outcome kind");
-	s->level = pq_getmsgfloat8(buf);
-	s->method = pq_getmsgint(buf, 4);
+		svy_wire_corrupt("unknown outcome kind");
+	s->level = svy_wire_float8(buf);
+	s->method = svy_wire_int32(buf);
 	if (!(s->level > 0 && s->level < 1) || s->method < 0 || s->method > SVY_CI_WALD)
-		corrupt_state("bad level or method");
-	wm->w = pq_getmsgfloat8(buf);
-	wm->mean_y = pq_getmsgfloat8(buf);
-	wm->mean_x = pq_getmsgfloat8(buf);
-	wm->c_yy = pq_getmsgfloat8(buf);
-	wm->c_xy = pq_getmsgfloat8(buf);
-	wm->c_xx = pq_getmsgfloat8(buf);
-	s->dom.n = pq_getmsgfloat8(buf);
-	s->dom.nrow = pq_getmsgfloat8(buf);
-	s->dom.shift = pq_getmsgfloat8(buf);
-	s->shift_set = pq_getmsgbyte(buf) != 0;
-	if (!(s->dom.n >= 0 && s->dom.nrow >= s->dom.n) || !(wm->w >= 0) || isinf(wm->w) ||
+		svy_wire_corrupt("bad level or method");
+	wm->w = svy_wire_float8(buf);
+	wm->mean_y = svy_wire_float8(buf);
+	wm->mean_x = svy_wire_float8(buf);
+	wm->c_yy = svy_wire_float8(buf);
+	wm->c_xy = svy_wire_float8(buf);
+	wm->c_xx = svy_wire_float8(buf);
+	s->dom.n = svy_wire_float8(buf);
+	s->dom.nrow = svy_wire_float8(buf);
+	s->dom.shift = svy_wire_float8(buf);
+	s->shift_set = svy_wire_byte(buf) != 0;
+	/* row counts are whole numbers a double holds exactly (results cast them to bigint) */
+	if (!(s->dom.n >= 0 && s->dom.nrow >= s->dom.n && s->dom.nrow <= SVY_MAX_EXACT_COUNT) ||
+		!(wm->w >= 0) || isinf(wm->w) ||
 		isnan(s->dom.shift) || isinf(s->dom.shift))
-		corrupt_state("bad domain sums");
+		svy_wire_corrupt("bad domain sums");
 
 	if (kind == 0)
 		return s;
@@ -837,9 +835,8 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 					npsu;
 
 		accum_init(s, kind, flags, 0, 0, 0, 0, NULL);
-		nstrata = pq_getmsgint(buf, 4);
-		if (nstrata < 0 || nstrata > buf->len)
-			corrupt_state("bad number of strata");
+		/* a stratum takes 81 bytes: ids, fpc, co-moments, n_df, label length */
+		nstrata = svy_wire_count(buf, 81, "bad number of strata");
 		for (int h = 0; h < nstrata; h++)
 		{
 			uint64		id[2];
@@ -851,25 +848,26 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			int			k;
 
 			CHECK_FOR_INTERRUPTS();
-			id[0] = pq_getmsgint64(buf);
-			id[1] = pq_getmsgint64(buf);
-			fpc = pq_getmsgfloat8(buf);
+			id[0] = svy_wire_int64(buf);
+			id[1] = svy_wire_int64(buf);
+			fpc = svy_wire_float8(buf);
 			recv_comoments(buf, &rows);
-			n_df = pq_getmsgfloat8(buf);
-			label_len = pq_getmsgbyte(buf);
+			n_df = svy_wire_float8(buf);
+			label_len = svy_wire_byte(buf);
 			if (label_len > SVY_LABEL_MAX || !(fpc >= 0) || isinf(fpc) ||
 				!(rows.n >= 0) || !(n_df >= 0 && n_df <= rows.n))
-				corrupt_state("bad stratum");
-			label = pq_getmsgbytes(buf, label_len);
+				svy_wire_corrupt("bad stratum");
+			label = svy_wire_bytes(buf, label_len);
 			k = stratum_index(s, id, fpc, label, label_len);
 			if (k != h)
-				corrupt_state("duplicate stratum");
+				svy_wire_corrupt("duplicate stratum");
 			s->strata[k].rows = rows;
 			s->strata[k].n_df = n_df;
 		}
-		npsu = pq_getmsgint(buf, 4);
-		if (npsu < 0 || (npsu > 0 && !(flags & SVY_HAS_PSU)) || npsu > buf->len)
-			corrupt_state("bad number of PSUs");
+		/* a PSU takes 53 bytes: key, stratum, a, b, in_df */
+		npsu = svy_wire_count(buf, 53, "bad number of PSUs");
+		if (npsu > 0 && !(flags & SVY_HAS_PSU))
+			svy_wire_corrupt("bad number of PSUs");
 		for (int j = 0; j < npsu; j++)
 		{
 			SvyPsuKey	key;
@@ -879,33 +877,34 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 
 			CHECK_FOR_INTERRUPTS();
 			for (int i = 0; i < 4; i++)
-				key.w[i] = pq_getmsgint64(buf);
-			h = pq_getmsgint(buf, 4);
+				key.w[i] = svy_wire_int64(buf);
+			h = svy_wire_int32(buf);
 			if (h < 0 || h >= nstrata ||
 				key.w[0] != s->strata[h].id[0] || key.w[1] != s->strata[h].id[1])
-				corrupt_state("PSU of an unknown stratum");
+				svy_wire_corrupt("PSU of an unknown stratum");
 			e = psutab_insert(s->psutab, key, &found);
 			if (found)
-				corrupt_state("duplicate PSU");
+				svy_wire_corrupt("duplicate PSU");
 			psu_entry_init(s, e, h, 0.0);
-			e->a = pq_getmsgfloat8(buf);
-			e->b = pq_getmsgfloat8(buf);
-			e->in_df = pq_getmsgbyte(buf) != 0;
+			e->a = svy_wire_float8(buf);
+			e->b = svy_wire_float8(buf);
+			e->in_df = svy_wire_byte(buf) != 0;
 			if (flags & SVY_HAS_PSU2)
 			{
-				e->fpc2 = pq_getmsgfloat8(buf);
+				e->fpc2 = svy_wire_float8(buf);
 				if (!(e->fpc2 >= 0) || isinf(e->fpc2) ||
 					((flags & SVY_HAS_FPC2) != 0) != (e->fpc2 > 0))
-					corrupt_state("bad fpc2");
-				e->in_dom = pq_getmsgbyte(buf) != 0;
+					svy_wire_corrupt("bad fpc2");
+				e->in_dom = svy_wire_byte(buf) != 0;
 			}
 		}
 		if (version >= 2)
 		{
-			int			nssu = pq_getmsgint(buf, 4);
+			/* a second-stage unit takes 64 bytes: key, a, b */
+			int			nssu = svy_wire_count(buf, 64, "bad number of second-stage units");
 
-			if (nssu < 0 || (nssu > 0 && s->ssutab == NULL) || nssu > buf->len)
-				corrupt_state("bad number of second-stage units");
+			if (nssu > 0 && s->ssutab == NULL)
+				svy_wire_corrupt("bad number of second-stage units");
 			for (int j = 0; j < nssu; j++)
 			{
 				SvySsuKey	key;
@@ -915,45 +914,46 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 
 				CHECK_FOR_INTERRUPTS();
 				for (int i = 0; i < 6; i++)
-					key.w[i] = pq_getmsgint64(buf);
+					key.w[i] = svy_wire_int64(buf);
 				memcpy(pkey.w, key.w, sizeof(pkey.w));
 				if (psutab_lookup(s->psutab, pkey) == NULL)
-					corrupt_state("second-stage unit of an unknown PSU");
+					svy_wire_corrupt("second-stage unit of an unknown PSU");
 				u = ssutab_insert(s->ssutab, key, &found);
 				if (found)
-					corrupt_state("duplicate second-stage unit");
-				u->a = pq_getmsgfloat8(buf);
-				u->b = pq_getmsgfloat8(buf);
+					svy_wire_corrupt("duplicate second-stage unit");
+				u->a = svy_wire_float8(buf);
+				u->b = svy_wire_float8(buf);
 			}
 		}
 	}
 	else
 	{
-		bool		has_rscales = pq_getmsgbyte(buf) != 0;
+		bool		has_rscales = svy_wire_byte(buf) != 0;
 		int			rank;
 
-		accum_init(s, kind, flags, rep_type, nrep, scale, rho, NULL);
 		if (has_rscales != ((flags & SVY_HAS_RSCALES) != 0))
-			corrupt_state("rscales flag mismatch");
+			svy_wire_corrupt("rscales flag mismatch");
+		svy_wire_need(buf, sizeof(double) * (has_rscales ? 3 : 2) * (Size) nrep);
+		accum_init(s, kind, flags, rep_type, nrep, scale, rho, NULL);
 		if (has_rscales)
 			s->rscales = MemoryContextAlloc(cxt, sizeof(double) * nrep);
 		for (int r = 0; r < nrep; r++)
 		{
-			s->rep_y[r] = pq_getmsgfloat8(buf);
-			s->rep_x[r] = pq_getmsgfloat8(buf);
+			s->rep_y[r] = svy_wire_float8(buf);
+			s->rep_x[r] = svy_wire_float8(buf);
 			if (has_rscales)
 			{
-				s->rscales[r] = pq_getmsgfloat8(buf);
+				s->rscales[r] = svy_wire_float8(buf);
 				if (!(s->rscales[r] >= 0) || isinf(s->rscales[r]))
-					corrupt_state("bad rscales");
+					svy_wire_corrupt("bad rscales");
 			}
 		}
-		rank = pq_getmsgint(buf, 4);
-		if (rank < 0 || rank > nrep)
-			corrupt_state("bad rank");
+		rank = svy_wire_count(buf, sizeof(double) * nrep, "bad rank");
+		if (rank > nrep)
+			svy_wire_corrupt("bad rank");
 		s->rank.rank = rank;
 		for (int i = 0; i < rank * nrep; i++)
-			s->rank.basis[i] = pq_getmsgfloat8(buf);
+			s->rank.basis[i] = svy_wire_float8(buf);
 	}
 	return s;
 }

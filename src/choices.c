@@ -14,6 +14,7 @@
 #include "utils/lsyscache.h"
 
 #include "response.h"
+#include "wire.h"
 
 static inline bool
 c_space(char c)
@@ -208,8 +209,8 @@ choices_recv(PG_FUNCTION_ARGS)
 	int			reason;
 	uint64		bits;
 
-	reason = (uint8) pq_getmsgbyte(buf);
-	bits = (uint64) pq_getmsgint64(buf);
+	reason = (uint8) svy_wire_byte(buf);
+	bits = svy_wire_int64(buf);
 	if (reason > SURVEY_MISSING_LAST)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

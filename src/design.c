@@ -1,5 +1,5 @@
 /*
- * design.c — the svy_design type: constructors, svy_subset and text I/O.
+ * design.c — the svy_design type: constructors, svy_subset, text and binary I/O.
  */
 #include "postgres.h"
 
@@ -9,7 +9,9 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "common/hashfn.h"
+#include "common/shortest_dec.h"
 #include "fmgr.h"
+#include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "nodes/primnodes.h"
 #include "utils/array.h"
@@ -22,6 +24,8 @@
 
 PG_FUNCTION_INFO_V1(svy_design_in);
 PG_FUNCTION_INFO_V1(svy_design_out);
+PG_FUNCTION_INFO_V1(svy_design_recv);
+PG_FUNCTION_INFO_V1(svy_design_send);
 PG_FUNCTION_INFO_V1(svy_design_make);
 PG_FUNCTION_INFO_V1(svy_repdesign_make);
 PG_FUNCTION_INFO_V1(svy_subset);
@@ -525,6 +529,9 @@ svy_subset(PG_FUNCTION_ARGS)
  * taylor w=<w> fpc=<fpc> flags=<hex> sid=<32 hex> pid=<32 hex> [p2=<32 hex> fpc2=<f>] label=<text to end>
  *   (p2 and fpc2 only for two-stage designs)
  * replicate type=<t> w=<w> scale=<s> rho=<r> flags=<hex> rw={...} [rs={...}]
+ *
+ * Numbers are the shortest exact decimal whatever extra_float_digits says,
+ * so that the form is lossless (dumps, binary send).
  */
 
 static void
@@ -533,7 +540,7 @@ append_floats(StringInfo buf, const float8 *v, int n)
 	appendStringInfoChar(buf, '{');
 	for (int i = 0; i < n; i++)
 	{
-		char	   *s = float8out_internal(v[i]);
+		char	   *s = double_to_shortest_decimal(v[i]);
 
 		appendStringInfo(buf, "%s%s", i ? "," : "", s);
 		pfree(s);
@@ -546,13 +553,13 @@ svy_design_out(PG_FUNCTION_ARGS)
 {
 	SvyDesign  *d = PG_GETARG_SVYDESIGN_P(0);
 	StringInfoData buf;
-	char	   *w = float8out_internal(d->weight);
+	char	   *w = double_to_shortest_decimal(d->weight);
 
 	initStringInfo(&buf);
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
-		char	   *scale = float8out_internal(d->scale);
-		char	   *rho = float8out_internal(d->rho);
+		char	   *scale = double_to_shortest_decimal(d->scale);
+		char	   *rho = double_to_shortest_decimal(d->rho);
 
 		appendStringInfo(&buf, "replicate type=%s w=%s scale=%s rho=%s flags=%x rw=",
 						 svy_rep_type_name(d->rep_type), w, scale, rho, d->flags);
@@ -565,7 +572,7 @@ svy_design_out(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		char	   *fpc = float8out_internal(d->fpc);
+		char	   *fpc = double_to_shortest_decimal(d->fpc);
 
 		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx ",
 						 w, fpc, d->flags,
@@ -797,4 +804,32 @@ svy_design_in(PG_FUNCTION_ARGS)
 		d = NULL;				/* keep compiler quiet */
 	}
 	PG_RETURN_POINTER(d);
+}
+
+/*
+ * Binary form: the text form (which is lossless: floats are written
+ * shortest-exact), so that receive validates exactly what input validates.
+ */
+Datum
+svy_design_send(PG_FUNCTION_ARGS)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(svy_design_out, PG_GETARG_DATUM(0)));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendtext(&buf, text, strlen(text));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+svy_design_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = buf->len - buf->cursor;
+
+	if (memchr(buf->data + buf->cursor, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid external svy_design value: NUL byte")));
+	return DirectFunctionCall1(svy_design_in, CStringGetDatum(pq_getmsgtext(buf, len, &len)));
 }

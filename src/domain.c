@@ -35,6 +35,7 @@
 #include "multi.h"
 #include "response.h"
 #include "survey.h"
+#include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_by_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
@@ -1034,18 +1035,24 @@ send_rank(StringInfo buf, const SvyRank *r)
 	pq_sendbytes(buf, (const char *) r->basis, sizeof(double) * r->rank * r->dim);
 }
 
+/* A rank basis of dim = nrep (or none: dim 0), its rows checked against the bytes left. */
 static SvyRank *
-recv_rank(StringInfo buf, MemoryContext cxt)
+recv_rank(StringInfo buf, MemoryContext cxt, int nrep)
 {
-	int			dim = pq_getmsgint(buf, 4);
+	int			dim = svy_wire_int32(buf);
+	int			rank;
 	SvyRank    *r;
 
 	if (dim == 0)
 		return NULL;
+	if (dim != nrep)
+		svy_wire_corrupt("bad rank dimension");
+	rank = svy_wire_count(buf, sizeof(double) * dim, "bad rank");
+	if (rank > dim)
+		svy_wire_corrupt("bad rank");
 	r = rank_create(cxt, dim);
-	r->rank = pq_getmsgint(buf, 4);
-	memcpy(r->basis, pq_getmsgbytes(buf, sizeof(double) * r->rank * dim),
-		   sizeof(double) * r->rank * dim);
+	r->rank = rank;
+	memcpy(r->basis, svy_wire_bytes(buf, sizeof(double) * rank * dim), sizeof(double) * rank * dim);
 	return r;
 }
 
@@ -1131,25 +1138,23 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 				n;
 
 	aggcxt = svy_aggregate_context(fcinfo);
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	svy_wire_init(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 	s = domain_create(aggcxt, 0);
 	s->base = svy_accum_deserialize(&buf, aggcxt);
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
-	s->kind = pq_getmsgbyte(&buf);
-	s->boolean_outcome = pq_getmsgbyte(&buf);
-	s->with_missing = pq_getmsgbyte(&buf);
+	s->kind = svy_wire_byte(&buf);
+	s->boolean_outcome = svy_wire_byte(&buf);
+	s->with_missing = svy_wire_byte(&buf);
 	old = MemoryContextSwitchTo(aggcxt);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		Categories *c = &s->cat[dim];
 
-		n = pq_getmsgint(&buf, 4);
+		/* a category takes at least 20 bytes: identity and size */
+		n = svy_wire_count(&buf, 20, "bad number of categories");
 		if (n == 0)
 			continue;
-		c->typid = pq_getmsgint(&buf, 4);
+		c->typid = svy_wire_int32(&buf);
 		get_typlenbyval(c->typid, &c->typlen, &c->typbyval);
 		c->map = svy_idmap_create(aggcxt, n);
 		c->cap = n;
@@ -1162,64 +1167,66 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 			int			size;
 			char	   *p;
 
-			c->ids[2 * i] = pq_getmsgint64(&buf);
-			c->ids[2 * i + 1] = pq_getmsgint64(&buf);
+			c->ids[2 * i] = svy_wire_int64(&buf);
+			c->ids[2 * i + 1] = svy_wire_int64(&buf);
 			svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found);
-			size = pq_getmsgint(&buf, 4);
-			p = (char *) pq_getmsgbytes(&buf, size);
+			size = svy_wire_count(&buf, 1, "bad category size");
+			p = (char *) svy_wire_bytes(&buf, size);
 			c->values[i] = datumCopy(datumRestore(&p, &isnull), c->typbyval, c->typlen);
 		}
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = svy_wire_count(&buf, 8 + 3 * sizeof(double) + sizeof(SvyWMoments) + sizeof(double) * nrep + 4,
+					   "bad number of totals");
 	for (int v = 0; v < n; v++)
 	{
-		int			a = pq_getmsgint(&buf, 4);
-		int			bb = pq_getmsgint(&buf, 4);
+		int			a = svy_wire_int32(&buf);
+		int			bb = svy_wire_int32(&buf);
 		int			v_index = var_index(s, a, bb);	/* may move s->vars */
 		SvyVar	   *var = &s->vars[v_index];
 
-		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->n, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->rows, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
+		memcpy(&var->total, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->n, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->rows, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->wm, svy_wire_bytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
-			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(&buf, aggcxt);
+			memcpy(var->rep, svy_wire_bytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
+		var->rank = recv_rank(&buf, aggcxt, nrep);
 	}
-	s->rank = recv_rank(&buf, aggcxt);
-	n = pq_getmsgint(&buf, 4);
+	s->rank = recv_rank(&buf, aggcxt, nrep);
+	n = svy_wire_count(&buf, 20, "bad number of PSUs");
 	for (int p = 0; p < n; p++)
 	{
-		uint64		k0 = pq_getmsgint64(&buf);
-		uint64		k1 = pq_getmsgint64(&buf);
-		int			h = pq_getmsgint(&buf, 4);
+		uint64		k0 = svy_wire_int64(&buf);
+		uint64		k1 = svy_wire_int64(&buf);
+		int			h = svy_wire_int32(&buf);
 		uint64		psu[2] = {0, 0};
 
 		if (two_stage(s))
 		{
-			psu[0] = pq_getmsgint64(&buf);
-			psu[1] = pq_getmsgint64(&buf);
+			psu[0] = svy_wire_int64(&buf);
+			psu[1] = svy_wire_int64(&buf);
 		}
 		psu_insert(s, k0, k1, h, two_stage(s) ? psu : NULL);
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = svy_wire_count(&buf, sizeof(Cell), "bad number of cells");
 	for (int i = 0; i < n; i++)
 	{
 		Cell		c;
 		int			k;
 
-		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cell)), sizeof(Cell));
+		memcpy(&c, svy_wire_bytes(&buf, sizeof(Cell)), sizeof(Cell));
 		k = cell_index(s, c.unit, c.var);
 		s->cells[k] = c;
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = svy_wire_count(&buf, sizeof(Cross), "bad number of cross products");
 	for (int i = 0; i < n; i++)
 	{
 		Cross		c;
 
-		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cross)), sizeof(Cross));
+		memcpy(&c, svy_wire_bytes(&buf, sizeof(Cross)), sizeof(Cross));
 		cross_add(s, c.stratum, c.k, c.l, c.sum);
 	}
+	svy_wire_end(&buf);
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(s);
 }

@@ -24,8 +24,6 @@
 #include "multi.h"
 #include "survey.h"
 
-PG_FUNCTION_INFO_V1(svy_multi_in);
-PG_FUNCTION_INFO_V1(svy_multi_out);
 PG_FUNCTION_INFO_V1(svy_groups);
 PG_FUNCTION_INFO_V1(svy_pairwise);
 PG_FUNCTION_INFO_V1(svy_cells);
@@ -794,39 +792,4 @@ svy_contrast(PG_FUNCTION_ARGS)
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	PG_RETURN_DATUM(HeapTupleGetDatum(svy_estimate_tuple(BlessTupleDesc(tupdesc), &r)));
-}
-
-/* ---------- text form: a readable summary (results are not entered as text) ---------- */
-
-Datum
-svy_multi_out(PG_FUNCTION_ARGS)
-{
-	const SvyMulti *m = DatumGetSvyMultiP(PG_GETARG_DATUM(0));
-	static const char *const kinds[] = {NULL, "by", "dist", "choices", "tab"};
-	SvyMultiArrays a;
-	StringInfoData buf;
-
-	svy_multi_arrays(m, &a);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(%s: ", kinds[m->kind]);
-	for (int i = 0; i < m->nlev1 + m->nlev2; i++)
-	{
-		if (m->nlev2 && i == m->nlev1)
-			appendStringInfoString(&buf, " x ");
-		else if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		appendStringInfoString(&buf, svy_multi_label(m, &a, i));
-	}
-	appendStringInfo(&buf, "; %s design, df %g)", m->nrep ? "replicate" : "linearization", m->df);
-	PG_RETURN_CSTRING(buf.data);
-}
-
-Datum
-svy_multi_in(PG_FUNCTION_ARGS)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("survey domain and table results cannot be entered as text"),
-			 errhint("Store the rows of svy_groups(), svy_cells() or svy_pairwise() instead, or svy_state values.")));
-	PG_RETURN_NULL();
 }

@@ -15,6 +15,7 @@
 #include "accum.h"
 #include "response.h"
 #include "survey.h"
+#include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_accum_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_bool_transfn);
@@ -197,15 +198,9 @@ state_from_bytea(bytea *b, MemoryContext cxt)
 	StringInfoData buf;
 	SvyAccum   *s;
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	svy_wire_init(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 	s = svy_accum_deserialize(&buf, cxt);
-	if (buf.cursor != buf.len)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid survey state: %s", "trailing bytes")));
+	svy_wire_end(&buf);
 	return s;
 }
 
@@ -381,19 +376,13 @@ svy_state_prop(PG_FUNCTION_ARGS)
 				  level_param(fcinfo, 2));
 }
 
-/* text form: "\x" and the hexadecimal binary format, like bytea */
+/* text form: "\\x" and the hexadecimal binary format, like bytea (wire.h) */
 Datum
 svy_state_out(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	int			len = VARSIZE_ANY_EXHDR(b);
-	char	   *out = palloc(len * 2 + 3);
 
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(VARDATA_ANY(b), len, out + 2);
-	out[len * 2 + 2] = '\0';
-	PG_RETURN_CSTRING(out);
+	PG_RETURN_CSTRING(svy_hex_out(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
 }
 
 /* Validate by reading the whole state, then keep the bytes. */
@@ -411,18 +400,10 @@ checked_state(const char *data, int len)
 Datum
 svy_state_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
-	int			len = strlen(s);
-	char	   *bin;
+	int			len;
+	char	   *bin = svy_hex_in(PG_GETARG_CSTRING(0), "svy_state", &len);
 
-	if (len < 2 || s[0] != '\\' || s[1] != 'x' || len % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%.40s\"", "svy_state", s),
-				 errhint("A survey state is written as \\x followed by hexadecimal digits.")));
-	bin = palloc(len / 2);
-	hex_decode(s + 2, len - 2, bin);
-	PG_RETURN_BYTEA_P(checked_state(bin, (len - 2) / 2));
+	PG_RETURN_BYTEA_P(checked_state(bin, len));
 }
 
 Datum

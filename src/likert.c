@@ -15,6 +15,7 @@
 #include "utils/sortsupport.h"
 
 #include "response.h"
+#include "wire.h"
 
 /* ---------------- missing reasons ---------------- */
 
@@ -356,10 +357,10 @@ likert_recv(PG_FUNCTION_ARGS)
 				value;
 	Likert		x;
 
-	lo = (int8) pq_getmsgbyte(buf);
-	hi = (int8) pq_getmsgbyte(buf);
-	reason = (uint8) pq_getmsgbyte(buf);
-	value = (int8) pq_getmsgbyte(buf);
+	lo = (int8) svy_wire_byte(buf);
+	hi = (int8) svy_wire_byte(buf);
+	reason = (uint8) svy_wire_byte(buf);
+	value = (int8) svy_wire_byte(buf);
 
 	if (!likert_scale_ok(lo, hi) && !(lo == 0 && hi == 0))
 		ereport(ERROR,

@@ -54,6 +54,7 @@
 #include "quantile.h"
 #include "zeroin.h"
 #include "survey.h"
+#include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_quantile_transfn);
 PG_FUNCTION_INFO_V1(svy_quantiles_transfn);
@@ -974,7 +975,8 @@ qstate_runs(const QState *s, int *nr)
 	r[0].m2 = s->m2;
 	r[0].rw = s->rw;
 	r[0].n = s->ne;
-	memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
+	if (s->nruns > 0)			/* runs is NULL then: memcpy from NULL is undefined */
+		memcpy(r + 1, s->runs, sizeof(QRun) * s->nruns);
 	return r;
 }
 
@@ -1602,14 +1604,6 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void
-corrupt(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid survey quantile state: %s", what)));
-}
-
 /* n elements of size sz from buf into new memory of cxt */
 static void *
 get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
@@ -1617,9 +1611,9 @@ get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
 	void	   *p;
 
 	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / sz)
-		corrupt("bad number of cells");
+		svy_wire_corrupt("bad number of cells");
 	p = big_alloc(cxt, sz * n);
-	memcpy(p, pq_getmsgbytes(buf, (int) (sz * n)), sz * n);
+	memcpy(p, svy_wire_bytes(buf, sz * n), sz * n);
 	return p;
 }
 
@@ -1645,75 +1639,64 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 			   *pxend = NULL;
 
 	aggcxt = svy_aggregate_context(fcinfo);
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	svy_wire_init(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 
 	s = qstate_create(aggcxt);
-	version = pq_getmsgbyte(&buf);
+	version = svy_wire_byte(&buf);
 	if (version != SVY_QSTATE_VERSION)
-		corrupt("unsupported version");
-	s->args_set = pq_getmsgbyte(&buf) != 0;
-	s->np = pq_getmsgint(&buf, 4);
-	if (s->np < 0 || s->np > buf.len)
-		corrupt("bad number of probabilities");
+		svy_wire_corrupt("unsupported version");
+	s->args_set = svy_wire_byte(&buf) != 0;
+	s->np = svy_wire_count(&buf, sizeof(double), "bad number of probabilities");
 	s->p = MemoryContextAlloc(aggcxt, sizeof(double) * Max(s->np, 1));
 	for (int i = 0; i < s->np; i++)
-		if (!((s->p[i] = pq_getmsgfloat8(&buf)) >= 0 && s->p[i] <= 1))
-			corrupt("bad probability");
-	s->level = pq_getmsgfloat8(&buf);
-	s->qrule = pq_getmsgbyte(&buf);
-	s->interval = pq_getmsgbyte(&buf);
+		if (!((s->p[i] = svy_wire_float8(&buf)) >= 0 && s->p[i] <= 1))
+			svy_wire_corrupt("bad probability");
+	s->level = svy_wire_float8(&buf);
+	s->qrule = svy_wire_byte(&buf);
+	s->interval = svy_wire_byte(&buf);
 	if (!(s->level > 0 && s->level < 1) || s->qrule < SVY_QRULE_MATH ||
 		s->qrule > SVY_QRULE_SHAHVAISH || s->interval < SVY_QCI_MEAN || s->interval > SVY_QCI_QUANTILE)
-		corrupt("bad level, rule or interval");
+		svy_wire_corrupt("bad level, rule or interval");
 
-	acclen = pq_getmsgint(&buf, 4);
-	if (acclen < 0 || acclen > buf.len - buf.cursor)
-		corrupt("bad design state length");
-	acc.data = (char *) pq_getmsgbytes(&buf, acclen);
-	acc.len = acclen;
-	acc.maxlen = acclen;
-	acc.cursor = 0;
+	acclen = svy_wire_count(&buf, 1, "bad design state length");
+	svy_wire_init(&acc, svy_wire_bytes(&buf, acclen), acclen);
 	s->acc = svy_accum_deserialize(&acc, aggcxt);
+	svy_wire_end(&acc);
 	nrep = rep_count(s);
 
-	nunits = pq_getmsgint(&buf, 4);
-	if (nunits < 0 || nunits > buf.len)
-		corrupt("bad number of units");
+	nunits = svy_wire_count(&buf, sizeof(QUnitKey), "bad number of units");
 	for (int u = 0; u < nunits; u++)
 	{
 		QUnitKey	key;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < QUNIT_WORDS; i++)
-			key.w[i] = pq_getmsgint64(&buf);
+			key.w[i] = svy_wire_int64(&buf);
 		if (unit_index(s, &key) != u)
-			corrupt("duplicate unit");
+			svy_wire_corrupt("duplicate unit");
 	}
 
-	s->compacting = pq_getmsgbyte(&buf) != 0;
-	with_m2 = pq_getmsgbyte(&buf) != 0;
+	s->compacting = svy_wire_byte(&buf) != 0;
+	with_m2 = svy_wire_byte(&buf) != 0;
 	if (with_m2 != has_m2(s))
-		corrupt("cell layout does not match the design");
-	ne = pq_getmsgint64(&buf);
+		svy_wire_corrupt("cell layout does not match the design");
+	ne = svy_wire_int64(&buf);
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))
-		corrupt("bad number of cells");
+		svy_wire_corrupt("bad number of cells");
 	if (ne > 0)
 	{
-		flags = pq_getmsgbyte(&buf);
+		flags = svy_wire_byte(&buf);
 		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE | QWIRE_UNIT16) ||
 			((flags & QWIRE_UNIT16) && nunits > PG_UINT16_MAX + 1))
-			corrupt("bad cell columns");
-		xbytes = pq_getmsgint(&buf, 4);
+			svy_wire_corrupt("bad cell columns");
+		xbytes = svy_wire_int32(&buf);
 		if (xbytes < ne || xbytes > buf.len - buf.cursor)
-			corrupt("bad number of cells");
-		px = pq_getmsgbytes(&buf, xbytes);
+			svy_wire_corrupt("bad number of cells");
+		px = svy_wire_bytes(&buf, xbytes);
 		pxend = px + xbytes;
 		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
-			corrupt("bad number of cells");
+			svy_wire_corrupt("bad number of cells");
 
 		/*
 		 * The cells stay in columns, as one sorted run (gaps are never
@@ -1726,7 +1709,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 			run.w_lo = get_array(&buf, sizeof(double), ne, aggcxt);
 		if (!nrep && (flags & QWIRE_UNIT16))
 		{
-			const char *pu = pq_getmsgbytes(&buf, (int) (sizeof(uint16) * ne));
+			const char *pu = svy_wire_bytes(&buf, sizeof(uint16) * ne);
 
 			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
 			for (int64 i = 0; i < ne; i++)
@@ -1746,8 +1729,7 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		if (nrep)
 			run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
 	}
-	if (buf.cursor != buf.len)
-		corrupt("trailing bytes");
+	svy_wire_end(&buf);
 	run.n = ne;
 	for (int64 i = 0; i < ne; i++)
 	{
@@ -1757,18 +1739,18 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (!varint_get(&px, pxend, &gap) || key + gap < key)
-			corrupt("bad value");
+			svy_wire_corrupt("bad value");
 		key += gap;
 		x = key_x(key);
 		if (!isfinite(x) || (run.unit && (run.unit[i] < 0 || run.unit[i] >= nunits)) ||
 			(run.cnt && run.cnt[i] < 0) || !(run.w[i] >= 0) || !isfinite(run.w[i]) ||
 			(run.w_lo && !isfinite(run.w_lo[i])) ||
 			(run.m2 && !(run.m2[i] >= 0 && isfinite(run.m2[i]))))
-			corrupt("bad cell");
+			svy_wire_corrupt("bad cell");
 		run.x[i] = x == 0.0 ? 0.0 : x;
 	}
 	if (px != pxend)
-		corrupt("trailing value bytes");
+		svy_wire_corrupt("trailing value bytes");
 	s->sorted = true;
 	if (ne > 0)
 	{

@@ -25,6 +25,8 @@ pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     make -s installcheck PG_CONFIG="'"$PG_CONFIG"'"
     echo "== pg_dump / pg_restore of the extension types"
     PGOPTIONS="-c client_min_messages=warning" sh test/dump/test_dump.sh
+    echo "== upgrade from 0.1.0 (ALTER EXTENSION survey UPDATE)"
+    PGOPTIONS="-c client_min_messages=warning" sh test/upgrade/test_upgrade.sh
     echo "== client test (psycopg2, text and binary results)"
     python3 test/client/test_client.py
     echo "== demo report exports (tools/report.sh --out) and forest_plot.py options"

@@ -8,10 +8,16 @@ CREATE FUNCTION svy_design_in(cstring) RETURNS svy_design
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION svy_design_out(svy_design) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_design_recv(internal) RETURNS svy_design
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_design_send(svy_design) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE svy_design (
     INPUT = svy_design_in,
     OUTPUT = svy_design_out,
+    RECEIVE = svy_design_recv,
+    SEND = svy_design_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
     STORAGE = extended

@@ -5,22 +5,32 @@
 
 CREATE TYPE svy_domains;
 CREATE FUNCTION svy_domains_in(cstring) RETURNS svy_domains
-    AS 'MODULE_PATHNAME', 'svy_multi_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'svy_domains_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION svy_domains_out(svy_domains) RETURNS cstring
     AS 'MODULE_PATHNAME', 'svy_multi_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_domains_recv(internal) RETURNS svy_domains
+    AS 'MODULE_PATHNAME', 'svy_domains_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_domains_send(svy_domains) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'svy_multi_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE svy_domains (
     INPUT = svy_domains_in, OUTPUT = svy_domains_out,
+    RECEIVE = svy_domains_recv, SEND = svy_domains_send,
     INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
 );
 COMMENT ON TYPE svy_domains IS 'estimates for groups, categories or options of one design, with their full covariance';
 
 CREATE TYPE svy_table;
 CREATE FUNCTION svy_table_in(cstring) RETURNS svy_table
-    AS 'MODULE_PATHNAME', 'svy_multi_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'svy_table_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION svy_table_out(svy_table) RETURNS cstring
     AS 'MODULE_PATHNAME', 'svy_multi_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_table_recv(internal) RETURNS svy_table
+    AS 'MODULE_PATHNAME', 'svy_table_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_table_send(svy_table) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'svy_multi_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE svy_table (
     INPUT = svy_table_in, OUTPUT = svy_table_out,
+    RECEIVE = svy_table_recv, SEND = svy_table_send,
     INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended
 );
 COMMENT ON TYPE svy_table IS 'a weighted two-way table of one design, with the full covariance of its cells';
