@@ -470,8 +470,9 @@ BEGIN
         LEFT JOIN LATERAL (SELECT substr(fa, position(':' IN fa) + 1) AS levels
                            FROM unnest(string_to_array(oracle.kv(a, 'factors'), '&')) AS fa
                            WHERE split_part(fa, ':', 1) = u.v) fl ON true;
-        agg := format('svy_glm(%s, %s, %s, %L, %L::text[])', y, agg, des, oracle.kv(a, 'family'),
-                      (SELECT array_agg(col ORDER BY k)::text
+        -- terms = R's column names (error rows have none: the default names x1, x2, ...)
+        agg := format('svy_glm(%s, %s, %s, %L%s)', y, agg, des, oracle.kv(a, 'family'),
+                      (SELECT ', ' || quote_literal(array_agg(col ORDER BY k)::text) || '::text[]'
                        FROM unnest(string_to_array(oracle.kv(c.extra, 'columns'), '|')) WITH ORDINALITY AS u(col, k)));
         form := c.statistic;
         IF c.statistic = 'glm' THEN
