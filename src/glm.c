@@ -19,7 +19,7 @@
  *     are kept, up to GLM_START_MAX; past that the start is computed from
  *     each cell's mean weight and outcome (docs/regression.md).
  * Memory grows with distinct x rows x PSUs, never with rows; a state past
- * max(work_mem, 64 MB) is an error.  The struct has separate create /
+ * work_mem is an error.  The struct has separate create /
  * add-row / merge / serialize / deserialize / final steps; the serialized
  * bytes (versioned, network byte order) are the parallel-query format.
  */
@@ -63,7 +63,6 @@ PG_FUNCTION_INFO_V1(svy_dummies);
 #define GLM_MODEL_VERSION 1
 #define GLM_MAX_P 100			/* coefficients; the Wald test works on the stack */
 #define GLM_START_MAX 65536		/* distinct (cell, y, w) kept for the exact start */
-#define GLM_MIN_LIMIT ((Size) 64 * 1024 * 1024)
 
 /* ---------- the state ---------- */
 
@@ -161,7 +160,7 @@ glm_create(MemoryContext cxt)
 static Size
 state_limit(void)
 {
-	return Max((Size) work_mem * 1024, GLM_MIN_LIMIT);
+	return (Size) work_mem * 1024;
 }
 
 static void
@@ -173,7 +172,7 @@ account(GlmState *s, Size more)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("svy_glm state too large: %d distinct predictor rows in %d PSU cells",
 						s->ncells, s->nuc),
-				 errdetail("The state keeps one entry per distinct row of x in each PSU; it may use at most %zu kB (work_mem or 64 MB, whichever is larger).",
+				 errdetail("The state keeps one entry per distinct row of x in each PSU; it may use at most %zu kB (work_mem).",
 						   state_limit() / 1024),
 				 errhint("Use categorical predictors or round continuous ones, or raise work_mem.")));
 }
@@ -1013,7 +1012,7 @@ svy_glm_serialfn(PG_FUNCTION_ARGS)
 Datum
 svy_glm_deserialfn(PG_FUNCTION_ARGS)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(1);
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 
 	buf.data = VARDATA_ANY(b);
