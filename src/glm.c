@@ -85,6 +85,7 @@ typedef struct GlmState
 	int			ncells,
 				cellcap;
 	double	   *x;				/* cellcap x p */
+	uint64	   *cell_hash;		/* hash of each cell's x */
 	double	   *sw,
 			   *swy,
 			   *s0w,			/* gaussian/poisson: start's W0, W0 z0 (raw weights) */
@@ -189,36 +190,38 @@ grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
 
 /* ---------- cells ---------- */
 
-static void
-x_identity(const double *x, int p, uint64 *k0, uint64 *k1)
+static uint64
+x_hash(const double *x, int p)
 {
-	*k0 = hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x5356);
-	*k1 = hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x474c4d);
+	return hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x5356);
 }
 
+/*
+ * The cell of x (hash xh): found by 64 bits of hash, and x is compared on
+ * every hit, so a collision (probability about n^2 / 2^65 for n distinct
+ * rows) is an error, never a wrong sum.
+ */
 static int
-cell_index(GlmState *s, const double *x)
+cell_index(GlmState *s, const double *x, uint64 xh)
 {
-	uint64		k0,
-				k1;
 	bool		found;
 	int			c;
 	int			p = s->p;
 
-	x_identity(x, p, &k0, &k1);
-	c = svy_idmap_insert(s->cellmap, k0, k1, &found);
+	c = svy_idmap_insert(s->cellmap, xh, (uint64) p, &found);
 	if (found)
 	{
 		if (memcmp(s->x + (long) c * p, x, sizeof(double) * p) != 0)
-			elog(ERROR, "svy_glm: 128-bit hash collision between predictor rows");
+			elog(ERROR, "svy_glm: hash collision between predictor rows");
 		return c;
 	}
 	if (c >= s->cellcap)
 	{
 		int			cap = s->cellcap ? s->cellcap * 2 : 16;
-		Size		per = sizeof(double) * (p + 5 + 2 * s->nrep);
+		Size		per = sizeof(double) * (p + 6 + 2 * s->nrep);
 
 		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
+		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
 		s->sw = grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
 		s->swy = grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
 		s->s0w = grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
@@ -234,6 +237,7 @@ cell_index(GlmState *s, const double *x)
 	}
 	s->ncells = c + 1;
 	memcpy(s->x + (long) c * p, x, sizeof(double) * p);
+	s->cell_hash[c] = xh;
 	return c;
 }
 
@@ -282,7 +286,7 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 	s->st_n[k] = n;
 }
 
-/* PSUs are nested in strata: the stratum is part of the PSU's identity. */
+/* The index of a PSU (identity k0, k1) of stratum h. */
 static int
 psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
 {
@@ -308,13 +312,39 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
 	return p;
 }
 
-static int
-uc_index(GlmState *s, int unit, int cell)
+/* PSUs are nested in strata: the stratum is part of a PSU's identity. */
+static inline void
+psu_identity(const SvyDesign *d, uint64 *k0, uint64 *k1)
 {
-	bool		found;
-	int			k = svy_idmap_insert(s->ucmap, (uint64) unit, (uint64) cell, &found);
+	*k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
+	*k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
+}
 
-	if (!found)
+/* 64 bits naming a unit: a PSU by its identity, a stratum (designs without PSUs) by its index. */
+static inline uint64
+unit_identity(uint64 k0, uint64 k1)
+{
+	return (k0 * UINT64CONST(0xff51afd7ed558ccd)) ^ k1;
+}
+
+static uint64
+unit_identity_of(const GlmState *s, int unit)
+{
+	return has_psu(s) ? unit_identity(s->psu_key[2 * unit], s->psu_key[2 * unit + 1])
+		: unit_identity((uint64) unit, UINT64CONST(0x5354));
+}
+
+/*
+ * The (unit, cell) entry keyed by (cell's x hash, unit identity): one probe
+ * per row finds it; *found false means a new entry whose unit and cell the
+ * caller sets.
+ */
+static int
+uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
+{
+	int			k = svy_idmap_insert(s->ucmap, xh, uid, found);
+
+	if (!*found)
 	{
 		if (k >= s->uccap)
 		{
@@ -335,9 +365,30 @@ uc_index(GlmState *s, int unit, int cell)
 			s->uccap = cap;
 		}
 		s->nuc = k + 1;
+	}
+	return k;
+}
+
+static void
+uc_collision(void)
+{
+	elog(ERROR, "svy_glm: hash collision between PSU cells");
+}
+
+/* The entry of a known unit and cell (merging, reading a state). */
+static int
+uc_index(GlmState *s, int unit, int cell)
+{
+	bool		found;
+	int			k = uc_slot(s, s->cell_hash[cell], unit_identity_of(s, unit), &found);
+
+	if (!found)
+	{
 		s->uc_unit[k] = unit;
 		s->uc_cell[k] = cell;
 	}
+	else if (s->uc_unit[k] != unit || s->uc_cell[k] != cell)
+		uc_collision();
 	return k;
 }
 
@@ -359,9 +410,40 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 	double		w = d->weight;
 	int			c;
 
+	uint64		xh;
+	int			k = -1;
+
 	if (w == 0.0 && d->kind == SVY_KIND_TAYLOR)
 		return;					/* R drops rows of weight 0 from the fit */
-	c = cell_index(s, x);
+	xh = x_hash(x, s->p);
+	if (d->kind == SVY_KIND_TAYLOR)
+	{
+		/* one probe finds the (unit, cell) entry, and through it the cell */
+		uint64		pk0 = 0,
+					pk1 = 0;
+		bool		found;
+
+		if (has_psu(s))
+			psu_identity(d, &pk0, &pk1);
+		k = uc_slot(s, xh, has_psu(s) ? unit_identity(pk0, pk1) : unit_identity((uint64) h, UINT64CONST(0x5354)),
+					&found);
+		if (found)
+		{
+			c = s->uc_cell[k];
+			if (memcmp(s->x + (long) c * s->p, x, sizeof(double) * s->p) != 0 ||
+				(has_psu(s) ? (s->psu_key[2 * s->uc_unit[k]] != pk0 || s->psu_key[2 * s->uc_unit[k] + 1] != pk1)
+				 : s->uc_unit[k] != h))
+				uc_collision();
+		}
+		else
+		{
+			c = cell_index(s, x, xh);
+			s->uc_cell[k] = c;
+			s->uc_unit[k] = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
+		}
+	}
+	else
+		c = cell_index(s, x, xh);
 	s->dev_const += svy_glm_dev_const(s->family, w, y);
 
 	if (d->kind == SVY_KIND_REPLICATE)
@@ -406,13 +488,6 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 
 	if (d->kind == SVY_KIND_TAYLOR)
 	{
-		int			unit = h;
-		int			k;
-
-		if (has_psu(s))
-			unit = psu_index(s, d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15)),
-							 d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), h);
-		k = uc_index(s, unit, c);
 		s->uc_sw[k] += w;
 		s->uc_swy[k] += w * y;
 		if (!has_psu(s))
@@ -698,7 +773,7 @@ glm_merge(GlmState *into, const GlmState *from)
 		int			k;
 
 		CHECK_FOR_INTERRUPTS();
-		k = cell_index(into, from->x + (long) c * p);
+		k = cell_index(into, from->x + (long) c * p, from->cell_hash[c]);
 		cmap[c] = k;
 		into->sw[k] += from->sw[c];
 		into->swy[k] += from->swy[c];
@@ -927,7 +1002,7 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 
 		for (int j = 0; j < p; j++)
 			xr[j] = get_finite(buf);
-		k = cell_index(s, xr);
+		k = cell_index(s, xr, x_hash(xr, p));
 		if (k != c)
 			bad_state("A predictor row appears twice.");
 		s->sw[c] = get_finite(buf);
@@ -1729,16 +1804,22 @@ svy_dummies(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 	}
 	dims[0] = dc->nlevels - 1;
-	out = palloc(sizeof(Datum) * Max(dims[0], 1));
-	onulls = palloc0(sizeof(bool) * Max(dims[0], 1));
+	if (dims[0] == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
 	if (PG_ARGISNULL(0))
 	{
+		out = palloc(sizeof(Datum) * dims[0]);
+		onulls = palloc(sizeof(bool) * dims[0]);
 		for (int i = 0; i < dims[0]; i++)
 			onulls[i] = true;
+		PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, FLOAT8OID, 8,
+												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
 	else
 	{
 		Datum		v = PG_GETARG_DATUM(0);
+		Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * dims[0];
+		ArrayType  *r;
 
 		for (int i = 0; i < dc->nlevels && found < 0; i++)
 			if (DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, v, dc->levels[i])))
@@ -1748,9 +1829,16 @@ svy_dummies(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
 					 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
-		for (int i = 0; i < dims[0]; i++)
-			out[i] = Float8GetDatum(found == i + 1 ? 1.0 : 0.0);
+		/* built in place: this runs once per row of a regression */
+		r = palloc0(nbytes);
+		SET_VARSIZE(r, nbytes);
+		r->ndim = 1;
+		r->dataoffset = 0;
+		r->elemtype = FLOAT8OID;
+		ARR_DIMS(r)[0] = dims[0];
+		ARR_LBOUND(r)[0] = 1;
+		if (found > 0)
+			((float8 *) ARR_DATA_PTR(r))[found - 1] = 1.0;
+		PG_RETURN_ARRAYTYPE_P(r);
 	}
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, FLOAT8OID, 8,
-											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
