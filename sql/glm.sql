@@ -138,6 +138,9 @@ RESET work_mem;
 -- svy_dummies: treatment coding, NULL in, NULL out
 SELECT svy_dummies('b'::text, ARRAY['a','b','c']), svy_dummies(3, ARRAY[1,2,3]), svy_dummies(NULL::text, ARRAY['a','b']),
        svy_dummies('a'::text, ARRAY['a']);
+-- equality of the type: numeric 1.0 = 1.00 (not the bytes), varchar, a collation
+SELECT svy_dummies(1.0::numeric, ARRAY[2.00, 1.00]), svy_dummies('b'::varchar, ARRAY['a','b']::varchar[]),
+       svy_dummies('B'::text COLLATE "C", ARRAY['a','B']), svy_dummies(true, ARRAY[false, true]);
 SELECT svy_dummies('z'::text, ARRAY['a','b']);
 SELECT svy_dummies('a'::text, ARRAY['a','a']);
 SELECT svy_dummies('a'::text, ARRAY['a',NULL]);

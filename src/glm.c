@@ -1742,7 +1742,37 @@ typedef struct DummyCache
 	Datum	   *levels;
 	FmgrInfo	eq;
 	Oid			collation;
+	int			bitwise;		/* 1: by-value equality is identity; 2: text bytes */
 } DummyCache;
+
+/* Is equality of this type (and collation) the identity of the bytes? */
+static int
+bitwise_equality(Oid typid, Oid collation)
+{
+	if (typid == INT2OID || typid == INT4OID || typid == INT8OID || typid == BOOLOID ||
+		typid == DATEOID || typid == OIDOID || type_is_enum(typid))
+		return 1;
+	if ((typid == TEXTOID || typid == VARCHAROID) && OidIsValid(collation) &&
+		get_collation_isdeterministic(collation))
+		return 2;
+	return 0;
+}
+
+static bool
+dummy_equal(DummyCache *dc, Datum a, Datum b)
+{
+	if (dc->bitwise == 1)
+		return a == b;
+	if (dc->bitwise == 2)
+	{
+		text	   *ta = DatumGetTextPP(a),
+				   *tb = DatumGetTextPP(b);
+
+		return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
+			memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
+	}
+	return DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, a, b));
+}
 
 /* svy_dummies(value anyelement, levels anyarray) -> float8[]: treatment coding */
 Datum
@@ -1788,6 +1818,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 						  &dc->levels, &lnulls, &dc->nlevels);
 		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
 		dc->collation = PG_GET_COLLATION();
+		dc->bitwise = bitwise_equality(elemtype, dc->collation);
 		for (int i = 0; i < dc->nlevels; i++)
 		{
 			if (lnulls[i])
@@ -1795,7 +1826,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("svy_dummies levels must not contain NULL")));
 			for (int j = 0; j < i; j++)
-				if (DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, dc->levels[i], dc->levels[j])))
+				if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
@@ -1822,7 +1853,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 		ArrayType  *r;
 
 		for (int i = 0; i < dc->nlevels && found < 0; i++)
-			if (DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, v, dc->levels[i])))
+			if (dummy_equal(dc, v, dc->levels[i]))
 				found = i;
 		if (found < 0)
 			ereport(ERROR,
