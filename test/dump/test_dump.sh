@@ -1,6 +1,6 @@
 #!/bin/sh
 # pg_dump / pg_restore of tables using the extension's types (likert, choices,
-# svy_state, svy_design): the restored database must hold the same values.
+# svy_state, svy_design, svy_model): the restored database must hold the same values.
 # Runs inside pg_virtualenv (PG* variables set); prints "N passed, N failed".
 set -eu
 src=survey_dump_src
@@ -24,6 +24,9 @@ SELECT i, CASE WHEN i % 7 = 0 THEN 'dk' ELSE (1 + i % 5)::text END::likert(5),
        NULL, svy_design(1.0 + i % 3, strata => 'S' || i % 2, psu => i % 5)
 FROM generate_series(1, 50) i;
 UPDATE answers SET st = (SELECT svy_accum(id::float8, d) FROM answers) WHERE id = 1;
+CREATE TABLE models AS
+SELECT svy_glm((id % 3 = 0)::int::float8, ARRAY[1, id % 7], d, 'quasibinomial', ARRAY['(Intercept)', 'k']) AS m
+FROM answers;
 CREATE INDEX ON answers (q);
 CREATE VIEW summary AS
 SELECT md5(string_agg(q::text || '|' || q10::text || '|' || c::text || '|' || d::text, ',' ORDER BY id)) AS h,
@@ -45,6 +48,8 @@ check() {
 }
 check "restored values" "$($PSQL -d $src -c 'SELECT h FROM summary')" "$($PSQL -d $dst -c 'SELECT h FROM summary')"
 check "restored svy_state" "$($PSQL -d $src -c 'SELECT se FROM summary')" "$($PSQL -d $dst -c 'SELECT se FROM summary')"
+check "restored svy_model" "$($PSQL -d $src -c "SELECT coalesce(m::text, 'NULL model') FROM models")" "$($PSQL -d $dst -c "SELECT m::text FROM models")"
+check "svy_coef of the restored model" "$($PSQL -d $src -c "SELECT string_agg(c::text, ';') FROM models, svy_coef(m) c")" "$($PSQL -d $dst -c "SELECT string_agg(c::text, ';') FROM models, svy_coef(m) c")"
 check "typmod kept" "$($PSQL -d $dst -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'answers'::regclass AND attname = 'q'")" "likert(5)"
 check "index usable" "$($PSQL -d $dst -c "SET enable_seqscan = off; SELECT count(*) FROM answers WHERE q = '5'")" "$($PSQL -d $src -c "SELECT count(*) FROM answers WHERE q = '5'")"
 echo "$passed passed, $failed failed"
