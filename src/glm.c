@@ -66,6 +66,18 @@ PG_FUNCTION_INFO_V1(svy_dummies);
 
 /* ---------- the state ---------- */
 
+/* Sums of one (unit, cell): one struct, so that a row touches one cache line. */
+typedef struct UnitCell
+{
+	int32		unit;
+	int32		cell;
+	double		sw;
+	double		swy;
+	double		sww;			/* designs without PSUs: w^2, w^2 y, w^2 y^2 */
+	double		swwy;
+	double		swwyy;
+} UnitCell;
+
 typedef struct GlmState
 {
 	MemoryContext cxt;
@@ -113,13 +125,7 @@ typedef struct GlmState
 	SvyIdMap   *ucmap;
 	int			nuc,
 				uccap;
-	int32	   *uc_unit,
-			   *uc_cell;
-	double	   *uc_sw,
-			   *uc_swy,
-			   *uc_sww,			/* designs without PSUs */
-			   *uc_swwy,
-			   *uc_swwyy;
+	struct UnitCell *uc;
 
 	/* replicate designs: per cell and replicate */
 	int			nrep;
@@ -349,19 +355,8 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 		if (k >= s->uccap)
 		{
 			int			cap = s->uccap ? s->uccap * 2 : 256;
-			bool		sq = !has_psu(s);
-
-			s->uc_unit = grow(s->cxt, s->uc_unit, sizeof(int32), s->uccap, cap);
-			s->uc_cell = grow(s->cxt, s->uc_cell, sizeof(int32), s->uccap, cap);
-			s->uc_sw = grow(s->cxt, s->uc_sw, sizeof(double), s->uccap, cap);
-			s->uc_swy = grow(s->cxt, s->uc_swy, sizeof(double), s->uccap, cap);
-			if (sq)
-			{
-				s->uc_sww = grow(s->cxt, s->uc_sww, sizeof(double), s->uccap, cap);
-				s->uc_swwy = grow(s->cxt, s->uc_swwy, sizeof(double), s->uccap, cap);
-				s->uc_swwyy = grow(s->cxt, s->uc_swwyy, sizeof(double), s->uccap, cap);
-			}
-			account(s, (2 * sizeof(int32) + (sq ? 5 : 2) * sizeof(double)) * (cap - s->uccap));
+			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
+			account(s, sizeof(UnitCell) * (cap - s->uccap));
 			s->uccap = cap;
 		}
 		s->nuc = k + 1;
@@ -384,10 +379,10 @@ uc_index(GlmState *s, int unit, int cell)
 
 	if (!found)
 	{
-		s->uc_unit[k] = unit;
-		s->uc_cell[k] = cell;
+		s->uc[k].unit = unit;
+		s->uc[k].cell = cell;
 	}
-	else if (s->uc_unit[k] != unit || s->uc_cell[k] != cell)
+	else if (s->uc[k].unit != unit || s->uc[k].cell != cell)
 		uc_collision();
 	return k;
 }
@@ -429,17 +424,17 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 					&found);
 		if (found)
 		{
-			c = s->uc_cell[k];
+			c = s->uc[k].cell;
 			if (memcmp(s->x + (long) c * s->p, x, sizeof(double) * s->p) != 0 ||
-				(has_psu(s) ? (s->psu_key[2 * s->uc_unit[k]] != pk0 || s->psu_key[2 * s->uc_unit[k] + 1] != pk1)
-				 : s->uc_unit[k] != h))
+				(has_psu(s) ? (s->psu_key[2 * s->uc[k].unit] != pk0 || s->psu_key[2 * s->uc[k].unit + 1] != pk1)
+				 : s->uc[k].unit != h))
 				uc_collision();
 		}
 		else
 		{
 			c = cell_index(s, x, xh);
-			s->uc_cell[k] = c;
-			s->uc_unit[k] = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
+			s->uc[k].cell = c;
+			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
 		}
 	}
 	else
@@ -488,13 +483,13 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 
 	if (d->kind == SVY_KIND_TAYLOR)
 	{
-		s->uc_sw[k] += w;
-		s->uc_swy[k] += w * y;
+		s->uc[k].sw += w;
+		s->uc[k].swy += w * y;
 		if (!has_psu(s))
 		{
-			s->uc_sww[k] += w * w;
-			s->uc_swwy[k] += w * w * y;
-			s->uc_swwyy[k] += w * w * y * y;
+			s->uc[k].sww += w * w;
+			s->uc[k].swwy += w * w * y;
+			s->uc[k].swwyy += w * w * y * y;
 		}
 	}
 }
@@ -806,16 +801,16 @@ glm_merge(GlmState *into, const GlmState *from)
 		}
 		for (int i = 0; i < from->nuc; i++)
 		{
-			int			k = uc_index(into, umap[from->uc_unit[i]], cmap[from->uc_cell[i]]);
+			int			k = uc_index(into, umap[from->uc[i].unit], cmap[from->uc[i].cell]);
 
 			CHECK_FOR_INTERRUPTS();
-			into->uc_sw[k] += from->uc_sw[i];
-			into->uc_swy[k] += from->uc_swy[i];
+			into->uc[k].sw += from->uc[i].sw;
+			into->uc[k].swy += from->uc[i].swy;
 			if (!has_psu(into))
 			{
-				into->uc_sww[k] += from->uc_sww[i];
-				into->uc_swwy[k] += from->uc_swwy[i];
-				into->uc_swwyy[k] += from->uc_swwyy[i];
+				into->uc[k].sww += from->uc[i].sww;
+				into->uc[k].swwy += from->uc[i].swwy;
+				into->uc[k].swwyy += from->uc[i].swwyy;
 			}
 		}
 		pfree(umap);
@@ -903,15 +898,15 @@ glm_serialize(const GlmState *s, StringInfo buf)
 	pq_sendint32(buf, s->nuc);
 	for (int i = 0; i < s->nuc; i++)
 	{
-		pq_sendint32(buf, s->uc_unit[i]);
-		pq_sendint32(buf, s->uc_cell[i]);
-		pq_sendfloat8(buf, s->uc_sw[i]);
-		pq_sendfloat8(buf, s->uc_swy[i]);
-		if (s->uc_sww)
+		pq_sendint32(buf, s->uc[i].unit);
+		pq_sendint32(buf, s->uc[i].cell);
+		pq_sendfloat8(buf, s->uc[i].sw);
+		pq_sendfloat8(buf, s->uc[i].swy);
+		if (!has_psu(s))
 		{
-			pq_sendfloat8(buf, s->uc_sww[i]);
-			pq_sendfloat8(buf, s->uc_swwy[i]);
-			pq_sendfloat8(buf, s->uc_swwyy[i]);
+			pq_sendfloat8(buf, s->uc[i].sww);
+			pq_sendfloat8(buf, s->uc[i].swwy);
+			pq_sendfloat8(buf, s->uc[i].swwyy);
 		}
 	}
 }
@@ -1058,13 +1053,13 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		k = uc_index(s, unit, cell);
 		if (k != i)
 			bad_state("A PSU cell appears twice.");
-		s->uc_sw[k] = get_finite(buf);
-		s->uc_swy[k] = get_finite(buf);
+		s->uc[k].sw = get_finite(buf);
+		s->uc[k].swy = get_finite(buf);
 		if (!has_psu(s))
 		{
-			s->uc_sww[k] = get_finite(buf);
-			s->uc_swwy[k] = get_finite(buf);
-			s->uc_swwyy[k] = get_finite(buf);
+			s->uc[k].sww = get_finite(buf);
+			s->uc[k].swwy = get_finite(buf);
+			s->uc[k].swwyy = get_finite(buf);
 		}
 	}
 	if (buf->cursor != buf->len)
@@ -1399,12 +1394,12 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	for (int i = 0; i < s->nuc; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		svy_glm_score_add(c, fit, s->uc_cell[i], s->uc_sw[i] / m, s->uc_swy[i] / m,
-						  u + (Size) s->uc_unit[i] * p);
+		svy_glm_score_add(c, fit, s->uc[i].cell, s->uc[i].sw / m, s->uc[i].swy / m,
+						  u + (Size) s->uc[i].unit * p);
 		if (!by_psu)
-			svy_glm_score_cross_add(c, fit, s->uc_cell[i], s->uc_sww[i] / (m * m),
-									s->uc_swwy[i] / (m * m), s->uc_swwyy[i] / (m * m),
-									Q + (Size) s->uc_unit[i] * p * p);
+			svy_glm_score_cross_add(c, fit, s->uc[i].cell, s->uc[i].sww / (m * m),
+									s->uc[i].swwy / (m * m), s->uc[i].swwyy / (m * m),
+									Q + (Size) s->uc[i].unit * p * p);
 	}
 	if (by_psu)
 	{
