@@ -134,6 +134,8 @@ xlogx(double x)
 double
 svy_glm_dev_const(int family, double w, double y)
 {
+	if (is_logit(family) && (y == 0.0 || y == 1.0))
+		return 0.0;				/* the usual 0/1 outcome: no log per row */
 	if (is_logit(family))
 		return 2.0 * w * (xlogx(y) + xlogx(1.0 - y));
 	if (is_log(family))
