@@ -135,6 +135,19 @@ SET work_mem = '64kB';
 SELECT svy_glm(courses, ARRAY[1, k * 100.0 + years], svy_design(w, strata => country, psu => force)) FROM offbig;
 RESET work_mem;
 
+-- 70000 distinct (x, y, weight), more than the 65536 kept: glm.fit's start from each x row's mean weight
+-- per outcome 0 and 1
+-- (docs/regression.md); R's svyglm on the same 70000 rows (strata i % 7, weight 1 + (i % 99991) / 99991):
+-- coef -0.847050937963939 0.227958814969324 0.441215419696375 0.646211880315284 0.847125016153492
+-- SE 0.0186491666273093 0.0258617701569245 0.0255364641074555 0.0253552432891069 0.0252969777347829
+SELECT term, abs(estimate / r.est - 1) < 1e-9 AS est_1e9, abs(std_error / r.se - 1) < 1e-7 AS se_1e7
+FROM (SELECT svy_glm(((i * 7919) % 100 < 30 + 5 * (i % 5))::int::float8, ARRAY[1::float8] || svy_dummies(i % 5, ARRAY[0,1,2,3,4]),
+                     svy_design(1 + (i % 99991) / 99991.0, strata => i % 7), 'quasibinomial') AS m
+      FROM generate_series(0, 69999) AS i) s, svy_coef(m) WITH ORDINALITY c(term, estimate, std_error, l, u, t, df, p, k)
+JOIN (VALUES (1, -0.847050937963939, 0.0186491666273093), (2, 0.227958814969324, 0.0258617701569245),
+             (3, 0.441215419696375, 0.0255364641074555), (4, 0.646211880315284, 0.0253552432891069),
+             (5, 0.847125016153492, 0.0252969777347829)) AS r(k, est, se) USING (k);
+
 -- svy_dummies: treatment coding, NULL in, NULL out
 SELECT svy_dummies('b'::text, ARRAY['a','b','c']), svy_dummies(3, ARRAY[1,2,3]), svy_dummies(NULL::text, ARRAY['a','b']),
        svy_dummies('a'::text, ARRAY['a']);

@@ -17,7 +17,7 @@
  *     (mustart = (w y + 0.5) / (w + 1) with w rescaled to mean 1, and the
  *     mean is known only at the end), so the distinct (cell, y, w) triples
  *     are kept, up to GLM_START_MAX; past that the start is computed from
- *     each cell's mean weight and outcome (docs/regression.md).
+ *     each cell's mean weight per outcome 0 and 1 (docs/regression.md).
  * Memory grows with distinct x rows x PSUs, never with rows; a state past
  * work_mem is an error.  The struct has separate create /
  * add-row / merge / serialize / deserialize / final steps; the serialized
@@ -102,11 +102,13 @@ typedef struct GlmState
 			   *swy,
 			   *s0w,			/* gaussian/poisson: start's W0, W0 z0 (raw weights) */
 			   *s0wz,
-			   *cn;				/* rows with w != 0 */
+			   *cn,				/* rows with w != 0 */
+			   *cn1;			/* of which rows with y = 1 */
 
 	/* binomial families: distinct (cell, y, w) for glm.fit's start */
 	SvyIdMap   *startmap;
 	bool		start_approx;
+	bool		y_fraction;		/* some outcome is neither 0 nor 1 */
 	int			nstart,
 				startcap;
 	int32	   *st_cell;
@@ -224,7 +226,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (c >= s->cellcap)
 	{
 		int			cap = s->cellcap ? s->cellcap * 2 : 16;
-		Size		per = sizeof(double) * (p + 6 + 2 * s->nrep);
+		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep);
 
 		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
 		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
@@ -233,6 +235,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 		s->s0w = grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
 		s->s0wz = grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
 		s->cn = grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
+		s->cn1 = grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
 		if (s->nrep > 0)
 		{
 			s->rep_sw = grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
@@ -464,6 +467,8 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 	}
 	s->nfit += 1;
 	s->cn[c] += 1;
+	s->cn1[c] += (y == 1.0);
+	s->y_fraction |= (y != 0.0 && y != 1.0);
 	s->sw[c] += w;
 	s->swy[c] += w * y;
 	if (is_binomial(s->family))
@@ -775,6 +780,7 @@ glm_merge(GlmState *into, const GlmState *from)
 		into->s0w[k] += from->s0w[c];
 		into->s0wz[k] += from->s0wz[c];
 		into->cn[k] += from->cn[c];
+		into->cn1[k] += from->cn1[c];
 		for (int r = 0; r < from->nrep; r++)
 		{
 			into->rep_sw[(long) k * into->nrep + r] += from->rep_sw[(long) c * from->nrep + r];
@@ -783,6 +789,7 @@ glm_merge(GlmState *into, const GlmState *from)
 	}
 	if (from->start_approx)
 		into->start_approx = true;
+	into->y_fraction |= from->y_fraction;
 	for (int i = 0; i < from->nstart && !into->start_approx; i++)
 		start_add(into, cmap[from->st_cell[i]], from->st_y[i], from->st_w[i], from->st_n[i]);
 
@@ -873,12 +880,14 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		pq_sendfloat8(buf, s->s0w[c]);
 		pq_sendfloat8(buf, s->s0wz[c]);
 		pq_sendfloat8(buf, s->cn[c]);
+		pq_sendfloat8(buf, s->cn1[c]);
 		for (int r = 0; r < s->nrep; r++)
 		{
 			pq_sendfloat8(buf, s->rep_sw[(long) c * s->nrep + r]);
 			pq_sendfloat8(buf, s->rep_swy[(long) c * s->nrep + r]);
 		}
 	}
+	pq_sendbyte(buf, s->y_fraction);
 	pq_sendbyte(buf, s->start_approx);
 	pq_sendint32(buf, s->start_approx ? 0 : s->nstart);
 	for (int i = 0; i < s->nstart && !s->start_approx; i++)
@@ -987,7 +996,7 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	for (int r = 0; r < nrep; r++)
 		s->rep_devc[r] = get_finite(buf);
 
-	n = get_count(buf, sizeof(double) * (p + 5 + 2 * (Size) nrep), "cell");
+	n = get_count(buf, sizeof(double) * (p + 6 + 2 * (Size) nrep), "cell");
 	if (n > 0 && p == 0)
 		bad_state("Cells without coefficients.");
 	for (int c = 0; c < n; c++)
@@ -1005,12 +1014,16 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		s->s0w[c] = get_finite(buf);
 		s->s0wz[c] = get_finite(buf);
 		s->cn[c] = get_finite(buf);
+		s->cn1[c] = get_finite(buf);
+		if (s->cn1[c] < 0 || s->cn1[c] > s->cn[c])
+			bad_state("A cell's count of outcomes 1 exceeds its rows.");
 		for (int r = 0; r < nrep; r++)
 		{
 			s->rep_sw[(long) c * nrep + r] = get_finite(buf);
 			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
 		}
 	}
+	s->y_fraction = pq_getmsgbyte(buf) != 0;
 	s->start_approx = pq_getmsgbyte(buf) != 0;
 	n = get_count(buf, 4 + 3 * sizeof(double), "start");
 	for (int i = 0; i < n; i++)
@@ -1357,7 +1370,11 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 		}
 		return;
 	}
-	/* too many distinct weights: each cell's rows as rows of its mean weight and outcome */
+	/*
+	 * Too many distinct weights: the rows of a cell as rows of its mean
+	 * weight, per outcome 0 and 1 when every outcome is 0 or 1, else of the
+	 * cell's mean outcome.
+	 */
 	for (int c = 0; c < s->ncells; c++)
 	{
 		double		W,
@@ -1366,6 +1383,30 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 
 		if (s->cn[c] == 0)
 			continue;
+		if (!s->y_fraction)
+		{
+			double		n1 = s->cn1[c],
+						n0 = s->cn[c] - n1,
+						sw1 = s->swy[c],
+						sw0 = s->sw[c] - sw1;
+
+			w0[c] = wz0[c] = 0.0;
+			if (n1 > 0)
+			{
+				svy_glm_start_row(s->family, sw1 / n1 / m, 1.0, &W, &Wz, &d);
+				w0[c] += n1 * W;
+				wz0[c] += n1 * Wz;
+				*dev0 += n1 * d;
+			}
+			if (n0 > 0)
+			{
+				svy_glm_start_row(s->family, sw0 / n0 / m, 0.0, &W, &Wz, &d);
+				w0[c] += n0 * W;
+				wz0[c] += n0 * Wz;
+				*dev0 += n0 * d;
+			}
+			continue;
+		}
 		svy_glm_start_row(s->family, s->sw[c] / s->cn[c] / m, s->swy[c] / s->sw[c], &W, &Wz, &d);
 		w0[c] = s->cn[c] * W;
 		wz0[c] = s->cn[c] * Wz;
