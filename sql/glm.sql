@@ -103,30 +103,34 @@ SET survey.lonely_psu = 'remove';
 SELECT term, round(std_error::numeric, 8) FROM (SELECT svy_glm(trained, x, d, 'quasibinomial') AS m FROM lonely) s, svy_coef(m);
 RESET survey.lonely_psu;
 
--- parallel = serial (forced partial aggregation, serialize/deserialize/combine)
+-- parallel = serial (forced partial aggregation, serialize/deserialize/combine): PSU design, a design
+-- without PSUs, gaussian, a replicate design
 CREATE TABLE offbig AS SELECT o.*, k FROM off o, generate_series(1, 40) AS k;
 CREATE VIEW offbigd AS
 SELECT trained, courses, years, svy_design(w, strata => country, psu => force * 100 + k) AS d,
        svy_design(w, strata => country) AS dn,
+       svy_repdesign(w, ARRAY[w * (0.5 + ((k * 3 + force * 1 + i) % 7) / 6.0), w * (0.5 + ((k * 5 + force * 2 + i) % 7) / 6.0), w * (0.5 + ((k * 7 + force * 3 + i) % 7) / 6.0),
+                              w * (0.5 + ((k * 11 + force * 4 + i) % 7) / 6.0), w * (0.5 + ((k * 13 + force * 5 + i) % 7) / 6.0), w * (0.5 + ((k * 17 + force * 6 + i) % 7) / 6.0),
+                              w * (0.5 + ((k * 19 + force * 7 + i) % 7) / 6.0), w * (0.5 + ((k * 23 + force * 8 + i) % 7) / 6.0)], 'other') AS dr,
        ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']) AS x FROM offbig;
 CREATE TEMP TABLE serial AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
-       svy_glm(courses, x, d) AS c FROM offbigd;
+       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r FROM offbigd;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d, 'quasibinomial') FROM offbigd;
+EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d, 'quasibinomial'), svy_glm(trained, x, dr, 'quasibinomial') FROM offbigd;
 CREATE TEMP TABLE par AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
-       svy_glm(courses, x, d) AS c FROM offbigd;
+       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r FROM offbigd;
 RESET ALL;
 SET extra_float_digits = 0;
 SELECT which, bool_and(abs(p.estimate - s.estimate) <= 1e-9 * abs(s.estimate)) AS same_estimate,
        bool_and(abs(p.std_error - s.std_error) <= 1e-9 * s.std_error) AS same_se, bool_and(p.df = s.df) AS same_df
 FROM serial, par,
-     LATERAL (VALUES ('a', serial.a, par.a), ('b', serial.b, par.b), ('c', serial.c, par.c)) v(which, sm, pm),
+     LATERAL (VALUES ('a', serial.a, par.a), ('b', serial.b, par.b), ('c', serial.c, par.c), ('r', serial.r, par.r)) v(which, sm, pm),
      svy_coef(v.sm) s JOIN svy_coef(v.pm) p USING (term)
 GROUP BY which ORDER BY which;
 
