@@ -1604,6 +1604,43 @@ test_glm(void)
 		REL((sw * sxy - sx * sy) / (sw * sxx - sx * sx), beta[1], 1e-12);
 	}
 
+	/*
+	 * Scores: cells grouped from rows give the rows' score totals and
+	 * cross-products.  Rows (w, y) = (1, 0), (2, 1), (3, 1) in one cell with
+	 * x = (1, 2): U_i = x sf (w_i y_i - mu w_i).
+	 */
+	{
+		double		x[2] = {1, 2}, sw = 6, swy = 5, mu = 0.25, sfv = 0.5;
+		double		u[2] = {0, 0}, uu[4] = {0, 0, 0, 0}, sumu = 0, sumuu = 0;
+		double		ws[3] = {1, 2, 3}, ys[3] = {0, 1, 1};
+		SvyGlmCells c1 = {SVY_GLM_QUASIBINOMIAL, 2, 1, x, &sw, &swy, 0};
+		SvyGlmFit	f1 = {NULL, NULL, &mu, &sfv, 0, true, 0, -1, -1};
+
+		svy_glm_score_add(&c1, &f1, 0, sw, swy, u);
+		svy_glm_score_cross_add(&c1, &f1, 0, 1 + 4 + 9, 4 + 9, 4 + 9, uu);
+		for (int i = 0; i < 3; i++)
+		{
+			double		ui = sfv * ws[i] * (ys[i] - mu);
+
+			sumu += ui;
+			sumuu += ui * ui;
+		}
+		REL(sumu, u[0], 1e-15);
+		REL(2 * sumu, u[1], 1e-15);
+		REL(sumuu, uu[0], 1e-15);
+		REL(4 * sumuu, uu[3], 1e-15);
+	}
+	/* sandwich A M A with A = diag(2, 3), M = [[1, 1], [1, 2]] */
+	{
+		double		a[4] = {2, 0, 0, 3}, m[4] = {1, 1, 1, 2}, out[4], tmp[4];
+
+		svy_glm_sandwich(2, a, m, out, tmp);
+		REL(4, out[0], 0);
+		REL(6, out[1], 0);
+		REL(6, out[2], 0);
+		REL(18, out[3], 0);
+	}
+
 	/* Wald: beta (1, 2), V = diag(1, 4): X^2 = 1 + 1 = 2; chi-squared(2) tail = exp(-1) */
 	{
 		double		b[2] = {1, 2}, v[4] = {1, 0, 0, 4}, chisq, work[20];
