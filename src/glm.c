@@ -63,6 +63,7 @@ PG_FUNCTION_INFO_V1(svy_dummies);
 #define GLM_MODEL_VERSION 1
 #define GLM_MAX_P 100			/* coefficients; the Wald test works on the stack */
 #define GLM_START_MAX 65536		/* distinct (cell, y, w) kept for the exact start */
+#define GLM_MAP_ENTRY 32		/* bytes a hash map entry takes, for the memory limit */
 
 /* ---------- the state ---------- */
 
@@ -226,7 +227,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (c >= s->cellcap)
 	{
 		int			cap = s->cellcap ? s->cellcap * 2 : 16;
-		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep);
+		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep) + sizeof(uint64) + GLM_MAP_ENTRY;
 
 		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
 		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
@@ -285,7 +286,7 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
 		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
 		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
-		account(s, (sizeof(int32) + 3 * sizeof(double)) * (cap - s->startcap));
+		account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
 		s->startcap = cap;
 	}
 	s->nstart = k + 1;
@@ -310,7 +311,7 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
 
 			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
 			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
-			account(s, (2 * sizeof(uint64) + sizeof(int32)) * (cap - s->psucap));
+			account(s, (2 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
 		s->npsu = p + 1;
@@ -359,7 +360,7 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 		{
 			int			cap = s->uccap ? s->uccap * 2 : 256;
 			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
-			account(s, sizeof(UnitCell) * (cap - s->uccap));
+			account(s, (sizeof(UnitCell) + GLM_MAP_ENTRY) * (cap - s->uccap));
 			s->uccap = cap;
 		}
 		s->nuc = k + 1;
