@@ -74,10 +74,15 @@ typedef struct UnitCell
 	int32		cell;
 	double		sw;
 	double		swy;
-	double		sww;			/* designs without PSUs: w^2, w^2 y, w^2 y^2 */
+} UnitCell;
+
+/* Designs without PSUs, per (stratum, cell): for the rows' score cross-products. */
+typedef struct UnitCellSq
+{
+	double		sww;			/* w^2, w^2 y, w^2 y^2 */
 	double		swwy;
 	double		swwyy;
-} UnitCell;
+} UnitCellSq;
 
 typedef struct GlmState
 {
@@ -129,6 +134,7 @@ typedef struct GlmState
 	int			nuc,
 				uccap;
 	struct UnitCell *uc;
+	struct UnitCellSq *ucsq;	/* designs without PSUs */
 
 	/* replicate designs: per cell and replicate */
 	int			nrep;
@@ -360,7 +366,10 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 		{
 			int			cap = s->uccap ? s->uccap * 2 : 256;
 			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
-			account(s, (sizeof(UnitCell) + GLM_MAP_ENTRY) * (cap - s->uccap));
+			if (!has_psu(s))
+				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
+			account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
+					(cap - s->uccap));
 			s->uccap = cap;
 		}
 		s->nuc = k + 1;
@@ -493,9 +502,9 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 		s->uc[k].swy += w * y;
 		if (!has_psu(s))
 		{
-			s->uc[k].sww += w * w;
-			s->uc[k].swwy += w * w * y;
-			s->uc[k].swwyy += w * w * y * y;
+			s->ucsq[k].sww += w * w;
+			s->ucsq[k].swwy += w * w * y;
+			s->ucsq[k].swwyy += w * w * y * y;
 		}
 	}
 }
@@ -816,9 +825,9 @@ glm_merge(GlmState *into, const GlmState *from)
 			into->uc[k].swy += from->uc[i].swy;
 			if (!has_psu(into))
 			{
-				into->uc[k].sww += from->uc[i].sww;
-				into->uc[k].swwy += from->uc[i].swwy;
-				into->uc[k].swwyy += from->uc[i].swwyy;
+				into->ucsq[k].sww += from->ucsq[i].sww;
+				into->ucsq[k].swwy += from->ucsq[i].swwy;
+				into->ucsq[k].swwyy += from->ucsq[i].swwyy;
 			}
 		}
 		pfree(umap);
@@ -914,9 +923,9 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		pq_sendfloat8(buf, s->uc[i].swy);
 		if (!has_psu(s))
 		{
-			pq_sendfloat8(buf, s->uc[i].sww);
-			pq_sendfloat8(buf, s->uc[i].swwy);
-			pq_sendfloat8(buf, s->uc[i].swwyy);
+			pq_sendfloat8(buf, s->ucsq[i].sww);
+			pq_sendfloat8(buf, s->ucsq[i].swwy);
+			pq_sendfloat8(buf, s->ucsq[i].swwyy);
 		}
 	}
 }
@@ -1071,9 +1080,9 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		s->uc[k].swy = get_finite(buf);
 		if (!has_psu(s))
 		{
-			s->uc[k].sww = get_finite(buf);
-			s->uc[k].swwy = get_finite(buf);
-			s->uc[k].swwyy = get_finite(buf);
+			s->ucsq[k].sww = get_finite(buf);
+			s->ucsq[k].swwy = get_finite(buf);
+			s->ucsq[k].swwyy = get_finite(buf);
 		}
 	}
 	if (buf->cursor != buf->len)
@@ -1439,8 +1448,8 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 		svy_glm_score_add(c, fit, s->uc[i].cell, s->uc[i].sw / m, s->uc[i].swy / m,
 						  u + (Size) s->uc[i].unit * p);
 		if (!by_psu)
-			svy_glm_score_cross_add(c, fit, s->uc[i].cell, s->uc[i].sww / (m * m),
-									s->uc[i].swwy / (m * m), s->uc[i].swwyy / (m * m),
+			svy_glm_score_cross_add(c, fit, s->uc[i].cell, s->ucsq[i].sww / (m * m),
+									s->ucsq[i].swwy / (m * m), s->ucsq[i].swwyy / (m * m),
 									Q + (Size) s->uc[i].unit * p * p);
 	}
 	if (by_psu)
