@@ -209,6 +209,7 @@ add g  g0 "<= 2"  "svy_chisq(svy_tab(country, q))"  "SELECT (svy_chisq(svy_tab(c
 # reduces to weighted sums per (country, q) cell, so the native baseline is that GROUP BY
 XG="ARRAY[1::float8] || svy_dummies(country, ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL']) || svy_dummies(q, ARRAY[1,2,3,4,5])"
 add g1 -  -       "native GROUP BY country, q, 3 sums" "SELECT country, q, sum(w), sum(w * y::int), sum(w * x) FROM t GROUP BY country, q"
+add jx g1 -       "building x only, info"            "SELECT sum(cardinality($XG)) FROM t"
 add j  g1 "<= 2"  "svy_glm logistic, 12 coefficients" "SELECT svy_glm(y::int::float8, $XG, $D, 'quasibinomial') FROM t"
 add k  g1 "<= 1.5" "svy_glm gaussian, same x"          "SELECT svy_glm(x, $XG, $D) FROM t"
 add h0 -  -       "native $((NREP + 1))x2 replicate sums" "$rep_native"
