@@ -205,6 +205,13 @@ add e  e0 "<= 2"  "svy_dist($QL)"                   "SELECT svy_dist($QL, $D) FR
 add f  c0 "<= 1.5" "svy_by(y, country)"               "SELECT svy_by(y, country, $D) FROM t"
 add g0 -  -       "native GROUP BY country, q"      "SELECT country, q, sum(w) FROM t GROUP BY country, q"
 add g  g0 "<= 2"  "svy_chisq(svy_tab(country, q))"  "SELECT (svy_chisq(svy_tab(country, q, $D))).* FROM t"
+# regression: intercept + country (8 levels) + q (5 levels) as treatment dummies = 12 coefficients; the fit
+# reduces to weighted sums per (country, q) cell, so the native baseline is that GROUP BY
+XG="ARRAY[1::float8] || svy_dummies(country, ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL']) || svy_dummies(q, ARRAY[1,2,3,4,5])"
+add g1 -  -       "native GROUP BY country, q, 3 sums" "SELECT country, q, sum(w), sum(w * y::int), sum(w * x) FROM t GROUP BY country, q"
+add jx g1 -       "building x only, info"            "SELECT sum(cardinality($XG)) FROM t"
+add j  g1 "<= 2"  "svy_glm logistic, 12 coefficients" "SELECT svy_glm(y::int::float8, $XG, $D, 'quasibinomial') FROM t"
+add k  g1 "<= 1.5" "svy_glm gaussian, same x"          "SELECT svy_glm(x, $XG, $D) FROM t"
 add h0 -  -       "native $((NREP + 1))x2 replicate sums" "$rep_native"
 add h  h0 "<= 2"  "svy_mean Fay $NREP reps"           "SELECT svy_mean(x, svy_repdesign(w, rw, 'Fay', rho => 0.5)) FROM r"
 add i0 -  -       "native percentile_cont(0.5)"     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t"

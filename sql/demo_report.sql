@@ -41,6 +41,7 @@ SELECT (svy_prop(needs_more_training, design)).estimate FROM demo.police;
 \i :abs_srcdir/demo/report/05_roles_within_country.sql
 \i :abs_srcdir/demo/report/06_training_received.sql
 \i :abs_srcdir/demo/report/07_pooled.sql
+\i :abs_srcdir/demo/report/08_adjusted.sql
 -- the forest plot's data
 \i :abs_srcdir/demo/forest_plot.sql
 

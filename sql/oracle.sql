@@ -15,7 +15,7 @@ DO $$ BEGIN PERFORM oracle.run(); END $$;
 -- the generated SQL of a few cases, to show the mapping
 SELECT format('SQL %s %s [survey.lonely_psu=%s]: %s', x.case_id, f.form, f.lonely, f.sql)
 FROM unnest(ARRAY['P0001', 'P0015', 'P0032', 'P0037', 'P0057', 'P0089', 'P0090', 'P0157', 'P0063',
-                  'P0102', 'P0138', 'X0018', 'X0063', 'X0269', 'X0275', 'X0306']) AS x(case_id),
+                  'P0102', 'P0138', 'X0018', 'X0063', 'X0269', 'X0275', 'X0306', 'P0212', 'P0217']) AS x(case_id),
      oracle.case_forms(x.case_id) AS f;
 SELECT line FROM oracle.report ORDER BY section, case_id, seq;
 \pset format aligned

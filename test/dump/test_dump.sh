@@ -1,8 +1,8 @@
 #!/bin/sh
 # pg_dump -Fc / pg_restore and binary COPY of every storable type of the
 # extension: likert (with and without typmod), choices, svy_design (Taylor
-# and replicate), svy_state, svy_domains, svy_table and the svy_estimate
-# composite, plus a GENERATED column and an expression index using
+# and replicate), svy_state, svy_domains, svy_table, svy_model and the
+# svy_estimate composite, plus a GENERATED column and an expression index using
 # likert_from_code (pg_restore runs with an empty search_path).  The restored
 # database must hold the same values (compared row by row in text form) and
 # give the same statistics computed from them.
@@ -38,23 +38,25 @@ CREATE INDEX answers_code ON answers (likert_from_code(code, 1, 5));
 
 -- stored results, one row per kind
 CREATE TABLE results (name text PRIMARY KEY, st svy_state, dom svy_domains, tab svy_table,
-                      est svy_estimate);
+                      est svy_estimate, model svy_model);
 INSERT INTO results
 SELECT 'taylor', svy_accum(id::float8, d), svy_by(id::float8, q, d), svy_tab(q, id % 3, d),
-       svy_mean(id::float8, d) FROM answers
+       svy_mean(id::float8, d),
+       svy_glm((id % 3 = 0)::int::float8, ARRAY[1, id % 7], d, 'quasibinomial', ARRAY['(Intercept)', 'k'])
+FROM answers
 UNION ALL
 SELECT 'replicate', svy_accum(id > 20, rd), svy_by(id > 20, q10, rd), svy_tab(q, id % 2, rd),
-       svy_prop(id > 20, rd) FROM answers
+       svy_prop(id > 20, rd), svy_glm(id::float8, ARRAY[1, id % 2], rd) FROM answers
 UNION ALL
-SELECT 'dist', svy_accum(2.0 * id, d), svy_dist(q, d), NULL, NULL FROM answers
+SELECT 'dist', svy_accum(2.0 * id, d), svy_dist(q, d), NULL, NULL, NULL FROM answers
 UNION ALL
-SELECT 'choices', NULL, svy_choices(c, d), NULL, NULL FROM answers;
+SELECT 'choices', NULL, svy_choices(c, d), NULL, NULL, NULL FROM answers;
 
 -- the values in text form, and statistics computed from them
 CREATE VIEW value_text AS
 SELECT 'answers' AS t, id::text AS k, concat_ws('|', q, q10, qfree, c, d, rd, code, coded) AS v FROM answers
 UNION ALL
-SELECT 'results', name, concat_ws('|', st, dom, tab, est) FROM results;
+SELECT 'results', name, concat_ws('|', st, dom, tab, est, model) FROM results;
 CREATE VIEW statistics AS
 SELECT 'mean' AS s, (svy_mean(id::float8, d)).std_error::text AS v FROM answers
 UNION ALL SELECT 'likert mean', (svy_mean(q, d))::text FROM answers
@@ -66,7 +68,8 @@ UNION ALL SELECT 'groups ' || name, (SELECT string_agg(g::text, ';') FROM svy_gr
 UNION ALL SELECT 'pairwise', (SELECT string_agg(g::text, ';') FROM svy_pairwise(dom) g) FROM results WHERE name = 'taylor'
 UNION ALL SELECT 'chisq ' || name, svy_chisq(tab)::text FROM results WHERE tab IS NOT NULL
 UNION ALL SELECT 'cells ' || name, (SELECT string_agg(g::text, ';') FROM svy_cells(tab) g) FROM results WHERE tab IS NOT NULL
-UNION ALL SELECT 'estimate ' || name, (est).estimate::text FROM results WHERE est IS NOT NULL;
+UNION ALL SELECT 'estimate ' || name, (est).estimate::text FROM results WHERE est IS NOT NULL
+UNION ALL SELECT 'coef ' || name, (SELECT string_agg(c::text, ';') FROM svy_coef(model) c) FROM results WHERE model IS NOT NULL;
 SQL
 
 pg_dump -Fc -d $src -f "$tmp/dump"
@@ -117,7 +120,8 @@ check "binary COPY: every value back unchanged" "$(q $src "
           IS DISTINCT FROM concat_ws('|', b.q, b.q10, b.qfree, b.c, b.d, b.rd, b.code, b.coded)")" 0
 check "binary COPY: every result back unchanged" "$(q $src "
     SELECT count(*) FROM results r JOIN results_bin b USING (name)
-    WHERE concat_ws('|', r.st, r.dom, r.tab, r.est) IS DISTINCT FROM concat_ws('|', b.st, b.dom, b.tab, b.est)")" 0
+    WHERE concat_ws('|', r.st, r.dom, r.tab, r.est, r.model)
+          IS DISTINCT FROM concat_ws('|', b.st, b.dom, b.tab, b.est, b.model)")" 0
 check "binary COPY: rows" "$(q $src "SELECT count(*) FROM answers_bin") $(q $src "SELECT count(*) FROM results_bin")" \
     "$(q $src "SELECT count(*) FROM answers") $(q $src "SELECT count(*) FROM results")"
 echo "$passed passed, $failed failed"

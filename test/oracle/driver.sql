@@ -112,7 +112,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_rake',         'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_raking',       'off', 'calibration API (SPEC §9) not specified yet'),
     ('calib_rep',          'off', 'calibration API (SPEC §9) not built yet'),
-    ('glm',                'off', 'svy_glm (SPEC §10) not built yet'),
+    ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10); cases on calibrated designs skip with the design type'),
     ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
@@ -129,7 +129,7 @@ CREATE TABLE oracle.design_type_config (type text PRIMARY KEY, status text NOT N
 INSERT INTO oracle.design_type_config VALUES
     ('taylor',     'on',  'svy_design'),
     ('replicate',  'on',  'svy_repdesign'),
-    ('calibrated', 'off', 'calibrated designs: calibration API (SPEC §9) not specified yet');
+    ('calibrated', 'off', 'calibrated designs: calibration API (SPEC §9) not built yet (svy_glm on calibrated designs waits for it)');
 
 -- Alternative SQL forms of a case.  'off' forms are generated (oracle.case_forms) but not run.
 CREATE TABLE oracle.form_config (form text PRIMARY KEY, status text NOT NULL
@@ -420,6 +420,58 @@ BEGIN
         des := format('svy_subset(%s, %s)', des, oracle.cond_sql(oracle.kv(a, 'domain')));
     END IF;
 
+    -- regression (README §7.15): svy_coef(svy_glm(y, x, d, family, columns)) / svy_wald(model, tested, statistic)
+    IF c.statistic IN ('glm', 'glm_wald') THEN
+        raw_v := format('t.%I', oracle.kv(a, 'y'));
+        IF oracle.kv(a, 'valid') IS NOT NULL THEN
+            raw_v := format('(CASE WHEN %s::float8 BETWEEN %s AND %s THEN %s END)', raw_v,
+                            split_part(oracle.kv(a, 'valid'), '..', 1)::float8,
+                            split_part(oracle.kv(a, 'valid'), '..', 2)::float8, raw_v);
+        END IF;
+        IF oracle.kv(a, 'event') IS NOT NULL THEN
+            y := format('(CASE WHEN %s IS NULL THEN NULL WHEN %s::text IN (%s) THEN 1.0 ELSE 0.0 END)::float8',
+                        raw_v, raw_v, (SELECT string_agg(quote_literal(v), ', ')
+                                       FROM unnest(string_to_array(oracle.kv(a, 'event'), '|')) AS v));
+        ELSE
+            y := raw_v || '::float8';
+        END IF;
+        -- the design-matrix row: intercept, then each predictor (factors as treatment dummies)
+        SELECT 'ARRAY[1::float8]' || coalesce(string_agg(' || ' || CASE
+                   WHEN fl.levels IS NOT NULL THEN
+                       format('svy_dummies(t.%I::text, ARRAY[%s]::text[])', v,
+                              (SELECT string_agg(quote_literal(l), ', ')
+                               FROM unnest(string_to_array(fl.levels, '|')) AS l))
+                   ELSE format('ARRAY[t.%I::float8]', v) END, '' ORDER BY k), '')
+        INTO agg
+        FROM unnest(string_to_array(oracle.kv(a, 'x'), '+')) WITH ORDINALITY AS u(v, k)
+        LEFT JOIN LATERAL (SELECT substr(fa, position(':' IN fa) + 1) AS levels
+                           FROM unnest(string_to_array(oracle.kv(a, 'factors'), '&')) AS fa
+                           WHERE split_part(fa, ':', 1) = u.v) fl ON true;
+        -- terms = R's column names (error rows have none: the default names x1, x2, ...)
+        agg := format('svy_glm(%s, %s, %s, %L%s)', y, agg, des, oracle.kv(a, 'family'),
+                      (SELECT ', ' || quote_literal(array_agg(col ORDER BY k)::text) || '::text[]'
+                       FROM unnest(string_to_array(oracle.kv(c.extra, 'columns'), '|')) WITH ORDINALITY AS u(col, k)));
+        form := c.statistic;
+        IF c.statistic = 'glm' THEN
+            sql := format('SELECT co.estimate, co.std_error, co.ci_lower, co.ci_upper, co.df, NULL::bigint AS n, '
+                          'NULL::float8 AS n_eff, NULL::float8 AS deff, co.p_value, NULL::float8 AS ndf, '
+                          'co.statistic FROM (SELECT %s AS m FROM %s%s) s, svy_coef(s.m%s) co WHERE co.term = %L',
+                          agg, rel, where_sql, lvl_arg, c.variable);
+        ELSE
+            sql := format('SELECT w.statistic AS estimate, NULL::float8 AS std_error, NULL::float8 AS ci_lower, '
+                          'NULL::float8 AS ci_upper, w.ddf AS df, NULL::bigint AS n, NULL::float8 AS n_eff, '
+                          'NULL::float8 AS deff, w.p_value, w.ndf, NULL::float8 AS statistic '
+                          'FROM (SELECT %s AS m FROM %s%s) s, svy_wald(s.m, %L::text[], %L) w',
+                          agg, rel, where_sql,
+                          (SELECT array_agg(col ORDER BY k)::text
+                           FROM unnest(string_to_array(oracle.kv(c.extra, 'tested'), '|')) WITH ORDINALITY AS u(col, k)),
+                          coalesce(oracle.kv(a, 'statistic'), 'F'));
+        END IF;
+        all_groups := false;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
     -- outcome
     IF c.statistic IN ('ratio') THEN
         vnum := split_part(c.variable, '/', 1);
@@ -652,6 +704,8 @@ DECLARE
     e_ndf float8;
     e_stat float8;
     p_tol float8;
+    p_abs float8;
+    g_tol float8;
     df_tol float8;
     skip text;
     p float8;
@@ -707,9 +761,21 @@ BEGIN
         IF oracle.kv(a, 'ci_df') = 'Inf' THEN
             e_df := oracle.num(oracle.kv(c.extra, 'degf'));
         END IF;
-        e_p := NULL; e_ndf := NULL; e_stat := NULL; df_tol := 0;
+        e_p := NULL; e_ndf := NULL; e_stat := NULL; df_tol := 0; g_tol := 1e-9; p_abs := 1e-15;
         p_tol := CASE WHEN oracle.kv(a, 'statistic') IN ('saddlepoint', 'lincom') THEN 1e-4 ELSE 1e-9 END;
-        IF c.statistic = 'chisq' THEN
+        IF c.statistic IN ('glm', 'glm_wald') THEN
+            -- README §6.4: gaussian is closed form (1e-9); R's IRLS stops early, reproduced to 1e-7;
+            -- p-values 1e-6 relative, 1e-10 absolute
+            g_tol := CASE WHEN oracle.kv(a, 'family') = 'gaussian' THEN 1e-9 ELSE 1e-7 END;
+            p_tol := 1e-6; p_abs := 1e-10;
+            e_p := oracle.num(oracle.kv(c.extra, 'p_value'));
+            e_n := NULL; e_neff := NULL;
+            IF c.statistic = 'glm' THEN
+                e_stat := oracle.num(oracle.kv(c.extra, 't'));
+            ELSE
+                e_ndf := oracle.num(oracle.kv(c.extra, 'ndf'));
+            END IF;
+        ELSIF c.statistic = 'chisq' THEN
             e_p := oracle.num(oracle.kv(c.extra, 'p_value'));
             e_ndf := coalesce(oracle.num(oracle.kv(c.extra, 'ndf')), oracle.num(oracle.kv(c.extra, 'chisq_df')));
             df_tol := 1e-9;                  -- Rao-Scott ddf is not an integer
@@ -833,16 +899,16 @@ BEGIN
                             msgs := msgs || oracle.cmp('estimate', r.estimate, e_est,
                                                        CASE WHEN c.statistic IN ('ciprop', 'by_ciprop')
                                                             AND coalesce(meth, 'logit') IN ('logit', 'likelihood')
-                                                            THEN 1e-8 ELSE 1e-9 END, 1e-12)
-                                         || oracle.cmp('se', r.std_error, e_se, 1e-9, 1e-12);
+                                                            THEN 1e-8 ELSE g_tol END, 1e-12)
+                                         || oracle.cmp('se', r.std_error, e_se, g_tol, 1e-12);
                             IF ci_t AND meth = 'likelihood' AND devrule IS NULL THEN
                                 msgs := msgs || oracle.cmp('ci_lower', r.ci_lower,
                                             coalesce(oracle.num(oracle.kv(c.extra, 'exact_ci_lower')), e_lo), 1e-4, 1e-12)
                                              || oracle.cmp('ci_upper', r.ci_upper,
                                             coalesce(oracle.num(oracle.kv(c.extra, 'exact_ci_upper')), e_hi), 1e-4, 1e-12);
                             ELSIF ci_t THEN
-                                msgs := msgs || oracle.cmp('ci_lower', r.ci_lower, e_lo, 1e-8, 1e-12)
-                                             || oracle.cmp('ci_upper', r.ci_upper, e_hi, 1e-8, 1e-12);
+                                msgs := msgs || oracle.cmp('ci_lower', r.ci_lower, e_lo, greatest(1e-8, g_tol), 1e-12)
+                                             || oracle.cmp('ci_upper', r.ci_upper, e_hi, greatest(1e-8, g_tol), 1e-12);
                             END IF;
                             IF devrule = 'empty_domain' THEN
                                 IF r.df IS NOT NULL AND r.df <> 0 THEN
@@ -852,13 +918,13 @@ BEGIN
                                 msgs := msgs || oracle.cmp('df', r.df, e_df, df_tol, 0);
                             END IF;
                             IF e_p IS NOT NULL THEN
-                                msgs := msgs || oracle.cmp('p_value', r.p_value, e_p, p_tol, 1e-15);
+                                msgs := msgs || oracle.cmp('p_value', r.p_value, e_p, p_tol, p_abs);
                             END IF;
                             IF e_ndf IS NOT NULL THEN
                                 msgs := msgs || oracle.cmp('ndf', r.ndf, e_ndf, 1e-9, 0);
                             END IF;
                             IF e_stat IS NOT NULL THEN
-                                msgs := msgs || oracle.cmp('statistic', r.statistic, e_stat, 1e-9, 1e-12);
+                                msgs := msgs || oracle.cmp('statistic', r.statistic, e_stat, g_tol, 1e-12);
                             END IF;
                             IF e_deff IS NOT NULL THEN
                                 msgs := msgs || oracle.cmp('deff', r.deff, e_deff, 1e-9, 1e-12);

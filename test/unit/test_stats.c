@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "estimator.h"
+#include "glm.h"
 #include "intervals.h"
 #include "linearize.h"
 #include "moments.h"
@@ -1715,6 +1716,166 @@ test_quantile_corners(void)
 	ISNAN(lo);
 }
 
+/* ---- glm.c: IRLS as glm.fit (references: R's glm with weights w / mean(w)) ---- */
+static void
+glm_fit_rows(int family, const double *x1, const double *y, const double *w, int n,
+			 SvyGlmFit *fit, double *ainv, double *beta, SvyGlmStatus *status)
+{
+	/* every row its own cell; x = (1, x1) */
+	double		x[40], sw[20], swy[20], w0[20], wz0[20], mu[20], sf[20], work[64];
+	double		mean = 0.0, dev0 = 0.0, dc = 0.0;
+	SvyGlmCells c;
+
+	for (int i = 0; i < n; i++)
+		mean += w[i] / n;
+	for (int i = 0; i < n; i++)
+	{
+		double		d;
+
+		x[2 * i] = 1.0;
+		x[2 * i + 1] = x1[i];
+		sw[i] = w[i] / mean;
+		swy[i] = sw[i] * y[i];
+		svy_glm_start_row(family, sw[i], y[i], &w0[i], &wz0[i], &d);
+		dev0 += d;
+		dc += svy_glm_dev_const(family, sw[i], y[i]);
+	}
+	c = (SvyGlmCells) {family, 2, n, x, sw, swy, dc};
+	fit->beta = beta;
+	fit->ainv = ainv;
+	fit->mu = mu;
+	fit->sf = sf;
+	TRUE_(svy_glm_work_size(2, n) <= 64);
+	*status = svy_glm_irls(&c, w0, wz0, dev0, fit, work);
+}
+
+static void
+test_glm(void)
+{
+	double		x1[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	double		y[10] = {0, 0, 1, 0, 1, 0, 1, 1, 1, 1};
+	double		w[10] = {1, 2, 1, 2, 1, 2, 1, 2, 1, 2};
+	double		cnt[10] = {2, 3, 6, 7, 8, 9, 10, 12, 15, 20};
+	double		sep[10] = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+	double		beta[2], ainv[4];
+	SvyGlmFit	fit;
+	SvyGlmStatus st;
+
+	INT(SVY_GLM_QUASIBINOMIAL, svy_glm_family_parse("quasibinomial"));
+	INT(-1, svy_glm_family_parse("logit"));
+
+	glm_fit_rows(SVY_GLM_QUASIBINOMIAL, x1, y, w, 10, &fit, ainv, beta, &st);
+	INT(SVY_GLM_OK, st);
+	INT(5, fit.iterations);
+	REL(-3.9068127522374199, beta[0], 1e-12);
+	REL(0.73483174404936835, beta[1], 1e-12);
+	REL(6.1178171401269879, ainv[0], 1e-12);
+	REL(-0.99321513697347086, ainv[1], 1e-12);
+	REL(0.18457347503260801, ainv[3], 1e-12);
+
+	glm_fit_rows(SVY_GLM_QUASIPOISSON, x1, cnt, w, 10, &fit, ainv, beta, &st);
+	INT(SVY_GLM_OK, st);
+	INT(4, fit.iterations);
+	REL(0.94573838421727319, beta[0], 1e-12);
+	REL(0.2023004519147375, beta[1], 1e-12);
+	REL(0.091638150735841431, ainv[0], 1e-12);
+	REL(0.0015550798123603626, ainv[3], 1e-12);
+
+	/* complete separation: fitted probabilities reach 0 and 1 */
+	glm_fit_rows(SVY_GLM_BINOMIAL, x1, sep, w, 10, &fit, ainv, beta, &st);
+	INT(SVY_GLM_BOUNDARY, st);
+
+	/* a singular design matrix: the second column is constant like the first */
+	{
+		double		ones[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+		glm_fit_rows(SVY_GLM_GAUSSIAN, ones, y, w, 10, &fit, ainv, beta, &st);
+		INT(SVY_GLM_SINGULAR, st);
+		INT(1, fit.aliased);
+	}
+
+	/* gaussian = weighted least squares, in two iterations as glm.fit */
+	glm_fit_rows(SVY_GLM_GAUSSIAN, x1, cnt, w, 10, &fit, ainv, beta, &st);
+	INT(SVY_GLM_OK, st);
+	INT(2, fit.iterations);
+	{
+		double		sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+
+		for (int i = 0; i < 10; i++)
+		{
+			sw += w[i];
+			sx += w[i] * x1[i];
+			sy += w[i] * cnt[i];
+			sxx += w[i] * x1[i] * x1[i];
+			sxy += w[i] * x1[i] * cnt[i];
+		}
+		REL((sw * sxy - sx * sy) / (sw * sxx - sx * sx), beta[1], 1e-12);
+	}
+
+	/*
+	 * Scores: cells grouped from rows give the rows' score totals and
+	 * cross-products.  Rows (w, y) = (1, 0), (2, 1), (3, 1) in one cell with
+	 * x = (1, 2): U_i = x sf (w_i y_i - mu w_i).
+	 */
+	{
+		double		x[2] = {1, 2}, sw = 6, swy = 5, mu = 0.25, sfv = 0.5;
+		double		u[2] = {0, 0}, uu[4] = {0, 0, 0, 0}, sumu = 0, sumuu = 0;
+		double		ws[3] = {1, 2, 3}, ys[3] = {0, 1, 1};
+		SvyGlmCells c1 = {SVY_GLM_QUASIBINOMIAL, 2, 1, x, &sw, &swy, 0};
+		SvyGlmFit	f1 = {NULL, NULL, &mu, &sfv, 0, true, 0, -1, -1};
+
+		svy_glm_score_add(&c1, &f1, 0, sw, swy, u);
+		svy_glm_score_cross_add(&c1, &f1, 0, 1 + 4 + 9, 4 + 9, 4 + 9, uu);
+		for (int i = 0; i < 3; i++)
+		{
+			double		ui = sfv * ws[i] * (ys[i] - mu);
+
+			sumu += ui;
+			sumuu += ui * ui;
+		}
+		REL(sumu, u[0], 1e-15);
+		REL(2 * sumu, u[1], 1e-15);
+		REL(sumuu, uu[0], 1e-15);
+		REL(4 * sumuu, uu[3], 1e-15);
+	}
+	/* sandwich A M A with A = diag(2, 3), M = [[1, 1], [1, 2]] */
+	{
+		double		a[4] = {2, 0, 0, 3}, m[4] = {1, 1, 1, 2}, out[4], tmp[4];
+
+		svy_glm_sandwich(2, a, m, out, tmp);
+		REL(4, out[0], 0);
+		REL(6, out[1], 0);
+		REL(6, out[2], 0);
+		REL(18, out[3], 0);
+	}
+
+	/* Wald: beta (1, 2), V = diag(1, 4): X^2 = 1 + 1 = 2; chi-squared(2) tail = exp(-1) */
+	{
+		double		b[2] = {1, 2}, v[4] = {1, 0, 0, 4}, chisq, work[20];
+		int			idx[2] = {0, 1};
+
+		INT(0, svy_glm_wald(2, b, v, idx, 2, &chisq, work));
+		REL(2.0, chisq, 1e-15);
+		REL(exp(-1.0), svy_glm_wald_pvalue(chisq, 2, INFINITY), 1e-14);
+		/* F = X^2 / q on (2, df): R pf(1, 2, 10, lower.tail = FALSE) */
+		REL(0.40187757201646085, svy_glm_wald_pvalue(chisq, 2, 10), 1e-12);
+		v[3] = 0;
+		INT(-1, svy_glm_wald(2, b, v, idx, 2, &chisq, work));
+	}
+
+	/* replicate covariance: betas (1,0), (3,0), (2,3): centre (2,1) */
+	{
+		double		betas[6] = {1, 0, 3, 0, 2, 3}, full[2] = {0, 0}, v[4], centre[2];
+
+		svy_glm_replicate_vcov(2, 3, betas, full, 0.5, NULL, false, v, centre);
+		REL(0.5 * (1 + 1 + 0), v[0], 1e-15);
+		REL(0.5 * ((-1) * (-1) + (1) * (-1) + 0 * 2), v[1], 1e-15);
+		REL(0.5 * (1 + 1 + 4), v[3], 1e-15);
+		svy_glm_replicate_vcov(2, 3, betas, full, 1.0, NULL, true, v, centre);
+		REL(1 + 9 + 4, v[0], 1e-15);
+	}
+}
+
 int
 main(void)
 {
@@ -1726,6 +1887,7 @@ main(void)
 	test_rank();
 	test_quantile_marks();
 	test_quantile_corners();
+	test_glm();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }

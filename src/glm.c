@@ -1,0 +1,1934 @@
+/*
+ * glm.c — svy_glm (design-based GLMs, R's svyglm), the svy_model type and
+ * its readers svy_coef, svy_wald, svy_vcov; svy_dummies.  The statistics
+ * are in stats/glm.c.
+ *
+ * State (GlmState), one pass, mergeable:
+ *   - an SvyAccum of every row keeps the design: strata, PSUs, fpc, the
+ *     complete-case df, replicate type and rank (accum.h);
+ *   - "cells": one entry per distinct row of x with the sums of w and w y
+ *     (and, for replicate designs, of each replicate's weights), which is
+ *     all that IRLS needs after its first iteration;
+ *   - per (PSU, cell) the sums of w and w y, from which the final function
+ *     gets each PSU's score total at the fitted coefficients; designs
+ *     without PSUs keep per (stratum, cell) also the sums of w^2, w^2 y,
+ *     w^2 y^2, which give the sum of the rows' score cross-products;
+ *   - binomial families: glm.fit's start depends on each row's own weight
+ *     (mustart = (w y + 0.5) / (w + 1) with w rescaled to mean 1, and the
+ *     mean is known only at the end), so the distinct (cell, y, w) triples
+ *     are kept, up to GLM_START_MAX; past that the start is computed from
+ *     each cell's mean weight per outcome 0 and 1 (docs/regression.md).
+ * Memory grows with distinct x rows x PSUs, never with rows; a state past
+ * work_mem is an error.  The struct has separate create /
+ * add-row / merge / serialize / deserialize / final steps; the serialized
+ * bytes (versioned, network byte order) are the parallel-query format.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+
+#include "accum.h"
+#include "glm.h"
+#include "idmap.h"
+#include "intervals.h"
+#include "linearize.h"
+#include "survey.h"
+
+PG_FUNCTION_INFO_V1(svy_glm_transfn);
+PG_FUNCTION_INFO_V1(svy_glm_combine);
+PG_FUNCTION_INFO_V1(svy_glm_serialfn);
+PG_FUNCTION_INFO_V1(svy_glm_deserialfn);
+PG_FUNCTION_INFO_V1(svy_glm_final);
+PG_FUNCTION_INFO_V1(svy_model_in);
+PG_FUNCTION_INFO_V1(svy_model_out);
+PG_FUNCTION_INFO_V1(svy_model_recv);
+PG_FUNCTION_INFO_V1(svy_model_send);
+PG_FUNCTION_INFO_V1(svy_coef);
+PG_FUNCTION_INFO_V1(svy_wald);
+PG_FUNCTION_INFO_V1(svy_vcov);
+PG_FUNCTION_INFO_V1(svy_dummies);
+
+#define GLM_STATE_VERSION 1
+#define GLM_MODEL_VERSION 1
+#define GLM_MAX_P 100			/* coefficients; the Wald test works on the stack */
+#define GLM_START_MAX 65536		/* distinct (cell, y, w) kept for the exact start */
+#define GLM_MAP_ENTRY 32		/* bytes a hash map entry takes, for the memory limit */
+
+/* ---------- the state ---------- */
+
+/* Sums of one (unit, cell): one struct, so that a row touches one cache line. */
+typedef struct UnitCell
+{
+	int32		unit;
+	int32		cell;
+	double		sw;
+	double		swy;
+} UnitCell;
+
+/* Designs without PSUs, per (stratum, cell): for the rows' score cross-products. */
+typedef struct UnitCellSq
+{
+	double		sww;			/* w^2, w^2 y, w^2 y^2 */
+	double		swwy;
+	double		swwyy;
+} UnitCellSq;
+
+typedef struct GlmState
+{
+	MemoryContext cxt;
+	SvyAccum   *base;			/* every row: the design */
+	int			family;			/* 0 until the first row */
+	int			p;
+	char	  **terms;			/* p names, or NULL for x1, x2, ... */
+
+	double		wsum_design;	/* rows of R's design object: mean(w) */
+	double		nrow_design;
+	double		nfit;			/* rows in the fit with w != 0 */
+	double		dev_const;		/* raw weights; see svy_glm_dev_const */
+	double		dev0;			/* gaussian/poisson: start deviance (raw weights) */
+
+	/* cells: distinct rows of x */
+	SvyIdMap   *cellmap;
+	int			ncells,
+				cellcap;
+	double	   *x;				/* cellcap x p */
+	uint64	   *cell_hash;		/* hash of each cell's x */
+	double	   *sw,
+			   *swy,
+			   *s0w,			/* gaussian/poisson: start's W0, W0 z0 (raw weights) */
+			   *s0wz,
+			   *cn,				/* rows with w != 0 */
+			   *cn1;			/* of which rows with y = 1 */
+
+	/* binomial families: distinct (cell, y, w) for glm.fit's start */
+	SvyIdMap   *startmap;
+	bool		start_approx;
+	bool		y_fraction;		/* some outcome is neither 0 nor 1 */
+	int			nstart,
+				startcap;
+	int32	   *st_cell;
+	double	   *st_y,
+			   *st_w,
+			   *st_n;
+
+	/* PSUs (designs with PSUs) */
+	SvyIdMap   *psumap;
+	int			npsu,
+				psucap;
+	uint64	   *psu_key;		/* 2 per PSU */
+	int32	   *psu_stratum;
+
+	/* (unit, cell) sums; unit = PSU, or stratum for designs without PSUs */
+	SvyIdMap   *ucmap;
+	int			nuc,
+				uccap;
+	struct UnitCell *uc;
+	struct UnitCellSq *ucsq;	/* designs without PSUs */
+
+	/* replicate designs: per cell and replicate */
+	int			nrep;
+	double	   *rep_sw,			/* cellcap x nrep */
+			   *rep_swy,
+			   *rep_devc;		/* nrep */
+
+	Size		bytes;			/* memory of the arrays above */
+	text	   *family_seen;	/* last family argument, for a cheap check */
+	ArrayType  *terms_seen;
+} GlmState;
+
+static bool
+has_psu(const GlmState *s)
+{
+	return (s->base->flags & SVY_HAS_PSU) != 0;
+}
+
+static bool
+is_binomial(int family)
+{
+	return family == SVY_GLM_BINOMIAL || family == SVY_GLM_QUASIBINOMIAL;
+}
+
+static GlmState *
+glm_create(MemoryContext cxt)
+{
+	GlmState   *s = MemoryContextAllocZero(cxt, sizeof(GlmState));
+
+	s->cxt = cxt;
+	s->base = svy_accum_create(cxt);
+	s->cellmap = svy_idmap_create(cxt, 64);
+	s->startmap = svy_idmap_create(cxt, 64);
+	s->psumap = svy_idmap_create(cxt, 64);
+	s->ucmap = svy_idmap_create(cxt, 256);
+	return s;
+}
+
+static Size
+state_limit(void)
+{
+	return (Size) work_mem * 1024;
+}
+
+static void
+account(GlmState *s, Size more)
+{
+	s->bytes += more;
+	if (s->bytes > state_limit())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("svy_glm state too large: %d distinct predictor rows in %d PSU cells",
+						s->ncells, s->nuc),
+				 errdetail("The state keeps one entry per distinct row of x in each PSU; it may use at most %zu kB (work_mem).",
+						   state_limit() / 1024),
+				 errhint("Use categorical predictors or round continuous ones, or raise work_mem.")));
+}
+
+static void *
+grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
+{
+	if (p == NULL)
+		return MemoryContextAllocZero(cxt, elem * newcap);
+	p = repalloc(p, elem * newcap);
+	memset((char *) p + elem * oldcap, 0, elem * (newcap - oldcap));
+	return p;
+}
+
+/* ---------- cells ---------- */
+
+static uint64
+x_hash(const double *x, int p)
+{
+	return hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x5356);
+}
+
+/*
+ * The cell of x (hash xh): found by 64 bits of hash, and x is compared on
+ * every hit, so a collision (probability about n^2 / 2^65 for n distinct
+ * rows) is an error, never a wrong sum.
+ */
+static int
+cell_index(GlmState *s, const double *x, uint64 xh)
+{
+	bool		found;
+	int			c;
+	int			p = s->p;
+
+	c = svy_idmap_insert(s->cellmap, xh, (uint64) p, &found);
+	if (found)
+	{
+		if (memcmp(s->x + (long) c * p, x, sizeof(double) * p) != 0)
+			elog(ERROR, "svy_glm: hash collision between predictor rows");
+		return c;
+	}
+	if (c >= s->cellcap)
+	{
+		int			cap = s->cellcap ? s->cellcap * 2 : 16;
+		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep) + sizeof(uint64) + GLM_MAP_ENTRY;
+
+		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
+		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
+		s->sw = grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
+		s->swy = grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
+		s->s0w = grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
+		s->s0wz = grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
+		s->cn = grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
+		s->cn1 = grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
+		if (s->nrep > 0)
+		{
+			s->rep_sw = grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
+			s->rep_swy = grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
+		}
+		account(s, per * (cap - s->cellcap));
+		s->cellcap = cap;
+	}
+	s->ncells = c + 1;
+	memcpy(s->x + (long) c * p, x, sizeof(double) * p);
+	s->cell_hash[c] = xh;
+	return c;
+}
+
+/* One row's (or merged rows') part of the exact start: n rows of weight w, outcome y. */
+static void
+start_add(GlmState *s, int cell, double y, double w, double n)
+{
+	uint64		yb,
+				wb;
+	bool		found;
+	int			k;
+
+	if (s->start_approx)
+		return;
+	memcpy(&yb, &y, sizeof(double));
+	memcpy(&wb, &w, sizeof(double));
+	k = svy_idmap_insert(s->startmap, (uint64) cell ^ (yb * UINT64CONST(0x9E3779B97F4A7C15)), wb, &found);
+	if (found)
+	{
+		if (s->st_cell[k] != cell || s->st_y[k] != y || s->st_w[k] != w)
+			s->start_approx = true; /* a key collision: fall back, never mix rows */
+		else
+			s->st_n[k] += n;
+		return;
+	}
+	if (k >= GLM_START_MAX)
+	{
+		s->start_approx = true;
+		return;
+	}
+	if (k >= s->startcap)
+	{
+		int			cap = s->startcap ? s->startcap * 2 : 64;
+
+		s->st_cell = grow(s->cxt, s->st_cell, sizeof(int32), s->startcap, cap);
+		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
+		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
+		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
+		account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
+		s->startcap = cap;
+	}
+	s->nstart = k + 1;
+	s->st_cell[k] = cell;
+	s->st_y[k] = y;
+	s->st_w[k] = w;
+	s->st_n[k] = n;
+}
+
+/* The index of a PSU (identity k0, k1) of stratum h. */
+static int
+psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
+{
+	bool		found;
+	int			p = svy_idmap_insert(s->psumap, k0, k1, &found);
+
+	if (!found)
+	{
+		if (p >= s->psucap)
+		{
+			int			cap = s->psucap ? s->psucap * 2 : 64;
+
+			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
+			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
+			account(s, (2 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
+			s->psucap = cap;
+		}
+		s->npsu = p + 1;
+		s->psu_key[2 * p] = k0;
+		s->psu_key[2 * p + 1] = k1;
+		s->psu_stratum[p] = stratum;
+	}
+	return p;
+}
+
+/* PSUs are nested in strata: the stratum is part of a PSU's identity. */
+static inline void
+psu_identity(const SvyDesign *d, uint64 *k0, uint64 *k1)
+{
+	*k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
+	*k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
+}
+
+/* 64 bits naming a unit: a PSU by its identity, a stratum (designs without PSUs) by its index. */
+static inline uint64
+unit_identity(uint64 k0, uint64 k1)
+{
+	return (k0 * UINT64CONST(0xff51afd7ed558ccd)) ^ k1;
+}
+
+static uint64
+unit_identity_of(const GlmState *s, int unit)
+{
+	return has_psu(s) ? unit_identity(s->psu_key[2 * unit], s->psu_key[2 * unit + 1])
+		: unit_identity((uint64) unit, UINT64CONST(0x5354));
+}
+
+/*
+ * The (unit, cell) entry keyed by (cell's x hash, unit identity): one probe
+ * per row finds it; *found false means a new entry whose unit and cell the
+ * caller sets.
+ */
+static int
+uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
+{
+	int			k = svy_idmap_insert(s->ucmap, xh, uid, found);
+
+	if (!*found)
+	{
+		if (k >= s->uccap)
+		{
+			int			cap = s->uccap ? s->uccap * 2 : 256;
+			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
+			if (!has_psu(s))
+				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
+			account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
+					(cap - s->uccap));
+			s->uccap = cap;
+		}
+		s->nuc = k + 1;
+	}
+	return k;
+}
+
+static void
+uc_collision(void)
+{
+	elog(ERROR, "svy_glm: hash collision between PSU cells");
+}
+
+/* The entry of a known unit and cell (merging, reading a state). */
+static int
+uc_index(GlmState *s, int unit, int cell)
+{
+	bool		found;
+	int			k = uc_slot(s, s->cell_hash[cell], unit_identity_of(s, unit), &found);
+
+	if (!found)
+	{
+		s->uc[k].unit = unit;
+		s->uc[k].cell = cell;
+	}
+	else if (s->uc[k].unit != unit || s->uc[k].cell != cell)
+		uc_collision();
+	return k;
+}
+
+/* ---------- adding rows ---------- */
+
+static void
+bad_value(const char *what, double v)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("svy_glm %s must be finite, not %g", what, v),
+			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
+}
+
+/* Add one complete-case row in the domain: outcome y, predictors x, design d. */
+static void
+glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
+{
+	double		w = d->weight;
+	int			c;
+
+	uint64		xh;
+	int			k = -1;
+
+	if (w == 0.0 && d->kind == SVY_KIND_TAYLOR)
+		return;					/* R drops rows of weight 0 from the fit */
+	xh = x_hash(x, s->p);
+	if (d->kind == SVY_KIND_TAYLOR)
+	{
+		/* one probe finds the (unit, cell) entry, and through it the cell */
+		uint64		pk0 = 0,
+					pk1 = 0;
+		bool		found;
+
+		if (has_psu(s))
+			psu_identity(d, &pk0, &pk1);
+		k = uc_slot(s, xh, has_psu(s) ? unit_identity(pk0, pk1) : unit_identity((uint64) h, UINT64CONST(0x5354)),
+					&found);
+		if (found)
+		{
+			c = s->uc[k].cell;
+			if (memcmp(s->x + (long) c * s->p, x, sizeof(double) * s->p) != 0 ||
+				(has_psu(s) ? (s->psu_key[2 * s->uc[k].unit] != pk0 || s->psu_key[2 * s->uc[k].unit + 1] != pk1)
+				 : s->uc[k].unit != h))
+				uc_collision();
+		}
+		else
+		{
+			c = cell_index(s, x, xh);
+			s->uc[k].cell = c;
+			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
+		}
+	}
+	else
+		c = cell_index(s, x, xh);
+	s->dev_const += svy_glm_dev_const(s->family, w, y);
+
+	if (d->kind == SVY_KIND_REPLICATE)
+	{
+		const double *rw = svy_design_repweights(d);
+		double	   *rsw = s->rep_sw + (long) c * s->nrep,
+				   *rswy = s->rep_swy + (long) c * s->nrep;
+
+		for (int r = 0; r < s->nrep; r++)
+		{
+			if (rw[r] < 0.0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("svy_glm does not allow negative replicate weights (replicate %d is %g)",
+								r + 1, rw[r]),
+						 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
+			rsw[r] += rw[r];
+			rswy[r] += rw[r] * y;
+			s->rep_devc[r] += svy_glm_dev_const(s->family, rw[r], y);
+		}
+		if (w == 0.0)
+			return;
+	}
+	s->nfit += 1;
+	s->cn[c] += 1;
+	s->cn1[c] += (y == 1.0);
+	s->y_fraction |= (y != 0.0 && y != 1.0);
+	s->sw[c] += w;
+	s->swy[c] += w * y;
+	if (is_binomial(s->family))
+		start_add(s, c, y, w, 1.0);
+	else
+	{
+		double		W0,
+					Wz0,
+					dev0;
+
+		/* linear in w for these families: raw sums, rescaled at the end */
+		svy_glm_start_row(s->family, w, y, &W0, &Wz0, &dev0);
+		s->s0w[c] += W0;
+		s->s0wz[c] += Wz0;
+		s->dev0 += dev0;
+	}
+
+	if (d->kind == SVY_KIND_TAYLOR)
+	{
+		s->uc[k].sw += w;
+		s->uc[k].swy += w * y;
+		if (!has_psu(s))
+		{
+			s->ucsq[k].sww += w * w;
+			s->ucsq[k].swwy += w * w * y;
+			s->ucsq[k].swwyy += w * w * y * y;
+		}
+	}
+}
+
+static char **
+parse_terms(ArrayType *arr, int p, MemoryContext cxt)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	char	  **terms;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("svy_glm terms must be a one-dimensional array")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n != p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_glm has %d terms for %d coefficients", n, p),
+				 errdetail("terms names the columns of x, one name per column."),
+				 errhint("Give one name per element of x, e.g. '(Intercept)' for the column of ones.")));
+	terms = MemoryContextAlloc(cxt, sizeof(char *) * p);
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("svy_glm term names must not be NULL")));
+		terms[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
+		for (int j = 0; j < i; j++)
+			if (strcmp(terms[i], terms[j]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("svy_glm term \"%s\" is named twice", terms[i]),
+						 errdetail("svy_wald refers to coefficients by name.")));
+	}
+	return terms;
+}
+
+static int
+parse_family(text *t)
+{
+	char	   *name = text_to_cstring(t);
+	int			f = svy_glm_family_parse(name);
+
+	if (f < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown svy_glm family \"%s\"", name),
+				 errhint("Valid families are %s.", svy_glm_family_names())));
+	pfree(name);
+	return f;
+}
+
+/* The options must be the same on every row: checked against the bytes last seen. */
+static bool
+same_varlena(const struct varlena *a, const struct varlena *b)
+{
+	return a != NULL && VARSIZE_ANY(a) == VARSIZE_ANY(b) &&
+		memcmp(a, b, VARSIZE_ANY(a)) == 0;
+}
+
+/* svy_glm(y float8, x float8[], d svy_design [, family text [, terms text[]]]) */
+Datum
+svy_glm_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = svy_aggregate_context(fcinfo);
+	GlmState   *s = PG_ARGISNULL(0) ? glm_create(aggcxt) : (GlmState *) PG_GETARG_POINTER(0);
+	const SvyDesign *d;
+	ArrayType  *xa;
+	bool		complete;
+	int			h;
+	double		y = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
+	const double *x = NULL;
+	double		xbuf[GLM_MAX_P];
+	int			p;
+
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey design must not be NULL"),
+				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
+	d = PG_GETARG_SVYDESIGN_P(3);
+
+	/* options: family, terms */
+	if (s->family == 0 || (PG_NARGS() > 4 && !same_varlena((struct varlena *) s->family_seen,
+															 (struct varlena *) PG_GETARG_RAW_VARLENA_P(4))))
+	{
+		int			family = SVY_GLM_GAUSSIAN;
+
+		if (PG_NARGS() > 4)
+		{
+			if (PG_ARGISNULL(4))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("svy_glm family must not be NULL"),
+						 errhint("Valid families are %s.", svy_glm_family_names())));
+			family = parse_family(PG_GETARG_TEXT_PP(4));
+			s->family_seen = (text *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
+			memcpy(s->family_seen, PG_GETARG_RAW_VARLENA_P(4), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
+		}
+		if (s->family != 0 && s->family != family)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("svy_glm family must be the same on every row")));
+		s->family = family;
+	}
+
+	if (PG_ARGISNULL(2))
+		complete = false;
+	else
+	{
+		xa = PG_GETARG_ARRAYTYPE_P(2);
+		if (ARR_NDIM(xa) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("svy_glm x must be a one-dimensional array")));
+		p = ARR_NDIM(xa) == 1 ? ARR_DIMS(xa)[0] : 0;
+		if (p < 1 || p > GLM_MAX_P)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("svy_glm x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
+					 errhint("x is the row of the design matrix, e.g. ARRAY[1, age] || svy_dummies(country, ARRAY['AT','BE','DE']).")));
+		if (s->p == 0)
+			s->p = p;
+		else if (p != s->p)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("svy_glm x arrays differ in length: %d and %d", s->p, p),
+					 errdetail("Every row's x is a row of one design matrix.")));
+		complete = !ARR_HASNULL(xa);
+		if (!ARR_HASNULL(xa))
+		{
+			const double *v = (const double *) ARR_DATA_PTR(xa);
+
+			/* -0 and 0 are one predictor value */
+			for (int i = 0; i < p; i++)
+				xbuf[i] = v[i] + 0.0;
+			x = xbuf;
+		}
+		else
+		{
+			/* a NULL predictor leaves the row out of the fit; still check the others */
+			bits8	   *bitmap = ARR_NULLBITMAP(xa);
+			const double *v = (const double *) ARR_DATA_PTR(xa);
+
+			for (int i = 0; i < p; i++)
+				if (bitmap[i / 8] & (1 << (i % 8)))
+				{
+					if (!isfinite(*v))
+						bad_value("predictors", *v);
+					v++;
+				}
+		}
+		if (x)
+			for (int i = 0; i < p; i++)
+				if (!isfinite(x[i]))
+					bad_value("predictors", x[i]);
+	}
+
+	if (PG_NARGS() > 5 && PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("svy_glm terms must not be NULL"),
+				 errhint("Leave terms out for the names x1, x2, ...")));
+	if (s->terms == NULL && s->p > 0 && PG_NARGS() > 5)
+	{
+		s->terms = parse_terms(PG_GETARG_ARRAYTYPE_P(5), s->p, aggcxt);
+		s->terms_seen = (ArrayType *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
+		memcpy(s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
+	}
+	else if (s->terms != NULL && PG_NARGS() > 5 &&
+			 (PG_ARGISNULL(5) || !same_varlena((struct varlena *) s->terms_seen,
+											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_glm terms must be the same on every row")));
+
+	complete = complete && !PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN);
+	if (!PG_ARGISNULL(1))
+	{
+		const char *allowed;
+
+		if (!isfinite(y))
+			bad_value("outcome", y);
+		if (!svy_glm_outcome_ok(s->family, y, &allowed))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("svy_glm outcome %g is out of range for family %s", y,
+							svy_glm_family_name(s->family)),
+					 errdetail("Outcomes of this family must be %s.", allowed)));
+	}
+	if (d->weight < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("svy_glm does not allow negative weights (%g)", d->weight),
+				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
+
+	/* the design: complete cases in the domain are the rows of the fit */
+	if (d->flags & SVY_HAS_PSU2)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("svy_glm does not support two-stage designs yet"),
+				 errhint("Leave out psu2 and fpc2: the first-stage (ultimate cluster) variance is R's default.")));
+	h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
+	if (s->nrep == 0 && d->kind == SVY_KIND_REPLICATE)
+	{
+		s->nrep = d->nrep;
+		s->rep_devc = MemoryContextAllocZero(aggcxt, sizeof(double) * s->nrep);
+	}
+	if (!(d->flags & SVY_OUT_OF_DOMAIN))
+	{
+		s->wsum_design += d->weight;
+		s->nrow_design += 1;
+	}
+	if (complete)
+		glm_add_row(s, d, h, y, x);
+	PG_RETURN_POINTER(s);
+}
+
+/* ---------- merging ---------- */
+
+static void
+glm_merge(GlmState *into, const GlmState *from)
+{
+	int		   *cmap,
+			   *umap = NULL;
+	int			p;
+
+	if (from->family == 0)
+		return;
+	if (into->family != 0 && into->family != from->family)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_glm family must be the same on every row")));
+	if (into->p != 0 && from->p != 0 && into->p != from->p)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("svy_glm x arrays differ in length: %d and %d", into->p, from->p)));
+	if ((into->terms == NULL) != (from->terms == NULL) && into->p != 0 && from->p != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_glm terms must be the same on every row")));
+	if (into->terms && from->terms)
+		for (int i = 0; i < into->p; i++)
+			if (strcmp(into->terms[i], from->terms[i]) != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("svy_glm terms must be the same on every row")));
+	into->family = from->family;
+	if (into->p == 0)
+	{
+		into->p = from->p;
+		if (from->terms)
+		{
+			into->terms = MemoryContextAlloc(into->cxt, sizeof(char *) * from->p);
+			for (int i = 0; i < from->p; i++)
+				into->terms[i] = MemoryContextStrdup(into->cxt, from->terms[i]);
+		}
+	}
+	p = into->p;
+	svy_accum_merge(into->base, from->base);
+	if (into->nrep == 0 && from->nrep > 0)
+	{
+		into->nrep = from->nrep;
+		into->rep_devc = MemoryContextAllocZero(into->cxt, sizeof(double) * into->nrep);
+	}
+	into->wsum_design += from->wsum_design;
+	into->nrow_design += from->nrow_design;
+	into->nfit += from->nfit;
+	into->dev_const += from->dev_const;
+	into->dev0 += from->dev0;
+	for (int r = 0; r < from->nrep; r++)
+		into->rep_devc[r] += from->rep_devc[r];
+
+	cmap = palloc(sizeof(int) * (from->ncells + 1));
+	for (int c = 0; c < from->ncells; c++)
+	{
+		int			k;
+
+		CHECK_FOR_INTERRUPTS();
+		k = cell_index(into, from->x + (long) c * p, from->cell_hash[c]);
+		cmap[c] = k;
+		into->sw[k] += from->sw[c];
+		into->swy[k] += from->swy[c];
+		into->s0w[k] += from->s0w[c];
+		into->s0wz[k] += from->s0wz[c];
+		into->cn[k] += from->cn[c];
+		into->cn1[k] += from->cn1[c];
+		for (int r = 0; r < from->nrep; r++)
+		{
+			into->rep_sw[(long) k * into->nrep + r] += from->rep_sw[(long) c * from->nrep + r];
+			into->rep_swy[(long) k * into->nrep + r] += from->rep_swy[(long) c * from->nrep + r];
+		}
+	}
+	if (from->start_approx)
+		into->start_approx = true;
+	into->y_fraction |= from->y_fraction;
+	for (int i = 0; i < from->nstart && !into->start_approx; i++)
+		start_add(into, cmap[from->st_cell[i]], from->st_y[i], from->st_w[i], from->st_n[i]);
+
+	/* units: PSUs by identity, strata by their index in the merged base */
+	if (from->base->kind == SVY_KIND_TAYLOR)
+	{
+		int			nunits = has_psu(from) ? from->npsu : from->base->nstrata;
+
+		umap = palloc(sizeof(int) * (nunits + 1));
+		for (int u = 0; u < nunits; u++)
+		{
+			int			h = has_psu(from) ? from->psu_stratum[u] : u;
+			int			hh = svy_accum_stratum_find(into->base, from->base->strata[h].id);
+
+			umap[u] = has_psu(from) ? psu_index(into, from->psu_key[2 * u], from->psu_key[2 * u + 1], hh) : hh;
+		}
+		for (int i = 0; i < from->nuc; i++)
+		{
+			int			k = uc_index(into, umap[from->uc[i].unit], cmap[from->uc[i].cell]);
+
+			CHECK_FOR_INTERRUPTS();
+			into->uc[k].sw += from->uc[i].sw;
+			into->uc[k].swy += from->uc[i].swy;
+			if (!has_psu(into))
+			{
+				into->ucsq[k].sww += from->ucsq[i].sww;
+				into->ucsq[k].swwy += from->ucsq[i].swwy;
+				into->ucsq[k].swwyy += from->ucsq[i].swwyy;
+			}
+		}
+		pfree(umap);
+	}
+	pfree(cmap);
+}
+
+Datum
+svy_glm_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = svy_aggregate_context(fcinfo);
+	GlmState   *into;
+	MemoryContext old;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
+	into = PG_ARGISNULL(0) ? glm_create(aggcxt) : (GlmState *) PG_GETARG_POINTER(0);
+	old = MemoryContextSwitchTo(aggcxt);
+	glm_merge(into, (GlmState *) PG_GETARG_POINTER(1));
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(into);
+}
+
+/* ---------- binary format (network byte order, versioned) ---------- */
+
+static void
+glm_serialize(const GlmState *s, StringInfo buf)
+{
+	int			p = s->p;
+
+	pq_sendbyte(buf, GLM_STATE_VERSION);
+	svy_accum_serialize(s->base, buf);
+	pq_sendbyte(buf, s->family);
+	pq_sendint32(buf, p);
+	pq_sendbyte(buf, s->terms != NULL);
+	if (s->terms)
+		for (int i = 0; i < p; i++)
+		{
+			int			len = strlen(s->terms[i]);
+
+			pq_sendint32(buf, len);
+			pq_sendbytes(buf, s->terms[i], len);
+		}
+	pq_sendfloat8(buf, s->wsum_design);
+	pq_sendfloat8(buf, s->nrow_design);
+	pq_sendfloat8(buf, s->nfit);
+	pq_sendfloat8(buf, s->dev_const);
+	pq_sendfloat8(buf, s->dev0);
+	pq_sendint32(buf, s->nrep);
+	for (int r = 0; r < s->nrep; r++)
+		pq_sendfloat8(buf, s->rep_devc[r]);
+
+	pq_sendint32(buf, s->ncells);
+	for (int c = 0; c < s->ncells; c++)
+	{
+		for (int j = 0; j < p; j++)
+			pq_sendfloat8(buf, s->x[(long) c * p + j]);
+		pq_sendfloat8(buf, s->sw[c]);
+		pq_sendfloat8(buf, s->swy[c]);
+		pq_sendfloat8(buf, s->s0w[c]);
+		pq_sendfloat8(buf, s->s0wz[c]);
+		pq_sendfloat8(buf, s->cn[c]);
+		pq_sendfloat8(buf, s->cn1[c]);
+		for (int r = 0; r < s->nrep; r++)
+		{
+			pq_sendfloat8(buf, s->rep_sw[(long) c * s->nrep + r]);
+			pq_sendfloat8(buf, s->rep_swy[(long) c * s->nrep + r]);
+		}
+	}
+	pq_sendbyte(buf, s->y_fraction);
+	pq_sendbyte(buf, s->start_approx);
+	pq_sendint32(buf, s->start_approx ? 0 : s->nstart);
+	for (int i = 0; i < s->nstart && !s->start_approx; i++)
+	{
+		pq_sendint32(buf, s->st_cell[i]);
+		pq_sendfloat8(buf, s->st_y[i]);
+		pq_sendfloat8(buf, s->st_w[i]);
+		pq_sendfloat8(buf, s->st_n[i]);
+	}
+	pq_sendint32(buf, s->npsu);
+	for (int u = 0; u < s->npsu; u++)
+	{
+		pq_sendint64(buf, s->psu_key[2 * u]);
+		pq_sendint64(buf, s->psu_key[2 * u + 1]);
+		pq_sendint32(buf, s->psu_stratum[u]);
+	}
+	pq_sendint32(buf, s->nuc);
+	for (int i = 0; i < s->nuc; i++)
+	{
+		pq_sendint32(buf, s->uc[i].unit);
+		pq_sendint32(buf, s->uc[i].cell);
+		pq_sendfloat8(buf, s->uc[i].sw);
+		pq_sendfloat8(buf, s->uc[i].swy);
+		if (!has_psu(s))
+		{
+			pq_sendfloat8(buf, s->ucsq[i].sww);
+			pq_sendfloat8(buf, s->ucsq[i].swwy);
+			pq_sendfloat8(buf, s->ucsq[i].swwyy);
+		}
+	}
+}
+
+static void
+bad_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid svy_glm state"),
+			 errdetail("%s", detail)));
+}
+
+/* A count read from buf: non-negative, and each of its items (of at least item bytes) present. */
+static int
+get_count(StringInfo buf, Size item, const char *what)
+{
+	int			n = pq_getmsgint(buf, 4);
+
+	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / Max(item, 1))
+		bad_state(psprintf("The %s count %d does not match the bytes present.", what, n));
+	return n;
+}
+
+static double
+get_finite(StringInfo buf)
+{
+	double		v = pq_getmsgfloat8(buf);
+
+	if (!isfinite(v))
+		bad_state("A sum is not finite.");
+	return v;
+}
+
+static GlmState *
+glm_deserialize(StringInfo buf, MemoryContext cxt)
+{
+	GlmState   *s = glm_create(cxt);
+	int			p,
+				n,
+				nrep;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	if (buf->len - buf->cursor < 1 || pq_getmsgbyte(buf) != GLM_STATE_VERSION)
+		bad_state("Unknown version.");
+	s->base = svy_accum_deserialize(buf, cxt);
+	s->family = pq_getmsgbyte(buf);
+	p = pq_getmsgint(buf, 4);
+	if (s->family != 0 && (s->family < SVY_GLM_GAUSSIAN || s->family > SVY_GLM_QUASIPOISSON))
+		bad_state("Unknown family.");
+	if (p < 0 || p > GLM_MAX_P || (p > 0 && s->family == 0))
+		bad_state("Bad number of coefficients.");
+	s->p = p;
+	if (pq_getmsgbyte(buf))
+	{
+		s->terms = palloc(sizeof(char *) * Max(p, 1));
+		for (int i = 0; i < p; i++)
+		{
+			int			len = get_count(buf, 1, "term length");
+
+			s->terms[i] = palloc(len + 1);
+			pq_copymsgbytes(buf, s->terms[i], len);
+			s->terms[i][len] = '\0';
+			if (strlen(s->terms[i]) != (size_t) len || !pg_verifymbstr(s->terms[i], len, true))
+				bad_state("A term name is not valid text.");
+		}
+	}
+	s->wsum_design = get_finite(buf);
+	s->nrow_design = get_finite(buf);
+	s->nfit = get_finite(buf);
+	s->dev_const = get_finite(buf);
+	s->dev0 = get_finite(buf);
+	nrep = get_count(buf, sizeof(double), "replicate");
+	if (nrep != (s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0))
+		bad_state("The number of replicates does not match the design.");
+	s->nrep = nrep;
+	s->rep_devc = palloc0(sizeof(double) * Max(nrep, 1));
+	for (int r = 0; r < nrep; r++)
+		s->rep_devc[r] = get_finite(buf);
+
+	n = get_count(buf, sizeof(double) * (p + 6 + 2 * (Size) nrep), "cell");
+	if (n > 0 && p == 0)
+		bad_state("Cells without coefficients.");
+	for (int c = 0; c < n; c++)
+	{
+		double		xr[GLM_MAX_P];
+		int			k;
+
+		for (int j = 0; j < p; j++)
+			xr[j] = get_finite(buf);
+		k = cell_index(s, xr, x_hash(xr, p));
+		if (k != c)
+			bad_state("A predictor row appears twice.");
+		s->sw[c] = get_finite(buf);
+		s->swy[c] = get_finite(buf);
+		s->s0w[c] = get_finite(buf);
+		s->s0wz[c] = get_finite(buf);
+		s->cn[c] = get_finite(buf);
+		s->cn1[c] = get_finite(buf);
+		if (s->cn1[c] < 0 || s->cn1[c] > s->cn[c])
+			bad_state("A cell's count of outcomes 1 exceeds its rows.");
+		for (int r = 0; r < nrep; r++)
+		{
+			s->rep_sw[(long) c * nrep + r] = get_finite(buf);
+			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
+		}
+	}
+	s->y_fraction = pq_getmsgbyte(buf) != 0;
+	s->start_approx = pq_getmsgbyte(buf) != 0;
+	n = get_count(buf, 4 + 3 * sizeof(double), "start");
+	for (int i = 0; i < n; i++)
+	{
+		int			c = pq_getmsgint(buf, 4);
+		double		y = get_finite(buf),
+					w = get_finite(buf),
+					cnt = get_finite(buf);
+
+		if (c < 0 || c >= s->ncells)
+			bad_state("A start entry refers to an unknown cell.");
+		start_add(s, c, y, w, cnt);
+	}
+	n = get_count(buf, 20, "PSU");
+	if (n > 0 && !(s->base->kind == SVY_KIND_TAYLOR && has_psu(s)))
+		bad_state("PSUs in a design without PSUs.");
+	for (int u = 0; u < n; u++)
+	{
+		uint64		k0 = pq_getmsgint64(buf),
+					k1 = pq_getmsgint64(buf);
+		int			h = pq_getmsgint(buf, 4);
+
+		if (h < 0 || h >= s->base->nstrata)
+			bad_state("A PSU refers to an unknown stratum.");
+		if (psu_index(s, k0, k1, h) != u)
+			bad_state("A PSU appears twice.");
+	}
+	n = get_count(buf, 8 + 2 * sizeof(double), "PSU cell");
+	if (n > 0 && s->base->kind != SVY_KIND_TAYLOR)
+		bad_state("PSU cells in a replicate design.");
+	for (int i = 0; i < n; i++)
+	{
+		int			unit = pq_getmsgint(buf, 4),
+					cell = pq_getmsgint(buf, 4);
+		int			k;
+
+		if (unit < 0 || unit >= (has_psu(s) ? s->npsu : s->base->nstrata) ||
+			cell < 0 || cell >= s->ncells)
+			bad_state("A PSU cell refers to an unknown PSU or cell.");
+		k = uc_index(s, unit, cell);
+		if (k != i)
+			bad_state("A PSU cell appears twice.");
+		s->uc[k].sw = get_finite(buf);
+		s->uc[k].swy = get_finite(buf);
+		if (!has_psu(s))
+		{
+			s->ucsq[k].sww = get_finite(buf);
+			s->ucsq[k].swwy = get_finite(buf);
+			s->ucsq[k].swwyy = get_finite(buf);
+		}
+	}
+	if (buf->cursor != buf->len)
+		bad_state("Trailing bytes.");
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+Datum
+svy_glm_serialfn(PG_FUNCTION_ARGS)
+{
+	GlmState   *s = (GlmState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	glm_serialize(s, &buf);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+svy_glm_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	PG_RETURN_POINTER(glm_deserialize(&buf, svy_aggregate_context(fcinfo)));
+}
+
+/* ---------- the model ---------- */
+
+typedef struct GlmModel
+{
+	int			family;
+	int			p;
+	int			iterations;
+	bool		converged;
+	double		df;				/* residual df: design df + 1 - p */
+	double		n;				/* rows in the fit with w != 0 */
+	char	  **terms;
+	double	   *beta;
+	double	   *vcov;			/* p x p */
+} GlmModel;
+
+static bytea *
+model_bytes(const GlmModel *m)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, GLM_MODEL_VERSION);
+	pq_sendbyte(&buf, m->family);
+	pq_sendint32(&buf, m->p);
+	pq_sendint32(&buf, m->iterations);
+	pq_sendbyte(&buf, m->converged);
+	pq_sendfloat8(&buf, m->df);
+	pq_sendfloat8(&buf, m->n);
+	for (int i = 0; i < m->p; i++)
+	{
+		int			len = strlen(m->terms[i]);
+
+		pq_sendint32(&buf, len);
+		pq_sendbytes(&buf, m->terms[i], len);
+	}
+	for (int i = 0; i < m->p; i++)
+		pq_sendfloat8(&buf, m->beta[i]);
+	for (int i = 0; i < m->p * m->p; i++)
+		pq_sendfloat8(&buf, m->vcov[i]);
+	return pq_endtypsend(&buf);
+}
+
+static void
+bad_model(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid svy_model value"),
+			 errdetail("%s", detail)));
+}
+
+/* Read and validate a model's bytes. */
+static void
+model_read(const char *data, int len, GlmModel *m)
+{
+	StringInfoData buf;
+	int			p;
+
+	buf.data = (char *) data;
+	buf.len = len;
+	buf.maxlen = len;
+	buf.cursor = 0;
+	if (len < 19)
+		bad_model("Too short.");
+	if (pq_getmsgbyte(&buf) != GLM_MODEL_VERSION)
+		bad_model("Unknown version.");
+	m->family = pq_getmsgbyte(&buf);
+	if (m->family < SVY_GLM_GAUSSIAN || m->family > SVY_GLM_QUASIPOISSON)
+		bad_model("Unknown family.");
+	p = pq_getmsgint(&buf, 4);
+	if (p < 1 || p > GLM_MAX_P)
+		bad_model("Bad number of coefficients.");
+	m->p = p;
+	m->iterations = pq_getmsgint(&buf, 4);
+	if (m->iterations < 0 || m->iterations > SVY_GLM_MAXIT)
+		bad_model("Bad number of iterations.");
+	m->converged = pq_getmsgbyte(&buf) != 0;
+	m->df = pq_getmsgfloat8(&buf);
+	m->n = pq_getmsgfloat8(&buf);
+	if (!(m->df >= 1.0) || !isfinite(m->df) || !(m->n >= 0.0) || !isfinite(m->n))
+		bad_model("Bad degrees of freedom or row count.");
+	m->terms = palloc(sizeof(char *) * p);
+	for (int i = 0; i < p; i++)
+	{
+		int			tl = pq_getmsgint(&buf, 4);
+
+		if (tl < 0 || tl > buf.len - buf.cursor)
+			bad_model("A term name's length does not match the bytes present.");
+		m->terms[i] = palloc(tl + 1);
+		pq_copymsgbytes(&buf, m->terms[i], tl);
+		m->terms[i][tl] = '\0';
+		if (strlen(m->terms[i]) != (size_t) tl || !pg_verifymbstr(m->terms[i], tl, true))
+			bad_model("A term name is not valid text.");
+		for (int j = 0; j < i; j++)
+			if (strcmp(m->terms[i], m->terms[j]) == 0)
+				bad_model("A term name appears twice.");
+	}
+	if ((Size) (buf.len - buf.cursor) != sizeof(double) * (p + (Size) p * p))
+		bad_model("The coefficients do not match the bytes present.");
+	m->beta = palloc(sizeof(double) * p);
+	m->vcov = palloc(sizeof(double) * p * p);
+	for (int i = 0; i < p; i++)
+		if (!isfinite(m->beta[i] = pq_getmsgfloat8(&buf)))
+			bad_model("A coefficient is not finite.");
+	for (int i = 0; i < p * p; i++)
+		if (!isfinite(m->vcov[i] = pq_getmsgfloat8(&buf)))
+			bad_model("A covariance is not finite.");
+	for (int i = 0; i < p; i++)
+	{
+		if (m->vcov[i * p + i] < 0.0)
+			bad_model("A variance is negative.");
+		for (int j = 0; j < i; j++)
+			if (m->vcov[i * p + j] != m->vcov[j * p + i])
+				bad_model("The covariance matrix is not symmetric.");
+	}
+}
+
+static void
+model_arg(FunctionCallInfo fcinfo, int argno, GlmModel *m)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(argno);
+
+	model_read(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), m);
+}
+
+Datum
+svy_model_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	int			len = VARSIZE_ANY_EXHDR(b);
+	char	   *out = palloc(len * 2 + 3);
+
+	out[0] = '\\';
+	out[1] = 'x';
+	hex_encode(VARDATA_ANY(b), len, out + 2);
+	out[len * 2 + 2] = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+static bytea *
+checked_model(const char *data, int len)
+{
+	bytea	   *b = palloc(VARHDRSZ + len);
+	GlmModel	m;
+
+	model_read(data, len, &m);
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), data, len);
+	return b;
+}
+
+Datum
+svy_model_in(PG_FUNCTION_ARGS)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	int			len = strlen(s);
+	char	   *bin;
+
+	if (len < 2 || s[0] != '\\' || s[1] != 'x' || len % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%.40s\"", "svy_model", s),
+				 errhint("A survey model is written as \\x followed by hexadecimal digits.")));
+	bin = palloc(len / 2);
+	hex_decode(s + 2, len - 2, bin);
+	PG_RETURN_BYTEA_P(checked_model(bin, (len - 2) / 2));
+}
+
+Datum
+svy_model_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			len = buf->len - buf->cursor;
+	bytea	   *b = checked_model(buf->data + buf->cursor, len);
+
+	buf->cursor = buf->len;
+	PG_RETURN_BYTEA_P(b);
+}
+
+Datum
+svy_model_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}
+
+/* ---------- the final function ---------- */
+
+static void
+fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const char *which)
+{
+	const char *name = NULL;
+
+	if (status == SVY_GLM_SINGULAR)
+	{
+		name = s->terms ? s->terms[fit->aliased] : psprintf("x%d", fit->aliased + 1);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("svy_glm design matrix is singular%s: term \"%s\" is aliased", which, name),
+				 errdetail("Its column is a linear combination of the earlier columns on the rows of the fit (R reports its coefficient as NA)."),
+				 errhint("Drop the term, or a level of a categorical predictor that has no rows in the domain.")));
+	}
+	if (status == SVY_GLM_BOUNDARY)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg(is_binomial(s->family)
+						? "svy_glm fitted probabilities numerically 0 or 1 occurred%s"
+						: "svy_glm fitted rates numerically 0 occurred%s", which),
+				 errdetail("The predictors separate the outcome (complete or quasi-complete separation): some coefficient is infinite."),
+				 errhint("Remove or merge the predictor levels in which the outcome never or always occurs.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("svy_glm fit diverged%s: the deviance is not finite", which)));
+}
+
+/* Cells of one fit, with weights scaled by k, into caller arrays. */
+static void
+scaled_cells(const GlmState *s, double k, const double *sw, const double *swy, int stride,
+			 double dev_const, double *osw, double *oswy, SvyGlmCells *c)
+{
+	for (int i = 0; i < s->ncells; i++)
+	{
+		osw[i] = sw[(long) i * stride] * k;
+		oswy[i] = swy[(long) i * stride] * k;
+	}
+	c->family = s->family;
+	c->p = s->p;
+	c->ncells = s->ncells;
+	c->x = s->x;
+	c->sw = osw;
+	c->swy = oswy;
+	c->dev_const = dev_const * k;
+}
+
+/* glm.fit's start sums per cell, with prior weights w / m. */
+static void
+start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
+{
+	if (!is_binomial(s->family))
+	{
+		for (int c = 0; c < s->ncells; c++)
+		{
+			w0[c] = s->s0w[c] / m;
+			wz0[c] = s->s0wz[c] / m;
+		}
+		*dev0 = s->dev0 / m;
+		return;
+	}
+	memset(w0, 0, sizeof(double) * s->ncells);
+	memset(wz0, 0, sizeof(double) * s->ncells);
+	*dev0 = 0.0;
+	if (!s->start_approx)
+	{
+		for (int i = 0; i < s->nstart; i++)
+		{
+			double		W,
+						Wz,
+						d;
+
+			svy_glm_start_row(s->family, s->st_w[i] / m, s->st_y[i], &W, &Wz, &d);
+			w0[s->st_cell[i]] += s->st_n[i] * W;
+			wz0[s->st_cell[i]] += s->st_n[i] * Wz;
+			*dev0 += s->st_n[i] * d;
+		}
+		return;
+	}
+	/*
+	 * Too many distinct weights: the rows of a cell as rows of its mean
+	 * weight, per outcome 0 and 1 when every outcome is 0 or 1, else of the
+	 * cell's mean outcome.
+	 */
+	for (int c = 0; c < s->ncells; c++)
+	{
+		double		W,
+					Wz,
+					d;
+
+		if (s->cn[c] == 0)
+			continue;
+		if (!s->y_fraction)
+		{
+			double		n1 = s->cn1[c],
+						n0 = s->cn[c] - n1,
+						sw1 = s->swy[c],
+						sw0 = s->sw[c] - sw1;
+
+			w0[c] = wz0[c] = 0.0;
+			if (n1 > 0)
+			{
+				svy_glm_start_row(s->family, sw1 / n1 / m, 1.0, &W, &Wz, &d);
+				w0[c] += n1 * W;
+				wz0[c] += n1 * Wz;
+				*dev0 += n1 * d;
+			}
+			if (n0 > 0)
+			{
+				svy_glm_start_row(s->family, sw0 / n0 / m, 0.0, &W, &Wz, &d);
+				w0[c] += n0 * W;
+				wz0[c] += n0 * Wz;
+				*dev0 += n0 * d;
+			}
+			continue;
+		}
+		svy_glm_start_row(s->family, s->sw[c] / s->cn[c] / m, s->swy[c] / s->sw[c], &W, &Wz, &d);
+		w0[c] = s->cn[c] * W;
+		wz0[c] = s->cn[c] * Wz;
+		*dev0 += s->cn[c] * d;
+	}
+}
+
+/* The sandwich A Var(sum U) A of a linearization design into v. */
+static void
+taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, double m, double *v)
+{
+	const SvyAccum *base = s->base;
+	int			p = s->p;
+	int			nstrata = base->nstrata;
+	bool		by_psu = has_psu(s);
+	int			nunits = by_psu ? s->npsu : nstrata;
+	SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(nstrata, 1));
+	double	   *u = palloc0(sizeof(double) * (Size) p * Max(nunits, 1));
+	double	   *S = palloc0(sizeof(double) * (Size) p * Max(nstrata, 1));
+	double	   *Q = palloc0(sizeof(double) * (Size) p * p * Max(nstrata, 1));
+	double	   *M = palloc0(sizeof(double) * p * p);
+	double	   *tmp = palloc(sizeof(double) * p * p);
+	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu,
+	palloc0(sizeof(int) * p), palloc0(sizeof(int) * p)};
+	bool	   *present = palloc(sizeof(bool) * p);
+
+	svy_accum_strata(base, 0.0, st);	/* n_h: PSUs (or rows) of each stratum */
+	for (int i = 0; i < s->nuc; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		svy_glm_score_add(c, fit, s->uc[i].cell, s->uc[i].sw / m, s->uc[i].swy / m,
+						  u + (Size) s->uc[i].unit * p);
+		if (!by_psu)
+			svy_glm_score_cross_add(c, fit, s->uc[i].cell, s->ucsq[i].sww / (m * m),
+									s->ucsq[i].swwy / (m * m), s->ucsq[i].swwyy / (m * m),
+									Q + (Size) s->uc[i].unit * p * p);
+	}
+	if (by_psu)
+	{
+		for (int j = 0; j < s->npsu; j++)
+		{
+			int			h = s->psu_stratum[j];
+			double	   *uj = u + (Size) j * p;
+
+			for (int a = 0; a < p; a++)
+			{
+				S[h * p + a] += uj[a];
+				for (int b = 0; b < p; b++)
+					Q[(Size) h * p * p + a * p + b] += uj[a] * uj[b];
+			}
+		}
+	}
+	else
+		memcpy(S, u, sizeof(double) * p * nstrata);
+
+	for (int h = 0; h < nstrata; h++)
+	{
+		double		n_h = st[h].psu.n;
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+		SvyStatus	status;
+
+		/* centre: sum_j (u_j - ubar)(u_j - ubar)' = sum u u' - S S' / n_h */
+		if (n_h > 0)
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
+		/* the fit is one domain: a stratum counts when it holds fitted rows */
+		for (int a = 0; a < p; a++)
+			present[a] = st[h].in_domain;
+		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, h, n_h);
+	}
+	svy_covariance_finish(&cov);
+	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
+	pfree(present);
+	pfree(cov.nstrata);
+	pfree(cov.n_ok);
+	pfree(st);
+	pfree(u);
+	pfree(S);
+	pfree(Q);
+	pfree(M);
+	pfree(tmp);
+}
+
+Datum
+svy_glm_final(PG_FUNCTION_ARGS)
+{
+	GlmState   *s;
+	const SvyAccum *base;
+	int			p,
+				nc;
+	double		m,
+				degf,
+				dev0;
+	double	   *sw,
+			   *swy,
+			   *w0,
+			   *wz0,
+			   *work;
+	SvyGlmCells cells;
+	SvyGlmFit	fit;
+	SvyGlmStatus status;
+	GlmModel	model;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (GlmState *) PG_GETARG_POINTER(0);
+	base = s->base;
+	if (s->nfit == 0 || s->p == 0)
+		PG_RETURN_NULL();		/* an empty domain: no model */
+	p = s->p;
+	nc = s->ncells;
+
+	/* residual df as R: complete-case df (linearization), all rows (replicates) */
+	if (base->kind == SVY_KIND_REPLICATE)
+		degf = base->rank.rank - 1.0;
+	else
+	{
+		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(base->nstrata, 1));
+
+		degf = svy_accum_strata(base, 0.0, st);
+		pfree(st);
+	}
+	if (degf + 1.0 - p < 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("svy_glm has %d coefficients but the design has only %g degrees of freedom", p, degf),
+				 errdetail("The residual degrees of freedom, design df + 1 - coefficients, must be at least 1."),
+				 errhint("Use fewer predictors, or a design with more PSUs.")));
+
+	m = s->wsum_design / s->nrow_design;	/* R's rescale: prior weights w / mean(w) */
+	sw = palloc(sizeof(double) * nc);
+	swy = palloc(sizeof(double) * nc);
+	w0 = palloc(sizeof(double) * nc);
+	wz0 = palloc(sizeof(double) * nc);
+	work = palloc(sizeof(double) * svy_glm_work_size(p, nc));
+	fit.beta = palloc0(sizeof(double) * p);
+	fit.ainv = palloc(sizeof(double) * p * p);
+	fit.mu = palloc(sizeof(double) * nc);
+	fit.sf = palloc(sizeof(double) * nc);
+
+	scaled_cells(s, 1.0 / m, s->sw, s->swy, 1, s->dev_const, sw, swy, &cells);
+	start_sums(s, m, w0, wz0, &dev0);
+	status = svy_glm_irls(&cells, w0, wz0, dev0, &fit, work);
+	if (status != SVY_GLM_OK)
+		fit_error(s, status, &fit, "");
+	if (!fit.converged)
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("svy_glm did not converge in %d iterations", SVY_GLM_MAXIT),
+				 errdetail("The coefficients are those of the last iteration, as R's glm.fit returns them.")));
+
+	model.family = s->family;
+	model.p = p;
+	model.iterations = fit.iterations;
+	model.converged = fit.converged;
+	model.df = degf + 1.0 - p;
+	model.n = s->nfit;
+	model.beta = palloc(sizeof(double) * p);
+	memcpy(model.beta, fit.beta, sizeof(double) * p);
+	model.vcov = palloc(sizeof(double) * p * p);
+	model.terms = palloc(sizeof(char *) * p);
+	for (int i = 0; i < p; i++)
+		model.terms[i] = s->terms ? s->terms[i] : psprintf("x%d", i + 1);
+
+	if (base->kind == SVY_KIND_TAYLOR)
+		taylor_vcov(s, &cells, &fit, m, model.vcov);
+	else
+	{
+		int			nrep = s->nrep;
+		double	   *betas = palloc(sizeof(double) * p * nrep);
+
+		/* each replicate: glm.fit from the full-sample beta, weights / their sum */
+		for (int r = 0; r < nrep; r++)
+		{
+			double		total = 0.0;
+			SvyGlmCells rc;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int c = 0; c < nc; c++)
+				total += s->rep_sw[(long) c * nrep + r];
+			if (!(total > 0.0))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("replicate %d has no weight on the rows of the fit", r + 1)));
+			scaled_cells(s, 1.0 / total, s->rep_sw + r, s->rep_swy + r, nrep, s->rep_devc[r], sw, swy, &rc);
+			memcpy(fit.beta, model.beta, sizeof(double) * p);
+			status = svy_glm_irls(&rc, NULL, NULL, 0.0, &fit, work);
+			if (status != SVY_GLM_OK)
+				fit_error(s, status, &fit, psprintf(" in replicate %d", r + 1));
+			memcpy(betas + (Size) r * p, fit.beta, sizeof(double) * p);
+		}
+		svy_glm_replicate_vcov(p, nrep, betas, model.beta, base->scale, base->rscales,
+							   (base->flags & SVY_MSE) != 0, model.vcov, work);
+	}
+	/* exactly symmetric, as stored models must be */
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < i; j++)
+			model.vcov[j * p + i] = model.vcov[i * p + j] =
+				0.5 * (model.vcov[i * p + j] + model.vcov[j * p + i]);
+	for (int i = 0; i < p * p; i++)
+		if (!isfinite(model.vcov[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("svy_glm variance is not finite"),
+					 errdetail("The design gives no variance estimate for these coefficients.")));
+	PG_RETURN_BYTEA_P(model_bytes(&model));
+}
+
+/* ---------- readers ---------- */
+
+/* svy_coef(m, level, exponentiate) -> SETOF (term, estimate, std_error, ci_lower, ci_upper, statistic, df, p_value) */
+Datum
+svy_coef(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	GlmModel	m;
+	double		level = svy_check_level(PG_GETARG_FLOAT8(1));
+	bool		expo = PG_GETARG_BOOL(2);
+
+	model_arg(fcinfo, 0, &m);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < m.p; i++)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {0};
+		double		b = m.beta[i],
+					se = sqrt(m.vcov[i * m.p + i]),
+					lo,
+					hi,
+					t = b / se;
+
+		svy_ci_symmetric(b, se, level, m.df, &lo, &hi);
+		if (expo)
+		{
+			b = exp(b);
+			lo = exp(lo);
+			hi = exp(hi);
+		}
+		values[0] = CStringGetTextDatum(m.terms[i]);
+		values[1] = svy_float8_or_null(b, &nulls[1]);
+		values[2] = svy_float8_or_null(se, &nulls[2]);
+		values[3] = svy_float8_or_null(lo, &nulls[3]);
+		values[4] = svy_float8_or_null(hi, &nulls[4]);
+		values[5] = svy_float8_or_null(t, &nulls[5]);
+		values[6] = Float8GetDatum(m.df);
+		values[7] = svy_float8_or_null(svy_t_pvalue(t, m.df), &nulls[7]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* svy_wald(m, terms text[], statistic text) -> (statistic, ndf, ddf, p_value) */
+Datum
+svy_wald(PG_FUNCTION_ARGS)
+{
+	GlmModel	m;
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	char	   *stat = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	bool		use_f;
+	Datum	   *elems;
+	bool	   *enulls;
+	int			q;
+	int			idx[GLM_MAX_P];
+	double		chisq;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {0};
+
+	if (strcmp(stat, "F") == 0)
+		use_f = true;
+	else if (strcmp(stat, "Chisq") == 0)
+		use_f = false;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown Wald test statistic \"%s\"", stat),
+				 errhint("Valid statistics are F and Chisq.")));
+	model_arg(fcinfo, 0, &m);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("svy_wald terms must be a one-dimensional array")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &q);
+	if (q == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_wald needs at least one term to test")));
+	if (q > m.p)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_wald names %d terms; the model has %d", q, m.p)));
+	for (int i = 0; i < q; i++)
+	{
+		char	   *name;
+
+		if (enulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("svy_wald term names must not be NULL")));
+		name = TextDatumGetCString(elems[i]);
+		idx[i] = -1;
+		for (int j = 0; j < m.p; j++)
+			if (strcmp(name, m.terms[j]) == 0)
+				idx[i] = j;
+		if (idx[i] < 0)
+		{
+			StringInfoData all;
+
+			initStringInfo(&all);
+			for (int j = 0; j < m.p; j++)
+				appendStringInfo(&all, "%s%s", j ? ", " : "", m.terms[j]);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("svy_wald: the model has no term \"%s\"", name),
+					 errdetail("Its terms are %s.", all.data)));
+		}
+		for (int j = 0; j < i; j++)
+			if (idx[j] == idx[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("svy_wald names term \"%s\" twice", name)));
+	}
+	if (svy_glm_wald(m.p, m.beta, m.vcov, idx, q, &chisq,
+					 palloc(sizeof(double) * (3 * q * q + 4 * q))) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("svy_wald: the covariance of the tested coefficients is singular"),
+				 errdetail("The design gives no information to test these terms jointly.")));
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "svy_wald must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (use_f)
+	{
+		values[0] = Float8GetDatum(chisq / q);
+		values[2] = Float8GetDatum(m.df);
+		values[3] = Float8GetDatum(svy_glm_wald_pvalue(chisq, q, m.df));
+	}
+	else
+	{
+		values[0] = Float8GetDatum(chisq);
+		nulls[2] = true;
+		values[3] = Float8GetDatum(svy_glm_wald_pvalue(chisq, q, INFINITY));
+	}
+	values[1] = Float8GetDatum(q);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* svy_vcov(m) -> float8[p][p] */
+Datum
+svy_vcov(PG_FUNCTION_ARGS)
+{
+	GlmModel	m;
+	Datum	   *d;
+	int			dims[2],
+				lbs[2] = {1, 1};
+
+	model_arg(fcinfo, 0, &m);
+	d = palloc(sizeof(Datum) * m.p * m.p);
+	for (int i = 0; i < m.p * m.p; i++)
+		d[i] = Float8GetDatum(m.vcov[i]);
+	dims[0] = dims[1] = m.p;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(d, NULL, 2, dims, lbs, FLOAT8OID, 8,
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* ---------- svy_dummies ---------- */
+
+typedef struct DummyCache
+{
+	ArrayType  *levels_seen;	/* the levels argument's bytes */
+	int			nlevels;
+	Datum	   *levels;
+	FmgrInfo	eq;
+	Oid			collation;
+	int			bitwise;		/* 1: by-value equality is identity; 2: text bytes */
+} DummyCache;
+
+/* Is equality of this type (and collation) the identity of the bytes? */
+static int
+bitwise_equality(Oid typid, Oid collation)
+{
+	if (typid == INT2OID || typid == INT4OID || typid == INT8OID || typid == BOOLOID ||
+		typid == DATEOID || typid == OIDOID || type_is_enum(typid))
+		return 1;
+	if ((typid == TEXTOID || typid == VARCHAROID) && OidIsValid(collation) &&
+		get_collation_isdeterministic(collation))
+		return 2;
+	return 0;
+}
+
+static bool
+dummy_equal(DummyCache *dc, Datum a, Datum b)
+{
+	if (dc->bitwise == 1)
+		return a == b;
+	if (dc->bitwise == 2)
+	{
+		text	   *ta = DatumGetTextPP(a),
+				   *tb = DatumGetTextPP(b);
+
+		return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
+			memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
+	}
+	return DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, a, b));
+}
+
+/* svy_dummies(value anyelement, levels anyarray) -> float8[]: treatment coding */
+Datum
+svy_dummies(PG_FUNCTION_ARGS)
+{
+	DummyCache *dc = (DummyCache *) fcinfo->flinfo->fn_extra;
+	ArrayType  *levels;
+	Datum	   *out;
+	bool	   *onulls;
+	int			dims[1],
+				lbs[1] = {1};
+	int			found = -1;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("svy_dummies levels must not be NULL")));
+	levels = PG_GETARG_ARRAYTYPE_P(1);
+	if (dc == NULL || !same_varlena((struct varlena *) dc->levels_seen, (struct varlena *) levels))
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		Oid			elemtype = ARR_ELEMTYPE(levels);
+		TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_EQ_OPR_FINFO);
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		bool	   *lnulls;
+
+		if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("could not identify an equality operator for type %s", format_type_be(elemtype))));
+		if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
+		if (dc == NULL)
+			dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
+		dc->levels_seen = palloc(VARSIZE(levels));
+		memcpy(dc->levels_seen, levels, VARSIZE(levels));
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		deconstruct_array(dc->levels_seen, elemtype, typlen, typbyval, typalign,
+						  &dc->levels, &lnulls, &dc->nlevels);
+		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
+		dc->collation = PG_GET_COLLATION();
+		dc->bitwise = bitwise_equality(elemtype, dc->collation);
+		for (int i = 0; i < dc->nlevels; i++)
+		{
+			if (lnulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("svy_dummies levels must not contain NULL")));
+			for (int j = 0; j < i; j++)
+				if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
+		}
+		fcinfo->flinfo->fn_extra = dc;
+		MemoryContextSwitchTo(old);
+	}
+	dims[0] = dc->nlevels - 1;
+	if (dims[0] == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
+	if (PG_ARGISNULL(0))
+	{
+		out = palloc(sizeof(Datum) * dims[0]);
+		onulls = palloc(sizeof(bool) * dims[0]);
+		for (int i = 0; i < dims[0]; i++)
+			onulls[i] = true;
+		PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, FLOAT8OID, 8,
+												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
+	else
+	{
+		Datum		v = PG_GETARG_DATUM(0);
+		Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * dims[0];
+		ArrayType  *r;
+
+		for (int i = 0; i < dc->nlevels && found < 0; i++)
+			if (dummy_equal(dc, v, dc->levels[i]))
+				found = i;
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
+					 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
+		/* built in place: this runs once per row of a regression */
+		r = palloc0(nbytes);
+		SET_VARSIZE(r, nbytes);
+		r->ndim = 1;
+		r->dataoffset = 0;
+		r->elemtype = FLOAT8OID;
+		ARR_DIMS(r)[0] = dims[0];
+		ARR_LBOUND(r)[0] = 1;
+		if (found > 0)
+			((float8 *) ARR_DATA_PTR(r))[found - 1] = 1.0;
+		PG_RETURN_ARRAYTYPE_P(r);
+	}
+}
