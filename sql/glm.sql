@@ -172,6 +172,8 @@ SELECT svy_glm(CASE WHEN i = 7 THEN 0.5 ELSE trained END, x, d, 'binomial') FROM
 SELECT svy_glm(CASE WHEN i = 7 THEN 2 ELSE trained END, x, d, 'quasibinomial') FROM offd;
 SELECT svy_glm(-courses, x, d, 'poisson') FROM offd;
 SELECT svy_glm(trained, x, d, 'logistic') FROM offd;
+SELECT svy_glm(y, ARRAY[1, y], svy_design(1, psu => i % 3, fpc => 10, psu2 => i, fpc2 => 20))
+FROM generate_series(1, 9) i, LATERAL (SELECT (i % 2)::float8 AS y) v;   -- two-stage: not yet
 SELECT svy_glm(trained, x, d, NULL) FROM offd;
 SELECT svy_glm(trained, x, d, 'binomial', ARRAY['a','b']) FROM offd;
 SELECT svy_glm(trained, x, d, 'binomial', ARRAY['a','b','c','d','e','f','a']) FROM offd;
