@@ -14,20 +14,28 @@
 
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/pg_collation.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "domain.h"
 #include "idmap.h"
 #include "multi.h"
@@ -39,9 +47,6 @@ PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
 PG_FUNCTION_INFO_V1(svy_dist_transfn);
 PG_FUNCTION_INFO_V1(svy_choices_transfn);
 PG_FUNCTION_INFO_V1(svy_tab_transfn);
-PG_FUNCTION_INFO_V1(svy_multi_combine);
-PG_FUNCTION_INFO_V1(svy_multi_serialfn);
-PG_FUNCTION_INFO_V1(svy_multi_deserialfn);
 PG_FUNCTION_INFO_V1(svy_multi_final);
 
 /* ---------- categories: distinct values of a grouping argument ---------- */
@@ -214,15 +219,16 @@ domain_create(MemoryContext cxt, int kind)
 	return s;
 }
 
-static DomainState *
+/* The state to update; a new one learns its kind from the first row. */
+static SvyAggState *
 domain_state(FunctionCallInfo fcinfo, int kind)
 {
-	MemoryContext aggcxt;
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_MULTI);
+	DomainState *s = st->state;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(0))
-		return domain_create(aggcxt, kind);
-	return (DomainState *) PG_GETARG_POINTER(0);
+	if (s->kind == 0)
+		s->kind = kind;
+	return st;
 }
 
 static void
@@ -539,6 +545,60 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 
 /* ---------- transition functions ---------- */
 
+/*
+ * The type of argument argno as the function declares it: typed overloads
+ * need no call expression (Citus calls transition functions without one);
+ * only the "any" overloads look at the expression.
+ */
+static Oid
+declared_argtype(FunctionCallInfo fcinfo, int argno)
+{
+	HeapTuple	tp = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	Oid			typid;
+
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for function %u", fcinfo->flinfo->fn_oid);
+	typid = ((Form_pg_proc) GETSTRUCT(tp))->proargtypes.values[argno];
+	ReleaseSysCache(tp);
+	if (typid != ANYOID)
+		return typid;
+	typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("could not determine the type of a grouping argument"),
+				 errdetail("The aggregate was called without its expression, as distributed engines do."),
+				 errhint("Cast the argument to text, smallint, integer, bigint, boolean or likert.")));
+	return typid;
+}
+
+/*
+ * This server's likert type: states name it by a marker, as its OID differs
+ * between the servers of a cluster.
+ */
+static Oid
+likert_typid(void)
+{
+	Oid			ext = get_extension_oid("survey", false);
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp;
+
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "could not find extension %u", ext);
+	nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("likert"),
+						   ObjectIdGetDatum(nsp));
+}
+
 static ArgHash *
 arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 {
@@ -549,7 +609,7 @@ arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 		h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ArgHash) * nargs);
 		for (int i = 0; i < nargs; i++)
 		{
-			h[i].typid = get_fn_expr_argtype(fcinfo->flinfo, first_arg + i);
+			h[i].typid = declared_argtype(fcinfo, first_arg + i);
 			/* an untyped literal ('north') is text */
 			h[i].from_cstring = h[i].typid == UNKNOWNOID;
 			if (h[i].from_cstring)
@@ -586,7 +646,8 @@ check_finite(double y)
 static Datum
 by_transfn(FunctionCallInfo fcinfo, bool boolean)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_BY);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_BY);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
 	Contribution contrib[2];
@@ -613,7 +674,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 			svy_wmoments_add(&s->vars[contrib[0].var].wm, d->weight, y, 1.0);
 	}
 	domain_row(s, d, contrib, n, group_var);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 Datum
@@ -657,7 +718,8 @@ countable(DomainState *s, int dim, const ArgHash *h, Datum value)
 Datum
 svy_dist_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_DIST);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_DIST);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 	ArgHash    *h = arg_hashes(fcinfo, 1, 1);
 	Contribution contrib;
@@ -674,14 +736,15 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 		n = 1;
 	}
 	domain_row(s, d, &contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* svy_choices(x, d): option k's total is var (k, 0); respondents are var (0, 0). */
 Datum
 svy_choices_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_CHOICES);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_CHOICES);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 	Contribution contrib[CHOICES_MAX_OPTION + 1];
 	int			n = 0;
@@ -702,14 +765,15 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 			}
 	}
 	domain_row(s, d, contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* svy_tab(row, col, d): rows with either value NULL are outside the table. */
 Datum
 svy_tab_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_TAB);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_TAB);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, 1, 2);
 	Contribution contrib;
@@ -728,7 +792,7 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 		n = 1;
 	}
 	domain_row(s, d, &contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* ---------- merging (parallel workers) ---------- */
@@ -853,27 +917,6 @@ domain_merge(DomainState *into, const DomainState *from)
 	}
 }
 
-Datum
-svy_multi_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	DomainState *into;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	if (PG_ARGISNULL(0))
-	{
-		const DomainState *from = (DomainState *) PG_GETARG_POINTER(1);
-
-		into = domain_create(aggcxt, from->kind);
-	}
-	else
-		into = (DomainState *) PG_GETARG_POINTER(0);
-	domain_merge(into, (DomainState *) PG_GETARG_POINTER(1));
-	PG_RETURN_POINTER(into);
-}
-
 /* ---------- serialization (between parallel workers of one server) ---------- */
 
 static void
@@ -901,27 +944,25 @@ recv_rank(StringInfo buf, MemoryContext cxt)
 	return r;
 }
 
-Datum
-svy_multi_serialfn(PG_FUNCTION_ARGS)
+static void
+multi_serialize(void *state, StringInfo buf)
 {
-	const DomainState *s = (DomainState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+	const DomainState *s = state;
 	int			nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
 
-	pq_begintypsend(&buf);
-	svy_accum_serialize(s->base, &buf);
-	pq_sendbyte(&buf, s->kind);
-	pq_sendbyte(&buf, s->boolean_outcome);
-	pq_sendbyte(&buf, s->with_missing);
+	svy_accum_serialize(s->base, buf);
+	pq_sendbyte(buf, s->kind);
+	pq_sendbyte(buf, s->boolean_outcome);
+	pq_sendbyte(buf, s->with_missing);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		const Categories *c = &s->cat[dim];
 		int			n = c->map ? svy_idmap_size(c->map) : 0;
 
-		pq_sendint32(&buf, n);
+		pq_sendint32(buf, n);
 		if (n == 0)
 			continue;
-		pq_sendint32(&buf, c->typid);
+		pq_sendint32(buf, svy_type_is_likert(c->typid) ? InvalidOid : c->typid);
 		for (int i = 0; i < n; i++)
 		{
 			Size		size = datumEstimateSpace(c->values[i], false, c->typbyval, c->typlen);
@@ -929,74 +970,71 @@ svy_multi_serialfn(PG_FUNCTION_ARGS)
 			char	   *p = space;
 
 			datumSerialize(c->values[i], false, c->typbyval, c->typlen, &p);
-			pq_sendint64(&buf, c->ids[2 * i]);
-			pq_sendint64(&buf, c->ids[2 * i + 1]);
-			pq_sendint32(&buf, size);
-			pq_sendbytes(&buf, space, size);
+			pq_sendint64(buf, c->ids[2 * i]);
+			pq_sendint64(buf, c->ids[2 * i + 1]);
+			pq_sendint32(buf, size);
+			pq_sendbytes(buf, space, size);
 			pfree(space);
 		}
 	}
-	pq_sendint32(&buf, s->nvars);
+	pq_sendint32(buf, s->nvars);
 	for (int v = 0; v < s->nvars; v++)
 	{
 		const SvyVar  *var = &s->vars[v];
 
-		pq_sendint32(&buf, var->a);
-		pq_sendint32(&buf, var->b);
-		pq_sendbytes(&buf, (const char *) &var->total, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->n, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->rows, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->wm, sizeof(SvyWMoments));
+		pq_sendint32(buf, var->a);
+		pq_sendint32(buf, var->b);
+		pq_sendbytes(buf, (const char *) &var->total, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->n, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->rows, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->wm, sizeof(SvyWMoments));
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) var->rep, sizeof(double) * nrep);
-		send_rank(&buf, var->rank);
+			pq_sendbytes(buf, (const char *) var->rep, sizeof(double) * nrep);
+		send_rank(buf, var->rank);
 	}
-	send_rank(&buf, s->rank);
-	pq_sendint32(&buf, svy_idmap_size(s->psumap));
+	send_rank(buf, s->rank);
+	pq_sendint32(buf, svy_idmap_size(s->psumap));
 	for (int p = 0; p < svy_idmap_size(s->psumap); p++)
 	{
-		pq_sendint64(&buf, s->psu_key[2 * p]);
-		pq_sendint64(&buf, s->psu_key[2 * p + 1]);
-		pq_sendint32(&buf, s->psu_stratum[p]);
+		pq_sendint64(buf, s->psu_key[2 * p]);
+		pq_sendint64(buf, s->psu_key[2 * p + 1]);
+		pq_sendint32(buf, s->psu_stratum[p]);
 	}
-	pq_sendint32(&buf, s->ncells);
-	pq_sendbytes(&buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
-	pq_sendint32(&buf, s->ncross);
-	pq_sendbytes(&buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	pq_sendint32(buf, s->ncells);
+	pq_sendbytes(buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
+	pq_sendint32(buf, s->ncross);
+	pq_sendbytes(buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
 }
 
-Datum
-svy_multi_deserialfn(PG_FUNCTION_ARGS)
+static void *
+multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt,
-				old;
-	StringInfoData buf;
+	MemoryContext old;
 	DomainState *s;
 	int			nrep,
 				n;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
 	s = domain_create(aggcxt, 0);
-	s->base = svy_accum_deserialize(&buf, aggcxt);
+	s->base = svy_accum_deserialize(buf, aggcxt);
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
-	s->kind = pq_getmsgbyte(&buf);
-	s->boolean_outcome = pq_getmsgbyte(&buf);
-	s->with_missing = pq_getmsgbyte(&buf);
+	s->kind = pq_getmsgbyte(buf);
+	s->boolean_outcome = pq_getmsgbyte(buf);
+	s->with_missing = pq_getmsgbyte(buf);
 	old = MemoryContextSwitchTo(aggcxt);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		Categories *c = &s->cat[dim];
 
-		n = pq_getmsgint(&buf, 4);
+		n = pq_getmsgint(buf, 4);
 		if (n == 0)
 			continue;
-		c->typid = pq_getmsgint(&buf, 4);
+		c->typid = pq_getmsgint(buf, 4);
+		if (!OidIsValid(c->typid))
+			c->typid = likert_typid();
+		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(c->typid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid survey aggregate state: %s", "unknown category type")));
 		get_typlenbyval(c->typid, &c->typlen, &c->typbyval);
 		c->map = svy_idmap_create(aggcxt, n);
 		c->cap = n;
@@ -1009,60 +1047,79 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 			int			size;
 			char	   *p;
 
-			c->ids[2 * i] = pq_getmsgint64(&buf);
-			c->ids[2 * i + 1] = pq_getmsgint64(&buf);
+			c->ids[2 * i] = pq_getmsgint64(buf);
+			c->ids[2 * i + 1] = pq_getmsgint64(buf);
 			svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found);
-			size = pq_getmsgint(&buf, 4);
-			p = (char *) pq_getmsgbytes(&buf, size);
+			size = pq_getmsgint(buf, 4);
+			p = (char *) pq_getmsgbytes(buf, size);
 			c->values[i] = datumCopy(datumRestore(&p, &isnull), c->typbyval, c->typlen);
 		}
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = pq_getmsgint(buf, 4);
 	for (int v = 0; v < n; v++)
 	{
-		int			a = pq_getmsgint(&buf, 4);
-		int			bb = pq_getmsgint(&buf, 4);
+		int			a = pq_getmsgint(buf, 4);
+		int			bb = pq_getmsgint(buf, 4);
 		int			v_index = var_index(s, a, bb);	/* may move s->vars */
 		SvyVar	   *var = &s->vars[v_index];
 
-		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->n, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->rows, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
+		memcpy(&var->total, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->n, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->rows, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->wm, pq_getmsgbytes(buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
-			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(&buf, aggcxt);
+			memcpy(var->rep, pq_getmsgbytes(buf, sizeof(double) * nrep), sizeof(double) * nrep);
+		var->rank = recv_rank(buf, aggcxt);
 	}
-	s->rank = recv_rank(&buf, aggcxt);
-	n = pq_getmsgint(&buf, 4);
+	s->rank = recv_rank(buf, aggcxt);
+	n = pq_getmsgint(buf, 4);
 	for (int p = 0; p < n; p++)
 	{
-		uint64		k0 = pq_getmsgint64(&buf);
-		uint64		k1 = pq_getmsgint64(&buf);
+		uint64		k0 = pq_getmsgint64(buf);
+		uint64		k1 = pq_getmsgint64(buf);
 
-		psu_insert(s, k0, k1, pq_getmsgint(&buf, 4));
+		psu_insert(s, k0, k1, pq_getmsgint(buf, 4));
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = pq_getmsgint(buf, 4);
 	for (int i = 0; i < n; i++)
 	{
 		Cell		c;
 		int			k;
 
-		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cell)), sizeof(Cell));
+		memcpy(&c, pq_getmsgbytes(buf, sizeof(Cell)), sizeof(Cell));
 		k = cell_index(s, c.unit, c.var);
 		s->cells[k] = c;
 	}
-	n = pq_getmsgint(&buf, 4);
+	n = pq_getmsgint(buf, 4);
 	for (int i = 0; i < n; i++)
 	{
 		Cross		c;
 
-		memcpy(&c, pq_getmsgbytes(&buf, sizeof(Cross)), sizeof(Cross));
+		memcpy(&c, pq_getmsgbytes(buf, sizeof(Cross)), sizeof(Cross));
 		cross_add(s, c.stratum, c.k, c.l, c.sum);
 	}
 	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(s);
+	return s;
 }
+
+
+static void *
+multi_create(MemoryContext cxt)
+{
+	return domain_create(cxt, 0);
+}
+
+static void
+multi_merge(void *into, void *from)
+{
+	domain_merge(into, from);
+}
+
+/* Native byte order (cells are copied as they are): not portable. */
+const SvyAggOps svy_multi_ops = {
+	"domain", false, false,
+	multi_create, multi_merge, multi_serialize, multi_deserialize
+};
 
 /* ---------- final: the svy_domains / svy_table value ---------- */
 
@@ -1450,10 +1507,8 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	bool	   *selected;
 	double		df_all;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = (DomainState *) PG_GETARG_POINTER(0);
-	if (s->base->kind == 0)
+	s = svy_agg_read(fcinfo, 0, SVY_AGG_MULTI);
+	if (s == NULL || s->base->kind == 0)
 		PG_RETURN_NULL();
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
 

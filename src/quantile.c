@@ -48,15 +48,13 @@
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "idmap.h"
 #include "quantile.h"
 #include "survey.h"
 
 PG_FUNCTION_INFO_V1(svy_quantile_transfn);
 PG_FUNCTION_INFO_V1(svy_quantiles_transfn);
-PG_FUNCTION_INFO_V1(svy_quantile_combine);
-PG_FUNCTION_INFO_V1(svy_quantile_serialfn);
-PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
@@ -1254,11 +1252,9 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 
 /* ---------- transition ---------- */
 
-static QState *
-quantile_row(FunctionCallInfo fcinfo, bool array)
+static void
+quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 {
-	MemoryContext aggcxt;
-	QState	   *s;
 	const SvyDesign *d;
 	bool		y_null = PG_ARGISNULL(1);
 	double		y = y_null ? 0.0 : PG_GETARG_FLOAT8(1);
@@ -1266,8 +1262,6 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	double		w;
 	int32		unit;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
 	if (s->nruns > 0)
 		qstate_flush_runs(s);	/* rows after a combine (not in parallel query) */
 	if (PG_ARGISNULL(2))
@@ -1288,7 +1282,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	/* the design: strata, PSUs, fpc, df, replicate sums of the domain weights */
 	svy_accum_row(s->acc, d, 0.0, 1.0, y_null);
 	if (!in_domain)
-		return s;
+		return;
 	w = d->weight;
 	if (y == 0.0)
 		y = 0.0;				/* one cell for -0 and 0 */
@@ -1298,7 +1292,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		QUnitKey	key;
 
 		if (w == 0.0)
-			return s;			/* nothing to weigh; the design saw the row */
+			return;			/* nothing to weigh; the design saw the row */
 		key.w[0] = d->stratum[0];
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
@@ -1316,19 +1310,24 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	}
 	append_row(s, y, w, unit);
 	maybe_compact(s);
-	return s;
 }
 
 Datum
 svy_quantile_transfn(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(quantile_row(fcinfo, false));
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_QUANTILE);
+
+	quantile_row(fcinfo, st->state, false);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 Datum
 svy_quantiles_transfn(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(quantile_row(fcinfo, true));
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_QUANTILE);
+
+	quantile_row(fcinfo, st->state, true);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* ---------- combine ---------- */
@@ -1385,25 +1384,6 @@ qstate_merge(QState *into, QState *from)
 	qstate_take_runs(into, from);
 }
 
-Datum
-svy_quantile_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	QState	   *into;
-	QState	   *from;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	from = (QState *) PG_GETARG_POINTER(1);
-	/* a state of the aggregate's own memory (deserialized for it): take it over */
-	if (PG_ARGISNULL(0) && from->cxt == aggcxt)
-		PG_RETURN_POINTER(from);
-	into = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
-	qstate_merge(into, from);
-	PG_RETURN_POINTER(into);
-}
-
 /*
  * ---------- binary format (versioned) ----------
  * The header and units in network byte order; the cells (sorted and
@@ -1431,12 +1411,12 @@ wire_cell_size(const QState *s, int flags)
 		sizeof(double) * rep_count(s);
 }
 
-Datum
-svy_quantile_serialfn(PG_FUNCTION_ARGS)
+static void
+quantile_serialize(void *state, StringInfo buf)
 {
-	QState	   *s = (QState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+	QState	   *s = state;
 	StringInfoData acc;
+	Size		need;
 	int			nrep = rep_count(s);
 	Size		cells,
 				xbytes = 0;
@@ -1470,31 +1450,37 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 						cells),
 				 errhint("Round the outcome to fewer distinct values, or SET max_parallel_workers_per_gather = 0.")));
 
-	/* pq_begintypsend, but the buffer big enough from the start, in huge pages */
-	buf.maxlen = VARHDRSZ + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
-	buf.data = big_alloc(CurrentMemoryContext, buf.maxlen);
-	buf.len = VARHDRSZ;
-	buf.cursor = 0;
-	pq_sendbyte(&buf, SVY_QSTATE_VERSION);
-	pq_sendbyte(&buf, s->args_set);
-	pq_sendint32(&buf, s->np);
-	for (int i = 0; i < s->np; i++)
-		pq_sendfloat8(&buf, s->p[i]);
-	pq_sendfloat8(&buf, s->level);
-	pq_sendbyte(&buf, s->qrule);
+	/* the buffer big enough from the start, in huge pages */
+	need = buf->len + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
+	if (need > (Size) buf->maxlen)
+	{
+		char	   *data = big_alloc(CurrentMemoryContext, need);
 
-	pq_sendint32(&buf, acc.len);
-	pq_sendbytes(&buf, acc.data, acc.len);
+		memcpy(data, buf->data, buf->len);
+		pfree(buf->data);
+		buf->data = data;
+		buf->maxlen = need;
+	}
+	pq_sendbyte(buf, SVY_QSTATE_VERSION);
+	pq_sendbyte(buf, s->args_set);
+	pq_sendint32(buf, s->np);
+	for (int i = 0; i < s->np; i++)
+		pq_sendfloat8(buf, s->p[i]);
+	pq_sendfloat8(buf, s->level);
+	pq_sendbyte(buf, s->qrule);
+
+	pq_sendint32(buf, acc.len);
+	pq_sendbytes(buf, acc.data, acc.len);
 	pfree(acc.data);
 
-	pq_sendint32(&buf, s->nunits);
+	pq_sendint32(buf, s->nunits);
 	for (int u = 0; u < s->nunits; u++)
 		for (int i = 0; i < 4; i++)
-			pq_sendint64(&buf, s->unit_keys[u].w[i]);
+			pq_sendint64(buf, s->unit_keys[u].w[i]);
 
-	pq_sendbyte(&buf, s->compacting);
-	pq_sendbyte(&buf, has_m2(s));
-	pq_sendint64(&buf, s->ne);
+	pq_sendbyte(buf, s->compacting);
+	pq_sendbyte(buf, has_m2(s));
+	pq_sendint64(buf, s->ne);
 	if (s->ne > 0)
 	{
 		int64		ne = s->ne;
@@ -1505,11 +1491,11 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 				   *pu = NULL,
 				   *pn = NULL;
 
-		pq_sendbyte(&buf, flags);
-		pq_sendint32(&buf, (int32) xbytes);
-		enlargeStringInfo(&buf, (int) cells);
+		pq_sendbyte(buf, flags);
+		pq_sendint32(buf, (int32) xbytes);
+		enlargeStringInfo(buf, (int) cells);
 		/* the columns, filled in one pass over the cells */
-		px = buf.data + buf.len;
+		px = buf->data + buf->len;
 		pw = px + xbytes;
 		pu = pw + sizeof(double) * ne;
 		if (!(flags & QWIRE_NO_WLO))
@@ -1522,7 +1508,7 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 			pn += usize * ne;
 		else
 			pu = NULL;
-		buf.len = (pn - buf.data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
+		buf->len = (pn - buf->data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
 		if (flags & QWIRE_N_ONE)
 			pn = NULL;
 		key = 0;
@@ -1547,13 +1533,12 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 			if (pn)
 				memcpy(pn + i * sizeof(int32), &c->n, sizeof(int32));
 		}
-		buf.data[buf.len] = '\0';
+		buf->data[buf->len] = '\0';
 		if (has_m2(s))
-			pq_sendbytes(&buf, (const char *) s->m2, sizeof(double) * ne);
+			pq_sendbytes(buf, (const char *) s->m2, sizeof(double) * ne);
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) s->rw, sizeof(double) * nrep * ne);
+			pq_sendbytes(buf, (const char *) s->rw, sizeof(double) * nrep * ne);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 static void
@@ -1577,12 +1562,9 @@ get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
 	return p;
 }
 
-Datum
-svy_quantile_deserialfn(PG_FUNCTION_ARGS)
+static void *
+quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 {
-	MemoryContext aggcxt;
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
 	StringInfoData acc;
 	QState	   *s;
 	int			version,
@@ -1598,41 +1580,35 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	const char *px = NULL,
 			   *pxend = NULL;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
 	s = qstate_create(aggcxt);
-	version = pq_getmsgbyte(&buf);
+	version = pq_getmsgbyte(buf);
 	if (version != SVY_QSTATE_VERSION)
 		corrupt("unsupported version");
-	s->args_set = pq_getmsgbyte(&buf) != 0;
-	s->np = pq_getmsgint(&buf, 4);
-	if (s->np < 0 || s->np > buf.len)
+	s->args_set = pq_getmsgbyte(buf) != 0;
+	s->np = pq_getmsgint(buf, 4);
+	if (s->np < 0 || s->np > buf->len)
 		corrupt("bad number of probabilities");
 	s->p = MemoryContextAlloc(aggcxt, sizeof(double) * Max(s->np, 1));
 	for (int i = 0; i < s->np; i++)
-		if (!((s->p[i] = pq_getmsgfloat8(&buf)) >= 0 && s->p[i] <= 1))
+		if (!((s->p[i] = pq_getmsgfloat8(buf)) >= 0 && s->p[i] <= 1))
 			corrupt("bad probability");
-	s->level = pq_getmsgfloat8(&buf);
-	s->qrule = pq_getmsgbyte(&buf);
+	s->level = pq_getmsgfloat8(buf);
+	s->qrule = pq_getmsgbyte(buf);
 	if (!(s->level > 0 && s->level < 1) || s->qrule < SVY_QRULE_MATH || s->qrule > SVY_QRULE_HF9)
 		corrupt("bad level or rule");
 
-	acclen = pq_getmsgint(&buf, 4);
-	if (acclen < 0 || acclen > buf.len - buf.cursor)
+	acclen = pq_getmsgint(buf, 4);
+	if (acclen < 0 || acclen > buf->len - buf->cursor)
 		corrupt("bad design state length");
-	acc.data = (char *) pq_getmsgbytes(&buf, acclen);
+	acc.data = (char *) pq_getmsgbytes(buf, acclen);
 	acc.len = acclen;
 	acc.maxlen = acclen;
 	acc.cursor = 0;
 	s->acc = svy_accum_deserialize(&acc, aggcxt);
 	nrep = rep_count(s);
 
-	nunits = pq_getmsgint(&buf, 4);
-	if (nunits < 0 || nunits > buf.len)
+	nunits = pq_getmsgint(buf, 4);
+	if (nunits < 0 || nunits > buf->len)
 		corrupt("bad number of units");
 	for (int u = 0; u < nunits; u++)
 	{
@@ -1640,31 +1616,31 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < 4; i++)
-			key.w[i] = pq_getmsgint64(&buf);
+			key.w[i] = pq_getmsgint64(buf);
 		if (unit_index(s, &key) != u)
 			corrupt("duplicate unit");
 	}
 
-	s->compacting = pq_getmsgbyte(&buf) != 0;
-	with_m2 = pq_getmsgbyte(&buf) != 0;
+	s->compacting = pq_getmsgbyte(buf) != 0;
+	with_m2 = pq_getmsgbyte(buf) != 0;
 	if (with_m2 != has_m2(s))
 		corrupt("cell layout does not match the design");
-	ne = pq_getmsgint64(&buf);
+	ne = pq_getmsgint64(buf);
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))
 		corrupt("bad number of cells");
 	if (ne > 0)
 	{
-		flags = pq_getmsgbyte(&buf);
+		flags = pq_getmsgbyte(buf);
 		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE | QWIRE_UNIT16) ||
 			((flags & QWIRE_UNIT16) && nunits > PG_UINT16_MAX + 1))
 			corrupt("bad cell columns");
-		xbytes = pq_getmsgint(&buf, 4);
-		if (xbytes < ne || xbytes > buf.len - buf.cursor)
+		xbytes = pq_getmsgint(buf, 4);
+		if (xbytes < ne || xbytes > buf->len - buf->cursor)
 			corrupt("bad number of cells");
-		px = pq_getmsgbytes(&buf, xbytes);
+		px = pq_getmsgbytes(buf, xbytes);
 		pxend = px + xbytes;
-		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
+		if ((Size) ne > (Size) (buf->len - buf->cursor) / wire_cell_size(s, flags))
 			corrupt("bad number of cells");
 
 		/*
@@ -1673,12 +1649,12 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		 * (units widened to 32 bits, so that a combine can renumber them).
 		 */
 		run.x = big_alloc(aggcxt, sizeof(double) * ne);
-		run.w = get_array(&buf, sizeof(double), ne, aggcxt);
+		run.w = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!(flags & QWIRE_NO_WLO))
-			run.w_lo = get_array(&buf, sizeof(double), ne, aggcxt);
+			run.w_lo = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!nrep && (flags & QWIRE_UNIT16))
 		{
-			const char *pu = pq_getmsgbytes(&buf, (int) (sizeof(uint16) * ne));
+			const char *pu = pq_getmsgbytes(buf, (int) (sizeof(uint16) * ne));
 
 			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
 			for (int64 i = 0; i < ne; i++)
@@ -1690,15 +1666,15 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 			}
 		}
 		else if (!nrep)
-			run.unit = get_array(&buf, sizeof(int32), ne, aggcxt);
+			run.unit = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (!(flags & QWIRE_N_ONE))
-			run.cnt = get_array(&buf, sizeof(int32), ne, aggcxt);
+			run.cnt = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (with_m2)
-			run.m2 = get_array(&buf, sizeof(double), ne, aggcxt);
+			run.m2 = get_array(buf, sizeof(double), ne, aggcxt);
 		if (nrep)
-			run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
+			run.rw = get_array(buf, sizeof(double) * nrep, ne, aggcxt);
 	}
-	if (buf.cursor != buf.len)
+	if (buf->cursor != buf->len)
 		corrupt("trailing bytes");
 	run.n = ne;
 	for (int64 i = 0; i < ne; i++)
@@ -1729,8 +1705,27 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		s->nruns = s->runsalloc = 1;
 	}
 	s->threshold = Max(QCOMPACT_MIN, 2 * ne);
-	PG_RETURN_POINTER(s);
+	return s;
 }
+
+
+static void *
+quantile_create(MemoryContext cxt)
+{
+	return qstate_create(cxt);
+}
+
+static void
+quantile_merge(void *into, void *from)
+{
+	qstate_merge(into, from);
+}
+
+/* Cells in native byte order; a merge takes over the runs of `from`. */
+const SvyAggOps svy_quantile_ops = {
+	"quantile", false, true,
+	quantile_create, quantile_merge, quantile_serialize, quantile_deserialize
+};
 
 /* ---------- finishing ---------- */
 
@@ -1994,7 +1989,7 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 Datum
 svy_quantile_final(PG_FUNCTION_ARGS)
 {
-	QState	   *s = PG_ARGISNULL(0) ? NULL : (QState *) PG_GETARG_POINTER(0);
+	QState	   *s = svy_agg_read(fcinfo, 0, SVY_AGG_QUANTILE);
 	TupleDesc	tupdesc;
 	SvyResult	r;
 
@@ -2021,7 +2016,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 Datum
 svy_quantiles_final(PG_FUNCTION_ARGS)
 {
-	QState	   *s = PG_ARGISNULL(0) ? NULL : (QState *) PG_GETARG_POINTER(0);
+	QState	   *s = svy_agg_read(fcinfo, 0, SVY_AGG_QUANTILE);
 	Oid			elemtype;
 	TupleDesc	tupdesc;
 	Datum	   *elems;
@@ -2033,7 +2028,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 
 	if (s == NULL || !s->args_set)
 		PG_RETURN_NULL();
-	elemtype = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
+	elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
 	if (!OidIsValid(elemtype))
 		elog(ERROR, "svy_quantiles must return an array of svy_estimate");
 	tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);
