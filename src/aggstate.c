@@ -10,7 +10,6 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "accum.h"
 #include "aggstate.h"
 
 PG_FUNCTION_INFO_V1(svy_aggstate_in);
@@ -91,13 +90,25 @@ check_header(const char *data, int len, int expected)
 	return kind;
 }
 
+static void
+parse_context(void *arg)
+{
+	errcontext("reading a survey aggregate state (%s)", ops_of(*(int *) arg)->name);
+}
+
 /* Reads and validates a whole flat state into cxt. */
 static void *
 parse_flat(const char *data, int len, int kind, MemoryContext cxt)
 {
 	StringInfoData buf;
 	void	   *state;
+	ErrorContextCallback callback;
 
+	/* a short state fails in pq_getmsg* ("insufficient data"): say what was read */
+	callback.callback = parse_context;
+	callback.arg = &kind;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
 	buf.data = (char *) data + HEADER_SIZE;
 	buf.len = len - HEADER_SIZE;
 	buf.maxlen = buf.len;
@@ -105,6 +116,7 @@ parse_flat(const char *data, int len, int kind, MemoryContext cxt)
 	state = ops_of(kind)->deserialize(&buf, cxt);
 	if (buf.cursor != buf.len)
 		corrupt("trailing bytes");
+	error_context_stack = callback.previous;
 	return state;
 }
 
@@ -177,10 +189,19 @@ flat_of(Datum d)
 	return PG_DETOAST_DATUM_PACKED(d);
 }
 
+/* Where a new state lives: the aggregate's memory, or the caller's outside one. */
+static MemoryContext
+state_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	return AggCheckCallContext(fcinfo, &aggcxt) ? aggcxt : CurrentMemoryContext;
+}
+
 SvyAggState *
 svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
 {
-	MemoryContext aggcxt = svy_aggregate_context(fcinfo);
+	MemoryContext aggcxt = state_context(fcinfo);
 	struct varlena *v;
 
 	if (PG_ARGISNULL(0))
@@ -252,7 +273,7 @@ svy_aggstate_combine(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* the first partial state of a group becomes the state */
-		st = new_object(svy_aggregate_context(fcinfo), kind, data, len);
+		st = new_object(state_context(fcinfo), kind, data, len);
 		PG_RETURN_DATUM(svy_agg_datum(st));
 	}
 	st = svy_agg_rw(fcinfo, kind);
@@ -361,7 +382,7 @@ legacy_deserialfn(FunctionCallInfo fcinfo)
 	const char *data = VARDATA_ANY(b);
 	int			len = VARSIZE_ANY_EXHDR(b);
 
-	return svy_agg_datum(new_object(svy_aggregate_context(fcinfo),
+	return svy_agg_datum(new_object(state_context(fcinfo),
 									check_header(data, len, 0), data, len));
 }
 
