@@ -135,3 +135,9 @@ FROM svy_groups((SELECT svy_by(y, col, svy_design(w, h, psu)) FROM st)) g;
 SELECT svy_by(y, country::varchar, svy_design(w, h, psu))::text = svy_by(y, country, svy_design(w, h, psu))::text AS varchar_as_text
 FROM st;
 SELECT count(*) AS tab_cells FROM svy_cells((SELECT svy_tab(col, q, svy_design(w, h, psu)) FROM st));
+
+DROP TABLE st, serial, parallel, states;
+DROP AGGREGATE mean_state(float8, svy_design), quantile_state(float8, svy_design, float8),
+    by_state(float8, text, svy_design), by_state_likert(float8, likert, svy_design);
+DROP FUNCTION plan_of(text), chosen(text);
+DROP TYPE colour;
