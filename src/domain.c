@@ -917,7 +917,7 @@ domain_merge(DomainState *into, const DomainState *from)
 	}
 }
 
-/* ---------- serialization (between parallel workers of one server) ---------- */
+/* ---------- serialization (parallel workers, Citus nodes of one architecture) ---------- */
 
 static void
 send_rank(StringInfo buf, const SvyRank *r)

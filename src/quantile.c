@@ -1388,9 +1388,9 @@ qstate_merge(QState *into, QState *from)
  * ---------- binary format (versioned) ----------
  * The header and units in network byte order; the cells (sorted and
  * merged first, so parallel workers sort their share) column by column in
- * the server's own byte order: the state only travels between the
- * processes of one server (partial aggregation), so this is checked but
- * not portable.  Columns: x as the varint gaps between the sorted keys of
+ * the server's own byte order: the state travels between the processes
+ * of one server (partial aggregation) or the servers of one Citus cluster,
+ * and svy_aggstate's header rejects a state of another byte order.  Columns: x as the varint gaps between the sorted keys of
  * x (its byte length first), w, w_lo (unless all zero), unit (Taylor
  * designs, 16 bits when there are at most 65536; replicate slot i is entry
  * i), n (unless all one), m2 (designs without PSUs), the replicate sums; a
