@@ -25,3 +25,6 @@ COMMENT ON TYPE svy_aggstate IS 'the transition state of the survey aggregates (
 
 CREATE FUNCTION svy_aggstate_combine(svy_aggstate, svy_aggstate) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+-- Every aggregate declares SSPACE = 8192: the planner's estimate of a state's
+-- size, as it assumed for internal states (a varlena type would count as a
+-- few bytes and make hash aggregation look cheaper than it is).

@@ -41,31 +41,31 @@ CREATE FUNCTION svy_ratio_final(svy_aggstate) RETURNS svy_estimate
 
 CREATE AGGREGATE svy_mean(y float8, d svy_design) (
     SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_mean(y float8, d svy_design, level float8) (
     SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_total(y float8, d svy_design) (
     SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_total(y float8, d svy_design, level float8) (
     SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design) (
     SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design, method text) (
     SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design, method text, level float8) (
     SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_ratio(num float8, den float8, d svy_design) (
     SFUNC = svy_accum_ratio_transfn, STYPE = svy_aggstate, FINALFUNC = svy_ratio_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_ratio(num float8, den float8, d svy_design, level float8) (
     SFUNC = svy_accum_ratio_transfn, STYPE = svy_aggstate, FINALFUNC = svy_ratio_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- ---------------------------------------------------------------------------
 -- svy_state: storable, mergeable partial aggregates (SPEC section 8)
@@ -94,13 +94,13 @@ CREATE FUNCTION svy_merge_transfn(svy_aggstate, svy_state) RETURNS svy_aggstate
 
 CREATE AGGREGATE svy_accum(y float8, d svy_design) (
     SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_accum(y boolean, d svy_design) (
     SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_merge(svy_state) (
     SFUNC = svy_merge_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- STABLE, not IMMUTABLE: survey.lonely_psu and survey.min_cell_n shape the result.
 CREATE FUNCTION svy_mean(s svy_state, level float8 DEFAULT 0.95) RETURNS svy_estimate

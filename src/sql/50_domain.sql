@@ -44,22 +44,22 @@ CREATE FUNCTION svy_table_final(svy_aggstate) RETURNS svy_table
 
 CREATE AGGREGATE svy_by(y float8, grp "any", d svy_design) (
     SFUNC = svy_by_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_by(y boolean, grp "any", d svy_design) (
     SFUNC = svy_by_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_dist(x "any", d svy_design) (
     SFUNC = svy_dist_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_dist(x "any", d svy_design, with_missing boolean) (
     SFUNC = svy_dist_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_choices(x choices, d svy_design) (
     SFUNC = svy_choices_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_tab(rowvar "any", colvar "any", d svy_design) (
     SFUNC = svy_tab_transfn, STYPE = svy_aggstate, FINALFUNC = svy_table_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- Readers.  STABLE: survey.min_cell_n suppresses small cells.
 CREATE FUNCTION svy_groups(t svy_domains, statistic text DEFAULT 'mean',
@@ -105,10 +105,10 @@ CREATE FUNCTION svy_accum_likert_transfn(svy_aggstate, likert, svy_design, float
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_mean(y likert, d svy_design) (
     SFUNC = svy_accum_likert_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_mean(y likert, d svy_design, level float8) (
     SFUNC = svy_accum_likert_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_aggstate_combine, PARALLEL = SAFE);
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- Linear contrasts of domain estimates (R: svycontrast on svyby(covmat = TRUE)).
 CREATE FUNCTION svy_contrast(t svy_domains, coefficients float8[], statistic text DEFAULT 'mean',
