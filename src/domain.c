@@ -139,6 +139,9 @@ typedef struct DomainState
 	/* replicate designs: rank of the rows with a non-NULL outcome */
 	SvyRank    *rank;
 
+	/* the grouping arguments' type lookups (arg_hashes), NULL until the first row */
+	struct ArgHash *args;
+
 	/* direct-mapped caches of the maps above (indexes never change) */
 	PsuCacheSlot *psucache;		/* allocated for designs with PSUs */
 	struct
@@ -599,14 +602,18 @@ likert_typid(void)
 						   ObjectIdGetDatum(nsp));
 }
 
+/*
+ * Kept in the state, not in fn_extra: Citus's worker_partial_agg calls the
+ * transition function with a fresh FmgrInfo on every row.
+ */
 static ArgHash *
-arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
+arg_hashes(FunctionCallInfo fcinfo, DomainState *s, int first_arg, int nargs)
 {
-	ArgHash    *h = (ArgHash *) fcinfo->flinfo->fn_extra;
+	ArgHash    *h = s->args;
 
 	if (h == NULL)
 	{
-		h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ArgHash) * nargs);
+		h = MemoryContextAllocZero(s->cxt, sizeof(ArgHash) * nargs);
 		for (int i = 0; i < nargs; i++)
 		{
 			h[i].typid = declared_argtype(fcinfo, first_arg + i);
@@ -614,10 +621,10 @@ arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 			h[i].from_cstring = h[i].typid == UNKNOWNOID;
 			if (h[i].from_cstring)
 				h[i].typid = TEXTOID;
-			svy_value_hash_init(h[i].typid, &h[i].hash, fcinfo->flinfo->fn_mcxt);
+			svy_value_hash_init(h[i].typid, &h[i].hash, s->cxt);
 			h[i].is_likert = svy_type_is_likert(h[i].typid);
 		}
-		fcinfo->flinfo->fn_extra = h;
+		s->args = h;
 	}
 	return h;
 }
@@ -649,7 +656,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_BY);
 	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
-	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
+	ArgHash    *h = arg_hashes(fcinfo, s, 2, 1);
 	Contribution contrib[2];
 	int			n = 0,
 				group_var = -1;
@@ -721,7 +728,7 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_DIST);
 	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
-	ArgHash    *h = arg_hashes(fcinfo, 1, 1);
+	ArgHash    *h = arg_hashes(fcinfo, s, 1, 1);
 	Contribution contrib;
 	int			n = 0;
 
@@ -775,7 +782,7 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_TAB);
 	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
-	ArgHash    *h = arg_hashes(fcinfo, 1, 2);
+	ArgHash    *h = arg_hashes(fcinfo, s, 1, 2);
 	Contribution contrib;
 	int			n = 0;
 
