@@ -62,7 +62,7 @@ CREATE AGGREGATE prop_row_gather(boolean, svy_design) (
 SQL
 
 D="svy_design(w, strata => s, psu => p)"
-IDS=(native custom design prop prop_sub prop_star accum_merge row_gather)
+IDS=(native custom design prop prop_sub prop_star accum_merge row_gather native_by by)
 declare -A SQLQ PRE LABEL
 SQLQ[native]="SELECT sum(w * y::int) / sum(w) FROM bt";                 LABEL[native]="native sum(w*y)/sum(w)"
 SQLQ[custom]="SELECT custom_sum(w * y::int) / custom_sum(w) FROM bt";  LABEL[custom]="custom float8 sums (floor), info"
@@ -73,6 +73,9 @@ SQLQ[prop_star]="SELECT (svy_prop(y, $D)).* FROM bt";                    LABEL[p
 SQLQ[accum_merge]="SELECT svy_prop(svy_merge(a)) FROM (SELECT p, svy_accum(y, $D) AS a FROM bt GROUP BY p) x"
 LABEL[accum_merge]="svy_accum GROUP BY psu, svy_merge"
 SQLQ[row_gather]="SELECT prop_row_gather(y, $D) FROM bt";                LABEL[row_gather]="row-gather fallback"
+SQLQ[native_by]="SELECT country, sum(w * y::int) / sum(w) FROM bt GROUP BY country"
+LABEL[native_by]="native GROUP BY country"
+SQLQ[by]="SELECT svy_by(y, country, $D) FROM bt";                         LABEL[by]="svy_by(y, country)"
 PRE[row_gather]="SET citus.coordinator_aggregation_strategy = 'row-gather';"
 
 same=$(citus_psql "$COORD" -At -c "SELECT abs((a).estimate - (b).estimate) < 1e-12 AND abs((a).std_error - (b).std_error) < 1e-12 * (a).std_error FROM (SELECT svy_prop(y, $D) AS a, prop_row_gather(y, $D) AS b FROM bt) s" 2>&1 || true)
@@ -113,6 +116,8 @@ for id in "${IDS[@]}"; do
         "$(awk -v a="${MED[$id]}" -v b="${MED[native]}" 'BEGIN { printf "%.2f", a / b }')"
 done
 echo
+awk -v a="${MED[by]}" -v b="${MED[native_by]}" \
+    'BEGIN { printf "svy_by / native GROUP BY country: %.2f (info)\n", a / b }'
 awk -v a="${MED[prop]}" -v b="${MED[native]}" \
     'BEGIN { r = a / b; printf "svy_prop / native: %.2f (target <= 1.5): %s\n", r, r <= 1.5 ? "PASS" : "FAIL" }'
 rm -rf "$TMP"
