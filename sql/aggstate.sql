@@ -89,6 +89,20 @@ FROM (SELECT svy_mean_final(svy_aggstate_combine(a.m, b.m)) AS c
            (SELECT mean_state(y, svy_design(w, h, psu)) AS m FROM st WHERE id % 2 = 1) b) x,
      (SELECT svy_mean(y, svy_design(w, h, psu)) AS w FROM st) y;
 SELECT svy_aggstate_combine(NULL, NULL) IS NULL AS null_null;
+-- binary form: COPY BINARY out and in (svy_aggstate_send / svy_aggstate_recv)
+CREATE TABLE states_bin (LIKE states);
+DO $$
+DECLARE f text := '/tmp/survey_aggstate_' || pg_backend_pid() || '.bin';
+BEGIN
+    EXECUTE format('COPY states TO %L (FORMAT binary)', f);
+    EXECUTE format('COPY states_bin FROM PROGRAM %L (FORMAT binary)', 'cat ' || f || ' && rm -f ' || f);
+END $$;
+SELECT b.m::text = s.m::text AND b.qs::text = s.qs::text AND b.bs::text = s.bs::text
+       AND b.bl::text = s.bl::text AS binary_round_trip
+FROM states s, states_bin b;
+-- states of two different designs do not merge
+SELECT svy_mean_final(svy_aggstate_combine(states.m, r.m))
+FROM states, (SELECT mean_state(y, svy_repdesign(w, ARRAY[w, 2 * w], 'bootstrap')) AS m FROM st) r;
 
 -- bad states: clear errors, never a crash
 SELECT svy_mean_final(qs) FROM states;
@@ -136,7 +150,7 @@ SELECT svy_by(y, country::varchar, svy_design(w, h, psu))::text = svy_by(y, coun
 FROM st;
 SELECT count(*) AS tab_cells FROM svy_cells((SELECT svy_tab(col, q, svy_design(w, h, psu)) FROM st));
 
-DROP TABLE st, serial, parallel, states;
+DROP TABLE st, serial, parallel, states, states_bin;
 DROP AGGREGATE mean_state(float8, svy_design), quantile_state(float8, svy_design, float8),
     by_state(float8, text, svy_design), by_state_likert(float8, likert, svy_design);
 DROP FUNCTION plan_of(text), chosen(text);
