@@ -7,10 +7,20 @@
 # pg_version_compat.h defines a static copy of it for PostgreSQL < 16.  When the
 # header declares it, Citus's copy is renamed (the one call site follows), an
 # idempotent edit of the source tree.
-# Debian packages needed: build-essential, libcurl is not used (--without-libcurl),
-# liblz4-dev and libzstd-dev (columnar compression), libssl-dev, libkrb5-dev,
-# libselinux1-dev, libxslt1-dev, libpam0g-dev, libreadline-dev (PGXS link flags).
+# Debian 12 packages (installed here when missing and run as root): liblz4-dev and
+# libzstd-dev (columnar compression), libkrb5-dev (PostgreSQL's libpq-be.h includes
+# gssapi.h), libssl-dev; libcurl is not used (--without-libcurl).
 set -e
+PKGS="build-essential liblz4-dev libzstd-dev libkrb5-dev libssl-dev"
+missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y $missing
+	else
+		echo "missing Debian packages: $missing" >&2
+		exit 1
+	fi
+fi
 SRC=${1:?usage: build-citus.sh CITUS_SOURCE_DIR}
 PG_CONFIG=${PG_CONFIG:-pg_config}
 INC=$($PG_CONFIG --includedir-server)
