@@ -187,6 +187,7 @@ group_arg(FunctionCallInfo fcinfo, const ArgHash *h, int argno)
 	} while (0)
 
 extern Datum likert_out(PG_FUNCTION_ARGS);
+extern Datum likert_recv(PG_FUNCTION_ARGS);
 
 bool
 svy_type_is_likert(Oid typid)
@@ -936,19 +937,102 @@ send_rank(StringInfo buf, const SvyRank *r)
 	pq_sendbytes(buf, (const char *) r->basis, sizeof(double) * r->rank * r->dim);
 }
 
+static void
+bad_state(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid survey aggregate state: %s", what)));
+}
+
+/* A count of items of at least item_bytes each, checked against the bytes left. */
+static int
+get_count(StringInfo buf, Size item_bytes, int max, const char *what)
+{
+	int			n = pq_getmsgint(buf, 4);
+
+	if (n < 0 || n > max || (Size) n > (Size) (buf->len - buf->cursor) / item_bytes)
+		bad_state(what);
+	return n;
+}
+
+/* A rank basis of dimension 0 (none) or nrep. */
 static SvyRank *
-recv_rank(StringInfo buf, MemoryContext cxt)
+recv_rank(StringInfo buf, MemoryContext cxt, int nrep)
 {
 	int			dim = pq_getmsgint(buf, 4);
+	int			rank;
 	SvyRank    *r;
 
 	if (dim == 0)
 		return NULL;
+	if (dim != nrep)
+		bad_state("bad replicate rank");
+	rank = pq_getmsgint(buf, 4);
+	if (rank < 0 || rank > dim ||
+		(Size) rank * dim > (Size) (buf->len - buf->cursor) / sizeof(double))
+		bad_state("bad replicate rank");
 	r = rank_create(cxt, dim);
-	r->rank = pq_getmsgint(buf, 4);
-	memcpy(r->basis, pq_getmsgbytes(buf, sizeof(double) * r->rank * dim),
-		   sizeof(double) * r->rank * dim);
+	r->rank = rank;
+	memcpy(r->basis, pq_getmsgbytes(buf, (int) (sizeof(double) * rank * dim)),
+		   sizeof(double) * rank * dim);
 	return r;
+}
+
+/*
+ * A category value as datumSerialize wrote it (an int header, then the
+ * value): checked against the type before datumRestore copies it.
+ */
+static Datum
+recv_category(const char *p, int size, const Categories *c)
+{
+	int			header;
+	bool		isnull;
+	char	   *q = (char *) p;
+	uint64		hdr = 0;		/* a varlena's header, aligned */
+	Datum		value;
+
+	if (size < (int) sizeof(int))
+		bad_state("bad category value");
+	memcpy(&header, p, sizeof(int));
+	if (c->typbyval ? (header != -1 || size != (int) (sizeof(int) + sizeof(Datum)))
+		: (header < 0 || size != (int) sizeof(int) + header))
+		bad_state("bad category value");
+	if (!c->typbyval)
+	{
+		if (c->typlen > 0 && header != c->typlen)
+			bad_state("bad category value");
+		if (c->typlen == -1)
+		{
+			/* the varlena's own length must be the bytes present */
+			if (header < 1)
+				bad_state("bad category value");
+			memcpy(&hdr, p + sizeof(int), Min(header, (int) sizeof(hdr)));
+			if (VARATT_IS_1B(&hdr) ? VARATT_IS_1B_E(&hdr) || VARSIZE_1B(&hdr) != (Size) header
+				: header < VARHDRSZ || !VARATT_IS_4B(&hdr) || VARSIZE_4B(&hdr) != (Size) header)
+				bad_state("bad category value");
+		}
+		if (c->typlen == -2 && (header < 1 || strnlen(p + sizeof(int), header) != (Size) header - 1))
+			bad_state("bad category value");
+	}
+	value = datumCopy(datumRestore(&q, &isnull), c->typbyval, c->typlen);
+	if (svy_type_is_likert(c->typid))
+	{
+		/* its fields, through the type's own receive function */
+		Likert		x = DatumGetLikert(value);
+		StringInfoData b;
+
+		initStringInfo(&b);
+		pq_sendbyte(&b, likert_lo(x));
+		pq_sendbyte(&b, likert_hi(x));
+		pq_sendbyte(&b, likert_missing(x));
+		pq_sendbyte(&b, likert_is_missing(x) ? 0 : likert_value(x));
+		if (DatumGetLikert(DirectFunctionCall3(likert_recv, PointerGetDatum(&b), ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1))) != x)
+			bad_state("bad category value");
+		pfree(b.data);
+	}
+	return value;
 }
 
 static void
@@ -1019,29 +1103,36 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 	MemoryContext old;
 	DomainState *s;
 	int			nrep,
-				n;
+				n,
+				ncat[2] = {0, 0},
+				nunits;
+	bool		with_psu;
 
 	s = domain_create(aggcxt, 0);
 	s->base = svy_accum_deserialize(buf, aggcxt);
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+	with_psu = s->base->kind == SVY_KIND_TAYLOR && (s->base->flags & SVY_HAS_PSU);
 	s->kind = pq_getmsgbyte(buf);
-	s->boolean_outcome = pq_getmsgbyte(buf);
-	s->with_missing = pq_getmsgbyte(buf);
+	n = pq_getmsgbyte(buf);
+	ncat[0] = pq_getmsgbyte(buf);
+	if (s->kind < SVY_MULTI_BY || s->kind > SVY_MULTI_TAB || n > 1 || ncat[0] > 1)
+		bad_state("unknown domain kind");
+	s->boolean_outcome = n;
+	s->with_missing = ncat[0];
 	old = MemoryContextSwitchTo(aggcxt);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		Categories *c = &s->cat[dim];
 
-		n = pq_getmsgint(buf, 4);
+		n = ncat[dim] = get_count(buf, 2 * sizeof(uint64) + 2 * sizeof(int32), SVY_MULTI_MAX_VARS,
+								  "bad number of categories");
 		if (n == 0)
 			continue;
 		c->typid = pq_getmsgint(buf, 4);
 		if (!OidIsValid(c->typid))
 			c->typid = likert_typid();
 		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(c->typid)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid survey aggregate state: %s", "unknown category type")));
+			bad_state("unknown category type");
 		get_typlenbyval(c->typid, &c->typlen, &c->typbyval);
 		c->map = svy_idmap_create(aggcxt, n);
 		c->cap = n;
@@ -1049,66 +1140,83 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 		c->ids = palloc(sizeof(uint64) * 2 * n);
 		for (int i = 0; i < n; i++)
 		{
-			bool		found,
-						isnull;
+			bool		found;
 			int			size;
-			char	   *p;
 
 			c->ids[2 * i] = pq_getmsgint64(buf);
 			c->ids[2 * i + 1] = pq_getmsgint64(buf);
-			svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found);
+			if (svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found) != i || found)
+				bad_state("duplicate category");
 			size = pq_getmsgint(buf, 4);
-			p = (char *) pq_getmsgbytes(buf, size);
-			c->values[i] = datumCopy(datumRestore(&p, &isnull), c->typbyval, c->typlen);
+			c->values[i] = recv_category(pq_getmsgbytes(buf, size), size, c);
 		}
 	}
-	n = pq_getmsgint(buf, 4);
+	n = get_count(buf, 2 * sizeof(int32) + 3 * sizeof(double) + sizeof(SvyWMoments) + sizeof(int32) +
+				  sizeof(double) * nrep, SVY_MULTI_MAX_VARS, "bad number of totals");
 	for (int v = 0; v < n; v++)
 	{
 		int			a = pq_getmsgint(buf, 4);
 		int			bb = pq_getmsgint(buf, 4);
-		int			v_index = var_index(s, a, bb);	/* may move s->vars */
-		SvyVar	   *var = &s->vars[v_index];
+		SvyVar	   *var;
 
+		/* the categories (or choices options) a total belongs to must exist */
+		if (s->kind == SVY_MULTI_CHOICES ? a < 0 || a > CHOICES_MAX_OPTION || bb != 0
+			: a < 0 || a >= ncat[0] ||
+			bb < 0 || bb >= (s->kind == SVY_MULTI_TAB ? ncat[1] : s->kind == SVY_MULTI_BY ? 2 : 1))
+			bad_state("total of an unknown category");
+		if (var_index(s, a, bb) != v)	/* may move s->vars */
+			bad_state("duplicate total");
+		var = &s->vars[v];
 		memcpy(&var->total, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
 		memcpy(&var->n, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
 		memcpy(&var->rows, pq_getmsgbytes(buf, sizeof(double)), sizeof(double));
 		memcpy(&var->wm, pq_getmsgbytes(buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
 			memcpy(var->rep, pq_getmsgbytes(buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(buf, aggcxt);
+		var->rank = recv_rank(buf, aggcxt, nrep);
 	}
-	s->rank = recv_rank(buf, aggcxt);
-	n = pq_getmsgint(buf, 4);
+	s->rank = recv_rank(buf, aggcxt, nrep);
+	n = get_count(buf, 2 * sizeof(uint64) + sizeof(int32), with_psu ? INT_MAX : 0, "bad number of PSUs");
 	for (int p = 0; p < n; p++)
 	{
 		uint64		k0 = pq_getmsgint64(buf);
 		uint64		k1 = pq_getmsgint64(buf);
+		int			h = pq_getmsgint(buf, 4);
 
-		psu_insert(s, k0, k1, pq_getmsgint(buf, 4));
+		if (h < 0 || h >= s->base->nstrata)
+			bad_state("PSU of an unknown stratum");
+		if (psu_insert(s, k0, k1, h) != p)
+			bad_state("duplicate PSU");
 	}
-	n = pq_getmsgint(buf, 4);
+	nunits = with_psu ? n : s->base->nstrata;
+	n = get_count(buf, sizeof(Cell), INT_MAX, "bad number of cells");
 	for (int i = 0; i < n; i++)
 	{
 		Cell		c;
-		int			k;
 
 		memcpy(&c, pq_getmsgbytes(buf, sizeof(Cell)), sizeof(Cell));
-		k = cell_index(s, c.unit, c.var);
-		s->cells[k] = c;
+		if (c.unit < 0 || c.unit >= nunits || c.var < 0 || c.var >= s->nvars)
+			bad_state("cell of an unknown unit or total");
+		if (cell_index(s, c.unit, c.var) != i)
+			bad_state("duplicate cell");
+		s->cells[i] = c;
 	}
-	n = pq_getmsgint(buf, 4);
+	n = get_count(buf, sizeof(Cross), INT_MAX, "bad number of cross-products");
 	for (int i = 0; i < n; i++)
 	{
 		Cross		c;
 
 		memcpy(&c, pq_getmsgbytes(buf, sizeof(Cross)), sizeof(Cross));
+		if (c.stratum < 0 || c.stratum >= s->base->nstrata ||
+			c.k < 0 || c.k > c.l || c.l >= s->nvars)
+			bad_state("cross-product of an unknown stratum or total");
 		cross_add(s, c.stratum, c.k, c.l, c.sum);
+		if (s->ncross != i + 1)
+			bad_state("duplicate cross-product");
 	}
 	MemoryContextSwitchTo(old);
 	return s;
 }
-
 
 static void *
 multi_create(MemoryContext cxt)
