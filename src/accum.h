@@ -3,18 +3,19 @@
  * proportion, ratio) and of svy_state.
  *
  * State design (why it looks like this):
- *   - The transition state is `internal`: a C struct with hash tables, updated
- *     in place.  A varlena state would be copied or re-expanded on every row
- *     once PSU tables grow; internal keeps a row's cost to one hash probe.
+ *   - The transition state is a C struct with hash tables, updated in place,
+ *     held by an svy_aggstate expanded object (aggstate.h): a varlena state
+ *     would be copied or re-expanded on every row once PSU tables grow; the
+ *     expanded object keeps a row's cost to one hash probe, as `internal`
+ *     did, while Citus can ship it between nodes.
  *   - It grows with PSUs and strata, never with rows: a design with PSUs keeps
  *     per-PSU sums (a_j, b_j); a design without PSUs keeps per-stratum
  *     co-moments of the row totals, which is all the closed-form variance
  *     needs.  Replicate designs keep 2 sums per replicate and a rank basis.
- *   - Parallel query uses the serial/deserial functions; their byte format
- *     (network byte order, versioned) is also the svy_state type's binary
- *     and storage format, so a state moves between partial aggregation,
- *     tables, servers and Citus-style workers unchanged.  svy_state is the
- *     concrete type for engines that cannot ship `internal` states.
+ *   - svy_accum_serialize's byte format (network byte order, versioned) is
+ *     the payload of the flattened svy_aggstate (partial aggregation,
+ *     Citus) and the svy_state type's binary and storage format, so a state
+ *     moves between partial aggregation, tables and servers unchanged.
  */
 #ifndef SVY_ACCUM_H
 #define SVY_ACCUM_H

@@ -15,21 +15,29 @@
 
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/pg_collation.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "domain.h"
 #include "idmap.h"
 #include "multi.h"
@@ -42,9 +50,6 @@ PG_FUNCTION_INFO_V1(svy_by_bool_transfn);
 PG_FUNCTION_INFO_V1(svy_dist_transfn);
 PG_FUNCTION_INFO_V1(svy_choices_transfn);
 PG_FUNCTION_INFO_V1(svy_tab_transfn);
-PG_FUNCTION_INFO_V1(svy_multi_combine);
-PG_FUNCTION_INFO_V1(svy_multi_serialfn);
-PG_FUNCTION_INFO_V1(svy_multi_deserialfn);
 PG_FUNCTION_INFO_V1(svy_multi_final);
 
 /* ---------- categories: distinct values of a grouping argument ---------- */
@@ -143,6 +148,9 @@ typedef struct DomainState
 	/* replicate designs: rank of the rows with a non-NULL outcome */
 	SvyRank    *rank;
 
+	/* the grouping arguments' type lookups (arg_hashes), NULL until the first row */
+	struct ArgHash *args;
+
 	/* direct-mapped caches of the maps above (indexes never change) */
 	PsuCacheSlot *psucache;		/* allocated for designs with PSUs */
 	struct
@@ -189,6 +197,7 @@ group_arg(FunctionCallInfo fcinfo, const ArgHash *h, int argno)
 
 extern Datum likert_out(PG_FUNCTION_ARGS);
 extern Datum choices_out(PG_FUNCTION_ARGS);
+extern Datum likert_recv(PG_FUNCTION_ARGS);
 
 /* Is typid one of this extension's types (known by its output function)? */
 static bool
@@ -237,15 +246,16 @@ domain_create(MemoryContext cxt, int kind)
 	return s;
 }
 
-static DomainState *
+/* The state to update; a new one learns its kind from the first row. */
+static SvyAggState *
 domain_state(FunctionCallInfo fcinfo, int kind)
 {
-	MemoryContext aggcxt;
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_MULTI);
+	DomainState *s = st->state;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(0))
-		return domain_create(aggcxt, kind);
-	return (DomainState *) PG_GETARG_POINTER(0);
+	if (s->kind == 0)
+		s->kind = kind;
+	return st;
 }
 
 static void
@@ -589,17 +599,75 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 
 /* ---------- transition functions ---------- */
 
-static ArgHash *
-arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
+/*
+ * The type of argument argno as the function declares it: typed overloads
+ * need no call expression (Citus calls transition functions without one);
+ * only the "any" overloads look at the expression.
+ */
+static Oid
+declared_argtype(FunctionCallInfo fcinfo, int argno)
 {
-	ArgHash    *h = (ArgHash *) fcinfo->flinfo->fn_extra;
+	HeapTuple	tp = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	Oid			typid;
+
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for function %u", fcinfo->flinfo->fn_oid);
+	typid = ((Form_pg_proc) GETSTRUCT(tp))->proargtypes.values[argno];
+	ReleaseSysCache(tp);
+	if (typid != ANYOID)
+		return typid;
+	typid = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+				 errmsg("could not determine the type of a grouping argument"),
+				 errdetail("The aggregate was called without its expression, as distributed engines do."),
+				 errhint("Cast the argument to text, smallint, integer, bigint, boolean or likert.")));
+	return typid;
+}
+
+/*
+ * This server's likert type: states name it by a marker, as its OID differs
+ * between the servers of a cluster.
+ */
+static Oid
+likert_typid(void)
+{
+	Oid			ext = get_extension_oid("survey", false);
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp;
+
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "could not find extension %u", ext);
+	nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("likert"),
+						   ObjectIdGetDatum(nsp));
+}
+
+/*
+ * Kept in the state, not in fn_extra: Citus's worker_partial_agg calls the
+ * transition function with a fresh FmgrInfo on every row.
+ */
+static ArgHash *
+arg_hashes(FunctionCallInfo fcinfo, DomainState *s, int first_arg, int nargs)
+{
+	ArgHash    *h = s->args;
 
 	if (h == NULL)
 	{
-		h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ArgHash) * nargs);
+		h = MemoryContextAllocZero(s->cxt, sizeof(ArgHash) * nargs);
 		for (int i = 0; i < nargs; i++)
 		{
-			h[i].typid = get_fn_expr_argtype(fcinfo->flinfo, first_arg + i);
+			h[i].typid = declared_argtype(fcinfo, first_arg + i);
 			/* an untyped literal ('north') is text */
 			h[i].from_cstring = h[i].typid == UNKNOWNOID;
 			if (h[i].from_cstring)
@@ -610,10 +678,10 @@ arg_hashes(FunctionCallInfo fcinfo, int first_arg, int nargs)
 						 errmsg("a multi-select answer (choices) cannot be a category"),
 						 errdetail("Each combination of options would be a category of its own."),
 						 errhint("Use svy_choices(x, d) for the share choosing each option, or svy_by(has_choice(x, k), grp, d) for option k by group (docs/loading.md).")));
-			svy_value_hash_init(h[i].typid, &h[i].hash, fcinfo->flinfo->fn_mcxt);
+			svy_value_hash_init(h[i].typid, &h[i].hash, s->cxt);
 			h[i].is_likert = svy_type_is_likert(h[i].typid);
 		}
-		fcinfo->flinfo->fn_extra = h;
+		s->args = h;
 	}
 	return h;
 }
@@ -642,9 +710,10 @@ check_finite(double y)
 static Datum
 by_transfn(FunctionCallInfo fcinfo, bool boolean)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_BY);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_BY);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
-	ArgHash    *h = arg_hashes(fcinfo, 2, 1);
+	ArgHash    *h = arg_hashes(fcinfo, s, 2, 1);
 	Contribution contrib[2];
 	int			n = 0,
 				group_var = -1;
@@ -669,7 +738,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 			svy_wmoments_add(&s->vars[contrib[0].var].wm, d->weight, y, 1.0);
 	}
 	domain_row(s, d, contrib, n, group_var);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 Datum
@@ -713,9 +782,10 @@ countable(DomainState *s, int dim, const ArgHash *h, Datum value)
 Datum
 svy_dist_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_DIST);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_DIST);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
-	ArgHash    *h = arg_hashes(fcinfo, 1, 1);
+	ArgHash    *h = arg_hashes(fcinfo, s, 1, 1);
 	Contribution contrib;
 	int			n = 0;
 
@@ -730,7 +800,7 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 		n = 1;
 	}
 	domain_row(s, d, &contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* svy_choices' option labels as seen on this call site's first row. */
@@ -808,7 +878,8 @@ option_labels(FunctionCallInfo fcinfo, DomainState *s, int argno)
 Datum
 svy_choices_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_CHOICES);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_CHOICES);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 	Contribution contrib[CHOICES_MAX_OPTION + 1];
 	int			n = 0;
@@ -836,16 +907,17 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 			}
 	}
 	domain_row(s, d, contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* svy_tab(row, col, d): rows with either value NULL are outside the table. */
 Datum
 svy_tab_transfn(PG_FUNCTION_ARGS)
 {
-	DomainState *s = domain_state(fcinfo, SVY_MULTI_TAB);
+	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_TAB);
+	DomainState *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
-	ArgHash    *h = arg_hashes(fcinfo, 1, 2);
+	ArgHash    *h = arg_hashes(fcinfo, s, 1, 2);
 	Contribution contrib;
 	int			n = 0;
 
@@ -862,7 +934,7 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 		n = 1;
 	}
 	domain_row(s, d, &contrib, n, -1);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* ---------- merging (parallel workers) ---------- */
@@ -1002,28 +1074,7 @@ domain_merge(DomainState *into, const DomainState *from)
 	}
 }
 
-Datum
-svy_multi_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	DomainState *into;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	if (PG_ARGISNULL(0))
-	{
-		const DomainState *from = (DomainState *) PG_GETARG_POINTER(1);
-
-		into = domain_create(aggcxt, from->kind);
-	}
-	else
-		into = (DomainState *) PG_GETARG_POINTER(0);
-	domain_merge(into, (DomainState *) PG_GETARG_POINTER(1));
-	PG_RETURN_POINTER(into);
-}
-
-/* ---------- serialization (between parallel workers of one server) ---------- */
+/* ---------- serialization (parallel workers, Citus nodes of one architecture) ---------- */
 
 static void
 send_rank(StringInfo buf, const SvyRank *r)
@@ -1033,6 +1084,17 @@ send_rank(StringInfo buf, const SvyRank *r)
 		return;
 	pq_sendint32(buf, r->rank);
 	pq_sendbytes(buf, (const char *) r->basis, sizeof(double) * r->rank * r->dim);
+}
+
+/* A count of items of at least item_bytes each, at most max. */
+static int
+get_count(StringInfo buf, Size item_bytes, int max, const char *what)
+{
+	int			n = svy_wire_count(buf, item_bytes, what);
+
+	if (n > max)
+		svy_wire_corrupt(what);
+	return n;
 }
 
 /* A rank basis of dim = nrep (or none: dim 0), its rows checked against the bytes left. */
@@ -1056,27 +1118,81 @@ recv_rank(StringInfo buf, MemoryContext cxt, int nrep)
 	return r;
 }
 
-Datum
-svy_multi_serialfn(PG_FUNCTION_ARGS)
+/*
+ * A category value as datumSerialize wrote it (an int header, then the
+ * value): checked against the type before datumRestore copies it.
+ */
+static Datum
+recv_category(const char *p, int size, const Categories *c)
 {
-	const DomainState *s = (DomainState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+	int			header;
+	bool		isnull;
+	char	   *q = (char *) p;
+	uint64		hdr = 0;		/* a varlena's header, aligned */
+	Datum		value;
+
+	if (size < (int) sizeof(int))
+		svy_wire_corrupt("bad category value");
+	memcpy(&header, p, sizeof(int));
+	if (c->typbyval ? (header != -1 || size != (int) (sizeof(int) + sizeof(Datum)))
+		: (header < 0 || size != (int) sizeof(int) + header))
+		svy_wire_corrupt("bad category value");
+	if (!c->typbyval)
+	{
+		if (c->typlen > 0 && header != c->typlen)
+			svy_wire_corrupt("bad category value");
+		if (c->typlen == -1)
+		{
+			/* the varlena's own length must be the bytes present */
+			if (header < 1)
+				svy_wire_corrupt("bad category value");
+			memcpy(&hdr, p + sizeof(int), Min(header, (int) sizeof(hdr)));
+			if (VARATT_IS_1B(&hdr) ? VARATT_IS_1B_E(&hdr) || VARSIZE_1B(&hdr) != (Size) header
+				: header < VARHDRSZ || !VARATT_IS_4B(&hdr) || VARSIZE_4B(&hdr) != (Size) header)
+				svy_wire_corrupt("bad category value");
+		}
+		if (c->typlen == -2 && (header < 1 || strnlen(p + sizeof(int), header) != (Size) header - 1))
+			svy_wire_corrupt("bad category value");
+	}
+	value = datumCopy(datumRestore(&q, &isnull), c->typbyval, c->typlen);
+	if (svy_type_is_likert(c->typid))
+	{
+		/* its fields, through the type's own receive function */
+		Likert		x = DatumGetLikert(value);
+		StringInfoData b;
+
+		initStringInfo(&b);
+		pq_sendbyte(&b, likert_lo(x));
+		pq_sendbyte(&b, likert_hi(x));
+		pq_sendbyte(&b, likert_missing(x));
+		pq_sendbyte(&b, likert_is_missing(x) ? 0 : likert_value(x));
+		if (DatumGetLikert(DirectFunctionCall3(likert_recv, PointerGetDatum(&b), ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1))) != x)
+			svy_wire_corrupt("bad category value");
+		pfree(b.data);
+	}
+	return value;
+}
+
+static void
+multi_serialize(void *state, StringInfo buf)
+{
+	const DomainState *s = state;
 	int			nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
 
-	pq_begintypsend(&buf);
-	svy_accum_serialize(s->base, &buf);
-	pq_sendbyte(&buf, s->kind);
-	pq_sendbyte(&buf, s->boolean_outcome);
-	pq_sendbyte(&buf, s->with_missing);
+	svy_accum_serialize(s->base, buf);
+	pq_sendbyte(buf, s->kind);
+	pq_sendbyte(buf, s->boolean_outcome);
+	pq_sendbyte(buf, s->with_missing);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		const Categories *c = &s->cat[dim];
 		int			n = c->map ? svy_idmap_size(c->map) : 0;
 
-		pq_sendint32(&buf, n);
+		pq_sendint32(buf, n);
 		if (n == 0)
 			continue;
-		pq_sendint32(&buf, c->typid);
+		pq_sendint32(buf, svy_type_is_likert(c->typid) ? InvalidOid : c->typid);
 		for (int i = 0; i < n; i++)
 		{
 			Size		size = datumEstimateSpace(c->values[i], false, c->typbyval, c->typlen);
@@ -1084,77 +1200,83 @@ svy_multi_serialfn(PG_FUNCTION_ARGS)
 			char	   *p = space;
 
 			datumSerialize(c->values[i], false, c->typbyval, c->typlen, &p);
-			pq_sendint64(&buf, c->ids[2 * i]);
-			pq_sendint64(&buf, c->ids[2 * i + 1]);
-			pq_sendint32(&buf, size);
-			pq_sendbytes(&buf, space, size);
+			pq_sendint64(buf, c->ids[2 * i]);
+			pq_sendint64(buf, c->ids[2 * i + 1]);
+			pq_sendint32(buf, size);
+			pq_sendbytes(buf, space, size);
 			pfree(space);
 		}
 	}
-	pq_sendint32(&buf, s->nvars);
+	pq_sendint32(buf, s->nvars);
 	for (int v = 0; v < s->nvars; v++)
 	{
 		const SvyVar  *var = &s->vars[v];
 
-		pq_sendint32(&buf, var->a);
-		pq_sendint32(&buf, var->b);
-		pq_sendbytes(&buf, (const char *) &var->total, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->n, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->rows, sizeof(double));
-		pq_sendbytes(&buf, (const char *) &var->wm, sizeof(SvyWMoments));
+		pq_sendint32(buf, var->a);
+		pq_sendint32(buf, var->b);
+		pq_sendbytes(buf, (const char *) &var->total, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->n, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->rows, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->wm, sizeof(SvyWMoments));
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) var->rep, sizeof(double) * nrep);
-		send_rank(&buf, var->rank);
+			pq_sendbytes(buf, (const char *) var->rep, sizeof(double) * nrep);
+		send_rank(buf, var->rank);
 	}
-	send_rank(&buf, s->rank);
-	pq_sendint32(&buf, svy_idmap_size(s->psumap));
+	send_rank(buf, s->rank);
+	pq_sendint32(buf, svy_idmap_size(s->psumap));
 	for (int p = 0; p < svy_idmap_size(s->psumap); p++)
 	{
-		pq_sendint64(&buf, s->psu_key[2 * p]);
-		pq_sendint64(&buf, s->psu_key[2 * p + 1]);
-		pq_sendint32(&buf, s->psu_stratum[p]);
+		pq_sendint64(buf, s->psu_key[2 * p]);
+		pq_sendint64(buf, s->psu_key[2 * p + 1]);
+		pq_sendint32(buf, s->psu_stratum[p]);
 		if (two_stage(s))
 		{
-			pq_sendint64(&buf, s->unit_psu[2 * p]);
-			pq_sendint64(&buf, s->unit_psu[2 * p + 1]);
+			pq_sendint64(buf, s->unit_psu[2 * p]);
+			pq_sendint64(buf, s->unit_psu[2 * p + 1]);
 		}
 	}
-	pq_sendint32(&buf, s->ncells);
-	pq_sendbytes(&buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
-	pq_sendint32(&buf, s->ncross);
-	pq_sendbytes(&buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	pq_sendint32(buf, s->ncells);
+	pq_sendbytes(buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
+	pq_sendint32(buf, s->ncross);
+	pq_sendbytes(buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
 }
 
-Datum
-svy_multi_deserialfn(PG_FUNCTION_ARGS)
+static void *
+multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	MemoryContext aggcxt,
-				old;
-	StringInfoData buf;
+	MemoryContext old;
 	DomainState *s;
 	int			nrep,
-				n;
+				n,
+				ncat[2] = {0, 0},
+				nunits;
+	bool		with_psu;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	svy_wire_init(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 	s = domain_create(aggcxt, 0);
-	s->base = svy_accum_deserialize(&buf, aggcxt);
+	s->base = svy_accum_deserialize(buf, aggcxt);
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
-	s->kind = svy_wire_byte(&buf);
-	s->boolean_outcome = svy_wire_byte(&buf);
-	s->with_missing = svy_wire_byte(&buf);
+	with_psu = s->base->kind == SVY_KIND_TAYLOR && (s->base->flags & SVY_HAS_PSU);
+	s->kind = svy_wire_byte(buf);
+	n = svy_wire_byte(buf);
+	ncat[0] = svy_wire_byte(buf);
+	if (s->kind < SVY_MULTI_BY || s->kind > SVY_MULTI_TAB || n > 1 || ncat[0] > 1)
+		svy_wire_corrupt("unknown domain kind");
+	s->boolean_outcome = n;
+	s->with_missing = ncat[0];
 	old = MemoryContextSwitchTo(aggcxt);
 	for (int dim = 0; dim < 2; dim++)
 	{
 		Categories *c = &s->cat[dim];
 
-		/* a category takes at least 20 bytes: identity and size */
-		n = svy_wire_count(&buf, 20, "bad number of categories");
+		n = ncat[dim] = get_count(buf, 2 * sizeof(uint64) + 2 * sizeof(int32), SVY_MULTI_MAX_VARS,
+								  "bad number of categories");
 		if (n == 0)
 			continue;
-		c->typid = svy_wire_int32(&buf);
+		c->typid = svy_wire_int32(buf);
+		if (!OidIsValid(c->typid))
+			c->typid = likert_typid();
+		if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(c->typid)))
+			svy_wire_corrupt("unknown category type");
 		get_typlenbyval(c->typid, &c->typlen, &c->typbyval);
 		c->map = svy_idmap_create(aggcxt, n);
 		c->cap = n;
@@ -1162,74 +1284,107 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 		c->ids = palloc(sizeof(uint64) * 2 * n);
 		for (int i = 0; i < n; i++)
 		{
-			bool		found,
-						isnull;
+			bool		found;
 			int			size;
-			char	   *p;
 
-			c->ids[2 * i] = svy_wire_int64(&buf);
-			c->ids[2 * i + 1] = svy_wire_int64(&buf);
-			svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found);
-			size = svy_wire_count(&buf, 1, "bad category size");
-			p = (char *) svy_wire_bytes(&buf, size);
-			c->values[i] = datumCopy(datumRestore(&p, &isnull), c->typbyval, c->typlen);
+			c->ids[2 * i] = svy_wire_int64(buf);
+			c->ids[2 * i + 1] = svy_wire_int64(buf);
+			if (svy_idmap_insert(c->map, c->ids[2 * i], c->ids[2 * i + 1], &found) != i || found)
+				svy_wire_corrupt("duplicate category");
+			size = svy_wire_int32(buf);
+			c->values[i] = recv_category(svy_wire_bytes(buf, size), size, c);
 		}
 	}
-	n = svy_wire_count(&buf, 8 + 3 * sizeof(double) + sizeof(SvyWMoments) + sizeof(double) * nrep + 4,
-					   "bad number of totals");
+	n = get_count(buf, 2 * sizeof(int32) + 3 * sizeof(double) + sizeof(SvyWMoments) + sizeof(int32) +
+				  sizeof(double) * nrep, SVY_MULTI_MAX_VARS, "bad number of totals");
 	for (int v = 0; v < n; v++)
 	{
-		int			a = svy_wire_int32(&buf);
-		int			bb = svy_wire_int32(&buf);
-		int			v_index = var_index(s, a, bb);	/* may move s->vars */
-		SvyVar	   *var = &s->vars[v_index];
+		int			a = svy_wire_int32(buf);
+		int			bb = svy_wire_int32(buf);
+		SvyVar	   *var;
 
-		memcpy(&var->total, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->n, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->rows, svy_wire_bytes(&buf, sizeof(double)), sizeof(double));
-		memcpy(&var->wm, svy_wire_bytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
+		/* the categories (or choices options) a total belongs to must exist */
+		if (s->kind == SVY_MULTI_CHOICES ? a < 0 || a > CHOICES_MAX_OPTION || bb != 0
+			: a < 0 || a >= ncat[0] ||
+			bb < 0 || bb >= (s->kind == SVY_MULTI_TAB ? ncat[1] : s->kind == SVY_MULTI_BY ? 2 : 1))
+			svy_wire_corrupt("total of an unknown category");
+		if (var_index(s, a, bb) != v)	/* may move s->vars */
+			svy_wire_corrupt("duplicate total");
+		var = &s->vars[v];
+		memcpy(&var->total, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->n, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->rows, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->wm, svy_wire_bytes(buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
-			memcpy(var->rep, svy_wire_bytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(&buf, aggcxt, nrep);
+			memcpy(var->rep, svy_wire_bytes(buf, sizeof(double) * nrep), sizeof(double) * nrep);
+		var->rank = recv_rank(buf, aggcxt, nrep);
 	}
-	s->rank = recv_rank(&buf, aggcxt, nrep);
-	n = svy_wire_count(&buf, 20, "bad number of PSUs");
+	s->rank = recv_rank(buf, aggcxt, nrep);
+	n = get_count(buf, 2 * sizeof(uint64) + sizeof(int32), with_psu ? INT_MAX : 0, "bad number of PSUs");
 	for (int p = 0; p < n; p++)
 	{
-		uint64		k0 = svy_wire_int64(&buf);
-		uint64		k1 = svy_wire_int64(&buf);
-		int			h = svy_wire_int32(&buf);
+		uint64		k0 = svy_wire_int64(buf);
+		uint64		k1 = svy_wire_int64(buf);
+		int			h = svy_wire_int32(buf);
 		uint64		psu[2] = {0, 0};
 
 		if (two_stage(s))
 		{
-			psu[0] = svy_wire_int64(&buf);
-			psu[1] = svy_wire_int64(&buf);
+			psu[0] = svy_wire_int64(buf);
+			psu[1] = svy_wire_int64(buf);
 		}
-		psu_insert(s, k0, k1, h, two_stage(s) ? psu : NULL);
+		if (h < 0 || h >= s->base->nstrata)
+			svy_wire_corrupt("PSU of an unknown stratum");
+		if (psu_insert(s, k0, k1, h, two_stage(s) ? psu : NULL) != p)
+			svy_wire_corrupt("duplicate PSU");
 	}
-	n = svy_wire_count(&buf, sizeof(Cell), "bad number of cells");
+	nunits = with_psu ? n : s->base->nstrata;
+	n = get_count(buf, sizeof(Cell), INT_MAX, "bad number of cells");
 	for (int i = 0; i < n; i++)
 	{
 		Cell		c;
-		int			k;
 
-		memcpy(&c, svy_wire_bytes(&buf, sizeof(Cell)), sizeof(Cell));
-		k = cell_index(s, c.unit, c.var);
-		s->cells[k] = c;
+		memcpy(&c, svy_wire_bytes(buf, sizeof(Cell)), sizeof(Cell));
+		if (c.unit < 0 || c.unit >= nunits || c.var < 0 || c.var >= s->nvars)
+			svy_wire_corrupt("cell of an unknown unit or total");
+		if (cell_index(s, c.unit, c.var) != i)
+			svy_wire_corrupt("duplicate cell");
+		s->cells[i] = c;
 	}
-	n = svy_wire_count(&buf, sizeof(Cross), "bad number of cross products");
+	n = get_count(buf, sizeof(Cross), INT_MAX, "bad number of cross-products");
 	for (int i = 0; i < n; i++)
 	{
 		Cross		c;
 
-		memcpy(&c, svy_wire_bytes(&buf, sizeof(Cross)), sizeof(Cross));
+		memcpy(&c, svy_wire_bytes(buf, sizeof(Cross)), sizeof(Cross));
+		if (c.stratum < 0 || c.stratum >= s->base->nstrata ||
+			c.k < 0 || c.k > c.l || c.l >= s->nvars)
+			svy_wire_corrupt("cross-product of an unknown stratum or total");
 		cross_add(s, c.stratum, c.k, c.l, c.sum);
+		if (s->ncross != i + 1)
+			svy_wire_corrupt("duplicate cross-product");
 	}
-	svy_wire_end(&buf);
 	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(s);
+	return s;
 }
+
+static void *
+multi_create(MemoryContext cxt)
+{
+	return domain_create(cxt, 0);
+}
+
+static void
+multi_merge(void *into, void *from)
+{
+	domain_merge(into, from);
+}
+
+/* Native byte order (cells are copied as they are): not portable. */
+const SvyAggOps svy_multi_ops = {
+	"domain", false, false,
+	multi_create, multi_merge, multi_serialize, multi_deserialize
+};
 
 /* ---------- final: the svy_domains / svy_table value ---------- */
 
@@ -1801,10 +1956,8 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	bool	   *selected;
 	double		df_all;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	s = (DomainState *) PG_GETARG_POINTER(0);
-	if (s->base->kind == 0)
+	s = svy_agg_read(fcinfo, 0, SVY_AGG_MULTI);
+	if (s == NULL || s->base->kind == 0)
 		PG_RETURN_NULL();
 	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
 

@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "response.h"
 #include "survey.h"
 #include "wire.h"
@@ -21,9 +22,6 @@ PG_FUNCTION_INFO_V1(svy_accum_float8_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_bool_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_likert_transfn);
 PG_FUNCTION_INFO_V1(svy_accum_ratio_transfn);
-PG_FUNCTION_INFO_V1(svy_accum_combine);
-PG_FUNCTION_INFO_V1(svy_accum_serialfn);
-PG_FUNCTION_INFO_V1(svy_accum_deserialfn);
 PG_FUNCTION_INFO_V1(svy_mean_final);
 PG_FUNCTION_INFO_V1(svy_total_final);
 PG_FUNCTION_INFO_V1(svy_prop_final);
@@ -40,16 +38,36 @@ PG_FUNCTION_INFO_V1(svy_state_prop);
 
 /* ---------- transition ---------- */
 
-static SvyAccum *
-state_arg(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcxt;
+/* ---------- the family's svy_aggstate operations (aggstate.h) ---------- */
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(0))
-		return svy_accum_create(aggcxt);
-	return (SvyAccum *) PG_GETARG_POINTER(0);
+static void *
+accum_create(MemoryContext cxt)
+{
+	return svy_accum_create(cxt);
 }
+
+static void
+accum_merge(void *into, void *from)
+{
+	svy_accum_merge(into, from);
+}
+
+static void
+accum_serialize(void *state, StringInfo buf)
+{
+	svy_accum_serialize(state, buf);
+}
+
+static void *
+accum_deserialize(StringInfo buf, MemoryContext cxt)
+{
+	return svy_accum_deserialize(buf, cxt);
+}
+
+const SvyAggOps svy_accum_ops = {
+	"linear estimator", true, false,
+	accum_create, accum_merge, accum_serialize, accum_deserialize
+};
 
 static const SvyDesign *
 design_arg(FunctionCallInfo fcinfo, int argno)
@@ -109,20 +127,22 @@ set_outcome(SvyAccum *s, int outcome)
 Datum
 svy_accum_float8_transfn(PG_FUNCTION_ARGS)
 {
-	SvyAccum   *s = state_arg(fcinfo);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
+	SvyAccum   *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
 	svy_accum_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* (state, y likert, design [, level]): the mean score over valid answers */
 Datum
 svy_accum_likert_transfn(PG_FUNCTION_ARGS)
 {
-	SvyAccum   *s = state_arg(fcinfo);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
+	SvyAccum   *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 	bool		missing = PG_ARGISNULL(1);
 	Likert		q = missing ? 0 : PG_GETARG_LIKERT(1);
@@ -136,28 +156,30 @@ svy_accum_likert_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
 	svy_accum_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* (state, y boolean, design [, method [, level]]) */
 Datum
 svy_accum_bool_transfn(PG_FUNCTION_ARGS)
 {
-	SvyAccum   *s = state_arg(fcinfo);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
+	SvyAccum   *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 2);
 
 	set_outcome(s, SVY_OUTCOME_BOOLEAN);
 	method_arg(fcinfo, s, 3);
 	level_arg(fcinfo, s, 4);
 	svy_accum_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* (state, numerator, denominator, design [, level]); NULL in either: out of the domain */
 Datum
 svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 {
-	SvyAccum   *s = state_arg(fcinfo);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
+	SvyAccum   *s = st->state;
 	const SvyDesign *d = design_arg(fcinfo, 3);
 	bool		missing = PG_ARGISNULL(1) || PG_ARGISNULL(2);
 
@@ -165,21 +187,7 @@ svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 	level_arg(fcinfo, s, 4);
 	svy_accum_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
 				  missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
-	PG_RETURN_POINTER(s);
-}
-
-Datum
-svy_accum_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	SvyAccum   *into;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	into = PG_ARGISNULL(0) ? svy_accum_create(aggcxt) : (SvyAccum *) PG_GETARG_POINTER(0);
-	svy_accum_merge(into, (SvyAccum *) PG_GETARG_POINTER(1));
-	PG_RETURN_POINTER(into);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 static bytea *
@@ -202,21 +210,6 @@ state_from_bytea(bytea *b, MemoryContext cxt)
 	s = svy_accum_deserialize(&buf, cxt);
 	svy_wire_end(&buf);
 	return s;
-}
-
-Datum
-svy_accum_serialfn(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(state_to_bytea((SvyAccum *) PG_GETARG_POINTER(0)));
-}
-
-Datum
-svy_accum_deserialfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	PG_RETURN_POINTER(state_from_bytea(PG_GETARG_BYTEA_PP(0), aggcxt));
 }
 
 /* ---------- results ---------- */
@@ -272,7 +265,7 @@ finish(FunctionCallInfo fcinfo, const SvyAccum *s, SvyStatistic stat, int method
 	return estimate_datum(fcinfo, &r);
 }
 
-#define STATE_OR_NULL() (PG_ARGISNULL(0) ? NULL : (const SvyAccum *) PG_GETARG_POINTER(0))
+#define STATE_OR_NULL() ((const SvyAccum *) svy_agg_read(fcinfo, 0, SVY_AGG_ACCUM))
 
 Datum
 svy_mean_final(PG_FUNCTION_ARGS)
@@ -327,7 +320,8 @@ svy_state_final(PG_FUNCTION_ARGS)
 Datum
 svy_merge_transfn(PG_FUNCTION_ARGS)
 {
-	SvyAccum   *s = state_arg(fcinfo);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
+	SvyAccum   *s = st->state;
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -335,7 +329,7 @@ svy_merge_transfn(PG_FUNCTION_ARGS)
 
 		svy_accum_merge(s, part);
 	}
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 static SvyAccum *

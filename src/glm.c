@@ -39,6 +39,7 @@
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "glm.h"
 #include "idmap.h"
 #include "intervals.h"
@@ -46,9 +47,6 @@
 #include "survey.h"
 
 PG_FUNCTION_INFO_V1(svy_glm_transfn);
-PG_FUNCTION_INFO_V1(svy_glm_combine);
-PG_FUNCTION_INFO_V1(svy_glm_serialfn);
-PG_FUNCTION_INFO_V1(svy_glm_deserialfn);
 PG_FUNCTION_INFO_V1(svy_glm_final);
 PG_FUNCTION_INFO_V1(svy_model_in);
 PG_FUNCTION_INFO_V1(svy_model_out);
@@ -573,8 +571,9 @@ same_varlena(const struct varlena *a, const struct varlena *b)
 Datum
 svy_glm_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = svy_aggregate_context(fcinfo);
-	GlmState   *s = PG_ARGISNULL(0) ? glm_create(aggcxt) : (GlmState *) PG_GETARG_POINTER(0);
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_GLM);
+	GlmState   *s = st->state;
+	MemoryContext aggcxt = s->cxt;
 	const SvyDesign *d;
 	ArrayType  *xa;
 	bool		complete;
@@ -724,7 +723,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	}
 	if (complete)
 		glm_add_row(s, d, h, y, x);
-	PG_RETURN_POINTER(s);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* ---------- merging ---------- */
@@ -838,22 +837,6 @@ glm_merge(GlmState *into, const GlmState *from)
 		pfree(umap);
 	}
 	pfree(cmap);
-}
-
-Datum
-svy_glm_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt = svy_aggregate_context(fcinfo);
-	GlmState   *into;
-	MemoryContext old;
-
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	into = PG_ARGISNULL(0) ? glm_create(aggcxt) : (GlmState *) PG_GETARG_POINTER(0);
-	old = MemoryContextSwitchTo(aggcxt);
-	glm_merge(into, (GlmState *) PG_GETARG_POINTER(1));
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(into);
 }
 
 /* ---------- binary format (network byte order, versioned) ---------- */
@@ -1096,29 +1079,39 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	return s;
 }
 
-Datum
-svy_glm_serialfn(PG_FUNCTION_ARGS)
-{
-	GlmState   *s = (GlmState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+/* ---------- the svy_aggstate operations (src/aggstate.h) ---------- */
 
-	pq_begintypsend(&buf);
-	glm_serialize(s, &buf);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+static void *
+glm_ops_create(MemoryContext cxt)
+{
+	return glm_create(cxt);
 }
 
-Datum
-svy_glm_deserialfn(PG_FUNCTION_ARGS)
+static void
+glm_ops_merge(void *into, void *from)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
+	MemoryContext old = MemoryContextSwitchTo(((GlmState *) into)->cxt);
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	PG_RETURN_POINTER(glm_deserialize(&buf, svy_aggregate_context(fcinfo)));
+	glm_merge(into, from);
+	MemoryContextSwitchTo(old);
 }
+
+static void
+glm_ops_serialize(void *state, StringInfo buf)
+{
+	glm_serialize(state, buf);
+}
+
+static void *
+glm_ops_deserialize(StringInfo buf, MemoryContext cxt)
+{
+	return glm_deserialize(buf, cxt);
+}
+
+const SvyAggOps svy_glm_ops = {
+	"regression", true, false,
+	glm_ops_create, glm_ops_merge, glm_ops_serialize, glm_ops_deserialize
+};
 
 /* ---------- the model ---------- */
 
@@ -1529,9 +1522,9 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	SvyGlmStatus status;
 	GlmModel	model;
 
-	if (PG_ARGISNULL(0))
+	s = svy_agg_read(fcinfo, 0, SVY_AGG_GLM);
+	if (s == NULL)
 		PG_RETURN_NULL();
-	s = (GlmState *) PG_GETARG_POINTER(0);
 	base = s->base;
 	if (s->nfit == 0 || s->p == 0)
 		PG_RETURN_NULL();		/* an empty domain: no model */

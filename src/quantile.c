@@ -50,6 +50,7 @@
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "aggstate.h"
 #include "idmap.h"
 #include "quantile.h"
 #include "zeroin.h"
@@ -58,9 +59,6 @@
 
 PG_FUNCTION_INFO_V1(svy_quantile_transfn);
 PG_FUNCTION_INFO_V1(svy_quantiles_transfn);
-PG_FUNCTION_INFO_V1(svy_quantile_combine);
-PG_FUNCTION_INFO_V1(svy_quantile_serialfn);
-PG_FUNCTION_INFO_V1(svy_quantile_deserialfn);
 PG_FUNCTION_INFO_V1(svy_quantile_final);
 PG_FUNCTION_INFO_V1(svy_quantiles_final);
 
@@ -1297,11 +1295,9 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 
 /* ---------- transition ---------- */
 
-static QState *
-quantile_row(FunctionCallInfo fcinfo, bool array)
+static void
+quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 {
-	MemoryContext aggcxt;
-	QState	   *s;
 	const SvyDesign *d;
 	bool		y_null = PG_ARGISNULL(1);
 	double		y = y_null ? 0.0 : PG_GETARG_FLOAT8(1);
@@ -1309,8 +1305,6 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	double		w;
 	int32		unit;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	s = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
 	if (s->nruns > 0)
 		qstate_flush_runs(s);	/* rows after a combine (not in parallel query) */
 	if (PG_ARGISNULL(2))
@@ -1331,7 +1325,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	/* the design: strata, PSUs, fpc, df, replicate sums of the domain weights */
 	svy_accum_row(s->acc, d, 0.0, 1.0, y_null);
 	if (!in_domain)
-		return s;
+		return;
 	w = d->weight;
 	if (y == 0.0)
 		y = 0.0;				/* one cell for -0 and 0 */
@@ -1341,7 +1335,7 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 		QUnitKey	key;
 
 		if (w == 0.0)
-			return s;			/* nothing to weigh; the design saw the row */
+			return;			/* nothing to weigh; the design saw the row */
 		key.w[0] = d->stratum[0];
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
@@ -1361,19 +1355,24 @@ quantile_row(FunctionCallInfo fcinfo, bool array)
 	}
 	append_row(s, y, w, unit);
 	maybe_compact(s);
-	return s;
 }
 
 Datum
 svy_quantile_transfn(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(quantile_row(fcinfo, false));
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_QUANTILE);
+
+	quantile_row(fcinfo, st->state, false);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 Datum
 svy_quantiles_transfn(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(quantile_row(fcinfo, true));
+	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_QUANTILE);
+
+	quantile_row(fcinfo, st->state, true);
+	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
 /* ---------- combine ---------- */
@@ -1432,32 +1431,13 @@ qstate_merge(QState *into, QState *from)
 	qstate_take_runs(into, from);
 }
 
-Datum
-svy_quantile_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcxt;
-	QState	   *into;
-	QState	   *from;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0));
-	from = (QState *) PG_GETARG_POINTER(1);
-	/* a state of the aggregate's own memory (deserialized for it): take it over */
-	if (PG_ARGISNULL(0) && from->cxt == aggcxt)
-		PG_RETURN_POINTER(from);
-	into = PG_ARGISNULL(0) ? qstate_create(aggcxt) : (QState *) PG_GETARG_POINTER(0);
-	qstate_merge(into, from);
-	PG_RETURN_POINTER(into);
-}
-
 /*
  * ---------- binary format (versioned) ----------
  * The header and units in network byte order; the cells (sorted and
  * merged first, so parallel workers sort their share) column by column in
- * the server's own byte order: the state only travels between the
- * processes of one server (partial aggregation), so this is checked but
- * not portable.  Columns: x as the varint gaps between the sorted keys of
+ * the server's own byte order: the state travels between the processes
+ * of one server (partial aggregation) or the servers of one Citus cluster,
+ * and svy_aggstate's header rejects a state of another byte order.  Columns: x as the varint gaps between the sorted keys of
  * x (its byte length first), w, w_lo (unless all zero), unit (Taylor
  * designs, 16 bits when there are at most 65536; replicate slot i is entry
  * i), n (unless all one), m2 (designs without PSUs), the replicate sums; a
@@ -1478,12 +1458,12 @@ wire_cell_size(const QState *s, int flags)
 		sizeof(double) * rep_count(s);
 }
 
-Datum
-svy_quantile_serialfn(PG_FUNCTION_ARGS)
+static void
+quantile_serialize(void *state, StringInfo buf)
 {
-	QState	   *s = (QState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
+	QState	   *s = state;
 	StringInfoData acc;
+	Size		need;
 	int			nrep = rep_count(s);
 	Size		cells,
 				xbytes = 0;
@@ -1517,32 +1497,38 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 						cells),
 				 errhint("Round the outcome to fewer distinct values, or SET max_parallel_workers_per_gather = 0.")));
 
-	/* pq_begintypsend, but the buffer big enough from the start, in huge pages */
-	buf.maxlen = VARHDRSZ + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
-	buf.data = big_alloc(CurrentMemoryContext, buf.maxlen);
-	buf.len = VARHDRSZ;
-	buf.cursor = 0;
-	pq_sendbyte(&buf, SVY_QSTATE_VERSION);
-	pq_sendbyte(&buf, s->args_set);
-	pq_sendint32(&buf, s->np);
-	for (int i = 0; i < s->np; i++)
-		pq_sendfloat8(&buf, s->p[i]);
-	pq_sendfloat8(&buf, s->level);
-	pq_sendbyte(&buf, s->qrule);
-	pq_sendbyte(&buf, s->interval);
+	/* the buffer big enough from the start, in huge pages */
+	need = buf->len + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
+	if (need > (Size) buf->maxlen)
+	{
+		char	   *data = big_alloc(CurrentMemoryContext, need);
 
-	pq_sendint32(&buf, acc.len);
-	pq_sendbytes(&buf, acc.data, acc.len);
+		memcpy(data, buf->data, buf->len);
+		pfree(buf->data);
+		buf->data = data;
+		buf->maxlen = need;
+	}
+	pq_sendbyte(buf, SVY_QSTATE_VERSION);
+	pq_sendbyte(buf, s->args_set);
+	pq_sendint32(buf, s->np);
+	for (int i = 0; i < s->np; i++)
+		pq_sendfloat8(buf, s->p[i]);
+	pq_sendfloat8(buf, s->level);
+	pq_sendbyte(buf, s->qrule);
+	pq_sendbyte(buf, s->interval);
+
+	pq_sendint32(buf, acc.len);
+	pq_sendbytes(buf, acc.data, acc.len);
 	pfree(acc.data);
 
-	pq_sendint32(&buf, s->nunits);
+	pq_sendint32(buf, s->nunits);
 	for (int u = 0; u < s->nunits; u++)
 		for (int i = 0; i < QUNIT_WORDS; i++)
-			pq_sendint64(&buf, s->unit_keys[u].w[i]);
+			pq_sendint64(buf, s->unit_keys[u].w[i]);
 
-	pq_sendbyte(&buf, s->compacting);
-	pq_sendbyte(&buf, has_m2(s));
-	pq_sendint64(&buf, s->ne);
+	pq_sendbyte(buf, s->compacting);
+	pq_sendbyte(buf, has_m2(s));
+	pq_sendint64(buf, s->ne);
 	if (s->ne > 0)
 	{
 		int64		ne = s->ne;
@@ -1553,11 +1539,11 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 				   *pu = NULL,
 				   *pn = NULL;
 
-		pq_sendbyte(&buf, flags);
-		pq_sendint32(&buf, (int32) xbytes);
-		enlargeStringInfo(&buf, (int) cells);
+		pq_sendbyte(buf, flags);
+		pq_sendint32(buf, (int32) xbytes);
+		enlargeStringInfo(buf, (int) cells);
 		/* the columns, filled in one pass over the cells */
-		px = buf.data + buf.len;
+		px = buf->data + buf->len;
 		pw = px + xbytes;
 		pu = pw + sizeof(double) * ne;
 		if (!(flags & QWIRE_NO_WLO))
@@ -1570,7 +1556,7 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 			pn += usize * ne;
 		else
 			pu = NULL;
-		buf.len = (pn - buf.data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
+		buf->len = (pn - buf->data) + ((flags & QWIRE_N_ONE) ? 0 : sizeof(int32) * ne);
 		if (flags & QWIRE_N_ONE)
 			pn = NULL;
 		key = 0;
@@ -1595,13 +1581,12 @@ svy_quantile_serialfn(PG_FUNCTION_ARGS)
 			if (pn)
 				memcpy(pn + i * sizeof(int32), &c->n, sizeof(int32));
 		}
-		buf.data[buf.len] = '\0';
+		buf->data[buf->len] = '\0';
 		if (has_m2(s))
-			pq_sendbytes(&buf, (const char *) s->m2, sizeof(double) * ne);
+			pq_sendbytes(buf, (const char *) s->m2, sizeof(double) * ne);
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) s->rw, sizeof(double) * nrep * ne);
+			pq_sendbytes(buf, (const char *) s->rw, sizeof(double) * nrep * ne);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 /* n elements of size sz from buf into new memory of cxt */
@@ -1617,12 +1602,9 @@ get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
 	return p;
 }
 
-Datum
-svy_quantile_deserialfn(PG_FUNCTION_ARGS)
+static void *
+quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 {
-	MemoryContext aggcxt;
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
 	StringInfoData acc;
 	QState	   *s;
 	int			version,
@@ -1638,64 +1620,61 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 	const char *px = NULL,
 			   *pxend = NULL;
 
-	aggcxt = svy_aggregate_context(fcinfo);
-	svy_wire_init(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
-
 	s = qstate_create(aggcxt);
-	version = svy_wire_byte(&buf);
+	version = svy_wire_byte(buf);
 	if (version != SVY_QSTATE_VERSION)
 		svy_wire_corrupt("unsupported version");
-	s->args_set = svy_wire_byte(&buf) != 0;
-	s->np = svy_wire_count(&buf, sizeof(double), "bad number of probabilities");
+	s->args_set = svy_wire_byte(buf) != 0;
+	s->np = svy_wire_count(buf, sizeof(double), "bad number of probabilities");
 	s->p = MemoryContextAlloc(aggcxt, sizeof(double) * Max(s->np, 1));
 	for (int i = 0; i < s->np; i++)
-		if (!((s->p[i] = svy_wire_float8(&buf)) >= 0 && s->p[i] <= 1))
+		if (!((s->p[i] = svy_wire_float8(buf)) >= 0 && s->p[i] <= 1))
 			svy_wire_corrupt("bad probability");
-	s->level = svy_wire_float8(&buf);
-	s->qrule = svy_wire_byte(&buf);
-	s->interval = svy_wire_byte(&buf);
+	s->level = svy_wire_float8(buf);
+	s->qrule = svy_wire_byte(buf);
+	s->interval = svy_wire_byte(buf);
 	if (!(s->level > 0 && s->level < 1) || s->qrule < SVY_QRULE_MATH ||
 		s->qrule > SVY_QRULE_SHAHVAISH || s->interval < SVY_QCI_MEAN || s->interval > SVY_QCI_QUANTILE)
 		svy_wire_corrupt("bad level, rule or interval");
 
-	acclen = svy_wire_count(&buf, 1, "bad design state length");
-	svy_wire_init(&acc, svy_wire_bytes(&buf, acclen), acclen);
+	acclen = svy_wire_count(buf, 1, "bad design state length");
+	svy_wire_init(&acc, svy_wire_bytes(buf, acclen), acclen);
 	s->acc = svy_accum_deserialize(&acc, aggcxt);
 	svy_wire_end(&acc);
 	nrep = rep_count(s);
 
-	nunits = svy_wire_count(&buf, sizeof(QUnitKey), "bad number of units");
+	nunits = svy_wire_count(buf, sizeof(QUnitKey), "bad number of units");
 	for (int u = 0; u < nunits; u++)
 	{
 		QUnitKey	key;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < QUNIT_WORDS; i++)
-			key.w[i] = svy_wire_int64(&buf);
+			key.w[i] = svy_wire_int64(buf);
 		if (unit_index(s, &key) != u)
 			svy_wire_corrupt("duplicate unit");
 	}
 
-	s->compacting = svy_wire_byte(&buf) != 0;
-	with_m2 = svy_wire_byte(&buf) != 0;
+	s->compacting = svy_wire_byte(buf) != 0;
+	with_m2 = svy_wire_byte(buf) != 0;
 	if (with_m2 != has_m2(s))
 		svy_wire_corrupt("cell layout does not match the design");
-	ne = svy_wire_int64(&buf);
+	ne = svy_wire_int64(buf);
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))
 		svy_wire_corrupt("bad number of cells");
 	if (ne > 0)
 	{
-		flags = svy_wire_byte(&buf);
+		flags = svy_wire_byte(buf);
 		if (flags & ~(QWIRE_NO_WLO | QWIRE_N_ONE | QWIRE_UNIT16) ||
 			((flags & QWIRE_UNIT16) && nunits > PG_UINT16_MAX + 1))
 			svy_wire_corrupt("bad cell columns");
-		xbytes = svy_wire_int32(&buf);
-		if (xbytes < ne || xbytes > buf.len - buf.cursor)
+		xbytes = svy_wire_int32(buf);
+		if (xbytes < ne || xbytes > buf->len - buf->cursor)
 			svy_wire_corrupt("bad number of cells");
-		px = svy_wire_bytes(&buf, xbytes);
+		px = svy_wire_bytes(buf, xbytes);
 		pxend = px + xbytes;
-		if ((Size) ne > (Size) (buf.len - buf.cursor) / wire_cell_size(s, flags))
+		if ((Size) ne > (Size) (buf->len - buf->cursor) / wire_cell_size(s, flags))
 			svy_wire_corrupt("bad number of cells");
 
 		/*
@@ -1704,12 +1683,12 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		 * (units widened to 32 bits, so that a combine can renumber them).
 		 */
 		run.x = big_alloc(aggcxt, sizeof(double) * ne);
-		run.w = get_array(&buf, sizeof(double), ne, aggcxt);
+		run.w = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!(flags & QWIRE_NO_WLO))
-			run.w_lo = get_array(&buf, sizeof(double), ne, aggcxt);
+			run.w_lo = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!nrep && (flags & QWIRE_UNIT16))
 		{
-			const char *pu = svy_wire_bytes(&buf, sizeof(uint16) * ne);
+			const char *pu = svy_wire_bytes(buf, sizeof(uint16) * ne);
 
 			run.unit = big_alloc(aggcxt, sizeof(int32) * ne);
 			for (int64 i = 0; i < ne; i++)
@@ -1721,15 +1700,15 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 			}
 		}
 		else if (!nrep)
-			run.unit = get_array(&buf, sizeof(int32), ne, aggcxt);
+			run.unit = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (!(flags & QWIRE_N_ONE))
-			run.cnt = get_array(&buf, sizeof(int32), ne, aggcxt);
+			run.cnt = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (with_m2)
-			run.m2 = get_array(&buf, sizeof(double), ne, aggcxt);
+			run.m2 = get_array(buf, sizeof(double), ne, aggcxt);
 		if (nrep)
-			run.rw = get_array(&buf, sizeof(double) * nrep, ne, aggcxt);
+			run.rw = get_array(buf, sizeof(double) * nrep, ne, aggcxt);
 	}
-	svy_wire_end(&buf);
+	svy_wire_end(buf);
 	run.n = ne;
 	for (int64 i = 0; i < ne; i++)
 	{
@@ -1759,8 +1738,27 @@ svy_quantile_deserialfn(PG_FUNCTION_ARGS)
 		s->nruns = s->runsalloc = 1;
 	}
 	s->threshold = Max(QCOMPACT_MIN, 2 * ne);
-	PG_RETURN_POINTER(s);
+	return s;
 }
+
+
+static void *
+quantile_create(MemoryContext cxt)
+{
+	return qstate_create(cxt);
+}
+
+static void
+quantile_merge(void *into, void *from)
+{
+	qstate_merge(into, from);
+}
+
+/* Cells in native byte order; a merge takes over the runs of `from`. */
+const SvyAggOps svy_quantile_ops = {
+	"quantile", false, true,
+	quantile_create, quantile_merge, quantile_serialize, quantile_deserialize
+};
 
 /* ---------- finishing ---------- */
 
@@ -2162,7 +2160,7 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 Datum
 svy_quantile_final(PG_FUNCTION_ARGS)
 {
-	QState	   *s = PG_ARGISNULL(0) ? NULL : (QState *) PG_GETARG_POINTER(0);
+	QState	   *s = svy_agg_read(fcinfo, 0, SVY_AGG_QUANTILE);
 	TupleDesc	tupdesc;
 	SvyResult	r;
 
@@ -2189,7 +2187,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 Datum
 svy_quantiles_final(PG_FUNCTION_ARGS)
 {
-	QState	   *s = PG_ARGISNULL(0) ? NULL : (QState *) PG_GETARG_POINTER(0);
+	QState	   *s = svy_agg_read(fcinfo, 0, SVY_AGG_QUANTILE);
 	Oid			elemtype;
 	TupleDesc	tupdesc;
 	Datum	   *elems;
@@ -2201,7 +2199,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 
 	if (s == NULL || !s->args_set)
 		PG_RETURN_NULL();
-	elemtype = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
+	elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
 	if (!OidIsValid(elemtype))
 		elog(ERROR, "svy_quantiles must return an array of svy_estimate");
 	tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);

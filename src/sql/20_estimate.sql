@@ -14,73 +14,58 @@ CREATE TYPE svy_estimate AS (
 );
 COMMENT ON TYPE svy_estimate IS 'a survey estimate with its standard error, confidence interval, df, n, effective n and design effect';
 
--- transition, combine and (de)serialization functions shared by all linear estimators
-CREATE FUNCTION svy_accum_float8_transfn(internal, float8, svy_design) RETURNS internal
+-- transition functions shared by all linear estimators (state: svy_aggstate)
+CREATE FUNCTION svy_accum_float8_transfn(svy_aggstate, float8, svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_float8_transfn(internal, float8, svy_design, float8) RETURNS internal
+CREATE FUNCTION svy_accum_float8_transfn(svy_aggstate, float8, svy_design, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_bool_transfn(internal, boolean, svy_design) RETURNS internal
+CREATE FUNCTION svy_accum_bool_transfn(svy_aggstate, boolean, svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_bool_transfn(internal, boolean, svy_design, text) RETURNS internal
+CREATE FUNCTION svy_accum_bool_transfn(svy_aggstate, boolean, svy_design, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_bool_transfn(internal, boolean, svy_design, text, float8) RETURNS internal
+CREATE FUNCTION svy_accum_bool_transfn(svy_aggstate, boolean, svy_design, text, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_ratio_transfn(internal, float8, float8, svy_design) RETURNS internal
+CREATE FUNCTION svy_accum_ratio_transfn(svy_aggstate, float8, float8, svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_ratio_transfn(internal, float8, float8, svy_design, float8) RETURNS internal
+CREATE FUNCTION svy_accum_ratio_transfn(svy_aggstate, float8, float8, svy_design, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_serialfn(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_deserialfn(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION svy_mean_final(internal) RETURNS svy_estimate
+CREATE FUNCTION svy_mean_final(svy_aggstate) RETURNS svy_estimate
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_total_final(internal) RETURNS svy_estimate
+CREATE FUNCTION svy_total_final(svy_aggstate) RETURNS svy_estimate
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_prop_final(internal) RETURNS svy_estimate
+CREATE FUNCTION svy_prop_final(svy_aggstate) RETURNS svy_estimate
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_ratio_final(internal) RETURNS svy_estimate
+CREATE FUNCTION svy_ratio_final(svy_aggstate) RETURNS svy_estimate
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_mean(y float8, d svy_design) (
-    SFUNC = svy_accum_float8_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_mean(y float8, d svy_design, level float8) (
-    SFUNC = svy_accum_float8_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_total(y float8, d svy_design) (
-    SFUNC = svy_accum_float8_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_total(y float8, d svy_design, level float8) (
-    SFUNC = svy_accum_float8_transfn, STYPE = internal, FINALFUNC = svy_total_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_total_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design) (
-    SFUNC = svy_accum_bool_transfn, STYPE = internal, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design, method text) (
-    SFUNC = svy_accum_bool_transfn, STYPE = internal, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_prop(y boolean, d svy_design, method text, level float8) (
-    SFUNC = svy_accum_bool_transfn, STYPE = internal, FINALFUNC = svy_prop_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_prop_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_ratio(num float8, den float8, d svy_design) (
-    SFUNC = svy_accum_ratio_transfn, STYPE = internal, FINALFUNC = svy_ratio_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_ratio_transfn, STYPE = svy_aggstate, FINALFUNC = svy_ratio_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_ratio(num float8, den float8, d svy_design, level float8) (
-    SFUNC = svy_accum_ratio_transfn, STYPE = internal, FINALFUNC = svy_ratio_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_ratio_transfn, STYPE = svy_aggstate, FINALFUNC = svy_ratio_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- ---------------------------------------------------------------------------
 -- svy_state: storable, mergeable partial aggregates (SPEC section 8)
@@ -102,23 +87,20 @@ CREATE TYPE svy_state (
 );
 COMMENT ON TYPE svy_state IS 'a storable, mergeable partial survey aggregate (versioned, endian-independent)';
 
-CREATE FUNCTION svy_state_final(internal) RETURNS svy_state
+CREATE FUNCTION svy_state_final(svy_aggstate) RETURNS svy_state
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_merge_transfn(internal, svy_state) RETURNS internal
+CREATE FUNCTION svy_merge_transfn(svy_aggstate, svy_state) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_accum(y float8, d svy_design) (
-    SFUNC = svy_accum_float8_transfn, STYPE = internal, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_accum(y boolean, d svy_design) (
-    SFUNC = svy_accum_bool_transfn, STYPE = internal, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_merge(svy_state) (
-    SFUNC = svy_merge_transfn, STYPE = internal, FINALFUNC = svy_state_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_merge_transfn, STYPE = svy_aggstate, FINALFUNC = svy_state_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- STABLE, not IMMUTABLE: survey.lonely_psu and survey.min_cell_n shape the result.
 CREATE FUNCTION svy_mean(s svy_state, level float8 DEFAULT 0.95) RETURNS svy_estimate

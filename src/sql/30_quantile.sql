@@ -2,51 +2,41 @@
 -- Quantiles with Woodruff (and R's other) confidence intervals (src/quantile.c)
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8) RETURNS internal
+CREATE FUNCTION svy_quantile_transfn(svy_aggstate, float8, svy_design, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float8) RETURNS internal
+CREATE FUNCTION svy_quantile_transfn(svy_aggstate, float8, svy_design, float8, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float8, text) RETURNS internal
+CREATE FUNCTION svy_quantile_transfn(svy_aggstate, float8, svy_design, float8, float8, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_transfn(internal, float8, svy_design, float8, float8, text, text) RETURNS internal
+CREATE FUNCTION svy_quantile_transfn(svy_aggstate, float8, svy_design, float8, float8, text, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[]) RETURNS internal
+CREATE FUNCTION svy_quantiles_transfn(svy_aggstate, float8, svy_design, float8[]) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8) RETURNS internal
+CREATE FUNCTION svy_quantiles_transfn(svy_aggstate, float8, svy_design, float8[], float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8, text) RETURNS internal
+CREATE FUNCTION svy_quantiles_transfn(svy_aggstate, float8, svy_design, float8[], float8, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantiles_transfn(internal, float8, svy_design, float8[], float8, text, text) RETURNS internal
+CREATE FUNCTION svy_quantiles_transfn(svy_aggstate, float8, svy_design, float8[], float8, text, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_serialfn(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_deserialfn(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_quantile_final(internal) RETURNS svy_estimate
+CREATE FUNCTION svy_quantile_final(svy_aggstate) RETURNS svy_estimate
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_quantiles_final(internal) RETURNS svy_estimate[]
+CREATE FUNCTION svy_quantiles_final(svy_aggstate) RETURNS svy_estimate[]
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8) (
-    SFUNC = svy_quantile_transfn, STYPE = internal, FINALFUNC = svy_quantile_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantile_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantile_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8, level float8) (
-    SFUNC = svy_quantile_transfn, STYPE = internal, FINALFUNC = svy_quantile_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantile_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantile_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8, level float8, qrule text) (
-    SFUNC = svy_quantile_transfn, STYPE = internal, FINALFUNC = svy_quantile_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantile_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantile_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantile(float8, svy_design, float8, float8, text) IS
     'weighted p-quantile with a Woodruff confidence interval (R svyquantile, interval.type = "mean"); qrule math (default), school, shahvaish, hf1-hf9';
 CREATE AGGREGATE svy_quantile(y float8, d svy_design, p float8, level float8, qrule text, "interval" text) (
-    SFUNC = svy_quantile_transfn, STYPE = internal, FINALFUNC = svy_quantile_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantile_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantile_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantile(float8, svy_design, float8, float8, text, text) IS
     'weighted p-quantile with the confidence interval of R svyquantile interval.type: mean (Woodruff, default), beta, xlogit, asin, score; quantile (replicate designs)';
 
@@ -54,23 +44,19 @@ COMMENT ON AGGREGATE svy_quantile(float8, svy_design, float8, float8, text, text
 --   SELECT u.p, (u.e).* FROM (SELECT svy_quantiles(y, d, '{0.1,0.5,0.9}') AS a FROM t) s,
 --          unnest('{0.1,0.5,0.9}'::float8[], s.a) AS u(p, e);
 CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[]) (
-    SFUNC = svy_quantiles_transfn, STYPE = internal, FINALFUNC = svy_quantiles_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantiles_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantiles_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8) (
-    SFUNC = svy_quantiles_transfn, STYPE = internal, FINALFUNC = svy_quantiles_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantiles_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantiles_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8, qrule text) (
-    SFUNC = svy_quantiles_transfn, STYPE = internal, FINALFUNC = svy_quantiles_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantiles_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantiles_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantiles(float8, svy_design, float8[], float8, text) IS
     'svy_quantile for several probabilities at once: svy_estimate[] in the order of p';
 CREATE AGGREGATE svy_quantiles(y float8, d svy_design, p float8[], level float8, qrule text, "interval" text) (
-    SFUNC = svy_quantiles_transfn, STYPE = internal, FINALFUNC = svy_quantiles_final,
-    COMBINEFUNC = svy_quantile_combine, SERIALFUNC = svy_quantile_serialfn,
-    DESERIALFUNC = svy_quantile_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_quantiles_transfn, STYPE = svy_aggstate, FINALFUNC = svy_quantiles_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_quantiles(float8, svy_design, float8[], float8, text, text) IS
     'svy_quantiles with the interval type of svy_quantile';
 

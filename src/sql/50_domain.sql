@@ -35,53 +35,41 @@ CREATE TYPE svy_table (
 );
 COMMENT ON TYPE svy_table IS 'a weighted two-way table of one design, with the full covariance of its cells';
 
-CREATE FUNCTION svy_by_float8_transfn(internal, float8, "any", svy_design) RETURNS internal
+CREATE FUNCTION svy_by_float8_transfn(svy_aggstate, float8, "any", svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_by_bool_transfn(internal, boolean, "any", svy_design) RETURNS internal
+CREATE FUNCTION svy_by_bool_transfn(svy_aggstate, boolean, "any", svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_dist_transfn(internal, "any", svy_design) RETURNS internal
+CREATE FUNCTION svy_dist_transfn(svy_aggstate, "any", svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_dist_transfn(internal, "any", svy_design, boolean) RETURNS internal
+CREATE FUNCTION svy_dist_transfn(svy_aggstate, "any", svy_design, boolean) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design) RETURNS internal
+CREATE FUNCTION svy_choices_transfn(svy_aggstate, choices, svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_tab_transfn(internal, "any", "any", svy_design) RETURNS internal
+CREATE FUNCTION svy_tab_transfn(svy_aggstate, "any", "any", svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_multi_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_multi_serialfn(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_multi_deserialfn(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_domains_final(internal) RETURNS svy_domains
+CREATE FUNCTION svy_domains_final(svy_aggstate) RETURNS svy_domains
     AS 'MODULE_PATHNAME', 'svy_multi_final' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_table_final(internal) RETURNS svy_table
+CREATE FUNCTION svy_table_final(svy_aggstate) RETURNS svy_table
     AS 'MODULE_PATHNAME', 'svy_multi_final' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_by(y float8, grp "any", d svy_design) (
-    SFUNC = svy_by_float8_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_by_float8_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_by(y boolean, grp "any", d svy_design) (
-    SFUNC = svy_by_bool_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_by_bool_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_dist(x "any", d svy_design) (
-    SFUNC = svy_dist_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_dist_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_dist(x "any", d svy_design, with_missing boolean) (
-    SFUNC = svy_dist_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_dist_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_choices(x choices, d svy_design) (
-    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_choices_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_tab(rowvar "any", colvar "any", d svy_design) (
-    SFUNC = svy_tab_transfn, STYPE = internal, FINALFUNC = svy_table_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_tab_transfn, STYPE = svy_aggstate, FINALFUNC = svy_table_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- Readers.  STABLE: survey.min_cell_n suppresses small cells.
 CREATE FUNCTION svy_groups(t svy_domains, statistic text DEFAULT 'mean',
@@ -121,18 +109,16 @@ CREATE FUNCTION svy_chisq(t svy_table, statistic text DEFAULT 'F') RETURNS svy_t
 -- reasons and NULL are outside the domain).  Kept here, after the likert
 -- type exists.
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION svy_accum_likert_transfn(internal, likert, svy_design) RETURNS internal
+CREATE FUNCTION svy_accum_likert_transfn(svy_aggstate, likert, svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_accum_likert_transfn(internal, likert, svy_design, float8) RETURNS internal
+CREATE FUNCTION svy_accum_likert_transfn(svy_aggstate, likert, svy_design, float8) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_mean(y likert, d svy_design) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_likert_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_mean(y likert, d svy_design, level float8) (
-    SFUNC = svy_accum_likert_transfn, STYPE = internal, FINALFUNC = svy_mean_final,
-    COMBINEFUNC = svy_accum_combine, SERIALFUNC = svy_accum_serialfn,
-    DESERIALFUNC = svy_accum_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_accum_likert_transfn, STYPE = svy_aggstate, FINALFUNC = svy_mean_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 -- Linear contrasts of domain estimates (R: svycontrast on svyby(covmat = TRUE)).
 CREATE FUNCTION svy_contrast(t svy_domains, coefficients float8[], statistic text DEFAULT 'mean',
@@ -145,11 +131,10 @@ COMMENT ON FUNCTION svy_contrast(svy_domains, float8[], text, float8) IS
 -- ---------------------------------------------------------------------------
 -- svy_choices with option labels (issue 12).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
+CREATE FUNCTION svy_choices_transfn(svy_aggstate, choices, svy_design, text[]) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (
-    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_choices_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_choices(choices, svy_design, text[]) IS
     'share of respondents choosing each option, levels named by the option labels (every labelled option listed)';

@@ -19,34 +19,25 @@ CREATE TYPE svy_model (
 COMMENT ON TYPE svy_model IS 'a fitted design-based generalized linear model (svy_glm): coefficients, their design-based covariance, residual df';
 
 -- One transition function for the three call forms (it reads PG_NARGS()).
-CREATE FUNCTION svy_glm_transfn(internal, float8, float8[], svy_design) RETURNS internal
+CREATE FUNCTION svy_glm_transfn(svy_aggstate, float8, float8[], svy_design) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_glm_transfn(internal, float8, float8[], svy_design, text) RETURNS internal
+CREATE FUNCTION svy_glm_transfn(svy_aggstate, float8, float8[], svy_design, text) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_glm_transfn(internal, float8, float8[], svy_design, text, text[]) RETURNS internal
+CREATE FUNCTION svy_glm_transfn(svy_aggstate, float8, float8[], svy_design, text, text[]) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_glm_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-CREATE FUNCTION svy_glm_serialfn(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION svy_glm_deserialfn(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- STABLE: survey.lonely_psu and work_mem shape the result.
-CREATE FUNCTION svy_glm_final(internal) RETURNS svy_model
+CREATE FUNCTION svy_glm_final(svy_aggstate) RETURNS svy_model
     AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE svy_glm(y float8, x float8[], d svy_design) (
-    SFUNC = svy_glm_transfn, STYPE = internal, FINALFUNC = svy_glm_final,
-    COMBINEFUNC = svy_glm_combine, SERIALFUNC = svy_glm_serialfn,
-    DESERIALFUNC = svy_glm_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_glm_transfn, STYPE = svy_aggstate, FINALFUNC = svy_glm_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_glm(y float8, x float8[], d svy_design, family text) (
-    SFUNC = svy_glm_transfn, STYPE = internal, FINALFUNC = svy_glm_final,
-    COMBINEFUNC = svy_glm_combine, SERIALFUNC = svy_glm_serialfn,
-    DESERIALFUNC = svy_glm_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_glm_transfn, STYPE = svy_aggstate, FINALFUNC = svy_glm_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 CREATE AGGREGATE svy_glm(y float8, x float8[], d svy_design, family text, terms text[]) (
-    SFUNC = svy_glm_transfn, STYPE = internal, FINALFUNC = svy_glm_final,
-    COMBINEFUNC = svy_glm_combine, SERIALFUNC = svy_glm_serialfn,
-    DESERIALFUNC = svy_glm_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_glm_transfn, STYPE = svy_aggstate, FINALFUNC = svy_glm_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 
 CREATE FUNCTION svy_coef(m svy_model, level float8 DEFAULT 0.95, exponentiate boolean DEFAULT false,
     OUT term text, OUT estimate float8, OUT std_error float8, OUT ci_lower float8, OUT ci_upper float8,

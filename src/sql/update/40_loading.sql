@@ -99,12 +99,11 @@ CREATE FUNCTION svy_cells(t svy_table, margin text DEFAULT 'row',
 -- ---------------------------------------------------------------------------
 -- svy_choices with option labels (issue 12).
 -- ---------------------------------------------------------------------------
-CREATE FUNCTION svy_choices_transfn(internal, choices, svy_design, text[]) RETURNS internal
+CREATE FUNCTION svy_choices_transfn(svy_aggstate, choices, svy_design, text[]) RETURNS svy_aggstate
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE AGGREGATE svy_choices(x choices, d svy_design, labels text[]) (
-    SFUNC = svy_choices_transfn, STYPE = internal, FINALFUNC = svy_domains_final,
-    COMBINEFUNC = svy_multi_combine, SERIALFUNC = svy_multi_serialfn,
-    DESERIALFUNC = svy_multi_deserialfn, PARALLEL = SAFE);
+    SFUNC = svy_choices_transfn, STYPE = svy_aggstate, FINALFUNC = svy_domains_final,
+    COMBINEFUNC = svy_aggstate_combine, SSPACE = 8192, PARALLEL = SAFE);
 COMMENT ON AGGREGATE svy_choices(choices, svy_design, text[]) IS
     'share of respondents choosing each option, levels named by the option labels (every labelled option listed)';
 

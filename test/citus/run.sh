@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# The survey aggregates on a local Citus cluster: coordinator + 2 workers on localhost.
+#
+#   PG_CONFIG=... test/citus/run.sh                  # Citus installed in that PostgreSQL
+#   PG_CONFIG=... CITUS_SRC=/path/to/citus test/citus/run.sh   # builds and installs Citus first
+#
+# Installs survey (make install) into the PostgreSQL of PG_CONFIG, starts three servers
+# (CITUS_PORTS, default 55410-55412; data under CITUS_DATA, default a new /tmp directory,
+# removed afterwards unless CITUS_KEEP=1), creates the extension on the coordinator (Citus
+# propagates it to the workers), loads the regression data (apiclus1, apistrat from
+# test/oracle/data), a bench-like table (CITUS_CHECK_ROWS rows, strata x PSUs, likert and
+# choices columns) and a replicate-weights table, and distributes copies of them: first by
+# PSU, then by respondent id (PSUs span shards).  Every query below runs on the local copies
+# (single node) and on the distributed tables with citus.coordinator_aggregation_strategy =
+# 'disabled' (so nothing may fall back to gathering rows); every number must agree to 1e-12
+# relative.  EXPLAIN must show worker_partial_agg / coord_combine_agg.  Bad states at the
+# coordinator must give clear errors.
+# Without Citus it prints one line "skipped: <why>" and exits 0.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+. "$HERE/cluster.sh"
+
+why=$(citus_unavailable)
+if [[ -n "$why" ]]; then echo "skipped: $why"; exit 0; fi
+PGBIN=$("$PG_CONFIG" --bindir)
+
+make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 &&
+    make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" install >/dev/null 2>&1 ||
+    { echo "FAIL: could not build and install survey with $PG_CONFIG"; exit 1; }
+
+OWN_DATA=0; [[ -z "${CITUS_DATA:-}" ]] && OWN_DATA=1
+citus_start
+cleanup() {
+    [[ "${CITUS_KEEP:-0}" == 1 ]] && { echo "cluster kept: $CITUS_DATA (ports $CITUS_PORTS)"; return; }
+    citus_stop
+    [[ $OWN_DATA == 1 ]] && rm -rf "$CITUS_DATA"
+    return 0
+}
+trap cleanup EXIT
+TMP=$(mktemp -d /tmp/survey-citus-check.XXXXXX)
+chmod 755 "$TMP"
+
+FAILS=0
+ok() { echo "ok    $*"; }
+fail() { echo "FAIL  $*"; FAILS=$((FAILS + 1)); }
+
+citus_psql "$COORD" -c "DROP EXTENSION IF EXISTS survey CASCADE" -c "CREATE EXTENSION survey" >/dev/null
+for w in $WORKERS; do
+    v=$(citus_psql "$w" -Atc "SELECT extversion FROM pg_extension WHERE extname = 'survey'")
+    [[ -n "$v" ]] && ok "survey $v on worker $w" || fail "survey not created on worker $w"
+done
+echo "citus $(citus_psql "$COORD" -Atc "SELECT extversion FROM pg_extension WHERE extname = 'citus'"), \
+survey $(citus_psql "$COORD" -Atc "SELECT extversion FROM pg_extension WHERE extname = 'survey'"), \
+$(citus_psql "$COORD" -Atc "SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary'") nodes"
+
+# ---------------------------------------------------------------------------------------------
+# Data: local copies (the single-node reference) on the coordinator.
+ROWS=${CITUS_CHECK_ROWS:-100000}
+cp "$SRC/test/oracle/data/apiclus1.csv" "$SRC/test/oracle/data/apistrat.csv" "$TMP/"
+chmod 644 "$TMP"/*.csv
+citus_psql "$COORD" >/dev/null <<SQL
+DROP TABLE IF EXISTS apiclus1_local, apistrat_local, t_local, r_local;
+CREATE TABLE apiclus1_local (id int, snum int, dnum int, cnum int, stype text, api00 float8,
+    api99 float8, enroll float8, api_stu float8, sch_wide text, awards text, pw float8, fpc float8);
+CREATE TABLE apistrat_local (id int, snum int, dnum int, stype text, api00 float8, api99 float8,
+    enroll float8, api_stu float8, meals float8, sch_wide text, awards text, pw float8, fpc float8);
+\copy apiclus1_local FROM '$TMP/apiclus1.csv' CSV HEADER
+\copy apistrat_local FROM '$TMP/apistrat.csv' CSV HEADER
+SELECT setseed(0.42);
+CREATE TABLE t_local AS
+SELECT i AS id, (ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL'])[i % 8 + 1] AS country,
+       (i % 8) * 4 + (i / 8) % 4 + 1 AS s, (i / 32) % 50 + 1 AS p, 0.5 + 3 * random() AS w,
+       random() < 0.2 + 0.05 * (i % 8) AS y,
+       40 + 3 * (i % 8) + 10 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS x,
+       CASE WHEN i % 97 = 0 THEN NULL ELSE least(5, 1 + floor(5 * random()))::int END AS q,
+       CASE WHEN i % 89 = 0 THEN 'dk/1..5'::likert(5)
+            ELSE least(5, 1 + floor(5 * random()))::int::likert(5) END AS ql,
+       choices(ARRAY[1 + i % 3, 2 + (i / 3) % 4]) AS ch
+FROM generate_series(0, $ROWS - 1) AS i;
+-- replicate designs: x spread wide against its mean, so that the replicate SE is not
+-- dominated by rounding (summation order differs between plans and nodes)
+CREATE TABLE r_local AS
+SELECT i AS id, i % 10 AS g, 1 + random() AS w, 5 * random() AS x,
+       ARRAY(SELECT (1 + random()) * (0.5 + random()) FROM generate_series(1, 20) k WHERE i >= 0) AS rw
+FROM generate_series(0, $(( ROWS / 100 )) - 1) AS i;
+SQL
+
+# Distributed copies: $1 = "psu" (PSUs co-located) or "id" (PSUs span shards).
+distribute() {
+    local c1=dnum st=snum t=p
+    [[ $1 == id ]] && { c1=id; st=id; t=id; }
+    citus_psql "$COORD" >/dev/null <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS apiclus1_d, apistrat_d, t_d, r_d;
+CREATE TABLE apiclus1_d (LIKE apiclus1_local);
+CREATE TABLE apistrat_d (LIKE apistrat_local);
+CREATE TABLE t_d (LIKE t_local);
+CREATE TABLE r_d (LIKE r_local);
+SELECT create_distributed_table('apiclus1_d', '$c1');
+SELECT create_distributed_table('apistrat_d', '$st');
+SELECT create_distributed_table('t_d', '$t');
+SELECT create_distributed_table('r_d', 'id');
+INSERT INTO apiclus1_d SELECT * FROM apiclus1_local;
+INSERT INTO apistrat_d SELECT * FROM apistrat_local;
+INSERT INTO t_d SELECT * FROM t_local;
+INSERT INTO r_d SELECT * FROM r_local;
+ANALYZE apiclus1_d; ANALYZE apistrat_d; ANALYZE t_d; ANALYZE r_d;
+SQL
+}
+
+# ---------------------------------------------------------------------------------------------
+# The checks: name <TAB> query with {c1} {st} {t} {r} for the tables, rows in a fixed order
+# [<TAB> reader over its result d [<TAB> tolerance]].  Sums in another order (other plans,
+# other nodes) round differently: on one node, serial and parallel plans of "by text" differ
+# by 4e-13 in deff (a ratio of two variances of 12500-row groups); the distributed result by
+# 1.1e-12, hence its 1e-11.  Pairwise differences of near-equal group means (0.07 between
+# means of 45) carry the means' absolute rounding (4e-13), 6e-12 relative to the difference,
+# and far-tail p-values (1e-80) amplify it by t^2: pairwise compares groups that do not differ,
+# at 1e-9.
+DC="svy_design(pw, psu => dnum, fpc => fpc)"
+DS="svy_design(pw, strata => stype, fpc => fpc)"
+D="svy_design(w, strata => s, psu => p)"
+DR="svy_repdesign(w, rw, 'bootstrap')"
+QUERIES=$(cat <<EOF
+mean cluster	SELECT (svy_mean(api00, $DC)).* FROM {c1}
+mean cluster level	SELECT (svy_mean(api00, $DC, 0.9)).* FROM {c1}
+total cluster	SELECT (svy_total(enroll, $DC)).* FROM {c1}
+prop cluster	SELECT (svy_prop(sch_wide = 'Yes', $DC)).* FROM {c1}
+prop cluster wilson	SELECT (svy_prop(sch_wide = 'Yes', $DC, 'wilson', 0.9)).* FROM {c1}
+ratio cluster	SELECT (svy_ratio(api00, api99, $DC)).* FROM {c1}
+quantile cluster	SELECT (svy_quantile(api00, $DC, 0.5)).* FROM {c1}
+quantiles cluster	SELECT svy_quantiles(api00, $DC, '{0.25,0.5,0.75}') AS d FROM {c1}	SELECT (e).* FROM res, unnest(d) AS e
+mean strat	SELECT (svy_mean(api00, $DS)).* FROM {st}
+by strat	SELECT svy_by(api00, stype, $DS) AS d FROM {st}	SELECT g.* FROM res, svy_groups(d) g
+prop t	SELECT (svy_prop(y, $D)).* FROM {t}
+prop t subquery	SELECT (e).* FROM (SELECT svy_prop(y, $D) AS e FROM {t}) s
+prop t by country	SELECT country, (svy_prop(y, $D)).* FROM {t} GROUP BY country ORDER BY country
+mean t	SELECT (svy_mean(x, $D)).* FROM {t}
+mean likert t	SELECT (svy_mean(ql, $D)).* FROM {t}
+quantile t	SELECT (svy_quantile(x, $D, 0.9, 0.95, 'hf7')).* FROM {t}
+quantile t by country	SELECT country, (svy_quantile(x, $D, 0.5)).* FROM {t} GROUP BY country ORDER BY country
+by text	SELECT svy_by(x, country, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g	1e-11
+by boolean outcome int group	SELECT svy_by(y, q, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d, 'mean', 'wilson') g
+by bigint group	SELECT svy_by(x, s::bigint, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d, 'total') g
+by likert group	SELECT svy_by(x, ql, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+pairwise	SELECT svy_by(x, ql, $D) AS d FROM {t}	SELECT g.* FROM res, svy_pairwise(d) g	1e-9
+contrast	SELECT (svy_contrast(svy_by(x, country, $D), '{1,-1,0,0,0,0,0,0}')).* FROM {t}
+dist likert	SELECT svy_dist(ql, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+dist likert missing	SELECT svy_dist(ql, $D, true) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+dist boolean	SELECT svy_dist(y, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+choices	SELECT svy_choices(ch, $D) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+tab cells	SELECT svy_tab(country, q, $D) AS d FROM {t}	SELECT g.* FROM res, svy_cells(d) g
+tab likert x text	SELECT svy_tab(ql, country, $D) AS d FROM {t}	SELECT g.* FROM res, svy_cells(d, 'col') g
+chisq	SELECT (svy_chisq(svy_tab(country, q, $D))).* FROM {t}
+accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT country, svy_accum(y, $D) AS s FROM {t} GROUP BY country) x
+accum merge float8	SELECT (svy_mean(svy_merge(s))).* FROM (SELECT s AS h, svy_accum(x, $D) AS s FROM {t} GROUP BY s) x
+pool	SELECT (svy_pool(e, 1.0)).* FROM (SELECT country, svy_mean(x, $D) AS e FROM {t} GROUP BY country) x
+replicate mean	SELECT (svy_mean(x, $DR)).* FROM {r}
+replicate by	SELECT svy_by(x, g, $DR) AS d FROM {r}	SELECT g.* FROM res, svy_groups(d) g
+replicate quantile	SELECT (svy_quantile(x, $DR, 0.5)).* FROM {r}
+EOF
+)
+
+# $1 suffix (local, d), $2 query, $3 reader over its result d (in table res); prints rows or ERROR.
+# Readers run on the coordinator over the finished value (a subquery would pass svy_domains
+# between Citus query stages as text, which needs the result types' text input).
+run_query() {
+    local q=${2//\{c1\}/apiclus1_$1}
+    q=${q//\{st\}/apistrat_$1}; q=${q//\{t\}/t_$1}; q=${q//\{r\}/r_$1}
+    if [[ -n "${3:-}" ]]; then q="CREATE TEMP TABLE res AS $q; $3"; fi
+    citus_psql "$COORD" -At -c "SET extra_float_digits = 3" \
+        -c "SET citus.coordinator_aggregation_strategy = 'disabled'" -c "$q" 2>&1 | grep -v '^SELECT [0-9]*$' || true
+}
+
+# Same rows; numbers equal to $TOL relative (NULLs and text exactly).  Prints the largest
+# relative difference of the numbers.
+TOL=${CITUS_CHECK_TOL:-1e-12}
+same() {
+    awk -F'|' -v tol="$TOL" 'NR == FNR { a[FNR] = $0; n = FNR; next }
+        { m = FNR; split(a[FNR], x, "|");
+          if (NF != length(x)) { bad = 1; next }
+          for (i = 1; i <= NF; i++) {
+              if (x[i] == $i) continue;
+              if (x[i] ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/ && $i ~ /^-?[0-9.]+(e[-+]?[0-9]+)?$/) {
+                  d = x[i] - $i; if (d < 0) d = -d;
+                  s = (x[i] < 0 ? -x[i] : x[i]); t = ($i < 0 ? -$i : $i); if (t > s) s = t;
+                  if (d / s > worst) worst = d / s;
+                  if (d <= tol * s) continue;
+              }
+              bad = 1
+          } }
+        END { printf "%.1e", worst; exit (bad || n != m || n == 0) }' "$1" "$2"
+}
+
+check_all() {   # $1: label of the distribution
+    local name q reader tol i=0
+    while IFS=$'\t' read -r name q reader tol; do
+        i=$((i + 1))
+        run_query local "$q" "$reader" >"$TMP/l$i"
+        run_query d "$q" "$reader" >"$TMP/d$i"
+        if grep -q 'ERROR' "$TMP/l$i" "$TMP/d$i"; then
+            fail "$1: $name: $(grep -h -m1 ERROR "$TMP/l$i" "$TMP/d$i" | head -1)"
+        elif worst=$(TOL=${tol:-$TOL} same "$TMP/l$i" "$TMP/d$i"); then
+            ok "$1: $name ($(wc -l <"$TMP/l$i") rows, largest relative difference $worst)"
+        else
+            fail "$1: $name differs (largest relative difference $worst)"
+            { diff "$TMP/l$i" "$TMP/d$i" || true; } | head -4 | sed 's/^/      /'
+        fi
+    done <<<"$QUERIES"
+}
+
+check_pushdown() {   # EXPLAIN: partial aggregation on the workers, combined on the coordinator
+    local name q plan
+    while IFS=$'\t' read -r name q; do
+        plan=$(citus_psql "$COORD" -At -c "EXPLAIN (VERBOSE, COSTS OFF) $q" 2>&1 || true)
+        if grep -q worker_partial_agg <<<"$plan" && grep -q coord_combine_agg <<<"$plan"; then
+            ok "$1: pushdown: $name"
+        else
+            fail "$1: no partial aggregation on the workers: $name"; head -20 <<<"$plan" | sed 's/^/      /'
+        fi
+    done <<EOF
+svy_prop	SELECT svy_prop(y, $D) FROM t_d
+svy_quantile	SELECT svy_quantile(x, $D, 0.5) FROM t_d
+svy_by text	SELECT svy_by(x, country, $D) FROM t_d
+svy_tab likert x int	SELECT svy_tab(ql, q, $D) FROM t_d
+svy_choices	SELECT svy_choices(ch, $D) FROM t_d
+EOF
+}
+
+for how in psu id; do
+    distribute "$how"
+    check_all "by $how"
+    check_pushdown "by $how"
+done
+citus_psql "$COORD" -At -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT svy_prop(y, $D) FROM t_d" >"$TMP/plan"
+echo "plan of svy_prop over t_d (distributed by id):"
+sed 's/^/    /' "$TMP/plan"
+
+# ---------------------------------------------------------------------------------------------
+# Bad states at the coordinator: the text the workers send is read by svy_aggstate's input.
+expect_error() {   # $1 name, $2 expected message part, $3 SQL
+    local out
+    out=$(citus_psql "$COORD" -At -c "$3" 2>&1 || true)
+    if grep -q "ERROR: .*$2" <<<"$out"; then ok "bad input: $1"; else fail "bad input: $1: $out"; fi
+}
+QSTATE=$(citus_psql "$COORD" -At -c "SELECT worker_partial_agg('svy_quantile(float8,svy_design,float8)'::regprocedure, ROW(x, $D, 0.5::float8)) FROM t_local WHERE id < 100")
+MSTATE=$(citus_psql "$COORD" -At -c "SELECT worker_partial_agg('svy_mean(float8,svy_design)'::regprocedure, ROW(x, $D)) FROM t_local WHERE id < 100")
+MEAN="'svy_mean(float8,svy_design)'::regprocedure"
+expect_error "state of another kind" "survey aggregate state of another kind" \
+    "SELECT coord_combine_agg($MEAN, '$QSTATE'::cstring, NULL::svy_estimate)"
+expect_error "state of another format version" "unsupported survey aggregate state format" \
+    "SELECT coord_combine_agg($MEAN, 'Ag${MSTATE:2}'::cstring, NULL::svy_estimate)"
+expect_error "truncated state" "insufficient data left in message\|invalid survey" \
+    "SELECT coord_combine_agg($MEAN, '${MSTATE:0:40}'::cstring, NULL::svy_estimate)"
+expect_error "not base64" "invalid input syntax for type svy_aggstate" \
+    "SELECT coord_combine_agg($MEAN, 'not a state!'::cstring, NULL::svy_estimate)"
+good=$(citus_psql "$COORD" -At -c "SELECT (coord_combine_agg($MEAN, '$MSTATE'::cstring, NULL::svy_estimate)).estimate = (svy_mean(x, $D)).estimate FROM t_local WHERE id < 100" 2>&1 || true)
+[[ "$good" == t ]] && ok "a worker's state read back at the coordinator" || fail "state round trip: $good"
+
+echo
+if (( FAILS > 0 )); then echo "citus check: $FAILS FAILED"; exit 1; fi
+echo "citus check: all passed"
