@@ -21,6 +21,8 @@ SELECT svy_glm((cardinality(training_received) > 0)::int::float8,
                      'first responder', 'digital forensic examiner', 'manager', 'trainer']) AS model
 FROM demo.police;
 
+-- one table (so that it exports as one CSV): the odds ratios, then the Wald
+-- F test that all country coefficients are 0
 SELECT c.term,
        round(c.estimate::numeric, 2)  AS odds_ratio,
        round(c.ci_lower::numeric, 2)  AS ci_low,
@@ -28,9 +30,10 @@ SELECT c.term,
        round(c.p_value::numeric, 4)   AS p_value,
        c.df
 FROM adjusted, svy_coef(model, exponentiate => true) AS c
-WHERE c.term <> '(Intercept)';
-
-SELECT 'country' AS term, round(w.statistic::numeric, 2) AS f, w.ndf, w.ddf, round(w.p_value::numeric, 6) AS p_value
+WHERE c.term <> '(Intercept)'
+UNION ALL
+SELECT format('country, jointly: Wald F = %s on %s and %s df', round(w.statistic::numeric, 2), w.ndf, w.ddf),
+       NULL, NULL, NULL, round(w.p_value::numeric, 4), w.ddf
 FROM adjusted, svy_wald(model, ARRAY['ES', 'FR', 'IE', 'IT', 'NL', 'PL', 'SE']) AS w;
 
 DROP TABLE adjusted;
