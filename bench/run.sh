@@ -147,7 +147,37 @@ FROM (
 JOIN mult m ON m.h = a.h AND m.k = a.k;
 DROP TABLE mult;
 SQL
-"${PSQL[@]}" -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE r" -c "CHECKPOINT"
+# n: the narrow fact table of issue 14 (what a dashboard reads): as many rows as t; 8 countries (int) x 4 regions
+#    = 32 strata, 50 PSUs per stratum numbered 1..1600 across strata, w ~ U(0.5, 3.5), agree boolean with a
+#    country rate and a PSU effect, score float8. nt: the same rows with text keys: country as its two-letter
+#    code, stratum as a police force name, PSU as an area code ('E0' || 7 digits).
+"${PSQL[@]}" -o /dev/null <<SQL
+SELECT setseed(0.23);
+CREATE TABLE n AS
+SELECT i AS id, country, stratum, psu, 0.5 + 3 * random() AS w,
+       random() < 0.15 + 0.07 * country + ((psu * 7919) % 21 - 10) * 0.01 AS agree,
+       50 + 2 * country + ((psu * 977) % 11 - 5)
+          + 10 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS score
+FROM (
+    SELECT i, (i % 8 + 1)::int AS country, ((i % 8) * 4 + (i / 8) % 4 + 1)::int AS stratum,
+           (((i % 8) * 4 + (i / 8) % 4) * 50 + (i / 32) % 50 + 1)::int AS psu
+    FROM generate_series(0, $ROWS - 1) AS i
+) a;
+CREATE TABLE nt AS
+SELECT n.id, c.code AS country, f.force AS stratum, 'E0' || lpad(n.psu::text, 7, '0') AS psu, n.w, n.agree, n.score
+FROM n
+JOIN (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
+  ON c.ci = n.country
+JOIN (SELECT row_number() OVER () AS k, force FROM unnest(ARRAY[
+        'Avon and Somerset','Bedfordshire','Cambridgeshire','Cheshire','Cleveland','Cumbria','Derbyshire',
+        'Devon and Cornwall','Dorset','Durham','Essex','Gloucestershire','Greater Manchester','Hampshire',
+        'Hertfordshire','Humberside','Kent','Lancashire','Leicestershire','Lincolnshire','Merseyside',
+        'Metropolitan Police','Norfolk','Northamptonshire','Northumbria','North Yorkshire','Nottinghamshire',
+        'South Yorkshire','Staffordshire','Suffolk','Surrey','Sussex']) AS force) AS f
+  ON f.k = n.stratum
+ORDER BY n.id;
+SQL
+"${PSQL[@]}" -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE r" -c "VACUUM ANALYZE n" -c "VACUUM ANALYZE nt" -c "CHECKPOINT"
 t_built=$(date +%s.%N)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -217,6 +247,32 @@ add h  h0 "<= 2"  "svy_mean Fay $NREP reps"           "SELECT svy_mean(x, svy_re
 add i0 -  -       "native percentile_cont(0.5)"     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t"
 add i  i0 "<= 1.5" "svy_quantile(x, 0.5)"             "SELECT svy_quantile(x, $D, 0.5) FROM t"
 add is i0 -       "svy_quantile, serial plan, info" "SELECT svy_quantile(x, $D, 0.5) FROM t" "$SERIAL"
+
+# narrow table n (issue 14), every comparison in both plans: the parallel plan PostgreSQL picks, and (suffix s)
+# a serial plan, against the native baseline with the same plan. nt: text strata, PSUs and countries, against
+# the same query on the integer table (target: within 1.15x).
+DN="svy_design(w, strata => stratum, psu => psu)"
+narrow() {   # id base target label sql: the parallel line and its serial twin
+    add "$1" "$2" "$3" "$4" "$5"
+    add "${1}s" "$([[ $2 == - ]] && echo - || echo "${2}s")" "$3" "$4, serial" "$5" "$SERIAL"
+}
+narrow na  -   -        "narrow: native sum"              "SELECT sum(w * agree::int) / sum(w) FROM n"
+narrow nx  na  -        "narrow: count(svy_design) info"  "SELECT count($DN) FROM n"
+narrow nb  na  "<= 1.3" "narrow: svy_prop"                "SELECT svy_prop(agree, $DN) FROM n"
+narrow nc0 -   -        "narrow: native GROUP BY country" "SELECT country, sum(w * agree::int) / sum(w) FROM n GROUP BY country"
+narrow nc  nc0 "<= 1.3" "narrow: svy_prop GROUP BY country" "SELECT country, svy_prop(agree, $DN) FROM n GROUP BY country"
+narrow nf  nc0 "<= 1.3" "narrow: svy_by(agree, country)"  "SELECT svy_by(agree, country, $DN) FROM n"
+narrow ne0 -   -        "narrow: native GROUP BY country sum(w)" "SELECT country, sum(w) FROM n GROUP BY country"
+narrow ne  ne0 "<= 1.5" "narrow: svy_dist(country)"       "SELECT svy_dist(country, $DN) FROM n"
+narrow ng0 -   -        "narrow: native GROUP BY country, agree" "SELECT country, agree, sum(w) FROM n GROUP BY country, agree"
+narrow ng  ng0 "<= 1.5" "narrow: svy_chisq(svy_tab)"      "SELECT (svy_chisq(svy_tab(country, agree, $DN))).* FROM n"
+narrow ni0 -   -        "narrow: native percentile_cont"  "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY score) FROM n"
+narrow ni  ni0 "<= 1.3" "narrow: svy_quantile(score, 0.5)" "SELECT svy_quantile(score, $DN, 0.5) FROM n"
+narrow ta  na  -        "text keys: native sum, info"     "SELECT sum(w * agree::int) / sum(w) FROM nt"
+narrow tb  nb  "<= 1.15" "text keys: svy_prop"            "SELECT svy_prop(agree, $DN) FROM nt"
+narrow tc  nc  "<= 1.15" "text keys: svy_prop GROUP BY country" "SELECT country, svy_prop(agree, $DN) FROM nt GROUP BY country"
+narrow tf  nf  "<= 1.15" "text keys: svy_by(agree, country)" "SELECT svy_by(agree, country, $DN) FROM nt"
+narrow ti  ni  "<= 1.15" "text keys: svy_quantile"        "SELECT svy_quantile(score, $DN, 0.5) FROM nt"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 5. Warm-up run (not counted): also decides which queries exist. Then RUNS rounds, queries interleaved.
@@ -290,7 +346,10 @@ echo "machine:    $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576
 echo "data:       t $(qr 'SELECT count(*) FROM t') rows ($(qr "SELECT pg_size_pretty(pg_total_relation_size('t'))")," \
      "$(qr 'SELECT count(DISTINCT s) FROM t') strata, $(qr 'SELECT count(*) FROM (SELECT DISTINCT s, p FROM t) x') PSUs," \
      "likert column: $([[ $HAVE_LIKERT == t ]] && echo yes || echo no));" \
-     "r $(qr 'SELECT count(*) FROM r') rows x $NREP replicate weights ($(qr "SELECT pg_size_pretty(pg_total_relation_size('r'))"))"
+     "r $(qr 'SELECT count(*) FROM r') rows x $NREP replicate weights ($(qr "SELECT pg_size_pretty(pg_total_relation_size('r'))"));" \
+     "n $(qr 'SELECT count(*) FROM n') rows ($(qr "SELECT pg_size_pretty(pg_total_relation_size('n'))")," \
+     "$(qr 'SELECT count(DISTINCT stratum) FROM n') strata, $(qr 'SELECT count(DISTINCT psu) FROM n') PSUs)," \
+     "nt ($(qr "SELECT pg_size_pretty(pg_total_relation_size('nt'))"))"
 echo "build:      $(awk -v a="$t_build" -v b="$t_built" 'BEGIN { printf "%.0f s", b - a }')"
 echo "timing:     median of $RUNS runs (after 1 warm-up run), psql \\timing wall-clock, queries interleaved"
 echo
@@ -306,9 +365,9 @@ for id in a b; do
 done
 echo
 
-fmt='%-3s %-36s %10s %10s  %-3s %7s  %-7s %-6s %-8s\n'
+fmt='%-4s %-40s %10s %10s  %-4s %7s  %-7s %-6s %-8s\n'
 printf "$fmt" id query "median ms" "min ms" vs ratio target result plan
-printf "$fmt" --- ------------------------------------ ---------- ---------- --- ------- ------- ------ --------
+printf "$fmt" ---- ---------------------------------------- ---------- ---------- ---- ------- ------- ------ --------
 NFAIL=0; NPASS=0; NNA=0
 for id in "${IDS[@]}"; do
     base=${BASE[$id]}; target=${TARGET[$id]}
