@@ -192,11 +192,11 @@ state_context(FunctionCallInfo fcinfo)
 SvyAggState *
 svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
 {
-	MemoryContext aggcxt = state_context(fcinfo);
 	struct varlena *v;
 
 	if (PG_ARGISNULL(0))
-		return new_object(aggcxt, kind, NULL, 0);
+		return new_object(state_context(fcinfo), kind, NULL, 0);
+	/* every row but the first: the aggregate's context is needed only to create */
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
 	{
 		SvyAggState *st = (SvyAggState *) DatumGetEOHP(PG_GETARG_DATUM(0));
@@ -215,7 +215,7 @@ svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
 	/* a flat (or read-only) value: work on an expanded copy */
 	v = flat_of(PG_GETARG_DATUM(0));
 	check_header(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), kind);
-	return new_object(aggcxt, kind, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	return new_object(state_context(fcinfo), kind, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
 
 void *

@@ -21,6 +21,7 @@
 #include "utils/typcache.h"
 
 #include "design.h"
+#include "idmap.h"
 
 PG_FUNCTION_INFO_V1(svy_design_in);
 PG_FUNCTION_INFO_V1(svy_design_out);
@@ -46,6 +47,37 @@ svy_rep_type_name(int rep_type)
 
 /* ---------- identities of strata and PSUs ---------- */
 
+/*
+ * Identities of short variable-length values seen at one call site (text
+ * strata and PSUs: country codes, area codes, names), keyed by their bytes:
+ * equal bytes hash equally under any type's hash function, so a hit returns
+ * exactly what the type's hash would.  One cheap hash_bytes and a memcmp
+ * replace two calls of the type's extended hash (with its collation checks).
+ * Open addressing; it stops growing at ID_CACHE_MAX values (more distinct
+ * values are hashed as before).
+ */
+#define ID_CACHE_MAX_BYTES	64
+#define ID_CACHE_MAX		65536
+
+typedef struct IdCacheEntry
+{
+	uint32		hash;			/* of the bytes */
+	int32		len;			/* -1: empty */
+	uint32		off;			/* of the bytes in IdCache.bytes */
+	uint64		id[2];
+} IdCacheEntry;
+
+typedef struct IdCache
+{
+	MemoryContext cxt;
+	IdCacheEntry *slots;
+	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
+	uint32		used;
+	char	   *bytes;
+	uint32		bytes_used;
+	uint32		bytes_cap;
+} IdCache;
+
 /* How to hash and print one argument ("any") of svy_design, cached per call site. */
 typedef struct KeyArg
 {
@@ -54,9 +86,11 @@ typedef struct KeyArg
 	Oid			typid;
 	SvyValueHash hash;
 	FmgrInfo	out;
+	IdCache    *ids;			/* varlena types, else NULL */
 } KeyArg;
 
-#define SVY_LABEL_CACHE 64
+/* 2-way set associative: 32 strata land in 256 pairs without evicting each other */
+#define SVY_LABEL_CACHE 512
 
 typedef struct StratumLabel
 {
@@ -112,6 +146,135 @@ key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
 	svy_value_hash_init(k->typid, &k->hash, cxt);
 	getTypeOutputInfo(k->typid, &outfn, &varlena);
 	fmgr_info_cxt(outfn, &k->out, cxt);
+	if (get_typlen(k->typid) == -1)
+	{
+		k->ids = MemoryContextAllocZero(cxt, sizeof(IdCache));
+		k->ids->cxt = cxt;
+	}
+}
+
+static void
+id_cache_grow(IdCache *c)
+{
+	uint32		nslots = c->slots ? (c->mask + 1) * 2 : 256;
+	IdCacheEntry *slots = MemoryContextAlloc(c->cxt, sizeof(IdCacheEntry) * nslots);
+
+	for (uint32 i = 0; i < nslots; i++)
+		slots[i].len = -1;
+	if (c->slots)
+	{
+		for (uint32 i = 0; i <= c->mask; i++)
+		{
+			uint32		j;
+
+			if (c->slots[i].len < 0)
+				continue;
+			for (j = c->slots[i].hash & (nslots - 1); slots[j].len >= 0; j = (j + 1) & (nslots - 1))
+				;
+			slots[j] = c->slots[i];
+		}
+		pfree(c->slots);
+	}
+	c->slots = slots;
+	c->mask = nslots - 1;
+}
+
+/*
+ * The identity of a variable-length value through the call site's cache;
+ * values stored out of line, compressed or long are hashed directly.
+ */
+static void
+key_identity_cached(const KeyArg *k, Datum value, uint64 id[2])
+{
+	IdCache    *c = k->ids;
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+	const char *data;
+	int			len;
+	uint32		hash,
+				i = 0;
+
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+	{
+		svy_value_identity(&k->hash, value, id);
+		return;
+	}
+	data = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (len > ID_CACHE_MAX_BYTES)
+	{
+		svy_value_identity(&k->hash, value, id);
+		return;
+	}
+	hash = hash_bytes((const unsigned char *) data, len);
+	if (c->slots)
+	{
+		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			IdCacheEntry *e = &c->slots[i];
+
+			if (e->hash == hash && e->len == len && memcmp(c->bytes + e->off, data, len) == 0)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
+	}
+	svy_value_identity(&k->hash, value, id);
+	if (c->used >= ID_CACHE_MAX)
+		return;
+	/* keep the table at most half full */
+	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
+	{
+		id_cache_grow(c);
+		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
+			;
+	}
+	if (c->bytes_used + len > c->bytes_cap)
+	{
+		uint32		cap = Max(c->bytes_cap * 2, 4096);
+
+		c->bytes = c->bytes ? repalloc(c->bytes, cap) : MemoryContextAlloc(c->cxt, cap);
+		c->bytes_cap = cap;
+	}
+	memcpy(c->bytes + c->bytes_used, data, len);
+	c->slots[i].hash = hash;
+	c->slots[i].len = len;
+	c->slots[i].off = c->bytes_used;
+	c->slots[i].id[0] = id[0];
+	c->slots[i].id[1] = id[1];
+	c->bytes_used += len;
+	c->used++;
+}
+
+/* The identity of argument argno (not NULL) of key k. */
+static inline void
+key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
+{
+	Datum		v = PG_GETARG_DATUM(argno);
+
+	/* integers are their own identity: inline, no call */
+	switch (k->typid)
+	{
+		case INT2OID:
+			id[0] = (uint64) (int64) DatumGetInt16(v);
+			id[1] = 0;
+			return;
+		case INT4OID:
+			id[0] = (uint64) (int64) DatumGetInt32(v);
+			id[1] = 0;
+			return;
+		case INT8OID:
+			id[0] = (uint64) DatumGetInt64(v);
+			id[1] = 0;
+			return;
+	}
+	if (k->from_cstring)
+		v = CStringGetTextDatum(DatumGetCString(v));
+	if (k->ids)
+		key_identity_cached(k, v, id);
+	else
+		svy_value_identity(&k->hash, v, id);
 }
 
 /* Argument argno as a value of the key's type. */
@@ -193,7 +356,7 @@ svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2])
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
-static void
+static inline void
 check_weight(float8 w, const char *what)
 {
 	if (isnan(w) || isinf(w))
@@ -211,7 +374,10 @@ design_alloc(int label_len, int nrep, bool rscales, bool stage2)
 {
 	Size		size = SVY_DESIGN_ARRAYS_OFFSET(label_len) +
 		sizeof(float8) * nrep * (rscales ? 2 : 1) + (stage2 ? sizeof(SvyStage2) : 0);
-	SvyDesign  *d = palloc0(size);
+	SvyDesign  *d = palloc(size);
+
+	/* palloc + memset: glibc's memset beats palloc0's word loop at these sizes */
+	memset(d, 0, size);
 
 	SET_VARSIZE(d, size);
 	d->label_len = label_len;
@@ -261,7 +427,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("stratum must not be NULL")));
-		svy_value_identity(&c->strata.hash, key_arg_value(fcinfo, &c->strata, 1), stratum);
+		key_identity(fcinfo, &c->strata, 1, stratum);
 		flags |= SVY_HAS_STRATA;
 	}
 	if (c->psu.given)
@@ -270,7 +436,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("PSU must not be NULL")));
-		svy_value_identity(&c->psu.hash, key_arg_value(fcinfo, &c->psu, 2), psu);
+		key_identity(fcinfo, &c->psu, 2, psu);
 		flags |= SVY_HAS_PSU;
 	}
 	if (c->fpc_given)
@@ -305,7 +471,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("psu2 must not be NULL")));
-		svy_value_identity(&c->psu2.hash, key_arg_value(fcinfo, &c->psu2, 4), stage2.psu2);
+		key_identity(fcinfo, &c->psu2, 4, stage2.psu2);
 		flags |= SVY_HAS_PSU2;
 		if (c->fpc2_given)
 		{
@@ -322,11 +488,19 @@ svy_design_make(PG_FUNCTION_ARGS)
 	/* the stratum's text, for messages */
 	if (c->strata.given)
 	{
-		label = &c->labels[(stratum[0] ^ stratum[1]) % SVY_LABEL_CACHE];
+		StratumLabel *pair = &c->labels[(svy_hash_mix(stratum[0], stratum[1]) % SVY_LABEL_CACHE) & ~1];
+		char	   *s;
+		int			len;
+
+		label = pair;
+		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
+			label = pair + 1;
 		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
 		{
-			char	   *s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
-			int			len = strlen(s);
+			/* a miss: fill an empty slot of the pair, else replace the first */
+			label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
+			s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
+			len = strlen(s);
 
 			if (len > SVY_LABEL_MAX)
 				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
