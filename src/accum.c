@@ -59,6 +59,7 @@ svy_accum_create(MemoryContext cxt)
 	s->cxt = cxt;
 	s->level = SVY_LEVEL_DEFAULT;
 	s->last_stratum = -1;
+	s->last_psu = -1;
 	return s;
 }
 
@@ -318,6 +319,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 				h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
 				psu_entry_init(s, e, h, fpc2);
 			}
+			s->last_psu = e->slot;
 			e->a += a;
 			e->b += b;
 			e->in_df |= counts;

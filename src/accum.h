@@ -111,6 +111,13 @@ typedef struct SvyAccum
 	struct psutab_hash *psutab;
 	struct ssutab_hash *ssutab;	/* two-stage designs with an fpc, else NULL */
 	int			npsu;			/* PSUs in psutab */
+	/*
+	 * The slot of the last row's PSU (-1: none): a dense PSU index, unique
+	 * in this state for its lifetime (merged and deserialized PSUs get new
+	 * slots), so that the domain aggregates find their PSU without a second
+	 * hash probe.
+	 */
+	int			last_psu;
 
 	/* replicate designs */
 	double	   *rep_y;

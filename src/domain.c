@@ -152,7 +152,13 @@ typedef struct DomainState
 	struct ArgHash *args;
 
 	/* direct-mapped caches of the maps above (indexes never change) */
-	PsuCacheSlot *psucache;		/* allocated for designs with PSUs */
+	PsuCacheSlot *psucache;		/* allocated for two-stage designs */
+	/* one-stage designs: base->last_psu (the accumulator's PSU slot) -> PSU index, -1 unknown */
+	int32	   *slot_psu;
+	int			slot_cap;
+	/* per unit: the cell of the first total a row of the unit added to last, -1 none */
+	int32	   *unit_cell;
+	int			unit_cell_cap;
 	struct
 	{
 		uint64		id[2];
@@ -392,10 +398,38 @@ cell_index(DomainState *s, int unit, int var)
 static inline int
 cell_next(DomainState *s, int unit, int var, int prev)
 {
-	if (prev >= 0 && prev + 1 < s->ncells &&
-		s->cells[prev + 1].unit == unit && s->cells[prev + 1].var == var)
-		return prev + 1;
-	return cell_index(s, unit, var);
+	int			k;
+
+	if (prev >= 0)
+	{
+		if (prev + 1 < s->ncells &&
+			s->cells[prev + 1].unit == unit && s->cells[prev + 1].var == var)
+			return prev + 1;
+		return cell_index(s, unit, var);
+	}
+	/* a row's first total: the unit's rows often repeat it (one group per PSU) */
+	if (unit < s->unit_cell_cap)
+	{
+		k = s->unit_cell[unit];
+		if (k >= 0 && k < s->ncells && s->cells[k].unit == unit && s->cells[k].var == var)
+			return k;
+	}
+	else
+	{
+		int			cap = Max(64, s->unit_cell_cap);
+
+		while (cap <= unit)
+			cap *= 2;
+		s->unit_cell = s->unit_cell ?
+			repalloc(s->unit_cell, sizeof(int32) * cap) :
+			MemoryContextAlloc(s->cxt, sizeof(int32) * cap);
+		for (int i = s->unit_cell_cap; i < cap; i++)
+			s->unit_cell[i] = -1;
+		s->unit_cell_cap = cap;
+	}
+	k = cell_index(s, unit, var);
+	s->unit_cell[unit] = k;
+	return k;
 }
 
 static void
@@ -479,6 +513,29 @@ psu_index(DomainState *s, const SvyDesign *d, int stratum)
 
 		k0 ^= s2->psu2[0] * UINT64CONST(0xD6E8FEB86659FD93);
 		k1 ^= s2->psu2[1] * UINT64CONST(0xA0761D6478BD642F);
+	}
+	else
+	{
+		/* the accumulator has just found the PSU: translate its dense slot */
+		int			slot = s->base->last_psu;
+
+		Assert(slot >= 0);
+		if (slot >= s->slot_cap)
+		{
+			int			cap = Max(64, s->slot_cap);
+
+			while (cap <= slot)
+				cap *= 2;
+			s->slot_psu = s->slot_psu ?
+				repalloc(s->slot_psu, sizeof(int32) * cap) :
+				MemoryContextAlloc(s->cxt, sizeof(int32) * cap);
+			for (int i = s->slot_cap; i < cap; i++)
+				s->slot_psu[i] = -1;
+			s->slot_cap = cap;
+		}
+		if (s->slot_psu[slot] < 0)
+			s->slot_psu[slot] = psu_insert(s, k0, k1, stratum, NULL);
+		return s->slot_psu[slot];
 	}
 
 	if (s->psucache == NULL)
