@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -117,6 +118,7 @@ outputs_compute(Outputs *o)
 		{
 			const double *ci = c + (Size) i * K;
 
+			CHECK_FOR_INTERRUPTS();
 			for (int r = 0; r < K; r++)
 			{
 				double		s = 0.0;
@@ -151,6 +153,7 @@ outputs_compute(Outputs *o)
 			double		sum = 0.0,
 						k = 0;
 
+			CHECK_FOR_INTERRUPTS();
 			for (int r = 0; r < R; r++)
 			{
 				theta[(Size) i * R + r] = ratio_of(o->a.tr + r, &o->out[i], R);
@@ -163,6 +166,8 @@ outputs_compute(Outputs *o)
 			centre[i] = m->mse ? o->estimate[i] : sum / k;
 		}
 		for (int i = 0; i < O; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			for (int j = i; j < O; j++)
 			{
 				double		s = 0.0;
@@ -172,11 +177,13 @@ outputs_compute(Outputs *o)
 						(theta[(Size) j * R + r] - centre[j]);
 				o->cov[i * O + j] = o->cov[j * O + i] = m->scale * s;
 			}
+		}
 		if (o->proportions)
 			for (int i = 0; i < O; i++)
 			{
 				double		p = o->estimate[i];
 
+				CHECK_FOR_INTERRUPTS();
 				if (!(p > 0 && p < 1))
 					continue;
 				for (int r = 0; r < R; r++)
@@ -482,6 +489,7 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		{
 			double		t = (o.estimate[a] - o.estimate[b]) / sqrt(pair_variance(&o, a, b));
 
+			CHECK_FOR_INTERRUPTS();
 			pairs[k].a = a;
 			pairs[k].b = b;
 			pairs[k].p = svy_t_pvalue(t, df);
@@ -495,6 +503,8 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		double		se = sqrt(pair_variance(&o, a, b));
 		Datum		values[10];
 		bool		nulls[10] = {0};
+
+		CHECK_FOR_INTERRUPTS();
 
 		values[0] = CStringGetTextDatum(o.out[a].label1);
 		values[1] = CStringGetTextDatum(o.out[b].label1);
@@ -580,6 +590,7 @@ svy_cells(PG_FUNCTION_ARGS)
 		double		lo,
 					hi;
 
+		CHECK_FOR_INTERRUPTS();
 		output_interval(&o, i, total, method, level, m->df, &lo, &hi);
 		values[0] = CStringGetTextDatum(out->label1);
 		values[1] = CStringGetTextDatum(out->label2);
@@ -671,8 +682,11 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				T2[i * nc + j] = a.t[cell[i * nc + j]];
 			}
 		for (int i = 0; i < nr * nc; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			for (int j = 0; j < nr * nc; j++)
-				V2[i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
+				V2[(Size) i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
+		}
 		T = T2;
 		V = V2;
 	}

@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chisq.h"
 #include "estimator.h"
+#include "handlers.h"
 #include "intervals.h"
 #include "linearize.h"
+#include "matrix.h"
 #include "moments.h"
 #include "quantile.h"
 #include "rank.h"
@@ -1507,15 +1510,80 @@ test_quantile_marks(void)
 	free(v);
 }
 
+/* ------------------------------------------------------------------ */
+/* handlers: allocation failure is reported, long loops poll the host  */
+/* ------------------------------------------------------------------ */
+
+static long n_interrupt_polls;
+
+static void
+count_polls(void)
+{
+	n_interrupt_polls++;
+}
+
+static void *
+fail_alloc(size_t size)
+{
+	(void) size;
+	return NULL;
+}
+
+static void
+test_handlers(void)
+{
+	enum
+	{
+		NR = 3, NC = 4, RC = NR * NC, K = 30
+	};
+	double		T[RC],
+				V[RC * RC],
+				a[K * K],
+				w[K];
+	SvyChisqResult out;
+
+	for (int c = 0; c < RC; c++)
+	{
+		T[c] = 10.0 + c;
+		for (int d = 0; d < RC; d++)
+			V[c * RC + d] = (c == d) ? 5.0 + c : 0.5;
+	}
+	for (int i = 0; i < K; i++)
+		for (int j = 0; j < K; j++)
+			a[i * K + j] = (i == j) ? K + i : 1.0 / (1.0 + i + j);
+
+	/* every long computation polls the interrupt callback */
+	svy_set_handlers(malloc, free, count_polls);
+	n_interrupt_polls = 0;
+	INT(0, svy_mat_sym_eigenvalues(K, a, w));
+	TRUE_(n_interrupt_polls >= K);
+	n_interrupt_polls = 0;
+	INT(SVY_CHISQ_OK, svy_chisq(SVY_CHISQ_F, NR, NC, T, V, 100.0, 20.0, &out));
+	TRUE_(n_interrupt_polls >= RC);
+	n_interrupt_polls = 0;
+	INT(SVY_CHISQ_OK, svy_chisq(SVY_CHISQ_WALD, NR, NC, T, V, 100.0, 20.0, &out));
+	TRUE_(n_interrupt_polls >= RC);
+
+	/* out of memory is a status, never a NaN that looks like a result */
+	svy_set_handlers(fail_alloc, free, NULL);
+	INT(SVY_CHISQ_E_NOMEM, svy_chisq(SVY_CHISQ_F, NR, NC, T, V, 100.0, 20.0, &out));
+	INT(SVY_CHISQ_E_NOMEM, svy_chisq(SVY_CHISQ_WALD, NR, NC, T, V, 100.0, 20.0, &out));
+	ISNAN(out.statistic);
+	svy_set_handlers(malloc, free, NULL);
+}
+
 int
 main(void)
 {
+	/* the library's host is this program: plain malloc, no interrupts */
+	svy_set_handlers(malloc, free, NULL);
 	test_moments();
 	test_linearize();
 	test_intervals();
 	test_estimator();
 	test_rank();
 	test_quantile_marks();
+	test_handlers();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
