@@ -21,3 +21,53 @@ SELECT count(*) FROM relb_tab, svy_cells(t, 'cell');
 SELECT count(*) FROM relb_dom, svy_pairwise(t);
 RESET statement_timeout;
 DROP TABLE relb_tab, relb_dom;
+
+-- ---------- options must be the same on every row, compared by value ----------
+-- (a per-row expression can hand over a different value at the same address;
+-- before the fix the first row's option was used silently)
+SELECT (svy_prop(y > 3, svy_design(1), lower(CASE WHEN y = 1 THEN 'WALD' ELSE 'ASIN' END))).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT (svy_quantile(y, svy_design(1), 0.5, 0.95, lower(CASE WHEN y = 1 THEN 'HF7' ELSE 'HF1' END))).estimate
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT svy_quantiles(y, svy_design(1), ARRAY[0.5, CASE WHEN y = 1 THEN 0.25 ELSE 0.75 END]::float8[])
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT (svy_mean(y, svy_design(1), CASE WHEN y = 1 THEN 0.9 ELSE 0.95 END)).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+-- the same value computed per row is fine
+SELECT round((svy_prop(y > 3, svy_design(1), lower('WALD' || ''))).ci_upper::numeric, 10) AS upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT round((svy_quantile(y, svy_design(1), 0.5, 0.95, lower('HF' || (6 + (y > 0)::int)))).estimate::numeric, 6) AS median
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+
+-- ---------- overflow is an error, never a finite wrong number or Infinity ----------
+-- (before: a mean of 1 with SE 0; SE 0; -Infinity with SE 0)
+SELECT svy_mean(y, svy_design(1e308)) FROM (VALUES (1::float8), (2), (3)) v(y);
+SELECT svy_total(y, svy_design(1e308)) FROM (VALUES (1::float8), (2), (3)) v(y);
+SELECT svy_mean(y, svy_design(1)) FROM (VALUES (1e200::float8), (-1e200), (1e200), (-1e200)) v(y);
+SELECT svy_mean(y, svy_design(1)) FROM (VALUES (1e308::float8), (1e308), (-1e308)) v(y);
+SELECT svy_mean(y, svy_design(1, psu => i)) FROM (VALUES (1e308::float8, 1), (1e308, 2), (-1e308, 3)) v(y, i);
+SELECT svy_mean(y, svy_repdesign(1, ARRAY[1e308, 1e308], 'JK1')) FROM (VALUES (1e308::float8), (1e308)) v(y);
+SELECT * FROM svy_groups((SELECT svy_by(y, g, svy_design(1)) FROM (VALUES (1e308::float8, 1), (1e308, 1), (-1e308, 1)) v(y, g)));
+-- large but within range (squares of weight times outcome near 1e300): fine
+SELECT round(((svy_mean(y, svy_design(1e50))).estimate / 1e100)::numeric, 6) AS mean_over_1e100,
+       round(((svy_mean(y, svy_design(1e50))).std_error / 1e100)::numeric, 6) AS se_over_1e100
+FROM (VALUES (1e100::float8), (2e100), (3e100)) v(y);
+
+-- ---------- weights: -0 is 0, subnormal weights are refused ----------
+SELECT svy_mean(y, svy_design(CASE WHEN y = 1 THEN '-0'::float8 ELSE 1 END))
+     = svy_mean(y, svy_design(CASE WHEN y = 1 THEN 0 ELSE 1 END)) AS minus_zero_is_zero
+FROM (VALUES (1::float8), (2), (3), (5)) v(y);
+SELECT svy_mean(y, svy_design(5e-324)) FROM (VALUES (1::float8), (2), (3)) v(y);
+SELECT svy_mean(y, svy_repdesign(1, ARRAY[1, 1e-310], 'JK1')) FROM (VALUES (1::float8), (2), (3)) v(y);
+SELECT (svy_mean(y, svy_design(2.2250738585072014e-308))).estimate AS smallest_normal_ok
+FROM (VALUES (1::float8), (2), (3)) v(y);
+-- replicate weights all 0: no replicate information, so no SE and no df (was df -1)
+SELECT (e).estimate, (e).std_error, (e).df FROM (
+  SELECT svy_mean(y, svy_repdesign(1, '{0,0,0}', 'JK1')) AS e FROM (VALUES (1::float8), (2), (3)) v(y)) x;
+-- svy_by where a group's weights are all 0: estimate and SE both NULL (was SE 0)
+SELECT level, estimate, std_error, n
+FROM svy_groups((SELECT svy_by(y, g, svy_design(CASE WHEN g = 1 THEN 0 ELSE 1 END))
+                 FROM (VALUES (1::float8, 1), (2, 1), (3, 2), (4, 2)) v(y, g)));
+SELECT level_a, level_b, difference, std_error
+FROM svy_pairwise((SELECT svy_by(y, g, svy_design(CASE WHEN g = 1 THEN 0 ELSE 1 END))
+                   FROM (VALUES (1::float8, 1), (2, 1), (3, 2), (4, 2)) v(y, g)));

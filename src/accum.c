@@ -43,6 +43,56 @@ svy_accum_create(MemoryContext cxt)
 	return s;
 }
 
+bool
+svy_option_unchanged(struct varlena **seen, struct varlena *v, MemoryContext cxt)
+{
+	Size		len = VARSIZE_ANY_EXHDR(v);
+
+	if (*seen != NULL && VARSIZE(*seen) == VARHDRSZ + len &&
+		memcmp(VARDATA(*seen), VARDATA_ANY(v), len) == 0)
+		return true;
+	if (*seen != NULL)
+		pfree(*seen);
+	*seen = MemoryContextAlloc(cxt, VARHDRSZ + len);
+	SET_VARSIZE(*seen, VARHDRSZ + len);
+	memcpy(VARDATA(*seen), VARDATA_ANY(v), len);
+	return false;
+}
+
+void
+svy_report_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("survey sums are out of the range of double precision"),
+			 errdetail("Weights times outcomes, or the spread of the weighted outcomes, exceed about 1e308."),
+			 errhint("Rescale the outcome or the weights (for instance to thousands) and scale the estimates back.")));
+}
+
+void
+svy_check_finite_sums(const double *v, Size n)
+{
+	for (Size i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			svy_report_overflow();
+}
+
+static void
+check_wmoments_finite(const SvyWMoments *m)
+{
+	double		v[6] = {m->w, m->mean_y, m->mean_x, m->c_yy, m->c_xy, m->c_xx};
+
+	svy_check_finite_sums(v, 6);
+}
+
+static void
+check_comoments_finite(const SvyCoMoments *m)
+{
+	double		v[6] = {m->n, m->mean_a, m->mean_b, m->m_aa, m->m_ab, m->m_bb};
+
+	svy_check_finite_sums(v, 6);
+}
+
 double
 svy_check_level(double level)
 {
@@ -460,11 +510,23 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 void
 svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 {
+	/* an empty domain's numbers are NaN: "not defined", not an overflow */
+	bool		check = s->dom.wm.w != 0.0;
+
+	if (check)
+		check_wmoments_finite(&s->dom.wm);
 	if (s->kind == SVY_KIND_REPLICATE)
 	{
+		/* no replicate weight was ever non-zero: there is no df at all */
 		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,
-			(s->flags & SVY_MSE) != 0, s->rank.rank - 1.0, s->scratch};
+			(s->flags & SVY_MSE) != 0, s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN,
+		s->scratch};
 
+		if (check)
+		{
+			svy_check_finite_sums(s->rep_y, s->nrep);
+			svy_check_finite_sums(s->rep_x, s->nrep);
+		}
 		svy_estimate_replicate(spec, &s->dom, &in, res);
 	}
 	else
@@ -477,6 +539,8 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		double		r = svy_linear_residual_coef(spec->stat, &s->dom);
 
 		in.df = svy_accum_strata(s, r, st);
+		for (int h = 0; check && h < s->nstrata; h++)
+			check_comoments_finite(&st[h].psu);
 		in.residuals_folded = s->psutab != NULL;
 		in.strata = st;
 		in.nstrata = s->nstrata;
@@ -486,6 +550,9 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 			svy_report_design_error(s, status, bad, st[bad].psu.n);
 		pfree(st);
 	}
+	/* finite sums whose variance still overflows */
+	if (check && (isinf(res->estimate) || isinf(res->std_error)))
+		svy_report_overflow();
 }
 
 /* ---------- binary format ----------

@@ -1587,5 +1587,8 @@ svy_multi_final(PG_FUNCTION_ARGS)
 			}
 	}
 	m->df = df_all;
+	svy_check_finite_sums(a.t, K);
+	svy_check_finite_sums(a.cyy, K);
+	svy_check_finite_sums(nrep ? a.tr : a.v, (Size) K * (nrep ? nrep : K));
 	PG_RETURN_POINTER(m);
 }

@@ -136,8 +136,9 @@ outputs_compute(Outputs *o)
 					s += cj[r] * vc[r];
 				o->cov[i * O + j] = o->cov[j * O + i] = s;
 			}
-			/* a variance: rounding must not make it negative */
-			o->cov[i * O + i] = Max(o->cov[i * O + i], 0.0);
+			/* a variance: rounding must not make it negative; NaN stays */
+			if (o->cov[i * O + i] < 0.0)
+				o->cov[i * O + i] = 0.0;
 		}
 		pfree(c);
 		pfree(vc);
@@ -405,8 +406,9 @@ static double
 pair_variance(const Outputs *o, int a, int b)
 {
 	int			O = o->count;
+	double		v = o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b];
 
-	return Max(o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b], 0.0);
+	return v < 0.0 ? 0.0 : v;
 }
 
 typedef struct Pair

@@ -153,7 +153,7 @@ typedef struct QState
 	double	   *p;
 	double		level;
 	int			qrule;
-	Datum		p_seen;			/* the array datum last checked */
+	struct varlena *p_seen;		/* copy of the array last checked */
 
 	/* units (designs with PSUs: PSUs; without: strata) */
 	QUnitKey   *unit_keys;
@@ -1183,13 +1183,11 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 
 	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
 	{
-		if (s->args_set && PG_GETARG_DATUM(5) == s->acc->method_seen)
+		if (svy_option_unchanged(&s->acc->method_seen, (struct varlena *) PG_GETARG_TEXT_PP(5),
+								 s->cxt) && s->args_set)
 			rule = s->qrule;
 		else
-		{
 			rule = parse_qrule(PG_GETARG_TEXT_PP(5));
-			s->acc->method_seen = PG_GETARG_DATUM(5);
-		}
 	}
 	if (s->args_set && rule != s->qrule)
 		args_differ("quantile rule");
@@ -1207,7 +1205,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 			s->p[0] = p;
 		}
 	}
-	else if (!s->args_set || PG_GETARG_DATUM(3) != s->p_seen)
+	else if (!svy_option_unchanged(&s->p_seen, (struct varlena *) PG_GETARG_ARRAYTYPE_P(3), s->cxt) ||
+			 !s->args_set)
 	{
 		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(3);
 		int			n;
@@ -1244,7 +1243,6 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 				args_differ("quantile probabilities");
 			s->p[i] = p;
 		}
-		s->p_seen = PG_GETARG_DATUM(3);
 	}
 	s->level = level;
 	s->qrule = rule;
