@@ -200,6 +200,26 @@ outputs_compute(Outputs *o)
 		pfree(theta);
 		pfree(centre);
 	}
+
+	/*
+	 * A svy_by mean or proportion of a group whose rows all hold the same
+	 * value (p exactly 0 or 1): each row's linearized residual, and each
+	 * replicate's mean, is exactly that value, so the variance is exactly 0.
+	 * From the totals' covariance it would be a difference of nearly equal
+	 * terms, ~1e-9 relative, and intervals that must be degenerate are not.
+	 * Its spread (Welford, merged by Chan's rule) is exactly 0 then.
+	 */
+	if (m->kind == SVY_MULTI_BY)
+		for (int i = 0; i < O; i++)
+		{
+			const Output *out = &o->out[i];
+
+			if (out->nden == 0 || o->a.n[out->num] == 0 || o->a.cyy[out->num] != 0.0)
+				continue;
+			for (int j = 0; j < O; j++)
+				o->cov[i * O + j] = o->cov[j * O + i] = 0.0;
+			o->logit_var[i] = NAN;
+		}
 }
 
 static int *
