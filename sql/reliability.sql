@@ -71,3 +71,22 @@ FROM svy_groups((SELECT svy_by(y, g, svy_design(CASE WHEN g = 1 THEN 0 ELSE 1 EN
 SELECT level_a, level_b, difference, std_error
 FROM svy_pairwise((SELECT svy_by(y, g, svy_design(CASE WHEN g = 1 THEN 0 ELSE 1 END))
                    FROM (VALUES (1::float8, 1), (2, 1), (3, 2), (4, 2)) v(y, g)));
+
+-- ---------- memory: replicate rank bases grow with the rank, within a limit ----------
+-- svy_by kept a replicates x replicates basis per group (2,000 replicates:
+-- 32 MB a group); now each holds one vector per independent row, and the
+-- bases of one aggregate may hold at most 64 x work_mem.
+CREATE TABLE relb_rep AS
+SELECT i, (SELECT array_agg(CASE WHEN r = i % 1000 THEN 0 ELSE 1000.0 / 999 END ORDER BY r)
+           FROM generate_series(0, 999) r) AS rw
+FROM generate_series(0, 599) i;
+SELECT count(*) AS groups, min(df) AS min_df, max(df) AS max_df
+FROM svy_groups((SELECT svy_by(i::float8, i, svy_repdesign(1, rw, 'JK1')) FROM relb_rep));
+SET work_mem = '64kB';
+SELECT count(*) FROM svy_groups((SELECT svy_by(i::float8, i, svy_repdesign(1, rw, 'JK1')) FROM relb_rep));
+SELECT (svy_mean(i::float8, svy_repdesign(1, rw, 'JK1'))).df FROM relb_rep;
+RESET work_mem;
+SELECT (svy_mean(i::float8, svy_repdesign(1, rw, 'JK1'))).df FROM relb_rep;
+-- one row with 11,000 replicates (its basis was 0.97 GB, allocated up front)
+SELECT (svy_mean(1.0::float8, svy_repdesign(1, array_fill(1.0::float8, ARRAY[11000]), 'bootstrap'))).estimate;
+DROP TABLE relb_rep;

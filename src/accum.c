@@ -93,6 +93,48 @@ check_comoments_finite(const SvyCoMoments *m)
 	svy_check_finite_sums(v, 6);
 }
 
+Size
+svy_state_memory_limit(void)
+{
+	return (Size) work_mem * 1024 * 64;
+}
+
+void
+svy_rank_room(SvyRank *r, int rows, MemoryContext cxt, Size *state_bytes)
+{
+	int			cap;
+	Size		grow;
+
+	if (rows < 0 || rows > r->dim)
+		elog(ERROR, "replicate rank of %d vectors out of range", rows);
+	if (rows <= r->cap)
+		return;
+	cap = Min(Max(rows, Max(2 * r->cap, 4)), r->dim);
+	grow = sizeof(double) * (Size) (cap - r->cap) * r->dim;
+	if (*state_bytes + grow > svy_state_memory_limit())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("replicate weights need more memory than this aggregate may use"),
+				 errdetail("The degrees of freedom of a replicate design are the rank of its rows' replicate weights: "
+						   "up to one vector of %d replicates per independent row, for each group of svy_by. "
+						   "This aggregate would hold %zu kB, and may hold %zu kB (64 x work_mem).",
+						   r->dim, (*state_bytes + grow) / 1024, svy_state_memory_limit() / 1024),
+				 errhint("Raise work_mem, use fewer replicates, or fewer groups.")));
+	r->basis = r->basis
+		? repalloc_huge(r->basis, sizeof(double) * (Size) cap * r->dim)
+		: MemoryContextAllocHuge(cxt, sizeof(double) * (Size) cap * r->dim);
+	r->cap = cap;
+	*state_bytes += grow;
+}
+
+void
+svy_rank_push(SvyRank *r, const double *v, double *scratch, MemoryContext cxt, Size *state_bytes)
+{
+	if (svy_rank_needs_room(r))
+		svy_rank_room(r, r->rank + 1, cxt, state_bytes);
+	svy_rank_add(r, v, scratch);
+}
+
 double
 svy_check_level(double level)
 {
@@ -160,7 +202,6 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 		s->rep_x = palloc0(sizeof(double) * nrep);
 		s->scratch = palloc0(sizeof(double) * nrep);
 		s->rank.dim = nrep;
-		s->rank.basis = palloc0(sizeof(double) * nrep * nrep);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -326,7 +367,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 			s->rep_x[r] += rw[r] * x;
 		}
 		if (!svy_rank_full(&s->rank))
-			svy_rank_add(&s->rank, rw, s->scratch);
+			svy_rank_push(&s->rank, rw, s->scratch, s->cxt, &s->rank_bytes);
 	}
 	return h;
 }
@@ -437,7 +478,8 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 			into->rep_x[r] += from->rep_x[r];
 		}
 		for (int k = 0; k < from->rank.rank && !svy_rank_full(&into->rank); k++)
-			svy_rank_add(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch);
+			svy_rank_push(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch,
+						  into->cxt, &into->rank_bytes);
 	}
 }
 
@@ -809,6 +851,7 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 		rank = pq_getmsgint(buf, 4);
 		if (rank < 0 || rank > nrep)
 			corrupt_state("bad rank");
+		svy_rank_room(&s->rank, rank, cxt, &s->rank_bytes);
 		s->rank.rank = rank;
 		for (int i = 0; i < rank * nrep; i++)
 			s->rank.basis[i] = pq_getmsgfloat8(buf);

@@ -92,6 +92,7 @@ typedef struct SvyAccum
 	double	   *rep_y;
 	double	   *rep_x;
 	SvyRank		rank;
+	Size		rank_bytes;		/* memory of its basis */
 	double	   *scratch;		/* nrep doubles */
 } SvyAccum;
 
@@ -142,6 +143,17 @@ extern bool svy_option_unchanged(struct varlena **seen, struct varlena *v, Memor
  */
 extern void svy_check_finite_sums(const double *v, Size n);
 extern void svy_report_overflow(void) pg_attribute_noreturn();
+/*
+ * Room in r's basis for rows vectors (it grows by doubling, in cxt); an
+ * error if the bases of one state (*state_bytes, updated) would exceed
+ * svy_state_memory_limit().
+ */
+extern void svy_rank_room(SvyRank *r, int rows, MemoryContext cxt, Size *state_bytes);
+/* Add v to r, making room first. */
+extern void svy_rank_push(SvyRank *r, const double *v, double *scratch, MemoryContext cxt,
+						  Size *state_bytes);
+/* Bytes of replicate rank bases one aggregate state may hold: 64 x work_mem. */
+extern Size svy_state_memory_limit(void);
 /* The aggregate's memory context; an error outside an aggregate. */
 extern MemoryContext svy_aggregate_context(FunctionCallInfo fcinfo);
 

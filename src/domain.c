@@ -133,6 +133,7 @@ typedef struct DomainState
 
 	/* replicate designs: rank of the rows with a non-NULL outcome */
 	SvyRank    *rank;
+	Size		rank_bytes;		/* memory of every rank basis (groups too) */
 
 	/* direct-mapped caches of the maps above (indexes never change) */
 	PsuCacheSlot *psucache;		/* allocated for designs with PSUs */
@@ -328,7 +329,6 @@ rank_create(MemoryContext cxt, int nrep)
 	SvyRank    *r = MemoryContextAllocZero(cxt, sizeof(SvyRank));
 
 	r->dim = nrep;
-	r->basis = MemoryContextAllocZero(cxt, sizeof(double) * nrep * nrep);
 	return r;
 }
 
@@ -482,7 +482,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 		if (s->rank == NULL)
 			s->rank = rank_create(s->cxt, nrep);
 		if (!svy_rank_full(s->rank))
-			svy_rank_add(s->rank, rw, s->base->scratch);
+			svy_rank_push(s->rank, rw, s->base->scratch, s->cxt, &s->rank_bytes);
 		if (group_var >= 0)
 		{
 			SvyVar		   *g = &s->vars[group_var];
@@ -490,7 +490,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 			if (g->rank == NULL)
 				g->rank = rank_create(s->cxt, nrep);
 			if (!svy_rank_full(g->rank))
-				svy_rank_add(g->rank, rw, s->base->scratch);
+				svy_rank_push(g->rank, rw, s->base->scratch, s->cxt, &s->rank_bytes);
 		}
 		return;
 	}
@@ -752,14 +752,15 @@ cell_merge(Cell *into, const Cell *from)
 }
 
 static void
-rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch)
+rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch,
+		   Size *state_bytes)
 {
 	if (from == NULL)
 		return;
 	if (*into == NULL)
 		*into = rank_create(cxt, from->dim);
 	for (int k = 0; k < from->rank && !svy_rank_full(*into); k++)
-		svy_rank_add(*into, from->basis + (size_t) k * from->dim, scratch);
+		svy_rank_push(*into, from->basis + (size_t) k * from->dim, scratch, cxt, state_bytes);
 }
 
 static void
@@ -822,9 +823,9 @@ domain_merge(DomainState *into, const DomainState *from)
 		if (fv->rep)
 			for (int r = 0; r < fb->nrep; r++)
 				iv->rep[r] += fv->rep[r];
-		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch);
+		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch, &into->rank_bytes);
 	}
-	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch);
+	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch, &into->rank_bytes);
 
 	if (fb->flags & SVY_HAS_PSU)
 	{
@@ -887,7 +888,7 @@ send_rank(StringInfo buf, const SvyRank *r)
 }
 
 static SvyRank *
-recv_rank(StringInfo buf, MemoryContext cxt)
+recv_rank(StringInfo buf, MemoryContext cxt, Size *state_bytes)
 {
 	int			dim = pq_getmsgint(buf, 4);
 	SvyRank    *r;
@@ -896,8 +897,10 @@ recv_rank(StringInfo buf, MemoryContext cxt)
 		return NULL;
 	r = rank_create(cxt, dim);
 	r->rank = pq_getmsgint(buf, 4);
-	memcpy(r->basis, pq_getmsgbytes(buf, sizeof(double) * r->rank * dim),
-		   sizeof(double) * r->rank * dim);
+	svy_rank_room(r, r->rank, cxt, state_bytes);
+	if (r->rank > 0)
+		memcpy(r->basis, pq_getmsgbytes(buf, sizeof(double) * r->rank * dim),
+			   sizeof(double) * r->rank * dim);
 	return r;
 }
 
@@ -1031,9 +1034,9 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
 			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(&buf, aggcxt);
+		var->rank = recv_rank(&buf, aggcxt, &s->rank_bytes);
 	}
-	s->rank = recv_rank(&buf, aggcxt);
+	s->rank = recv_rank(&buf, aggcxt, &s->rank_bytes);
 	n = pq_getmsgint(&buf, 4);
 	for (int p = 0; p < n; p++)
 	{
@@ -1554,17 +1557,18 @@ svy_multi_final(PG_FUNCTION_ARGS)
 	if (nrep)
 	{
 		/* replicate designs: df = rank of the rows' replicate weights - 1 */
-		df_all = s->rank ? s->rank->rank - 1.0 : NAN;
+		df_all = s->rank && s->rank->rank > 0 ? s->rank->rank - 1.0 : NAN;
 		for (int k = 0; k < K; k++)
 		{
 			int			group_var = s->kind == SVY_MULTI_BY ? var_of_final[k | 1] : -1;
 
 			a.df[k] = group_var >= 0 && s->vars[group_var].rank
-				? s->vars[group_var].rank->rank - 1.0 : df_all;
+				? (s->vars[group_var].rank->rank > 0 ? s->vars[group_var].rank->rank - 1.0 : NAN)
+				: df_all;
 		}
 		for (int r = 0; r < nrep; r++)
 			a.rscales[r] = s->base->rscales ? s->base->rscales[r] : 1.0;
-		m->nu = s->base->rank.rank - 1.0;
+		m->nu = s->base->rank.rank > 0 ? s->base->rank.rank - 1.0 : NAN;
 	}
 	else
 	{

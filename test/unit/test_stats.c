@@ -1215,7 +1215,7 @@ rank_of(const double *rows, int nrows, int dim)
 {
 	double	   *basis = calloc((size_t) dim * dim, sizeof(double));
 	double	   *scratch = calloc((size_t) dim, sizeof(double));
-	SvyRank		r = {dim, 0, basis};
+	SvyRank		r = {dim, 0, dim, basis};
 
 	for (int i = 0; i < nrows; i++)
 		svy_rank_add(&r, rows + (size_t) i * dim, scratch);
@@ -1300,7 +1300,7 @@ test_rank(void)
 		double		basis[LD * LD],
 					scratch[LD],
 					row[LD];
-		SvyRank		r = {LD, 0, basis};
+		SvyRank		r = {LD, 0, LD, basis};
 		double		worst = 0.0;
 
 		for (int k = 1; k < LD; k++)
@@ -1328,7 +1328,7 @@ test_rank(void)
 		double		basis[9],
 					copy[9],
 					scratch[3];
-		SvyRank		r = {3, 0, basis};
+		SvyRank		r = {3, 0, 3, basis};
 		const double rows[] = {2, 0, 0, 1, 3, 0, 1, 1, 4, 5, 6, 7};
 
 		for (int i = 0; i < 3; i++)
