@@ -90,3 +90,50 @@ SELECT (svy_mean(i::float8, svy_repdesign(1, rw, 'JK1'))).df FROM relb_rep;
 -- one row with 11,000 replicates (its basis was 0.97 GB, allocated up front)
 SELECT (svy_mean(1.0::float8, svy_repdesign(1, array_fill(1.0::float8, ARRAY[11000]), 'bootstrap'))).estimate;
 DROP TABLE relb_rep;
+
+-- ---------- replicate sums are centred (state version 2); version 1 states still read ----------
+-- a version-1 state of this query, written by survey 0.1.0:
+SELECT abs((svy_mean(s)).std_error - (svy_mean('\x01020001000000033fe55555555555550000000000000000013fee6666666666660000000040120000000000004026e38e38e38e393ff00000000000004003e38e38e38e3d0000000000000000000000000000000040080000000000004008000000000000402500000000000001004045000000000000400c000000000000404e80000000000040160000000000004049c000000000004012000000000000000000023fd11acee560242a3fe9a8365810363f3fe11acee560242a3febee9056fb9c39bfdbee9056fb9c393fcbee9056fb9c39'::svy_state)).std_error)
+       < 1e-12 * (svy_mean(s)).std_error AS v1_state_same_se,
+       (svy_mean(s)).estimate = (svy_mean('\x01020001000000033fe55555555555550000000000000000013fee6666666666660000000040120000000000004026e38e38e38e393ff00000000000004003e38e38e38e3d0000000000000000000000000000000040080000000000004008000000000000402500000000000001004045000000000000400c000000000000404e80000000000040160000000000004049c000000000004012000000000000000000023fd11acee560242a3fe9a8365810363f3fe11acee560242a3febee9056fb9c39bfdbee9056fb9c393fcbee9056fb9c39'::svy_state)).estimate AS v1_state_same_estimate
+FROM (SELECT svy_accum(y, svy_repdesign(w, ARRAY[w * m, w * (2 - m), w], 'JK1'))
+      FROM (VALUES (10.5::float8, 1.0::float8, 0.5), (12.25, 2, 1.5), (11, 1.5, 0.0)) v(y, w, m)) x(s);
+
+-- ---------- parallel = serial to 1e-12 relative, on means near 50 that differ by 0.002 ----------
+-- (before: svy_by SE 2e-9 apart, svy_pairwise SE 2e-9, replicate SE 7e-12, svy_chisq p 6e-12)
+CREATE TABLE relb_par AS
+SELECT i AS id, 'S' || (i % 8) AS stratum, (i / 8) % 40 AS psu, 0.5 + (i % 13) * 0.25 AS w,
+       50 + ((i * 7919) % 1000)::float8 / 1000 + (i % 4) * 0.002 AS y, (i * 31) % 7 < 3 AS b,
+       (ARRAY['AT', 'BE', 'CZ', 'DE'])[1 + i % 4] AS country,
+       (SELECT array_agg(CASE WHEN r = (i / 8) % 20 THEN 0 ELSE (0.5 + (i % 13) * 0.25) * 20.0 / 19 END ORDER BY r)
+        FROM generate_series(0, 19) r) AS rw
+FROM generate_series(1, 40000) i;
+ANALYZE relb_par;
+CREATE TABLE relb_serial AS
+SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,
+       svy_tab(country, b, svy_design(w, psu => psu)) AS t,
+       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm
+FROM relb_par;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT svy_mean(y, svy_repdesign(w, rw, 'JK1')) FROM relb_par;
+CREATE TABLE relb_parallel AS
+SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,
+       svy_tab(country, b, svy_design(w, psu => psu)) AS t,
+       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm
+FROM relb_par;
+RESET ALL;
+SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS by_se_same
+FROM relb_serial, svy_groups(relb_serial.bt) s
+JOIN (SELECT g.* FROM relb_parallel, svy_groups(relb_parallel.bt) g) p USING (level);
+SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS pairwise_se_same
+FROM relb_serial, svy_pairwise(relb_serial.bt) s
+JOIN (SELECT g.* FROM relb_parallel, svy_pairwise(relb_parallel.bt) g) p USING (level_a, level_b);
+SELECT abs((svy_chisq(p.t)).p_value - (svy_chisq(s.t)).p_value) <= 1e-12 * (svy_chisq(s.t)).p_value AS chisq_p_same,
+       abs((p.rm).std_error - (s.rm).std_error) <= 1e-12 * (s.rm).std_error AS replicate_se_same,
+       abs((p.rm).deff - (s.rm).deff) <= 2e-12 * (s.rm).deff AS replicate_deff_same
+FROM relb_serial s, relb_parallel p;
+DROP TABLE relb_par, relb_serial, relb_parallel;

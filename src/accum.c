@@ -30,7 +30,8 @@
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-#define SVY_STATE_VERSION 1
+/* 2: replicate y sums are centred at the shift (1: plain sums, read too) */
+#define SVY_STATE_VERSION 2
 
 SvyAccum *
 svy_accum_create(MemoryContext cxt)
@@ -361,9 +362,15 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	{
 		const double *rw = svy_design_repweights(d);
 
+		/* replicate weights of a zero-weight row still count: shift first */
+		if (!s->shift_set && x != 0.0)
+		{
+			s->dom.shift = y / x;
+			s->shift_set = true;
+		}
 		for (int r = 0; r < s->nrep; r++)
 		{
-			s->rep_y[r] += rw[r] * y;
+			s->rep_y[r] += rw[r] * (y - s->dom.shift * x);
 			s->rep_x[r] += rw[r] * x;
 		}
 		if (!svy_rank_full(&s->rank))
@@ -474,7 +481,7 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 	{
 		for (int r = 0; r < into->nrep; r++)
 		{
-			into->rep_y[r] += from->rep_y[r];
+			into->rep_y[r] += from->rep_y[r] + dshift * from->rep_x[r];
 			into->rep_x[r] += from->rep_x[r];
 		}
 		for (int k = 0; k < from->rank.rank && !svy_rank_full(&into->rank); k++)
@@ -562,7 +569,7 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		/* no replicate weight was ever non-zero: there is no df at all */
 		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,
 			(s->flags & SVY_MSE) != 0, s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN,
-		s->scratch};
+		s->scratch, s->dom.shift};
 
 		if (check)
 		{
@@ -722,11 +729,11 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				rho;
 	SvyWMoments *wm = &s->dom.wm;
 
-	if (version != SVY_STATE_VERSION)
+	if (version < 1 || version > SVY_STATE_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported survey state version %d", version),
-				 errdetail("This version of survey reads version %d.", SVY_STATE_VERSION)));
+				 errdetail("This version of survey reads versions 1 to %d.", SVY_STATE_VERSION)));
 	kind = pq_getmsgbyte(buf);
 	flags = pq_getmsgbyte(buf);
 	rep_type = pq_getmsgbyte(buf);
@@ -855,6 +862,9 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 		s->rank.rank = rank;
 		for (int i = 0; i < rank * nrep; i++)
 			s->rank.basis[i] = pq_getmsgfloat8(buf);
+		if (version == 1)
+			for (int r = 0; r < nrep; r++)
+				s->rep_y[r] -= s->dom.shift * s->rep_x[r];
 	}
 	return s;
 }

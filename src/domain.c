@@ -1248,6 +1248,9 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	double	   *Q = palloc(sizeof(double) * K * K);
 	double	   *t = palloc0(sizeof(double) * K);
 	int		   *touched = palloc(sizeof(int) * K);
+	int		   *local = palloc(sizeof(int) * K);	/* total -> index in active, or -1 */
+	int		   *active = palloc(sizeof(int) * K);
+	double	   *d = palloc(sizeof(double) * K);
 	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
 	int			nunits = by_psu ? svy_idmap_size(s->psumap) : nstrata;
 	int		   *key = palloc(sizeof(int) * (Max(s->ncells, s->ncross) + 1));
@@ -1260,6 +1263,8 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, 0, 0};
 
+	for (int k = 0; k < K; k++)
+		local[k] = -1;
 	for (int i = 0; i < s->ncells; i++)
 		key[i] = s->cells[i].unit;
 	order_by_key(s->ncells, key, nunits, cell_order, cell_start);
@@ -1282,27 +1287,13 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 		memset(Q, 0, sizeof(double) * K * K);
 		if (by_psu)
 		{
-			/*
-			 * Two passes over the stratum's PSUs: their mean vector, then the
-			 * centred cross-products (PSUs without cells have t = 0 and add
-			 * tbar tbar').
-			 */
+			int			m = 0,
+						nt = 0;
+
+			/* the stratum's totals (S) and which of them its PSUs touch */
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
 				int			psu = second_order[j];
-
-				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
-				{
-					int			k = final_of_var[s->cells[cell_order[i]].var];
-
-					if (k >= 0)
-						S[k] += s->cells[cell_order[i]].sum;
-				}
-			}
-			for (int j = second_start[h]; j < second_start[h + 1]; j++)
-			{
-				int			psu = second_order[j];
-				int			ntouched = 0;
 
 				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
 				{
@@ -1310,30 +1301,99 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 
 					if (k < 0)
 						continue;
-					if (t[k] == 0.0)
-						touched[ntouched++] = k;
-					t[k] += s->cells[cell_order[i]].sum;
-				}
-				/* (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar' */
-				for (int a = 0; a < ntouched; a++)
-				{
-					int			ka = touched[a];
-
-					for (int b = 0; b < ntouched; b++)
-						Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
-					for (int b = 0; b < K; b++)
+					S[k] += s->cells[cell_order[i]].sum;
+					nt++;
+					if (local[k] < 0)
 					{
-						Q[ka * K + b] -= t[ka] * S[b] / n_h;
-						Q[b * K + ka] -= S[b] / n_h * t[ka];
+						local[k] = m;
+						active[m++] = k;
 					}
 				}
-				for (int a = 0; a < ntouched; a++)
-					t[touched[a]] = 0.0;
 			}
-			/* every PSU adds tbar tbar' */
-			for (int a = 0; a < K; a++)
-				for (int b = 0; b < K; b++)
-					Q[a * K + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
+
+			/*
+			 * Centred: sum_j (t_j - tbar)(t_j - tbar)' over the m totals the
+			 * stratum touches, so nothing cancels and the order in which PSU
+			 * sums were built (serial, parallel, merged) moves the result by
+			 * rounding of the spread only.  It costs n_h m^2; when that is far
+			 * more than the sparse expansion below (PSUs touching few of many
+			 * totals), the expansion is used.
+			 */
+			if ((double) n_h * m * m <= 4.0 * ((double) nt * K + (double) K * K))
+			{
+				int			listed = second_start[h + 1] - second_start[h];
+
+				for (int j = second_start[h]; j <= second_start[h + 1]; j++)
+				{
+					/* j == end: the PSUs of n_h without rows here, t = 0 */
+					double		times = j < second_start[h + 1] ? 1.0 : n_h - listed;
+
+					if (times <= 0.0)
+						continue;
+					CHECK_FOR_INTERRUPTS();
+					for (int a = 0; a < m; a++)
+						d[a] = -S[active[a]] / n_h;
+					if (j < second_start[h + 1])
+					{
+						int			psu = second_order[j];
+
+						for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
+						{
+							int			k = final_of_var[s->cells[cell_order[i]].var];
+
+							if (k >= 0)
+								d[local[k]] += s->cells[cell_order[i]].sum;
+						}
+					}
+					for (int a = 0; a < m; a++)
+						for (int b = 0; b < m; b++)
+							Q[active[a] * K + active[b]] += times * d[a] * d[b];
+				}
+			}
+			else
+			{
+				/*
+				 * (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar
+				 * tbar', touching only each PSU's own totals (PSUs without
+				 * cells have t = 0 and add tbar tbar').
+				 */
+				for (int j = second_start[h]; j < second_start[h + 1]; j++)
+				{
+					int			psu = second_order[j];
+					int			ntouched = 0;
+
+					for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
+					{
+						int			k = final_of_var[s->cells[cell_order[i]].var];
+
+						if (k < 0)
+							continue;
+						if (t[k] == 0.0)
+							touched[ntouched++] = k;
+						t[k] += s->cells[cell_order[i]].sum;
+					}
+					for (int a = 0; a < ntouched; a++)
+					{
+						int			ka = touched[a];
+
+						for (int b = 0; b < ntouched; b++)
+							Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
+						for (int b = 0; b < K; b++)
+						{
+							Q[ka * K + b] -= t[ka] * S[b] / n_h;
+							Q[b * K + ka] -= S[b] / n_h * t[ka];
+						}
+					}
+					for (int a = 0; a < ntouched; a++)
+						t[touched[a]] = 0.0;
+				}
+				/* every PSU adds tbar tbar' */
+				for (int a = 0; a < K; a++)
+					for (int b = 0; b < K; b++)
+						Q[a * K + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
+			}
+			for (int a = 0; a < m; a++)
+				local[active[a]] = -1;
 		}
 		else
 		{
@@ -1385,6 +1445,9 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	pfree(Q);
 	pfree(t);
 	pfree(touched);
+	pfree(local);
+	pfree(active);
+	pfree(d);
 	pfree(key);
 	pfree(cell_order);
 	pfree(cell_start);

@@ -1189,7 +1189,7 @@ test_estimator(void)
 		const double xr[] = {117, 129, 123, 133, 113, 128, 126.5, 114.5};
 		const double rsc[] = {2.0 / 3, 2.0 / 3, 2.0 / 3, 0.5, 0.5, 2.0 / 3, 2.0 / 3, 2.0 / 3};
 		double		scratch[8];
-		SvyReplicateInput rin = {yr, xr, 8, 1.0, rsc, 0, 5, scratch};
+		SvyReplicateInput rin = {yr, xr, 8, 1.0, rsc, 0, 5, scratch, 0.0};
 		SvyEstimateSpec spec = {SVY_STAT_PROP, SVY_CI_LOGIT, 0.95};
 
 		build(L_rows, D_NROW, 3, NULL, OUT_Z, 0.0, 0, -INFINITY, &d, st);
@@ -1203,6 +1203,30 @@ test_estimator(void)
 		svy_estimate_replicate(&spec, &d, &rin, &res);
 		REL(0.13753544142172158, res.ci_lower, 1e-9);
 		REL(0.930395807230464, res.ci_upper, 1e-9);
+
+		/* the same sums centred at a shift K (y - K x): the same numbers */
+		{
+			const double K = 0.5;
+			double		yc[8];
+			SvyReplicateInput cin = rin;
+
+			for (int k = 0; k < 8; k++)
+				yc[k] = yr[k] - K * xr[k];
+			cin.y = yc;
+			cin.shift = K;
+			spec.method = SVY_CI_LOGIT;
+			svy_estimate_replicate(&spec, &d, &cin, &res);
+			REL(0.20782474135369849, res.std_error, 1e-10);
+			REL(0.12597078522122365, res.ci_lower, 1e-9);
+			spec.stat = SVY_STAT_TOTAL;
+			svy_estimate_replicate(&spec, &d, &rin, &res);
+			{
+				double		se_plain = res.std_error;
+
+				svy_estimate_replicate(&spec, &d, &cin, &res);
+				REL(se_plain, res.std_error, 1e-13);
+			}
+		}
 	}
 }
 
