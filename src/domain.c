@@ -1277,23 +1277,90 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 		order_by_key(s->ncross, key, nstrata, second_order, second_start);
 	}
 
+	/*
+	 * Each stratum in the compact coordinates of the m totals its rows touch
+	 * (active[], local[] maps back): a stratum costs m^2, not K^2, so 1,000
+	 * groups over 2,000 strata do not cost strata x groups^2.
+	 */
 	for (int h = 0; h < nstrata; h++)
 	{
 		double		n_h = st[h].psu.n;
 		SvyStatus	status;
+		int			m = 0,
+					nt = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		memset(S, 0, sizeof(double) * K);
-		memset(Q, 0, sizeof(double) * K * K);
-		if (by_psu)
+		/* the stratum's totals S and which of them it touches */
+		for (int j = by_psu ? second_start[h] : h; j < (by_psu ? second_start[h + 1] : h + 1); j++)
 		{
-			int			m = 0,
-						nt = 0;
+			int			unit = by_psu ? second_order[j] : h;
 
-			/* the stratum's totals (S) and which of them its PSUs touch */
+			for (int i = cell_start[unit]; i < cell_start[unit + 1]; i++)
+			{
+				int			k = final_of_var[s->cells[cell_order[i]].var];
+
+				if (k < 0)
+					continue;
+				nt++;
+				if (local[k] < 0)
+				{
+					local[k] = m;
+					active[m] = k;
+					S[m++] = 0.0;
+				}
+				S[local[k]] += s->cells[cell_order[i]].sum;
+			}
+		}
+		memset(Q, 0, sizeof(double) * m * m);
+		if (by_psu && (double) n_h * m * m <= 4.0 * ((double) nt * m + (double) m * m))
+		{
+			/*
+			 * Centred: sum_j (t_j - tbar)(t_j - tbar)', so nothing cancels and
+			 * the order in which PSU sums were built (serial, parallel,
+			 * merged) moves the result by rounding of the spread only.  It
+			 * costs n_h m^2; when that is far more than the sparse expansion
+			 * below (PSUs touching few of many totals), the expansion is used.
+			 */
+			int			listed = second_start[h + 1] - second_start[h];
+
+			for (int j = second_start[h]; j <= second_start[h + 1]; j++)
+			{
+				/* j == end: the PSUs of n_h without rows here, t = 0 */
+				double		times = j < second_start[h + 1] ? 1.0 : n_h - listed;
+
+				if (times <= 0.0)
+					continue;
+				CHECK_FOR_INTERRUPTS();
+				for (int a = 0; a < m; a++)
+					d[a] = -S[a] / n_h;
+				if (j < second_start[h + 1])
+				{
+					int			psu = second_order[j];
+
+					for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
+					{
+						int			k = final_of_var[s->cells[cell_order[i]].var];
+
+						if (k >= 0)
+							d[local[k]] += s->cells[cell_order[i]].sum;
+					}
+				}
+				for (int a = 0; a < m; a++)
+					for (int b = 0; b < m; b++)
+						Q[a * m + b] += times * d[a] * d[b];
+			}
+		}
+		else if (by_psu)
+		{
+			/*
+			 * (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar',
+			 * touching only each PSU's own totals (PSUs without cells have
+			 * t = 0 and add tbar tbar').
+			 */
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
 				int			psu = second_order[j];
+				int			ntouched = 0;
 
 				for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
 				{
@@ -1301,125 +1368,49 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 
 					if (k < 0)
 						continue;
-					S[k] += s->cells[cell_order[i]].sum;
-					nt++;
-					if (local[k] < 0)
-					{
-						local[k] = m;
-						active[m++] = k;
-					}
+					if (t[local[k]] == 0.0)
+						touched[ntouched++] = local[k];
+					t[local[k]] += s->cells[cell_order[i]].sum;
 				}
-			}
-
-			/*
-			 * Centred: sum_j (t_j - tbar)(t_j - tbar)' over the m totals the
-			 * stratum touches, so nothing cancels and the order in which PSU
-			 * sums were built (serial, parallel, merged) moves the result by
-			 * rounding of the spread only.  It costs n_h m^2; when that is far
-			 * more than the sparse expansion below (PSUs touching few of many
-			 * totals), the expansion is used.
-			 */
-			if ((double) n_h * m * m <= 4.0 * ((double) nt * K + (double) K * K))
-			{
-				int			listed = second_start[h + 1] - second_start[h];
-
-				for (int j = second_start[h]; j <= second_start[h + 1]; j++)
+				for (int a = 0; a < ntouched; a++)
 				{
-					/* j == end: the PSUs of n_h without rows here, t = 0 */
-					double		times = j < second_start[h + 1] ? 1.0 : n_h - listed;
+					int			ka = touched[a];
 
-					if (times <= 0.0)
-						continue;
-					CHECK_FOR_INTERRUPTS();
-					for (int a = 0; a < m; a++)
-						d[a] = -S[active[a]] / n_h;
-					if (j < second_start[h + 1])
+					for (int b = 0; b < ntouched; b++)
+						Q[ka * m + touched[b]] += t[ka] * t[touched[b]];
+					for (int b = 0; b < m; b++)
 					{
-						int			psu = second_order[j];
-
-						for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
-						{
-							int			k = final_of_var[s->cells[cell_order[i]].var];
-
-							if (k >= 0)
-								d[local[k]] += s->cells[cell_order[i]].sum;
-						}
+						Q[ka * m + b] -= t[ka] * S[b] / n_h;
+						Q[b * m + ka] -= S[b] / n_h * t[ka];
 					}
-					for (int a = 0; a < m; a++)
-						for (int b = 0; b < m; b++)
-							Q[active[a] * K + active[b]] += times * d[a] * d[b];
 				}
+				for (int a = 0; a < ntouched; a++)
+					t[touched[a]] = 0.0;
 			}
-			else
-			{
-				/*
-				 * (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar
-				 * tbar', touching only each PSU's own totals (PSUs without
-				 * cells have t = 0 and add tbar tbar').
-				 */
-				for (int j = second_start[h]; j < second_start[h + 1]; j++)
-				{
-					int			psu = second_order[j];
-					int			ntouched = 0;
-
-					for (int i = cell_start[psu]; i < cell_start[psu + 1]; i++)
-					{
-						int			k = final_of_var[s->cells[cell_order[i]].var];
-
-						if (k < 0)
-							continue;
-						if (t[k] == 0.0)
-							touched[ntouched++] = k;
-						t[k] += s->cells[cell_order[i]].sum;
-					}
-					for (int a = 0; a < ntouched; a++)
-					{
-						int			ka = touched[a];
-
-						for (int b = 0; b < ntouched; b++)
-							Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
-						for (int b = 0; b < K; b++)
-						{
-							Q[ka * K + b] -= t[ka] * S[b] / n_h;
-							Q[b * K + ka] -= S[b] / n_h * t[ka];
-						}
-					}
-					for (int a = 0; a < ntouched; a++)
-						t[touched[a]] = 0.0;
-				}
-				/* every PSU adds tbar tbar' */
-				for (int a = 0; a < K; a++)
-					for (int b = 0; b < K; b++)
-						Q[a * K + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
-			}
+			/* every PSU adds tbar tbar' */
 			for (int a = 0; a < m; a++)
-				local[active[a]] = -1;
+				for (int b = 0; b < m; b++)
+					Q[a * m + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
 		}
 		else
 		{
-			for (int i = cell_start[h]; i < cell_start[h + 1]; i++)
-			{
-				int			k = final_of_var[s->cells[cell_order[i]].var];
-
-				if (k >= 0)
-					S[k] += s->cells[cell_order[i]].sum;
-			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
 				const Cross *c = &s->cross[second_order[j]];
 				int			k = final_of_var[c->k],
 							l = final_of_var[c->l];
 
-				if (k < 0 || l < 0)
+				/* a cross-product's totals have cells in the stratum */
+				if (k < 0 || l < 0 || local[k] < 0 || local[l] < 0)
 					continue;
-				Q[k * K + l] += c->sum;
+				Q[local[k] * m + local[l]] += c->sum;
 				if (k != l)
-					Q[l * K + k] += c->sum;
+					Q[local[l] * m + local[k]] += c->sum;
 			}
 			/* centre: sum_j (t_j - tbar)(t_j - tbar)' = sum t t' - S S' / n_h */
-			for (int a = 0; a < K; a++)
-				for (int b = 0; b < K; b++)
-					Q[a * K + b] -= S[a] * S[b] / n_h;
+			for (int a = 0; a < m; a++)
+				for (int b = 0; b < m; b++)
+					Q[a * m + b] -= S[a] * S[b] / n_h;
 
 			/*
 			 * Variances from the rows' own spread instead: sum over the n_h
@@ -1433,12 +1424,14 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 				int			k = final_of_var[c->var];
 
 				if (k >= 0)
-					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
+					Q[local[k] * m + local[k]] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
 			}
 		}
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q);
+		status = svy_covariance_add_subset(&cov, n_h, st[h].fpc, m, active, S, Q);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);
+		for (int a = 0; a < m; a++)
+			local[active[a]] = -1;
 	}
 	svy_covariance_finish(&cov);
 	pfree(S);

@@ -97,6 +97,7 @@ outputs_compute(Outputs *o)
 		/* gradients c_i (K each), then c_i' V c_j */
 		double	   *c = palloc0(sizeof(double) * O * K);
 		double	   *vc = palloc(sizeof(double) * K);
+		int		   *nz = palloc(sizeof(int) * K);
 
 		for (int i = 0; i < O; i++)
 		{
@@ -118,13 +119,19 @@ outputs_compute(Outputs *o)
 		{
 			const double *ci = c + (Size) i * K;
 
+			int			nnz = 0;
+
 			CHECK_FOR_INTERRUPTS();
+			/* gradients are sparse (svy_by: 2 totals): V c over their support */
+			for (int q = 0; q < K; q++)
+				if (ci[q] != 0.0)
+					nz[nnz++] = q;
 			for (int r = 0; r < K; r++)
 			{
 				double		s = 0.0;
 
-				for (int q = 0; q < K; q++)
-					s += o->a.v[(Size) r * K + q] * ci[q];
+				for (int z = 0; z < nnz; z++)
+					s += o->a.v[(Size) r * K + nz[z]] * ci[nz[z]];
 				vc[r] = s;
 			}
 			for (int j = i; j < O; j++)
@@ -142,6 +149,7 @@ outputs_compute(Outputs *o)
 		}
 		pfree(c);
 		pfree(vc);
+		pfree(nz);
 	}
 	else
 	{

@@ -2,6 +2,7 @@
  * linearize.c — one-stage Taylor variance as R's svyrecvar/onestrat.
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "linearize.h"
 
@@ -26,7 +27,18 @@ SvyStatus
 svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 				   const double *sum, const double *cross)
 {
-	int			k = c->k;
+	return svy_covariance_add_subset(c, n_psu, fpc, c->k, NULL, sum, cross);
+}
+
+/* index into v of row i, column j of the subset */
+#define SUBSET_V(i, j) \
+	(idx ? (size_t) idx[i] * c->k + idx[j] : (size_t) (i) * c->k + (j))
+
+SvyStatus
+svy_covariance_add_subset(SvyCovariance *c, double n_psu, double fpc, int m,
+						  const int *idx, const double *sum, const double *cross)
+{
+	int			k = m;
 	double		f;
 
 	if (svy_fpc_factor(fpc, n_psu, &f) != SVY_OK)
@@ -40,8 +52,9 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 	{
 		double		scale = f * n_psu / (n_psu - 1.0);
 
-		for (int i = 0; i < k * k; i++)
-			c->v[i] += scale * cross[i];
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				c->v[SUBSET_V(i, j)] += scale * cross[i * k + j];
 		return SVY_OK;
 	}
 
@@ -57,7 +70,7 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 			/* centred at zero, the grand mean of the scores (survey 4.1.1) */
 			for (int i = 0; i < k; i++)
 				for (int j = 0; j < k; j++)
-					c->v[i * k + j] += f * sum[i] * sum[j];
+					c->v[SUBSET_V(i, j)] += f * sum[i] * sum[j];
 			break;
 		case SVY_LONELY_AVERAGE:
 			c->n_ok--;

@@ -53,6 +53,14 @@ typedef struct SvyCovariance
  */
 extern SvyStatus svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 									const double *sum, const double *cross);
+/*
+ * The same for a stratum whose PSU vectors are 0 outside the m totals idx
+ * lists (distinct, ascending or not): sum has m entries and cross m x m, in
+ * idx's order.  A stratum then costs m^2, not K^2.
+ */
+extern SvyStatus svy_covariance_add_subset(SvyCovariance *c, double n_psu, double fpc, int m,
+										   const int *idx, const double *sum,
+										   const double *cross);
 /* Apply "average" once every stratum is in. */
 extern void svy_covariance_finish(SvyCovariance *c);
 

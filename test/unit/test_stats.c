@@ -587,6 +587,36 @@ psu_totals(const Row *rows, int nrows, int nstrata, const double *fpc, SvyStratu
 /* linearize                                                          */
 /* ------------------------------------------------------------------ */
 
+/* A stratum added on the subset of the totals it touches = the dense add. */
+static void
+test_covariance_subset(void)
+{
+	enum
+	{
+		K = 4
+	};
+	double		vd[K * K] = {0},
+				vs[K * K] = {0};
+	/* totals 1 and 3 are touched; 0 and 2 are 0 in this stratum */
+	const double sum[K] = {0, 3.0, 0, -1.5};
+	const double cross[K * K] = {0, 0, 0, 0, 0, 2.0, 0, 0.5, 0, 0, 0, 0, 0, 0.5, 0, 1.25};
+	const int	idx[2] = {3, 1};
+	const double sum2[2] = {-1.5, 3.0};
+	const double cross2[4] = {1.25, 0.5, 0.5, 2.0};
+
+	for (int lonely = 0; lonely < 2; lonely++)
+	{
+		SvyCovariance cd = {K, vd, SVY_LONELY_ADJUST, 0, 0};
+		SvyCovariance cs = {K, vs, SVY_LONELY_ADJUST, 0, 0};
+		double		n = lonely ? 1.0 : 3.0;
+
+		INT(SVY_OK, svy_covariance_add(&cd, n, 0.25, sum, cross));
+		INT(SVY_OK, svy_covariance_add_subset(&cs, n, 0.25, 2, idx, sum2, cross2));
+		for (int i = 0; i < K * K; i++)
+			REL(vd[i], vs[i], 1e-15);
+	}
+}
+
 static void
 test_linearize(void)
 {
@@ -1603,6 +1633,7 @@ main(void)
 	svy_set_handlers(malloc, free, NULL);
 	test_moments();
 	test_linearize();
+	test_covariance_subset();
 	test_intervals();
 	test_estimator();
 	test_rank();
