@@ -148,3 +148,16 @@ SELECT count(*) AS groups, count(std_error) AS with_se
 FROM svy_groups((SELECT svy_by(i::float8, i % 1000, svy_design(1.0, strata => i % 2000, psu => i))
                  FROM generate_series(0, 3999) i));
 RESET statement_timeout;
+
+-- ---------- designs without PSUs: cross-products per stratum x pair, within the limit ----------
+-- (16,000 rows of many options, a stratum each, reached 1.5 GB)
+SET work_mem = '64kB';
+SELECT count(*) FROM svy_groups((SELECT svy_choices(choices(ARRAY(SELECT generate_series(1, 40))),
+                                                    svy_design(1.0, strata => i))
+                                 FROM generate_series(1, 200) i));
+RESET work_mem;
+-- the same variance with a PSU per row keeps per-row sums only
+SELECT count(*) AS options, count(std_error) AS with_se
+FROM svy_groups((SELECT svy_choices(choices(ARRAY(SELECT generate_series(1, 40))),
+                                    svy_design(1.0, strata => i % 100, psu => i))
+                 FROM generate_series(1, 200) i));

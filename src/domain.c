@@ -374,8 +374,18 @@ cross_add(DomainState *s, int stratum, int k, int l, double value)
 
 	if (!found)
 	{
-		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+		MemoryContext old;
 
+		/* ~ the entry, its map slot and the doubling slack */
+		if ((Size) s->ncross * (2 * sizeof(Cross) + 32) > svy_state_memory_limit())
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a design without PSUs needs more memory here than this aggregate may use"),
+					 errdetail("Without PSUs, every stratum keeps a cross-product for each pair of totals its rows add to: "
+							   "%d so far, more than 64 x work_mem allows.", s->ncross),
+					 errhint("Give the design a PSU per row (psu => a row identifier: the same variance, kept per row and total), "
+							 "or raise work_mem.")));
+		old = MemoryContextSwitchTo(s->cxt);
 		GROW(s->cross, s->ncross, s->crosscap, Cross);
 		s->cross[s->ncross].stratum = stratum;
 		s->cross[s->ncross].k = k;
