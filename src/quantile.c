@@ -319,13 +319,13 @@ qstate_reserve_rw(QState *s, int64 need)
 static inline long double
 entry_w(const QEntry *c)
 {
-	return (long double) c->w + (long double) c->w_lo;
+	return svy_ld((long double) c->w + (long double) c->w_lo);
 }
 
 static inline void
 entry_add_w(QEntry *c, long double w)
 {
-	long double sum = entry_w(c) + w;
+	long double sum = svy_ld(entry_w(c) + w);
 
 	c->w = (double) sum;
 	c->w_lo = (double) (sum - (long double) c->w);
@@ -1799,7 +1799,7 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 
 				if (c.n > 0 && c.w > 0)
 				{
-					w += entry_w(&c);
+					w = svy_ld(w + entry_w(&c));
 					n += c.n;
 				}
 			}

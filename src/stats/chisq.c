@@ -10,6 +10,7 @@
 
 #include "chisq.h"
 #include "handlers.h"
+#include "ldouble.h"
 #include "matrix.h"
 
 static const struct
@@ -326,7 +327,7 @@ done:
 
 /*
  * lambda = (eigenvalues of Delta, -x/ddf repeated m times), scaled by its
- * maximum.  R sums in long double; so do we.
+ * maximum.  R sums in long double; so do we (64-bit mantissa: ldouble.h).
  */
 typedef struct Saddle
 {
@@ -346,9 +347,9 @@ k_prime(const Saddle *s, double z)
 	{
 		double		l = s->ev[i] / s->d;
 
-		sum += l / (1.0 - 2.0 * z * l);
+		sum = svy_ld(sum + l / (1.0 - 2.0 * z * l));
 	}
-	sum += s->m * (s->neg / (1.0 - 2.0 * z * s->neg));
+	sum = svy_ld(sum + s->m * (s->neg / (1.0 - 2.0 * z * s->neg)));
 	return (double) sum;
 }
 
@@ -358,8 +359,8 @@ k_0(const Saddle *s, double z)
 	long double sum = 0.0L;
 
 	for (int i = 0; i < s->k; i++)
-		sum += log(1.0 - 2.0 * z * (s->ev[i] / s->d));
-	sum += s->m * log(1.0 - 2.0 * z * s->neg);
+		sum = svy_ld(sum + log(1.0 - 2.0 * z * (s->ev[i] / s->d)));
+	sum = svy_ld(sum + s->m * log(1.0 - 2.0 * z * s->neg));
 	return -(double) sum / 2.0;
 }
 
@@ -373,12 +374,12 @@ k_2(const Saddle *s, double z)
 		double		l = s->ev[i] / s->d;
 		double		t = 1.0 - 2.0 * z * l;
 
-		sum += l * l / (t * t);
+		sum = svy_ld(sum + l * l / (t * t));
 	}
 	{
 		double		t = 1.0 - 2.0 * z * s->neg;
 
-		sum += s->m * (s->neg * s->neg / (t * t));
+		sum = svy_ld(sum + s->m * (s->neg * s->neg / (t * t)));
 	}
 	return 2.0 * (double) sum;
 }

@@ -25,6 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ldouble.h"
+
 typedef enum SvyQRule
 {
 	SVY_QRULE_MATH = 1,			/* = hf1 */
@@ -116,7 +118,7 @@ extern double svy_qshare(const SvyQDist *d, double q);
 static inline long double
 svy_qvalue_w(const SvyQValue *v)
 {
-	return (long double) v->w + (long double) v->w_lo;
+	return svy_ld((long double) v->w + (long double) v->w_lo);
 }
 
 #endif

@@ -17,6 +17,7 @@
 #include "estimator.h"
 #include "handlers.h"
 #include "intervals.h"
+#include "ldouble.h"
 #include "linearize.h"
 #include "matrix.h"
 #include "moments.h"
@@ -1583,6 +1584,21 @@ fail_alloc(size_t size)
 	return NULL;
 }
 
+/* long double sums round as x87's (64-bit mantissa) on every platform */
+static void
+test_ldouble(void)
+{
+	long double one = 1.0L;
+
+	TRUE_(svy_ld(one + ldexpl(one, -63)) == one + ldexpl(one, -63));
+#if LDBL_MANT_DIG >= 64
+	TRUE_(svy_ld(one + ldexpl(one, -70)) == one);
+	TRUE_(svy_ld(-(one + ldexpl(one, -63)) - ldexpl(one, -66)) == -(one + ldexpl(one, -63)));
+#endif
+	TRUE_(svy_ld(0.0L) == 0.0L);
+	TRUE_(isinf(svy_ld((long double) INFINITY)));
+}
+
 static void
 test_handlers(void)
 {
@@ -1639,6 +1655,7 @@ main(void)
 	test_rank();
 	test_quantile_marks();
 	test_handlers();
+	test_ldouble();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
