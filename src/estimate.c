@@ -218,10 +218,14 @@ svy_accum_serialfn(PG_FUNCTION_ARGS)
 Datum
 svy_accum_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-
-	aggcxt = svy_aggregate_context(fcinfo);
-	PG_RETURN_POINTER(state_from_bytea(PG_GETARG_BYTEA_PP(0), aggcxt));
+	/*
+	 * The combine function merges a deserialized state into its own and
+	 * never keeps it: it lives in the per-input-tuple memory the executor
+	 * calls us in, so the leader frees each worker's state once merged
+	 * instead of holding all of them to the end.
+	 */
+	(void) svy_aggregate_context(fcinfo);
+	PG_RETURN_POINTER(state_from_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext));
 }
 
 /* ---------- results ---------- */
