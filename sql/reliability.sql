@@ -48,6 +48,8 @@ SELECT svy_mean(y, svy_design(1)) FROM (VALUES (1e308::float8), (1e308), (-1e308
 SELECT svy_mean(y, svy_design(1, psu => i)) FROM (VALUES (1e308::float8, 1), (1e308, 2), (-1e308, 3)) v(y, i);
 SELECT svy_mean(y, svy_repdesign(1, ARRAY[1e308, 1e308], 'JK1')) FROM (VALUES (1e308::float8), (1e308)) v(y);
 SELECT * FROM svy_groups((SELECT svy_by(y, g, svy_design(1)) FROM (VALUES (1e308::float8, 1), (1e308, 1), (-1e308, 1)) v(y, g)));
+SELECT svy_quantile(y, svy_design(1e308), 0.5) FROM (VALUES (1::float8), (2), (3)) v(y);
+SELECT * FROM svy_cells((SELECT svy_tab(i % 2, i % 3, svy_design(1e308)) FROM generate_series(1, 12) i));
 -- large but within range (squares of weight times outcome near 1e300): fine
 SELECT round(((svy_mean(y, svy_design(1e50))).estimate / 1e100)::numeric, 6) AS mean_over_1e100,
        round(((svy_mean(y, svy_design(1e50))).std_error / 1e100)::numeric, 6) AS se_over_1e100
