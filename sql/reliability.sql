@@ -102,7 +102,8 @@ FROM (SELECT svy_accum(y, svy_repdesign(w, ARRAY[w * m, w * (2 - m), w], 'JK1'))
       FROM (VALUES (10.5::float8, 1.0::float8, 0.5), (12.25, 2, 1.5), (11, 1.5, 0.0)) v(y, w, m)) x(s);
 
 -- ---------- parallel = serial to 1e-12 relative, on means near 50 that differ by 0.002 ----------
--- (before: svy_by SE 2e-9 apart, svy_pairwise SE 2e-9, replicate SE 7e-12, svy_chisq p 6e-12)
+-- (before: svy_by SE 2e-9 apart, svy_pairwise SE 2e-9 and differences 4e-11, replicate SE 7e-12,
+-- replicate svy_by SE 3e-11)
 CREATE TABLE relb_par AS
 SELECT i AS id, 'S' || (i % 8) AS stratum, (i / 8) % 40 AS psu, 0.5 + (i % 13) * 0.25 AS w,
        50 + ((i * 7919) % 1000)::float8 / 1000 + (i % 4) * 0.002 AS y, (i * 31) % 7 < 3 AS b,
@@ -114,7 +115,8 @@ ANALYZE relb_par;
 CREATE TABLE relb_serial AS
 SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,
        svy_tab(country, b, svy_design(w, psu => psu)) AS t,
-       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm
+       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm,
+       svy_by(y, country, svy_repdesign(w, rw, 'JK1')) AS rb
 FROM relb_par;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -125,15 +127,24 @@ EXPLAIN (COSTS OFF) SELECT svy_mean(y, svy_repdesign(w, rw, 'JK1')) FROM relb_pa
 CREATE TABLE relb_parallel AS
 SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,
        svy_tab(country, b, svy_design(w, psu => psu)) AS t,
-       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm
+       svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm,
+       svy_by(y, country, svy_repdesign(w, rw, 'JK1')) AS rb
 FROM relb_par;
 RESET ALL;
 SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS by_se_same
 FROM relb_serial, svy_groups(relb_serial.bt) s
 JOIN (SELECT g.* FROM relb_parallel, svy_groups(relb_parallel.bt) g) p USING (level);
-SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS pairwise_se_same
+SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS pairwise_se_same,
+       bool_and(abs(p.difference - s.difference) <= 1e-12 * abs(s.difference)) AS pairwise_difference_same
 FROM relb_serial, svy_pairwise(relb_serial.bt) s
 JOIN (SELECT g.* FROM relb_parallel, svy_pairwise(relb_parallel.bt) g) p USING (level_a, level_b);
+SELECT bool_and(abs(p.std_error - s.std_error) <= 1e-12 * s.std_error) AS replicate_by_se_same,
+       bool_and(abs(p.deff - s.deff) <= 1e-12 * s.deff) AS replicate_by_deff_same
+FROM relb_serial, svy_groups(relb_serial.rb) s
+JOIN (SELECT g.* FROM relb_parallel, svy_groups(relb_parallel.rb) g) p USING (level);
+SELECT bool_and(abs(p.difference - s.difference) <= 1e-12 * abs(s.difference)) AS replicate_difference_same
+FROM relb_serial, svy_pairwise(relb_serial.rb) s
+JOIN (SELECT g.* FROM relb_parallel, svy_pairwise(relb_parallel.rb) g) p USING (level_a, level_b);
 SELECT abs((svy_chisq(p.t)).p_value - (svy_chisq(s.t)).p_value) <= 1e-12 * (svy_chisq(s.t)).p_value AS chisq_p_same,
        abs((p.rm).std_error - (s.rm).std_error) <= 1e-12 * (s.rm).std_error AS replicate_se_same,
        abs((p.rm).deff - (s.rm).deff) <= 2e-12 * (s.rm).deff AS replicate_deff_same

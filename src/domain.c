@@ -62,11 +62,11 @@ typedef struct SvyVar
 {
 	int32		a;				/* category indexes it belongs to */
 	int32		b;
-	double		total;			/* the estimated total, sum of w * val */
+	SvySum		total;			/* the estimated total, sum of w * val */
 	double		n;				/* rows with non-zero weight that add to it */
 	double		rows;			/* svy_by: rows of the group, NULL outcomes included */
 	SvyWMoments wm;				/* svy_by: weighted moments of y in the group */
-	double	   *rep;			/* replicate designs: totals per replicate */
+	SvySum	   *rep;			/* replicate designs: totals per replicate */
 	SvyRank    *rank;			/* svy_by replicate designs: the group's rank */
 } SvyVar;
 
@@ -317,7 +317,7 @@ var_index(DomainState *s, int a, int b)
 		var->a = a;
 		var->b = b;
 		if (s->base->kind == SVY_KIND_REPLICATE)
-			var->rep = palloc0(sizeof(double) * s->base->nrep);
+			var->rep = palloc0(sizeof(SvySum) * s->base->nrep);
 		MemoryContextSwitchTo(old);
 	}
 	return v;
@@ -471,7 +471,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 	{
 		SvyVar		   *v = &s->vars[contrib[i].var];
 
-		v->total += w * contrib[i].val;
+		svy_sum_add(&v->total, w * contrib[i].val);
 		v->n += counts && contrib[i].val != 0.0;
 	}
 
@@ -484,10 +484,10 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 			return;
 		for (int i = 0; i < ncontrib; i++)
 		{
-			double	   *rep = s->vars[contrib[i].var].rep;
+			SvySum	   *rep = s->vars[contrib[i].var].rep;
 
 			for (int r = 0; r < nrep; r++)
-				rep[r] += rw[r] * contrib[i].val;
+				svy_sum_add(&rep[r], rw[r] * contrib[i].val);
 		}
 		if (s->rank == NULL)
 			s->rank = rank_create(s->cxt, nrep);
@@ -826,13 +826,13 @@ domain_merge(DomainState *into, const DomainState *from)
 
 		var_map[v] = var_index(into, a, b);
 		iv = &into->vars[var_map[v]];
-		iv->total += fv->total;
+		svy_sum_merge(&iv->total, &fv->total);
 		iv->n += fv->n;
 		iv->rows += fv->rows;
 		svy_wmoments_merge(&iv->wm, &fv->wm);
 		if (fv->rep)
 			for (int r = 0; r < fb->nrep; r++)
-				iv->rep[r] += fv->rep[r];
+				svy_sum_merge(&iv->rep[r], &fv->rep[r]);
 		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch, &into->rank_bytes);
 	}
 	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch, &into->rank_bytes);
@@ -956,12 +956,12 @@ svy_multi_serialfn(PG_FUNCTION_ARGS)
 
 		pq_sendint32(&buf, var->a);
 		pq_sendint32(&buf, var->b);
-		pq_sendbytes(&buf, (const char *) &var->total, sizeof(double));
+		pq_sendbytes(&buf, (const char *) &var->total, sizeof(SvySum));
 		pq_sendbytes(&buf, (const char *) &var->n, sizeof(double));
 		pq_sendbytes(&buf, (const char *) &var->rows, sizeof(double));
 		pq_sendbytes(&buf, (const char *) &var->wm, sizeof(SvyWMoments));
 		if (nrep)
-			pq_sendbytes(&buf, (const char *) var->rep, sizeof(double) * nrep);
+			pq_sendbytes(&buf, (const char *) var->rep, sizeof(SvySum) * nrep);
 		send_rank(&buf, var->rank);
 	}
 	send_rank(&buf, s->rank);
@@ -1038,12 +1038,12 @@ svy_multi_deserialfn(PG_FUNCTION_ARGS)
 		int			v_index = var_index(s, a, bb);	/* may move s->vars */
 		SvyVar	   *var = &s->vars[v_index];
 
-		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
+		memcpy(&var->total, pq_getmsgbytes(&buf, sizeof(SvySum)), sizeof(SvySum));
 		memcpy(&var->n, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
 		memcpy(&var->rows, pq_getmsgbytes(&buf, sizeof(double)), sizeof(double));
 		memcpy(&var->wm, pq_getmsgbytes(&buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
-			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(double) * nrep), sizeof(double) * nrep);
+			memcpy(var->rep, pq_getmsgbytes(&buf, sizeof(SvySum) * nrep), sizeof(SvySum) * nrep);
 		var->rank = recv_rank(&buf, aggcxt, &s->rank_bytes);
 	}
 	s->rank = recv_rank(&buf, aggcxt, &s->rank_bytes);
@@ -1611,12 +1611,13 @@ svy_multi_final(PG_FUNCTION_ARGS)
 
 		if (v < 0)
 			continue;
-		a.t[k] = s->vars[v].total;
+		a.t[k] = svy_sum_value(&s->vars[v].total);
 		a.n[k] = s->vars[v].n;
 		a.rows[k] = s->vars[v].rows;
 		a.cyy[k] = s->vars[v].wm.c_yy;
 		if (nrep)
-			memcpy(a.tr + (size_t) k * nrep, s->vars[v].rep, sizeof(double) * nrep);
+			for (int r = 0; r < nrep; r++)
+				a.tr[(size_t) k * nrep + r] = svy_sum_value(&s->vars[v].rep[r]);
 		selected[v] = membership_var(s, &s->vars[v]);
 	}
 
