@@ -1584,6 +1584,29 @@ fail_alloc(size_t size)
 	return NULL;
 }
 
+/* double-double sums: any order of adding and merging, the same double */
+static void
+test_sum(void)
+{
+	SvySum		fwd = {0, 0},
+				back = {0, 0},
+				half1 = {0, 0},
+				half2 = {0, 0};
+
+	for (int i = 0; i < 10000; i++)
+	{
+		double		x = 50.0 + (i * 7919 % 1000) / 1000.0 + 1e-3 / (i + 1);
+		double		y = 50.0 + ((9999 - i) * 7919 % 1000) / 1000.0 + 1e-3 / (10000 - i);
+
+		svy_sum_add(&fwd, x);
+		svy_sum_add(&back, y);
+		svy_sum_add(i % 2 ? &half1 : &half2, x);
+	}
+	svy_sum_merge(&half1, &half2);
+	TRUE_(svy_sum_value(&fwd) == svy_sum_value(&back));
+	TRUE_(svy_sum_value(&fwd) == svy_sum_value(&half1));
+}
+
 /* long double sums round as x87's (64-bit mantissa) on every platform */
 static void
 test_ldouble(void)
@@ -1656,6 +1679,7 @@ main(void)
 	test_quantile_marks();
 	test_handlers();
 	test_ldouble();
+	test_sum();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
