@@ -159,11 +159,11 @@ CREATE TABLE dparallel AS
 SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS b,
        svy_tab(country, b, svy_design(w, psu => psu)) AS t FROM dbig;
 RESET ALL;
-SELECT s.level, abs(p.estimate - s.estimate) < 1e-9 * abs(s.estimate) AS same_estimate,
-       abs(p.std_error - s.std_error) < 1e-9 * s.std_error AS same_se, p.df = s.df AS same_df
+SELECT s.level, abs(p.estimate - s.estimate) < 1e-12 * abs(s.estimate) AS same_estimate,
+       abs(p.std_error - s.std_error) < 1e-12 * s.std_error AS same_se, p.df = s.df AS same_df
 FROM dserial s JOIN (SELECT g.* FROM dparallel, svy_groups(b) g) p USING (level) ORDER BY 1;
-SELECT abs(p.statistic - s.statistic) < 1e-9 * s.statistic AS same_statistic,
-       abs(p.p_value - s.p_value) < 1e-9 AS same_p
+SELECT abs(p.statistic - s.statistic) < 1e-12 * s.statistic AS same_statistic,
+       abs(p.p_value - s.p_value) < 1e-12 * s.p_value AS same_p
 FROM dserial_tab s, (SELECT (svy_chisq(t)).* FROM dparallel) p;
 
 DROP TABLE d, dbig, dserial, dserial_tab, dparallel;

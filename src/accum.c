@@ -46,8 +46,9 @@
 #include "lib/simplehash.h"
 
 /*
- * Version 2 added two-stage designs (a PSU's fpc2, the second-stage units);
- * version 1 states (one-stage designs only) are still read.
+ * Version 2 added two-stage designs (a PSU's fpc2, the second-stage units)
+ * and centres the replicate y sums at the shift; version 1 states (0.1.0:
+ * one-stage designs, plain replicate sums) are still read.
  */
 #define SVY_STATE_VERSION 2
 
@@ -61,6 +62,98 @@ svy_accum_create(MemoryContext cxt)
 	s->last_stratum = -1;
 	s->last_psu = -1;
 	return s;
+}
+
+bool
+svy_option_unchanged(struct varlena **seen, struct varlena *v, MemoryContext cxt)
+{
+	Size		len = VARSIZE_ANY_EXHDR(v);
+
+	if (*seen != NULL && VARSIZE(*seen) == VARHDRSZ + len &&
+		memcmp(VARDATA(*seen), VARDATA_ANY(v), len) == 0)
+		return true;
+	if (*seen != NULL)
+		pfree(*seen);
+	*seen = MemoryContextAlloc(cxt, VARHDRSZ + len);
+	SET_VARSIZE(*seen, VARHDRSZ + len);
+	memcpy(VARDATA(*seen), VARDATA_ANY(v), len);
+	return false;
+}
+
+void
+svy_report_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("survey sums are out of the range of double precision"),
+			 errdetail("Weights times outcomes, or the spread of the weighted outcomes, exceed about 1e308."),
+			 errhint("Rescale the outcome or the weights (for instance to thousands) and scale the estimates back.")));
+}
+
+void
+svy_check_finite_sums(const double *v, Size n)
+{
+	for (Size i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			svy_report_overflow();
+}
+
+static void
+check_wmoments_finite(const SvyWMoments *m)
+{
+	double		v[6] = {m->w, m->mean_y, m->mean_x, m->c_yy, m->c_xy, m->c_xx};
+
+	svy_check_finite_sums(v, 6);
+}
+
+static void
+check_comoments_finite(const SvyCoMoments *m)
+{
+	double		v[6] = {m->n, m->mean_a, m->mean_b, m->m_aa, m->m_ab, m->m_bb};
+
+	svy_check_finite_sums(v, 6);
+}
+
+Size
+svy_state_memory_limit(void)
+{
+	return (Size) work_mem * 1024 * 64;
+}
+
+void
+svy_rank_room(SvyRank *r, int rows, MemoryContext cxt, Size *state_bytes)
+{
+	int			cap;
+	Size		grow;
+
+	if (rows < 0 || rows > r->dim)
+		elog(ERROR, "replicate rank of %d vectors out of range", rows);
+	if (rows <= r->cap)
+		return;
+	cap = Min(Max(rows, Max(2 * r->cap, 4)), r->dim);
+	grow = sizeof(double) * (Size) (cap - r->cap) * r->dim;
+	if (*state_bytes + grow > svy_state_memory_limit())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("replicate weights need more memory than this aggregate may use"),
+				 errdetail("The degrees of freedom of a replicate design are the rank of its rows' replicate weights: "
+						   "up to one vector of %d replicates per independent row, for each group of svy_by. "
+						   "This aggregate would hold %zu kB, and may hold %zu kB (64 x work_mem).",
+						   r->dim, (*state_bytes + grow) / 1024, svy_state_memory_limit() / 1024),
+				 errhint("Raise work_mem, use fewer replicates, or fewer groups.")));
+	r->basis = r->basis
+		? repalloc_huge(r->basis, sizeof(double) * (Size) cap * r->dim)
+		: MemoryContextAllocHuge(cxt, sizeof(double) * (Size) cap * r->dim);
+	r->cap = cap;
+	*state_bytes += grow;
+}
+
+void
+svy_rank_push(SvyRank *r, const double *v, double *scratch, MemoryContext cxt, Size *state_bytes)
+{
+	if (svy_rank_needs_room(r))
+		svy_rank_room(r, r->rank + 1, cxt, state_bytes);
+	svy_rank_add(r, v, scratch);
 }
 
 double
@@ -133,7 +226,6 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 		s->rep_x = palloc0(sizeof(double) * nrep);
 		s->scratch = palloc0(sizeof(double) * nrep);
 		s->rank.dim = nrep;
-		s->rank.basis = palloc0(sizeof(double) * nrep * nrep);
 	}
 	MemoryContextSwitchTo(old);
 }
@@ -343,13 +435,19 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	{
 		const double *rw = svy_design_repweights(d);
 
+		/* replicate weights of a zero-weight row still count: shift first */
+		if (!s->shift_set && x != 0.0)
+		{
+			s->dom.shift = y / x;
+			s->shift_set = true;
+		}
 		for (int r = 0; r < s->nrep; r++)
 		{
-			s->rep_y[r] += rw[r] * y;
+			s->rep_y[r] += rw[r] * (y - s->dom.shift * x);
 			s->rep_x[r] += rw[r] * x;
 		}
 		if (!svy_rank_full(&s->rank))
-			svy_rank_add(&s->rank, rw, s->scratch);
+			svy_rank_push(&s->rank, rw, s->scratch, s->cxt, &s->rank_bytes);
 	}
 	return h;
 }
@@ -467,11 +565,12 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 	{
 		for (int r = 0; r < into->nrep; r++)
 		{
-			into->rep_y[r] += from->rep_y[r];
+			into->rep_y[r] += from->rep_y[r] + dshift * from->rep_x[r];
 			into->rep_x[r] += from->rep_x[r];
 		}
 		for (int k = 0; k < from->rank.rank && !svy_rank_full(&into->rank); k++)
-			svy_rank_add(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch);
+			svy_rank_push(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch,
+						  into->cxt, &into->rank_bytes);
 	}
 }
 
@@ -610,11 +709,23 @@ report_variance_error(const SvyAccum *s, SvyStatus status, int bad,
 void
 svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 {
+	/* an empty domain's numbers are NaN: "not defined", not an overflow */
+	bool		check = s->dom.wm.w != 0.0;
+
+	if (check)
+		check_wmoments_finite(&s->dom.wm);
 	if (s->kind == SVY_KIND_REPLICATE)
 	{
+		/* no replicate weight was ever non-zero: there is no df at all */
 		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,
-			(s->flags & SVY_MSE) != 0, s->rank.rank - 1.0, s->scratch};
+			(s->flags & SVY_MSE) != 0, s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN,
+		s->scratch, s->dom.shift};
 
+		if (check)
+		{
+			svy_check_finite_sums(s->rep_y, s->nrep);
+			svy_check_finite_sums(s->rep_x, s->nrep);
+		}
 		svy_estimate_replicate(spec, &s->dom, &in, res);
 	}
 	else
@@ -627,6 +738,8 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		double		r = svy_linear_residual_coef(spec->stat, &s->dom);
 
 		in.df = svy_accum_strata(s, r, st);
+		for (int h = 0; check && h < s->nstrata; h++)
+			check_comoments_finite(&st[h].psu);
 		in.residuals_folded = s->psutab != NULL;
 		in.strata = st;
 		in.nstrata = s->nstrata;
@@ -639,6 +752,9 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 		if (in.stage2)
 			pfree((SvyStage2Totals *) in.stage2);
 	}
+	/* finite sums whose variance still overflows */
+	if (check && (isinf(res->estimate) || isinf(res->std_error)))
+		svy_report_overflow();
 }
 
 /* ---------- binary format ----------
@@ -953,9 +1069,13 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 		rank = svy_wire_count(buf, sizeof(double) * nrep, "bad rank");
 		if (rank > nrep)
 			svy_wire_corrupt("bad rank");
+		svy_rank_room(&s->rank, rank, cxt, &s->rank_bytes);
 		s->rank.rank = rank;
 		for (int i = 0; i < rank * nrep; i++)
 			s->rank.basis[i] = svy_wire_float8(buf);
+		if (version == 1)
+			for (int r = 0; r < nrep; r++)
+				s->rep_y[r] -= s->dom.shift * s->rep_x[r];
 	}
 	return s;
 }

@@ -97,7 +97,7 @@ typedef struct SvyAccum
 	/* options of the statistic, as the call gave them */
 	double		level;
 	int			method;
-	Datum		method_seen;	/* the method argument last parsed */
+	struct varlena *method_seen;	/* copy of the method argument last parsed */
 
 	SvyDomainSums dom;
 	bool		shift_set;
@@ -123,6 +123,7 @@ typedef struct SvyAccum
 	double	   *rep_y;
 	double	   *rep_x;
 	SvyRank		rank;
+	Size		rank_bytes;		/* memory of its basis */
 	double	   *scratch;		/* nrep doubles */
 } SvyAccum;
 
@@ -158,6 +159,32 @@ svy_float8_or_null(double v, bool *isnull)
 extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
 /* A CI method name (aliases included); an error lists the valid ones. */
 extern int	svy_parse_method(text *name);
+/*
+ * Is the option argument v (text, array: any varlena) byte for byte the one
+ * *seen holds?  If not, *seen becomes a copy of it in cxt.  Options must be
+ * the same on every row; a per-row expression may hand over a different
+ * value at the same address, so only the bytes tell.
+ */
+extern bool svy_option_unchanged(struct varlena **seen, struct varlena *v, MemoryContext cxt);
+/*
+ * An error unless every one of the n sums is finite.  Sums beyond the range
+ * of double precision (weights times outcomes near 1e308, or a spread of
+ * outcomes beyond 1e154) make every number derived from them infinite, NaN
+ * or, once a variance is clamped at 0, finite and wrong: refuse them.
+ */
+extern void svy_check_finite_sums(const double *v, Size n);
+extern void svy_report_overflow(void) pg_attribute_noreturn();
+/*
+ * Room in r's basis for rows vectors (it grows by doubling, in cxt); an
+ * error if the bases of one state (*state_bytes, updated) would exceed
+ * svy_state_memory_limit().
+ */
+extern void svy_rank_room(SvyRank *r, int rows, MemoryContext cxt, Size *state_bytes);
+/* Add v to r, making room first. */
+extern void svy_rank_push(SvyRank *r, const double *v, double *scratch, MemoryContext cxt,
+						  Size *state_bytes);
+/* Bytes of replicate rank bases one aggregate state may hold: 64 x work_mem. */
+extern Size svy_state_memory_limit(void);
 /* The aggregate's memory context; an error outside an aggregate. */
 extern MemoryContext svy_aggregate_context(FunctionCallInfo fcinfo);
 

@@ -3,6 +3,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "catalog/pg_collation.h"
@@ -367,6 +368,12 @@ check_weight(float8 w, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must not be negative: %g", what, w)));
+	/* a subnormal weight has lost precision, and its square is 0 */
+	if (w != 0 && w < DBL_MIN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be 0 or at least %g, not %g", what, DBL_MIN, w),
+				 errhint("Rescale the weights: means, proportions and ratios do not depend on their scale.")));
 }
 
 static SvyDesign *

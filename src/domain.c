@@ -70,11 +70,11 @@ typedef struct SvyVar
 {
 	int32		a;				/* category indexes it belongs to */
 	int32		b;
-	double		total;			/* the estimated total, sum of w * val */
+	SvySum		total;			/* the estimated total, sum of w * val */
 	double		n;				/* rows with non-zero weight that add to it */
 	double		rows;			/* svy_by: rows of the group, NULL outcomes included */
 	SvyWMoments wm;				/* svy_by: weighted moments of y in the group */
-	double	   *rep;			/* replicate designs: totals per replicate */
+	SvySum	   *rep;			/* replicate designs: totals per replicate */
 	SvyRank    *rank;			/* svy_by replicate designs: the group's rank */
 } SvyVar;
 
@@ -147,6 +147,7 @@ typedef struct DomainState
 
 	/* replicate designs: rank of the rows with a non-NULL outcome */
 	SvyRank    *rank;
+	Size		rank_bytes;		/* memory of every rank basis (groups too) */
 
 	/* the grouping arguments' type lookups (arg_hashes), NULL until the first row */
 	struct ArgHash *args;
@@ -355,7 +356,7 @@ var_index(DomainState *s, int a, int b)
 		var->a = a;
 		var->b = b;
 		if (s->base->kind == SVY_KIND_REPLICATE)
-			var->rep = palloc0(sizeof(double) * s->base->nrep);
+			var->rep = palloc0(sizeof(SvySum) * s->base->nrep);
 		MemoryContextSwitchTo(old);
 	}
 	return v;
@@ -367,7 +368,6 @@ rank_create(MemoryContext cxt, int nrep)
 	SvyRank    *r = MemoryContextAllocZero(cxt, sizeof(SvyRank));
 
 	r->dim = nrep;
-	r->basis = MemoryContextAllocZero(cxt, sizeof(double) * nrep * nrep);
 	return r;
 }
 
@@ -441,8 +441,18 @@ cross_add(DomainState *s, int stratum, int k, int l, double value)
 
 	if (!found)
 	{
-		MemoryContext old = MemoryContextSwitchTo(s->cxt);
+		MemoryContext old;
 
+		/* ~ the entry, its map slot and the doubling slack */
+		if ((Size) s->ncross * (2 * sizeof(Cross) + 32) > svy_state_memory_limit())
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a design without PSUs needs more memory here than this aggregate may use"),
+					 errdetail("Without PSUs, every stratum keeps a cross-product for each pair of totals its rows add to: "
+							   "%d so far, more than 64 x work_mem allows.", s->ncross),
+					 errhint("Give the design a PSU per row (psu => a row identifier: the same variance, kept per row and total), "
+							 "or raise work_mem.")));
+		old = MemoryContextSwitchTo(s->cxt);
 		GROW(s->cross, s->ncross, s->crosscap, Cross);
 		s->cross[s->ncross].stratum = stratum;
 		s->cross[s->ncross].k = k;
@@ -578,7 +588,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 	{
 		SvyVar		   *v = &s->vars[contrib[i].var];
 
-		v->total += w * contrib[i].val;
+		svy_sum_add(&v->total, w * contrib[i].val);
 		v->n += counts && contrib[i].val != 0.0;
 	}
 
@@ -591,15 +601,15 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 			return;
 		for (int i = 0; i < ncontrib; i++)
 		{
-			double	   *rep = s->vars[contrib[i].var].rep;
+			SvySum	   *rep = s->vars[contrib[i].var].rep;
 
 			for (int r = 0; r < nrep; r++)
-				rep[r] += rw[r] * contrib[i].val;
+				svy_sum_add(&rep[r], rw[r] * contrib[i].val);
 		}
 		if (s->rank == NULL)
 			s->rank = rank_create(s->cxt, nrep);
 		if (!svy_rank_full(s->rank))
-			svy_rank_add(s->rank, rw, s->base->scratch);
+			svy_rank_push(s->rank, rw, s->base->scratch, s->cxt, &s->rank_bytes);
 		if (group_var >= 0)
 		{
 			SvyVar		   *g = &s->vars[group_var];
@@ -607,7 +617,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 			if (g->rank == NULL)
 				g->rank = rank_create(s->cxt, nrep);
 			if (!svy_rank_full(g->rank))
-				svy_rank_add(g->rank, rw, s->base->scratch);
+				svy_rank_push(g->rank, rw, s->base->scratch, s->cxt, &s->rank_bytes);
 		}
 		return;
 	}
@@ -1015,14 +1025,15 @@ cell_merge(Cell *into, const Cell *from)
 }
 
 static void
-rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch)
+rank_merge(MemoryContext cxt, SvyRank **into, const SvyRank *from, double *scratch,
+		   Size *state_bytes)
 {
 	if (from == NULL)
 		return;
 	if (*into == NULL)
 		*into = rank_create(cxt, from->dim);
 	for (int k = 0; k < from->rank && !svy_rank_full(*into); k++)
-		svy_rank_add(*into, from->basis + (size_t) k * from->dim, scratch);
+		svy_rank_push(*into, from->basis + (size_t) k * from->dim, scratch, cxt, state_bytes);
 }
 
 static void
@@ -1092,16 +1103,16 @@ domain_merge(DomainState *into, const DomainState *from)
 
 		var_map[v] = var_index(into, a, b);
 		iv = &into->vars[var_map[v]];
-		iv->total += fv->total;
+		svy_sum_merge(&iv->total, &fv->total);
 		iv->n += fv->n;
 		iv->rows += fv->rows;
 		svy_wmoments_merge(&iv->wm, &fv->wm);
 		if (fv->rep)
 			for (int r = 0; r < fb->nrep; r++)
-				iv->rep[r] += fv->rep[r];
-		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch);
+				svy_sum_merge(&iv->rep[r], &fv->rep[r]);
+		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch, &into->rank_bytes);
 	}
-	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch);
+	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch, &into->rank_bytes);
 
 	if (fb->flags & SVY_HAS_PSU)
 	{
@@ -1154,9 +1165,12 @@ get_count(StringInfo buf, Size item_bytes, int max, const char *what)
 	return n;
 }
 
-/* A rank basis of dim = nrep (or none: dim 0), its rows checked against the bytes left. */
+/*
+ * A rank basis of dim = nrep (or none: dim 0), its rows checked against the
+ * bytes left; its memory counts in *state_bytes (the state's limit).
+ */
 static SvyRank *
-recv_rank(StringInfo buf, MemoryContext cxt, int nrep)
+recv_rank(StringInfo buf, MemoryContext cxt, int nrep, Size *state_bytes)
 {
 	int			dim = svy_wire_int32(buf);
 	int			rank;
@@ -1171,7 +1185,9 @@ recv_rank(StringInfo buf, MemoryContext cxt, int nrep)
 		svy_wire_corrupt("bad rank");
 	r = rank_create(cxt, dim);
 	r->rank = rank;
-	memcpy(r->basis, svy_wire_bytes(buf, sizeof(double) * rank * dim), sizeof(double) * rank * dim);
+	svy_rank_room(r, rank, cxt, state_bytes);
+	if (rank > 0)
+		memcpy(r->basis, svy_wire_bytes(buf, sizeof(double) * rank * dim), sizeof(double) * rank * dim);
 	return r;
 }
 
@@ -1271,12 +1287,12 @@ multi_serialize(void *state, StringInfo buf)
 
 		pq_sendint32(buf, var->a);
 		pq_sendint32(buf, var->b);
-		pq_sendbytes(buf, (const char *) &var->total, sizeof(double));
+		pq_sendbytes(buf, (const char *) &var->total, sizeof(SvySum));
 		pq_sendbytes(buf, (const char *) &var->n, sizeof(double));
 		pq_sendbytes(buf, (const char *) &var->rows, sizeof(double));
 		pq_sendbytes(buf, (const char *) &var->wm, sizeof(SvyWMoments));
 		if (nrep)
-			pq_sendbytes(buf, (const char *) var->rep, sizeof(double) * nrep);
+			pq_sendbytes(buf, (const char *) var->rep, sizeof(SvySum) * nrep);
 		send_rank(buf, var->rank);
 	}
 	send_rank(buf, s->rank);
@@ -1368,15 +1384,15 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 		if (var_index(s, a, bb) != v)	/* may move s->vars */
 			svy_wire_corrupt("duplicate total");
 		var = &s->vars[v];
-		memcpy(&var->total, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
+		memcpy(&var->total, svy_wire_bytes(buf, sizeof(SvySum)), sizeof(SvySum));
 		memcpy(&var->n, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
 		memcpy(&var->rows, svy_wire_bytes(buf, sizeof(double)), sizeof(double));
 		memcpy(&var->wm, svy_wire_bytes(buf, sizeof(SvyWMoments)), sizeof(SvyWMoments));
 		if (nrep)
-			memcpy(var->rep, svy_wire_bytes(buf, sizeof(double) * nrep), sizeof(double) * nrep);
-		var->rank = recv_rank(buf, aggcxt, nrep);
+			memcpy(var->rep, svy_wire_bytes(buf, sizeof(SvySum) * nrep), sizeof(SvySum) * nrep);
+		var->rank = recv_rank(buf, aggcxt, nrep, &s->rank_bytes);
 	}
-	s->rank = recv_rank(buf, aggcxt, nrep);
+	s->rank = recv_rank(buf, aggcxt, nrep, &s->rank_bytes);
 	n = get_count(buf, 2 * sizeof(uint64) + sizeof(int32), with_psu ? INT_MAX : 0, "bad number of PSUs");
 	for (int p = 0; p < n; p++)
 	{
@@ -1751,6 +1767,10 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int			nstrata = base->nstrata;
 	double	   *S = palloc(sizeof(double) * K);
 	double	   *Q = palloc(sizeof(double) * K * K);
+	int		   *local = palloc(sizeof(int) * K);	/* total -> index in active, or -1 */
+	int		   *active = palloc(sizeof(int) * K);
+	double	   *d = palloc(sizeof(double) * K);
+	bool	   *present = palloc(sizeof(bool) * K);
 	bool		by_psu = (base->flags & SVY_HAS_PSU) != 0;
 	int			nunits = by_psu ? svy_idmap_size(s->psumap) : nstrata;
 	int		   *key = palloc(sizeof(int) * (Max(s->ncells, s->ncross) + 1));
@@ -1759,8 +1779,16 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	int			nsecond = by_psu ? nunits : s->ncross;
 	int		   *second_order = palloc(sizeof(int) * (nsecond + 1));
 	int		   *second_start = palloc(sizeof(int) * (nstrata + 1));
+
+	/*
+	 * svy_by's groups are domains of their own (R: one domain per group, its
+	 * two totals together); the categories of svy_dist, svy_tab and
+	 * svy_choices share one (R: one svymean of the indicators).
+	 */
+	bool		by_group = s->kind == SVY_MULTI_BY;
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu,
-	palloc0(sizeof(int) * K), palloc0(sizeof(int) * K)};
+		by_group ? palloc0(sizeof(int) * K) : NULL, by_group ? palloc0(sizeof(int) * K) : NULL, 0, 0};
+
 	/* two-stage designs: units by PSU, PSUs by stratum, the second stage */
 	int		   *group = unit_groups(s);
 	int			ngroups = group ? base->npsu : 0;
@@ -1769,12 +1797,17 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 			   *group_order = NULL,
 			   *group_start = NULL;
 	SvyStage2Totals *st2 = NULL;
-	bool	   *present = palloc(sizeof(bool) * K);
+
+	/* a stratum's blocks (its PSUs), each a list of units */
+	int		   *first = palloc(sizeof(int) * (nunits + 1));
+	int		   *members = palloc(sizeof(int) * (nunits + 1));
 
 	ci.order = palloc(sizeof(int) * (s->ncells + 1));
 	ci.start = palloc(sizeof(int) * (nunits + 1));
 	ci.t = palloc0(sizeof(double) * K);
 	ci.touched = palloc(sizeof(int) * K);
+	for (int k = 0; k < K; k++)
+		local[k] = -1;
 	for (int i = 0; i < s->ncells; i++)
 		key[i] = s->cells[i].unit;
 	order_by_key(s->ncells, key, nunits, ci.order, ci.start);
@@ -1804,67 +1837,191 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 		order_by_key(s->ncross, key, nstrata, second_order, second_start);
 	}
 
+	/*
+	 * Each stratum in the compact coordinates of the m totals its rows touch
+	 * (active[], local[] maps back): a stratum costs m^2, not K^2, so 1,000
+	 * groups over 2,000 strata do not cost strata x groups^2.
+	 */
 	for (int h = 0; h < nstrata; h++)
 	{
 		double		n_h = st[h].psu.n;
 		SvyStatus	status;
+		int			m = 0,
+					nt = 0,
+					nb = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		/* the blocks: PSUs (their units in two-stage designs), or the stratum */
 		if (group)
 		{
-			/* a PSU's vector is the sum of its units' */
-			int			nb = group_start[h + 1] - group_start[h];
-			int		   *first = palloc(sizeof(int) * (nb + 1));
-			int		   *members = palloc(sizeof(int) * (nunits + 1));
-			int			m = 0;
+			int			u = 0;
+
+			for (int j = group_start[h]; j < group_start[h + 1]; j++)
+			{
+				int			g = group_order[j];
+
+				first[nb++] = u;
+				for (int i = unit_start[g]; i < unit_start[g + 1]; i++)
+					members[u++] = unit_order[i];
+			}
+			first[nb] = u;
+		}
+		else if (by_psu)
+		{
+			for (int j = second_start[h]; j < second_start[h + 1]; j++)
+			{
+				first[nb] = nb;
+				members[nb++] = second_order[j];
+			}
+			first[nb] = nb;
+		}
+		else
+		{
+			first[0] = 0;
+			members[0] = h;
+			first[1] = 1;
+			nb = 1;
+		}
+
+		/* the stratum's totals S, which of them it touches, and where its domains have rows */
+		for (int u = 0; u < first[nb]; u++)
+			for (int i = ci.start[members[u]]; i < ci.start[members[u] + 1]; i++)
+			{
+				const Cell *c = &s->cells[ci.order[i]];
+				int			k = final_of_var[c->var];
+
+				if (k < 0)
+					continue;
+				nt++;
+				if (local[k] < 0)
+				{
+					local[k] = m;
+					active[m] = k;
+					present[m] = false;
+					S[m++] = 0.0;
+				}
+				S[local[k]] += c->sum;
+				present[local[k]] |= c->n_df > 0;
+			}
+		if (by_group)
+		{
+			/* a group's two totals count its strata together */
+			int			m0 = m;
+
+			for (int a = 0; a < m0; a++)
+			{
+				int			partner = active[a] ^ 1;
+
+				if (partner < K && local[partner] < 0)
+				{
+					local[partner] = m;
+					active[m] = partner;
+					present[m] = false;
+					S[m++] = 0.0;
+				}
+			}
+			for (int a = 0; a < m; a++)
+				present[a] = present[a] || present[local[active[a] ^ 1]];
+		}
+
+		memset(Q, 0, sizeof(double) * m * m);
+		if (by_psu && (double) n_h * m * m <= 4.0 * ((double) nt * m + (double) m * m))
+		{
+			/*
+			 * Centred: sum_j (t_j - tbar)(t_j - tbar)', so nothing cancels and
+			 * the order in which PSU sums were built (serial, parallel,
+			 * merged) moves the result by rounding of the spread only.  It
+			 * costs n_h m^2; when that is far more than the sparse expansion
+			 * below (PSUs touching few of many totals), the expansion is used.
+			 */
+			for (int j = 0; j <= nb; j++)
+			{
+				/* j == nb: the PSUs of n_h without rows here, t = 0 */
+				double		times = j < nb ? 1.0 : n_h - nb;
+
+				if (times <= 0.0)
+					continue;
+				CHECK_FOR_INTERRUPTS();
+				for (int a = 0; a < m; a++)
+					d[a] = -S[a] / n_h;
+				if (j < nb)
+					for (int u = first[j]; u < first[j + 1]; u++)
+						for (int i = ci.start[members[u]]; i < ci.start[members[u] + 1]; i++)
+						{
+							int			k = final_of_var[s->cells[ci.order[i]].var];
+
+							if (k >= 0)
+								d[local[k]] += s->cells[ci.order[i]].sum;
+						}
+				for (int a = 0; a < m; a++)
+					for (int b = 0; b < m; b++)
+						Q[a * m + b] += times * d[a] * d[b];
+			}
+		}
+		else if (by_psu)
+		{
+			/*
+			 * (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar',
+			 * touching only each PSU's own totals (PSUs without cells have
+			 * t = 0 and add tbar tbar').
+			 */
+			double	   *t = ci.t;
+			int		   *touched = ci.touched;
 
 			for (int j = 0; j < nb; j++)
 			{
-				int			g = group_order[group_start[h] + j];
+				int			ntouched = 0;
 
-				first[j] = m;
-				for (int i = unit_start[g]; i < unit_start[g + 1]; i++)
-					members[m++] = unit_order[i];
+				for (int u = first[j]; u < first[j + 1]; u++)
+					for (int i = ci.start[members[u]]; i < ci.start[members[u] + 1]; i++)
+					{
+						int			k = final_of_var[s->cells[ci.order[i]].var];
+
+						if (k < 0)
+							continue;
+						if (t[local[k]] == 0.0)
+							touched[ntouched++] = local[k];
+						t[local[k]] += s->cells[ci.order[i]].sum;
+					}
+				for (int a = 0; a < ntouched; a++)
+				{
+					int			ka = touched[a];
+
+					for (int b = 0; b < ntouched; b++)
+						Q[ka * m + touched[b]] += t[ka] * t[touched[b]];
+					for (int b = 0; b < m; b++)
+					{
+						Q[ka * m + b] -= t[ka] * S[b] / n_h;
+						Q[b * m + ka] -= S[b] / n_h * t[ka];
+					}
+				}
+				for (int a = 0; a < ntouched; a++)
+					t[touched[a]] = 0.0;
 			}
-			first[nb] = m;
-			block_moments(&ci, members, first, nb, n_h, S, Q, present);
-			pfree(first);
-			pfree(members);
+			/* every PSU adds tbar tbar' */
+			for (int a = 0; a < m; a++)
+				for (int b = 0; b < m; b++)
+					Q[a * m + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
 		}
-		else if (by_psu)
-			block_moments(&ci, second_order + second_start[h], NULL,
-						  second_start[h + 1] - second_start[h], n_h, S, Q, present);
 		else
 		{
-			memset(S, 0, sizeof(double) * K);
-			memset(Q, 0, sizeof(double) * K * K);
-			memset(present, 0, sizeof(bool) * K);
-			for (int i = ci.start[h]; i < ci.start[h + 1]; i++)
-			{
-				int			k = final_of_var[s->cells[ci.order[i]].var];
-
-				if (k >= 0)
-				{
-					S[k] += s->cells[ci.order[i]].sum;
-					present[k] |= s->cells[ci.order[i]].n_df > 0;
-				}
-			}
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
 			{
 				const Cross *c = &s->cross[second_order[j]];
 				int			k = final_of_var[c->k],
 							l = final_of_var[c->l];
 
-				if (k < 0 || l < 0)
+				/* a cross-product's totals have cells in the stratum */
+				if (k < 0 || l < 0 || local[k] < 0 || local[l] < 0)
 					continue;
-				Q[k * K + l] += c->sum;
+				Q[local[k] * m + local[l]] += c->sum;
 				if (k != l)
-					Q[l * K + k] += c->sum;
+					Q[local[l] * m + local[k]] += c->sum;
 			}
 			/* centre: sum_j (t_j - tbar)(t_j - tbar)' = sum t t' - S S' / n_h */
-			for (int a = 0; a < K; a++)
-				for (int b = 0; b < K; b++)
-					Q[a * K + b] -= S[a] * S[b] / n_h;
+			for (int a = 0; a < m; a++)
+				for (int b = 0; b < m; b++)
+					Q[a * m + b] -= S[a] * S[b] / n_h;
 
 			/*
 			 * Variances from the rows' own spread instead: sum over the n_h
@@ -1878,29 +2035,14 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 				int			k = final_of_var[c->var];
 
 				if (k >= 0)
-					Q[k * K + k] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
+					Q[local[k] * m + local[k]] = c->m2 + c->mean * c->mean * c->rows * (n_h - c->rows) / n_h;
 			}
 		}
-		/*
-		 * Which domains have rows here: svy_by's groups are domains of their
-		 * own (both totals of a group); the categories of svy_dist, svy_tab
-		 * and svy_choices share one (R: one svymean of the indicators).
-		 */
-		if (s->kind == SVY_MULTI_BY)
-			for (int g = 0; g + 1 < K; g += 2)
-				present[g] = present[g + 1] = present[g] || present[g + 1];
-		else
-		{
-			bool		any = false;
-
-			for (int k = 0; k < K; k++)
-				any |= present[k];
-			for (int k = 0; k < K; k++)
-				present[k] = any;
-		}
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, S, Q, present);
+		status = svy_covariance_add_subset(&cov, n_h, st[h].fpc, m, active, S, Q, present);
 		if (status != SVY_OK)
 			svy_report_design_error(base, status, h, n_h);
+		for (int a = 0; a < m; a++)
+			local[active[a]] = -1;
 	}
 	svy_covariance_finish(&cov);
 
@@ -1920,9 +2062,17 @@ taylor_covariance(const DomainState *s, const SvyStratumTotals *st, const int *f
 	}
 	pfree(S);
 	pfree(Q);
+	pfree(local);
+	pfree(active);
+	pfree(d);
 	pfree(present);
-	pfree(cov.nstrata);
-	pfree(cov.n_ok);
+	pfree(first);
+	pfree(members);
+	if (cov.nstrata)
+	{
+		pfree(cov.nstrata);
+		pfree(cov.n_ok);
+	}
 	pfree(ci.t);
 	pfree(ci.touched);
 	pfree(key);
@@ -2114,29 +2264,31 @@ svy_multi_final(PG_FUNCTION_ARGS)
 
 		if (v < 0)
 			continue;
-		a.t[k] = s->vars[v].total;
+		a.t[k] = svy_sum_value(&s->vars[v].total);
 		a.n[k] = s->vars[v].n;
 		a.rows[k] = s->vars[v].rows;
 		a.cyy[k] = s->vars[v].wm.c_yy;
 		if (nrep)
-			memcpy(a.tr + (size_t) k * nrep, s->vars[v].rep, sizeof(double) * nrep);
+			for (int r = 0; r < nrep; r++)
+				a.tr[(size_t) k * nrep + r] = svy_sum_value(&s->vars[v].rep[r]);
 		selected[v] = membership_var(s, &s->vars[v]);
 	}
 
 	if (nrep)
 	{
 		/* replicate designs: df = rank of the rows' replicate weights - 1 */
-		df_all = s->rank ? s->rank->rank - 1.0 : NAN;
+		df_all = s->rank && s->rank->rank > 0 ? s->rank->rank - 1.0 : NAN;
 		for (int k = 0; k < K; k++)
 		{
 			int			group_var = s->kind == SVY_MULTI_BY ? var_of_final[k | 1] : -1;
 
 			a.df[k] = group_var >= 0 && s->vars[group_var].rank
-				? s->vars[group_var].rank->rank - 1.0 : df_all;
+				? (s->vars[group_var].rank->rank > 0 ? s->vars[group_var].rank->rank - 1.0 : NAN)
+				: df_all;
 		}
 		for (int r = 0; r < nrep; r++)
 			a.rscales[r] = s->base->rscales ? s->base->rscales[r] : 1.0;
-		m->nu = s->base->rank.rank - 1.0;
+		m->nu = s->base->rank.rank > 0 ? s->base->rank.rank - 1.0 : NAN;
 	}
 	else
 	{
@@ -2159,5 +2311,14 @@ svy_multi_final(PG_FUNCTION_ARGS)
 			}
 	}
 	m->df = df_all;
+	svy_check_finite_sums(a.t, K);
+	svy_check_finite_sums(a.cyy, K);
+	if (nrep)
+		svy_check_finite_sums(a.tr, (Size) K * nrep);
+	else
+		/* NaN is a variance R leaves undefined (lonely "average"), not an overflow */
+		for (Size i = 0; i < (Size) K * K; i++)
+			if (isinf(a.v[i]))
+				svy_report_overflow();
 	PG_RETURN_POINTER(m);
 }

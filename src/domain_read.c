@@ -14,6 +14,7 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -104,6 +105,7 @@ outputs_compute(Outputs *o)
 		/* gradients c_i (K each), then c_i' V c_j */
 		double	   *c = palloc0(sizeof(double) * O * K);
 		double	   *vc = palloc(sizeof(double) * K);
+		int		   *nz = palloc(sizeof(int) * K);
 
 		for (int i = 0; i < O; i++)
 		{
@@ -125,14 +127,19 @@ outputs_compute(Outputs *o)
 		{
 			const double *ci = c + (Size) i * K;
 
+			int			nnz = 0;
+
+			CHECK_FOR_INTERRUPTS();
+			/* gradients are sparse (svy_by: 2 totals): V c over their support */
+			for (int q = 0; q < K; q++)
+				if (ci[q] != 0.0)
+					nz[nnz++] = q;
 			for (int r = 0; r < K; r++)
 			{
 				double		s = 0.0;
 
-				/* zero coefficients skipped: an undefined (NaN) variance of another total stays out */
-				for (int q = 0; q < K; q++)
-					if (ci[q] != 0.0)
-						s += o->a.v[(Size) r * K + q] * ci[q];
+				for (int z = 0; z < nnz; z++)
+					s += o->a.v[(Size) r * K + nz[z]] * ci[nz[z]];
 				vc[r] = s;
 			}
 			for (int j = i; j < O; j++)
@@ -149,6 +156,7 @@ outputs_compute(Outputs *o)
 		}
 		pfree(c);
 		pfree(vc);
+		pfree(nz);
 	}
 	else
 	{
@@ -161,6 +169,7 @@ outputs_compute(Outputs *o)
 			double		sum = 0.0,
 						k = 0;
 
+			CHECK_FOR_INTERRUPTS();
 			for (int r = 0; r < R; r++)
 			{
 				theta[(Size) i * R + r] = ratio_of(o->a.tr + r, &o->out[i], R);
@@ -173,6 +182,8 @@ outputs_compute(Outputs *o)
 			centre[i] = m->mse ? o->estimate[i] : sum / k;
 		}
 		for (int i = 0; i < O; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			for (int j = i; j < O; j++)
 			{
 				double		s = 0.0;
@@ -182,11 +193,13 @@ outputs_compute(Outputs *o)
 						(theta[(Size) j * R + r] - centre[j]);
 				o->cov[i * O + j] = o->cov[j * O + i] = m->scale * s;
 			}
+		}
 		if (o->proportions)
 			for (int i = 0; i < O; i++)
 			{
 				double		p = o->estimate[i];
 
+				CHECK_FOR_INTERRUPTS();
 				if (!(p > 0 && p < 1))
 					continue;
 				for (int r = 0; r < R; r++)
@@ -202,6 +215,26 @@ outputs_compute(Outputs *o)
 		pfree(theta);
 		pfree(centre);
 	}
+
+	/*
+	 * A svy_by mean or proportion of a group whose rows all hold the same
+	 * value (p exactly 0 or 1): each row's linearized residual, and each
+	 * replicate's mean, is exactly that value, so the variance is exactly 0.
+	 * From the totals' covariance it would be a difference of nearly equal
+	 * terms, ~1e-9 relative, and intervals that must be degenerate are not.
+	 * Its spread (Welford, merged by Chan's rule) is exactly 0 then.
+	 */
+	if (m->kind == SVY_MULTI_BY)
+		for (int i = 0; i < O; i++)
+		{
+			const Output *out = &o->out[i];
+
+			if (out->nden == 0 || o->a.n[out->num] == 0 || o->a.cyy[out->num] != 0.0)
+				continue;
+			for (int j = 0; j < O; j++)
+				o->cov[i * O + j] = o->cov[j * O + i] = 0.0;
+			o->logit_var[i] = NAN;
+		}
 }
 
 static int *
@@ -408,8 +441,9 @@ static double
 pair_variance(const Outputs *o, int a, int b)
 {
 	int			O = o->count;
+	double		v = o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b];
 
-	return nonnegative(o->cov[a * O + a] + o->cov[b * O + b] - 2 * o->cov[a * O + b]);
+	return nonnegative(v);
 }
 
 typedef struct Pair
@@ -492,6 +526,7 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		{
 			double		t = (o.estimate[a] - o.estimate[b]) / sqrt(pair_variance(&o, a, b));
 
+			CHECK_FOR_INTERRUPTS();
 			pairs[k].a = a;
 			pairs[k].b = b;
 			pairs[k].p = svy_t_pvalue(t, df);
@@ -505,6 +540,8 @@ svy_pairwise(PG_FUNCTION_ARGS)
 		double		se = sqrt(pair_variance(&o, a, b));
 		Datum		values[10];
 		bool		nulls[10] = {0};
+
+		CHECK_FOR_INTERRUPTS();
 
 		values[0] = CStringGetTextDatum(o.out[a].label1);
 		values[1] = CStringGetTextDatum(o.out[b].label1);
@@ -590,6 +627,7 @@ svy_cells(PG_FUNCTION_ARGS)
 		double		lo,
 					hi;
 
+		CHECK_FOR_INTERRUPTS();
 		output_interval(&o, i, total, method, level, m->df, &lo, &hi);
 		values[0] = CStringGetTextDatum(out->label1);
 		values[1] = CStringGetTextDatum(out->label2);
@@ -683,8 +721,11 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				T2[i * nc + j] = a.t[cell[i * nc + j]];
 			}
 		for (int i = 0; i < nr * nc; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			for (int j = 0; j < nr * nc; j++)
-				V2[i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
+				V2[(Size) i * nr * nc + j] = V[(Size) cell[i] * K + cell[j]];
+		}
 		T = T2;
 		V = V2;
 		if (m->nrep)

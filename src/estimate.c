@@ -104,8 +104,9 @@ method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 
 	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
 		return;
-	/* a constant argument is the same datum on every row: parse it once */
-	if (s->dom.nrow > 0 && PG_GETARG_DATUM(argno) == s->method_seen)
+	/* the same text as the last row's needs no parsing */
+	if (svy_option_unchanged(&s->method_seen, (struct varlena *) PG_GETARG_TEXT_PP(argno), s->cxt) &&
+		s->dom.nrow > 0)
 		return;
 	method = svy_parse_method(PG_GETARG_TEXT_PP(argno));
 	if (s->dom.nrow > 0 && method != s->method)
@@ -113,7 +114,6 @@ method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence interval method must be the same on every row")));
 	s->method = method;
-	s->method_seen = PG_GETARG_DATUM(argno);
 }
 
 static void

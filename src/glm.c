@@ -1437,8 +1437,8 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	double	   *Q = palloc0(sizeof(double) * (Size) p * p * Max(nstrata, 1));
 	double	   *M = palloc0(sizeof(double) * p * p);
 	double	   *tmp = palloc(sizeof(double) * p * p);
-	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu,
-	palloc0(sizeof(int) * p), palloc0(sizeof(int) * p)};
+	/* the fit is one domain: its strata are counted once for every coefficient */
+	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
 	bool	   *present = palloc(sizeof(bool) * p);
 
 	svy_accum_strata(base, 0.0, st);	/* n_h: PSUs (or rows) of each stratum */
@@ -1482,7 +1482,7 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 			for (int a = 0; a < p; a++)
 				for (int b = 0; b < p; b++)
 					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
-		/* the fit is one domain: a stratum counts when it holds fitted rows */
+		/* a stratum counts when it holds fitted rows */
 		for (int a = 0; a < p; a++)
 			present[a] = st[h].in_domain;
 		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
@@ -1492,8 +1492,6 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	svy_covariance_finish(&cov);
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 	pfree(present);
-	pfree(cov.nstrata);
-	pfree(cov.n_ok);
 	pfree(st);
 	pfree(u);
 	pfree(S);

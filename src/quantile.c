@@ -161,8 +161,8 @@ typedef struct QState
 	double		level;
 	int			qrule;
 	int			interval;		/* SvyQInterval */
-	Datum		p_seen;			/* the array datum last checked */
-	Datum		interval_seen;	/* the interval datum last parsed */
+	struct varlena *p_seen;		/* copy of the array last checked */
+	struct varlena *interval_seen;	/* copy of the interval name last parsed */
 
 	/* units (designs with PSUs: PSUs; without: strata) */
 	QUnitKey   *unit_keys;
@@ -329,13 +329,13 @@ qstate_reserve_rw(QState *s, int64 need)
 static inline long double
 entry_w(const QEntry *c)
 {
-	return (long double) c->w + (long double) c->w_lo;
+	return svy_ld((long double) c->w + (long double) c->w_lo);
 }
 
 static inline void
 entry_add_w(QEntry *c, long double w)
 {
-	long double sum = entry_w(c) + w;
+	long double sum = svy_ld(entry_w(c) + w);
 
 	c->w = (double) sum;
 	c->w_lo = (double) (sum - (long double) c->w);
@@ -1210,26 +1210,22 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 
 	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
 	{
-		if (s->args_set && PG_GETARG_DATUM(5) == s->acc->method_seen)
+		if (svy_option_unchanged(&s->acc->method_seen, (struct varlena *) PG_GETARG_TEXT_PP(5),
+								 s->cxt) && s->args_set)
 			rule = s->qrule;
 		else
-		{
 			rule = parse_qrule(PG_GETARG_TEXT_PP(5));
-			s->acc->method_seen = PG_GETARG_DATUM(5);
-		}
 	}
 	if (s->args_set && rule != s->qrule)
 		args_differ("quantile rule");
 
 	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
 	{
-		if (s->args_set && PG_GETARG_DATUM(6) == s->interval_seen)
+		if (svy_option_unchanged(&s->interval_seen, (struct varlena *) PG_GETARG_TEXT_PP(6),
+								 s->cxt) && s->args_set)
 			interval = s->interval;
 		else
-		{
 			interval = parse_interval(PG_GETARG_TEXT_PP(6));
-			s->interval_seen = PG_GETARG_DATUM(6);
-		}
 	}
 	if (s->args_set && interval != s->interval)
 		args_differ("quantile interval");
@@ -1247,7 +1243,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 			s->p[0] = p;
 		}
 	}
-	else if (!s->args_set || PG_GETARG_DATUM(3) != s->p_seen)
+	else if (!svy_option_unchanged(&s->p_seen, (struct varlena *) PG_GETARG_ARRAYTYPE_P(3), s->cxt) ||
+			 !s->args_set)
 	{
 		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(3);
 		int			n;
@@ -1284,7 +1281,6 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 				args_differ("quantile probabilities");
 			s->p[i] = p;
 		}
-		s->p_seen = PG_GETARG_DATUM(3);
 	}
 	s->level = level;
 	s->qrule = rule;
@@ -1835,8 +1831,8 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 					 * a replicate: its weights, the cell's rows all counted
 					 * (only whole cells of replicate weight 0 are left out)
 					 */
-					w += vs->rep < 0 ? entry_w(&c)
-						: (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep];
+					w = svy_ld(w + (vs->rep < 0 ? entry_w(&c)
+									: (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep]));
 					n += c.n;
 				}
 			}

@@ -6,8 +6,11 @@
 #include <limits.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
+#include "handlers.h"
 #include "linearize.h"
 #include "survey.h"
 
@@ -27,9 +30,33 @@ static const struct config_enum_entry lonely_psu_options[] = {
 
 void		_PG_init(void);
 
+/*
+ * The statistics library's handlers: its memory comes from the current
+ * memory context (out of memory is an ERROR, and an error or cancel
+ * mid-computation leaks nothing), and its long loops take a cancel.
+ */
+static void *
+stats_alloc(size_t size)
+{
+	return MemoryContextAllocHuge(CurrentMemoryContext, size);
+}
+
+static void
+stats_free(void *p)
+{
+	pfree(p);
+}
+
+static void
+stats_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
 void
 _PG_init(void)
 {
+	svy_set_handlers(stats_alloc, stats_free, stats_interrupts);
 	DefineCustomEnumVariable("survey.lonely_psu",
 							 "How to estimate the variance of a stratum with a single PSU.",
 							 "As R's survey.lonely.psu: fail, remove, certainty, adjust or average.",

@@ -3,13 +3,14 @@
  */
 #include <math.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <strings.h>
 
 #define MATHLIB_STANDALONE 1
 #include <Rmath.h>
 
 #include "chisq.h"
+#include "handlers.h"
+#include "ldouble.h"
 #include "matrix.h"
 #include "zeroin.h"
 
@@ -56,19 +57,19 @@ svy_chisq_method(SvyChisqStat stat)
 
 /* ---------- Pearson X^2 on the table rescaled to N (R: svytable(Ntotal = N)) ---------- */
 
-static double
-pearson(int nr, int nc, const double *T, double total, double N)
+static int
+pearson(int nr, int nc, const double *T, double total, double N, double *x2)
 {
-	double	   *rs = calloc(nr, sizeof(double));
-	double	   *cs = calloc(nc, sizeof(double));
-	double		n = 0.0,
-				x2 = 0.0;
+	double	   *rs = svy_alloc0(nr, sizeof(double));
+	double	   *cs = svy_alloc0(nc, sizeof(double));
+	double		n = 0.0;
 
+	*x2 = 0.0;
 	if (rs == NULL || cs == NULL)
 	{
-		free(rs);
-		free(cs);
-		return NAN;
+		svy_free(rs);
+		svy_free(cs);
+		return SVY_CHISQ_E_NOMEM;
 	}
 	for (int i = 0; i < nr; i++)
 		for (int j = 0; j < nc; j++)
@@ -86,11 +87,11 @@ pearson(int nr, int nc, const double *T, double total, double N)
 			double		o = T[i * nc + j] / total * N;
 			double		e = rs[i] * cs[j] / n;
 
-			x2 += (o - e) * (o - e) / e;
+			*x2 += (o - e) * (o - e) / e;
 		}
-	free(rs);
-	free(cs);
-	return x2;
+	svy_free(rs);
+	svy_free(cs);
+	return SVY_CHISQ_OK;
 }
 
 /* ---------- the design effect matrix Delta ---------- */
@@ -109,11 +110,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 {
 	int			rc = nr * nc,
 				k = (nr - 1) * (nc - 1);
-	double	   *P = malloc(sizeof(double) * rc);
-	double	   *M = malloc(sizeof(double) * rc * k);	/* D^-1 C, then J' D^-1 C */
-	double	   *H = malloc(sizeof(double) * rc * k);	/* V J' D^-1 C */
-	double	   *A = malloc(sizeof(double) * k * k);
-	double	   *X = malloc(sizeof(double) * k * k);
+	double	   *P = svy_alloc(sizeof(double) * rc);
+	double	   *M = svy_alloc(sizeof(double) * rc * k);	/* D^-1 C, then J' D^-1 C */
+	double	   *H = svy_alloc(sizeof(double) * rc * k);	/* V J' D^-1 C */
+	double	   *A = svy_alloc(sizeof(double) * k * k);
+	double	   *X = svy_alloc(sizeof(double) * k * k);
 	int			rc_status = SVY_CHISQ_OK;
 
 	if (!P || !M || !H || !A || !X)
@@ -131,6 +132,8 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 					j = c % nc;
 		double		id = P[c] == 0.0 ? 0.0 : 1.0 / P[c];
 
+		svy_check_interrupts();
+
 		for (int a = 1; a < nr; a++)
 			for (int b = 1; b < nc; b++)
 			{
@@ -140,6 +143,8 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 			}
 	}
 	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
 		for (int v = 0; v < k; v++)
 		{
 			double		s = 0.0;
@@ -154,6 +159,7 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 			}
 			A[u * k + v] = s / N;
 		}
+	}
 
 	/*
 	 * V_P = J V J' with J = (I - P 1') / total, the delta method for
@@ -166,12 +172,15 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 	{
 		double		s = 0.0;
 
+		svy_check_interrupts();
 		for (int c = 0; c < rc; c++)
 			s += P[c] * M[(size_t) c * k + v];
 		for (int c = 0; c < rc; c++)
 			M[(size_t) c * k + v] = (M[(size_t) c * k + v] - s) / total;
 	}
 	for (int c = 0; c < rc; c++)
+	{
+		svy_check_interrupts();
 		for (int v = 0; v < k; v++)
 		{
 			double		s = 0.0;
@@ -180,8 +189,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 				s += V[(size_t) c * rc + d] * M[(size_t) d * k + v];
 			H[(size_t) c * k + v] = s;
 		}
+	}
 	/* X = B = M' H */
 	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
 		for (int v = 0; v < k; v++)
 		{
 			double		s = 0.0;
@@ -190,6 +202,7 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 				s += M[(size_t) c * k + u] * H[(size_t) c * k + v];
 			X[u * k + v] = s;
 		}
+	}
 	if (svy_mat_cholesky(k, A) != 0)
 	{
 		rc_status = SVY_CHISQ_E_SINGULAR;
@@ -198,8 +211,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 	/* S = L^-1 (L^-1 B)' */
 	svy_mat_forward(k, A, X, k);
 	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
 		for (int v = 0; v < k; v++)
 			S[u * k + v] = X[v * k + u];
+	}
 	svy_mat_forward(k, A, S, k);
 	/* symmetrise away rounding */
 	for (int u = 0; u < k; u++)
@@ -207,11 +223,11 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 			S[u * k + v] = S[v * k + u] = (S[u * k + v] + S[v * k + u]) / 2.0;
 
 done:
-	free(P);
-	free(M);
-	free(H);
-	free(A);
-	free(X);
+	svy_free(P);
+	svy_free(M);
+	svy_free(H);
+	svy_free(A);
+	svy_free(X);
 	return rc_status;
 }
 
@@ -227,13 +243,13 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 {
 	int			rc = nr * nc,
 				k = (nr - 1) * (nc - 1);
-	double	   *R = calloc(nr, sizeof(double));
-	double	   *Cs = calloc(nc, sizeof(double));
-	double	   *J = malloc(sizeof(double) * k * rc);
-	double	   *H = malloc(sizeof(double) * rc * k);
-	double	   *VY = malloc(sizeof(double) * k * k);
-	double	   *Y = malloc(sizeof(double) * k);
-	double	   *Z = malloc(sizeof(double) * k);
+	double	   *R = svy_alloc0(nr, sizeof(double));
+	double	   *Cs = svy_alloc0(nc, sizeof(double));
+	double	   *J = svy_alloc(sizeof(double) * k * rc);
+	double	   *H = svy_alloc(sizeof(double) * rc * k);
+	double	   *VY = svy_alloc(sizeof(double) * k * k);
+	double	   *Y = svy_alloc(sizeof(double) * k);
+	double	   *Z = svy_alloc(sizeof(double) * k);
 	int			status = SVY_CHISQ_OK;
 
 	if (!R || !Cs || !J || !H || !VY || !Y || !Z)
@@ -251,6 +267,7 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 		{
 			int			u = (i - 1) * (nc - 1) + (j - 1);
 
+			svy_check_interrupts();
 			Y[u] = T[i * nc + j] - R[i] * Cs[j] / total;
 			for (int c = 0; c < rc; c++)
 			{
@@ -264,6 +281,8 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 			}
 		}
 	for (int c = 0; c < rc; c++)
+	{
+		svy_check_interrupts();
 		for (int u = 0; u < k; u++)
 		{
 			double		s = 0.0;
@@ -272,7 +291,10 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 				s += V[(size_t) c * rc + d] * J[(size_t) u * rc + d];
 			H[(size_t) c * k + u] = s;
 		}
+	}
 	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
 		for (int v = 0; v < k; v++)
 		{
 			double		s = 0.0;
@@ -281,6 +303,7 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 				s += J[(size_t) u * rc + c] * H[(size_t) c * k + v];
 			VY[u * k + v] = s;
 		}
+	}
 	for (int u = 0; u < k; u++)
 		Z[u] = Y[u];
 	if (svy_mat_solve(k, VY, Z, 1) != 0)
@@ -293,13 +316,13 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 		*q += Y[u] * Z[u];
 
 done:
-	free(R);
-	free(Cs);
-	free(J);
-	free(H);
-	free(VY);
-	free(Y);
-	free(Z);
+	svy_free(R);
+	svy_free(Cs);
+	svy_free(J);
+	svy_free(H);
+	svy_free(VY);
+	svy_free(Y);
+	svy_free(Z);
 	return status;
 }
 
@@ -309,7 +332,7 @@ done:
  * lambda = (eigenvalues of Delta, -x/ddf repeated m times), scaled by its
  * maximum, and the point x at which the sum is evaluated (pFsum: 0, the
  * denominator folded into lambda; pchisqsum: X^2 / d).  R sums in long
- * double; so do we.
+ * double; so do we (64-bit mantissa: ldouble.h).
  */
 typedef struct Saddle
 {
@@ -330,9 +353,9 @@ k_prime(const Saddle *s, double z)
 	{
 		double		l = s->ev[i] / s->d;
 
-		sum += l / (1.0 - 2.0 * z * l);
+		sum = svy_ld(sum + l / (1.0 - 2.0 * z * l));
 	}
-	sum += s->m * (s->neg / (1.0 - 2.0 * z * s->neg));
+	sum = svy_ld(sum + s->m * (s->neg / (1.0 - 2.0 * z * s->neg)));
 	return (double) sum;
 }
 
@@ -342,8 +365,8 @@ k_0(const Saddle *s, double z)
 	long double sum = 0.0L;
 
 	for (int i = 0; i < s->k; i++)
-		sum += log(1.0 - 2.0 * z * (s->ev[i] / s->d));
-	sum += s->m * log(1.0 - 2.0 * z * s->neg);
+		sum = svy_ld(sum + log(1.0 - 2.0 * z * (s->ev[i] / s->d)));
+	sum = svy_ld(sum + s->m * log(1.0 - 2.0 * z * s->neg));
 	return -(double) sum / 2.0;
 }
 
@@ -357,12 +380,12 @@ k_2(const Saddle *s, double z)
 		double		l = s->ev[i] / s->d;
 		double		t = 1.0 - 2.0 * z * l;
 
-		sum += l * l / (t * t);
+		sum = svy_ld(sum + l * l / (t * t));
 	}
 	{
 		double		t = 1.0 - 2.0 * z * s->neg;
 
-		sum += s->m * (s->neg * s->neg / (t * t));
+		sum = svy_ld(sum + s->m * (s->neg * s->neg / (t * t)));
 	}
 	return 2.0 * (double) sum;
 }
@@ -587,8 +610,8 @@ svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const do
 		return SVY_CHISQ_OK;
 	}
 
-	S = malloc(sizeof(double) * k * k);
-	ev = malloc(sizeof(double) * k);
+	S = svy_alloc(sizeof(double) * k * k);
+	ev = svy_alloc(sizeof(double) * k);
 	if (!S || !ev)
 	{
 		status = SVY_CHISQ_E_NOMEM;
@@ -603,7 +626,10 @@ svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const do
 		for (int v = 0; v < k; v++)
 			tr2 += S[u * k + v] * S[u * k + v];
 	}
-	x2 = pearson(nr, nc, T, total, N);
+
+	status = pearson(nr, nc, T, total, N, &x2);
+	if (status != SVY_CHISQ_OK)
+		goto done;
 
 	switch (stat)
 	{
@@ -646,8 +672,8 @@ svy_chisq_replicate(SvyChisqStat stat, int nr, int nc, const double *T, const do
 	}
 
 done:
-	free(S);
-	free(ev);
+	svy_free(S);
+	svy_free(ev);
 	if (status != SVY_CHISQ_OK)
 		out->statistic = out->ndf = out->ddf = out->p_value = NAN;
 	return status;

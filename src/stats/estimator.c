@@ -185,9 +185,18 @@ svy_estimate_replicate(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 		empty_result(d, r->df, out);
 		return;
 	}
+	/*
+	 * Replicate estimates less the shift: their spread comes from centred
+	 * sums, so it does not cancel against the level of y (a mean near 50
+	 * moving by 0.001 across replicates), and the order of summation
+	 * (serial, parallel, merged) changes it by rounding of the spread only.
+	 */
 	for (int k = 0; k < r->nrep; k++)
-		theta_r[k] = spec->stat == SVY_STAT_TOTAL ? r->y[k] : r->y[k] / r->x[k];
-	var = svy_replicate_variance(theta_r, r->nrep, theta, r->scale, r->rscales, r->mse);
+		theta_r[k] = spec->stat == SVY_STAT_TOTAL ? r->y[k] + r->shift * r->x[k]
+			: r->y[k] / r->x[k];
+	var = svy_replicate_variance(theta_r, r->nrep,
+								 spec->stat == SVY_STAT_TOTAL ? theta : theta - r->shift,
+								 r->scale, r->rscales, r->mse);
 
 	if (spec->stat == SVY_STAT_PROP && spec->method == SVY_CI_LOGIT &&
 		theta > 0.0 && theta < 1.0)
@@ -196,7 +205,7 @@ svy_estimate_replicate(const SvyEstimateSpec *spec, const SvyDomainSums *d,
 		double		start = log(theta / (1.0 - theta));
 
 		for (int k = 0; k < r->nrep; k++)
-			theta_r[k] = replicate_logit(theta_r[k], start);
+			theta_r[k] = replicate_logit(theta_r[k] + r->shift, start);
 		logit_var = svy_replicate_variance(theta_r, r->nrep, start,
 										   r->scale, r->rscales, r->mse);
 	}

@@ -66,6 +66,7 @@ typedef struct SvyReplicateInput
 	int			mse;
 	double		df;
 	double	   *scratch;		/* nrep doubles of work space */
+	double		shift;			/* y sums are of y - shift x (centred) */
 } SvyReplicateInput;
 
 typedef struct SvyEstimateSpec

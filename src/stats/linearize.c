@@ -27,19 +27,42 @@ SvyStatus
 svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 				   const double *sum, const double *cross, const bool *present)
 {
-	int			k = c->k;
+	return svy_covariance_add_subset(c, n_psu, fpc, c->k, NULL, sum, cross, present);
+}
+
+/* index into v of row i, column j of the subset */
+#define SUBSET_V(i, j) \
+	(idx ? (size_t) idx[i] * c->k + idx[j] : (size_t) (i) * c->k + (j))
+
+SvyStatus
+svy_covariance_add_subset(SvyCovariance *c, double n_psu, double fpc, int m,
+						  const int *idx, const double *sum, const double *cross,
+						  const bool *present)
+{
+	int			k = m;
 	double		f;
 	bool		any = false;
+	bool		left_out;
 
 	if (svy_fpc_factor(fpc, n_psu, &f) != SVY_OK)
 		return SVY_ERR_FPC;
+	/* a lonely stratum that "average" leaves out of nokstrat */
+	left_out = n_psu <= 1.0 && f >= SVY_CERTAINTY_EPS && c->lonely == SVY_LONELY_AVERAGE;
 	for (int i = 0; i < k; i++)
-	{
-		c->nstrata[i] += present[i];
-		c->n_ok[i] += present[i] && !(n_psu <= 1.0 && f >= SVY_CERTAINTY_EPS &&
-									  c->lonely == SVY_LONELY_AVERAGE);
 		any |= present[i];
+	if (c->nstrata == NULL)
+	{
+		c->shared_nstrata += any;
+		c->shared_n_ok += any && !left_out;
 	}
+	else
+		for (int i = 0; i < k; i++)
+		{
+			int			t = idx ? idx[i] : i;
+
+			c->nstrata[t] += present[i];
+			c->n_ok[t] += present[i] && !left_out;
+		}
 	if (!any)
 		return SVY_OK;			/* no domain rows: R's subset drops the stratum */
 	if (f < SVY_CERTAINTY_EPS)
@@ -49,8 +72,9 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 	{
 		double		scale = f * n_psu / (n_psu - 1.0);
 
-		for (int i = 0; i < k * k; i++)
-			c->v[i] += scale * cross[i];
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				c->v[SUBSET_V(i, j)] += scale * cross[i * k + j];
 		return SVY_OK;
 	}
 
@@ -66,7 +90,7 @@ svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 			/* centred at zero, the grand mean of the scores (survey 4.1.1) */
 			for (int i = 0; i < k; i++)
 				for (int j = 0; j < k; j++)
-					c->v[i * k + j] += f * sum[i] * sum[j];
+					c->v[SUBSET_V(i, j)] += f * sum[i] * sum[j];
 			break;
 		case SVY_LONELY_AVERAGE:
 			break;				/* left out of n_ok above */
@@ -81,6 +105,18 @@ svy_covariance_finish(SvyCovariance *c)
 
 	if (c->lonely != SVY_LONELY_AVERAGE)
 		return;
+	if (c->nstrata == NULL)
+	{
+		double		factor;
+
+		if (c->shared_n_ok == c->shared_nstrata)
+			return;
+		/* every stratum lonely: R's 0 / 0 */
+		factor = c->shared_n_ok > 0 ? (double) c->shared_nstrata / c->shared_n_ok : NAN;
+		for (int i = 0; i < k * k; i++)
+			c->v[i] *= factor;
+		return;
+	}
 	for (int i = 0; i < k; i++)
 		for (int j = 0; j < k; j++)
 		{
@@ -158,7 +194,7 @@ svy_taylor_variance(const SvyStratumTotals *strata, int nstrata,
 	double		v = 0.0;
 	int			nstrat = 0,
 				nokstrat = 0;
-	SvyCovariance c = {1, &v, lonely, &nstrat, &nokstrat};
+	SvyCovariance c = {1, &v, lonely, &nstrat, &nokstrat, 0, 0};
 
 	for (int h = 0; h < nstrata; h++)
 	{

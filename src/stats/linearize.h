@@ -54,8 +54,12 @@ typedef struct SvyCovariance
 	int			k;
 	double	   *v;
 	SvyLonely	lonely;
-	int		   *nstrata;		/* per total: strata with its domain's rows */
+	int		   *nstrata;		/* per total: strata with its domain's rows, or
+								 * NULL: every total has one domain, counted in
+								 * shared_nstrata / shared_n_ok */
 	int		   *n_ok;			/* per total: those that count for "average" */
+	int			shared_nstrata;
+	int			shared_n_ok;
 } SvyCovariance;
 
 /*
@@ -68,6 +72,14 @@ typedef struct SvyCovariance
 extern SvyStatus svy_covariance_add(SvyCovariance *c, double n_psu, double fpc,
 									const double *sum, const double *cross,
 									const bool *present);
+/*
+ * The same for a stratum whose PSU vectors are 0 outside the m totals idx
+ * lists (distinct, in any order): sum, present have m entries and cross is
+ * m x m, in idx's order.  A stratum then costs m^2, not K^2.
+ */
+extern SvyStatus svy_covariance_add_subset(SvyCovariance *c, double n_psu, double fpc, int m,
+										   const int *idx, const double *sum,
+										   const double *cross, const bool *present);
 /* Apply "average" once every stratum is in. */
 extern void svy_covariance_finish(SvyCovariance *c);
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "handlers.h"
 #include "matrix.h"
 
 #define A(i, j) a[(size_t) (i) * n + (j)]
@@ -30,6 +31,7 @@ svy_mat_cholesky(int n, double *a)
 	{
 		double		d = A(j, j);
 
+		svy_check_interrupts();
 		for (int k = 0; k < j; k++)
 			d -= A(j, k) * A(j, k);
 		if (!(d > tiny))
@@ -54,6 +56,8 @@ void
 svy_mat_forward(int n, const double *l, double *b, int m)
 {
 	for (int c = 0; c < m; c++)
+	{
+		svy_check_interrupts();
 		for (int i = 0; i < n; i++)
 		{
 			double		s = b[(size_t) i * m + c];
@@ -62,6 +66,7 @@ svy_mat_forward(int n, const double *l, double *b, int m)
 				s -= l[(size_t) i * n + k] * b[(size_t) k * m + c];
 			b[(size_t) i * m + c] = s / l[(size_t) i * n + i];
 		}
+	}
 }
 
 int
@@ -73,6 +78,7 @@ svy_mat_solve(int n, double *a, double *b, int m)
 	{
 		int			p = j;
 
+		svy_check_interrupts();
 		for (int i = j + 1; i < n; i++)
 			if (fabs(A(i, j)) > fabs(A(p, j)))
 				p = i;
@@ -108,6 +114,8 @@ svy_mat_solve(int n, double *a, double *b, int m)
 		}
 	}
 	for (int c = 0; c < m; c++)
+	{
+		svy_check_interrupts();
 		for (int i = n - 1; i >= 0; i--)
 		{
 			double		s = b[(size_t) i * m + c];
@@ -116,6 +124,7 @@ svy_mat_solve(int n, double *a, double *b, int m)
 				s -= A(i, k) * b[(size_t) k * m + c];
 			b[(size_t) i * m + c] = s / A(i, i);
 		}
+	}
 	return 0;
 }
 
@@ -138,6 +147,7 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 		double		off = 0.0,
 					diag = 0.0;
 
+		svy_check_interrupts();
 		for (int i = 0; i < n; i++)
 		{
 			diag += A(i, i) * A(i, i);
@@ -150,6 +160,8 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 			break;
 		}
 		for (int p = 0; p < n; p++)
+		{
+			svy_check_interrupts();
 			for (int q = p + 1; q < n; q++)
 			{
 				double		apq = A(p, q),
@@ -182,6 +194,7 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 					A(q, k) = s * apk + c * aqk;
 				}
 			}
+		}
 	}
 	for (int i = 0; i < n; i++)
 		w[i] = A(i, i);

@@ -39,6 +39,41 @@ typedef struct SvyWMoments
 	double		c_xx;		/* sum w (x - mean_x)^2 */
 } SvyWMoments;
 
+/*
+ * A sum kept as hi + lo (Knuth's TwoSum; about 106 bits), so that adding in
+ * any order (serial, parallel, merged) rounds to the same double but in
+ * rare near-ties: estimates that are ratios of such sums agree exactly, and
+ * so do differences of nearly equal estimates.
+ */
+typedef struct SvySum
+{
+	double		hi;
+	double		lo;
+} SvySum;
+
+static inline void
+svy_sum_add(SvySum *s, double x)
+{
+	double		t = s->hi + x;
+	double		bp = t - s->hi;
+
+	s->lo += (s->hi - (t - bp)) + (x - bp);
+	s->hi = t;
+}
+
+static inline void
+svy_sum_merge(SvySum *into, const SvySum *from)
+{
+	svy_sum_add(into, from->hi);
+	into->lo += from->lo;
+}
+
+static inline double
+svy_sum_value(const SvySum *s)
+{
+	return s->hi + s->lo;
+}
+
 extern void svy_comoments_add(SvyCoMoments *m, double a, double b);
 extern void svy_comoments_merge(SvyCoMoments *into, const SvyCoMoments *from);
 /* Shift every item's a by d*b: the co-moments of (a + d b, b). */

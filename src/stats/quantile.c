@@ -79,7 +79,7 @@ svy_qinterval_name(int interval)
 		? qintervals[interval] : "?";
 }
 
-/* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left) */
+/* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left, ldouble.h) */
 static void
 split_ld(long double x, double *hi, double *lo)
 {
@@ -119,7 +119,7 @@ svy_qdist_init(SvyQDist *d, SvyQStream *st, SvyQMark *marks, int64_t maxmarks)
 			m->index = d->nv;
 			m->x = v.x;
 			split_ld(total, &m->before, &m->before_lo);
-			split_ld(total + svy_qvalue_w(&v), &m->after, &m->after_lo);
+			split_ld(svy_ld(total + svy_qvalue_w(&v)), &m->after, &m->after_lo);
 		}
 		if (d->nv == 0)
 			d->first = v;
@@ -127,7 +127,7 @@ svy_qdist_init(SvyQDist *d, SvyQStream *st, SvyQMark *marks, int64_t maxmarks)
 			d->second = v;
 		d->last = v;
 		d->nv++;
-		total += svy_qvalue_w(&v);
+		total = svy_ld(total + svy_qvalue_w(&v));
 	}
 	split_ld(total, &d->total, &d->total_lo);
 }
@@ -203,7 +203,7 @@ rule_step(const SvyQDist *d, int rule, double p)
 	g = qdist_seek(d, last_mark(d, target, false), &cum) - 1;
 	while (st->next(st, &v))
 	{
-		cum += svy_qvalue_w(&v);
+		cum = svy_ld(cum + svy_qvalue_w(&v));
 		if ((double) cum > target)
 		{
 			more = true;
@@ -289,7 +289,7 @@ rule_hf4(const SvyQDist *d, double p)
 		at = v;
 		j_pos = j;
 		c_pos = (double) (cum + j * m);
-		cum += svy_qvalue_w(&v);
+		cum = svy_ld(cum + svy_qvalue_w(&v));
 		if (j < v.n)
 			break;
 	}
@@ -389,7 +389,7 @@ rule_interp(const SvyQDist *d, int rule, double p)
 		prev_pk = last;
 		prev_x = v.x;
 		first_run = false;
-		cum += svy_qvalue_w(&v);
+		cum = svy_ld(cum + svy_qvalue_w(&v));
 	}
 	return d->last.x;
 }
@@ -497,7 +497,7 @@ svy_qshare(const SvyQDist *d, double q)
 	/* from the last marked value <= q */
 	qdist_seek(d, last_mark(d, q, true), &below);
 	while (st->next(st, &v) && v.x <= q)
-		below += svy_qvalue_w(&v);
+		below = svy_ld(below + svy_qvalue_w(&v));
 	return all > 0 ? (double) (below / all) : NAN;
 }
 

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ldouble.h"
+
 typedef enum SvyQRule
 {
 	SVY_QRULE_MATH = 1,			/* = hf1 */
@@ -165,7 +167,7 @@ extern int	svy_qscore_ci(const SvyQDist *d, int rule, double p, double tcrit, do
 static inline long double
 svy_qvalue_w(const SvyQValue *v)
 {
-	return (long double) v->w + (long double) v->w_lo;
+	return svy_ld((long double) v->w + (long double) v->w_lo);
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "handlers.h"
 #include "rank.h"
 
 static double
@@ -33,6 +34,7 @@ svy_rank_add(SvyRank *r, const double *v, double *scratch)
 			const double *q = r->basis + (size_t) k * n;
 			double		c = dot(scratch, q, n);
 
+			svy_check_interrupts();
 			for (int i = 0; i < n; i++)
 				scratch[i] -= c * q[i];
 		}

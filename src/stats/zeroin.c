@@ -9,6 +9,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "handlers.h"
 #include "zeroin.h"
 
 /* R's fcn2(): non-finite values keep their sign as +-DBL_MAX, NaN is DBL_MAX */
@@ -71,6 +72,7 @@ svy_uniroot(SvyZeroinFn f, void *info, double lower, double upper,
 					q,
 					new_step;
 
+		svy_check_interrupts();
 		if (fabs(fc) < fabs(fb))
 		{
 			/* b the best approximation */

@@ -6,7 +6,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <stdlib.h>
+
 #include "chisq.h"
+#include "handlers.h"
 #include "chisq_ref.h"
 
 static int	passed,
@@ -48,6 +51,8 @@ main(void)
 	static const SvyChisqStat stats[5] = {SVY_CHISQ_F, SVY_CHISQ_CHISQ, SVY_CHISQ_WALD,
 	SVY_CHISQ_ADJWALD, SVY_CHISQ_SADDLEPOINT};
 	static const char *names[5] = {"F", "Chisq", "Wald", "adjWald", "saddlepoint"};
+
+	svy_set_handlers(malloc, free, NULL);
 
 	for (size_t c = 0; c < sizeof(chisq_refs) / sizeof(chisq_refs[0]); c++)
 	{

@@ -13,10 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chisq.h"
 #include "estimator.h"
 #include "glm.h"
+#include "handlers.h"
 #include "intervals.h"
+#include "ldouble.h"
 #include "linearize.h"
+#include "matrix.h"
 #include "moments.h"
 #include "quantile.h"
 #include "rank.h"
@@ -587,6 +591,38 @@ psu_totals(const Row *rows, int nrows, int nstrata, const double *fpc, SvyStratu
 /* ------------------------------------------------------------------ */
 /* linearize                                                          */
 /* ------------------------------------------------------------------ */
+
+/* A stratum added on the subset of the totals it touches = the dense add. */
+static void
+test_covariance_subset(void)
+{
+	enum
+	{
+		K = 4
+	};
+	double		vd[K * K] = {0},
+				vs[K * K] = {0};
+	/* totals 1 and 3 are touched; 0 and 2 are 0 in this stratum */
+	const double sum[K] = {0, 3.0, 0, -1.5};
+	const double cross[K * K] = {0, 0, 0, 0, 0, 2.0, 0, 0.5, 0, 0, 0, 0, 0, 0.5, 0, 1.25};
+	const int	idx[2] = {3, 1};
+	const double sum2[2] = {-1.5, 3.0};
+	const double cross2[4] = {1.25, 0.5, 0.5, 2.0};
+
+	for (int lonely = 0; lonely < 2; lonely++)
+	{
+		/* one domain for every total (the shared counts) */
+		SvyCovariance cd = {K, vd, SVY_LONELY_ADJUST, NULL, NULL, 0, 0};
+		SvyCovariance cs = {K, vs, SVY_LONELY_ADJUST, NULL, NULL, 0, 0};
+		const bool	all[K] = {true, true, true, true};
+		double		n = lonely ? 1.0 : 3.0;
+
+		INT(SVY_OK, svy_covariance_add(&cd, n, 0.25, sum, cross, all));
+		INT(SVY_OK, svy_covariance_add_subset(&cs, n, 0.25, 2, idx, sum2, cross2, all));
+		for (int i = 0; i < K * K; i++)
+			REL(vd[i], vs[i], 1e-15);
+	}
+}
 
 static void
 test_linearize(void)
@@ -1190,7 +1226,7 @@ test_estimator(void)
 		const double xr[] = {117, 129, 123, 133, 113, 128, 126.5, 114.5};
 		const double rsc[] = {2.0 / 3, 2.0 / 3, 2.0 / 3, 0.5, 0.5, 2.0 / 3, 2.0 / 3, 2.0 / 3};
 		double		scratch[8];
-		SvyReplicateInput rin = {yr, xr, 8, 1.0, rsc, 0, 5, scratch};
+		SvyReplicateInput rin = {yr, xr, 8, 1.0, rsc, 0, 5, scratch, 0.0};
 		SvyEstimateSpec spec = {SVY_STAT_PROP, SVY_CI_LOGIT, 0.95};
 
 		build(L_rows, D_NROW, 3, NULL, OUT_Z, 0.0, 0, -INFINITY, &d, st);
@@ -1204,6 +1240,30 @@ test_estimator(void)
 		svy_estimate_replicate(&spec, &d, &rin, &res);
 		REL(0.13753544142172158, res.ci_lower, 1e-9);
 		REL(0.930395807230464, res.ci_upper, 1e-9);
+
+		/* the same sums centred at a shift K (y - K x): the same numbers */
+		{
+			const double K = 0.5;
+			double		yc[8];
+			SvyReplicateInput cin = rin;
+
+			for (int k = 0; k < 8; k++)
+				yc[k] = yr[k] - K * xr[k];
+			cin.y = yc;
+			cin.shift = K;
+			spec.method = SVY_CI_LOGIT;
+			svy_estimate_replicate(&spec, &d, &cin, &res);
+			REL(0.20782474135369849, res.std_error, 1e-10);
+			REL(0.12597078522122365, res.ci_lower, 1e-9);
+			spec.stat = SVY_STAT_TOTAL;
+			svy_estimate_replicate(&spec, &d, &rin, &res);
+			{
+				double		se_plain = res.std_error;
+
+				svy_estimate_replicate(&spec, &d, &cin, &res);
+				REL(se_plain, res.std_error, 1e-13);
+			}
+		}
 	}
 }
 
@@ -1216,7 +1276,7 @@ rank_of(const double *rows, int nrows, int dim)
 {
 	double	   *basis = calloc((size_t) dim * dim, sizeof(double));
 	double	   *scratch = calloc((size_t) dim, sizeof(double));
-	SvyRank		r = {dim, 0, basis};
+	SvyRank		r = {dim, 0, dim, basis};
 
 	for (int i = 0; i < nrows; i++)
 		svy_rank_add(&r, rows + (size_t) i * dim, scratch);
@@ -1301,7 +1361,7 @@ test_rank(void)
 		double		basis[LD * LD],
 					scratch[LD],
 					row[LD];
-		SvyRank		r = {LD, 0, basis};
+		SvyRank		r = {LD, 0, LD, basis};
 		double		worst = 0.0;
 
 		for (int k = 1; k < LD; k++)
@@ -1329,7 +1389,7 @@ test_rank(void)
 		double		basis[9],
 					copy[9],
 					scratch[3];
-		SvyRank		r = {3, 0, basis};
+		SvyRank		r = {3, 0, 3, basis};
 		const double rows[] = {2, 0, 0, 1, 3, 0, 1, 1, 4, 5, 6, 7};
 
 		for (int i = 0; i < 3; i++)
@@ -1876,18 +1936,124 @@ test_glm(void)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* handlers: allocation failure is reported, long loops poll the host  */
+/* ------------------------------------------------------------------ */
+
+static long n_interrupt_polls;
+
+static void
+count_polls(void)
+{
+	n_interrupt_polls++;
+}
+
+static void *
+fail_alloc(size_t size)
+{
+	(void) size;
+	return NULL;
+}
+
+/* double-double sums: any order of adding and merging, the same double */
+static void
+test_sum(void)
+{
+	SvySum		fwd = {0, 0},
+				back = {0, 0},
+				half1 = {0, 0},
+				half2 = {0, 0};
+
+	for (int i = 0; i < 10000; i++)
+	{
+		double		x = 50.0 + (i * 7919 % 1000) / 1000.0 + 1e-3 / (i + 1);
+		double		y = 50.0 + ((9999 - i) * 7919 % 1000) / 1000.0 + 1e-3 / (10000 - i);
+
+		svy_sum_add(&fwd, x);
+		svy_sum_add(&back, y);
+		svy_sum_add(i % 2 ? &half1 : &half2, x);
+	}
+	svy_sum_merge(&half1, &half2);
+	TRUE_(svy_sum_value(&fwd) == svy_sum_value(&back));
+	TRUE_(svy_sum_value(&fwd) == svy_sum_value(&half1));
+}
+
+/* long double sums round as x87's (64-bit mantissa) on every platform */
+static void
+test_ldouble(void)
+{
+	long double one = 1.0L;
+
+	TRUE_(svy_ld(one + ldexpl(one, -63)) == one + ldexpl(one, -63));
+#if LDBL_MANT_DIG >= 64
+	TRUE_(svy_ld(one + ldexpl(one, -70)) == one);
+	TRUE_(svy_ld(-(one + ldexpl(one, -63)) - ldexpl(one, -66)) == -(one + ldexpl(one, -63)));
+#endif
+	TRUE_(svy_ld(0.0L) == 0.0L);
+	TRUE_(isinf(svy_ld((long double) INFINITY)));
+}
+
+static void
+test_handlers(void)
+{
+	enum
+	{
+		NR = 3, NC = 4, RC = NR * NC, K = 30
+	};
+	double		T[RC],
+				V[RC * RC],
+				a[K * K],
+				w[K];
+	SvyChisqResult out;
+
+	for (int c = 0; c < RC; c++)
+	{
+		T[c] = 10.0 + c;
+		for (int d = 0; d < RC; d++)
+			V[c * RC + d] = (c == d) ? 5.0 + c : 0.5;
+	}
+	for (int i = 0; i < K; i++)
+		for (int j = 0; j < K; j++)
+			a[i * K + j] = (i == j) ? K + i : 1.0 / (1.0 + i + j);
+
+	/* every long computation polls the interrupt callback */
+	svy_set_handlers(malloc, free, count_polls);
+	n_interrupt_polls = 0;
+	INT(0, svy_mat_sym_eigenvalues(K, a, w));
+	TRUE_(n_interrupt_polls >= K);
+	n_interrupt_polls = 0;
+	INT(SVY_CHISQ_OK, svy_chisq(SVY_CHISQ_F, NR, NC, T, V, 100.0, 20.0, &out));
+	TRUE_(n_interrupt_polls >= RC);
+	n_interrupt_polls = 0;
+	INT(SVY_CHISQ_OK, svy_chisq(SVY_CHISQ_WALD, NR, NC, T, V, 100.0, 20.0, &out));
+	TRUE_(n_interrupt_polls >= RC);
+
+	/* out of memory is a status, never a NaN that looks like a result */
+	svy_set_handlers(fail_alloc, free, NULL);
+	INT(SVY_CHISQ_E_NOMEM, svy_chisq(SVY_CHISQ_F, NR, NC, T, V, 100.0, 20.0, &out));
+	INT(SVY_CHISQ_E_NOMEM, svy_chisq(SVY_CHISQ_WALD, NR, NC, T, V, 100.0, 20.0, &out));
+	ISNAN(out.statistic);
+	svy_set_handlers(malloc, free, NULL);
+}
+
 int
 main(void)
 {
+	/* the library's host is this program: plain malloc, no interrupts */
+	svy_set_handlers(malloc, free, NULL);
 	test_moments();
 	test_linearize();
 	test_stage2();
+	test_covariance_subset();
 	test_intervals();
 	test_estimator();
 	test_rank();
 	test_quantile_marks();
 	test_quantile_corners();
 	test_glm();
+	test_handlers();
+	test_ldouble();
+	test_sum();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }

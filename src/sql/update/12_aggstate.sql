@@ -1,0 +1,1 @@
+../15_aggstate.sql

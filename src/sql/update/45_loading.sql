@@ -1,0 +1,1 @@
+../45_loading.sql

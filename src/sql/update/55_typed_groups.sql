@@ -1,0 +1,1 @@
+../55_typed_groups.sql
