@@ -18,14 +18,17 @@
 #include "survey.h"
 
 /* PSU table: (stratum, psu) identity -> sums */
+#define psutab_hash_key(k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)))
+#define psu_key_equal(a, b) \
+	((a).w[0] == (b).w[0] && (a).w[1] == (b).w[1] && (a).w[2] == (b).w[2] && (a).w[3] == (b).w[3])
 #define SH_PREFIX psutab
 #define SH_ELEMENT_TYPE SvyPsuEntry
 #define SH_KEY_TYPE SvyPsuKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) \
-	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
-				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)))
-#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(SvyPsuKey)) == 0)
+#define SH_HASH_KEY(tb, k) psutab_hash_key(k)
+#define SH_EQUAL(tb, a, b) psu_key_equal(a, b)
 #define SH_SCOPE static inline
 #define SH_DECLARE
 #define SH_DEFINE
@@ -281,10 +284,62 @@ check_fpc2(const SvyAccum *s, const SvyPsuEntry *e, double fpc2)
 	}
 }
 
+/*
+ * A direct-mapped cache of PSU entries in front of psutab: a row's probe is
+ * one mix, one slot and one key comparison instead of simplehash's probe
+ * loop.  simplehash moves entries when it inserts (robin hood), so every new
+ * PSU (row, merge or deserialization: psu_entry_init) bumps psu_gen, which
+ * makes every cached pointer stale.
+ */
+typedef struct SvyPsuCacheSlot
+{
+	SvyPsuEntry *e;
+	uint32		gen;
+} SvyPsuCacheSlot;
+
+#define SVY_PSUCACHE_MIN 1024
+#define SVY_PSUCACHE_MAX 16384
+
+/* The PSU entry of key, inserted when new (*found false). */
+static inline SvyPsuEntry *
+psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
+{
+	uint32		hash = psutab_hash_key(*key);
+	SvyPsuCacheSlot *c;
+	SvyPsuEntry *e;
+
+	/* about 4 slots a PSU, up to the cap */
+	if (s->psucache == NULL ||
+		(s->psucache_mask + 1 < SVY_PSUCACHE_MAX && (uint32) s->npsu * 4 > s->psucache_mask + 1))
+	{
+		uint32		n = s->psucache ? (s->psucache_mask + 1) * 2 : SVY_PSUCACHE_MIN;
+
+		if (s->psucache)
+			pfree(s->psucache);
+		s->psucache = MemoryContextAllocZero(s->cxt, sizeof(SvyPsuCacheSlot) * n);
+		s->psucache_mask = n - 1;
+	}
+	c = &s->psucache[hash & s->psucache_mask];
+	if (c->gen == s->psu_gen && c->e != NULL && psu_key_equal(c->e->key, *key))
+	{
+		*found = true;
+		return c->e;
+	}
+	e = psutab_insert_hash(s->psutab, *key, hash, found);
+	/* a new entry is initialized (psu_gen bumped) by the caller, then cached on its next row */
+	if (*found)
+	{
+		c->e = e;
+		c->gen = s->psu_gen;
+	}
+	return e;
+}
+
 /* A new PSU entry (e->key set by the caller). */
 static inline void
 psu_entry_init(SvyAccum *s, SvyPsuEntry *e, int h, double fpc2)
 {
+	s->psu_gen++;
 	e->stratum = h;
 	e->slot = s->npsu++;
 	e->a = e->b = 0.0;
@@ -395,7 +450,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		{
 			SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 			bool		found;
-			SvyPsuEntry *e = psutab_insert(s->psutab, key, &found);
+			SvyPsuEntry *e = psu_probe(s, &key, &found);
 			const SvyStage2 *s2 = svy_design_stage2(d);
 			double		fpc2 = s2 ? s2->fpc2 : 0.0;
 

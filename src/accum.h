@@ -80,6 +80,7 @@ typedef struct SvyStratumInfo
 struct psutab_hash;
 struct ssutab_hash;
 struct SvyIdMap;
+struct SvyPsuCacheSlot;
 
 typedef struct SvyAccum
 {
@@ -118,6 +119,10 @@ typedef struct SvyAccum
 	 * hash probe.
 	 */
 	int			last_psu;
+	/* direct-mapped cache in front of psutab (accum.c psu_probe) */
+	struct SvyPsuCacheSlot *psucache;
+	uint32		psucache_mask;	/* slots - 1 */
+	uint32		psu_gen;		/* bumped by every new PSU: cached pointers go stale */
 
 	/* replicate designs */
 	double	   *rep_y;
