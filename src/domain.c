@@ -543,7 +543,9 @@ psu_index(DomainState *s, const SvyDesign *d, int stratum)
 				s->slot_psu[i] = -1;
 			s->slot_cap = cap;
 		}
-		if (s->slot_psu[slot] < 0)
+		/* a stale entry (the key differs) is looked up again */
+		if (s->slot_psu[slot] < 0 ||
+			s->psu_key[2 * s->slot_psu[slot]] != k0 || s->psu_key[2 * s->slot_psu[slot] + 1] != k1)
 			s->slot_psu[slot] = psu_insert(s, k0, k1, stratum, NULL);
 		return s->slot_psu[slot];
 	}

@@ -169,6 +169,9 @@ typedef struct QState
 	int			nunits;
 	int			units_cap;
 	int			last_unit;
+	/* one-stage designs: acc->last_psu (the accumulator's PSU slot) -> unit, -1 unknown */
+	int32	   *slot_unit;
+	int			slot_cap;
 	struct qunits_hash *units;
 
 	/*
@@ -254,6 +257,40 @@ unit_index(QState *s, const QUnitKey *key)
 	}
 	s->last_unit = slot->index;
 	return slot->index;
+}
+
+/*
+ * unit_index for one-stage designs with PSUs: the accumulator has just found
+ * the row's PSU, so its dense slot leads to the unit through an array (the
+ * unit's key is checked: a stale entry falls back to the hash table).
+ */
+static int
+unit_of_slot(QState *s, const QUnitKey *key)
+{
+	int			slot = s->acc->last_psu;
+	int			u;
+
+	if (slot < 0)
+		return unit_index(s, key);
+	if (slot >= s->slot_cap)
+	{
+		int			cap = Max(64, s->slot_cap);
+
+		while (cap <= slot)
+			cap *= 2;
+		s->slot_unit = s->slot_unit ?
+			repalloc(s->slot_unit, sizeof(int32) * cap) :
+			MemoryContextAlloc(s->cxt, sizeof(int32) * cap);
+		for (int i = s->slot_cap; i < cap; i++)
+			s->slot_unit[i] = -1;
+		s->slot_cap = cap;
+	}
+	u = s->slot_unit[slot];
+	if (u >= 0 && u < s->nunits && memcmp(&s->unit_keys[u], key, sizeof(QUnitKey)) == 0)
+		return u;
+	u = unit_index(s, key);
+	s->slot_unit[slot] = u;
+	return u;
 }
 
 /* the layout of the cells follows from the design (known after the first row) */
@@ -1338,7 +1375,10 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 		key.w[4] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[0] : 0;
 		key.w[5] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[1] : 0;
-		unit = unit_index(s, &key);
+		if ((d->flags & (SVY_HAS_PSU | SVY_HAS_PSU2)) == SVY_HAS_PSU)
+			unit = unit_of_slot(s, &key);
+		else
+			unit = unit_index(s, &key);
 	}
 	else
 	{
