@@ -49,8 +49,9 @@ svy_rep_type_name(int rep_type)
 /* ---------- identities of strata and PSUs ---------- */
 
 /*
- * Identities of short variable-length values seen at one call site (text
- * strata and PSUs: country codes, area codes, names), keyed by their bytes:
+ * Identities of short variable-length values seen through one SvyValueHash
+ * (one call site of svy_design, one grouping argument of an aggregate: text
+ * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
  * exactly what the type's hash would.  One cheap hash and a memcmp
  * replace two calls of the type's extended hash (with its collation checks).
@@ -60,24 +61,24 @@ svy_rep_type_name(int rep_type)
 #define ID_CACHE_MAX_BYTES	64
 #define ID_CACHE_MAX		65536
 
-typedef struct IdCacheEntry
+typedef struct SvyIdCacheEntry
 {
 	uint32		hash;			/* of the bytes */
 	int32		len;			/* -1: empty */
-	uint32		off;			/* of the bytes in IdCache.bytes */
+	uint32		off;			/* of the bytes in SvyIdCache.bytes */
 	uint64		id[2];
-} IdCacheEntry;
+} SvyIdCacheEntry;
 
-typedef struct IdCache
+typedef struct SvyIdCache
 {
 	MemoryContext cxt;
-	IdCacheEntry *slots;
+	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
 	uint32		used;
 	char	   *bytes;
 	uint32		bytes_used;
 	uint32		bytes_cap;
-} IdCache;
+} SvyIdCache;
 
 /* How to hash and print one argument ("any") of svy_design, cached per call site. */
 typedef struct KeyArg
@@ -87,7 +88,6 @@ typedef struct KeyArg
 	Oid			typid;
 	SvyValueHash hash;
 	FmgrInfo	out;
-	IdCache    *ids;			/* varlena types, else NULL */
 } KeyArg;
 
 /* 2-way set associative: 32 strata land in 256 pairs without evicting each other */
@@ -147,11 +147,16 @@ key_arg_init(FunctionCallInfo fcinfo, int argno, KeyArg *k, MemoryContext cxt)
 	svy_value_hash_init(k->typid, &k->hash, cxt);
 	getTypeOutputInfo(k->typid, &outfn, &varlena);
 	fmgr_info_cxt(outfn, &k->out, cxt);
-	if (get_typlen(k->typid) == -1)
-	{
-		k->ids = MemoryContextAllocZero(cxt, sizeof(IdCache));
-		k->ids->cxt = cxt;
-	}
+}
+
+/* 128 bits of the type's extended hash (two seeds) */
+static void
+value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
+{
+	id[0] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
+											 UInt64GetDatum(SVY_SEED_A)));
+	id[1] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
+											 UInt64GetDatum(SVY_SEED_B)));
 }
 
 /* A quick hash of a short byte string (a cache key, not an identity): 8 bytes a step. */
@@ -173,10 +178,10 @@ short_bytes_hash(const char *p, int len)
 }
 
 static void
-id_cache_grow(IdCache *c)
+id_cache_grow(SvyIdCache *c)
 {
 	uint32		nslots = c->slots ? (c->mask + 1) * 2 : 256;
-	IdCacheEntry *slots = MemoryContextAlloc(c->cxt, sizeof(IdCacheEntry) * nslots);
+	SvyIdCacheEntry *slots = MemoryContextAlloc(c->cxt, sizeof(SvyIdCacheEntry) * nslots);
 
 	for (uint32 i = 0; i < nslots; i++)
 		slots[i].len = -1;
@@ -203,9 +208,9 @@ id_cache_grow(IdCache *c)
  * values stored out of line, compressed or long are hashed directly.
  */
 static void
-key_identity_cached(const KeyArg *k, Datum value, uint64 id[2])
+identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
-	IdCache    *c = k->ids;
+	SvyIdCache *c = h->cache;
 	struct varlena *v = (struct varlena *) DatumGetPointer(value);
 	const char *data;
 	int			len;
@@ -214,14 +219,14 @@ key_identity_cached(const KeyArg *k, Datum value, uint64 id[2])
 
 	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 	{
-		svy_value_identity(&k->hash, value, id);
+		value_hash(h, value, id);
 		return;
 	}
 	data = VARDATA_ANY(v);
 	len = VARSIZE_ANY_EXHDR(v);
 	if (len > ID_CACHE_MAX_BYTES)
 	{
-		svy_value_identity(&k->hash, value, id);
+		value_hash(h, value, id);
 		return;
 	}
 	hash = short_bytes_hash(data, len);
@@ -229,7 +234,7 @@ key_identity_cached(const KeyArg *k, Datum value, uint64 id[2])
 	{
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		{
-			IdCacheEntry *e = &c->slots[i];
+			SvyIdCacheEntry *e = &c->slots[i];
 
 			if (e->hash == hash && e->len == len && memcmp(c->bytes + e->off, data, len) == 0)
 			{
@@ -239,7 +244,7 @@ key_identity_cached(const KeyArg *k, Datum value, uint64 id[2])
 			}
 		}
 	}
-	svy_value_identity(&k->hash, value, id);
+	value_hash(h, value, id);
 	if (c->used >= ID_CACHE_MAX)
 		return;
 	/* keep the table at most half full */
@@ -272,28 +277,9 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 {
 	Datum		v = PG_GETARG_DATUM(argno);
 
-	/* integers are their own identity: inline, no call */
-	switch (k->typid)
-	{
-		case INT2OID:
-			id[0] = (uint64) (int64) DatumGetInt16(v);
-			id[1] = 0;
-			return;
-		case INT4OID:
-			id[0] = (uint64) (int64) DatumGetInt32(v);
-			id[1] = 0;
-			return;
-		case INT8OID:
-			id[0] = (uint64) DatumGetInt64(v);
-			id[1] = 0;
-			return;
-	}
 	if (k->from_cstring)
 		v = CStringGetTextDatum(DatumGetCString(v));
-	if (k->ids)
-		key_identity_cached(k, v, id);
-	else
-		svy_value_identity(&k->hash, v, id);
+	svy_value_identity(&k->hash, v, id);
 }
 
 /* Argument argno as a value of the key's type. */
@@ -333,6 +319,7 @@ svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 	TypeCacheEntry *tce;
 
 	h->typid = typid;
+	h->cache = NULL;
 	if (typid == INT2OID || typid == INT4OID || typid == INT8OID)
 		return;
 	tce = lookup_type_cache(typid, TYPECACHE_HASH_EXTENDED_PROC);
@@ -343,6 +330,11 @@ svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 						format_type_be(typid)),
 				 errhint("Strata, PSUs and groups must be of a type with a hash operator class.")));
 	fmgr_info_cxt(tce->hash_extended_proc, &h->hash, cxt);
+	if (tce->typlen == -1)
+	{
+		h->cache = MemoryContextAllocZero(cxt, sizeof(SvyIdCache));
+		h->cache->cxt = cxt;
+	}
 }
 
 /*
@@ -369,10 +361,10 @@ svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2])
 			id[1] = 0;
 			return;
 	}
-	id[0] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
-											 UInt64GetDatum(SVY_SEED_A)));
-	id[1] = DatumGetUInt64(FunctionCall2Coll((FmgrInfo *) &h->hash, DEFAULT_COLLATION_OID, value,
-											 UInt64GetDatum(SVY_SEED_B)));
+	if (h->cache)
+		identity_cached(h, value, id);
+	else
+		value_hash(h, value, id);
 }
 
 static inline void

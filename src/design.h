@@ -103,12 +103,14 @@ extern const char *svy_rep_type_name(int rep_type);
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers
- * are their own identity; other types get 128 bits of their hash opclass.
+ * are their own identity; other types get 128 bits of their hash opclass
+ * (variable-length ones through a cache of the values seen, by their bytes).
  */
 typedef struct SvyValueHash
 {
 	Oid			typid;
 	FmgrInfo	hash;			/* the type's extended hash (not for integers) */
+	struct SvyIdCache *cache;	/* variable-length types: identities seen, by bytes */
 } SvyValueHash;
 
 extern void svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt);
