@@ -1,0 +1,109 @@
+-- The per-row fast paths (issue 14) must give exactly what the general paths
+-- give: text keys through the identity cache (short, long, compressed values),
+-- integer keys as their own identity, the accumulator's PSU cache and the
+-- dense PSU slot the domain and quantile aggregates use, also after partial
+-- aggregation (merges) and with PSUs arriving in any order.
+SET extra_float_digits = 0;
+
+CREATE TABLE hp AS
+SELECT i AS id,
+       1 + i % 6 AS st,
+       (1 + i % 6) * 100 + (i / 6) % 9 AS ps,
+       0.5 + (i * 7919 % 13) / 4.0 AS w,
+       (i * 31) % 7 < 3 AS b,
+       ((i * 37) % 101)::float8 AS y,
+       1 + (i / 3) % 4 AS g
+FROM generate_series(0, 2999) AS i;
+-- the same keys as text: short codes, names longer than the cache takes
+-- (64 bytes), and values stored compressed
+CREATE TABLE hpt AS
+SELECT id, w, b, y,
+       'S' || st AS st_short, 'P' || ps AS ps_short, 'G' || g AS g_text,
+       st || ' ' || repeat('stratum name ', 8) AS st_long, repeat('psu name ', 10) || ps AS ps_long,
+       repeat('compressible ', 400) || st AS st_big, repeat('compressible ', 400) || ps AS ps_big
+FROM hp;
+SELECT count(*) AS compressed_values
+FROM hpt WHERE pg_column_size(st_big) < octet_length(st_big) AND pg_column_size(ps_big) < octet_length(ps_big);
+
+-- one row per key kind: estimate and standard error identical to the integer keys
+CREATE TEMP TABLE ref AS
+SELECT (svy_prop(b, svy_design(w, strata => st, psu => ps))).* FROM hp;
+SELECT kind, e.estimate = r.estimate AS same_estimate, e.std_error = r.std_error AS same_se, e.df = r.df AS same_df
+FROM ref r, (
+    SELECT 'short text' AS kind, (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short))).* FROM hpt
+    UNION ALL
+    SELECT 'long text', (svy_prop(b, svy_design(w, strata => st_long, psu => ps_long))).* FROM hpt
+    UNION ALL
+    SELECT 'compressed text', (svy_prop(b, svy_design(w, strata => st_big, psu => ps_big))).* FROM hpt
+    UNION ALL
+    SELECT 'bigint', (svy_prop(b, svy_design(w, strata => st::bigint, psu => ps::smallint))).* FROM hp
+) e
+ORDER BY kind;
+
+-- PSUs in every order of arrival: sorted, reversed, interleaved by stratum
+SELECT o, round(estimate::numeric, 12) AS est, round(std_error::numeric, 12) AS se FROM (
+    SELECT 'id' AS o, (svy_prop(b, svy_design(w, strata => st, psu => ps) ORDER BY id)).* FROM hp
+    UNION ALL
+    SELECT 'psu desc', (svy_prop(b, svy_design(w, strata => st, psu => ps) ORDER BY ps DESC, id)).* FROM hp
+    UNION ALL
+    SELECT 'psu asc', (svy_prop(b, svy_design(w, strata => st, psu => ps) ORDER BY ps, id)).* FROM hp
+) x ORDER BY o;
+
+-- domain and quantile aggregates: text keys and groups = integer ones, in order and reversed
+CREATE TEMP TABLE by_int AS
+SELECT level, estimate, std_error FROM
+  (SELECT svy_by(y, g, svy_design(w, strata => st, psu => ps)) AS s FROM hp) x, svy_groups(x.s, 'mean');
+CREATE TEMP TABLE by_text AS
+SELECT level, estimate, std_error FROM
+  (SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) AS s FROM hpt) x, svy_groups(x.s, 'mean');
+CREATE TEMP TABLE by_rev AS
+SELECT level, estimate, std_error FROM
+  (SELECT svy_by(y, g, svy_design(w, strata => st, psu => ps) ORDER BY ps DESC, id DESC) AS s FROM hp) x,
+  svy_groups(x.s, 'mean');
+SELECT count(*) AS groups,
+       bool_and(i.estimate = t.estimate AND i.std_error = t.std_error) AS text_same,
+       bool_and(i.estimate = r.estimate AND abs(i.std_error - r.std_error) <= 1e-12 * i.std_error) AS reversed_same
+FROM by_int i JOIN by_text t ON 'G' || i.level = t.level JOIN by_rev r ON r.level = i.level;
+
+SELECT q.estimate = t.estimate AND q.std_error = t.std_error AS quantile_text_same,
+       q.estimate = r.estimate AND q.std_error = r.std_error AS quantile_reversed_same
+FROM (SELECT (svy_quantile(y, svy_design(w, strata => st, psu => ps), 0.5)).* FROM hp) q,
+     (SELECT (svy_quantile(y, svy_design(w, strata => st_short, psu => ps_short), 0.5)).* FROM hpt) t,
+     (SELECT (svy_quantile(y, svy_design(w, strata => st, psu => ps), 0.5 ORDER BY ps DESC)).* FROM hp) r;
+
+-- partial aggregation (merged states, PSUs split between workers) = serial
+CREATE TEMP TABLE serial AS
+SELECT (SELECT (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short))).std_error FROM hpt) AS prop_se,
+       (SELECT array_agg(std_error ORDER BY level) FROM
+          (SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) AS s FROM hpt) x,
+          svy_groups(x.s, 'mean')) AS by_se,
+       (SELECT (svy_quantile(y, svy_design(w, strata => st_short, psu => ps_short), 0.5)).std_error FROM hpt) AS q_se;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) FROM hpt;
+SELECT abs(p.prop_se - s.prop_se) <= 1e-12 * s.prop_se AS prop_same,
+       (SELECT bool_and(abs(a - c) <= 1e-12 * c) FROM unnest(p.by_se, s.by_se) AS u(a, c)) AS by_same,
+       abs(p.q_se - s.q_se) <= 1e-12 * s.q_se AS quantile_same
+FROM serial s, (
+    SELECT (SELECT (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short))).std_error FROM hpt) AS prop_se,
+           (SELECT array_agg(std_error ORDER BY level) FROM
+              (SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) AS s FROM hpt) x,
+              svy_groups(x.s, 'mean')) AS by_se,
+           (SELECT (svy_quantile(y, svy_design(w, strata => st_short, psu => ps_short), 0.5)).std_error FROM hpt) AS q_se
+) p;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- the stratum label cache: a lonely PSU names its stratum, long names clipped
+SET survey.lonely_psu = 'fail';
+SELECT svy_prop(b, svy_design(w, strata => st_long, psu => ps_long))
+FROM hpt WHERE ps_long NOT LIKE '%10_' OR ps_long LIKE '%100';
+RESET survey.lonely_psu;
+
+DROP TABLE hp, hpt;
