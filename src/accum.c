@@ -417,7 +417,10 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
 
-	svy_accum_prepare(s, d);
+	/* the common case, a linearization design of the same shape as the first row's, needs no call */
+	if (!(d->kind == SVY_KIND_TAYLOR && s->kind == SVY_KIND_TAYLOR &&
+		  (d->flags & SVY_SHAPE_FLAGS) == s->flags))
+		svy_accum_prepare(s, d);
 
 	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
 		ereport(ERROR,

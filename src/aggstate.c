@@ -199,8 +199,12 @@ svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
 	/* every row but the first: the aggregate's context is needed only to create */
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
 	{
-		SvyAggState *st = (SvyAggState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+		varatt_expanded ptr;
+		SvyAggState *st;
 
+		/* DatumGetEOHP, inline */
+		memcpy(&ptr, VARDATA_EXTERNAL(DatumGetPointer(PG_GETARG_DATUM(0))), sizeof(ptr));
+		st = (SvyAggState *) ptr.eohptr;
 		if (st->kind != kind)
 			wrong_kind(st->kind, kind);
 		if (st->flat)

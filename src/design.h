@@ -74,7 +74,14 @@ typedef struct SvyStage2
 	float8		fpc2;			/* 0 when none */
 } SvyStage2;
 
-#define DatumGetSvyDesignP(X)	((SvyDesign *) PG_DETOAST_DATUM(X))
+/* Detoasted design value; the common case (a value just built by svy_design) costs no call. */
+static inline SvyDesign *
+DatumGetSvyDesignP(Datum X)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(X);
+
+	return (SvyDesign *) (VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v);
+}
 #define PG_GETARG_SVYDESIGN_P(n) DatumGetSvyDesignP(PG_GETARG_DATUM(n))
 
 #define SVY_DESIGN_ARRAYS_OFFSET(label_len) \
