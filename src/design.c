@@ -338,29 +338,14 @@ svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 }
 
 /*
- * Integers (of any width: equal values are equal) are their own identity,
- * exactly.  Other types: two seeds of the type's extended hash, so values
- * equal under the type's equality (the hash opclass) are the same;
- * collatable types use the database's default collation.
+ * Values of other types than integers (svy_value_identity in design.h):
+ * two seeds of the type's extended hash, so values equal under the type's
+ * equality (the hash opclass) are the same; collatable types use the
+ * database's default collation.
  */
 void
-svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2])
+svy_value_identity_hashed(const SvyValueHash *h, Datum value, uint64 id[2])
 {
-	switch (h->typid)
-	{
-		case INT2OID:
-			id[0] = (uint64) (int64) DatumGetInt16(value);
-			id[1] = 0;
-			return;
-		case INT4OID:
-			id[0] = (uint64) (int64) DatumGetInt32(value);
-			id[1] = 0;
-			return;
-		case INT8OID:
-			id[0] = (uint64) DatumGetInt64(value);
-			id[1] = 0;
-			return;
-	}
 	if (h->cache)
 		identity_cached(h, value, id);
 	else

@@ -12,6 +12,7 @@
 #define SVY_DESIGN_H
 
 #include "postgres.h"
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 
 #define SVY_KIND_TAYLOR		1
@@ -121,6 +122,31 @@ typedef struct SvyValueHash
 } SvyValueHash;
 
 extern void svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt);
-extern void svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2]);
+extern void svy_value_identity_hashed(const SvyValueHash *h, Datum value, uint64 id[2]);
+
+/*
+ * Integers (of any width: equal values are equal) are their own identity,
+ * exactly, inline; other types through svy_value_identity_hashed.
+ */
+static inline void
+svy_value_identity(const SvyValueHash *h, Datum value, uint64 id[2])
+{
+	switch (h->typid)
+	{
+		case INT2OID:
+			id[0] = (uint64) (int64) DatumGetInt16(value);
+			id[1] = 0;
+			return;
+		case INT4OID:
+			id[0] = (uint64) (int64) DatumGetInt32(value);
+			id[1] = 0;
+			return;
+		case INT8OID:
+			id[0] = (uint64) DatumGetInt64(value);
+			id[1] = 0;
+			return;
+	}
+	svy_value_identity_hashed(h, value, id);
+}
 
 #endif
