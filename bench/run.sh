@@ -270,6 +270,7 @@ narrow ni0 -   -        "narrow: native percentile_cont"  "SELECT percentile_con
 narrow ni  ni0 "<= 1.3" "narrow: svy_quantile(score, 0.5)" "SELECT svy_quantile(score, $DN, 0.5) FROM n"
 narrow ta  na  -        "text keys: native sum, info"     "SELECT sum(w * agree::int) / sum(w) FROM nt"
 narrow tb  nb  "<= 1.15" "text keys: svy_prop"            "SELECT svy_prop(agree, $DN) FROM nt"
+narrow tc0 nc0 -        "text keys: native GROUP BY country, info" "SELECT country, sum(w * agree::int) / sum(w) FROM nt GROUP BY country"
 narrow tc  nc  "<= 1.15" "text keys: svy_prop GROUP BY country" "SELECT country, svy_prop(agree, $DN) FROM nt GROUP BY country"
 narrow tf  nf  "<= 1.15" "text keys: svy_by(agree, country)" "SELECT svy_by(agree, country, $DN) FROM nt"
 narrow ti  ni  "<= 1.15" "text keys: svy_quantile"        "SELECT svy_quantile(score, $DN, 0.5) FROM nt"
