@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "idmap.h"
 #include "survey.h"
 
@@ -190,6 +191,9 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 void
 svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
 {
+	/* svy_linear_row() strips the flag for the linear estimators */
+	if (d->flags & SVY_CALIBRATED)
+		svy_calib_not_supported("this aggregate");
 	if (s->kind == 0)
 		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
 				   svy_design_rscales(d));
@@ -288,6 +292,8 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 {
 	double		dshift = 0.0;
 
+	if (into->calib || from->calib)
+		svy_calib_accum_merge(into, from);
 	if (into->outcome != from->outcome && into->outcome != 0 && from->outcome != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -460,6 +466,11 @@ svy_accum_strata(const SvyAccum *s, double r, SvyStratumTotals *st)
 void
 svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 {
+	if (s->calib)
+	{
+		svy_calib_accum_result(s, spec, res);
+		return;
+	}
 	if (s->kind == SVY_KIND_REPLICATE)
 	{
 		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,

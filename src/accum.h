@@ -93,6 +93,9 @@ typedef struct SvyAccum
 	double	   *rep_x;
 	SvyRank		rank;
 	double	   *scratch;		/* nrep doubles */
+
+	/* calibrated designs (calib.h, calib_accum.c); NULL otherwise */
+	struct SvyCalibAccum *calib;
 } SvyAccum;
 
 #define SVY_LEVEL_DEFAULT 0.95

@@ -24,6 +24,7 @@
 #define SVY_OUT_OF_DOMAIN	0x08	/* svy_subset() excluded the row */
 #define SVY_MSE				0x10
 #define SVY_HAS_RSCALES		0x20
+#define SVY_CALIBRATED		0x40	/* svy_calibrate(): a calibration block follows (calib.h) */
 
 /* flags that must agree between rows of one aggregate call */
 #define SVY_SHAPE_FLAGS (SVY_HAS_STRATA | SVY_HAS_PSU | SVY_HAS_FPC | SVY_MSE | SVY_HAS_RSCALES)

@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "response.h"
 #include "survey.h"
 
@@ -113,7 +114,7 @@ svy_accum_float8_transfn(PG_FUNCTION_ARGS)
 
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
-	svy_accum_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
+	svy_linear_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
 	PG_RETURN_POINTER(s);
 }
 
@@ -134,7 +135,7 @@ svy_accum_likert_transfn(PG_FUNCTION_ARGS)
 	missing |= !missing && likert_is_missing(q);
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
-	svy_accum_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
+	svy_linear_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
 	PG_RETURN_POINTER(s);
 }
 
@@ -148,7 +149,7 @@ svy_accum_bool_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_BOOLEAN);
 	method_arg(fcinfo, s, 3);
 	level_arg(fcinfo, s, 4);
-	svy_accum_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
+	svy_linear_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
 	PG_RETURN_POINTER(s);
 }
 
@@ -162,7 +163,7 @@ svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 
 	set_outcome(s, SVY_OUTCOME_RATIO);
 	level_arg(fcinfo, s, 4);
-	svy_accum_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
+	svy_linear_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
 				  missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
 	PG_RETURN_POINTER(s);
 }
@@ -188,6 +189,8 @@ state_to_bytea(const SvyAccum *s)
 
 	pq_begintypsend(&buf);
 	svy_accum_serialize(s, &buf);
+	if (s->calib)
+		svy_calib_accum_serialize(s, &buf);
 	return pq_endtypsend(&buf);
 }
 
@@ -202,6 +205,8 @@ state_from_bytea(bytea *b, MemoryContext cxt)
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
 	s = svy_accum_deserialize(&buf, cxt);
+	if (buf.cursor < buf.len)
+		svy_calib_accum_deserialize(s, &buf);
 	if (buf.cursor != buf.len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -325,6 +330,8 @@ svy_state_final(PG_FUNCTION_ARGS)
 		empty.level = SVY_LEVEL_DEFAULT;
 		s = &empty;
 	}
+	if (s->calib)
+		svy_calib_not_supported("svy_accum");
 	PG_RETURN_BYTEA_P(state_to_bytea(s));
 }
 

@@ -30,6 +30,7 @@
 #define SVY_CALIBRATE_H
 
 #define SVY_CALIB_MAX_MARGINS 64
+#define SVY_CALIB_MAX_NUMERIC 16
 
 typedef enum SvyCalibMethod
 {

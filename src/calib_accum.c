@@ -1,0 +1,817 @@
+/*
+ * calib_accum.c — the linear estimators (svy_mean, svy_total, svy_prop,
+ * svy_ratio) on calibrated designs (SPEC §9, oracle README §7.14).
+ *
+ * State: the ordinary SvyAccum of the base design (strata, PSUs, fpc, df,
+ * domain counts: it is fed every row with the calibration flag masked off)
+ * plus, in s->calib:
+ *   - per (PSU, cell) sums of u = d [1, e, a, b, a^2, ab, b^2] for the
+ *     constant and for each numeric auxiliary v_j (times v_j), and of
+ *     d v v' (e = the row is in the domain, a = e y, b = e x; x = 1 for
+ *     means, the denominator for ratios).  A design without PSUs (each row
+ *     its own PSU) keeps them per (stratum, cell), with the cross-products
+ *     of the part r = d [1, a, b] (x) [1, v], d v v' that the residualised
+ *     score of a row is linear in;
+ *   - per cell the unweighted row count and sums of a and b (rake's
+ *     residualisation averages scores over rows).
+ * It grows with PSUs x cells, never with rows.  The final function sums
+ * cells, solves the calibration (src/stats/calibrate.c), forms each
+ * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands the
+ * base accumulator's variance machinery (lonely PSUs, fpc, df) these.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "calib.h"
+#include "idmap.h"
+#include "population.h"
+#include "survey.h"
+
+#define NQ			7			/* 1, e, a, b, aa, ab, bb */
+#define CALIB_STATE_MAGIC	0x43414c31	/* "CAL1": format version 1 */
+
+typedef struct CalibKey
+{
+	uint64		w[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
+} CalibKey;
+
+typedef struct CalibEntry
+{
+	CalibKey	key;
+	char		status;
+	int32		off;			/* index of its sums in the arena */
+} CalibEntry;
+
+#define SH_PREFIX calibtab
+#define SH_ELEMENT_TYPE CalibEntry
+#define SH_KEY_TYPE CalibKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[2] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
+				 (k).w[1] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ \
+				 ((k).w[4] * UINT64CONST(0x9E3779B97F4A7C15)))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(CalibKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct SvyCalibAccum
+{
+	/* the calibration, as the rows' design values gave it */
+	int			method;
+	int			maxit;
+	double		epsilon;
+	int			k;
+	uint64		pop_hash;
+	struct varlena *pop;		/* one copy */
+	bool		per_row;		/* design without PSUs */
+
+	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
+	int			nr;				/* score basis: 3 (k + 1) + k^2 */
+	int			width;			/* doubles per entry: nu (+ nr^2 per_row) */
+
+	calibtab_hash *tab;			/* (unit, cell) -> sums */
+	double	   *arena;
+	int64		used;			/* entries in the arena */
+	int64		cap;
+
+	SvyIdMap   *cells;			/* cell code -> index into cellsum */
+	uint64	   *cellcode;		/* per cell: its code */
+	double	   *cellsum;		/* per cell: n, sum a, sum b (unweighted) */
+	int			ncell_cap;
+} SvyCalibAccum;
+
+/* u and r layouts */
+#define U_Q(j, q)		((j) * NQ + (q))	/* j = 0: constant, j >= 1: v_j */
+#define U_VV(c, k, i, j)	(NQ * ((k) + 1) + (i) * (k) + (j))
+#define R_Q(j, q)		((j) * 3 + (q))	/* q: 0 = 1, 1 = a, 2 = b */
+#define R_VV(k, i, j)	(3 * ((k) + 1) + (i) * (k) + (j))
+
+static SvyCalibAccum *
+calib_create(MemoryContext cxt, int method, int maxit, double epsilon, int k,
+			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+{
+	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
+
+	c->method = method;
+	c->maxit = maxit;
+	c->epsilon = epsilon;
+	c->k = k;
+	c->pop_hash = hash;
+	c->pop = MemoryContextAlloc(cxt, pop_len);
+	memcpy(c->pop, pop, pop_len);
+	c->per_row = per_row;
+	c->nu = NQ * (k + 1) + k * k;
+	c->nr = 3 * (k + 1) + k * k;
+	c->width = c->nu + (per_row ? c->nr * c->nr : 0);
+	c->tab = calibtab_create(cxt, 64, NULL);
+	c->cap = 64;
+	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
+	c->cells = svy_idmap_create(cxt, 16);
+	c->ncell_cap = 16;
+	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * 3 * c->ncell_cap);
+	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
+	return c;
+}
+
+static void
+mixed(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("rows of one aggregate call must be calibrated in the same way"),
+			 errdetail("%s", detail),
+			 errhint("Give every row the same population and method, or GROUP BY what distinguishes them.")));
+}
+
+static void
+check_same(const SvyCalibAccum *c, int method, int maxit, double epsilon, int k, uint64 hash,
+		   bool per_row)
+{
+	if (hash != c->pop_hash || k != c->k)
+		mixed("Rows carry different populations.");
+	if (method != c->method || maxit != c->maxit || epsilon != c->epsilon)
+		mixed("Rows have different calibration methods or controls.");
+	if (per_row != c->per_row)
+		mixed("Some rows have PSUs, others do not.");
+}
+
+static double *
+entry_sums(SvyCalibAccum *c, const CalibKey *key)
+{
+	bool		found;
+	CalibEntry *e = calibtab_insert(c->tab, *key, &found);
+
+	if (!found)
+	{
+		if (c->used == c->cap)
+		{
+			int64		ncap = c->cap * 2;
+
+			if ((Size) ncap * c->width * sizeof(double) > MaxAllocHugeSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many PSU x calibration cell combinations")));
+			c->arena = repalloc_huge(c->arena, sizeof(double) * ncap * c->width);
+			memset(c->arena + c->cap * c->width, 0, sizeof(double) * (ncap - c->cap) * c->width);
+			c->cap = ncap;
+		}
+		e->off = c->used++;
+	}
+	return c->arena + (int64) e->off * c->width;
+}
+
+static double *
+cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	bool		found;
+	int			i = svy_idmap_insert(c->cells, code, 0, &found);
+
+	if (!found && i >= c->ncell_cap)
+	{
+		int			ncap = c->ncell_cap * 2;
+		double	   *n = MemoryContextAllocZero(cxt, sizeof(double) * 3 * ncap);
+		uint64	   *codes = MemoryContextAllocZero(cxt, sizeof(uint64) * ncap);
+
+		memcpy(n, c->cellsum, sizeof(double) * 3 * c->ncell_cap);
+		memcpy(codes, c->cellcode, sizeof(uint64) * c->ncell_cap);
+		pfree(c->cellsum);
+		pfree(c->cellcode);
+		c->cellsum = n;
+		c->cellcode = codes;
+		c->ncell_cap = ncap;
+	}
+	if (!found)
+		c->cellcode[i] = code;
+	return c->cellsum + 3 * i;
+}
+
+/* ---------- rows ---------- */
+
+void
+svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	union
+	{
+		SvyDesign	d;
+		char		bytes[SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX)];
+	}			base;
+	const SvyCalibBlock *b;
+	SvyCalibAccum *c;
+	Size		head;
+	bool		e;
+	double		a,
+				bx,
+				w,
+				q[NQ];
+	double	   *u;
+	const float8 *v;
+	int			k;
+	CalibKey	key;
+
+	if (!(d->flags & SVY_CALIBRATED))
+	{
+		if (s->calib)
+			mixed("Some rows have a calibrated design, others do not.");
+		svy_accum_row(s, d, y, x, y_null);
+		return;
+	}
+	if (s->calib == NULL && s->kind != 0)
+		mixed("Some rows have a calibrated design, others do not.");
+
+	/* the base design: the same value without the calibration */
+	head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
+	memcpy(base.bytes, d, head);
+	SET_VARSIZE(&base.d, head);
+	base.d.flags &= ~SVY_CALIBRATED;
+	svy_accum_row(s, &base.d, y, x, y_null);
+
+	b = svy_calib_block(d);
+	if (s->calib == NULL)
+		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->k, b->pop_hash,
+								svy_calib_population(b), b->pop_len,
+								!(d->flags & SVY_HAS_PSU));
+	c = s->calib;
+	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
+		b->epsilon != c->epsilon || b->k != c->k)
+		check_same(c, b->method, b->maxit, b->epsilon, b->k, b->pop_hash, c->per_row);
+
+	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
+	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
+	a = e ? y : 0.0;
+	bx = e ? x : 0.0;
+	w = d->weight;
+	k = c->k;
+	v = svy_calib_x(b);
+	q[0] = 1.0;
+	q[1] = e;
+	q[2] = a;
+	q[3] = bx;
+	q[4] = a * a;
+	q[5] = a * bx;
+	q[6] = bx * bx;
+
+	key.w[0] = d->stratum[0];
+	key.w[1] = d->stratum[1];
+	key.w[2] = c->per_row ? 0 : d->psu[0];
+	key.w[3] = c->per_row ? 0 : d->psu[1];
+	key.w[4] = b->cell;
+	u = entry_sums(c, &key);
+	for (int j = 0; j <= k; j++)
+	{
+		double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+
+		for (int t = 0; t < NQ; t++)
+			u[U_Q(j, t)] += f * q[t];
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
+	if (c->per_row)
+	{
+		double		r[3 + 3 * 8 + 64];
+		double	   *rr = c->nr <= (int) lengthof(r) ? r : palloc(sizeof(double) * c->nr);
+		double	   *m = u + c->nu;
+
+		for (int j = 0; j <= k; j++)
+		{
+			double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+
+			rr[R_Q(j, 0)] = f;
+			rr[R_Q(j, 1)] = f * a;
+			rr[R_Q(j, 2)] = f * bx;
+		}
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				rr[R_VV(k, i, j)] = w * v[i] * v[j];
+		for (int i = 0; i < c->nr; i++)
+			for (int j = 0; j < c->nr; j++)
+				m[i * c->nr + j] += rr[i] * rr[j];
+		if (rr != r)
+			pfree(rr);
+	}
+	{
+		double	   *cs = cell_sums(c, s->cxt, b->cell);
+
+		cs[0] += 1.0;
+		cs[1] += a;
+		cs[2] += bx;
+	}
+}
+
+/* ---------- merging ---------- */
+
+void
+svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
+{
+	const SvyCalibAccum *f = from->calib;
+	SvyCalibAccum *c;
+	calibtab_iterator it;
+	CalibEntry *e;
+	int			ncell;
+
+	if (f == NULL)
+	{
+		if (from->kind != 0)
+			mixed("Some rows have a calibrated design, others do not.");
+		return;
+	}
+	if (into->calib == NULL)
+	{
+		if (into->kind != 0)
+			mixed("Some rows have a calibrated design, others do not.");
+		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->k, f->pop_hash,
+								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+	}
+	c = into->calib;
+	check_same(c, f->method, f->maxit, f->epsilon, f->k, f->pop_hash, f->per_row);
+
+	calibtab_start_iterate(f->tab, &it);
+	while ((e = calibtab_iterate(f->tab, &it)) != NULL)
+	{
+		const double *src = f->arena + (int64) e->off * f->width;
+		double	   *dst;
+
+		CHECK_FOR_INTERRUPTS();
+		dst = entry_sums(c, &e->key);
+		for (int i = 0; i < c->width; i++)
+			dst[i] += src[i];
+	}
+	ncell = svy_idmap_size(f->cells);
+	for (int i = 0; i < ncell; i++)
+	{
+		double	   *dst = cell_sums(c, into->cxt, f->cellcode[i]);
+
+		for (int t = 0; t < 3; t++)
+			dst[t] += f->cellsum[3 * i + t];
+	}
+}
+
+/* ---------- binary format (after the base state; network byte order) ---------- */
+
+void
+svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
+{
+	const SvyCalibAccum *c = s->calib;
+	int			ncell = svy_idmap_size(c->cells);
+	int			plen = VARSIZE_ANY(c->pop);
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	pq_sendint32(buf, CALIB_STATE_MAGIC);
+	pq_sendbyte(buf, c->method);
+	pq_sendint32(buf, c->maxit);
+	pq_sendfloat8(buf, c->epsilon);
+	pq_sendint32(buf, c->k);
+	pq_sendbyte(buf, c->per_row);
+	pq_sendint64(buf, c->pop_hash);
+	pq_sendint32(buf, plen);
+	pq_sendbytes(buf, (const char *) c->pop, plen);
+	pq_sendint32(buf, ncell);
+	for (int i = 0; i < ncell; i++)
+	{
+		pq_sendint64(buf, c->cellcode[i]);
+		for (int t = 0; t < 3; t++)
+			pq_sendfloat8(buf, c->cellsum[3 * i + t]);
+	}
+	pq_sendint32(buf, c->tab->members);
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < 5; i++)
+			pq_sendint64(buf, e->key.w[i]);
+		for (int i = 0; i < c->width; i++)
+			pq_sendfloat8(buf, u[i]);
+	}
+}
+
+static void
+corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid survey state: %s", what)));
+}
+
+void
+svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
+{
+	int			method,
+				maxit,
+				k,
+				plen,
+				ncell,
+				nent;
+	double		epsilon;
+	bool		per_row;
+	uint64		hash;
+	struct varlena *pop;
+	SvyPop	   *parsed;
+	struct varlena *rebuilt;
+	SvyCalibAccum *c;
+
+	if (pq_getmsgint(buf, 4) != CALIB_STATE_MAGIC)
+		corrupt("unknown calibration format");
+	method = pq_getmsgbyte(buf);
+	maxit = pq_getmsgint(buf, 4);
+	epsilon = pq_getmsgfloat8(buf);
+	k = pq_getmsgint(buf, 4);
+	per_row = pq_getmsgbyte(buf);
+	hash = pq_getmsgint64(buf);
+	plen = pq_getmsgint(buf, 4);
+	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_RAKING || maxit < 0 ||
+		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
+		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
+		plen < VARHDRSZ || plen > buf->len - buf->cursor)
+		corrupt("bad calibration");
+	pop = palloc(plen);
+	memcpy(pop, pq_getmsgbytes(buf, plen), plen);
+	if (VARSIZE_ANY(pop) != plen)
+		corrupt("bad population");
+	/* the population must be one svy_population_build() makes, with this hash */
+	parsed = svy_population_parse(pop);
+	rebuilt = svy_population_build(parsed);
+	if (VARSIZE(rebuilt) != VARSIZE_ANY(pop) ||
+		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
+		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
+		corrupt("bad population");
+	c = calib_create(s->cxt, method, maxit, epsilon, k, hash, pop, plen, per_row);
+	s->calib = c;
+	ncell = pq_getmsgint(buf, 4);
+	if (ncell < 0 || ncell > (buf->len - buf->cursor) / 32)
+		corrupt("bad number of cells");
+	for (int i = 0; i < ncell; i++)
+	{
+		uint64		code = pq_getmsgint64(buf);
+		double	   *cs;
+		bool		found;
+
+		(void) svy_idmap_find(c->cells, code, 0);
+		if (svy_idmap_find(c->cells, code, 0) >= 0)
+			corrupt("duplicate cell");
+		cs = cell_sums(c, s->cxt, code);
+		(void) found;
+		for (int t = 0; t < 3; t++)
+			cs[t] = pq_getmsgfloat8(buf);
+	}
+	nent = pq_getmsgint(buf, 4);
+	if (nent < 0 || nent > (buf->len - buf->cursor) / (40 + 8 * c->width))
+		corrupt("bad number of PSU cells");
+	for (int j = 0; j < nent; j++)
+	{
+		CalibKey	key;
+		double	   *u;
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < 5; i++)
+			key.w[i] = pq_getmsgint64(buf);
+		if (calibtab_lookup(c->tab, key) != NULL)
+			corrupt("duplicate PSU cell");
+		if (svy_idmap_find(c->cells, key.w[4], 0) < 0)
+			corrupt("PSU cell of an unknown cell");
+		u = entry_sums(c, &key);
+		(void) found;
+		for (int i = 0; i < c->width; i++)
+		{
+			u[i] = pq_getmsgfloat8(buf);
+			if (isnan(u[i]) || isinf(u[i]))
+				corrupt("non-finite sums");
+		}
+	}
+}
+
+/* ---------- finishing ---------- */
+
+/* R: the calibration of the rows failed; say which level or why. */
+static void
+report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
+			  int method)
+{
+	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
+
+	switch (st)
+	{
+		case SVY_CALIB_OK:
+			return;
+		case SVY_CALIB_NOT_CONVERGED:
+			if (method == SVY_CALIB_RAKE)
+				ereport(WARNING,
+						(errmsg("raking did not converge after %d iterations", sol->iterations),
+						 errdetail("The largest change of the joint table in the last sweep was %g.", sol->misfit),
+						 errhint("Raise maxit or epsilon; the estimates use the weights of the last sweep, as R's rake().")));
+			else
+				ereport(WARNING,
+						(errmsg("calibration did not converge in %d iterations", sol->iterations),
+						 errdetail("The largest relative misfit of the calibration equations is %g.", sol->misfit),
+						 errhint("Raise maxit or epsilon; the estimates use the weights of the last iteration, as R's calibrate().")));
+			return;
+		case SVY_CALIB_EMPTY_LEVEL:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has no sample rows",
+							var->levels[sol->bad_level], var->name),
+					 errdetail("Calibration cannot give weight to a population level that no row represents."),
+					 errhint("Merge the level with another in the population and the data.")));
+			break;
+		case SVY_CALIB_NONPOSITIVE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has a sample weight total that is not positive",
+							var->levels[sol->bad_level], var->name)));
+			break;
+		case SVY_CALIB_SINGULAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the calibration equations are singular"),
+					 errdetail("The auxiliary variables are collinear in the sample (one is a combination of the others)."),
+					 errhint("Drop or merge the redundant variables or levels.")));
+			break;
+		case SVY_CALIB_BAD_INPUT:
+			elog(ERROR, "calibration method %d does not fit the population", method);
+	}
+}
+
+static void *
+calib_palloc(unsigned long n)
+{
+	return palloc0(n);
+}
+
+void
+svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResult *res)
+{
+	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
+	const SvyCalibAccum *c = s->calib;
+	SvyPop	   *pop = svy_population_parse(c->pop);
+	int			k = c->k;
+	int			nm = pop->ncat;
+	int			ncell = svy_idmap_size(c->cells);
+	int		   *cat = palloc(sizeof(int) * (nm + 1));
+	int		   *nlev = palloc(sizeof(int) * (nm + 1));
+	const double **pops = palloc(sizeof(double *) * (nm + 1));
+	double	   *popnum = palloc(sizeof(double) * (k + 1));
+	int		   *level = palloc(sizeof(int) * ncell * (nm + 1));
+	double	   *U = palloc0(sizeof(double) * ncell * c->nu);
+	double	   *cd = palloc(sizeof(double) * ncell);
+	double	   *cn = palloc(sizeof(double) * ncell);
+	double	   *cdv = palloc(sizeof(double) * ncell * (k + 1));
+	double	   *cdvv = palloc(sizeof(double) * ncell * (k * k + 1));
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus st;
+	double		W[NQ];
+	SvyDomainSums dom = s->dom;
+	double		gamma;
+	double	   *B = palloc0(sizeof(double) * ncell);
+	double	   *beta = palloc0(sizeof(double) * (k + 1));
+	double	   *cdt = palloc(sizeof(double) * ncell);
+	double	   *cdvt = palloc(sizeof(double) * ncell * (k + 1));
+	double	   *ct = palloc(sizeof(double) * ncell);
+	int			width = c->per_row ? c->nr : c->nu;
+	double	   *coef = palloc0(sizeof(double) * ncell * width);
+	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
+	SvyTaylorInput in;
+	SvyStatus	status;
+	int			bad = 0;
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	/* the population's margins; each cell's levels from its code */
+	for (int i = 0, m = 0, j = 0; i < pop->nvar; i++)
+	{
+		if (pop->vars[i].nlevels == SVY_POP_NUMERIC)
+		{
+			popnum[j++] = pop->vars[i].totals[0];
+			continue;
+		}
+		cat[m] = i;
+		nlev[m] = pop->vars[i].nlevels;
+		pops[m++] = pop->vars[i].totals;
+	}
+	for (int i = 0; i < ncell; i++)
+	{
+		uint64		code = c->cellcode[i];
+
+		for (int m = 0; m < nm; m++)
+		{
+			level[i * nm + m] = code % nlev[m];
+			code /= nlev[m];
+		}
+		if (code != 0)
+			corrupt("cell code outside the population");
+	}
+	/* per-cell sums over all units */
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		int			i = svy_idmap_find(c->cells, e->key.w[4], 0);
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int t = 0; t < c->nu; t++)
+			U[i * c->nu + t] += u[t];
+	}
+	for (int i = 0; i < ncell; i++)
+	{
+		const double *u = U + i * c->nu;
+
+		cd[i] = u[U_Q(0, 0)];
+		cn[i] = c->cellsum[3 * i];
+		for (int j = 0; j < k; j++)
+		{
+			cdv[i * k + j] = u[U_Q(j + 1, 0)];
+			for (int l = 0; l < k; l++)
+				cdvv[(i * k + j) * k + l] = u[U_VV(0, k, j, l)];
+		}
+	}
+	pr.method = c->method;
+	pr.nmargin = nm;
+	pr.nlevels = nlev;
+	pr.pop = pops;
+	pr.k = k;
+	pr.pop_numeric = popnum;
+	pr.ncell = ncell;
+	pr.cell_level = level;
+	pr.cell_d = cd;
+	pr.cell_n = cn;
+	pr.cell_dv = cdv;
+	pr.cell_dvv = cdvv;
+	pr.maxit = c->maxit;
+	pr.epsilon = c->epsilon;
+	st = svy_calibrate(&pr, &sol, calib_palloc);
+	report_status(st, pop, cat, &sol, c->method);
+
+	/* calibrated domain sums: sum w q = sum_c G_c U_c[q] + lambda' U_c[v q] */
+	for (int t = 0; t < NQ; t++)
+	{
+		W[t] = 0.0;
+		for (int i = 0; i < ncell; i++)
+		{
+			W[t] += sol.G[i] * U[i * c->nu + U_Q(0, t)];
+			for (int j = 0; j < k; j++)
+				W[t] += sol.lambda_v[j] * U[i * c->nu + U_Q(j + 1, t)];
+		}
+	}
+	dom.shift = 0.0;
+	dom.wm.w = W[1];
+	dom.wm.mean_y = W[1] != 0.0 ? W[2] / W[1] : 0.0;
+	dom.wm.mean_x = W[1] != 0.0 ? W[3] / W[1] : 0.0;
+	dom.wm.c_yy = W[4] - W[2] * dom.wm.mean_y;
+	dom.wm.c_xy = W[5] - W[2] * dom.wm.mean_x;
+	dom.wm.c_xx = W[6] - W[3] * dom.wm.mean_x;
+
+	/* linearised values t = a + gamma b: a for totals, a - theta b otherwise */
+	gamma = spec->stat == SVY_STAT_TOTAL || s->dom.n == 0 ? 0.0 : -svy_point_estimate(spec->stat, &dom);
+	if (isnan(gamma))
+		gamma = 0.0;
+	for (int i = 0; i < ncell; i++)
+	{
+		const double *u = U + i * c->nu;
+
+		cdt[i] = u[U_Q(0, 2)] + gamma * u[U_Q(0, 3)];
+		for (int j = 0; j < k; j++)
+			cdvt[i * k + j] = u[U_Q(j + 1, 2)] + gamma * u[U_Q(j + 1, 3)];
+		ct[i] = c->cellsum[3 * i + 1] + gamma * c->cellsum[3 * i + 2];
+	}
+	{
+		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&pr, &sol));
+
+		if (svy_calib_residual_coef(&pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
+			report_status(SVY_CALIB_SINGULAR, pop, cat, &sol, c->method);
+	}
+
+	/* per cell: the row score z = coef' (u or r) */
+	for (int i = 0; i < ncell; i++)
+	{
+		double	   *cf = coef + i * width;
+		double		G = sol.G[i];
+
+		if (c->per_row)
+		{
+			cf[R_Q(0, 0)] = -G * B[i];
+			cf[R_Q(0, 1)] = G;
+			cf[R_Q(0, 2)] = G * gamma;
+			for (int j = 1; j <= k; j++)
+			{
+				cf[R_Q(j, 0)] = -G * beta[j - 1] - sol.lambda_v[j - 1] * B[i];
+				cf[R_Q(j, 1)] = sol.lambda_v[j - 1];
+				cf[R_Q(j, 2)] = sol.lambda_v[j - 1] * gamma;
+			}
+			for (int a = 0; a < k; a++)
+				for (int b = 0; b < k; b++)
+					cf[R_VV(k, a, b)] = -sol.lambda_v[a] * beta[b];
+		}
+		else
+		{
+			cf[U_Q(0, 0)] = -G * B[i];
+			cf[U_Q(0, 2)] = G;
+			cf[U_Q(0, 3)] = G * gamma;
+			for (int j = 1; j <= k; j++)
+			{
+				cf[U_Q(j, 0)] = -G * beta[j - 1] - sol.lambda_v[j - 1] * B[i];
+				cf[U_Q(j, 2)] = sol.lambda_v[j - 1];
+				cf[U_Q(j, 3)] = sol.lambda_v[j - 1] * gamma;
+			}
+			for (int a = 0; a < k; a++)
+				for (int b = 0; b < k; b++)
+					cf[U_VV(0, k, a, b)] = -sol.lambda_v[a] * beta[b];
+		}
+	}
+
+	if (!c->per_row)
+	{
+		/*
+		 * Each PSU's score total replaces its sums in the base state (every
+		 * final on a calibrated state comes here and rewrites them all, so
+		 * finals sharing the state are not affected).
+		 */
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			SvyPsuKey	key = {{e->key.w[0], e->key.w[1], e->key.w[2], e->key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &key);
+
+			if (pe == NULL)
+				corrupt("PSU cell of an unknown PSU");
+			pe->a = pe->b = 0.0;
+		}
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			SvyPsuKey	key = {{e->key.w[0], e->key.w[1], e->key.w[2], e->key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &key);
+			const double *u = c->arena + (int64) e->off * c->width;
+			const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
+			double		z = 0.0;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int t = 0; t < width; t++)
+				z += cf[t] * u[t];
+			pe->a += z;
+		}
+		in.df = svy_accum_strata(s, 0.0, sts);
+	}
+	else
+	{
+		/* rows are the PSUs: per stratum sum z and sum z^2 from the cross-products of r */
+		double	   *S = palloc0(sizeof(double) * Max(s->nstrata, 1));
+		double	   *Q = palloc0(sizeof(double) * Max(s->nstrata, 1));
+		double	   *rsum = palloc(sizeof(double) * c->nr);
+
+		in.df = svy_accum_strata(s, 0.0, sts);
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			const double *u = c->arena + (int64) e->off * c->width;
+			const double *m = u + c->nu;
+			const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
+			int			h = svy_accum_stratum_find(s, e->key.w);
+
+			CHECK_FOR_INTERRUPTS();
+			if (h < 0)
+				corrupt("cell of an unknown stratum");
+			for (int j = 0; j <= k; j++)
+			{
+				rsum[R_Q(j, 0)] = u[U_Q(j, 0)];
+				rsum[R_Q(j, 1)] = u[U_Q(j, 2)];
+				rsum[R_Q(j, 2)] = u[U_Q(j, 3)];
+			}
+			for (int a = 0; a < k; a++)
+				for (int b = 0; b < k; b++)
+					rsum[R_VV(k, a, b)] = u[U_VV(0, k, a, b)];
+			for (int a = 0; a < c->nr; a++)
+			{
+				S[h] += cf[a] * rsum[a];
+				for (int b = 0; b < c->nr; b++)
+					Q[h] += cf[a] * m[a * c->nr + b] * cf[b];
+			}
+		}
+		for (int h = 0; h < s->nstrata; h++)
+		{
+			double		n = sts[h].psu.n;
+
+			sts[h].psu.mean_a = n > 0 ? S[h] / n : 0.0;
+			sts[h].psu.mean_b = 0.0;
+			sts[h].psu.m_aa = n > 0 ? Max(Q[h] - S[h] * S[h] / n, 0.0) : 0.0;
+			sts[h].psu.m_ab = sts[h].psu.m_bb = 0.0;
+		}
+	}
+	in.residuals_folded = 1;
+	in.strata = sts;
+	in.nstrata = s->nstrata;
+	in.lonely = (SvyLonely) survey_lonely_psu;
+	status = svy_estimate_taylor(spec, &dom, &in, res, &bad);
+	if (status != SVY_OK)
+		svy_report_design_error(s, status, bad, sts[bad].psu.n);
+}
