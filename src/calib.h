@@ -68,4 +68,29 @@ extern void svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
+/* ---- calibrated weights (calib_accum.c; SQL in calib_weights.c) ---- */
+typedef struct SvyCalibWeights
+{
+	int			k;
+	int			ncell;
+	double	   *G;				/* per cell (the state's cell index) */
+	double	   *lambda_v;		/* k */
+	int			iterations;
+	bool		converged;
+	/* summary over the rows; NaN where the sums cannot tell (numeric auxiliaries) */
+	double		n,
+				sum_w,
+				sum_w2,
+				min_w,
+				max_w,
+				g_min,
+				g_max,
+				n_negative;
+} SvyCalibWeights;
+
+/* Solve the calibration of a state's rows (warns or errors as the estimators). */
+extern void svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w);
+/* A calibrated row's weight; the row must be one of the state's rows. */
+extern double svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d);
+
 #endif

@@ -84,9 +84,31 @@ typedef struct SvyCalibAccum
 
 	SvyIdMap   *cells;			/* cell code -> index into cellsum */
 	uint64	   *cellcode;		/* per cell: its code */
-	double	   *cellsum;		/* per cell: n, sum a, sum b (unweighted) */
+	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
+	int			cw;
 	int			ncell_cap;
 } SvyCalibAccum;
+
+/*
+ * Per cell (unweighted, over every row of the cell): row count, sums of a
+ * and b (rake's residualisation), and for the weights summary sum d^2,
+ * min and max d, rows with d > 0, sums of d^2 v and d^2 v v', and min and
+ * max of v over the rows with d > 0.
+ */
+#define CS_N		0
+#define CS_A		1
+#define CS_B		2
+#define CS_DD		3
+#define CS_MIND		4
+#define CS_MAXD		5
+#define CS_NPOS		6
+#define CS_DDV(j)	(7 + (j))
+#define CS_DDVV(k, i, j)	(7 + (k) + (i) * (k) + (j))
+#define CS_MINV(k, j)	(7 + (k) + (k) * (k) + (j))
+#define CS_MAXV(k, j)	(7 + 2 * (k) + (k) * (k) + (j))
+#define CS_WIDTH(k)	(7 + 3 * (k) + (k) * (k))
+#define CS_IS_MIN(k, t)	((t) == CS_MIND || ((t) >= CS_MINV(k, 0) && (t) < CS_MAXV(k, 0)))
+#define CS_IS_MAX(k, t)	((t) == CS_MAXD || (t) >= CS_MAXV(k, 0))
 
 /* u and r layouts */
 #define U_Q(j, q)		((j) * NQ + (q))	/* j = 0: constant, j >= 1: v_j */
@@ -116,7 +138,8 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, int k,
 	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
 	c->cells = svy_idmap_create(cxt, 16);
 	c->ncell_cap = 16;
-	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * 3 * c->ncell_cap);
+	c->cw = CS_WIDTH(k);
+	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
 	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
 	return c;
 }
@@ -177,10 +200,10 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 	if (!found && i >= c->ncell_cap)
 	{
 		int			ncap = c->ncell_cap * 2;
-		double	   *n = MemoryContextAllocZero(cxt, sizeof(double) * 3 * ncap);
+		double	   *n = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * ncap);
 		uint64	   *codes = MemoryContextAllocZero(cxt, sizeof(uint64) * ncap);
 
-		memcpy(n, c->cellsum, sizeof(double) * 3 * c->ncell_cap);
+		memcpy(n, c->cellsum, sizeof(double) * c->cw * c->ncell_cap);
 		memcpy(codes, c->cellcode, sizeof(uint64) * c->ncell_cap);
 		pfree(c->cellsum);
 		pfree(c->cellcode);
@@ -189,8 +212,14 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 		c->ncell_cap = ncap;
 	}
 	if (!found)
+	{
+		double	   *cs = c->cellsum + (int64) c->cw * i;
+
 		c->cellcode[i] = code;
-	return c->cellsum + 3 * i;
+		for (int t = 0; t < c->cw; t++)
+			cs[t] = CS_IS_MIN(c->k, t) ? INFINITY : CS_IS_MAX(c->k, t) ? -INFINITY : 0.0;
+	}
+	return c->cellsum + (int64) c->cw * i;
 }
 
 /* ---------- rows ---------- */
@@ -300,9 +329,24 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	{
 		double	   *cs = cell_sums(c, s->cxt, b->cell);
 
-		cs[0] += 1.0;
-		cs[1] += a;
-		cs[2] += bx;
+		cs[CS_N] += 1.0;
+		cs[CS_A] += a;
+		cs[CS_B] += bx;
+		cs[CS_DD] += w * w;
+		cs[CS_MIND] = fmin(cs[CS_MIND], w);
+		cs[CS_MAXD] = fmax(cs[CS_MAXD], w);
+		if (w > 0.0)
+		{
+			cs[CS_NPOS] += 1.0;
+			for (int i = 0; i < k; i++)
+			{
+				cs[CS_DDV(i)] += w * w * v[i];
+				for (int j = 0; j < k; j++)
+					cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
+				cs[CS_MINV(k, i)] = fmin(cs[CS_MINV(k, i)], v[i]);
+				cs[CS_MAXV(k, i)] = fmax(cs[CS_MAXV(k, i)], v[i]);
+			}
+		}
 	}
 }
 
@@ -349,8 +393,11 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	{
 		double	   *dst = cell_sums(c, into->cxt, f->cellcode[i]);
 
-		for (int t = 0; t < 3; t++)
-			dst[t] += f->cellsum[3 * i + t];
+		const double *src = f->cellsum + (int64) c->cw * i;
+
+		for (int t = 0; t < c->cw; t++)
+			dst[t] = CS_IS_MIN(c->k, t) ? fmin(dst[t], src[t]) :
+				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
 	}
 }
 
@@ -378,8 +425,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	for (int i = 0; i < ncell; i++)
 	{
 		pq_sendint64(buf, c->cellcode[i]);
-		for (int t = 0; t < 3; t++)
-			pq_sendfloat8(buf, c->cellsum[3 * i + t]);
+		for (int t = 0; t < c->cw; t++)
+			pq_sendfloat8(buf, c->cellsum[(int64) c->cw * i + t]);
 	}
 	pq_sendint32(buf, c->tab->members);
 	calibtab_start_iterate(c->tab, &it);
@@ -448,21 +495,25 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	c = calib_create(s->cxt, method, maxit, epsilon, k, hash, pop, plen, per_row);
 	s->calib = c;
 	ncell = pq_getmsgint(buf, 4);
-	if (ncell < 0 || ncell > (buf->len - buf->cursor) / 32)
+	if (ncell < 0 || ncell > (buf->len - buf->cursor) / (8 + 8 * c->cw))
 		corrupt("bad number of cells");
 	for (int i = 0; i < ncell; i++)
 	{
 		uint64		code = pq_getmsgint64(buf);
 		double	   *cs;
-		bool		found;
 
-		(void) svy_idmap_find(c->cells, code, 0);
 		if (svy_idmap_find(c->cells, code, 0) >= 0)
 			corrupt("duplicate cell");
 		cs = cell_sums(c, s->cxt, code);
-		(void) found;
-		for (int t = 0; t < 3; t++)
+		for (int t = 0; t < c->cw; t++)
+		{
 			cs[t] = pq_getmsgfloat8(buf);
+			if (isnan(cs[t]) || (isinf(cs[t]) && !CS_IS_MIN(k, t) && !CS_IS_MAX(k, t)))
+				corrupt("bad cell sums");
+		}
+		if (!(cs[CS_N] >= 1) || !(cs[CS_NPOS] >= 0 && cs[CS_NPOS] <= cs[CS_N]) ||
+			!(cs[CS_MIND] >= 0) || !(cs[CS_MAXD] >= cs[CS_MIND]))
+			corrupt("bad cell sums");
 	}
 	nent = pq_getmsgint(buf, 4);
 	if (nent < 0 || nent > (buf->len - buf->cursor) / (40 + 8 * c->width))
@@ -471,7 +522,6 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	{
 		CalibKey	key;
 		double	   *u;
-		bool		found;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < 5; i++)
@@ -481,7 +531,6 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		if (svy_idmap_find(c->cells, key.w[4], 0) < 0)
 			corrupt("PSU cell of an unknown cell");
 		u = entry_sums(c, &key);
-		(void) found;
 		for (int i = 0; i < c->width; i++)
 		{
 			u[i] = pq_getmsgfloat8(buf);
@@ -548,11 +597,21 @@ calib_palloc(unsigned long n)
 	return palloc0(n);
 }
 
-void
-svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResult *res)
+/* The calibration of a state's rows: problem, solution and per-cell sums. */
+typedef struct CalibSolved
 {
-	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
-	const SvyCalibAccum *c = s->calib;
+	SvyPop	   *pop;
+	int		   *cat;			/* ncat: population variable of each margin */
+	int			ncell;
+	double	   *U;				/* ncell x nu: per-cell sums of u */
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus status;
+} CalibSolved;
+
+static void
+calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
+{
 	SvyPop	   *pop = svy_population_parse(c->pop);
 	int			k = c->k;
 	int			nm = pop->ncat;
@@ -567,23 +626,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	double	   *cn = palloc(sizeof(double) * ncell);
 	double	   *cdv = palloc(sizeof(double) * ncell * (k + 1));
 	double	   *cdvv = palloc(sizeof(double) * ncell * (k * k + 1));
-	SvyCalibProblem pr;
-	SvyCalibSolution sol;
-	SvyCalibStatus st;
-	double		W[NQ];
-	SvyDomainSums dom = s->dom;
-	double		gamma;
-	double	   *B = palloc0(sizeof(double) * ncell);
-	double	   *beta = palloc0(sizeof(double) * (k + 1));
-	double	   *cdt = palloc(sizeof(double) * ncell);
-	double	   *cdvt = palloc(sizeof(double) * ncell * (k + 1));
-	double	   *ct = palloc(sizeof(double) * ncell);
-	int			width = c->per_row ? c->nr : c->nu;
-	double	   *coef = palloc0(sizeof(double) * ncell * width);
-	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
-	SvyTaylorInput in;
-	SvyStatus	status;
-	int			bad = 0;
+	SvyCalibProblem *pr = &cs->pr;
 	calibtab_iterator it;
 	CalibEntry *e;
 
@@ -627,7 +670,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		const double *u = U + i * c->nu;
 
 		cd[i] = u[U_Q(0, 0)];
-		cn[i] = c->cellsum[3 * i];
+		cn[i] = c->cellsum[(int64) c->cw * i + CS_N];
 		for (int j = 0; j < k; j++)
 		{
 			cdv[i * k + j] = u[U_Q(j + 1, 0)];
@@ -635,22 +678,64 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 				cdvv[(i * k + j) * k + l] = u[U_VV(0, k, j, l)];
 		}
 	}
-	pr.method = c->method;
-	pr.nmargin = nm;
-	pr.nlevels = nlev;
-	pr.pop = pops;
-	pr.k = k;
-	pr.pop_numeric = popnum;
-	pr.ncell = ncell;
-	pr.cell_level = level;
-	pr.cell_d = cd;
-	pr.cell_n = cn;
-	pr.cell_dv = cdv;
-	pr.cell_dvv = cdvv;
-	pr.maxit = c->maxit;
-	pr.epsilon = c->epsilon;
-	st = svy_calibrate(&pr, &sol, calib_palloc);
-	report_status(st, pop, cat, &sol, c->method);
+	pr->method = c->method;
+	pr->nmargin = nm;
+	pr->nlevels = nlev;
+	pr->pop = pops;
+	pr->k = k;
+	pr->pop_numeric = popnum;
+	pr->ncell = ncell;
+	pr->cell_level = level;
+	pr->cell_d = cd;
+	pr->cell_n = cn;
+	pr->cell_dv = cdv;
+	pr->cell_dvv = cdvv;
+	pr->maxit = c->maxit;
+	pr->epsilon = c->epsilon;
+	cs->pop = pop;
+	cs->cat = cat;
+	cs->ncell = ncell;
+	cs->U = U;
+	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
+	report_status(cs->status, pop, cat, &cs->sol, c->method);
+}
+
+void
+svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResult *res)
+{
+	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
+	const SvyCalibAccum *c = s->calib;
+	CalibSolved cal;
+	int			k = c->k;
+	int			ncell;
+	double	   *U;
+	SvyCalibSolution sol;
+	double		W[NQ];
+	SvyDomainSums dom = s->dom;
+	double		gamma;
+	double	   *B;
+	double	   *beta = palloc0(sizeof(double) * (k + 1));
+	double	   *cdt;
+	double	   *cdvt;
+	double	   *ct;
+	int			width = c->per_row ? c->nr : c->nu;
+	double	   *coef;
+	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
+	SvyTaylorInput in;
+	SvyStatus	status;
+	int			bad = 0;
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	calib_solve(c, &cal);
+	ncell = cal.ncell;
+	U = cal.U;
+	sol = cal.sol;
+	B = palloc0(sizeof(double) * ncell);
+	cdt = palloc(sizeof(double) * ncell);
+	cdvt = palloc(sizeof(double) * ncell * (k + 1));
+	ct = palloc(sizeof(double) * ncell);
+	coef = palloc0(sizeof(double) * ncell * width);
 
 	/* calibrated domain sums: sum w q = sum_c G_c U_c[q] + lambda' U_c[v q] */
 	for (int t = 0; t < NQ; t++)
@@ -682,13 +767,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		cdt[i] = u[U_Q(0, 2)] + gamma * u[U_Q(0, 3)];
 		for (int j = 0; j < k; j++)
 			cdvt[i * k + j] = u[U_Q(j + 1, 2)] + gamma * u[U_Q(j + 1, 3)];
-		ct[i] = c->cellsum[3 * i + 1] + gamma * c->cellsum[3 * i + 2];
+		ct[i] = c->cellsum[(int64) c->cw * i + CS_A] + gamma * c->cellsum[(int64) c->cw * i + CS_B];
 	}
 	{
-		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&pr, &sol));
+		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
 
-		if (svy_calib_residual_coef(&pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
-			report_status(SVY_CALIB_SINGULAR, pop, cat, &sol, c->method);
+		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
+			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
 	}
 
 	/* per cell: the row score z = coef' (u or r) */
@@ -814,4 +899,88 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	status = svy_estimate_taylor(spec, &dom, &in, res, &bad);
 	if (status != SVY_OK)
 		svy_report_design_error(s, status, bad, sts[bad].psu.n);
+}
+
+/* ---------- calibrated weights (svy_weight, svy_weights_summary) ---------- */
+
+void
+svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
+{
+	const SvyCalibAccum *c = s->calib;
+	CalibSolved cal;
+
+	calib_solve(c, &cal);
+	w->k = c->k;
+	w->G = cal.sol.G;
+	w->lambda_v = cal.sol.lambda_v;
+	w->iterations = cal.sol.iterations;
+	w->converged = cal.sol.converged;
+	w->ncell = cal.ncell;
+
+	/* totals and ranges from the per-cell sums (see CS_*) */
+	w->n = w->sum_w = w->sum_w2 = 0.0;
+	w->min_w = w->g_min = w->n_negative = INFINITY;
+	w->max_w = w->g_max = -INFINITY;
+	w->n_negative = 0.0;
+	for (int i = 0; i < cal.ncell; i++)
+	{
+		const double *cs = c->cellsum + (int64) c->cw * i;
+		const double *u = cal.U + (int64) c->nu * i;
+		double		G = w->G[i];
+		double		lv = 0.0,
+					lvv = 0.0;
+
+		w->n += cs[CS_N];
+		w->sum_w += G * u[U_Q(0, 0)];
+		for (int j = 0; j < c->k; j++)
+		{
+			w->sum_w += w->lambda_v[j] * u[U_Q(j + 1, 0)];
+			lv += w->lambda_v[j] * cs[CS_DDV(j)];
+			for (int l = 0; l < c->k; l++)
+				lvv += w->lambda_v[j] * cs[CS_DDVV(c->k, j, l)] * w->lambda_v[l];
+		}
+		w->sum_w2 += G * G * cs[CS_DD] + 2.0 * G * lv + lvv;
+		if (c->k == 0)
+		{
+			w->min_w = fmin(w->min_w, fmin(G * cs[CS_MIND], G * cs[CS_MAXD]));
+			w->max_w = fmax(w->max_w, fmax(G * cs[CS_MIND], G * cs[CS_MAXD]));
+			if (cs[CS_NPOS] > 0)
+			{
+				w->g_min = fmin(w->g_min, G);
+				w->g_max = fmax(w->g_max, G);
+			}
+			if (G < 0.0)
+				w->n_negative += cs[CS_NPOS];
+		}
+		else if (c->k == 1 && cs[CS_NPOS] > 0)
+		{
+			double		g1 = G + w->lambda_v[0] * cs[CS_MINV(1, 0)];
+			double		g2 = G + w->lambda_v[0] * cs[CS_MAXV(1, 0)];
+
+			w->g_min = fmin(w->g_min, fmin(g1, g2));
+			w->g_max = fmax(w->g_max, fmax(g1, g2));
+		}
+	}
+	/* not derivable from the sums: each row's own v enters its weight */
+	if (c->k > 0)
+		w->min_w = w->max_w = w->n_negative = NAN;
+	if (c->k > 1)
+		w->g_min = w->g_max = NAN;
+	if (isinf(w->g_min))
+		w->g_min = w->g_max = NAN;
+}
+
+double
+svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d)
+{
+	const SvyCalibBlock *b = svy_calib_block(d);
+	int			i = svy_idmap_find(s->calib->cells, b->cell, 0);
+	double		g;
+
+	if (i < 0)
+		elog(ERROR, "calibration cell of a row not in the window");
+	g = w->G[i];
+	for (int j = 0; j < w->k; j++)
+		g += w->lambda_v[j] * svy_calib_x(b)[j];
+	return d->weight * g;
 }

@@ -1,4 +1,4 @@
--- Issue 10: calibration (SPEC §9): svy_population, svy_calibrate.
+-- Issue 10: calibration (SPEC §9): svy_population, svy_calibrate, svy_weight, svy_weights_summary.
 
 CREATE TYPE svy_population;
 
@@ -43,3 +43,42 @@ CREATE FUNCTION svy_calibrate(d svy_design, population svy_population, levels te
     AS 'MODULE_PATHNAME', 'svy_calibrate_make' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION svy_calibrate(svy_design, svy_population, text[], float8[], text, float8[], integer, float8) IS
     'calibrated design: the rows of an aggregate are calibrated together to the population (poststratify, rake, linear, raking)';
+
+-- Weights out (src/calib_weights.c)
+CREATE FUNCTION svy_weight(d svy_design) RETURNS float8
+    AS 'MODULE_PATHNAME', 'svy_weight_window' LANGUAGE C WINDOW IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION svy_weight(svy_design) IS
+    'window function: each row''s analysis weight, calibrated over the rows of its window partition';
+
+CREATE TYPE svy_weights_summary AS (
+    n           bigint,
+    sum_w       float8,
+    min_w       float8,
+    max_w       float8,
+    cv          float8,
+    kish_deff   float8,
+    g_min       float8,
+    g_max       float8,
+    n_negative  bigint,
+    iterations  integer,
+    converged   boolean
+);
+COMMENT ON TYPE svy_weights_summary IS 'weighting diagnostics of svy_weights_summary()';
+
+CREATE FUNCTION svy_weights_summary_transfn(internal, svy_design) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_weights_summary_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION svy_weights_summary_serialfn(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_weights_summary_deserialfn(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_weights_summary_final(internal) RETURNS svy_weights_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE svy_weights_summary(d svy_design) (
+    SFUNC = svy_weights_summary_transfn, STYPE = internal, FINALFUNC = svy_weights_summary_final,
+    COMBINEFUNC = svy_weights_summary_combine, SERIALFUNC = svy_weights_summary_serialfn,
+    DESERIALFUNC = svy_weights_summary_deserialfn, PARALLEL = SAFE);
+COMMENT ON AGGREGATE svy_weights_summary(svy_design) IS
+    'weighting diagnostics: n, sum, range, CV and Kish deff of the (calibrated) weights, g range, negative weights, iterations, convergence';
