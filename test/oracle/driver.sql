@@ -706,6 +706,56 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- -----------------------------------------------------------------------------------------------------
+-- Calibrated weights: svy_weight(<design>) OVER () of every calibrated Taylor design against its
+-- calweights/ file (README §7.14), per row id; 1e-9 relative (1e-7 for rake/raking, README §6.4).
+-- -----------------------------------------------------------------------------------------------------
+CREATE FUNCTION oracle.calweights() RETURNS TABLE (design text, line text) LANGUAGE plpgsql AS $$
+DECLARE
+    d oracle.designs;
+    stem text;
+    des text;
+    parts text;
+    tol float8;
+    n_rows bigint;
+    n_want bigint;
+    n_bad bigint;
+    worst float8;
+BEGIN
+    FOR d IN SELECT * FROM oracle.designs WHERE type = 'calibrated' AND calib_file IS NOT NULL
+             ORDER BY oracle.designs.design LOOP
+        design := d.design;
+        IF d.rep_file IS NOT NULL THEN
+            line := format('CALWEIGHTS %s: skipped (calibration of replicate designs not built yet)', d.design);
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        stem := regexp_replace(d.calib_file, '^.*/([^/]+)\.csv$', '\1');
+        parts := '';
+        IF d.strata IS NOT NULL THEN parts := parts || format(', strata => t.%I', d.strata); END IF;
+        IF d.psu IS NOT NULL THEN parts := parts || format(', psu => t.%I', d.psu); END IF;
+        IF d.fpc IS NOT NULL THEN parts := parts || format(', fpc => t.%I::float8', d.fpc); END IF;
+        des := oracle.calib_sql(d.calibration,
+                   format('svy_design(%s%s)', CASE WHEN d.weight IS NULL THEN '1.0::float8'
+                                                   ELSE format('t.%I::float8', d.weight) END, parts));
+        tol := CASE WHEN oracle.kv(d.calibration, 'method') IN ('rake', 'raking') THEN 1e-7 ELSE 1e-9 END;
+        EXECUTE format('SELECT count(s.id), count(*) FILTER (WHERE s.id IS NULL OR c.id IS NULL '
+                       '  OR abs(s.w - c.weight) > %s * abs(c.weight)), '
+                       '  max(abs(s.w - c.weight) / abs(c.weight)), (SELECT count(*) FROM oracle.%I) '
+                       'FROM (SELECT t.id::text AS id, svy_weight(%s) OVER () AS w FROM oracle.%I t%s) s '
+                       'FULL JOIN oracle.%I c ON c.id = s.id',
+                       tol, 'cal_' || stem, des, 'ds_' || d.dataset,
+                       CASE WHEN d.subset IS NOT NULL THEN ' WHERE ' || oracle.cond_sql(d.subset) ELSE '' END,
+                       'cal_' || stem)
+            INTO n_rows, n_bad, worst, n_want;
+        line := format('CALWEIGHTS %s: %s', d.design,
+                       CASE WHEN n_bad = 0 AND n_rows = n_want THEN format('%s rows agree', n_rows)
+                            ELSE format('MISMATCH %s of %s rows (largest relative difference %s)',
+                                        n_bad, n_want, worst) END);
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+-- -----------------------------------------------------------------------------------------------------
 -- The run
 -- -----------------------------------------------------------------------------------------------------
 CREATE FUNCTION oracle.run() RETURNS void LANGUAGE plpgsql AS $$
