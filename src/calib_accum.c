@@ -7,11 +7,15 @@
  * plus, in s->calib:
  *   - per (PSU, cell) sums of u = d [1, e, a, b, a^2, ab, b^2] for the
  *     constant and for each numeric auxiliary v_j (times v_j), and of
- *     d v v' (e = the row is in the domain, a = e y, b = e x; x = 1 for
- *     means, the denominator for ratios).  A design without PSUs (each row
- *     its own PSU) keeps them per (stratum, cell), with the cross-products
- *     of the part r = d [1, a, b] (x) [1, v], d v v' that the residualised
- *     score of a row is linear in;
+ *     d v v' (e = the row is in the domain, a = e (y - K x), b = e x;
+ *     x = 1 for means, the denominator for ratios; K a value seen early,
+ *     as in accum.c, keeps the scores free of cancellation when y is far
+ *     from 0).  A design without PSUs (each row
+ *     its own PSU) keeps them per (stratum, cell), with the row count, mean
+ *     and centred cross-products (Welford; Chan et al. to merge) of the
+ *     part r = d [1, a, b] (x) [1, v], d v v' that the residualised score
+ *     of a row is linear in: the spread of the scores then comes without
+ *     the cancellation of raw sums of squares when y is far from 0;
  *   - per cell the unweighted row count and sums of a and b (rake's
  *     residualisation averages scores over rows).
  * It grows with PSUs x cells, never with rows.  The final function sums
@@ -72,10 +76,12 @@ typedef struct SvyCalibAccum
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
 	bool		per_row;		/* design without PSUs */
+	double		shift;			/* K of a = e (y - K x) */
+	bool		shift_set;
 
 	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
 	int			nr;				/* score basis: 3 (k + 1) + k^2 */
-	int			width;			/* doubles per entry: nu (+ nr^2 per_row) */
+	int			width;			/* doubles per entry: nu (+ 1 + nr + nr^2 per_row) */
 
 	calibtab_hash *tab;			/* (unit, cell) -> sums */
 	double	   *arena;
@@ -132,7 +138,7 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, int k,
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
-	c->width = c->nu + (per_row ? c->nr * c->nr : 0);
+	c->width = c->nu + (per_row ? 1 + c->nr + c->nr * c->nr : 0);
 	c->tab = calibtab_create(cxt, 64, NULL);
 	c->cap = 64;
 	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
@@ -274,7 +280,13 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
-	a = e ? y : 0.0;
+	/* rows before K is set have e = 0 or x = 0: their a does not depend on K */
+	if (e && !c->shift_set && x != 0.0)
+	{
+		c->shift = y / x;
+		c->shift_set = true;
+	}
+	a = e ? y - c->shift * x : 0.0;
 	bx = e ? x : 0.0;
 	w = d->weight;
 	k = c->k;
@@ -305,9 +317,12 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 	if (c->per_row)
 	{
-		double		r[3 + 3 * 8 + 64];
-		double	   *rr = c->nr <= (int) lengthof(r) ? r : palloc(sizeof(double) * c->nr);
-		double	   *m = u + c->nu;
+		double		r[2 * (3 + 3 * 4 + 16)];
+		double	   *rr = 2 * c->nr <= (int) lengthof(r) ? r : palloc(sizeof(double) * 2 * c->nr);
+		double	   *delta = rr + c->nr;
+		double	   *cnt = u + c->nu;
+		double	   *mean = cnt + 1;
+		double	   *m = mean + c->nr;
 
 		for (int j = 0; j <= k; j++)
 		{
@@ -320,9 +335,15 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		for (int i = 0; i < k; i++)
 			for (int j = 0; j < k; j++)
 				rr[R_VV(k, i, j)] = w * v[i] * v[j];
+		*cnt += 1.0;
+		for (int i = 0; i < c->nr; i++)
+		{
+			delta[i] = rr[i] - mean[i];
+			mean[i] += delta[i] / *cnt;
+		}
 		for (int i = 0; i < c->nr; i++)
 			for (int j = 0; j < c->nr; j++)
-				m[i * c->nr + j] += rr[i] * rr[j];
+				m[i * c->nr + j] += delta[i] * (rr[j] - mean[j]);
 		if (rr != r)
 			pfree(rr);
 	}
@@ -352,6 +373,66 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 
 /* ---------- merging ---------- */
 
+/*
+ * Sums of u (nu) accumulated with shift K1 expressed with K2:
+ * a = e (y - K2 x) = a1 + dk b with dk = K1 - K2, in every block of u.
+ */
+static void
+shift_u(int k, double *u, double dk)
+{
+	for (int j = 0; j <= k; j++)
+	{
+		double	   *q = u + U_Q(j, 0);
+
+		q[4] += 2.0 * dk * q[5] + dk * dk * q[6];	/* aa */
+		q[5] += dk * q[6];	/* ab */
+		q[2] += dk * q[3];	/* a */
+	}
+}
+
+/* The same for [n, mean, centred cross-products] of r: r_a += dk r_b (T C T'). */
+static void
+shift_moments(int k, int nr, double *mo, double dk)
+{
+	double	   *mean = mo + 1;
+	double	   *m = mean + nr;
+
+	for (int j = 0; j <= k; j++)
+	{
+		int			ia = R_Q(j, 1),
+					ib = R_Q(j, 2);
+
+		mean[ia] += dk * mean[ib];
+		for (int l = 0; l < nr; l++)
+			m[ia * nr + l] += dk * m[ib * nr + l];
+		for (int l = 0; l < nr; l++)
+			m[l * nr + ia] += dk * m[l * nr + ib];
+	}
+}
+
+/* Chan et al.: [n, mean (nr), centred cross-products (nr x nr)] of two sets */
+static void
+merge_moments(int nr, double *into, const double *from)
+{
+	double		n1 = into[0],
+				n2 = from[0],
+				n = n1 + n2;
+	double	   *mean = into + 1;
+	double	   *m = mean + nr;
+	const double *fmean = from + 1;
+	const double *fm = fmean + nr;
+
+	if (n2 == 0)
+		return;
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nr; j++)
+			m[i * nr + j] += fm[i * nr + j] +
+				(fmean[i] - mean[i]) * (fmean[j] - mean[j]) * n1 * n2 / n;
+	for (int i = 0; i < nr; i++)
+		mean[i] += (fmean[i] - mean[i]) * n2 / n;
+	into[0] = n;
+}
+
 void
 svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 {
@@ -360,6 +441,8 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	calibtab_iterator it;
 	CalibEntry *e;
 	int			ncell;
+	double		dk = 0.0;
+	double	   *tmp;
 
 	if (f == NULL)
 	{
@@ -376,18 +459,38 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->k, f->pop_hash, f->per_row);
+	if (f->shift_set)
+	{
+		if (c->shift_set)
+			dk = f->shift - c->shift;
+		else
+		{
+			c->shift = f->shift;
+			c->shift_set = true;
+		}
+	}
 
+	tmp = palloc(sizeof(double) * c->width);
 	calibtab_start_iterate(f->tab, &it);
 	while ((e = calibtab_iterate(f->tab, &it)) != NULL)
 	{
-		const double *src = f->arena + (int64) e->off * f->width;
 		double	   *dst;
 
 		CHECK_FOR_INTERRUPTS();
+		memcpy(tmp, f->arena + (int64) e->off * f->width, sizeof(double) * c->width);
+		if (dk != 0.0)
+		{
+			shift_u(c->k, tmp, dk);
+			if (c->per_row)
+				shift_moments(c->k, c->nr, tmp + c->nu, dk);
+		}
 		dst = entry_sums(c, &e->key);
-		for (int i = 0; i < c->width; i++)
-			dst[i] += src[i];
+		for (int i = 0; i < c->nu; i++)
+			dst[i] += tmp[i];
+		if (c->per_row)
+			merge_moments(c->nr, dst + c->nu, tmp + c->nu);
 	}
+	pfree(tmp);
 	ncell = svy_idmap_size(f->cells);
 	for (int i = 0; i < ncell; i++)
 	{
@@ -398,6 +501,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		for (int t = 0; t < c->cw; t++)
 			dst[t] = CS_IS_MIN(c->k, t) ? fmin(dst[t], src[t]) :
 				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
+		dst[CS_A] += dk * src[CS_B];
 	}
 }
 
@@ -418,6 +522,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	pq_sendfloat8(buf, c->epsilon);
 	pq_sendint32(buf, c->k);
 	pq_sendbyte(buf, c->per_row);
+	pq_sendbyte(buf, c->shift_set);
+	pq_sendfloat8(buf, c->shift);
 	pq_sendint64(buf, c->pop_hash);
 	pq_sendint32(buf, plen);
 	pq_sendbytes(buf, (const char *) c->pop, plen);
@@ -461,6 +567,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 				nent;
 	double		epsilon;
 	bool		per_row;
+	bool		shift_set;
+	double		shift;
 	uint64		hash;
 	struct varlena *pop;
 	SvyPop	   *parsed;
@@ -474,6 +582,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	epsilon = pq_getmsgfloat8(buf);
 	k = pq_getmsgint(buf, 4);
 	per_row = pq_getmsgbyte(buf);
+	shift_set = pq_getmsgbyte(buf);
+	shift = pq_getmsgfloat8(buf);
 	hash = pq_getmsgint64(buf);
 	plen = pq_getmsgint(buf, 4);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_RAKING || maxit < 0 ||
@@ -492,7 +602,11 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
 		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
 		corrupt("bad population");
+	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
+		corrupt("bad shift");
 	c = calib_create(s->cxt, method, maxit, epsilon, k, hash, pop, plen, per_row);
+	c->shift = shift;
+	c->shift_set = shift_set;
 	s->calib = c;
 	ncell = pq_getmsgint(buf, 4);
 	if (ncell < 0 || ncell > (buf->len - buf->cursor) / (8 + 8 * c->cw))
@@ -537,6 +651,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 			if (isnan(u[i]) || isinf(u[i]))
 				corrupt("non-finite sums");
 		}
+		if (c->per_row && !(u[c->nu] >= 1))
+			corrupt("bad row count");
 	}
 }
 
@@ -748,18 +864,31 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 				W[t] += sol.lambda_v[j] * U[i * c->nu + U_Q(j + 1, t)];
 		}
 	}
-	dom.shift = 0.0;
-	dom.wm.w = W[1];
-	dom.wm.mean_y = W[1] != 0.0 ? W[2] / W[1] : 0.0;
-	dom.wm.mean_x = W[1] != 0.0 ? W[3] / W[1] : 0.0;
-	dom.wm.c_yy = W[4] - W[2] * dom.wm.mean_y;
-	dom.wm.c_xy = W[5] - W[2] * dom.wm.mean_x;
-	dom.wm.c_xx = W[6] - W[3] * dom.wm.mean_x;
+	/* the calibrated domain moments of (y, x), from those of (a = y - K x, b = x) */
+	{
+		double		K = c->shift;
+		double		ma = W[1] != 0.0 ? W[2] / W[1] : 0.0;
+		double		c_aa = W[4] - W[2] * ma;
+		double		c_ab = W[5] - W[2] * (W[1] != 0.0 ? W[3] / W[1] : 0.0);
+		double		c_bb = W[6] - W[3] * (W[1] != 0.0 ? W[3] / W[1] : 0.0);
 
-	/* linearised values t = a + gamma b: a for totals, a - theta b otherwise */
-	gamma = spec->stat == SVY_STAT_TOTAL || s->dom.n == 0 ? 0.0 : -svy_point_estimate(spec->stat, &dom);
-	if (isnan(gamma))
-		gamma = 0.0;
+		dom.shift = K;
+		dom.wm.w = W[1];
+		dom.wm.mean_x = W[1] != 0.0 ? W[3] / W[1] : 0.0;
+		dom.wm.mean_y = ma + K * dom.wm.mean_x;
+		dom.wm.c_xx = c_bb;
+		dom.wm.c_xy = c_ab + K * c_bb;
+		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
+	}
+
+	/*
+	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
+	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
+	 */
+	if (spec->stat == SVY_STAT_TOTAL)
+		gamma = c->shift;
+	else
+		gamma = W[3] != 0.0 ? -W[2] / W[3] : 0.0;
 	for (int i = 0; i < ncell; i++)
 	{
 		const double *u = U + i * c->nu;
@@ -849,37 +978,43 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	}
 	else
 	{
-		/* rows are the PSUs: per stratum sum z and sum z^2 from the cross-products of r */
+		/*
+		 * Rows are the PSUs.  Per stratum: the mean score, then the spread
+		 * sum (z - zbar_h)^2 = sum over its cells of c' C c (within) plus
+		 * n_c (c' rbar_c - zbar_h)^2 (between).
+		 */
 		double	   *S = palloc0(sizeof(double) * Max(s->nstrata, 1));
 		double	   *Q = palloc0(sizeof(double) * Max(s->nstrata, 1));
-		double	   *rsum = palloc(sizeof(double) * c->nr);
 
 		in.df = svy_accum_strata(s, 0.0, sts);
-		calibtab_start_iterate(c->tab, &it);
-		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		for (int pass = 0; pass < 2; pass++)
 		{
-			const double *u = c->arena + (int64) e->off * c->width;
-			const double *m = u + c->nu;
-			const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
-			int			h = svy_accum_stratum_find(s, e->key.w);
+			calibtab_start_iterate(c->tab, &it);
+			while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+			{
+				const double *u = c->arena + (int64) e->off * c->width;
+				double		n = u[c->nu];
+				const double *mean = u + c->nu + 1;
+				const double *m = mean + c->nr;
+				const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
+				int			h = svy_accum_stratum_find(s, e->key.w);
+				double		zc = 0.0;
 
-			CHECK_FOR_INTERRUPTS();
-			if (h < 0)
-				corrupt("cell of an unknown stratum");
-			for (int j = 0; j <= k; j++)
-			{
-				rsum[R_Q(j, 0)] = u[U_Q(j, 0)];
-				rsum[R_Q(j, 1)] = u[U_Q(j, 2)];
-				rsum[R_Q(j, 2)] = u[U_Q(j, 3)];
-			}
-			for (int a = 0; a < k; a++)
-				for (int b = 0; b < k; b++)
-					rsum[R_VV(k, a, b)] = u[U_VV(0, k, a, b)];
-			for (int a = 0; a < c->nr; a++)
-			{
-				S[h] += cf[a] * rsum[a];
-				for (int b = 0; b < c->nr; b++)
-					Q[h] += cf[a] * m[a * c->nr + b] * cf[b];
+				CHECK_FOR_INTERRUPTS();
+				if (h < 0)
+					corrupt("cell of an unknown stratum");
+				for (int a = 0; a < c->nr; a++)
+					zc += cf[a] * mean[a];
+				if (pass == 0)
+				{
+					S[h] += n * zc;
+					continue;
+				}
+				zc -= S[h] / sts[h].psu.n;
+				Q[h] += n * zc * zc;
+				for (int a = 0; a < c->nr; a++)
+					for (int b = 0; b < c->nr; b++)
+						Q[h] += cf[a] * m[a * c->nr + b] * cf[b];
 			}
 		}
 		for (int h = 0; h < s->nstrata; h++)
@@ -888,7 +1023,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 
 			sts[h].psu.mean_a = n > 0 ? S[h] / n : 0.0;
 			sts[h].psu.mean_b = 0.0;
-			sts[h].psu.m_aa = n > 0 ? Max(Q[h] - S[h] * S[h] / n, 0.0) : 0.0;
+			sts[h].psu.m_aa = Max(Q[h], 0.0);
 			sts[h].psu.m_ab = sts[h].psu.m_bb = 0.0;
 		}
 	}
