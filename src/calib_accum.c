@@ -695,6 +695,14 @@ report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCal
 					 errmsg("level \"%s\" of variable \"%s\" has a sample weight total that is not positive",
 							var->levels[sol->bad_level], var->name)));
 			break;
+		case SVY_CALIB_ZERO_POPULATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has population count 0 but sample rows",
+							var->levels[sol->bad_level], var->name),
+					 errdetail("Post-stratification and raking cannot give these rows a weight (R: \"Strata in sample absent from population\")."),
+					 errhint("Drop the rows, merge the level with another, or use method => 'linear'.")));
+			break;
 		case SVY_CALIB_SINGULAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
@@ -711,6 +719,12 @@ static void *
 calib_palloc(unsigned long n)
 {
 	return palloc0(n);
+}
+
+static void
+calib_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
 }
 
 /* The calibration of a state's rows: problem, solution and per-cell sums. */
@@ -808,6 +822,7 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	pr->cell_dvv = cdvv;
 	pr->maxit = c->maxit;
 	pr->epsilon = c->epsilon;
+	pr->interrupt = calib_interrupt;
 	cs->pop = pop;
 	cs->cat = cat;
 	cs->ncell = ncell;

@@ -193,6 +193,9 @@ check_levels(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 			if (cnt[l] == 0)
 				return SVY_CALIB_EMPTY_LEVEL;
 			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
+				pr->pop[m][l] == 0.0)
+				return SVY_CALIB_ZERO_POPULATION;
+			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
 				!(sum[l] > 0.0))
 				return SVY_CALIB_NONPOSITIVE;
 		}
@@ -264,6 +267,8 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 	{
 		double		delta = 0.0;
 
+		if (pr->interrupt)
+			pr->interrupt();
 		for (int m = 0; m < pr->nmargin; m++)
 		{
 			SvyCalibStatus st = poststratify_step(pr, m, W, sol->G, sum, sol);
@@ -374,6 +379,8 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	{
 		double		achieved = 0.0;
 
+		if (pr->interrupt)
+			pr->interrupt();
 		/* Jacobian and misfit at eta: g_c = exp(x_c' eta) */
 		for (int c = 0; c < ncell; c++)
 		{
@@ -497,6 +504,9 @@ rake_residual(const SvyCalibProblem *pr, const SvyCalibSolution *sol, const doub
 			int			L = pr->nlevels[m];
 			double	   *num = work;
 			double	   *cnt = work + L;
+
+			if (pr->interrupt)
+				pr->interrupt();
 
 			memset(work, 0, sizeof(double) * 2 * L);
 			for (int c = 0; c < ncell; c++)

@@ -47,7 +47,8 @@ typedef enum SvyCalibStatus
 	SVY_CALIB_EMPTY_LEVEL,		/* a population level has no sample rows */
 	SVY_CALIB_SINGULAR,			/* calibration equations singular */
 	SVY_CALIB_BAD_INPUT,		/* method and margins do not fit */
-	SVY_CALIB_NONPOSITIVE		/* a margin level's sample weight sum <= 0 */
+	SVY_CALIB_NONPOSITIVE,		/* a margin level's sample weight sum <= 0 */
+	SVY_CALIB_ZERO_POPULATION	/* rake/poststratify: sample rows in a level of count 0 (R errors) */
 } SvyCalibStatus;
 
 typedef struct SvyCalibProblem
@@ -66,6 +67,7 @@ typedef struct SvyCalibProblem
 	const double *cell_dvv;		/* ncell x k x k: sum d v v' */
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
+	void		(*interrupt) (void);	/* called once per sweep or step; may not return; or NULL */
 } SvyCalibProblem;
 
 typedef struct SvyCalibSolution
@@ -78,7 +80,7 @@ typedef struct SvyCalibSolution
 	int			iterations;		/* sweeps (rake), Newton steps (raking), 1 otherwise */
 	int			converged;
 	double		misfit;			/* rake: last change of the joint table; raking: max relative misfit */
-	int			bad_margin;		/* EMPTY_LEVEL, NONPOSITIVE: where */
+	int			bad_margin;		/* EMPTY_LEVEL, NONPOSITIVE, ZERO_POPULATION: where */
 	int			bad_level;
 } SvyCalibSolution;
 

@@ -230,6 +230,18 @@ main(void)
 	check(__LINE__, "empty level margin", 0, sol.bad_margin, 0);
 	check(__LINE__, "empty level level", 3, sol.bad_level, 0);
 
+	/* rake and poststratify: sample rows in a level of population 0 (R errors) */
+	setup(&s, SVY_CALIB_POSTSTRATIFY, 1, 0);
+	{
+		static const double pop0[3] = {40, 0, 30};
+
+		s.pops[0] = pop0;
+		check(__LINE__, "zero population", SVY_CALIB_ZERO_POPULATION, svy_calibrate(&s.pr, &sol, xalloc), 0);
+		check(__LINE__, "zero population level", 1, sol.bad_level, 0);
+		s.pr.method = SVY_CALIB_LINEAR;
+		check(__LINE__, "zero population linear", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
+
 	/* numeric margins only with linear */
 	setup(&s, SVY_CALIB_RAKE, 2, 1);
 	check(__LINE__, "rake numeric", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
