@@ -11,10 +11,9 @@
 
 #include <math.h>
 
-#include "catalog/pg_type.h"
 #include "utils/array.h"
+#include "utils/arrayaccess.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "calib.h"
@@ -125,27 +124,34 @@ null_arg(const char *what)
 			 errmsg("%s of svy_calibrate must not be NULL", what)));
 }
 
-/* A 1-D array's elements without NULLs (NULL: error naming the argument). */
-static void
-array_elems(ArrayType *a, Oid elemtype, const char *what, Datum **elems, int *n)
+/* The elements of a 1-D array without NULLs (NULL: an error naming the argument), no copies. */
+static int
+array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char typalign,
+			Datum *elems, int max)
 {
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	bool	   *nulls;
+	int			n;
+	array_iter	it;
 
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s of svy_calibrate must be a one-dimensional array", what)));
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(a, elemtype, typlen, typbyval, typalign, elems, &nulls, n);
-	for (int i = 0; i < *n; i++)
-		if (nulls[i])
+	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	if (n > max)
+		return n;				/* the caller reports the length */
+	array_iter_setup(&it, (AnyArrayType *) a);
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		elems[i] = array_iter_next(&it, &isnull, i, typlen, typbyval, typalign);
+		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s of svy_calibrate has a NULL element at position %d", what, i + 1),
 					 errhint("Every row needs its level of each categorical variable and its value of each numeric one.")));
+	}
+	return n;
 }
 
 /*
@@ -159,8 +165,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	struct varlena *popv;
 	CalibCache *c;
 	SvyPop	   *pop;
-	Datum	   *lev = NULL;
-	Datum	   *xs = NULL;
+	Datum		lev[SVY_CALIB_MAX_MARGINS];
+	Datum		xs[SVY_CALIB_MAX_NUMERIC];
 	int			nlev = 0,
 				nx = 0;
 	int			method;
@@ -249,7 +255,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 			null_arg("levels");
 	}
 	else
-		array_elems(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, "levels", &lev, &nlev);
+		nlev = array_elems(PG_GETARG_ARRAYTYPE_P(2), "levels", -1, false, TYPALIGN_INT,
+						   lev, SVY_CALIB_MAX_MARGINS);
 	if (nlev != pop->ncat)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -262,7 +269,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 			null_arg("x");
 	}
 	else
-		array_elems(PG_GETARG_ARRAYTYPE_P(3), FLOAT8OID, "x", &xs, &nx);
+		nx = array_elems(PG_GETARG_ARRAYTYPE_P(3), "x", sizeof(float8), FLOAT8PASSBYVAL,
+						 TYPALIGN_DOUBLE, xs, SVY_CALIB_MAX_NUMERIC);
 	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -301,7 +309,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
 	poplen = VARSIZE_ANY(popv);
 	size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
-	out = palloc0(size);
+	/* every byte is written below: the head (padding included) from d, then the block */
+	out = palloc(size);
 	memcpy(out, d, head);
 	SET_VARSIZE(out, size);
 	out->flags |= SVY_CALIBRATED;
@@ -313,6 +322,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	b->k = nx;
 	b->pop_len = poplen;
 	b->method = method;
+	memset(b->pad, 0, sizeof(b->pad));
 	for (int j = 0; j < nx; j++)
 		((float8 *) (b + 1))[j] = DatumGetFloat8(xs[j]);
 	memcpy((char *) (b + 1) + sizeof(float8) * nx, popv, poplen);

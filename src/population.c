@@ -213,9 +213,11 @@ svy_population_parse(struct varlena *v)
 		}
 		p->ncat++;
 		var->levels = palloc(sizeof(char *) * n);
+		var->level_len = palloc(sizeof(int) * n);
 		for (int l = 0; l < n; l++)
 		{
 			var->levels[l] = rd_name(&r);
+			var->level_len[l] = strlen(var->levels[l]);
 			rd(&r, &var->totals[l], 8);
 		}
 	}
@@ -226,7 +228,7 @@ int
 svy_pop_level_index(const SvyPopVar *var, const char *level, int len)
 {
 	for (int l = 0; l < var->nlevels; l++)
-		if (strncmp(var->levels[l], level, len) == 0 && var->levels[l][len] == '\0')
+		if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
 			return l;
 	return -1;
 }

@@ -27,6 +27,7 @@ typedef struct SvyPopVar
 	char	   *name;
 	int			nlevels;		/* SVY_POP_NUMERIC for a numeric variable */
 	char	  **levels;			/* nlevels */
+	int		   *level_len;		/* nlevels: strlen of each (parsed values only) */
 	double	   *totals;			/* nlevels, or 1 for numeric */
 } SvyPopVar;
 
