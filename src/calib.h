@@ -51,6 +51,10 @@ svy_calib_population(const SvyCalibBlock *b)
 	return (struct varlena *) ((char *) (b + 1) + sizeof(float8) * b->k);
 }
 
+/* Text form: the "calibrated <hex> " prefix, and reading a value that starts with it. */
+extern void svy_calib_design_out(StringInfo buf, const SvyDesign *d);
+extern SvyDesign *svy_calib_design_in(const char *s);
+
 /* The error for a statistic that does not handle calibrated designs yet. */
 extern void svy_calib_not_supported(const char *where) pg_attribute_noreturn();
 

@@ -14,10 +14,14 @@
 #include "utils/array.h"
 #include "utils/arrayaccess.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/memutils.h"
 
 #include "calib.h"
 #include "population.h"
+
+/* in design.c */
+extern Datum svy_design_in(PG_FUNCTION_ARGS);
 
 PG_FUNCTION_INFO_V1(svy_calibrate_make);
 
@@ -154,6 +158,33 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 	return n;
 }
 
+/* The method takes the population's variables (errors as SPEC §9). */
+static void
+check_method_fits(int method, const SvyPop *pop)
+{
+	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RAKE) && pop->nnum > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calibration method \"%s\" takes categorical variables only",
+						svy_calib_method_name(method)),
+				 errhint("Use method => 'linear' for numeric variables.")));
+	if (method == SVY_CALIB_RAKING && pop->nnum > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("calibration method \"raking\" with numeric variables is not supported yet"),
+				 errhint("Use method => 'linear' for numeric variables.")));
+	if (method == SVY_CALIB_POSTSTRATIFY && pop->ncat != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calibration method \"poststratify\" takes one categorical variable, the population has %d",
+						pop->ncat),
+				 errhint("Use rake, raking or linear for several margins.")));
+	if ((method == SVY_CALIB_RAKE) && pop->ncat == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calibration method \"rake\" needs a categorical variable")));
+}
+
 /*
  * svy_calibrate(d, population, levels text[], x float8[], method text,
  *               bounds float8[], maxit int, epsilon float8)
@@ -227,27 +258,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("epsilon must be a positive number, not %g", epsilon)));
 	}
-	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RAKE) && pop->nnum > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calibration method \"%s\" takes categorical variables only",
-						svy_calib_method_name(method)),
-				 errhint("Use method => 'linear' for numeric variables.")));
-	if (method == SVY_CALIB_RAKING && pop->nnum > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"raking\" with numeric variables is not supported yet"),
-				 errhint("Use method => 'linear' for numeric variables.")));
-	if (method == SVY_CALIB_POSTSTRATIFY && pop->ncat != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calibration method \"poststratify\" takes one categorical variable, the population has %d",
-						pop->ncat),
-				 errhint("Use rake, raking or linear for several margins.")));
-	if ((method == SVY_CALIB_RAKE) && pop->ncat == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calibration method \"rake\" needs a categorical variable")));
+	check_method_fits(method, pop);
 
 	if (PG_ARGISNULL(2))
 	{
@@ -327,4 +338,172 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		((float8 *) (b + 1))[j] = DatumGetFloat8(xs[j]);
 	memcpy((char *) (b + 1) + sizeof(float8) * nx, popv, poplen);
 	PG_RETURN_POINTER(out);
+}
+
+/* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------
+ * calibrated method=<m> maxit=<n> epsilon=<e> cell=<code> x={v,...} pop=<hex> <base design>
+ * pop is the population's binary (send) format in hex: endian-independent,
+ * like the rest, so pg_dump and restore keep the calibration anywhere.
+ */
+void
+svy_calib_design_out(StringInfo buf, const SvyDesign *d)
+{
+	const SvyCalibBlock *b = svy_calib_block(d);
+	StringInfoData pop;
+	char	   *hex;
+
+	appendStringInfo(buf, "calibrated method=%s maxit=%d epsilon=%s cell=" UINT64_FORMAT " x={",
+					 svy_calib_method_name(b->method), b->maxit, float8out_internal(b->epsilon),
+					 b->cell);
+	for (int j = 0; j < b->k; j++)
+		appendStringInfo(buf, "%s%s", j ? "," : "", float8out_internal(svy_calib_x(b)[j]));
+	initStringInfo(&pop);
+	svy_population_send_buf(svy_calib_population(b), &pop);
+	hex = palloc(pop.len * 2 + 1);
+	hex[hex_encode(pop.data, pop.len, hex)] = '\0';
+	appendStringInfo(buf, "} pop=%s ", hex);
+}
+
+static void
+bad_calibrated(const char *s, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%.80s\"", "svy_design", s),
+			 errdetail("The calibration: %s.", why)));
+}
+
+/* "key=" at *p: advance past it */
+static void
+calib_key(const char **p, const char *key, const char *s)
+{
+	size_t		n = strlen(key);
+
+	if (strncmp(*p, key, n) != 0 || (*p)[n] != '=')
+		bad_calibrated(s, psprintf("expected %s=", key));
+	*p += n + 1;
+}
+
+/* a float8 ended by a character of stop */
+static float8
+calib_float(const char **p, const char *stop, const char *s)
+{
+	char	   *end;
+	float8		v;
+
+	errno = 0;
+	v = strtod(*p, &end);
+	if (end == *p || strchr(stop, *end) == NULL || *end == '\0' || isnan(v) || isinf(v))
+		bad_calibrated(s, "expected a finite number");
+	*p = end;
+	return v;
+}
+
+SvyDesign *
+svy_calib_design_in(const char *s)
+{
+	const char *p = s + strlen("calibrated ");
+	char		mname[16];
+	int			ml = 0;
+	int			method;
+	long		maxit;
+	float8		epsilon;
+	uint64		cell;
+	float8		xs[SVY_CALIB_MAX_NUMERIC];
+	int			nx = 0;
+	const char *hex;
+	StringInfoData pbuf;
+	struct varlena *pop;
+	SvyPop	   *parsed;
+	uint64		ncell = 1;
+	SvyDesign  *base;
+	SvyDesign  *out;
+	SvyCalibBlock *b;
+	Size		head,
+				poplen,
+				size;
+	char	   *end;
+
+	calib_key(&p, "method", s);
+	while (*p && *p != ' ' && ml < (int) sizeof(mname) - 1)
+		mname[ml++] = *p++;
+	mname[ml] = '\0';
+	method = svy_calib_method_from_name(mname);
+	if (method == 0 || *p++ != ' ')
+		bad_calibrated(s, "unknown method");
+	calib_key(&p, "maxit", s);
+	errno = 0;
+	maxit = strtol(p, &end, 10);
+	if (end == p || *end != ' ' || maxit < 0 || maxit > PG_INT32_MAX || errno)
+		bad_calibrated(s, "bad maxit");
+	p = end + 1;
+	calib_key(&p, "epsilon", s);
+	epsilon = calib_float(&p, " ", s);
+	if (epsilon < 0 || *p++ != ' ')
+		bad_calibrated(s, "bad epsilon");
+	calib_key(&p, "cell", s);
+	errno = 0;
+	cell = strtou64(p, &end, 10);
+	if (end == p || *end != ' ' || errno || *p == '-')
+		bad_calibrated(s, "bad cell");
+	p = end + 1;
+	calib_key(&p, "x", s);
+	if (*p++ != '{')
+		bad_calibrated(s, "expected {");
+	while (*p != '}')
+	{
+		if (nx == SVY_CALIB_MAX_NUMERIC)
+			bad_calibrated(s, "too many x");
+		xs[nx++] = calib_float(&p, ",}", s);
+		if (*p == ',')
+			p++;
+	}
+	p++;
+	if (*p++ != ' ')
+		bad_calibrated(s, "expected a space");
+	calib_key(&p, "pop", s);
+	hex = p;
+	while (*p && *p != ' ')
+		p++;
+	if (*p != ' ' || (p - hex) % 2 != 0 || p == hex)
+		bad_calibrated(s, "bad population");
+	initStringInfo(&pbuf);
+	enlargeStringInfo(&pbuf, (p - hex) / 2);
+	pbuf.len = hex_decode(hex, p - hex, pbuf.data);
+	pop = svy_population_recv_buf(&pbuf);
+	parsed = svy_population_parse(pop);
+	check_method_fits(method, parsed);
+	if (parsed->nnum != nx)
+		bad_calibrated(s, "x does not match the population");
+	for (int i = 0; i < parsed->nvar; i++)
+		if (parsed->vars[i].nlevels != SVY_POP_NUMERIC)
+		{
+			if (ncell > (UINT64CONST(1) << 62) / (uint64) parsed->vars[i].nlevels)
+				bad_calibrated(s, "too many joint levels");
+			ncell *= parsed->vars[i].nlevels;
+		}
+	if (parsed->ncat > SVY_CALIB_MAX_MARGINS || cell >= ncell)
+		bad_calibrated(s, "cell outside the population");
+
+	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
+	if (base->kind != SVY_KIND_TAYLOR)
+		bad_calibrated(s, "the base is not a linearization design");
+	head = SVY_DESIGN_ARRAYS_OFFSET(base->label_len);
+	poplen = VARSIZE(pop);
+	size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
+	out = palloc0(size);
+	memcpy(out, base, head);
+	SET_VARSIZE(out, size);
+	out->flags |= SVY_CALIBRATED;
+	b = (SvyCalibBlock *) ((char *) out + head);
+	b->pop_hash = svy_population_hash(pop);
+	b->cell = cell;
+	b->epsilon = epsilon;
+	b->maxit = maxit;
+	b->k = nx;
+	b->pop_len = poplen;
+	b->method = method;
+	memcpy(b + 1, xs, sizeof(float8) * nx);
+	memcpy((char *) (b + 1) + sizeof(float8) * nx, pop, poplen);
+	return out;
 }

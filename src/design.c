@@ -18,6 +18,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "calib.h"
 #include "design.h"
 
 PG_FUNCTION_INFO_V1(svy_design_in);
@@ -491,6 +492,9 @@ svy_design_out(PG_FUNCTION_ARGS)
 	char	   *w = float8out_internal(d->weight);
 
 	initStringInfo(&buf);
+	/* calibrated designs (calib_design.c): a prefix, then the base design */
+	if (d->flags & SVY_CALIBRATED)
+		svy_calib_design_out(&buf, d);
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
 		char	   *scale = float8out_internal(d->scale);
@@ -510,7 +514,7 @@ svy_design_out(PG_FUNCTION_ARGS)
 		char	   *fpc = float8out_internal(d->fpc);
 
 		appendStringInfo(&buf, "taylor w=%s fpc=%s flags=%x sid=%016llx%016llx pid=%016llx%016llx label=",
-						 w, fpc, d->flags,
+						 w, fpc, d->flags & ~SVY_CALIBRATED,
 						 (unsigned long long) d->stratum[0], (unsigned long long) d->stratum[1],
 						 (unsigned long long) d->psu[0], (unsigned long long) d->psu[1]);
 		appendBinaryStringInfo(&buf, d->data, d->label_len);
@@ -606,6 +610,8 @@ svy_design_in(PG_FUNCTION_ARGS)
 	char	   *end;
 	unsigned long flags;
 
+	if (strncmp(p, "calibrated ", 11) == 0)
+		PG_RETURN_POINTER(svy_calib_design_in(s));
 	if (strncmp(p, "taylor ", 7) == 0)
 	{
 		float8		w,

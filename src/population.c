@@ -526,30 +526,37 @@ svy_population_in(PG_FUNCTION_ARGS)
 
 /* ---------- binary I/O: int32 version, int32 nvar, per variable: name, int32 nlevels, (level, float8)... ---------- */
 
-Datum
-svy_population_send(PG_FUNCTION_ARGS)
+void
+svy_population_send_buf(struct varlena *v, StringInfo buf)
 {
-	SvyPop	   *p = svy_population_parse(PG_GETARG_VARLENA_PP(0));
-	StringInfoData buf;
+	SvyPop	   *p = svy_population_parse(v);
 
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, POP_VERSION);
-	pq_sendint32(&buf, p->nvar);
+	pq_sendint32(buf, POP_VERSION);
+	pq_sendint32(buf, p->nvar);
 	for (int i = 0; i < p->nvar; i++)
 	{
 		const SvyPopVar *var = &p->vars[i];
 
-		pq_sendstring(&buf, var->name);
-		pq_sendint32(&buf, var->nlevels);
+		pq_sendstring(buf, var->name);
+		pq_sendint32(buf, var->nlevels);
 		if (var->nlevels == SVY_POP_NUMERIC)
-			pq_sendfloat8(&buf, var->totals[0]);
+			pq_sendfloat8(buf, var->totals[0]);
 		else
 			for (int l = 0; l < var->nlevels; l++)
 			{
-				pq_sendstring(&buf, var->levels[l]);
-				pq_sendfloat8(&buf, var->totals[l]);
+				pq_sendstring(buf, var->levels[l]);
+				pq_sendfloat8(buf, var->totals[l]);
 			}
 	}
+}
+
+Datum
+svy_population_send(PG_FUNCTION_ARGS)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	svy_population_send_buf(PG_GETARG_VARLENA_PP(0), &buf);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -564,7 +571,12 @@ bad_binary(const char *what)
 Datum
 svy_population_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	PG_RETURN_POINTER(svy_population_recv_buf((StringInfo) PG_GETARG_POINTER(0)));
+}
+
+struct varlena *
+svy_population_recv_buf(StringInfo buf)
+{
 	PopBuilder	b;
 	int32		nvar;
 
@@ -601,5 +613,5 @@ svy_population_recv(PG_FUNCTION_ARGS)
 	}
 	if (buf->cursor != buf->len)
 		bad_binary("trailing bytes");
-	PG_RETURN_POINTER(svy_population_build(&b.pop));
+	return svy_population_build(&b.pop);
 }

@@ -20,6 +20,8 @@
 
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
+
 #define SVY_POP_NUMERIC		(-1)
 
 typedef struct SvyPopVar
@@ -46,6 +48,9 @@ extern struct varlena *svy_population_build(const SvyPop *p);
 extern SvyPop *svy_population_parse(struct varlena *v);
 /* The stored hash of a packed value, without unpacking it. */
 extern uint64 svy_population_hash(struct varlena *v);
+/* The binary (send/receive) format, portable; receive validates all. */
+extern void svy_population_send_buf(struct varlena *v, StringInfo buf);
+extern struct varlena *svy_population_recv_buf(StringInfo buf);
 /* Index of level name in a categorical variable, or -1 (linear search). */
 extern int	svy_pop_level_index(const SvyPopVar *var, const char *level, int len);
 
