@@ -168,6 +168,16 @@ FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(d), pabv, ARRAY[a, b]
 SELECT r9(min(w)) AS min_w, r9(max(w)) AS max_w, r9(min(w / d)) AS g_min, r9(max(w / d)) AS g_max
 FROM (SELECT d, svy_weight(svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v])) OVER () AS w FROM t, p) s;
 SELECT (svy_weights_summary(svy_design(d))).* FROM t;
+-- a NULL design is an error, as in the aggregates
+SELECT svy_weight(CASE WHEN id > 1 THEN svy_design(d) END) OVER () FROM t;
+SELECT svy_weights_summary(CASE WHEN id > 1 THEN svy_design(d) END) FROM t;
+-- lonely PSUs follow survey.lonely_psu on calibrated designs too
+SELECT svy_mean(y, svy_calibrate(svy_design(d, strata => a, psu => CASE WHEN a = '3' THEN 0 ELSE id END), pab, ARRAY[a, b], method => 'rake'))
+FROM t, p;
+SET survey.lonely_psu = 'certainty';
+SELECT r9((svy_mean(y, svy_calibrate(svy_design(d, strata => a, psu => CASE WHEN a = '3' THEN 0 ELSE id END), pab, ARRAY[a, b], method => 'rake'))).std_error)
+FROM t, p;
+RESET survey.lonely_psu;
 SELECT (svy_weights_summary(d)).* FROM (SELECT svy_design(1.0) d) s WHERE false;
 -- linear calibration can give negative weights: counted
 CREATE TABLE neg AS SELECT * FROM (VALUES (1, 1.0, 1.0), (2, 1.0, 2.0), (3, 1.0, 10.0), (4, 1.0, 11.0)) v(id, d, x);

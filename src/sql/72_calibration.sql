@@ -49,7 +49,7 @@ COMMENT ON FUNCTION svy_calibrate(svy_design, svy_population, text[], float8[], 
 
 -- Weights out (src/calib_weights.c)
 CREATE FUNCTION svy_weight(d svy_design) RETURNS float8
-    AS 'MODULE_PATHNAME', 'svy_weight_window' LANGUAGE C WINDOW IMMUTABLE STRICT PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'svy_weight_window' LANGUAGE C WINDOW IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION svy_weight(svy_design) IS
     'window function: each row''s analysis weight, calibrated over the rows of its window partition';
 

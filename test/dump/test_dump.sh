@@ -31,6 +31,20 @@ SELECT md5(string_agg(q::text || '|' || q10::text || '|' || c::text || '|' || d:
 FROM answers;
 SQL
 
+# calibration (SPEC §9): populations and calibrated designs survive the dump
+$PSQL -d $src <<'SQL'
+CREATE TABLE calib (id int PRIMARY KEY, y float8, pop svy_population, d svy_design);
+INSERT INTO calib
+SELECT i, (i * 7 % 10)::float8, p,
+       svy_calibrate(svy_design(1.0 + i % 3, psu => i % 5), p, ARRAY['S' || i % 2], ARRAY[(i % 4)::float8])
+FROM generate_series(1, 50) i,
+     (SELECT '{"s": {"S0": 60, "S1": 40}, "x \"q\"": 150}'::svy_population AS p) c;
+CREATE VIEW calib_summary AS
+SELECT md5(string_agg(pop::text || '|' || d::text, ',' ORDER BY id)) AS h,
+       (svy_mean(y, d)).std_error AS se
+FROM calib;
+SQL
+
 pg_dump -Fc -d $src -f "$dump"
 pg_restore -d $dst "$dump"
 
@@ -47,5 +61,6 @@ check "restored values" "$($PSQL -d $src -c 'SELECT h FROM summary')" "$($PSQL -
 check "restored svy_state" "$($PSQL -d $src -c 'SELECT se FROM summary')" "$($PSQL -d $dst -c 'SELECT se FROM summary')"
 check "typmod kept" "$($PSQL -d $dst -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'answers'::regclass AND attname = 'q'")" "likert(5)"
 check "index usable" "$($PSQL -d $dst -c "SET enable_seqscan = off; SELECT count(*) FROM answers WHERE q = '5'")" "$($PSQL -d $src -c "SELECT count(*) FROM answers WHERE q = '5'")"
+check "restored calibration" "$($PSQL -d $src -c 'SELECT h || se FROM calib_summary')" "$($PSQL -d $dst -c 'SELECT h || se FROM calib_summary')"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
