@@ -84,7 +84,8 @@ SELECT svy_population(variable, level, total) FILTER (WHERE variable = 'a') AS p
 FROM pop;
 CREATE FUNCTION r9(x float8) RETURNS numeric LANGUAGE sql IMMUTABLE RETURN round(x::numeric, 9);
 -- R: postStratify 307.374308450171 (SE 45.8710797843690), rake 307.801007990362 (47.7454802331524),
--- raking mean 3.07841469240986 (0.490402841165304), linear with v 308.420355826500 (55.0950315994509)
+-- raking mean 3.07841469240986 (0.490402841165304), linear with v 308.420355826500 (55.0950315994509),
+-- logit with bounds (0.7, 2.1) 308.351635241116 (48.4058283094521)
 SELECT r9((e).estimate) AS estimate, r9((e).std_error) AS se, (e).df, (e).n FROM (
     SELECT svy_total(y, svy_calibrate(svy_design(d), pa, ARRAY[a], method => 'poststratify')) AS e FROM t, p
     UNION ALL
@@ -92,7 +93,9 @@ SELECT r9((e).estimate) AS estimate, r9((e).std_error) AS se, (e).df, (e).n FROM
     UNION ALL
     SELECT svy_mean(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'raking')) FROM t, p
     UNION ALL
-    SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v])) FROM t, p) s;
+    SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v])) FROM t, p
+    UNION ALL
+    SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.7, 2.1])) FROM t, p) s;
 -- the calibrated weights reproduce the population: the total of a calibration variable has SE ~ 0
 SELECT r9((e).estimate) AS total_v, (e).std_error < 1e-7 * (e).estimate AS se_zero
 FROM (SELECT svy_total(v, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v])) AS e FROM t, p) s;
@@ -162,6 +165,11 @@ SELECT b, r9(sum(w)) AS sum_w FROM (
 SELECT n, r9(sum_w) AS sum_w, r9(min_w) AS min_w, r9(max_w) AS max_w, r9(cv) AS cv, r9(kish_deff) AS kish,
        r9(g_min) AS g_min, r9(g_max) AS g_max, n_negative, iterations, converged
 FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'rake'))).* FROM t, p) s;
+-- logit keeps g inside its bounds; bounds that cannot be met: not converged (a WARNING, as R)
+SELECT r9(g_min) AS g_min, r9(g_max) AS g_max, iterations, converged
+FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.7, 2.0]))).* FROM t, p) s;
+SELECT r9(g_min) >= 0.95 AND r9(g_max) <= 1.05 AS inside, converged
+FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.95, 1.05]))).* FROM t, p) s;
 -- with a numeric auxiliary the weight range needs the rows (NULL; use svy_weight); g from v's range
 SELECT n, r9(sum_w) AS sum_w, min_w, max_w, r9(kish_deff) AS kish, r9(g_min) AS g_min, r9(g_max) AS g_max, n_negative
 FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v]))).* FROM t, p) s;
@@ -205,8 +213,16 @@ SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], me
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'poststratify')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'raking')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'Rake')) FROM t, p;
-SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.5, 2])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'truncated')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], bounds => ARRAY[0.5, 2])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit')) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[1, 2])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.5, 'Infinity'])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.5, 2, 3])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.5, NULL])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'logit', bounds => ARRAY[0.5, 2])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit',
+                                  bounds => CASE WHEN id < 5 THEN ARRAY[0.5, 2] ELSE ARRAY[0.6, 2] END)) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => NULL)) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], maxit => 0)) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], epsilon => -1)) FROM t, p;
@@ -239,6 +255,9 @@ SELECT svy_quantile(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b]), 0.5) FROM
 SELECT svy_accum(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b])) FROM t, p;
 -- the text form of a calibrated design reads back (pg_dump of a table of designs)
 SELECT svy_calibrate(svy_design(d, strata => a), pabv, ARRAY[a, b], ARRAY[v])::text FROM t, p WHERE id = 1;
+SELECT x::svy_design::text = x AS logit_round_trip
+FROM (SELECT svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.7, 2.1])::text AS x
+      FROM t, p WHERE id = 1) s;
 CREATE TABLE stored AS
 SELECT y, svy_subset(svy_calibrate(svy_design(d, psu => id % 4), pabv, ARRAY[a, b], ARRAY[v]), b = '1') AS d FROM t, p;
 SELECT r9((svy_total(y, d::text::svy_design)).std_error) = r9((svy_total(y, d)).std_error) AS same_se,

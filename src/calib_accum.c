@@ -72,6 +72,7 @@ typedef struct SvyCalibAccum
 	int			method;
 	int			maxit;
 	double		epsilon;
+	double		bounds[2];		/* logit */
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
@@ -123,13 +124,15 @@ typedef struct SvyCalibAccum
 #define R_VV(k, i, j)	(3 * ((k) + 1) + (i) * (k) + (j))
 
 static SvyCalibAccum *
-calib_create(MemoryContext cxt, int method, int maxit, double epsilon, int k,
+calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
 			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
 	c->method = method;
 	c->maxit = maxit;
+	c->bounds[0] = bounds[0];
+	c->bounds[1] = bounds[1];
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
@@ -161,12 +164,14 @@ mixed(const char *detail)
 }
 
 static void
-check_same(const SvyCalibAccum *c, int method, int maxit, double epsilon, int k, uint64 hash,
+check_same(const SvyCalibAccum *c, int method, int maxit, double epsilon, const double *bounds,
+		   int k, uint64 hash,
 		   bool per_row)
 {
 	if (hash != c->pop_hash || k != c->k)
 		mixed("Rows carry different populations.");
-	if (method != c->method || maxit != c->maxit || epsilon != c->epsilon)
+	if (method != c->method || maxit != c->maxit || epsilon != c->epsilon ||
+		bounds[0] != c->bounds[0] || bounds[1] != c->bounds[1])
 		mixed("Rows have different calibration methods or controls.");
 	if (per_row != c->per_row)
 		mixed("Some rows have PSUs, others do not.");
@@ -270,13 +275,14 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
-		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->k, b->pop_hash,
+		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
 								svy_calib_population(b), b->pop_len,
 								!(d->flags & SVY_HAS_PSU));
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
-		b->epsilon != c->epsilon || b->k != c->k)
-		check_same(c, b->method, b->maxit, b->epsilon, b->k, b->pop_hash, c->per_row);
+		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
+		b->bounds[1] != c->bounds[1])
+		check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
@@ -454,11 +460,11 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	{
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
-		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->k, f->pop_hash,
+		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
 								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
 	}
 	c = into->calib;
-	check_same(c, f->method, f->maxit, f->epsilon, f->k, f->pop_hash, f->per_row);
+	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
 	if (f->shift_set)
 	{
 		if (c->shift_set)
@@ -519,6 +525,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	pq_sendint32(buf, CALIB_STATE_MAGIC);
 	pq_sendbyte(buf, c->method);
 	pq_sendint32(buf, c->maxit);
+	pq_sendfloat8(buf, c->bounds[0]);
+	pq_sendfloat8(buf, c->bounds[1]);
 	pq_sendfloat8(buf, c->epsilon);
 	pq_sendint32(buf, c->k);
 	pq_sendbyte(buf, c->per_row);
@@ -566,6 +574,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 				ncell,
 				nent;
 	double		epsilon;
+	double		bounds[2];
 	bool		per_row;
 	bool		shift_set;
 	double		shift;
@@ -579,6 +588,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		corrupt("unknown calibration format");
 	method = pq_getmsgbyte(buf);
 	maxit = pq_getmsgint(buf, 4);
+	bounds[0] = pq_getmsgfloat8(buf);
+	bounds[1] = pq_getmsgfloat8(buf);
 	epsilon = pq_getmsgfloat8(buf);
 	k = pq_getmsgint(buf, 4);
 	per_row = pq_getmsgbyte(buf);
@@ -586,7 +597,10 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	shift = pq_getmsgfloat8(buf);
 	hash = pq_getmsgint64(buf);
 	plen = pq_getmsgint(buf, 4);
-	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_RAKING || maxit < 0 ||
+	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
+		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
+									   isfinite(bounds[1]))
+		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
 		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
 		plen < VARHDRSZ || plen > buf->len - buf->cursor)
@@ -604,7 +618,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, k, hash, pop, plen, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -702,6 +716,13 @@ report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCal
 							var->levels[sol->bad_level], var->name),
 					 errdetail("Post-stratification and raking cannot give these rows a weight (R: \"Strata in sample absent from population\")."),
 					 errhint("Drop the rows, merge the level with another, or use method => 'linear'.")));
+			break;
+		case SVY_CALIB_DIVERGED:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("calibration diverged after %d iterations", sol->iterations),
+					 errdetail("The calibrated weights overflowed."),
+					 errhint("Check the population totals against the sample, or widen the bounds.")));
 			break;
 		case SVY_CALIB_SINGULAR:
 			ereport(ERROR,
@@ -822,6 +843,8 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	pr->cell_dvv = cdvv;
 	pr->maxit = c->maxit;
 	pr->epsilon = c->epsilon;
+	pr->bounds[0] = c->bounds[0];
+	pr->bounds[1] = c->bounds[1];
 	pr->interrupt = calib_interrupt;
 	cs->pop = pop;
 	cs->cat = cat;
@@ -829,6 +852,11 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->U = U;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
 	report_status(cs->status, pop, cat, &cs->sol, c->method);
+	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
+		ereport(WARNING,
+				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
+						cs->sol.scale),
+				 errdetail("Every population total is over 20 times its sample total; the weights are rescaled first, as R's calibrate() does.")));
 }
 
 void

@@ -101,16 +101,11 @@ parse_method(CalibCache *c, text *t)
 		return c->method;
 	name = text_to_cstring(t);
 	m = svy_calib_method_from_name(name);
-	if (m == 0 && strcmp(name, "logit") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"logit\" is not supported yet"),
-				 errhint("Use linear, raking, rake or poststratify.")));
 	if (m == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown calibration method \"%s\"", name),
-				 errhint("Valid methods: linear, raking, rake, poststratify.")));
+				 errhint("Valid methods: linear, raking, logit, rake, poststratify.")));
 	if (len < (int) sizeof(c->method_text))
 	{
 		memcpy(c->method_text, name, len);
@@ -168,10 +163,11 @@ check_method_fits(int method, const SvyPop *pop)
 				 errmsg("calibration method \"%s\" takes categorical variables only",
 						svy_calib_method_name(method)),
 				 errhint("Use method => 'linear' for numeric variables.")));
-	if (method == SVY_CALIB_RAKING && pop->nnum > 0)
+	if ((method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT) && pop->nnum > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"raking\" with numeric variables is not supported yet"),
+				 errmsg("calibration method \"%s\" with numeric variables is not supported yet",
+						svy_calib_method_name(method)),
 				 errhint("Use method => 'linear' for numeric variables.")));
 	if (method == SVY_CALIB_POSTSTRATIFY && pop->ncat != 1)
 		ereport(ERROR,
@@ -203,6 +199,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	int			method;
 	int32		maxit = 0;
 	float8		epsilon = 0.0;
+	float8		bounds[2] = {0.0, 0.0};
 	uint64		cell = 0;
 	Size		head,
 				size,
@@ -237,11 +234,32 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	pop = c->pop;
 	method = parse_method(c, PG_GETARG_TEXT_PP(4));
 
-	if (!PG_ARGISNULL(5))
+	if (method == SVY_CALIB_LOGIT)
+	{
+		Datum		bd[2];
+
+		if (PG_ARGISNULL(5))
+			null_arg("bounds (of method logit)");
+		if (array_elems(PG_GETARG_ARRAYTYPE_P(5), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
+						TYPALIGN_DOUBLE, bd, 2) != 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("bounds of svy_calibrate must have 2 elements, {lower, upper}")));
+		bounds[0] = DatumGetFloat8(bd[0]);
+		bounds[1] = DatumGetFloat8(bd[1]);
+		if (!(bounds[0] < 1.0 && bounds[1] > 1.0) || !isfinite(bounds[0]) || !isfinite(bounds[1]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
+							bounds[0], bounds[1]),
+					 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
+	}
+	else if (!PG_ARGISNULL(5))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("bounds are not supported yet"),
-				 errdetail("Bounds belong to the logit calibration method, which is not implemented yet.")));
+				 errmsg("bounds with calibration method \"%s\" are not supported yet",
+						svy_calib_method_name(method)),
+				 errhint("Use method => 'logit' for bounded weights.")));
 	if (!PG_ARGISNULL(6))
 	{
 		maxit = PG_GETARG_INT32(6);
@@ -329,6 +347,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	b->pop_hash = c->hash;
 	b->cell = cell;
 	b->epsilon = epsilon;
+	b->bounds[0] = bounds[0];
+	b->bounds[1] = bounds[1];
 	b->maxit = maxit;
 	b->k = nx;
 	b->pop_len = poplen;
@@ -341,7 +361,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 }
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------
- * calibrated method=<m> maxit=<n> epsilon=<e> cell=<code> x={v,...} pop=<hex> <base design>
+ * calibrated method=<m> maxit=<n> epsilon=<e> bounds={L,U} cell=<code> x={v,...} pop=<hex> <base design>
+ * (bounds={} except for logit)
  * pop is the population's binary (send) format in hex: endian-independent,
  * like the rest, so pg_dump and restore keep the calibration anywhere.
  */
@@ -352,9 +373,12 @@ svy_calib_design_out(StringInfo buf, const SvyDesign *d)
 	StringInfoData pop;
 	char	   *hex;
 
-	appendStringInfo(buf, "calibrated method=%s maxit=%d epsilon=%s cell=" UINT64_FORMAT " x={",
-					 svy_calib_method_name(b->method), b->maxit, float8out_internal(b->epsilon),
-					 b->cell);
+	appendStringInfo(buf, "calibrated method=%s maxit=%d epsilon=%s bounds={",
+					 svy_calib_method_name(b->method), b->maxit, float8out_internal(b->epsilon));
+	if (b->method == SVY_CALIB_LOGIT)
+		appendStringInfo(buf, "%s,%s", float8out_internal(b->bounds[0]),
+						 float8out_internal(b->bounds[1]));
+	appendStringInfo(buf, "} cell=" UINT64_FORMAT " x={", b->cell);
 	for (int j = 0; j < b->k; j++)
 		appendStringInfo(buf, "%s%s", j ? "," : "", float8out_internal(svy_calib_x(b)[j]));
 	initStringInfo(&pop);
@@ -408,6 +432,7 @@ svy_calib_design_in(const char *s)
 	int			method;
 	long		maxit;
 	float8		epsilon;
+	float8		bounds[2] = {0.0, 0.0};
 	uint64		cell;
 	float8		xs[SVY_CALIB_MAX_NUMERIC];
 	int			nx = 0;
@@ -441,6 +466,19 @@ svy_calib_design_in(const char *s)
 	epsilon = calib_float(&p, " ", s);
 	if (epsilon < 0 || *p++ != ' ')
 		bad_calibrated(s, "bad epsilon");
+	calib_key(&p, "bounds", s);
+	if (*p++ != '{')
+		bad_calibrated(s, "expected {");
+	if (method == SVY_CALIB_LOGIT)
+	{
+		bounds[0] = calib_float(&p, ",", s);
+		p++;
+		bounds[1] = calib_float(&p, "}", s);
+		if (!(bounds[0] < 1.0 && bounds[1] > 1.0))
+			bad_calibrated(s, "bad bounds");
+	}
+	if (*p++ != '}' || *p++ != ' ')
+		bad_calibrated(s, "expected } and a space");
 	calib_key(&p, "cell", s);
 	errno = 0;
 	cell = strtou64(p, &end, 10);
@@ -499,6 +537,8 @@ svy_calib_design_in(const char *s)
 	b->pop_hash = svy_population_hash(pop);
 	b->cell = cell;
 	b->epsilon = epsilon;
+	b->bounds[0] = bounds[0];
+	b->bounds[1] = bounds[1];
 	b->maxit = maxit;
 	b->k = nx;
 	b->pop_len = poplen;

@@ -164,7 +164,7 @@ svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_RATIO);
 	level_arg(fcinfo, s, 4);
 	svy_linear_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
-				  missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
+				   missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
 	PG_RETURN_POINTER(s);
 }
 

@@ -2,6 +2,7 @@
  * calibrate.c — calibration solver and residualisation (see calibrate.h).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "calibrate.h"
@@ -17,12 +18,12 @@
 /* a pivot of the unit-diagonal scaled matrix below this: collinear auxiliaries */
 #define SINGULAR_TOL	1e-10
 
-static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking"};
+static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking", "logit"};
 
 SvyCalibMethod
 svy_calib_method_from_name(const char *name)
 {
-	for (int m = SVY_CALIB_POSTSTRATIFY; m <= SVY_CALIB_RAKING; m++)
+	for (int m = SVY_CALIB_POSTSTRATIFY; m <= SVY_CALIB_LOGIT; m++)
 		if (strcmp(name, method_names[m]) == 0)
 			return (SvyCalibMethod) m;
 	return (SvyCalibMethod) 0;
@@ -341,6 +342,54 @@ solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	return SVY_CALIB_OK;
 }
 
+/* R's calfuns: g = F(u) and its derivative, raking (exp) or logit with bounds */
+static void
+calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
+{
+	if (pr->method == SVY_CALIB_RAKING)
+		*g = *dg = exp(u);
+	else
+	{
+		double		L = pr->bounds[0],
+					U = pr->bounds[1];
+		double		A = (U - L) / ((U - 1.0) * (1.0 - L));
+		double		eAu = exp(A * u);
+		double		den = U - 1.0 + (1.0 - L) * eAu;
+		double		num = L * (U - 1.0) + U * (1.0 - L) * eAu;
+
+		*g = num / den;
+		*dg = U * (1.0 - L) * eAu * A / den - num * ((1.0 - L) * eAu * A) / (den * den);
+	}
+}
+
+/*
+ * g and g' of every cell at eta, the misfit T - sum d g x, and the
+ * Jacobian's cell weights d g'; false if a g or g' overflowed.
+ */
+static bool
+newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, const double *T,
+			double *G, double *dgc, double *wc, double *mis, int *cols)
+{
+	bool		finite = true;
+
+	memcpy(mis, T, sizeof(double) * p);
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, cols);
+		double		xe = 0.0;
+
+		for (int i = 0; i < n; i++)
+			xe += eta[cols[i]];
+		calfun(pr, xe, &G[c], &dgc[c]);
+		finite &= isfinite(G[c]) && isfinite(dgc[c]);
+		wc[c] = pr->cell_d[c] * scale * dgc[c];
+		for (int i = 0; i < n; i++)
+			mis[cols[i]] -= pr->cell_d[c] * scale * G[c];
+	}
+	return finite;
+}
+
+/* Newton iterations of R's grake for the raking and logit calfuns */
 static SvyCalibStatus
 solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
 {
@@ -353,7 +402,10 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	double	   *wc = J + p * p;
 	double	   *w2 = wc + ncell;
 	double	   *st = w2 + p * p + p;
+	double	   *delta = st;		/* after the sample totals are used */
+	double	   *dgc = st + p;
 	double		scale = 1.0;
+	bool		finite;
 	double		minscale = INFINITY,
 				sumscale = 0.0;
 	int			maxit = pr->maxit > 0 ? pr->maxit : NEWTON_MAXIT;
@@ -362,6 +414,10 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 
 	target(pr, p, T);
 	build_xx(pr, p, pr->cell_d, sol->A, cols);
+	/* collinear auxiliaries; a Jacobian that turns singular later means g is pinned at a bound */
+	memset(mis, 0, sizeof(double) * p);
+	if (solve_spd(p, sol->A, mis, w2) != 0)
+		return SVY_CALIB_SINGULAR;
 	/* sample totals of x (the diagonal of A holds them for dummies) */
 	for (int j = 0; j < p; j++)
 	{
@@ -375,50 +431,46 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	if (minscale > 20.0)
 		scale = sumscale / p;
 	memset(eta, 0, sizeof(double) * p);
+	finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
 	for (;;)
 	{
 		double		achieved = 0.0;
 
 		if (pr->interrupt)
 			pr->interrupt();
-		/* Jacobian and misfit at eta: g_c = exp(x_c' eta) */
-		for (int c = 0; c < ncell; c++)
+		for (int j = 0; j < p; j++)
+			achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
+		sol->misfit = finite ? achieved : INFINITY;
+		if (iter > 1 && finite && achieved < eps)
 		{
-			int			n = cell_cols(pr, c, cols);
-			double		xe = 0.0;
-
-			for (int i = 0; i < n; i++)
-				xe += eta[cols[i]];
-			sol->G[c] = exp(xe);
-			wc[c] = pr->cell_d[c] * scale * sol->G[c];
+			sol->converged = 1;
+			break;
 		}
 		build_xx(pr, p, wc, J, cols);
+		memcpy(delta, mis, sizeof(double) * p);
+		if (!finite || iter > maxit || solve_spd(p, J, delta, w2) != 0)
+			break;
 		for (int j = 0; j < p; j++)
-			mis[j] = T[j] - J[j * p + j];
-		if (iter > 1)
+			eta[j] += delta[j];
+		finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
+		/* R: halve a step that overflows g */
+		while (iter < maxit && !finite)
 		{
+			iter++;
 			for (int j = 0; j < p; j++)
-				achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
-			sol->misfit = achieved;
-			if (achieved < eps)
 			{
-				sol->converged = 1;
-				break;
+				delta[j] /= 2.0;
+				eta[j] -= delta[j];
 			}
-			if (iter > maxit)
-			{
-				sol->converged = 0;
-				break;
-			}
+			finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
 		}
-		if (solve_spd(p, J, mis, w2) != 0)
-			return SVY_CALIB_SINGULAR;
-		for (int j = 0; j < p; j++)
-			eta[j] += mis[j];
 		iter++;
 	}
+	if (!finite)
+		return SVY_CALIB_DIVERGED;
 	for (int c = 0; c < ncell; c++)
 		sol->G[c] *= scale;
+	sol->scale = scale;
 	sol->iterations = iter - 1;
 	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
 }
@@ -435,7 +487,7 @@ svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol)
 		if (pr->nlevels[m] > L)
 			L = pr->nlevels[m];
 	/* the largest of: levels, rake, raking Newton, residual coefficients */
-	return 4 * (long) pr->ncell + 2 * L + 3 * p * p + 6 * p + pr->nmargin + 16;
+	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 6 * p + pr->nmargin + 16;
 }
 
 SvyCalibStatus
@@ -449,11 +501,15 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 
 	memset(sol, 0, sizeof(*sol));
 	sol->bad_margin = sol->bad_level = -1;
+	sol->scale = 1.0;
 	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
 		((pr->method == SVY_CALIB_POSTSTRATIFY) && (pr->nmargin != 1 || pr->k != 0)) ||
 		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
-		(pr->method == SVY_CALIB_RAKING && pr->k != 0) ||
-		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_RAKING))
+		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0) ||
+		(pr->method == SVY_CALIB_LOGIT &&
+		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
+		   isfinite(pr->bounds[1]))) ||
+		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_LOGIT))
 		return SVY_CALIB_BAD_INPUT;
 	p = n_cat_cols(pr) + pr->k;
 	sol->p = p;
@@ -476,6 +532,7 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 		case SVY_CALIB_LINEAR:
 			return solve_linear(pr, sol, work, cols);
 		case SVY_CALIB_RAKING:
+		case SVY_CALIB_LOGIT:
 			return solve_raking(pr, sol, work, cols);
 	}
 	return SVY_CALIB_BAD_INPUT;

@@ -11,7 +11,12 @@
  * G_c from the categorical part (and the constant 1 of linear calibration),
  * lambda_v the numeric coefficients (only `linear` admits numeric margins
  * with these inputs: the others need g = F(x' lambda) with a nonlinear F of
- * each row's own v, which per-cell sums cannot give).
+ * each row's own v, which per-cell sums cannot give).  `raking` has
+ * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U).  Both
+ * iterate as R's grake: Newton steps from lambda = 0 until the largest
+ * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
+ * (50) steps, after rescaling the weights when every population total is
+ * over 20 times its sample total.
  *
  * Variances use R's residualised scores (shared/oracle README §7.14): a row
  * with linearised value t and weight w contributes
@@ -37,7 +42,8 @@ typedef enum SvyCalibMethod
 	SVY_CALIB_POSTSTRATIFY = 1,
 	SVY_CALIB_RAKE,
 	SVY_CALIB_LINEAR,
-	SVY_CALIB_RAKING
+	SVY_CALIB_RAKING,
+	SVY_CALIB_LOGIT
 } SvyCalibMethod;
 
 typedef enum SvyCalibStatus
@@ -48,7 +54,8 @@ typedef enum SvyCalibStatus
 	SVY_CALIB_SINGULAR,			/* calibration equations singular */
 	SVY_CALIB_BAD_INPUT,		/* method and margins do not fit */
 	SVY_CALIB_NONPOSITIVE,		/* a margin level's sample weight sum <= 0 */
-	SVY_CALIB_ZERO_POPULATION	/* rake/poststratify: sample rows in a level of count 0 (R errors) */
+	SVY_CALIB_ZERO_POPULATION,	/* rake/poststratify: sample rows in a level of count 0 (R errors) */
+	SVY_CALIB_DIVERGED			/* raking, logit: g overflowed even after step halving */
 } SvyCalibStatus;
 
 typedef struct SvyCalibProblem
@@ -67,6 +74,7 @@ typedef struct SvyCalibProblem
 	const double *cell_dvv;		/* ncell x k x k: sum d v v' */
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
+	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */
 	void		(*interrupt) (void);	/* called once per sweep or step; may not return; or NULL */
 } SvyCalibProblem;
 
@@ -79,7 +87,8 @@ typedef struct SvyCalibSolution
 	double	   *rake_f;			/* ncell x nmargin: g after margin m's step of the last sweep (rake) */
 	int			iterations;		/* sweeps (rake), Newton steps (raking), 1 otherwise */
 	int			converged;
-	double		misfit;			/* rake: last change of the joint table; raking: max relative misfit */
+	double		misfit;			/* rake: last change of the joint table; raking, logit: max relative misfit */
+	double		scale;			/* raking, logit: R's rescaling of the weights (1: none) */
 	int			bad_margin;		/* EMPTY_LEVEL, NONPOSITIVE, ZERO_POPULATION: where */
 	int			bad_level;
 } SvyCalibSolution;

@@ -23,3 +23,4 @@ out("rake_maxit1", suppressWarnings(rake(des, list(~a, ~b), list(popa, popb), co
 out("rake_tight", rake(des, list(~a, ~b), list(popa, popb), control = list(maxit = 100, epsilon = 1e-12)))
 out("linear", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320)))
 out("raking", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55), calfun = "raking"))
+out("logit", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55), calfun = "logit", bounds = c(0.7, 2.1)))

@@ -207,6 +207,14 @@ main(void)
 			check(__LINE__, "raking = rake", rake_tight_w[i], D_[i] * sol.G[s.cell_of_row[i]], 1e-7);
 	}
 
+	/* logit with bounds (0.7, 2.1): binding at the top */
+	setup(&s, SVY_CALIB_LOGIT, 2, 0);
+	s.pr.bounds[0] = 0.7;
+	s.pr.bounds[1] = 2.1;
+	run("logit", &s, logit_w, logit_tot, logit_mean, 1e-7, SVY_CALIB_OK);
+	s.pr.bounds[0] = 1.0;
+	check(__LINE__, "logit bounds around 1", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+
 	/* collinear: v = 2 x (dummy of a = 0) is within the span: singular */
 	setup(&s, SVY_CALIB_LINEAR, 2, 1);
 	for (int c = 0; c < s.pr.ncell; c++)
