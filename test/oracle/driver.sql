@@ -113,6 +113,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_linear',       'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_rake',         'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_raking',       'on',  'uses svy_calibrate (SPEC §9)'),
+    ('calib_logit',        'on',  'uses svy_calibrate with bounds (SPEC §9; extra cases)'),
     ('calib_rep',          'off', 'calibration of replicate designs (SPEC §9) not built yet'),
     ('glm',                'off', 'svy_glm (SPEC §10) not built yet'),
     ('multistage',         'outside_spec', 'two-stage designs (psu2/fpc2) are SPEC §10 "Later"'),
@@ -378,6 +379,9 @@ BEGIN
     END IF;
     IF oracle.kv(cal, 'epsilon') IS NOT NULL THEN
         ctl := ctl || format(', epsilon => %s', oracle.kv(cal, 'epsilon')::float8);
+    END IF;
+    IF oracle.kv(cal, 'bounds') IS NOT NULL THEN
+        ctl := ctl || format(', bounds => ARRAY[%s]::float8[]', oracle.kv(cal, 'bounds'));
     END IF;
     RETURN format('svy_calibrate(%s, (SELECT svy_population(p.variable, p.level, p.value ORDER BY p.seq) '
                   'FROM oracle.populations p WHERE p.pop_key = %L), %s, %s, method => %L%s)',
@@ -737,7 +741,7 @@ BEGIN
         des := oracle.calib_sql(d.calibration,
                    format('svy_design(%s%s)', CASE WHEN d.weight IS NULL THEN '1.0::float8'
                                                    ELSE format('t.%I::float8', d.weight) END, parts));
-        tol := CASE WHEN oracle.kv(d.calibration, 'method') IN ('rake', 'raking') THEN 1e-7 ELSE 1e-9 END;
+        tol := CASE WHEN oracle.kv(d.calibration, 'method') IN ('rake', 'raking', 'logit') THEN 1e-7 ELSE 1e-9 END;
         EXECUTE format('SELECT count(s.id), count(*) FILTER (WHERE s.id IS NULL OR c.id IS NULL '
                        '  OR abs(s.w - c.weight) > %s * abs(c.weight)), '
                        '  max(abs(s.w - c.weight) / abs(c.weight)), (SELECT count(*) FROM oracle.%I) '

@@ -8,7 +8,8 @@
 ##   populations_calib.csv  population margins (apipop counts; loaded by the driver next to the kit's)
 ##   calweights/<design>.csv  the calibrated weights (id, weight)
 ## Cases: rake with R's default control (maxit 10, epsilon 1) and converged (epsilon 1e-10 relative),
-## raking calfun, linear with a numeric auxiliary on a design without PSUs, poststratify with domains.
+## raking calfun, logit calfun with bounds, linear with a numeric auxiliary on a design without PSUs,
+## poststratify with domains.  The calibration column's control may add bounds=<L>,<U> (logit).
 
 suppressPackageStartupMessages({ library(survey) })
 options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
@@ -136,6 +137,13 @@ calibrated("K_apiclus1_raking", "apiclus1", "apiclus1_clus", clus_spec, d,
            "method=raking;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07",
            "calibrate(calfun = 'raking'): exp(x'lambda), Newton")
 suite("calib_raking", "K_apiclus1_raking", "stype:E")
+
+d <- calibrate(clus_d, ~stype + sch_wide, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch_wideYes = 5122),
+               calfun = "logit", bounds = c(0.7, 1.7))
+calibrated("K_apiclus1_logit", "apiclus1", "apiclus1_clus", clus_spec, d,
+           "method=logit;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07;bounds=0.7,1.7",
+           "calibrate(calfun = 'logit', bounds = c(0.7, 1.7)): the upper bound binds (raking reaches g = 1.98)")
+suite("calib_logit", "K_apiclus1_logit", "stype:E")
 
 ## ---- apistrat (stratified by stype, no PSUs): linear with a numeric auxiliary (api99)
 strat <- read_ds("apistrat")
