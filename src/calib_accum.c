@@ -1,6 +1,7 @@
 /*
  * calib_accum.c — the linear estimators (svy_mean, svy_total, svy_prop,
- * svy_ratio) on calibrated designs (SPEC §9, oracle README §7.14).
+ * svy_ratio) on calibrated designs (SPEC §9, oracle README §7.14), and the
+ * calibrated weights behind svy_weight and svy_weights_summary.
  *
  * State: the ordinary SvyAccum of the base design (strata, PSUs, fpc, df,
  * domain counts: it is fed every row with the calibration flag masked off)
@@ -8,20 +9,20 @@
  *   - per (PSU, cell) sums of u = d [1, e, a, b, a^2, ab, b^2] for the
  *     constant and for each numeric auxiliary v_j (times v_j), and of
  *     d v v' (e = the row is in the domain, a = e (y - K x), b = e x;
- *     x = 1 for means, the denominator for ratios; K a value seen early,
+ *     x = 1 for means, the denominator for ratios; K, a value seen early
  *     as in accum.c, keeps the scores free of cancellation when y is far
- *     from 0).  A design without PSUs (each row
- *     its own PSU) keeps them per (stratum, cell), with the row count, mean
- *     and centred cross-products (Welford; Chan et al. to merge) of the
- *     part r = d [1, a, b] (x) [1, v], d v v' that the residualised score
- *     of a row is linear in: the spread of the scores then comes without
- *     the cancellation of raw sums of squares when y is far from 0;
+ *     from 0);
+ *   - a design without PSUs (each row its own PSU) keeps them per (stratum,
+ *     cell), with the row count, mean and centred cross-products (Welford;
+ *     Chan et al. to merge) of r = d [1, a, b] (x) [1, v], d v v', in which
+ *     a row's residualised score is linear;
  *   - per cell the unweighted row count and sums of a and b (rake's
- *     residualisation averages scores over rows).
+ *     residualisation averages scores over rows) and, for the weights
+ *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
  * It grows with PSUs x cells, never with rows.  The final function sums
  * cells, solves the calibration (src/stats/calibrate.c), forms each
- * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands the
- * base accumulator's variance machinery (lonely PSUs, fpc, df) these.
+ * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
+ * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
  */
 #include "postgres.h"
 
@@ -1097,7 +1098,7 @@ svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 
 	/* totals and ranges from the per-cell sums (see CS_*) */
 	w->n = w->sum_w = w->sum_w2 = 0.0;
-	w->min_w = w->g_min = w->n_negative = INFINITY;
+	w->min_w = w->g_min = INFINITY;
 	w->max_w = w->g_max = -INFINITY;
 	w->n_negative = 0.0;
 	for (int i = 0; i < cal.ncell; i++)
