@@ -8,8 +8,7 @@
  * SvyCalibBlock, the row's k numeric auxiliaries (float8) and the packed
  * svy_population.  Every row carries the population (a few hundred bytes
  * for realistic margins) so that the aggregate needs no side channel; the
- * aggregate keeps one copy and checks later rows by the population's
- * 64-bit hash only.
+ * aggregate keeps one copy and compares later rows' hash and bytes with it.
  */
 #ifndef SVY_CALIB_H
 #define SVY_CALIB_H

@@ -284,6 +284,11 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
 		b->bounds[1] != c->bounds[1])
 		check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
+	/* equal hashes: the same population unless the bytes say otherwise (a few hundred bytes) */
+	if (VARSIZE_ANY_EXHDR(svy_calib_population(b)) != VARSIZE_ANY_EXHDR(c->pop) ||
+		memcmp(VARDATA_ANY(svy_calib_population(b)), VARDATA_ANY(c->pop),
+			   VARSIZE_ANY_EXHDR(c->pop)) != 0)
+		mixed("Rows carry different populations.");
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
@@ -466,6 +471,9 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
+	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
+		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
+		mixed("Rows carry different populations.");
 	if (f->shift_set)
 	{
 		if (c->shift_set)

@@ -8,8 +8,8 @@
  *
  * Stored as a varlena of packed fields (read with memcpy, so no alignment
  * rules): a header with a format version, the number of variables and a
- * 64-bit hash of the body (so that the rows of one aggregate can check they
- * carry the same population by comparing 8 bytes), then per variable:
+ * 64-bit hash of the body (a quick first test that the rows of one
+ * aggregate carry the same population), then per variable:
  * int32 name length, name, int32 number of levels (-1: numeric), then
  * either the float8 total or, per level, int32 length, name, float8 total.
  * Values only come from svy_population_in/recv or the aggregate, all of
