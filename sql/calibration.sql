@@ -244,6 +244,8 @@ FROM t, p;
 SELECT svy_total(y, CASE WHEN id < 6 THEN svy_design(d) ELSE svy_calibrate(svy_design(d), pab, ARRAY[a, b]) END) FROM t, p;
 SELECT svy_total(y, CASE WHEN id > 6 THEN svy_design(d) ELSE svy_calibrate(svy_design(d), pab, ARRAY[a, b]) END) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d, psu => CASE WHEN id < 6 THEN id END), pab, ARRAY[a, b])) FROM t, p;
+-- margins that disagree on the population total
+SELECT svy_total(y, svy_calibrate(svy_design(d), '{"a": {"1": 40, "2": 30, "3": 30}, "b": {"0": 45, "1": 56}}', ARRAY[a, b])) FROM t;
 -- rows in a level whose population count is 0: rake and poststratify cannot weight them (R errors)
 SELECT svy_total(y, svy_calibrate(svy_design(d), '{"a": {"1": 40, "2": 0, "3": 30}}', ARRAY[a], method => 'poststratify')) FROM t;
 SELECT r9((svy_total(y, svy_calibrate(svy_design(d), '{"a": {"1": 40, "2": 0, "3": 30}}', ARRAY[a]))).estimate) AS linear_ok FROM t;

@@ -726,6 +726,14 @@ report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCal
 					 errdetail("Post-stratification and raking cannot give these rows a weight (R: \"Strata in sample absent from population\")."),
 					 errhint("Drop the rows, merge the level with another, or use method => 'linear'.")));
 			break;
+		case SVY_CALIB_INCONSISTENT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the population's categorical variables disagree on the total: \"%s\" sums to %g more than \"%s\"",
+							var->name, sol->misfit, pop->vars[cat[0]].name),
+					 errdetail("Calibration to several margins needs the same population total in each."),
+					 errhint("Correct the population counts.")));
+			break;
 		case SVY_CALIB_DIVERGED:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),

@@ -524,6 +524,27 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	st = check_levels(pr, sol, work);
 	if (st != SVY_CALIB_OK)
 		return st;
+	if (pr->method == SVY_CALIB_LINEAR || pr->method == SVY_CALIB_RAKING ||
+		pr->method == SVY_CALIB_LOGIT)
+	{
+		double		first = 0.0;
+
+		for (int m = 0; m < pr->nmargin; m++)
+		{
+			double		total = 0.0;
+
+			for (int l = 0; l < pr->nlevels[m]; l++)
+				total += pr->pop[m][l];
+			if (m == 0)
+				first = total;
+			else if (fabs(total - first) > 1e-9 * fmax(fabs(first), fabs(total)))
+			{
+				sol->bad_margin = m;
+				sol->misfit = total - first;
+				return SVY_CALIB_INCONSISTENT;
+			}
+		}
+	}
 	switch (pr->method)
 	{
 		case SVY_CALIB_POSTSTRATIFY:

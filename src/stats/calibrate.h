@@ -27,9 +27,11 @@
  * (cell dummies and v); for rake it is R's ten passes of cyclic
  * post-stratification with the per-margin weights of the last sweep.
  *
- * The categorical basis x of `linear` and `raking` is the dummy of every
- * level of the first margin and of every level but the first of the others
- * (any basis of the same span gives the same weights).
+ * The categorical basis x of `linear`, `raking` and `logit` is the dummy of
+ * every level of the first margin and of every level but the first of the
+ * others (any basis of the same span gives the same weights); the margins
+ * must then agree on the population total (else the basis would drop a
+ * given count: SVY_CALIB_INCONSISTENT, bad_margin the first that differs).
  */
 #ifndef SVY_CALIBRATE_H
 #define SVY_CALIBRATE_H
@@ -55,7 +57,8 @@ typedef enum SvyCalibStatus
 	SVY_CALIB_BAD_INPUT,		/* method and margins do not fit */
 	SVY_CALIB_NONPOSITIVE,		/* a margin level's sample weight sum <= 0 */
 	SVY_CALIB_ZERO_POPULATION,	/* rake/poststratify: sample rows in a level of count 0 (R errors) */
-	SVY_CALIB_DIVERGED			/* raking, logit: g overflowed even after step halving */
+	SVY_CALIB_DIVERGED,			/* raking, logit: g overflowed even after step halving */
+	SVY_CALIB_INCONSISTENT		/* linear, raking, logit: margins with different grand totals */
 } SvyCalibStatus;
 
 typedef struct SvyCalibProblem

@@ -250,6 +250,18 @@ main(void)
 		check(__LINE__, "zero population linear", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
 	}
 
+	/* margins that disagree on the total: linear would drop a count */
+	setup(&s, SVY_CALIB_LINEAR, 2, 0);
+	{
+		static const double popb2[2] = {45, 56};
+
+		s.pops[1] = popb2;
+		check(__LINE__, "inconsistent", SVY_CALIB_INCONSISTENT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+		check(__LINE__, "inconsistent margin", 1, sol.bad_margin, 0);
+		s.pr.method = SVY_CALIB_RAKE;	/* R's rake accepts them: the joint table moves by < 1 */
+		check(__LINE__, "inconsistent rake", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
+
 	/* numeric margins only with linear */
 	setup(&s, SVY_CALIB_RAKE, 2, 1);
 	check(__LINE__, "rake numeric", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
