@@ -45,6 +45,7 @@
 #include "intervals.h"
 #include "linearize.h"
 #include "survey.h"
+#include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_glm_transfn);
 PG_FUNCTION_INFO_V1(svy_glm_final);
@@ -931,17 +932,13 @@ bad_state(const char *detail)
 static int
 get_count(StringInfo buf, Size item, const char *what)
 {
-	int			n = pq_getmsgint(buf, 4);
-
-	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / Max(item, 1))
-		bad_state(psprintf("The %s count %d does not match the bytes present.", what, n));
-	return n;
+	return svy_wire_count(buf, Max(item, 1), psprintf("bad number of %s", what));
 }
 
 static double
 get_finite(StringInfo buf)
 {
-	double		v = pq_getmsgfloat8(buf);
+	double		v = svy_wire_float8(buf);
 
 	if (!isfinite(v))
 		bad_state("A sum is not finite.");
@@ -957,17 +954,17 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 				nrep;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
-	if (buf->len - buf->cursor < 1 || pq_getmsgbyte(buf) != GLM_STATE_VERSION)
+	if (buf->len - buf->cursor < 1 || svy_wire_byte(buf) != GLM_STATE_VERSION)
 		bad_state("Unknown version.");
 	s->base = svy_accum_deserialize(buf, cxt);
-	s->family = pq_getmsgbyte(buf);
-	p = pq_getmsgint(buf, 4);
+	s->family = svy_wire_byte(buf);
+	p = svy_wire_int32(buf);
 	if (s->family != 0 && (s->family < SVY_GLM_GAUSSIAN || s->family > SVY_GLM_QUASIPOISSON))
 		bad_state("Unknown family.");
 	if (p < 0 || p > GLM_MAX_P || (p > 0 && s->family == 0))
 		bad_state("Bad number of coefficients.");
 	s->p = p;
-	if (pq_getmsgbyte(buf))
+	if (svy_wire_byte(buf))
 	{
 		s->terms = palloc(sizeof(char *) * Max(p, 1));
 		for (int i = 0; i < p; i++)
@@ -1021,12 +1018,12 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
 		}
 	}
-	s->y_fraction = pq_getmsgbyte(buf) != 0;
-	s->start_approx = pq_getmsgbyte(buf) != 0;
+	s->y_fraction = svy_wire_byte(buf) != 0;
+	s->start_approx = svy_wire_byte(buf) != 0;
 	n = get_count(buf, 4 + 3 * sizeof(double), "start");
 	for (int i = 0; i < n; i++)
 	{
-		int			c = pq_getmsgint(buf, 4);
+		int			c = svy_wire_int32(buf);
 		double		y = get_finite(buf),
 					w = get_finite(buf),
 					cnt = get_finite(buf);
@@ -1040,9 +1037,9 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		bad_state("PSUs in a design without PSUs.");
 	for (int u = 0; u < n; u++)
 	{
-		uint64		k0 = pq_getmsgint64(buf),
-					k1 = pq_getmsgint64(buf);
-		int			h = pq_getmsgint(buf, 4);
+		uint64		k0 = svy_wire_int64(buf),
+					k1 = svy_wire_int64(buf);
+		int			h = svy_wire_int32(buf);
 
 		if (h < 0 || h >= s->base->nstrata)
 			bad_state("A PSU refers to an unknown stratum.");
@@ -1054,8 +1051,8 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		bad_state("PSU cells in a replicate design.");
 	for (int i = 0; i < n; i++)
 	{
-		int			unit = pq_getmsgint(buf, 4),
-					cell = pq_getmsgint(buf, 4);
+		int			unit = svy_wire_int32(buf),
+					cell = svy_wire_int32(buf);
 		int			k;
 
 		if (unit < 0 || unit >= (has_psu(s) ? s->npsu : s->base->nstrata) ||
@@ -1177,27 +1174,27 @@ model_read(const char *data, int len, GlmModel *m)
 	buf.cursor = 0;
 	if (len < 19)
 		bad_model("Too short.");
-	if (pq_getmsgbyte(&buf) != GLM_MODEL_VERSION)
+	if (svy_wire_byte(&buf) != GLM_MODEL_VERSION)
 		bad_model("Unknown version.");
-	m->family = pq_getmsgbyte(&buf);
+	m->family = svy_wire_byte(&buf);
 	if (m->family < SVY_GLM_GAUSSIAN || m->family > SVY_GLM_QUASIPOISSON)
 		bad_model("Unknown family.");
-	p = pq_getmsgint(&buf, 4);
+	p = svy_wire_int32(&buf);
 	if (p < 1 || p > GLM_MAX_P)
 		bad_model("Bad number of coefficients.");
 	m->p = p;
-	m->iterations = pq_getmsgint(&buf, 4);
+	m->iterations = svy_wire_int32(&buf);
 	if (m->iterations < 0 || m->iterations > SVY_GLM_MAXIT)
 		bad_model("Bad number of iterations.");
-	m->converged = pq_getmsgbyte(&buf) != 0;
-	m->df = pq_getmsgfloat8(&buf);
-	m->n = pq_getmsgfloat8(&buf);
+	m->converged = svy_wire_byte(&buf) != 0;
+	m->df = svy_wire_float8(&buf);
+	m->n = svy_wire_float8(&buf);
 	if (!(m->df >= 1.0) || !isfinite(m->df) || !(m->n >= 0.0) || !isfinite(m->n))
 		bad_model("Bad degrees of freedom or row count.");
 	m->terms = palloc(sizeof(char *) * p);
 	for (int i = 0; i < p; i++)
 	{
-		int			tl = pq_getmsgint(&buf, 4);
+		int			tl = svy_wire_int32(&buf);
 
 		if (tl < 0 || tl > buf.len - buf.cursor)
 			bad_model("A term name's length does not match the bytes present.");
@@ -1215,10 +1212,10 @@ model_read(const char *data, int len, GlmModel *m)
 	m->beta = palloc(sizeof(double) * p);
 	m->vcov = palloc(sizeof(double) * p * p);
 	for (int i = 0; i < p; i++)
-		if (!isfinite(m->beta[i] = pq_getmsgfloat8(&buf)))
+		if (!isfinite(m->beta[i] = svy_wire_float8(&buf)))
 			bad_model("A coefficient is not finite.");
 	for (int i = 0; i < p * p; i++)
-		if (!isfinite(m->vcov[i] = pq_getmsgfloat8(&buf)))
+		if (!isfinite(m->vcov[i] = svy_wire_float8(&buf)))
 			bad_model("A covariance is not finite.");
 	for (int i = 0; i < p; i++)
 	{
