@@ -10,7 +10,9 @@
  *     (and, for replicate designs, of each replicate's weights), which is
  *     all that IRLS needs after its first iteration;
  *   - per (PSU, cell) the sums of w and w y, from which the final function
- *     gets each PSU's score total at the fitted coefficients; designs
+ *     gets each PSU's score total at the fitted coefficients (two-stage
+ *     designs with a first-stage fpc: per (second-stage unit, cell), whose
+ *     score totals give the PSUs' and the second stage); designs
  *     without PSUs keep per (stratum, cell) also the sums of w^2, w^2 y,
  *     w^2 y^2, which give the sum of the rows' score cross-products;
  *   - binomial families: glm.fit's start depends on each row's own weight
@@ -127,6 +129,7 @@ typedef struct GlmState
 				psucap;
 	uint64	   *psu_key;		/* 2 per PSU */
 	int32	   *psu_stratum;
+	uint64	   *unit_psu;		/* two-stage: 2 per unit, its first-stage PSU's identity */
 
 	/* (unit, cell) sums; unit = PSU, or stratum for designs without PSUs */
 	SvyIdMap   *ucmap;
@@ -150,6 +153,17 @@ static bool
 has_psu(const GlmState *s)
 {
 	return (s->base->flags & SVY_HAS_PSU) != 0;
+}
+
+/*
+ * Two-stage designs with a first-stage fpc: the units are the second-stage
+ * units (within their PSU), whose score totals give the second stage; without
+ * the fpc R adds no second stage, and the units stay the PSUs.
+ */
+static bool
+two_stage(const GlmState *s)
+{
+	return (s->base->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC);
 }
 
 static bool
@@ -301,9 +315,12 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 	s->st_n[k] = n;
 }
 
-/* The index of a PSU (identity k0, k1) of stratum h. */
+/*
+ * The index of a PSU (identity k0, k1) of stratum h; in two-stage designs a
+ * second-stage unit, of the PSU psu (its identity as the design gives it).
+ */
 static int
-psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
+psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 {
 	bool		found;
 	int			p = svy_idmap_insert(s->psumap, k0, k1, &found);
@@ -316,23 +333,40 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
 
 			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
 			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
-			account(s, (2 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
+			if (two_stage(s))
+				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
+			account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
 		s->npsu = p + 1;
 		s->psu_key[2 * p] = k0;
 		s->psu_key[2 * p + 1] = k1;
 		s->psu_stratum[p] = stratum;
+		if (two_stage(s))
+		{
+			s->unit_psu[2 * p] = psu[0];
+			s->unit_psu[2 * p + 1] = psu[1];
+		}
 	}
 	return p;
 }
 
-/* PSUs are nested in strata: the stratum is part of a PSU's identity. */
+/*
+ * PSUs are nested in strata: the stratum is part of a PSU's identity (and,
+ * in two-stage designs, the second-stage unit part of a unit's).
+ */
 static inline void
-psu_identity(const SvyDesign *d, uint64 *k0, uint64 *k1)
+psu_identity(const GlmState *s, const SvyDesign *d, uint64 *k0, uint64 *k1)
 {
 	*k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
 	*k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
+	if (two_stage(s))
+	{
+		const SvyStage2 *s2 = svy_design_stage2(d);
+
+		*k0 ^= s2->psu2[0] * UINT64CONST(0xD6E8FEB86659FD93);
+		*k1 ^= s2->psu2[1] * UINT64CONST(0xA0761D6478BD642F);
+	}
 }
 
 /* 64 bits naming a unit: a PSU by its identity, a stratum (designs without PSUs) by its index. */
@@ -431,7 +465,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 		bool		found;
 
 		if (has_psu(s))
-			psu_identity(d, &pk0, &pk1);
+			psu_identity(s, d, &pk0, &pk1);
 		k = uc_slot(s, xh, has_psu(s) ? unit_identity(pk0, pk1) : unit_identity((uint64) h, UINT64CONST(0x5354)),
 					&found);
 		if (found)
@@ -446,7 +480,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 		{
 			c = cell_index(s, x, xh);
 			s->uc[k].cell = c;
-			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
+			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h, d->psu) : h;
 		}
 	}
 	else
@@ -706,11 +740,6 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
 	/* the design: complete cases in the domain are the rows of the fit */
-	if (d->flags & SVY_HAS_PSU2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("svy_glm does not support two-stage designs yet"),
-				 errhint("Leave out psu2 and fpc2: the first-stage (ultimate cluster) variance is R's default.")));
 	h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
 	if (s->nrep == 0 && d->kind == SVY_KIND_REPLICATE)
 	{
@@ -819,7 +848,8 @@ glm_merge(GlmState *into, const GlmState *from)
 			int			h = has_psu(from) ? from->psu_stratum[u] : u;
 			int			hh = svy_accum_stratum_find(into->base, from->base->strata[h].id);
 
-			umap[u] = has_psu(from) ? psu_index(into, from->psu_key[2 * u], from->psu_key[2 * u + 1], hh) : hh;
+			umap[u] = has_psu(from) ? psu_index(into, from->psu_key[2 * u], from->psu_key[2 * u + 1], hh,
+												two_stage(from) ? from->unit_psu + 2 * u : NULL) : hh;
 		}
 		for (int i = 0; i < from->nuc; i++)
 		{
@@ -902,6 +932,11 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		pq_sendint64(buf, s->psu_key[2 * u]);
 		pq_sendint64(buf, s->psu_key[2 * u + 1]);
 		pq_sendint32(buf, s->psu_stratum[u]);
+		if (two_stage(s))
+		{
+			pq_sendint64(buf, s->unit_psu[2 * u]);
+			pq_sendint64(buf, s->unit_psu[2 * u + 1]);
+		}
 	}
 	pq_sendint32(buf, s->nuc);
 	for (int i = 0; i < s->nuc; i++)
@@ -1032,7 +1067,7 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			bad_state("A start entry refers to an unknown cell.");
 		start_add(s, c, y, w, cnt);
 	}
-	n = get_count(buf, 20, "PSU");
+	n = get_count(buf, two_stage(s) ? 36 : 20, "PSU");
 	if (n > 0 && !(s->base->kind == SVY_KIND_TAYLOR && has_psu(s)))
 		bad_state("PSUs in a design without PSUs.");
 	for (int u = 0; u < n; u++)
@@ -1040,10 +1075,16 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		uint64		k0 = svy_wire_int64(buf),
 					k1 = svy_wire_int64(buf);
 		int			h = svy_wire_int32(buf);
+		uint64		psu[2] = {0, 0};
 
 		if (h < 0 || h >= s->base->nstrata)
 			bad_state("A PSU refers to an unknown stratum.");
-		if (psu_index(s, k0, k1, h) != u)
+		if (two_stage(s))
+		{
+			psu[0] = svy_wire_int64(buf);
+			psu[1] = svy_wire_int64(buf);
+		}
+		if (psu_index(s, k0, k1, h, psu) != u)
 			bad_state("A PSU appears twice.");
 	}
 	n = get_count(buf, 8 + 2 * sizeof(double), "PSU cell");
@@ -1419,6 +1460,92 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 	}
 }
 
+/*
+ * Two-stage designs: the first-stage PSU of each unit (a second-stage unit),
+ * as its slot in the base state, and each PSU's score total in psu_u
+ * (p per slot, zeroed by the caller).
+ */
+static void
+stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
+{
+	int			p = s->p;
+
+	for (int j = 0; j < s->npsu; j++)
+	{
+		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[j]];
+		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * j], s->unit_psu[2 * j + 1]}};
+		SvyPsuEntry *e;
+
+		CHECK_FOR_INTERRUPTS();
+		e = svy_accum_psu_find(s->base, &key);
+		if (e == NULL)
+			elog(ERROR, "svy_glm state has a second-stage unit of an unknown PSU");
+		group[j] = e->slot;
+		for (int a = 0; a < p; a++)
+			psu_u[(Size) e->slot * p + a] += u[(Size) j * p + a];
+	}
+}
+
+/*
+ * The second stage (R's multistage): in each PSU, its second-stage units'
+ * score totals as the PSUs of one stratum, scaled by the first-stage
+ * fraction (svy_covariance_add_stage2).
+ */
+static void
+stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, int npsu,
+		   const double *u, const int *group, const double *psu_u)
+{
+	int			p = s->p;
+	int		   *start = palloc0(sizeof(int) * (npsu + 1));
+	int		   *fill = palloc(sizeof(int) * (npsu + 1));
+	int		   *order = palloc(sizeof(int) * (s->npsu + 1));
+	double	   *Q = palloc(sizeof(double) * p * p);
+	bool	   *present = palloc(sizeof(bool) * p);
+
+	/* units by PSU */
+	for (int j = 0; j < s->npsu; j++)
+		start[group[j] + 1]++;
+	for (int g = 0; g < npsu; g++)
+		start[g + 1] += start[g];
+	memcpy(fill, start, sizeof(int) * (npsu + 1));
+	for (int j = 0; j < s->npsu; j++)
+		order[fill[group[j]]++] = j;
+
+	for (int g = 0; g < npsu; g++)
+	{
+		double		n_g = st2[g].units.n;
+		const double *Sg = psu_u + (Size) g * p;
+		SvyStatus	status;
+
+		CHECK_FOR_INTERRUPTS();
+		/* units without fitted rows add 0 to the sum of cross-products */
+		for (int a = 0; a < p * p; a++)
+			Q[a] = 0.0;
+		for (int i = start[g]; i < start[g + 1]; i++)
+		{
+			const double *uj = u + (Size) order[i] * p;
+
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Q[a * p + b] += uj[a] * uj[b];
+		}
+		for (int a = 0; a < p; a++)
+		{
+			present[a] = st2[g].present;
+			for (int b = 0; b < p; b++)
+				Q[a * p + b] -= Sg[a] * Sg[b] / n_g;
+		}
+		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, present);
+		if (status != SVY_OK)
+			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
+	}
+	pfree(start);
+	pfree(fill);
+	pfree(order);
+	pfree(Q);
+	pfree(present);
+}
+
 /* The sandwich A Var(sum U) A of a linearization design into v. */
 static void
 taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, double m, double *v)
@@ -1437,6 +1564,10 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	/* the fit is one domain: its strata are counted once for every coefficient */
 	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
 	bool	   *present = palloc(sizeof(bool) * p);
+	SvyStage2Totals *st2 = NULL;
+	int			nslots = 0;
+	int		   *group = NULL;
+	double	   *psu_u = NULL;
 
 	svy_accum_strata(base, 0.0, st);	/* n_h: PSUs (or rows) of each stratum */
 	for (int i = 0; i < s->nuc; i++)
@@ -1449,7 +1580,27 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 									s->ucsq[i].swwy / (m * m), s->ucsq[i].swwyy / (m * m),
 									Q + (Size) s->uc[i].unit * p * p);
 	}
-	if (by_psu)
+	if (two_stage(s))
+	{
+		/* the first stage: the PSUs' totals of their units */
+		st2 = svy_accum_stage2(base, 0.0, st, &nslots);
+		group = palloc(sizeof(int) * (s->npsu + 1));
+		psu_u = palloc0(sizeof(double) * (Size) p * Max(nslots, 1));
+		stage1_totals(s, u, group, psu_u);
+		for (int g = 0; g < nslots; g++)
+		{
+			int			h = st2[g].stratum;
+			double	   *ug = psu_u + (Size) g * p;
+
+			for (int a = 0; a < p; a++)
+			{
+				S[h * p + a] += ug[a];
+				for (int b = 0; b < p; b++)
+					Q[(Size) h * p * p + a * p + b] += ug[a] * ug[b];
+			}
+		}
+	}
+	else if (by_psu)
 	{
 		for (int j = 0; j < s->npsu; j++)
 		{
@@ -1487,6 +1638,13 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 			svy_report_design_error(base, status, h, n_h);
 	}
 	svy_covariance_finish(&cov);
+	if (st2)
+	{
+		stage2_add(s, &cov, st2, nslots, u, group, psu_u);
+		pfree(st2);
+		pfree(group);
+		pfree(psu_u);
+	}
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 	pfree(present);
 	pfree(st);
