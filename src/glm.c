@@ -35,6 +35,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -147,6 +148,8 @@ typedef struct GlmState
 	Size		bytes;			/* memory of the arrays above */
 	text	   *family_seen;	/* last family argument, for a cheap check */
 	ArrayType  *terms_seen;
+	bool		family_const;	/* the call's family / terms are constants: */
+	bool		terms_const;	/* checked on the first row only */
 } GlmState;
 
 static bool
@@ -218,10 +221,37 @@ grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
 
 /* ---------- cells ---------- */
 
-static uint64
+/* murmur3's 64-bit finalizer: a bijection with full avalanche */
+static inline uint64
+mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/*
+ * 64 bits of hash of a row of x, word by word (runs once per row: cheaper
+ * than hash_bytes_extended).  Each step is a bijection of the running value,
+ * so rows differing in one element never collide; other collisions are
+ * detected (cell_index, uc_slot).
+ */
+static inline uint64
 x_hash(const double *x, int p)
 {
-	return hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x5356);
+	uint64		h = UINT64CONST(0x5356) + (uint64) p;
+
+	for (int i = 0; i < p; i++)
+	{
+		uint64		b;
+
+		memcpy(&b, &x[i], sizeof(b));
+		h = mix64(h ^ b);
+	}
+	return h;
 }
 
 /*
@@ -602,6 +632,25 @@ same_varlena(const struct varlena *a, const struct varlena *b)
 		memcmp(a, b, VARSIZE_ANY(a)) == 0;
 }
 
+/*
+ * On the first row: are the family and terms arguments constants of the
+ * aggregate call (the usual case)?  Then they need no check per row.  Not
+ * known outside nodeAgg (e.g. Citus's worker_partial_agg): checked per row.
+ */
+static void
+options_constness(FunctionCallInfo fcinfo, GlmState *s)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref == NULL)
+		return;
+	/* the aggregate's arguments are (y, x, d, family, terms): fcinfo's from 1 */
+	if (PG_NARGS() > 4 && list_length(aggref->args) >= 4)
+		s->family_const = IsA(((TargetEntry *) list_nth(aggref->args, 3))->expr, Const);
+	if (PG_NARGS() > 5 && list_length(aggref->args) >= 5)
+		s->terms_const = IsA(((TargetEntry *) list_nth(aggref->args, 4))->expr, Const);
+}
+
 /* svy_glm(y float8, x float8[], d svy_design [, family text [, terms text[]]]) */
 Datum
 svy_glm_transfn(PG_FUNCTION_ARGS)
@@ -626,7 +675,9 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	d = PG_GETARG_SVYDESIGN_P(3);
 
 	/* options: family, terms */
-	if (s->family == 0 || (PG_NARGS() > 4 && !same_varlena((struct varlena *) s->family_seen,
+	if (s->family == 0)
+		options_constness(fcinfo, s);
+	if (s->family == 0 || (PG_NARGS() > 4 && !s->family_const && !same_varlena((struct varlena *) s->family_seen,
 															 (struct varlena *) PG_GETARG_RAW_VARLENA_P(4))))
 	{
 		int			family = SVY_GLM_GAUSSIAN;
@@ -675,10 +726,18 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		if (!ARR_HASNULL(xa))
 		{
 			const double *v = (const double *) ARR_DATA_PTR(xa);
+			double		nonfinite = 0.0;
 
-			/* -0 and 0 are one predictor value */
+			/* -0 and 0 are one predictor value; v * 0 is NaN for NaN and infinities */
 			for (int i = 0; i < p; i++)
+			{
 				xbuf[i] = v[i] + 0.0;
+				nonfinite += v[i] * 0.0;
+			}
+			if (nonfinite != 0.0)
+				for (int i = 0; i < p; i++)
+					if (!isfinite(v[i]))
+						bad_value("predictors", v[i]);
 			x = xbuf;
 		}
 		else
@@ -695,10 +754,6 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 					v++;
 				}
 		}
-		if (x)
-			for (int i = 0; i < p; i++)
-				if (!isfinite(x[i]))
-					bad_value("predictors", x[i]);
 	}
 
 	if (PG_NARGS() > 5 && PG_ARGISNULL(5))
@@ -712,7 +767,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		s->terms_seen = (ArrayType *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
 		memcpy(s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
 	}
-	else if (s->terms != NULL && PG_NARGS() > 5 &&
+	else if (s->terms != NULL && PG_NARGS() > 5 && !s->terms_const &&
 			 (PG_ARGISNULL(5) || !same_varlena((struct varlena *) s->terms_seen,
 											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
 		ereport(ERROR,
@@ -1940,14 +1995,25 @@ svy_vcov(PG_FUNCTION_ARGS)
 
 /* ---------- svy_dummies ---------- */
 
+/*
+ * Per call site, built on the first row (runs once per row of a
+ * regression): the levels, a hash table of them for types whose equality is
+ * the identity of their bytes, and each level's result array, which a row
+ * then copies.
+ */
 typedef struct DummyCache
 {
 	ArrayType  *levels_seen;	/* the levels argument's bytes */
+	bool		levels_const;	/* a constant of the call: not compared per row */
 	int			nlevels;
 	Datum	   *levels;
 	FmgrInfo	eq;
 	Oid			collation;
 	int			bitwise;		/* 1: by-value equality is identity; 2: text bytes */
+	int			tabmask;		/* bitwise: open addressing, size tabmask + 1 */
+	int		   *tab;			/* level index + 1; 0 = empty */
+	Size		nbytes;			/* of a result array */
+	ArrayType **results;		/* per level */
 } DummyCache;
 
 /* Is equality of this type (and collation) the identity of the bytes? */
@@ -1963,6 +2029,36 @@ bitwise_equality(Oid typid, Oid collation)
 	return 0;
 }
 
+/* A text value's bytes without a function call when it is not toasted. */
+static inline const struct varlena *
+text_bytes(Datum d)
+{
+	struct varlena *t = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
+		t = pg_detoast_datum_packed(t);
+	return t;
+}
+
+static uint64
+dummy_hash(const DummyCache *dc, Datum v)
+{
+	if (dc->bitwise == 1)
+		return mix64((uint64) v);
+	else
+	{
+		const struct varlena *t = text_bytes(v);
+		const unsigned char *b = (const unsigned char *) VARDATA_ANY(t);
+		int			n = VARSIZE_ANY_EXHDR(t);
+		uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+		/* FNV-1a: level names are short */
+		for (int i = 0; i < n; i++)
+			h = (h ^ b[i]) * UINT64CONST(0x100000001b3);
+		return mix64(h);
+	}
+}
+
 static bool
 dummy_equal(DummyCache *dc, Datum a, Datum b)
 {
@@ -1970,8 +2066,8 @@ dummy_equal(DummyCache *dc, Datum a, Datum b)
 		return a == b;
 	if (dc->bitwise == 2)
 	{
-		text	   *ta = DatumGetTextPP(a),
-				   *tb = DatumGetTextPP(b);
+		const struct varlena *ta = text_bytes(a),
+				   *tb = text_bytes(b);
 
 		return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
 			memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
@@ -1979,102 +2075,147 @@ dummy_equal(DummyCache *dc, Datum a, Datum b)
 	return DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, a, b));
 }
 
+/* The index of value v among the levels, or -1. */
+static int
+dummy_find(DummyCache *dc, Datum v)
+{
+	if (dc->bitwise)
+	{
+		for (int slot = dummy_hash(dc, v) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
+			if (dummy_equal(dc, v, dc->levels[dc->tab[slot] - 1]))
+				return dc->tab[slot] - 1;
+		return -1;
+	}
+	for (int i = 0; i < dc->nlevels; i++)
+		if (dummy_equal(dc, v, dc->levels[i]))
+			return i;
+	return -1;
+}
+
+/* The cache for the levels argument (checked for NULLs and duplicates), in fn_mcxt. */
+static DummyCache *
+dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	Oid			elemtype = ARR_ELEMTYPE(levels);
+	TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_EQ_OPR_FINFO);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool	   *lnulls;
+	int			nout;
+
+	if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an equality operator for type %s", format_type_be(elemtype))));
+	if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
+	if (dc == NULL)
+		dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
+	dc->levels_const = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
+	dc->levels_seen = palloc(VARSIZE(levels));
+	memcpy(dc->levels_seen, levels, VARSIZE(levels));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(dc->levels_seen, elemtype, typlen, typbyval, typalign,
+					  &dc->levels, &lnulls, &dc->nlevels);
+	fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
+	dc->collation = PG_GET_COLLATION();
+	dc->bitwise = bitwise_equality(elemtype, dc->collation);
+	for (int i = 0; i < dc->nlevels; i++)
+	{
+		if (lnulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("svy_dummies levels must not contain NULL")));
+		for (int j = 0; j < i; j++)
+			if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
+	}
+	if (dc->bitwise)
+	{
+		int			size = 4;
+
+		while (size < 2 * dc->nlevels)
+			size *= 2;
+		dc->tabmask = size - 1;
+		dc->tab = palloc0(sizeof(int) * size);
+		for (int i = 0; i < dc->nlevels; i++)
+		{
+			int			slot = dummy_hash(dc, dc->levels[i]) & dc->tabmask;
+
+			while (dc->tab[slot] != 0)
+				slot = (slot + 1) & dc->tabmask;
+			dc->tab[slot] = i + 1;
+		}
+	}
+	/* treatment coding: level 0 (the reference) all zeros, level i a 1 in column i */
+	nout = dc->nlevels - 1;
+	dc->nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * nout;
+	dc->results = palloc(sizeof(ArrayType *) * dc->nlevels);
+	for (int i = 0; i < dc->nlevels; i++)
+	{
+		ArrayType  *r = palloc0(dc->nbytes);
+
+		SET_VARSIZE(r, dc->nbytes);
+		r->ndim = 1;
+		r->dataoffset = 0;
+		r->elemtype = FLOAT8OID;
+		ARR_DIMS(r)[0] = nout;
+		ARR_LBOUND(r)[0] = 1;
+		if (i > 0)
+			((float8 *) ARR_DATA_PTR(r))[i - 1] = 1.0;
+		dc->results[i] = r;
+	}
+	fcinfo->flinfo->fn_extra = dc;
+	MemoryContextSwitchTo(old);
+	return dc;
+}
+
 /* svy_dummies(value anyelement, levels anyarray) -> float8[]: treatment coding */
 Datum
 svy_dummies(PG_FUNCTION_ARGS)
 {
 	DummyCache *dc = (DummyCache *) fcinfo->flinfo->fn_extra;
-	ArrayType  *levels;
-	Datum	   *out;
-	bool	   *onulls;
-	int			dims[1],
-				lbs[1] = {1};
-	int			found = -1;
+	ArrayType  *r;
+	int			found;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("svy_dummies levels must not be NULL")));
-	levels = PG_GETARG_ARRAYTYPE_P(1);
-	if (dc == NULL || !same_varlena((struct varlena *) dc->levels_seen, (struct varlena *) levels))
+	if (dc == NULL || !dc->levels_const)
 	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		Oid			elemtype = ARR_ELEMTYPE(levels);
-		TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_EQ_OPR_FINFO);
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
-		bool	   *lnulls;
+		ArrayType  *levels = PG_GETARG_ARRAYTYPE_P(1);
 
-		if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("could not identify an equality operator for type %s", format_type_be(elemtype))));
-		if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
-		if (dc == NULL)
-			dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
-		dc->levels_seen = palloc(VARSIZE(levels));
-		memcpy(dc->levels_seen, levels, VARSIZE(levels));
-		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-		deconstruct_array(dc->levels_seen, elemtype, typlen, typbyval, typalign,
-						  &dc->levels, &lnulls, &dc->nlevels);
-		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
-		dc->collation = PG_GET_COLLATION();
-		dc->bitwise = bitwise_equality(elemtype, dc->collation);
-		for (int i = 0; i < dc->nlevels; i++)
-		{
-			if (lnulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("svy_dummies levels must not contain NULL")));
-			for (int j = 0; j < i; j++)
-				if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
-		}
-		fcinfo->flinfo->fn_extra = dc;
-		MemoryContextSwitchTo(old);
+		if (dc == NULL || !same_varlena((struct varlena *) dc->levels_seen, (struct varlena *) levels))
+			dc = dummy_cache(fcinfo, dc, levels);
 	}
-	dims[0] = dc->nlevels - 1;
-	if (dims[0] == 0)
+	if (dc->nlevels == 1)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
 	if (PG_ARGISNULL(0))
 	{
-		out = palloc(sizeof(Datum) * dims[0]);
-		onulls = palloc(sizeof(bool) * dims[0]);
+		int			dims[1] = {dc->nlevels - 1},
+					lbs[1] = {1};
+		Datum	   *out = palloc(sizeof(Datum) * dims[0]);
+		bool	   *onulls = palloc(sizeof(bool) * dims[0]);
+
 		for (int i = 0; i < dims[0]; i++)
 			onulls[i] = true;
 		PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, FLOAT8OID, 8,
 												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
-	else
-	{
-		Datum		v = PG_GETARG_DATUM(0);
-		Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * dims[0];
-		ArrayType  *r;
-
-		for (int i = 0; i < dc->nlevels && found < 0; i++)
-			if (dummy_equal(dc, v, dc->levels[i]))
-				found = i;
-		if (found < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
-					 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
-		/* built in place: this runs once per row of a regression */
-		r = palloc0(nbytes);
-		SET_VARSIZE(r, nbytes);
-		r->ndim = 1;
-		r->dataoffset = 0;
-		r->elemtype = FLOAT8OID;
-		ARR_DIMS(r)[0] = dims[0];
-		ARR_LBOUND(r)[0] = 1;
-		if (found > 0)
-			((float8 *) ARR_DATA_PTR(r))[found - 1] = 1.0;
-		PG_RETURN_ARRAYTYPE_P(r);
-	}
+	found = dummy_find(dc, PG_GETARG_DATUM(0));
+	if (found < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
+				 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
+	r = palloc(dc->nbytes);
+	memcpy(r, dc->results[found], dc->nbytes);
+	PG_RETURN_ARRAYTYPE_P(r);
 }
