@@ -235,9 +235,10 @@ mix64(uint64 h)
 
 /*
  * 64 bits of hash of a row of x, word by word (runs once per row: cheaper
- * than hash_bytes_extended).  Each step is a bijection of the running value,
- * so rows differing in one element never collide; other collisions are
- * detected (cell_index, uc_slot).
+ * than hash_bytes_extended).  Each step (odd multiply, xor-shift) is a
+ * bijection of the running value, so rows differing in one element never
+ * collide; the finalizer spreads the bits; other collisions are detected
+ * (cell_index, uc_slot), never summed.
  */
 static inline uint64
 x_hash(const double *x, int p)
@@ -249,9 +250,10 @@ x_hash(const double *x, int p)
 		uint64		b;
 
 		memcpy(&b, &x[i], sizeof(b));
-		h = mix64(h ^ b);
+		h = (h ^ b) * UINT64CONST(0x9E3779B97F4A7C15);
+		h ^= h >> 32;
 	}
-	return h;
+	return mix64(h);
 }
 
 /*
@@ -1998,8 +2000,7 @@ svy_vcov(PG_FUNCTION_ARGS)
 /*
  * Per call site, built on the first row (runs once per row of a
  * regression): the levels, a hash table of them for types whose equality is
- * the identity of their bytes, and each level's result array, which a row
- * then copies.
+ * the identity of their bytes, and each level's result array.
  */
 typedef struct DummyCache
 {
@@ -2181,7 +2182,6 @@ Datum
 svy_dummies(PG_FUNCTION_ARGS)
 {
 	DummyCache *dc = (DummyCache *) fcinfo->flinfo->fn_extra;
-	ArrayType  *r;
 	int			found;
 
 	if (PG_ARGISNULL(1))
@@ -2215,7 +2215,10 @@ svy_dummies(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
 				 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
-	r = palloc(dc->nbytes);
-	memcpy(r, dc->results[found], dc->nbytes);
-	PG_RETURN_ARRAYTYPE_P(r);
+	/*
+	 * The level's array itself, read-only like a returned argument (as
+	 * text_smaller returns one): it lives as long as the call site, and a
+	 * rebuilt cache leaves the old arrays in place.
+	 */
+	PG_RETURN_ARRAYTYPE_P(dc->results[found]);
 }
