@@ -241,18 +241,24 @@ mix64(uint64 h)
  * (cell_index, uc_slot), never summed.
  */
 static inline uint64
+x_hash_step(uint64 h, double v)
+{
+	uint64		b;
+
+	memcpy(&b, &v, sizeof(b));
+	h = (h ^ b) * UINT64CONST(0x9E3779B97F4A7C15);
+	return h ^ (h >> 32);
+}
+
+#define X_HASH_START(p) (UINT64CONST(0x5356) + (uint64) (p))
+
+static inline uint64
 x_hash(const double *x, int p)
 {
-	uint64		h = UINT64CONST(0x5356) + (uint64) p;
+	uint64		h = X_HASH_START(p);
 
 	for (int i = 0; i < p; i++)
-	{
-		uint64		b;
-
-		memcpy(&b, &x[i], sizeof(b));
-		h = (h ^ b) * UINT64CONST(0x9E3779B97F4A7C15);
-		h ^= h >> 32;
-	}
+		h = x_hash_step(h, x[i]);
 	return mix64(h);
 }
 
@@ -476,19 +482,16 @@ bad_value(const char *what, double v)
 			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
 }
 
-/* Add one complete-case row in the domain: outcome y, predictors x, design d. */
+/* Add one complete-case row in the domain: outcome y, predictors x (hash xh), design d. */
 static void
-glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
+glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, uint64 xh)
 {
 	double		w = d->weight;
 	int			c;
-
-	uint64		xh;
 	int			k = -1;
 
 	if (w == 0.0 && d->kind == SVY_KIND_TAYLOR)
 		return;					/* R drops rows of weight 0 from the fit */
-	xh = x_hash(x, s->p);
 	if (d->kind == SVY_KIND_TAYLOR)
 	{
 		/* one probe finds the (unit, cell) entry, and through it the cell */
@@ -667,6 +670,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	double		y = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
 	const double *x = NULL;
 	double		xbuf[GLM_MAX_P];
+	uint64		xh = 0;
 	int			p;
 
 	if (PG_ARGISNULL(3))
@@ -730,12 +734,18 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 			const double *v = (const double *) ARR_DATA_PTR(xa);
 			double		nonfinite = 0.0;
 
-			/* -0 and 0 are one predictor value; v * 0 is NaN for NaN and infinities */
+			/*
+			 * One pass: -0 and 0 are one predictor value; v * 0 is NaN for
+			 * NaN and infinities; x_hash's steps.
+			 */
+			xh = X_HASH_START(p);
 			for (int i = 0; i < p; i++)
 			{
 				xbuf[i] = v[i] + 0.0;
 				nonfinite += v[i] * 0.0;
+				xh = x_hash_step(xh, xbuf[i]);
 			}
+			xh = mix64(xh);
 			if (nonfinite != 0.0)
 				for (int i = 0; i < p; i++)
 					if (!isfinite(v[i]))
@@ -809,7 +819,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		s->nrow_design += 1;
 	}
 	if (complete)
-		glm_add_row(s, d, h, y, x);
+		glm_add_row(s, d, h, y, x, xh);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
