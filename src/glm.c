@@ -2023,6 +2023,8 @@ typedef struct DummyCache
 	int			bitwise;		/* 1: by-value equality is identity; 2: text bytes */
 	int			tabmask;		/* bitwise: open addressing, size tabmask + 1 */
 	int		   *tab;			/* level index + 1; 0 = empty */
+	const char **text_data;		/* bitwise 2: each level's bytes */
+	int		   *text_len;
 	Size		nbytes;			/* of a result array */
 	ArrayType **results;		/* per level */
 } DummyCache;
@@ -2051,23 +2053,15 @@ text_bytes(Datum d)
 	return t;
 }
 
-static uint64
-dummy_hash(const DummyCache *dc, Datum v)
+/* FNV-1a (level names are short) and the finalizer */
+static inline uint64
+bytes_hash(const char *b, int n)
 {
-	if (dc->bitwise == 1)
-		return mix64((uint64) v);
-	else
-	{
-		const struct varlena *t = text_bytes(v);
-		const unsigned char *b = (const unsigned char *) VARDATA_ANY(t);
-		int			n = VARSIZE_ANY_EXHDR(t);
-		uint64		h = UINT64CONST(0xcbf29ce484222325);
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
 
-		/* FNV-1a: level names are short */
-		for (int i = 0; i < n; i++)
-			h = (h ^ b[i]) * UINT64CONST(0x100000001b3);
-		return mix64(h);
-	}
+	for (int i = 0; i < n; i++)
+		h = (h ^ (unsigned char) b[i]) * UINT64CONST(0x100000001b3);
+	return mix64(h);
 }
 
 static bool
@@ -2090,11 +2084,26 @@ dummy_equal(DummyCache *dc, Datum a, Datum b)
 static int
 dummy_find(DummyCache *dc, Datum v)
 {
-	if (dc->bitwise)
+	if (dc->bitwise == 1)
 	{
-		for (int slot = dummy_hash(dc, v) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
-			if (dummy_equal(dc, v, dc->levels[dc->tab[slot] - 1]))
+		for (int slot = mix64((uint64) v) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
+			if (v == dc->levels[dc->tab[slot] - 1])
 				return dc->tab[slot] - 1;
+		return -1;
+	}
+	if (dc->bitwise == 2)
+	{
+		const struct varlena *t = text_bytes(v);
+		const char *b = VARDATA_ANY(t);
+		int			n = VARSIZE_ANY_EXHDR(t);
+
+		for (int slot = bytes_hash(b, n) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
+		{
+			int			i = dc->tab[slot] - 1;
+
+			if (dc->text_len[i] == n && memcmp(dc->text_data[i], b, n) == 0)
+				return i;
+		}
 		return -1;
 	}
 	for (int i = 0; i < dc->nlevels; i++)
@@ -2155,9 +2164,25 @@ dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
 			size *= 2;
 		dc->tabmask = size - 1;
 		dc->tab = palloc0(sizeof(int) * size);
+		if (dc->bitwise == 2)
+		{
+			dc->text_data = palloc(sizeof(char *) * dc->nlevels);
+			dc->text_len = palloc(sizeof(int) * dc->nlevels);
+		}
 		for (int i = 0; i < dc->nlevels; i++)
 		{
-			int			slot = dummy_hash(dc, dc->levels[i]) & dc->tabmask;
+			int			slot;
+
+			if (dc->bitwise == 2)
+			{
+				const struct varlena *t = text_bytes(dc->levels[i]);
+
+				dc->text_data[i] = VARDATA_ANY(t);
+				dc->text_len[i] = VARSIZE_ANY_EXHDR(t);
+				slot = bytes_hash(dc->text_data[i], dc->text_len[i]) & dc->tabmask;
+			}
+			else
+				slot = mix64((uint64) dc->levels[i]) & dc->tabmask;
 
 			while (dc->tab[slot] != 0)
 				slot = (slot + 1) & dc->tabmask;
