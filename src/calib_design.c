@@ -182,6 +182,37 @@ check_method_fits(int method, const SvyPop *pop)
 }
 
 /*
+ * The value of a calibrated design: the base design's bytes, then the
+ * calibration block, the row's auxiliaries and the population (calib.h).
+ */
+static SvyDesign *
+calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int method, int maxit,
+				  double epsilon, const double bounds[2], const double *x, int nx,
+				  const struct varlena *pop)
+{
+	Size		head = svy_design_base_size(base);
+	Size		poplen = VARSIZE_ANY(pop);
+	Size		size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
+	SvyDesign  *out = palloc0(size);
+	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
+
+	memcpy(out, base, head);
+	SET_VARSIZE(out, size);
+	b->pop_hash = pop_hash;
+	b->cell = cell;
+	b->epsilon = epsilon;
+	b->bounds[0] = bounds[0];
+	b->bounds[1] = bounds[1];
+	b->maxit = maxit;
+	b->k = nx;
+	b->pop_len = poplen;
+	b->method = method;
+	memcpy(b + 1, x, sizeof(float8) * nx);
+	memcpy((char *) (b + 1) + sizeof(float8) * nx, pop, poplen);
+	return out;
+}
+
+/*
  * svy_calibrate(d, population, levels text[], x float8[], method text,
  *               bounds float8[], maxit int, epsilon float8)
  */
@@ -201,11 +232,6 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	float8		epsilon = 0.0;
 	float8		bounds[2] = {0.0, 0.0};
 	uint64		cell = 0;
-	Size		head,
-				size,
-				poplen;
-	SvyDesign  *out;
-	SvyCalibBlock *b;
 
 	if (PG_ARGISNULL(0))
 		null_arg("the design");
@@ -340,28 +366,14 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 					 errmsg("x of svy_calibrate must be finite, not %g", v)));
 	}
 
-	head = svy_design_base_size(d);
-	poplen = VARSIZE_ANY(popv);
-	size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
-	/* every byte is written below: the head (padding included) from d, then the block */
-	out = palloc(size);
-	memcpy(out, d, head);
-	SET_VARSIZE(out, size);
-	b = (SvyCalibBlock *) ((char *) out + head);
-	b->pop_hash = c->hash;
-	b->cell = cell;
-	b->epsilon = epsilon;
-	b->bounds[0] = bounds[0];
-	b->bounds[1] = bounds[1];
-	b->maxit = maxit;
-	b->k = nx;
-	b->pop_len = poplen;
-	b->method = method;
-	memset(b->pad, 0, sizeof(b->pad));
-	for (int j = 0; j < nx; j++)
-		((float8 *) (b + 1))[j] = DatumGetFloat8(xs[j]);
-	memcpy((char *) (b + 1) + sizeof(float8) * nx, popv, poplen);
-	PG_RETURN_POINTER(out);
+	{
+		double	   *x = palloc(sizeof(double) * Max(nx, 1));
+
+		for (int j = 0; j < nx; j++)
+			x[j] = DatumGetFloat8(xs[j]);
+		PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
+											popv));
+	}
 }
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------
@@ -446,11 +458,6 @@ svy_calib_design_in(const char *s)
 	SvyPop	   *parsed;
 	uint64		ncell = 1;
 	SvyDesign  *base;
-	SvyDesign  *out;
-	SvyCalibBlock *b;
-	Size		head,
-				poplen,
-				size;
 	char	   *end;
 
 	calib_key(&p, "method", s);
@@ -532,23 +539,6 @@ svy_calib_design_in(const char *s)
 		bad_calibrated(s, "the base is not a linearization design");
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
-	head = svy_design_base_size(base);
-	poplen = VARSIZE(pop);
-	size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
-	out = palloc0(size);
-	memcpy(out, base, head);
-	SET_VARSIZE(out, size);
-	b = (SvyCalibBlock *) ((char *) out + head);
-	b->pop_hash = svy_population_hash(pop);
-	b->cell = cell;
-	b->epsilon = epsilon;
-	b->bounds[0] = bounds[0];
-	b->bounds[1] = bounds[1];
-	b->maxit = maxit;
-	b->k = nx;
-	b->pop_len = poplen;
-	b->method = method;
-	memcpy(b + 1, xs, sizeof(float8) * nx);
-	memcpy((char *) (b + 1) + sizeof(float8) * nx, pop, poplen);
-	return out;
+	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
+							 xs, nx, pop);
 }
