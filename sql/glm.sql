@@ -208,6 +208,16 @@ SELECT svy_dummies('b'::text, ARRAY['a','b','c']), svy_dummies(3, ARRAY[1,2,3]),
 -- equality of the type: numeric 1.0 = 1.00 (not the bytes), varchar, a collation
 SELECT svy_dummies(1.0::numeric, ARRAY[2.00, 1.00]), svy_dummies('b'::varchar, ARRAY['a','b']::varchar[]),
        svy_dummies('B'::text COLLATE "C", ARRAY['a','B']), svy_dummies(true, ARRAY[false, true]);
+-- many levels (the levels' hash table), levels that change from row to row (not a constant: compared per row)
+SELECT bool_and(cardinality(a) = 49 AND coalesce(array_position(a, 1::float8), 0) = k - 1
+                AND (SELECT sum(v) FROM unnest(a) v) = (k > 1)::int) AS ints_ok,
+       bool_and(cardinality(b) = 49 AND coalesce(array_position(b, 1::float8), 0) = k - 1
+                AND (SELECT sum(v) FROM unnest(b) v) = (k > 1)::int) AS texts_ok
+FROM (SELECT k, svy_dummies(k, (SELECT array_agg(j ORDER BY j) FROM generate_series(1, 50) j)) AS a,
+             svy_dummies('L' || k, (SELECT array_agg('L' || j ORDER BY j) FROM generate_series(1, 50) j)) AS b
+      FROM generate_series(1, 50) k) s;
+SELECT i, svy_dummies('b'::text, CASE WHEN i % 2 = 0 THEN ARRAY['a','b','c'] ELSE ARRAY['b','a','c'] END)
+FROM generate_series(1, 4) i;
 SELECT svy_dummies('z'::text, ARRAY['a','b']);
 SELECT svy_dummies('a'::text, ARRAY['a','a']);
 SELECT svy_dummies('a'::text, ARRAY['a',NULL]);
