@@ -1952,7 +1952,7 @@ svy_wald(PG_FUNCTION_ARGS)
 				appendStringInfo(&all, "%s%s", j ? ", " : "", m.terms[j]);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_wald: the model has no term \"%s\"", name),
+					 errmsg("the model has no term \"%s\"", name),
 					 errdetail("Its terms are %s.", all.data)));
 		}
 		for (int j = 0; j < i; j++)
@@ -1965,7 +1965,7 @@ svy_wald(PG_FUNCTION_ARGS)
 					 palloc(sizeof(double) * (3 * q * q + 4 * q))) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_wald: the covariance of the tested coefficients is singular"),
+				 errmsg("the covariance of the tested coefficients is singular"),
 				 errdetail("The design gives no information to test these terms jointly.")));
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -2248,7 +2248,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 	if (found < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
+				 errmsg("value is not one of the %d levels", dc->nlevels),
 				 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
 	/*
 	 * The level's array itself, read-only like a returned argument (as
