@@ -104,35 +104,85 @@ SELECT term, round(std_error::numeric, 8) FROM (SELECT svy_glm(trained, x, d, 'q
 RESET survey.lonely_psu;
 
 -- parallel = serial (forced partial aggregation, serialize/deserialize/combine): PSU design, a design
--- without PSUs, gaussian, a replicate design
+-- without PSUs, gaussian, a replicate design, a two-stage design
 CREATE TABLE offbig AS SELECT o.*, k FROM off o, generate_series(1, 40) AS k;
 CREATE VIEW offbigd AS
 SELECT trained, courses, years, svy_design(w, strata => country, psu => force * 100 + k) AS d,
        svy_design(w, strata => country) AS dn,
+       svy_design(w, strata => country, psu => force, fpc => 10, psu2 => k, fpc2 => 100) AS d2,
        svy_repdesign(w, ARRAY[w * (0.5 + ((k * 3 + force * 1 + i) % 7) / 6.0), w * (0.5 + ((k * 5 + force * 2 + i) % 7) / 6.0), w * (0.5 + ((k * 7 + force * 3 + i) % 7) / 6.0),
                               w * (0.5 + ((k * 11 + force * 4 + i) % 7) / 6.0), w * (0.5 + ((k * 13 + force * 5 + i) % 7) / 6.0), w * (0.5 + ((k * 17 + force * 6 + i) % 7) / 6.0),
                               w * (0.5 + ((k * 19 + force * 7 + i) % 7) / 6.0), w * (0.5 + ((k * 23 + force * 8 + i) % 7) / 6.0)], 'other') AS dr,
        ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']) AS x FROM offbig;
 CREATE TEMP TABLE serial AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
-       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r FROM offbigd;
+       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r,
+       svy_glm(trained, x, d2, 'quasibinomial') AS t FROM offbigd;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d, 'quasibinomial'), svy_glm(trained, x, dr, 'quasibinomial') FROM offbigd;
+EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d2, 'quasibinomial') FROM offbigd;
 CREATE TEMP TABLE par AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
-       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r FROM offbigd;
+       svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r,
+       svy_glm(trained, x, d2, 'quasibinomial') AS t FROM offbigd;
 RESET ALL;
 SET extra_float_digits = 0;
 SELECT which, bool_and(abs(p.estimate - s.estimate) <= 1e-9 * abs(s.estimate)) AS same_estimate,
        bool_and(abs(p.std_error - s.std_error) <= 1e-9 * s.std_error) AS same_se, bool_and(p.df = s.df) AS same_df
 FROM serial, par,
-     LATERAL (VALUES ('a', serial.a, par.a), ('b', serial.b, par.b), ('c', serial.c, par.c), ('r', serial.r, par.r)) v(which, sm, pm),
+     LATERAL (VALUES ('a', serial.a, par.a), ('b', serial.b, par.b), ('c', serial.c, par.c), ('r', serial.r, par.r),
+             ('t', serial.t, par.t)) v(which, sm, pm),
      svy_coef(v.sm) s JOIN svy_coef(v.pm) p USING (term)
 GROUP BY which ORDER BY which;
+
+-- two-stage designs (R's multistage; the R values are in the oracle, cases_glm2.csv): forces within
+-- countries (12 per country), 4 teams of 5 officers within each force (10 per force)
+CREATE VIEW offd2 AS
+SELECT o.*, svy_design(w, strata => country, psu => force, fpc => 12, psu2 => (i / 24) % 4, fpc2 => 10) AS d2,
+       svy_design(w, strata => country, psu => force, psu2 => (i / 24) % 4) AS d2nofpc,
+       svy_design(w, strata => country, psu => force, fpc => 12) AS d1
+FROM offd o;
+-- the second stage adds to the first stage's (fpc-corrected) variance; without a first-stage fpc it adds
+-- nothing (as R): then the numbers are those of the PSUs alone
+SELECT a.term, a.estimate = b.estimate AS same_estimate, a.std_error > c.std_error AS stage2_adds,
+       abs(b.std_error - u.std_error) < 1e-12 * u.std_error AS nofpc_is_first_stage,
+       round(a.std_error::numeric, 8) AS se
+FROM (SELECT svy_glm(trained, x, d2, 'quasibinomial', :terms) AS m2, svy_glm(trained, x, d2nofpc, 'quasibinomial', :terms) AS m0,
+             svy_glm(trained, x, d1, 'quasibinomial', :terms) AS m1,
+             svy_glm(trained, x, svy_design(w, strata => country, psu => force), 'quasibinomial', :terms) AS mu
+      FROM offd2) s, svy_coef(m2) a JOIN svy_coef(m0) b USING (term) JOIN svy_coef(m1) c USING (term)
+     JOIN svy_coef(mu) u USING (term)
+WHERE a.term IN ('(Intercept)', 'years', 'DE', 'command');
+-- a PSU with one second-stage unit: an error under "fail", none under "certainty" (it adds nothing)
+CREATE TEMP VIEW lonely2 AS
+SELECT trained, x, svy_design(w, strata => country, psu => force, fpc => 12,
+                              psu2 => CASE WHEN force = 2 THEN 0 ELSE (i / 24) % 4 END, fpc2 => 10) AS d FROM offd;
+SELECT svy_glm(trained, x, d, 'quasibinomial') FROM lonely2;
+SET survey.lonely_psu = 'certainty';
+SELECT term, round(std_error::numeric, 8) FROM (SELECT svy_glm(trained, x, d, 'quasibinomial', :terms) AS m FROM lonely2) s, svy_coef(m)
+WHERE term IN ('(Intercept)', 'years');
+RESET survey.lonely_psu;
+-- fpc2 below the sampled second-stage units
+SELECT svy_glm(trained, x, svy_design(w, strata => country, psu => force, fpc => 12, psu2 => (i / 24) % 4, fpc2 => 2)) FROM offd;
+-- states merged from parts that split PSUs and their units = the aggregate; the text form round-trips
+CREATE AGGREGATE glm_state(float8, float8[], svy_design, text) (
+    SFUNC = svy_glm_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
+CREATE TEMP TABLE parts AS
+SELECT i % 5 % 2 AS part, glm_state(trained, x, d2, 'quasibinomial') AS st FROM offd2 GROUP BY 1;
+SELECT bool_and(abs(mc.estimate - w.estimate) <= 1e-9 * abs(w.estimate)) AS merged_estimate,
+       bool_and(abs(mc.std_error - w.std_error) <= 1e-9 * w.std_error) AS merged_se,
+       bool_and(t.estimate = h.estimate AND t.std_error = h.std_error) AS text_roundtrip
+FROM parts a, parts b, (SELECT svy_glm(trained, x, d2, 'quasibinomial') AS m FROM offd2) whole,
+     svy_coef(svy_glm_final(svy_aggstate_combine(a.st, b.st))) mc
+     JOIN svy_coef(whole.m) w USING (term)
+     JOIN svy_coef(svy_glm_final(a.st::text::svy_aggstate)) t USING (term)
+     JOIN svy_coef(svy_glm_final(a.st)) h USING (term)
+WHERE a.part = 0 AND b.part = 1;
+DROP AGGREGATE glm_state(float8, float8[], svy_design, text);
 
 -- state size: one entry per distinct x row per PSU, bounded by work_mem
 SET work_mem = '64kB';
@@ -158,6 +208,16 @@ SELECT svy_dummies('b'::text, ARRAY['a','b','c']), svy_dummies(3, ARRAY[1,2,3]),
 -- equality of the type: numeric 1.0 = 1.00 (not the bytes), varchar, a collation
 SELECT svy_dummies(1.0::numeric, ARRAY[2.00, 1.00]), svy_dummies('b'::varchar, ARRAY['a','b']::varchar[]),
        svy_dummies('B'::text COLLATE "C", ARRAY['a','B']), svy_dummies(true, ARRAY[false, true]);
+-- many levels (the levels' hash table), levels that change from row to row (not a constant: compared per row)
+SELECT bool_and(cardinality(a) = 49 AND coalesce(array_position(a, 1::float8), 0) = k - 1
+                AND (SELECT sum(v) FROM unnest(a) v) = (k > 1)::int) AS ints_ok,
+       bool_and(cardinality(b) = 49 AND coalesce(array_position(b, 1::float8), 0) = k - 1
+                AND (SELECT sum(v) FROM unnest(b) v) = (k > 1)::int) AS texts_ok
+FROM (SELECT k, svy_dummies(k, (SELECT array_agg(j ORDER BY j) FROM generate_series(1, 50) j)) AS a,
+             svy_dummies('L' || k, (SELECT array_agg('L' || j ORDER BY j) FROM generate_series(1, 50) j)) AS b
+      FROM generate_series(1, 50) k) s;
+SELECT i, svy_dummies('b'::text, CASE WHEN i % 2 = 0 THEN ARRAY['a','b','c'] ELSE ARRAY['b','a','c'] END)
+FROM generate_series(1, 4) i;
 SELECT svy_dummies('z'::text, ARRAY['a','b']);
 SELECT svy_dummies('a'::text, ARRAY['a','a']);
 SELECT svy_dummies('a'::text, ARRAY['a',NULL]);
@@ -172,8 +232,6 @@ SELECT svy_glm(CASE WHEN i = 7 THEN 0.5 ELSE trained END, x, d, 'binomial') FROM
 SELECT svy_glm(CASE WHEN i = 7 THEN 2 ELSE trained END, x, d, 'quasibinomial') FROM offd;
 SELECT svy_glm(-courses, x, d, 'poisson') FROM offd;
 SELECT svy_glm(trained, x, d, 'logistic') FROM offd;
-SELECT svy_glm(y, ARRAY[1, y], svy_design(1, psu => i % 3, fpc => 10, psu2 => i, fpc2 => 20))
-FROM generate_series(1, 9) i, LATERAL (SELECT (i % 2)::float8 AS y) v;   -- two-stage: not yet
 SELECT svy_glm(trained, x, d, NULL) FROM offd;
 SELECT svy_glm(trained, x, d, 'binomial', ARRAY['a','b']) FROM offd;
 SELECT svy_glm(trained, x, d, 'binomial', ARRAY['a','b','c','d','e','f','a']) FROM offd;

@@ -18,6 +18,8 @@ FROM unnest(ARRAY['P0001', 'P0015', 'P0032', 'P0037', 'P0057', 'P0089', 'P0090',
                   'P0102', 'P0138', 'X0018', 'X0063', 'X0269', 'X0275', 'X0306', 'P0212', 'P0217']) AS x(case_id),
      oracle.case_forms(x.case_id) AS f;
 SELECT line FROM oracle.report ORDER BY section, case_id, seq;
+-- calibrated weights against calweights/ (svy_weight OVER ())
+SELECT line FROM oracle.calweights();
 \pset format aligned
 \pset tuples_only off
 SELECT count(*) FILTER (WHERE status IN ('passed', 'mismatched', 'error')) AS checked,

@@ -133,10 +133,10 @@ FROM parts, serial s GROUP BY s.m, s.t, s.p;
 SELECT (svy_mean(svy_merge(st::text::svy_state))).std_error = (svy_mean(svy_merge(st))).std_error AS text_round_trip
 FROM parts;
 -- a version-1 state (one-stage, written before two-stage designs) is still read: the same state
--- without the version-2 count of second-stage units
+-- without the version-2 count of second-stage units and calibration marker
 SELECT svy_accum(y, svy_design(w, strata => st, psu => psu, fpc => n1))::text AS v2 FROM ts \gset
-SELECT substr(:'v2', 1, 4) AS v2_header, right(:'v2', 8) AS v2_no_units;
-SELECT (svy_mean(('\x01' || substr(:'v2', 5, length(:'v2') - 12))::svy_state)).std_error
+SELECT substr(:'v2', 1, 4) AS v2_header, right(:'v2', 10) AS v2_no_units_not_calibrated;
+SELECT (svy_mean(('\x01' || substr(:'v2', 5, length(:'v2') - 14))::svy_state)).std_error
        = (svy_mean(:'v2'::svy_state)).std_error AS version1_read;
 -- a version-1 state cannot hold a second stage
 SELECT ('\x01' || substr(st::text, 5))::svy_state FROM parts WHERE part = 0;

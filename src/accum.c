@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "idmap.h"
 #include "wire.h"
 #include "survey.h"
@@ -400,6 +401,9 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 void
 svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
 {
+	/* svy_linear_row() passes the base design for the linear estimators */
+	if (svy_design_is_calibrated(d))
+		svy_calib_not_supported("this aggregate");
 	if (s->kind == 0)
 		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
 				   svy_design_rscales(d));
@@ -517,6 +521,8 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 {
 	double		dshift = 0.0;
 
+	if (into->calib || from->calib)
+		svy_calib_accum_merge(into, from);
 	if (into->outcome != from->outcome && into->outcome != 0 && from->outcome != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -770,6 +776,11 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 	/* an empty domain's numbers are NaN: "not defined", not an overflow */
 	bool		check = s->dom.wm.w != 0.0;
 
+	if (s->calib)
+	{
+		svy_calib_accum_result(s, spec, res);
+		return;
+	}
 	if (check)
 		check_wmoments_finite(&s->dom.wm);
 	if (s->kind == SVY_KIND_REPLICATE)
@@ -937,6 +948,13 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 		pq_sendint32(buf, s->rank.rank);
 		for (int i = 0; i < s->rank.rank * s->nrep; i++)
 			pq_sendfloat8(buf, s->rank.basis[i]);
+	}
+	if (s->kind != 0)
+	{
+		/* version 2: the calibration sums of a calibrated design (calib_accum.c) */
+		pq_sendbyte(buf, s->calib != NULL);
+		if (s->calib)
+			svy_calib_accum_serialize(s, buf);
 	}
 }
 
@@ -1135,6 +1153,8 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			for (int r = 0; r < nrep; r++)
 				s->rep_y[r] -= s->dom.shift * s->rep_x[r];
 	}
+	if (version >= 2 && svy_wire_byte(buf))
+		svy_calib_accum_deserialize(s, buf);
 	return s;
 }
 

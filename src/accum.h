@@ -130,6 +130,9 @@ typedef struct SvyAccum
 	SvyRank		rank;
 	Size		rank_bytes;		/* memory of its basis */
 	double	   *scratch;		/* nrep doubles */
+
+	/* calibrated designs (calib.h, calib_accum.c); NULL otherwise */
+	struct SvyCalibAccum *calib;
 } SvyAccum;
 
 #define SVY_LEVEL_DEFAULT 0.95

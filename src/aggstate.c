@@ -40,6 +40,8 @@ ops_of(int kind)
 			return &svy_quantile_ops;
 		case SVY_AGG_GLM:
 			return &svy_glm_ops;
+		case SVY_AGG_WEIGHTS:
+			return &svy_weights_ops;
 	}
 	return NULL;
 }

@@ -56,10 +56,11 @@ typedef enum SvyAggKind
 	SVY_AGG_ACCUM = 1,			/* SvyAccum: mean, total, prop, ratio, accum, merge */
 	SVY_AGG_MULTI,				/* DomainState: by, dist, choices, tab */
 	SVY_AGG_QUANTILE,			/* QState: quantile, quantiles */
-	SVY_AGG_GLM					/* GlmState: svy_glm */
+	SVY_AGG_GLM,				/* GlmState: svy_glm */
+	SVY_AGG_WEIGHTS				/* WeightsSummary: svy_weights_summary */
 } SvyAggKind;
 
-#define SVY_AGG_NKINDS 4
+#define SVY_AGG_NKINDS 5
 
 typedef struct SvyAggOps
 {
@@ -77,6 +78,7 @@ extern const SvyAggOps svy_accum_ops;
 extern const SvyAggOps svy_multi_ops;
 extern const SvyAggOps svy_quantile_ops;
 extern const SvyAggOps svy_glm_ops;
+extern const SvyAggOps svy_weights_ops;
 
 typedef struct SvyAggState
 {

@@ -305,7 +305,7 @@ svy_reliability(PG_FUNCTION_ARGS)
 	if (!isnan(in.p) && !(in.p >= 0.0 && in.p <= 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_reliability: the nchs standard applies to proportions, not %g", in.p)));
+				 errmsg("the NCHS standard applies to proportions, not %g", in.p)));
 	check_se(in.se, "svy_reliability");
 	svy_reliability_nchs(&in, &r);
 

@@ -21,6 +21,7 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+#include "calib.h"
 #include "design.h"
 #include "idmap.h"
 
@@ -374,8 +375,7 @@ check_weight(float8 w, const char *what)
 static SvyDesign *
 design_alloc(int label_len, int nrep, bool rscales, bool stage2)
 {
-	Size		size = SVY_DESIGN_ARRAYS_OFFSET(label_len) +
-		sizeof(float8) * nrep * (rscales ? 2 : 1) + (stage2 ? sizeof(SvyStage2) : 0);
+	Size		size = svy_design_layout_size(label_len, nrep, rscales, stage2);
 	SvyDesign  *d = palloc(size);
 
 	/* palloc + memset: glibc's memset beats palloc0's word loop at these sizes */
@@ -732,6 +732,9 @@ svy_design_out(PG_FUNCTION_ARGS)
 	char	   *w = double_to_shortest_decimal(d->weight);
 
 	initStringInfo(&buf);
+	/* calibrated designs (calib_design.c): a prefix, then the base design */
+	if (svy_design_is_calibrated(d))
+		svy_calib_design_out(&buf, d);
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
 		char	   *scale = double_to_shortest_decimal(d->scale);
@@ -856,6 +859,8 @@ svy_design_in(PG_FUNCTION_ARGS)
 	char	   *end;
 	unsigned long flags;
 
+	if (strncmp(p, "calibrated ", 11) == 0)
+		PG_RETURN_POINTER(svy_calib_design_in(s));
 	if (strncmp(p, "taylor ", 7) == 0)
 	{
 		float8		w,

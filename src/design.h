@@ -107,6 +107,33 @@ svy_design_stage2(const SvyDesign *d)
 		(const SvyStage2 *) ((const char *) d + SVY_DESIGN_ARRAYS_OFFSET(d->label_len)) : NULL;
 }
 
+/* Bytes of a design value: header, label, then replicate weights or the second stage. */
+static inline Size
+svy_design_layout_size(int label_len, int nrep, bool rscales, bool stage2)
+{
+	return SVY_DESIGN_ARRAYS_OFFSET(label_len) +
+		sizeof(float8) * nrep * (rscales ? 2 : 1) + (stage2 ? sizeof(SvyStage2) : 0);
+}
+
+static inline Size
+svy_design_base_size(const SvyDesign *d)
+{
+	return svy_design_layout_size(d->label_len, d->kind == SVY_KIND_REPLICATE ? d->nrep : 0,
+								  (d->flags & SVY_HAS_RSCALES) != 0,
+								  (d->flags & SVY_HAS_PSU2) != 0);
+}
+
+/*
+ * A calibrated design (svy_calibrate(), calib.h) is a design value followed
+ * by its calibration block: no flag bit is needed, and values stored by
+ * earlier versions are never calibrated.
+ */
+static inline bool
+svy_design_is_calibrated(const SvyDesign *d)
+{
+	return VARSIZE(d) > svy_design_base_size(d);
+}
+
 extern const char *svy_rep_type_name(int rep_type);
 
 /*

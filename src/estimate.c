@@ -14,6 +14,7 @@
 
 #include "accum.h"
 #include "aggstate.h"
+#include "calib.h"
 #include "response.h"
 #include "survey.h"
 #include "wire.h"
@@ -133,7 +134,7 @@ svy_accum_float8_transfn(PG_FUNCTION_ARGS)
 
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
-	svy_accum_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
+	svy_linear_row(s, d, PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1), 1.0, PG_ARGISNULL(1));
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -155,7 +156,7 @@ svy_accum_likert_transfn(PG_FUNCTION_ARGS)
 	missing |= !missing && likert_is_missing(q);
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
-	svy_accum_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
+	svy_linear_row(s, d, missing ? 0.0 : likert_value(q), 1.0, missing);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -170,7 +171,7 @@ svy_accum_bool_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_BOOLEAN);
 	method_arg(fcinfo, s, 3);
 	level_arg(fcinfo, s, 4);
-	svy_accum_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
+	svy_linear_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -185,8 +186,8 @@ svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 
 	set_outcome(s, SVY_OUTCOME_RATIO);
 	level_arg(fcinfo, s, 4);
-	svy_accum_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
-				  missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
+	svy_linear_row(s, d, missing ? 0.0 : PG_GETARG_FLOAT8(1),
+				   missing ? 0.0 : PG_GETARG_FLOAT8(2), missing);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -313,6 +314,8 @@ svy_state_final(PG_FUNCTION_ARGS)
 		empty.level = SVY_LEVEL_DEFAULT;
 		s = &empty;
 	}
+	if (s->calib)
+		svy_calib_not_supported("svy_accum");
 	PG_RETURN_BYTEA_P(state_to_bytea(s));
 }
 

@@ -10,7 +10,9 @@
  *     (and, for replicate designs, of each replicate's weights), which is
  *     all that IRLS needs after its first iteration;
  *   - per (PSU, cell) the sums of w and w y, from which the final function
- *     gets each PSU's score total at the fitted coefficients; designs
+ *     gets each PSU's score total at the fitted coefficients (two-stage
+ *     designs with a first-stage fpc: per (second-stage unit, cell), whose
+ *     score totals give the PSUs' and the second stage); designs
  *     without PSUs keep per (stratum, cell) also the sums of w^2, w^2 y,
  *     w^2 y^2, which give the sum of the rows' score cross-products;
  *   - binomial families: glm.fit's start depends on each row's own weight
@@ -33,6 +35,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -45,6 +48,7 @@
 #include "intervals.h"
 #include "linearize.h"
 #include "survey.h"
+#include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_glm_transfn);
 PG_FUNCTION_INFO_V1(svy_glm_final);
@@ -126,6 +130,7 @@ typedef struct GlmState
 				psucap;
 	uint64	   *psu_key;		/* 2 per PSU */
 	int32	   *psu_stratum;
+	uint64	   *unit_psu;		/* two-stage: 2 per unit, its first-stage PSU's identity */
 
 	/* (unit, cell) sums; unit = PSU, or stratum for designs without PSUs */
 	SvyIdMap   *ucmap;
@@ -143,12 +148,25 @@ typedef struct GlmState
 	Size		bytes;			/* memory of the arrays above */
 	text	   *family_seen;	/* last family argument, for a cheap check */
 	ArrayType  *terms_seen;
+	bool		family_const;	/* the call's family / terms are constants: */
+	bool		terms_const;	/* checked on the first row only */
 } GlmState;
 
 static bool
 has_psu(const GlmState *s)
 {
 	return (s->base->flags & SVY_HAS_PSU) != 0;
+}
+
+/*
+ * Two-stage designs with a first-stage fpc: the units are the second-stage
+ * units (within their PSU), whose score totals give the second stage; without
+ * the fpc R adds no second stage, and the units stay the PSUs.
+ */
+static bool
+two_stage(const GlmState *s)
+{
+	return (s->base->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC);
 }
 
 static bool
@@ -203,10 +221,45 @@ grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
 
 /* ---------- cells ---------- */
 
-static uint64
+/* murmur3's 64-bit finalizer: a bijection with full avalanche */
+static inline uint64
+mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
+
+/*
+ * 64 bits of hash of a row of x, word by word (runs once per row: cheaper
+ * than hash_bytes_extended).  Each step (odd multiply, xor-shift) is a
+ * bijection of the running value, so rows differing in one element never
+ * collide; the finalizer spreads the bits; other collisions are detected
+ * (cell_index, uc_slot), never summed.
+ */
+static inline uint64
+x_hash_step(uint64 h, double v)
+{
+	uint64		b;
+
+	memcpy(&b, &v, sizeof(b));
+	h = (h ^ b) * UINT64CONST(0x9E3779B97F4A7C15);
+	return h ^ (h >> 32);
+}
+
+#define X_HASH_START(p) (UINT64CONST(0x5356) + (uint64) (p))
+
+static inline uint64
 x_hash(const double *x, int p)
 {
-	return hash_bytes_extended((const unsigned char *) x, sizeof(double) * p, 0x5356);
+	uint64		h = X_HASH_START(p);
+
+	for (int i = 0; i < p; i++)
+		h = x_hash_step(h, x[i]);
+	return mix64(h);
 }
 
 /*
@@ -300,9 +353,12 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 	s->st_n[k] = n;
 }
 
-/* The index of a PSU (identity k0, k1) of stratum h. */
+/*
+ * The index of a PSU (identity k0, k1) of stratum h; in two-stage designs a
+ * second-stage unit, of the PSU psu (its identity as the design gives it).
+ */
 static int
-psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
+psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 {
 	bool		found;
 	int			p = svy_idmap_insert(s->psumap, k0, k1, &found);
@@ -315,23 +371,40 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum)
 
 			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
 			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
-			account(s, (2 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
+			if (two_stage(s))
+				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
+			account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
 		s->npsu = p + 1;
 		s->psu_key[2 * p] = k0;
 		s->psu_key[2 * p + 1] = k1;
 		s->psu_stratum[p] = stratum;
+		if (two_stage(s))
+		{
+			s->unit_psu[2 * p] = psu[0];
+			s->unit_psu[2 * p + 1] = psu[1];
+		}
 	}
 	return p;
 }
 
-/* PSUs are nested in strata: the stratum is part of a PSU's identity. */
+/*
+ * PSUs are nested in strata: the stratum is part of a PSU's identity (and,
+ * in two-stage designs, the second-stage unit part of a unit's).
+ */
 static inline void
-psu_identity(const SvyDesign *d, uint64 *k0, uint64 *k1)
+psu_identity(const GlmState *s, const SvyDesign *d, uint64 *k0, uint64 *k1)
 {
 	*k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
 	*k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
+	if (two_stage(s))
+	{
+		const SvyStage2 *s2 = svy_design_stage2(d);
+
+		*k0 ^= s2->psu2[0] * UINT64CONST(0xD6E8FEB86659FD93);
+		*k1 ^= s2->psu2[1] * UINT64CONST(0xA0761D6478BD642F);
+	}
 }
 
 /* 64 bits naming a unit: a PSU by its identity, a stratum (designs without PSUs) by its index. */
@@ -409,19 +482,16 @@ bad_value(const char *what, double v)
 			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
 }
 
-/* Add one complete-case row in the domain: outcome y, predictors x, design d. */
+/* Add one complete-case row in the domain: outcome y, predictors x (hash xh), design d. */
 static void
-glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
+glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, uint64 xh)
 {
 	double		w = d->weight;
 	int			c;
-
-	uint64		xh;
 	int			k = -1;
 
 	if (w == 0.0 && d->kind == SVY_KIND_TAYLOR)
 		return;					/* R drops rows of weight 0 from the fit */
-	xh = x_hash(x, s->p);
 	if (d->kind == SVY_KIND_TAYLOR)
 	{
 		/* one probe finds the (unit, cell) entry, and through it the cell */
@@ -430,7 +500,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 		bool		found;
 
 		if (has_psu(s))
-			psu_identity(d, &pk0, &pk1);
+			psu_identity(s, d, &pk0, &pk1);
 		k = uc_slot(s, xh, has_psu(s) ? unit_identity(pk0, pk1) : unit_identity((uint64) h, UINT64CONST(0x5354)),
 					&found);
 		if (found)
@@ -445,7 +515,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x)
 		{
 			c = cell_index(s, x, xh);
 			s->uc[k].cell = c;
-			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h) : h;
+			s->uc[k].unit = has_psu(s) ? psu_index(s, pk0, pk1, h, d->psu) : h;
 		}
 	}
 	else
@@ -567,6 +637,25 @@ same_varlena(const struct varlena *a, const struct varlena *b)
 		memcmp(a, b, VARSIZE_ANY(a)) == 0;
 }
 
+/*
+ * On the first row: are the family and terms arguments constants of the
+ * aggregate call (the usual case)?  Then they need no check per row.  Not
+ * known outside nodeAgg (e.g. Citus's worker_partial_agg): checked per row.
+ */
+static void
+options_constness(FunctionCallInfo fcinfo, GlmState *s)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+
+	if (aggref == NULL)
+		return;
+	/* the aggregate's arguments are (y, x, d, family, terms): fcinfo's from 1 */
+	if (PG_NARGS() > 4 && list_length(aggref->args) >= 4)
+		s->family_const = IsA(((TargetEntry *) list_nth(aggref->args, 3))->expr, Const);
+	if (PG_NARGS() > 5 && list_length(aggref->args) >= 5)
+		s->terms_const = IsA(((TargetEntry *) list_nth(aggref->args, 4))->expr, Const);
+}
+
 /* svy_glm(y float8, x float8[], d svy_design [, family text [, terms text[]]]) */
 Datum
 svy_glm_transfn(PG_FUNCTION_ARGS)
@@ -581,6 +670,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	double		y = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
 	const double *x = NULL;
 	double		xbuf[GLM_MAX_P];
+	uint64		xh = 0;
 	int			p;
 
 	if (PG_ARGISNULL(3))
@@ -591,7 +681,9 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	d = PG_GETARG_SVYDESIGN_P(3);
 
 	/* options: family, terms */
-	if (s->family == 0 || (PG_NARGS() > 4 && !same_varlena((struct varlena *) s->family_seen,
+	if (s->family == 0)
+		options_constness(fcinfo, s);
+	if (s->family == 0 || (PG_NARGS() > 4 && !s->family_const && !same_varlena((struct varlena *) s->family_seen,
 															 (struct varlena *) PG_GETARG_RAW_VARLENA_P(4))))
 	{
 		int			family = SVY_GLM_GAUSSIAN;
@@ -640,10 +732,24 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		if (!ARR_HASNULL(xa))
 		{
 			const double *v = (const double *) ARR_DATA_PTR(xa);
+			double		nonfinite = 0.0;
 
-			/* -0 and 0 are one predictor value */
+			/*
+			 * One pass: -0 and 0 are one predictor value; v * 0 is NaN for
+			 * NaN and infinities; x_hash's steps.
+			 */
+			xh = X_HASH_START(p);
 			for (int i = 0; i < p; i++)
+			{
 				xbuf[i] = v[i] + 0.0;
+				nonfinite += v[i] * 0.0;
+				xh = x_hash_step(xh, xbuf[i]);
+			}
+			xh = mix64(xh);
+			if (nonfinite != 0.0)
+				for (int i = 0; i < p; i++)
+					if (!isfinite(v[i]))
+						bad_value("predictors", v[i]);
 			x = xbuf;
 		}
 		else
@@ -660,10 +766,6 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 					v++;
 				}
 		}
-		if (x)
-			for (int i = 0; i < p; i++)
-				if (!isfinite(x[i]))
-					bad_value("predictors", x[i]);
 	}
 
 	if (PG_NARGS() > 5 && PG_ARGISNULL(5))
@@ -677,7 +779,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		s->terms_seen = (ArrayType *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
 		memcpy(s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
 	}
-	else if (s->terms != NULL && PG_NARGS() > 5 &&
+	else if (s->terms != NULL && PG_NARGS() > 5 && !s->terms_const &&
 			 (PG_ARGISNULL(5) || !same_varlena((struct varlena *) s->terms_seen,
 											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
 		ereport(ERROR,
@@ -705,11 +807,6 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
 	/* the design: complete cases in the domain are the rows of the fit */
-	if (d->flags & SVY_HAS_PSU2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("svy_glm does not support two-stage designs yet"),
-				 errhint("Leave out psu2 and fpc2: the first-stage (ultimate cluster) variance is R's default.")));
 	h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
 	if (s->nrep == 0 && d->kind == SVY_KIND_REPLICATE)
 	{
@@ -722,7 +819,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		s->nrow_design += 1;
 	}
 	if (complete)
-		glm_add_row(s, d, h, y, x);
+		glm_add_row(s, d, h, y, x, xh);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -818,7 +915,8 @@ glm_merge(GlmState *into, const GlmState *from)
 			int			h = has_psu(from) ? from->psu_stratum[u] : u;
 			int			hh = svy_accum_stratum_find(into->base, from->base->strata[h].id);
 
-			umap[u] = has_psu(from) ? psu_index(into, from->psu_key[2 * u], from->psu_key[2 * u + 1], hh) : hh;
+			umap[u] = has_psu(from) ? psu_index(into, from->psu_key[2 * u], from->psu_key[2 * u + 1], hh,
+												two_stage(from) ? from->unit_psu + 2 * u : NULL) : hh;
 		}
 		for (int i = 0; i < from->nuc; i++)
 		{
@@ -901,6 +999,11 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		pq_sendint64(buf, s->psu_key[2 * u]);
 		pq_sendint64(buf, s->psu_key[2 * u + 1]);
 		pq_sendint32(buf, s->psu_stratum[u]);
+		if (two_stage(s))
+		{
+			pq_sendint64(buf, s->unit_psu[2 * u]);
+			pq_sendint64(buf, s->unit_psu[2 * u + 1]);
+		}
 	}
 	pq_sendint32(buf, s->nuc);
 	for (int i = 0; i < s->nuc; i++)
@@ -931,17 +1034,13 @@ bad_state(const char *detail)
 static int
 get_count(StringInfo buf, Size item, const char *what)
 {
-	int			n = pq_getmsgint(buf, 4);
-
-	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / Max(item, 1))
-		bad_state(psprintf("The %s count %d does not match the bytes present.", what, n));
-	return n;
+	return svy_wire_count(buf, Max(item, 1), psprintf("bad number of %s", what));
 }
 
 static double
 get_finite(StringInfo buf)
 {
-	double		v = pq_getmsgfloat8(buf);
+	double		v = svy_wire_float8(buf);
 
 	if (!isfinite(v))
 		bad_state("A sum is not finite.");
@@ -957,17 +1056,17 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 				nrep;
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
-	if (buf->len - buf->cursor < 1 || pq_getmsgbyte(buf) != GLM_STATE_VERSION)
+	if (buf->len - buf->cursor < 1 || svy_wire_byte(buf) != GLM_STATE_VERSION)
 		bad_state("Unknown version.");
 	s->base = svy_accum_deserialize(buf, cxt);
-	s->family = pq_getmsgbyte(buf);
-	p = pq_getmsgint(buf, 4);
+	s->family = svy_wire_byte(buf);
+	p = svy_wire_int32(buf);
 	if (s->family != 0 && (s->family < SVY_GLM_GAUSSIAN || s->family > SVY_GLM_QUASIPOISSON))
 		bad_state("Unknown family.");
 	if (p < 0 || p > GLM_MAX_P || (p > 0 && s->family == 0))
 		bad_state("Bad number of coefficients.");
 	s->p = p;
-	if (pq_getmsgbyte(buf))
+	if (svy_wire_byte(buf))
 	{
 		s->terms = palloc(sizeof(char *) * Max(p, 1));
 		for (int i = 0; i < p; i++)
@@ -1021,12 +1120,12 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
 		}
 	}
-	s->y_fraction = pq_getmsgbyte(buf) != 0;
-	s->start_approx = pq_getmsgbyte(buf) != 0;
+	s->y_fraction = svy_wire_byte(buf) != 0;
+	s->start_approx = svy_wire_byte(buf) != 0;
 	n = get_count(buf, 4 + 3 * sizeof(double), "start");
 	for (int i = 0; i < n; i++)
 	{
-		int			c = pq_getmsgint(buf, 4);
+		int			c = svy_wire_int32(buf);
 		double		y = get_finite(buf),
 					w = get_finite(buf),
 					cnt = get_finite(buf);
@@ -1035,18 +1134,24 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			bad_state("A start entry refers to an unknown cell.");
 		start_add(s, c, y, w, cnt);
 	}
-	n = get_count(buf, 20, "PSU");
+	n = get_count(buf, two_stage(s) ? 36 : 20, "PSU");
 	if (n > 0 && !(s->base->kind == SVY_KIND_TAYLOR && has_psu(s)))
 		bad_state("PSUs in a design without PSUs.");
 	for (int u = 0; u < n; u++)
 	{
-		uint64		k0 = pq_getmsgint64(buf),
-					k1 = pq_getmsgint64(buf);
-		int			h = pq_getmsgint(buf, 4);
+		uint64		k0 = svy_wire_int64(buf),
+					k1 = svy_wire_int64(buf);
+		int			h = svy_wire_int32(buf);
+		uint64		psu[2] = {0, 0};
 
 		if (h < 0 || h >= s->base->nstrata)
 			bad_state("A PSU refers to an unknown stratum.");
-		if (psu_index(s, k0, k1, h) != u)
+		if (two_stage(s))
+		{
+			psu[0] = svy_wire_int64(buf);
+			psu[1] = svy_wire_int64(buf);
+		}
+		if (psu_index(s, k0, k1, h, psu) != u)
 			bad_state("A PSU appears twice.");
 	}
 	n = get_count(buf, 8 + 2 * sizeof(double), "PSU cell");
@@ -1054,8 +1159,8 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		bad_state("PSU cells in a replicate design.");
 	for (int i = 0; i < n; i++)
 	{
-		int			unit = pq_getmsgint(buf, 4),
-					cell = pq_getmsgint(buf, 4);
+		int			unit = svy_wire_int32(buf),
+					cell = svy_wire_int32(buf);
 		int			k;
 
 		if (unit < 0 || unit >= (has_psu(s) ? s->npsu : s->base->nstrata) ||
@@ -1177,27 +1282,27 @@ model_read(const char *data, int len, GlmModel *m)
 	buf.cursor = 0;
 	if (len < 19)
 		bad_model("Too short.");
-	if (pq_getmsgbyte(&buf) != GLM_MODEL_VERSION)
+	if (svy_wire_byte(&buf) != GLM_MODEL_VERSION)
 		bad_model("Unknown version.");
-	m->family = pq_getmsgbyte(&buf);
+	m->family = svy_wire_byte(&buf);
 	if (m->family < SVY_GLM_GAUSSIAN || m->family > SVY_GLM_QUASIPOISSON)
 		bad_model("Unknown family.");
-	p = pq_getmsgint(&buf, 4);
+	p = svy_wire_int32(&buf);
 	if (p < 1 || p > GLM_MAX_P)
 		bad_model("Bad number of coefficients.");
 	m->p = p;
-	m->iterations = pq_getmsgint(&buf, 4);
+	m->iterations = svy_wire_int32(&buf);
 	if (m->iterations < 0 || m->iterations > SVY_GLM_MAXIT)
 		bad_model("Bad number of iterations.");
-	m->converged = pq_getmsgbyte(&buf) != 0;
-	m->df = pq_getmsgfloat8(&buf);
-	m->n = pq_getmsgfloat8(&buf);
+	m->converged = svy_wire_byte(&buf) != 0;
+	m->df = svy_wire_float8(&buf);
+	m->n = svy_wire_float8(&buf);
 	if (!(m->df >= 1.0) || !isfinite(m->df) || !(m->n >= 0.0) || !isfinite(m->n))
 		bad_model("Bad degrees of freedom or row count.");
 	m->terms = palloc(sizeof(char *) * p);
 	for (int i = 0; i < p; i++)
 	{
-		int			tl = pq_getmsgint(&buf, 4);
+		int			tl = svy_wire_int32(&buf);
 
 		if (tl < 0 || tl > buf.len - buf.cursor)
 			bad_model("A term name's length does not match the bytes present.");
@@ -1215,10 +1320,10 @@ model_read(const char *data, int len, GlmModel *m)
 	m->beta = palloc(sizeof(double) * p);
 	m->vcov = palloc(sizeof(double) * p * p);
 	for (int i = 0; i < p; i++)
-		if (!isfinite(m->beta[i] = pq_getmsgfloat8(&buf)))
+		if (!isfinite(m->beta[i] = svy_wire_float8(&buf)))
 			bad_model("A coefficient is not finite.");
 	for (int i = 0; i < p * p; i++)
-		if (!isfinite(m->vcov[i] = pq_getmsgfloat8(&buf)))
+		if (!isfinite(m->vcov[i] = svy_wire_float8(&buf)))
 			bad_model("A covariance is not finite.");
 	for (int i = 0; i < p; i++)
 	{
@@ -1422,6 +1527,92 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 	}
 }
 
+/*
+ * Two-stage designs: the first-stage PSU of each unit (a second-stage unit),
+ * as its slot in the base state, and each PSU's score total in psu_u
+ * (p per slot, zeroed by the caller).
+ */
+static void
+stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
+{
+	int			p = s->p;
+
+	for (int j = 0; j < s->npsu; j++)
+	{
+		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[j]];
+		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * j], s->unit_psu[2 * j + 1]}};
+		SvyPsuEntry *e;
+
+		CHECK_FOR_INTERRUPTS();
+		e = svy_accum_psu_find(s->base, &key);
+		if (e == NULL)
+			elog(ERROR, "svy_glm state has a second-stage unit of an unknown PSU");
+		group[j] = e->slot;
+		for (int a = 0; a < p; a++)
+			psu_u[(Size) e->slot * p + a] += u[(Size) j * p + a];
+	}
+}
+
+/*
+ * The second stage (R's multistage): in each PSU, its second-stage units'
+ * score totals as the PSUs of one stratum, scaled by the first-stage
+ * fraction (svy_covariance_add_stage2).
+ */
+static void
+stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, int npsu,
+		   const double *u, const int *group, const double *psu_u)
+{
+	int			p = s->p;
+	int		   *start = palloc0(sizeof(int) * (npsu + 1));
+	int		   *fill = palloc(sizeof(int) * (npsu + 1));
+	int		   *order = palloc(sizeof(int) * (s->npsu + 1));
+	double	   *Q = palloc(sizeof(double) * p * p);
+	bool	   *present = palloc(sizeof(bool) * p);
+
+	/* units by PSU */
+	for (int j = 0; j < s->npsu; j++)
+		start[group[j] + 1]++;
+	for (int g = 0; g < npsu; g++)
+		start[g + 1] += start[g];
+	memcpy(fill, start, sizeof(int) * (npsu + 1));
+	for (int j = 0; j < s->npsu; j++)
+		order[fill[group[j]]++] = j;
+
+	for (int g = 0; g < npsu; g++)
+	{
+		double		n_g = st2[g].units.n;
+		const double *Sg = psu_u + (Size) g * p;
+		SvyStatus	status;
+
+		CHECK_FOR_INTERRUPTS();
+		/* units without fitted rows add 0 to the sum of cross-products */
+		for (int a = 0; a < p * p; a++)
+			Q[a] = 0.0;
+		for (int i = start[g]; i < start[g + 1]; i++)
+		{
+			const double *uj = u + (Size) order[i] * p;
+
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Q[a * p + b] += uj[a] * uj[b];
+		}
+		for (int a = 0; a < p; a++)
+		{
+			present[a] = st2[g].present;
+			for (int b = 0; b < p; b++)
+				Q[a * p + b] -= Sg[a] * Sg[b] / n_g;
+		}
+		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, present);
+		if (status != SVY_OK)
+			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
+	}
+	pfree(start);
+	pfree(fill);
+	pfree(order);
+	pfree(Q);
+	pfree(present);
+}
+
 /* The sandwich A Var(sum U) A of a linearization design into v. */
 static void
 taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, double m, double *v)
@@ -1440,6 +1631,10 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	/* the fit is one domain: its strata are counted once for every coefficient */
 	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
 	bool	   *present = palloc(sizeof(bool) * p);
+	SvyStage2Totals *st2 = NULL;
+	int			nslots = 0;
+	int		   *group = NULL;
+	double	   *psu_u = NULL;
 
 	svy_accum_strata(base, 0.0, st);	/* n_h: PSUs (or rows) of each stratum */
 	for (int i = 0; i < s->nuc; i++)
@@ -1452,7 +1647,27 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 									s->ucsq[i].swwy / (m * m), s->ucsq[i].swwyy / (m * m),
 									Q + (Size) s->uc[i].unit * p * p);
 	}
-	if (by_psu)
+	if (two_stage(s))
+	{
+		/* the first stage: the PSUs' totals of their units */
+		st2 = svy_accum_stage2(base, 0.0, st, &nslots);
+		group = palloc(sizeof(int) * (s->npsu + 1));
+		psu_u = palloc0(sizeof(double) * (Size) p * Max(nslots, 1));
+		stage1_totals(s, u, group, psu_u);
+		for (int g = 0; g < nslots; g++)
+		{
+			int			h = st2[g].stratum;
+			double	   *ug = psu_u + (Size) g * p;
+
+			for (int a = 0; a < p; a++)
+			{
+				S[h * p + a] += ug[a];
+				for (int b = 0; b < p; b++)
+					Q[(Size) h * p * p + a * p + b] += ug[a] * ug[b];
+			}
+		}
+	}
+	else if (by_psu)
 	{
 		for (int j = 0; j < s->npsu; j++)
 		{
@@ -1490,6 +1705,13 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 			svy_report_design_error(base, status, h, n_h);
 	}
 	svy_covariance_finish(&cov);
+	if (st2)
+	{
+		stage2_add(s, &cov, st2, nslots, u, group, psu_u);
+		pfree(st2);
+		pfree(group);
+		pfree(psu_u);
+	}
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 	pfree(present);
 	pfree(st);
@@ -1730,7 +1952,7 @@ svy_wald(PG_FUNCTION_ARGS)
 				appendStringInfo(&all, "%s%s", j ? ", " : "", m.terms[j]);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_wald: the model has no term \"%s\"", name),
+					 errmsg("the model has no term \"%s\"", name),
 					 errdetail("Its terms are %s.", all.data)));
 		}
 		for (int j = 0; j < i; j++)
@@ -1743,7 +1965,7 @@ svy_wald(PG_FUNCTION_ARGS)
 					 palloc(sizeof(double) * (3 * q * q + 4 * q))) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_wald: the covariance of the tested coefficients is singular"),
+				 errmsg("the covariance of the tested coefficients is singular"),
 				 errdetail("The design gives no information to test these terms jointly.")));
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -1785,14 +2007,26 @@ svy_vcov(PG_FUNCTION_ARGS)
 
 /* ---------- svy_dummies ---------- */
 
+/*
+ * Per call site, built on the first row (runs once per row of a
+ * regression): the levels, a hash table of them for types whose equality is
+ * the identity of their bytes, and each level's result array.
+ */
 typedef struct DummyCache
 {
 	ArrayType  *levels_seen;	/* the levels argument's bytes */
+	bool		levels_const;	/* a constant of the call: not compared per row */
 	int			nlevels;
 	Datum	   *levels;
 	FmgrInfo	eq;
 	Oid			collation;
 	int			bitwise;		/* 1: by-value equality is identity; 2: text bytes */
+	int			tabmask;		/* bitwise: open addressing, size tabmask + 1 */
+	int		   *tab;			/* level index + 1; 0 = empty */
+	const char **text_data;		/* bitwise 2: each level's bytes */
+	int		   *text_len;
+	Size		nbytes;			/* of a result array */
+	ArrayType **results;		/* per level */
 } DummyCache;
 
 /* Is equality of this type (and collation) the identity of the bytes? */
@@ -1808,6 +2042,28 @@ bitwise_equality(Oid typid, Oid collation)
 	return 0;
 }
 
+/* A text value's bytes without a function call when it is not toasted. */
+static inline const struct varlena *
+text_bytes(Datum d)
+{
+	struct varlena *t = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t))
+		t = pg_detoast_datum_packed(t);
+	return t;
+}
+
+/* FNV-1a (level names are short) and the finalizer */
+static inline uint64
+bytes_hash(const char *b, int n)
+{
+	uint64		h = UINT64CONST(0xcbf29ce484222325);
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ (unsigned char) b[i]) * UINT64CONST(0x100000001b3);
+	return mix64(h);
+}
+
 static bool
 dummy_equal(DummyCache *dc, Datum a, Datum b)
 {
@@ -1815,8 +2071,8 @@ dummy_equal(DummyCache *dc, Datum a, Datum b)
 		return a == b;
 	if (dc->bitwise == 2)
 	{
-		text	   *ta = DatumGetTextPP(a),
-				   *tb = DatumGetTextPP(b);
+		const struct varlena *ta = text_bytes(a),
+				   *tb = text_bytes(b);
 
 		return VARSIZE_ANY_EXHDR(ta) == VARSIZE_ANY_EXHDR(tb) &&
 			memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), VARSIZE_ANY_EXHDR(ta)) == 0;
@@ -1824,102 +2080,180 @@ dummy_equal(DummyCache *dc, Datum a, Datum b)
 	return DatumGetBool(FunctionCall2Coll(&dc->eq, dc->collation, a, b));
 }
 
+/* The index of value v among the levels, or -1. */
+static int
+dummy_find(DummyCache *dc, Datum v)
+{
+	if (dc->bitwise == 1)
+	{
+		for (int slot = mix64((uint64) v) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
+			if (v == dc->levels[dc->tab[slot] - 1])
+				return dc->tab[slot] - 1;
+		return -1;
+	}
+	if (dc->bitwise == 2)
+	{
+		const struct varlena *t = text_bytes(v);
+		const char *b = VARDATA_ANY(t);
+		int			n = VARSIZE_ANY_EXHDR(t);
+
+		for (int slot = bytes_hash(b, n) & dc->tabmask; dc->tab[slot] != 0; slot = (slot + 1) & dc->tabmask)
+		{
+			int			i = dc->tab[slot] - 1;
+
+			if (dc->text_len[i] == n && memcmp(dc->text_data[i], b, n) == 0)
+				return i;
+		}
+		return -1;
+	}
+	for (int i = 0; i < dc->nlevels; i++)
+		if (dummy_equal(dc, v, dc->levels[i]))
+			return i;
+	return -1;
+}
+
+/* The cache for the levels argument (checked for NULLs and duplicates), in fn_mcxt. */
+static DummyCache *
+dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	Oid			elemtype = ARR_ELEMTYPE(levels);
+	TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_EQ_OPR_FINFO);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	bool	   *lnulls;
+	int			nout;
+
+	if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an equality operator for type %s", format_type_be(elemtype))));
+	if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
+	if (dc == NULL)
+		dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
+	dc->levels_const = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
+	dc->levels_seen = palloc(VARSIZE(levels));
+	memcpy(dc->levels_seen, levels, VARSIZE(levels));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(dc->levels_seen, elemtype, typlen, typbyval, typalign,
+					  &dc->levels, &lnulls, &dc->nlevels);
+	fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
+	dc->collation = PG_GET_COLLATION();
+	dc->bitwise = bitwise_equality(elemtype, dc->collation);
+	for (int i = 0; i < dc->nlevels; i++)
+	{
+		if (lnulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("svy_dummies levels must not contain NULL")));
+		for (int j = 0; j < i; j++)
+			if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
+	}
+	if (dc->bitwise)
+	{
+		int			size = 4;
+
+		while (size < 2 * dc->nlevels)
+			size *= 2;
+		dc->tabmask = size - 1;
+		dc->tab = palloc0(sizeof(int) * size);
+		if (dc->bitwise == 2)
+		{
+			dc->text_data = palloc(sizeof(char *) * dc->nlevels);
+			dc->text_len = palloc(sizeof(int) * dc->nlevels);
+		}
+		for (int i = 0; i < dc->nlevels; i++)
+		{
+			int			slot;
+
+			if (dc->bitwise == 2)
+			{
+				const struct varlena *t = text_bytes(dc->levels[i]);
+
+				dc->text_data[i] = VARDATA_ANY(t);
+				dc->text_len[i] = VARSIZE_ANY_EXHDR(t);
+				slot = bytes_hash(dc->text_data[i], dc->text_len[i]) & dc->tabmask;
+			}
+			else
+				slot = mix64((uint64) dc->levels[i]) & dc->tabmask;
+
+			while (dc->tab[slot] != 0)
+				slot = (slot + 1) & dc->tabmask;
+			dc->tab[slot] = i + 1;
+		}
+	}
+	/* treatment coding: level 0 (the reference) all zeros, level i a 1 in column i */
+	nout = dc->nlevels - 1;
+	dc->nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * nout;
+	dc->results = palloc(sizeof(ArrayType *) * dc->nlevels);
+	for (int i = 0; i < dc->nlevels; i++)
+	{
+		ArrayType  *r = palloc0(dc->nbytes);
+
+		SET_VARSIZE(r, dc->nbytes);
+		r->ndim = 1;
+		r->dataoffset = 0;
+		r->elemtype = FLOAT8OID;
+		ARR_DIMS(r)[0] = nout;
+		ARR_LBOUND(r)[0] = 1;
+		if (i > 0)
+			((float8 *) ARR_DATA_PTR(r))[i - 1] = 1.0;
+		dc->results[i] = r;
+	}
+	fcinfo->flinfo->fn_extra = dc;
+	MemoryContextSwitchTo(old);
+	return dc;
+}
+
 /* svy_dummies(value anyelement, levels anyarray) -> float8[]: treatment coding */
 Datum
 svy_dummies(PG_FUNCTION_ARGS)
 {
 	DummyCache *dc = (DummyCache *) fcinfo->flinfo->fn_extra;
-	ArrayType  *levels;
-	Datum	   *out;
-	bool	   *onulls;
-	int			dims[1],
-				lbs[1] = {1};
-	int			found = -1;
+	int			found;
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("svy_dummies levels must not be NULL")));
-	levels = PG_GETARG_ARRAYTYPE_P(1);
-	if (dc == NULL || !same_varlena((struct varlena *) dc->levels_seen, (struct varlena *) levels))
+	if (dc == NULL || !dc->levels_const)
 	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		Oid			elemtype = ARR_ELEMTYPE(levels);
-		TypeCacheEntry *tc = lookup_type_cache(elemtype, TYPECACHE_EQ_OPR_FINFO);
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
-		bool	   *lnulls;
+		ArrayType  *levels = PG_GETARG_ARRAYTYPE_P(1);
 
-		if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("could not identify an equality operator for type %s", format_type_be(elemtype))));
-		if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
-		if (dc == NULL)
-			dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
-		dc->levels_seen = palloc(VARSIZE(levels));
-		memcpy(dc->levels_seen, levels, VARSIZE(levels));
-		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-		deconstruct_array(dc->levels_seen, elemtype, typlen, typbyval, typalign,
-						  &dc->levels, &lnulls, &dc->nlevels);
-		fmgr_info_cxt(tc->eq_opr_finfo.fn_oid, &dc->eq, fcinfo->flinfo->fn_mcxt);
-		dc->collation = PG_GET_COLLATION();
-		dc->bitwise = bitwise_equality(elemtype, dc->collation);
-		for (int i = 0; i < dc->nlevels; i++)
-		{
-			if (lnulls[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("svy_dummies levels must not contain NULL")));
-			for (int j = 0; j < i; j++)
-				if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
-		}
-		fcinfo->flinfo->fn_extra = dc;
-		MemoryContextSwitchTo(old);
+		if (dc == NULL || !same_varlena((struct varlena *) dc->levels_seen, (struct varlena *) levels))
+			dc = dummy_cache(fcinfo, dc, levels);
 	}
-	dims[0] = dc->nlevels - 1;
-	if (dims[0] == 0)
+	if (dc->nlevels == 1)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(FLOAT8OID));
 	if (PG_ARGISNULL(0))
 	{
-		out = palloc(sizeof(Datum) * dims[0]);
-		onulls = palloc(sizeof(bool) * dims[0]);
+		int			dims[1] = {dc->nlevels - 1},
+					lbs[1] = {1};
+		Datum	   *out = palloc(sizeof(Datum) * dims[0]);
+		bool	   *onulls = palloc(sizeof(bool) * dims[0]);
+
 		for (int i = 0; i < dims[0]; i++)
 			onulls[i] = true;
 		PG_RETURN_ARRAYTYPE_P(construct_md_array(out, onulls, 1, dims, lbs, FLOAT8OID, 8,
 												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	}
-	else
-	{
-		Datum		v = PG_GETARG_DATUM(0);
-		Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * dims[0];
-		ArrayType  *r;
-
-		for (int i = 0; i < dc->nlevels && found < 0; i++)
-			if (dummy_equal(dc, v, dc->levels[i]))
-				found = i;
-		if (found < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_dummies: value is not one of the %d levels", dc->nlevels),
-					 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
-		/* built in place: this runs once per row of a regression */
-		r = palloc0(nbytes);
-		SET_VARSIZE(r, nbytes);
-		r->ndim = 1;
-		r->dataoffset = 0;
-		r->elemtype = FLOAT8OID;
-		ARR_DIMS(r)[0] = dims[0];
-		ARR_LBOUND(r)[0] = 1;
-		if (found > 0)
-			((float8 *) ARR_DATA_PTR(r))[found - 1] = 1.0;
-		PG_RETURN_ARRAYTYPE_P(r);
-	}
+	found = dummy_find(dc, PG_GETARG_DATUM(0));
+	if (found < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value is not one of the %d levels", dc->nlevels),
+				 errhint("List every level the column takes, the reference level first; use NULL for a missing value.")));
+	/*
+	 * The level's array itself, read-only like a returned argument (as
+	 * text_smaller returns one): it lives as long as the call site, and a
+	 * rebuilt cache leaves the old arrays in place.
+	 */
+	PG_RETURN_ARRAYTYPE_P(dc->results[found]);
 }

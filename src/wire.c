@@ -3,6 +3,8 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
+
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
@@ -70,6 +72,19 @@ svy_wire_bytes(StringInfo buf, Size n)
 	p = buf->data + buf->cursor;
 	buf->cursor += n;
 	return p;
+}
+
+const char *
+svy_wire_cstring(StringInfo buf)
+{
+	const char *p = buf->data + buf->cursor;
+	Size		len = strnlen(p, buf->len - buf->cursor);
+
+	if (len == (Size) (buf->len - buf->cursor))
+		svy_wire_corrupt("unterminated string");
+	buf->cursor += len + 1;
+	/* pg_client_to_server also validates the encoding */
+	return pg_client_to_server(p, len);
 }
 
 int32

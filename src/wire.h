@@ -33,6 +33,8 @@ extern int32 svy_wire_int32(StringInfo buf);
 extern uint64 svy_wire_int64(StringInfo buf);
 extern double svy_wire_float8(StringInfo buf);
 extern const char *svy_wire_bytes(StringInfo buf, Size n);
+/* A NUL-terminated string (pq_sendstring's form), in the server encoding. */
+extern const char *svy_wire_cstring(StringInfo buf);
 
 /*
  * An int32 count of elements that take at least elem_bytes each on the

@@ -37,6 +37,12 @@ pg_virtualenv -t -v "$PG_MAJOR" sh -c '
     PG_CONFIG="'"$PG_CONFIG"'" sh test/loader/test_loader.sh
 
 ' || status=$?
+if [ "$status" -eq 0 ]; then
+    # AddressSanitizer + UndefinedBehaviorSanitizer build of the PostgreSQL layer, the whole
+    # pg_regress suite against a throwaway server with the runtime preloaded (about 2 minutes)
+    echo "== sanitizer run (test/sanitize/run.sh)"
+    sh test/sanitize/run.sh || status=$?
+fi
 if [ "$status" -ne 0 ]; then
     if [ -f regression.diffs ]; then
         echo "== regression.diffs"

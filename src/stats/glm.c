@@ -158,13 +158,26 @@ unit_deviance(int family, double w, double y, double mu)
 void
 svy_glm_start_row(int family, double w, double y, double *W0, double *Wz0, double *dev0)
 {
+	double		mustart,
+				eta,
+				mu,
+				me,
+				W;
+
+	if (family == SVY_GLM_GAUSSIAN)
+	{
+		/* the identity link: mu = y, W = w, z = y, no deviance (runs once per row) */
+		*W0 = w;
+		*Wz0 = w * y;
+		*dev0 = 0.0;
+		return;
+	}
 	/* family$initialize: mustart; then eta = linkfun(mustart), mu = linkinv(eta) */
-	double		mustart = is_logit(family) ? (w * y + 0.5) / (w + 1.0)
-		: (is_log(family) ? y + 0.1 : y);
-	double		eta = linkfun(family, mustart);
-	double		mu = linkinv(family, eta);
-	double		me = mu_eta(family, eta);
-	double		W = w * me * me / variance(family, mu);
+	mustart = is_logit(family) ? (w * y + 0.5) / (w + 1.0) : y + 0.1;
+	eta = linkfun(family, mustart);
+	mu = linkinv(family, eta);
+	me = mu_eta(family, eta);
+	W = w * me * me / variance(family, mu);
 
 	*W0 = W;
 	*Wz0 = W * (eta + (y - mu) / me);

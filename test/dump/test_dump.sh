@@ -72,6 +72,20 @@ UNION ALL SELECT 'estimate ' || name, (est).estimate::text FROM results WHERE es
 UNION ALL SELECT 'coef ' || name, (SELECT string_agg(c::text, ';') FROM svy_coef(model) c) FROM results WHERE model IS NOT NULL;
 SQL
 
+# calibration (SPEC §9): populations and calibrated designs survive the dump
+$PSQL -d $src <<'SQL'
+CREATE TABLE calib (id int PRIMARY KEY, y float8, pop svy_population, d svy_design);
+INSERT INTO calib
+SELECT i, (i * 7 % 10)::float8, p,
+       svy_calibrate(svy_design(1.0 + i % 3, psu => i % 5), p, ARRAY['S' || i % 2], ARRAY[(i % 4)::float8])
+FROM generate_series(1, 50) i,
+     (SELECT '{"s": {"S0": 60, "S1": 40}, "x \"q\"": 150}'::svy_population AS p) c;
+CREATE VIEW calib_summary AS
+SELECT md5(string_agg(pop::text || '|' || d::text, ',' ORDER BY id)) AS h,
+       (svy_mean(y, d)).std_error AS se
+FROM calib;
+SQL
+
 pg_dump -Fc -d $src -f "$tmp/dump"
 pg_restore --exit-on-error -d $dst "$tmp/dump"
 
@@ -107,7 +121,7 @@ check "generated column computed after restore" \
     "$(q $dst "INSERT INTO answers (id, code) VALUES (1000, 4) RETURNING coded")" "4/5"
 
 # binary COPY out and in of every type (receive functions)
-for t in answers results; do
+for t in answers results calib; do
     cols=$(q $src "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
                    WHERE attrelid = '$t'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''")
     q $src "CREATE TABLE ${t}_bin (LIKE $t INCLUDING GENERATED)"
@@ -122,7 +136,12 @@ check "binary COPY: every result back unchanged" "$(q $src "
     SELECT count(*) FROM results r JOIN results_bin b USING (name)
     WHERE concat_ws('|', r.st, r.dom, r.tab, r.est, r.model)
           IS DISTINCT FROM concat_ws('|', b.st, b.dom, b.tab, b.est, b.model)")" 0
+check "binary COPY: populations and calibrated designs back unchanged" "$(q $src "
+    SELECT count(*) FROM calib a JOIN calib_bin b USING (id)
+    WHERE concat_ws('|', a.pop, a.d) IS DISTINCT FROM concat_ws('|', b.pop, b.d)")" 0
 check "binary COPY: rows" "$(q $src "SELECT count(*) FROM answers_bin") $(q $src "SELECT count(*) FROM results_bin")" \
     "$(q $src "SELECT count(*) FROM answers") $(q $src "SELECT count(*) FROM results")"
+check "restored calibration (svy_population, calibrated svy_design)" \
+    "$(q $src 'SELECT h || se FROM calib_summary')" "$(q $dst 'SELECT h || se FROM calib_summary')"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

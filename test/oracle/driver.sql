@@ -25,7 +25,11 @@
 --       svy_repdesign(r.base_weight, r.repw, '<rep_type>', scale => <scale>, rscales => <rscales[]>,
 --                     mse => <mse> [, rho => <rho>]) with r = the rep file joined on id and
 --       r.repw[k] = base_weight * rw<k> (full replicate weights, README §7.15).
---   type calibrated, nest=FALSE design errors: no SPEC call form -> skipped with reason.
+--   type calibrated (base a Taylor design: the row's own weight/strata/psu/fpc):
+--       svy_calibrate(<taylor design>, (SELECT svy_population(...) FROM oracle.populations WHERE pop_key = ..),
+--                     ARRAY[t.<categorical>::text, ...], ARRAY[t.<numeric>::float8, ...], method => '<m>'
+--                     [, maxit => n, epsilon => e]) (oracle.calib_sql); replicate bases -> skipped with reason.
+--   nest=FALSE design errors: no SPEC call form -> skipped with reason.
 --   args:  na_rm=TRUE          -> nothing to do: a NULL outcome is out of the domain in the SPEC
 --          valid=a..b          -> CASE WHEN v::float8 BETWEEN a AND b THEN v END (else NULL = out of domain)
 --          domain=<cond>       -> svy_subset(<design>, <cond>), cond: v:a|b&w:c -> v IN ('a','b') AND w IN ('c')
@@ -74,8 +78,8 @@
 --   deff=replace   see above.
 --   ttest          R's svyttest uses df = degf - 1 (regression); SPEC §4 svy_pairwise uses the df of the rows with
 --                  a non-NULL outcome: difference, se and t compared; df, CI and p-value not.
---   skipped        P0205 (nest=FALSE design error: SPEC always nests), two-stage designs (SPEC §10),
---                  calibrated designs (SPEC §9 not specified yet).
+--   skipped        P0205 (nest=FALSE design error: SPEC always nests), calibrated replicate designs and
+--                  svy_glm on calibrated designs (not built yet).
 -- =====================================================================================================
 
 SET client_min_messages = warning;
@@ -107,12 +111,13 @@ INSERT INTO oracle.kind_config VALUES
     ('chisq',              'on',  'uses svy_tab / svy_chisq'),
     ('ttest',              'on',  'uses svy_pairwise'),
     ('pooled',             'off', 'needs svy_pool'),
-    ('calib_poststratify', 'off', 'calibration API (SPEC §9) not specified yet'),
-    ('calib_linear',       'off', 'calibration API (SPEC §9) not specified yet'),
-    ('calib_rake',         'off', 'calibration API (SPEC §9) not specified yet'),
-    ('calib_raking',       'off', 'calibration API (SPEC §9) not specified yet'),
-    ('calib_rep',          'off', 'calibration API (SPEC §9) not built yet'),
-    ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10); cases on calibrated designs skip with the design type'),
+    ('calib_poststratify', 'on',  'uses svy_calibrate (SPEC §9)'),
+    ('calib_linear',       'on',  'uses svy_calibrate (SPEC §9)'),
+    ('calib_rake',         'on',  'uses svy_calibrate (SPEC §9)'),
+    ('calib_raking',       'on',  'uses svy_calibrate (SPEC §9)'),
+    ('calib_logit',        'on',  'uses svy_calibrate with bounds (SPEC §9; extra cases)'),
+    ('calib_rep',          'off', 'calibration of replicate designs (SPEC §9) not built yet'),
+    ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10); cases on calibrated designs skip (not built yet)'),
     ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
@@ -129,7 +134,7 @@ CREATE TABLE oracle.design_type_config (type text PRIMARY KEY, status text NOT N
 INSERT INTO oracle.design_type_config VALUES
     ('taylor',     'on',  'svy_design'),
     ('replicate',  'on',  'svy_repdesign'),
-    ('calibrated', 'off', 'calibrated designs: calibration API (SPEC §9) not built yet (svy_glm on calibrated designs waits for it)');
+    ('calibrated', 'on',  'svy_calibrate on svy_design (replicate bases: skipped in case_forms)');
 
 -- Alternative SQL forms of a case.  'off' forms are generated (oracle.case_forms) but not run.
 CREATE TABLE oracle.form_config (form text PRIMARY KEY, status text NOT NULL
@@ -147,7 +152,9 @@ CREATE TABLE oracle.deviation_list (case_id text PRIMARY KEY, rule text NOT NULL
 INSERT INTO oracle.deviation_list VALUES
     ('P0172', 'empty_domain', 'empty domain: R''s svyciprop errors; SPEC §1 gives NULL numbers and n = 0, not an error'),
     ('P0186', 'p01_all_groups', 'p = 0/1 per group, likelihood: R errors; SPEC §3 gives se 0 and NULL limits, not an error'),
-    ('P0200', 'p01', 'p = 1, likelihood: R errors; SPEC §3 gives se 0 and NULL limits, not an error');
+    ('P0200', 'p01', 'p = 1, likelihood: R errors; SPEC §3 gives se 0 and NULL limits, not an error'),
+    ('P0099', 'zero_se', 'total of a calibration variable: the SE is rounding noise (R 6.4e-11 of 3.9e6); '
+                         'compared with absolute tolerance 1e-12 * |estimate|, deff not compared');
 
 -- Cases skipped although their kind is on, with the reason.
 CREATE TABLE oracle.skip_list (case_id text PRIMARY KEY, reason text NOT NULL);
@@ -273,6 +280,15 @@ CREATE TABLE oracle.cases (
 :cmd
 \set cmd '\\copy oracle.cases FROM ''' :oracle_dir '/cases.csv'' (FORMAT csv, HEADER match)'
 :cmd
+-- population margins of calibrated designs (README §7.15): the kit's populations.csv and every
+-- extra/populations_<topic>.csv, in file order (the order of the variables matters); one
+-- svy_population per pop_key
+CREATE TABLE oracle.populations (seq serial, pop_key text, variable text, level text, value float8,
+    note text);
+\set cmd '\\copy oracle.populations (pop_key, variable, level, value, note) FROM ''' :oracle_dir '/populations.csv'' (FORMAT csv, HEADER match)'
+:cmd
+\set cmd '\\copy oracle.populations (pop_key, variable, level, value, note) FROM PROGRAM ''sh ' :files_sh ' cat "' :oracle_dir '/extra" "populations_*.csv"'' (FORMAT csv, HEADER match)'
+:cmd
 -- the extra cases (test/oracle/extra: designs_<topic>.csv and cases_<topic>.csv, each pair written by an
 -- R script there): loaded unconditionally, every pair
 \set cmd '\\copy oracle.designs FROM PROGRAM ''sh ' :files_sh ' cat "' :oracle_dir '/extra" "designs_*.csv"'' (FORMAT csv, HEADER match)'
@@ -312,6 +328,39 @@ CREATE FUNCTION oracle.num(s text) RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
                 WHEN s = '-Inf' THEN '-Infinity'::float8
                 ELSE s::float8 END
 $$;
+
+-- A calibrated design (README §7.15 calibration column: method=<m>;base=<design>;pop=<key>;vars=...;
+-- control=maxit=<n>;epsilon=<e>) as svy_calibrate over the base design des: the row's level of each
+-- categorical population variable and value of each numeric one, in the population's order.
+CREATE FUNCTION oracle.calib_sql(cal text, des text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    pop text := oracle.kv(cal, 'pop');
+    cats text;
+    nums text;
+    ctl text := '';
+BEGIN
+    IF NOT EXISTS (SELECT FROM oracle.populations WHERE pop_key = pop) THEN
+        RAISE EXCEPTION 'calibration %: no population %', cal, pop;
+    END IF;
+    SELECT string_agg(format('t.%I::text', variable), ', ' ORDER BY first) FILTER (WHERE has_levels),
+           string_agg(format('t.%I::float8', variable), ', ' ORDER BY first) FILTER (WHERE NOT has_levels)
+    INTO cats, nums
+    FROM (SELECT variable, min(seq) AS first, bool_or(level IS NOT NULL) AS has_levels
+          FROM oracle.populations WHERE pop_key = pop GROUP BY variable) v;
+    IF oracle.kv(cal, 'maxit') IS NOT NULL THEN
+        ctl := ctl || format(', maxit => %s', oracle.kv(cal, 'maxit')::int);
+    END IF;
+    IF oracle.kv(cal, 'epsilon') IS NOT NULL THEN
+        ctl := ctl || format(', epsilon => %s', oracle.kv(cal, 'epsilon')::float8);
+    END IF;
+    IF oracle.kv(cal, 'bounds') IS NOT NULL THEN
+        ctl := ctl || format(', bounds => ARRAY[%s]::float8[]', oracle.kv(cal, 'bounds'));
+    END IF;
+    RETURN format('svy_calibrate(%s, (SELECT svy_population(p.variable, p.level, p.value ORDER BY p.seq) '
+                  'FROM oracle.populations p WHERE p.pop_key = %L), %s, %s, method => %L%s)',
+                  des, pop, coalesce('ARRAY[' || cats || ']', 'NULL'),
+                  coalesce('ARRAY[' || nums || ']', 'NULL'), oracle.kv(cal, 'method'), ctl);
+END $$;
 
 -- -----------------------------------------------------------------------------------------------------
 -- SQL generation.  One row per form: (form, sql, lonely, all_groups).  The SQL returns the columns
@@ -361,13 +410,16 @@ BEGIN
     a := coalesce(c.args, '');
 
     -- design
-    IF d.type = 'calibrated' THEN
-        RAISE EXCEPTION 'SKIP: calibrated design: calibration API (SPEC §9) not specified yet';
+    IF d.type = 'calibrated' AND d.rep_file IS NOT NULL THEN
+        RAISE EXCEPTION 'SKIP: calibration of a replicate design is not built yet (SPEC §9)';
+    END IF;
+    IF d.type = 'calibrated' AND c.statistic LIKE 'glm%' THEN
+        RAISE EXCEPTION 'SKIP: svy_glm on a calibrated design is not built yet (SPEC §9, §10)';
     END IF;
     IF d.subset IS NOT NULL THEN
         where_sql := ' WHERE ' || oracle.cond_sql(d.subset);
     END IF;
-    IF d.type = 'taylor' THEN
+    IF d.type IN ('taylor', 'calibrated') THEN
         rel := format('oracle.%I t', 'ds_' || d.dataset);
         w := CASE WHEN d.weight IS NULL THEN '1.0::float8' ELSE format('t.%I::float8', d.weight) END;
         IF d.strata IS NOT NULL THEN parts := parts || format(', strata => t.%I', d.strata); END IF;
@@ -381,6 +433,9 @@ BEGIN
         IF d.psu2 IS NOT NULL THEN parts := parts || format(', psu2 => t.%I', d.psu2); END IF;
         IF d.fpc2 IS NOT NULL THEN parts := parts || format(', fpc2 => t.%I::float8', d.fpc2); END IF;
         des := format('svy_design(%s%s)', w, parts);
+        IF d.type = 'calibrated' THEN
+            des := oracle.calib_sql(d.calibration, des);
+        END IF;
     ELSIF d.type = 'replicate' THEN
         rep_stem := regexp_replace(d.rep_file, '^.*/([^/]+)\.csv$', '\1');
         rel := format('oracle.%I t JOIN oracle.%I r ON r.id = t.id', 'ds_' || d.dataset, 'rep_' || rep_stem);
@@ -500,7 +555,9 @@ BEGIN
     END IF;
 
     all_groups := false;
-    IF c.statistic = 'mean' AND oracle.kv(a, 'set') IS NOT NULL THEN
+    -- calibrated designs: only the linear estimators handle them yet (svy_by, svy_dist, svy_choices
+    -- raise feature_not_supported), so those alternative forms are not generated for them
+    IF c.statistic = 'mean' AND oracle.kv(a, 'set') IS NOT NULL AND d.type <> 'calibrated' THEN
         -- multi-select: svy_groups(svy_choices(x, d)) row of the option (its position in set=)
         form := 'svy_choices';
         sql := format('SELECT %s FROM (SELECT svy_choices(%s, %s) AS b FROM %s%s) s, '
@@ -509,7 +566,8 @@ BEGIN
                       array_position(string_to_array(oracle.kv(a, 'set'), '+'), c.variable)::text);
         RETURN NEXT;
     END IF;
-    IF c.statistic IN ('mean', 'total') AND c.level IS NOT NULL AND oracle.kv(a, 'set') IS NULL THEN
+    IF c.statistic IN ('mean', 'total') AND c.level IS NOT NULL AND oracle.kv(a, 'set') IS NULL
+       AND d.type <> 'calibrated' THEN
         -- a factor level: svy_groups(svy_dist(x, d)) row of the level (SPEC: svy_dist = svymean(~factor(x)))
         form := 'svy_dist';
         sql := format('SELECT %s FROM (SELECT svy_dist(%s::text, %s) AS b FROM %s%s) s, '
@@ -559,7 +617,9 @@ BEGIN
         ELSE
             sql := sql || format(' WHERE g.level = %L', c.level);
         END IF;
-        RETURN NEXT;
+        IF d.type <> 'calibrated' THEN
+            RETURN NEXT;
+        END IF;
         -- form 2: the group as a domain of the full design (SPEC §1: each group is a domain)
         IF c.level IS NOT NULL THEN
             dom := format('svy_subset(%s, t.%I::text = %L)', des, byvar, c.level);
@@ -676,6 +736,56 @@ RETURNS text LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- -----------------------------------------------------------------------------------------------------
+-- Calibrated weights: svy_weight(<design>) OVER () of every calibrated Taylor design against its
+-- calweights/ file (README §7.14), per row id; 1e-9 relative (1e-7 for rake/raking, README §6.4).
+-- -----------------------------------------------------------------------------------------------------
+CREATE FUNCTION oracle.calweights() RETURNS TABLE (design text, line text) LANGUAGE plpgsql AS $$
+DECLARE
+    d oracle.designs;
+    stem text;
+    des text;
+    parts text;
+    tol float8;
+    n_rows bigint;
+    n_want bigint;
+    n_bad bigint;
+    worst float8;
+BEGIN
+    FOR d IN SELECT * FROM oracle.designs WHERE type = 'calibrated' AND calib_file IS NOT NULL
+             ORDER BY oracle.designs.design LOOP
+        design := d.design;
+        IF d.rep_file IS NOT NULL THEN
+            line := format('CALWEIGHTS %s: skipped (calibration of replicate designs not built yet)', d.design);
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        stem := regexp_replace(d.calib_file, '^.*/([^/]+)\.csv$', '\1');
+        parts := '';
+        IF d.strata IS NOT NULL THEN parts := parts || format(', strata => t.%I', d.strata); END IF;
+        IF d.psu IS NOT NULL THEN parts := parts || format(', psu => t.%I', d.psu); END IF;
+        IF d.fpc IS NOT NULL THEN parts := parts || format(', fpc => t.%I::float8', d.fpc); END IF;
+        des := oracle.calib_sql(d.calibration,
+                   format('svy_design(%s%s)', CASE WHEN d.weight IS NULL THEN '1.0::float8'
+                                                   ELSE format('t.%I::float8', d.weight) END, parts));
+        tol := CASE WHEN oracle.kv(d.calibration, 'method') IN ('rake', 'raking', 'logit') THEN 1e-7 ELSE 1e-9 END;
+        EXECUTE format('SELECT count(s.id), count(*) FILTER (WHERE s.id IS NULL OR c.id IS NULL '
+                       '  OR abs(s.w - c.weight) > %s * abs(c.weight)), '
+                       '  max(abs(s.w - c.weight) / abs(c.weight)), (SELECT count(*) FROM oracle.%I) '
+                       'FROM (SELECT t.id::text AS id, svy_weight(%s) OVER () AS w FROM oracle.%I t%s) s '
+                       'FULL JOIN oracle.%I c ON c.id = s.id',
+                       tol, 'cal_' || stem, des, 'ds_' || d.dataset,
+                       CASE WHEN d.subset IS NOT NULL THEN ' WHERE ' || oracle.cond_sql(d.subset) ELSE '' END,
+                       'cal_' || stem)
+            INTO n_rows, n_bad, worst, n_want;
+        line := format('CALWEIGHTS %s: %s', d.design,
+                       CASE WHEN n_bad = 0 AND n_rows = n_want THEN format('%s rows agree', n_rows)
+                            ELSE format('MISMATCH %s of %s rows (largest relative difference %s)',
+                                        n_bad, n_want, worst) END);
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+-- -----------------------------------------------------------------------------------------------------
 -- The run
 -- -----------------------------------------------------------------------------------------------------
 CREATE FUNCTION oracle.run() RETURNS void LANGUAGE plpgsql AS $$
@@ -691,6 +801,7 @@ DECLARE
     ran int;
     dev text;
     devrule text;
+    se_abs float8;
     want_err text;
     ci_t boolean;
     a text;
@@ -798,6 +909,7 @@ BEGIN
 
         -- deviations
         devrule := (SELECT rule FROM oracle.deviation_list WHERE case_id = c.case_id);
+        se_abs := NULL;
         dev := (SELECT reason FROM oracle.deviation_list WHERE case_id = c.case_id);
         IF devrule IS NULL AND want_err IS NULL AND e_n = 0 THEN
             devrule := 'empty_domain';
@@ -859,6 +971,9 @@ BEGIN
             END IF;
         ELSIF devrule = 'p01_all_groups' THEN
             want_err := NULL;
+        ELSIF devrule = 'zero_se' THEN
+            se_abs := 1e-12 * abs(e_est);
+            e_se := 0; e_deff := NULL; e_neff := NULL;
         ELSIF devrule IS NOT NULL THEN
             RAISE EXCEPTION 'unknown deviation rule %', devrule;
         END IF;
@@ -900,7 +1015,7 @@ BEGIN
                                                        CASE WHEN c.statistic IN ('ciprop', 'by_ciprop')
                                                             AND coalesce(meth, 'logit') IN ('logit', 'likelihood')
                                                             THEN 1e-8 ELSE g_tol END, 1e-12)
-                                         || oracle.cmp('se', r.std_error, e_se, g_tol, 1e-12);
+                                         || oracle.cmp('se', r.std_error, e_se, g_tol, coalesce(se_abs, 1e-12));
                             IF ci_t AND meth = 'likelihood' AND devrule IS NULL THEN
                                 msgs := msgs || oracle.cmp('ci_lower', r.ci_lower,
                                             coalesce(oracle.num(oracle.kv(c.extra, 'exact_ci_lower')), e_lo), 1e-4, 1e-12)

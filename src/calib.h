@@ -1,0 +1,100 @@
+/*
+ * calib.h — calibrated designs (SPEC §9): the calibration block that
+ * svy_calibrate() appends to a Taylor design value (calib_design.c), and the
+ * accumulator the linear estimators use for such rows (calib_accum.c).
+ *
+ * A calibrated design value is an ordinary Taylor SvyDesign followed (at
+ * svy_design_base_size(), which is how svy_design_is_calibrated() tells) by an
+ * SvyCalibBlock, the row's k numeric auxiliaries (float8) and the packed
+ * svy_population.  Every row carries the population (a few hundred bytes
+ * for realistic margins) so that the aggregate needs no side channel; the
+ * aggregate keeps one copy and compares later rows' hash and bytes with it.
+ */
+#ifndef SVY_CALIB_H
+#define SVY_CALIB_H
+
+#include "postgres.h"
+
+#include "accum.h"
+#include "calibrate.h"
+#include "design.h"
+
+typedef struct SvyCalibBlock
+{
+	uint64		pop_hash;		/* svy_population_hash() of the population */
+	uint64		cell;			/* mixed-radix code of the row's levels */
+	float8		epsilon;		/* 0: the method's default */
+	float8		bounds[2];		/* logit: (L, U); else 0 */
+	int32		maxit;			/* 0: the method's default */
+	int32		k;				/* numeric auxiliaries */
+	int32		pop_len;		/* bytes of the packed population */
+	uint8		method;			/* SvyCalibMethod */
+	uint8		pad[3];
+	/* float8 x[k]; then the population varlena (pop_len bytes) */
+} SvyCalibBlock;
+
+static inline const SvyCalibBlock *
+svy_calib_block(const SvyDesign *d)
+{
+	return (const SvyCalibBlock *) ((const char *) d + svy_design_base_size(d));
+}
+
+static inline const float8 *
+svy_calib_x(const SvyCalibBlock *b)
+{
+	return (const float8 *) (b + 1);
+}
+
+static inline struct varlena *
+svy_calib_population(const SvyCalibBlock *b)
+{
+	return (struct varlena *) ((char *) (b + 1) + sizeof(float8) * b->k);
+}
+
+/* Text form: the "calibrated <hex> " prefix, and reading a value that starts with it. */
+extern void svy_calib_design_out(StringInfo buf, const SvyDesign *d);
+extern SvyDesign *svy_calib_design_in(const char *s);
+
+/* The error for a statistic that does not handle calibrated designs yet. */
+extern void svy_calib_not_supported(const char *where) pg_attribute_noreturn();
+
+/* ---- the accumulator of the linear estimators (calib_accum.c) ---- */
+struct SvyCalibAccum;
+
+/*
+ * A row of a linear estimator whose design may be calibrated: calibrated
+ * rows go to s->calib (created on the first row), others to
+ * svy_accum_row(); mixing the two in one aggregate is an error.
+ */
+extern void svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+extern void svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from);
+extern void svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf);
+extern void svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf);
+extern void svy_calib_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
+
+/* ---- calibrated weights (calib_accum.c; SQL in calib_weights.c) ---- */
+typedef struct SvyCalibWeights
+{
+	int			k;
+	int			ncell;
+	double	   *G;				/* per cell (the state's cell index) */
+	double	   *lambda_v;		/* k */
+	int			iterations;
+	bool		converged;
+	/* summary over the rows; NaN where the sums cannot tell (numeric auxiliaries) */
+	double		n,
+				sum_w,
+				sum_w2,
+				min_w,
+				max_w,
+				g_min,
+				g_max,
+				n_negative;
+} SvyCalibWeights;
+
+/* Solve the calibration of a state's rows (warns or errors as the estimators). */
+extern void svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w);
+/* A calibrated row's weight; the row must be one of the state's rows. */
+extern double svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d);
+
+#endif

@@ -1,0 +1,1176 @@
+/*
+ * calib_accum.c — the linear estimators (svy_mean, svy_total, svy_prop,
+ * svy_ratio) on calibrated designs (SPEC §9, oracle README §7.14), and the
+ * calibrated weights behind svy_weight and svy_weights_summary.
+ *
+ * State: the ordinary SvyAccum of the base design (strata, PSUs, fpc, df,
+ * domain counts: it is fed every row with the calibration flag masked off)
+ * plus, in s->calib:
+ *   - per (PSU, cell) sums of u = d [1, e, a, b, a^2, ab, b^2] for the
+ *     constant and for each numeric auxiliary v_j (times v_j), and of
+ *     d v v' (e = the row is in the domain, a = e (y - K x), b = e x;
+ *     x = 1 for means, the denominator for ratios; K, a value seen early
+ *     as in accum.c, keeps the scores free of cancellation when y is far
+ *     from 0);
+ *   - a design without PSUs (each row its own PSU) keeps them per (stratum,
+ *     cell), with the row count, mean and centred cross-products (Welford;
+ *     Chan et al. to merge) of r = d [1, a, b] (x) [1, v], d v v', in which
+ *     a row's residualised score is linear;
+ *   - per cell the unweighted row count and sums of a and b (rake's
+ *     residualisation averages scores over rows) and, for the weights
+ *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
+ * It grows with PSUs x cells, never with rows.  The final function sums
+ * cells, solves the calibration (src/stats/calibrate.c), forms each
+ * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
+ * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+#include "calib.h"
+#include "idmap.h"
+#include "population.h"
+#include "survey.h"
+
+#define NQ			7			/* 1, e, a, b, aa, ab, bb */
+#define CALIB_STATE_MAGIC	0x43414c31	/* "CAL1": format version 1 */
+
+typedef struct CalibKey
+{
+	uint64		w[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
+} CalibKey;
+
+typedef struct CalibEntry
+{
+	CalibKey	key;
+	char		status;
+	int32		off;			/* index of its sums in the arena */
+} CalibEntry;
+
+#define SH_PREFIX calibtab
+#define SH_ELEMENT_TYPE CalibEntry
+#define SH_KEY_TYPE CalibKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[2] * UINT64CONST(0xC2B2AE3D27D4EB4F)), \
+				 (k).w[1] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ \
+				 ((k).w[4] * UINT64CONST(0x9E3779B97F4A7C15)))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(CalibKey)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+#include "wire.h"
+
+typedef struct SvyCalibAccum
+{
+	/* the calibration, as the rows' design values gave it */
+	int			method;
+	int			maxit;
+	double		epsilon;
+	double		bounds[2];		/* logit */
+	int			k;
+	uint64		pop_hash;
+	struct varlena *pop;		/* one copy */
+	bool		per_row;		/* design without PSUs */
+	double		shift;			/* K of a = e (y - K x) */
+	bool		shift_set;
+
+	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
+	int			nr;				/* score basis: 3 (k + 1) + k^2 */
+	int			width;			/* doubles per entry: nu (+ 1 + nr + nr^2 per_row) */
+
+	calibtab_hash *tab;			/* (unit, cell) -> sums */
+	double	   *arena;
+	int64		used;			/* entries in the arena */
+	int64		cap;
+
+	SvyIdMap   *cells;			/* cell code -> index into cellsum */
+	uint64	   *cellcode;		/* per cell: its code */
+	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
+	int			cw;
+	int			ncell_cap;
+} SvyCalibAccum;
+
+/*
+ * Per cell (unweighted, over every row of the cell): row count, sums of a
+ * and b (rake's residualisation), and for the weights summary sum d^2,
+ * min and max d, rows with d > 0, sums of d^2 v and d^2 v v', and min and
+ * max of v over the rows with d > 0.
+ */
+#define CS_N		0
+#define CS_A		1
+#define CS_B		2
+#define CS_DD		3
+#define CS_MIND		4
+#define CS_MAXD		5
+#define CS_NPOS		6
+#define CS_DDV(j)	(7 + (j))
+#define CS_DDVV(k, i, j)	(7 + (k) + (i) * (k) + (j))
+#define CS_MINV(k, j)	(7 + (k) + (k) * (k) + (j))
+#define CS_MAXV(k, j)	(7 + 2 * (k) + (k) * (k) + (j))
+#define CS_WIDTH(k)	(7 + 3 * (k) + (k) * (k))
+#define CS_IS_MIN(k, t)	((t) == CS_MIND || ((t) >= CS_MINV(k, 0) && (t) < CS_MAXV(k, 0)))
+#define CS_IS_MAX(k, t)	((t) == CS_MAXD || (t) >= CS_MAXV(k, 0))
+
+/* u and r layouts */
+#define U_Q(j, q)		((j) * NQ + (q))	/* j = 0: constant, j >= 1: v_j */
+#define U_VV(c, k, i, j)	(NQ * ((k) + 1) + (i) * (k) + (j))
+#define R_Q(j, q)		((j) * 3 + (q))	/* q: 0 = 1, 1 = a, 2 = b */
+#define R_VV(k, i, j)	(3 * ((k) + 1) + (i) * (k) + (j))
+
+static SvyCalibAccum *
+calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
+			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+{
+	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
+
+	c->method = method;
+	c->maxit = maxit;
+	c->bounds[0] = bounds[0];
+	c->bounds[1] = bounds[1];
+	c->epsilon = epsilon;
+	c->k = k;
+	c->pop_hash = hash;
+	c->pop = MemoryContextAlloc(cxt, pop_len);
+	memcpy(c->pop, pop, pop_len);
+	c->per_row = per_row;
+	c->nu = NQ * (k + 1) + k * k;
+	c->nr = 3 * (k + 1) + k * k;
+	c->width = c->nu + (per_row ? 1 + c->nr + c->nr * c->nr : 0);
+	c->tab = calibtab_create(cxt, 64, NULL);
+	c->cap = 64;
+	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
+	c->cells = svy_idmap_create(cxt, 16);
+	c->ncell_cap = 16;
+	c->cw = CS_WIDTH(k);
+	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
+	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
+	return c;
+}
+
+static void
+mixed(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("rows of one aggregate call must be calibrated in the same way"),
+			 errdetail("%s", detail),
+			 errhint("Give every row the same population and method, or GROUP BY what distinguishes them.")));
+}
+
+static void
+check_same(const SvyCalibAccum *c, int method, int maxit, double epsilon, const double *bounds,
+		   int k, uint64 hash,
+		   bool per_row)
+{
+	if (hash != c->pop_hash || k != c->k)
+		mixed("Rows carry different populations.");
+	if (method != c->method || maxit != c->maxit || epsilon != c->epsilon ||
+		bounds[0] != c->bounds[0] || bounds[1] != c->bounds[1])
+		mixed("Rows have different calibration methods or controls.");
+	if (per_row != c->per_row)
+		mixed("Some rows have PSUs, others do not.");
+}
+
+static double *
+entry_sums(SvyCalibAccum *c, const CalibKey *key)
+{
+	bool		found;
+	CalibEntry *e = calibtab_insert(c->tab, *key, &found);
+
+	if (!found)
+	{
+		if (c->used == c->cap)
+		{
+			int64		ncap = c->cap * 2;
+
+			if ((Size) ncap * c->width * sizeof(double) > MaxAllocHugeSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many PSU x calibration cell combinations")));
+			c->arena = repalloc_huge(c->arena, sizeof(double) * ncap * c->width);
+			memset(c->arena + c->cap * c->width, 0, sizeof(double) * (ncap - c->cap) * c->width);
+			c->cap = ncap;
+		}
+		e->off = c->used++;
+	}
+	return c->arena + (int64) e->off * c->width;
+}
+
+static double *
+cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	bool		found;
+	int			i = svy_idmap_insert(c->cells, code, 0, &found);
+
+	if (!found && i >= c->ncell_cap)
+	{
+		int			ncap = c->ncell_cap * 2;
+		double	   *n = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * ncap);
+		uint64	   *codes = MemoryContextAllocZero(cxt, sizeof(uint64) * ncap);
+
+		memcpy(n, c->cellsum, sizeof(double) * c->cw * c->ncell_cap);
+		memcpy(codes, c->cellcode, sizeof(uint64) * c->ncell_cap);
+		pfree(c->cellsum);
+		pfree(c->cellcode);
+		c->cellsum = n;
+		c->cellcode = codes;
+		c->ncell_cap = ncap;
+	}
+	if (!found)
+	{
+		double	   *cs = c->cellsum + (int64) c->cw * i;
+
+		c->cellcode[i] = code;
+		for (int t = 0; t < c->cw; t++)
+			cs[t] = CS_IS_MIN(c->k, t) ? INFINITY : CS_IS_MAX(c->k, t) ? -INFINITY : 0.0;
+	}
+	return c->cellsum + (int64) c->cw * i;
+}
+
+/* ---------- rows ---------- */
+
+void
+svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	union
+	{
+		SvyDesign	d;
+		char		bytes[SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX)];
+	}			base;
+	const SvyCalibBlock *b;
+	SvyCalibAccum *c;
+	Size		head;
+	bool		e;
+	double		a,
+				bx,
+				w,
+				q[NQ];
+	double	   *u;
+	const float8 *v;
+	int			k;
+	CalibKey	key;
+
+	if (!svy_design_is_calibrated(d))
+	{
+		if (s->calib)
+			mixed("Some rows have a calibrated design, others do not.");
+		svy_accum_row(s, d, y, x, y_null);
+		return;
+	}
+	if (s->calib == NULL && s->kind != 0)
+		mixed("Some rows have a calibrated design, others do not.");
+
+	/* the base design: the same value without the calibration */
+	head = svy_design_base_size(d);
+	memcpy(base.bytes, d, head);
+	SET_VARSIZE(&base.d, head);
+	svy_accum_row(s, &base.d, y, x, y_null);
+
+	b = svy_calib_block(d);
+	if (s->calib == NULL)
+		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
+								svy_calib_population(b), b->pop_len,
+								!(d->flags & SVY_HAS_PSU));
+	c = s->calib;
+	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
+		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
+		b->bounds[1] != c->bounds[1])
+		check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
+	/* equal hashes: the same population unless the bytes say otherwise (a few hundred bytes) */
+	if (VARSIZE_ANY_EXHDR(svy_calib_population(b)) != VARSIZE_ANY_EXHDR(c->pop) ||
+		memcmp(VARDATA_ANY(svy_calib_population(b)), VARDATA_ANY(c->pop),
+			   VARSIZE_ANY_EXHDR(c->pop)) != 0)
+		mixed("Rows carry different populations.");
+
+	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
+	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
+	/* rows before K is set have e = 0 or x = 0: their a does not depend on K */
+	if (e && !c->shift_set && x != 0.0)
+	{
+		c->shift = y / x;
+		c->shift_set = true;
+	}
+	a = e ? y - c->shift * x : 0.0;
+	bx = e ? x : 0.0;
+	w = d->weight;
+	k = c->k;
+	v = svy_calib_x(b);
+	q[0] = 1.0;
+	q[1] = e;
+	q[2] = a;
+	q[3] = bx;
+	q[4] = a * a;
+	q[5] = a * bx;
+	q[6] = bx * bx;
+
+	key.w[0] = d->stratum[0];
+	key.w[1] = d->stratum[1];
+	key.w[2] = c->per_row ? 0 : d->psu[0];
+	key.w[3] = c->per_row ? 0 : d->psu[1];
+	key.w[4] = b->cell;
+	u = entry_sums(c, &key);
+	for (int j = 0; j <= k; j++)
+	{
+		double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+
+		for (int t = 0; t < NQ; t++)
+			u[U_Q(j, t)] += f * q[t];
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
+	if (c->per_row)
+	{
+		double		r[2 * (3 + 3 * 4 + 16)];
+		double	   *rr = 2 * c->nr <= (int) lengthof(r) ? r : palloc(sizeof(double) * 2 * c->nr);
+		double	   *delta = rr + c->nr;
+		double	   *cnt = u + c->nu;
+		double	   *mean = cnt + 1;
+		double	   *m = mean + c->nr;
+
+		for (int j = 0; j <= k; j++)
+		{
+			double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+
+			rr[R_Q(j, 0)] = f;
+			rr[R_Q(j, 1)] = f * a;
+			rr[R_Q(j, 2)] = f * bx;
+		}
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				rr[R_VV(k, i, j)] = w * v[i] * v[j];
+		*cnt += 1.0;
+		for (int i = 0; i < c->nr; i++)
+		{
+			delta[i] = rr[i] - mean[i];
+			mean[i] += delta[i] / *cnt;
+		}
+		for (int i = 0; i < c->nr; i++)
+			for (int j = 0; j < c->nr; j++)
+				m[i * c->nr + j] += delta[i] * (rr[j] - mean[j]);
+		if (rr != r)
+			pfree(rr);
+	}
+	{
+		double	   *cs = cell_sums(c, s->cxt, b->cell);
+
+		cs[CS_N] += 1.0;
+		cs[CS_A] += a;
+		cs[CS_B] += bx;
+		cs[CS_DD] += w * w;
+		cs[CS_MIND] = fmin(cs[CS_MIND], w);
+		cs[CS_MAXD] = fmax(cs[CS_MAXD], w);
+		if (w > 0.0)
+		{
+			cs[CS_NPOS] += 1.0;
+			for (int i = 0; i < k; i++)
+			{
+				cs[CS_DDV(i)] += w * w * v[i];
+				for (int j = 0; j < k; j++)
+					cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
+				cs[CS_MINV(k, i)] = fmin(cs[CS_MINV(k, i)], v[i]);
+				cs[CS_MAXV(k, i)] = fmax(cs[CS_MAXV(k, i)], v[i]);
+			}
+		}
+	}
+}
+
+/* ---------- merging ---------- */
+
+/*
+ * Sums of u (nu) accumulated with shift K1 expressed with K2:
+ * a = e (y - K2 x) = a1 + dk b with dk = K1 - K2, in every block of u.
+ */
+static void
+shift_u(int k, double *u, double dk)
+{
+	for (int j = 0; j <= k; j++)
+	{
+		double	   *q = u + U_Q(j, 0);
+
+		q[4] += 2.0 * dk * q[5] + dk * dk * q[6];	/* aa */
+		q[5] += dk * q[6];	/* ab */
+		q[2] += dk * q[3];	/* a */
+	}
+}
+
+/* The same for [n, mean, centred cross-products] of r: r_a += dk r_b (T C T'). */
+static void
+shift_moments(int k, int nr, double *mo, double dk)
+{
+	double	   *mean = mo + 1;
+	double	   *m = mean + nr;
+
+	for (int j = 0; j <= k; j++)
+	{
+		int			ia = R_Q(j, 1),
+					ib = R_Q(j, 2);
+
+		mean[ia] += dk * mean[ib];
+		for (int l = 0; l < nr; l++)
+			m[ia * nr + l] += dk * m[ib * nr + l];
+		for (int l = 0; l < nr; l++)
+			m[l * nr + ia] += dk * m[l * nr + ib];
+	}
+}
+
+/* Chan et al.: [n, mean (nr), centred cross-products (nr x nr)] of two sets */
+static void
+merge_moments(int nr, double *into, const double *from)
+{
+	double		n1 = into[0],
+				n2 = from[0],
+				n = n1 + n2;
+	double	   *mean = into + 1;
+	double	   *m = mean + nr;
+	const double *fmean = from + 1;
+	const double *fm = fmean + nr;
+
+	if (n2 == 0)
+		return;
+	for (int i = 0; i < nr; i++)
+		for (int j = 0; j < nr; j++)
+			m[i * nr + j] += fm[i * nr + j] +
+				(fmean[i] - mean[i]) * (fmean[j] - mean[j]) * n1 * n2 / n;
+	for (int i = 0; i < nr; i++)
+		mean[i] += (fmean[i] - mean[i]) * n2 / n;
+	into[0] = n;
+}
+
+void
+svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
+{
+	const SvyCalibAccum *f = from->calib;
+	SvyCalibAccum *c;
+	calibtab_iterator it;
+	CalibEntry *e;
+	int			ncell;
+	double		dk = 0.0;
+	double	   *tmp;
+
+	if (f == NULL)
+	{
+		if (from->kind != 0)
+			mixed("Some rows have a calibrated design, others do not.");
+		return;
+	}
+	if (into->calib == NULL)
+	{
+		if (into->kind != 0)
+			mixed("Some rows have a calibrated design, others do not.");
+		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
+								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+	}
+	c = into->calib;
+	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
+	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
+		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
+		mixed("Rows carry different populations.");
+	if (f->shift_set)
+	{
+		if (c->shift_set)
+			dk = f->shift - c->shift;
+		else
+		{
+			c->shift = f->shift;
+			c->shift_set = true;
+		}
+	}
+
+	tmp = palloc(sizeof(double) * c->width);
+	calibtab_start_iterate(f->tab, &it);
+	while ((e = calibtab_iterate(f->tab, &it)) != NULL)
+	{
+		double	   *dst;
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(tmp, f->arena + (int64) e->off * f->width, sizeof(double) * c->width);
+		if (dk != 0.0)
+		{
+			shift_u(c->k, tmp, dk);
+			if (c->per_row)
+				shift_moments(c->k, c->nr, tmp + c->nu, dk);
+		}
+		dst = entry_sums(c, &e->key);
+		for (int i = 0; i < c->nu; i++)
+			dst[i] += tmp[i];
+		if (c->per_row)
+			merge_moments(c->nr, dst + c->nu, tmp + c->nu);
+	}
+	pfree(tmp);
+	ncell = svy_idmap_size(f->cells);
+	for (int i = 0; i < ncell; i++)
+	{
+		double	   *dst = cell_sums(c, into->cxt, f->cellcode[i]);
+
+		const double *src = f->cellsum + (int64) c->cw * i;
+
+		for (int t = 0; t < c->cw; t++)
+			dst[t] = CS_IS_MIN(c->k, t) ? fmin(dst[t], src[t]) :
+				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
+		dst[CS_A] += dk * src[CS_B];
+	}
+}
+
+/* ---------- binary format (after the base state; network byte order) ---------- */
+
+void
+svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
+{
+	const SvyCalibAccum *c = s->calib;
+	int			ncell = svy_idmap_size(c->cells);
+	int			plen = VARSIZE_ANY(c->pop);
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	pq_sendint32(buf, CALIB_STATE_MAGIC);
+	pq_sendbyte(buf, c->method);
+	pq_sendint32(buf, c->maxit);
+	pq_sendfloat8(buf, c->bounds[0]);
+	pq_sendfloat8(buf, c->bounds[1]);
+	pq_sendfloat8(buf, c->epsilon);
+	pq_sendint32(buf, c->k);
+	pq_sendbyte(buf, c->per_row);
+	pq_sendbyte(buf, c->shift_set);
+	pq_sendfloat8(buf, c->shift);
+	pq_sendint64(buf, c->pop_hash);
+	pq_sendint32(buf, plen);
+	pq_sendbytes(buf, (const char *) c->pop, plen);
+	pq_sendint32(buf, ncell);
+	for (int i = 0; i < ncell; i++)
+	{
+		pq_sendint64(buf, c->cellcode[i]);
+		for (int t = 0; t < c->cw; t++)
+			pq_sendfloat8(buf, c->cellsum[(int64) c->cw * i + t]);
+	}
+	pq_sendint32(buf, c->tab->members);
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < 5; i++)
+			pq_sendint64(buf, e->key.w[i]);
+		for (int i = 0; i < c->width; i++)
+			pq_sendfloat8(buf, u[i]);
+	}
+}
+
+void
+svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
+{
+	int			method,
+				maxit,
+				k,
+				plen,
+				ncell,
+				nent;
+	double		epsilon;
+	double		bounds[2];
+	bool		per_row;
+	bool		shift_set;
+	double		shift;
+	uint64		hash;
+	struct varlena *pop;
+	SvyPop	   *parsed;
+	struct varlena *rebuilt;
+	SvyCalibAccum *c;
+
+	if (svy_wire_int32(buf) != CALIB_STATE_MAGIC)
+		svy_wire_corrupt("unknown calibration format");
+	method = svy_wire_byte(buf);
+	maxit = svy_wire_int32(buf);
+	bounds[0] = svy_wire_float8(buf);
+	bounds[1] = svy_wire_float8(buf);
+	epsilon = svy_wire_float8(buf);
+	k = svy_wire_int32(buf);
+	per_row = svy_wire_byte(buf);
+	shift_set = svy_wire_byte(buf);
+	shift = svy_wire_float8(buf);
+	hash = svy_wire_int64(buf);
+	plen = svy_wire_int32(buf);
+	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
+		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
+									   isfinite(bounds[1]))
+		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
+		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
+		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
+		plen < VARHDRSZ || plen > buf->len - buf->cursor)
+		svy_wire_corrupt("bad calibration");
+	pop = palloc(plen);
+	memcpy(pop, svy_wire_bytes(buf, plen), plen);
+	if (VARSIZE_ANY(pop) != plen)
+		svy_wire_corrupt("bad population");
+	/* the population must be one svy_population_build() makes, with this hash */
+	parsed = svy_population_parse(pop);
+	rebuilt = svy_population_build(parsed);
+	if (VARSIZE(rebuilt) != VARSIZE_ANY(pop) ||
+		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
+		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
+		svy_wire_corrupt("bad population");
+	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
+		svy_wire_corrupt("bad shift");
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
+	c->shift = shift;
+	c->shift_set = shift_set;
+	s->calib = c;
+	ncell = svy_wire_count(buf, 8 + 8 * c->cw, "bad number of cells");
+	for (int i = 0; i < ncell; i++)
+	{
+		uint64		code = svy_wire_int64(buf);
+		double	   *cs;
+
+		if (svy_idmap_find(c->cells, code, 0) >= 0)
+			svy_wire_corrupt("duplicate cell");
+		cs = cell_sums(c, s->cxt, code);
+		for (int t = 0; t < c->cw; t++)
+		{
+			cs[t] = svy_wire_float8(buf);
+			if (isnan(cs[t]) || (isinf(cs[t]) && !CS_IS_MIN(k, t) && !CS_IS_MAX(k, t)))
+				svy_wire_corrupt("bad cell sums");
+		}
+		if (!(cs[CS_N] >= 1) || !(cs[CS_NPOS] >= 0 && cs[CS_NPOS] <= cs[CS_N]) ||
+			!(cs[CS_MIND] >= 0) || !(cs[CS_MAXD] >= cs[CS_MIND]))
+			svy_wire_corrupt("bad cell sums");
+	}
+	nent = svy_wire_count(buf, 40 + 8 * c->width, "bad number of PSU cells");
+	for (int j = 0; j < nent; j++)
+	{
+		CalibKey	key;
+		double	   *u;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < 5; i++)
+			key.w[i] = svy_wire_int64(buf);
+		if (calibtab_lookup(c->tab, key) != NULL)
+			svy_wire_corrupt("duplicate PSU cell");
+		if (svy_idmap_find(c->cells, key.w[4], 0) < 0)
+			svy_wire_corrupt("PSU cell of an unknown cell");
+		u = entry_sums(c, &key);
+		for (int i = 0; i < c->width; i++)
+		{
+			u[i] = svy_wire_float8(buf);
+			if (isnan(u[i]) || isinf(u[i]))
+				svy_wire_corrupt("non-finite sums");
+		}
+		if (c->per_row && !(u[c->nu] >= 1))
+			svy_wire_corrupt("bad row count");
+	}
+}
+
+/* ---------- finishing ---------- */
+
+/* R: the calibration of the rows failed; say which level or why. */
+static void
+report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
+			  int method)
+{
+	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
+
+	switch (st)
+	{
+		case SVY_CALIB_OK:
+			return;
+		case SVY_CALIB_NOT_CONVERGED:
+			if (method == SVY_CALIB_RAKE)
+				ereport(WARNING,
+						(errmsg("raking did not converge after %d iterations", sol->iterations),
+						 errdetail("The largest change of the joint table in the last sweep was %g.", sol->misfit),
+						 errhint("Raise maxit or epsilon; the estimates use the weights of the last sweep, as R's rake().")));
+			else
+				ereport(WARNING,
+						(errmsg("calibration did not converge in %d iterations", sol->iterations),
+						 errdetail("The largest relative misfit of the calibration equations is %g.", sol->misfit),
+						 errhint("Raise maxit or epsilon; the estimates use the weights of the last iteration, as R's calibrate().")));
+			return;
+		case SVY_CALIB_EMPTY_LEVEL:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has no sample rows",
+							var->levels[sol->bad_level], var->name),
+					 errdetail("Calibration cannot give weight to a population level that no row represents."),
+					 errhint("Merge the level with another in the population and the data.")));
+			break;
+		case SVY_CALIB_NONPOSITIVE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has a sample weight total that is not positive",
+							var->levels[sol->bad_level], var->name)));
+			break;
+		case SVY_CALIB_ZERO_POPULATION:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("level \"%s\" of variable \"%s\" has population count 0 but sample rows",
+							var->levels[sol->bad_level], var->name),
+					 errdetail("Post-stratification and raking cannot give these rows a weight (R: \"Strata in sample absent from population\")."),
+					 errhint("Drop the rows, merge the level with another, or use method => 'linear'.")));
+			break;
+		case SVY_CALIB_INCONSISTENT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the population's categorical variables disagree on the total: \"%s\" sums to %g more than \"%s\"",
+							var->name, sol->misfit, pop->vars[cat[0]].name),
+					 errdetail("Calibration to several margins needs the same population total in each."),
+					 errhint("Correct the population counts.")));
+			break;
+		case SVY_CALIB_DIVERGED:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("calibration diverged after %d iterations", sol->iterations),
+					 errdetail("The calibrated weights overflowed."),
+					 errhint("Check the population totals against the sample, or widen the bounds.")));
+			break;
+		case SVY_CALIB_SINGULAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the calibration equations are singular"),
+					 errdetail("The auxiliary variables are collinear in the sample (one is a combination of the others)."),
+					 errhint("Drop or merge the redundant variables or levels.")));
+			break;
+		case SVY_CALIB_BAD_INPUT:
+			elog(ERROR, "calibration method %d does not fit the population", method);
+	}
+}
+
+static void *
+calib_palloc(unsigned long n)
+{
+	return palloc0(n);
+}
+
+static void
+calib_interrupt(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+/* The calibration of a state's rows: problem, solution and per-cell sums. */
+typedef struct CalibSolved
+{
+	SvyPop	   *pop;
+	int		   *cat;			/* ncat: population variable of each margin */
+	int			ncell;
+	double	   *U;				/* ncell x nu: per-cell sums of u */
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus status;
+} CalibSolved;
+
+static void
+calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
+{
+	SvyPop	   *pop = svy_population_parse(c->pop);
+	int			k = c->k;
+	int			nm = pop->ncat;
+	int			ncell = svy_idmap_size(c->cells);
+	int		   *cat = palloc(sizeof(int) * (nm + 1));
+	int		   *nlev = palloc(sizeof(int) * (nm + 1));
+	const double **pops = palloc(sizeof(double *) * (nm + 1));
+	double	   *popnum = palloc(sizeof(double) * (k + 1));
+	int		   *level = palloc(sizeof(int) * ncell * (nm + 1));
+	double	   *U = palloc0(sizeof(double) * ncell * c->nu);
+	double	   *cd = palloc(sizeof(double) * ncell);
+	double	   *cn = palloc(sizeof(double) * ncell);
+	double	   *cdv = palloc(sizeof(double) * ncell * (k + 1));
+	double	   *cdvv = palloc(sizeof(double) * ncell * (k * k + 1));
+	SvyCalibProblem *pr = &cs->pr;
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	/* the population's margins; each cell's levels from its code */
+	for (int i = 0, m = 0, j = 0; i < pop->nvar; i++)
+	{
+		if (pop->vars[i].nlevels == SVY_POP_NUMERIC)
+		{
+			popnum[j++] = pop->vars[i].totals[0];
+			continue;
+		}
+		cat[m] = i;
+		nlev[m] = pop->vars[i].nlevels;
+		pops[m++] = pop->vars[i].totals;
+	}
+	for (int i = 0; i < ncell; i++)
+	{
+		uint64		code = c->cellcode[i];
+
+		for (int m = 0; m < nm; m++)
+		{
+			level[i * nm + m] = code % nlev[m];
+			code /= nlev[m];
+		}
+		if (code != 0)
+			svy_wire_corrupt("cell code outside the population");
+	}
+	/* per-cell sums over all units */
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		int			i = svy_idmap_find(c->cells, e->key.w[4], 0);
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int t = 0; t < c->nu; t++)
+			U[i * c->nu + t] += u[t];
+	}
+	for (int i = 0; i < ncell; i++)
+	{
+		const double *u = U + i * c->nu;
+
+		cd[i] = u[U_Q(0, 0)];
+		cn[i] = c->cellsum[(int64) c->cw * i + CS_N];
+		for (int j = 0; j < k; j++)
+		{
+			cdv[i * k + j] = u[U_Q(j + 1, 0)];
+			for (int l = 0; l < k; l++)
+				cdvv[(i * k + j) * k + l] = u[U_VV(0, k, j, l)];
+		}
+	}
+	pr->method = c->method;
+	pr->nmargin = nm;
+	pr->nlevels = nlev;
+	pr->pop = pops;
+	pr->k = k;
+	pr->pop_numeric = popnum;
+	pr->ncell = ncell;
+	pr->cell_level = level;
+	pr->cell_d = cd;
+	pr->cell_n = cn;
+	pr->cell_dv = cdv;
+	pr->cell_dvv = cdvv;
+	pr->maxit = c->maxit;
+	pr->epsilon = c->epsilon;
+	pr->bounds[0] = c->bounds[0];
+	pr->bounds[1] = c->bounds[1];
+	pr->interrupt = calib_interrupt;
+	cs->pop = pop;
+	cs->cat = cat;
+	cs->ncell = ncell;
+	cs->U = U;
+	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
+	report_status(cs->status, pop, cat, &cs->sol, c->method);
+	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
+		ereport(WARNING,
+				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
+						cs->sol.scale),
+				 errdetail("Every population total is over 20 times its sample total; the weights are rescaled first, as R's calibrate() does.")));
+}
+
+void
+svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResult *res)
+{
+	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
+	const SvyCalibAccum *c = s->calib;
+	CalibSolved cal;
+	int			k = c->k;
+	int			ncell;
+	double	   *U;
+	SvyCalibSolution sol;
+	double		W[NQ];
+	SvyDomainSums dom = s->dom;
+	double		gamma;
+	double	   *B;
+	double	   *beta = palloc0(sizeof(double) * (k + 1));
+	double	   *cdt;
+	double	   *cdvt;
+	double	   *ct;
+	int			width = c->per_row ? c->nr : c->nu;
+	double	   *coef;
+	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(s->nstrata, 1));
+	SvyTaylorInput in = {0};
+	SvyStatus	status;
+	int			bad = 0;
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	calib_solve(c, &cal);
+	ncell = cal.ncell;
+	U = cal.U;
+	sol = cal.sol;
+	B = palloc0(sizeof(double) * ncell);
+	cdt = palloc(sizeof(double) * ncell);
+	cdvt = palloc(sizeof(double) * ncell * (k + 1));
+	ct = palloc(sizeof(double) * ncell);
+	coef = palloc0(sizeof(double) * ncell * width);
+
+	/* calibrated domain sums: sum w q = sum_c G_c U_c[q] + lambda' U_c[v q] */
+	for (int t = 0; t < NQ; t++)
+	{
+		W[t] = 0.0;
+		for (int i = 0; i < ncell; i++)
+		{
+			W[t] += sol.G[i] * U[i * c->nu + U_Q(0, t)];
+			for (int j = 0; j < k; j++)
+				W[t] += sol.lambda_v[j] * U[i * c->nu + U_Q(j + 1, t)];
+		}
+	}
+	/* the calibrated domain moments of (y, x), from those of (a = y - K x, b = x) */
+	{
+		double		K = c->shift;
+		double		ma = W[1] != 0.0 ? W[2] / W[1] : 0.0;
+		double		c_aa = W[4] - W[2] * ma;
+		double		c_ab = W[5] - W[2] * (W[1] != 0.0 ? W[3] / W[1] : 0.0);
+		double		c_bb = W[6] - W[3] * (W[1] != 0.0 ? W[3] / W[1] : 0.0);
+
+		dom.shift = K;
+		dom.wm.w = W[1];
+		dom.wm.mean_x = W[1] != 0.0 ? W[3] / W[1] : 0.0;
+		dom.wm.mean_y = ma + K * dom.wm.mean_x;
+		dom.wm.c_xx = c_bb;
+		dom.wm.c_xy = c_ab + K * c_bb;
+		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
+	}
+
+	/*
+	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
+	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
+	 */
+	if (spec->stat == SVY_STAT_TOTAL)
+		gamma = c->shift;
+	else
+		gamma = W[3] != 0.0 ? -W[2] / W[3] : 0.0;
+	for (int i = 0; i < ncell; i++)
+	{
+		const double *u = U + i * c->nu;
+
+		cdt[i] = u[U_Q(0, 2)] + gamma * u[U_Q(0, 3)];
+		for (int j = 0; j < k; j++)
+			cdvt[i * k + j] = u[U_Q(j + 1, 2)] + gamma * u[U_Q(j + 1, 3)];
+		ct[i] = c->cellsum[(int64) c->cw * i + CS_A] + gamma * c->cellsum[(int64) c->cw * i + CS_B];
+	}
+	{
+		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
+
+		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
+			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
+	}
+
+	/* per cell: the row score z = coef' (u or r) */
+	for (int i = 0; i < ncell; i++)
+	{
+		double	   *cf = coef + i * width;
+		double		G = sol.G[i];
+
+		if (c->per_row)
+		{
+			cf[R_Q(0, 0)] = -G * B[i];
+			cf[R_Q(0, 1)] = G;
+			cf[R_Q(0, 2)] = G * gamma;
+			for (int j = 1; j <= k; j++)
+			{
+				cf[R_Q(j, 0)] = -G * beta[j - 1] - sol.lambda_v[j - 1] * B[i];
+				cf[R_Q(j, 1)] = sol.lambda_v[j - 1];
+				cf[R_Q(j, 2)] = sol.lambda_v[j - 1] * gamma;
+			}
+			for (int a = 0; a < k; a++)
+				for (int b = 0; b < k; b++)
+					cf[R_VV(k, a, b)] = -sol.lambda_v[a] * beta[b];
+		}
+		else
+		{
+			cf[U_Q(0, 0)] = -G * B[i];
+			cf[U_Q(0, 2)] = G;
+			cf[U_Q(0, 3)] = G * gamma;
+			for (int j = 1; j <= k; j++)
+			{
+				cf[U_Q(j, 0)] = -G * beta[j - 1] - sol.lambda_v[j - 1] * B[i];
+				cf[U_Q(j, 2)] = sol.lambda_v[j - 1];
+				cf[U_Q(j, 3)] = sol.lambda_v[j - 1] * gamma;
+			}
+			for (int a = 0; a < k; a++)
+				for (int b = 0; b < k; b++)
+					cf[U_VV(0, k, a, b)] = -sol.lambda_v[a] * beta[b];
+		}
+	}
+
+	if (!c->per_row)
+	{
+		/*
+		 * Each PSU's score total replaces its sums in the base state (every
+		 * final on a calibrated state comes here and rewrites them all, so
+		 * finals sharing the state are not affected).
+		 */
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			SvyPsuKey	key = {{e->key.w[0], e->key.w[1], e->key.w[2], e->key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &key);
+
+			if (pe == NULL)
+				svy_wire_corrupt("PSU cell of an unknown PSU");
+			pe->a = pe->b = 0.0;
+		}
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			SvyPsuKey	key = {{e->key.w[0], e->key.w[1], e->key.w[2], e->key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &key);
+			const double *u = c->arena + (int64) e->off * c->width;
+			const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
+			double		z = 0.0;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int t = 0; t < width; t++)
+				z += cf[t] * u[t];
+			pe->a += z;
+		}
+		in.df = svy_accum_strata(s, 0.0, sts);
+	}
+	else
+	{
+		/*
+		 * Rows are the PSUs.  Per stratum: the mean score, then the spread
+		 * sum (z - zbar_h)^2 = sum over its cells of c' C c (within) plus
+		 * n_c (c' rbar_c - zbar_h)^2 (between).
+		 */
+		double	   *S = palloc0(sizeof(double) * Max(s->nstrata, 1));
+		double	   *Q = palloc0(sizeof(double) * Max(s->nstrata, 1));
+
+		in.df = svy_accum_strata(s, 0.0, sts);
+		for (int pass = 0; pass < 2; pass++)
+		{
+			calibtab_start_iterate(c->tab, &it);
+			while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+			{
+				const double *u = c->arena + (int64) e->off * c->width;
+				double		n = u[c->nu];
+				const double *mean = u + c->nu + 1;
+				const double *m = mean + c->nr;
+				const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
+				int			h = svy_accum_stratum_find(s, e->key.w);
+				double		zc = 0.0;
+
+				CHECK_FOR_INTERRUPTS();
+				if (h < 0)
+					svy_wire_corrupt("cell of an unknown stratum");
+				for (int a = 0; a < c->nr; a++)
+					zc += cf[a] * mean[a];
+				if (pass == 0)
+				{
+					S[h] += n * zc;
+					continue;
+				}
+				zc -= S[h] / sts[h].psu.n;
+				Q[h] += n * zc * zc;
+				for (int a = 0; a < c->nr; a++)
+					for (int b = 0; b < c->nr; b++)
+						Q[h] += cf[a] * m[a * c->nr + b] * cf[b];
+			}
+		}
+		for (int h = 0; h < s->nstrata; h++)
+		{
+			double		n = sts[h].psu.n;
+
+			sts[h].psu.mean_a = n > 0 ? S[h] / n : 0.0;
+			sts[h].psu.mean_b = 0.0;
+			sts[h].psu.m_aa = Max(Q[h], 0.0);
+			sts[h].psu.m_ab = sts[h].psu.m_bb = 0.0;
+		}
+	}
+	/*
+	 * Calibration spreads every row's residual over the whole sample, so a
+	 * domain's variance has a part in every stratum, also those without
+	 * domain rows (R: a domain of a calibrated design keeps all its rows).
+	 */
+	for (int h = 0; h < s->nstrata; h++)
+		sts[h].in_domain = true;
+	in.residuals_folded = 1;
+	in.strata = sts;
+	in.nstrata = s->nstrata;
+	in.lonely = (SvyLonely) survey_lonely_psu;
+	status = svy_estimate_taylor(spec, &dom, &in, res, &bad);
+	if (status != SVY_OK)
+		svy_report_design_error(s, status, bad, sts[bad].psu.n);
+}
+
+/* ---------- calibrated weights (svy_weight, svy_weights_summary) ---------- */
+
+void
+svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
+{
+	const SvyCalibAccum *c = s->calib;
+	CalibSolved cal;
+
+	calib_solve(c, &cal);
+	w->k = c->k;
+	w->G = cal.sol.G;
+	w->lambda_v = cal.sol.lambda_v;
+	w->iterations = cal.sol.iterations;
+	w->converged = cal.sol.converged;
+	w->ncell = cal.ncell;
+
+	/* totals and ranges from the per-cell sums (see CS_*) */
+	w->n = w->sum_w = w->sum_w2 = 0.0;
+	w->min_w = w->g_min = INFINITY;
+	w->max_w = w->g_max = -INFINITY;
+	w->n_negative = 0.0;
+	for (int i = 0; i < cal.ncell; i++)
+	{
+		const double *cs = c->cellsum + (int64) c->cw * i;
+		const double *u = cal.U + (int64) c->nu * i;
+		double		G = w->G[i];
+		double		lv = 0.0,
+					lvv = 0.0;
+
+		w->n += cs[CS_N];
+		w->sum_w += G * u[U_Q(0, 0)];
+		for (int j = 0; j < c->k; j++)
+		{
+			w->sum_w += w->lambda_v[j] * u[U_Q(j + 1, 0)];
+			lv += w->lambda_v[j] * cs[CS_DDV(j)];
+			for (int l = 0; l < c->k; l++)
+				lvv += w->lambda_v[j] * cs[CS_DDVV(c->k, j, l)] * w->lambda_v[l];
+		}
+		w->sum_w2 += G * G * cs[CS_DD] + 2.0 * G * lv + lvv;
+		if (c->k == 0)
+		{
+			w->min_w = fmin(w->min_w, fmin(G * cs[CS_MIND], G * cs[CS_MAXD]));
+			w->max_w = fmax(w->max_w, fmax(G * cs[CS_MIND], G * cs[CS_MAXD]));
+			if (cs[CS_NPOS] > 0)
+			{
+				w->g_min = fmin(w->g_min, G);
+				w->g_max = fmax(w->g_max, G);
+			}
+			if (G < 0.0)
+				w->n_negative += cs[CS_NPOS];
+		}
+		else if (c->k == 1 && cs[CS_NPOS] > 0)
+		{
+			double		g1 = G + w->lambda_v[0] * cs[CS_MINV(1, 0)];
+			double		g2 = G + w->lambda_v[0] * cs[CS_MAXV(1, 0)];
+
+			w->g_min = fmin(w->g_min, fmin(g1, g2));
+			w->g_max = fmax(w->g_max, fmax(g1, g2));
+		}
+	}
+	/* not derivable from the sums: each row's own v enters its weight */
+	if (c->k > 0)
+		w->min_w = w->max_w = w->n_negative = NAN;
+	if (c->k > 1)
+		w->g_min = w->g_max = NAN;
+	if (isinf(w->g_min))
+		w->g_min = w->g_max = NAN;
+}
+
+double
+svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d)
+{
+	const SvyCalibBlock *b = svy_calib_block(d);
+	int			i = svy_idmap_find(s->calib->cells, b->cell, 0);
+	double		g;
+
+	if (i < 0)
+		elog(ERROR, "calibration cell of a row not in the window");
+	g = w->G[i];
+	for (int j = 0; j < w->k; j++)
+		g += w->lambda_v[j] * svy_calib_x(b)[j];
+	return d->weight * g;
+}

@@ -1,0 +1,1 @@
+../72_calibration.sql

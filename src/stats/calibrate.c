@@ -1,0 +1,656 @@
+/*
+ * calibrate.c — calibration solver and residualisation (see calibrate.h).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "matrix.h"
+
+/* R's defaults: rake(control = list(maxit = 10, epsilon = 1)); grake epsilon 1e-7, maxit 50 */
+#define RAKE_MAXIT		10
+#define RAKE_EPSILON	1.0
+#define NEWTON_MAXIT	50
+#define NEWTON_EPSILON	1e-7
+/* R: 10 passes of the cyclic post-stratification of the scores (svyrecvar) */
+#define RAKE_RESID_PASSES 10
+/* a pivot of the unit-diagonal scaled matrix below this: collinear auxiliaries */
+#define SINGULAR_TOL	1e-10
+
+static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking", "logit"};
+
+SvyCalibMethod
+svy_calib_method_from_name(const char *name)
+{
+	for (int m = SVY_CALIB_POSTSTRATIFY; m <= SVY_CALIB_LOGIT; m++)
+		if (strcmp(name, method_names[m]) == 0)
+			return (SvyCalibMethod) m;
+	return (SvyCalibMethod) 0;
+}
+
+const char *
+svy_calib_method_name(SvyCalibMethod m)
+{
+	return method_names[m];
+}
+
+/* ---------- the basis x of linear and raking ---------- */
+
+/* Column of (margin m, level l) in x, or -1 (first level of margins after the first). */
+static int
+cat_col(const SvyCalibProblem *pr, int m, int l)
+{
+	int			off = 0;
+
+	for (int j = 0; j < m; j++)
+		off += pr->nlevels[j] - (j > 0);
+	if (m == 0)
+		return l;
+	return l == 0 ? -1 : off + l - 1;
+}
+
+static int
+n_cat_cols(const SvyCalibProblem *pr)
+{
+	int			n = 0;
+
+	for (int m = 0; m < pr->nmargin; m++)
+		n += pr->nlevels[m] - (m > 0);
+	return n;
+}
+
+/* The categorical columns of cell c (up to nmargin; returns how many). */
+static int
+cell_cols(const SvyCalibProblem *pr, int c, int *cols)
+{
+	int			n = 0;
+
+	for (int m = 0; m < pr->nmargin; m++)
+	{
+		int			j = cat_col(pr, m, pr->cell_level[c * pr->nmargin + m]);
+
+		if (j >= 0)
+			cols[n++] = j;
+	}
+	return n;
+}
+
+/*
+ * sum_c D_c(g) x_c x_c' with per-cell weight totals wc (ncell) and, for the
+ * numeric part, the sums d v and d v v' (only linear has numeric margins, so
+ * the raking Jacobian never needs them scaled).
+ */
+static void
+build_xx(const SvyCalibProblem *pr, int p, const double *wc, double *A, int *cols)
+{
+	int			nc = p - pr->k;
+	int			k = pr->k;
+
+	memset(A, 0, sizeof(double) * p * p);
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, cols);
+
+		for (int i = 0; i < n; i++)
+		{
+			for (int j = 0; j < n; j++)
+				A[cols[i] * p + cols[j]] += wc[c];
+			for (int j = 0; j < k; j++)
+			{
+				A[cols[i] * p + nc + j] += pr->cell_dv[c * k + j];
+				A[(nc + j) * p + cols[i]] += pr->cell_dv[c * k + j];
+			}
+		}
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				A[(nc + i) * p + nc + j] += pr->cell_dvv[(c * k + i) * k + j];
+	}
+}
+
+/* The population totals of the basis. */
+static void
+target(const SvyCalibProblem *pr, int p, double *T)
+{
+	int			nc = p - pr->k;
+
+	for (int m = 0; m < pr->nmargin; m++)
+		for (int l = 0; l < pr->nlevels[m]; l++)
+		{
+			int			j = cat_col(pr, m, l);
+
+			if (j >= 0)
+				T[j] = pr->pop[m][l];
+		}
+	for (int j = 0; j < pr->k; j++)
+		T[nc + j] = pr->pop_numeric[j];
+}
+
+/*
+ * Solve A x = b (A symmetric positive semidefinite, p x p; b overwritten
+ * with x) by Cholesky on the unit-diagonal scaling of A, so that the
+ * collinearity test does not depend on the units of the auxiliaries.
+ * work: p * p + p doubles.  Returns -1 when singular.
+ */
+static int
+solve_spd(int p, const double *A, double *b, double *work)
+{
+	double	   *L = work;
+	double	   *s = work + p * p;
+
+	for (int i = 0; i < p; i++)
+	{
+		if (!(A[i * p + i] > 0.0))
+			return -1;
+		s[i] = 1.0 / sqrt(A[i * p + i]);
+	}
+	for (int i = 0; i < p; i++)
+		for (int j = 0; j < p; j++)
+			L[i * p + j] = A[i * p + j] * s[i] * s[j];
+	if (svy_mat_cholesky(p, L) != 0)
+		return -1;
+	for (int i = 0; i < p; i++)
+		if (L[i * p + i] * L[i * p + i] < SINGULAR_TOL)
+			return -1;
+	for (int i = 0; i < p; i++)
+		b[i] *= s[i];
+	svy_mat_forward(p, L, b, 1);
+	for (int i = p - 1; i >= 0; i--)
+	{
+		double		v = b[i];
+
+		for (int j = i + 1; j < p; j++)
+			v -= L[j * p + i] * b[j];
+		b[i] = v / L[i * p + i];
+	}
+	for (int i = 0; i < p; i++)
+		b[i] *= s[i];
+	return 0;
+}
+
+/* ---------- checks shared by all methods ---------- */
+
+static SvyCalibStatus
+check_levels(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
+{
+	for (int m = 0; m < pr->nmargin; m++)
+	{
+		int			L = pr->nlevels[m];
+		double	   *sum = work;
+		double	   *cnt = work + L;
+
+		memset(work, 0, sizeof(double) * 2 * L);
+		for (int c = 0; c < pr->ncell; c++)
+		{
+			int			l = pr->cell_level[c * pr->nmargin + m];
+
+			sum[l] += pr->cell_d[c];
+			cnt[l] += pr->cell_n[c];
+		}
+		for (int l = 0; l < L; l++)
+		{
+			sol->bad_margin = m;
+			sol->bad_level = l;
+			if (cnt[l] == 0)
+				return SVY_CALIB_EMPTY_LEVEL;
+			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
+				pr->pop[m][l] == 0.0)
+				return SVY_CALIB_ZERO_POPULATION;
+			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
+				!(sum[l] > 0.0))
+				return SVY_CALIB_NONPOSITIVE;
+		}
+	}
+	sol->bad_margin = sol->bad_level = -1;
+	return SVY_CALIB_OK;
+}
+
+/* ---------- rake (and poststratify: one margin, one sweep) ---------- */
+
+/*
+ * One post-stratification step on margin m: W_c *= P_l / sum_{c in l} W_c.
+ * Returns SVY_CALIB_NONPOSITIVE if a level's current weight is not positive.
+ */
+static SvyCalibStatus
+poststratify_step(const SvyCalibProblem *pr, int m, double *W, double *G, double *sum,
+				  SvyCalibSolution *sol)
+{
+	int			L = pr->nlevels[m];
+
+	memset(sum, 0, sizeof(double) * L);
+	for (int c = 0; c < pr->ncell; c++)
+		sum[pr->cell_level[c * pr->nmargin + m]] += W[c];
+	for (int l = 0; l < L; l++)
+		if (!(sum[l] > 0.0))
+		{
+			sol->bad_margin = m;
+			sol->bad_level = l;
+			return SVY_CALIB_NONPOSITIVE;
+		}
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			l = pr->cell_level[c * pr->nmargin + m];
+		double		f = pr->pop[m][l] / sum[l];
+
+		W[c] *= f;
+		G[c] *= f;
+	}
+	return SVY_CALIB_OK;
+}
+
+static SvyCalibStatus
+solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
+{
+	int			nc = pr->ncell;
+	double	   *W = work;
+	double	   *old = work + nc;
+	double	   *sum = work + 2 * nc;
+	double		eps = pr->epsilon > 0.0 ? pr->epsilon : RAKE_EPSILON;
+	int			maxit = pr->maxit > 0 ? pr->maxit : RAKE_MAXIT;
+	double		total = 0.0;
+	int			iter = 0;
+
+	if (pr->method == SVY_CALIB_POSTSTRATIFY)
+		maxit = 1;
+	for (int c = 0; c < nc; c++)
+	{
+		W[c] = old[c] = pr->cell_d[c];
+		sol->G[c] = 1.0;
+		total += pr->cell_d[c];
+	}
+	/* R: epsilon < 1 is relative to the sum of the design weights */
+	if (eps < 1.0)
+		eps *= total;
+	sol->converged = 0;
+	sol->misfit = NAN;
+	/* R's rake(): while (iter < maxit) { sweep; if (delta < epsilon) break; iter++ } */
+	while (iter < maxit)
+	{
+		double		delta = 0.0;
+
+		if (pr->interrupt)
+			pr->interrupt();
+		for (int m = 0; m < pr->nmargin; m++)
+		{
+			SvyCalibStatus st = poststratify_step(pr, m, W, sol->G, sum, sol);
+
+			if (st != SVY_CALIB_OK)
+				return st;
+			for (int c = 0; c < nc; c++)
+				sol->rake_f[c * pr->nmargin + m] = sol->G[c];
+		}
+		for (int c = 0; c < nc; c++)
+		{
+			double		dc = fabs(W[c] - old[c]);
+
+			if (dc > delta)
+				delta = dc;
+			old[c] = W[c];
+		}
+		sol->misfit = pr->method == SVY_CALIB_POSTSTRATIFY ? 0.0 : delta;
+		sol->iterations = iter + 1;
+		if (delta < eps || pr->method == SVY_CALIB_POSTSTRATIFY)
+		{
+			sol->converged = 1;
+			break;
+		}
+		iter++;
+	}
+	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
+}
+
+/* ---------- linear (closed form) and raking (Newton, R's grake) ---------- */
+
+static SvyCalibStatus
+solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
+{
+	int			p = sol->p;
+	int			nc = p - pr->k;
+	double	   *rhs = work;
+	double	   *sx = work + p;
+	double	   *w2 = work + 2 * p;
+
+	build_xx(pr, p, pr->cell_d, sol->A, cols);
+	target(pr, p, rhs);
+	memset(sx, 0, sizeof(double) * p);
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, cols);
+
+		for (int i = 0; i < n; i++)
+			sx[cols[i]] += pr->cell_d[c];
+		for (int j = 0; j < pr->k; j++)
+			sx[nc + j] += pr->cell_dv[c * pr->k + j];
+	}
+	for (int j = 0; j < p; j++)
+		rhs[j] -= sx[j];
+	if (solve_spd(p, sol->A, rhs, w2) != 0)
+		return SVY_CALIB_SINGULAR;
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, cols);
+
+		sol->G[c] = 1.0;
+		for (int i = 0; i < n; i++)
+			sol->G[c] += rhs[cols[i]];
+	}
+	for (int j = 0; j < pr->k; j++)
+		sol->lambda_v[j] = rhs[nc + j];
+	sol->iterations = 1;
+	sol->converged = 1;
+	sol->misfit = 0.0;
+	return SVY_CALIB_OK;
+}
+
+/* R's calfuns: g = F(u) and its derivative, raking (exp) or logit with bounds */
+static void
+calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
+{
+	if (pr->method == SVY_CALIB_RAKING)
+		*g = *dg = exp(u);
+	else
+	{
+		double		L = pr->bounds[0],
+					U = pr->bounds[1];
+		double		A = (U - L) / ((U - 1.0) * (1.0 - L));
+		double		eAu = exp(A * u);
+		double		den = U - 1.0 + (1.0 - L) * eAu;
+		double		num = L * (U - 1.0) + U * (1.0 - L) * eAu;
+
+		*g = num / den;
+		*dg = U * (1.0 - L) * eAu * A / den - num * ((1.0 - L) * eAu * A) / (den * den);
+	}
+}
+
+/*
+ * g and g' of every cell at eta, the misfit T - sum d g x, and the
+ * Jacobian's cell weights d g'; false if a g or g' overflowed.
+ */
+static bool
+newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, const double *T,
+			double *G, double *dgc, double *wc, double *mis, int *cols)
+{
+	bool		finite = true;
+
+	memcpy(mis, T, sizeof(double) * p);
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, cols);
+		double		xe = 0.0;
+
+		for (int i = 0; i < n; i++)
+			xe += eta[cols[i]];
+		calfun(pr, xe, &G[c], &dgc[c]);
+		finite &= isfinite(G[c]) && isfinite(dgc[c]);
+		wc[c] = pr->cell_d[c] * scale * dgc[c];
+		for (int i = 0; i < n; i++)
+			mis[cols[i]] -= pr->cell_d[c] * scale * G[c];
+	}
+	return finite;
+}
+
+/* Newton iterations of R's grake for the raking and logit calfuns */
+static SvyCalibStatus
+solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
+{
+	int			p = sol->p;
+	int			ncell = pr->ncell;
+	double	   *T = work;
+	double	   *eta = work + p;
+	double	   *mis = work + 2 * p;
+	double	   *J = work + 3 * p;
+	double	   *wc = J + p * p;
+	double	   *w2 = wc + ncell;
+	double	   *st = w2 + p * p + p;
+	double	   *delta = st;		/* after the sample totals are used */
+	double	   *dgc = st + p;
+	double		scale = 1.0;
+	bool		finite;
+	double		minscale = INFINITY,
+				sumscale = 0.0;
+	int			maxit = pr->maxit > 0 ? pr->maxit : NEWTON_MAXIT;
+	double		eps = pr->epsilon > 0.0 ? pr->epsilon : NEWTON_EPSILON;
+	int			iter = 1;
+
+	target(pr, p, T);
+	build_xx(pr, p, pr->cell_d, sol->A, cols);
+	/* collinear auxiliaries; a Jacobian that turns singular later means g is pinned at a bound */
+	memset(mis, 0, sizeof(double) * p);
+	if (solve_spd(p, sol->A, mis, w2) != 0)
+		return SVY_CALIB_SINGULAR;
+	/* sample totals of x (the diagonal of A holds them for dummies) */
+	for (int j = 0; j < p; j++)
+	{
+		st[j] = sol->A[j * p + j];
+		if (!(st[j] > 0.0))
+			return SVY_CALIB_SINGULAR;
+		minscale = fmin(minscale, T[j] / st[j]);
+		sumscale += T[j] / st[j];
+	}
+	/* R's grake: far-off populations (all ratios > 20) rescale the weights first */
+	if (minscale > 20.0)
+		scale = sumscale / p;
+	memset(eta, 0, sizeof(double) * p);
+	finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
+	for (;;)
+	{
+		double		achieved = 0.0;
+
+		if (pr->interrupt)
+			pr->interrupt();
+		for (int j = 0; j < p; j++)
+			achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
+		sol->misfit = finite ? achieved : INFINITY;
+		if (iter > 1 && finite && achieved < eps)
+		{
+			sol->converged = 1;
+			break;
+		}
+		build_xx(pr, p, wc, J, cols);
+		memcpy(delta, mis, sizeof(double) * p);
+		if (!finite || iter > maxit || solve_spd(p, J, delta, w2) != 0)
+			break;
+		for (int j = 0; j < p; j++)
+			eta[j] += delta[j];
+		finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
+		/* R: halve a step that overflows g */
+		while (iter < maxit && !finite)
+		{
+			iter++;
+			for (int j = 0; j < p; j++)
+			{
+				delta[j] /= 2.0;
+				eta[j] -= delta[j];
+			}
+			finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
+		}
+		iter++;
+	}
+	if (!finite)
+		return SVY_CALIB_DIVERGED;
+	for (int c = 0; c < ncell; c++)
+		sol->G[c] *= scale;
+	sol->scale = scale;
+	sol->iterations = iter - 1;
+	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
+}
+
+/* ---------- entry points ---------- */
+
+long
+svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol)
+{
+	long		p = sol->p;
+	long		L = 0;
+
+	for (int m = 0; m < pr->nmargin; m++)
+		if (pr->nlevels[m] > L)
+			L = pr->nlevels[m];
+	/* the largest of: levels, rake, raking Newton, residual coefficients */
+	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 6 * p + pr->nmargin + 16;
+}
+
+SvyCalibStatus
+svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
+			  void *(*alloc) (unsigned long size))
+{
+	SvyCalibStatus st;
+	double	   *work;
+	int		   *cols;
+	int			p;
+
+	memset(sol, 0, sizeof(*sol));
+	sol->bad_margin = sol->bad_level = -1;
+	sol->scale = 1.0;
+	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
+		((pr->method == SVY_CALIB_POSTSTRATIFY) && (pr->nmargin != 1 || pr->k != 0)) ||
+		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
+		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0) ||
+		(pr->method == SVY_CALIB_LOGIT &&
+		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
+		   isfinite(pr->bounds[1]))) ||
+		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_LOGIT))
+		return SVY_CALIB_BAD_INPUT;
+	p = n_cat_cols(pr) + pr->k;
+	sol->p = p;
+	sol->G = alloc(sizeof(double) * pr->ncell);
+	sol->lambda_v = alloc(sizeof(double) * (pr->k + 1));
+	sol->A = alloc(sizeof(double) * ((long) p * p + 1));
+	sol->rake_f = alloc(sizeof(double) * ((long) pr->ncell * pr->nmargin + 1));
+	memset(sol->lambda_v, 0, sizeof(double) * (pr->k + 1));
+	work = alloc(sizeof(double) * svy_calib_work_size(pr, sol));
+	cols = alloc(sizeof(int) * (pr->nmargin + 1));
+
+	st = check_levels(pr, sol, work);
+	if (st != SVY_CALIB_OK)
+		return st;
+	if (pr->method == SVY_CALIB_LINEAR || pr->method == SVY_CALIB_RAKING ||
+		pr->method == SVY_CALIB_LOGIT)
+	{
+		double		first = 0.0;
+
+		for (int m = 0; m < pr->nmargin; m++)
+		{
+			double		total = 0.0;
+
+			for (int l = 0; l < pr->nlevels[m]; l++)
+				total += pr->pop[m][l];
+			if (m == 0)
+				first = total;
+			else if (fabs(total - first) > 1e-9 * fmax(fabs(first), fabs(total)))
+			{
+				sol->bad_margin = m;
+				sol->misfit = total - first;
+				return SVY_CALIB_INCONSISTENT;
+			}
+		}
+	}
+	switch (pr->method)
+	{
+		case SVY_CALIB_POSTSTRATIFY:
+		case SVY_CALIB_RAKE:
+			return solve_rake(pr, sol, work);
+		case SVY_CALIB_LINEAR:
+			return solve_linear(pr, sol, work, cols);
+		case SVY_CALIB_RAKING:
+		case SVY_CALIB_LOGIT:
+			return solve_raking(pr, sol, work, cols);
+	}
+	return SVY_CALIB_BAD_INPUT;
+}
+
+/*
+ * rake: R's svyrecvar runs 10 passes over the margins of
+ *     z <- z - psw * ave(z / psw, margin)
+ * (ave: the unweighted mean over the rows of the level), psw the weights
+ * right after that margin's step in the last sweep: d f_m(c).  With
+ * z_i = d_i (G_c t_i - K_c) the mean over level l is
+ *     (1/n_l) sum_{c in l} (G_c T_c - n_c K_c) / f_m(c)
+ * and K_c grows by f_m(c) times it.  Returned as B_c = K_c / G_c.
+ */
+static void
+rake_residual(const SvyCalibProblem *pr, const SvyCalibSolution *sol, const double *cell_t,
+			  double *B, double *work)
+{
+	int			ncell = pr->ncell;
+	double	   *K = B;
+
+	memset(K, 0, sizeof(double) * ncell);
+	for (int pass = 0; pass < RAKE_RESID_PASSES; pass++)
+		for (int m = 0; m < pr->nmargin; m++)
+		{
+			int			L = pr->nlevels[m];
+			double	   *num = work;
+			double	   *cnt = work + L;
+
+			if (pr->interrupt)
+				pr->interrupt();
+
+			memset(work, 0, sizeof(double) * 2 * L);
+			for (int c = 0; c < ncell; c++)
+			{
+				int			l = pr->cell_level[c * pr->nmargin + m];
+				double		f = sol->rake_f[c * pr->nmargin + m];
+
+				num[l] += (sol->G[c] * cell_t[c] - pr->cell_n[c] * K[c]) / f;
+				cnt[l] += pr->cell_n[c];
+			}
+			for (int c = 0; c < ncell; c++)
+			{
+				int			l = pr->cell_level[c * pr->nmargin + m];
+
+				K[c] += sol->rake_f[c * pr->nmargin + m] * num[l] / cnt[l];
+			}
+		}
+	for (int c = 0; c < ncell; c++)
+		B[c] = K[c] / sol->G[c];
+}
+
+int
+svy_calib_residual_coef(const SvyCalibProblem *pr, const SvyCalibSolution *sol,
+						const double *cell_dt, const double *cell_dvt,
+						const double *cell_t, double *B, double *beta_v, double *work)
+{
+	int			p = sol->p;
+	int			nc = p - pr->k;
+	int			k = pr->k;
+	double	   *b = work;
+	int			colp[SVY_CALIB_MAX_MARGINS];
+
+	if (pr->method == SVY_CALIB_RAKE)
+	{
+		rake_residual(pr, sol, cell_t, B, work);
+		return 0;
+	}
+	if (pr->method == SVY_CALIB_POSTSTRATIFY)
+	{
+		/* the d-weighted mean of t within the post-stratum */
+		for (int c = 0; c < pr->ncell; c++)
+			B[c] = cell_dt[c] / pr->cell_d[c];
+		return 0;
+	}
+	/* beta = (sum d x x')^-1 sum d x t */
+	memset(b, 0, sizeof(double) * p);
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, colp);
+
+		for (int i = 0; i < n; i++)
+			b[colp[i]] += cell_dt[c];
+		for (int j = 0; j < k; j++)
+			b[nc + j] += cell_dvt[c * k + j];
+	}
+	if (solve_spd(p, sol->A, b, work + p) != 0)
+		return -1;
+	for (int c = 0; c < pr->ncell; c++)
+	{
+		int			n = cell_cols(pr, c, colp);
+
+		B[c] = 0.0;
+		for (int i = 0; i < n; i++)
+			B[c] += b[colp[i]];
+	}
+	for (int j = 0; j < k; j++)
+		beta_v[j] = b[nc + j];
+	return 0;
+}

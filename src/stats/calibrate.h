@@ -1,0 +1,124 @@
+/*
+ * calibrate.h — calibration of survey weights to population margins (R's
+ * postStratify, rake and calibrate, survey 4.1.1), solved on aggregated
+ * inputs so that an aggregate never keeps rows.  No postgres.h here.
+ *
+ * The sample enters as "cells": the joint levels of the categorical margins
+ * that occur in the sample.  Per cell the caller gives the sum of design
+ * weights d and the count of rows, and for k numeric auxiliaries v the sums
+ * of d v (k) and d v v' (k x k).  A row of cell c gets the calibrated weight
+ *     w = d (G_c + v' lambda_v),
+ * G_c from the categorical part (and the constant 1 of linear calibration),
+ * lambda_v the numeric coefficients (only `linear` admits numeric margins
+ * with these inputs: the others need g = F(x' lambda) with a nonlinear F of
+ * each row's own v, which per-cell sums cannot give).  `raking` has
+ * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U).  Both
+ * iterate as R's grake: Newton steps from lambda = 0 until the largest
+ * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
+ * (50) steps, after rescaling the weights when every population total is
+ * over 20 times its sample total.
+ *
+ * Variances use R's residualised scores (shared/oracle README §7.14): a row
+ * with linearised value t and weight w contributes
+ *     z = w (t - B_c - v' beta_v)
+ * where B_c, beta_v come from svy_calib_residual_coef() given per-cell sums
+ * of t (weighted by d, and unweighted for rake).  For poststratify, linear
+ * and raking this is the residual of the d-weighted regression of t on x
+ * (cell dummies and v); for rake it is R's ten passes of cyclic
+ * post-stratification with the per-margin weights of the last sweep.
+ *
+ * The categorical basis x of `linear`, `raking` and `logit` is the dummy of
+ * every level of the first margin and of every level but the first of the
+ * others (any basis of the same span gives the same weights); the margins
+ * must then agree on the population total (else the basis would drop a
+ * given count: SVY_CALIB_INCONSISTENT, bad_margin the first that differs).
+ */
+#ifndef SVY_CALIBRATE_H
+#define SVY_CALIBRATE_H
+
+#define SVY_CALIB_MAX_MARGINS 64
+#define SVY_CALIB_MAX_NUMERIC 16
+
+typedef enum SvyCalibMethod
+{
+	SVY_CALIB_POSTSTRATIFY = 1,
+	SVY_CALIB_RAKE,
+	SVY_CALIB_LINEAR,
+	SVY_CALIB_RAKING,
+	SVY_CALIB_LOGIT
+} SvyCalibMethod;
+
+typedef enum SvyCalibStatus
+{
+	SVY_CALIB_OK = 0,
+	SVY_CALIB_NOT_CONVERGED,	/* weights usable; caller warns (R warns) */
+	SVY_CALIB_EMPTY_LEVEL,		/* a population level has no sample rows */
+	SVY_CALIB_SINGULAR,			/* calibration equations singular */
+	SVY_CALIB_BAD_INPUT,		/* method and margins do not fit */
+	SVY_CALIB_NONPOSITIVE,		/* a margin level's sample weight sum <= 0 */
+	SVY_CALIB_ZERO_POPULATION,	/* rake/poststratify: sample rows in a level of count 0 (R errors) */
+	SVY_CALIB_DIVERGED,			/* raking, logit: g overflowed even after step halving */
+	SVY_CALIB_INCONSISTENT		/* linear, raking, logit: margins with different grand totals */
+} SvyCalibStatus;
+
+typedef struct SvyCalibProblem
+{
+	SvyCalibMethod method;
+	int			nmargin;		/* categorical margins */
+	const int  *nlevels;		/* nmargin: levels of each */
+	const double *const *pop;	/* nmargin arrays of level totals */
+	int			k;				/* numeric auxiliaries */
+	const double *pop_numeric;	/* k totals */
+	int			ncell;
+	const int  *cell_level;		/* ncell x nmargin level indices */
+	const double *cell_d;		/* ncell: sum d */
+	const double *cell_n;		/* ncell: rows */
+	const double *cell_dv;		/* ncell x k: sum d v */
+	const double *cell_dvv;		/* ncell x k x k: sum d v v' */
+	int			maxit;			/* <= 0: the method's default */
+	double		epsilon;		/* NaN or <= 0: the method's default */
+	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */
+	void		(*interrupt) (void);	/* called once per sweep or step; may not return; or NULL */
+} SvyCalibProblem;
+
+typedef struct SvyCalibSolution
+{
+	int			p;				/* dimension of x (linear, raking) */
+	double	   *G;				/* ncell */
+	double	   *lambda_v;		/* k */
+	double	   *A;				/* p x p: sum d x x' (linear, raking) */
+	double	   *rake_f;			/* ncell x nmargin: g after margin m's step of the last sweep (rake) */
+	int			iterations;		/* sweeps (rake), Newton steps (raking), 1 otherwise */
+	int			converged;
+	double		misfit;			/* rake: last change of the joint table; raking, logit: max relative misfit */
+	double		scale;			/* raking, logit: R's rescaling of the weights (1: none) */
+	int			bad_margin;		/* EMPTY_LEVEL, NONPOSITIVE, ZERO_POPULATION: where */
+	int			bad_level;
+} SvyCalibSolution;
+
+/*
+ * Solve; sol's arrays are allocated with alloc (the caller owns and frees
+ * them with its allocator).  On SVY_CALIB_NOT_CONVERGED the weights are
+ * those of the last iteration, as R returns them.
+ */
+extern SvyCalibStatus svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
+									void *(*alloc) (unsigned long size));
+
+/*
+ * Residualisation coefficients for linearised values t (see top):
+ * cell_dt = per cell sum d t, cell_dvt = per cell sum d v t (ncell x k),
+ * cell_t = per cell unweighted sum of t (rake only; may be NULL otherwise).
+ * Writes B (ncell) and beta_v (k).  work: at least
+ * svy_calib_work_size(pr, sol) doubles.  Returns 0, or -1 if singular.
+ */
+extern int	svy_calib_residual_coef(const SvyCalibProblem *pr, const SvyCalibSolution *sol,
+									const double *cell_dt, const double *cell_dvt,
+									const double *cell_t, double *B, double *beta_v,
+									double *work);
+extern long svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol);
+
+/* The method of a name ("linear", ...), or 0. */
+extern SvyCalibMethod svy_calib_method_from_name(const char *name);
+extern const char *svy_calib_method_name(SvyCalibMethod m);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * test_calibrate.c — src/stats/calibrate.c against R (calib_oracle.R):
+ * calibrated weights, and the residualised variance of a total and a mean
+ * for a design with each row its own PSU (ids = ~1), for poststratify,
+ * rake (R's default control, not converged, and converged), linear with a
+ * numeric auxiliary and raking.  Also the error statuses.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+
+#include "calib_oracle.h"
+
+static int	n_passed,
+			n_failed;
+
+static void
+check(int line, const char *what, double expected, double actual, double rtol)
+{
+	if (fabs(actual - expected) <= rtol * fabs(expected) + 1e-300)
+		n_passed++;
+	else
+	{
+		n_failed++;
+		printf("test_calibrate.c:%d: FAIL %s: expected %.17g, actual %.17g\n", line, what, expected, actual);
+	}
+}
+#define CHECK(exp, act, rtol) check(__LINE__, #act, (exp), (act), (rtol))
+
+#define N 12
+static const int A_[N] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2};
+static const int B_[N] = {0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1};
+static const double D_[N] = {5, 7, 6, 8, 9, 4, 6, 10, 8, 9, 7, 11};
+static const double V_[N] = {2.5, 3.1, 1.2, 4.4, 5.0, 2.2, 3.3, 1.8, 2.9, 4.1, 3.6, 2.0};
+static const double Y_[N] = {1.2, 3.4, 2.2, 5.1, 0.7, 2.8, 3.3, 4.0, 6.1, 2.2, 1.9, 3.0};
+
+static const double pop_a[3] = {40, 30, 30};
+static const double pop_b[2] = {45, 55};
+
+static void *
+xalloc(unsigned long n)
+{
+	void	   *p = calloc(1, n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+/* A problem over the rows: cells = joint (a, b) (or a alone), optional v. */
+typedef struct Setup
+{
+	SvyCalibProblem pr;
+	int			nlev[2];
+	const double *pops[2];
+	double		popv;
+	int			cell_of_row[N];
+	int			cell_level[12];
+	double		cd[6],
+				cn[6],
+				cdv[6],
+				cdvv[6];
+} Setup;
+
+static void
+setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
+{
+	int			code_to_cell[6];
+
+	memset(s, 0, sizeof(*s));
+	memset(code_to_cell, -1, sizeof(code_to_cell));
+	s->nlev[0] = 3;
+	s->nlev[1] = 2;
+	s->pops[0] = pop_a;
+	s->pops[1] = pop_b;
+	s->popv = 320;
+	s->pr.method = method;
+	s->pr.nmargin = nmargin;
+	s->pr.nlevels = s->nlev;
+	s->pr.pop = s->pops;
+	s->pr.k = numeric;
+	s->pr.pop_numeric = &s->popv;
+	for (int i = 0; i < N; i++)
+	{
+		int			code = nmargin == 1 ? A_[i] : A_[i] + 3 * B_[i];
+		int			c = code_to_cell[code];
+
+		if (c < 0)
+		{
+			c = code_to_cell[code] = s->pr.ncell++;
+			s->cell_level[c * nmargin] = A_[i];
+			if (nmargin == 2)
+				s->cell_level[c * nmargin + 1] = B_[i];
+		}
+		s->cell_of_row[i] = c;
+		s->cd[c] += D_[i];
+		s->cn[c] += 1;
+		s->cdv[c] += D_[i] * V_[i];
+		s->cdvv[c] += D_[i] * V_[i] * V_[i];
+	}
+	s->pr.cell_level = s->cell_level;
+	s->pr.cell_d = s->cd;
+	s->pr.cell_n = s->cn;
+	s->pr.cell_dv = s->cdv;
+	s->pr.cell_dvv = s->cdvv;
+}
+
+/* Weights, and SE of total and mean (ids = ~1: var = n/(n-1) sum (z - zbar)^2). */
+static void
+run(const char *name, Setup *s, const double *w_exp, const double *tot, const double *mean,
+	double rtol, int expect_status)
+{
+	SvyCalibSolution sol;
+	SvyCalibStatus st = svy_calibrate(&s->pr, &sol, xalloc);
+	double		w[N],
+				Y = 0,
+				W = 0;
+
+	printf("%s: status %d, %d iterations, misfit %g\n", name, st, sol.iterations, sol.misfit);
+	check(__LINE__, name, expect_status, st, 0);
+	for (int i = 0; i < N; i++)
+	{
+		int			c = s->cell_of_row[i];
+
+		w[i] = D_[i] * (sol.G[c] + (s->pr.k ? V_[i] * sol.lambda_v[0] : 0.0));
+		check(__LINE__, name, w_exp[i], w[i], rtol);
+		Y += w[i] * Y_[i];
+		W += w[i];
+	}
+	check(__LINE__, "total", tot[0], Y, rtol);
+	check(__LINE__, "mean", mean[0], Y / W, rtol);
+	for (int which = 0; which < 2; which++)
+	{
+		/* t: y for the total, (y - mean) / W for the mean */
+		double		t[N],
+					cdt[6] = {0},
+					cdvt[6] = {0},
+					ct[6] = {0},
+					B[6],
+					beta = 0,
+					z[N],
+					zbar = 0,
+					ss = 0;
+		double	   *work = xalloc(sizeof(double) * svy_calib_work_size(&s->pr, &sol));
+
+		for (int i = 0; i < N; i++)
+		{
+			int			c = s->cell_of_row[i];
+
+			t[i] = which == 0 ? Y_[i] : (Y_[i] - Y / W) / W;
+			cdt[c] += D_[i] * t[i];
+			cdvt[c] += D_[i] * V_[i] * t[i];
+			ct[c] += t[i];
+		}
+		check(__LINE__, "residual_coef", 0,
+			  svy_calib_residual_coef(&s->pr, &sol, cdt, cdvt, ct, B, &beta, work), 0);
+		for (int i = 0; i < N; i++)
+		{
+			int			c = s->cell_of_row[i];
+
+			z[i] = w[i] * (t[i] - B[c] - (s->pr.k ? V_[i] * beta : 0.0));
+			zbar += z[i] / N;
+		}
+		for (int i = 0; i < N; i++)
+			ss += (z[i] - zbar) * (z[i] - zbar);
+		check(__LINE__, which == 0 ? "SE total" : "SE mean",
+			  which == 0 ? tot[1] : mean[1], sqrt(ss * N / (N - 1)), rtol);
+		free(work);
+	}
+}
+
+int
+main(void)
+{
+	Setup		s;
+	SvyCalibSolution sol;
+
+	setup(&s, SVY_CALIB_POSTSTRATIFY, 1, 0);
+	run("poststratify", &s, ps_w, ps_tot, ps_mean, 1e-12, SVY_CALIB_OK);
+
+	setup(&s, SVY_CALIB_RAKE, 2, 0);
+	/* R's default control stops after 2 sweeps here (change < 1) */
+	run("rake default", &s, rake_default_w, rake_default_tot, rake_default_mean, 1e-12,
+		SVY_CALIB_OK);
+	s.pr.maxit = 1;
+	s.pr.epsilon = 1e-12;
+	run("rake maxit 1", &s, rake_maxit1_w, rake_maxit1_tot, rake_maxit1_mean, 1e-12,
+		SVY_CALIB_NOT_CONVERGED);
+	s.pr.maxit = 100;
+	s.pr.epsilon = 1e-12;
+	run("rake tight", &s, rake_tight_w, rake_tight_tot, rake_tight_mean, 1e-10, SVY_CALIB_OK);
+
+	setup(&s, SVY_CALIB_LINEAR, 2, 1);
+	run("linear", &s, linear_w, linear_tot, linear_mean, 1e-11, SVY_CALIB_OK);
+
+	setup(&s, SVY_CALIB_RAKING, 2, 0);
+	run("raking", &s, raking_w, raking_tot, raking_mean, 1e-7, SVY_CALIB_OK);
+	/* converged raking gives the weights of converged rake (not its variance) */
+	{
+		SvyCalibStatus st = svy_calibrate(&s.pr, &sol, xalloc);
+
+		check(__LINE__, "raking status", SVY_CALIB_OK, st, 0);
+		for (int i = 0; i < N; i++)
+			check(__LINE__, "raking = rake", rake_tight_w[i], D_[i] * sol.G[s.cell_of_row[i]], 1e-7);
+	}
+
+	/* logit with bounds (0.7, 2.1): binding at the top */
+	setup(&s, SVY_CALIB_LOGIT, 2, 0);
+	s.pr.bounds[0] = 0.7;
+	s.pr.bounds[1] = 2.1;
+	run("logit", &s, logit_w, logit_tot, logit_mean, 1e-7, SVY_CALIB_OK);
+	s.pr.bounds[0] = 1.0;
+	check(__LINE__, "logit bounds around 1", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+
+	/* collinear: v = 2 x (dummy of a = 0) is within the span: singular */
+	setup(&s, SVY_CALIB_LINEAR, 2, 1);
+	for (int c = 0; c < s.pr.ncell; c++)
+	{
+		int			a0 = s.cell_level[c * 2] == 0;
+
+		s.cdv[c] = 2.0 * a0 * s.cd[c];
+		s.cdvv[c] = 4.0 * a0 * s.cd[c];
+	}
+	check(__LINE__, "singular", SVY_CALIB_SINGULAR, svy_calibrate(&s.pr, &sol, xalloc), 0);
+
+	/* a population level without sample rows: which one */
+	setup(&s, SVY_CALIB_RAKE, 2, 0);
+	s.nlev[0] = 4;
+	{
+		static const double pop4[4] = {40, 30, 20, 10};
+
+		s.pops[0] = pop4;
+	}
+	check(__LINE__, "empty level", SVY_CALIB_EMPTY_LEVEL, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	check(__LINE__, "empty level margin", 0, sol.bad_margin, 0);
+	check(__LINE__, "empty level level", 3, sol.bad_level, 0);
+
+	/* rake and poststratify: sample rows in a level of population 0 (R errors) */
+	setup(&s, SVY_CALIB_POSTSTRATIFY, 1, 0);
+	{
+		static const double pop0[3] = {40, 0, 30};
+
+		s.pops[0] = pop0;
+		check(__LINE__, "zero population", SVY_CALIB_ZERO_POPULATION, svy_calibrate(&s.pr, &sol, xalloc), 0);
+		check(__LINE__, "zero population level", 1, sol.bad_level, 0);
+		s.pr.method = SVY_CALIB_LINEAR;
+		check(__LINE__, "zero population linear", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
+
+	/* margins that disagree on the total: linear would drop a count */
+	setup(&s, SVY_CALIB_LINEAR, 2, 0);
+	{
+		static const double popb2[2] = {45, 56};
+
+		s.pops[1] = popb2;
+		check(__LINE__, "inconsistent", SVY_CALIB_INCONSISTENT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+		check(__LINE__, "inconsistent margin", 1, sol.bad_margin, 0);
+		s.pr.method = SVY_CALIB_RAKE;	/* R's rake accepts them: the joint table moves by < 1 */
+		check(__LINE__, "inconsistent rake", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
+
+	/* numeric margins only with linear */
+	setup(&s, SVY_CALIB_RAKE, 2, 1);
+	check(__LINE__, "rake numeric", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+
+	/* raking that cannot converge in 1 step: NOT_CONVERGED with its misfit */
+	setup(&s, SVY_CALIB_RAKING, 2, 0);
+	s.pr.maxit = 1;
+	check(__LINE__, "raking maxit 1", SVY_CALIB_NOT_CONVERGED, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	check(__LINE__, "raking misfit > eps", 1, sol.misfit > 1e-7, 0);
+
+	printf("calibrate: %d passed, %d failed\n", n_passed, n_failed);
+	return n_failed ? 1 : 0;
+}
