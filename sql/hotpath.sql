@@ -106,4 +106,17 @@ SELECT svy_prop(b, svy_design(w, strata => st_long, psu => ps_long))
 FROM hpt WHERE ps_long NOT LIKE '%10_' OR ps_long LIKE '%100';
 RESET survey.lonely_psu;
 
+-- the accumulator's fast path still refuses a calibrated design after
+-- uncalibrated rows of the same shape
+CREATE TEMP TABLE hpop AS
+SELECT svy_population('g', level::text, 750) AS pop FROM generate_series(1, 4) AS level GROUP BY ();
+SELECT svy_by(y, g, CASE WHEN id < 10 THEN svy_design(w, strata => st, psu => ps)
+                         ELSE svy_calibrate(svy_design(w, strata => st, psu => ps), pop, ARRAY[g::text]) END
+              ORDER BY id)
+FROM hp, hpop;
+SELECT svy_quantile(y, CASE WHEN id < 10 THEN svy_design(w, strata => st, psu => ps)
+                            ELSE svy_calibrate(svy_design(w, strata => st, psu => ps), pop, ARRAY[g::text]) END,
+                    0.5 ORDER BY id)
+FROM hp, hpop;
+
 DROP TABLE hp, hpt;

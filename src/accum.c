@@ -421,9 +421,12 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
 
-	/* the common case, a linearization design of the same shape as the first row's, needs no call */
+	/*
+	 * The common case, an uncalibrated linearization design of the same
+	 * shape as the first row's, needs no call.
+	 */
 	if (!(d->kind == SVY_KIND_TAYLOR && s->kind == SVY_KIND_TAYLOR &&
-		  (d->flags & SVY_SHAPE_FLAGS) == s->flags))
+		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && !svy_design_is_calibrated(d)))
 		svy_accum_prepare(s, d);
 
 	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
