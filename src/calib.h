@@ -66,7 +66,17 @@ struct SvyCalibAccum;
  * rows go to s->calib (created on the first row), others to
  * svy_accum_row(); mixing the two in one aggregate is an error.
  */
-extern void svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+extern void svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+
+static inline void
+svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	/* the common case, no calibration, without the calibrated path's stack frame (per row) */
+	if (s->calib == NULL && !svy_design_is_calibrated(d))
+		svy_accum_row(s, d, y, x, y_null);
+	else
+		svy_linear_row_calibrated(s, d, y, x, y_null);
+}
 extern void svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf);

@@ -238,7 +238,7 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 /* ---------- rows ---------- */
 
 void
-svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	union
 	{
