@@ -28,6 +28,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild every object when a header changes.
+$(OBJS): $(wildcard src/*.h src/stats/*.h)
+
 survey--$(EXTVERSION).sql: $(SQL_PARTS) survey.control
 	cat $(SQL_PARTS) > $@
 
