@@ -38,7 +38,6 @@
 
 #include "accum.h"
 #include "aggstate.h"
-#include "domain.h"
 #include "idmap.h"
 #include "multi.h"
 #include "response.h"
@@ -202,10 +201,6 @@ group_arg(FunctionCallInfo fcinfo, const ArgHash *h, int argno)
 		} \
 	} while (0)
 
-extern Datum likert_out(PG_FUNCTION_ARGS);
-extern Datum choices_out(PG_FUNCTION_ARGS);
-extern Datum likert_recv(PG_FUNCTION_ARGS);
-
 /* Is typid one of this extension's types (known by its output function)? */
 static bool
 type_output_is(Oid typid, PGFunction out)
@@ -219,7 +214,7 @@ type_output_is(Oid typid, PGFunction out)
 	return f.fn_addr == out;
 }
 
-bool
+static bool
 svy_type_is_likert(Oid typid)
 {
 	return type_output_is(typid, likert_out);

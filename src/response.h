@@ -213,4 +213,9 @@ choices_set(Choices *c, uint64 bits, int missing)
 #define PG_GETARG_CHOICES_P(n)	DatumGetChoicesP(PG_GETARG_DATUM(n))
 #define PG_RETURN_CHOICES_P(p)	return ChoicesPGetDatum(p)
 
+/* The types' I/O functions, which other files call or recognise types by. */
+extern Datum likert_out(PG_FUNCTION_ARGS);
+extern Datum likert_recv(PG_FUNCTION_ARGS);
+extern Datum choices_out(PG_FUNCTION_ARGS);
+
 #endif							/* SURVEY_RESPONSE_H */
