@@ -747,12 +747,6 @@ calib_palloc(unsigned long n)
 	return palloc0(n);
 }
 
-static void
-calib_interrupt(void)
-{
-	CHECK_FOR_INTERRUPTS();
-}
-
 /* The calibration of a state's rows: problem, solution and per-cell sums. */
 typedef struct CalibSolved
 {
@@ -850,7 +844,6 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	pr->epsilon = c->epsilon;
 	pr->bounds[0] = c->bounds[0];
 	pr->bounds[1] = c->bounds[1];
-	pr->interrupt = calib_interrupt;
 	cs->pop = pop;
 	cs->cat = cat;
 	cs->ncell = ncell;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "calibrate.h"
+#include "handlers.h"
 #include "matrix.h"
 
 /* R's defaults: rake(control = list(maxit = 10, epsilon = 1)); grake epsilon 1e-7, maxit 50 */
@@ -268,8 +269,7 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 	{
 		double		delta = 0.0;
 
-		if (pr->interrupt)
-			pr->interrupt();
+		svy_check_interrupts();
 		for (int m = 0; m < pr->nmargin; m++)
 		{
 			SvyCalibStatus st = poststratify_step(pr, m, W, sol->G, sum, sol);
@@ -436,8 +436,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	{
 		double		achieved = 0.0;
 
-		if (pr->interrupt)
-			pr->interrupt();
+		svy_check_interrupts();
 		for (int j = 0; j < p; j++)
 			achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
 		sol->misfit = finite ? achieved : INFINITY;
@@ -583,8 +582,7 @@ rake_residual(const SvyCalibProblem *pr, const SvyCalibSolution *sol, const doub
 			double	   *num = work;
 			double	   *cnt = work + L;
 
-			if (pr->interrupt)
-				pr->interrupt();
+			svy_check_interrupts();
 
 			memset(work, 0, sizeof(double) * 2 * L);
 			for (int c = 0; c < ncell; c++)

@@ -78,7 +78,6 @@ typedef struct SvyCalibProblem
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
 	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */
-	void		(*interrupt) (void);	/* called once per sweep or step; may not return; or NULL */
 } SvyCalibProblem;
 
 typedef struct SvyCalibSolution
