@@ -9,6 +9,7 @@
 #include <Rmath.h>
 
 #include "glm.h"
+#include "handlers.h"
 
 /* R's thresholds in family.c (logit) and make.link("log") */
 #define LOGIT_THRESH 30.0
@@ -341,6 +342,7 @@ svy_glm_irls(const SvyGlmCells *c, const double *w0, const double *wz0, double d
 
 		memset(A, 0, sizeof(double) * p * p);
 		memset(b, 0, sizeof(double) * p);
+		svy_check_interrupts();
 		for (int k = 0; k < c->ncells; k++)
 		{
 			const double *x = c->x + (long) k * p;
