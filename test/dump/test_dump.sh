@@ -1,9 +1,10 @@
 #!/bin/sh
 # pg_dump -Fc / pg_restore and binary COPY of every storable type of the
 # extension: likert (with and without typmod), choices, svy_design (Taylor
-# and replicate), svy_state, svy_domains, svy_table, svy_model and the
-# svy_estimate composite, plus a GENERATED column and an expression index using
-# likert_from_code (pg_restore runs with an empty search_path).  The restored
+# and replicate, calibrated), svy_state, svy_domains, svy_table, svy_model,
+# svy_aggstate, svy_population and the svy_estimate composite, plus a
+# GENERATED column and an expression index using likert_from_code
+# (pg_restore runs with an empty search_path).  The restored
 # database must hold the same values (compared row by row in text form) and
 # give the same statistics computed from them.
 # Runs with the PG* variables set (inside pg_virtualenv in tools/test.sh);
@@ -86,6 +87,23 @@ SELECT md5(string_agg(pop::text || '|' || d::text, ',' ORDER BY id)) AS h,
 FROM calib;
 SQL
 
+# raw aggregate states (svy_aggstate), as Citus's workers ship them: storable too
+$PSQL -d $src <<'SQL'
+CREATE AGGREGATE linear_state(float8, svy_design) (
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
+CREATE AGGREGATE domain_state(float8, text, svy_design) (
+    SFUNC = svy_by_float8_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
+CREATE TABLE raw_states (k text PRIMARY KEY, st svy_aggstate);
+INSERT INTO raw_states
+SELECT 'linear', linear_state(id::float8, d) FROM answers
+UNION ALL SELECT 'domain', domain_state(id::float8, 'g' || id % 3, d) FROM answers;
+CREATE VIEW raw_summary AS
+SELECT md5(string_agg(st::text, ',' ORDER BY k)) AS h,
+       (SELECT (svy_mean_final(st)).std_error FROM raw_states WHERE k = 'linear') AS se,
+       (SELECT svy_domains_final(st)::text FROM raw_states WHERE k = 'domain') AS dom
+FROM raw_states;
+SQL
+
 pg_dump -Fc -d $src -f "$tmp/dump"
 pg_restore --exit-on-error -d $dst "$tmp/dump"
 
@@ -121,7 +139,7 @@ check "generated column computed after restore" \
     "$(q $dst "INSERT INTO answers (id, code) VALUES (1000, 4) RETURNING coded")" "4/5"
 
 # binary COPY out and in of every type (receive functions)
-for t in answers results calib; do
+for t in answers results calib raw_states; do
     cols=$(q $src "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
                    WHERE attrelid = '$t'::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''")
     q $src "CREATE TABLE ${t}_bin (LIKE $t INCLUDING GENERATED)"
@@ -139,9 +157,13 @@ check "binary COPY: every result back unchanged" "$(q $src "
 check "binary COPY: populations and calibrated designs back unchanged" "$(q $src "
     SELECT count(*) FROM calib a JOIN calib_bin b USING (id)
     WHERE concat_ws('|', a.pop, a.d) IS DISTINCT FROM concat_ws('|', b.pop, b.d)")" 0
+check "binary COPY: raw aggregate states back unchanged" "$(q $src "
+    SELECT count(*) FROM raw_states a JOIN raw_states_bin b USING (k) WHERE a.st::text IS DISTINCT FROM b.st::text")" 0
 check "binary COPY: rows" "$(q $src "SELECT count(*) FROM answers_bin") $(q $src "SELECT count(*) FROM results_bin")" \
     "$(q $src "SELECT count(*) FROM answers") $(q $src "SELECT count(*) FROM results")"
 check "restored calibration (svy_population, calibrated svy_design)" \
     "$(q $src 'SELECT h || se FROM calib_summary')" "$(q $dst 'SELECT h || se FROM calib_summary')"
+check "restored raw aggregate states (svy_aggstate): text, finished estimate, domains" \
+    "$(q $src 'SELECT h || se || dom FROM raw_summary')" "$(q $dst 'SELECT h || se || dom FROM raw_summary')"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
