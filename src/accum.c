@@ -226,8 +226,8 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 			s->rscales = palloc(sizeof(double) * nrep);
 			memcpy(s->rscales, rscales, sizeof(double) * nrep);
 		}
-		s->rep_y = palloc0(sizeof(double) * nrep);
-		s->rep_x = palloc0(sizeof(double) * nrep);
+		s->rep_y = palloc0(sizeof(SvySum) * nrep);
+		s->rep_x = palloc0(sizeof(SvySum) * nrep);
 		s->scratch = palloc0(sizeof(double) * nrep);
 		s->rank.dim = nrep;
 	}
@@ -508,8 +508,8 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		}
 		for (int r = 0; r < s->nrep; r++)
 		{
-			s->rep_y[r] += rw[r] * (y - s->dom.shift * x);
-			s->rep_x[r] += rw[r] * x;
+			svy_sum_add(&s->rep_y[r], rw[r] * (y - s->dom.shift * x));
+			svy_sum_add(&s->rep_x[r], rw[r] * x);
 		}
 		if (!svy_rank_full(&s->rank))
 			svy_rank_push(&s->rank, rw, s->scratch, s->cxt, &s->rank_bytes);
@@ -632,8 +632,13 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 	{
 		for (int r = 0; r < into->nrep; r++)
 		{
-			into->rep_y[r] += from->rep_y[r] + dshift * from->rep_x[r];
-			into->rep_x[r] += from->rep_x[r];
+			/* re-centre from's sums at into's shift, the product kept exact (fma) */
+			double		p = dshift * from->rep_x[r].hi;
+
+			svy_sum_merge(&into->rep_y[r], &from->rep_y[r]);
+			svy_sum_add(&into->rep_y[r], p);
+			into->rep_y[r].lo += fma(dshift, from->rep_x[r].hi, -p) + dshift * from->rep_x[r].lo;
+			svy_sum_merge(&into->rep_x[r], &from->rep_x[r]);
 		}
 		for (int k = 0; k < from->rank.rank && !svy_rank_full(&into->rank); k++)
 			svy_rank_push(&into->rank, from->rank.basis + (size_t) k * from->nrep, into->scratch,
@@ -789,16 +794,25 @@ svy_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res)
 	if (s->kind == SVY_KIND_REPLICATE)
 	{
 		/* no replicate weight was ever non-zero: there is no df at all */
-		SvyReplicateInput in = {s->rep_y, s->rep_x, s->nrep, s->scale, s->rscales,
+		double	   *rep_y = palloc(sizeof(double) * s->nrep);
+		double	   *rep_x = palloc(sizeof(double) * s->nrep);
+		SvyReplicateInput in = {rep_y, rep_x, s->nrep, s->scale, s->rscales,
 			(s->flags & SVY_MSE) != 0, s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN,
 		s->scratch, s->dom.shift};
 
+		for (int r = 0; r < s->nrep; r++)
+		{
+			rep_y[r] = svy_sum_value(&s->rep_y[r]);
+			rep_x[r] = svy_sum_value(&s->rep_x[r]);
+		}
 		if (check)
 		{
-			svy_check_finite_sums(s->rep_y, s->nrep);
-			svy_check_finite_sums(s->rep_x, s->nrep);
+			svy_check_finite_sums(rep_y, s->nrep);
+			svy_check_finite_sums(rep_x, s->nrep);
 		}
 		svy_estimate_replicate(spec, &s->dom, &in, res);
+		pfree(rep_y);
+		pfree(rep_x);
 	}
 	else
 	{
@@ -943,8 +957,10 @@ svy_accum_serialize(const SvyAccum *s, StringInfo buf)
 		pq_sendbyte(buf, s->rscales != NULL);
 		for (int r = 0; r < s->nrep; r++)
 		{
-			pq_sendfloat8(buf, s->rep_y[r]);
-			pq_sendfloat8(buf, s->rep_x[r]);
+			pq_sendfloat8(buf, s->rep_y[r].hi);
+			pq_sendfloat8(buf, s->rep_y[r].lo);
+			pq_sendfloat8(buf, s->rep_x[r].hi);
+			pq_sendfloat8(buf, s->rep_x[r].lo);
 			if (s->rscales)
 				pq_sendfloat8(buf, s->rscales[r]);
 		}
@@ -1130,14 +1146,17 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 
 		if (has_rscales != ((flags & SVY_HAS_RSCALES) != 0))
 			svy_wire_corrupt("rscales flag mismatch");
-		svy_wire_need(buf, sizeof(double) * (has_rscales ? 3 : 2) * (Size) nrep);
+		/* version 2: double-double sums (hi, lo); version 1: plain doubles */
+		svy_wire_need(buf, sizeof(double) * ((version >= 2 ? 4 : 2) + has_rscales) * (Size) nrep);
 		accum_init(s, kind, flags, rep_type, nrep, scale, rho, NULL);
 		if (has_rscales)
 			s->rscales = MemoryContextAlloc(cxt, sizeof(double) * nrep);
 		for (int r = 0; r < nrep; r++)
 		{
-			s->rep_y[r] = svy_wire_float8(buf);
-			s->rep_x[r] = svy_wire_float8(buf);
+			s->rep_y[r].hi = svy_wire_float8(buf);
+			s->rep_y[r].lo = version >= 2 ? svy_wire_float8(buf) : 0.0;
+			s->rep_x[r].hi = svy_wire_float8(buf);
+			s->rep_x[r].lo = version >= 2 ? svy_wire_float8(buf) : 0.0;
 			if (has_rscales)
 			{
 				s->rscales[r] = svy_wire_float8(buf);
@@ -1154,7 +1173,7 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			s->rank.basis[i] = svy_wire_float8(buf);
 		if (version == 1)
 			for (int r = 0; r < nrep; r++)
-				s->rep_y[r] -= s->dom.shift * s->rep_x[r];
+				svy_sum_add(&s->rep_y[r], -s->dom.shift * s->rep_x[r].hi);
 	}
 	if (version >= 2 && svy_wire_byte(buf))
 		svy_calib_accum_deserialize(s, buf);

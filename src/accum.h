@@ -125,8 +125,8 @@ typedef struct SvyAccum
 	uint32		psu_gen;		/* bumped by every new PSU: cached pointers go stale */
 
 	/* replicate designs */
-	double	   *rep_y;
-	double	   *rep_x;
+	SvySum	   *rep_y;			/* double-double: the same in any order of rows */
+	SvySum	   *rep_x;
 	SvyRank		rank;
 	Size		rank_bytes;		/* memory of its basis */
 	double	   *scratch;		/* nrep doubles */

@@ -1946,14 +1946,14 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 	{
 		int			nrep = acc->nrep;
 
-		memset(acc->rep_y, 0, sizeof(double) * nrep);
+		memset(acc->rep_y, 0, sizeof(SvySum) * nrep);
 		for (int k = 0; k < nr; k++)
 			for (int64 i = 0; i < runs[k].n && run_x(&runs[k], i) <= q; i++)
 			{
 				const double *rw = runs[k].rw + (int64) run_cell(&runs[k], i).unit * nrep;
 
 				for (int r = 0; r < nrep; r++)
-					acc->rep_y[r] += rw[r];
+					svy_sum_add(&acc->rep_y[r], rw[r]);
 			}
 	}
 	else if (acc->flags & SVY_HAS_PSU)
