@@ -270,9 +270,22 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 	/* the base design: the same value without the calibration */
 	head = svy_design_base_size(d);
-	memcpy(base.bytes, d, head);
-	SET_VARSIZE(&base.d, head);
-	svy_accum_row(s, &base.d, y, x, y_null);
+	if (head <= sizeof(base))
+	{
+		memcpy(base.bytes, d, head);
+		SET_VARSIZE(&base.d, head);
+		svy_accum_row(s, &base.d, y, x, y_null);
+	}
+	else
+	{
+		/* a replicate design: its weights do not fit the buffer */
+		SvyDesign  *copy = palloc(head);
+
+		memcpy(copy, d, head);
+		SET_VARSIZE(copy, head);
+		svy_accum_row(s, copy, y, x, y_null);
+		pfree(copy);
+	}
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
@@ -381,6 +394,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 			}
 		}
 	}
+	if (d->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_row(s, d, y, x, y_null);
 }
 
 /* ---------- merging ---------- */
@@ -518,6 +533,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
 		dst[CS_A] += dk * src[CS_B];
 	}
+	svy_calib_rep_merge(into, from);
 }
 
 /* ---------- binary format (after the base state; network byte order) ---------- */
@@ -563,6 +579,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		for (int i = 0; i < c->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_serialize(s, buf);
 }
 
 void
@@ -603,7 +621,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
+		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU) ||
 		plen < VARHDRSZ || plen > buf->len - buf->cursor)
 		svy_wire_corrupt("bad calibration");
 	pop = palloc(plen);
@@ -665,14 +683,16 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_deserialize(s, buf, k);
 }
 
 /* ---------- finishing ---------- */
 
 /* R: the calibration of the rows failed; say which level or why. */
-static void
-report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
-			  int method)
+void
+svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
+						const SvyCalibSolution *sol, int method)
 {
 	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
 
@@ -849,7 +869,7 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->ncell = ncell;
 	cs->U = U;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
-	report_status(cs->status, pop, cat, &cs->sol, c->method);
+	svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
@@ -922,6 +942,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
 	}
 
+	/* replicate designs: the variance of the calibrated replicates, no residuals */
+	if (s->kind == SVY_KIND_REPLICATE)
+	{
+		svy_calib_rep_result(s, spec, &dom, &cal.pr, &sol, cal.pop, cal.cat, res);
+		return;
+	}
+
 	/*
 	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
 	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
@@ -943,7 +970,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
 
 		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
-			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
+			svy_calib_report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
 	}
 
 	/* per cell: the row score z = coef' (u or r) */

@@ -4,7 +4,7 @@
  * Per row it finds the row's level of each categorical population variable
  * (the joint levels form the row's calibration cell, coded mixed-radix),
  * checks the numeric auxiliaries, and appends the calibration block and the
- * population to the Taylor design.  The population is unpacked once per
+ * population to the base design (linearization or replicate).  The population is unpacked once per
  * call site (cached by its hash in fn_extra), not per row.
  */
 #include "postgres.h"
@@ -31,7 +31,7 @@ svy_calib_not_supported(const char *where)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("%s does not support calibrated designs yet", where),
-			 errdetail("Calibration (svy_calibrate) is supported by svy_mean, svy_total, svy_prop, svy_ratio, svy_weight and svy_weights_summary on linearization designs."),
+			 errdetail("Calibration (svy_calibrate) is supported by svy_mean, svy_total, svy_prop, svy_ratio, svy_weight and svy_weights_summary (on linearization and replicate designs)."),
 			 errhint("Estimate with one of those, or export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
 }
 
@@ -240,11 +240,6 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(4))
 		null_arg("the method");
 	d = PG_GETARG_SVYDESIGN_P(0);
-	if (d->kind != SVY_KIND_TAYLOR)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration of replicate designs is not supported yet"),
-				 errhint("Calibrate a linearization design (svy_design).")));
 	if (svy_design_is_calibrated(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -535,8 +530,6 @@ svy_calib_design_in(const char *s)
 		bad_calibrated(s, "cell outside the population");
 
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
-	if (base->kind != SVY_KIND_TAYLOR)
-		bad_calibrated(s, "the base is not a linearization design");
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
 	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
