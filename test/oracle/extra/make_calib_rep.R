@@ -12,8 +12,8 @@
 ##   cases_calib_rep.csv               cases KR001.. (kind calib_rep)
 ##   populations_calib_rep.csv         the margin calib_schwide (the others are make_calib.R's)
 ##   calweights/<design>.csv           R's calibrated full-sample weights (id, weight)
-## Calibrations: poststratify, rake with R's default control and converged, raking calfun, linear with
-## the numeric api99; survey 4.1.1's calibrate() on a replicate design needs compress = FALSE.
+## Calibrations: poststratify, rake with R's default control and converged, raking calfun, logit calfun
+## with bounds, linear with the numeric api99 (also with mse = TRUE); survey 4.1.1's calibrate() on a replicate design needs compress = FALSE.
 
 source("calib_helpers.R")
 POP <- read.csv("populations_calib.csv", na.strings = "", stringsAsFactors = FALSE)
@@ -80,6 +80,25 @@ calibrated("KR_apiclus1_jk1_raking", "apiclus1", "apiclus1_jk1", jk_spec, d,
            "method=raking;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07",
            "calibrate(calfun = 'raking') of the JK1 design: degf stays the base's (R does not recompute it)")
 suite("calib_rep", "KR_apiclus1_jk1_raking", "stype:E")
+
+d <- calibrate(jk, ~stype + sch_wide, population = pop_rk, calfun = "logit", bounds = c(0.5, 2.5),
+               compress = FALSE)
+calibrated("KR_apiclus1_jk1_logit", "apiclus1", "apiclus1_jk1", jk_spec, d,
+           "method=logit;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07;bounds=0.5,2.5",
+           "calibrate(calfun = 'logit', bounds = c(0.5, 2.5)) of the JK1 design (with c(0.7, 1.7) some replicates fail to converge)")
+suite("calib_rep", "KR_apiclus1_jk1_logit", "stype:E")
+
+## the same linear calibration with mse = TRUE (deviations from the full-sample estimate)
+jkm <- svrepdesign(data = clus, repweights = as.matrix(read.csv("../repweights/apiclus1_jk1.csv")[, -(1:2)]),
+                   weights = jk$pweights, type = "JK1", scale = jk_scale, rscales = 1,
+                   combined.weights = FALSE, mse = TRUE)
+d <- calibrate(jkm, ~sch_wide + api99, population = pop_lin, compress = FALSE)
+jkm_spec <- jk_spec
+jkm_spec["mse"] <- "TRUE"
+calibrated("KR_apiclus1_jk1_mse_linear", "apiclus1", "apiclus1_jk1", jkm_spec, d,
+           "method=linear;base=apiclus1_jk1_mse;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
+           "linear calibration of the JK1 design with mse = TRUE")
+suite("calib_rep", "KR_apiclus1_jk1_mse_linear", "stype:H")
 
 ## ---- bootstrap of apiclus1 (40 replicates), multipliers written and read back
 set.seed(20261204)
