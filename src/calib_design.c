@@ -191,7 +191,7 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 				  const struct varlena *pop)
 {
 	Size		head = svy_design_base_size(base);
-	Size		poplen = VARSIZE_ANY(pop);
+	Size		poplen = VARHDRSZ + VARSIZE_ANY_EXHDR(pop);
 	Size		size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
 	SvyDesign  *out = palloc0(size);
 	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
@@ -208,7 +208,9 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 	b->pop_len = poplen;
 	b->method = method;
 	memcpy(b + 1, x, sizeof(float8) * nx);
-	memcpy((char *) (b + 1) + sizeof(float8) * nx, pop, poplen);
+	/* with a 4-byte header: a table column's population may have a short one */
+	SET_VARSIZE((char *) (b + 1) + sizeof(float8) * nx, poplen);
+	memcpy(VARDATA((char *) (b + 1) + sizeof(float8) * nx), VARDATA_ANY(pop), poplen - VARHDRSZ);
 	return out;
 }
 
