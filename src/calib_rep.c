@@ -197,10 +197,12 @@ svy_calib_rep_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_nu
 static void
 rep_mixed(const char *detail)
 {
+	/* as accum.c's check of the design, which runs after the calibration's merge */
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("rows of one aggregate call must have the same design"),
-			 errdetail("%s", detail)));
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("rows of one aggregate call use different survey designs"),
+			 errdetail("%s", detail),
+			 errhint("Build the design with the same arguments on every row, typically in one view.")));
 }
 
 void
@@ -373,7 +375,7 @@ replicate_failed(SvyCalibStatus st, int r, const SvyPop *pop, const int *cat,
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("the calibration equations of replicate %d are singular", r + 1),
-				 errdetail("The replicate's weights leave the auxiliary variables collinear, for instance no weight in a level (R's solve() fails)."),
+				 errdetail("The replicate's weights leave the auxiliary variables collinear, for instance no weight in a level (R: solve() fails in linear calibration, raking and logit do not converge)."),
 				 errhint("Merge the sparse levels, or drop the redundant variables.")));
 	svy_calib_report_status(st, pop, cat, sol, method);
 }
