@@ -23,6 +23,9 @@
  * cells, solves the calibration (src/stats/calibrate.c), forms each
  * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
  * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
+ * A replicate design's full sample is calibrated here (one entry per cell:
+ * it has no PSUs) and its replicates in calib_rep.c, through the hooks
+ * below; its variance comes from the calibrated replicates.
  */
 #include "postgres.h"
 

@@ -4,8 +4,9 @@
  * Per row it finds the row's level of each categorical population variable
  * (the joint levels form the row's calibration cell, coded mixed-radix),
  * checks the numeric auxiliaries, and appends the calibration block and the
- * population to the base design (linearization or replicate).  The population is unpacked once per
- * call site (cached by its hash in fn_extra), not per row.
+ * population to the base (linearization or replicate) design.  The
+ * population is unpacked once per call site (cached by its hash in
+ * fn_extra), not per row.
  */
 #include "postgres.h"
 
