@@ -28,7 +28,8 @@
 --   type calibrated (base a Taylor design: the row's own weight/strata/psu/fpc):
 --       svy_calibrate(<taylor design>, (SELECT svy_population(...) FROM oracle.populations WHERE pop_key = ..),
 --                     ARRAY[t.<categorical>::text, ...], ARRAY[t.<numeric>::float8, ...], method => '<m>'
---                     [, maxit => n, epsilon => e]) (oracle.calib_sql); replicate bases -> skipped with reason.
+--                     [, maxit => n, epsilon => e]) (oracle.calib_sql); a design with a rep_file (kind
+--       calib_rep) calibrates the svy_repdesign(...) above instead.
 --   nest=FALSE design errors: no SPEC call form -> skipped with reason.
 --   args:  na_rm=TRUE          -> nothing to do: a NULL outcome is out of the domain in the SPEC
 --          valid=a..b          -> CASE WHEN v::float8 BETWEEN a AND b THEN v END (else NULL = out of domain)
