@@ -190,6 +190,10 @@ SELECT s.what, abs(p.estimate - s.estimate) <= 1e-12 * abs(s.estimate) AS estima
 FROM serial s JOIN parallel p USING (what) ORDER BY s.what;
 RESET ALL;
 SET extra_float_digits = 0;
+-- the state grows with replicates x cells, not with rows
+SELECT length(svy_aggstate_send(a.m)) AS bytes_20000_rows, length(svy_aggstate_send(b.m)) AS bytes_40000_rows
+FROM (SELECT mean_state(y, svy_calibrate(boot(w, psu), pgh, ARRAY[g, h], method => 'rake')) AS m FROM big, bigpop WHERE id <= 20000) a,
+     (SELECT mean_state(y, svy_calibrate(boot(w, psu), pgh, ARRAY[g, h], method => 'rake')) AS m FROM big, bigpop) b;
 
 -- ---------------------------------------------------------------- edge cases and bad input
 -- empty input, one row
