@@ -203,7 +203,7 @@ SELECT est(svy_mean(y, svy_calibrate(svy_repdesign(w, ARRAY[w, 2 * w], 'bootstra
 FROM rt WHERE id = 3;
 -- one row in a JK1 design: the replicate that drops it has no weight to calibrate
 SELECT svy_mean(y, svy_calibrate(jk(w, psu), '{"g": {"a": 300}}', ARRAY[g], method => 'poststratify')) FROM rt WHERE id = 3;
--- a replicate without weight in a population level: R's post-stratified replicate weights are NaN
+-- a replicate without weight in a population level: R's replicate weights become NaN (postStratify fails)
 SELECT svy_mean(y, svy_calibrate(jk(w, psu), plone, ARRAY[lone], method => 'poststratify')) FROM rt, cp;
 SELECT svy_mean(y, svy_calibrate(jk(w, psu), plone, ARRAY[lone], method => 'rake')) FROM rt, cp;
 -- linear: the replicate's equations are singular (R's solve() fails)

@@ -355,7 +355,7 @@ replicate_context(void *arg)
 	errcontext("calibration of replicate %d", *(int *) arg + 1);
 }
 
-/* A replicate's calibration failed: R gives NaN weights (rake) or fails (solve); say where. */
+/* A replicate's calibration failed (R fails too, or gives NaN weights): say which and where. */
 static void
 replicate_failed(SvyCalibStatus st, int r, const SvyPop *pop, const int *cat,
 				 const SvyCalibSolution *sol, int method)
@@ -368,7 +368,7 @@ replicate_failed(SvyCalibStatus st, int r, const SvyPop *pop, const int *cat,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("replicate %d has no weight in level \"%s\" of variable \"%s\"",
 						r + 1, var->levels[sol->bad_level], var->name),
-				 errdetail("Post-stratification cannot scale a replicate's weights to a level it gives no weight (R's calibrated replicate weights are NaN)."),
+				 errdetail("Post-stratification cannot scale a replicate's weights to a level it gives no weight (R's replicate weights become NaN and postStratify or rake fails)."),
 				 errhint("Merge the level with another in the population and the data, or use method => 'linear'.")));
 	}
 	if (st == SVY_CALIB_SINGULAR)
