@@ -7,14 +7,20 @@
 # Installs survey (make install) into the PostgreSQL of PG_CONFIG, starts three servers
 # (CITUS_PORTS, default 55410-55412; data under CITUS_DATA, default a new /tmp directory,
 # removed afterwards unless CITUS_KEEP=1), creates the extension on the coordinator (Citus
-# propagates it to the workers), loads the regression data (apiclus1, apistrat from
+# propagates it to the workers), loads the regression data (apiclus1, apiclus2, apistrat from
 # test/oracle/data), a bench-like table (CITUS_CHECK_ROWS rows, strata x PSUs, likert and
-# choices columns) and a replicate-weights table, and distributes copies of them: first by
+# choices columns), a replicate-weights table and calibration margins (a coordinator table, a
+# reference table and a reference table of svy_population values), and distributes copies of
+# the data: first by
 # PSU, then by respondent id (PSUs span shards).  Every query below runs on the local copies
 # (single node) and on the distributed tables with citus.coordinator_aggregation_strategy =
 # 'disabled' (so nothing may fall back to gathering rows); every number must agree to 1e-12
 # relative.  EXPLAIN must show worker_partial_agg / coord_combine_agg.  Bad states at the
-# coordinator must give clear errors.
+# coordinator must give clear errors.  Covered: every aggregate and reader, calibrated designs
+# (Taylor and replicate, every method, the margins' forms), svy_weight, svy_weights_summary,
+# svy_glm with svy_coef/svy_wald, two-stage designs, and svy_population (no combine function:
+# gathered to the coordinator, refused with the fallback disabled).  Iterative fits (svy_glm)
+# hold to 1e-9 relative.
 # Without Citus it prints one line "skipped: <why>" and exits 0.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -57,15 +63,20 @@ $(citus_psql "$COORD" -Atc "SELECT count(*) FROM pg_dist_node WHERE noderole = '
 # ---------------------------------------------------------------------------------------------
 # Data: local copies (the single-node reference) on the coordinator.
 ROWS=${CITUS_CHECK_ROWS:-100000}
-cp "$SRC/test/oracle/data/apiclus1.csv" "$SRC/test/oracle/data/apistrat.csv" "$TMP/"
+cp "$SRC/test/oracle/data/apiclus1.csv" "$SRC/test/oracle/data/apiclus2.csv" \
+    "$SRC/test/oracle/data/apistrat.csv" "$TMP/"
 chmod 644 "$TMP"/*.csv
 citus_psql "$COORD" >/dev/null <<SQL
-DROP TABLE IF EXISTS apiclus1_local, apistrat_local, t_local, r_local;
+DROP TABLE IF EXISTS apiclus1_local, apiclus2_local, apistrat_local, t_local, r_local,
+    pop_local, pop_ref, popv_ref;
 CREATE TABLE apiclus1_local (id int, snum int, dnum int, cnum int, stype text, api00 float8,
     api99 float8, enroll float8, api_stu float8, sch_wide text, awards text, pw float8, fpc float8);
+CREATE TABLE apiclus2_local (id int, snum int, dnum int, stype text, api00 float8, api99 float8,
+    enroll float8, api_stu float8, pw float8, fpc1 float8, fpc2 float8);
 CREATE TABLE apistrat_local (id int, snum int, dnum int, stype text, api00 float8, api99 float8,
     enroll float8, api_stu float8, meals float8, sch_wide text, awards text, pw float8, fpc float8);
 \copy apiclus1_local FROM '$TMP/apiclus1.csv' CSV HEADER
+\copy apiclus2_local FROM '$TMP/apiclus2.csv' CSV HEADER
 \copy apistrat_local FROM '$TMP/apistrat.csv' CSV HEADER
 SELECT setseed(0.42);
 CREATE TABLE t_local AS
@@ -84,6 +95,28 @@ CREATE TABLE r_local AS
 SELECT i AS id, i % 10 AS g, 1 + random() AS w, 5 * random() AS x,
        ARRAY(SELECT (1 + random()) * (0.5 + random()) FROM generate_series(1, 20) k WHERE i >= 0) AS rw
 FROM generate_series(0, $(( ROWS / 100 )) - 1) AS i;
+-- calibration margins (long form): a table on the coordinator only, a reference table (a copy on
+-- every node) and a reference table of ready svy_population values
+CREATE TABLE pop_local (tab text, ord int, variable text, level text, total float8);
+INSERT INTO pop_local VALUES
+    ('api', 1, 'stype', 'E', 4421), ('api', 2, 'stype', 'H', 755), ('api', 3, 'stype', 'M', 1018),
+    ('api', 4, 'api99', NULL, 3914069),
+    ('t', 1, 'country', 'AT', 30000), ('t', 2, 'country', 'BE', 20000), ('t', 3, 'country', 'CZ', 28000),
+    ('t', 4, 'country', 'DE', 22000), ('t', 5, 'country', 'ES', 26000), ('t', 6, 'country', 'FR', 24000),
+    ('t', 7, 'country', 'IT', 27000), ('t', 8, 'country', 'PL', 23000),
+    ('t', 9, 'third', '0', 66000), ('t', 10, 'third', '1', 67000), ('t', 11, 'third', '2', 67000),
+    ('t', 12, 'x', NULL, 9.9e6),
+    ('r', 11, 'x', NULL, 3800)$(for g in 0 1 2 3 4 5 6 7 8 9; do printf ", ('r', %d, 'g', '%d', %d)" $g $g $((140 + 3 * g)); done);
+SET client_min_messages = warning;
+CREATE TABLE pop_ref (LIKE pop_local);
+SELECT create_reference_table('pop_ref');
+INSERT INTO pop_ref SELECT * FROM pop_local;
+CREATE TABLE popv_ref (name text, p svy_population);
+SELECT create_reference_table('popv_ref');
+INSERT INTO popv_ref
+SELECT 'api', svy_population(variable, level, total ORDER BY ord) FROM pop_local WHERE tab = 'api'
+UNION ALL
+SELECT 't ct', svy_population(variable, level, total ORDER BY ord) FROM pop_local WHERE tab = 't' AND variable <> 'x';
 SQL
 
 # Distributed copies: $1 = "psu" (PSUs co-located) or "id" (PSUs span shards).
@@ -92,20 +125,23 @@ distribute() {
     [[ $1 == id ]] && { c1=id; st=id; t=id; }
     citus_psql "$COORD" >/dev/null <<SQL
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS apiclus1_d, apistrat_d, t_d, r_d;
+DROP TABLE IF EXISTS apiclus1_d, apiclus2_d, apistrat_d, t_d, r_d;
 CREATE TABLE apiclus1_d (LIKE apiclus1_local);
+CREATE TABLE apiclus2_d (LIKE apiclus2_local);
 CREATE TABLE apistrat_d (LIKE apistrat_local);
 CREATE TABLE t_d (LIKE t_local);
 CREATE TABLE r_d (LIKE r_local);
 SELECT create_distributed_table('apiclus1_d', '$c1');
+SELECT create_distributed_table('apiclus2_d', '$c1');
 SELECT create_distributed_table('apistrat_d', '$st');
 SELECT create_distributed_table('t_d', '$t');
 SELECT create_distributed_table('r_d', 'id');
 INSERT INTO apiclus1_d SELECT * FROM apiclus1_local;
+INSERT INTO apiclus2_d SELECT * FROM apiclus2_local;
 INSERT INTO apistrat_d SELECT * FROM apistrat_local;
 INSERT INTO t_d SELECT * FROM t_local;
 INSERT INTO r_d SELECT * FROM r_local;
-ANALYZE apiclus1_d; ANALYZE apistrat_d; ANALYZE t_d; ANALYZE r_d;
+ANALYZE apiclus1_d; ANALYZE apiclus2_d; ANALYZE apistrat_d; ANALYZE t_d; ANALYZE r_d;
 SQL
 }
 
@@ -118,6 +154,22 @@ DC="svy_design(pw, psu => dnum, fpc => fpc)"
 DS="svy_design(pw, strata => stype, fpc => fpc)"
 D="svy_design(w, strata => s, psu => p)"
 DR="svy_repdesign(w, rw, 'bootstrap')"
+DC2="svy_design(pw, psu => dnum, fpc => fpc1, psu2 => snum, fpc2 => fpc2)"
+# Calibration margins in the three forms that push down (docs/distributed.md): a scalar
+# subquery (over a coordinator-local or a reference table: Citus computes it first and sends
+# the value to the workers), a literal, and a join with a reference table of svy_population values.
+pop() { echo "(SELECT svy_population(variable, level, total ORDER BY ord) FROM $1 WHERE $2)"; }
+PAPI=$(pop pop_local "tab = 'api'")
+PAPI_S="'{\"stype\": {\"E\": 4421, \"H\": 755, \"M\": 1018}}'"
+PT_CT=$(pop pop_ref "tab = 't' AND variable <> 'x'")
+PT_CX=$(pop pop_local "tab = 't' AND variable <> 'third'")
+PR_G=$(pop pop_ref "tab = 'r' AND variable = 'g'")
+PR_GX=$(pop pop_local "tab = 'r'")
+CT="ARRAY[country, (p % 3)::text]"
+CAL_RAKE="svy_calibrate($D, $PT_CT, $CT, method => 'rake')"
+CAL_LIN="svy_calibrate($D, $PT_CX, ARRAY[country], ARRAY[x])"
+CAL_STRAT="svy_calibrate($DS, $PAPI, ARRAY[stype], ARRAY[api99])"
+COUNTRIES="ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL']"
 QUERIES=$(cat <<EOF
 mean cluster	SELECT (svy_mean(api00, $DC)).* FROM {c1}
 mean cluster level	SELECT (svy_mean(api00, $DC, 0.9)).* FROM {c1}
@@ -155,6 +207,34 @@ pool	SELECT (svy_pool(e, 1.0)).* FROM (SELECT country, svy_mean(x, $D) AS e FROM
 replicate mean	SELECT (svy_mean(x, $DR)).* FROM {r}
 replicate by	SELECT svy_by(x, g, $DR) AS d FROM {r}	SELECT g.* FROM res, svy_groups(d) g
 replicate quantile	SELECT (svy_quantile(x, $DR, 0.5)).* FROM {r}
+calib poststratify literal	SELECT (svy_mean(api00, svy_calibrate($DS, $PAPI_S, ARRAY[stype], method => 'poststratify'))).* FROM {st}
+calib linear subquery	SELECT (svy_total(enroll, $CAL_STRAT)).* FROM {st}
+calib linear ratio	SELECT (svy_ratio(api00, enroll, $CAL_STRAT)).* FROM {st}
+calib linear reference join	SELECT (svy_mean(api00, svy_calibrate($DC, v.p, ARRAY[stype], ARRAY[api99]))).* FROM {c1}, popv_ref v WHERE v.name = 'api'
+calib rake t	SELECT (e).* FROM (SELECT svy_prop(y, $CAL_RAKE) AS e FROM {t}) s
+calib rake t wilson	SELECT (e).* FROM (SELECT svy_prop(y, $CAL_RAKE, 'wilson') AS e FROM {t}) s
+calib rake t converged	SELECT (e).* FROM (SELECT svy_mean(x, svy_calibrate($D, $PT_CT, $CT, method => 'rake', maxit => 50, epsilon => 1e-10)) AS e FROM {t}) s
+calib linear t	SELECT (e).* FROM (SELECT svy_mean(q::float8, $CAL_LIN) AS e FROM {t}) s
+calib raking t	SELECT (e).* FROM (SELECT svy_total(x, svy_calibrate($D, $PT_CT, $CT, method => 'raking')) AS e FROM {t}) s
+calib logit t	SELECT (e).* FROM (SELECT svy_prop(y, svy_calibrate($D, $PT_CT, $CT, method => 'logit', bounds => ARRAY[0.5, 2])) AS e FROM {t}) s
+calib domain t	SELECT (e).* FROM (SELECT svy_mean(x, svy_subset($CAL_RAKE, country = 'DE')) AS e FROM {t}) s
+weights summary rake	SELECT (svy_weights_summary($CAL_RAKE)).* FROM {t}
+weights summary linear	SELECT (svy_weights_summary($CAL_STRAT)).* FROM {st}
+weights summary uncalibrated	SELECT (svy_weights_summary($D)).* FROM {t}
+weight window reference join	SELECT id, svy_weight(svy_calibrate($DS, v.p, ARRAY[stype], ARRAY[api99])) OVER () FROM {st}, popv_ref v WHERE v.name = 'api' ORDER BY id
+weight window subquery join	SELECT id, svy_weight(svy_calibrate($DC, pp.p, ARRAY[stype], ARRAY[api99])) OVER () FROM {c1}, $PAPI AS pp(p) ORDER BY id
+calib replicate poststratify	SELECT (svy_mean(x, svy_calibrate($DR, $PR_G, ARRAY[g::text], method => 'poststratify'))).* FROM {r}
+calib replicate rake	SELECT (svy_prop(x > 2.5, svy_calibrate($DR, $PR_G, ARRAY[g::text], method => 'rake'))).* FROM {r}
+calib replicate linear	SELECT (svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x]))).* FROM {r}
+calib replicate weights summary	SELECT (svy_weights_summary(svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x]))).* FROM {r}
+two-stage mean	SELECT (svy_mean(api00, $DC2)).* FROM {c2}
+two-stage total	SELECT (svy_total(enroll, $DC2)).* FROM {c2}
+two-stage by	SELECT svy_by(api00, stype, $DC2) AS d FROM {c2}	SELECT g.* FROM res, svy_groups(d) g
+glm gaussian	SELECT svy_glm(x, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D) AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm logistic	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d, exponentiate => true) c	1e-9
+glm logistic wald	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'quasibinomial', ARRAY['(Intercept)', 'q', 'BE', 'CZ', 'DE', 'ES', 'FR', 'IT', 'PL']) AS d FROM {t}	SELECT w.* FROM res, svy_wald(d, ARRAY['BE', 'CZ', 'DE']) w	1e-9
+glm two-stage	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), $DC2) AS d FROM {c2}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm replicate	SELECT svy_glm(x, ARRAY[1, g], $DR, 'poisson') AS d FROM {r}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 EOF
 )
 
@@ -163,6 +243,7 @@ EOF
 # between Citus query stages as text, which needs the result types' text input).
 run_query() {
     local q=${2//\{c1\}/apiclus1_$1}
+    q=${q//\{c2\}/apiclus2_$1}
     q=${q//\{st\}/apistrat_$1}; q=${q//\{t\}/t_$1}; q=${q//\{r\}/r_$1}
     if [[ -n "${3:-}" ]]; then q="CREATE TEMP TABLE res AS $q; $3"; fi
     citus_psql "$COORD" -At -c "SET extra_float_digits = 3" \
@@ -221,6 +302,14 @@ svy_quantile	SELECT svy_quantile(x, $D, 0.5) FROM t_d
 svy_by text	SELECT svy_by(x, country, $D) FROM t_d
 svy_tab likert x int	SELECT svy_tab(ql, q, $D) FROM t_d
 svy_choices	SELECT svy_choices(ch, $D) FROM t_d
+calibrated, population subquery over a coordinator table	SELECT svy_mean(api00, $CAL_STRAT) FROM apistrat_d
+calibrated, population subquery over a reference table	SELECT svy_prop(y, $CAL_RAKE) FROM t_d
+calibrated, population literal	SELECT svy_mean(api00, svy_calibrate($DS, $PAPI_S, ARRAY[stype], method => 'poststratify')) FROM apistrat_d
+calibrated, join with a reference table	SELECT svy_mean(api00, svy_calibrate($DC, v.p, ARRAY[stype], ARRAY[api99])) FROM apiclus1_d, popv_ref v WHERE v.name = 'api'
+calibrated replicate	SELECT svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) FROM r_d
+svy_weights_summary	SELECT svy_weights_summary($CAL_RAKE) FROM t_d
+svy_glm	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') FROM t_d
+two-stage	SELECT svy_mean(api00, $DC2) FROM apiclus2_d
 EOF
 }
 
@@ -232,6 +321,35 @@ done
 citus_psql "$COORD" -At -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT svy_prop(y, $D) FROM t_d" >"$TMP/plan"
 echo "plan of svy_prop over t_d (distributed by id):"
 sed 's/^/    /' "$TMP/plan"
+
+# ---------------------------------------------------------------------------------------------
+# svy_population has no combine function (variables keep the order of their first row), so
+# Citus cannot push it down: over a distributed margins table it runs on the coordinator over
+# the gathered rows (the default strategy 'row-gather'; ORDER BY makes the order explicit), and
+# with the fallback disabled Citus refuses it.  Margins are small: keep them in a reference or
+# coordinator table (the forms checked above).
+citus_psql "$COORD" >/dev/null <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS pop_d;
+CREATE TABLE pop_d (LIKE pop_local);
+SELECT create_distributed_table('pop_d', 'ord');
+INSERT INTO pop_d SELECT * FROM pop_local;
+SQL
+for tab in api t r; do
+    q="SELECT svy_population(variable, level, total ORDER BY ord)::text FROM %s WHERE tab = '$tab'"
+    l=$(citus_psql "$COORD" -At -c "$(printf "$q" pop_local)" 2>&1 || true)
+    d=$(citus_psql "$COORD" -At -c "$(printf "$q" pop_d)" 2>&1 || true)
+    [[ -n "$l" && "$l" == "$d" ]] && ok "svy_population over a distributed table ($tab): gathered, same value" ||
+        fail "svy_population over a distributed table ($tab): $d, single node: $l"
+done
+q="SELECT (svy_mean(api00, svy_calibrate($DS, $(pop %s "tab = 'api'"), ARRAY[stype], ARRAY[api99]))).estimate FROM apistrat_%s"
+citus_psql "$COORD" -At -c "$(printf "$q" pop_local local)" >"$TMP/pl" 2>&1 || true
+citus_psql "$COORD" -At -c "$(printf "$q" pop_d d)" >"$TMP/pd" 2>&1 || true
+if worst=$(same "$TMP/pl" "$TMP/pd"); then
+    ok "calibrated mean, margins from a distributed table (largest relative difference $worst)"
+else
+    fail "calibrated mean, margins from a distributed table: $(cat "$TMP/pd"), single node: $(cat "$TMP/pl")"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Bad states at the coordinator: the text the workers send is read by svy_aggstate's input.
@@ -251,6 +369,9 @@ expect_error "truncated state" "insufficient data left in message\|invalid surve
     "SELECT coord_combine_agg($MEAN, '${MSTATE:0:40}'::cstring, NULL::svy_estimate)"
 expect_error "not base64" "invalid input syntax for type svy_aggstate" \
     "SELECT coord_combine_agg($MEAN, 'not a state!'::cstring, NULL::svy_estimate)"
+expect_error "svy_population over a distributed table without the row-gather fallback" \
+    "unsupported aggregate function svy_population" \
+    "SET citus.coordinator_aggregation_strategy = 'disabled'; SELECT svy_population(variable, level, total) FROM pop_d"
 good=$(citus_psql "$COORD" -At -c "SELECT (coord_combine_agg($MEAN, '$MSTATE'::cstring, NULL::svy_estimate)).estimate = (svy_mean(x, $D)).estimate FROM t_local WHERE id < 100" 2>&1 || true)
 [[ "$good" == t ]] && ok "a worker's state read back at the coordinator" || fail "state round trip: $good"
 
