@@ -68,7 +68,7 @@ cp "$SRC/test/oracle/data/apiclus1.csv" "$SRC/test/oracle/data/apiclus2.csv" \
 chmod 644 "$TMP"/*.csv
 citus_psql "$COORD" >/dev/null <<SQL
 DROP TABLE IF EXISTS apiclus1_local, apiclus2_local, apistrat_local, t_local, r_local,
-    pop_local, pop_ref, popv_ref;
+    pop_local, pop_ref, popv_ref, popc_ref;
 CREATE TABLE apiclus1_local (id int, snum int, dnum int, cnum int, stype text, api00 float8,
     api99 float8, enroll float8, api_stu float8, sch_wide text, awards text, pw float8, fpc float8);
 CREATE TABLE apiclus2_local (id int, snum int, dnum int, stype text, api00 float8, api99 float8,
@@ -117,6 +117,14 @@ INSERT INTO popv_ref
 SELECT 'api', svy_population(variable, level, total ORDER BY ord) FROM pop_local WHERE tab = 'api'
 UNION ALL
 SELECT 't ct', svy_population(variable, level, total ORDER BY ord) FROM pop_local WHERE tab = 't' AND variable <> 'x';
+-- per-country margins of the third variable, for calibrating each country's rows on their own
+CREATE TABLE popc_ref (country text, margins svy_population);
+SELECT create_reference_table('popc_ref');
+INSERT INTO popc_ref
+SELECT c.level, svy_population(t.variable, t.level, t.total * c.total / 200000 ORDER BY t.ord)
+FROM pop_local c, pop_local t
+WHERE c.tab = 't' AND c.variable = 'country' AND t.tab = 't' AND t.variable = 'third'
+GROUP BY c.level;
 SQL
 
 # Distributed copies: $1 = "psu" (PSUs co-located) or "id" (PSUs span shards).
@@ -217,6 +225,7 @@ calib rake t converged	SELECT (e).* FROM (SELECT svy_mean(x, svy_calibrate($D, $
 calib linear t	SELECT (e).* FROM (SELECT svy_mean(q::float8, $CAL_LIN) AS e FROM {t}) s
 calib raking t	SELECT (e).* FROM (SELECT svy_total(x, svy_calibrate($D, $PT_CT, $CT, method => 'raking')) AS e FROM {t}) s
 calib logit t	SELECT (e).* FROM (SELECT svy_prop(y, svy_calibrate($D, $PT_CT, $CT, method => 'logit', bounds => ARRAY[0.5, 2])) AS e FROM {t}) s
+calib t by country	SELECT t.country, (svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'))).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
 calib domain t	SELECT (e).* FROM (SELECT svy_mean(x, svy_subset($CAL_RAKE, country = 'DE')) AS e FROM {t}) s
 weights summary rake	SELECT (svy_weights_summary($CAL_RAKE)).* FROM {t}
 weights summary linear	SELECT (svy_weights_summary($CAL_STRAT)).* FROM {st}
@@ -233,6 +242,7 @@ two-stage by	SELECT svy_by(api00, stype, $DC2) AS d FROM {c2}	SELECT g.* FROM re
 glm gaussian	SELECT svy_glm(x, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D) AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm logistic	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d, exponentiate => true) c	1e-9
 glm logistic wald	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'quasibinomial', ARRAY['(Intercept)', 'q', 'BE', 'CZ', 'DE', 'ES', 'FR', 'IT', 'PL']) AS d FROM {t}	SELECT w.* FROM res, svy_wald(d, ARRAY['BE', 'CZ', 'DE']) w	1e-9
+glm logistic continuous	SELECT svy_glm(y::int::float8, ARRAY[1, x], $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm two-stage	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), $DC2) AS d FROM {c2}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm replicate	SELECT svy_glm(x, ARRAY[1, g], $DR, 'poisson') AS d FROM {r}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 EOF
@@ -306,6 +316,7 @@ calibrated, population subquery over a coordinator table	SELECT svy_mean(api00, 
 calibrated, population subquery over a reference table	SELECT svy_prop(y, $CAL_RAKE) FROM t_d
 calibrated, population literal	SELECT svy_mean(api00, svy_calibrate($DS, $PAPI_S, ARRAY[stype], method => 'poststratify')) FROM apistrat_d
 calibrated, join with a reference table	SELECT svy_mean(api00, svy_calibrate($DC, v.p, ARRAY[stype], ARRAY[api99])) FROM apiclus1_d, popv_ref v WHERE v.name = 'api'
+calibrated by country, per-country margins	SELECT t.country, svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify')) FROM t_d t JOIN popc_ref c USING (country) GROUP BY t.country
 calibrated replicate	SELECT svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) FROM r_d
 svy_weights_summary	SELECT svy_weights_summary($CAL_RAKE) FROM t_d
 svy_glm	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') FROM t_d
