@@ -383,8 +383,33 @@ expect_error "not base64" "invalid input syntax for type svy_aggstate" \
 expect_error "svy_population over a distributed table without the row-gather fallback" \
     "unsupported aggregate function svy_population" \
     "SET citus.coordinator_aggregation_strategy = 'disabled'; SELECT svy_population(variable, level, total) FROM pop_d"
-good=$(citus_psql "$COORD" -At -c "SELECT (coord_combine_agg($MEAN, '$MSTATE'::cstring, NULL::svy_estimate)).estimate = (svy_mean(x, $D)).estimate FROM t_local WHERE id < 100" 2>&1 || true)
-[[ "$good" == t ]] && ok "a worker's state read back at the coordinator" || fail "state round trip: $good"
+# A worker's state read back at the coordinator finishes to the single-node result, bit for bit
+# (the combine runs over one row: the state is merged once).
+round_trip() {   # $1 name, $2 aggregate, $3 its state, $4 result type, $5 reader of value v, $6 direct query giving v
+    local good
+    good=$(citus_psql "$COORD" -At -c "SELECT (SELECT $5 FROM (SELECT coord_combine_agg('$2'::regprocedure,
+        '$3'::cstring, NULL::$4) AS v) s) = (SELECT $5 FROM ($6) s)" 2>&1 || true)
+    [[ "$good" == t ]] && ok "a worker's state read back at the coordinator: $1" || fail "state round trip: $1: $good"
+}
+round_trip "svy_mean" "svy_mean(float8,svy_design)" "$MSTATE" svy_estimate "v::text" \
+    "SELECT svy_mean(x, $D) AS v FROM t_local WHERE id < 100"
+# calibrated and model states: the same, and a truncated state is a clear error at every length
+CAL_LIT="svy_calibrate($DS, '{\"stype\": {\"E\": 4421, \"H\": 755, \"M\": 1018}, \"api99\": 3914069}', ARRAY[stype], ARRAY[api99])"
+CSTATE=$(citus_psql "$COORD" -At -c "SELECT worker_partial_agg('svy_mean(float8,svy_design)'::regprocedure, ROW(api00, $CAL_LIT)) FROM apistrat_local" 2>&1 || true)
+GLM="svy_glm(float8,float8[],svy_design,text)"
+GSTATE=$(citus_psql "$COORD" -At -c "SELECT worker_partial_agg('$GLM'::regprocedure, ROW(y::int::float8, ARRAY[1, q]::float8[], $D, 'binomial'::text)) FROM t_local WHERE id < 300" 2>&1 || true)
+round_trip "calibrated svy_mean" "svy_mean(float8,svy_design)" "$CSTATE" svy_estimate "v::text" \
+    "SELECT svy_mean(api00, $CAL_LIT) AS v FROM apistrat_local"
+round_trip "svy_glm" "$GLM" "$GSTATE" svy_model "(SELECT array_agg(c::text) FROM svy_coef(v) c)" \
+    "SELECT svy_glm(y::int::float8, ARRAY[1, q], $D, 'binomial') AS v FROM t_local WHERE id < 300"
+for cut in 12 40 100 400 1000 3000 -8; do
+    expect_error "calibrated state cut at $cut" "invalid survey binary data\|invalid input syntax for type svy_aggstate" \
+        "SELECT coord_combine_agg($MEAN, '${CSTATE:0:$cut}'::cstring, NULL::svy_estimate)"
+    expect_error "svy_glm state cut at $cut" "invalid survey binary data\|invalid input syntax for type svy_aggstate" \
+        "SELECT coord_combine_agg('$GLM'::regprocedure, '${GSTATE:0:$cut}'::cstring, NULL::svy_model)"
+done
+expect_error "svy_glm state finished as svy_mean" "survey aggregate state of another kind" \
+    "SELECT coord_combine_agg($MEAN, '$GSTATE'::cstring, NULL::svy_estimate)"
 
 echo
 if (( FAILS > 0 )); then echo "citus check: $FAILS FAILED"; exit 1; fi
