@@ -63,3 +63,32 @@ WITH a AS (
 SELECT round((fwd).std_error::numeric, 10) AS rake_se_no_psu,
        abs((fwd).std_error - (rev).std_error) < 1e-9 * (fwd).std_error AS same
 FROM a;
+
+-- 3. Parallel partial aggregation: states with 32 cells are merged and
+--    deserialized (the cell arrays grow while cells arrive); parallel =
+--    serial.
+CREATE TABLE calib_rowpath_t AS SELECT * FROM cr;
+CREATE TABLE calib_rowpath_pop AS SELECT * FROM crpop;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT pop FROM calib_rowpath_pop),
+                                 ARRAY[country, role], ARRAY[x])) FROM calib_rowpath_t;
+CREATE TEMP TABLE par AS
+SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT pop FROM calib_rowpath_pop),
+                                 ARRAY[country, role], ARRAY[x])) AS lin,
+       svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rakepop FROM calib_rowpath_pop),
+                                 ARRAY[country, role], method => 'rake')) AS rake
+FROM calib_rowpath_t;
+SET max_parallel_workers_per_gather = 0;
+SELECT abs((p.lin).estimate - (s.lin).estimate) < 1e-12 AND abs((p.lin).std_error - (s.lin).std_error) < 1e-12 AS linear_same,
+       abs((p.rake).estimate - (s.rake).estimate) < 1e-12 AND abs((p.rake).std_error - (s.rake).std_error) < 1e-12 AS rake_same
+FROM par p,
+     (SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT pop FROM calib_rowpath_pop),
+                                       ARRAY[country, role], ARRAY[x])) AS lin,
+             svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rakepop FROM calib_rowpath_pop),
+                                       ARRAY[country, role], method => 'rake')) AS rake
+      FROM calib_rowpath_t) s;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+DROP TABLE calib_rowpath_t, calib_rowpath_pop;

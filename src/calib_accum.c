@@ -265,7 +265,9 @@ cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 static double *
 cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 {
-	return c->cellsum + (int64) c->cw * cell_index(c, cxt, code);
+	int			i = cell_index(c, cxt, code);	/* first: it may move cellsum */
+
+	return c->cellsum + (int64) c->cw * i;
 }
 
 /*
