@@ -280,7 +280,7 @@ row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 	CellSlot   *slot;
 	int			i;
 
-	if (c->cellcache == NULL || (uint32) svy_idmap_size(c->cells) * 4 > c->cellcache_mask + 1)
+	if (c->cellcache == NULL || (uint32) c->ncell_cap * 4 > c->cellcache_mask + 1)
 	{
 		uint32		n = c->cellcache ? (c->cellcache_mask + 1) * 2 : 64;
 
@@ -302,7 +302,7 @@ row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
  * The row path's entry: (unit, cell) packed as unit << bits | cell, with
  * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
  * and cells can be correlated: a plain mask would map whole runs of PSUs to
- * one slot); at least 2 slots an entry.
+ * one slot); pairs of slots, at least 2 slots an entry.
  */
 static inline double *
 row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const CalibKey *key)
@@ -328,13 +328,17 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Ca
 		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
 		c->entcache_bits = bits;
 	}
-	slot = &c->entcache[((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift];
-	if (slot->unit1 == unit + 1 && slot->cell == cell)
-		return c->arena + (int64) slot->off * c->width;
+	/* 2-way: the pair of slots at the hash, the most recent entry first */
+	slot = &c->entcache[(((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift) & ~1U];
+	if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
+		return c->arena + (int64) slot[0].off * c->width;
+	if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
+		return c->arena + (int64) slot[1].off * c->width;
 	u = entry_sums(c, key);
-	slot->unit1 = unit + 1;
-	slot->cell = cell;
-	slot->off = (u - c->arena) / c->width;
+	slot[1] = slot[0];
+	slot[0].unit1 = unit + 1;
+	slot[0].cell = cell;
+	slot[0].off = (u - c->arena) / c->width;
 	return u;
 }
 
@@ -425,9 +429,17 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	ci = row_cell_index(c, s->cxt, b->cell);
 	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
 	u = row_entry_sums(c, s->cxt, c->per_row ? h : s->last_psu, ci, &key);
-	for (int j = 0; j <= k; j++)
+	/* the constant's block spelled out (every row; the loop below is for the v_j) */
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * q[1];
+	u[U_Q(0, 2)] += w * q[2];
+	u[U_Q(0, 3)] += w * q[3];
+	u[U_Q(0, 4)] += w * q[4];
+	u[U_Q(0, 5)] += w * q[5];
+	u[U_Q(0, 6)] += w * q[6];
+	for (int j = 1; j <= k; j++)
 	{
-		double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+		double		f = w * v[j - 1];
 
 		for (int t = 0; t < NQ; t++)
 			u[U_Q(j, t)] += f * q[t];
