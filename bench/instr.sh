@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per row of the narrow-table queries (issue 14), repeatable on a loaded machine where wall-clock
+# Instructions per row of the narrow-table queries (issue 14) and the calibrated ones (issue 10), repeatable on a loaded machine where wall-clock
 # is not: each query runs alone in a single-user backend (postgres --single, serial plan) under
 # valgrind --tool=callgrind; instructions/row = (Ir of the query - Ir of "SELECT 1") / rows.
 #
