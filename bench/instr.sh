@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per row of the narrow-table queries (issue 14) and of the calibrated ones (issue 10), repeatable
 # on a loaded machine where wall-clock is not: each query runs alone in a single-user backend (postgres --single,
-# serial plan) under
-# valgrind --tool=callgrind; instructions/row = (Ir of the query - Ir of "SELECT 1") / rows.
+# serial plan) under valgrind --tool=callgrind; instructions/row = (Ir of the query - Ir of "SELECT 1") / rows.
 #
 #   bench/instr.sh DATADIR [ROWS]     # DATADIR: a scratch cluster this script creates (initdb) on first use
 #
