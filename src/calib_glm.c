@@ -1,0 +1,550 @@
+/*
+ * calib_glm.c — svy_glm on calibrated designs (SPEC §9 + §10): R's svyglm
+ * on a design made by postStratify, rake or calibrate (survey 4.1.1).
+ *
+ * R fits glm with the calibrated weights w = g d (rescaled to mean 1 over
+ * the rows of the design object, which for a calibrated design keeps every
+ * row: weight 0 outside the domain) and computes the sandwich from the
+ * per-PSU totals of the rows' scores U_i after svyrecvar's residualisation
+ * (oracle README §7.14, §7.16): with t_i = U_i / w_i (0 off the fit),
+ *     z_i = w_i (t_i - B_c - v_i' beta_v),
+ * B, beta_v from svy_calib_residual_coef() for each coefficient's t.
+ *
+ * One pass, never rows.  The glm state (glm_state.h) is extended so that a
+ * cell's calibration factor is one number:
+ *   - a cell is a distinct (row of x, calibration cell, numeric
+ *     auxiliaries v): g = G_c + lambda_v' v is then constant in it, so its
+ *     sums of d and d y give the fit's sums (g times them) and, with v, the
+ *     residualisation's per-cell sums of d t, d v t and t.  Continuous
+ *     auxiliaries (linear calibration) therefore keep one cell per distinct
+ *     value, like continuous predictors (docs/regression.md);
+ *   - per cell the deviance's constant, the start's deviance and the
+ *     unweighted sum of y, which are linear in w but not in d alone;
+ *   - per calibration cell the sums of d and d v over the design rows in
+ *     the domain (R's rescaling mean);
+ *   - the base state (strata, PSUs, df) carries the calibration's own sums
+ *     over every row (calib_accum.c): its solution, and per (PSU, cell) the
+ *     sums of d, d v, d v v' that the residual term of each PSU needs.
+ * Designs without PSUs, two-stage designs with an fpc and calibrated
+ * replicate designs are not supported (a clear error).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+
+#include "calib.h"
+#include "glm_state.h"
+#include "linearize.h"
+#include "survey.h"
+#include "wire.h"
+
+#define CODE_MAX 9007199254740992.0	/* 2^53: cell codes are stored as doubles */
+
+static void
+not_supported(const char *what, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("svy_glm does not support calibrated %s yet", what),
+			 errhint("%s", hint)));
+}
+
+static void *
+grow0(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
+{
+	if (p == NULL)
+		return MemoryContextAllocZero(cxt, elem * newcap);
+	p = repalloc(p, elem * newcap);
+	memset((char *) p + elem * oldcap, 0, elem * (newcap - oldcap));
+	return p;
+}
+
+void
+svy_glm_calib_grow(GlmState *s, int oldcap, int newcap)
+{
+	GlmCalib   *c = s->cal;
+
+	c->devc = grow0(s->cxt, c->devc, sizeof(double), oldcap, newcap);
+	c->dev0 = grow0(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
+	c->sy = grow0(s->cxt, c->sy, sizeof(double), oldcap, newcap);
+}
+
+void
+svy_glm_calib_start(GlmState *s, int k)
+{
+	GlmCalib   *c = MemoryContextAllocZero(s->cxt, sizeof(GlmCalib));
+
+	c->k = k;
+	c->cellmap = svy_idmap_create(s->cxt, 16);
+	s->cal = c;
+	if (s->cellcap > 0)
+		svy_glm_calib_grow(s, 0, s->cellcap);
+	s->xw = s->p > 0 ? s->p + 1 + k : 0;
+}
+
+/* The domain sums of a calibration cell (created on first use). */
+static double *
+cal_dom(GlmState *s, uint64 code)
+{
+	GlmCalib   *c = s->cal;
+	bool		found;
+	int			i = svy_idmap_insert(c->cellmap, code, 0, &found);
+
+	if (!found)
+	{
+		if (i >= c->calcap)
+		{
+			int			cap = c->calcap ? c->calcap * 2 : 16;
+
+			c->code = grow0(s->cxt, c->code, sizeof(uint64), c->calcap, cap);
+			c->dom = grow0(s->cxt, c->dom, sizeof(double) * (1 + c->k), c->calcap, cap);
+			c->calcap = cap;
+		}
+		c->ncal = i + 1;
+		c->code[i] = code;
+	}
+	return c->dom + (Size) i * (1 + c->k);
+}
+
+/* ---------- rows ---------- */
+
+int
+svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
+{
+	if (svy_design_is_calibrated(d))
+	{
+		if (d->kind != SVY_KIND_TAYLOR)
+			not_supported("replicate designs", "Fit the model on the calibrated full-sample design.");
+		if (!(d->flags & SVY_HAS_PSU))
+			not_supported("designs without PSUs",
+						  "Give every row its own PSU (psu => a row id): R's svyglm gives the same numbers.");
+		if ((d->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC))
+			not_supported("two-stage designs", "Leave out the second stage (psu2) for the ultimate-cluster variance.");
+	}
+	/* errors if calibrated and uncalibrated rows mix */
+	svy_linear_row_calibrated(s->base, d, 0.0, 1.0, y_null);
+	if (s->cal == NULL)
+		svy_glm_calib_start(s, svy_calib_accum_k(s->base));
+	return svy_accum_stratum_find(s->base, d->stratum);
+}
+
+void
+svy_glm_calib_row_key(const GlmState *s, const SvyDesign *d, double *xrow)
+{
+	const SvyCalibBlock *b = svy_calib_block(d);
+	const float8 *v = svy_calib_x(b);
+
+	if ((double) b->cell >= CODE_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("svy_glm supports populations of at most 2^53 joint calibration cells")));
+	xrow[s->p] = (double) b->cell;
+	for (int j = 0; j < s->cal->k; j++)
+		xrow[s->p + 1 + j] = v[j] + 0.0;
+}
+
+void
+svy_glm_calib_row(GlmState *s, const SvyDesign *d, int cell, double y)
+{
+	GlmCalib   *c = s->cal;
+	const SvyCalibBlock *b = svy_calib_block(d);
+
+	/* R's design object keeps every row of a calibrated design (weight 0 outside the domain) */
+	s->nrow_design += 1;
+	if (!(d->flags & SVY_OUT_OF_DOMAIN))
+	{
+		double	   *dom = cal_dom(s, b->cell);
+
+		dom[0] += d->weight;
+		for (int j = 0; j < c->k; j++)
+			dom[1 + j] += d->weight * svy_calib_x(b)[j];
+	}
+	if (cell >= 0)
+	{
+		c->devc[cell] += svy_glm_dev_const(s->family, d->weight, y);
+		c->sy[cell] += y;
+		if (!is_binomial(s->family))
+		{
+			double		W0,
+						Wz0,
+						dev0;
+
+			svy_glm_start_row(s->family, d->weight, y, &W0, &Wz0, &dev0);
+			c->dev0[cell] += dev0;
+		}
+	}
+}
+
+/* ---------- merging, binary format ---------- */
+
+void
+svy_glm_calib_merge(GlmState *into, const GlmState *from, const int *cmap)
+{
+	const GlmCalib *f = from->cal;
+	GlmCalib   *c = into->cal;
+
+	for (int i = 0; i < from->ncells; i++)
+	{
+		c->devc[cmap[i]] += f->devc[i];
+		c->dev0[cmap[i]] += f->dev0[i];
+		c->sy[cmap[i]] += f->sy[i];
+	}
+	for (int i = 0; i < f->ncal; i++)
+	{
+		double	   *dom = cal_dom(into, f->code[i]);
+
+		for (int j = 0; j <= c->k; j++)
+			dom[j] += f->dom[(Size) i * (1 + c->k) + j];
+	}
+}
+
+void
+svy_glm_calib_serialize(const GlmState *s, StringInfo buf)
+{
+	const GlmCalib *c = s->cal;
+
+	for (int i = 0; i < s->ncells; i++)
+	{
+		pq_sendfloat8(buf, c->devc[i]);
+		pq_sendfloat8(buf, c->dev0[i]);
+		pq_sendfloat8(buf, c->sy[i]);
+	}
+	pq_sendint32(buf, c->ncal);
+	for (int i = 0; i < c->ncal; i++)
+	{
+		pq_sendint64(buf, c->code[i]);
+		for (int j = 0; j <= c->k; j++)
+			pq_sendfloat8(buf, c->dom[(Size) i * (1 + c->k) + j]);
+	}
+}
+
+static void
+bad_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid svy_glm state"),
+			 errdetail("%s", detail)));
+}
+
+static double
+get_finite(StringInfo buf)
+{
+	double		v = svy_wire_float8(buf);
+
+	if (!isfinite(v))
+		bad_state("A sum is not finite.");
+	return v;
+}
+
+void
+svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
+{
+	GlmCalib   *c = s->cal;
+	int			n;
+
+	for (int i = 0; i < s->ncells; i++)
+	{
+		double		code = s->x[(Size) i * s->xw + s->p];
+
+		if (!(code >= 0 && code < CODE_MAX && code == floor(code)) ||
+			svy_calib_cell_find(s->base, (uint64) code) < 0)
+			bad_state("A cell refers to an unknown calibration cell.");
+		c->devc[i] = get_finite(buf);
+		c->dev0[i] = get_finite(buf);
+		c->sy[i] = get_finite(buf);
+	}
+	n = svy_wire_count(buf, 8 + 8 * (1 + c->k), "bad number of calibration cells");
+	for (int i = 0; i < n; i++)
+	{
+		uint64		code = svy_wire_int64(buf);
+		double	   *dom;
+
+		if (svy_calib_cell_find(s->base, code) < 0 || svy_idmap_find(c->cellmap, code, 0) >= 0)
+			bad_state("An unknown or repeated calibration cell.");
+		dom = cal_dom(s, code);
+		for (int j = 0; j <= c->k; j++)
+			dom[j] = get_finite(buf);
+		if (dom[0] < 0)
+			bad_state("A negative weight sum.");
+	}
+}
+
+/* ---------- the final function ---------- */
+
+typedef struct GlmCalibFit
+{
+	SvyCalibSolved cal;
+	int		   *ccell;			/* per cell: its calibration cell's index */
+} GlmCalibFit;
+
+/* Cell c's calibration cell: its index among the calibration's cells. */
+static int
+cell_calib_index(const GlmState *s, int c)
+{
+	double		code = s->x[(Size) c * s->xw + s->p];
+	int			i = svy_calib_cell_find(s->base, (uint64) code);
+
+	if (i < 0)
+		bad_state("A cell refers to an unknown calibration cell.");
+	return i;
+}
+
+/* g of calibration cell i at auxiliaries v */
+static double
+factor(const SvyCalibSolution *sol, int k, int i, const double *v)
+{
+	double		g = sol->G[i];
+
+	for (int j = 0; j < k; j++)
+		g += sol->lambda_v[j] * v[j];
+	return g;
+}
+
+GlmCalibFit *
+svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_const, double *dev0)
+{
+	const GlmCalib *c = s->cal;
+	GlmCalibFit *cf = palloc0(sizeof(GlmCalibFit));
+	const SvyCalibSolution *sol;
+	int			k = c->k;
+	double		wsum = 0.0;
+
+	svy_calib_solve(s->base, &cf->cal);
+	sol = &cf->cal.sol;
+	cf->ccell = palloc(sizeof(int) * (s->ncells + 1));
+	*dev_const = 0.0;
+	*dev0 = 0.0;
+	for (int i = 0; i < s->ncells; i++)
+	{
+		cf->ccell[i] = cell_calib_index(s, i);
+		cg[i] = factor(sol, k, cf->ccell[i], s->x + (Size) i * s->xw + s->p + 1);
+		if (cg[i] < 0.0 && s->cn[i] > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("svy_glm does not allow negative weights: the calibration gives rows of the fit the factor g = %g", cg[i]),
+					 errdetail("A generalized linear model needs non-negative weights, as R's glm (linear calibration can make weights negative)."),
+					 errhint("Calibrate with method 'raking' or 'logit', whose weights stay positive.")));
+		*dev_const += cg[i] * c->devc[i];
+		*dev0 += cg[i] * c->dev0[i];
+	}
+	for (int i = 0; i < c->ncal; i++)
+	{
+		int			ci = svy_calib_cell_find(s->base, c->code[i]);
+		const double *dom = c->dom + (Size) i * (1 + k);
+
+		if (ci < 0)
+			bad_state("A calibration cell of the domain is unknown.");
+		wsum += sol->G[ci] * dom[0];
+		for (int j = 0; j < k; j++)
+			wsum += sol->lambda_v[j] * dom[1 + j];
+	}
+	if (!(wsum > 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("svy_glm: the calibrated weights of the domain sum to %g", wsum),
+				 errdetail("R rescales the prior weights by their mean, which must be positive.")));
+	*m = wsum / s->nrow_design;
+	*dev0 /= *m;
+	return cf;
+}
+
+/* The residual part of each PSU's score total (svy_calib_foreach_unit). */
+typedef struct UnitArgs
+{
+	SvyAccum   *base;
+	const SvyCalibSolution *sol;
+	int			p,
+				k;
+	const double *B;			/* ncal x p */
+	const double *beta;			/* k x p */
+	double	   *T;				/* slots x p */
+	int		   *slot_stratum;
+	double	   *wv;				/* k */
+} UnitArgs;
+
+static void
+unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
+{
+	UnitArgs   *a = arg;
+	SvyPsuKey	pk = {{key[0], key[1], key[2], key[3]}};
+	SvyPsuEntry *e = svy_accum_psu_find(a->base, &pk);
+	int			k = a->k;
+	double		G = a->sol->G[cell],
+				w;
+	double	   *t;
+
+	if (e == NULL || cell < 0)
+		bad_state("A calibration PSU cell of an unknown PSU or cell.");
+	/* sum of w and of w v over the (PSU, cell), w = d (G + lambda' v) */
+	w = G * sums[0];
+	for (int j = 0; j < k; j++)
+	{
+		w += a->sol->lambda_v[j] * sums[1 + j];
+		a->wv[j] = G * sums[1 + j];
+		for (int l = 0; l < k; l++)
+			a->wv[j] += sums[1 + k + j * k + l] * a->sol->lambda_v[l];
+	}
+	t = a->T + (Size) e->slot * a->p;
+	a->slot_stratum[e->slot] = e->stratum;
+	for (int c = 0; c < a->p; c++)
+	{
+		double		r = a->B[(Size) cell * a->p + c] * w;
+
+		for (int j = 0; j < k; j++)
+			r += a->beta[(Size) j * a->p + c] * a->wv[j];
+		t[c] -= r;
+	}
+}
+
+void
+svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
+				   const SvyGlmFit *fit, const double *cg, double m, double *v)
+{
+	SvyAccum   *base = s->base;
+	const GlmCalib *c = s->cal;
+	const SvyCalibSolved *cal = &cf->cal;
+	int			p = s->p,
+				k = c->k,
+				ncal = cal->ncell,
+				nstrata = base->nstrata,
+				nslot = base->npsu;
+	double	   *dt = palloc0(sizeof(double) * ncal * p);
+	double	   *dvt = palloc0(sizeof(double) * ncal * (k + 1) * p);
+	double	   *ut = palloc0(sizeof(double) * ncal * p);
+	double	   *B = palloc0(sizeof(double) * ncal * p);
+	double	   *beta = palloc0(sizeof(double) * (k + 1) * p);
+	double	   *col_dt = palloc(sizeof(double) * ncal),
+			   *col_dvt = palloc(sizeof(double) * ncal * (k + 1)),
+			   *col_t = palloc(sizeof(double) * ncal),
+			   *col_B = palloc(sizeof(double) * ncal),
+			   *col_beta = palloc(sizeof(double) * (k + 1));
+	double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal->pr, &cal->sol));
+	double	   *tmp = palloc(sizeof(double) * p * p);
+	double	   *T = palloc0(sizeof(double) * (Size) p * Max(nslot, 1));
+	int		   *slot_stratum = palloc(sizeof(int) * Max(nslot, 1));
+	int		   *psu_slot = palloc(sizeof(int) * Max(s->npsu, 1));
+	SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(nstrata, 1));
+	double	   *S = palloc0(sizeof(double) * p * Max(nstrata, 1));
+	double	   *Q = palloc0(sizeof(double) * (Size) p * p * Max(nstrata, 1));
+	double	   *M = palloc0(sizeof(double) * p * p);
+	bool	   *present = palloc(sizeof(bool) * p);
+	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
+	UnitArgs	ua;
+
+	/*
+	 * Per calibration cell, for each coefficient's t = U / w: the sums of
+	 * d t, d v t and (rake) t over the rows of the fit; t is 0 elsewhere.
+	 */
+	for (int i = 0; i < s->ncells; i++)
+	{
+		int			ci = cf->ccell[i];
+		const double *vv = s->x + (Size) i * s->xw + p + 1;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(tmp, 0, sizeof(double) * p);
+		svy_glm_score_add(cells, fit, i, s->sw[i] / m, s->swy[i] / m, tmp);
+		for (int a = 0; a < p; a++)
+		{
+			dt[(Size) ci * p + a] += tmp[a];
+			for (int j = 0; j < k; j++)
+				dvt[((Size) ci * k + j) * p + a] += vv[j] * tmp[a];
+		}
+		svy_glm_score_add(cells, fit, i, s->cn[i] / m, c->sy[i] / m, ut + (Size) ci * p);
+	}
+	for (int a = 0; a < p; a++)
+	{
+		for (int i = 0; i < ncal; i++)
+		{
+			col_dt[i] = dt[(Size) i * p + a];
+			col_t[i] = ut[(Size) i * p + a];
+			for (int j = 0; j < k; j++)
+				col_dvt[i * k + j] = dvt[((Size) i * k + j) * p + a];
+		}
+		if (svy_calib_residual_coef(&cal->pr, &cal->sol, col_dt, col_dvt, col_t, col_B, col_beta, work) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("the calibration equations are singular"),
+					 errdetail("The auxiliary variables are collinear in the sample (one is a combination of the others)."),
+					 errhint("Drop or merge the redundant variables or levels.")));
+		for (int i = 0; i < ncal; i++)
+			B[(Size) i * p + a] = col_B[i];
+		for (int j = 0; j < k; j++)
+			beta[(Size) j * p + a] = col_beta[j];
+	}
+
+	/* each PSU's score total: sum U over its rows of the fit ... */
+	for (int j = 0; j < s->npsu; j++)
+	{
+		const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
+		SvyPsuKey	key = {{si->id[0], si->id[1],
+							s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
+							s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};
+		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
+
+		if (e == NULL)
+			bad_state("A PSU of the fit is not in the design.");
+		psu_slot[j] = e->slot;
+	}
+	for (int i = 0; i < s->nuc; i++)
+	{
+		int			cell = s->uc[i].cell;
+
+		CHECK_FOR_INTERRUPTS();
+		svy_glm_score_add(cells, fit, cell, cg[cell] * s->uc[i].sw / m, cg[cell] * s->uc[i].swy / m,
+						  T + (Size) psu_slot[s->uc[i].unit] * p);
+	}
+	/* ... minus sum over every row w (B_c + v' beta) */
+	for (int j = 0; j < nslot; j++)
+		slot_stratum[j] = -1;
+	ua.base = base;
+	ua.sol = &cal->sol;
+	ua.p = p;
+	ua.k = k;
+	ua.B = B;
+	ua.beta = beta;
+	ua.T = T;
+	ua.slot_stratum = slot_stratum;
+	ua.wv = palloc(sizeof(double) * (k + 1));
+	svy_calib_foreach_unit(base, unit_residual, &ua);
+
+	/* stage 1 (R's svyrecvar): the strata's sums and centred cross-products */
+	svy_accum_strata(base, 0.0, st);
+	for (int j = 0; j < nslot; j++)
+	{
+		int			h = slot_stratum[j];
+		const double *tj = T + (Size) j * p;
+
+		if (h < 0 || h >= nstrata)
+			bad_state("A PSU without calibration sums.");
+		for (int a = 0; a < p; a++)
+		{
+			S[(Size) h * p + a] += tj[a];
+			for (int b = 0; b < p; b++)
+				Q[(Size) h * p * p + a * p + b] += tj[a] * tj[b];
+		}
+	}
+	/* calibration spreads every row's residual over the sample: every stratum counts */
+	for (int a = 0; a < p; a++)
+		present[a] = true;
+	for (int h = 0; h < nstrata; h++)
+	{
+		double		n_h = st[h].psu.n;
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+		SvyStatus	status;
+
+		if (n_h > 0)
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
+		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, h, n_h);
+	}
+	svy_covariance_finish(&cov);
+	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
+}
