@@ -24,14 +24,21 @@
  *     the domain (R's rescaling mean);
  *   - the base state (strata, PSUs, df) carries the calibration's own sums
  *     over every row (calib_accum.c): its solution, and per (PSU, cell) the
- *     sums of d, d v, d v v' that the residual term of each PSU needs.
- * Designs without PSUs, two-stage designs with an fpc and calibrated
- * replicate designs are not supported (a clear error).
+ *     sums of d, d v, d v v' that the residual term of each PSU needs;
+ *   - designs without PSUs (each row its own PSU): per (stratum, calibration
+ *     cell, v) the sums of d and d^2 over every row.  A row's score is
+ *     z = z0 + U with z0 = -w (B_c + v' beta_v) = d times a constant of its
+ *     (cell, v), and U = 0 off the fit, so the stratum's sum of z z' is
+ *     that of z0 z0' (from d^2) plus, per (stratum, cell of the fit), the
+ *     rows' U U' and U z0' (from the glm state's sums of d^2, d^2 y, d^2 y^2).
+ * Two-stage designs with an fpc and calibrated replicate designs are not
+ * supported (a clear error).
  */
 #include "postgres.h"
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 
@@ -79,6 +86,7 @@ svy_glm_calib_start(GlmState *s, int k)
 
 	c->k = k;
 	c->cellmap = svy_idmap_create(s->cxt, 16);
+	c->rowmap = svy_idmap_create(s->cxt, 64);
 	s->cal = c;
 	if (s->cellcap > 0)
 		svy_glm_calib_grow(s, 0, s->cellcap);
@@ -109,6 +117,37 @@ cal_dom(GlmState *s, uint64 code)
 	return c->dom + (Size) i * (1 + c->k);
 }
 
+/* Designs without PSUs: the sums of (stratum h, calibration cell code, v), created on first use. */
+static double *
+row_sums(GlmState *s, int h, const double *key)
+{
+	GlmCalib   *c = s->cal;
+	int			kw = 1 + c->k;
+	bool		found;
+	int			i = svy_idmap_insert(c->rowmap, hash_bytes_extended((const unsigned char *) key,
+																	 sizeof(double) * kw, 0),
+									 (uint64) h, &found);
+
+	if (!found)
+	{
+		if (i >= c->rowcap)
+		{
+			int			cap = c->rowcap ? c->rowcap * 2 : 64;
+
+			c->row_stratum = grow0(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
+			c->row_key = grow0(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
+			c->row_sums = grow0(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
+			c->rowcap = cap;
+		}
+		c->nrow = i + 1;
+		c->row_stratum[i] = h;
+		memcpy(c->row_key + (Size) i * kw, key, sizeof(double) * kw);
+	}
+	else if (c->row_stratum[i] != h || memcmp(c->row_key + (Size) i * kw, key, sizeof(double) * kw) != 0)
+		elog(ERROR, "svy_glm: hash collision between calibration cells");
+	return c->row_sums + (Size) i * 2;
+}
+
 /* ---------- rows ---------- */
 
 int
@@ -118,9 +157,6 @@ svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 	{
 		if (d->kind != SVY_KIND_TAYLOR)
 			not_supported("replicate designs", "Fit the model on the calibrated full-sample design.");
-		if (!(d->flags & SVY_HAS_PSU))
-			not_supported("designs without PSUs",
-						  "Give every row its own PSU (psu => a row id): R's svyglm gives the same numbers.");
 		if ((d->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC))
 			not_supported("two-stage designs", "Leave out the second stage (psu2) for the ultimate-cluster variance.");
 	}
@@ -131,23 +167,30 @@ svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 	return svy_accum_stratum_find(s->base, d->stratum);
 }
 
+/* A row's calibration cell code as a double (exact below 2^53). */
+static double
+cell_code(const SvyCalibBlock *b)
+{
+	if ((double) b->cell >= CODE_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("svy_glm supports populations of at most 2^53 joint calibration cells")));
+	return (double) b->cell;
+}
+
 void
 svy_glm_calib_row_key(const GlmState *s, const SvyDesign *d, double *xrow)
 {
 	const SvyCalibBlock *b = svy_calib_block(d);
 	const float8 *v = svy_calib_x(b);
 
-	if ((double) b->cell >= CODE_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("svy_glm supports populations of at most 2^53 joint calibration cells")));
-	xrow[s->p] = (double) b->cell;
+	xrow[s->p] = cell_code(b);
 	for (int j = 0; j < s->cal->k; j++)
 		xrow[s->p + 1 + j] = v[j] + 0.0;
 }
 
 void
-svy_glm_calib_row(GlmState *s, const SvyDesign *d, int cell, double y)
+svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y)
 {
 	GlmCalib   *c = s->cal;
 	const SvyCalibBlock *b = svy_calib_block(d);
@@ -161,6 +204,18 @@ svy_glm_calib_row(GlmState *s, const SvyDesign *d, int cell, double y)
 		dom[0] += d->weight;
 		for (int j = 0; j < c->k; j++)
 			dom[1 + j] += d->weight * svy_calib_x(b)[j];
+	}
+	if (!has_psu(s))
+	{
+		double		key[1 + SVY_CALIB_MAX_NUMERIC];
+		double	   *rs;
+
+		key[0] = cell_code(b);
+		for (int j = 0; j < c->k; j++)
+			key[1 + j] = svy_calib_x(b)[j] + 0.0;
+		rs = row_sums(s, h, key);
+		rs[0] += d->weight;
+		rs[1] += d->weight * d->weight;
 	}
 	if (cell >= 0)
 	{
@@ -199,6 +254,15 @@ svy_glm_calib_merge(GlmState *into, const GlmState *from, const int *cmap)
 		for (int j = 0; j <= c->k; j++)
 			dom[j] += f->dom[(Size) i * (1 + c->k) + j];
 	}
+	for (int i = 0; i < f->nrow; i++)
+	{
+		int			h = svy_accum_stratum_find(into->base, from->base->strata[f->row_stratum[i]].id);
+		double	   *rs = row_sums(into, h, f->row_key + (Size) i * (1 + c->k));
+
+		CHECK_FOR_INTERRUPTS();
+		rs[0] += f->row_sums[2 * i];
+		rs[1] += f->row_sums[2 * i + 1];
+	}
 }
 
 void
@@ -218,6 +282,15 @@ svy_glm_calib_serialize(const GlmState *s, StringInfo buf)
 		pq_sendint64(buf, c->code[i]);
 		for (int j = 0; j <= c->k; j++)
 			pq_sendfloat8(buf, c->dom[(Size) i * (1 + c->k) + j]);
+	}
+	pq_sendint32(buf, c->nrow);
+	for (int i = 0; i < c->nrow; i++)
+	{
+		pq_sendint32(buf, c->row_stratum[i]);
+		for (int j = 0; j <= c->k; j++)
+			pq_sendfloat8(buf, c->row_key[(Size) i * (1 + c->k) + j]);
+		pq_sendfloat8(buf, c->row_sums[2 * i]);
+		pq_sendfloat8(buf, c->row_sums[2 * i + 1]);
 	}
 }
 
@@ -269,6 +342,30 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		for (int j = 0; j <= c->k; j++)
 			dom[j] = get_finite(buf);
 		if (dom[0] < 0)
+			bad_state("A negative weight sum.");
+	}
+	n = svy_wire_count(buf, 4 + 8 * (3 + c->k), "bad number of stratum cells");
+	if (n > 0 && has_psu(s))
+		bad_state("Stratum cells in a design with PSUs.");
+	for (int i = 0; i < n; i++)
+	{
+		int			h = svy_wire_int32(buf);
+		double		key[1 + SVY_CALIB_MAX_NUMERIC];
+		double	   *rs;
+
+		if (h < 0 || h >= s->base->nstrata)
+			bad_state("A stratum cell of an unknown stratum.");
+		for (int j = 0; j <= c->k; j++)
+			key[j] = get_finite(buf);
+		if (!(key[0] >= 0 && key[0] < CODE_MAX && key[0] == floor(key[0])) ||
+			svy_calib_cell_find(s->base, (uint64) key[0]) < 0)
+			bad_state("A stratum cell of an unknown calibration cell.");
+		rs = row_sums(s, h, key);
+		if (c->nrow != i + 1)
+			bad_state("A repeated stratum cell.");
+		rs[0] = get_finite(buf);
+		rs[1] = get_finite(buf);
+		if (rs[0] < 0 || rs[1] < 0)
 			bad_state("A negative weight sum.");
 	}
 }
@@ -400,6 +497,151 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 	}
 }
 
+/*
+ * Designs with PSUs: per stratum the sum S of its PSUs' residualised score
+ * totals and the sum Q of their cross-products (p x p).
+ */
+static void
+psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, const SvyGlmFit *fit,
+		   const double *cg, double m, const double *B, const double *beta, double *S, double *Q)
+{
+	SvyAccum   *base = s->base;
+	int			p = s->p,
+				nstrata = base->nstrata,
+				nslot = base->npsu;
+	double	   *T = palloc0(sizeof(double) * (Size) p * Max(nslot, 1));
+	int		   *slot_stratum = palloc(sizeof(int) * Max(nslot, 1));
+	int		   *psu_slot = palloc(sizeof(int) * Max(s->npsu, 1));
+	UnitArgs	ua;
+
+	/* each PSU's score total: sum U over its rows of the fit ... */
+	for (int j = 0; j < s->npsu; j++)
+	{
+		const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
+		SvyPsuKey	key = {{si->id[0], si->id[1],
+							s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
+							s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};
+		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
+
+		if (e == NULL)
+			bad_state("A PSU of the fit is not in the design.");
+		psu_slot[j] = e->slot;
+	}
+	for (int i = 0; i < s->nuc; i++)
+	{
+		int			cell = s->uc[i].cell;
+
+		CHECK_FOR_INTERRUPTS();
+		svy_glm_score_add(cells, fit, cell, cg[cell] * s->uc[i].sw / m, cg[cell] * s->uc[i].swy / m,
+						  T + (Size) psu_slot[s->uc[i].unit] * p);
+	}
+	/* ... minus sum over every row w (B_c + v' beta) */
+	for (int j = 0; j < nslot; j++)
+		slot_stratum[j] = -1;
+	ua.base = base;
+	ua.sol = &cf->cal.sol;
+	ua.p = p;
+	ua.k = s->cal->k;
+	ua.B = B;
+	ua.beta = beta;
+	ua.T = T;
+	ua.slot_stratum = slot_stratum;
+	ua.wv = palloc(sizeof(double) * (s->cal->k + 1));
+	svy_calib_foreach_unit(base, unit_residual, &ua);
+
+	for (int j = 0; j < nslot; j++)
+	{
+		int			h = slot_stratum[j];
+		const double *tj = T + (Size) j * p;
+
+		if (h < 0 || h >= nstrata)
+			bad_state("A PSU without calibration sums.");
+		for (int a = 0; a < p; a++)
+		{
+			S[(Size) h * p + a] += tj[a];
+			for (int b = 0; b < p; b++)
+				Q[(Size) h * p * p + a * p + b] += tj[a] * tj[b];
+		}
+	}
+	pfree(T);
+	pfree(slot_stratum);
+	pfree(psu_slot);
+	pfree(ua.wv);
+}
+
+/* z0 = d c0 for the rows of calibration cell ci with auxiliaries v: c0 = -g (B_ci + beta' v) */
+static void
+z0_coef(const SvyCalibSolution *sol, int k, int p, int ci, const double *v, const double *B,
+		const double *beta, double *c0)
+{
+	double		g = factor(sol, k, ci, v);
+
+	for (int a = 0; a < p; a++)
+	{
+		double		r = B[(Size) ci * p + a];
+
+		for (int j = 0; j < k; j++)
+			r += beta[(Size) j * p + a] * v[j];
+		c0[a] = -g * r;
+	}
+}
+
+/* Designs without PSUs (each row its own PSU): S and Q as psu_totals() (see the top). */
+static void
+row_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, const SvyGlmFit *fit,
+		   const double *cg, double m, const double *B, const double *beta, double *S, double *Q)
+{
+	const GlmCalib *c = s->cal;
+	const SvyCalibSolution *sol = &cf->cal.sol;
+	int			p = s->p,
+				k = c->k;
+	double	   *c0 = palloc(sizeof(double) * p);
+	double	   *u2 = palloc(sizeof(double) * p);
+
+	/* z0 z0' and z0 over every row */
+	for (int i = 0; i < c->nrow; i++)
+	{
+		const double *key = c->row_key + (Size) i * (1 + k);
+		int			h = c->row_stratum[i];
+		int			ci = svy_calib_cell_find(s->base, (uint64) key[0]);
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ci < 0)
+			bad_state("A stratum cell of an unknown calibration cell.");
+		z0_coef(sol, k, p, ci, key + 1, B, beta, c0);
+		for (int a = 0; a < p; a++)
+		{
+			Sh[a] += c0[a] * c->row_sums[2 * i];
+			for (int b = 0; b < p; b++)
+				Qh[a * p + b] += c0[a] * c0[b] * c->row_sums[2 * i + 1];
+		}
+	}
+	/* the rows of the fit: U, U U' and U z0' + z0 U' */
+	for (int i = 0; i < s->nuc; i++)
+	{
+		int			cell = s->uc[i].cell,
+					h = s->uc[i].unit;
+		double		g = cg[cell];
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+
+		CHECK_FOR_INTERRUPTS();
+		z0_coef(sol, k, p, cf->ccell[cell], s->x + (Size) cell * s->xw + p + 1, B, beta, c0);
+		svy_glm_score_add(cells, fit, cell, g * s->uc[i].sw / m, g * s->uc[i].swy / m, Sh);
+		svy_glm_score_cross_add(cells, fit, cell, g * g * s->ucsq[i].sww / (m * m),
+								g * g * s->ucsq[i].swwy / (m * m), g * g * s->ucsq[i].swwyy / (m * m), Qh);
+		memset(u2, 0, sizeof(double) * p);
+		svy_glm_score_add(cells, fit, cell, s->ucsq[i].sww, s->ucsq[i].swwy, u2);
+		for (int a = 0; a < p; a++)
+			for (int b = 0; b < p; b++)
+				Qh[a * p + b] += g / m * (u2[a] * c0[b] + c0[a] * u2[b]);
+	}
+	pfree(c0);
+	pfree(u2);
+}
+
 void
 svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 				   const SvyGlmFit *fit, const double *cg, double m, double *v)
@@ -410,8 +652,7 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 	int			p = s->p,
 				k = c->k,
 				ncal = cal->ncell,
-				nstrata = base->nstrata,
-				nslot = base->npsu;
+				nstrata = base->nstrata;
 	double	   *dt = palloc0(sizeof(double) * ncal * p);
 	double	   *dvt = palloc0(sizeof(double) * ncal * (k + 1) * p);
 	double	   *ut = palloc0(sizeof(double) * ncal * p);
@@ -424,16 +665,12 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 			   *col_beta = palloc(sizeof(double) * (k + 1));
 	double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal->pr, &cal->sol));
 	double	   *tmp = palloc(sizeof(double) * p * p);
-	double	   *T = palloc0(sizeof(double) * (Size) p * Max(nslot, 1));
-	int		   *slot_stratum = palloc(sizeof(int) * Max(nslot, 1));
-	int		   *psu_slot = palloc(sizeof(int) * Max(s->npsu, 1));
 	SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(nstrata, 1));
 	double	   *S = palloc0(sizeof(double) * p * Max(nstrata, 1));
 	double	   *Q = palloc0(sizeof(double) * (Size) p * p * Max(nstrata, 1));
 	double	   *M = palloc0(sizeof(double) * p * p);
 	bool	   *present = palloc(sizeof(bool) * p);
 	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
-	UnitArgs	ua;
 
 	/*
 	 * Per calibration cell, for each coefficient's t = U / w: the sums of
@@ -476,57 +713,11 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 			beta[(Size) j * p + a] = col_beta[j];
 	}
 
-	/* each PSU's score total: sum U over its rows of the fit ... */
-	for (int j = 0; j < s->npsu; j++)
-	{
-		const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
-		SvyPsuKey	key = {{si->id[0], si->id[1],
-							s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
-							s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};
-		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
-
-		if (e == NULL)
-			bad_state("A PSU of the fit is not in the design.");
-		psu_slot[j] = e->slot;
-	}
-	for (int i = 0; i < s->nuc; i++)
-	{
-		int			cell = s->uc[i].cell;
-
-		CHECK_FOR_INTERRUPTS();
-		svy_glm_score_add(cells, fit, cell, cg[cell] * s->uc[i].sw / m, cg[cell] * s->uc[i].swy / m,
-						  T + (Size) psu_slot[s->uc[i].unit] * p);
-	}
-	/* ... minus sum over every row w (B_c + v' beta) */
-	for (int j = 0; j < nslot; j++)
-		slot_stratum[j] = -1;
-	ua.base = base;
-	ua.sol = &cal->sol;
-	ua.p = p;
-	ua.k = k;
-	ua.B = B;
-	ua.beta = beta;
-	ua.T = T;
-	ua.slot_stratum = slot_stratum;
-	ua.wv = palloc(sizeof(double) * (k + 1));
-	svy_calib_foreach_unit(base, unit_residual, &ua);
-
-	/* stage 1 (R's svyrecvar): the strata's sums and centred cross-products */
 	svy_accum_strata(base, 0.0, st);
-	for (int j = 0; j < nslot; j++)
-	{
-		int			h = slot_stratum[j];
-		const double *tj = T + (Size) j * p;
-
-		if (h < 0 || h >= nstrata)
-			bad_state("A PSU without calibration sums.");
-		for (int a = 0; a < p; a++)
-		{
-			S[(Size) h * p + a] += tj[a];
-			for (int b = 0; b < p; b++)
-				Q[(Size) h * p * p + a * p + b] += tj[a] * tj[b];
-		}
-	}
+	if (has_psu(s))
+		psu_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
+	else
+		row_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
 	/* calibration spreads every row's residual over the sample: every stratum counts */
 	for (int a = 0; a < p; a++)
 		present[a] = true;

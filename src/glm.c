@@ -732,7 +732,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	}
 	cell = complete ? glm_add_row(s, d, h, y, x, xh) : -1;
 	if (s->cal)
-		svy_glm_calib_row(s, d, cell, y);
+		svy_glm_calib_row(s, d, h, cell, y);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 

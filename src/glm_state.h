@@ -152,6 +152,13 @@ typedef struct GlmCalib
 				calcap;
 	uint64	   *code;
 	double	   *dom;			/* calcap x (1 + k) */
+	/* designs without PSUs: per (stratum, calibration cell, v), over every row, sums of d and d^2 */
+	SvyIdMap   *rowmap;
+	int			nrow,
+				rowcap;
+	int32	   *row_stratum;
+	double	   *row_key;		/* rowcap x (1 + k): the cell code, v */
+	double	   *row_sums;		/* rowcap x 2 */
 } GlmCalib;
 
 /* Set up s->cal (a calibrated state with k numeric auxiliaries). */
@@ -163,8 +170,8 @@ extern void svy_glm_calib_start(GlmState *s, int k);
 extern int	svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null);
 /* A calibrated row's extra cell columns (calibration cell code, v) into xrow[p .. xw). */
 extern void svy_glm_calib_row_key(const GlmState *s, const SvyDesign *d, double *xrow);
-/* After a calibrated row: its cell's extra sums (cell -1: not in the fit), the design's sums. */
-extern void svy_glm_calib_row(GlmState *s, const SvyDesign *d, int cell, double y);
+/* After a calibrated row of stratum h: its cell's extra sums (cell -1: off the fit), the design's. */
+extern void svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y);
 extern void svy_glm_calib_grow(GlmState *s, int oldcap, int newcap);
 extern void svy_glm_calib_merge(GlmState *into, const GlmState *from, const int *cmap);
 extern void svy_glm_calib_serialize(const GlmState *s, StringInfo buf);

@@ -8,8 +8,8 @@
 ## Run:  cd test/oracle/extra && Rscript make_glm_calib.R      (R 4.2.2, survey 4.1.1)
 ## Writes designs_glm_calib.csv, cases_glm_calib.csv (ids GC001...) and
 ## calweights/<design>.csv for its own designs, in the kit's formats.  The
-## raked apiclus1 designs K_* are make_calib.R's (designs_calib.csv), rebuilt
-## here the same way; the populations are the kit's (../populations.csv) and
+## designs K_* are make_calib.R's (designs_calib.csv), rebuilt here the same
+## way; the populations are the kit's (../populations.csv) and
 ## make_calib.R's (populations_calib.csv).  model() is glm_helpers.R's.
 
 suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
@@ -59,7 +59,18 @@ own("GC_apiclus2_lin", calibrate(c2_d, ~stype + api99, population = c(`(Intercep
 stopifnot(all(weights(D$GC_apiclus2_lin) > 0))
 write_rows(DROWS, DCOLS, "designs_glm_calib.csv")
 
-DSET <- c(K_apiclus1_rake = "apiclus1", K_apiclus1_raking = "apiclus1", K_apiclus1_logit = "apiclus1",
+## ---- designs without PSUs (each row its own PSU): make_calib.R's and the kit's
+st <- read_ds("apistrat")
+for (v in c("stype", "sch_wide", "awards")) st[[v]] <- factor(st[[v]])
+strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = st)
+D$K_apistrat_linear_api99 <- calibrate(strat_d, ~sch_wide + api99,
+                                       population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
+sr <- read_ds("apisrs")
+for (v in c("stype", "awards")) sr[[v]] <- factor(sr[[v]])
+D$K_apisrs_ps_stype <- postStratify(svydesign(ids = ~1, weights = ~pw, fpc = ~fpc, data = sr), ~stype,
+                                    data.frame(stype = factor(c("E", "H", "M")), Freq = c(4421, 755, 1018)))
+
+DSET <- c(K_apistrat_linear_api99 = "apistrat", K_apisrs_ps_stype = "apisrs", K_apiclus1_rake = "apiclus1", K_apiclus1_raking = "apiclus1", K_apiclus1_logit = "apiclus1",
           GC_apiclus2_ps_stype = "apiclus2", GC_apiclus2_lin = "apiclus2")
 LONELY <- c(none = "fail")
 CASE_ID_FORMAT <- "GC%03d"
@@ -95,6 +106,16 @@ model("GC_apiclus2_lin", "quasipoisson", "api_stu", c("enroll", "stype"), ST, te
       note = "linear calibration with api99: quasipoisson, NULL predictors")
 model("GC_apiclus2_lin", "gaussian", "api00", c("api99"), domain = "stype:E|M", valid = "0..850",
       note = "linear calibration with api99: domain and NULL outcomes")
+
+## designs without PSUs
+model("K_apisrs_ps_stype", "quasibinomial", "awards", c("api00", "stype"), ST, event = "Yes", tests = "stype",
+      note = "post-stratified simple random sample (rows are the PSUs): logistic, Wald test")
+model("K_apisrs_ps_stype", "quasipoisson", "enroll", c("api00"), domain = "stype:E|M",
+      note = "post-stratified simple random sample: quasipoisson in a domain")
+model("K_apistrat_linear_api99", "gaussian", "api00", c("enroll", "stype"), ST,
+      note = "linear calibration with api99, strata without PSUs: gaussian")
+model("K_apistrat_linear_api99", "quasibinomial", "awards", c("api00"), event = "Yes", domain = "stype:E|H",
+      note = "linear calibration with api99, strata without PSUs: logistic in a domain")
 
 write_rows(CASES, CCOLS, "cases_glm_calib.csv")
 cat(length(CASES), "cases\n")
