@@ -127,7 +127,7 @@ typedef struct SvyCalibAccum
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+			 uint64 hash, const struct varlena *pop, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
@@ -138,8 +138,14 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	c->pop = MemoryContextAlloc(cxt, pop_len);
-	memcpy(c->pop, pop, pop_len);
+	/*
+	 * A population read from a table may carry a 1-byte header; keep the
+	 * 4-byte form svy_population_build() makes, which the serialized state
+	 * must hold (svy_calib_accum_deserialize compares the bytes).
+	 */
+	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	SET_VARSIZE(c->pop, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop));
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
@@ -277,7 +283,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), b->pop_len,
+								svy_calib_population(b),
 								!(d->flags & SVY_HAS_PSU));
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
@@ -467,7 +473,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+								   f->pop, f->per_row);
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
@@ -619,7 +625,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		svy_wire_corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
