@@ -34,7 +34,7 @@ FROM gc_off o, gc_pops;
 
 -- a model: coefficients, SEs and df (df = design df + 1 - p: 24 PSUs - 4 strata + 1 - 7).  R:
 --   d <- svydesign(ids = ~force, strata = ~country, weights = ~w, data = off, nest = TRUE)
---   r <- rake(d, list(~country, ~role), <the gc_margins>)
+--   r <- rake(d, list(~country, ~role), <the margins>)
 --   svyglm(trained ~ years + country + role, design = r, family = quasibinomial())
 -- gives -0.96944249 0.03790030 0.36785702 0.75369733 1.22822380 0.04999683 0.11987367,
 -- SE 0.17381747 0.01078771 0.14767919 0.20086750 0.14007377 0.09606834 0.12092843, df 14
@@ -85,7 +85,7 @@ FROM gc_dom, svy_coef(gc_dom.a) a JOIN svy_coef(gc_dom.b) b USING (term) JOIN sv
 -- an empty domain: no model
 SELECT svy_glm(trained, x, svy_subset(drake, false), 'quasibinomial') IS NULL AS empty FROM gc_offc;
 
--- GROUP BY a country, each with its own population of gc_roles: calibrated per group
+-- GROUP BY a country, each with its own population of roles: calibrated per group
 CREATE TABLE gc_roles AS
 SELECT c.country, r.role, 1000.0 * (1 + ascii(c.country) % 3) * (CASE r.role WHEN 'patrol' THEN 3 ELSE 1 END) AS total
 FROM (VALUES ('AT'), ('DE'), ('FR'), ('PL')) c(country), (VALUES ('patrol'), ('detective'), ('command')) r(role);
@@ -98,7 +98,7 @@ FROM (SELECT o.country, svy_glm(trained, ARRAY[1, years] || svy_dummies(role, AR
       GROUP BY o.country) o, svy_coef(o.m)
 GROUP BY o.country ORDER BY o.country;
 
--- parallel = gc_serial (forced partial aggregation: serialize / deserialize / combine)
+-- parallel = serial (forced partial aggregation: serialize / deserialize / combine)
 CREATE TABLE gc_offbigc AS
 SELECT trained, courses, years,
        svy_calibrate(svy_design(w, strata => country, psu => force * 100 + k), pcr, ARRAY[country, role], method => 'rake') AS drake,
@@ -129,7 +129,12 @@ FROM gc_serial, gc_par,
      svy_coef(v.sm) s JOIN svy_coef(v.pm) p USING (term)
 GROUP BY which ORDER BY which;
 
--- states of gc_parts that split PSUs, merged = the aggregate; the text form of a state round-trips
+-- a numeric auxiliary of linear calibration keeps a cell per distinct value (per PSU): bounded by work_mem
+SET work_mem = '64kB';
+SELECT svy_glm(courses, ARRAY[1, years], dlin) FROM gc_offbigc;
+RESET work_mem;
+
+-- states of parts that split PSUs, merged = the aggregate; the text form of a state round-trips
 CREATE AGGREGATE glm_state(float8, float8[], svy_design, text) (
     SFUNC = svy_glm_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
 CREATE TEMP TABLE gc_parts AS

@@ -137,6 +137,7 @@ row_sums(GlmState *s, int h, const double *key)
 			c->row_stratum = grow0(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
 			c->row_key = grow0(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
 			c->row_sums = grow0(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
+			svy_glm_account(s, (sizeof(int32) + sizeof(double) * (kw + 2) + 32) * (cap - c->rowcap));
 			c->rowcap = cap;
 		}
 		c->nrow = i + 1;

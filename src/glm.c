@@ -88,8 +88,8 @@ state_limit(void)
 	return (Size) work_mem * 1024;
 }
 
-static void
-account(GlmState *s, Size more)
+void
+svy_glm_account(GlmState *s, Size more)
 {
 	s->bytes += more;
 	if (s->bytes > state_limit())
@@ -177,7 +177,8 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (c >= s->cellcap)
 	{
 		int			cap = s->cellcap ? s->cellcap * 2 : 16;
-		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep) + sizeof(uint64) + GLM_MAP_ENTRY;
+		Size		per = sizeof(double) * (p + 7 + (s->cal ? 3 : 0) + 2 * s->nrep) + sizeof(uint64) +
+			GLM_MAP_ENTRY;
 
 		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
 		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
@@ -194,7 +195,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 		}
 		if (s->cal)
 			svy_glm_calib_grow(s, s->cellcap, cap);
-		account(s, per * (cap - s->cellcap));
+		svy_glm_account(s, per * (cap - s->cellcap));
 		s->cellcap = cap;
 	}
 	s->ncells = c + 1;
@@ -238,7 +239,7 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
 		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
 		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
-		account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
+		svy_glm_account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
 		s->startcap = cap;
 	}
 	s->nstart = k + 1;
@@ -268,7 +269,7 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
 			if (two_stage(s))
 				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
-			account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
+			svy_glm_account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
 		s->npsu = p + 1;
@@ -334,7 +335,7 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
 			if (!has_psu(s))
 				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
-			account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
+			svy_glm_account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
 					(cap - s->uccap));
 			s->uccap = cap;
 		}

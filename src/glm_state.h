@@ -137,6 +137,9 @@ is_binomial(int family)
 	return family == SVY_GLM_BINOMIAL || family == SVY_GLM_QUASIBINOMIAL;
 }
 
+/* Count more bytes of the state; an error past work_mem (glm.c). */
+extern void svy_glm_account(GlmState *s, Size more);
+
 /* ---- calibrated designs (calib_glm.c) ---- */
 
 typedef struct GlmCalib
