@@ -419,7 +419,8 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 	}
 	else
 		c = cell_index(s, x, xh);
-	s->dev_const += svy_glm_dev_const(s->family, w, y);
+	/* gaussian inline (svy_glm_dev_const's w y^2): the common case, once per row */
+	s->dev_const += s->family == SVY_GLM_GAUSSIAN ? w * y * y : svy_glm_dev_const(s->family, w, y);
 
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
@@ -450,13 +451,13 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 	s->swy[c] += w * y;
 	if (is_binomial(s->family))
 		start_add(s, c, y, w, 1.0);
-	else
+	else if (s->family != SVY_GLM_GAUSSIAN)
 	{
 		double		W0,
 					Wz0,
 					dev0;
 
-		/* linear in w for these families: raw sums, rescaled at the end */
+		/* linear in w for the log link: raw sums, rescaled at the end (gaussian: sw, swy) */
 		svy_glm_start_row(s->family, w, y, &W0, &Wz0, &dev0);
 		s->s0w[c] += W0;
 		s->s0wz[c] += Wz0;
@@ -697,7 +698,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 
 		if (!isfinite(y))
 			bad_value("outcome", y);
-		if (!svy_glm_outcome_ok(s->family, y, &allowed))
+		if (s->family != SVY_GLM_GAUSSIAN && !svy_glm_outcome_ok(s->family, y, &allowed))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("svy_glm outcome %g is out of range for family %s", y,
@@ -1397,6 +1398,17 @@ static void
 start_sums(const GlmState *s, double m, const double *cg, const double *sw, const double *swy,
 		   double *w0, double *wz0, double *dev0)
 {
+	if (s->family == SVY_GLM_GAUSSIAN)
+	{
+		/* the identity link starts at mu = y: W0 = w, W0 z0 = w y, no deviance */
+		for (int c = 0; c < s->ncells; c++)
+		{
+			w0[c] = sw[c] / m;
+			wz0[c] = swy[c] / m;
+		}
+		*dev0 = 0.0;
+		return;
+	}
 	if (!is_binomial(s->family))
 	{
 		for (int c = 0; c < s->ncells; c++)

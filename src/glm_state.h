@@ -70,7 +70,7 @@ typedef struct GlmState
 	uint64	   *cell_hash;		/* hash of each cell's x */
 	double	   *sw,
 			   *swy,
-			   *s0w,			/* gaussian/poisson: start's W0, W0 z0 (raw weights) */
+			   *s0w,			/* poisson: start's W0, W0 z0 (raw weights; gaussian: sw, swy) */
 			   *s0wz,
 			   *cn,				/* rows with w != 0 */
 			   *cn1;			/* of which rows with y = 1 */
