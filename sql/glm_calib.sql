@@ -170,6 +170,32 @@ FROM gc_parts a, (SELECT glm_state(trained, x, svy_calibrate(svy_design(w, strat
                FROM gc_offc) u WHERE a.part = 0;
 -- a truncated state
 SELECT svy_glm_final(substr(a.st::text, 1, length(a.st::text) - 8)::svy_aggstate) FROM gc_parts a WHERE a.part = 0;
+-- corrupt states (every truncation, byte changes all over): a clean error or a model, never a crash
+CREATE TEMP TABLE gc_fuzz AS
+SELECT decode(glm_state(trained, ARRAY[1, years], dnopsulin, 'quasibinomial')::text, 'base64') AS b
+FROM gc_offc WHERE i < 40;
+DO $$
+DECLARE
+    b bytea := (SELECT b FROM gc_fuzz);
+    v bytea;
+    codes text[] := '{}';
+    ok int := 0;
+BEGIN
+    FOR k IN 0 .. length(b) * 2 BY 5 LOOP
+        IF k < length(b) THEN
+            v := substr(b, 1, k);
+        ELSE
+            v := set_byte(b, (k - length(b)) % length(b), (get_byte(b, (k - length(b)) % length(b)) + 1 + k % 200) % 256);
+        END IF;
+        BEGIN
+            PERFORM svy_glm_final(translate(encode(v, 'base64'), E'\n', '')::svy_aggstate);
+            ok := ok + 1;
+        EXCEPTION WHEN OTHERS THEN
+            IF NOT SQLSTATE = ANY (codes) THEN codes := codes || SQLSTATE; END IF;
+        END;
+    END LOOP;
+    RAISE NOTICE 'fuzz: some variants read: %, error codes %', ok > 0, (SELECT array_agg(c ORDER BY c) FROM unnest(codes) c);
+END $$;
 DROP AGGREGATE glm_state(float8, float8[], svy_design, text);
 
 -- errors: calibrated and uncalibrated rows in one aggregate (either order), different populations

@@ -19,7 +19,10 @@
  *     (mustart = (w y + 0.5) / (w + 1) with w rescaled to mean 1, and the
  *     mean is known only at the end), so the distinct (cell, y, w) triples
  *     are kept, up to GLM_START_MAX; past that the start is computed from
- *     each cell's mean weight per outcome 0 and 1 (docs/regression.md).
+ *     each cell's mean weight per outcome 0 and 1 (docs/regression.md);
+ *   - calibrated designs (calib_glm.c): a cell row is x followed by the
+ *     calibration cell and numeric auxiliaries, the base state carries the
+ *     calibration's sums, and GlmState.cal a few more sums.
  * Memory grows with distinct x rows x PSUs, never with rows; a state past
  * work_mem is an error.  The struct has separate create /
  * add-row / merge / serialize / deserialize / final steps; the serialized
