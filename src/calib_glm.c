@@ -51,11 +51,12 @@
 #define CODE_MAX 9007199254740992.0	/* 2^53: cell codes are stored as doubles */
 
 static void
-not_supported(const char *what, const char *hint)
+not_supported(const char *what, const char *detail, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("svy_glm does not support calibrated %s yet", what),
+			 errdetail("%s", detail),
 			 errhint("%s", hint)));
 }
 
@@ -157,9 +158,11 @@ svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 	if (svy_design_is_calibrated(d))
 	{
 		if (d->kind != SVY_KIND_TAYLOR)
-			not_supported("replicate designs", "Fit the model on the calibrated full-sample design.");
+			not_supported("replicate designs", "Refitting the model on each calibrated replicate is not built.",
+						  "Calibrate a linearization design (svy_design) instead: its variance uses the calibration's residualised scores.");
 		if ((d->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC))
-			not_supported("two-stage designs", "Leave out the second stage (psu2) for the ultimate-cluster variance.");
+			not_supported("two-stage designs", "The second stage's variance of residualised scores is not built.",
+						  "Leave out the second stage (psu2) for the ultimate-cluster variance.");
 	}
 	/* errors if calibrated and uncalibrated rows mix */
 	svy_linear_row_calibrated(s->base, d, 0.0, 1.0, y_null);
