@@ -243,6 +243,9 @@ glm gaussian	SELECT svy_glm(x, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), 
 glm logistic	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d, exponentiate => true) c	1e-9
 glm logistic wald	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'quasibinomial', ARRAY['(Intercept)', 'q', 'BE', 'CZ', 'DE', 'ES', 'FR', 'IT', 'PL']) AS d FROM {t}	SELECT w.* FROM res, svy_wald(d, ARRAY['BE', 'CZ', 'DE']) w	1e-9
 glm logistic continuous	SELECT svy_glm(y::int::float8, ARRAY[1, x], $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm calibrated rake	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $CAL_RAKE, 'quasibinomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm calibrated linear domain	SELECT svy_glm(api00, ARRAY[1, meals], svy_subset($CAL_STRAT, stype <> 'H')) AS d FROM {st}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm calibrated poststratify wald	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), svy_calibrate($DC, $PAPI_S, ARRAY[stype], method => 'poststratify'), 'gaussian', ARRAY['(Intercept)', 'H', 'M']) AS d FROM {c1}	SELECT w.* FROM res, svy_wald(d, ARRAY['H', 'M']) w	1e-9
 glm two-stage	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), $DC2) AS d FROM {c2}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm replicate	SELECT svy_glm(x, ARRAY[1, g], $DR, 'poisson') AS d FROM {r}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 EOF
@@ -321,6 +324,7 @@ calibrated replicate	SELECT svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::
 svy_weights_summary	SELECT svy_weights_summary($CAL_RAKE) FROM t_d
 svy_glm	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') FROM t_d
 two-stage	SELECT svy_mean(api00, $DC2) FROM apiclus2_d
+svy_glm calibrated	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $CAL_RAKE, 'quasibinomial') FROM t_d
 EOF
 }
 
