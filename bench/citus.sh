@@ -49,6 +49,18 @@ SELECT (ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL'])[i % 8 + 1], (i % 8) * 4 
        40 + 10 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())
 FROM generate_series(0, $ROWS - 1) AS i;
 VACUUM ANALYZE bt;
+-- calibration margins (country x third of the PSUs, shares unlike the sample's, both adding up to the
+-- weights' sum) in a reference table, read by a scalar subquery: the form docs/distributed.md recommends
+DROP TABLE IF EXISTS bt_margins;
+CREATE TABLE bt_margins (ord int, variable text, level text, total float8);
+SELECT create_reference_table('bt_margins');
+INSERT INTO bt_margins
+SELECT ci, 'country', c, tot.nw * (1 + 0.1 * ci) / 10.8
+FROM (SELECT sum(w) AS nw FROM bt) tot,
+     (VALUES (0,'AT'),(1,'BE'),(2,'CZ'),(3,'DE'),(4,'ES'),(5,'FR'),(6,'IT'),(7,'PL')) AS v(ci, c)
+UNION ALL
+SELECT 10 + k, 'third', k::text, tot.nw * sh
+FROM (SELECT sum(w) AS nw FROM bt) tot, (VALUES (0, 0.25), (1, 0.35), (2, 0.4)) AS v(k, sh);
 -- the fallback of an aggregate Citus cannot push down (what 0.1.0's internal states got):
 -- the same transition and final functions without a combine function, so every row travels
 -- the floor of any custom aggregate on Citus: worker_partial_agg wraps every row's arguments
@@ -62,7 +74,7 @@ CREATE AGGREGATE prop_row_gather(boolean, svy_design) (
 SQL
 
 D="svy_design(w, strata => s, psu => p)"
-IDS=(native custom design prop prop_sub prop_star accum_merge row_gather native_by by)
+IDS=(native custom design prop prop_sub prop_star accum_merge prop_cal row_gather native_by by)
 declare -A SQLQ PRE LABEL
 SQLQ[native]="SELECT sum(w * y::int) / sum(w) FROM bt";                 LABEL[native]="native sum(w*y)/sum(w)"
 SQLQ[custom]="SELECT custom_sum(w * y::int) / custom_sum(w) FROM bt";  LABEL[custom]="custom float8 sums (floor), info"
@@ -72,6 +84,9 @@ SQLQ[prop_sub]="SELECT (e).* FROM (SELECT svy_prop(y, $D) AS e FROM bt) s"; LABE
 SQLQ[prop_star]="SELECT (svy_prop(y, $D)).* FROM bt";                    LABEL[prop_star]="(svy_prop(...)).*  (8 calls)"
 SQLQ[accum_merge]="SELECT svy_prop(svy_merge(a)) FROM (SELECT p, svy_accum(y, $D) AS a FROM bt GROUP BY p) x"
 LABEL[accum_merge]="svy_accum GROUP BY psu, svy_merge"
+CAL="svy_calibrate($D, (SELECT svy_population(variable, level, total ORDER BY ord) FROM bt_margins),
+                   ARRAY[country, (p % 3)::text], method => 'rake')"
+SQLQ[prop_cal]="SELECT svy_prop(y, $CAL) FROM bt";                       LABEL[prop_cal]="calibrated svy_prop (rake, 2 margins)"
 SQLQ[row_gather]="SELECT prop_row_gather(y, $D) FROM bt";                LABEL[row_gather]="row-gather fallback"
 SQLQ[native_by]="SELECT country, sum(w * y::int) / sum(w) FROM bt GROUP BY country"
 LABEL[native_by]="native GROUP BY country"
@@ -81,6 +96,8 @@ PRE[row_gather]="SET citus.coordinator_aggregation_strategy = 'row-gather';"
 same=$(citus_psql "$COORD" -At -c "SELECT abs((a).estimate - (b).estimate) < 1e-12 AND abs((a).std_error - (b).std_error) < 1e-12 * (a).std_error FROM (SELECT svy_prop(y, $D) AS a, prop_row_gather(y, $D) AS b FROM bt) s" 2>&1 || true)
 plan=$(citus_psql "$COORD" -At -c "EXPLAIN (VERBOSE, COSTS OFF) ${SQLQ[prop]}")
 grep -q worker_partial_agg <<<"$plan" && pushed=yes || pushed=no
+plan=$(citus_psql "$COORD" -At -c "EXPLAIN (VERBOSE, COSTS OFF) ${SQLQ[prop_cal]}")
+grep -q worker_partial_agg <<<"$plan" && pushed_cal=yes || pushed_cal=no
 
 TMP=$(mktemp -d /tmp/survey-citus-bench.XXXXXX)
 {
@@ -107,7 +124,7 @@ echo "== survey on Citus: $(citus_psql "$COORD" -Atc "SELECT 'citus ' || extvers
 echo "data: bt $(citus_psql "$COORD" -Atc "SELECT count(*) FROM bt") rows distributed by PSU in" \
      "$(citus_psql "$COORD" -Atc "SELECT count(*) FROM pg_dist_shard WHERE logicalrelid = 'bt'::regclass") shards," \
      "32 strata, 1600 PSUs; median of $RUNS runs"
-echo "svy_prop pushed down to the workers (worker_partial_agg in EXPLAIN): $pushed;" \
+echo "svy_prop pushed down to the workers (worker_partial_agg in EXPLAIN): $pushed, calibrated: $pushed_cal;" \
      "pushed-down = row-gather result: $same"
 echo
 printf '%-38s %10s %8s\n' query "median ms" "vs native"
