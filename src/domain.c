@@ -859,7 +859,7 @@ cell_merge(Cell *into, const Cell *from)
 	{
 		double		delta = from->mean - into->mean;
 
-		into->m2 += from->m2 + delta * delta * into->rows * from->rows / rows;
+		into->m2 += from->m2 + svy_moments_between(into->rows, from->rows, delta, delta);
 		into->mean += delta * from->rows / rows;
 		into->rows = rows;
 	}
