@@ -14,36 +14,32 @@
 #include "utils/builtins.h"
 #include "utils/sortsupport.h"
 
+#include "names.h"
 #include "response.h"
 #include "wire.h"
 
 /* ---------------- missing reasons ---------------- */
 
-static const char *const survey_missing_names[SURVEY_MISSING_COUNT + 1] = {
-	NULL, "dk", "refused", "na", "skipped", "no_answer"
+static const SvyName survey_missing_names[] = {
+	{"dk", SURVEY_MISSING_DK},
+	{"refused", SURVEY_MISSING_REFUSED},
+	{"na", SURVEY_MISSING_NA},
+	{"skipped", SURVEY_MISSING_SKIPPED},
+	{"no_answer", SURVEY_MISSING_NO_ANSWER},
 };
 
 const char *
 survey_missing_name(int reason)
 {
-	if (reason < SURVEY_MISSING_FIRST || reason > SURVEY_MISSING_LAST)
-		return NULL;
-	return survey_missing_names[reason];
+	return svy_name_of(SVY_NAMES(survey_missing_names), reason);
 }
 
 int
 survey_missing_parse(const char *s, size_t len)
 {
-	int			r;
+	int			r = svy_name_lookup(SVY_NAMES(survey_missing_names), s, len);
 
-	for (r = SURVEY_MISSING_FIRST; r <= SURVEY_MISSING_LAST; r++)
-	{
-		const char *name = survey_missing_names[r];
-
-		if (strlen(name) == len && pg_strncasecmp(s, name, len) == 0)
-			return r;
-	}
-	return 0;
+	return r < 0 ? 0 : r;
 }
 
 /* ---------------- helpers ---------------- */

@@ -14,18 +14,13 @@
  */
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #include "intervals.h"
+#include "names.h"
 #include "quantile.h"
 #include "zeroin.h"
 
-static const struct
-{
-	const char *name;
-	SvyQRule	rule;
-}			qrules[] =
-{
+static const SvyName qrules[] = {
 	{"math", SVY_QRULE_MATH},
 	{"school", SVY_QRULE_SCHOOL},
 	{"hf1", SVY_QRULE_MATH},
@@ -40,15 +35,19 @@ static const struct
 	{"shahvaish", SVY_QRULE_SHAHVAISH},
 };
 
-static const char *const qintervals[] = {"mean", "beta", "xlogit", "asin", "score", "quantile"};
+static const SvyName qintervals[] = {
+	{"mean", SVY_QCI_MEAN},
+	{"beta", SVY_QCI_BETA},
+	{"xlogit", SVY_QCI_XLOGIT},
+	{"asin", SVY_QCI_ASIN},
+	{"score", SVY_QCI_SCORE},
+	{"quantile", SVY_QCI_QUANTILE},
+};
 
 int
 svy_qrule_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(qrules) / sizeof(qrules[0]); i++)
-		if (strcasecmp(name, qrules[i].name) == 0)
-			return (int) qrules[i].rule;
-	return -1;
+	return svy_name_value(SVY_NAMES(qrules), name);
 }
 
 const char *
@@ -60,23 +59,13 @@ svy_qrule_names(void)
 int
 svy_qinterval_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(qintervals) / sizeof(qintervals[0]); i++)
-		if (strcasecmp(name, qintervals[i]) == 0)
-			return (int) i;
-	return -1;
+	return svy_name_value(SVY_NAMES(qintervals), name);
 }
 
 const char *
 svy_qinterval_names(void)
 {
 	return "mean, beta, xlogit, asin, score, quantile (replicate designs)";
-}
-
-const char *
-svy_qinterval_name(int interval)
-{
-	return interval >= 0 && interval < (int) (sizeof(qintervals) / sizeof(qintervals[0]))
-		? qintervals[interval] : "?";
 }
 
 /* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left, ldouble.h) */
