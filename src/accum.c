@@ -94,6 +94,26 @@ svy_report_overflow(void)
 			 errhint("Rescale the outcome or the weights (for instance to thousands) and scale the estimates back.")));
 }
 
+const SvyDesign *
+svy_design_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey design must not be NULL"),
+				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
+	return PG_GETARG_SVYDESIGN_P(argno);
+}
+
+void
+svy_report_bad_outcome(double y)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("survey outcome must be finite, not %g", y),
+			 errhint("Use NULL for a missing answer.")));
+}
+
 void
 svy_check_finite_sums(const double *v, Size n)
 {
@@ -429,11 +449,11 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && !svy_design_is_calibrated(d)))
 		svy_accum_prepare(s, d);
 
-	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),
-				 errhint("Use NULL for a missing answer.")));
+	if (in_domain)
+	{
+		svy_check_outcome(y);
+		svy_check_outcome(x);
+	}
 
 	/*
 	 * Rows of the domain's design object, as R's nrow(subset(design)): rows

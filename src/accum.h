@@ -182,6 +182,17 @@ extern bool svy_option_unchanged(struct varlena **seen, struct varlena *v, Memor
  */
 extern void svy_check_finite_sums(const double *v, Size n);
 extern void svy_report_overflow(void) pg_attribute_noreturn();
+
+/* The design argument argno of an aggregate: an error if NULL. */
+extern const SvyDesign *svy_design_arg(FunctionCallInfo fcinfo, int argno);
+/* An error unless an outcome is finite (a missing answer is NULL). */
+extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
+static inline void
+svy_check_outcome(double y)
+{
+	if (unlikely(isnan(y) || isinf(y)))
+		svy_report_bad_outcome(y);
+}
 /*
  * Room in r's basis for rows vectors (it grows by doubling, in cxt); an
  * error if the bases of one state (*state_bytes, updated) would exceed

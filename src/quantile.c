@@ -321,20 +321,12 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 
 	if (s->nruns > 0)
 		qstate_flush_runs(s);	/* rows after a combine (not in parallel query) */
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL"),
-				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	d = PG_GETARG_SVYDESIGN_P(2);
+	d = svy_design_arg(fcinfo, 2);
 	quantile_args(fcinfo, s, array);
 
 	in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
-	if (in_domain && (isnan(y) || isinf(y)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey outcome must be finite, not %g", y),
-				 errhint("Use NULL for a missing answer.")));
+	if (in_domain)
+		svy_check_outcome(y);
 
 	/* the design: strata, PSUs, fpc, df, replicate sums of the domain weights */
 	svy_accum_row(s->acc, d, 0.0, 1.0, y_null);
