@@ -1,7 +1,7 @@
 /*
- * likert.c -- the likert type (a rating answer on a fixed scale) and the
- * missing-reason parser/printer shared with choices.c.  See response.h for
- * the representation and docs/response-types.md for the user-facing rules.
+ * likert.c -- the likert type (a rating answer on a fixed scale).  See
+ * response.h for the representation and docs/response-types.md for the
+ * user-facing rules; response.c holds the missing reasons and the lexer.
  */
 #include "postgres.h"
 
@@ -14,95 +14,11 @@
 #include "utils/builtins.h"
 #include "utils/sortsupport.h"
 
-#include "names.h"
 #include "response.h"
 #include "wire.h"
 
-/* ---------------- missing reasons ---------------- */
-
-static const SvyName survey_missing_names[] = {
-	{"dk", SURVEY_MISSING_DK},
-	{"refused", SURVEY_MISSING_REFUSED},
-	{"na", SURVEY_MISSING_NA},
-	{"skipped", SURVEY_MISSING_SKIPPED},
-	{"no_answer", SURVEY_MISSING_NO_ANSWER},
-};
-
-const char *
-survey_missing_name(int reason)
-{
-	return svy_name_of(SVY_NAMES(survey_missing_names), reason);
-}
-
-int
-survey_missing_parse(const char *s, size_t len)
-{
-	int			r = svy_name_lookup(SVY_NAMES(survey_missing_names), s, len);
-
-	return r < 0 ? 0 : r;
-}
-
-/* ---------------- helpers ---------------- */
-
-static inline bool
-ascii_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static inline bool
-ascii_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-ascii_word(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
+/* integers of the text saturate here, beyond every bound (range checks reject them) */
 #define LIKERT_SATURATE 1000000000L
-
-/*
- * Parse an optionally signed decimal integer at *pp; saturates at
- * +-LIKERT_SATURATE (which every range check rejects).  Returns false if
- * there is no digit.
- */
-static bool
-parse_small_int(const char **pp, long *out)
-{
-	const char *p = *pp;
-	bool		neg = false;
-	long		acc = 0;
-
-	if (*p == '+' || *p == '-')
-	{
-		neg = (*p == '-');
-		p++;
-	}
-	if (!ascii_digit(*p))
-		return false;
-	while (ascii_digit(*p))
-	{
-		if (acc < LIKERT_SATURATE)
-			acc = acc * 10 + (*p - '0');
-		if (acc > LIKERT_SATURATE)
-			acc = LIKERT_SATURATE;
-		p++;
-	}
-	*pp = p;
-	*out = neg ? -acc : acc;
-	return true;
-}
-
-static inline const char *
-skip_space(const char *p)
-{
-	while (ascii_space(*p))
-		p++;
-	return p;
-}
 
 static bool
 likert_scale_ok(long lo, long hi)
@@ -142,14 +58,7 @@ check_typmod_valid(int32 typmod)
 static void
 syntax_error(const char *str, const char *detail)
 {
-	if (detail)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "likert", str),
-				 errdetail_internal("%s", detail)));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "likert", str)));
+	survey_syntax_error("likert", str, detail);
 }
 
 /*
@@ -161,8 +70,8 @@ syntax_error(const char *str, const char *detail)
 static Likert
 likert_parse(const char *str, int32 typmod)
 {
-	const char *p = skip_space(str);
-	int			reason = SURVEY_MISSING_NONE;
+	const char *p = survey_lex_space(str);
+	int			reason;
 	long		value = 0;
 	long		lo,
 				hi;
@@ -170,35 +79,32 @@ likert_parse(const char *str, int32 typmod)
 
 	check_typmod_valid(typmod);
 
-	if (ascii_word(*p))
+	reason = survey_lex_reason(&p);
+	if (reason == SURVEY_MISSING_NONE)
+		syntax_error(str, "Expected an integer or a missing reason (dk, refused, na, skipped, no_answer).");
+	if (reason < 0)
 	{
-		const char *start = p;
-
-		while (ascii_word(*p))
-			p++;
-		reason = survey_missing_parse(start, p - start);
-		if (reason == SURVEY_MISSING_NONE)
-			syntax_error(str, "Expected an integer or a missing reason (dk, refused, na, skipped, no_answer).");
+		reason = SURVEY_MISSING_NONE;
+		if (!survey_lex_int(&p, LIKERT_SATURATE, &value))
+			syntax_error(str, NULL);
 	}
-	else if (!parse_small_int(&p, &value))
-		syntax_error(str, NULL);
 
-	p = skip_space(p);
+	p = survey_lex_space(p);
 	if (*p == '/')
 	{
 		long		a;
 
-		p = skip_space(p + 1);
-		if (!parse_small_int(&p, &a))
+		p = survey_lex_space(p + 1);
+		if (!survey_lex_int(&p, LIKERT_SATURATE, &a))
 			syntax_error(str, "Expected a scale after \"/\", as in '3/5' or '7/0..10'.");
-		p = skip_space(p);
+		p = survey_lex_space(p);
 		if (p[0] == '.' && p[1] == '.')
 		{
-			p = skip_space(p + 2);
+			p = survey_lex_space(p + 2);
 			lo = a;
-			if (!parse_small_int(&p, &hi))
+			if (!survey_lex_int(&p, LIKERT_SATURATE, &hi))
 				syntax_error(str, "Expected an upper bound after \"..\".");
-			p = skip_space(p);
+			p = survey_lex_space(p);
 		}
 		else
 		{

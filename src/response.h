@@ -58,6 +58,23 @@ extern const char *survey_missing_name(int reason);
  */
 extern int	survey_missing_parse(const char *s, size_t len);
 
+/* ---------- the lexer of both types' text input (response.c) ---------- */
+
+/* p moved past ASCII white space */
+extern const char *survey_lex_space(const char *p);
+/*
+ * A word (letters and '_') at *pp: *pp moved past it, its missing reason
+ * returned (0: the word is none); -1 (*pp unmoved) when no word starts there.
+ */
+extern int	survey_lex_reason(const char **pp);
+/*
+ * An optionally signed decimal integer at *pp, its magnitude saturated at
+ * limit: *pp moved past it; false (*pp unmoved) when no digit follows.
+ */
+extern bool survey_lex_int(const char **pp, long limit, long *out);
+/* invalid input syntax for type (likert, choices), with detail unless NULL */
+extern void survey_syntax_error(const char *type, const char *str, const char *detail) pg_attribute_noreturn();
+
 /* ---------- likert ---------- */
 
 typedef uint32 Likert;
