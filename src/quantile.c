@@ -1,9 +1,10 @@
 /*
  * quantile.c — svy_quantile and svy_quantiles: quantiles with confidence
  * intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1): every
- * interval.type (Woodruff "mean" by default; beta, xlogit, asin; score, whose
- * root search evaluates the share's variance at each step; for replicate
- * designs "quantile", the rule run on every replicate's weights).
+ * interval.type (Woodruff's, "mean", by default; beta, xlogit, asin; score,
+ * whose root search evaluates the share's variance at each step; for
+ * replicate designs "quantile", the rule run on every replicate's weights).
+ * The references are in stats/quantile.c.
  *
  * The quantile q is known only at the end, and its interval needs the
  * design variance of P = weighted share of rows with y <= q, i.e. per PSU

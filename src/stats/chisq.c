@@ -1,5 +1,17 @@
 /*
  * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
+ *
+ * References:
+ *   Rao, J. N. K. and Scott, A. J. (1984).  On chi-squared tests for
+ *     multiway contingency tables with cell proportions estimated from
+ *     survey data.  Annals of Statistics 12(1), 46-60.  (The first- and
+ *     second-order corrections of Pearson's X^2: "Chisq" and "F".)
+ *   Thomas, D. R. and Rao, J. N. K. (1987).  Small-sample comparisons of
+ *     level and power for simple goodness-of-fit statistics under cluster
+ *     sampling.  JASA 82(398), 630-636.  (The F form and the adjusted Wald.)
+ *   Kuonen, D. (1999).  Saddlepoint approximations for distributions of
+ *     quadratic forms in normal variables.  Biometrika 86(4), 929-935.
+ *     ("saddlepoint".)
  */
 #include <math.h>
 #include <stdbool.h>

@@ -1,5 +1,17 @@
 /*
  * moments.c — stable, mergeable co-moment accumulators (see moments.h).
+ *
+ * References:
+ *   Welford, B. P. (1962).  Note on a method for calculating corrected sums
+ *     of squares and products.  Technometrics 4(3), 419-420.  (The update
+ *     by one item.)
+ *   West, D. H. D. (1979).  Updating mean and variance estimates: an
+ *     improved method.  Communications of the ACM 22(9), 532-535.  (The
+ *     weighted update.)
+ *   Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983).  Algorithms for
+ *     computing the sample variance: analysis and recommendations.  The
+ *     American Statistician 37(3), 242-247.  (The pairwise merge of two
+ *     sets, svy_moments_between.)
  */
 #include "moments.h"
 

@@ -11,6 +11,17 @@
  * the end of each run (an interior row gives the run's own value either
  * way), so the rules below work on distinct values and reproduce R's
  * floating-point comparisons exactly.
+ *
+ * References:
+ *   Woodruff, R. S. (1952).  Confidence intervals for medians and other
+ *     position measures.  JASA 47(260), 635-646.  (The interval of the
+ *     share P(y <= q) carried back through the distribution function.)
+ *   Hyndman, R. J. and Fan, Y. (1996).  Sample quantiles in statistical
+ *     packages.  The American Statistician 50(4), 361-365.  (hf1 .. hf9.)
+ *   Shah, B. V. and Vaish, A. K. (2006).  Confidence intervals for quantile
+ *     estimation from complex survey data.  Proceedings of the Section on
+ *     Survey Research Methods, American Statistical Association.
+ *     ("shahvaish".)
  */
 #include <math.h>
 #include <string.h>
