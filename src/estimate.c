@@ -356,7 +356,7 @@ svy_state_prop(PG_FUNCTION_ARGS)
 	if (s->outcome != SVY_OUTCOME_BOOLEAN && s->outcome != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("svy_prop needs a state accumulated from a boolean outcome"),
+				 errmsg("a proportion needs a state accumulated from a boolean outcome"),
 				 errhint("Build the state with svy_accum(boolean, svy_design).")));
 	return finish(fcinfo, s, SVY_STAT_PROP, svy_parse_method(PG_GETARG_TEXT_PP(1)),
 				  level_param(fcinfo, 2));

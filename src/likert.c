@@ -629,14 +629,14 @@ likert_reverse(PG_FUNCTION_ARGS)
 }
 
 static void
-check_box_k(Likert x, int32 k, const char *fn)
+check_box_k(Likert x, int32 k)
 {
 	require_scale(x);
 	if (k < 1 || k > likert_npoints(x))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: k must be between 1 and %d for likert scale %s, got %d",
-						fn, likert_npoints(x),
+				 errmsg("k must be between 1 and %d for likert scale %s, got %d",
+						likert_npoints(x),
 						scale_text(likert_lo(x), likert_hi(x)), k)));
 }
 
@@ -647,7 +647,7 @@ likert_top_box(PG_FUNCTION_ARGS)
 	Likert		x = PG_GETARG_LIKERT(0);
 	int32		k = PG_GETARG_INT32(1);
 
-	check_box_k(x, k, "top_box");
+	check_box_k(x, k);
 	if (likert_is_missing(x))
 		PG_RETURN_NULL();
 	PG_RETURN_BOOL(likert_value(x) > likert_hi(x) - k);
@@ -660,7 +660,7 @@ likert_bottom_box(PG_FUNCTION_ARGS)
 	Likert		x = PG_GETARG_LIKERT(0);
 	int32		k = PG_GETARG_INT32(1);
 
-	check_box_k(x, k, "bottom_box");
+	check_box_k(x, k);
 	if (likert_is_missing(x))
 		PG_RETURN_NULL();
 	PG_RETURN_BOOL(likert_value(x) < likert_lo(x) + k);
