@@ -459,7 +459,7 @@ domain_taylor_covariance(const DomainState *s, const SvyStratumTotals *st,
 	}
 }
 
-/* df of the PSUs holding rows that add to the totals selected by want(). */
+/* df of the PSUs holding rows that add to the totals var_selected marks. */
 double
 domain_cells_df(const DomainState *s, const bool *var_selected)
 {
