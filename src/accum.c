@@ -191,18 +191,26 @@ svy_check_level(double level)
 }
 
 int
-svy_parse_method(text *t)
+svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
+				 const char *plural, const char *valid)
 {
 	char	   *name = text_to_cstring(t);
-	int			method = svy_prop_method_parse(name);
+	int			value = parse(name);
 
-	if (method < 0)
+	if (value < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown confidence interval method \"%s\"", name),
-				 errhint("Valid methods are %s.", svy_prop_method_names())));
+				 errmsg("unknown %s \"%s\"", what, name),
+				 errhint("Valid %s are %s.", plural, valid)));
 	pfree(name);
-	return method;
+	return value;
+}
+
+int
+svy_parse_method(text *t)
+{
+	return svy_parse_option(t, svy_prop_method_parse, "confidence interval method", "methods",
+							svy_prop_method_names());
 }
 
 MemoryContext

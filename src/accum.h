@@ -165,6 +165,13 @@ svy_float8_or_null(double v, bool *isnull)
 
 /* An svy_estimate row (NaN -> NULL; survey.min_cell_n suppresses); estimate.c */
 extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
+/*
+ * The value of the option name t by parse (a stats/ parser, -1 when
+ * unknown), or the error "unknown <what> "<t>"" with the hint "Valid
+ * <plural> are <valid>."
+ */
+extern int	svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
+							 const char *plural, const char *valid);
 /* A CI method name (aliases included); an error lists the valid ones. */
 extern int	svy_parse_method(text *name);
 /*

@@ -297,7 +297,7 @@ svy_reliability(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown reliability standard \"%s\"", standard),
-				 errhint("Valid standards: nchs.")));
+				 errhint("The only standard is nchs.")));
 	in.p = est_number(e, EST_ESTIMATE);
 	in.se = est_number(e, EST_STD_ERROR);
 	in.n = est_n(e);

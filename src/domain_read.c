@@ -652,8 +652,9 @@ Datum
 svy_chisq_table(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, true);
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	int			stat = svy_chisq_parse(name);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));	/* as written, for messages */
+	int			stat = svy_parse_option(PG_GETARG_TEXT_PP(1), svy_chisq_parse, "chi-square statistic",
+										"statistics", svy_chisq_names());
 	SvyMultiArrays a;
 	SvyChisqResult res;
 	TupleDesc	tupdesc;
@@ -667,11 +668,6 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				nc = 0,
 				status;
 
-	if (stat < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown chi-square statistic \"%s\"", name),
-				 errhint("Valid statistics are %s.", svy_chisq_names())));
 	svy_multi_arrays(m, &a);
 	V = a.v;
 	if (m->nrep)

@@ -173,36 +173,6 @@ check_p(double p)
 	return p;
 }
 
-static int
-parse_qrule(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			rule = svy_qrule_parse(name);
-
-	if (rule < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown quantile rule \"%s\"", name),
-				 errhint("Valid rules are %s.", svy_qrule_names())));
-	pfree(name);
-	return rule;
-}
-
-static int
-parse_interval(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			interval = svy_qinterval_parse(name);
-
-	if (interval < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown quantile interval \"%s\"", name),
-				 errhint("Valid intervals are %s.", svy_qinterval_names())));
-	pfree(name);
-	return interval;
-}
-
 static void
 args_differ(const char *what)
 {
@@ -234,7 +204,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 								 s->cxt) && s->args_set)
 			rule = s->qrule;
 		else
-			rule = parse_qrule(PG_GETARG_TEXT_PP(5));
+			rule = svy_parse_option(PG_GETARG_TEXT_PP(5), svy_qrule_parse, "quantile rule", "rules",
+									svy_qrule_names());
 	}
 	if (s->args_set && rule != s->qrule)
 		args_differ("quantile rule");
@@ -245,7 +216,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 								 s->cxt) && s->args_set)
 			interval = s->interval;
 		else
-			interval = parse_interval(PG_GETARG_TEXT_PP(6));
+			interval = svy_parse_option(PG_GETARG_TEXT_PP(6), svy_qinterval_parse, "quantile interval",
+										 "intervals", svy_qinterval_names());
 	}
 	if (s->args_set && interval != s->interval)
 		args_differ("quantile interval");
