@@ -1,9 +1,10 @@
 /*
  * response.h -- survey response types: likert and choices (SPEC section 6).
  *
- * Shared by src/likert.c, src/choices.c and by the estimation code (svy_dist,
- * svy_choices, svy_mean(likert)), which should read values only through the
- * inline accessors below.
+ * Shared by src/likert.c, src/choices.c, src/response.c (what the two types
+ * have in common: missing reasons, the lexer of their text input) and by the
+ * estimation code (svy_dist, svy_choices, svy_mean(likert)), which should
+ * read values only through the inline accessors below.
  *
  * Missing reasons
  *   Both types carry either a valid answer or one of five missing reasons.
