@@ -94,15 +94,13 @@ svy_report_overflow(void)
 			 errhint("Rescale the outcome or the weights (for instance to thousands) and scale the estimates back.")));
 }
 
-const SvyDesign *
-svy_design_arg(FunctionCallInfo fcinfo, int argno)
+void
+svy_report_null_design(void)
 {
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL"),
-				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	return PG_GETARG_SVYDESIGN_P(argno);
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("survey design must not be NULL"),
+			 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
 }
 
 void

@@ -190,8 +190,20 @@ extern bool svy_option_unchanged(struct varlena **seen, struct varlena *v, Memor
 extern void svy_check_finite_sums(const double *v, Size n);
 extern void svy_report_overflow(void) pg_attribute_noreturn();
 
-/* The design argument argno of an aggregate: an error if NULL. */
-extern const SvyDesign *svy_design_arg(FunctionCallInfo fcinfo, int argno);
+/*
+ * The design argument argno of an aggregate: an error if NULL.  Inline, as
+ * the outcome check below, because every row passes here; the reports are
+ * out of line.
+ */
+extern void svy_report_null_design(void) pg_attribute_noreturn();
+static inline const SvyDesign *
+svy_design_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (unlikely(PG_ARGISNULL(argno)))
+		svy_report_null_design();
+	return PG_GETARG_SVYDESIGN_P(argno);
+}
+
 /* An error unless an outcome is finite (a missing answer is NULL). */
 extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
 static inline void
