@@ -49,6 +49,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "aggstate.h"
 #include "idmap.h"
 #include "quantile.h"
 #include "quantile_state.h"
