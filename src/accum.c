@@ -188,6 +188,15 @@ svy_check_level(double level)
 	return level;
 }
 
+static void
+unknown_option(const char *what, const char *name, const char *plural, const char *valid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\"", what, name),
+			 errhint("Valid %s are %s.", plural, valid)));
+}
+
 int
 svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
 				 const char *plural, const char *valid)
@@ -196,10 +205,20 @@ svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
 	int			value = parse(name);
 
 	if (value < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown %s \"%s\"", what, name),
-				 errhint("Valid %s are %s.", plural, valid)));
+		unknown_option(what, name, plural, valid);
+	pfree(name);
+	return value;
+}
+
+int
+svy_parse_option_in(text *t, const SvyName *table, size_t n, const char *what,
+					const char *plural, const char *valid)
+{
+	char	   *name = text_to_cstring(t);
+	int			value = svy_name_value(table, n, name);
+
+	if (value < 0)
+		unknown_option(what, name, plural, valid);
 	pfree(name);
 	return value;
 }

@@ -30,6 +30,7 @@
 
 #include "design.h"
 #include "estimator.h"
+#include "names.h"
 #include "rank.h"
 
 typedef struct SvyPsuKey
@@ -172,6 +173,9 @@ extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
  */
 extern int	svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
 							 const char *plural, const char *valid);
+/* The same with the names of table (names.h; values >= 0) */
+extern int	svy_parse_option_in(text *t, const SvyName *table, size_t n, const char *what,
+								const char *plural, const char *valid);
 /* A CI method name (aliases included); an error lists the valid ones. */
 extern int	svy_parse_method(text *name);
 /*
