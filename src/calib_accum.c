@@ -23,6 +23,9 @@
  * cells, solves the calibration (src/stats/calibrate.c), forms each
  * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
  * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
+ * A replicate design's full sample is calibrated here (one entry per cell:
+ * it has no PSUs) and its replicates in calib_rep.c, through the hooks
+ * below; its variance comes from the calibrated replicates.
  */
 #include "postgres.h"
 
@@ -31,6 +34,7 @@
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/memutils.h"
 
 #include "calib.h"
@@ -96,7 +100,33 @@ typedef struct SvyCalibAccum
 	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
 	int			cw;
 	int			ncell_cap;
+
+	/*
+	 * Row-path caches (direct-mapped, emptied when they grow; NULL until the
+	 * first row): cell code -> cell index, and (unit, cell index) -> entry,
+	 * the unit being the base accumulator's PSU slot (its stratum index
+	 * without PSUs), so that most rows need neither hash table.
+	 */
+	struct CellSlot *cellcache;
+	uint32		cellcache_mask;
+	struct EntrySlot *entcache;
+	uint32		entcache_mask;
+	int			entcache_bits;	/* cell bits of the slot index (from ncell_cap) */
+	int			entcache_shift;	/* 32 - log2(slots) */
 } SvyCalibAccum;
+
+typedef struct CellSlot
+{
+	uint64		code;
+	int32		index1;			/* cell index + 1; 0: empty */
+} CellSlot;
+
+typedef struct EntrySlot
+{
+	int32		unit1;			/* unit + 1; 0: empty */
+	int32		cell;
+	int32		off;
+} EntrySlot;
 
 /*
  * Per cell (unweighted, over every row of the cell): row count, sums of a
@@ -127,7 +157,7 @@ typedef struct SvyCalibAccum
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+			 uint64 hash, const struct varlena *pop, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
@@ -138,8 +168,10 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	c->pop = MemoryContextAlloc(cxt, pop_len);
-	memcpy(c->pop, pop, pop_len);
+	/* with a 4-byte header (serialized as is): a table column's value may have a short one */
+	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	SET_VARSIZE(c->pop, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop));
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
@@ -204,8 +236,8 @@ entry_sums(SvyCalibAccum *c, const CalibKey *key)
 	return c->arena + (int64) e->off * c->width;
 }
 
-static double *
-cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+static int
+cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 {
 	bool		found;
 	int			i = svy_idmap_insert(c->cells, code, 0, &found);
@@ -232,7 +264,87 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 		for (int t = 0; t < c->cw; t++)
 			cs[t] = CS_IS_MIN(c->k, t) ? INFINITY : CS_IS_MAX(c->k, t) ? -INFINITY : 0.0;
 	}
+	return i;
+}
+
+static double *
+cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	int			i = cell_index(c, cxt, code);	/* first: it may move cellsum */
+
 	return c->cellsum + (int64) c->cw * i;
+}
+
+/*
+ * The row path's cell index: cell codes are mixed-radix, so with at least
+ * 4 slots a cell their low bits rarely collide.
+ */
+static inline int
+row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	CellSlot   *slot;
+	int			i;
+
+	if (c->cellcache == NULL || (uint32) c->ncell_cap * 4 > c->cellcache_mask + 1)
+	{
+		uint32		n = c->cellcache ? (c->cellcache_mask + 1) * 2 : 64;
+
+		if (c->cellcache)
+			pfree(c->cellcache);
+		c->cellcache = MemoryContextAllocZero(cxt, sizeof(CellSlot) * n);
+		c->cellcache_mask = n - 1;
+	}
+	slot = &c->cellcache[code & c->cellcache_mask];
+	if (slot->index1 != 0 && slot->code == code)
+		return slot->index1 - 1;
+	i = cell_index(c, cxt, code);
+	slot->code = code;
+	slot->index1 = i + 1;
+	return i;
+}
+
+/*
+ * The row path's entry: (unit, cell) packed as unit << bits | cell, with
+ * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
+ * and cells can be correlated: a plain mask would map whole runs of PSUs to
+ * one slot); pairs of slots, at least 2 slots an entry.
+ */
+static inline double *
+row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const CalibKey *key)
+{
+	EntrySlot  *slot;
+	double	   *u;
+	int			bits = pg_leftmost_one_pos32(c->ncell_cap);
+
+	if (c->entcache == NULL || c->entcache_bits != bits ||
+		(uint64) c->used * 2 > (uint64) c->entcache_mask + 1)
+	{
+		uint64		n = 256;
+
+		while (n < (uint64) c->used * 2 + 2)
+			n *= 2;
+		if (n > (UINT64CONST(1) << 30))
+			return entry_sums(c, key);	/* (a billion entries: no cache) */
+		if (c->entcache)
+			pfree(c->entcache);
+		c->entcache = MemoryContextAllocHuge(cxt, sizeof(EntrySlot) * n);
+		memset(c->entcache, 0, sizeof(EntrySlot) * n);
+		c->entcache_mask = n - 1;
+		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
+		c->entcache_bits = bits;
+	}
+	/* 2-way: the pair of slots at the hash, the most recent entry first */
+	slot = &c->entcache[(((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift) & ~1U];
+	if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
+		return c->arena + (int64) slot[0].off * c->width;
+	if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
+		return c->arena + (int64) slot[1].off * c->width;
+	u = entry_sums(c, key);
+	slot[1] = slot[0];
+	slot[0].unit1 = unit + 1;
+	slot[0].cell = cell;
+	slot[0].off = (u - c->arena) / c->width;
+	return u;
 }
 
 /* ---------- rows ---------- */
@@ -256,6 +368,10 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	double	   *u;
 	const float8 *v;
 	int			k;
+	int			h;
+	int			unit;
+	int			ci;
+	double	   *cs;
 	CalibKey	key;
 
 	if (!svy_design_is_calibrated(d))
@@ -270,15 +386,27 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 	/* the base design: the same value without the calibration */
 	head = svy_design_base_size(d);
-	memcpy(base.bytes, d, head);
-	SET_VARSIZE(&base.d, head);
-	svy_accum_row(s, &base.d, y, x, y_null);
+	if (head <= sizeof(base))
+	{
+		memcpy(base.bytes, d, head);
+		SET_VARSIZE(&base.d, head);
+		h = svy_accum_row(s, &base.d, y, x, y_null);
+	}
+	else
+	{
+		/* a replicate design: its weights do not fit the buffer */
+		SvyDesign  *copy = palloc(head);
+
+		memcpy(copy, d, head);
+		SET_VARSIZE(copy, head);
+		h = svy_accum_row(s, copy, y, x, y_null);
+		pfree(copy);
+	}
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), b->pop_len,
-								!(d->flags & SVY_HAS_PSU));
+								svy_calib_population(b), !(d->flags & SVY_HAS_PSU));
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
@@ -316,10 +444,22 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	key.w[2] = c->per_row ? 0 : d->psu[0];
 	key.w[3] = c->per_row ? 0 : d->psu[1];
 	key.w[4] = b->cell;
-	u = entry_sums(c, &key);
-	for (int j = 0; j <= k; j++)
+	ci = row_cell_index(c, s->cxt, b->cell);
+	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
+	unit = c->per_row ? h : s->last_psu;
+	/* (replicate designs have no unit: h = -1) */
+	u = unit >= 0 ? row_entry_sums(c, s->cxt, unit, ci, &key) : entry_sums(c, &key);
+	/* the constant's block spelled out (every row; the loop below is for the v_j) */
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * q[1];
+	u[U_Q(0, 2)] += w * q[2];
+	u[U_Q(0, 3)] += w * q[3];
+	u[U_Q(0, 4)] += w * q[4];
+	u[U_Q(0, 5)] += w * q[5];
+	u[U_Q(0, 6)] += w * q[6];
+	for (int j = 1; j <= k; j++)
 	{
-		double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+		double		f = w * v[j - 1];
 
 		for (int t = 0; t < NQ; t++)
 			u[U_Q(j, t)] += f * q[t];
@@ -359,28 +499,32 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		if (rr != r)
 			pfree(rr);
 	}
+	/* (weights and x are finite: fmin and fmax as comparisons, no calls) */
+	cs = c->cellsum + (int64) c->cw * ci;
+	cs[CS_N] += 1.0;
+	cs[CS_A] += a;
+	cs[CS_B] += bx;
+	cs[CS_DD] += w * w;
+	if (w < cs[CS_MIND])
+		cs[CS_MIND] = w;
+	if (w > cs[CS_MAXD])
+		cs[CS_MAXD] = w;
+	if (w > 0.0)
 	{
-		double	   *cs = cell_sums(c, s->cxt, b->cell);
-
-		cs[CS_N] += 1.0;
-		cs[CS_A] += a;
-		cs[CS_B] += bx;
-		cs[CS_DD] += w * w;
-		cs[CS_MIND] = fmin(cs[CS_MIND], w);
-		cs[CS_MAXD] = fmax(cs[CS_MAXD], w);
-		if (w > 0.0)
+		cs[CS_NPOS] += 1.0;
+		for (int i = 0; i < k; i++)
 		{
-			cs[CS_NPOS] += 1.0;
-			for (int i = 0; i < k; i++)
-			{
-				cs[CS_DDV(i)] += w * w * v[i];
-				for (int j = 0; j < k; j++)
-					cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
-				cs[CS_MINV(k, i)] = fmin(cs[CS_MINV(k, i)], v[i]);
-				cs[CS_MAXV(k, i)] = fmax(cs[CS_MAXV(k, i)], v[i]);
-			}
+			cs[CS_DDV(i)] += w * w * v[i];
+			for (int j = 0; j < k; j++)
+				cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
+			if (v[i] < cs[CS_MINV(k, i)])
+				cs[CS_MINV(k, i)] = v[i];
+			if (v[i] > cs[CS_MAXV(k, i)])
+				cs[CS_MAXV(k, i)] = v[i];
 		}
 	}
+	if (d->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_row(s, d, y, x, y_null);
 }
 
 /* ---------- merging ---------- */
@@ -467,7 +611,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+								   f->pop, f->per_row);
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
@@ -518,6 +662,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
 		dst[CS_A] += dk * src[CS_B];
 	}
+	svy_calib_rep_merge(into, from);
 }
 
 /* ---------- binary format (after the base state; network byte order) ---------- */
@@ -563,6 +708,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		for (int i = 0; i < c->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_serialize(s, buf);
 }
 
 void
@@ -603,7 +750,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
+		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU) ||
 		plen < VARHDRSZ || plen > buf->len - buf->cursor)
 		svy_wire_corrupt("bad calibration");
 	pop = palloc(plen);
@@ -619,7 +766,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		svy_wire_corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -665,14 +812,16 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_deserialize(s, buf, k);
 }
 
 /* ---------- finishing ---------- */
 
 /* R: the calibration of the rows failed; say which level or why. */
-static void
-report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
-			  int method)
+void
+svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
+						const SvyCalibSolution *sol, int method)
 {
 	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
 
@@ -849,7 +998,7 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->ncell = ncell;
 	cs->U = U;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
-	report_status(cs->status, pop, cat, &cs->sol, c->method);
+	svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
@@ -922,6 +1071,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
 	}
 
+	/* replicate designs: the variance of the calibrated replicates, no residuals */
+	if (s->kind == SVY_KIND_REPLICATE)
+	{
+		svy_calib_rep_result(s, spec, &dom, &cal.pr, &sol, cal.pop, cal.cat, res);
+		return;
+	}
+
 	/*
 	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
 	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
@@ -943,7 +1099,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
 
 		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
-			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
+			svy_calib_report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
 	}
 
 	/* per cell: the row score z = coef' (u or r) */
