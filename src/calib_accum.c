@@ -39,7 +39,7 @@
 #include "survey.h"
 
 #define NQ			7			/* 1, e, a, b, aa, ab, bb */
-#define CALIB_STATE_MAGIC	0x43414c31	/* "CAL1": format version 1 */
+#define CALIB_STATE_MAGIC	0x43414c32	/* "CAL2": format version 2 (portable population) */
 
 typedef struct CalibKey
 {
@@ -127,9 +127,10 @@ typedef struct SvyCalibAccum
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+			 uint64 hash, const struct varlena *pop, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
+	Size		pop_len = VARSIZE_ANY_EXHDR(pop);
 
 	c->method = method;
 	c->maxit = maxit;
@@ -138,8 +139,10 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	c->pop = MemoryContextAlloc(cxt, pop_len);
-	memcpy(c->pop, pop, pop_len);
+	/* a 4-byte header whatever the row's copy had (a population from a table may have a short one) */
+	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + pop_len);
+	SET_VARSIZE(c->pop, VARHDRSZ + pop_len);
+	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), pop_len);
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
@@ -277,8 +280,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), b->pop_len,
-								!(d->flags & SVY_HAS_PSU));
+								svy_calib_population(b), !(d->flags & SVY_HAS_PSU));
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
@@ -467,7 +469,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+								   f->pop, f->per_row);
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
@@ -527,7 +529,6 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 {
 	const SvyCalibAccum *c = s->calib;
 	int			ncell = svy_idmap_size(c->cells);
-	int			plen = VARSIZE_ANY(c->pop);
 	calibtab_iterator it;
 	CalibEntry *e;
 
@@ -541,9 +542,16 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	pq_sendbyte(buf, c->per_row);
 	pq_sendbyte(buf, c->shift_set);
 	pq_sendfloat8(buf, c->shift);
-	pq_sendint64(buf, c->pop_hash);
-	pq_sendint32(buf, plen);
-	pq_sendbytes(buf, (const char *) c->pop, plen);
+	/* the population's binary form (its packed form is in native byte order), length first */
+	{
+		StringInfoData pop;
+
+		initStringInfo(&pop);
+		svy_population_send_buf(c->pop, &pop);
+		pq_sendint32(buf, pop.len);
+		pq_sendbytes(buf, pop.data, pop.len);
+		pfree(pop.data);
+	}
 	pq_sendint32(buf, ncell);
 	for (int i = 0; i < ncell; i++)
 	{
@@ -571,7 +579,6 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	int			method,
 				maxit,
 				k,
-				plen,
 				ncell,
 				nent;
 	double		epsilon;
@@ -579,11 +586,10 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	bool		per_row;
 	bool		shift_set;
 	double		shift;
-	uint64		hash;
 	struct varlena *pop;
-	SvyPop	   *parsed;
-	struct varlena *rebuilt;
 	SvyCalibAccum *c;
+	SvyIdMap   *psus;			/* the base PSUs the entries cover */
+	double	   *rows;			/* per stratum: rows of the entries (no PSUs) */
 
 	if (svy_wire_int32(buf) != CALIB_STATE_MAGIC)
 		svy_wire_corrupt("unknown calibration format");
@@ -596,30 +602,26 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	per_row = svy_wire_byte(buf);
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
-	hash = svy_wire_int64(buf);
-	plen = svy_wire_int32(buf);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
 		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
-		plen < VARHDRSZ || plen > buf->len - buf->cursor)
+		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
-	pop = palloc(plen);
-	memcpy(pop, svy_wire_bytes(buf, plen), plen);
-	if (VARSIZE_ANY(pop) != plen)
-		svy_wire_corrupt("bad population");
-	/* the population must be one svy_population_build() makes, with this hash */
-	parsed = svy_population_parse(pop);
-	rebuilt = svy_population_build(parsed);
-	if (VARSIZE(rebuilt) != VARSIZE_ANY(pop) ||
-		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
-		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
+	/* validated and packed (with its hash) as svy_population's receive does */
+	{
+		int32		plen = svy_wire_count(buf, 1, "bad population");
+		StringInfoData pbuf;
+
+		svy_wire_init(&pbuf, svy_wire_bytes(buf, plen), plen);
+		pop = svy_population_recv_buf(&pbuf);
+	}
+	if (svy_population_parse(pop)->nnum != k)
 		svy_wire_corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -643,6 +645,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 			svy_wire_corrupt("bad cell sums");
 	}
 	nent = svy_wire_count(buf, 40 + 8 * c->width, "bad number of PSU cells");
+	psus = svy_idmap_create(CurrentMemoryContext, 64);
+	rows = palloc0(sizeof(double) * Max(s->nstrata, 1));
 	for (int j = 0; j < nent; j++)
 	{
 		CalibKey	key;
@@ -664,7 +668,31 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		}
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
+		if (c->per_row)
+		{
+			int			h = svy_accum_stratum_find(s, key.w);
+
+			if (h < 0 || key.w[2] != 0 || key.w[3] != 0)
+				svy_wire_corrupt("cell of an unknown stratum");
+			rows[h] += u[c->nu];
+		}
+		else
+		{
+			SvyPsuKey	pk = {{key.w[0], key.w[1], key.w[2], key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &pk);
+			bool		found;
+
+			if (pe == NULL)
+				svy_wire_corrupt("PSU cell of an unknown PSU");
+			svy_idmap_insert(psus, (uint64) (uintptr_t) pe, 0, &found);
+		}
 	}
+	/* every row of the base state is in the calibration sums: its PSU, or its stratum's row count */
+	if (!c->per_row && svy_idmap_size(psus) != s->npsu)
+		svy_wire_corrupt("PSU without calibration sums");
+	for (int h = 0; c->per_row && h < s->nstrata; h++)
+		if (rows[h] != s->strata[h].rows.n)
+			svy_wire_corrupt("stratum rows without calibration sums");
 }
 
 /* ---------- finishing ---------- */
@@ -987,10 +1015,16 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	if (!c->per_row)
 	{
 		/*
-		 * Each PSU's score total replaces its sums in the base state (every
-		 * final on a calibrated state comes here and rewrites them all, so
-		 * finals sharing the state are not affected).
+		 * Each PSU's score total replaces its sums in the base state for
+		 * svy_accum_strata, and they are put back afterwards: a final
+		 * sharing the state (svy_accum's) may serialize it.  Entries of one
+		 * PSU save (sums, 0, ..., 0); restoring in reverse ends with the sums.
 		 */
+		int64		nent = c->tab->members,
+					ie = 0;
+		SvyPsuEntry **saved_pe = palloc(sizeof(SvyPsuEntry *) * Max(nent, 1));
+		double	   *saved = palloc(sizeof(double) * 2 * Max(nent, 1));
+
 		calibtab_start_iterate(c->tab, &it);
 		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 		{
@@ -999,6 +1033,10 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 
 			if (pe == NULL)
 				svy_wire_corrupt("PSU cell of an unknown PSU");
+			saved_pe[ie] = pe;
+			saved[2 * ie] = pe->a;
+			saved[2 * ie + 1] = pe->b;
+			ie++;
 			pe->a = pe->b = 0.0;
 		}
 		calibtab_start_iterate(c->tab, &it);
@@ -1016,6 +1054,11 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 			pe->a += z;
 		}
 		in.df = svy_accum_strata(s, 0.0, sts);
+		while (ie-- > 0)
+		{
+			saved_pe[ie]->a = saved[2 * ie];
+			saved_pe[ie]->b = saved[2 * ie + 1];
+		}
 	}
 	else
 	{

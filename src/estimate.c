@@ -314,8 +314,6 @@ svy_state_final(PG_FUNCTION_ARGS)
 		empty.level = SVY_LEVEL_DEFAULT;
 		s = &empty;
 	}
-	if (s->calib)
-		svy_calib_not_supported("svy_accum");
 	PG_RETURN_BYTEA_P(state_to_bytea(s));
 }
 
