@@ -1,0 +1,172 @@
+-- Stored and merged states on calibrated designs (SPEC §9): svy_accum / svy_merge and the svy_state
+-- readers give the numbers of svy_mean / svy_total / svy_prop on the calibrated design, the state
+-- survives its text and binary forms, corrupt bytes are 22P03, and states of different calibrations
+-- do not merge.  Quantiles on calibrated designs: the second half.
+SET extra_float_digits = 0;
+
+CREATE TABLE cs AS
+SELECT i AS id, 'S' || (i % 3) AS stratum, i % 24 AS psu, 0.5 + (i % 7) * 0.5 AS w,
+       CASE WHEN i % 17 = 0 THEN NULL ELSE ((i * 7919) % 1000)::float8 / 10 END AS y,
+       (i * 31) % 7 < 3 AS bo,
+       (ARRAY['AT', 'BE', 'CZ'])[1 + (i / 2) % 3] AS country, (ARRAY['officer', 'chief'])[1 + (i / 5) % 2] AS role,
+       ((i * 37) % 41)::float8 AS years
+FROM generate_series(1, 6000) i;
+ANALYZE cs;
+-- populations stored in a table (short varlena headers, as most stored values)
+CREATE TABLE cspop AS SELECT
+    '{"country": {"AT": 9000, "BE": 8000, "CZ": 7000}, "role": {"officer": 20000, "chief": 4000}}'::svy_population AS pr,
+    '{"country": {"AT": 9000, "BE": 8000, "CZ": 7000}, "years": 480000}'::svy_population AS pl,
+    '{"country": {"AT": 9000, "BE": 8000, "CZ": 7000}}'::svy_population AS pc;
+-- the designs, as views of the rows
+CREATE VIEW cal AS
+SELECT c.*,
+       svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pr FROM cspop), ARRAY[country, role],
+                     method => 'rake') AS d_rake,
+       svy_calibrate(svy_design(w, strata => stratum), (SELECT pl FROM cspop), ARRAY[country], ARRAY[years]) AS d_linear,
+       svy_calibrate(svy_design(w, psu => psu), (SELECT pc FROM cspop), ARRAY[country], method => 'poststratify') AS d_post,
+       svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM cspop), ARRAY[country, role], method => 'raking') AS d_raking
+FROM cs c;
+
+-- ---------------------------------------------------------------- the state reads as the estimator
+CREATE FUNCTION same(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
+RETURN abs(a.estimate - b.estimate) <= 1e-12 * abs(b.estimate) AND abs(a.std_error - b.std_error) <= 1e-12 * b.std_error
+       AND abs(a.ci_lower - b.ci_lower) <= 1e-12 * abs(b.ci_lower) AND abs(a.ci_upper - b.ci_upper) <= 1e-12 * abs(b.ci_upper)
+       AND a.df = b.df AND a.n = b.n AND abs(a.deff - b.deff) <= 1e-10 * b.deff;
+SELECT same(svy_mean(s_rake), m_rake) AS rake_mean, same(svy_total(s_rake), t_rake) AS rake_total,
+       same(svy_mean(s_linear, 0.9), m_linear) AS linear_mean_90, same(svy_mean(s_post), m_post) AS post_mean,
+       same(svy_prop(s_bo, 'korn-graubard'), p_raking) AS raking_prop
+FROM (SELECT svy_accum(y, d_rake) AS s_rake, svy_mean(y, d_rake) AS m_rake, svy_total(y, d_rake) AS t_rake,
+             svy_accum(y, d_linear) AS s_linear, svy_mean(y, d_linear, 0.9) AS m_linear,
+             svy_accum(y, d_post) AS s_post, svy_mean(y, d_post) AS m_post,
+             svy_accum(bo, d_raking) AS s_bo, svy_prop(bo, d_raking, 'korn-graubard') AS p_raking
+      FROM cal) s;
+-- the numbers themselves (rake: PSUs and strata; linear: rows as PSUs, a numeric auxiliary)
+SELECT round((e).estimate::numeric, 8) AS estimate, round((e).std_error::numeric, 8) AS std_error, (e).df, (e).n
+FROM (SELECT svy_mean(svy_accum(y, d_rake)) AS e FROM cal
+      UNION ALL SELECT svy_mean(svy_accum(y, d_linear)) FROM cal) s;
+
+-- ---------------------------------------------------------------- rollups: states per group, merged
+CREATE TABLE parts AS
+SELECT psu, svy_accum(y, d_rake) AS s_rake, svy_accum(y, d_linear) AS s_linear,
+       svy_accum(y, d_post) AS s_post, svy_accum(bo, d_raking) AS s_bo
+FROM cal GROUP BY psu;
+SELECT same(svy_mean(svy_merge(s_rake)), (SELECT svy_mean(y, d_rake) FROM cal)) AS rake,
+       same(svy_mean(svy_merge(s_linear)), (SELECT svy_mean(y, d_linear) FROM cal)) AS linear,
+       same(svy_total(svy_merge(s_post)), (SELECT svy_total(y, d_post) FROM cal)) AS post,
+       same(svy_prop(svy_merge(s_bo)), (SELECT svy_prop(bo, d_raking) FROM cal)) AS raking
+FROM parts;
+-- merging in stages (states of merged states), in another order
+SELECT same(svy_mean(svy_merge(m)), (SELECT svy_mean(y, d_rake) FROM cal)) AS staged
+FROM (SELECT svy_merge(s_rake ORDER BY psu DESC) AS m FROM parts GROUP BY psu % 5) s;
+-- an empty state merges as nothing
+SELECT same(svy_mean(svy_merge(s)), (SELECT svy_mean(y, d_rake) FROM cal)) AS with_empty
+FROM (SELECT s_rake AS s FROM parts UNION ALL SELECT svy_accum(y, d_rake) FROM cal WHERE false) u;
+
+-- ---------------------------------------------------------------- text and binary forms
+SELECT count(*) FILTER (WHERE s_rake::text::svy_state::text = s_rake::text
+                          AND s_linear::text::svy_state::text = s_linear::text) AS text_round_trips, count(*)
+FROM parts;
+SELECT format('/tmp/survey_calibration_state_%s.bin', current_setting('port')) AS statefile \gset
+COPY (SELECT psu, s_rake, s_linear FROM parts) TO :'statefile' (FORMAT binary);
+CREATE TABLE parts2 (psu int, s_rake svy_state, s_linear svy_state);
+COPY parts2 FROM :'statefile' (FORMAT binary);
+SELECT count(*) FILTER (WHERE a.s_rake::text = b.s_rake::text AND a.s_linear::text = b.s_linear::text) AS binary_round_trips
+FROM parts a JOIN parts2 b USING (psu);
+-- a shared transition state: svy_mean's final does not change what svy_accum returns
+SELECT (SELECT svy_accum(y, d_rake)::text FROM cal) = (SELECT svy_accum(y, d_rake)::text FROM (SELECT *, svy_mean(y, d_rake) OVER () FROM cal) s)
+       AS accum_alone_same,
+       (SELECT md5(svy_accum(y, d_rake)::text) FROM cal) = (SELECT md5(a::text) FROM (
+            SELECT svy_mean(y, d_rake) AS m, svy_accum(y, d_rake) AS a FROM cal) s) AS shared_same;
+
+-- ---------------------------------------------------------------- edge cases
+-- no rows: a state with nothing; its readers give NULL numbers
+SELECT (svy_mean(s)).*, (svy_mean(s::text::svy_state)).n AS n_after_text FROM (SELECT svy_accum(y, d_rake) AS s FROM cal WHERE false) x;
+-- one row (poststratified to its own level): one PSU, as svy_mean; with a lonely-PSU rule, its numbers
+SELECT svy_mean(svy_accum(y, svy_calibrate(svy_design(w), '{"country": {"AT": 50}}', ARRAY[country], method => 'poststratify')))
+FROM cs WHERE id = 1;
+SET survey.lonely_psu = 'certainty';
+SELECT (svy_mean(s)).estimate, (svy_mean(s)).std_error, (svy_mean(s)).n, (svy_total(s)).estimate AS total
+FROM (SELECT svy_accum(y, svy_calibrate(svy_design(w), '{"country": {"AT": 50}}', ARRAY[country], method => 'poststratify')) AS s
+      FROM cs WHERE id = 1) x;
+RESET survey.lonely_psu;
+-- NULL outcomes are out of the domain but in the calibration; all NULL: no estimate, the same as svy_mean
+SELECT same(svy_mean(svy_accum(y, d_linear)), svy_mean(y, d_linear)) AS null_rows,
+       (svy_mean(svy_accum(NULL::float8, d_linear))).n AS all_null_n,
+       (svy_mean(svy_accum(NULL::float8, d_linear))).estimate AS all_null_estimate
+FROM cal;
+
+-- ---------------------------------------------------------------- states that do not merge
+SELECT svy_merge(s) FROM (SELECT svy_accum(y, d_rake) AS s FROM cal UNION ALL SELECT svy_accum(y, d_raking) FROM cal) u;
+SELECT svy_merge(s) FROM (SELECT svy_accum(y, d_post) AS s FROM cal
+                          UNION ALL SELECT svy_accum(y, svy_calibrate(svy_design(w, psu => psu), '{"country": {"AT": 1, "BE": 8000, "CZ": 7000}}', ARRAY[country], method => 'poststratify')) FROM cs) u;
+SELECT svy_merge(s) FROM (SELECT svy_accum(y, d_post) AS s FROM cal UNION ALL SELECT svy_accum(y, svy_design(w, psu => psu)) FROM cs) u;
+SELECT svy_merge(s) FROM (SELECT svy_accum(y, svy_design(w, psu => psu)) AS s FROM cs UNION ALL SELECT svy_accum(y, d_post) FROM cal) u;
+SELECT svy_merge(s) FROM (SELECT svy_accum(y, d_post) AS s FROM cal UNION ALL SELECT svy_accum(bo, d_post) FROM cal) u;
+SELECT svy_prop(svy_accum(y, d_post)) FROM cal;
+
+-- ---------------------------------------------------------------- corrupt bytes: 22P03
+CREATE FUNCTION state_in(hex text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT (svy_mean(hex::svy_state)).n::text);
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE TABLE one AS SELECT svy_accum(y, d_post)::text AS h, svy_accum(y, d_linear)::text AS hl FROM cal WHERE psu IN (0, 2, 4);
+-- the calibration part starts with the marker byte 01 and the magic "CAL2"
+SELECT state_in(h) AS valid,
+       state_in(left(h, -2)) AS truncated,
+       state_in(h || '00') AS trailing,
+       state_in(replace(h, '0143414c32', '0243414c32')) AS marker,
+       state_in(replace(h, '0143414c32', '0143414c31')) AS magic,
+       state_in(replace(h, '0143414c32', '00')) AS no_calibration
+FROM one;
+-- the method byte after the magic; the population (the bytes of "country" and a level)
+SELECT state_in(regexp_replace(h, '43414c3201', '43414c3209')) AS method,
+       state_in(replace(h, encode('country', 'hex') || '00', encode('country', 'hex') || '01')) AS population_name,
+       state_in(replace(h, encode('AT', 'hex') || '00', encode('BE', 'hex') || '00')) AS population_level_twice
+FROM one;
+-- the PSU cells must cover the base state's PSUs: two PSUs with one cell each, the last cell
+-- (5 keys and 7 sums: 96 bytes) dropped and the count before the cells made 1
+CREATE TABLE two AS
+SELECT svy_accum(y, svy_calibrate(svy_design(w, psu => psu), '{"country": {"AT": 100}}', ARRAY[country], method => 'poststratify'))::text AS h
+FROM cs WHERE psu < 2 AND country = 'AT';
+SELECT state_in(h) AS valid, substr(h, length(h) - 2 * 192 - 7, 8) AS cell_count,
+       state_in(overlay(left(h, -192) PLACING '00000001' FROM length(h) - 2 * 192 - 7 FOR 8)) AS psu_without_cells,
+       state_in(overlay(h PLACING '00000003' FROM length(h) - 2 * 192 - 7 FOR 8)) AS count_beyond_bytes
+FROM two;
+
+-- ---------------------------------------------------------------- parallel = serial = merged
+CREATE FUNCTION runs() RETURNS TABLE (what text, e svy_estimate) LANGUAGE sql STABLE BEGIN ATOMIC
+    SELECT 'rake', svy_mean(y, d_rake) FROM cal
+    UNION ALL SELECT 'rake state', svy_mean(svy_accum(y, d_rake)) FROM cal
+    UNION ALL SELECT 'linear state', svy_total(svy_accum(y, d_linear)) FROM cal
+    UNION ALL SELECT 'raking state', svy_prop(svy_accum(bo, d_raking)) FROM cal;
+END;
+CREATE TABLE serial AS SELECT * FROM runs();
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        IF line ~ pattern THEN RETURN true; END IF;
+    END LOOP;
+    RETURN false;
+END $$;
+SELECT plan_has('SELECT svy_accum(y, d_rake) FROM cal', 'Partial Aggregate') AS partial_accum,
+       plan_has('SELECT svy_merge(s_rake) FROM parts', 'Partial Aggregate') AS partial_merge;
+CREATE TABLE par AS SELECT * FROM runs();
+CREATE TABLE par_merged AS SELECT svy_mean(svy_merge(s_rake)) AS e FROM parts;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SELECT s.what, same(p.e, s.e) AS parallel_same FROM serial s JOIN par p USING (what) ORDER BY s.what;
+SELECT same(m.e, s.e) AS merged_same FROM par_merged m, serial s WHERE s.what = 'rake';
+
+DROP FUNCTION runs(), plan_has(text, text), state_in(text);
+DROP TABLE serial, par, par_merged, one, two, parts, parts2;
