@@ -1210,3 +1210,93 @@ svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesig
 		g += w->lambda_v[j] * svy_calib_x(b)[j];
 	return d->weight * g;
 }
+
+/* ---------- svy_quantile on calibrated designs (calib_quantile.c) ---------- */
+
+double
+svy_calib_accum_rows(const SvyAccum *s)
+{
+	const SvyCalibAccum *c = s->calib;
+	double		n = 0.0;
+
+	for (int i = 0; i < svy_idmap_size(c->cells); i++)
+		n += c->cellsum[(int64) c->cw * i + CS_N];
+	return n;
+}
+
+double
+svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell)
+{
+	int			i = svy_idmap_find(s->calib->cells, cell, 0);
+
+	if (i < 0)
+		svy_wire_corrupt("cell unknown to the calibration");
+	return w->G[i];
+}
+
+/*
+ * The state was fed with y = 0, x = 1 (so K = 0 and a = e y = 0): adding
+ * to a = e I the indicator's sums of the cells' rows turns its sums into
+ * those of y = I, and the calibrated mean's result is that of P.  The
+ * arena and the cell sums are replaced by modified copies while the result
+ * is computed, so that the state itself does not change.
+ */
+void
+svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int nind,
+						   double level, SvyResult *res)
+{
+	SvyCalibAccum *c = s->calib;
+	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
+	double	   *arena = c->arena;
+	double	   *cellsum = c->cellsum;
+	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
+	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
+
+	if (c->shift != 0.0)
+		svy_wire_corrupt("calibrated quantile state with a non-zero shift");
+	memcpy(a, arena, sizeof(double) * c->used * c->width);
+	memcpy(cs, cellsum, sizeof(double) * svy_idmap_size(c->cells) * c->cw);
+	for (int i = 0; i < nind; i++)
+	{
+		const SvyCalibIndicator *in = &ind[i];
+		CalibKey	key;
+		CalibEntry *e;
+		double	   *u;
+		int			j = in->aux;
+		int			ci;
+
+		memcpy(key.w, in->key, sizeof(key.w));
+		e = calibtab_lookup(c->tab, key);
+		ci = svy_idmap_find(c->cells, key.w[4], 0);
+		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && c->per_row))
+			svy_wire_corrupt("quantile cell unknown to the calibration");
+		u = a + (int64) e->off * c->width;
+		/* I^2 = I and I x = I: a, aa and ab grow alike */
+		u[U_Q(j, 2)] += in->w;
+		u[U_Q(j, 4)] += in->w;
+		u[U_Q(j, 5)] += in->w;
+		if (j > 0)
+			continue;
+		cs[(int64) c->cw * ci + CS_A] += in->n;
+		if (c->per_row)
+		{
+			/* r = d [1, a, b]: its a-column was 0; now sum d I = w, sum d^2 I = ww */
+			double		n = u[c->nu];
+			double	   *mean = u + c->nu + 1;
+			double	   *m = mean + c->nr;
+			int			ia = R_Q(0, 1);
+
+			mean[ia] += in->w / n;
+			/* sum r_a r_t = sum d^2 I for t = 1, a and b (the rows with I are domain rows) */
+			for (int t = 0; t < c->nr; t++)
+				m[ia * c->nr + t] = m[t * c->nr + ia] = in->ww - n * mean[ia] * mean[t];
+		}
+	}
+	c->arena = a;
+	c->cellsum = cs;
+	svy_calib_accum_result(s, &spec, res);
+	c->arena = arena;
+	c->cellsum = cellsum;
+	pfree(a);
+	pfree(cs);
+}
