@@ -168,5 +168,83 @@ RESET parallel_leader_participation;
 SELECT s.what, same(p.e, s.e) AS parallel_same FROM serial s JOIN par p USING (what) ORDER BY s.what;
 SELECT same(m.e, s.e) AS merged_same FROM par_merged m, serial s WHERE s.what = 'rake';
 
-DROP FUNCTION runs(), plan_has(text, text), state_in(text);
-DROP TABLE serial, par, par_merged, one, two, parts, parts2;
+
+-- ================================================================ quantiles on calibrated designs
+-- (R's numbers: oracle cases KQ001.., test/oracle/extra/make_calib_quantile.R)
+CREATE FUNCTION qsame(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
+RETURN a.estimate = b.estimate AND abs(a.std_error - b.std_error) <= 1e-12 * b.std_error
+       AND a.ci_lower IS NOT DISTINCT FROM b.ci_lower AND a.ci_upper IS NOT DISTINCT FROM b.ci_upper
+       AND a.df = b.df AND a.n = b.n;
+CREATE VIEW calq AS
+SELECT c.*,
+       svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pl FROM cspop), ARRAY[country], ARRAY[years])
+           AS d_linear_psu,
+       svy_calibrate(svy_design(w, strata => stratum), (SELECT pr FROM cspop), ARRAY[country, role], method => 'rake')
+           AS d_rake_rows
+FROM cal c;
+-- the estimate is the quantile of the calibrated weights (svy_weight); the interval is not that
+-- of a design with those weights: the share's SE knows the calibration
+CREATE TABLE cw AS
+SELECT id, y, stratum, psu, svy_weight(d_rake) OVER () AS w_rake, svy_weight(d_linear_psu) OVER () AS w_linear
+FROM calq;
+SELECT p, (c).estimate = (u).estimate AS same_estimate, (c).std_error <> (u).std_error AS se_not_naive,
+       (c).df = (u).df AS same_df, (c).n = (u).n AS same_n
+FROM (SELECT p, svy_quantile(y, d_rake, p) AS c FROM calq, unnest(ARRAY[0.1, 0.5, 0.9]) p GROUP BY p) a
+JOIN (SELECT p, svy_quantile(y, svy_design(w_rake, strata => stratum, psu => psu), p) AS u
+      FROM cw, unnest(ARRAY[0.1, 0.5, 0.9]) p GROUP BY p) b USING (p) ORDER BY p;
+SELECT p, (c).estimate = (u).estimate AS same_estimate
+FROM (SELECT p, svy_quantile(y, d_linear_psu, p, 0.95, 'hf7') AS c FROM calq, unnest(ARRAY[0.25, 0.75]) p GROUP BY p) a
+JOIN (SELECT p, svy_quantile(y, svy_design(w_linear, strata => stratum, psu => psu), p, 0.95, 'hf7') AS u
+      FROM cw, unnest(ARRAY[0.25, 0.75]) p GROUP BY p) b USING (p) ORDER BY p;
+-- the numbers: every design kind, rule and interval
+SELECT what, (e).estimate, round((e).std_error::numeric, 8) AS std_error, (e).ci_lower, (e).ci_upper, (e).df, (e).n
+FROM (SELECT 'rake psu' AS what, svy_quantile(y, d_rake, 0.5) AS e FROM calq
+      UNION ALL SELECT 'linear psu school xlogit', svy_quantile(y, d_linear_psu, 0.25, 0.9, 'school', 'xlogit') FROM calq
+      UNION ALL SELECT 'rake rows beta', svy_quantile(y, d_rake_rows, 0.5, 0.95, 'math', 'beta') FROM calq
+      UNION ALL SELECT 'poststratify asin', svy_quantile(y, d_post, 0.75, 0.95, 'hf8', 'asin') FROM calq
+      UNION ALL SELECT 'raking score', svy_quantile(y, d_raking, 0.5, 0.95, 'math', 'score') FROM calq WHERE y IS NOT NULL
+      UNION ALL SELECT 'raking domain', svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5) FROM calq) s;
+-- svy_quantiles = svy_quantile for each probability
+SELECT bool_and(qsame(q[i], (SELECT svy_quantile(y, d_linear_psu, (ARRAY[0.1, 0.5, 0.9])[i], 0.95, 'shahvaish') FROM calq)))
+       AS quantiles_same
+FROM (SELECT svy_quantiles(y, d_linear_psu, ARRAY[0.1, 0.5, 0.9], 0.95, 'shahvaish') AS q FROM calq) s, generate_series(1, 3) i;
+-- NULL outcomes: out of the domain, in the calibration (= the domain of the rows with a value)
+SELECT qsame(svy_quantile(y, d_rake, 0.5), svy_quantile(y, svy_subset(d_rake, y IS NOT NULL), 0.5)) AS null_is_domain FROM calq;
+-- no rows; all outcomes NULL; one row
+SELECT (svy_quantile(y, d_rake, 0.5)).* FROM calq WHERE false;
+SELECT (svy_quantile(NULL::float8, d_rake, 0.5)).* FROM calq;
+SET survey.lonely_psu = 'certainty';
+SELECT (svy_quantile(y, svy_calibrate(svy_design(w), '{"country": {"AT": 50}}', ARRAY[country], method => 'poststratify'), 0.5)).*
+FROM cs WHERE id = 1;
+RESET survey.lonely_psu;
+-- not supported yet, and the rows that cannot share an aggregate
+SELECT svy_quantile(y, d_linear, 0.5) FROM calq;
+SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') FROM calq;
+SELECT svy_quantile(y, d_raking, 0.5, 0.95, 'math', 'score') FROM calq;
+SELECT svy_quantile(y, CASE WHEN id < 100 THEN d_post ELSE d_raking END, 0.5) FROM calq;
+SELECT svy_quantile(y, CASE WHEN id > 100 THEN d_post ELSE svy_design(w, psu => psu) END, 0.5) FROM calq;
+
+-- parallel = serial (the state carries the calibration sums and the cells of the units)
+CREATE FUNCTION qruns() RETURNS TABLE (what text, e svy_estimate) LANGUAGE sql STABLE BEGIN ATOMIC
+    SELECT 'rake', svy_quantile(y, d_rake, 0.5) FROM calq
+    UNION ALL SELECT 'linear psu', svy_quantile(y, d_linear_psu, 0.9, 0.95, 'hf7', 'beta') FROM calq
+    UNION ALL SELECT 'rake rows', svy_quantile(y, d_rake_rows, 0.25) FROM calq
+    UNION ALL SELECT 'raking domain', svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.75) FROM calq;
+END;
+CREATE TABLE qserial AS SELECT * FROM qruns();
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT plan_has('SELECT svy_quantile(y, d_linear_psu, 0.5) FROM calq', 'Partial Aggregate') AS partial_quantile;
+CREATE TABLE qpar AS SELECT * FROM qruns();
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+SELECT s.what, qsame(p.e, s.e) AS parallel_same FROM qserial s JOIN qpar p USING (what) ORDER BY s.what;
+
+DROP FUNCTION runs(), qruns(), plan_has(text, text), state_in(text), qsame(svy_estimate, svy_estimate);
+DROP TABLE serial, par, par_merged, one, two, parts, parts2, cw, qserial, qpar;

@@ -19,8 +19,8 @@
  *     weight of a value is the sum over its cells of G_c d + lambda_j d v_j,
  *     and the indicator's sums of d v_j per unit are there too.
  * Not supported (feature_not_supported): numeric auxiliaries without PSUs
- * (the residual variance of a row needs products of v up to degree four),
- * two-stage designs with an fpc, and the score interval on a domain or with
+ * (the residual variance of a row needs products of v up to degree four)
+ * and the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
  * which a domain of a calibrated design keeps).
  */
@@ -46,11 +46,6 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	double		w = d->weight;
 	QUnitKey	key;
 
-	if (d->flags & SVY_HAS_PSU2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("svy_quantile does not support calibrated two-stage designs yet"),
-				 errhint("Calibrate a one-stage design (its PSUs), or estimate a linear statistic.")));
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
 	if (!in_domain || w == 0.0)
