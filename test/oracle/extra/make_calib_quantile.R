@@ -81,6 +81,18 @@ probs("calib_linear", "KQ_apiclus1_linear_api99", "api00")
 probs("calib_linear", "KQ_apiclus1_linear_api99", "api00", domain = "stype:H|M")
 case_quantile("calib_linear", "KQ_apiclus1_linear_api99", "enroll", 0.5, qrule = "school", interval_type = "asin")
 
+## ---- the same on a stratified design whose PSUs are its rows (psu => id): the form of
+## K_apistrat_linear_api99 (no PSUs) that the SQL takes for quantiles with a numeric auxiliary
+strat <- read_ds("apistrat")
+d <- calibrate(svydesign(ids = ~id, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat), ~sch_wide + api99,
+               population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
+calibrated("KQ_apistrat_linear_api99_rows", "apistrat", "apistrat_strat",
+           c(weight = "pw", strata = "stype", psu = "id", fpc = "fpc", fpc_type = "popsize"), d,
+           "method=linear;base=apistrat_strat;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
+           "GREG on sch_wide and api99, strata with every row its own PSU (quantiles)")
+probs("calib_linear", "KQ_apistrat_linear_api99_rows", "api00")
+case_quantile("calib_linear", "KQ_apistrat_linear_api99_rows", "api00", 0.5, domain = "stype:E", interval_type = "beta")
+
 ## ---- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
 write_rows(dd, "designs_calib_quantile.csv")
