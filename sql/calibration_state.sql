@@ -217,6 +217,11 @@ SET survey.lonely_psu = 'certainty';
 SELECT (svy_quantile(y, svy_calibrate(svy_design(w), '{"country": {"AT": 50}}', ARRAY[country], method => 'poststratify'), 0.5)).*
 FROM cs WHERE id = 1;
 RESET survey.lonely_psu;
+-- raking that does not converge warns once, though the final solves the calibration for the
+-- distribution and for each share the score interval's search evaluates
+SELECT (svy_quantile(y, svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM cspop), ARRAY[country, role], method => 'rake',
+                                      maxit => 1, epsilon => 1e-12), 0.5, 0.95, 'math', 'score')).estimate
+FROM cs WHERE y IS NOT NULL;
 -- not supported yet, and the rows that cannot share an aggregate
 SELECT svy_quantile(y, d_linear, 0.5) FROM calq;
 SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') FROM calq;

@@ -81,6 +81,7 @@ typedef struct SvyCalibAccum
 	bool		per_row;		/* design without PSUs */
 	double		shift;			/* K of a = e (y - K x) */
 	bool		shift_set;
+	bool		warned;			/* a final warned of non-convergence (quantiles solve often) */
 
 	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
 	int			nr;				/* score basis: 3 (k + 1) + k^2 */
@@ -877,12 +878,15 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->ncell = ncell;
 	cs->U = U;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
-	report_status(cs->status, pop, cat, &cs->sol, c->method);
-	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
+	/* the warnings once per state: a quantile's final solves for its CDF and each share */
+	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
+		report_status(cs->status, pop, cat, &cs->sol, c->method);
+	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),
 				 errdetail("Every population total is over 20 times its sample total; the weights are rescaled first, as R's calibrate() does.")));
+	((SvyCalibAccum *) c)->warned = true;
 }
 
 void

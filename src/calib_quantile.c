@@ -83,6 +83,8 @@ unit_aux(const QUnitKey *key, double *sign)
 {
 	uint64		a = key->w[AUX_WORD];
 
+	if (a > 2 * (uint64) SVY_CALIB_MAX_NUMERIC)
+		svy_wire_corrupt("quantile unit of an unknown auxiliary");
 	*sign = (a != 0 && a % 2 == 0) ? -1.0 : 1.0;
 	return (int) ((a + 1) / 2);
 }

@@ -28,7 +28,11 @@
  * The design itself (strata, PSUs, fpc, df, lonely PSUs, replicate rank) is
  * tracked by an SvyAccum (accum.h) fed with y = 0; at the end its domain
  * sums are replaced by those of the indicator and the existing Taylor or
- * replicate machinery gives SE(P) and df.
+ * replicate machinery gives SE(P) and df.  Calibrated designs
+ * (calib_quantile.c, through a few hooks here): units are (PSU or stratum,
+ * calibration cell, auxiliary), the design state is the calibrated linear
+ * accumulator, the values' weights are scaled by the calibration and SE(P)
+ * is that of the calibrated mean of the indicator.
  *
  * This file: arguments, units, transition, combine and final functions.
  * The cells live in quantile_store.c (sorted by stats/radix.c), the wire
