@@ -574,6 +574,40 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	}
 }
 
+/*
+ * The population, validated and packed (with its hash) as svy_population's
+ * receive does; what that reports as invalid data (a level twice, a
+ * negative total, a bad encoding) is a corrupt state here.
+ */
+static struct varlena *
+read_population(StringInfo buf)
+{
+	int32		plen = svy_wire_count(buf, 1, "bad population");
+	StringInfoData pbuf;
+	MemoryContext cxt = CurrentMemoryContext;
+	struct varlena *volatile pop = NULL;
+
+	svy_wire_init(&pbuf, svy_wire_bytes(buf, plen), plen);
+	PG_TRY();
+	{
+		pop = svy_population_recv_buf(&pbuf);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(ed->sqlerrcode) != ERRCODE_DATA_EXCEPTION ||
+			ed->sqlerrcode == ERRCODE_INVALID_BINARY_REPRESENTATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		svy_wire_corrupt("bad population");
+	}
+	PG_END_TRY();
+	return pop;
+}
+
 void
 svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 {
@@ -610,16 +644,17 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
 		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
-	/* validated and packed (with its hash) as svy_population's receive does */
+	pop = read_population(buf);
 	{
-		int32		plen = svy_wire_count(buf, 1, "bad population");
-		StringInfoData pbuf;
+		/* the method takes the population (as svy_calibrate checked; svy_calibrate() refuses others) */
+		SvyPop	   *parsed = svy_population_parse(pop);
 
-		svy_wire_init(&pbuf, svy_wire_bytes(buf, plen), plen);
-		pop = svy_population_recv_buf(&pbuf);
+		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
+			(method != SVY_CALIB_LINEAR && k != 0) ||
+			(method == SVY_CALIB_POSTSTRATIFY && parsed->ncat != 1) ||
+			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
+			svy_wire_corrupt("bad population");
 	}
-	if (svy_population_parse(pop)->nnum != k)
-		svy_wire_corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
 	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row);
@@ -627,6 +662,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	c->shift_set = shift_set;
 	s->calib = c;
 	ncell = svy_wire_count(buf, 8 + 8 * c->cw, "bad number of cells");
+	if (ncell == 0)
+		svy_wire_corrupt("bad number of cells");	/* the first row made one */
 	for (int i = 0; i < ncell; i++)
 	{
 		uint64		code = svy_wire_int64(buf);
