@@ -229,6 +229,44 @@ SELECT svy_quantile(y, d_raking, 0.5, 0.95, 'math', 'score') FROM calq;
 SELECT svy_quantile(y, CASE WHEN id < 100 THEN d_post ELSE d_raking END, 0.5) FROM calq;
 SELECT svy_quantile(y, CASE WHEN id > 100 THEN d_post ELSE svy_design(w, psu => psu) END, 0.5) FROM calq;
 
+-- the raw transition state (as Citus ships it): its text form, and every byte overwritten or cut:
+-- an error of class 22 (22P03 mostly), never another, never a crash
+CREATE AGGREGATE quantile_state(float8, svy_design, float8) (
+    SFUNC = svy_quantile_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
+CREATE TABLE qstates AS
+SELECT quantile_state(y, d_linear_psu, 0.5) AS ql, quantile_state(y, d_rake_rows, 0.5) AS qr
+FROM calq WHERE id <= 20;
+SELECT qsame(svy_quantile_final(ql::text::svy_aggstate), (SELECT svy_quantile(y, d_linear_psu, 0.5) FROM calq WHERE id <= 20))
+           AS linear_same,
+       qsame(svy_quantile_final(qr::text::svy_aggstate), (SELECT svy_quantile(y, d_rake_rows, 0.5) FROM calq WHERE id <= 20))
+           AS rake_rows_same
+FROM qstates;
+CREATE FUNCTION qfuzz(state svy_aggstate) RETURNS TABLE (outcome text, n bigint) LANGUAGE plpgsql AS $$
+DECLARE
+    b bytea := svy_aggstate_send(state);
+    r text[] := '{}';
+BEGIN
+    FOR i IN 0 .. length(b) - 1 LOOP
+        BEGIN
+            PERFORM svy_quantile_final(translate(encode(set_byte(b, i, 255 - get_byte(b, i)), 'base64'), E'\n', '')::svy_aggstate);
+            r := r || 'ok'::text;
+        EXCEPTION WHEN OTHERS THEN
+            r := r || CASE WHEN SQLSTATE LIKE '22%' THEN 'class 22' ELSE SQLSTATE END;
+        END;
+        BEGIN
+            PERFORM svy_quantile_final(translate(encode(substr(b, 1, i), 'base64'), E'\n', '')::svy_aggstate);
+            r := r || 'ok'::text;
+        EXCEPTION WHEN OTHERS THEN
+            r := r || CASE WHEN SQLSTATE LIKE '22%' THEN 'class 22' ELSE SQLSTATE END;
+        END;
+    END LOOP;
+    RETURN QUERY SELECT o, count(*) FROM unnest(r) o GROUP BY o ORDER BY o;
+END $$;
+SET client_min_messages = error;	-- mutated controls: rake warnings
+SELECT 'linear psu' AS state, f.* FROM qstates, qfuzz(ql) f
+UNION ALL SELECT 'rake rows', f.* FROM qstates, qfuzz(qr) f;
+RESET client_min_messages;
+
 -- parallel = serial (the state carries the calibration sums and the cells of the units)
 CREATE FUNCTION qruns() RETURNS TABLE (what text, e svy_estimate) LANGUAGE sql STABLE BEGIN ATOMIC
     SELECT 'rake', svy_quantile(y, d_rake, 0.5) FROM calq
@@ -251,5 +289,6 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 SELECT s.what, qsame(p.e, s.e) AS parallel_same FROM qserial s JOIN qpar p USING (what) ORDER BY s.what;
 
-DROP FUNCTION runs(), qruns(), plan_has(text, text), state_in(text), qsame(svy_estimate, svy_estimate);
-DROP TABLE serial, par, par_merged, one, two, parts, parts2, cw, qserial, qpar;
+DROP AGGREGATE quantile_state(float8, svy_design, float8);
+DROP FUNCTION runs(), qruns(), plan_has(text, text), state_in(text), qsame(svy_estimate, svy_estimate), qfuzz(svy_aggstate);
+DROP TABLE serial, par, par_merged, one, two, parts, parts2, cw, qserial, qpar, qstates;
