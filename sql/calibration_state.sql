@@ -217,6 +217,11 @@ SET survey.lonely_psu = 'certainty';
 SELECT (svy_quantile(y, svy_calibrate(svy_design(w), '{"country": {"AT": 50}}', ARRAY[country], method => 'poststratify'), 0.5)).*
 FROM cs WHERE id = 1;
 RESET survey.lonely_psu;
+-- a running window: finals between rows, each = the aggregate over the rows so far
+WITH w AS (SELECT id, svy_quantile(y, d_rake, 0.5) OVER (ORDER BY greatest(id, 30)) AS q FROM calq WHERE id <= 200)
+SELECT count(*) FILTER (WHERE qsame(q, (SELECT svy_quantile(y, d_rake, 0.5) FROM calq c
+                                         WHERE greatest(c.id, 30) <= greatest(w.id, 30)))) AS same, count(*)
+FROM w;
 -- raking that does not converge warns once, though the final solves the calibration for the
 -- distribution and for each share the score interval's search evaluates
 SELECT (svy_quantile(y, svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM cspop), ARRAY[country, role], method => 'rake',
