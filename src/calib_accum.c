@@ -23,6 +23,9 @@
  * cells, solves the calibration (src/stats/calibrate.c), forms each
  * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
  * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
+ * A replicate design's full sample is calibrated here (one entry per cell:
+ * it has no PSUs) and its replicates in calib_rep.c, through the hooks
+ * below; its variance comes from the calibrated replicates.
  */
 #include "postgres.h"
 
@@ -131,7 +134,6 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 			 uint64 hash, const struct varlena *pop, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
-	Size		pop_len = VARSIZE_ANY_EXHDR(pop);
 
 	c->method = method;
 	c->maxit = maxit;
@@ -140,10 +142,10 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	/* a 4-byte header whatever the row's copy had (a population from a table may have a short one) */
-	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + pop_len);
-	SET_VARSIZE(c->pop, VARHDRSZ + pop_len);
-	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), pop_len);
+	/* with a 4-byte header: a table column's value may have a short one */
+	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	SET_VARSIZE(c->pop, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop));
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
@@ -274,9 +276,22 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 	/* the base design: the same value without the calibration */
 	head = svy_design_base_size(d);
-	memcpy(base.bytes, d, head);
-	SET_VARSIZE(&base.d, head);
-	svy_accum_row(s, &base.d, y, x, y_null);
+	if (head <= sizeof(base))
+	{
+		memcpy(base.bytes, d, head);
+		SET_VARSIZE(&base.d, head);
+		svy_accum_row(s, &base.d, y, x, y_null);
+	}
+	else
+	{
+		/* a replicate design: its weights do not fit the buffer */
+		SvyDesign  *copy = palloc(head);
+
+		memcpy(copy, d, head);
+		SET_VARSIZE(copy, head);
+		svy_accum_row(s, copy, y, x, y_null);
+		pfree(copy);
+	}
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
@@ -384,6 +399,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 			}
 		}
 	}
+	if (d->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_row(s, d, y, x, y_null);
 }
 
 /* ---------- merging ---------- */
@@ -521,6 +538,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
 		dst[CS_A] += dk * src[CS_B];
 	}
+	svy_calib_rep_merge(into, from);
 }
 
 /* ---------- binary format (after the base state; network byte order) ---------- */
@@ -572,6 +590,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		for (int i = 0; i < c->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_serialize(s, buf);
 }
 
 /*
@@ -642,7 +662,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU))
+		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
 	pop = read_population(buf);
 	{
@@ -706,6 +726,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		}
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
+		if (s->kind != SVY_KIND_TAYLOR)
+			continue;			/* replicate designs: no strata or PSUs */
 		if (c->per_row)
 		{
 			int			h = svy_accum_stratum_find(s, key.w);
@@ -726,19 +748,21 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		}
 	}
 	/* every row of the base state is in the calibration sums: its PSU, or its stratum's row count */
-	if (!c->per_row && svy_idmap_size(psus) != s->npsu)
+	if (s->kind == SVY_KIND_TAYLOR && !c->per_row && svy_idmap_size(psus) != s->npsu)
 		svy_wire_corrupt("PSU without calibration sums");
-	for (int h = 0; c->per_row && h < s->nstrata; h++)
+	for (int h = 0; s->kind == SVY_KIND_TAYLOR && c->per_row && h < s->nstrata; h++)
 		if (rows[h] != s->strata[h].rows.n)
 			svy_wire_corrupt("stratum rows without calibration sums");
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_deserialize(s, buf, k);
 }
 
 /* ---------- finishing ---------- */
 
 /* R: the calibration of the rows failed; say which level or why. */
-static void
-report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
-			  int method)
+void
+svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
+						const SvyCalibSolution *sol, int method)
 {
 	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
 
@@ -917,7 +941,7 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
 	/* the warnings once per state: a quantile's final solves for its CDF and each share */
 	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
-		report_status(cs->status, pop, cat, &cs->sol, c->method);
+		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
@@ -991,6 +1015,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
 	}
 
+	/* replicate designs: the variance of the calibrated replicates, no residuals */
+	if (s->kind == SVY_KIND_REPLICATE)
+	{
+		svy_calib_rep_result(s, spec, &dom, &cal.pr, &sol, cal.pop, cal.cat, res);
+		return;
+	}
+
 	/*
 	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
 	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
@@ -1012,7 +1043,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
 
 		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
-			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
+			svy_calib_report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
 	}
 
 	/* per cell: the row score z = coef' (u or r) */

@@ -18,7 +18,7 @@
  *     unit (PSU, cell, j, sign of v_j) with weight |d v_j|: the calibrated
  *     weight of a value is the sum over its cells of G_c d + lambda_j d v_j,
  *     and the indicator's sums of d v_j per unit are there too.
- * Not supported (feature_not_supported): numeric auxiliaries without PSUs
+ * Not supported (feature_not_supported): replicate designs, numeric auxiliaries without PSUs
  * (the residual variance of a row needs products of v up to degree four)
  * and the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
@@ -46,6 +46,9 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	double		w = d->weight;
 	QUnitKey	key;
 
+	/* calibrated replicate designs (calib_rep.c) are not handled here yet */
+	if (d->kind != SVY_KIND_TAYLOR)
+		svy_calib_not_supported("this aggregate");
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
 	if (!in_domain || w == 0.0)

@@ -3,7 +3,7 @@
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_quantile.R      (R 4.2.2, survey 4.1.1)
 ##
-## Evaluates the definitions of make_calib.R (helpers, populations, design and case writers; everything
+## Evaluates the definitions of make_calib.R (calib_helpers.R, populations; everything
 ## before its first design) without running it, and writes in the kit's formats:
 ##   designs_calib_quantile.csv      calibrated designs KQ_* (the K_* designs of make_calib.R are reused)
 ##   cases_calib_quantile.csv        cases KQ001.. (kinds calib_poststratify, calib_rake, calib_linear)
