@@ -169,6 +169,24 @@ SELECT s.what, same(p.e, s.e) AS parallel_same FROM serial s JOIN par p USING (w
 SELECT same(m.e, s.e) AS merged_same FROM par_merged m, serial s WHERE s.what = 'rake';
 
 
+-- ---------------------------------------------------------------- calibrated replicate designs
+-- (calib_rep.c): the state carries every replicate's calibration sums; merged = direct
+CREATE FUNCTION jk(w float8, psu int) RETURNS svy_design LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN svy_repdesign(w, ARRAY(SELECT CASE WHEN r = psu % 6 THEN 0 ELSE w * 1.2 END FROM generate_series(0, 5) r), 'JK1');
+CREATE VIEW calr AS
+SELECT c.*,
+       svy_calibrate(jk(w, psu), (SELECT pl FROM cspop), ARRAY[country], ARRAY[years]) AS r_linear,
+       svy_calibrate(jk(w, psu), (SELECT pr FROM cspop), ARRAY[country, role], method => 'rake', epsilon => 1e-9, maxit => 50) AS r_rake
+FROM cs c WHERE id <= 600;
+CREATE TABLE rparts AS
+SELECT psu, svy_accum(y, r_linear) AS s_linear, svy_accum(bo, r_rake) AS s_rake FROM calr GROUP BY psu;
+SELECT same(svy_mean(svy_merge(s_linear)), (SELECT svy_mean(y, r_linear) FROM calr)) AS linear_mean,
+       same(svy_total(svy_merge(s_linear)), (SELECT svy_total(y, r_linear) FROM calr)) AS linear_total,
+       same(svy_prop(svy_merge(s_rake), 'wald'), (SELECT svy_prop(bo, r_rake, 'wald') FROM calr)) AS rake_prop,
+       count(*) FILTER (WHERE s_linear::text::svy_state::text = s_linear::text) = count(*) AS text_round_trips
+FROM rparts;
+SELECT svy_merge(s) FROM (SELECT s_linear AS s FROM rparts UNION ALL SELECT svy_accum(y, d_linear) FROM cal) u;
+
 -- ================================================================ quantiles on calibrated designs
 -- (R's numbers: oracle cases KQ001.., test/oracle/extra/make_calib_quantile.R)
 CREATE FUNCTION qsame(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
@@ -295,5 +313,7 @@ RESET parallel_leader_participation;
 SELECT s.what, qsame(p.e, s.e) AS parallel_same FROM qserial s JOIN qpar p USING (what) ORDER BY s.what;
 
 DROP AGGREGATE quantile_state(float8, svy_design, float8);
+DROP VIEW calr;
+DROP FUNCTION jk(float8, int);
 DROP FUNCTION runs(), qruns(), plan_has(text, text), state_in(text), qsame(svy_estimate, svy_estimate), qfuzz(svy_aggstate);
-DROP TABLE serial, par, par_merged, one, two, parts, parts2, cw, qserial, qpar, qstates;
+DROP TABLE serial, par, par_merged, one, two, parts, parts2, rparts, cw, qserial, qpar, qstates;

@@ -315,8 +315,6 @@ svy_state_final(PG_FUNCTION_ARGS)
 		s = &empty;
 	}
 	/* calibrated replicate designs (calib_rep.c) are not stored yet */
-	if (s->calib && s->kind == SVY_KIND_REPLICATE)
-		svy_calib_not_supported("svy_accum");
 	PG_RETURN_BYTEA_P(state_to_bytea(s));
 }
 
