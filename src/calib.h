@@ -129,6 +129,35 @@ typedef struct SvyCalibWeights
 				n_negative;
 } SvyCalibWeights;
 
+/*
+ * For statistics that residualise their own scores (svy_glm: calib_glm.c):
+ * the solved calibration of a state's rows (warns or errors as the
+ * estimators), cells indexed as svy_calib_cell_find() gives them.
+ */
+typedef struct SvyCalibSolved
+{
+	struct SvyPop *pop;
+	int		   *cat;			/* ncat: population variable of each margin */
+	int			ncell;
+	double	   *U;				/* ncell x nu: per-cell sums of u */
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus status;
+} SvyCalibSolved;
+
+extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
+extern int	svy_calib_accum_k(const SvyAccum *s);
+/* The index of a cell code among the state's cells, or -1. */
+extern int	svy_calib_cell_find(const SvyAccum *s, uint64 code);
+
+/*
+ * Every (PSU, cell) of a state with PSUs: key = stratum (2), PSU (2) as the
+ * rows' design values give them, cell = its index, sums = the sum of d, of
+ * d v (k) and of d v v' (k x k) over the rows (every row, in the domain or not).
+ */
+typedef void (*SvyCalibUnitFn) (void *arg, const uint64 *key, int cell, const double *sums);
+extern void svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg);
+
 /* Solve the calibration of a state's rows (warns or errors as the estimators). */
 extern void svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w);
 /* A calibrated row's weight; the row must be one of the state's rows. */

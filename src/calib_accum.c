@@ -962,20 +962,8 @@ calib_palloc(unsigned long n)
 	return palloc0(n);
 }
 
-/* The calibration of a state's rows: problem, solution and per-cell sums. */
-typedef struct CalibSolved
-{
-	SvyPop	   *pop;
-	int		   *cat;			/* ncat: population variable of each margin */
-	int			ncell;
-	double	   *U;				/* ncell x nu: per-cell sums of u */
-	SvyCalibProblem pr;
-	SvyCalibSolution sol;
-	SvyCalibStatus status;
-} CalibSolved;
-
 static void
-calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
+calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 {
 	SvyPop	   *pop = svy_population_parse(c->pop);
 	int			k = c->k;
@@ -1075,12 +1063,59 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	((SvyCalibAccum *) c)->warned = true;
 }
 
+/* ---------- for statistics that residualise their own scores (calib.h) ---------- */
+
+void
+svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
+{
+	calib_solve(s->calib, cs);
+}
+
+int
+svy_calib_accum_k(const SvyAccum *s)
+{
+	return s->calib->k;
+}
+
+int
+svy_calib_cell_find(const SvyAccum *s, uint64 code)
+{
+	return svy_idmap_find(s->calib->cells, code, 0);
+}
+
+void
+svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
+{
+	const SvyCalibAccum *c = s->calib;
+	int			k = c->k;
+	double	   *sums = palloc(sizeof(double) * (1 + k + k * k));
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		sums[0] = u[U_Q(0, 0)];
+		for (int j = 0; j < k; j++)
+		{
+			sums[1 + j] = u[U_Q(j + 1, 0)];
+			for (int l = 0; l < k; l++)
+				sums[1 + k + j * k + l] = u[U_VV(0, k, j, l)];
+		}
+		fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
+	}
+	pfree(sums);
+}
+
 void
 svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResult *res)
 {
 	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
 	const SvyCalibAccum *c = s->calib;
-	CalibSolved cal;
+	SvyCalibSolved cal;
 	int			k = c->k;
 	int			ncell;
 	double	   *U;
@@ -1330,7 +1365,7 @@ void
 svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 {
 	const SvyCalibAccum *c = s->calib;
-	CalibSolved cal;
+	SvyCalibSolved cal;
 
 	calib_solve(c, &cal);
 	w->k = c->k;
