@@ -227,6 +227,11 @@ calib raking t	SELECT (e).* FROM (SELECT svy_total(x, svy_calibrate($D, $PT_CT, 
 calib logit t	SELECT (e).* FROM (SELECT svy_prop(y, svy_calibrate($D, $PT_CT, $CT, method => 'logit', bounds => ARRAY[0.5, 2])) AS e FROM {t}) s
 calib t by country	SELECT t.country, (svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'))).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
 calib domain t	SELECT (e).* FROM (SELECT svy_mean(x, svy_subset($CAL_RAKE, country = 'DE')) AS e FROM {t}) s
+calib quantile t	SELECT (e).* FROM (SELECT svy_quantile(x, $CAL_RAKE, 0.5) AS e FROM {t}) s
+calib quantile t by country	SELECT t.country, (svy_quantile(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'), 0.9)).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
+calib quantiles cluster linear	SELECT svy_quantiles(api00, svy_calibrate($DC, $PAPI, ARRAY[stype], ARRAY[api99]), '{0.25,0.5,0.75}') AS d FROM {c1}	SELECT (e).* FROM res, unnest(d) AS e
+calib accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT s AS h, svy_accum(y, $CAL_RAKE) AS s FROM {t} GROUP BY s) x
+calib accum merge replicate	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT g, svy_accum(x > 2.5, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) AS s FROM {r} GROUP BY g) x
 weights summary rake	SELECT (svy_weights_summary($CAL_RAKE)).* FROM {t}
 weights summary linear	SELECT (svy_weights_summary($CAL_STRAT)).* FROM {st}
 weights summary uncalibrated	SELECT (svy_weights_summary($D)).* FROM {t}
@@ -322,6 +327,8 @@ calibrated, join with a reference table	SELECT svy_mean(api00, svy_calibrate($DC
 calibrated by country, per-country margins	SELECT t.country, svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify')) FROM t_d t JOIN popc_ref c USING (country) GROUP BY t.country
 calibrated replicate	SELECT svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) FROM r_d
 svy_weights_summary	SELECT svy_weights_summary($CAL_RAKE) FROM t_d
+calibrated svy_quantile	SELECT svy_quantile(x, $CAL_RAKE, 0.5) FROM t_d
+calibrated svy_accum	SELECT country, svy_accum(y, $CAL_RAKE) FROM t_d GROUP BY country
 svy_glm	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') FROM t_d
 two-stage	SELECT svy_mean(api00, $DC2) FROM apiclus2_d
 svy_glm calibrated	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $CAL_RAKE, 'quasibinomial') FROM t_d
