@@ -119,4 +119,20 @@ SELECT svy_quantile(y, CASE WHEN id < 10 THEN svy_design(w, strata => st, psu =>
                     0.5 ORDER BY id)
 FROM hp, hpop;
 
+-- text keys of every length up to 40 bytes that differ in one byte only, at any
+-- position (the identity cache reads a value as whole and overlapping words):
+-- the same as integer keys for (length, position)
+CREATE TEMP TABLE hplen AS
+SELECT id, w, b, len * 100 + pos AS st_int, (len * 100 + pos) * 10 + id % 3 AS ps_int,
+       k AS st_text, k || chr(65 + id % 3) AS ps_text
+FROM (SELECT *, CASE WHEN len = 0 THEN '' ELSE overlay(repeat('a', len) PLACING 'b' FROM pos + 1) END AS k
+      FROM (SELECT id, w, b, (id / 7) % 41 AS len, CASE WHEN (id / 7) % 41 = 0 THEN 0 ELSE (id / 287) % ((id / 7) % 41) END AS pos
+            FROM hp) x) y;
+SELECT count(DISTINCT st_text) AS strata, count(DISTINCT ps_text) AS psus,
+       count(DISTINCT st_text) = count(DISTINCT st_int) AS same_strata,
+       count(DISTINCT ps_text) = count(DISTINCT ps_int) AS same_psus FROM hplen;
+SELECT i.estimate = t.estimate AS same_estimate, i.std_error = t.std_error AS same_se, i.df = t.df AS same_df
+FROM (SELECT (svy_prop(b, svy_design(w, strata => st_int, psu => ps_int))).* FROM hplen) i,
+     (SELECT (svy_prop(b, svy_design(w, strata => st_text, psu => ps_text))).* FROM hplen) t;
+
 DROP TABLE hp, hpt;

@@ -54,19 +54,21 @@ svy_rep_type_name(int rep_type)
  * (one call site of svy_design, one grouping argument of an aggregate: text
  * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
- * exactly what the type's hash would.  One cheap hash and a memcmp
- * replace two calls of the type's extended hash (with its collation checks).
- * Open addressing; it stops growing at ID_CACHE_MAX values (more distinct
- * values are hashed as before).
+ * exactly what the type's hash would.  A hit costs one pass over the value's
+ * words (a cheap hash, then a comparison of words, not a memcmp call); it
+ * replaces two calls of the type's extended hash (with its collation
+ * checks).  Open addressing; it stops growing at ID_CACHE_MAX values (more
+ * distinct values are hashed as before).
  */
 #define ID_CACHE_MAX_BYTES	64
+#define ID_CACHE_MAX_WORDS	(ID_CACHE_MAX_BYTES / 8)
 #define ID_CACHE_MAX		65536
 
 typedef struct SvyIdCacheEntry
 {
 	uint32		hash;			/* of the bytes */
 	int32		len;			/* -1: empty */
-	uint32		off;			/* of the bytes in SvyIdCache.bytes */
+	uint32		off;			/* of the value's words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
 
@@ -76,9 +78,9 @@ typedef struct SvyIdCache
 	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
 	uint32		used;
-	char	   *bytes;
-	uint32		bytes_used;
-	uint32		bytes_cap;
+	uint64	   *words;			/* the values seen, as zero-padded words */
+	uint32		words_used;
+	uint32		words_cap;
 } SvyIdCache;
 
 /* How to hash and print one argument ("any") of svy_design, cached per call site. */
@@ -160,22 +162,54 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
-/* A quick hash of a short byte string (a cache key, not an identity): 8 bytes a step. */
-static inline uint32
-short_bytes_hash(const char *p, int len)
+/*
+ * The bytes of a short value as (len + 7) / 8 words, at least one: whole
+ * words, then the last 8 bytes (overlapping the one before); shorter values
+ * in two overlapping halves.  For a given length equal words are equal
+ * bytes.  In the machine's byte order: they are compared only within this
+ * backend.  Never reads past the value.
+ */
+static inline int
+load_words(const unsigned char *p, int len, uint64 *w)
 {
-	uint64		h = (uint64) len;
-	uint64		w;
+	int			n;
 
-	for (; len >= 8; p += 8, len -= 8)
+	if (len >= 8)
 	{
-		memcpy(&w, p, 8);
-		h = svy_hash_mix(h, w);
+		n = (len + 7) / 8;
+		for (int i = 0; i < n - 1; i++)
+			memcpy(&w[i], p + 8 * i, 8);
+		memcpy(&w[n - 1], p + len - 8, 8);
+		return n;
 	}
-	w = 0;
-	for (int i = 0; i < len; i++)
-		w |= (uint64) (unsigned char) p[i] << (8 * i);
-	return svy_hash_mix(h, w);
+	if (len >= 4)
+	{
+		uint32		lo,
+					hi;
+
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		w[0] = lo | (uint64) hi << 32;
+	}
+	else if (len > 0)
+		w[0] = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
+	else
+		w[0] = 0;
+	return 1;
+}
+
+/* A quick hash of a value's words (a cache key, not an identity). */
+static inline uint32
+short_words_hash(const uint64 *w, int n, int len)
+{
+	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ w[i]) * UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32) h;
 }
 
 static void
@@ -213,8 +247,9 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
 	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	const char *data;
-	int			len;
+	uint64		w[ID_CACHE_MAX_WORDS];
+	int			len,
+				n;
 	uint32		hash,
 				i = 0;
 
@@ -223,25 +258,33 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		value_hash(h, value, id);
 		return;
 	}
-	data = VARDATA_ANY(v);
 	len = VARSIZE_ANY_EXHDR(v);
 	if (len > ID_CACHE_MAX_BYTES)
 	{
 		value_hash(h, value, id);
 		return;
 	}
-	hash = short_bytes_hash(data, len);
+	n = load_words((const unsigned char *) VARDATA_ANY(v), len, w);
+	hash = short_words_hash(w, n, len);
 	if (c->slots)
 	{
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		{
 			SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->hash == hash && e->len == len && memcmp(c->bytes + e->off, data, len) == 0)
+			if (e->hash == hash && e->len == len)
 			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
+				const uint64 *k = c->words + e->off;
+				uint64		diff = 0;
+
+				for (int j = 0; j < n; j++)
+					diff |= k[j] ^ w[j];
+				if (diff == 0)
+				{
+					id[0] = e->id[0];
+					id[1] = e->id[1];
+					return;
+				}
 			}
 		}
 	}
@@ -255,20 +298,21 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 			;
 	}
-	if (c->bytes_used + len > c->bytes_cap)
+	if (c->words_used + n > c->words_cap)
 	{
-		uint32		cap = Max(c->bytes_cap * 2, 4096);
+		uint32		cap = Max(c->words_cap * 2, 512);
 
-		c->bytes = c->bytes ? repalloc(c->bytes, cap) : MemoryContextAlloc(c->cxt, cap);
-		c->bytes_cap = cap;
+		c->words = c->words ? repalloc(c->words, sizeof(uint64) * cap)
+			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
+		c->words_cap = cap;
 	}
-	memcpy(c->bytes + c->bytes_used, data, len);
+	memcpy(c->words + c->words_used, w, sizeof(uint64) * n);
 	c->slots[i].hash = hash;
 	c->slots[i].len = len;
-	c->slots[i].off = c->bytes_used;
+	c->slots[i].off = c->words_used;
 	c->slots[i].id[0] = id[0];
 	c->slots[i].id[1] = id[1];
-	c->bytes_used += len;
+	c->words_used += n;
 	c->used++;
 }
 
