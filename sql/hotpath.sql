@@ -135,4 +135,30 @@ SELECT i.estimate = t.estimate AS same_estimate, i.std_error = t.std_error AS sa
 FROM (SELECT (svy_prop(b, svy_design(w, strata => st_int, psu => ps_int))).* FROM hplen) i,
      (SELECT (svy_prop(b, svy_design(w, strata => st_text, psu => ps_text))).* FROM hplen) t;
 
+-- svy_design(...) written as a survey aggregate's argument builds each row's
+-- value in one buffer; everywhere else each value is its own: values stored,
+-- collected, sorted or shared stay distinct, and the aggregates agree with
+-- designs that come from a subquery (a new value per row)
+SELECT count(DISTINCT (w, st_short, ps_short)) AS distinct_rows, count(DISTINCT d::text) AS distinct_values
+FROM (SELECT w, st_short, ps_short, svy_design(w, strata => st_short, psu => ps_short) AS d FROM hpt OFFSET 0) x;
+SELECT count(DISTINCT v) AS distinct_in_array
+FROM (SELECT unnest(array_agg(svy_design(w, strata => st_short, psu => ps_short) ORDER BY id))::text AS v FROM hpt) x;
+CREATE TEMP TABLE hpd AS SELECT id, b, y, g_text AS g, svy_design(w, strata => st_short, psu => ps_short) AS d FROM hpt;
+SELECT count(DISTINCT d::text) AS distinct_stored FROM hpd;
+SELECT a.g, a.estimate = s.estimate AS same_estimate, a.std_error = s.std_error AS same_se
+FROM (SELECT g_text AS g, (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short))).* FROM hpt GROUP BY g_text) a
+JOIN (SELECT g, (svy_prop(b, d)).* FROM hpd GROUP BY g) s USING (g)
+ORDER BY g;
+-- grouping sets (one evaluation per phase), ORDER BY inside the aggregate (sorted copies),
+-- a window aggregate: each as from stored designs
+SELECT a.g, a.estimate = s.estimate AS same_estimate, a.std_error = s.std_error AS same_se
+FROM (SELECT g_text AS g, (svy_mean(y, svy_design(w, strata => st_short, psu => ps_short) ORDER BY id DESC)).*
+      FROM hpt GROUP BY ROLLUP (g_text)) a
+JOIN (SELECT g, (svy_mean(y, d ORDER BY id DESC)).* FROM hpd GROUP BY ROLLUP (g)) s ON a.g IS NOT DISTINCT FROM s.g
+ORDER BY g;
+SELECT count(*) FILTER (WHERE a.e = s.e) AS same_window_se, count(*) AS rows
+FROM (SELECT id, (svy_total(y, svy_design(w, strata => st_short, psu => ps_short)) OVER (PARTITION BY g_text)).std_error AS e
+      FROM hpt) a
+JOIN (SELECT id, (svy_total(y, d) OVER (PARTITION BY g)).std_error AS e FROM hpd) s USING (id);
+
 DROP TABLE hp, hpt;

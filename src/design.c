@@ -15,6 +15,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "nodes/primnodes.h"
+#include "utils/memutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -112,7 +113,27 @@ typedef struct DesignCache
 	bool		fpc2_given;
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
+
+	/*
+	 * Values that go straight into a survey aggregate (svy_design_consumed)
+	 * are built in buf, one value at a time, instead of a palloc per row.
+	 */
+	bool		reuse;
+	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
+	const Node *expr;			/* this call's FuncExpr (flinfo->fn_expr) */
+	struct DesignCache *next;	/* in live_caches */
+	MemoryContextCallback forget;	/* unlinks it from live_caches */
 } DesignCache;
+
+/* The largest value svy_design builds: the longest label and a second stage. */
+#define DESIGN_BUF_SIZE (SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2))
+
+/*
+ * The design caches of this backend whose memory is alive (each unlinks
+ * itself when its memory context goes), by their call's expression, for
+ * svy_design_consumed.
+ */
+static DesignCache *live_caches = NULL;
 
 /*
  * An argument is absent when the call site passes a NULL constant (or its
@@ -336,6 +357,17 @@ key_arg_value(FunctionCallInfo fcinfo, const KeyArg *k, int argno)
 	return k->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
 }
 
+static void
+forget_cache(void *arg)
+{
+	DesignCache **p = &live_caches;
+
+	while (*p != NULL && *p != arg)
+		p = &(*p)->next;
+	if (*p != NULL)
+		*p = (*p)->next;
+}
+
 static DesignCache *
 design_cache(FunctionCallInfo fcinfo)
 {
@@ -353,9 +385,41 @@ design_cache(FunctionCallInfo fcinfo)
 		c->fpc2_given = arg_given(fcinfo, 5);
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
+		c->expr = fcinfo->flinfo->fn_expr;
+		c->next = live_caches;
+		live_caches = c;
+		c->forget.func = forget_cache;
+		c->forget.arg = c;
+		MemoryContextRegisterResetCallback(cxt, &c->forget);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
+}
+
+/*
+ * Called by the transition function of a survey aggregate (once per
+ * aggregate call) with the argument number of its design.  When that
+ * argument is written as svy_design(...) itself, each value goes into the
+ * transition function as soon as it is built, and the function reads it
+ * before the next row's value is built (it keeps nothing of it; an ORDER BY
+ * or DISTINCT sort copies the values first): svy_design may then build
+ * every value in one buffer.  Anything else (a value computed in a
+ * subquery, stored, passed through another function or a CASE, a window
+ * aggregate) keeps a new value per row.
+ */
+void
+svy_design_consumed(FunctionCallInfo fcinfo, int argno)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Node	   *arg;
+
+	if (aggref == NULL || argno < 1 || list_length(aggref->args) < argno ||
+		list_length(aggref->args) != PG_NARGS() - 1)
+		return;
+	arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
+	for (DesignCache *c = live_caches; c != NULL; c = c->next)
+		if (c->expr == arg && IsA(arg, FuncExpr))
+			c->reuse = true;
 }
 
 void
@@ -458,6 +522,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 				fpc = 0;
 	StratumLabel *label = NULL;
 	SvyStage2	stage2 = {{0, 0}, 0};
+	int			label_len;
 	SvyDesign  *d;
 
 	if (PG_ARGISNULL(0))
@@ -551,6 +616,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			if (len > SVY_LABEL_MAX)
 				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
 			memcpy(label->text, s, len);
+			memset(label->text + len, 0, sizeof(label->text) - len);
 			label->len = len;
 			label->id[0] = stratum[0];
 			label->id[1] = stratum[1];
@@ -558,7 +624,18 @@ svy_design_make(PG_FUNCTION_ARGS)
 		}
 	}
 
-	d = design_alloc(label ? label->len : 0, 0, false, (flags & SVY_HAS_PSU2) != 0);
+	label_len = label ? label->len : 0;
+	if (c->reuse)
+	{
+		/* zeroed once: fields and padding a linearization design leaves 0 stay 0 */
+		if (c->buf == NULL)
+			c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
+		d = c->buf;
+		SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
+		d->label_len = label_len;
+	}
+	else
+		d = design_alloc(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0);
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = flags;
 	d->weight = weight;
@@ -567,8 +644,10 @@ svy_design_make(PG_FUNCTION_ARGS)
 	d->stratum[1] = stratum[1];
 	d->psu[0] = psu[0];
 	d->psu[1] = psu[1];
+	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
-		memcpy(d->data, label->text, label->len);
+		for (int i = 0; i < label_len; i += 8)
+			memcpy(d->data + i, label->text + i, 8);
 	if (flags & SVY_HAS_PSU2)
 		memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
 	PG_RETURN_POINTER(d);

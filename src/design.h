@@ -137,6 +137,13 @@ svy_design_is_calibrated(const SvyDesign *d)
 extern const char *svy_rep_type_name(int rep_type);
 
 /*
+ * A survey aggregate's transition function tells svy_design() (design.c)
+ * that its design argument argno is consumed on arrival; once per
+ * aggregate call (the transition function's fn_extra remembers it).
+ */
+extern void svy_design_consumed(FunctionCallInfo fcinfo, int argno);
+
+/*
  * Identity of values of any hashable type (strata, PSUs, groups): integers
  * are their own identity; other types get 128 bits of their hash opclass
  * (variable-length ones through a cache of the values seen, by their bytes).
