@@ -11,6 +11,7 @@
 #include "utils/memutils.h"
 
 #include "aggstate.h"
+#include "design.h"
 #include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_aggstate_in);
@@ -197,7 +198,10 @@ svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
 	struct varlena *v;
 
 	if (PG_ARGISNULL(0))
+	{
+		svy_design_consumed(fcinfo);
 		return new_object(state_context(fcinfo), kind, NULL, 0);
+	}
 	/* every row but the first: the aggregate's context is needed only to create */
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
 	{

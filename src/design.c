@@ -397,29 +397,31 @@ design_cache(FunctionCallInfo fcinfo)
 }
 
 /*
- * Called by the transition function of a survey aggregate (once per
- * aggregate call) with the argument number of its design.  When that
- * argument is written as svy_design(...) itself, each value goes into the
- * transition function as soon as it is built, and the function reads it
- * before the next row's value is built (it keeps nothing of it; an ORDER BY
- * or DISTINCT sort copies the values first): svy_design may then build
- * every value in one buffer.  Anything else (a value computed in a
- * subquery, stored, passed through another function or a CASE, a window
- * aggregate) keeps a new value per row.
+ * Called when a survey aggregate creates a transition state (svy_agg_rw):
+ * a design argument written as svy_design(...) itself goes into the
+ * transition function as soon as it is built, and every survey aggregate
+ * reads it before the next row's value is built (keeping nothing of it; an
+ * ORDER BY or DISTINCT sort copies the values first), so svy_design may build
+ * every value of that call in one buffer.  A value computed anywhere else (a
+ * subquery, a CASE, another function, a window aggregate: no Aggref) is
+ * stored, collected or passed on like any other, a new one per row.
  */
 void
-svy_design_consumed(FunctionCallInfo fcinfo, int argno)
+svy_design_consumed(FunctionCallInfo fcinfo)
 {
-	Aggref	   *aggref = AggGetAggref(fcinfo);
-	Node	   *arg;
+	Aggref	   *aggref;
+	ListCell   *lc;
 
-	if (aggref == NULL || argno < 1 || list_length(aggref->args) < argno ||
-		list_length(aggref->args) != PG_NARGS() - 1)
+	if (live_caches == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
 		return;
-	arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno - 1))->expr;
-	for (DesignCache *c = live_caches; c != NULL; c = c->next)
-		if (c->expr == arg && IsA(arg, FuncExpr))
-			c->reuse = true;
+	foreach(lc, aggref->args)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
+
+		for (DesignCache *c = live_caches; c != NULL; c = c->next)
+			if (c->expr == arg)
+				c->reuse = true;
+	}
 }
 
 void

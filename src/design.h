@@ -137,11 +137,10 @@ svy_design_is_calibrated(const SvyDesign *d)
 extern const char *svy_rep_type_name(int rep_type);
 
 /*
- * A survey aggregate's transition function tells svy_design() (design.c)
- * that its design argument argno is consumed on arrival; once per
- * aggregate call (the transition function's fn_extra remembers it).
+ * A survey aggregate creates a transition state: its arguments written as
+ * svy_design(...) may be built in one buffer (design.c).
  */
-extern void svy_design_consumed(FunctionCallInfo fcinfo, int argno);
+extern void svy_design_consumed(FunctionCallInfo fcinfo);
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers

@@ -70,9 +70,6 @@ const SvyAggOps svy_accum_ops = {
 	accum_create, accum_merge, accum_serialize, accum_deserialize
 };
 
-/* fn_extra of the transition functions: svy_design_consumed was called */
-static char consumed_noted;
-
 static const SvyDesign *
 design_arg(FunctionCallInfo fcinfo, int argno)
 {
@@ -81,12 +78,6 @@ design_arg(FunctionCallInfo fcinfo, int argno)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("survey design must not be NULL"),
 				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	/* first row of this aggregate call: svy_design(...) here may reuse its buffer */
-	if (fcinfo->flinfo->fn_extra == NULL)
-	{
-		svy_design_consumed(fcinfo, argno);
-		fcinfo->flinfo->fn_extra = &consumed_noted;
-	}
 	return PG_GETARG_SVYDESIGN_P(argno);
 }
 
