@@ -301,15 +301,13 @@ typedef struct SvyPsuCacheSlot
 #define SVY_PSUCACHE_MIN 1024
 #define SVY_PSUCACHE_MAX 16384
 
-/* The PSU entry of key, inserted when new (*found false). */
-static inline SvyPsuEntry *
-psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
+/* psu_probe's miss: size the cache (about 4 slots a PSU, up to the cap), then simplehash. */
+static SvyPsuEntry *
+psu_probe_table(SvyAccum *s, const SvyPsuKey *key, uint32 hash, bool *found)
 {
-	uint32		hash = psutab_hash_key(*key);
 	SvyPsuCacheSlot *c;
 	SvyPsuEntry *e;
 
-	/* about 4 slots a PSU, up to the cap */
 	if (s->psucache == NULL ||
 		(s->psucache_mask + 1 < SVY_PSUCACHE_MAX && (uint32) s->npsu * 4 > s->psucache_mask + 1))
 	{
@@ -321,11 +319,6 @@ psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
 		s->psucache_mask = n - 1;
 	}
 	c = &s->psucache[hash & s->psucache_mask];
-	if (c->gen == s->psu_gen && c->e != NULL && psu_key_equal(c->e->key, *key))
-	{
-		*found = true;
-		return c->e;
-	}
 	e = psutab_insert_hash(s->psutab, *key, hash, found);
 	/* a new entry is initialized (psu_gen bumped) by the caller, then cached on its next row */
 	if (*found)
@@ -334,6 +327,25 @@ psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
 		c->gen = s->psu_gen;
 	}
 	return e;
+}
+
+/* The PSU entry of key, inserted when new (*found false). */
+static inline SvyPsuEntry *
+psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
+{
+	uint32		hash = psutab_hash_key(*key);
+
+	if (likely(s->psucache != NULL))
+	{
+		SvyPsuCacheSlot *c = &s->psucache[hash & s->psucache_mask];
+
+		if (c->gen == s->psu_gen && c->e != NULL && psu_key_equal(c->e->key, *key))
+		{
+			*found = true;
+			return c->e;
+		}
+	}
+	return psu_probe_table(s, key, hash, found);
 }
 
 /* A new PSU entry (e->key set by the caller). */

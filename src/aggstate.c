@@ -192,8 +192,9 @@ state_context(FunctionCallInfo fcinfo)
 	return AggCheckCallContext(fcinfo, &aggcxt) ? aggcxt : CurrentMemoryContext;
 }
 
+/* svy_agg_rw (aggstate.h) for the first row, a flat value, a wrong kind or a stale flat form */
 SvyAggState *
-svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
+svy_agg_rw_slow(FunctionCallInfo fcinfo, SvyAggKind kind)
 {
 	struct varlena *v;
 
