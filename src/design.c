@@ -263,29 +263,41 @@ id_cache_grow(SvyIdCache *c)
  * The identity of a variable-length value through the call site's cache;
  * values stored out of line, compressed or long are hashed directly.
  */
-static void
+static pg_attribute_always_inline void
 identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
 	struct varlena *v = (struct varlena *) DatumGetPointer(value);
 	uint64		w[ID_CACHE_MAX_WORDS];
+	const char *data;
 	int			len,
 				n;
 	uint32		hash,
 				i = 0;
 
-	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+	/* a short value as a table stores it (1-byte header) first */
+	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
 	{
+		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
+		data = VARDATA_1B(v);
+	}
+	else if (VARATT_IS_4B_U(v))
+	{
+		len = VARSIZE_4B(v) - VARHDRSZ;
+		data = VARDATA_4B(v);
+	}
+	else
+	{
+		/* out of line or compressed */
 		value_hash(h, value, id);
 		return;
 	}
-	len = VARSIZE_ANY_EXHDR(v);
 	if (len > ID_CACHE_MAX_BYTES)
 	{
 		value_hash(h, value, id);
 		return;
 	}
-	n = load_words((const unsigned char *) VARDATA_ANY(v), len, w);
+	n = load_words((const unsigned char *) data, len, w);
 	hash = short_words_hash(w, n, len);
 	if (c->slots)
 	{
@@ -345,7 +357,11 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 
 	if (k->from_cstring)
 		v = CStringGetTextDatum(DatumGetCString(v));
-	svy_value_identity(&k->hash, v, id);
+	/* text keys through the cache inline: two a row */
+	if (k->hash.cache)
+		identity_cached(&k->hash, v, id);
+	else
+		svy_value_identity(&k->hash, v, id);
 }
 
 /* Argument argno as a value of the key's type. */
