@@ -350,14 +350,14 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 }
 
 /* The identity of argument argno (not NULL) of key k. */
-static inline void
+static pg_attribute_always_inline void
 key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 {
 	Datum		v = PG_GETARG_DATUM(argno);
 
 	if (k->from_cstring)
 		v = CStringGetTextDatum(DatumGetCString(v));
-	/* text keys through the cache inline: two a row */
+	/* text keys through the cache inline (two a row), integers as svy_value_identity */
 	if (k->hash.cache)
 		identity_cached(&k->hash, v, id);
 	else
