@@ -5,6 +5,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "common/hashfn.h"
@@ -453,7 +454,8 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && !svy_design_is_calibrated(d)))
 		svy_accum_prepare(s, d);
 
-	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
+	/* finite: NaN fails both comparisons */
+	if (in_domain && !(fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),

@@ -79,7 +79,7 @@ typedef struct SvyIdCache
 	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
 	uint32		used;
-	uint64	   *words;			/* the values seen, as zero-padded words */
+	uint64	   *words;			/* the values seen, as load_words reads them */
 	uint32		words_used;
 	uint32		words_cap;
 } SvyIdCache;
@@ -482,6 +482,9 @@ svy_value_identity_hashed(const SvyValueHash *h, Datum value, uint64 id[2])
 static inline void
 check_weight(float8 w, const char *what)
 {
+	/* the usual weight, in one comparison pair (per row, per replicate) */
+	if (likely(w >= DBL_MIN && w <= DBL_MAX))
+		return;
 	if (isnan(w) || isinf(w))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
