@@ -56,10 +56,10 @@ svy_rep_type_name(int rep_type)
  * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
  * exactly what the type's hash would.  A hit costs one pass over the value's
- * words (a cheap hash, then a comparison of words, not a memcmp call); it
- * replaces two calls of the type's extended hash (with its collation
- * checks).  Open addressing; it stops growing at ID_CACHE_MAX values (more
- * distinct values are hashed as before).
+ * words (a cheap hash, then a comparison of words, the first kept in the
+ * slot; no memcmp call); it replaces two calls of the type's extended hash
+ * (with its collation checks).  Open addressing; it stops growing at
+ * ID_CACHE_MAX values (more distinct values are hashed as before).
  */
 #define ID_CACHE_MAX_BYTES	64
 #define ID_CACHE_MAX_WORDS	(ID_CACHE_MAX_BYTES / 8)
@@ -69,7 +69,8 @@ typedef struct SvyIdCacheEntry
 {
 	uint32		hash;			/* of the bytes */
 	int32		len;			/* -1: empty */
-	uint32		off;			/* of the value's words in SvyIdCache.words */
+	uint64		w0;				/* the value's first word (all of it up to 8 bytes) */
+	uint32		off;			/* of its further words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
 
@@ -305,13 +306,12 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		{
 			SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->hash == hash && e->len == len)
+			if (e->w0 == w[0] && e->len == len)
 			{
-				const uint64 *k = c->words + e->off;
 				uint64		diff = 0;
 
-				for (int j = 0; j < n; j++)
-					diff |= k[j] ^ w[j];
+				for (int j = 1; j < n; j++)
+					diff |= c->words[e->off + j - 1] ^ w[j];
 				if (diff == 0)
 				{
 					id[0] = e->id[0];
@@ -331,7 +331,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 			;
 	}
-	if (c->words_used + n > c->words_cap)
+	if (c->words_used + n - 1 > c->words_cap)
 	{
 		uint32		cap = Max(c->words_cap * 2, 512);
 
@@ -339,13 +339,15 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
 		c->words_cap = cap;
 	}
-	memcpy(c->words + c->words_used, w, sizeof(uint64) * n);
+	if (n > 1)
+		memcpy(c->words + c->words_used, w + 1, sizeof(uint64) * (n - 1));
 	c->slots[i].hash = hash;
 	c->slots[i].len = len;
+	c->slots[i].w0 = w[0];
 	c->slots[i].off = c->words_used;
 	c->slots[i].id[0] = id[0];
 	c->slots[i].id[1] = id[1];
-	c->words_used += n;
+	c->words_used += n - 1;
 	c->used++;
 }
 
