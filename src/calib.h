@@ -82,6 +82,29 @@ extern void svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
 
+/* ---- the solved calibration of a state's rows (calib_accum.c) ---- */
+typedef struct SvyCalibSolved
+{
+	struct SvyPop *pop;
+	int		   *cat;			/* per margin: its population variable */
+	int			ncell;
+	const uint64 *cellcode;		/* ncell: each cell's code */
+	double	   *U;				/* ncell x (the state's u width): per-cell sums */
+	int			method;
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus status;
+} SvyCalibSolved;
+
+/*
+ * Solve the calibration of s's rows (s->calib set), warning or erroring as
+ * the estimators do; the cells are indexed as svy_calib_cell_index() says.
+ */
+extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
+extern int	svy_calib_cell_index(const SvyAccum *s, uint64 code);
+/* The error for singular residualisation equations. */
+extern void svy_calib_report_singular(const SvyCalibSolved *cs) pg_attribute_noreturn();
+
 /* ---- calibrated weights (calib_accum.c; SQL in calib_weights.c) ---- */
 typedef struct SvyCalibWeights
 {

@@ -747,20 +747,8 @@ calib_palloc(unsigned long n)
 	return palloc0(n);
 }
 
-/* The calibration of a state's rows: problem, solution and per-cell sums. */
-typedef struct CalibSolved
-{
-	SvyPop	   *pop;
-	int		   *cat;			/* ncat: population variable of each margin */
-	int			ncell;
-	double	   *U;				/* ncell x nu: per-cell sums of u */
-	SvyCalibProblem pr;
-	SvyCalibSolution sol;
-	SvyCalibStatus status;
-} CalibSolved;
-
 static void
-calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
+calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 {
 	SvyPop	   *pop = svy_population_parse(c->pop);
 	int			k = c->k;
@@ -848,6 +836,8 @@ calib_solve(const SvyCalibAccum *c, CalibSolved *cs)
 	cs->cat = cat;
 	cs->ncell = ncell;
 	cs->U = U;
+	cs->cellcode = c->cellcode;
+	cs->method = c->method;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
 	report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
@@ -862,7 +852,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 {
 	SvyAccum   *s = (SvyAccum *) cs;	/* PSU sums are rewritten; see below */
 	const SvyCalibAccum *c = s->calib;
-	CalibSolved cal;
+	SvyCalibSolved cal;
 	int			k = c->k;
 	int			ncell;
 	double	   *U;
@@ -1084,13 +1074,34 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		svy_report_design_error(s, status, bad, sts[bad].psu.n);
 }
 
+/* ---------- the solved calibration, for statistics with their own scores (calib_domain.c) ---------- */
+
+void
+svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
+{
+	calib_solve(s->calib, cs);
+}
+
+void
+svy_calib_report_singular(const SvyCalibSolved *cs)
+{
+	report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, cs->method);
+	pg_unreachable();
+}
+
+int
+svy_calib_cell_index(const SvyAccum *s, uint64 code)
+{
+	return svy_idmap_find(s->calib->cells, code, 0);
+}
+
 /* ---------- calibrated weights (svy_weight, svy_weights_summary) ---------- */
 
 void
 svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 {
 	const SvyCalibAccum *c = s->calib;
-	CalibSolved cal;
+	SvyCalibSolved cal;
 
 	calib_solve(c, &cal);
 	w->k = c->k;
