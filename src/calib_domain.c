@@ -142,7 +142,7 @@ no_numeric_without_psu(void)
 			 errhint("Give the design PSUs (psu => the row id), or calibrate to categorical margins only.")));
 }
 
-void
+int
 svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 					 const SvyCalibScore *score, int n)
 {
@@ -214,10 +214,13 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 			entry_sums(cs, &ck)[0] += t;
 		}
 	}
+	/* the base accumulator has just found the row's stratum */
+	return base->last_stratum;
 }
 
 void
-svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, MemoryContext cxt)
+svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, const int *var_map,
+					   MemoryContext cxt)
 {
 	scoretab_iterator it;
 	ScoreEntry *e;
@@ -226,7 +229,7 @@ svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, Memory
 		return;
 	if (*into == NULL)
 		*into = svy_calib_scores_create(cxt, from->k, from->per_row);
-	/* the base states' merge has checked that the calibrations agree */
+	/* (the base states' merge has checked that the calibrations agree) */
 	if ((*into)->k != from->k || (*into)->per_row != from->per_row)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -235,10 +238,21 @@ svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, Memory
 	while ((e = scoretab_iterate(from->tab, &it)) != NULL)
 	{
 		const double *src = from->arena + (int64) e->off * from->width;
+		ScoreKey	key = e->key;
 		double	   *dst;
 
 		CHECK_FOR_INTERRUPTS();
-		dst = entry_sums(*into, &e->key);
+		/* the variables as the merged state numbers them (a pair stays ordered) */
+		if (key.v[0] >= 0)
+			key.v[0] = var_map[key.v[0]];
+		if (key.v[1] >= 0)
+		{
+			int32		l = var_map[key.v[1]];
+
+			key.v[1] = Max(key.v[0], l);
+			key.v[0] = Min(key.v[0], l);
+		}
+		dst = entry_sums(*into, &key);
 		for (int i = 0; i < from->width; i++)
 			dst[i] += src[i];
 	}

@@ -27,12 +27,14 @@ extern SvyCalibScores *svy_calib_scores_create(MemoryContext cxt, int k, bool pe
 /*
  * A row of a calibrated design d with its n score values: feeds base (the
  * base design and the calibration; svy_linear_row_calibrated) and *csp
- * (created in base's context on the first row).
+ * (created in base's context on the first row).  Returns the index of the
+ * row's stratum in base, as svy_accum_row().
  */
-extern void svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
-								 const SvyCalibScore *score, int n);
+extern int	svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
+								const SvyCalibScore *score, int n);
+/* var_map: from's variables as into's caller numbers them */
 extern void svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from,
-								   MemoryContext cxt);
+								   const int *var_map, MemoryContext cxt);
 extern void svy_calib_scores_serialize(const SvyCalibScores *cs, StringInfo buf);
 /* base: the state's base accumulator, already read; nvars: the caller's totals */
 extern SvyCalibScores *svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt,
