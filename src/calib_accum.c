@@ -608,12 +608,13 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		svy_wire_corrupt("bad calibration");
 	pop = palloc(plen);
 	memcpy(pop, svy_wire_bytes(buf, plen), plen);
-	if (VARSIZE_ANY(pop) != plen)
+	/* inline, uncompressed; a short (1-byte) header is fine: designs carry it as stored */
+	if (VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) || VARSIZE_ANY(pop) != plen)
 		svy_wire_corrupt("bad population");
 	/* the population must be one svy_population_build() makes, with this hash */
 	parsed = svy_population_parse(pop);
 	rebuilt = svy_population_build(parsed);
-	if (VARSIZE(rebuilt) != VARSIZE_ANY(pop) ||
+	if (VARSIZE_ANY_EXHDR(rebuilt) != VARSIZE_ANY_EXHDR(pop) ||
 		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
 		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
 		svy_wire_corrupt("bad population");

@@ -17,6 +17,7 @@
  *   - (unit, cell, v, -1):   d t, d v t (k), d^2 t
  *   - (unit, cell, v, l), v <= l, designs without PSUs only: d^2 t_v t_l
  *   - (0, cell, v, -2):      t, unweighted (rake's residualisation)
+ *   - (0, cell, v, -3):      d t^2, d v t^2 (k): calibrated sums of squares
  * where the unit is the PSU, or, in designs without PSUs (each row its own
  * PSU), the stratum: there the spread of the row scores within a stratum is
  * a quadratic form in these sums, which needs k = 0 (a numeric auxiliary
@@ -40,6 +41,7 @@
 #define SCORES_MAGIC	0x43445331	/* "CDS1": format version 1 */
 #define VAR_NONE	(-1)
 #define VAR_COUNT	(-2)		/* the unweighted sum of t (rake) */
+#define VAR_SQUARE	(-3)		/* sums of d t^2, d v t^2 (design effects) */
 
 typedef struct ScoreKey
 {
@@ -203,15 +205,22 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 				u = entry_sums(cs, &key);
 				u[0] += w * t * w * score[l].val;
 			}
-		if (b->method == SVY_CALIB_RAKE)
 		{
 			ScoreKey	ck;
 
 			memset(&ck, 0, sizeof(ck));
 			ck.w[4] = b->cell;
 			ck.v[0] = score[s].var;
-			ck.v[1] = VAR_COUNT;
-			entry_sums(cs, &ck)[0] += t;
+			ck.v[1] = VAR_SQUARE;
+			u = entry_sums(cs, &ck);
+			u[0] += w * t * t;
+			for (int j = 0; j < k; j++)
+				u[1 + j] += w * v[j] * t * t;
+			if (b->method == SVY_CALIB_RAKE)
+			{
+				ck.v[1] = VAR_COUNT;
+				entry_sums(cs, &ck)[0] += t;
+			}
 		}
 	}
 	/* the base accumulator has just found the row's stratum */
@@ -314,14 +323,15 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 		key.v[1] = svy_wire_int32(buf);
 		if (key.v[0] < VAR_NONE || key.v[0] >= nvars ||
 			(key.v[0] == VAR_NONE ? key.v[1] != VAR_NONE :
-			 !(key.v[1] == VAR_NONE || key.v[1] == VAR_COUNT ||
+			 !(key.v[1] == VAR_NONE || key.v[1] == VAR_COUNT || key.v[1] == VAR_SQUARE ||
 			   (per_row && key.v[1] >= key.v[0] && key.v[1] < nvars))) ||
-			(key.v[1] == VAR_COUNT && (key.w[0] | key.w[1] | key.w[2] | key.w[3]) != 0) ||
+			((key.v[1] == VAR_COUNT || key.v[1] == VAR_SQUARE) &&
+			 (key.w[0] | key.w[1] | key.w[2] | key.w[3]) != 0) ||
 			(per_row && (key.w[2] | key.w[3]) != 0))
 			svy_wire_corrupt("bad calibrated score key");
 		if (svy_calib_cell_index(base, key.w[4]) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown cell");
-		if (key.v[1] != VAR_COUNT && svy_accum_stratum_find(base, key.w) < 0)
+		if (key.v[1] != VAR_COUNT && key.v[1] != VAR_SQUARE && svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
 		if (scoretab_lookup(cs->tab, key) != NULL)
 			svy_wire_corrupt("duplicate calibrated score sums");
@@ -364,7 +374,7 @@ same_unit(const ScoreKey *a, const ScoreKey *b, bool per_row)
 
 void
 svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *final_of_var,
-						int nvars, int K, double *total, double *V)
+						int nvars, int K, double *total, double *sumsq, double *V)
 {
 	SvyCalibSolved cal;
 	const SvyCalibSolution *sol;
@@ -393,6 +403,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 
 	svy_calib_solve(base, &cal);
 	sol = &cal.sol;
+	memset(sumsq, 0, sizeof(double) * K);
 	ncell = cal.ncell;
 	A = palloc0(sizeof(double) * ncell * K);
 	AV = palloc0(sizeof(double) * ncell * K * (k + 1));
@@ -416,6 +427,17 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 		{
 			if (f >= 0)
 				T[c * K + f] += u[0];
+			continue;
+		}
+		if (e->key.v[1] == VAR_SQUARE)
+		{
+			/* sum w t^2 = sum_c G_c sum d t^2 + lambda' sum d v t^2 */
+			if (f >= 0)
+			{
+				sumsq[f] += sol->G[c] * u[0];
+				for (int j = 0; j < k; j++)
+					sumsq[f] += sol->lambda_v[j] * u[1 + j];
+			}
 			continue;
 		}
 		ent[nent++] = e;

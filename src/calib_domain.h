@@ -41,12 +41,13 @@ extern SvyCalibScores *svy_calib_scores_deserialize(StringInfo buf, MemoryContex
 													const SvyAccum *base, int nvars);
 /*
  * Solve the calibration of base's rows; write the calibrated totals
- * (total, K) and their design covariance (V, K x K, residualised scores;
+ * (total, K), the calibrated sums of squares sum w t^2 (sumsq, K; design
+ * effects) and their design covariance (V, K x K, residualised scores;
  * every stratum counts for every total) of the K final totals,
  * final_of_var mapping each of the caller's nvars variables to one (or -1).
  */
 extern void svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base,
 									const int *final_of_var, int nvars, int K,
-									double *total, double *V);
+									double *total, double *sumsq, double *V);
 
 #endif
