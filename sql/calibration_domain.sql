@@ -66,6 +66,26 @@ SELECT des.name, a.what, count(*) AS levels, bool_and(a.estimate_same) AS estima
        bool_and(a.df_same) AS df, bool_and(a.n_same) AS n, bool_and(a.deff_same) AS deff
 FROM des, agree(des.sql) a GROUP BY 1, 2 ORDER BY 1, 2;
 
+-- svy_choices' shares = svy_mean of has_choice (rows with NULL answers stay in the calibration)
+CREATE TABLE tc AS
+SELECT *, CASE WHEN id % 11 = 0 THEN NULL
+               ELSE ('{' || concat_ws(',', CASE WHEN id % 2 = 0 THEN 1 END, CASE WHEN id % 3 = 0 THEN 2 END,
+                                      CASE WHEN id % 5 < 2 THEN 3 END) || '}')::choices END AS c
+FROM t;
+SELECT g.level, abs(g.estimate - (m).estimate) <= 1e-9 * (m).estimate AS estimate_same,
+       abs(g.std_error - (m).std_error) <= 1e-9 * (m).std_error AS se_same, g.df = (m).df AS df_same, g.n = (m).n AS n_same
+FROM svy_groups((SELECT svy_choices(c, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pab FROM p),
+                                                     ARRAY[a, b], method => 'rake')) FROM tc)) g,
+     LATERAL (SELECT svy_mean(has_choice(c, g.level::int)::int::float8,
+                              svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pab FROM p), ARRAY[a, b],
+                                            method => 'rake')) AS m FROM tc) s
+ORDER BY 1;
+-- svy_pairwise reads the groups' calibrated covariance: a difference's SE is that of the two domain means
+SELECT level_a, level_b, round(difference::numeric, 9) AS difference, std_error > 0 AS has_se, df
+FROM svy_pairwise((SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pa FROM p),
+                                                        ARRAY[a], method => 'poststratify')) FROM t), 'none')
+WHERE level_a = 'g0' ORDER BY 2;
+
 -- the group with one PSU keeps a variance (its residuals spread over the whole sample) and df 0
 SELECT g.level, g.estimate > 0 AS has_estimate, g.std_error > 0 AS has_se, g.df, g.n
 FROM svy_groups((SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pa FROM p), ARRAY[a],
@@ -178,6 +198,6 @@ FROM (SELECT by_state(y, grp, svy_calibrate(svy_design(w, psu => psu), (SELECT p
      (SELECT by_state(y, grp, svy_calibrate(svy_design(w, psu => psu), (SELECT pa FROM p), ARRAY[a])) AS s
       FROM (SELECT t.* FROM t, generate_series(1, 2)) t) b;
 
-DROP TABLE t, p, des, serial, parallel;
+DROP TABLE t, tc, p, des, serial, parallel;
 DROP FUNCTION agree(text), se_close(text, float8, float8, float8), run_all(), plan_has(text, text), merged(text);
 DROP AGGREGATE by_state(float8, text, svy_design);
