@@ -31,6 +31,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "utils/lsyscache.h"
 
 /* ---------- missing reasons ---------- */
 
@@ -217,5 +218,30 @@ choices_set(Choices *c, uint64 bits, int missing)
 extern Datum likert_out(PG_FUNCTION_ARGS);
 extern Datum likert_recv(PG_FUNCTION_ARGS);
 extern Datum choices_out(PG_FUNCTION_ARGS);
+
+/* Is typid one of this extension's types (known by its output function)? */
+static inline bool
+svy_type_output_is(Oid typid, PGFunction out)
+{
+	Oid			outfn;
+	bool		varlena;
+	FmgrInfo	f;
+
+	getTypeOutputInfo(typid, &outfn, &varlena);
+	fmgr_info(outfn, &f);
+	return f.fn_addr == out;
+}
+
+static inline bool
+svy_type_is_likert(Oid typid)
+{
+	return svy_type_output_is(typid, likert_out);
+}
+
+static inline bool
+svy_type_is_choices(Oid typid)
+{
+	return svy_type_output_is(typid, choices_out);
+}
 
 #endif							/* SURVEY_RESPONSE_H */

@@ -23,6 +23,7 @@
 #include "matrix.h"
 #include "moments.h"
 #include "quantile.h"
+#include "radix.h"
 #include "rank.h"
 #include "zeroin.h"
 
@@ -2036,6 +2037,132 @@ test_handlers(void)
 	svy_set_handlers(malloc, free, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* radix sort of cells (radix.c)                                       */
+/* ------------------------------------------------------------------ */
+
+static uint64_t radix_seed = 88172645463325252ULL;
+
+static uint64_t
+radix_rand(void)
+{
+	/* xorshift64: reproducible on every platform */
+	radix_seed ^= radix_seed << 13;
+	radix_seed ^= radix_seed >> 7;
+	radix_seed ^= radix_seed << 17;
+	return radix_seed;
+}
+
+/* the reference order: by x, ties in input order (unit holds the input position) */
+static int
+cmp_cell_ref(const void *a, const void *b)
+{
+	const SvyCell *u = a,
+			   *v = b;
+
+	if (u->x != v->x)
+		return u->x < v->x ? -1 : 1;
+	return u->unit < v->unit ? -1 : u->unit > v->unit;
+}
+
+/*
+ * Sort n cells whose values come from kind (0: few distinct, 1: continuous
+ * of both signs and wide exponents, 2: all equal, 3: with infinities),
+ * with and without m2; compare with qsort on (x, input position).
+ */
+static void
+radix_case(int64_t n, int kind)
+{
+	SvyCell    *a = malloc(sizeof(SvyCell) * (n + 1)),
+			   *ref = malloc(sizeof(SvyCell) * (n + 1)),
+			   *t = malloc(sizeof(SvyCell) * (n + 1));
+	double	   *m2 = malloc(sizeof(double) * (n + 1)),
+			   *tm = malloc(sizeof(double) * (n + 1));
+
+	for (int with_m2 = 0; with_m2 <= 1; with_m2++)
+	{
+		long		bad_order = 0,
+					bad_m2 = 0;
+
+		for (int64_t i = 0; i < n; i++)
+		{
+			uint64_t	r = radix_rand();
+			double		x;
+
+			switch (kind)
+			{
+				case 0:
+					x = (double) (r % 7) - 3.0;
+					break;
+				case 1:
+					x = ldexp((double) (r >> 11) / 9007199254740992.0, (int) (r % 200) - 100) *
+						((r >> 8) & 1 ? -1.0 : 1.0);
+					break;
+				case 2:
+					x = 2.5;
+					break;
+				default:
+					x = r % 5 == 0 ? INFINITY : r % 5 == 1 ? -INFINITY : (double) (r % 3);
+					break;
+			}
+			if (x == 0.0)
+				x = 0.0;		/* cells never hold -0 */
+			a[i].x = x;
+			a[i].w = (double) (r % 1000);
+			a[i].w_lo = 0.0;
+			a[i].unit = (int32_t) i;
+			a[i].n = 1;
+			m2[i] = (double) i * 0.5;
+		}
+		memcpy(ref, a, sizeof(SvyCell) * n);
+		qsort(ref, n, sizeof(SvyCell), cmp_cell_ref);
+		svy_radix_sort(a, with_m2 ? m2 : NULL, n, t, with_m2 ? tm : NULL);
+		for (int64_t i = 0; i < n; i++)
+		{
+			if (memcmp(&a[i], &ref[i], sizeof(SvyCell)) != 0)
+				bad_order++;
+			if (with_m2 && m2[i] != (double) a[i].unit * 0.5)
+				bad_m2++;
+		}
+		INT(0, bad_order);
+		INT(0, bad_m2);
+	}
+	free(a);
+	free(ref);
+	free(t);
+	free(m2);
+	free(tm);
+}
+
+static void
+test_radix(void)
+{
+	static const int64_t sizes[] = {0, 1, 2, SVY_RADIX_LEAF, SVY_RADIX_LEAF + 1, 300, 5000, 200000};
+	double		xs[] = {-INFINITY, -1e308, -1.0, -5e-324, 0.0, 5e-324, 1.0, 1e308, INFINITY};
+
+	/* the key orders as the doubles do, and gives the double back */
+	for (int i = 0; i < (int) (sizeof(xs) / sizeof(xs[0])); i++)
+	{
+		TRUE_(svy_key_x(svy_x_key(xs[i])) == xs[i]);
+		if (i > 0)
+			TRUE_(svy_x_key(xs[i - 1]) < svy_x_key(xs[i]));
+	}
+	INT(0, svy_top_bit64(1));
+	INT(63, svy_top_bit64(UINT64_C(0x8000000000000001)));
+
+	/* stable, m2 moving along, for every size and kind of value */
+	for (int s = 0; s < (int) (sizeof(sizes) / sizeof(sizes[0])); s++)
+		for (int kind = 0; kind < 4; kind++)
+			radix_case(sizes[s], kind);
+
+	/* a long sort polls the interrupt callback */
+	svy_set_handlers(malloc, free, count_polls);
+	n_interrupt_polls = 0;
+	radix_case(200000, 1);
+	TRUE_(n_interrupt_polls > 0);
+	svy_set_handlers(malloc, free, NULL);
+}
+
 int
 main(void)
 {
@@ -2054,6 +2181,7 @@ main(void)
 	test_handlers();
 	test_ldouble();
 	test_sum();
+	test_radix();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
