@@ -156,6 +156,12 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	double	   *u;
 	int			k;
 
+	/* the scores below are those of a linearization base design */
+	if (svy_design_is_calibrated(d) && d->kind != SVY_KIND_TAYLOR)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("domain statistics of a calibrated replicate design are not supported yet"),
+				 errdetail("svy_by, svy_dist, svy_choices and svy_tab take calibrated linearization designs.")));
 	/* the base design and the calibration (checks that the rows agree) */
 	svy_linear_row_calibrated(base, d, 0.0, 1.0, false);
 	if (*csp == NULL)
