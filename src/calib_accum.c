@@ -565,6 +565,38 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	}
 }
 
+/*
+ * svy_population_parse() of bytes from the wire: its "corrupt value" error
+ * (XX001, meant for stored values) becomes the corrupt-input error of every
+ * deserializer (22P03).  The parse only allocates memory, so catching its
+ * error without a subtransaction is safe.
+ */
+static SvyPop *
+parse_wire_population(struct varlena *pop)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	SvyPop	   *volatile parsed = NULL;
+
+	PG_TRY();
+	{
+		parsed = svy_population_parse(pop);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		if (ed->sqlerrcode != ERRCODE_DATA_CORRUPTED)
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(ed);
+		svy_wire_corrupt("bad population");
+	}
+	PG_END_TRY();
+	return parsed;
+}
+
 void
 svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 {
@@ -612,7 +644,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	if (VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) || VARSIZE_ANY(pop) != plen)
 		svy_wire_corrupt("bad population");
 	/* the population must be one svy_population_build() makes, with this hash */
-	parsed = svy_population_parse(pop);
+	parsed = parse_wire_population(pop);
 	rebuilt = svy_population_build(parsed);
 	if (VARSIZE_ANY_EXHDR(rebuilt) != VARSIZE_ANY_EXHDR(pop) ||
 		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
