@@ -14,10 +14,10 @@
  * these need only sums, kept here in one table keyed by (stratum, PSU,
  * calibration cell, variable, variable):
  *   - (unit, cell, -1, -1):  d, d v (k), d v v' (k x k), d^2
- *   - (unit, cell, v, -1):   d t, d v t (k), d^2 t
+ *   - (unit, cell, v, -1):   d t, d v t (k), d^2 t, d t^2, d v t^2 (k) and
+ *                            t unweighted (rake's residualisation); the
+ *                            squares give the calibrated spread (deff)
  *   - (unit, cell, v, l), v <= l, designs without PSUs only: d^2 t_v t_l
- *   - (0, cell, v, -2):      t, unweighted (rake's residualisation)
- *   - (0, cell, v, -3):      d t^2, d v t^2 (k): calibrated sums of squares
  * where the unit is the PSU, or, in designs without PSUs (each row its own
  * PSU), the stratum: there the spread of the row scores within a stratum is
  * a quadratic form in these sums, which needs k = 0 (a numeric auxiliary
@@ -40,13 +40,11 @@
 
 #define SCORES_MAGIC	0x43445331	/* "CDS1": format version 1 */
 #define VAR_NONE	(-1)
-#define VAR_COUNT	(-2)		/* the unweighted sum of t (rake) */
-#define VAR_SQUARE	(-3)		/* sums of d t^2, d v t^2 (design effects) */
 
 typedef struct ScoreKey
 {
 	uint64		w[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
-	int32		v[2];			/* variables, or VAR_NONE / VAR_COUNT */
+	int32		v[2];			/* variables, or VAR_NONE */
 } ScoreKey;
 
 typedef struct ScoreEntry
@@ -77,7 +75,7 @@ struct SvyCalibScores
 	MemoryContext cxt;
 	int			k;				/* numeric auxiliaries */
 	bool		per_row;		/* design without PSUs */
-	int			width;			/* doubles per entry: 2 + k + k^2 */
+	int			width;			/* doubles per entry: the longer layout */
 	scoretab_hash *tab;
 	double	   *arena;
 	int64		used;
@@ -92,6 +90,9 @@ struct SvyCalibScores
 #define E_DT		0
 #define E_DVT(j)	(1 + (j))
 #define E_DDT(k)	(1 + (k))
+#define E_DTT(k)	(2 + (k))
+#define E_DVTT(k, j)	(3 + (k) + (j))
+#define E_T(k)		(3 + 2 * (k))
 
 SvyCalibScores *
 svy_calib_scores_create(MemoryContext cxt, int k, bool per_row)
@@ -101,7 +102,7 @@ svy_calib_scores_create(MemoryContext cxt, int k, bool per_row)
 	cs->cxt = cxt;
 	cs->k = k;
 	cs->per_row = per_row;
-	cs->width = 2 + k + k * k;
+	cs->width = Max(2 + k + k * k, 4 + 2 * k);
 	cs->tab = scoretab_create(cxt, 64, NULL);
 	cs->cap = 64;
 	cs->arena = MemoryContextAllocZero(cxt, sizeof(double) * cs->cap * cs->width);
@@ -201,6 +202,10 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 		for (int j = 0; j < k; j++)
 			u[E_DVT(j)] += w * v[j] * t;
 		u[E_DDT(k)] += w * w * t;
+		u[E_DTT(k)] += w * t * t;
+		for (int j = 0; j < k; j++)
+			u[E_DVTT(k, j)] += w * v[j] * t * t;
+		u[E_T(k)] += t;
 		if (cs->per_row)
 			for (int l = 0; l < n; l++)
 			{
@@ -211,23 +216,6 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 				u = entry_sums(cs, &key);
 				u[0] += w * t * w * score[l].val;
 			}
-		{
-			ScoreKey	ck;
-
-			memset(&ck, 0, sizeof(ck));
-			ck.w[4] = b->cell;
-			ck.v[0] = score[s].var;
-			ck.v[1] = VAR_SQUARE;
-			u = entry_sums(cs, &ck);
-			u[0] += w * t * t;
-			for (int j = 0; j < k; j++)
-				u[1 + j] += w * v[j] * t * t;
-			if (b->method == SVY_CALIB_RAKE)
-			{
-				ck.v[1] = VAR_COUNT;
-				entry_sums(cs, &ck)[0] += t;
-			}
-		}
 	}
 	/* the base accumulator has just found the row's stratum */
 	return base->last_stratum;
@@ -329,15 +317,12 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 		key.v[1] = svy_wire_int32(buf);
 		if (key.v[0] < VAR_NONE || key.v[0] >= nvars ||
 			(key.v[0] == VAR_NONE ? key.v[1] != VAR_NONE :
-			 !(key.v[1] == VAR_NONE || key.v[1] == VAR_COUNT || key.v[1] == VAR_SQUARE ||
-			   (per_row && key.v[1] >= key.v[0] && key.v[1] < nvars))) ||
-			((key.v[1] == VAR_COUNT || key.v[1] == VAR_SQUARE) &&
-			 (key.w[0] | key.w[1] | key.w[2] | key.w[3]) != 0) ||
+			 !(key.v[1] == VAR_NONE || (per_row && key.v[1] >= key.v[0] && key.v[1] < nvars))) ||
 			(per_row && (key.w[2] | key.w[3]) != 0))
 			svy_wire_corrupt("bad calibrated score key");
 		if (svy_calib_cell_index(base, key.w[4]) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown cell");
-		if (key.v[1] != VAR_COUNT && key.v[1] != VAR_SQUARE && svy_accum_stratum_find(base, key.w) < 0)
+		if (svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
 		if (scoretab_lookup(cs->tab, key) != NULL)
 			svy_wire_corrupt("duplicate calibrated score sums");
@@ -418,7 +403,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	beta = palloc0(sizeof(double) * K * (k + 1));
 	work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, sol));
 
-	/* per (cell, total): sums of d t, d v t and (rake) t */
+	/* per (cell, total): sums of d t, d v t, t (rake) and the squares */
 	scoretab_start_iterate(cs->tab, &it);
 	while ((e = scoretab_iterate(cs->tab, &it)) != NULL)
 	{
@@ -429,26 +414,14 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 		CHECK_FOR_INTERRUPTS();
 		if (c < 0 || e->key.v[0] >= nvars || e->key.v[1] >= nvars)
 			svy_wire_corrupt("calibrated scores of an unknown cell or total");
-		if (e->key.v[1] == VAR_COUNT)
-		{
-			if (f >= 0)
-				T[c * K + f] += u[0];
-			continue;
-		}
-		if (e->key.v[1] == VAR_SQUARE)
-		{
-			/* sum w t^2 = sum_c G_c sum d t^2 + lambda' sum d v t^2 */
-			if (f >= 0)
-			{
-				sumsq[f] += sol->G[c] * u[0];
-				for (int j = 0; j < k; j++)
-					sumsq[f] += sol->lambda_v[j] * u[1 + j];
-			}
-			continue;
-		}
 		ent[nent++] = e;
 		if (f < 0 || e->key.v[1] != VAR_NONE)
 			continue;
+		/* sum w t^2 = sum_c G_c sum d t^2 + lambda' sum d v t^2 */
+		sumsq[f] += sol->G[c] * u[E_DTT(k)];
+		for (int j = 0; j < k; j++)
+			sumsq[f] += sol->lambda_v[j] * u[E_DVTT(k, j)];
+		T[c * K + f] += u[E_T(k)];
 		A[c * K + f] += u[E_DT];
 		for (int j = 0; j < k; j++)
 			AV[(c * K + f) * k + j] += u[E_DVT(j)];
