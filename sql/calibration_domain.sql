@@ -27,6 +27,7 @@ INSERT INTO des VALUES
  ('rake, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT pab FROM p), ARRAY[a, b], method => ''rake'', maxit => 100, epsilon => 1e-12)'),
  ('linear + v', 'svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pabv FROM p), ARRAY[a, b], ARRAY[v])'),
  ('linear, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT pab FROM p), ARRAY[a, b])'),
+ ('linear + v, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT pabv FROM p), ARRAY[a, b], ARRAY[v])'),
  ('raking', 'svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pab FROM p), ARRAY[a, b], method => ''raking'')'),
  ('logit', 'svy_calibrate(svy_design(w, psu => psu), (SELECT pab FROM p), ARRAY[a, b], method => ''logit'', bounds => ARRAY[0.5, 2])');
 
@@ -123,8 +124,9 @@ FROM (SELECT (svy_chisq(svy_tab(grp, b, svy_calibrate(svy_design(w, strata => st
                                                       ARRAY[a, b], method => 'rake')))).* FROM t) x;
 
 -- errors
--- numeric auxiliaries without PSUs: each row's own v would enter its score's spread
-SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum), (SELECT pabv FROM p), ARRAY[a, b], ARRAY[v])) FROM t;
+-- without PSUs, at most 4 numeric auxiliaries (their moments up to the 4th order are kept per cell)
+SELECT svy_by(y, grp, svy_calibrate(svy_design(w), '{"a": {"a1": 1, "a2": 1, "a3": 1}, "v1": 1, "v2": 1, "v3": 1, "v4": 1, "v5": 1}',
+                                    ARRAY[a], ARRAY[v, v, v, v, v])) FROM t;
 -- calibrated and uncalibrated rows in one aggregate
 SELECT svy_by(y, grp, CASE WHEN id > 10 THEN svy_calibrate(svy_design(w, psu => psu), (SELECT pa FROM p), ARRAY[a])
                            ELSE svy_design(w, psu => psu) END) FROM t;

@@ -82,17 +82,23 @@ struct SvyCalibScores
 	int64		cap;
 };
 
-/* entry layouts (see top) */
+/*
+ * Entry layouts (see top); q = (1, v), m = k + 1.  Designs without PSUs add
+ * the row moments of d^2 q (x) q (x) q (x) q (unit, cell), d^2 t q (x) q (x) q
+ * (variable) and d^2 t t' q (x) q (pairs): the spread of the row scores is a
+ * quadratic form in them.
+ */
 #define E_D			0
 #define E_DV(j)		(1 + (j))
 #define E_DVV(k, i, j)	(1 + (k) + (i) * (k) + (j))
-#define E_DD(k)		(1 + (k) + (k) * (k))
+#define E_M4(k)		(1 + (k) + (k) * (k))
 #define E_DT		0
 #define E_DVT(j)	(1 + (j))
-#define E_DDT(k)	(1 + (k))
-#define E_DTT(k)	(2 + (k))
-#define E_DVTT(k, j)	(3 + (k) + (j))
-#define E_T(k)		(3 + 2 * (k))
+#define E_DTT(k)	(1 + (k))
+#define E_DVTT(k, j)	(2 + (k) + (j))
+#define E_T(k)		(2 + 2 * (k))
+#define E_M3(k)		(3 + 2 * (k))
+#define MAX_ROW_NUMERIC	4		/* designs without PSUs: m^4 moments per cell */
 
 SvyCalibScores *
 svy_calib_scores_create(MemoryContext cxt, int k, bool per_row)
@@ -102,7 +108,12 @@ svy_calib_scores_create(MemoryContext cxt, int k, bool per_row)
 	cs->cxt = cxt;
 	cs->k = k;
 	cs->per_row = per_row;
-	cs->width = Max(2 + k + k * k, 4 + 2 * k);
+	{
+		int			m = k + 1;
+
+		cs->width = per_row ? Max(1 + k + k * k + m * m * m * m, 3 + 2 * k + m * m * m)
+			: Max(1 + k + k * k, 3 + 2 * k);
+	}
 	cs->tab = scoretab_create(cxt, 64, NULL);
 	cs->cap = 64;
 	cs->arena = MemoryContextAllocZero(cxt, sizeof(double) * cs->cap * cs->width);
@@ -136,13 +147,32 @@ entry_sums(SvyCalibScores *cs, const ScoreKey *key)
 }
 
 static void
-no_numeric_without_psu(void)
+too_many_numeric_without_psu(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("domain statistics of a design without PSUs calibrated to numeric totals are not supported"),
-			 errdetail("Each row's own auxiliary value would enter the variance of its score."),
-			 errhint("Give the design PSUs (psu => the row id), or calibrate to categorical margins only.")));
+			 errmsg("domain statistics of a design without PSUs take at most %d numeric calibration variables",
+					MAX_ROW_NUMERIC),
+			 errdetail("Their moments up to the fourth order enter the variance of each score."),
+			 errhint("Give the design PSUs (psu => the row id: the same variance, a state that grows with the rows).")));
+}
+
+/* t q (x) q (x) ... (n factors of q) added to out (m^n) */
+static void
+add_tensor(double *out, const double *q, int m, int n, double t)
+{
+	int			len = 1;
+
+	for (int i = 0; i < n; i++)
+		len *= m;
+	for (int idx = 0; idx < len; idx++)
+	{
+		double		x = t;
+
+		for (int i = 0, r = idx; i < n; i++, r /= m)
+			x *= q[r % m];
+		out[idx] += x;
+	}
 }
 
 int
@@ -155,6 +185,7 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	ScoreKey	key;
 	double		w = d->weight;
 	double	   *u;
+	double		q[MAX_ROW_NUMERIC + 1];
 	int			k;
 
 	/* the scores below are those of a linearization base design */
@@ -167,12 +198,18 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	svy_linear_row_calibrated(base, d, 0.0, 1.0, false);
 	if (*csp == NULL)
 	{
-		if (b->k > 0 && !(d->flags & SVY_HAS_PSU))
-			no_numeric_without_psu();
+		if (b->k > MAX_ROW_NUMERIC && !(d->flags & SVY_HAS_PSU))
+			too_many_numeric_without_psu();
 		*csp = svy_calib_scores_create(base->cxt, b->k, !(d->flags & SVY_HAS_PSU));
 	}
 	cs = *csp;
 	k = cs->k;
+	if (cs->per_row)
+	{
+		q[0] = 1.0;
+		for (int j = 0; j < k; j++)
+			q[1 + j] = v[j];
+	}
 
 	memset(&key, 0, sizeof(key));
 	key.w[0] = d->stratum[0];
@@ -189,7 +226,8 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 		for (int j = 0; j < k; j++)
 			u[E_DVV(k, i, j)] += w * v[i] * v[j];
 	}
-	u[E_DD(k)] += w * w;
+	if (cs->per_row)
+		add_tensor(u + E_M4(k), q, k + 1, 4, w * w);
 
 	for (int s = 0; s < n; s++)
 	{
@@ -201,12 +239,13 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 		u[E_DT] += w * t;
 		for (int j = 0; j < k; j++)
 			u[E_DVT(j)] += w * v[j] * t;
-		u[E_DDT(k)] += w * w * t;
 		u[E_DTT(k)] += w * t * t;
 		for (int j = 0; j < k; j++)
 			u[E_DVTT(k, j)] += w * v[j] * t * t;
 		u[E_T(k)] += t;
 		if (cs->per_row)
+		{
+			add_tensor(u + E_M3(k), q, k + 1, 3, w * w * t);
 			for (int l = 0; l < n; l++)
 			{
 				if (score[l].var < score[s].var ||
@@ -214,8 +253,9 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 					continue;
 				key.v[1] = score[l].var;
 				u = entry_sums(cs, &key);
-				u[0] += w * t * w * score[l].val;
+				add_tensor(u, q, k + 1, 2, w * t * w * score[l].val);
 			}
+		}
 	}
 	/* the base accumulator has just found the row's stratum */
 	return base->last_stratum;
@@ -300,7 +340,7 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 	per_row = svy_wire_byte(buf);
 	/* the base state (read first) holds the calibration these sums belong to */
 	if (base->calib == NULL || base->kind != SVY_KIND_TAYLOR ||
-		k < 0 || k > SVY_CALIB_MAX_NUMERIC || (per_row && k > 0) ||
+		k < 0 || k > SVY_CALIB_MAX_NUMERIC || (per_row && k > MAX_ROW_NUMERIC) ||
 		per_row != !(base->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibrated scores");
 	cs = svy_calib_scores_create(cxt, k, per_row);
@@ -338,6 +378,37 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 }
 
 /* ---------- the final function ---------- */
+
+/*
+ * A symmetric tensor T (m^n, n >= 2) contracted twice with gamma:
+ * out[rest] = sum_ab T[a, b, rest] gamma_a gamma_b (m^(n-2)).
+ */
+static void
+contract(const double *T, const double *gamma, int m, int n, double *out)
+{
+	int			rest = 1;
+
+	for (int i = 2; i < n; i++)
+		rest *= m;
+	for (int r = 0; r < rest; r++)
+	{
+		double		x = 0.0;
+
+		for (int a = 0; a < m; a++)
+			for (int b = 0; b < m; b++)
+				x += T[(r * m + b) * m + a] * gamma[a] * gamma[b];
+		out[r] = x;
+	}
+}
+
+/* btilde_f = (B_cf, beta_f): a row's score residual is t_f - btilde_f' q */
+static void
+btilde(const double *B, const double *beta, int c, int K, int k, int f, double *out)
+{
+	out[0] = B[c * K + f];
+	for (int j = 0; j < k; j++)
+		out[1 + j] = beta[f * (k + 1) + j];
+}
 
 static int
 entry_cmp(const void *pa, const void *pb)
@@ -388,6 +459,11 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	bool	   *present = palloc(sizeof(bool) * K);
 	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(base->nstrata, 1));
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
+	int			m = k + 1;
+	double		gamma[MAX_ROW_NUMERIC + 1];
+	double		bf[MAX_ROW_NUMERIC + 1];
+	double	   *N = palloc(sizeof(double) * m * m);
+	double	   *NB = palloc(sizeof(double) * Max(K, 1) * m);
 	scoretab_iterator it;
 	ScoreEntry *e;
 	int			cur_h = -1;
@@ -491,6 +567,9 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 
 			c = svy_calib_cell_index(base, key->w[4]);
 			G = sol->G[c];
+			gamma[0] = G;
+			for (int j = 0; j < k; j++)
+				gamma[1 + j] = sol->lambda_v[j];
 			if (key->v[0] == VAR_NONE)
 			{
 				/* -w (B_c + v' beta): every row of the unit, for every total */
@@ -507,11 +586,31 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 							r += sol->lambda_v[j] * u[E_DVV(k, j, l)] * bt[l];
 					}
 					z[g] -= r;
-					if (cs->per_row)
+				}
+				if (cs->per_row)
+				{
+					/*
+					 * The stratum's rows: sum z_f z_g has sum (gamma'q)^2
+					 * (btilde_f'q) (btilde_g'q) d^2: btilde_f' N btilde_g with
+					 * N = M4 contracted twice with gamma = (G_c, lambda)
+					 */
+					contract(u + E_M4(k), gamma, m, 4, N);
+					for (int f2 = 0; f2 < K; f2++)
 					{
-						/* the stratum's rows: sum (d G (t - B))^2 has G^2 B_f B_g sum d^2 */
+						btilde(B, beta, c, K, k, f2, bf);
+						for (int a = 0; a < m; a++)
+						{
+							NB[f2 * m + a] = 0.0;
+							for (int b2 = 0; b2 < m; b2++)
+								NB[f2 * m + a] += N[a * m + b2] * bf[b2];
+						}
+					}
+					for (int f2 = 0; f2 < K; f2++)
+					{
+						btilde(B, beta, c, K, k, f2, bf);
 						for (int g2 = 0; g2 < K; g2++)
-							Q[g * K + g2] += G * G * Bg * B[c * K + g2] * u[E_DD(k)];
+							for (int a = 0; a < m; a++)
+								Q[f2 * K + g2] += bf[a] * NB[g2 * m + a];
 					}
 				}
 				continue;
@@ -525,23 +624,35 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 				for (int j = 0; j < k; j++)
 					z[f] += sol->lambda_v[j] * u[E_DVT(j)];
 				if (cs->per_row)
-					/* - G^2 B_g d^2 t_f, both ways */
+				{
+					/* - sum d^2 t_f (gamma'q)^2 (btilde_g'q), both ways */
+					contract(u + E_M3(k), gamma, m, 3, N);
 					for (int g = 0; g < K; g++)
 					{
-						Q[f * K + g] -= G * G * B[c * K + g] * u[E_DDT(k)];
-						Q[g * K + f] -= G * G * B[c * K + g] * u[E_DDT(k)];
+						double		x = 0.0;
+
+						btilde(B, beta, c, K, k, g, bf);
+						for (int a = 0; a < m; a++)
+							x += N[a] * bf[a];
+						Q[f * K + g] -= x;
+						Q[g * K + f] -= x;
 					}
+				}
 			}
 			else
 			{
 				int			l = final_of_var[key->v[1]];
 
-				/* G^2 d^2 t_f t_l */
+				double		x;
+
+				/* sum d^2 t_f t_l (gamma'q)^2 */
 				if (f < 0 || l < 0)
 					continue;
-				Q[f * K + l] += G * G * u[0];
+				contract(u, gamma, m, 2, N);
+				x = N[0];
+				Q[f * K + l] += x;
 				if (l != f)
-					Q[l * K + f] += G * G * u[0];
+					Q[l * K + f] += x;
 			}
 		}
 		for (int g = 0; g < K; g++)
