@@ -31,6 +31,8 @@ add_pop("cd_stype", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schoo
 add_pop("cd_stype_schwide", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type and by sch.wide")
 add_pop("cd_stype_schwide", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by type and by sch.wide")
 add_pop("cd_schwide", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by sch.wide")
+add_pop("cd_schwide_api99", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by sch.wide and total api99")
+add_pop("cd_schwide_api99", "api99", NA, 3914069, "apipop schools by sch.wide and total api99")
 add_pop("cd_stype_api99", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type and total api99")
 add_pop("cd_stype_api99", "api99", NA, 3914069, "apipop schools by type and total api99")
 
@@ -131,6 +133,17 @@ case_by("calib_linear", "KD_apiclus1_linear", "by_mean", "api00", "awards")
 case_by("calib_linear", "KD_apiclus1_linear", "by_total", "enroll", "sch_wide")
 case_levels("calib_linear", "KD_apiclus1_linear", "mean", "awards")
 case_chisq("calib_linear", "KD_apiclus1_linear", "sch_wide", "awards", "F")
+
+## ---- linear with a numeric auxiliary on strata without PSUs
+d <- calibrate(strat_d, ~sch_wide + api99, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
+calibrated("KD_apistrat_linear", "apistrat", "apistrat_strat",
+           c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
+           "method=linear;base=apistrat_strat;pop=cd_schwide_api99;vars=sch_wide+api99;control=closed form",
+           "GREG on sch_wide and the numeric api99, strata without PSUs (each row its own PSU)")
+case_by("calib_linear", "KD_apistrat_linear", "by_mean", "api00", "awards")
+case_by("calib_linear", "KD_apistrat_linear", "by_total", "enroll", "stype")
+case_levels("calib_linear", "KD_apistrat_linear", "mean", "awards")
+case_chisq("calib_linear", "KD_apistrat_linear", "stype", "awards", "F")
 
 ## ---- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
