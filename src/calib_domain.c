@@ -13,15 +13,18 @@
  * (B, beta from svy_calib_residual_coef() for each total).  Per (unit, cell)
  * these need only sums, kept here in one table keyed by (stratum, PSU,
  * calibration cell, variable, variable):
- *   - (unit, cell, -1, -1):  d, d v (k), d v v' (k x k), d^2
- *   - (unit, cell, v, -1):   d t, d v t (k), d^2 t, d t^2, d v t^2 (k) and
- *                            t unweighted (rake's residualisation); the
+ *   - (unit, cell, -1, -1):  d, d v (k), d v v' (k x k)
+ *   - (unit, cell, v, -1):   d t, d v t (k), d t^2, d v t^2 (k) and t
+ *                            unweighted (rake's residualisation); the
  *                            squares give the calibrated spread (deff)
- *   - (unit, cell, v, l), v <= l, designs without PSUs only: d^2 t_v t_l
  * where the unit is the PSU, or, in designs without PSUs (each row its own
- * PSU), the stratum: there the spread of the row scores within a stratum is
- * a quadratic form in these sums, which needs k = 0 (a numeric auxiliary
- * would put each row's own v into it).  Memory grows with units x cells x
+ * PSU), the stratum.  There the spread of the row scores within a stratum,
+ * sum d^2 (gamma'q)^2 (t_v - btilde_v'q) (t_l - btilde_l'q) with q = (1, v),
+ * gamma = (G_c, lambda), btilde_v = (B_cv, beta_v), is a quadratic form in
+ * the moments d^2 q^(x)4 (cell entries), d^2 t_v q^(x)3 (variable entries)
+ * and d^2 t_v t_l q^(x)2 (pair entries (unit, cell, v, l), v <= l): m^4
+ * numbers per cell for m = k + 1, so at most MAX_ROW_NUMERIC auxiliaries.
+ * Memory grows with units x cells x
  * variables, never with rows.  The base design (strata, PSUs, fpc, df) and
  * the calibration itself live in the caller's SvyAccum (calib_accum.c),
  * which every row also feeds.
