@@ -160,24 +160,6 @@ too_many_numeric_without_psu(void)
 			 errhint("Give the design PSUs (psu => the row id: the same variance, a state that grows with the rows).")));
 }
 
-/* t q (x) q (x) ... (n factors of q) added to out (m^n) */
-static void
-add_tensor(double *out, const double *q, int m, int n, double t)
-{
-	int			len = 1;
-
-	for (int i = 0; i < n; i++)
-		len *= m;
-	for (int idx = 0; idx < len; idx++)
-	{
-		double		x = t;
-
-		for (int i = 0, r = idx; i < n; i++, r /= m)
-			x *= q[r % m];
-		out[idx] += x;
-	}
-}
-
 int
 svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 					 const SvyCalibScore *score, int n)
@@ -230,7 +212,7 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 			u[E_DVV(k, i, j)] += w * v[i] * v[j];
 	}
 	if (cs->per_row)
-		add_tensor(u + E_M4(k), q, k + 1, 4, w * w);
+		svy_calib_add_moment(u + E_M4(k), q, k + 1, 4, w * w);
 
 	for (int s = 0; s < n; s++)
 	{
@@ -248,7 +230,7 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 		u[E_T(k)] += t;
 		if (cs->per_row)
 		{
-			add_tensor(u + E_M3(k), q, k + 1, 3, w * w * t);
+			svy_calib_add_moment(u + E_M3(k), q, k + 1, 3, w * w * t);
 			for (int l = 0; l < n; l++)
 			{
 				if (score[l].var < score[s].var ||
@@ -256,7 +238,7 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 					continue;
 				key.v[1] = score[l].var;
 				u = entry_sums(cs, &key);
-				add_tensor(u, q, k + 1, 2, w * t * w * score[l].val);
+				svy_calib_add_moment(u, q, k + 1, 2, w * t * w * score[l].val);
 			}
 		}
 	}
@@ -381,28 +363,6 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 }
 
 /* ---------- the final function ---------- */
-
-/*
- * A symmetric tensor T (m^n, n >= 2) contracted twice with gamma:
- * out[rest] = sum_ab T[a, b, rest] gamma_a gamma_b (m^(n-2)).
- */
-static void
-contract(const double *T, const double *gamma, int m, int n, double *out)
-{
-	int			rest = 1;
-
-	for (int i = 2; i < n; i++)
-		rest *= m;
-	for (int r = 0; r < rest; r++)
-	{
-		double		x = 0.0;
-
-		for (int a = 0; a < m; a++)
-			for (int b = 0; b < m; b++)
-				x += T[(r * m + b) * m + a] * gamma[a] * gamma[b];
-		out[r] = x;
-	}
-}
 
 /* btilde_f = (B_cf, beta_f): a row's score residual is t_f - btilde_f' q */
 static void
@@ -597,7 +557,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 					 * (btilde_f'q) (btilde_g'q) d^2: btilde_f' N btilde_g with
 					 * N = M4 contracted twice with gamma = (G_c, lambda)
 					 */
-					contract(u + E_M4(k), gamma, m, 4, N);
+					svy_calib_contract(u + E_M4(k), gamma, m, 4, N);
 					for (int f2 = 0; f2 < K; f2++)
 					{
 						btilde(B, beta, c, K, k, f2, bf);
@@ -629,7 +589,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 				if (cs->per_row)
 				{
 					/* - sum d^2 t_f (gamma'q)^2 (btilde_g'q), both ways */
-					contract(u + E_M3(k), gamma, m, 3, N);
+					svy_calib_contract(u + E_M3(k), gamma, m, 3, N);
 					for (int g = 0; g < K; g++)
 					{
 						double		x = 0.0;
@@ -651,7 +611,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 				/* sum d^2 t_f t_l (gamma'q)^2 */
 				if (f < 0 || l < 0)
 					continue;
-				contract(u, gamma, m, 2, N);
+				svy_calib_contract(u, gamma, m, 2, N);
 				x = N[0];
 				Q[f * K + l] += x;
 				if (l != f)
