@@ -39,25 +39,25 @@ INSERT INTO des VALUES
 CREATE FUNCTION se_close(level text, se float8, want float8, estimate float8) RETURNS boolean
 LANGUAGE sql IMMUTABLE
 RETURN abs(se - want) <= 1e-9 * CASE WHEN level = 'lone' THEN abs(estimate) ELSE want END;
-CREATE FUNCTION agree(d text) RETURNS TABLE (what text, level text, estimate_same boolean, se_same boolean,
+CREATE FUNCTION agree(d text, tbl text DEFAULT 't') RETURNS TABLE (what text, level text, estimate_same boolean, se_same boolean,
                                               df_same boolean, n_same boolean, deff_same boolean)
 LANGUAGE plpgsql AS $$
 DECLARE r record; o record;
 BEGIN
-    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_by(y, grp, %s) FROM t)) g', d) LOOP
-        EXECUTE format('SELECT (svy_mean(y, svy_subset(%s, grp = %L))).* FROM t', d, r.level) INTO o;
+    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_by(y, grp, %s) FROM %I)) g', d, tbl) LOOP
+        EXECUTE format('SELECT (svy_mean(y, svy_subset(%s, grp = %L))).* FROM %I', d, r.level, tbl) INTO o;
         RETURN QUERY SELECT 'by mean', r.level, abs(r.estimate - o.estimate) <= 1e-9 * abs(o.estimate),
             se_close(r.level, r.std_error, o.std_error, o.estimate), r.df = o.df, r.n = o.n,
             r.level = 'lone' OR abs(r.deff - o.deff) <= 1e-9 * o.deff;
     END LOOP;
-    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_by(y, grp, %s) FROM t), ''total'') g', d) LOOP
-        EXECUTE format('SELECT (svy_total(y, svy_subset(%s, grp = %L))).* FROM t', d, r.level) INTO o;
+    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_by(y, grp, %s) FROM %I), ''total'') g', d, tbl) LOOP
+        EXECUTE format('SELECT (svy_total(y, svy_subset(%s, grp = %L))).* FROM %I', d, r.level, tbl) INTO o;
         RETURN QUERY SELECT 'by total', r.level, abs(r.estimate - o.estimate) <= 1e-9 * abs(o.estimate),
             se_close(r.level, r.std_error, o.std_error, o.estimate), r.df = o.df, r.n = o.n,
             r.level = 'lone' OR abs(r.deff - o.deff) <= 1e-9 * o.deff;
     END LOOP;
-    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_dist(grp, %s) FROM t)) g', d) LOOP
-        EXECUTE format('SELECT (svy_mean((grp = %L)::int::float8, %s)).* FROM t', r.level, d) INTO o;
+    FOR r IN EXECUTE format('SELECT g.* FROM svy_groups((SELECT svy_dist(grp, %s) FROM %I)) g', d, tbl) LOOP
+        EXECUTE format('SELECT (svy_mean((grp = %L)::int::float8, %s)).* FROM %I', r.level, d, tbl) INTO o;
         RETURN QUERY SELECT 'dist', r.level, abs(r.estimate - o.estimate) <= 1e-9 * abs(o.estimate),
             se_close(r.level, r.std_error, o.std_error, o.estimate), r.df = o.df, r.n = o.n,
             r.level = 'lone' OR abs(r.deff - o.deff) <= 1e-9 * o.deff;
@@ -66,6 +66,22 @@ END $$;
 SELECT des.name, a.what, count(*) AS levels, bool_and(a.estimate_same) AS estimate, bool_and(a.se_same) AS se,
        bool_and(a.df_same) AS df, bool_and(a.n_same) AS n, bool_and(a.deff_same) AS deff
 FROM des, agree(des.sql) a GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- lonely PSUs: a stratum with one PSU, each rule as the linear estimators apply it
+CREATE TABLE tl AS
+SELECT * FROM t UNION ALL
+SELECT 20000 + i, 'S9', 0, 2.0, 'a' || (1 + i % 3), 'b' || (1 + i % 2), i / 10.0, i * 3.0, 'g' || (i % 4)
+FROM generate_series(1, 30) i;
+SET survey.lonely_psu = 'adjust';
+SELECT 'adjust' AS rule, a.what, count(*) AS levels, bool_and(a.estimate_same) AS estimate, bool_and(a.se_same) AS se,
+       bool_and(a.df_same) AS df, bool_and(a.n_same) AS n, bool_and(a.deff_same) AS deff
+FROM des, agree(des.sql, 'tl') a WHERE des.name IN ('rake', 'linear + v', 'poststratify, no PSUs') GROUP BY 1, 2 ORDER BY 1, 2;
+SET survey.lonely_psu = 'average';
+SELECT 'average' AS rule, a.what, count(*) AS levels, bool_and(a.estimate_same) AS estimate, bool_and(a.se_same) AS se,
+       bool_and(a.df_same) AS df, bool_and(a.n_same) AS n, bool_and(a.deff_same) AS deff
+FROM des, agree(des.sql, 'tl') a WHERE des.name IN ('rake', 'linear + v') GROUP BY 1, 2 ORDER BY 1, 2;
+RESET survey.lonely_psu;
+SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pa FROM p), ARRAY[a])) FROM tl;
 
 -- svy_choices' shares = svy_mean of has_choice (rows with NULL answers stay in the calibration)
 CREATE TABLE tc AS
@@ -233,6 +249,6 @@ END $$;
 RESET client_min_messages;
 SELECT * FROM fuzz;
 
-DROP TABLE t, tc, p, des, serial, parallel, fuzz;
-DROP FUNCTION agree(text), se_close(text, float8, float8, float8), run_all(), plan_has(text, text), merged(text);
+DROP TABLE t, tl, tc, p, des, serial, parallel, fuzz;
+DROP FUNCTION agree(text, text), se_close(text, float8, float8, float8), run_all(), plan_has(text, text), merged(text);
 DROP AGGREGATE by_state(float8, text, svy_design);
