@@ -133,6 +133,8 @@ typedef struct SvyAccum
 
 	/* calibrated designs (calib.h, calib_accum.c); NULL otherwise */
 	struct SvyCalibAccum *calib;
+	/* calibrated replicate designs: the replicates' sums (calib_rep.c) */
+	struct SvyCalibRep *calib_rep;
 } SvyAccum;
 
 #define SVY_LEVEL_DEFAULT 0.95

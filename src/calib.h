@@ -18,6 +18,7 @@
 #include "accum.h"
 #include "calibrate.h"
 #include "design.h"
+#include "population.h"
 
 typedef struct SvyCalibBlock
 {
@@ -81,6 +82,32 @@ extern void svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf);
 extern void svy_calib_accum_result(const SvyAccum *s, const SvyEstimateSpec *spec, SvyResult *res);
+
+/*
+ * The failed or unconverged calibration of a state's rows: an error naming
+ * the level (a warning for non-convergence), as R fails or warns.
+ */
+extern void svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
+									const SvyCalibSolution *sol, int method);
+
+/* ---- calibrated replicate designs (calib_rep.c) ---- */
+struct SvyCalibRep;
+
+/* A calibrated row of a replicate design: its per (replicate, cell) sums. */
+extern void svy_calib_rep_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+extern void svy_calib_rep_merge(SvyAccum *into, const SvyAccum *from);
+extern void svy_calib_rep_serialize(const SvyAccum *s, StringInfo buf);
+extern void svy_calib_rep_deserialize(SvyAccum *s, StringInfo buf, int k);
+
+/*
+ * The estimate of a calibrated replicate design: dom holds the full
+ * sample's calibrated domain sums, pr and sol its calibration (pop and cat
+ * as calib_accum.c parsed them, for error messages).
+ */
+extern void svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec,
+								 const SvyDomainSums *dom, const SvyCalibProblem *pr,
+								 const SvyCalibSolution *sol, const SvyPop *pop, const int *cat,
+								 SvyResult *res);
 
 /* ---- the solved calibration of a state's rows (calib_accum.c) ---- */
 typedef struct SvyCalibSolved

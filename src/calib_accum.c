@@ -23,6 +23,9 @@
  * cells, solves the calibration (src/stats/calibrate.c), forms each
  * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
  * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
+ * A replicate design's full sample is calibrated here (one entry per cell:
+ * it has no PSUs) and its replicates in calib_rep.c, through the hooks
+ * below; its variance comes from the calibrated replicates.
  */
 #include "postgres.h"
 
@@ -127,7 +130,7 @@ typedef struct SvyCalibAccum
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, int pop_len, bool per_row)
+			 uint64 hash, const struct varlena *pop, bool per_row)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
@@ -138,8 +141,10 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	c->pop = MemoryContextAlloc(cxt, pop_len);
-	memcpy(c->pop, pop, pop_len);
+	/* with a 4-byte header (serialized as is): a table column's value may have a short one */
+	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	SET_VARSIZE(c->pop, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
+	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop));
 	c->per_row = per_row;
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
@@ -270,15 +275,27 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 	/* the base design: the same value without the calibration */
 	head = svy_design_base_size(d);
-	memcpy(base.bytes, d, head);
-	SET_VARSIZE(&base.d, head);
-	svy_accum_row(s, &base.d, y, x, y_null);
+	if (head <= sizeof(base))
+	{
+		memcpy(base.bytes, d, head);
+		SET_VARSIZE(&base.d, head);
+		svy_accum_row(s, &base.d, y, x, y_null);
+	}
+	else
+	{
+		/* a replicate design: its weights do not fit the buffer */
+		SvyDesign  *copy = palloc(head);
+
+		memcpy(copy, d, head);
+		SET_VARSIZE(copy, head);
+		svy_accum_row(s, copy, y, x, y_null);
+		pfree(copy);
+	}
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), b->pop_len,
-								!(d->flags & SVY_HAS_PSU));
+								svy_calib_population(b), !(d->flags & SVY_HAS_PSU));
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
@@ -381,6 +398,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 			}
 		}
 	}
+	if (d->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_row(s, d, y, x, y_null);
 }
 
 /* ---------- merging ---------- */
@@ -467,7 +486,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, VARSIZE_ANY(f->pop), f->per_row);
+								   f->pop, f->per_row);
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
@@ -518,6 +537,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 				CS_IS_MAX(c->k, t) ? fmax(dst[t], src[t]) : dst[t] + src[t];
 		dst[CS_A] += dk * src[CS_B];
 	}
+	svy_calib_rep_merge(into, from);
 }
 
 /* ---------- binary format (after the base state; network byte order) ---------- */
@@ -563,6 +583,8 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		for (int i = 0; i < c->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_serialize(s, buf);
 }
 
 /*
@@ -635,7 +657,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind != SVY_KIND_TAYLOR || per_row != !(s->flags & SVY_HAS_PSU) ||
+		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU) ||
 		plen < VARHDRSZ || plen > buf->len - buf->cursor)
 		svy_wire_corrupt("bad calibration");
 	pop = palloc(plen);
@@ -652,7 +674,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		svy_wire_corrupt("bad population");
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, plen, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -698,14 +720,16 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
 	}
+	if (s->kind == SVY_KIND_REPLICATE)
+		svy_calib_rep_deserialize(s, buf, k);
 }
 
 /* ---------- finishing ---------- */
 
 /* R: the calibration of the rows failed; say which level or why. */
-static void
-report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat, const SvyCalibSolution *sol,
-			  int method)
+void
+svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
+						const SvyCalibSolution *sol, int method)
 {
 	const SvyPopVar *var = sol->bad_margin >= 0 ? &pop->vars[cat[sol->bad_margin]] : NULL;
 
@@ -872,7 +896,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	cs->cellcode = c->cellcode;
 	cs->method = c->method;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
-	report_status(cs->status, pop, cat, &cs->sol, c->method);
+	svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
@@ -945,6 +969,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		dom.wm.c_yy = c_aa + 2.0 * K * c_ab + K * K * c_bb;
 	}
 
+	/* replicate designs: the variance of the calibrated replicates, no residuals */
+	if (s->kind == SVY_KIND_REPLICATE)
+	{
+		svy_calib_rep_result(s, spec, &dom, &cal.pr, &sol, cal.pop, cal.cat, res);
+		return;
+	}
+
 	/*
 	 * Linearised values t = a + gamma b: y = a + K b for totals, y - theta x
 	 * = a - (theta - K) b otherwise, theta - K = sum w a / sum w b.
@@ -966,7 +997,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		double	   *work = palloc(sizeof(double) * svy_calib_work_size(&cal.pr, &sol));
 
 		if (svy_calib_residual_coef(&cal.pr, &sol, cdt, cdvt, ct, B, beta, work) != 0)
-			report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
+			svy_calib_report_status(SVY_CALIB_SINGULAR, cal.pop, cal.cat, &sol, c->method);
 	}
 
 	/* per cell: the row score z = coef' (u or r) */
@@ -1118,7 +1149,7 @@ svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
 void
 svy_calib_report_singular(const SvyCalibSolved *cs)
 {
-	report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, cs->method);
+	svy_calib_report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, cs->method);
 	pg_unreachable();
 }
 

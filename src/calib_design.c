@@ -4,8 +4,9 @@
  * Per row it finds the row's level of each categorical population variable
  * (the joint levels form the row's calibration cell, coded mixed-radix),
  * checks the numeric auxiliaries, and appends the calibration block and the
- * population to the Taylor design.  The population is unpacked once per
- * call site (cached by its hash in fn_extra), not per row.
+ * population to the base (linearization or replicate) design.  The
+ * population is unpacked once per call site (cached by its hash in
+ * fn_extra), not per row.
  */
 #include "postgres.h"
 
@@ -191,7 +192,7 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 				  const struct varlena *pop)
 {
 	Size		head = svy_design_base_size(base);
-	Size		poplen = VARSIZE_ANY(pop);
+	Size		poplen = VARHDRSZ + VARSIZE_ANY_EXHDR(pop);
 	Size		size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
 	SvyDesign  *out = palloc0(size);
 	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
@@ -208,7 +209,9 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 	b->pop_len = poplen;
 	b->method = method;
 	memcpy(b + 1, x, sizeof(float8) * nx);
-	memcpy((char *) (b + 1) + sizeof(float8) * nx, pop, poplen);
+	/* with a 4-byte header: a table column's population may have a short one */
+	SET_VARSIZE((char *) (b + 1) + sizeof(float8) * nx, poplen);
+	memcpy(VARDATA((char *) (b + 1) + sizeof(float8) * nx), VARDATA_ANY(pop), poplen - VARHDRSZ);
 	return out;
 }
 
@@ -240,11 +243,6 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(4))
 		null_arg("the method");
 	d = PG_GETARG_SVYDESIGN_P(0);
-	if (d->kind != SVY_KIND_TAYLOR)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration of replicate designs is not supported yet"),
-				 errhint("Calibrate a linearization design (svy_design).")));
 	if (svy_design_is_calibrated(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -535,8 +533,6 @@ svy_calib_design_in(const char *s)
 		bad_calibrated(s, "cell outside the population");
 
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
-	if (base->kind != SVY_KIND_TAYLOR)
-		bad_calibrated(s, "the base is not a linearization design");
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
 	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,

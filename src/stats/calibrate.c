@@ -465,12 +465,12 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 		}
 		iter++;
 	}
+	sol->iterations = iter - 1;
 	if (!finite)
 		return SVY_CALIB_DIVERGED;
 	for (int c = 0; c < ncell; c++)
 		sol->G[c] *= scale;
 	sol->scale = scale;
-	sol->iterations = iter - 1;
 	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
 }
 

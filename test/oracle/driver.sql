@@ -28,7 +28,8 @@
 --   type calibrated (base a Taylor design: the row's own weight/strata/psu/fpc):
 --       svy_calibrate(<taylor design>, (SELECT svy_population(...) FROM oracle.populations WHERE pop_key = ..),
 --                     ARRAY[t.<categorical>::text, ...], ARRAY[t.<numeric>::float8, ...], method => '<m>'
---                     [, maxit => n, epsilon => e]) (oracle.calib_sql); replicate bases -> skipped with reason.
+--                     [, maxit => n, epsilon => e]) (oracle.calib_sql); a design with a rep_file (kind
+--       calib_rep) calibrates the svy_repdesign(...) above instead.
 --   nest=FALSE design errors: no SPEC call form -> skipped with reason.
 --   args:  na_rm=TRUE          -> nothing to do: a NULL outcome is out of the domain in the SPEC
 --          valid=a..b          -> CASE WHEN v::float8 BETWEEN a AND b THEN v END (else NULL = out of domain)
@@ -116,7 +117,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_rake',         'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_raking',       'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_logit',        'on',  'uses svy_calibrate with bounds (SPEC §9; extra cases)'),
-    ('calib_rep',          'off', 'calibration of replicate designs (SPEC §9) not built yet'),
+    ('calib_rep',          'on',  'svy_calibrate of a replicate design (SPEC §9)'),
     ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10); cases on calibrated designs skip (not built yet)'),
     ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
@@ -410,16 +411,13 @@ BEGIN
     a := coalesce(c.args, '');
 
     -- design
-    IF d.type = 'calibrated' AND d.rep_file IS NOT NULL THEN
-        RAISE EXCEPTION 'SKIP: calibration of a replicate design is not built yet (SPEC §9)';
-    END IF;
     IF d.type = 'calibrated' AND c.statistic LIKE 'glm%' THEN
         RAISE EXCEPTION 'SKIP: svy_glm on a calibrated design is not built yet (SPEC §9, §10)';
     END IF;
     IF d.subset IS NOT NULL THEN
         where_sql := ' WHERE ' || oracle.cond_sql(d.subset);
     END IF;
-    IF d.type IN ('taylor', 'calibrated') THEN
+    IF d.type = 'taylor' OR (d.type = 'calibrated' AND d.rep_file IS NULL) THEN
         rel := format('oracle.%I t', 'ds_' || d.dataset);
         w := CASE WHEN d.weight IS NULL THEN '1.0::float8' ELSE format('t.%I::float8', d.weight) END;
         IF d.strata IS NOT NULL THEN parts := parts || format(', strata => t.%I', d.strata); END IF;
@@ -436,7 +434,7 @@ BEGIN
         IF d.type = 'calibrated' THEN
             des := oracle.calib_sql(d.calibration, des);
         END IF;
-    ELSIF d.type = 'replicate' THEN
+    ELSIF d.type = 'replicate' OR d.type = 'calibrated' THEN  -- calib_rep: a calibrated replicate design
         rep_stem := regexp_replace(d.rep_file, '^.*/([^/]+)\.csv$', '\1');
         rel := format('oracle.%I t JOIN oracle.%I r ON r.id = t.id', 'ds_' || d.dataset, 'rep_' || rep_stem);
         IF d.rscales LIKE 'file:%' THEN
@@ -452,6 +450,7 @@ BEGIN
         IF d.mse IS NOT NULL THEN des := des || format(', mse => %s', lower(d.mse)); END IF;
         IF d.rho IS NOT NULL THEN des := des || format(', rho => %s', d.rho); END IF;
         des := des || ')';
+        IF d.type = 'calibrated' THEN des := oracle.calib_sql(d.calibration, des); END IF;  -- calib_rep
     ELSE
         RAISE EXCEPTION 'design %: unknown type %', d.design, d.type;
     END IF;
@@ -745,16 +744,13 @@ DECLARE
     n_want bigint;
     n_bad bigint;
     worst float8;
+    rel text;
 BEGIN
     FOR d IN SELECT * FROM oracle.designs WHERE type = 'calibrated' AND calib_file IS NOT NULL
              ORDER BY oracle.designs.design LOOP
         design := d.design;
-        IF d.rep_file IS NOT NULL THEN
-            line := format('CALWEIGHTS %s: skipped (calibration of replicate designs not built yet)', d.design);
-            RETURN NEXT;
-            CONTINUE;
-        END IF;
         stem := regexp_replace(d.calib_file, '^.*/([^/]+)\.csv$', '\1');
+        rel := format('oracle.%I t', 'ds_' || d.dataset);
         parts := '';
         IF d.strata IS NOT NULL THEN parts := parts || format(', strata => t.%I', d.strata); END IF;
         IF d.psu IS NOT NULL THEN parts := parts || format(', psu => t.%I', d.psu); END IF;
@@ -762,13 +758,19 @@ BEGIN
         des := oracle.calib_sql(d.calibration,
                    format('svy_design(%s%s)', CASE WHEN d.weight IS NULL THEN '1.0::float8'
                                                    ELSE format('t.%I::float8', d.weight) END, parts));
+        IF d.rep_file IS NOT NULL THEN  -- calib_rep: the full-sample weights of the replicate base
+            rel := format('oracle.%I t JOIN oracle.%I r ON r.id = t.id', 'ds_' || d.dataset,
+                          'rep_' || regexp_replace(d.rep_file, '^.*/([^/]+)\.csv$', '\1'));
+            des := oracle.calib_sql(d.calibration,
+                                    format('svy_repdesign(r.base_weight, r.repw, %L)', d.rep_type));
+        END IF;
         tol := CASE WHEN oracle.kv(d.calibration, 'method') IN ('rake', 'raking', 'logit') THEN 1e-7 ELSE 1e-9 END;
         EXECUTE format('SELECT count(s.id), count(*) FILTER (WHERE s.id IS NULL OR c.id IS NULL '
                        '  OR abs(s.w - c.weight) > %s * abs(c.weight)), '
                        '  max(abs(s.w - c.weight) / abs(c.weight)), (SELECT count(*) FROM oracle.%I) '
-                       'FROM (SELECT t.id::text AS id, svy_weight(%s) OVER () AS w FROM oracle.%I t%s) s '
+                       'FROM (SELECT t.id::text AS id, svy_weight(%s) OVER () AS w FROM %s%s) s '
                        'FULL JOIN oracle.%I c ON c.id = s.id',
-                       tol, 'cal_' || stem, des, 'ds_' || d.dataset,
+                       tol, 'cal_' || stem, des, rel,
                        CASE WHEN d.subset IS NOT NULL THEN ' WHERE ' || oracle.cond_sql(d.subset) ELSE '' END,
                        'cal_' || stem)
             INTO n_rows, n_bad, worst, n_want;

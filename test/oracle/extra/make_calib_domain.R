@@ -4,8 +4,8 @@
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_domain.R   (R 4.2.2, survey 4.1.1, MASS)
 ##
-## Evaluates the function definitions of make_calib.R (its helpers: read_ds, calibrated, add_case,
-## csv writers) and writes, in the kit's formats:
+## Sources calib_helpers.R (read_ds, calibrated, add_case, csv writers, POP) and writes, in the kit's
+## formats:
 ##   designs_calib_domain.csv      calibrated designs KD_* (kit §7.15 calibration column)
 ##   cases_calib_domain.csv        cases KD001.. (kinds calib_poststratify, calib_rake, calib_linear)
 ##   populations_calib_domain.csv  the margins (apipop)
@@ -13,20 +13,7 @@
 ## The statistics: by_mean / by_total (svyby, each group a domain that keeps every row in the
 ## calibration), mean of a factor (one row per level: svy_dist), chisq (svychisq, Rao-Scott).
 
-suppressPackageStartupMessages({ library(survey) })
-options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
-
-for (e in parse("make_calib.R"))
-  if (is.call(e) && identical(e[[1]], as.name("<-")) && is.call(e[[3]]) &&
-      identical(e[[3]][[1]], as.name("function")))
-    eval(e, globalenv())
-
-KIT <- "../data"
-DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fpc", "fpc_type", "psu2",
-           "fpc2", "nest", "lonely_psu", "degf", "rep_file", "rep_type", "n_rep", "scale", "rscales", "rho",
-           "mse", "calibration", "calib_file", "note")
-DROWS <- list(); CASES <- list(); D <- list(); DS <- list()
-POP <- data.frame(pop_key = character(), variable = character(), level = character(), value = numeric(), note = character())
+source("calib_helpers.R")
 add_pop("cd_stype", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type")
 add_pop("cd_stype_schwide", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type and by sch.wide")
 add_pop("cd_stype_schwide", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by type and by sch.wide")
