@@ -505,7 +505,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	for (int i = 0; i < nent;)
 	{
 		int			h = svy_accum_stratum_find(base, ent[i]->key.w);
-		int			c = svy_calib_cell_index(base, ent[i]->key.w[4]);
+		int			c;
 		double		n_h;
 		int			i0 = i;
 
