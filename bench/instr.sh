@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Instructions per row of the narrow-table queries (issue 14), repeatable on a loaded machine where wall-clock
-# is not: each query runs alone in a single-user backend (postgres --single, serial plan) under
-# valgrind --tool=callgrind; instructions/row = (Ir of the query - Ir of "SELECT 1") / rows.
+# Instructions per row of the narrow-table queries (issue 14) and of the calibrated ones (issue 10), repeatable
+# on a loaded machine where wall-clock is not: each query runs alone in a single-user backend (postgres --single,
+# serial plan) under valgrind --tool=callgrind; instructions/row = (Ir of the query - Ir of "SELECT 1") / rows.
 #
 #   bench/instr.sh DATADIR [ROWS]     # DATADIR: a scratch cluster this script creates (initdb) on first use
 #
@@ -53,6 +53,37 @@ VACUUM ANALYZE n; VACUUM ANALYZE nt;
 SQL
     as_owner "$BIN/pg_ctl -D $DATA -w stop >/dev/null"
     touch "$DATA/instr_rows_$ROWS"
+fi
+if [[ ! -f "$DATA/instr_cal_$ROWS" ]]; then
+    # calibration (issue 10): nc = n with text countries and a role (4 levels, skewed, varying within PSUs),
+    # raked to country x role margins (32 cells) and linear with the score as a numeric auxiliary
+    as_owner "$BIN/pg_ctl -D $DATA -o '-p $PORT -k $SOCK -c listen_addresses=' -w start -l $DATA/log >/dev/null"
+    psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres postgres <<SQL
+ALTER EXTENSION survey UPDATE;
+DROP TABLE IF EXISTS nc, ncpop;
+CREATE TABLE nc AS
+SELECT n.id, c.code AS country, n.stratum, n.psu, n.w, n.agree, n.score,
+       (ARRAY['investigator','investigator','investigator','investigator','first responder',
+              'first responder','first responder','forensic examiner','forensic examiner','manager'])
+           [1 + (n.id / 1600) % 10] AS role
+FROM n JOIN (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
+  ON c.ci = n.country
+ORDER BY n.id;
+CREATE TABLE ncpop AS
+WITH tot AS (SELECT sum(w) AS nw, sum(w * score) AS sx FROM nc),
+m AS (
+    SELECT 'country' AS variable, code AS level, tot.nw * (1 + 0.1 * ci) / 11.6 AS total
+    FROM tot, (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
+    UNION ALL
+    SELECT 'role', r, tot.nw * sh FROM tot, (VALUES ('investigator', 0.3), ('first responder', 0.35),
+                                                    ('forensic examiner', 0.2), ('manager', 0.15)) AS r(r, sh))
+SELECT (SELECT svy_population(variable, level, total ORDER BY variable, level) FROM m) AS rake,
+       (SELECT svy_population(variable, level, total ORDER BY variable, level)
+        FROM (SELECT * FROM m UNION ALL SELECT 'xscore', NULL, 1.02 * tot.sx FROM tot) m2) AS lin;
+VACUUM ANALYZE nc;
+SQL
+    as_owner "$BIN/pg_ctl -D $DATA -w stop >/dev/null"
+    touch "$DATA/instr_cal_$ROWS"
 else
     # the extension's SQL may have changed since the data was built
     as_owner "$BIN/pg_ctl -D $DATA -o '-p $PORT -k $SOCK -c listen_addresses=' -w start -l $DATA/log >/dev/null"
@@ -62,7 +93,7 @@ fi
 
 DN="svy_design(w, strata => stratum, psu => psu)"
 declare -A Q
-IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc tf ti)
+IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc tf ti ca cx cr cl)
 Q[base]="SELECT 1"
 Q[na]="SELECT sum(w * agree::int) / sum(w) FROM n"
 Q[nx]="SELECT count($DN) FROM n"
@@ -81,6 +112,13 @@ Q[tb]="SELECT svy_prop(agree, $DN) FROM nt"
 Q[tc]="SELECT country, svy_prop(agree, $DN) FROM nt GROUP BY country"
 Q[tf]="SELECT svy_by(agree, country, $DN) FROM nt"
 Q[ti]="SELECT svy_quantile(score, $DN, 0.5) FROM nt"
+# calibration (issue 10) on nc: native, building the calibrated design only, raked and linear svy_prop
+CR="svy_calibrate($DN, (SELECT rake FROM ncpop), ARRAY[country, role], method => 'rake')"
+CL="svy_calibrate($DN, (SELECT lin FROM ncpop), ARRAY[country, role], ARRAY[score])"
+Q[ca]="SELECT sum(w * agree::int) / sum(w) FROM nc"
+Q[cx]="SELECT count($CR) FROM nc"
+Q[cr]="SELECT svy_prop(agree, $CR) FROM nc"
+Q[cl]="SELECT svy_prop(agree, $CL) FROM nc"
 
 OUT=$(mktemp -d /tmp/survey-instr-out.XXXXXX); chmod 777 "$OUT"
 base_ir=0

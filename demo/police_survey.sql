@@ -27,6 +27,10 @@
 --
 -- Creates: schema demo with
 --   demo.population  (country, country_name, officers)
+--   demo.officers_by_role (country, role, officers): the published table of
+--                    officers by country x role (calibration margins)
+--   demo.margins     view (variable, level, total): its country and role
+--                    margins in the long form svy_population() reads
 --   demo.responses   one row per respondent
 --   demo.police      view = demo.responses + the design column
 -- ===========================================================================
@@ -201,6 +205,49 @@ INSERT INTO demo.population VALUES
 -- ---------------------------------------------------------------------------
 CREATE TYPE demo.police_role AS ENUM
     ('investigator', 'first responder', 'digital forensic examiner', 'manager', 'trainer');
+
+-- ---------------------------------------------------------------------------
+-- demo.officers_by_role: officers by country and role, as a police statistics
+-- office publishes them (invented; each country's row adds up to
+-- demo.population). An online questionnaire reaches specialists more easily
+-- than first responders, so the sample's role mix differs from this table:
+-- the calibrated report table rakes the weights to its margins.
+-- ---------------------------------------------------------------------------
+CREATE TABLE demo.officers_by_role (
+    country  text NOT NULL REFERENCES demo.population,
+    role     demo.police_role NOT NULL,
+    officers integer NOT NULL,
+    PRIMARY KEY (country, role)
+);
+COMMENT ON TABLE demo.officers_by_role IS 'police officers in scope per country and role (invented published figures; margins for calibration)';
+INSERT INTO demo.officers_by_role VALUES
+    ('DE', 'investigator',  93200), ('DE', 'first responder', 160000), ('DE', 'digital forensic examiner', 26600),
+    ('DE', 'manager',       36600), ('DE', 'trainer',          16600),
+    ('FR', 'investigator',  67500), ('FR', 'first responder', 122500), ('FR', 'digital forensic examiner', 17500),
+    ('FR', 'manager',       30000), ('FR', 'trainer',          12500),
+    ('IT', 'investigator',  80600), ('IT', 'first responder', 155000), ('IT', 'digital forensic examiner', 18600),
+    ('IT', 'manager',       37200), ('IT', 'trainer',          18600),
+    ('ES', 'investigator',  66400), ('ES', 'first responder', 123000), ('ES', 'digital forensic examiner', 17200),
+    ('ES', 'manager',       27100), ('ES', 'trainer',          12300),
+    ('NL', 'investigator',  15100), ('NL', 'first responder',  23900), ('NL', 'digital forensic examiner',  4700),
+    ('NL', 'manager',        5700), ('NL', 'trainer',           2600),
+    ('PL', 'investigator',  26300), ('PL', 'first responder',  51500), ('PL', 'digital forensic examiner',  7100),
+    ('PL', 'manager',       11100), ('PL', 'trainer',           5000),
+    ('SE', 'investigator',   9900), ('SE', 'first responder',  15900), ('SE', 'digital forensic examiner',  3100),
+    ('SE', 'manager',        3400), ('SE', 'trainer',           1700),
+    ('IE', 'investigator',   3920), ('IE', 'first responder',   7520), ('IE', 'digital forensic examiner',  1020),
+    ('IE', 'manager',        1600), ('IE', 'trainer',            440);
+
+-- The margins of that table in the long form of svy_population(variable,
+-- level, total): country first, then role (svy_calibrate's levels array
+-- follows this order).
+CREATE VIEW demo.margins AS
+SELECT 'country' AS variable, country AS level, sum(officers)::float8 AS total
+FROM demo.officers_by_role GROUP BY country
+UNION ALL
+SELECT 'role', role::text, sum(officers)::float8
+FROM demo.officers_by_role GROUP BY role;
+COMMENT ON VIEW demo.margins IS 'calibration margins: officers by country and by role (from demo.officers_by_role)';
 
 CREATE TABLE demo.responses (
     respondent_id         integer PRIMARY KEY,

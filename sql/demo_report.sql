@@ -30,6 +30,12 @@ SELECT coalesce(missing_reason(q_crossborder_cooperation), 'valid') AS crossbord
 SELECT training_received::text IN ('refused', 'dk') AS missing, count(*)
 FROM demo.responses GROUP BY 1 ORDER BY 1;
 SELECT needs_more_training, count(*) FROM demo.responses GROUP BY 1 ORDER BY 1;
+-- the published officers by country x role add up to each country's officers,
+-- and the margins (demo.margins) to the same total for country and for role
+SELECT count(*) AS countries_off FROM (
+    SELECT country FROM demo.officers_by_role o JOIN demo.population p USING (country)
+    GROUP BY country, p.officers HAVING sum(o.officers) <> p.officers) x;
+SELECT variable, count(*) AS levels, sum(total) AS officers FROM demo.margins GROUP BY 1 ORDER BY 1;
 -- with the default survey.lonely_psu = fail the single-PSU stratum is an error
 SELECT (svy_prop(needs_more_training, design)).estimate FROM demo.police;
 
@@ -42,6 +48,7 @@ SELECT (svy_prop(needs_more_training, design)).estimate FROM demo.police;
 \i :abs_srcdir/demo/report/06_training_received.sql
 \i :abs_srcdir/demo/report/07_pooled.sql
 \i :abs_srcdir/demo/report/08_adjusted.sql
+\i :abs_srcdir/demo/report/09_calibrated.sql
 -- the forest plot's data
 \i :abs_srcdir/demo/forest_plot.sql
 

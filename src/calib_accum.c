@@ -34,6 +34,7 @@
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/memutils.h"
 
 #include "calib.h"
@@ -99,7 +100,33 @@ typedef struct SvyCalibAccum
 	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
 	int			cw;
 	int			ncell_cap;
+
+	/*
+	 * Row-path caches (direct-mapped, emptied when they grow; NULL until the
+	 * first row): cell code -> cell index, and (unit, cell index) -> entry,
+	 * the unit being the base accumulator's PSU slot (its stratum index
+	 * without PSUs), so that most rows need neither hash table.
+	 */
+	struct CellSlot *cellcache;
+	uint32		cellcache_mask;
+	struct EntrySlot *entcache;
+	uint32		entcache_mask;
+	int			entcache_bits;	/* cell bits of the slot index (from ncell_cap) */
+	int			entcache_shift;	/* 32 - log2(slots) */
 } SvyCalibAccum;
+
+typedef struct CellSlot
+{
+	uint64		code;
+	int32		index1;			/* cell index + 1; 0: empty */
+} CellSlot;
+
+typedef struct EntrySlot
+{
+	int32		unit1;			/* unit + 1; 0: empty */
+	int32		cell;
+	int32		off;
+} EntrySlot;
 
 /*
  * Per cell (unweighted, over every row of the cell): row count, sums of a
@@ -209,8 +236,8 @@ entry_sums(SvyCalibAccum *c, const CalibKey *key)
 	return c->arena + (int64) e->off * c->width;
 }
 
-static double *
-cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+static int
+cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 {
 	bool		found;
 	int			i = svy_idmap_insert(c->cells, code, 0, &found);
@@ -237,7 +264,87 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 		for (int t = 0; t < c->cw; t++)
 			cs[t] = CS_IS_MIN(c->k, t) ? INFINITY : CS_IS_MAX(c->k, t) ? -INFINITY : 0.0;
 	}
+	return i;
+}
+
+static double *
+cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	int			i = cell_index(c, cxt, code);	/* first: it may move cellsum */
+
 	return c->cellsum + (int64) c->cw * i;
+}
+
+/*
+ * The row path's cell index: cell codes are mixed-radix, so with at least
+ * 4 slots a cell their low bits rarely collide.
+ */
+static inline int
+row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+{
+	CellSlot   *slot;
+	int			i;
+
+	if (c->cellcache == NULL || (uint32) c->ncell_cap * 4 > c->cellcache_mask + 1)
+	{
+		uint32		n = c->cellcache ? (c->cellcache_mask + 1) * 2 : 64;
+
+		if (c->cellcache)
+			pfree(c->cellcache);
+		c->cellcache = MemoryContextAllocZero(cxt, sizeof(CellSlot) * n);
+		c->cellcache_mask = n - 1;
+	}
+	slot = &c->cellcache[code & c->cellcache_mask];
+	if (slot->index1 != 0 && slot->code == code)
+		return slot->index1 - 1;
+	i = cell_index(c, cxt, code);
+	slot->code = code;
+	slot->index1 = i + 1;
+	return i;
+}
+
+/*
+ * The row path's entry: (unit, cell) packed as unit << bits | cell, with
+ * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
+ * and cells can be correlated: a plain mask would map whole runs of PSUs to
+ * one slot); pairs of slots, at least 2 slots an entry.
+ */
+static inline double *
+row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const CalibKey *key)
+{
+	EntrySlot  *slot;
+	double	   *u;
+	int			bits = pg_leftmost_one_pos32(c->ncell_cap);
+
+	if (c->entcache == NULL || c->entcache_bits != bits ||
+		(uint64) c->used * 2 > (uint64) c->entcache_mask + 1)
+	{
+		uint64		n = 256;
+
+		while (n < (uint64) c->used * 2 + 2)
+			n *= 2;
+		if (n > (UINT64CONST(1) << 30))
+			return entry_sums(c, key);	/* (a billion entries: no cache) */
+		if (c->entcache)
+			pfree(c->entcache);
+		c->entcache = MemoryContextAllocHuge(cxt, sizeof(EntrySlot) * n);
+		memset(c->entcache, 0, sizeof(EntrySlot) * n);
+		c->entcache_mask = n - 1;
+		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
+		c->entcache_bits = bits;
+	}
+	/* 2-way: the pair of slots at the hash, the most recent entry first */
+	slot = &c->entcache[(((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift) & ~1U];
+	if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
+		return c->arena + (int64) slot[0].off * c->width;
+	if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
+		return c->arena + (int64) slot[1].off * c->width;
+	u = entry_sums(c, key);
+	slot[1] = slot[0];
+	slot[0].unit1 = unit + 1;
+	slot[0].cell = cell;
+	slot[0].off = (u - c->arena) / c->width;
+	return u;
 }
 
 /* ---------- rows ---------- */
@@ -261,6 +368,10 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	double	   *u;
 	const float8 *v;
 	int			k;
+	int			h;
+	int			unit;
+	int			ci;
+	double	   *cs;
 	CalibKey	key;
 
 	if (!svy_design_is_calibrated(d))
@@ -279,7 +390,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	{
 		memcpy(base.bytes, d, head);
 		SET_VARSIZE(&base.d, head);
-		svy_accum_row(s, &base.d, y, x, y_null);
+		h = svy_accum_row(s, &base.d, y, x, y_null);
 	}
 	else
 	{
@@ -288,7 +399,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 		memcpy(copy, d, head);
 		SET_VARSIZE(copy, head);
-		svy_accum_row(s, copy, y, x, y_null);
+		h = svy_accum_row(s, copy, y, x, y_null);
 		pfree(copy);
 	}
 
@@ -333,10 +444,22 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	key.w[2] = c->per_row ? 0 : d->psu[0];
 	key.w[3] = c->per_row ? 0 : d->psu[1];
 	key.w[4] = b->cell;
-	u = entry_sums(c, &key);
-	for (int j = 0; j <= k; j++)
+	ci = row_cell_index(c, s->cxt, b->cell);
+	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
+	unit = c->per_row ? h : s->last_psu;
+	/* (replicate designs have no unit: h = -1) */
+	u = unit >= 0 ? row_entry_sums(c, s->cxt, unit, ci, &key) : entry_sums(c, &key);
+	/* the constant's block spelled out (every row; the loop below is for the v_j) */
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * q[1];
+	u[U_Q(0, 2)] += w * q[2];
+	u[U_Q(0, 3)] += w * q[3];
+	u[U_Q(0, 4)] += w * q[4];
+	u[U_Q(0, 5)] += w * q[5];
+	u[U_Q(0, 6)] += w * q[6];
+	for (int j = 1; j <= k; j++)
 	{
-		double		f = w * (j == 0 ? 1.0 : v[j - 1]);
+		double		f = w * v[j - 1];
 
 		for (int t = 0; t < NQ; t++)
 			u[U_Q(j, t)] += f * q[t];
@@ -376,26 +499,28 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		if (rr != r)
 			pfree(rr);
 	}
+	/* (weights and x are finite: fmin and fmax as comparisons, no calls) */
+	cs = c->cellsum + (int64) c->cw * ci;
+	cs[CS_N] += 1.0;
+	cs[CS_A] += a;
+	cs[CS_B] += bx;
+	cs[CS_DD] += w * w;
+	if (w < cs[CS_MIND])
+		cs[CS_MIND] = w;
+	if (w > cs[CS_MAXD])
+		cs[CS_MAXD] = w;
+	if (w > 0.0)
 	{
-		double	   *cs = cell_sums(c, s->cxt, b->cell);
-
-		cs[CS_N] += 1.0;
-		cs[CS_A] += a;
-		cs[CS_B] += bx;
-		cs[CS_DD] += w * w;
-		cs[CS_MIND] = fmin(cs[CS_MIND], w);
-		cs[CS_MAXD] = fmax(cs[CS_MAXD], w);
-		if (w > 0.0)
+		cs[CS_NPOS] += 1.0;
+		for (int i = 0; i < k; i++)
 		{
-			cs[CS_NPOS] += 1.0;
-			for (int i = 0; i < k; i++)
-			{
-				cs[CS_DDV(i)] += w * w * v[i];
-				for (int j = 0; j < k; j++)
-					cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
-				cs[CS_MINV(k, i)] = fmin(cs[CS_MINV(k, i)], v[i]);
-				cs[CS_MAXV(k, i)] = fmax(cs[CS_MAXV(k, i)], v[i]);
-			}
+			cs[CS_DDV(i)] += w * w * v[i];
+			for (int j = 0; j < k; j++)
+				cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
+			if (v[i] < cs[CS_MINV(k, i)])
+				cs[CS_MINV(k, i)] = v[i];
+			if (v[i] > cs[CS_MAXV(k, i)])
+				cs[CS_MAXV(k, i)] = v[i];
 		}
 	}
 	if (d->kind == SVY_KIND_REPLICATE)

@@ -45,6 +45,7 @@ typedef struct CalibCache
 	int			method;
 	char		method_text[16];	/* last method argument, as given */
 	int			method_len;
+	int			method_fits;	/* method that check_method_fits() passed for pop, or 0 */
 } CalibCache;
 
 static CalibCache *
@@ -65,6 +66,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	c->pop = svy_population_parse(pop);
 	c->hash = hash;
+	c->method_fits = 0;
 	c->cat = palloc(sizeof(int) * (c->pop->ncat + 1));
 	c->radix = palloc(sizeof(uint64) * (c->pop->ncat + 1));
 	for (int i = 0, m = 0; i < c->pop->nvar; i++)
@@ -154,6 +156,40 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 	return n;
 }
 
+/*
+ * The levels of a row, no copies: pointers to each element's bytes and its
+ * length.  A 1-D array without NULLs (the usual ARRAY[country, role]) is
+ * walked directly; anything else goes through array_elems for its errors.
+ */
+static int
+level_elems(ArrayType *a, const char **data, int *len, int max)
+{
+	const char *p;
+	int			n;
+
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || (n = ARR_DIMS(a)[0]) > max)
+	{
+		Datum		elems[SVY_CALIB_MAX_MARGINS];
+
+		n = array_elems(a, "levels", -1, false, TYPALIGN_INT, elems, max);
+		for (int i = 0; i < n && n <= max; i++)
+		{
+			data[i] = VARDATA_ANY(DatumGetPointer(elems[i]));
+			len[i] = VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
+		}
+		return n;
+	}
+	p = ARR_DATA_PTR(a);
+	for (int i = 0; i < n; i++)
+	{
+		data[i] = VARDATA_ANY(p);
+		len[i] = VARSIZE_ANY_EXHDR(p);
+		p = att_addlength_pointer(p, -1, p);
+		p = (const char *) att_align_nominal(p, TYPALIGN_INT);
+	}
+	return n;
+}
+
 /* The method takes the population's variables (errors as SPEC §9). */
 static void
 check_method_fits(int method, const SvyPop *pop)
@@ -194,11 +230,12 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 	Size		head = svy_design_base_size(base);
 	Size		poplen = VARHDRSZ + VARSIZE_ANY_EXHDR(pop);
 	Size		size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
-	SvyDesign  *out = palloc0(size);
+	SvyDesign  *out = palloc(size);	/* every byte is written below */
 	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
 
 	memcpy(out, base, head);
 	SET_VARSIZE(out, size);
+	memset(b->pad, 0, sizeof(b->pad));
 	b->pop_hash = pop_hash;
 	b->cell = cell;
 	b->epsilon = epsilon;
@@ -226,8 +263,10 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	struct varlena *popv;
 	CalibCache *c;
 	SvyPop	   *pop;
-	Datum		lev[SVY_CALIB_MAX_MARGINS];
+	const char *lev[SVY_CALIB_MAX_MARGINS];
+	int			levlen[SVY_CALIB_MAX_MARGINS];
 	Datum		xs[SVY_CALIB_MAX_NUMERIC];
+	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nlev = 0,
 				nx = 0;
 	int			method;
@@ -305,7 +344,11 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("epsilon must be a positive number, not %g", epsilon)));
 	}
-	check_method_fits(method, pop);
+	if (c->method_fits != method)
+	{
+		check_method_fits(method, pop);
+		c->method_fits = method;
+	}
 
 	if (PG_ARGISNULL(2))
 	{
@@ -313,8 +356,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 			null_arg("levels");
 	}
 	else
-		nlev = array_elems(PG_GETARG_ARRAYTYPE_P(2), "levels", -1, false, TYPALIGN_INT,
-						   lev, SVY_CALIB_MAX_MARGINS);
+		nlev = level_elems(PG_GETARG_ARRAYTYPE_P(2), lev, levlen, SVY_CALIB_MAX_MARGINS);
 	if (nlev != pop->ncat)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -327,8 +369,22 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 			null_arg("x");
 	}
 	else
-		nx = array_elems(PG_GETARG_ARRAYTYPE_P(3), "x", sizeof(float8), FLOAT8PASSBYVAL,
-						 TYPALIGN_DOUBLE, xs, SVY_CALIB_MAX_NUMERIC);
+	{
+		ArrayType  *xa = PG_GETARG_ARRAYTYPE_P(3);
+
+		if (ARR_NDIM(xa) == 1 && !ARR_HASNULL(xa) && ARR_DIMS(xa)[0] <= SVY_CALIB_MAX_NUMERIC)
+		{
+			nx = ARR_DIMS(xa)[0];
+			memcpy(x, ARR_DATA_PTR(xa), sizeof(float8) * nx);
+		}
+		else
+		{
+			nx = array_elems(xa, "x", sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, xs,
+							 SVY_CALIB_MAX_NUMERIC);
+			for (int j = 0; j < nx && nx <= SVY_CALIB_MAX_NUMERIC; j++)
+				x[j] = DatumGetFloat8(xs[j]);
+		}
+	}
 	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -342,36 +398,25 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 
 	for (int m = 0; m < nlev; m++)
 	{
-		text	   *t = DatumGetTextPP(lev[m]);
 		const SvyPopVar *var = &pop->vars[c->cat[m]];
-		int			l = svy_pop_level_index(var, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
 
 		if (l < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
-							text_to_cstring(t), var->name),
+							pnstrdup(lev[m], levlen[m]), var->name),
 					 errhint("Every level in the sample needs a population count.")));
 		cell += (uint64) l * c->radix[m];
 	}
 	for (int j = 0; j < nx; j++)
-	{
-		float8		v = DatumGetFloat8(xs[j]);
-
-		if (isnan(v) || isinf(v))
+		if (isnan(x[j]) || isinf(x[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("x of svy_calibrate must be finite, not %g", v)));
-	}
+					 errmsg("x of svy_calibrate must be finite, not %g", x[j])));
 
-	{
-		double	   *x = palloc(sizeof(double) * Max(nx, 1));
-
-		for (int j = 0; j < nx; j++)
-			x[j] = DatumGetFloat8(xs[j]);
-		PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
-											popv));
-	}
+	PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
+										popv));
 }
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------

@@ -175,6 +175,42 @@ rd_name(Reader *r)
 	return s;
 }
 
+/*
+ * The level index of a parsed variable: svy_calibrate looks up every row's
+ * levels, so a name costs a hash of its length and three of its bytes and
+ * (nearly always) one memcmp, whatever the number of levels.
+ */
+static inline uint32
+level_slot_of(const char *s, int len, uint32 mask)
+{
+	uint32		h = (uint32) len;
+
+	if (len > 0)
+		h ^= ((uint32) (unsigned char) s[0] << 8) ^ ((uint32) (unsigned char) s[len - 1] << 16) ^
+			((uint32) (unsigned char) s[len / 2] << 24);
+	return ((h * 0x9E3779B1U) >> 12) & mask;
+}
+
+static void
+level_index_build(SvyPopVar *var)
+{
+	uint32		size = 8;
+
+	while (size < 2 * (uint32) var->nlevels)
+		size *= 2;
+	var->level_mask = size - 1;
+	var->level_slot = palloc0(sizeof(int32) * size);
+	for (int l = 0; l < var->nlevels; l++)
+	{
+		uint32		i;
+
+		for (i = level_slot_of(var->levels[l], var->level_len[l], var->level_mask);
+			 var->level_slot[i] != 0; i = (i + 1) & var->level_mask)
+			;
+		var->level_slot[i] = l + 1;
+	}
+}
+
 SvyPop *
 svy_population_parse(struct varlena *v)
 {
@@ -221,6 +257,7 @@ svy_population_parse(struct varlena *v)
 			var->level_len[l] = strlen(var->levels[l]);
 			rd(&r, &var->totals[l], 8);
 		}
+		level_index_build(var);
 	}
 	return p;
 }
@@ -228,10 +265,22 @@ svy_population_parse(struct varlena *v)
 int
 svy_pop_level_index(const SvyPopVar *var, const char *level, int len)
 {
-	for (int l = 0; l < var->nlevels; l++)
+	if (var->level_slot == NULL)
+	{
+		for (int l = 0; l < var->nlevels; l++)
+			if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
+				return l;
+		return -1;
+	}
+	for (uint32 i = level_slot_of(level, len, var->level_mask);; i = (i + 1) & var->level_mask)
+	{
+		int			l = var->level_slot[i] - 1;
+
+		if (l < 0)
+			return -1;
 		if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
 			return l;
-	return -1;
+	}
 }
 
 /* ---------- building a population one (variable, level, total) at a time ---------- */
@@ -275,6 +324,9 @@ builder_add(PopBuilder *b, const char *name, const char *level, double total)
 		var->name = pstrdup(name);
 		var->levels = NULL;
 		var->totals = NULL;
+		var->level_len = NULL;
+		var->level_slot = NULL;		/* no index: svy_pop_level_index searches */
+		var->level_mask = 0;
 		var->nlevels = level ? 0 : SVY_POP_NUMERIC;
 		if (!level)
 		{

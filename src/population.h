@@ -31,6 +31,9 @@ typedef struct SvyPopVar
 	char	  **levels;			/* nlevels */
 	int		   *level_len;		/* nlevels: strlen of each (parsed values only) */
 	double	   *totals;			/* nlevels, or 1 for numeric */
+	/* parsed values only: an open-addressing index of the levels (per-row lookups) */
+	int32	   *level_slot;		/* level_mask + 1 slots: level index + 1, 0 = empty */
+	uint32		level_mask;
 } SvyPopVar;
 
 typedef struct SvyPop
@@ -51,7 +54,7 @@ extern uint64 svy_population_hash(struct varlena *v);
 /* The binary (send/receive) format, portable; receive validates all. */
 extern void svy_population_send_buf(struct varlena *v, StringInfo buf);
 extern struct varlena *svy_population_recv_buf(StringInfo buf);
-/* Index of level name in a categorical variable, or -1 (linear search). */
+/* Index of level name in a categorical variable, or -1 (hashed for parsed values). */
 extern int	svy_pop_level_index(const SvyPopVar *var, const char *level, int len);
 
 #endif
