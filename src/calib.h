@@ -109,29 +109,6 @@ extern void svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec,
 								 const SvyCalibSolution *sol, const SvyPop *pop, const int *cat,
 								 SvyResult *res);
 
-/* ---- the solved calibration of a state's rows (calib_accum.c) ---- */
-typedef struct SvyCalibSolved
-{
-	struct SvyPop *pop;
-	int		   *cat;			/* per margin: its population variable */
-	int			ncell;
-	const uint64 *cellcode;		/* ncell: each cell's code */
-	double	   *U;				/* ncell x (the state's u width): per-cell sums */
-	int			method;
-	SvyCalibProblem pr;
-	SvyCalibSolution sol;
-	SvyCalibStatus status;
-} SvyCalibSolved;
-
-/*
- * Solve the calibration of s's rows (s->calib set), warning or erroring as
- * the estimators do; the cells are indexed as svy_calib_cell_index() says.
- */
-extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
-extern int	svy_calib_cell_index(const SvyAccum *s, uint64 code);
-/* The error for singular residualisation equations. */
-extern void svy_calib_report_singular(const SvyCalibSolved *cs) pg_attribute_noreturn();
-
 /* ---- calibrated weights (calib_accum.c; SQL in calib_weights.c) ---- */
 typedef struct SvyCalibWeights
 {
@@ -151,6 +128,38 @@ typedef struct SvyCalibWeights
 				g_max,
 				n_negative;
 } SvyCalibWeights;
+
+/*
+ * For statistics that residualise their own scores (svy_glm: calib_glm.c;
+ * the domain aggregates: calib_domain.c):
+ * the solved calibration of a state's rows (warns or errors as the
+ * estimators), cells indexed as svy_calib_cell_find() gives them.
+ */
+typedef struct SvyCalibSolved
+{
+	struct SvyPop *pop;
+	int		   *cat;			/* ncat: population variable of each margin */
+	int			ncell;
+	double	   *U;				/* ncell x nu: per-cell sums of u */
+	SvyCalibProblem pr;
+	SvyCalibSolution sol;
+	SvyCalibStatus status;
+} SvyCalibSolved;
+
+extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
+extern int	svy_calib_accum_k(const SvyAccum *s);
+/* The index of a cell code among the state's cells, or -1. */
+extern int	svy_calib_cell_find(const SvyAccum *s, uint64 code);
+/* The error for singular residualisation equations of s's calibration. */
+extern void svy_calib_report_singular(const SvyAccum *s, const SvyCalibSolved *cs) pg_attribute_noreturn();
+
+/*
+ * Every (PSU, cell) of a state with PSUs: key = stratum (2), PSU (2) as the
+ * rows' design values give them, cell = its index, sums = the sum of d, of
+ * d v (k) and of d v v' (k x k) over the rows (every row, in the domain or not).
+ */
+typedef void (*SvyCalibUnitFn) (void *arg, const uint64 *key, int cell, const double *sums);
+extern void svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg);
 
 /* Solve the calibration of a state's rows (warns or errors as the estimators). */
 extern void svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w);

@@ -1018,8 +1018,6 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	cs->cat = cat;
 	cs->ncell = ncell;
 	cs->U = U;
-	cs->cellcode = c->cellcode;
-	cs->method = c->method;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
 	svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
 	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
@@ -1027,6 +1025,53 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),
 				 errdetail("Every population total is over 20 times its sample total; the weights are rescaled first, as R's calibrate() does.")));
+}
+
+/* ---------- for statistics that residualise their own scores (calib.h) ---------- */
+
+void
+svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
+{
+	calib_solve(s->calib, cs);
+}
+
+int
+svy_calib_accum_k(const SvyAccum *s)
+{
+	return s->calib->k;
+}
+
+int
+svy_calib_cell_find(const SvyAccum *s, uint64 code)
+{
+	return svy_idmap_find(s->calib->cells, code, 0);
+}
+
+void
+svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
+{
+	const SvyCalibAccum *c = s->calib;
+	int			k = c->k;
+	double	   *sums = palloc(sizeof(double) * (1 + k + k * k));
+	calibtab_iterator it;
+	CalibEntry *e;
+
+	calibtab_start_iterate(c->tab, &it);
+	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	{
+		const double *u = c->arena + (int64) e->off * c->width;
+
+		CHECK_FOR_INTERRUPTS();
+		sums[0] = u[U_Q(0, 0)];
+		for (int j = 0; j < k; j++)
+		{
+			sums[1 + j] = u[U_Q(j + 1, 0)];
+			for (int l = 0; l < k; l++)
+				sums[1 + k + j * k + l] = u[U_VV(0, k, j, l)];
+		}
+		fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
+	}
+	pfree(sums);
 }
 
 void
@@ -1263,25 +1308,13 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		svy_report_design_error(s, status, bad, sts[bad].psu.n);
 }
 
-/* ---------- the solved calibration, for statistics with their own scores (calib_domain.c) ---------- */
+/* ---------- singular residualisation (calib_domain.c) ---------- */
 
 void
-svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
+svy_calib_report_singular(const SvyAccum *s, const SvyCalibSolved *cs)
 {
-	calib_solve(s->calib, cs);
-}
-
-void
-svy_calib_report_singular(const SvyCalibSolved *cs)
-{
-	svy_calib_report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, cs->method);
+	svy_calib_report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, s->calib->method);
 	pg_unreachable();
-}
-
-int
-svy_calib_cell_index(const SvyAccum *s, uint64 code)
-{
-	return svy_idmap_find(s->calib->cells, code, 0);
 }
 
 /* ---------- calibrated weights (svy_weight, svy_weights_summary) ---------- */

@@ -345,7 +345,7 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 			 !(key.v[1] == VAR_NONE || (per_row && key.v[1] >= key.v[0] && key.v[1] < nvars))) ||
 			(per_row && (key.w[2] | key.w[3]) != 0))
 			svy_wire_corrupt("bad calibrated score key");
-		if (svy_calib_cell_index(base, key.w[4]) < 0)
+		if (svy_calib_cell_find(base, key.w[4]) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown cell");
 		if (svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
@@ -447,7 +447,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	while ((e = scoretab_iterate(cs->tab, &it)) != NULL)
 	{
 		const double *u = cs->arena + (int64) e->off * cs->width;
-		int			c = svy_calib_cell_index(base, e->key.w[4]);
+		int			c = svy_calib_cell_find(base, e->key.w[4]);
 		int			f = e->key.v[0] >= 0 ? final_of_var[e->key.v[0]] : -1;
 
 		CHECK_FOR_INTERRUPTS();
@@ -489,7 +489,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 				}
 			}
 			if (svy_calib_residual_coef(&cal.pr, sol, cdt, cdvt, ct, Bf, beta + f * (k + 1), work) != 0)
-				svy_calib_report_singular(&cal);
+				svy_calib_report_singular(base, &cal);
 			for (int c = 0; c < ncell; c++)
 				B[c * K + f] = Bf[c];
 		}
@@ -528,7 +528,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 			double		G;
 			int			f;
 
-			c = svy_calib_cell_index(base, key->w[4]);
+			c = svy_calib_cell_find(base, key->w[4]);
 			G = sol->G[c];
 			gamma[0] = G;
 			for (int j = 0; j < k; j++)

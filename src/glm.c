@@ -19,7 +19,10 @@
  *     (mustart = (w y + 0.5) / (w + 1) with w rescaled to mean 1, and the
  *     mean is known only at the end), so the distinct (cell, y, w) triples
  *     are kept, up to GLM_START_MAX; past that the start is computed from
- *     each cell's mean weight per outcome 0 and 1 (docs/regression.md).
+ *     each cell's mean weight per outcome 0 and 1 (docs/regression.md);
+ *   - calibrated designs (calib_glm.c): a cell row is x followed by the
+ *     calibration cell and numeric auxiliaries, the base state carries the
+ *     calibration's sums, and GlmState.cal a few more sums.
  * Memory grows with distinct x rows x PSUs, never with rows; a state past
  * work_mem is an error.  The struct has separate create /
  * add-row / merge / serialize / deserialize / final steps; the serialized
@@ -42,8 +45,10 @@
 #include "utils/typcache.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "aggstate.h"
 #include "glm.h"
+#include "glm_state.h"
 #include "idmap.h"
 #include "intervals.h"
 #include "linearize.h"
@@ -63,117 +68,8 @@ PG_FUNCTION_INFO_V1(svy_dummies);
 
 #define GLM_STATE_VERSION 1
 #define GLM_MODEL_VERSION 1
-#define GLM_MAX_P 100			/* coefficients; the Wald test works on the stack */
 #define GLM_START_MAX 65536		/* distinct (cell, y, w) kept for the exact start */
 #define GLM_MAP_ENTRY 32		/* bytes a hash map entry takes, for the memory limit */
-
-/* ---------- the state ---------- */
-
-/* Sums of one (unit, cell): one struct, so that a row touches one cache line. */
-typedef struct UnitCell
-{
-	int32		unit;
-	int32		cell;
-	double		sw;
-	double		swy;
-} UnitCell;
-
-/* Designs without PSUs, per (stratum, cell): for the rows' score cross-products. */
-typedef struct UnitCellSq
-{
-	double		sww;			/* w^2, w^2 y, w^2 y^2 */
-	double		swwy;
-	double		swwyy;
-} UnitCellSq;
-
-typedef struct GlmState
-{
-	MemoryContext cxt;
-	SvyAccum   *base;			/* every row: the design */
-	int			family;			/* 0 until the first row */
-	int			p;
-	char	  **terms;			/* p names, or NULL for x1, x2, ... */
-
-	double		wsum_design;	/* rows of R's design object: mean(w) */
-	double		nrow_design;
-	double		nfit;			/* rows in the fit with w != 0 */
-	double		dev_const;		/* raw weights; see svy_glm_dev_const */
-	double		dev0;			/* gaussian/poisson: start deviance (raw weights) */
-
-	/* cells: distinct rows of x */
-	SvyIdMap   *cellmap;
-	int			ncells,
-				cellcap;
-	double	   *x;				/* cellcap x p */
-	uint64	   *cell_hash;		/* hash of each cell's x */
-	double	   *sw,
-			   *swy,
-			   *s0w,			/* gaussian/poisson: start's W0, W0 z0 (raw weights) */
-			   *s0wz,
-			   *cn,				/* rows with w != 0 */
-			   *cn1;			/* of which rows with y = 1 */
-
-	/* binomial families: distinct (cell, y, w) for glm.fit's start */
-	SvyIdMap   *startmap;
-	bool		start_approx;
-	bool		y_fraction;		/* some outcome is neither 0 nor 1 */
-	int			nstart,
-				startcap;
-	int32	   *st_cell;
-	double	   *st_y,
-			   *st_w,
-			   *st_n;
-
-	/* PSUs (designs with PSUs) */
-	SvyIdMap   *psumap;
-	int			npsu,
-				psucap;
-	uint64	   *psu_key;		/* 2 per PSU */
-	int32	   *psu_stratum;
-	uint64	   *unit_psu;		/* two-stage: 2 per unit, its first-stage PSU's identity */
-
-	/* (unit, cell) sums; unit = PSU, or stratum for designs without PSUs */
-	SvyIdMap   *ucmap;
-	int			nuc,
-				uccap;
-	struct UnitCell *uc;
-	struct UnitCellSq *ucsq;	/* designs without PSUs */
-
-	/* replicate designs: per cell and replicate */
-	int			nrep;
-	double	   *rep_sw,			/* cellcap x nrep */
-			   *rep_swy,
-			   *rep_devc;		/* nrep */
-
-	Size		bytes;			/* memory of the arrays above */
-	text	   *family_seen;	/* last family argument, for a cheap check */
-	ArrayType  *terms_seen;
-	bool		family_const;	/* the call's family / terms are constants: */
-	bool		terms_const;	/* checked on the first row only */
-} GlmState;
-
-static bool
-has_psu(const GlmState *s)
-{
-	return (s->base->flags & SVY_HAS_PSU) != 0;
-}
-
-/*
- * Two-stage designs with a first-stage fpc: the units are the second-stage
- * units (within their PSU), whose score totals give the second stage; without
- * the fpc R adds no second stage, and the units stay the PSUs.
- */
-static bool
-two_stage(const GlmState *s)
-{
-	return (s->base->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC);
-}
-
-static bool
-is_binomial(int family)
-{
-	return family == SVY_GLM_BINOMIAL || family == SVY_GLM_QUASIBINOMIAL;
-}
 
 static GlmState *
 glm_create(MemoryContext cxt)
@@ -195,8 +91,8 @@ state_limit(void)
 	return (Size) work_mem * 1024;
 }
 
-static void
-account(GlmState *s, Size more)
+void
+svy_glm_account(GlmState *s, Size more)
 {
 	s->bytes += more;
 	if (s->bytes > state_limit())
@@ -272,7 +168,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 {
 	bool		found;
 	int			c;
-	int			p = s->p;
+	int			p = s->xw;
 
 	c = svy_idmap_insert(s->cellmap, xh, (uint64) p, &found);
 	if (found)
@@ -284,7 +180,8 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (c >= s->cellcap)
 	{
 		int			cap = s->cellcap ? s->cellcap * 2 : 16;
-		Size		per = sizeof(double) * (p + 7 + 2 * s->nrep) + sizeof(uint64) + GLM_MAP_ENTRY;
+		Size		per = sizeof(double) * (p + 7 + (s->cal ? 3 : 0) + 2 * s->nrep) + sizeof(uint64) +
+			GLM_MAP_ENTRY;
 
 		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
 		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
@@ -299,7 +196,9 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 			s->rep_sw = grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
 			s->rep_swy = grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
 		}
-		account(s, per * (cap - s->cellcap));
+		if (s->cal)
+			svy_glm_calib_grow(s, s->cellcap, cap);
+		svy_glm_account(s, per * (cap - s->cellcap));
 		s->cellcap = cap;
 	}
 	s->ncells = c + 1;
@@ -343,7 +242,7 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
 		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
 		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
-		account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
+		svy_glm_account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
 		s->startcap = cap;
 	}
 	s->nstart = k + 1;
@@ -373,7 +272,7 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
 			if (two_stage(s))
 				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
-			account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
+			svy_glm_account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
 		s->npsu = p + 1;
@@ -439,7 +338,7 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
 			if (!has_psu(s))
 				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
-			account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
+			svy_glm_account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
 					(cap - s->uccap));
 			s->uccap = cap;
 		}
@@ -482,8 +381,11 @@ bad_value(const char *what, double v)
 			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
 }
 
-/* Add one complete-case row in the domain: outcome y, predictors x (hash xh), design d. */
-static void
+/*
+ * Add one complete-case row in the domain: outcome y, predictors x (hash xh),
+ * design d.  Returns its cell, or -1 if the row has weight 0.
+ */
+static int
 glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, uint64 xh)
 {
 	double		w = d->weight;
@@ -491,7 +393,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 	int			k = -1;
 
 	if (w == 0.0 && d->kind == SVY_KIND_TAYLOR)
-		return;					/* R drops rows of weight 0 from the fit */
+		return -1;				/* R drops rows of weight 0 from the fit */
 	if (d->kind == SVY_KIND_TAYLOR)
 	{
 		/* one probe finds the (unit, cell) entry, and through it the cell */
@@ -506,7 +408,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 		if (found)
 		{
 			c = s->uc[k].cell;
-			if (memcmp(s->x + (long) c * s->p, x, sizeof(double) * s->p) != 0 ||
+			if (memcmp(s->x + (long) c * s->xw, x, sizeof(double) * s->xw) != 0 ||
 				(has_psu(s) ? (s->psu_key[2 * s->uc[k].unit] != pk0 || s->psu_key[2 * s->uc[k].unit + 1] != pk1)
 				 : s->uc[k].unit != h))
 				uc_collision();
@@ -520,7 +422,8 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 	}
 	else
 		c = cell_index(s, x, xh);
-	s->dev_const += svy_glm_dev_const(s->family, w, y);
+	/* gaussian inline (svy_glm_dev_const's w y^2): the common case, once per row */
+	s->dev_const += s->family == SVY_GLM_GAUSSIAN ? w * y * y : svy_glm_dev_const(s->family, w, y);
 
 	if (d->kind == SVY_KIND_REPLICATE)
 	{
@@ -541,7 +444,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 			s->rep_devc[r] += svy_glm_dev_const(s->family, rw[r], y);
 		}
 		if (w == 0.0)
-			return;
+			return -1;
 	}
 	s->nfit += 1;
 	s->cn[c] += 1;
@@ -551,13 +454,13 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 	s->swy[c] += w * y;
 	if (is_binomial(s->family))
 		start_add(s, c, y, w, 1.0);
-	else
+	else if (s->family != SVY_GLM_GAUSSIAN)
 	{
 		double		W0,
 					Wz0,
 					dev0;
 
-		/* linear in w for these families: raw sums, rescaled at the end */
+		/* linear in w for the log link: raw sums, rescaled at the end (gaussian: sw, swy) */
 		svy_glm_start_row(s->family, w, y, &W0, &Wz0, &dev0);
 		s->s0w[c] += W0;
 		s->s0wz[c] += Wz0;
@@ -575,6 +478,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 			s->ucsq[k].swwyy += w * w * y * y;
 		}
 	}
+	return c;
 }
 
 static char **
@@ -669,9 +573,10 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	int			h;
 	double		y = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
 	const double *x = NULL;
-	double		xbuf[GLM_MAX_P];
+	double		xbuf[GLM_XW_MAX];
 	uint64		xh = 0;
 	int			p;
+	int			cell;
 
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -722,7 +627,10 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 					 errmsg("svy_glm x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
 					 errhint("x is the row of the design matrix, e.g. ARRAY[1, age] || svy_dummies(country, ARRAY['AT','BE','DE']).")));
 		if (s->p == 0)
+		{
 			s->p = p;
+			s->xw = p + (s->cal ? 1 + s->cal->k : 0);
+		}
 		else if (p != s->p)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -793,7 +701,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 
 		if (!isfinite(y))
 			bad_value("outcome", y);
-		if (!svy_glm_outcome_ok(s->family, y, &allowed))
+		if (s->family != SVY_GLM_GAUSSIAN && !svy_glm_outcome_ok(s->family, y, &allowed))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("svy_glm outcome %g is out of range for family %s", y,
@@ -807,19 +715,29 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
 	/* the design: complete cases in the domain are the rows of the fit */
-	h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
+	if (s->base->calib == NULL && !svy_design_is_calibrated(d))
+		h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
+	else
+		h = svy_glm_calib_base_row(s, d, !complete);
 	if (s->nrep == 0 && d->kind == SVY_KIND_REPLICATE)
 	{
 		s->nrep = d->nrep;
 		s->rep_devc = MemoryContextAllocZero(aggcxt, sizeof(double) * s->nrep);
 	}
-	if (!(d->flags & SVY_OUT_OF_DOMAIN))
+	if (s->cal == NULL && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		s->wsum_design += d->weight;
 		s->nrow_design += 1;
 	}
-	if (complete)
-		glm_add_row(s, d, h, y, x, xh);
+	if (complete && s->cal)
+	{
+		/* the cell is (x, calibration cell, numeric auxiliaries) */
+		svy_glm_calib_row_key(s, d, xbuf);
+		xh = x_hash(xbuf, s->xw);
+	}
+	cell = complete ? glm_add_row(s, d, h, y, x, xh) : -1;
+	if (s->cal)
+		svy_glm_calib_row(s, d, h, cell, y);
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
@@ -863,8 +781,11 @@ glm_merge(GlmState *into, const GlmState *from)
 				into->terms[i] = MemoryContextStrdup(into->cxt, from->terms[i]);
 		}
 	}
-	p = into->p;
-	svy_accum_merge(into->base, from->base);
+	svy_accum_merge(into->base, from->base);	/* errors if one is calibrated and one not */
+	if (from->cal && into->cal == NULL)
+		svy_glm_calib_start(into, from->cal->k);
+	into->xw = into->p + (into->cal ? 1 + into->cal->k : 0);
+	p = into->xw;
 	if (into->nrep == 0 && from->nrep > 0)
 	{
 		into->nrep = from->nrep;
@@ -884,7 +805,7 @@ glm_merge(GlmState *into, const GlmState *from)
 		int			k;
 
 		CHECK_FOR_INTERRUPTS();
-		k = cell_index(into, from->x + (long) c * p, from->cell_hash[c]);
+		k = cell_index(into, from->x + (long) c * p, from->cell_hash[c]);	/* p: stored width */
 		cmap[c] = k;
 		into->sw[k] += from->sw[c];
 		into->swy[k] += from->swy[c];
@@ -903,6 +824,8 @@ glm_merge(GlmState *into, const GlmState *from)
 	into->y_fraction |= from->y_fraction;
 	for (int i = 0; i < from->nstart && !into->start_approx; i++)
 		start_add(into, cmap[from->st_cell[i]], from->st_y[i], from->st_w[i], from->st_n[i]);
+	if (from->cal)
+		svy_glm_calib_merge(into, from, cmap);
 
 	/* units: PSUs by identity, strata by their index in the merged base */
 	if (from->base->kind == SVY_KIND_TAYLOR)
@@ -943,6 +866,7 @@ static void
 glm_serialize(const GlmState *s, StringInfo buf)
 {
 	int			p = s->p;
+	int			xw = s->xw;
 
 	pq_sendbyte(buf, GLM_STATE_VERSION);
 	svy_accum_serialize(s->base, buf);
@@ -957,6 +881,8 @@ glm_serialize(const GlmState *s, StringInfo buf)
 			pq_sendint32(buf, len);
 			pq_sendbytes(buf, s->terms[i], len);
 		}
+	if (s->cal)
+		pq_sendint32(buf, s->cal->k);	/* calibrated (the base state says so) */
 	pq_sendfloat8(buf, s->wsum_design);
 	pq_sendfloat8(buf, s->nrow_design);
 	pq_sendfloat8(buf, s->nfit);
@@ -969,8 +895,8 @@ glm_serialize(const GlmState *s, StringInfo buf)
 	pq_sendint32(buf, s->ncells);
 	for (int c = 0; c < s->ncells; c++)
 	{
-		for (int j = 0; j < p; j++)
-			pq_sendfloat8(buf, s->x[(long) c * p + j]);
+		for (int j = 0; j < xw; j++)
+			pq_sendfloat8(buf, s->x[(long) c * xw + j]);
 		pq_sendfloat8(buf, s->sw[c]);
 		pq_sendfloat8(buf, s->swy[c]);
 		pq_sendfloat8(buf, s->s0w[c]);
@@ -1019,6 +945,8 @@ glm_serialize(const GlmState *s, StringInfo buf)
 			pq_sendfloat8(buf, s->ucsq[i].swwyy);
 		}
 	}
+	if (s->cal)
+		svy_glm_calib_serialize(s, buf);
 }
 
 static void
@@ -1080,6 +1008,15 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 				bad_state("A term name is not valid text.");
 		}
 	}
+	if (s->base->calib)
+	{
+		int			k = svy_wire_int32(buf);
+
+		if (k != svy_calib_accum_k(s->base))
+			bad_state("The calibration does not match the design.");
+		svy_glm_calib_start(s, k);
+	}
+	s->xw = p + (s->cal ? 1 + s->cal->k : 0);
 	s->wsum_design = get_finite(buf);
 	s->nrow_design = get_finite(buf);
 	s->nfit = get_finite(buf);
@@ -1093,17 +1030,17 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	for (int r = 0; r < nrep; r++)
 		s->rep_devc[r] = get_finite(buf);
 
-	n = get_count(buf, sizeof(double) * (p + 6 + 2 * (Size) nrep), "cell");
+	n = get_count(buf, sizeof(double) * (s->xw + 6 + 2 * (Size) nrep), "cell");
 	if (n > 0 && p == 0)
 		bad_state("Cells without coefficients.");
 	for (int c = 0; c < n; c++)
 	{
-		double		xr[GLM_MAX_P];
+		double		xr[GLM_XW_MAX];
 		int			k;
 
-		for (int j = 0; j < p; j++)
+		for (int j = 0; j < s->xw; j++)
 			xr[j] = get_finite(buf);
-		k = cell_index(s, xr, x_hash(xr, p));
+		k = cell_index(s, xr, x_hash(xr, s->xw));
 		if (k != c)
 			bad_state("A predictor row appears twice.");
 		s->sw[c] = get_finite(buf);
@@ -1178,6 +1115,8 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			s->ucsq[k].swwyy = get_finite(buf);
 		}
 	}
+	if (s->cal)
+		svy_glm_calib_deserialize(s, buf);
 	if (buf->cursor != buf->len)
 		bad_state("Trailing bytes.");
 	MemoryContextSwitchTo(old);
@@ -1432,15 +1371,17 @@ fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const ch
 			 errmsg("svy_glm fit diverged%s: the deviance is not finite", which)));
 }
 
-/* Cells of one fit, with weights scaled by k, into caller arrays. */
+/* Cells of one fit, with weights scaled by k (and by cg, if given, per cell), into caller arrays. */
 static void
-scaled_cells(const GlmState *s, double k, const double *sw, const double *swy, int stride,
-			 double dev_const, double *osw, double *oswy, SvyGlmCells *c)
+scaled_cells(const GlmState *s, double k, const double *cg, const double *sw, const double *swy,
+			 int stride, double dev_const, double *osw, double *oswy, SvyGlmCells *c)
 {
 	for (int i = 0; i < s->ncells; i++)
 	{
-		osw[i] = sw[(long) i * stride] * k;
-		oswy[i] = swy[(long) i * stride] * k;
+		double		f = cg ? cg[i] * k : k;
+
+		osw[i] = sw[(long) i * stride] * f;
+		oswy[i] = swy[(long) i * stride] * f;
 	}
 	c->family = s->family;
 	c->p = s->p;
@@ -1451,18 +1392,35 @@ scaled_cells(const GlmState *s, double k, const double *sw, const double *swy, i
 	c->dev_const = dev_const * k;
 }
 
-/* glm.fit's start sums per cell, with prior weights w / m. */
+/*
+ * glm.fit's start sums per cell, with prior weights w / m; on calibrated
+ * designs w = cg d, and sw, swy are the calibrated sums; *dev0 is then the
+ * caller's for the families other than binomial.
+ */
 static void
-start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
+start_sums(const GlmState *s, double m, const double *cg, const double *sw, const double *swy,
+		   double *w0, double *wz0, double *dev0)
 {
+	if (s->family == SVY_GLM_GAUSSIAN)
+	{
+		/* the identity link starts at mu = y: W0 = w, W0 z0 = w y, no deviance */
+		for (int c = 0; c < s->ncells; c++)
+		{
+			w0[c] = sw[c] / m;
+			wz0[c] = swy[c] / m;
+		}
+		*dev0 = 0.0;
+		return;
+	}
 	if (!is_binomial(s->family))
 	{
 		for (int c = 0; c < s->ncells; c++)
 		{
-			w0[c] = s->s0w[c] / m;
-			wz0[c] = s->s0wz[c] / m;
+			w0[c] = s->s0w[c] * (cg ? cg[c] : 1.0) / m;
+			wz0[c] = s->s0wz[c] * (cg ? cg[c] : 1.0) / m;
 		}
-		*dev0 = s->dev0 / m;
+		if (!cg)
+			*dev0 = s->dev0 / m;
 		return;
 	}
 	memset(w0, 0, sizeof(double) * s->ncells);
@@ -1476,7 +1434,8 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 						Wz,
 						d;
 
-			svy_glm_start_row(s->family, s->st_w[i] / m, s->st_y[i], &W, &Wz, &d);
+			svy_glm_start_row(s->family, s->st_w[i] * (cg ? cg[s->st_cell[i]] : 1.0) / m, s->st_y[i],
+							  &W, &Wz, &d);
 			w0[s->st_cell[i]] += s->st_n[i] * W;
 			wz0[s->st_cell[i]] += s->st_n[i] * Wz;
 			*dev0 += s->st_n[i] * d;
@@ -1500,8 +1459,8 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 		{
 			double		n1 = s->cn1[c],
 						n0 = s->cn[c] - n1,
-						sw1 = s->swy[c],
-						sw0 = s->sw[c] - sw1;
+						sw1 = swy[c],
+						sw0 = sw[c] - sw1;
 
 			w0[c] = wz0[c] = 0.0;
 			if (n1 > 0)
@@ -1520,7 +1479,7 @@ start_sums(const GlmState *s, double m, double *w0, double *wz0, double *dev0)
 			}
 			continue;
 		}
-		svy_glm_start_row(s->family, s->sw[c] / s->cn[c] / m, s->swy[c] / s->sw[c], &W, &Wz, &d);
+		svy_glm_start_row(s->family, sw[c] / s->cn[c] / m, swy[c] / sw[c], &W, &Wz, &d);
 		w0[c] = s->cn[c] * W;
 		wz0[c] = s->cn[c] * Wz;
 		*dev0 += s->cn[c] * d;
@@ -1736,7 +1695,12 @@ svy_glm_final(PG_FUNCTION_ARGS)
 			   *swy,
 			   *w0,
 			   *wz0,
-			   *work;
+			   *work,
+			   *cg = NULL,
+			   *csw,
+			   *cswy;
+	double		dev_const = 0.0;
+	struct GlmCalibFit *cf = NULL;
 	SvyGlmCells cells;
 	SvyGlmFit	fit;
 	SvyGlmStatus status;
@@ -1769,6 +1733,13 @@ svy_glm_final(PG_FUNCTION_ARGS)
 				 errhint("Use fewer predictors, or a design with more PSUs.")));
 
 	m = s->wsum_design / s->nrow_design;	/* R's rescale: prior weights w / mean(w) */
+	dev_const = s->dev_const;
+	if (s->cal)
+	{
+		/* calibrated: cell c's prior weights are cg[c] d / m */
+		cg = palloc(sizeof(double) * nc);
+		cf = svy_glm_calib_prepare(s, cg, &m, &dev_const, &dev0);
+	}
 	sw = palloc(sizeof(double) * nc);
 	swy = palloc(sizeof(double) * nc);
 	w0 = palloc(sizeof(double) * nc);
@@ -1779,8 +1750,29 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	fit.mu = palloc(sizeof(double) * nc);
 	fit.sf = palloc(sizeof(double) * nc);
 
-	scaled_cells(s, 1.0 / m, s->sw, s->swy, 1, s->dev_const, sw, swy, &cells);
-	start_sums(s, m, w0, wz0, &dev0);
+	csw = s->sw;
+	cswy = s->swy;
+	if (cg)
+	{
+		csw = palloc(sizeof(double) * nc);
+		cswy = palloc(sizeof(double) * nc);
+		for (int c = 0; c < nc; c++)
+		{
+			csw[c] = cg[c] * s->sw[c];
+			cswy[c] = cg[c] * s->swy[c];
+		}
+	}
+	scaled_cells(s, 1.0 / m, cg, s->sw, s->swy, 1, dev_const, sw, swy, &cells);
+	if (s->xw != p)
+	{
+		/* the fit's x: the first p columns of the cell rows */
+		double	   *xfit = palloc(sizeof(double) * p * nc);
+
+		for (int c = 0; c < nc; c++)
+			memcpy(xfit + (Size) c * p, s->x + (Size) c * s->xw, sizeof(double) * p);
+		cells.x = xfit;
+	}
+	start_sums(s, m, cg, csw, cswy, w0, wz0, &dev0);
 	status = svy_glm_irls(&cells, w0, wz0, dev0, &fit, work);
 	if (status != SVY_GLM_OK)
 		fit_error(s, status, &fit, "");
@@ -1803,7 +1795,9 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	for (int i = 0; i < p; i++)
 		model.terms[i] = s->terms ? s->terms[i] : psprintf("x%d", i + 1);
 
-	if (base->kind == SVY_KIND_TAYLOR)
+	if (cf)
+		svy_glm_calib_vcov(s, cf, &cells, &fit, cg, m, model.vcov);
+	else if (base->kind == SVY_KIND_TAYLOR)
 		taylor_vcov(s, &cells, &fit, m, model.vcov);
 	else
 	{
@@ -1823,7 +1817,8 @@ svy_glm_final(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
 						 errmsg("replicate %d has no weight on the rows of the fit", r + 1)));
-			scaled_cells(s, 1.0 / total, s->rep_sw + r, s->rep_swy + r, nrep, s->rep_devc[r], sw, swy, &rc);
+			scaled_cells(s, 1.0 / total, NULL, s->rep_sw + r, s->rep_swy + r, nrep, s->rep_devc[r], sw, swy,
+						 &rc);
 			memcpy(fit.beta, model.beta, sizeof(double) * p);
 			status = svy_glm_irls(&rc, NULL, NULL, 0.0, &fit, work);
 			if (status != SVY_GLM_OK)

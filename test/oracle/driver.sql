@@ -79,8 +79,7 @@
 --   deff=replace   see above.
 --   ttest          R's svyttest uses df = degf - 1 (regression); SPEC §4 svy_pairwise uses the df of the rows with
 --                  a non-NULL outcome: difference, se and t compared; df, CI and p-value not.
---   skipped        P0205 (nest=FALSE design error: SPEC always nests), calibrated replicate designs and
---                  svy_glm on calibrated designs (not built yet).
+--   skipped        P0205 (nest=FALSE design error: SPEC always nests).
 -- =====================================================================================================
 
 SET client_min_messages = warning;
@@ -118,7 +117,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_raking',       'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_logit',        'on',  'uses svy_calibrate with bounds (SPEC §9; extra cases)'),
     ('calib_rep',          'on',  'svy_calibrate of a replicate design (SPEC §9)'),
-    ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10); cases on calibrated designs skip (not built yet)'),
+    ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10)'),
     ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)
     ('wilson',             'on',  'svy_prop method wilson (R 4.5 formula, by hand)'),
@@ -411,9 +410,6 @@ BEGIN
     a := coalesce(c.args, '');
 
     -- design
-    IF d.type = 'calibrated' AND c.statistic LIKE 'glm%' THEN
-        RAISE EXCEPTION 'SKIP: svy_glm on a calibrated design is not built yet (SPEC §9, §10)';
-    END IF;
     IF d.subset IS NOT NULL THEN
         where_sql := ' WHERE ' || oracle.cond_sql(d.subset);
     END IF;
