@@ -95,6 +95,24 @@ svy_report_overflow(void)
 }
 
 void
+svy_report_null_design(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("survey design must not be NULL"),
+			 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
+}
+
+void
+svy_report_bad_outcome(double y)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("survey outcome must be finite, not %g", y),
+			 errhint("Use NULL for a missing answer.")));
+}
+
+void
 svy_check_finite_sums(const double *v, Size n)
 {
 	for (Size i = 0; i < n; i++)
@@ -170,19 +188,46 @@ svy_check_level(double level)
 	return level;
 }
 
+static void
+unknown_option(const char *what, const char *name, const char *plural, const char *valid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\"", what, name),
+			 errhint("Valid %s are %s.", plural, valid)));
+}
+
+int
+svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
+				 const char *plural, const char *valid)
+{
+	char	   *name = text_to_cstring(t);
+	int			value = parse(name);
+
+	if (value < 0)
+		unknown_option(what, name, plural, valid);
+	pfree(name);
+	return value;
+}
+
+int
+svy_parse_option_in(text *t, const SvyName *table, size_t n, const char *what,
+					const char *plural, const char *valid)
+{
+	char	   *name = text_to_cstring(t);
+	int			value = svy_name_value(table, n, name);
+
+	if (value < 0)
+		unknown_option(what, name, plural, valid);
+	pfree(name);
+	return value;
+}
+
 int
 svy_parse_method(text *t)
 {
-	char	   *name = text_to_cstring(t);
-	int			method = svy_prop_method_parse(name);
-
-	if (method < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown confidence interval method \"%s\"", name),
-				 errhint("Valid methods are %s.", svy_prop_method_names())));
-	pfree(name);
-	return method;
+	return svy_parse_option(t, svy_prop_method_parse, "confidence interval method", "methods",
+							svy_prop_method_names());
 }
 
 MemoryContext
@@ -429,11 +474,11 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && !svy_design_is_calibrated(d)))
 		svy_accum_prepare(s, d);
 
-	if (in_domain && (isnan(y) || isinf(y) || isnan(x) || isinf(x)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey outcome must be finite, not %g", isnan(y) || isinf(y) ? y : x),
-				 errhint("Use NULL for a missing answer.")));
+	if (in_domain)
+	{
+		svy_check_outcome(y);
+		svy_check_outcome(x);
+	}
 
 	/*
 	 * Rows of the domain's design object, as R's nrow(subset(design)): rows

@@ -30,6 +30,7 @@
 
 #include "design.h"
 #include "estimator.h"
+#include "names.h"
 #include "rank.h"
 
 typedef struct SvyPsuKey
@@ -167,6 +168,16 @@ svy_float8_or_null(double v, bool *isnull)
 
 /* An svy_estimate row (NaN -> NULL; survey.min_cell_n suppresses); estimate.c */
 extern HeapTuple svy_estimate_tuple(TupleDesc tupdesc, const SvyResult *r);
+/*
+ * The value of the option name t by parse (a stats/ parser, -1 when
+ * unknown), or the error "unknown <what> "<t>"" with the hint "Valid
+ * <plural> are <valid>."
+ */
+extern int	svy_parse_option(text *t, int (*parse) (const char *name), const char *what,
+							 const char *plural, const char *valid);
+/* The same with the names of table (names.h; values >= 0) */
+extern int	svy_parse_option_in(text *t, const SvyName *table, size_t n, const char *what,
+								const char *plural, const char *valid);
 /* A CI method name (aliases included); an error lists the valid ones. */
 extern int	svy_parse_method(text *name);
 /*
@@ -184,6 +195,29 @@ extern bool svy_option_unchanged(struct varlena **seen, struct varlena *v, Memor
  */
 extern void svy_check_finite_sums(const double *v, Size n);
 extern void svy_report_overflow(void) pg_attribute_noreturn();
+
+/*
+ * The design argument argno of an aggregate: an error if NULL.  Inline, as
+ * the outcome check below, because every row passes here; the reports are
+ * out of line.
+ */
+extern void svy_report_null_design(void) pg_attribute_noreturn();
+static inline const SvyDesign *
+svy_design_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (unlikely(PG_ARGISNULL(argno)))
+		svy_report_null_design();
+	return PG_GETARG_SVYDESIGN_P(argno);
+}
+
+/* An error unless an outcome is finite (a missing answer is NULL). */
+extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
+static inline void
+svy_check_outcome(double y)
+{
+	if (unlikely(isnan(y) || isinf(y)))
+		svy_report_bad_outcome(y);
+}
 /*
  * Room in r's basis for rows vectors (it grows by doubling, in cxt); an
  * error if the bases of one state (*state_bytes, updated) would exceed

@@ -16,32 +16,6 @@
 #include "response.h"
 #include "wire.h"
 
-static inline bool
-c_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static inline bool
-c_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-c_word(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static inline const char *
-c_skip(const char *p)
-{
-	while (c_space(*p))
-		p++;
-	return p;
-}
-
 static Choices *
 choices_new(uint64 bits, int missing)
 {
@@ -54,14 +28,7 @@ choices_new(uint64 bits, int missing)
 static void
 choices_syntax_error(const char *str, const char *detail)
 {
-	if (detail)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "choices", str),
-				 errdetail_internal("%s", detail)));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "choices", str)));
+	survey_syntax_error("choices", str, detail);
 }
 
 static void
@@ -94,20 +61,15 @@ Datum
 choices_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = c_skip(str);
+	const char *p = survey_lex_space(str);
 	uint64		bits = 0;
+	int			reason;
 
-	if (c_word(*p))
+	if ((reason = survey_lex_reason(&p)) >= 0)
 	{
-		const char *start = p;
-		int			reason;
-
-		while (c_word(*p))
-			p++;
-		reason = survey_missing_parse(start, p - start);
 		if (reason == SURVEY_MISSING_NONE)
 			choices_syntax_error(str, "Expected a set such as '{1,3}' or a missing reason (dk, refused, na, skipped, no_answer).");
-		p = c_skip(p);
+		p = survey_lex_space(p);
 		if (*p != '\0')
 			choices_syntax_error(str, NULL);
 		PG_RETURN_CHOICES_P(choices_new(0, reason));
@@ -115,7 +77,7 @@ choices_in(PG_FUNCTION_ARGS)
 
 	if (*p != '{')
 		choices_syntax_error(str, "Expected a set such as '{1,3}' or a missing reason (dk, refused, na, skipped, no_answer).");
-	p = c_skip(p + 1);
+	p = survey_lex_space(p + 1);
 	if (*p == '}')
 		p++;
 	else
@@ -123,20 +85,10 @@ choices_in(PG_FUNCTION_ARGS)
 		for (;;)
 		{
 			const char *start = p;
-			long		v = 0;
+			long		v;
 
-			if (*p == '+' || *p == '-')
-				p++;
-			if (!c_digit(*p))
+			if (!survey_lex_int(&p, CHOICES_MAX_OPTION + 1, &v))
 				choices_syntax_error(str, NULL);
-			while (c_digit(*p))
-			{
-				if (v <= CHOICES_MAX_OPTION)
-					v = v * 10 + (*p - '0');
-				p++;
-			}
-			if (*start == '-' && v != 0)
-				v = -1;
 			if (v < 1 || v > CHOICES_MAX_OPTION)
 			{
 				int			len = p - start;
@@ -147,10 +99,10 @@ choices_in(PG_FUNCTION_ARGS)
 				option_range_error(pnstrdup(start, len));
 			}
 			bits |= UINT64CONST(1) << (v - 1);
-			p = c_skip(p);
+			p = survey_lex_space(p);
 			if (*p == ',')
 			{
-				p = c_skip(p + 1);
+				p = survey_lex_space(p + 1);
 				continue;
 			}
 			if (*p == '}')
@@ -161,7 +113,7 @@ choices_in(PG_FUNCTION_ARGS)
 			choices_syntax_error(str, NULL);
 		}
 	}
-	p = c_skip(p);
+	p = survey_lex_space(p);
 	if (*p != '\0')
 		choices_syntax_error(str, NULL);
 	PG_RETURN_CHOICES_P(choices_new(bits, SURVEY_MISSING_NONE));

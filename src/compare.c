@@ -61,7 +61,7 @@ est_n(HeapTupleHeader t)
 
 /* A df argument: NULL means "no finite df" (normal reference); else > 0. */
 static double
-est_df(HeapTupleHeader t, const char *fn)
+est_df(HeapTupleHeader t)
 {
 	double		df = est_number(t, EST_DF);
 
@@ -70,17 +70,17 @@ est_df(HeapTupleHeader t, const char *fn)
 	if (!(df > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: degrees of freedom must be positive, not %g", fn, df)));
+				 errmsg("degrees of freedom must be positive, not %g", df)));
 	return df;
 }
 
 static void
-check_se(double se, const char *fn)
+check_se(double se)
 {
 	if (!isnan(se) && !(se >= 0.0 && isfinite(se)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: standard error must be finite and non-negative, not %g", fn, se)));
+				 errmsg("standard error must be finite and non-negative, not %g", se)));
 }
 
 /* ---------- svy_diff ---------- */
@@ -95,15 +95,15 @@ svy_diff(PG_FUNCTION_ARGS)
 				sa = est_number(a, EST_STD_ERROR),
 				eb = est_number(b, EST_ESTIMATE),
 				sb = est_number(b, EST_STD_ERROR);
-	double		dfa = est_df(a, "svy_diff"),
-				dfb = est_df(b, "svy_diff");
+	double		dfa = est_df(a),
+				dfb = est_df(b);
 	SvyDiffResult r;
 	TupleDesc	tupdesc;
 	Datum		values[7];
 	bool		nulls[7];
 
-	check_se(sa, "svy_diff");
-	check_se(sb, "svy_diff");
+	check_se(sa);
+	check_se(sb);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	/* a missing estimate or SE (empty domain, min_cell_n) makes every number NULL */
@@ -201,19 +201,19 @@ svy_pool_transfn(PG_FUNCTION_ARGS)
 	if (!(w > 0.0 && isfinite(w)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_pool weight must be positive and finite, not %g", w)));
+				 errmsg("pooling weight must be positive and finite, not %g", w)));
 	/* dropping a component would silently change the pooled population */
 	if (isnan(theta) || isnan(se))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("svy_pool input has a NULL estimate or standard error"),
+				 errmsg("an estimate to pool has a NULL estimate or standard error"),
 				 errhint("Filter out empty or suppressed estimates explicitly if they are meant to be left out.")));
 	if (!isfinite(theta))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_pool estimate must be finite, not %g", theta)));
-	check_se(se, "svy_pool");
-	df = est_df(e, "svy_pool");
+				 errmsg("an estimate to pool must be finite, not %g", theta)));
+	check_se(se);
+	df = est_df(e);
 
 	s = pool_sums(v);
 	svy_pool_sums_add(&s, theta, se, df, w);
@@ -297,16 +297,16 @@ svy_reliability(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown reliability standard \"%s\"", standard),
-				 errhint("Valid standards: nchs.")));
+				 errhint("The only standard is nchs.")));
 	in.p = est_number(e, EST_ESTIMATE);
 	in.se = est_number(e, EST_STD_ERROR);
 	in.n = est_n(e);
-	in.df = est_df(e, "svy_reliability");
+	in.df = est_df(e);
 	if (!isnan(in.p) && !(in.p >= 0.0 && in.p <= 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the NCHS standard applies to proportions, not %g", in.p)));
-	check_se(in.se, "svy_reliability");
+	check_se(in.se);
 	svy_reliability_nchs(&in, &r);
 
 	for (int bit = 0; bit < SVY_RR_NBITS; bit++)

@@ -24,6 +24,7 @@
 #include "calib.h"
 #include "design.h"
 #include "idmap.h"
+#include "names.h"
 
 PG_FUNCTION_INFO_V1(svy_design_in);
 PG_FUNCTION_INFO_V1(svy_design_out);
@@ -37,14 +38,22 @@ PG_FUNCTION_INFO_V1(svy_subset);
 #define SVY_SEED_A UINT64CONST(0x5eed0001a5a5a5a5)
 #define SVY_SEED_B UINT64CONST(0x5eed0002c3c3c3c3)
 
-static const char *const rep_type_names[] = {
-	NULL, "JK1", "JKn", "BRR", "Fay", "bootstrap", "SDR", "other"
+/* the first name of each type is the one shown */
+static const SvyName rep_types[] = {
+	{"JK1", SVY_REP_JK1},
+	{"JKn", SVY_REP_JKN},
+	{"BRR", SVY_REP_BRR},
+	{"Fay", SVY_REP_FAY},
+	{"bootstrap", SVY_REP_BOOTSTRAP},
+	{"SDR", SVY_REP_SDR},
+	{"successive-difference", SVY_REP_SDR},
+	{"other", SVY_REP_OTHER},
 };
 
 const char *
 svy_rep_type_name(int rep_type)
 {
-	return rep_type_names[rep_type];
+	return svy_name_of(SVY_NAMES(rep_types), rep_type);
 }
 
 /* ---------- identities of strata and PSUs ---------- */
@@ -533,12 +542,9 @@ svy_design_make(PG_FUNCTION_ARGS)
 static int
 rep_type_parse(const char *s)
 {
-	for (int t = SVY_REP_JK1; t <= SVY_REP_OTHER; t++)
-		if (pg_strcasecmp(s, rep_type_names[t]) == 0)
-			return t;
-	if (pg_strcasecmp(s, "successive-difference") == 0)
-		return SVY_REP_SDR;
-	return 0;
+	int			t = svy_name_value(SVY_NAMES(rep_types), s);
+
+	return t < 0 ? 0 : t;
 }
 
 /* A float8[] without NULLs, as a C array; NULL if the argument is NULL. */

@@ -607,33 +607,13 @@ arg_hashes(FunctionCallInfo fcinfo, DomainState *s, int first_arg, int nargs)
 	return h;
 }
 
-static const SvyDesign *
-design_arg(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL")));
-	return PG_GETARG_SVYDESIGN_P(argno);
-}
-
-static void
-check_finite(double y)
-{
-	if (isnan(y) || isinf(y))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey outcome must be finite, not %g", y),
-				 errhint("Use NULL for a missing answer.")));
-}
-
 /* svy_by(y, grp, d): rows with NULL y or NULL grp are outside every group. */
 static Datum
 by_transfn(FunctionCallInfo fcinfo, bool boolean)
 {
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_BY);
 	DomainState *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 3);
+	const SvyDesign *d = svy_design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, s, 2, 1);
 	Contribution contrib[2];
 	int			n = 0,
@@ -647,7 +627,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
 		int			g = category_index(s, 0, h, group_arg(fcinfo, h, 2));
 
-		check_finite(y);
+		svy_check_outcome(y);
 		contrib[0].var = var_index(s, g, 0);
 		contrib[0].val = y;
 		contrib[1].var = group_var = var_index(s, g, 1);
@@ -705,7 +685,7 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_DIST);
 	DomainState *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 2);
+	const SvyDesign *d = svy_design_arg(fcinfo, 2);
 	ArgHash    *h = arg_hashes(fcinfo, s, 1, 1);
 	Contribution contrib;
 	int			n = 0;
@@ -801,7 +781,7 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_CHOICES);
 	DomainState *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 2);
+	const SvyDesign *d = svy_design_arg(fcinfo, 2);
 	Contribution contrib[CHOICES_MAX_OPTION + 1];
 	int			n = 0;
 
@@ -837,7 +817,7 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = domain_state(fcinfo, SVY_MULTI_TAB);
 	DomainState *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 3);
+	const SvyDesign *d = svy_design_arg(fcinfo, 3);
 	ArgHash    *h = arg_hashes(fcinfo, s, 1, 2);
 	Contribution contrib;
 	int			n = 0;
@@ -870,7 +850,7 @@ cell_merge(Cell *into, const Cell *from)
 	{
 		double		delta = from->mean - into->mean;
 
-		into->m2 += from->m2 + delta * delta * into->rows * from->rows / rows;
+		into->m2 += from->m2 + svy_moments_between(into->rows, from->rows, delta, delta);
 		into->mean += delta * from->rows / rows;
 		into->rows = rows;
 	}

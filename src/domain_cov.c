@@ -73,11 +73,66 @@ typedef struct CellIndex
 } CellIndex;
 
 /*
- * S (sum) and Q (centred cross-products) of the total vectors of n blocks:
- * block j is the units members[first[j]] .. members[first[j + 1] - 1]
- * (first NULL: block j is unit members[j] alone); blocks beyond those
- * listed (n larger) have t = 0.  present (K, or NULL) marks the totals that
- * have cells (rows of their domain) in the blocks.
+ * Q += the centred cross-products sum_j (t_j - tbar)(t_j - tbar)' of the
+ * total vectors t_j of n blocks, given their sum S, touching only each
+ * block's own totals: (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' +
+ * tbar tbar' (blocks without cells, and those beyond the nblocks listed,
+ * have t = 0 and add tbar tbar').  Block j is the units members[first[j]]
+ * .. members[first[j + 1] - 1] (first NULL: unit members[j] alone).  The
+ * m coordinates are local[k] for total k (local NULL: k itself, m = K).
+ */
+static void
+block_cross(const CellIndex *ci, const int *members, const int *first, int nblocks, double n,
+			const int *local, int m, const double *S, double *Q)
+{
+	const DomainState *s = ci->s;
+	double	   *t = ci->t;
+	int		   *touched = ci->touched;
+
+	for (int j = 0; j < nblocks; j++)
+	{
+		int			lo = first ? first[j] : j,
+					hi = first ? first[j + 1] : j + 1;
+		int			ntouched = 0;
+
+		for (int u = lo; u < hi; u++)
+			for (int i = ci->start[members[u]]; i < ci->start[members[u] + 1]; i++)
+			{
+				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
+
+				if (k < 0)
+					continue;
+				if (local)
+					k = local[k];
+				if (t[k] == 0.0)
+					touched[ntouched++] = k;
+				t[k] += s->cells[ci->order[i]].sum;
+			}
+		for (int a = 0; a < ntouched; a++)
+		{
+			int			ka = touched[a];
+
+			for (int b = 0; b < ntouched; b++)
+				Q[ka * m + touched[b]] += t[ka] * t[touched[b]];
+			for (int b = 0; b < m; b++)
+			{
+				Q[ka * m + b] -= t[ka] * S[b] / n;
+				Q[b * m + ka] -= S[b] / n * t[ka];
+			}
+		}
+		for (int a = 0; a < ntouched; a++)
+			t[touched[a]] = 0.0;
+	}
+	/* every block adds tbar tbar' */
+	for (int a = 0; a < m; a++)
+		for (int b = 0; b < m; b++)
+			Q[a * m + b] += n * (S[a] / n) * (S[b] / n);
+}
+
+/*
+ * S (sum) and Q (centred cross-products) of the K-vectors of totals of n
+ * blocks (as block_cross); present (K, or NULL) marks the totals that have
+ * cells (rows of their domain) in the blocks.
  */
 static void
 block_moments(const CellIndex *ci, const int *members, const int *first, int nblocks, double n,
@@ -85,8 +140,6 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 {
 	const DomainState *s = ci->s;
 	int			K = ci->K;
-	double	   *t = ci->t;
-	int		   *touched = ci->touched;
 
 	memset(S, 0, sizeof(double) * K);
 	memset(Q, 0, sizeof(double) * K * K);
@@ -97,11 +150,8 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 		int			lo = first ? first[j] : j,
 					hi = first ? first[j + 1] : j + 1;
 
-		for (int m = lo; m < hi; m++)
-		{
-			int			unit = members[m];
-
-			for (int i = ci->start[unit]; i < ci->start[unit + 1]; i++)
+		for (int u = lo; u < hi; u++)
+			for (int i = ci->start[members[u]]; i < ci->start[members[u] + 1]; i++)
 			{
 				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
 
@@ -111,53 +161,8 @@ block_moments(const CellIndex *ci, const int *members, const int *first, int nbl
 				if (present)
 					present[k] |= s->cells[ci->order[i]].n_df > 0;
 			}
-		}
 	}
-
-	/*
-	 * Then the centred cross-products: (t - tbar)(t - tbar)' = t t' - t tbar'
-	 * - tbar t' + tbar tbar' (blocks without cells have t = 0 and add tbar
-	 * tbar').
-	 */
-	for (int j = 0; j < nblocks; j++)
-	{
-		int			lo = first ? first[j] : j,
-					hi = first ? first[j + 1] : j + 1;
-		int			ntouched = 0;
-
-		for (int m = lo; m < hi; m++)
-		{
-			int			unit = members[m];
-
-			for (int i = ci->start[unit]; i < ci->start[unit + 1]; i++)
-			{
-				int			k = ci->final_of_var[s->cells[ci->order[i]].var];
-
-				if (k < 0)
-					continue;
-				if (t[k] == 0.0)
-					touched[ntouched++] = k;
-				t[k] += s->cells[ci->order[i]].sum;
-			}
-		}
-		for (int a = 0; a < ntouched; a++)
-		{
-			int			ka = touched[a];
-
-			for (int b = 0; b < ntouched; b++)
-				Q[ka * K + touched[b]] += t[ka] * t[touched[b]];
-			for (int b = 0; b < K; b++)
-			{
-				Q[ka * K + b] -= t[ka] * S[b] / n;
-				Q[b * K + ka] -= S[b] / n * t[ka];
-			}
-		}
-		for (int a = 0; a < ntouched; a++)
-			t[touched[a]] = 0.0;
-	}
-	for (int a = 0; a < K; a++)
-		for (int b = 0; b < K; b++)
-			Q[a * K + b] += n * (S[a] / n) * (S[b] / n);
+	block_cross(ci, members, first, nblocks, n, NULL, K, S, Q);
 }
 
 /*
@@ -365,50 +370,7 @@ domain_taylor_covariance(const DomainState *s, const SvyStratumTotals *st,
 			}
 		}
 		else if (by_psu)
-		{
-			/*
-			 * (t - tbar)(t - tbar)' = t t' - t tbar' - tbar t' + tbar tbar',
-			 * touching only each PSU's own totals (PSUs without cells have
-			 * t = 0 and add tbar tbar').
-			 */
-			double	   *t = ci.t;
-			int		   *touched = ci.touched;
-
-			for (int j = 0; j < nb; j++)
-			{
-				int			ntouched = 0;
-
-				for (int u = first[j]; u < first[j + 1]; u++)
-					for (int i = ci.start[members[u]]; i < ci.start[members[u] + 1]; i++)
-					{
-						int			k = final_of_var[s->cells[ci.order[i]].var];
-
-						if (k < 0)
-							continue;
-						if (t[local[k]] == 0.0)
-							touched[ntouched++] = local[k];
-						t[local[k]] += s->cells[ci.order[i]].sum;
-					}
-				for (int a = 0; a < ntouched; a++)
-				{
-					int			ka = touched[a];
-
-					for (int b = 0; b < ntouched; b++)
-						Q[ka * m + touched[b]] += t[ka] * t[touched[b]];
-					for (int b = 0; b < m; b++)
-					{
-						Q[ka * m + b] -= t[ka] * S[b] / n_h;
-						Q[b * m + ka] -= S[b] / n_h * t[ka];
-					}
-				}
-				for (int a = 0; a < ntouched; a++)
-					t[touched[a]] = 0.0;
-			}
-			/* every PSU adds tbar tbar' */
-			for (int a = 0; a < m; a++)
-				for (int b = 0; b < m; b++)
-					Q[a * m + b] += n_h * (S[a] / n_h) * (S[b] / n_h);
-		}
+			block_cross(&ci, members, first, nb, n_h, local, m, S, Q);
 		else
 		{
 			for (int j = second_start[h]; j < second_start[h + 1]; j++)
@@ -497,7 +459,7 @@ domain_taylor_covariance(const DomainState *s, const SvyStratumTotals *st,
 	}
 }
 
-/* df of the PSUs holding rows that add to the totals selected by want(). */
+/* df of the PSUs holding rows that add to the totals var_selected marks. */
 double
 domain_cells_df(const DomainState *s, const bool *var_selected)
 {

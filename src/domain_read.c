@@ -261,20 +261,37 @@ multi_arg(FunctionCallInfo fcinfo, int argno, bool table)
 	return m;
 }
 
+static const SvyName statistics[] = {{"mean", 0}, {"total", 1}};
+
+typedef enum
+{
+	ADJUST_NONE,
+	ADJUST_BONFERRONI,
+	ADJUST_HOLM
+} Adjust;
+
+static const SvyName adjustments[] = {
+	{"none", ADJUST_NONE}, {"bonferroni", ADJUST_BONFERRONI}, {"holm", ADJUST_HOLM}
+};
+
+/* svy_cells: what each cell is a share of */
+typedef enum
+{
+	MARGIN_ROW,
+	MARGIN_COL,
+	MARGIN_CELL,
+	MARGIN_TOTAL
+} Margin;
+
+static const SvyName margins[] = {
+	{"row", MARGIN_ROW}, {"col", MARGIN_COL}, {"cell", MARGIN_CELL}, {"total", MARGIN_TOTAL}
+};
+
 static bool
 statistic_is_total(text *t)
 {
-	char	   *s = text_to_cstring(t);
-
-	if (strcmp(s, "mean") == 0)
-		return false;
-	if (strcmp(s, "total") == 0)
-		return true;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown statistic \"%s\"", s),
-			 errhint("Valid statistics are mean and total.")));
-	return false;
+	return svy_parse_option_in(t, SVY_NAMES(statistics), "statistic", "statistics",
+							   "mean and total") == 1;
 }
 
 /* The groups, categories or options of a svy_domains value. */
@@ -465,15 +482,15 @@ pair_by_p(const void *x, const void *y)
 
 /* Holm's step-down or Bonferroni adjustment of every pair's p-value. */
 static void
-adjust_p(Pair *pairs, int n, const char *adjust)
+adjust_p(Pair *pairs, int n, Adjust adjust)
 {
-	if (strcmp(adjust, "none") == 0)
+	if (adjust == ADJUST_NONE)
 		for (int i = 0; i < n; i++)
 			pairs[i].p_adjusted = pairs[i].p;
-	else if (strcmp(adjust, "bonferroni") == 0)
+	else if (adjust == ADJUST_BONFERRONI)
 		for (int i = 0; i < n; i++)
 			pairs[i].p_adjusted = Min(1.0, pairs[i].p * n);
-	else if (strcmp(adjust, "holm") == 0)
+	else
 	{
 		Pair	  **sorted = palloc(sizeof(Pair *) * Max(n, 1));
 		double		running = 0.0;
@@ -491,11 +508,6 @@ adjust_p(Pair *pairs, int n, const char *adjust)
 			sorted[i]->p_adjusted = isnan(p) ? NAN : running;
 		}
 	}
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown p-value adjustment \"%s\"", adjust),
-				 errhint("Valid adjustments are none, bonferroni and holm.")));
 }
 
 /*
@@ -507,7 +519,9 @@ Datum
 svy_pairwise(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, false);
-	char	   *adjust = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Adjust		adjust = svy_parse_option_in(PG_GETARG_TEXT_PP(1), SVY_NAMES(adjustments),
+											 "p-value adjustment", "adjustments",
+											 "none, bonferroni and holm");
 	bool		total = statistic_is_total(PG_GETARG_TEXT_PP(2));
 	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -569,22 +583,17 @@ Datum
 svy_cells(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, true);
-	char	   *margin = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Margin		margin = svy_parse_option_in(PG_GETARG_TEXT_PP(1), SVY_NAMES(margins), "margin",
+											 "margins", "row, col, cell and total");
 	int			method = svy_parse_method(PG_GETARG_TEXT_PP(2));
 	double		level = svy_check_level(PG_GETARG_FLOAT8(3));
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int			nr = m->nlev1,
 				nc = m->nlev2;
-	bool		total = strcmp(margin, "total") == 0;
+	bool		total = margin == MARGIN_TOTAL;
 	Outputs		o;
 	int		   *all = index_range(0, nr * nc, 1);
 
-	if (!total && strcmp(margin, "row") != 0 && strcmp(margin, "col") != 0 &&
-		strcmp(margin, "cell") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown margin \"%s\"", margin),
-				 errhint("Valid margins are row, col, cell and total.")));
 	InitMaterializedSRF(fcinfo, 0);
 	o.m = m;
 	svy_multi_arrays(m, &o.a);
@@ -600,12 +609,12 @@ svy_cells(PG_FUNCTION_ARGS)
 			out->label1 = svy_multi_label(m, &o.a, r);
 			out->label2 = svy_multi_label(m, &o.a, nr + c);
 			out->n = o.a.n[out->num];
-			if (margin[0] == 'r')
+			if (margin == MARGIN_ROW)
 			{
 				out->den = index_range(r * nc, nc, 1);
 				out->nden = nc;
 			}
-			else if (margin[0] == 'c' && margin[1] == 'o')
+			else if (margin == MARGIN_COL)
 			{
 				out->den = index_range(c, nr, nc);
 				out->nden = nr;
@@ -652,8 +661,9 @@ Datum
 svy_chisq_table(PG_FUNCTION_ARGS)
 {
 	const SvyMulti *m = multi_arg(fcinfo, 0, true);
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	int			stat = svy_chisq_parse(name);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));	/* as written, for messages */
+	int			stat = svy_parse_option(PG_GETARG_TEXT_PP(1), svy_chisq_parse, "chi-square statistic",
+										"statistics", svy_chisq_names());
 	SvyMultiArrays a;
 	SvyChisqResult res;
 	TupleDesc	tupdesc;
@@ -667,11 +677,6 @@ svy_chisq_table(PG_FUNCTION_ARGS)
 				nc = 0,
 				status;
 
-	if (stat < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown chi-square statistic \"%s\"", name),
-				 errhint("Valid statistics are %s.", svy_chisq_names())));
 	svy_multi_arrays(m, &a);
 	V = a.v;
 	if (m->nrep)

@@ -70,17 +70,6 @@ const SvyAggOps svy_accum_ops = {
 	accum_create, accum_merge, accum_serialize, accum_deserialize
 };
 
-static const SvyDesign *
-design_arg(FunctionCallInfo fcinfo, int argno)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL"),
-				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	return PG_GETARG_SVYDESIGN_P(argno);
-}
-
 /* The optional level argument at argno: the same on every row. */
 static void
 level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
@@ -130,7 +119,7 @@ svy_accum_float8_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
 	SvyAccum   *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 2);
+	const SvyDesign *d = svy_design_arg(fcinfo, 2);
 
 	set_outcome(s, SVY_OUTCOME_NUMERIC);
 	level_arg(fcinfo, s, 3);
@@ -144,7 +133,7 @@ svy_accum_likert_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
 	SvyAccum   *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 2);
+	const SvyDesign *d = svy_design_arg(fcinfo, 2);
 	bool		missing = PG_ARGISNULL(1);
 	Likert		q = missing ? 0 : PG_GETARG_LIKERT(1);
 
@@ -166,7 +155,7 @@ svy_accum_bool_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
 	SvyAccum   *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 2);
+	const SvyDesign *d = svy_design_arg(fcinfo, 2);
 
 	set_outcome(s, SVY_OUTCOME_BOOLEAN);
 	method_arg(fcinfo, s, 3);
@@ -181,7 +170,7 @@ svy_accum_ratio_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_ACCUM);
 	SvyAccum   *s = st->state;
-	const SvyDesign *d = design_arg(fcinfo, 3);
+	const SvyDesign *d = svy_design_arg(fcinfo, 3);
 	bool		missing = PG_ARGISNULL(1) || PG_ARGISNULL(2);
 
 	set_outcome(s, SVY_OUTCOME_RATIO);
@@ -367,7 +356,7 @@ svy_state_prop(PG_FUNCTION_ARGS)
 	if (s->outcome != SVY_OUTCOME_BOOLEAN && s->outcome != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("svy_prop needs a state accumulated from a boolean outcome"),
+				 errmsg("a proportion needs a state accumulated from a boolean outcome"),
 				 errhint("Build the state with svy_accum(boolean, svy_design).")));
 	return finish(fcinfo, s, SVY_STAT_PROP, svy_parse_method(PG_GETARG_TEXT_PP(1)),
 				  level_param(fcinfo, 2));

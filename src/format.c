@@ -12,6 +12,8 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
+#include "accum.h"
+
 PG_FUNCTION_INFO_V1(svy_format);
 
 /* svy_estimate's attributes (estimate, std_error, ci_lower, ci_upper, ...) */
@@ -20,6 +22,9 @@ PG_FUNCTION_INFO_V1(svy_format);
 #define FMT_CI_UPPER	4
 
 #define FMT_MAX_DIGITS	10
+
+/* the styles, by the factor they scale the numbers with */
+static const SvyName styles[] = {{"percent", 100}, {"number", 1}};
 
 static bool
 fmt_number(HeapTupleHeader t, int attno, double *v)
@@ -55,7 +60,6 @@ Datum
 svy_format(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(0);
-	char	   *style = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	int32		digits = PG_GETARG_INT32(2);
 	double		scale,
 				est,
@@ -63,15 +67,8 @@ svy_format(PG_FUNCTION_ARGS)
 				hi;
 	StringInfoData buf;
 
-	if (strcmp(style, "percent") == 0)
-		scale = 100.0;
-	else if (strcmp(style, "number") == 0)
-		scale = 1.0;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown format style \"%s\"", style),
-				 errhint("Valid styles are percent and number.")));
+	scale = svy_parse_option_in(PG_GETARG_TEXT_PP(1), SVY_NAMES(styles), "format style", "styles",
+								"percent and number");
 	if (digits < 0 || digits > FMT_MAX_DIGITS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

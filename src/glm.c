@@ -578,12 +578,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	int			p;
 	int			cell;
 
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL"),
-				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	d = PG_GETARG_SVYDESIGN_P(3);
+	d = svy_design_arg(fcinfo, 3);
 
 	/* options: family, terms */
 	if (s->family == 0)

@@ -1,7 +1,7 @@
 /*
- * likert.c -- the likert type (a rating answer on a fixed scale) and the
- * missing-reason parser/printer shared with choices.c.  See response.h for
- * the representation and docs/response-types.md for the user-facing rules.
+ * likert.c -- the likert type (a rating answer on a fixed scale).  See
+ * response.h for the representation and docs/response-types.md for the
+ * user-facing rules; response.c holds the missing reasons and the lexer.
  */
 #include "postgres.h"
 
@@ -17,96 +17,8 @@
 #include "response.h"
 #include "wire.h"
 
-/* ---------------- missing reasons ---------------- */
-
-static const char *const survey_missing_names[SURVEY_MISSING_COUNT + 1] = {
-	NULL, "dk", "refused", "na", "skipped", "no_answer"
-};
-
-const char *
-survey_missing_name(int reason)
-{
-	if (reason < SURVEY_MISSING_FIRST || reason > SURVEY_MISSING_LAST)
-		return NULL;
-	return survey_missing_names[reason];
-}
-
-int
-survey_missing_parse(const char *s, size_t len)
-{
-	int			r;
-
-	for (r = SURVEY_MISSING_FIRST; r <= SURVEY_MISSING_LAST; r++)
-	{
-		const char *name = survey_missing_names[r];
-
-		if (strlen(name) == len && pg_strncasecmp(s, name, len) == 0)
-			return r;
-	}
-	return 0;
-}
-
-/* ---------------- helpers ---------------- */
-
-static inline bool
-ascii_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static inline bool
-ascii_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-ascii_word(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
+/* integers of the text saturate here, beyond every bound (range checks reject them) */
 #define LIKERT_SATURATE 1000000000L
-
-/*
- * Parse an optionally signed decimal integer at *pp; saturates at
- * +-LIKERT_SATURATE (which every range check rejects).  Returns false if
- * there is no digit.
- */
-static bool
-parse_small_int(const char **pp, long *out)
-{
-	const char *p = *pp;
-	bool		neg = false;
-	long		acc = 0;
-
-	if (*p == '+' || *p == '-')
-	{
-		neg = (*p == '-');
-		p++;
-	}
-	if (!ascii_digit(*p))
-		return false;
-	while (ascii_digit(*p))
-	{
-		if (acc < LIKERT_SATURATE)
-			acc = acc * 10 + (*p - '0');
-		if (acc > LIKERT_SATURATE)
-			acc = LIKERT_SATURATE;
-		p++;
-	}
-	*pp = p;
-	*out = neg ? -acc : acc;
-	return true;
-}
-
-static inline const char *
-skip_space(const char *p)
-{
-	while (ascii_space(*p))
-		p++;
-	return p;
-}
 
 static bool
 likert_scale_ok(long lo, long hi)
@@ -146,14 +58,7 @@ check_typmod_valid(int32 typmod)
 static void
 syntax_error(const char *str, const char *detail)
 {
-	if (detail)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", "likert", str),
-				 errdetail_internal("%s", detail)));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "likert", str)));
+	survey_syntax_error("likert", str, detail);
 }
 
 /*
@@ -165,8 +70,8 @@ syntax_error(const char *str, const char *detail)
 static Likert
 likert_parse(const char *str, int32 typmod)
 {
-	const char *p = skip_space(str);
-	int			reason = SURVEY_MISSING_NONE;
+	const char *p = survey_lex_space(str);
+	int			reason;
 	long		value = 0;
 	long		lo,
 				hi;
@@ -174,35 +79,32 @@ likert_parse(const char *str, int32 typmod)
 
 	check_typmod_valid(typmod);
 
-	if (ascii_word(*p))
+	reason = survey_lex_reason(&p);
+	if (reason == SURVEY_MISSING_NONE)
+		syntax_error(str, "Expected an integer or a missing reason (dk, refused, na, skipped, no_answer).");
+	if (reason < 0)
 	{
-		const char *start = p;
-
-		while (ascii_word(*p))
-			p++;
-		reason = survey_missing_parse(start, p - start);
-		if (reason == SURVEY_MISSING_NONE)
-			syntax_error(str, "Expected an integer or a missing reason (dk, refused, na, skipped, no_answer).");
+		reason = SURVEY_MISSING_NONE;
+		if (!survey_lex_int(&p, LIKERT_SATURATE, &value))
+			syntax_error(str, NULL);
 	}
-	else if (!parse_small_int(&p, &value))
-		syntax_error(str, NULL);
 
-	p = skip_space(p);
+	p = survey_lex_space(p);
 	if (*p == '/')
 	{
 		long		a;
 
-		p = skip_space(p + 1);
-		if (!parse_small_int(&p, &a))
+		p = survey_lex_space(p + 1);
+		if (!survey_lex_int(&p, LIKERT_SATURATE, &a))
 			syntax_error(str, "Expected a scale after \"/\", as in '3/5' or '7/0..10'.");
-		p = skip_space(p);
+		p = survey_lex_space(p);
 		if (p[0] == '.' && p[1] == '.')
 		{
-			p = skip_space(p + 2);
+			p = survey_lex_space(p + 2);
 			lo = a;
-			if (!parse_small_int(&p, &hi))
+			if (!survey_lex_int(&p, LIKERT_SATURATE, &hi))
 				syntax_error(str, "Expected an upper bound after \"..\".");
-			p = skip_space(p);
+			p = survey_lex_space(p);
 		}
 		else
 		{
@@ -727,14 +629,14 @@ likert_reverse(PG_FUNCTION_ARGS)
 }
 
 static void
-check_box_k(Likert x, int32 k, const char *fn)
+check_box_k(Likert x, int32 k)
 {
 	require_scale(x);
 	if (k < 1 || k > likert_npoints(x))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: k must be between 1 and %d for likert scale %s, got %d",
-						fn, likert_npoints(x),
+				 errmsg("k must be between 1 and %d for likert scale %s, got %d",
+						likert_npoints(x),
 						scale_text(likert_lo(x), likert_hi(x)), k)));
 }
 
@@ -745,7 +647,7 @@ likert_top_box(PG_FUNCTION_ARGS)
 	Likert		x = PG_GETARG_LIKERT(0);
 	int32		k = PG_GETARG_INT32(1);
 
-	check_box_k(x, k, "top_box");
+	check_box_k(x, k);
 	if (likert_is_missing(x))
 		PG_RETURN_NULL();
 	PG_RETURN_BOOL(likert_value(x) > likert_hi(x) - k);
@@ -758,7 +660,7 @@ likert_bottom_box(PG_FUNCTION_ARGS)
 	Likert		x = PG_GETARG_LIKERT(0);
 	int32		k = PG_GETARG_INT32(1);
 
-	check_box_k(x, k, "bottom_box");
+	check_box_k(x, k);
 	if (likert_is_missing(x))
 		PG_RETURN_NULL();
 	PG_RETURN_BOOL(likert_value(x) < likert_lo(x) + k);

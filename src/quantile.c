@@ -1,9 +1,10 @@
 /*
  * quantile.c — svy_quantile and svy_quantiles: quantiles with confidence
  * intervals, as R's svyquantile(..., ci = TRUE) (survey 4.1.1): every
- * interval.type (Woodruff "mean" by default; beta, xlogit, asin; score, whose
- * root search evaluates the share's variance at each step; for replicate
- * designs "quantile", the rule run on every replicate's weights).
+ * interval.type (Woodruff's, "mean", by default; beta, xlogit, asin; score,
+ * whose root search evaluates the share's variance at each step; for
+ * replicate designs "quantile", the rule run on every replicate's weights).
+ * The references are in stats/quantile.c.
  *
  * The quantile q is known only at the end, and its interval needs the
  * design variance of P = weighted share of rows with y <= q, i.e. per PSU
@@ -48,6 +49,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "aggstate.h"
 #include "idmap.h"
 #include "quantile.h"
 #include "quantile_state.h"
@@ -172,36 +174,6 @@ check_p(double p)
 	return p;
 }
 
-static int
-parse_qrule(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			rule = svy_qrule_parse(name);
-
-	if (rule < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown quantile rule \"%s\"", name),
-				 errhint("Valid rules are %s.", svy_qrule_names())));
-	pfree(name);
-	return rule;
-}
-
-static int
-parse_interval(text *t)
-{
-	char	   *name = text_to_cstring(t);
-	int			interval = svy_qinterval_parse(name);
-
-	if (interval < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown quantile interval \"%s\"", name),
-				 errhint("Valid intervals are %s.", svy_qinterval_names())));
-	pfree(name);
-	return interval;
-}
-
 static void
 args_differ(const char *what)
 {
@@ -233,7 +205,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 								 s->cxt) && s->args_set)
 			rule = s->qrule;
 		else
-			rule = parse_qrule(PG_GETARG_TEXT_PP(5));
+			rule = svy_parse_option(PG_GETARG_TEXT_PP(5), svy_qrule_parse, "quantile rule", "rules",
+									svy_qrule_names());
 	}
 	if (s->args_set && rule != s->qrule)
 		args_differ("quantile rule");
@@ -244,7 +217,8 @@ quantile_args(FunctionCallInfo fcinfo, QState *s, bool array)
 								 s->cxt) && s->args_set)
 			interval = s->interval;
 		else
-			interval = parse_interval(PG_GETARG_TEXT_PP(6));
+			interval = svy_parse_option(PG_GETARG_TEXT_PP(6), svy_qinterval_parse, "quantile interval",
+										 "intervals", svy_qinterval_names());
 	}
 	if (s->args_set && interval != s->interval)
 		args_differ("quantile interval");
@@ -321,20 +295,12 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 
 	if (s->nruns > 0)
 		qstate_flush_runs(s);	/* rows after a combine (not in parallel query) */
-	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL"),
-				 errhint("Every row belongs to the design; use svy_subset() to leave a row out of the domain.")));
-	d = PG_GETARG_SVYDESIGN_P(2);
+	d = svy_design_arg(fcinfo, 2);
 	quantile_args(fcinfo, s, array);
 
 	in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
-	if (in_domain && (isnan(y) || isinf(y)))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey outcome must be finite, not %g", y),
-				 errhint("Use NULL for a missing answer.")));
+	if (in_domain)
+		svy_check_outcome(y);
 
 	/* the design: strata, PSUs, fpc, df, replicate sums of the domain weights */
 	svy_accum_row(s->acc, d, 0.0, 1.0, y_null);

@@ -12,7 +12,6 @@
 #include "postgres.h"
 
 #include "accum.h"
-#include "aggstate.h"
 #include "ldouble.h"
 #include "radix.h"
 

@@ -107,7 +107,7 @@ entry_merge(QEntry *a, double *a_m2, const QEntry *b, double b_m2)
 						nb = b->n;
 			double		delta = (double) (entry_w(b) / nb - entry_w(a) / na);
 
-			*a_m2 += b_m2 + delta * delta * na * nb / (na + nb);
+			*a_m2 += b_m2 + svy_moments_between(na, nb, delta, delta);
 		}
 	}
 	a->n += b->n;

@@ -1,9 +1,10 @@
 /*
  * response.h -- survey response types: likert and choices (SPEC section 6).
  *
- * Shared by src/likert.c, src/choices.c and by the estimation code (svy_dist,
- * svy_choices, svy_mean(likert)), which should read values only through the
- * inline accessors below.
+ * Shared by src/likert.c, src/choices.c, src/response.c (what the two types
+ * have in common: missing reasons, the lexer of their text input) and by the
+ * estimation code (svy_dist, svy_choices, svy_mean(likert)), which should
+ * read values only through the inline accessors below.
  *
  * Missing reasons
  *   Both types carry either a valid answer or one of five missing reasons.
@@ -57,6 +58,23 @@ extern const char *survey_missing_name(int reason);
  * surrounding whitespace).  Returns 1..5, or 0 if s is not a reason name.
  */
 extern int	survey_missing_parse(const char *s, size_t len);
+
+/* ---------- the lexer of both types' text input (response.c) ---------- */
+
+/* p moved past ASCII white space */
+extern const char *survey_lex_space(const char *p);
+/*
+ * A word (letters and '_') at *pp: *pp moved past it, its missing reason
+ * returned (0: the word is none); -1 (*pp unmoved) when no word starts there.
+ */
+extern int	survey_lex_reason(const char **pp);
+/*
+ * An optionally signed decimal integer at *pp, its magnitude saturated at
+ * limit: *pp moved past it; false (*pp unmoved) when no digit follows.
+ */
+extern bool survey_lex_int(const char **pp, long limit, long *out);
+/* invalid input syntax for type (likert, choices), with detail unless NULL */
+extern void survey_syntax_error(const char *type, const char *str, const char *detail) pg_attribute_noreturn();
 
 /* ---------- likert ---------- */
 

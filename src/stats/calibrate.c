@@ -1,5 +1,13 @@
 /*
  * calibrate.c — calibration solver and residualisation (see calibrate.h).
+ *
+ * References:
+ *   Deville, J.-C. and Särndal, C.-E. (1992).  Calibration estimators in
+ *     survey sampling.  JASA 87(418), 376-382.  (Calibrated weights, their
+ *     distance functions, and the variance from regression residuals.)
+ *   Deville, J.-C., Särndal, C.-E. and Sautory, O. (1993).  Generalized
+ *     raking procedures in survey sampling.  JASA 88(423), 1013-1020.
+ *     (Raking and the bounded logit distance.)
  */
 #include <math.h>
 #include <stdbool.h>

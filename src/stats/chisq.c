@@ -1,9 +1,20 @@
 /*
  * chisq.c — R 4.1.1's svychisq for an r x c table (see chisq.h).
+ *
+ * References:
+ *   Rao, J. N. K. and Scott, A. J. (1984).  On chi-squared tests for
+ *     multiway contingency tables with cell proportions estimated from
+ *     survey data.  Annals of Statistics 12(1), 46-60.  (The first- and
+ *     second-order corrections of Pearson's X^2: "Chisq" and "F".)
+ *   Thomas, D. R. and Rao, J. N. K. (1987).  Small-sample comparisons of
+ *     level and power for simple goodness-of-fit statistics under cluster
+ *     sampling.  JASA 82(398), 630-636.  (The F form and the adjusted Wald.)
+ *   Kuonen, D. (1999).  Saddlepoint approximations for distributions of
+ *     quadratic forms in normal variables.  Biometrika 86(4), 929-935.
+ *     ("saddlepoint".)
  */
 #include <math.h>
 #include <stdbool.h>
-#include <strings.h>
 
 #define MATHLIB_STANDALONE 1
 #include <Rmath.h>
@@ -12,32 +23,32 @@
 #include "handlers.h"
 #include "ldouble.h"
 #include "matrix.h"
+#include "names.h"
 #include "zeroin.h"
 
-static const struct
-{
-	const char *name;
-	SvyChisqStat stat;
-	const char *method;
-}			chisq_stats[] =
-{
-	{"F", SVY_CHISQ_F, "Pearson's X^2: Rao & Scott adjustment"},
-	{"Chisq", SVY_CHISQ_CHISQ, "Pearson's X^2: Rao & Scott adjustment"},
-	{"Wald", SVY_CHISQ_WALD, "Design-based Wald test of association"},
-	{"adjWald", SVY_CHISQ_ADJWALD, "Design-based Wald test of association"},
-	{"lincom", SVY_CHISQ_LINCOM, "Pearson's X^2: asymptotic exact distribution"},
-	{"saddlepoint", SVY_CHISQ_SADDLEPOINT, "Pearson's X^2: saddlepoint approximation"},
+static const SvyName chisq_names[] = {
+	{"F", SVY_CHISQ_F},
+	{"Chisq", SVY_CHISQ_CHISQ},
+	{"Wald", SVY_CHISQ_WALD},
+	{"adjWald", SVY_CHISQ_ADJWALD},
+	{"lincom", SVY_CHISQ_LINCOM},
+	{"saddlepoint", SVY_CHISQ_SADDLEPOINT},
 };
 
-#define NSTATS (sizeof(chisq_stats) / sizeof(chisq_stats[0]))
+/* R's description of each statistic ("method" of its htest) */
+static const char *const chisq_methods[] = {
+	[SVY_CHISQ_F] = "Pearson's X^2: Rao & Scott adjustment",
+	[SVY_CHISQ_CHISQ] = "Pearson's X^2: Rao & Scott adjustment",
+	[SVY_CHISQ_WALD] = "Design-based Wald test of association",
+	[SVY_CHISQ_ADJWALD] = "Design-based Wald test of association",
+	[SVY_CHISQ_LINCOM] = "Pearson's X^2: asymptotic exact distribution",
+	[SVY_CHISQ_SADDLEPOINT] = "Pearson's X^2: saddlepoint approximation",
+};
 
 int
 svy_chisq_parse(const char *name)
 {
-	for (size_t i = 0; i < NSTATS; i++)
-		if (strcasecmp(name, chisq_stats[i].name) == 0)
-			return (int) chisq_stats[i].stat;
-	return -1;
+	return svy_name_value(SVY_NAMES(chisq_names), name);
 }
 
 const char *
@@ -49,10 +60,8 @@ svy_chisq_names(void)
 const char *
 svy_chisq_method(SvyChisqStat stat)
 {
-	for (size_t i = 0; i < NSTATS; i++)
-		if (chisq_stats[i].stat == stat)
-			return chisq_stats[i].method;
-	return NULL;
+	return (unsigned) stat < sizeof(chisq_methods) / sizeof(chisq_methods[0])
+		? chisq_methods[stat] : NULL;
 }
 
 /* ---------- Pearson X^2 on the table rescaled to N (R: svytable(Ntotal = N)) ---------- */

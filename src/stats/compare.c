@@ -1,6 +1,11 @@
 /*
  * compare.c — differences and pools of independent estimates; the NCHS
  * presentation standard for proportions (see compare.h).
+ *
+ * References:
+ *   Parker, J. D., Talih, M., Malec, D. J. et al. (2017).  National Center
+ *     for Health Statistics data presentation standards for proportions.
+ *     Vital and Health Statistics 2(175).
  */
 #include <math.h>
 #include <stddef.h>

@@ -1,6 +1,12 @@
 /*
  * glm.c — IRLS as R's glm.fit, score totals for the sandwich variance,
  * replicate covariance and Wald tests (see glm.h).
+ *
+ * References:
+ *   Binder, D. A. (1983).  On the variances of asymptotically normal
+ *     estimators from complex surveys.  International Statistical Review
+ *     51(3), 279-292.  (The sandwich: the inverse information around the
+ *     design variance of the estimating-equation scores.)
  */
 #include <float.h>
 #include <math.h>

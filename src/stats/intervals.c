@@ -1,21 +1,24 @@
 /*
  * intervals.c — confidence intervals as R's survey package computes them.
+ *
+ * References:
+ *   Korn, E. L. and Graubard, B. I. (1998).  Confidence intervals for
+ *     proportions with small expected number of positive counts estimated
+ *     from survey data.  Survey Methodology 24(2), 193-201.  (The "beta"
+ *     interval: Clopper-Pearson at the effective sample size.)
+ *   Wilson, E. B. (1927).  Probable inference, the law of succession, and
+ *     statistical inference.  JASA 22(158), 209-212.  ("wilson".)
  */
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #define MATHLIB_STANDALONE 1
 #include <Rmath.h>
 
 #include "intervals.h"
+#include "names.h"
 
-static const struct
-{
-	const char *name;
-	SvyPropMethod method;
-}			prop_methods[] =
-{
+static const SvyName prop_methods[] = {
 	{"logit", SVY_CI_LOGIT},
 	{"xlogit", SVY_CI_XLOGIT},
 	{"wilson", SVY_CI_WILSON},
@@ -30,10 +33,7 @@ static const struct
 int
 svy_prop_method_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(prop_methods) / sizeof(prop_methods[0]); i++)
-		if (strcasecmp(name, prop_methods[i].name) == 0)
-			return (int) prop_methods[i].method;
-	return -1;
+	return svy_name_value(SVY_NAMES(prop_methods), name);
 }
 
 const char *

@@ -34,4 +34,33 @@ svy_ld(long double x)
 #endif
 }
 
+/*
+ * x87 arithmetic: one operation, its result rounded to 64 bits (on x86-64
+ * the plain operation).  Long double expressions of the library are written
+ * with these or svy_ld, so that no intermediate keeps more bits elsewhere.
+ */
+static inline long double
+svy_ld_add(long double a, long double b)
+{
+	return svy_ld(a + b);
+}
+
+static inline long double
+svy_ld_sub(long double a, long double b)
+{
+	return svy_ld(a - b);
+}
+
+static inline long double
+svy_ld_mul(long double a, long double b)
+{
+	return svy_ld(a * b);
+}
+
+static inline long double
+svy_ld_div(long double a, long double b)
+{
+	return svy_ld(a / b);
+}
+
 #endif

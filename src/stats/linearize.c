@@ -1,5 +1,17 @@
 /*
  * linearize.c — one-stage Taylor variance as R's svyrecvar/onestrat.
+ *
+ * References:
+ *   Binder, D. A. (1983).  On the variances of asymptotically normal
+ *     estimators from complex surveys.  International Statistical Review
+ *     51(3), 279-292.  (The linearized, "sandwich" variance: an estimator
+ *     is replaced by the total of its scores, whose design variance the
+ *     with-replacement formula below gives.)
+ *   Wolter, K. M. (2007).  Introduction to Variance Estimation, 2nd ed.
+ *     Springer.  (Taylor series method; between-PSU variance per stratum.)
+ *   Lumley, T. (2004).  Analysis of complex survey samples.  Journal of
+ *     Statistical Software 9(8).  (R's survey package, whose svyrecvar this
+ *     follows, lonely PSUs and the multistage second stage included.)
  */
 #include <math.h>
 #include <stddef.h>

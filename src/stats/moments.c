@@ -1,5 +1,17 @@
 /*
  * moments.c — stable, mergeable co-moment accumulators (see moments.h).
+ *
+ * References:
+ *   Welford, B. P. (1962).  Note on a method for calculating corrected sums
+ *     of squares and products.  Technometrics 4(3), 419-420.  (The update
+ *     by one item.)
+ *   West, D. H. D. (1979).  Updating mean and variance estimates: an
+ *     improved method.  Communications of the ACM 22(9), 532-535.  (The
+ *     weighted update.)
+ *   Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983).  Algorithms for
+ *     computing the sample variance: analysis and recommendations.  The
+ *     American Statistician 37(3), 242-247.  (The pairwise merge of two
+ *     sets, svy_moments_between.)
  */
 #include "moments.h"
 
@@ -19,31 +31,20 @@ svy_comoments_add(SvyCoMoments *m, double a, double b)
 	m->n = n;
 }
 
+/* the weighted merge with unit weights: (n, a, b) are (w, y, x) there */
 void
 svy_comoments_merge(SvyCoMoments *into, const SvyCoMoments *from)
 {
-	double		n;
-	double		da,
-				db,
-				f;
+	SvyWMoments i = {into->n, into->mean_a, into->mean_b, into->m_aa, into->m_ab, into->m_bb};
+	SvyWMoments f = {from->n, from->mean_a, from->mean_b, from->m_aa, from->m_ab, from->m_bb};
 
-	if (from->n == 0)
-		return;
-	if (into->n == 0)
-	{
-		*into = *from;
-		return;
-	}
-	n = into->n + from->n;
-	da = from->mean_a - into->mean_a;
-	db = from->mean_b - into->mean_b;
-	f = into->n * from->n / n;
-	into->m_aa += from->m_aa + da * da * f;
-	into->m_ab += from->m_ab + da * db * f;
-	into->m_bb += from->m_bb + db * db * f;
-	into->mean_a += da * from->n / n;
-	into->mean_b += db * from->n / n;
-	into->n = n;
+	svy_wmoments_merge(&i, &f);
+	into->n = i.w;
+	into->mean_a = i.mean_y;
+	into->mean_b = i.mean_x;
+	into->m_aa = i.c_yy;
+	into->m_ab = i.c_xy;
+	into->m_bb = i.c_xx;
 }
 
 void
@@ -88,8 +89,7 @@ svy_wmoments_merge(SvyWMoments *into, const SvyWMoments *from)
 {
 	double		W,
 				dy,
-				dx,
-				f;
+				dx;
 
 	if (from->w == 0)
 		return;
@@ -101,10 +101,9 @@ svy_wmoments_merge(SvyWMoments *into, const SvyWMoments *from)
 	W = into->w + from->w;
 	dy = from->mean_y - into->mean_y;
 	dx = from->mean_x - into->mean_x;
-	f = into->w * from->w / W;
-	into->c_yy += from->c_yy + dy * dy * f;
-	into->c_xy += from->c_xy + dx * dy * f;
-	into->c_xx += from->c_xx + dx * dx * f;
+	into->c_yy += from->c_yy + svy_moments_between(into->w, from->w, dy, dy);
+	into->c_xy += from->c_xy + svy_moments_between(into->w, from->w, dx, dy);
+	into->c_xx += from->c_xx + svy_moments_between(into->w, from->w, dx, dx);
 	into->mean_y += dy * from->w / W;
 	into->mean_x += dx * from->w / W;
 	into->w = W;

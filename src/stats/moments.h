@@ -74,6 +74,18 @@ svy_sum_value(const SvySum *s)
 	return s->hi + s->lo;
 }
 
+/*
+ * Chan, Golub & LeVeque (1983): pooling two sets of weight na and nb (items,
+ * or sums of weights) whose means of a and of b differ by da and db adds
+ * da db na nb / (na + nb) to their centred cross-product (to a sum of
+ * squared deviations when a is b).  Every merge of moments goes through it.
+ */
+static inline double
+svy_moments_between(double na, double nb, double da, double db)
+{
+	return da * db * (na * nb / (na + nb));
+}
+
 extern void svy_comoments_add(SvyCoMoments *m, double a, double b);
 extern void svy_comoments_merge(SvyCoMoments *into, const SvyCoMoments *from);
 /* Shift every item's a by d*b: the co-moments of (a + d b, b). */

@@ -11,21 +11,27 @@
  * the end of each run (an interior row gives the run's own value either
  * way), so the rules below work on distinct values and reproduce R's
  * floating-point comparisons exactly.
+ *
+ * References:
+ *   Woodruff, R. S. (1952).  Confidence intervals for medians and other
+ *     position measures.  JASA 47(260), 635-646.  (The interval of the
+ *     share P(y <= q) carried back through the distribution function.)
+ *   Hyndman, R. J. and Fan, Y. (1996).  Sample quantiles in statistical
+ *     packages.  The American Statistician 50(4), 361-365.  (hf1 .. hf9.)
+ *   Shah, B. V. and Vaish, A. K. (2006).  Confidence intervals for quantile
+ *     estimation from complex survey data.  Proceedings of the Section on
+ *     Survey Research Methods, American Statistical Association.
+ *     ("shahvaish".)
  */
 #include <math.h>
 #include <string.h>
-#include <strings.h>
 
 #include "intervals.h"
+#include "names.h"
 #include "quantile.h"
 #include "zeroin.h"
 
-static const struct
-{
-	const char *name;
-	SvyQRule	rule;
-}			qrules[] =
-{
+static const SvyName qrules[] = {
 	{"math", SVY_QRULE_MATH},
 	{"school", SVY_QRULE_SCHOOL},
 	{"hf1", SVY_QRULE_MATH},
@@ -40,15 +46,19 @@ static const struct
 	{"shahvaish", SVY_QRULE_SHAHVAISH},
 };
 
-static const char *const qintervals[] = {"mean", "beta", "xlogit", "asin", "score", "quantile"};
+static const SvyName qintervals[] = {
+	{"mean", SVY_QCI_MEAN},
+	{"beta", SVY_QCI_BETA},
+	{"xlogit", SVY_QCI_XLOGIT},
+	{"asin", SVY_QCI_ASIN},
+	{"score", SVY_QCI_SCORE},
+	{"quantile", SVY_QCI_QUANTILE},
+};
 
 int
 svy_qrule_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(qrules) / sizeof(qrules[0]); i++)
-		if (strcasecmp(name, qrules[i].name) == 0)
-			return (int) qrules[i].rule;
-	return -1;
+	return svy_name_value(SVY_NAMES(qrules), name);
 }
 
 const char *
@@ -60,23 +70,13 @@ svy_qrule_names(void)
 int
 svy_qinterval_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(qintervals) / sizeof(qintervals[0]); i++)
-		if (strcasecmp(name, qintervals[i]) == 0)
-			return (int) i;
-	return -1;
+	return svy_name_value(SVY_NAMES(qintervals), name);
 }
 
 const char *
 svy_qinterval_names(void)
 {
 	return "mean, beta, xlogit, asin, score, quantile (replicate designs)";
-}
-
-const char *
-svy_qinterval_name(int interval)
-{
-	return interval >= 0 && interval < (int) (sizeof(qintervals) / sizeof(qintervals[0]))
-		? qintervals[interval] : "?";
 }
 
 /* a long double as two doubles (hi + lo is exact: 64 - 53 bits are left, ldouble.h) */
@@ -90,7 +90,7 @@ split_ld(long double x, double *hi, double *lo)
 static long double
 join_ld(double hi, double lo)
 {
-	return (long double) hi + (long double) lo;
+	return svy_ld_add(hi, lo);
 }
 
 void
@@ -270,25 +270,25 @@ rule_hf4(const SvyQDist *d, double p)
 	qdist_seek(d, last_mark(d, target, false), &cum);
 	while (st->next(st, &v))
 	{
-		long double m = svy_qvalue_w(&v) / v.n;
+		long double m = svy_ld_div(svy_qvalue_w(&v), v.n);
 		double		j;
 
 		/* rows j = 1..n of run v end at cum + j m; the last with <= target */
-		if ((double) (cum + m) > target)
+		if ((double) svy_ld_add(cum, m) > target)
 		{
 			after = v;
 			have_after = true;
 			break;
 		}
-		j = floor((double) ((target - cum) / m));
+		j = floor((double) svy_ld_div(svy_ld_sub(target, cum), m));
 		if (j > v.n)
 			j = v.n;
-		while (j > 1 && (double) (cum + j * m) > target)
+		while (j > 1 && (double) svy_ld_add(cum, svy_ld_mul(j, m)) > target)
 			j--;
 		found = true;
 		at = v;
 		j_pos = j;
-		c_pos = (double) (cum + j * m);
+		c_pos = (double) svy_ld_add(cum, svy_ld_mul(j, m));
 		cum = svy_ld(cum + svy_qvalue_w(&v));
 		if (j < v.n)
 			break;
@@ -298,7 +298,7 @@ rule_hf4(const SvyQDist *d, double p)
 		/* R's row 1 */
 		at = d->first;
 		j_pos = 1;
-		c_pos = (double) (svy_qvalue_w(&at) / at.n);
+		c_pos = (double) svy_ld_div(svy_qvalue_w(&at), at.n);
 		have_after = d->nv > 1;
 		after = d->second;
 	}
@@ -308,12 +308,12 @@ rule_hf4(const SvyQDist *d, double p)
 	if (j_pos < at.n)
 	{
 		qup = qlow;
-		w_next = (double) (svy_qvalue_w(&at) / at.n);
+		w_next = (double) svy_ld_div(svy_qvalue_w(&at), at.n);
 	}
 	else if (have_after)
 	{
 		qup = after.x;
-		w_next = (double) (svy_qvalue_w(&after) / after.n);
+		w_next = (double) svy_ld_div(svy_qvalue_w(&after), after.n);
 	}
 	else
 	{
@@ -336,7 +336,7 @@ rule_interp(const SvyQDist *d, int rule, double p)
 {
 	SvyQStream *st = d->st;
 	long double C = total_weight(d);
-	long double w_last = svy_qvalue_w(&d->last) / d->last.n;
+	long double w_last = svy_ld_div(svy_qvalue_w(&d->last), d->last.n);
 	long double alpha,
 				D,
 				cum;
@@ -353,30 +353,32 @@ rule_interp(const SvyQDist *d, int rule, double p)
 			break;
 		case SVY_QRULE_HF6:
 			alpha = 1;
-			D = C + w_last;
+			D = svy_ld_add(C, w_last);
 			break;
 		case SVY_QRULE_HF7:
 			alpha = 0;
-			D = C - w_last;
+			D = svy_ld_sub(C, w_last);
 			break;
 		case SVY_QRULE_HF8:
-			alpha = 2.0L / 3.0L;
-			D = C + w_last / 3;
+			alpha = svy_ld_div(2, 3);
+			D = svy_ld_add(C, svy_ld_div(w_last, 3));
 			break;
 		default:
-			alpha = 5.0L / 8.0L;
-			D = C + w_last / 4;
+			alpha = 5.0L / 8.0L;	/* exact */
+			D = svy_ld_add(C, svy_ld_div(w_last, 4));
 			break;
 	}
 	if (d->nv == 1 || !(D > 0))
 		return d->first.x;
 	/* a value ending below p D has both plotting positions below p */
-	first_run = qdist_seek(d, last_mark(d, (double) (p * D), false), &cum) == 0;
+	first_run = qdist_seek(d, last_mark(d, (double) svy_ld_mul(p, D), false), &cum) == 0;
 	while (st->next(st, &v))
 	{
-		long double m = svy_qvalue_w(&v) / v.n;
-		double		first = (double) ((cum + alpha * m) / D);
-		double		last = (double) ((cum + svy_qvalue_w(&v) - (1 - alpha) * m) / D);
+		long double m = svy_ld_div(svy_qvalue_w(&v), v.n);
+		double		first = (double) svy_ld_div(svy_ld_add(cum, svy_ld_mul(alpha, m)), D);
+		double		last = (double) svy_ld_div(svy_ld_sub(svy_ld_add(cum, svy_qvalue_w(&v)),
+														svy_ld_mul(svy_ld_sub(1, alpha), m)),
+											 D);
 
 		if (p < first)
 		{
@@ -392,6 +394,15 @@ rule_interp(const SvyQDist *d, int rule, double p)
 		cum = svy_ld(cum + svy_qvalue_w(&v));
 	}
 	return d->last.x;
+}
+
+/* shahvaish: pk of row j of a run, (cum + j wbar + 1/2 - m/2) / (n + 1) */
+static inline long double
+shahvaish_pk(long double cum, double j, long double wbar, long double m, long double n)
+{
+	return svy_ld_div(svy_ld_sub(svy_ld_add(svy_ld_add(cum, svy_ld_mul(j, wbar)), 0.5L),
+								 svy_ld_div(m, 2)),
+					  svy_ld_add(n, 1));
 }
 
 /*
@@ -421,11 +432,11 @@ rule_shahvaish(const SvyQDist *d, double p)
 	st->rewind(st);
 	while (st->next(st, &v))
 	{
-		long double m = svy_qvalue_w(&v) / v.n;
-		long double wbar = m / (C / n);
+		long double m = svy_ld_div(svy_qvalue_w(&v), v.n);
+		long double wbar = svy_ld_div(m, svy_ld_div(C, n));
 
 		/* rows j = 1..n_v: pk_j = (cum + j wbar + 1/2 - m/2) / (n + 1) */
-		double		first = (double) ((cum + wbar + 0.5L - m / 2) / (n + 1));
+		double		first = (double) shahvaish_pk(cum, 1, wbar, m, n);
 
 		if (first < min_pk)
 		{
@@ -435,18 +446,22 @@ rule_shahvaish(const SvyQDist *d, double p)
 		if (first <= p)
 		{
 			/* the last row of the run at or below p */
-			double		j = floor((double) (((p * (n + 1)) - 0.5L + m / 2 - cum) / wbar));
+			long double pn = svy_ld_mul(p, svy_ld_add(n, 1));
+			double		j = floor((double) svy_ld_div(svy_ld_sub(svy_ld_add(svy_ld_sub(pn, 0.5L),
+																			svy_ld_div(m, 2)),
+																 cum),
+													  wbar));
 
 			if (j > v.n)
 				j = v.n;
 			if (j < 1)
 				j = 1;
-			while (j > 1 && (double) ((cum + j * wbar + 0.5L - m / 2) / (n + 1)) > p)
+			while (j > 1 && (double) shahvaish_pk(cum, j, wbar, m, n) > p)
 				j--;
-			while (j < v.n && (double) ((cum + (j + 1) * wbar + 0.5L - m / 2) / (n + 1)) <= p)
+			while (j < v.n && (double) shahvaish_pk(cum, j + 1, wbar, m, n) <= p)
 				j++;
 			{
-				double		pk = (double) ((cum + j * wbar + 0.5L - m / 2) / (n + 1));
+				double		pk = (double) shahvaish_pk(cum, j, wbar, m, n);
 
 				if (pk >= best_pk)
 				{
@@ -455,7 +470,7 @@ rule_shahvaish(const SvyQDist *d, double p)
 				}
 			}
 		}
-		cum += v.n * wbar;
+		cum = svy_ld_add(cum, svy_ld_mul(v.n, wbar));
 	}
 	return isinf(best_pk) ? min_x : best_x;
 }
@@ -498,7 +513,7 @@ svy_qshare(const SvyQDist *d, double q)
 	qdist_seek(d, last_mark(d, q, true), &below);
 	while (st->next(st, &v) && v.x <= q)
 		below = svy_ld(below + svy_qvalue_w(&v));
-	return all > 0 ? (double) (below / all) : NAN;
+	return all > 0 ? (double) svy_ld_div(below, all) : NAN;
 }
 
 void

@@ -123,7 +123,6 @@ extern const char *svy_qrule_names(void);
 /* Parse an interval type (mean, beta, xlogit, asin, score, quantile); -1 if unknown. */
 extern int	svy_qinterval_parse(const char *name);
 extern const char *svy_qinterval_names(void);
-extern const char *svy_qinterval_name(int interval);
 
 /*
  * Read the stream once for its total weight, its first, second and last

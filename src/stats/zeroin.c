@@ -1,5 +1,7 @@
 /*
- * zeroin.c — Brent's root finder in the form R's uniroot() runs it.
+ * zeroin.c — Brent's root finder in the form R's uniroot() runs it
+ * (Brent, R. P. (1973).  Algorithms for Minimization without Derivatives,
+ * chapter 4.  Prentice-Hall).
  *
  * The iteration keeps b (the best point), a (the previous b) and c (a point
  * where f has the sign opposite to f(b)), and steps by inverse quadratic or

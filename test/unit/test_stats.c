@@ -22,6 +22,7 @@
 #include "linearize.h"
 #include "matrix.h"
 #include "moments.h"
+#include "names.h"
 #include "quantile.h"
 #include "radix.h"
 #include "rank.h"
@@ -2163,6 +2164,36 @@ test_radix(void)
 	svy_set_handlers(malloc, free, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* name -> value tables (names.c)                                      */
+/* ------------------------------------------------------------------ */
+
+static void
+test_names(void)
+{
+	static const SvyName t[] = {{"wald", 1}, {"mean", 1}, {"korn-graubard", 2}, {"dk", 3}};
+
+	INT(1, svy_name_value(SVY_NAMES(t), "wald"));
+	INT(1, svy_name_value(SVY_NAMES(t), "MEAN"));	/* an alias, any case */
+	INT(2, svy_name_value(SVY_NAMES(t), "Korn-Graubard"));
+	INT(-1, svy_name_value(SVY_NAMES(t), "wal"));	/* no prefixes */
+	INT(-1, svy_name_value(SVY_NAMES(t), "walds"));
+	INT(-1, svy_name_value(SVY_NAMES(t), ""));
+	/* len bytes, no NUL needed: "dk" inside a longer text */
+	INT(3, svy_name_lookup(SVY_NAMES(t), "DK,refused", 2));
+	INT(-1, svy_name_lookup(SVY_NAMES(t), "dk", 1));
+	TRUE_(strcmp(svy_name_of(SVY_NAMES(t), 1), "wald") == 0);	/* the first name */
+	TRUE_(svy_name_of(SVY_NAMES(t), 9) == NULL);
+	/* the library's own tables */
+	INT(SVY_CI_KORN_GRAUBARD, svy_prop_method_parse("beta"));
+	INT(SVY_QRULE_MATH, svy_qrule_parse("HF1"));
+	INT(SVY_QCI_QUANTILE, svy_qinterval_parse("quantile"));
+	INT(-1, svy_qinterval_parse("median"));
+	INT(SVY_CHISQ_ADJWALD, svy_chisq_parse("adjwald"));
+	TRUE_(strcmp(svy_chisq_method(SVY_CHISQ_SADDLEPOINT), "Pearson's X^2: saddlepoint approximation") == 0);
+	TRUE_(svy_chisq_method((SvyChisqStat) 99) == NULL);
+}
+
 int
 main(void)
 {
@@ -2182,6 +2213,7 @@ main(void)
 	test_ldouble();
 	test_sum();
 	test_radix();
+	test_names();
 	printf("%d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
 }
