@@ -653,6 +653,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 				{
 					const double *zj = zs + (int64) j * K;
 
+					CHECK_FOR_INTERRUPTS();
 					for (int a = 0; a < K; a++)
 					{
 						double		da = zj[a] - S[a] / n_h;
