@@ -154,10 +154,13 @@ SQL
 }
 
 # ---------------------------------------------------------------------------------------------
-# The checks: name <TAB> query with {c1} {st} {t} {r} for the tables, rows in a fixed order
-# [<TAB> reader over its result d [<TAB> tolerance]].  Every check holds to the default 1e-12
+# The checks: name <TAB> query with {c1} {c2} {st} {t} {r} for the tables, rows in a fixed order
+# [<TAB> reader over its result d [<TAB> tolerance]].  Checks hold to the default 1e-12
 # relative: domain totals are double-double sums and covariances are summed centred, so the
 # order in which nodes and plans add the rows does not change the results beyond that.
+# Exceptions, with their own tolerance: iterative fits (svy_glm, 1e-9), and the pairwise
+# differences of calibrated group means (1e-10): the calibrated means agree to a few ulp
+# (3e-14), and the differences of means near 50 that lie 0.02 apart cancel 3.5 digits.
 DC="svy_design(pw, psu => dnum, fpc => fpc)"
 DS="svy_design(pw, strata => stype, fpc => fpc)"
 D="svy_design(w, strata => s, psu => p)"
@@ -232,6 +235,13 @@ calib quantile t by country	SELECT t.country, (svy_quantile(x, svy_calibrate($D,
 calib quantiles cluster linear	SELECT svy_quantiles(api00, svy_calibrate($DC, $PAPI, ARRAY[stype], ARRAY[api99]), '{0.25,0.5,0.75}') AS d FROM {c1}	SELECT (e).* FROM res, unnest(d) AS e
 calib accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT s AS h, svy_accum(y, $CAL_RAKE) AS s FROM {t} GROUP BY s) x
 calib accum merge replicate	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT g, svy_accum(x > 2.5, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) AS s FROM {r} GROUP BY g) x
+calib by t	SELECT svy_by(x, country, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+calib by total strat linear	SELECT svy_by(enroll, stype, $CAL_STRAT) AS d FROM {st}	SELECT g.* FROM res, svy_groups(d, 'total') g
+calib pairwise t	SELECT svy_by(x, ql, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_pairwise(d) g	1e-10
+calib dist likert t	SELECT svy_dist(ql, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+calib choices t	SELECT svy_choices(ch, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
+calib tab cells t	SELECT svy_tab(country, q, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_cells(d) g
+calib chisq t linear	SELECT (svy_chisq(svy_tab(country, q, $CAL_LIN))).* FROM {t}
 weights summary rake	SELECT (svy_weights_summary($CAL_RAKE)).* FROM {t}
 weights summary linear	SELECT (svy_weights_summary($CAL_STRAT)).* FROM {st}
 weights summary uncalibrated	SELECT (svy_weights_summary($D)).* FROM {t}
@@ -327,6 +337,8 @@ calibrated, join with a reference table	SELECT svy_mean(api00, svy_calibrate($DC
 calibrated by country, per-country margins	SELECT t.country, svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify')) FROM t_d t JOIN popc_ref c USING (country) GROUP BY t.country
 calibrated replicate	SELECT svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) FROM r_d
 svy_weights_summary	SELECT svy_weights_summary($CAL_RAKE) FROM t_d
+calibrated svy_by	SELECT svy_by(x, country, $CAL_RAKE) FROM t_d
+calibrated svy_tab	SELECT svy_tab(country, q, $CAL_LIN) FROM t_d
 calibrated svy_quantile	SELECT svy_quantile(x, $CAL_RAKE, 0.5) FROM t_d
 calibrated svy_accum	SELECT country, svy_accum(y, $CAL_RAKE) FROM t_d GROUP BY country
 svy_glm	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') FROM t_d
