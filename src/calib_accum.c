@@ -745,7 +745,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	shift = svy_wire_float8(buf);
 	hash = svy_wire_int64(buf);
 	plen = svy_wire_int32(buf);
-	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
+	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_METHOD_MAX || maxit < 0 ||
 		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
