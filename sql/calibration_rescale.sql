@@ -23,10 +23,10 @@ CREATE FUNCTION same(a float8, b float8) RETURNS boolean LANGUAGE sql IMMUTABLE
 RETURN abs(a - b) <= 1e-9 * abs(b) + 1e-12;
 CREATE FUNCTION same(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
 RETURN same((a).estimate, (b).estimate) AND same((a).std_error, (b).std_error) AND (a).df = (b).df
-       AND (a).n = (b).n AND same((a).deff, (b).deff);
+       AND (a).n = (b).n AND coalesce(same((a).deff, (b).deff), (a).deff IS NULL AND (b).deff IS NULL);
 
--- rescale = the plain design with the rescaled weights: mean, total, prop, ratio, with strata and
--- PSUs, strata alone (each row its own PSU), and a domain
+-- rescale = the plain design with the rescaled weights: mean, total, prop, ratio, quantile, with
+-- strata and PSUs, strata alone (each row its own PSU), and domains
 SELECT which, same(r, p) AS same_as_plain, round((r).estimate::numeric, 6) AS estimate,
        round((r).std_error::numeric, 6) AS se, (r).df
 FROM (SELECT 'mean psu' AS which,
@@ -43,7 +43,13 @@ FROM (SELECT 'mean psu' AS which,
              svy_ratio(courses, years + 1, svy_design(wr, strata => country)) FROM rs_v
       UNION ALL
       SELECT 'domain mean psu', svy_mean(courses, svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), country <> 'AT')),
-             svy_mean(courses, svy_subset(svy_design(wr, strata => country, psu => force), country <> 'AT')) FROM rs_v) s
+             svy_mean(courses, svy_subset(svy_design(wr, strata => country, psu => force), country <> 'AT')) FROM rs_v
+      UNION ALL
+      SELECT 'quantile psu', svy_quantile(years, svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), 0.25),
+             svy_quantile(years, svy_design(wr, strata => country, psu => force), 0.25) FROM rs_v
+      UNION ALL
+      SELECT 'quantile domain rows', svy_quantile(years, svy_subset(svy_calibrate(svy_design(w, strata => country), pr, ARRAY[role], method => 'rescale'), role <> 'patrol'), 0.5),
+             svy_quantile(years, svy_subset(svy_design(wr, strata => country), role <> 'patrol'), 0.5) FROM rs_v) s
 ORDER BY which;
 -- ... the same estimates as poststratify; poststratify's residualised SE is smaller here
 SELECT same((r).estimate, (p).estimate) AS same_estimate, (p).std_error < (r).std_error AS poststratify_se_smaller
