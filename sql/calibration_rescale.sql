@@ -49,7 +49,14 @@ FROM (SELECT 'mean psu' AS which,
              svy_quantile(years, svy_design(wr, strata => country, psu => force), 0.25) FROM rs_v
       UNION ALL
       SELECT 'quantile domain rows', svy_quantile(years, svy_subset(svy_calibrate(svy_design(w, strata => country), pr, ARRAY[role], method => 'rescale'), role <> 'patrol'), 0.5),
-             svy_quantile(years, svy_subset(svy_design(wr, strata => country), role <> 'patrol'), 0.5) FROM rs_v) s
+             svy_quantile(years, svy_subset(svy_design(wr, strata => country), role <> 'patrol'), 0.5) FROM rs_v
+      UNION ALL
+      -- beta and score use R's nrow(design): a domain of the plain design drops the other rows
+      SELECT 'quantile domain beta psu', svy_quantile(years, svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), courses >= 2), 0.5, 0.95, 'math', 'beta'),
+             svy_quantile(years, svy_subset(svy_design(wr, strata => country, psu => force), courses >= 2), 0.5, 0.95, 'math', 'beta') FROM rs_v
+      UNION ALL
+      SELECT 'quantile domain score psu', svy_quantile(years, svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), courses >= 2), 0.5, 0.95, 'math', 'score'),
+             svy_quantile(years, svy_subset(svy_design(wr, strata => country, psu => force), courses >= 2), 0.5, 0.95, 'math', 'score') FROM rs_v) s
 ORDER BY which;
 -- ... the same estimates as poststratify; poststratify's residualised SE is smaller here
 SELECT same((r).estimate, (p).estimate) AS same_estimate, (p).std_error < (r).std_error AS poststratify_se_smaller
@@ -62,16 +69,19 @@ FROM (SELECT svy_weight(svy_calibrate(svy_design(w), pr, ARRAY[role], method => 
 SELECT n, round(sum_w::numeric, 6) AS sum_w, round(g_min::numeric, 9) AS g_min, round(g_max::numeric, 9) AS g_max,
        n_negative, iterations, converged
 FROM (SELECT (svy_weights_summary(svy_calibrate(svy_design(w), pr, ARRAY[role], method => 'rescale'))).* FROM rs_v) s;
--- svy_glm: coefficients and sandwich SEs of the plain design with the rescaled weights
-SELECT r.term, same(r.estimate, p.estimate) AS same_estimate, same(r.std_error, p.std_error) AS same_se,
+-- svy_glm: coefficients and sandwich SEs of the plain design with the rescaled weights, also in a
+-- domain (R's prior weights are rescaled by their mean over the domain's rows, as the plain design's)
+SELECT r.dom, r.term, same(r.estimate, p.estimate) AS same_estimate, same(r.std_error, p.std_error) AS same_se,
        r.df = p.df AS same_df
-FROM (SELECT svy_glm(trained::int::float8, ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']),
-                     svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'),
-                     'quasibinomial', '{(Intercept),years,DE,FR,PL}') AS mr,
+FROM (SELECT dom, svy_glm(trained::int::float8, ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']),
+                          svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), NOT dom OR courses >= 2),
+                          'quasibinomial', '{(Intercept),years,DE,FR,PL}') AS mr,
              svy_glm(trained::int::float8, ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']),
-                     svy_design(wr, strata => country, psu => force), 'quasibinomial', '{(Intercept),years,DE,FR,PL}') AS mp
-      FROM rs_v) s, svy_coef(mr) r, svy_coef(mp) p
-WHERE r.term = p.term;
+                     svy_subset(svy_design(wr, strata => country, psu => force), NOT dom OR courses >= 2), 'quasibinomial', '{(Intercept),years,DE,FR,PL}') AS mp
+      FROM rs_v, (VALUES (true), (false)) v(dom) GROUP BY dom) s,
+     LATERAL (SELECT s.dom, * FROM svy_coef(mr)) r, svy_coef(mp) p
+WHERE r.term = p.term
+ORDER BY r.dom, r.term;
 -- the text form keeps the method
 SELECT d::text ~ '^calibrated method=rescale ' AS text_form,
        same(svy_mean(courses, d::text::svy_design), svy_mean(courses, d)) AS round_trip

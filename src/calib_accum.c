@@ -1078,6 +1078,12 @@ svy_calib_accum_k(const SvyAccum *s)
 }
 
 int
+svy_calib_accum_method(const SvyAccum *s)
+{
+	return s->calib->method;
+}
+
+int
 svy_calib_cell_find(const SvyAccum *s, uint64 code)
 {
 	return svy_idmap_find(s->calib->cells, code, 0);

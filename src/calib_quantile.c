@@ -166,6 +166,9 @@ svy_calib_quantile_nrow(const QState *s, int interval)
 {
 	double		rows = svy_calib_accum_rows(s->acc);
 
+	/* rescale is R's plain design with the new weights: its domain drops the other rows */
+	if (svy_calib_accum_method(s->acc) == SVY_CALIB_RESCALE)
+		return s->acc->dom.nrow;
 	if (interval == SVY_QCI_SCORE && s->acc->dom.nrow != rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -30,19 +30,25 @@ rescaled <- function(df, w, key, var) {
 }
 cal_text <- function(base, key, var) sprintf("method=rescale;base=%s;pop=%s;vars=%s;control=fixed factor", base, key, var)
 
+## make_calib_quantile.R's case_quantile(), evaluated alone
+for (e in parse("make_calib_quantile.R", keep.source = FALSE))
+  if (identical(e[[1]], as.name("<-")) && identical(e[[2]], as.name("case_quantile"))) eval(e, globalenv())
+
 ## svyglm coefficient rows (kit §6.2 glm), as glm_helpers.R's model() writes them
-case_glm <- function(kind, key, family, y, x, factors = list(), event = NULL, note = "") {
+case_glm <- function(kind, key, family, y, x, factors = list(), event = NULL, domain = NULL, note = "") {
   des <- D[[key]]
   v <- des$variables
   yy <- if (is.null(event)) v[[y]] else as.numeric(as.character(v[[y]]) == event)
   des <- update(des, .y = yy)
   for (f in names(factors)) des$variables[[f]] <- factor(as.character(des$variables[[f]]), levels = factors[[f]])
+  if (!is.null(domain)) des <- subset(des, mask_of(des$variables, domain))
   fam <- switch(family, gaussian = gaussian(), quasibinomial = quasibinomial())
   m <- svyglm(as.formula(paste(".y ~", paste(x, collapse = " + "))), design = des, family = fam)
   cf <- coef(m); se <- SE(m); dfr <- m$df.residual
   args <- kv(family = family, y = y, event = event, x = paste(x, collapse = "+"),
              factors = if (length(factors)) paste(vapply(names(factors), function(f)
-               paste0(f, ":", paste(factors[[f]], collapse = "|")), ""), collapse = "&") else NULL)
+               paste0(f, ":", paste(factors[[f]], collapse = "|")), ""), collapse = "&") else NULL,
+             domain = domain)
   for (k in seq_along(cf)) {
     t <- cf[k] / se[k]
     add_case(kind, key, "glm", names(cf)[k], paste0(args, ";conf_level=0.95"), cf[k], se[k],
@@ -95,6 +101,12 @@ case_glm("calib_rescale", "KS_apiclus1_rescale_stype", "gaussian", "api00", c("a
          factors = list(stype = c("E", "H", "M")), note = "svyglm gaussian on the rescaled design")
 case_glm("calib_rescale", "KS_apiclus1_rescale_stype", "quasibinomial", "awards", c("api00"), event = "Yes",
          note = "svyglm quasibinomial on the rescaled design (R's IRLS, kit §6.4)")
+case_glm("calib_rescale", "KS_apiclus1_rescale_stype", "quasibinomial", "awards", c("api00"), event = "Yes",
+         domain = "stype:E", note = "svyglm quasibinomial in a domain: R's plain design drops the other rows (prior weights' mean)")
+case_quantile("calib_rescale", "KS_apiclus1_rescale_stype", "api00", 0.5)
+case_quantile("calib_rescale", "KS_apiclus1_rescale_stype", "api00", 0.25, domain = "sch_wide:Yes")
+case_quantile("calib_rescale", "KS_apiclus1_rescale_stype", "api00", 0.5, interval_type = "beta", domain = "sch_wide:Yes")
+case_quantile("calib_rescale", "KS_apiclus1_rescale_stype", "api00", 0.5, interval_type = "score", domain = "sch_wide:Yes")
 
 ## ---- apistrat (strata = stype, no PSUs): rescaled to sch_wide, which cuts across the strata
 strat <- read_ds("apistrat")
