@@ -22,7 +22,8 @@
  * (the residual variance of a row needs products of v up to degree four)
  * and the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
- * which a domain of a calibrated design keeps).
+ * which a domain of a calibrated design keeps; not for rescale, R's plain
+ * design with the new weights, whose domain drops the other rows).
  */
 #include "postgres.h"
 
