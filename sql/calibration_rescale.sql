@@ -171,6 +171,9 @@ SELECT svy_mean(courses, svy_calibrate(svy_design(w), '{"role": {"patrol": 9000,
 SELECT svy_mean(courses, svy_calibrate(svy_design(w), '{"role": {"patrol": 9000, "detective": 3000, "command": 0}}',
                                        ARRAY[role], method => 'rescale')) FROM rs_off;
 SELECT svy_mean(courses, svy_calibrate(svy_design(CASE WHEN role = 'command' THEN 0 ELSE w END), pr, ARRAY[role], method => 'rescale')) FROM rs_v;
+-- the text form checks the method against the population too
+SELECT regexp_replace(svy_calibrate(svy_design(1.0), '{"role": {"patrol": 1}, "country": {"AT": 1}}', ARRAY['patrol', 'AT'],
+                                    method => 'rake')::text, 'method=rake', 'method=rescale')::svy_design;
 -- rows with different methods in one aggregate
 SELECT svy_mean(courses, svy_calibrate(svy_design(w), pr, ARRAY[role], method => CASE WHEN i < 5 THEN 'rescale' ELSE 'poststratify' END)) FROM rs_v;
 
