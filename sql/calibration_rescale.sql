@@ -58,6 +58,29 @@ FROM (SELECT 'mean psu' AS which,
       SELECT 'quantile domain score psu', svy_quantile(years, svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), courses >= 2), 0.5, 0.95, 'math', 'score'),
              svy_quantile(years, svy_subset(svy_design(wr, strata => country, psu => force), courses >= 2), 0.5, 0.95, 'math', 'score') FROM rs_v) s
 ORDER BY which;
+-- the domain aggregates: svy_by, svy_dist (NULL answers are a domain) and svy_tab / svy_chisq
+SELECT r.level, same(r.estimate, p.estimate) AND same(r.std_error, p.std_error) AND r.df = p.df
+                AND r.n = p.n AND same(r.deff, p.deff) AS by_same
+FROM (SELECT svy_by(courses, country, svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale')) AS br,
+             svy_by(courses, country, svy_design(wr, strata => country, psu => force)) AS bp FROM rs_v) s,
+     svy_groups(br) r, svy_groups(bp) p
+WHERE r.level = p.level ORDER BY r.level;
+SELECT r.level, same(r.estimate, p.estimate) AND same(r.std_error, p.std_error) AND r.df = p.df
+                AND r.n = p.n AND same(r.deff, p.deff) AS dist_same
+FROM (SELECT svy_dist(CASE WHEN i % 9 <> 0 THEN courses::int % 3 END, svy_calibrate(svy_design(w, psu => force), pr, ARRAY[role], method => 'rescale')) AS br,
+             svy_dist(CASE WHEN i % 9 <> 0 THEN courses::int % 3 END, svy_design(wr, psu => force)) AS bp FROM rs_v) s,
+     svy_groups(br) r, svy_groups(bp) p
+WHERE r.level IS NOT DISTINCT FROM p.level ORDER BY r.level;
+SELECT st, same((r).statistic, (p).statistic) AND same((r).p_value, (p).p_value) AND same((r).ndf, (p).ndf)
+       AND coalesce(same((r).ddf, (p).ddf), (r).ddf IS NULL AND (p).ddf IS NULL) AS chisq_same
+FROM (SELECT st, svy_chisq(svy_tab(trained, country, svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale')), st) AS r,
+             svy_chisq(svy_tab(trained, country, svy_design(wr, strata => country, psu => force)), st) AS p
+      FROM rs_v, unnest(ARRAY['F', 'Chisq', 'Wald']) st GROUP BY st
+      UNION ALL
+      SELECT 'F in a domain', svy_chisq(svy_tab(trained, role, svy_subset(svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale'), courses >= 2))),
+             svy_chisq(svy_tab(trained, role, svy_subset(svy_design(wr, strata => country, psu => force), courses >= 2)))
+      FROM rs_v) s
+ORDER BY st;
 -- ... the same estimates as poststratify; poststratify's residualised SE is smaller here
 SELECT same((r).estimate, (p).estimate) AS same_estimate, (p).std_error < (r).std_error AS poststratify_se_smaller
 FROM (SELECT svy_mean(courses, svy_calibrate(svy_design(w, strata => country, psu => force), pr, ARRAY[role], method => 'rescale')) AS r,
