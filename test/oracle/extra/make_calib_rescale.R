@@ -30,9 +30,13 @@ rescaled <- function(df, w, key, var) {
 }
 cal_text <- function(base, key, var) sprintf("method=rescale;base=%s;pop=%s;vars=%s;control=fixed factor", base, key, var)
 
-## make_calib_quantile.R's case_quantile(), evaluated alone
-for (e in parse("make_calib_quantile.R", keep.source = FALSE))
-  if (identical(e[[1]], as.name("<-")) && identical(e[[2]], as.name("case_quantile"))) eval(e, globalenv())
+## case writers of the other generators, their definitions evaluated alone: make_calib_quantile.R's
+## case_quantile(), make_calib_domain.R's case_by(), case_levels() and case_chisq()
+use_defs <- function(file, names)
+  for (e in parse(file, keep.source = FALSE))
+    if (identical(e[[1]], as.name("<-")) && is.name(e[[2]]) && as.character(e[[2]]) %in% names) eval(e, globalenv())
+use_defs("make_calib_quantile.R", "case_quantile")
+use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
 
 ## svyglm coefficient rows (kit §6.2 glm), as glm_helpers.R's model() writes them
 case_glm <- function(kind, key, family, y, x, factors = list(), event = NULL, domain = NULL, note = "") {
@@ -135,6 +139,14 @@ case_mt("calib_rescale", "KS_apiclus1_jk1_rescale", "mean", "api00")
 case_mt("calib_rescale", "KS_apiclus1_jk1_rescale", "total", "enroll")
 case_ciprop("calib_rescale", "KS_apiclus1_jk1_rescale", "awards", "Yes")
 case_mt("calib_rescale", "KS_apiclus1_jk1_rescale", "mean", "api00", domain = "stype:H|M")
+
+## ---- domain aggregates and tables (svyby, svymean of a factor, svychisq) on the rescaled designs
+case_by("calib_rescale", "KS_apiclus1_rescale_stype", "by_mean", "api00", "awards")
+case_by("calib_rescale", "KS_apiclus1_rescale_stype", "by_mean", "api00", "awards", domain = "sch_wide:Yes")
+case_levels("calib_rescale", "KS_apiclus1_rescale_stype", "mean", "awards")
+case_chisq("calib_rescale", "KS_apiclus1_rescale_stype", "sch_wide", "awards", "F")
+case_chisq("calib_rescale", "KS_apiclus1_rescale_stype", "sch_wide", "awards", "Chisq")
+case_by("calib_rescale", "KS_apistrat_rescale_schwide", "by_total", "enroll", "stype")
 
 ## ---- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
