@@ -11,7 +11,8 @@
 ## the margins of make_calib.R / make_calib_rep.R (populations_calib*.csv, which the driver loads), and
 ## writes:
 ##   designs_calib_rescale.csv   designs KS_* (type calibrated, method=rescale;...;control=fixed factor)
-##   cases_calib_rescale.csv     cases KS001.. (kind calib_rescale; glm rows too)
+##   cases_calib_rescale.csv     cases KS001.. (kind calib_rescale): linear estimators, glm, quantiles,
+##                               svyby, svychisq
 ##   calweights/KS_*.csv         the rescaled weights (id, weight)
 ## The first cases pair a rescaled apisrs with make_calib.R's post-stratified K_apisrs_ps_stype on the
 ## same table: the same estimates, the rescaled ones with the larger SE (no residualisation).
