@@ -28,7 +28,7 @@
 #define SINGULAR_TOL	1e-10
 
 static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking", "logit",
-"rescale"};
+	"rescale"};
 
 /* poststratify and rescale: one margin, one post-stratification step */
 static inline bool
