@@ -229,6 +229,8 @@ calib linear t	SELECT (e).* FROM (SELECT svy_mean(q::float8, $CAL_LIN) AS e FROM
 calib raking t	SELECT (e).* FROM (SELECT svy_total(x, svy_calibrate($D, $PT_CT, $CT, method => 'raking')) AS e FROM {t}) s
 calib logit t	SELECT (e).* FROM (SELECT svy_prop(y, svy_calibrate($D, $PT_CT, $CT, method => 'logit', bounds => ARRAY[0.5, 2])) AS e FROM {t}) s
 calib t by country	SELECT t.country, (svy_mean(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'))).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
+calib rescale t	SELECT (e).* FROM (SELECT svy_mean(x, svy_calibrate($D, $(pop pop_ref "tab = 't' AND variable = 'country'"), ARRAY[country], method => 'rescale')) AS e FROM {t}) s
+calib rescale by t	SELECT svy_by(x, (p % 3)::text, svy_calibrate($D, $(pop pop_ref "tab = 't' AND variable = 'country'"), ARRAY[country], method => 'rescale')) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
 calib domain t	SELECT (e).* FROM (SELECT svy_mean(x, svy_subset($CAL_RAKE, country = 'DE')) AS e FROM {t}) s
 calib quantile t	SELECT (e).* FROM (SELECT svy_quantile(x, $CAL_RAKE, 0.5) AS e FROM {t}) s
 calib quantile t by country	SELECT t.country, (svy_quantile(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'), 0.9)).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
@@ -250,6 +252,7 @@ weight window subquery join	SELECT id, svy_weight(svy_calibrate($DC, pp.p, ARRAY
 calib replicate poststratify	SELECT (svy_mean(x, svy_calibrate($DR, $PR_G, ARRAY[g::text], method => 'poststratify'))).* FROM {r}
 calib replicate rake	SELECT (svy_prop(x > 2.5, svy_calibrate($DR, $PR_G, ARRAY[g::text], method => 'rake'))).* FROM {r}
 calib replicate linear	SELECT (svy_ratio(x, w, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x]))).* FROM {r}
+calib replicate rescale	SELECT (svy_mean(x, svy_calibrate($DR, $PR_G, ARRAY[g::text], method => 'rescale'))).* FROM {r}
 calib replicate weights summary	SELECT (svy_weights_summary(svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x]))).* FROM {r}
 two-stage mean	SELECT (svy_mean(api00, $DC2)).* FROM {c2}
 two-stage total	SELECT (svy_total(enroll, $DC2)).* FROM {c2}
