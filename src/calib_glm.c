@@ -55,7 +55,7 @@ not_supported(const char *what, const char *detail, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("svy_glm does not support calibrated %s yet", what),
+			 errmsg("regression on calibrated %s is not supported yet", what),
 			 errdetail("%s", detail),
 			 errhint("%s", hint)));
 }
@@ -146,7 +146,7 @@ row_sums(GlmState *s, int h, const double *key)
 		memcpy(c->row_key + (Size) i * kw, key, sizeof(double) * kw);
 	}
 	else if (c->row_stratum[i] != h || memcmp(c->row_key + (Size) i * kw, key, sizeof(double) * kw) != 0)
-		elog(ERROR, "svy_glm: hash collision between calibration cells");
+		elog(ERROR, "hash collision between calibration cells");
 	return c->row_sums + (Size) i * 2;
 }
 
@@ -178,7 +178,7 @@ cell_code(const SvyCalibBlock *b)
 	if ((double) b->cell >= CODE_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("svy_glm supports populations of at most 2^53 joint calibration cells")));
+				 errmsg("a regression on a calibrated design supports at most 2^53 joint calibration cells")));
 	return (double) b->cell;
 }
 
@@ -303,7 +303,7 @@ bad_state(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid svy_glm state"),
+			 errmsg("invalid regression state"),
 			 errdetail("%s", detail)));
 }
 
@@ -426,7 +426,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 		if (cg[i] < 0.0 && s->cn[i] > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm does not allow negative weights: the calibration gives rows of the fit the factor g = %g", cg[i]),
+					 errmsg("calibrated weight is negative: the calibration gives rows of the fit the factor g = %g", cg[i]),
 					 errdetail("A generalized linear model needs non-negative weights, as R's glm (linear calibration can make weights negative)."),
 					 errhint("Calibrate with method 'raking' or 'logit', whose weights stay positive.")));
 		*dev_const += cg[i] * c->devc[i];
@@ -446,7 +446,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 	if (!(wsum > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm: the calibrated weights of the domain sum to %g", wsum),
+				 errmsg("the calibrated weights of the domain sum to %g", wsum),
 				 errdetail("R rescales the prior weights by their mean, which must be positive.")));
 	*m = wsum / s->nrow_design;
 	*dev0 /= *m;

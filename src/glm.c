@@ -98,7 +98,7 @@ svy_glm_account(GlmState *s, Size more)
 	if (s->bytes > state_limit())
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("svy_glm state too large: %d distinct predictor rows in %d PSU cells",
+				 errmsg("regression state too large: %d distinct predictor rows in %d PSU cells",
 						s->ncells, s->nuc),
 				 errdetail("The state keeps one entry per distinct row of x in each PSU; it may use at most %zu kB (work_mem).",
 						   state_limit() / 1024),
@@ -174,7 +174,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (found)
 	{
 		if (memcmp(s->x + (long) c * p, x, sizeof(double) * p) != 0)
-			elog(ERROR, "svy_glm: hash collision between predictor rows");
+			elog(ERROR, "hash collision between predictor rows");
 		return c;
 	}
 	if (c >= s->cellcap)
@@ -350,7 +350,7 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 static void
 uc_collision(void)
 {
-	elog(ERROR, "svy_glm: hash collision between PSU cells");
+	elog(ERROR, "hash collision between PSU cells");
 }
 
 /* The entry of a known unit and cell (merging, reading a state). */
@@ -373,11 +373,11 @@ uc_index(GlmState *s, int unit, int cell)
 /* ---------- adding rows ---------- */
 
 static void
-bad_value(const char *what, double v)
+bad_predictor(double v)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("svy_glm %s must be finite, not %g", what, v),
+			 errmsg("predictor must be finite, not %g", v),
 			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
 }
 
@@ -436,8 +436,7 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 			if (rw[r] < 0.0)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("svy_glm does not allow negative replicate weights (replicate %d is %g)",
-								r + 1, rw[r]),
+						 errmsg("replicate weight %d is negative: %g", r + 1, rw[r]),
 						 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 			rsw[r] += rw[r];
 			rswy[r] += rw[r] * y;
@@ -492,12 +491,12 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_glm terms must be a one-dimensional array")));
+				 errmsg("terms must be a one-dimensional array")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n != p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm has %d terms for %d coefficients", n, p),
+				 errmsg("terms has %d names for %d columns of x", n, p),
 				 errdetail("terms names the columns of x, one name per column."),
 				 errhint("Give one name per element of x, e.g. '(Intercept)' for the column of ones.")));
 	terms = MemoryContextAlloc(cxt, sizeof(char *) * p);
@@ -506,13 +505,13 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_glm term names must not be NULL")));
+					 errmsg("term names must not be NULL")));
 		terms[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
 		for (int j = 0; j < i; j++)
 			if (strcmp(terms[i], terms[j]) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_glm term \"%s\" is named twice", terms[i]),
+						 errmsg("term \"%s\" is named twice", terms[i]),
 						 errdetail("svy_wald refers to coefficients by name.")));
 	}
 	return terms;
@@ -521,16 +520,7 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 static int
 parse_family(text *t)
 {
-	char	   *name = text_to_cstring(t);
-	int			f = svy_glm_family_parse(name);
-
-	if (f < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown svy_glm family \"%s\"", name),
-				 errhint("Valid families are %s.", svy_glm_family_names())));
-	pfree(name);
-	return f;
+	return svy_parse_option(t, svy_glm_family_parse, "model family", "families", svy_glm_family_names());
 }
 
 /* The options must be the same on every row: checked against the bytes last seen. */
@@ -593,7 +583,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 			if (PG_ARGISNULL(4))
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("svy_glm family must not be NULL"),
+						 errmsg("family must not be NULL"),
 						 errhint("Valid families are %s.", svy_glm_family_names())));
 			family = parse_family(PG_GETARG_TEXT_PP(4));
 			s->family_seen = (text *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
@@ -602,7 +592,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		if (s->family != 0 && s->family != family)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_glm family must be the same on every row")));
+					 errmsg("family must be the same on every row")));
 		s->family = family;
 	}
 
@@ -614,12 +604,12 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		if (ARR_NDIM(xa) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_glm x must be a one-dimensional array")));
+					 errmsg("x must be a one-dimensional array")));
 		p = ARR_NDIM(xa) == 1 ? ARR_DIMS(xa)[0] : 0;
 		if (p < 1 || p > GLM_MAX_P)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("svy_glm x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
+					 errmsg("x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
 					 errhint("x is the row of the design matrix, e.g. ARRAY[1, age] || svy_dummies(country, ARRAY['AT','BE','DE']).")));
 		if (s->p == 0)
 		{
@@ -629,7 +619,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		else if (p != s->p)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_glm x arrays differ in length: %d and %d", s->p, p),
+					 errmsg("x arrays differ in length: %d and %d", s->p, p),
 					 errdetail("Every row's x is a row of one design matrix.")));
 		complete = !ARR_HASNULL(xa);
 		if (!ARR_HASNULL(xa))
@@ -652,7 +642,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 			if (nonfinite != 0.0)
 				for (int i = 0; i < p; i++)
 					if (!isfinite(v[i]))
-						bad_value("predictors", v[i]);
+						bad_predictor(v[i]);
 			x = xbuf;
 		}
 		else
@@ -665,7 +655,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 				if (bitmap[i / 8] & (1 << (i % 8)))
 				{
 					if (!isfinite(*v))
-						bad_value("predictors", *v);
+						bad_predictor(*v);
 					v++;
 				}
 		}
@@ -674,8 +664,8 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > 5 && PG_ARGISNULL(5))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("svy_glm terms must not be NULL"),
-				 errhint("Leave terms out for the names x1, x2, ...")));
+				 errmsg("terms must not be NULL"),
+				 errhint("Leave terms out to name the coefficients x1, x2 and so on.")));
 	if (s->terms == NULL && s->p > 0 && PG_NARGS() > 5)
 	{
 		s->terms = parse_terms(PG_GETARG_ARRAYTYPE_P(5), s->p, aggcxt);
@@ -687,26 +677,25 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm terms must be the same on every row")));
+				 errmsg("terms must be the same on every row")));
 
 	complete = complete && !PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN);
 	if (!PG_ARGISNULL(1))
 	{
 		const char *allowed;
 
-		if (!isfinite(y))
-			bad_value("outcome", y);
+		svy_check_outcome(y);
 		if (s->family != SVY_GLM_GAUSSIAN && !svy_glm_outcome_ok(s->family, y, &allowed))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm outcome %g is out of range for family %s", y,
+					 errmsg("outcome %g is out of range for family %s", y,
 							svy_glm_family_name(s->family)),
 					 errdetail("Outcomes of this family must be %s.", allowed)));
 	}
 	if (d->weight < 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm does not allow negative weights (%g)", d->weight),
+				 errmsg("survey weight is negative: %g", d->weight),
 				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
 	/* the design: complete cases in the domain are the rows of the fit */
@@ -750,21 +739,21 @@ glm_merge(GlmState *into, const GlmState *from)
 	if (into->family != 0 && into->family != from->family)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm family must be the same on every row")));
+				 errmsg("family must be the same on every row")));
 	if (into->p != 0 && from->p != 0 && into->p != from->p)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_glm x arrays differ in length: %d and %d", into->p, from->p)));
+				 errmsg("x arrays differ in length: %d and %d", into->p, from->p)));
 	if ((into->terms == NULL) != (from->terms == NULL) && into->p != 0 && from->p != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm terms must be the same on every row")));
+				 errmsg("terms must be the same on every row")));
 	if (into->terms && from->terms)
 		for (int i = 0; i < into->p; i++)
 			if (strcmp(into->terms[i], from->terms[i]) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_glm terms must be the same on every row")));
+						 errmsg("terms must be the same on every row")));
 	into->family = from->family;
 	if (into->p == 0)
 	{
@@ -949,7 +938,7 @@ bad_state(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid svy_glm state"),
+			 errmsg("invalid regression state"),
 			 errdetail("%s", detail)));
 }
 
@@ -1349,7 +1338,7 @@ fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const ch
 		name = s->terms ? s->terms[fit->aliased] : psprintf("x%d", fit->aliased + 1);
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm design matrix is singular%s: term \"%s\" is aliased", which, name),
+				 errmsg("design matrix is singular%s: term \"%s\" is aliased", which, name),
 				 errdetail("Its column is a linear combination of the earlier columns on the rows of the fit (R reports its coefficient as NA)."),
 				 errhint("Drop the term, or a level of a categorical predictor that has no rows in the domain.")));
 	}
@@ -1357,13 +1346,13 @@ fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const ch
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg(is_binomial(s->family)
-						? "svy_glm fitted probabilities numerically 0 or 1 occurred%s"
-						: "svy_glm fitted rates numerically 0 occurred%s", which),
+						? "fitted probabilities numerically 0 or 1 occurred%s"
+						: "fitted rates numerically 0 occurred%s", which),
 				 errdetail("The predictors separate the outcome (complete or quasi-complete separation): some coefficient is infinite."),
 				 errhint("Remove or merge the predictor levels in which the outcome never or always occurs.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("svy_glm fit diverged%s: the deviance is not finite", which)));
+			 errmsg("regression diverged%s: the deviance is not finite", which)));
 }
 
 /* Cells of one fit, with weights scaled by k (and by cg, if given, per cell), into caller arrays. */
@@ -1500,7 +1489,7 @@ stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
 		CHECK_FOR_INTERRUPTS();
 		e = svy_accum_psu_find(s->base, &key);
 		if (e == NULL)
-			elog(ERROR, "svy_glm state has a second-stage unit of an unknown PSU");
+			elog(ERROR, "regression state has a second-stage unit of an unknown PSU");
 		group[j] = e->slot;
 		for (int a = 0; a < p; a++)
 			psu_u[(Size) e->slot * p + a] += u[(Size) j * p + a];
@@ -1723,7 +1712,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	if (degf + 1.0 - p < 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm has %d coefficients but the design has only %g degrees of freedom", p, degf),
+				 errmsg("the model has %d coefficients but the design has only %g degrees of freedom", p, degf),
 				 errdetail("The residual degrees of freedom, design df + 1 - coefficients, must be at least 1."),
 				 errhint("Use fewer predictors, or a design with more PSUs.")));
 
@@ -1774,7 +1763,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	if (!fit.converged)
 		ereport(WARNING,
 				(errcode(ERRCODE_WARNING),
-				 errmsg("svy_glm did not converge in %d iterations", SVY_GLM_MAXIT),
+				 errmsg("regression did not converge in %d iterations", SVY_GLM_MAXIT),
 				 errdetail("The coefficients are those of the last iteration, as R's glm.fit returns them.")));
 
 	model.family = s->family;
@@ -1832,7 +1821,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 		if (!isfinite(model.vcov[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm variance is not finite"),
+					 errmsg("variance of the coefficients is not finite"),
 					 errdetail("The design gives no variance estimate for these coefficients.")));
 	PG_RETURN_BYTEA_P(model_bytes(&model));
 }
@@ -1880,14 +1869,20 @@ svy_coef(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* regTermTest's test.statistic: the F or the chi-square reference distribution */
+static const SvyName wald_statistics[] = {
+	{"Chisq", 0},
+	{"F", 1},
+};
+
 /* svy_wald(m, terms text[], statistic text) -> (statistic, ndf, ddf, p_value) */
 Datum
 svy_wald(PG_FUNCTION_ARGS)
 {
 	GlmModel	m;
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
-	char	   *stat = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	bool		use_f;
+	bool		use_f = svy_parse_option_in(PG_GETARG_TEXT_PP(2), SVY_NAMES(wald_statistics),
+											"Wald test statistic", "statistics", "F and Chisq");
 	Datum	   *elems;
 	bool	   *enulls;
 	int			q;
@@ -1897,29 +1892,20 @@ svy_wald(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {0};
 
-	if (strcmp(stat, "F") == 0)
-		use_f = true;
-	else if (strcmp(stat, "Chisq") == 0)
-		use_f = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown Wald test statistic \"%s\"", stat),
-				 errhint("Valid statistics are F and Chisq.")));
 	model_arg(fcinfo, 0, &m);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_wald terms must be a one-dimensional array")));
+				 errmsg("terms must be a one-dimensional array")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &q);
 	if (q == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_wald needs at least one term to test")));
+				 errmsg("a Wald test needs at least one term")));
 	if (q > m.p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_wald names %d terms; the model has %d", q, m.p)));
+				 errmsg("%d terms to test, but the model has %d", q, m.p)));
 	for (int i = 0; i < q; i++)
 	{
 		char	   *name;
@@ -1927,7 +1913,7 @@ svy_wald(PG_FUNCTION_ARGS)
 		if (enulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_wald term names must not be NULL")));
+					 errmsg("term names must not be NULL")));
 		name = TextDatumGetCString(elems[i]);
 		idx[i] = -1;
 		for (int j = 0; j < m.p; j++)
@@ -1949,7 +1935,7 @@ svy_wald(PG_FUNCTION_ARGS)
 			if (idx[j] == idx[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_wald names term \"%s\" twice", name)));
+						 errmsg("term \"%s\" is named twice", name)));
 	}
 	if (svy_glm_wald(m.p, m.beta, m.vcov, idx, q, &chisq,
 					 palloc(sizeof(double) * (3 * q * q + 4 * q))) != 0)
@@ -1959,7 +1945,7 @@ svy_wald(PG_FUNCTION_ARGS)
 				 errdetail("The design gives no information to test these terms jointly.")));
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "svy_wald must return a composite type");
+		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
 	if (use_f)
 	{
@@ -2122,7 +2108,7 @@ dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
 	if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
+				 errmsg("levels must be a non-empty one-dimensional array")));
 	if (dc == NULL)
 		dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
 	dc->levels_const = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
@@ -2139,12 +2125,12 @@ dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
 		if (lnulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_dummies levels must not contain NULL")));
+					 errmsg("levels must not contain NULL")));
 		for (int j = 0; j < i; j++)
 			if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
+						 errmsg("levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
 	}
 	if (dc->bitwise)
 	{
@@ -2212,7 +2198,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("svy_dummies levels must not be NULL")));
+				 errmsg("levels must not be NULL")));
 	if (dc == NULL || !dc->levels_const)
 	{
 		ArrayType  *levels = PG_GETARG_ARRAYTYPE_P(1);
