@@ -298,25 +298,6 @@ svy_glm_calib_serialize(const GlmState *s, StringInfo buf)
 	}
 }
 
-static void
-bad_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid regression state"),
-			 errdetail("%s", detail)));
-}
-
-static double
-get_finite(StringInfo buf)
-{
-	double		v = svy_wire_float8(buf);
-
-	if (!isfinite(v))
-		bad_state("A sum is not finite.");
-	return v;
-}
-
 void
 svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 {
@@ -329,10 +310,10 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 
 		if (!(code >= 0 && code < CODE_MAX && code == floor(code)) ||
 			svy_calib_cell_find(s->base, (uint64) code) < 0)
-			bad_state("A cell refers to an unknown calibration cell.");
-		c->devc[i] = get_finite(buf);
-		c->dev0[i] = get_finite(buf);
-		c->sy[i] = get_finite(buf);
+			svy_glm_bad_state("A cell refers to an unknown calibration cell.");
+		c->devc[i] = svy_glm_get_finite(buf);
+		c->dev0[i] = svy_glm_get_finite(buf);
+		c->sy[i] = svy_glm_get_finite(buf);
 	}
 	n = svy_wire_count(buf, 8 + 8 * (1 + c->k), "bad number of calibration cells");
 	for (int i = 0; i < n; i++)
@@ -341,16 +322,16 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		double	   *dom;
 
 		if (svy_calib_cell_find(s->base, code) < 0 || svy_idmap_find(c->cellmap, code, 0) >= 0)
-			bad_state("An unknown or repeated calibration cell.");
+			svy_glm_bad_state("An unknown or repeated calibration cell.");
 		dom = cal_dom(s, code);
 		for (int j = 0; j <= c->k; j++)
-			dom[j] = get_finite(buf);
+			dom[j] = svy_glm_get_finite(buf);
 		if (dom[0] < 0)
-			bad_state("A negative weight sum.");
+			svy_glm_bad_state("A negative weight sum.");
 	}
 	n = svy_wire_count(buf, 4 + 8 * (3 + c->k), "bad number of stratum cells");
 	if (n > 0 && has_psu(s))
-		bad_state("Stratum cells in a design with PSUs.");
+		svy_glm_bad_state("Stratum cells in a design with PSUs.");
 	for (int i = 0; i < n; i++)
 	{
 		int			h = svy_wire_int32(buf);
@@ -358,19 +339,19 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		double	   *rs;
 
 		if (h < 0 || h >= s->base->nstrata)
-			bad_state("A stratum cell of an unknown stratum.");
+			svy_glm_bad_state("A stratum cell of an unknown stratum.");
 		for (int j = 0; j <= c->k; j++)
-			key[j] = get_finite(buf);
+			key[j] = svy_glm_get_finite(buf);
 		if (!(key[0] >= 0 && key[0] < CODE_MAX && key[0] == floor(key[0])) ||
 			svy_calib_cell_find(s->base, (uint64) key[0]) < 0)
-			bad_state("A stratum cell of an unknown calibration cell.");
+			svy_glm_bad_state("A stratum cell of an unknown calibration cell.");
 		rs = row_sums(s, h, key);
 		if (c->nrow != i + 1)
-			bad_state("A repeated stratum cell.");
-		rs[0] = get_finite(buf);
-		rs[1] = get_finite(buf);
+			svy_glm_bad_state("A repeated stratum cell.");
+		rs[0] = svy_glm_get_finite(buf);
+		rs[1] = svy_glm_get_finite(buf);
 		if (rs[0] < 0 || rs[1] < 0)
-			bad_state("A negative weight sum.");
+			svy_glm_bad_state("A negative weight sum.");
 	}
 }
 
@@ -390,7 +371,7 @@ cell_calib_index(const GlmState *s, int c)
 	int			i = svy_calib_cell_find(s->base, (uint64) code);
 
 	if (i < 0)
-		bad_state("A cell refers to an unknown calibration cell.");
+		svy_glm_bad_state("A cell refers to an unknown calibration cell.");
 	return i;
 }
 
@@ -438,7 +419,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 		const double *dom = c->dom + (Size) i * (1 + k);
 
 		if (ci < 0)
-			bad_state("A calibration cell of the domain is unknown.");
+			svy_glm_bad_state("A calibration cell of the domain is unknown.");
 		wsum += sol->G[ci] * dom[0];
 		for (int j = 0; j < k; j++)
 			wsum += sol->lambda_v[j] * dom[1 + j];
@@ -479,7 +460,7 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 	double	   *t;
 
 	if (e == NULL || cell < 0)
-		bad_state("A calibration PSU cell of an unknown PSU or cell.");
+		svy_glm_bad_state("A calibration PSU cell of an unknown PSU or cell.");
 	/* sum of w and of w v over the (PSU, cell), w = d (G + lambda' v) */
 	w = G * sums[0];
 	for (int j = 0; j < k; j++)
@@ -528,7 +509,7 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
 
 		if (e == NULL)
-			bad_state("A PSU of the fit is not in the design.");
+			svy_glm_bad_state("A PSU of the fit is not in the design.");
 		psu_slot[j] = e->slot;
 	}
 	for (int i = 0; i < s->nuc; i++)
@@ -559,7 +540,7 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 		const double *tj = T + (Size) j * p;
 
 		if (h < 0 || h >= nstrata)
-			bad_state("A PSU without calibration sums.");
+			svy_glm_bad_state("A PSU without calibration sums.");
 		for (int a = 0; a < p; a++)
 		{
 			S[(Size) h * p + a] += tj[a];
@@ -613,7 +594,7 @@ row_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 
 		CHECK_FOR_INTERRUPTS();
 		if (ci < 0)
-			bad_state("A stratum cell of an unknown calibration cell.");
+			svy_glm_bad_state("A stratum cell of an unknown calibration cell.");
 		z0_coef(sol, k, p, ci, key + 1, B, beta, c0);
 		for (int a = 0; a < p; a++)
 		{

@@ -523,7 +523,7 @@ parse_family(text *t)
 	return svy_parse_option(t, svy_glm_family_parse, "model family", "families", svy_glm_family_names());
 }
 
-/* The options must be the same on every row: checked against the bytes last seen. */
+/* Is levels (detoasted) byte for byte the array last seen? */
 static bool
 same_varlena(const struct varlena *a, const struct varlena *b)
 {
@@ -573,28 +573,26 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	/* options: family, terms */
 	if (s->family == 0)
 		options_constness(fcinfo, s);
-	if (s->family == 0 || (PG_NARGS() > 4 && !s->family_const && !same_varlena((struct varlena *) s->family_seen,
-															 (struct varlena *) PG_GETARG_RAW_VARLENA_P(4))))
+	if (PG_NARGS() > 4 && (s->family == 0 || !s->family_const))
 	{
-		int			family = SVY_GLM_GAUSSIAN;
-
-		if (PG_NARGS() > 4)
-		{
-			if (PG_ARGISNULL(4))
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("family must not be NULL"),
-						 errhint("Valid families are %s.", svy_glm_family_names())));
-			family = parse_family(PG_GETARG_TEXT_PP(4));
-			s->family_seen = (text *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
-			memcpy(s->family_seen, PG_GETARG_RAW_VARLENA_P(4), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
-		}
-		if (s->family != 0 && s->family != family)
+		if (PG_ARGISNULL(4))
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("family must be the same on every row")));
-		s->family = family;
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("family must not be NULL"),
+					 errhint("Valid families are %s.", svy_glm_family_names())));
+		if (!svy_option_unchanged(&s->family_seen, PG_GETARG_RAW_VARLENA_P(4), aggcxt))
+		{
+			int			family = parse_family(PG_GETARG_TEXT_PP(4));
+
+			if (s->family != 0 && s->family != family)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("family must be the same on every row")));
+			s->family = family;
+		}
 	}
+	else if (s->family == 0)
+		s->family = SVY_GLM_GAUSSIAN;
 
 	if (PG_ARGISNULL(2))
 		complete = false;
@@ -669,12 +667,10 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	if (s->terms == NULL && s->p > 0 && PG_NARGS() > 5)
 	{
 		s->terms = parse_terms(PG_GETARG_ARRAYTYPE_P(5), s->p, aggcxt);
-		s->terms_seen = (ArrayType *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
-		memcpy(s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
+		(void) svy_option_unchanged(&s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), aggcxt);
 	}
 	else if (s->terms != NULL && PG_NARGS() > 5 && !s->terms_const &&
-			 (PG_ARGISNULL(5) || !same_varlena((struct varlena *) s->terms_seen,
-											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
+			 !svy_option_unchanged(&s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("terms must be the same on every row")));
@@ -933,8 +929,8 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		svy_glm_calib_serialize(s, buf);
 }
 
-static void
-bad_state(const char *detail)
+void
+svy_glm_bad_state(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -949,13 +945,13 @@ get_count(StringInfo buf, Size item, const char *what)
 	return svy_wire_count(buf, Max(item, 1), psprintf("bad number of %s", what));
 }
 
-static double
-get_finite(StringInfo buf)
+double
+svy_glm_get_finite(StringInfo buf)
 {
 	double		v = svy_wire_float8(buf);
 
 	if (!isfinite(v))
-		bad_state("A sum is not finite.");
+		svy_glm_bad_state("A sum is not finite.");
 	return v;
 }
 
@@ -969,14 +965,14 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
 	if (buf->len - buf->cursor < 1 || svy_wire_byte(buf) != GLM_STATE_VERSION)
-		bad_state("Unknown version.");
+		svy_glm_bad_state("Unknown version.");
 	s->base = svy_accum_deserialize(buf, cxt);
 	s->family = svy_wire_byte(buf);
 	p = svy_wire_int32(buf);
 	if (s->family != 0 && (s->family < SVY_GLM_GAUSSIAN || s->family > SVY_GLM_QUASIPOISSON))
-		bad_state("Unknown family.");
+		svy_glm_bad_state("Unknown family.");
 	if (p < 0 || p > GLM_MAX_P || (p > 0 && s->family == 0))
-		bad_state("Bad number of coefficients.");
+		svy_glm_bad_state("Bad number of coefficients.");
 	s->p = p;
 	if (svy_wire_byte(buf))
 	{
@@ -989,7 +985,7 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			pq_copymsgbytes(buf, s->terms[i], len);
 			s->terms[i][len] = '\0';
 			if (strlen(s->terms[i]) != (size_t) len || !pg_verifymbstr(s->terms[i], len, true))
-				bad_state("A term name is not valid text.");
+				svy_glm_bad_state("A term name is not valid text.");
 		}
 	}
 	if (s->base->calib)
@@ -997,48 +993,48 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		int			k = svy_wire_int32(buf);
 
 		if (k != svy_calib_accum_k(s->base))
-			bad_state("The calibration does not match the design.");
+			svy_glm_bad_state("The calibration does not match the design.");
 		svy_glm_calib_start(s, k);
 	}
 	s->xw = p + (s->cal ? 1 + s->cal->k : 0);
-	s->wsum_design = get_finite(buf);
-	s->nrow_design = get_finite(buf);
-	s->nfit = get_finite(buf);
-	s->dev_const = get_finite(buf);
-	s->dev0 = get_finite(buf);
+	s->wsum_design = svy_glm_get_finite(buf);
+	s->nrow_design = svy_glm_get_finite(buf);
+	s->nfit = svy_glm_get_finite(buf);
+	s->dev_const = svy_glm_get_finite(buf);
+	s->dev0 = svy_glm_get_finite(buf);
 	nrep = get_count(buf, sizeof(double), "replicate");
 	if (nrep != (s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0))
-		bad_state("The number of replicates does not match the design.");
+		svy_glm_bad_state("The number of replicates does not match the design.");
 	s->nrep = nrep;
 	s->rep_devc = palloc0(sizeof(double) * Max(nrep, 1));
 	for (int r = 0; r < nrep; r++)
-		s->rep_devc[r] = get_finite(buf);
+		s->rep_devc[r] = svy_glm_get_finite(buf);
 
 	n = get_count(buf, sizeof(double) * (s->xw + 6 + 2 * (Size) nrep), "cell");
 	if (n > 0 && p == 0)
-		bad_state("Cells without coefficients.");
+		svy_glm_bad_state("Cells without coefficients.");
 	for (int c = 0; c < n; c++)
 	{
 		double		xr[GLM_XW_MAX];
 		int			k;
 
 		for (int j = 0; j < s->xw; j++)
-			xr[j] = get_finite(buf);
+			xr[j] = svy_glm_get_finite(buf);
 		k = cell_index(s, xr, x_hash(xr, s->xw));
 		if (k != c)
-			bad_state("A predictor row appears twice.");
-		s->sw[c] = get_finite(buf);
-		s->swy[c] = get_finite(buf);
-		s->s0w[c] = get_finite(buf);
-		s->s0wz[c] = get_finite(buf);
-		s->cn[c] = get_finite(buf);
-		s->cn1[c] = get_finite(buf);
+			svy_glm_bad_state("A predictor row appears twice.");
+		s->sw[c] = svy_glm_get_finite(buf);
+		s->swy[c] = svy_glm_get_finite(buf);
+		s->s0w[c] = svy_glm_get_finite(buf);
+		s->s0wz[c] = svy_glm_get_finite(buf);
+		s->cn[c] = svy_glm_get_finite(buf);
+		s->cn1[c] = svy_glm_get_finite(buf);
 		if (s->cn1[c] < 0 || s->cn1[c] > s->cn[c])
-			bad_state("A cell's count of outcomes 1 exceeds its rows.");
+			svy_glm_bad_state("A cell's count of outcomes 1 exceeds its rows.");
 		for (int r = 0; r < nrep; r++)
 		{
-			s->rep_sw[(long) c * nrep + r] = get_finite(buf);
-			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
+			s->rep_sw[(long) c * nrep + r] = svy_glm_get_finite(buf);
+			s->rep_swy[(long) c * nrep + r] = svy_glm_get_finite(buf);
 		}
 	}
 	s->y_fraction = svy_wire_byte(buf) != 0;
@@ -1047,17 +1043,17 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	for (int i = 0; i < n; i++)
 	{
 		int			c = svy_wire_int32(buf);
-		double		y = get_finite(buf),
-					w = get_finite(buf),
-					cnt = get_finite(buf);
+		double		y = svy_glm_get_finite(buf),
+					w = svy_glm_get_finite(buf),
+					cnt = svy_glm_get_finite(buf);
 
 		if (c < 0 || c >= s->ncells)
-			bad_state("A start entry refers to an unknown cell.");
+			svy_glm_bad_state("A start entry refers to an unknown cell.");
 		start_add(s, c, y, w, cnt);
 	}
 	n = get_count(buf, two_stage(s) ? 36 : 20, "PSU");
 	if (n > 0 && !(s->base->kind == SVY_KIND_TAYLOR && has_psu(s)))
-		bad_state("PSUs in a design without PSUs.");
+		svy_glm_bad_state("PSUs in a design without PSUs.");
 	for (int u = 0; u < n; u++)
 	{
 		uint64		k0 = svy_wire_int64(buf),
@@ -1066,18 +1062,18 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		uint64		psu[2] = {0, 0};
 
 		if (h < 0 || h >= s->base->nstrata)
-			bad_state("A PSU refers to an unknown stratum.");
+			svy_glm_bad_state("A PSU refers to an unknown stratum.");
 		if (two_stage(s))
 		{
 			psu[0] = svy_wire_int64(buf);
 			psu[1] = svy_wire_int64(buf);
 		}
 		if (psu_index(s, k0, k1, h, psu) != u)
-			bad_state("A PSU appears twice.");
+			svy_glm_bad_state("A PSU appears twice.");
 	}
 	n = get_count(buf, 8 + 2 * sizeof(double), "PSU cell");
 	if (n > 0 && s->base->kind != SVY_KIND_TAYLOR)
-		bad_state("PSU cells in a replicate design.");
+		svy_glm_bad_state("PSU cells in a replicate design.");
 	for (int i = 0; i < n; i++)
 	{
 		int			unit = svy_wire_int32(buf),
@@ -1086,23 +1082,23 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 
 		if (unit < 0 || unit >= (has_psu(s) ? s->npsu : s->base->nstrata) ||
 			cell < 0 || cell >= s->ncells)
-			bad_state("A PSU cell refers to an unknown PSU or cell.");
+			svy_glm_bad_state("A PSU cell refers to an unknown PSU or cell.");
 		k = uc_index(s, unit, cell);
 		if (k != i)
-			bad_state("A PSU cell appears twice.");
-		s->uc[k].sw = get_finite(buf);
-		s->uc[k].swy = get_finite(buf);
+			svy_glm_bad_state("A PSU cell appears twice.");
+		s->uc[k].sw = svy_glm_get_finite(buf);
+		s->uc[k].swy = svy_glm_get_finite(buf);
 		if (!has_psu(s))
 		{
-			s->ucsq[k].sww = get_finite(buf);
-			s->ucsq[k].swwy = get_finite(buf);
-			s->ucsq[k].swwyy = get_finite(buf);
+			s->ucsq[k].sww = svy_glm_get_finite(buf);
+			s->ucsq[k].swwy = svy_glm_get_finite(buf);
+			s->ucsq[k].swwyy = svy_glm_get_finite(buf);
 		}
 	}
 	if (s->cal)
 		svy_glm_calib_deserialize(s, buf);
 	if (buf->cursor != buf->len)
-		bad_state("Trailing bytes.");
+		svy_glm_bad_state("Trailing bytes.");
 	MemoryContextSwitchTo(old);
 	return s;
 }

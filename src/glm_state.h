@@ -108,8 +108,8 @@ typedef struct GlmState
 			   *rep_devc;		/* nrep */
 
 	Size		bytes;			/* memory of the arrays above */
-	text	   *family_seen;	/* last family argument, for a cheap check */
-	ArrayType  *terms_seen;
+	struct varlena *family_seen;	/* last family argument, for a cheap check */
+	struct varlena *terms_seen;
 	bool		family_const;	/* the call's family / terms are constants: */
 	bool		terms_const;	/* checked on the first row only */
 } GlmState;
@@ -139,6 +139,10 @@ is_binomial(int family)
 
 /* Count more bytes of the state; an error past work_mem (glm.c). */
 extern void svy_glm_account(GlmState *s, Size more);
+/* Reading a serialized state (glm.c): the error "invalid regression state" with detail. */
+extern void svy_glm_bad_state(const char *detail) pg_attribute_noreturn();
+/* A sum read from buf; an invalid state unless finite. */
+extern double svy_glm_get_finite(StringInfo buf);
 
 /* ---- calibrated designs (calib_glm.c) ---- */
 
