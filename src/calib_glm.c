@@ -704,23 +704,7 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 	else
 		row_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
 	/* calibration spreads every row's residual over the sample: every stratum counts */
-	for (int a = 0; a < p; a++)
-		present[a] = true;
-	for (int h = 0; h < nstrata; h++)
-	{
-		double		n_h = st[h].psu.n;
-		double	   *Sh = S + (Size) h * p,
-				   *Qh = Q + (Size) h * p * p;
-		SvyStatus	status;
-
-		if (n_h > 0)
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
-		if (status != SVY_OK)
-			svy_report_design_error(base, status, h, n_h);
-	}
+	svy_glm_strata_add(base, st, p, S, Q, true, present, &cov);
 	svy_covariance_finish(&cov);
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 }

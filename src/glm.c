@@ -1552,6 +1552,30 @@ stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, in
 	pfree(present);
 }
 
+void
+svy_glm_strata_add(const SvyAccum *base, const SvyStratumTotals *st, int p, double *S, double *Q,
+				   bool every_stratum, bool *present, SvyCovariance *cov)
+{
+	for (int h = 0; h < base->nstrata; h++)
+	{
+		double		n_h = st[h].psu.n;
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+		SvyStatus	status;
+
+		/* centre: sum_j (u_j - ubar)(u_j - ubar)' = sum u u' - S S' / n_h */
+		if (n_h > 0)
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
+		for (int a = 0; a < p; a++)
+			present[a] = every_stratum || st[h].in_domain;
+		status = svy_covariance_add(cov, n_h, st[h].fpc, Sh, Qh, present);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, h, n_h);
+	}
+}
+
 /* The sandwich A Var(sum U) A of a linearization design into v. */
 static void
 taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, double m, double *v)
@@ -1624,25 +1648,7 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	else
 		memcpy(S, u, sizeof(double) * p * nstrata);
 
-	for (int h = 0; h < nstrata; h++)
-	{
-		double		n_h = st[h].psu.n;
-		double	   *Sh = S + (Size) h * p,
-				   *Qh = Q + (Size) h * p * p;
-		SvyStatus	status;
-
-		/* centre: sum_j (u_j - ubar)(u_j - ubar)' = sum u u' - S S' / n_h */
-		if (n_h > 0)
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
-		/* a stratum counts when it holds fitted rows */
-		for (int a = 0; a < p; a++)
-			present[a] = st[h].in_domain;
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
-		if (status != SVY_OK)
-			svy_report_design_error(base, status, h, n_h);
-	}
+	svy_glm_strata_add(base, st, p, S, Q, false, present, &cov);
 	svy_covariance_finish(&cov);
 	if (st2)
 	{

@@ -144,6 +144,16 @@ extern void svy_glm_bad_state(const char *detail) pg_attribute_noreturn();
 /* A sum read from buf; an invalid state unless finite. */
 extern double svy_glm_get_finite(StringInfo buf);
 
+/*
+ * Add the strata of a linearization design to cov (glm.c): per stratum, the
+ * sum S (p) of its PSUs' score totals and their cross-products Q (p x p),
+ * centred here in place.  A stratum counts where it holds rows of the fit,
+ * or always with every_stratum.  present: scratch for p flags.
+ */
+extern void svy_glm_strata_add(const SvyAccum *base, const SvyStratumTotals *st, int p,
+							   double *S, double *Q, bool every_stratum, bool *present,
+							   SvyCovariance *cov);
+
 /* ---- calibrated designs (calib_glm.c) ---- */
 
 typedef struct GlmCalib
