@@ -74,6 +74,7 @@ SELECT m::text::svy_model::text = m::text AS text_roundtrip,
 FROM models;
 SELECT length(m::text) FROM models;
 SELECT 'nothex'::svy_model;
+SELECT '\xzz'::svy_model;
 SELECT '\x00'::svy_model;
 SELECT ('\x02' || substr(m::text, 5))::svy_model FROM models;                 -- unknown version
 SELECT substr(m::text, 1, length(m::text) - 16)::svy_model FROM models;      -- truncated

@@ -1266,14 +1266,8 @@ Datum
 svy_model_out(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	int			len = VARSIZE_ANY_EXHDR(b);
-	char	   *out = palloc(len * 2 + 3);
 
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(VARDATA_ANY(b), len, out + 2);
-	out[len * 2 + 2] = '\0';
-	PG_RETURN_CSTRING(out);
+	PG_RETURN_CSTRING(svy_hex_out(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
 }
 
 static bytea *
@@ -1291,18 +1285,10 @@ checked_model(const char *data, int len)
 Datum
 svy_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
-	int			len = strlen(s);
-	char	   *bin;
+	int			len;
+	char	   *bin = svy_hex_in(PG_GETARG_CSTRING(0), "svy_model", &len);
 
-	if (len < 2 || s[0] != '\\' || s[1] != 'x' || len % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%.40s\"", "svy_model", s),
-				 errhint("A survey model is written as \\x followed by hexadecimal digits.")));
-	bin = palloc(len / 2);
-	hex_decode(s + 2, len - 2, bin);
-	PG_RETURN_BYTEA_P(checked_model(bin, (len - 2) / 2));
+	PG_RETURN_BYTEA_P(checked_model(bin, len));
 }
 
 Datum
