@@ -253,8 +253,6 @@ SELECT r9((svy_total(y, svy_calibrate(svy_design(d), '{"a": {"1": 40, "2": 0, "3
 SELECT svy_by(y, b, svy_calibrate(svy_design(d), pab, ARRAY[a, b])) FROM t, p;
 SELECT svy_dist(b, svy_calibrate(svy_design(d), pab, ARRAY[a, b])) FROM t, p;
 SELECT svy_tab(a, b, svy_calibrate(svy_design(d), pab, ARRAY[a, b])) FROM t, p;
-SELECT svy_quantile(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b]), 0.5) FROM t, p;
-SELECT svy_accum(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b])) FROM t, p;
 -- the text form of a calibrated design reads back (pg_dump of a table of designs)
 SELECT svy_calibrate(svy_design(d, strata => a), pabv, ARRAY[a, b], ARRAY[v])::text FROM t, p WHERE id = 1;
 SELECT x::svy_design::text = x AS logit_round_trip

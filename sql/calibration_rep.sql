@@ -228,7 +228,6 @@ FROM (SELECT svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]) AS d FROM rt, cp
 SELECT svy_quantile(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM rt, cp;
 SELECT svy_by(y, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
 SELECT svy_tab(g, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
-SELECT svy_accum(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
 SELECT svy_glm(y, ARRAY[1.0::float8, v], svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 'gaussian') FROM rt, cp;
 
 DROP FUNCTION rep_run(), plan_has(text, text), fuzz(svy_aggstate), est(svy_estimate), jk(float8, int), boot(float8, int);

@@ -1220,8 +1220,15 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 			for (int r = 0; r < nrep; r++)
 				svy_sum_add(&s->rep_y[r], -s->dom.shift * s->rep_x[r].hi);
 	}
-	if (version >= 2 && svy_wire_byte(buf))
-		svy_calib_accum_deserialize(s, buf);
+	if (version >= 2)
+	{
+		int			calibrated = svy_wire_byte(buf);
+
+		if (calibrated > 1)
+			svy_wire_corrupt("bad calibration marker");
+		if (calibrated)
+			svy_calib_accum_deserialize(s, buf);
+	}
 	return s;
 }
 

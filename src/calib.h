@@ -163,4 +163,32 @@ extern void svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w);
 /* A calibrated row's weight; the row must be one of the state's rows. */
 extern double svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d);
 
+/* ---- svy_quantile on calibrated designs (calib_accum.c; used by calib_quantile.c) ---- */
+
+/* Rows of a calibrated state (all of them, in or out of the domain). */
+extern double svy_calib_accum_rows(const SvyAccum *s);
+/* The calibration factor G of a cell code (w from svy_calib_weights). */
+extern double svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell);
+
+/*
+ * Sums over the domain rows of one (unit, cell) of the calibration state
+ * with I = 1 (aux 0: of d, d^2 and rows; aux j >= 1, designs with PSUs: of
+ * d v_j).
+ */
+typedef struct SvyCalibIndicator
+{
+	uint64		key[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
+	int			aux;
+	double		w;
+	double		ww;
+	double		n;
+} SvyCalibIndicator;
+
+/*
+ * The calibrated mean of I (estimate, SE, df) on a state fed with y = 0,
+ * x = 1 (every row, I given for the cells that have rows with I = 1).
+ */
+extern void svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int nind,
+									   double level, SvyResult *res);
+
 #endif

@@ -43,7 +43,7 @@
 #include "survey.h"
 
 #define NQ			7			/* 1, e, a, b, aa, ab, bb */
-#define CALIB_STATE_MAGIC	0x43414c31	/* "CAL1": format version 1 */
+#define CALIB_STATE_MAGIC	0x43414c32	/* "CAL2": format version 2 (portable population) */
 
 typedef struct CalibKey
 {
@@ -85,6 +85,7 @@ typedef struct SvyCalibAccum
 	bool		per_row;		/* design without PSUs */
 	double		shift;			/* K of a = e (y - K x) */
 	bool		shift_set;
+	bool		warned;			/* a final warned of non-convergence (quantiles solve often) */
 
 	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
 	int			nr;				/* score basis: 3 (k + 1) + k^2 */
@@ -168,7 +169,7 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->epsilon = epsilon;
 	c->k = k;
 	c->pop_hash = hash;
-	/* with a 4-byte header (serialized as is): a table column's value may have a short one */
+	/* with a 4-byte header: a table column's value may have a short one */
 	c->pop = MemoryContextAlloc(cxt, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
 	SET_VARSIZE(c->pop, VARHDRSZ + VARSIZE_ANY_EXHDR(pop));
 	memcpy(VARDATA(c->pop), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop));
@@ -672,7 +673,6 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 {
 	const SvyCalibAccum *c = s->calib;
 	int			ncell = svy_idmap_size(c->cells);
-	int			plen = VARSIZE_ANY(c->pop);
 	calibtab_iterator it;
 	CalibEntry *e;
 
@@ -686,9 +686,16 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	pq_sendbyte(buf, c->per_row);
 	pq_sendbyte(buf, c->shift_set);
 	pq_sendfloat8(buf, c->shift);
-	pq_sendint64(buf, c->pop_hash);
-	pq_sendint32(buf, plen);
-	pq_sendbytes(buf, (const char *) c->pop, plen);
+	/* the population's binary form (its packed form is in native byte order), length first */
+	{
+		StringInfoData pop;
+
+		initStringInfo(&pop);
+		svy_population_send_buf(c->pop, &pop);
+		pq_sendint32(buf, pop.len);
+		pq_sendbytes(buf, pop.data, pop.len);
+		pfree(pop.data);
+	}
 	pq_sendint32(buf, ncell);
 	for (int i = 0; i < ncell; i++)
 	{
@@ -712,13 +719,46 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		svy_calib_rep_serialize(s, buf);
 }
 
+/*
+ * The population, validated and packed (with its hash) as svy_population's
+ * receive does; what that reports as invalid data (a level twice, a
+ * negative total, a bad encoding) is a corrupt state here.
+ */
+static struct varlena *
+read_population(StringInfo buf)
+{
+	int32		plen = svy_wire_count(buf, 1, "bad population");
+	StringInfoData pbuf;
+	MemoryContext cxt = CurrentMemoryContext;
+	struct varlena *volatile pop = NULL;
+
+	svy_wire_init(&pbuf, svy_wire_bytes(buf, plen), plen);
+	PG_TRY();
+	{
+		pop = svy_population_recv_buf(&pbuf);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(ed->sqlerrcode) != ERRCODE_DATA_EXCEPTION ||
+			ed->sqlerrcode == ERRCODE_INVALID_BINARY_REPRESENTATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		svy_wire_corrupt("bad population");
+	}
+	PG_END_TRY();
+	return pop;
+}
+
 void
 svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 {
 	int			method,
 				maxit,
 				k,
-				plen,
 				ncell,
 				nent;
 	double		epsilon;
@@ -726,11 +766,10 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	bool		per_row;
 	bool		shift_set;
 	double		shift;
-	uint64		hash;
 	struct varlena *pop;
-	SvyPop	   *parsed;
-	struct varlena *rebuilt;
 	SvyCalibAccum *c;
+	SvyIdMap   *psus;			/* the base PSUs the entries cover */
+	double	   *rows;			/* per stratum: rows of the entries (no PSUs) */
 
 	if (svy_wire_int32(buf) != CALIB_STATE_MAGIC)
 		svy_wire_corrupt("unknown calibration format");
@@ -743,34 +782,33 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	per_row = svy_wire_byte(buf);
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
-	hash = svy_wire_int64(buf);
-	plen = svy_wire_int32(buf);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
 		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
-		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU) ||
-		plen < VARHDRSZ || plen > buf->len - buf->cursor)
+		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
-	pop = palloc(plen);
-	memcpy(pop, svy_wire_bytes(buf, plen), plen);
-	if (VARSIZE_ANY(pop) != plen)
-		svy_wire_corrupt("bad population");
-	/* the population must be one svy_population_build() makes, with this hash */
-	parsed = svy_population_parse(pop);
-	rebuilt = svy_population_build(parsed);
-	if (VARSIZE(rebuilt) != VARSIZE_ANY(pop) ||
-		memcmp(VARDATA(rebuilt), VARDATA_ANY(pop), VARSIZE_ANY_EXHDR(pop)) != 0 ||
-		svy_population_hash(rebuilt) != hash || parsed->nnum != k)
-		svy_wire_corrupt("bad population");
+	pop = read_population(buf);
+	{
+		/* the method takes the population (as svy_calibrate checked; svy_calibrate() refuses others) */
+		SvyPop	   *parsed = svy_population_parse(pop);
+
+		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
+			(method != SVY_CALIB_LINEAR && k != 0) ||
+			(method == SVY_CALIB_POSTSTRATIFY && parsed->ncat != 1) ||
+			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
+			svy_wire_corrupt("bad population");
+	}
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, hash, pop, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
 	ncell = svy_wire_count(buf, 8 + 8 * c->cw, "bad number of cells");
+	if (ncell == 0)
+		svy_wire_corrupt("bad number of cells");	/* the first row made one */
 	for (int i = 0; i < ncell; i++)
 	{
 		uint64		code = svy_wire_int64(buf);
@@ -790,6 +828,8 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 			svy_wire_corrupt("bad cell sums");
 	}
 	nent = svy_wire_count(buf, 40 + 8 * c->width, "bad number of PSU cells");
+	psus = svy_idmap_create(CurrentMemoryContext, 64);
+	rows = palloc0(sizeof(double) * Max(s->nstrata, 1));
 	for (int j = 0; j < nent; j++)
 	{
 		CalibKey	key;
@@ -811,7 +851,33 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		}
 		if (c->per_row && !(u[c->nu] >= 1))
 			svy_wire_corrupt("bad row count");
+		if (s->kind != SVY_KIND_TAYLOR)
+			continue;			/* replicate designs: no strata or PSUs */
+		if (c->per_row)
+		{
+			int			h = svy_accum_stratum_find(s, key.w);
+
+			if (h < 0 || key.w[2] != 0 || key.w[3] != 0)
+				svy_wire_corrupt("cell of an unknown stratum");
+			rows[h] += u[c->nu];
+		}
+		else
+		{
+			SvyPsuKey	pk = {{key.w[0], key.w[1], key.w[2], key.w[3]}};
+			SvyPsuEntry *pe = svy_accum_psu_find(s, &pk);
+			bool		found;
+
+			if (pe == NULL)
+				svy_wire_corrupt("PSU cell of an unknown PSU");
+			svy_idmap_insert(psus, (uint64) (uintptr_t) pe, 0, &found);
+		}
 	}
+	/* every row of the base state is in the calibration sums: its PSU, or its stratum's row count */
+	if (s->kind == SVY_KIND_TAYLOR && !c->per_row && svy_idmap_size(psus) != s->npsu)
+		svy_wire_corrupt("PSU without calibration sums");
+	for (int h = 0; s->kind == SVY_KIND_TAYLOR && c->per_row && h < s->nstrata; h++)
+		if (rows[h] != s->strata[h].rows.n)
+			svy_wire_corrupt("stratum rows without calibration sums");
 	if (s->kind == SVY_KIND_REPLICATE)
 		svy_calib_rep_deserialize(s, buf, k);
 }
@@ -986,12 +1052,15 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	cs->ncell = ncell;
 	cs->U = U;
 	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
-	svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
-	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0)
+	/* the warnings once per state: a quantile's final solves for its CDF and each share */
+	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
+		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
+	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),
 				 errdetail("Every population total is over 20 times its sample total; the weights are rescaled first, as R's calibrate() does.")));
+	((SvyCalibAccum *) c)->warned = true;
 }
 
 /* ---------- for statistics that residualise their own scores (calib.h) ---------- */
@@ -1178,10 +1247,16 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	if (!c->per_row)
 	{
 		/*
-		 * Each PSU's score total replaces its sums in the base state (every
-		 * final on a calibrated state comes here and rewrites them all, so
-		 * finals sharing the state are not affected).
+		 * Each PSU's score total replaces its sums in the base state for
+		 * svy_accum_strata, and they are put back afterwards: a final
+		 * sharing the state (svy_accum's) may serialize it.  Entries of one
+		 * PSU save (sums, 0, ..., 0); restoring in reverse ends with the sums.
 		 */
+		int64		nent = c->tab->members,
+					ie = 0;
+		SvyPsuEntry **saved_pe = palloc(sizeof(SvyPsuEntry *) * Max(nent, 1));
+		double	   *saved = palloc(sizeof(double) * 2 * Max(nent, 1));
+
 		calibtab_start_iterate(c->tab, &it);
 		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 		{
@@ -1190,6 +1265,10 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 
 			if (pe == NULL)
 				svy_wire_corrupt("PSU cell of an unknown PSU");
+			saved_pe[ie] = pe;
+			saved[2 * ie] = pe->a;
+			saved[2 * ie + 1] = pe->b;
+			ie++;
 			pe->a = pe->b = 0.0;
 		}
 		calibtab_start_iterate(c->tab, &it);
@@ -1207,6 +1286,11 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 			pe->a += z;
 		}
 		in.df = svy_accum_strata(s, 0.0, sts);
+		while (ie-- > 0)
+		{
+			saved_pe[ie]->a = saved[2 * ie];
+			saved_pe[ie]->b = saved[2 * ie + 1];
+		}
 	}
 	else
 	{
@@ -1357,4 +1441,94 @@ svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesig
 	for (int j = 0; j < w->k; j++)
 		g += w->lambda_v[j] * svy_calib_x(b)[j];
 	return d->weight * g;
+}
+
+/* ---------- svy_quantile on calibrated designs (calib_quantile.c) ---------- */
+
+double
+svy_calib_accum_rows(const SvyAccum *s)
+{
+	const SvyCalibAccum *c = s->calib;
+	double		n = 0.0;
+
+	for (int i = 0; i < svy_idmap_size(c->cells); i++)
+		n += c->cellsum[(int64) c->cw * i + CS_N];
+	return n;
+}
+
+double
+svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell)
+{
+	int			i = svy_idmap_find(s->calib->cells, cell, 0);
+
+	if (i < 0)
+		svy_wire_corrupt("cell unknown to the calibration");
+	return w->G[i];
+}
+
+/*
+ * The state was fed with y = 0, x = 1 (so K = 0 and a = e y = 0): adding
+ * to a = e I the indicator's sums of the cells' rows turns its sums into
+ * those of y = I, and the calibrated mean's result is that of P.  The
+ * arena and the cell sums are replaced by modified copies while the result
+ * is computed, so that the state itself does not change.
+ */
+void
+svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int nind,
+						   double level, SvyResult *res)
+{
+	SvyCalibAccum *c = s->calib;
+	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
+	double	   *arena = c->arena;
+	double	   *cellsum = c->cellsum;
+	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
+	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
+
+	if (c->shift != 0.0)
+		svy_wire_corrupt("calibrated quantile state with a non-zero shift");
+	memcpy(a, arena, sizeof(double) * c->used * c->width);
+	memcpy(cs, cellsum, sizeof(double) * svy_idmap_size(c->cells) * c->cw);
+	for (int i = 0; i < nind; i++)
+	{
+		const SvyCalibIndicator *in = &ind[i];
+		CalibKey	key;
+		CalibEntry *e;
+		double	   *u;
+		int			j = in->aux;
+		int			ci;
+
+		memcpy(key.w, in->key, sizeof(key.w));
+		e = calibtab_lookup(c->tab, key);
+		ci = svy_idmap_find(c->cells, key.w[4], 0);
+		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && c->per_row))
+			svy_wire_corrupt("quantile cell unknown to the calibration");
+		u = a + (int64) e->off * c->width;
+		/* I^2 = I and I x = I: a, aa and ab grow alike */
+		u[U_Q(j, 2)] += in->w;
+		u[U_Q(j, 4)] += in->w;
+		u[U_Q(j, 5)] += in->w;
+		if (j > 0)
+			continue;
+		cs[(int64) c->cw * ci + CS_A] += in->n;
+		if (c->per_row)
+		{
+			/* r = d [1, a, b]: its a-column was 0; now sum d I = w, sum d^2 I = ww */
+			double		n = u[c->nu];
+			double	   *mean = u + c->nu + 1;
+			double	   *m = mean + c->nr;
+			int			ia = R_Q(0, 1);
+
+			mean[ia] += in->w / n;
+			/* sum r_a r_t = sum d^2 I for t = 1, a and b (the rows with I are domain rows) */
+			for (int t = 0; t < c->nr; t++)
+				m[ia * c->nr + t] = m[t * c->nr + ia] = in->ww - n * mean[ia] * mean[t];
+		}
+	}
+	c->arena = a;
+	c->cellsum = cs;
+	svy_calib_accum_result(s, &spec, res);
+	c->arena = arena;
+	c->cellsum = cellsum;
+	pfree(a);
+	pfree(cs);
 }

@@ -29,7 +29,11 @@
  * The design itself (strata, PSUs, fpc, df, lonely PSUs, replicate rank) is
  * tracked by an SvyAccum (accum.h) fed with y = 0; at the end its domain
  * sums are replaced by those of the indicator and the existing Taylor or
- * replicate machinery gives SE(P) and df.
+ * replicate machinery gives SE(P) and df.  Calibrated designs
+ * (calib_quantile.c, through a few hooks here): units are (PSU or stratum,
+ * calibration cell, auxiliary), the design state is the calibrated linear
+ * accumulator, the values' weights are scaled by the calibration and SE(P)
+ * is that of the calibrated mean of the indicator.
  *
  * This file: arguments, units, transition, combine and final functions.
  * The cells live in quantile_store.c (sorted by stats/radix.c), the wire
@@ -50,6 +54,8 @@
 #include "utils/typcache.h"
 
 #include "aggstate.h"
+#include "calib.h"
+#include "calib_quantile.h"
 #include "idmap.h"
 #include "quantile.h"
 #include "quantile_state.h"
@@ -302,6 +308,12 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 	if (in_domain)
 		svy_check_outcome(y);
 
+	if (svy_design_is_calibrated(d) || s->acc->calib)
+	{
+		svy_calib_quantile_row(s, d, y, y_null);
+		maybe_compact(s);
+		return;
+	}
 	/* the design: strata, PSUs, fpc, df, replicate sums of the domain weights */
 	svy_accum_row(s->acc, d, 0.0, 1.0, y_null);
 	if (!in_domain)
@@ -451,6 +463,8 @@ typedef struct QValueStream
 	int64		reads;
 	int			rep;			/* replicate whose weights it gives; -1: the full sample */
 	int			nrep;
+	double	   *coef;			/* calibrated designs: per unit, the factor of its weights */
+	bool	   *counts;			/* ... and whether its cells count rows; else NULL */
 } QValueStream;
 
 static void
@@ -507,9 +521,10 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 					 * a replicate: its weights, the cell's rows all counted
 					 * (only whole cells of replicate weight 0 are left out)
 					 */
-					w = svy_ld(w + (vs->rep < 0 ? entry_w(&c)
-									: (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep]));
-					n += c.n;
+					w = svy_ld(w + (vs->rep >= 0 ? (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep]
+									: vs->coef ? vs->coef[c.unit] * entry_w(&c) : entry_w(&c)));
+					if (vs->counts == NULL || vs->counts[c.unit])
+						n += c.n;
 				}
 			}
 		/* R's rules drop rows of weight 0 */
@@ -543,6 +558,10 @@ qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist, int rep)
 	vs->reads = 0;
 	vs->rep = rep;
 	vs->nrep = rep_count(s);
+	vs->coef = NULL;
+	vs->counts = NULL;
+	if (s->acc->calib)
+		svy_calib_quantile_units(s, &vs->coef, &vs->counts);
 	svy_qdist_init(dist, &vs->base, vs->marks, vs->maxmarks);
 }
 
@@ -553,6 +572,11 @@ qvalues_close(QValueStream *vs)
 	pfree(vs->pos);
 	pfree(vs->markpos);
 	pfree(vs->marks);
+	if (vs->coef)
+	{
+		pfree(vs->coef);
+		pfree(vs->counts);
+	}
 }
 
 /*
@@ -569,8 +593,14 @@ share_variance(QState *s, double q, double P, double level, SvyResult *res)
 	SvyAccum   *acc = s->acc;
 	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
 	int			nr;
-	QRun	   *runs = qstate_runs(s, &nr);
+	QRun	   *runs;
 
+	if (acc->calib)
+	{
+		svy_calib_quantile_share(s, q, level, res);
+		return;
+	}
+	runs = qstate_runs(s, &nr);
 	acc->dom.wm.mean_y = P;
 	acc->dom.wm.mean_x = 1.0;
 	acc->dom.wm.c_yy = acc->dom.wm.w * P * (1.0 - P);
@@ -757,7 +787,8 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 				P,
 				lo,
 				hi,
-				t;
+				t,
+				nrow;
 	SvyResult	share;
 
 	memset(out, 0, sizeof(*out));
@@ -778,6 +809,8 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 		return;
 	}
 	check_interval(s);
+	/* R's nrow(design), for beta and score: a calibrated design's domain keeps every row */
+	nrow = s->acc->calib ? svy_calib_quantile_nrow(s, interval) : s->acc->dom.nrow;
 	q = svy_qrule(dist, s->qrule, p);
 	P = svy_qshare(dist, q);
 	share_variance(s, q, P, level, &share);
@@ -796,7 +829,7 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 		case SVY_QCI_SCORE:
 			{
 				ScoreInfo	si = {s, dist, level};
-				int			status = svy_qscore_ci(dist, s->qrule, p, t, s->acc->dom.nrow,
+				int			status = svy_qscore_ci(dist, s->qrule, p, t, nrow,
 												   score_share_se, &si,
 												   &out->ci_lower, &out->ci_upper);
 
@@ -821,7 +854,7 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 			}
 			else
 				svy_qshare_ci(interval, P, share.std_error * share.std_error, share.df, level,
-							  s->acc->dom.nrow, &lo, &hi);
+							  nrow, &lo, &hi);
 			out->ci_lower = isnan(lo) || lo < 0.0 ? NAN : svy_qrule(dist, s->qrule, lo);
 			out->ci_upper = isnan(hi) || hi > 1.0 ? NAN : svy_qrule(dist, s->qrule, hi);
 			break;

@@ -85,7 +85,7 @@ typedef struct QState
 	struct varlena *p_seen;		/* copy of the array last checked */
 	struct varlena *interval_seen;	/* copy of the interval name last parsed */
 
-	/* units (designs with PSUs: PSUs; without: strata) */
+	/* units (designs with PSUs: PSUs; without: strata; calibrated: calib_quantile.c) */
 	QUnitKey   *unit_keys;
 	int			nunits;
 	int			units_cap;

@@ -1,7 +1,8 @@
 --
 -- Deterministic robustness test of the stored-state and result types:
 -- svy_state (a Taylor design with strata and PSUs, one without PSUs, a
--- replicate design), svy_domains and svy_table.
+-- replicate design, calibrated designs with and without PSUs), svy_domains
+-- and svy_table.
 --
 -- Every truncation and :fuzz_flips bit flips (at positions spread over the
 -- value) of each real value go through text input; every truncation and
@@ -32,7 +33,11 @@ CREATE TEMP TABLE fz AS
 SELECT i, (i % 3)::text AS g, (i % 2)::text AS h, i::float8 AS y,
        svy_design(1 + i % 4, strata => 'S' || i % 3, psu => i % 9) AS dp,
        svy_design(1 + i % 4, strata => 'S' || i % 3) AS ds,
-       svy_repdesign(1 + i % 4, ARRAY[1 + i % 2, 2 - i % 2, 1 + i % 3, 0.5]::float8[], 'JK1') AS dr
+       svy_repdesign(1 + i % 4, ARRAY[1 + i % 2, 2 - i % 2, 1 + i % 3, 0.5]::float8[], 'JK1') AS dr,
+       svy_calibrate(svy_design(1 + i % 4, psu => i % 3), '{"h": {"0": 60, "1": 60}}', ARRAY[(i % 2)::text],
+                     method => 'poststratify') AS dc,
+       svy_calibrate(svy_design(1 + i % 4), '{"h": {"0": 60, "1": 60}, "v": 2500}', ARRAY[(i % 2)::text],
+                     ARRAY[i::float8]) AS dl
 FROM generate_series(1, 36) i;
 
 CREATE TEMP TABLE fuzz_base (name text, type text, b bytea);
@@ -42,6 +47,10 @@ UNION ALL
 SELECT 'state_strata', 'svy_state', decode(substr(svy_accum(y > 10, ds)::text, 3), 'hex') FROM fz
 UNION ALL
 SELECT 'state_rep', 'svy_state', decode(substr(svy_accum(y, dr)::text, 3), 'hex') FROM fz
+UNION ALL
+SELECT 'state_calib_psu', 'svy_state', decode(substr(svy_accum(y, dc)::text, 3), 'hex') FROM fz WHERE i <= 12
+UNION ALL
+SELECT 'state_calib_rows', 'svy_state', decode(substr(svy_accum(y > 6, dl)::text, 3), 'hex') FROM fz WHERE i <= 12
 UNION ALL
 SELECT 'domains', 'svy_domains', decode(substr(svy_by(y, g, dp)::text, 3), 'hex') FROM fz
 UNION ALL

@@ -1,0 +1,177 @@
+/*
+ * calib_quantile.c — svy_quantile and svy_quantiles on calibrated designs
+ * (SPEC §9; R: svyquantile on a postStratify()d, rake()d or calibrate()d
+ * design, oracle README §7.7 and §7.14).
+ *
+ * R's quantile reads the distribution of the calibrated weights w = d g
+ * (g = G_c + lambda' v), and Woodruff's interval the SE of the calibrated
+ * mean of I(y <= q), whose scores are residualised against the calibration.
+ * Both are known only at the end, so (quantile.c's cells, one pass, mergeable):
+ *   - the design state (QState.acc) is the calibrated linear accumulator
+ *     fed with y = 0, x = 1 on every row, in or out of the domain: the
+ *     calibration's sums and the base design;
+ *   - a unit of the cells is a (PSU, calibration cell) pair, or (stratum,
+ *     cell) without PSUs, so that the cells of the values up to q give per
+ *     unit the sums of I that the residualisation needs
+ *     (svy_calib_indicator_result in calib_accum.c);
+ *   - with numeric auxiliaries (designs with PSUs) a row also enters the
+ *     unit (PSU, cell, j, sign of v_j) with weight |d v_j|: the calibrated
+ *     weight of a value is the sum over its cells of G_c d + lambda_j d v_j,
+ *     and the indicator's sums of d v_j per unit are there too.
+ * Not supported (feature_not_supported): replicate designs, numeric auxiliaries without PSUs
+ * (the residual variance of a row needs products of v up to degree four)
+ * and the score interval on a domain or with
+ * NULL outcomes (R searches it over the values of every row of the design,
+ * which a domain of a calibrated design keeps).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "calib.h"
+#include "calib_quantile.h"
+#include "quantile.h"
+#include "wire.h"
+
+/* unit key word 5: 0 = d; 2j - 1 = d v_j (v_j > 0); 2j = -d v_j (v_j < 0), j = 1..k */
+#define AUX_WORD	5
+
+void
+svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
+{
+	const SvyCalibBlock *b;
+	bool		in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
+	double		w = d->weight;
+	QUnitKey	key;
+
+	/* calibrated replicate designs (calib_rep.c) are not handled here yet */
+	if (d->kind != SVY_KIND_TAYLOR)
+		svy_calib_not_supported("this aggregate");
+	/* the calibration and the base design; mixed rows are an error there */
+	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
+	if (!in_domain || w == 0.0)
+		return;
+	b = svy_calib_block(d);
+	if (b->k > 0 && !(d->flags & SVY_HAS_PSU))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("svy_quantile does not support numeric calibration variables on a design without PSUs yet"),
+				 errdetail("Quantiles of calibrated designs take numeric auxiliaries when the design has PSUs, and categorical ones always."),
+				 errhint("Give the design its PSUs (each row its own PSU: psu => the row's id).")));
+	if (y == 0.0)
+		y = 0.0;				/* one cell for -0 and 0 */
+	key.w[0] = d->stratum[0];
+	key.w[1] = d->stratum[1];
+	key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
+	key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
+	key.w[4] = b->cell;
+	key.w[AUX_WORD] = 0;
+	append_row(s, y, w, qstate_unit_index(s, &key));
+	for (int j = 0; j < b->k; j++)
+	{
+		double		dv = w * svy_calib_x(b)[j];
+
+		if (dv == 0.0)
+			continue;
+		key.w[AUX_WORD] = dv > 0.0 ? 2 * j + 1 : 2 * j + 2;
+		append_row(s, y, fabs(dv), qstate_unit_index(s, &key));
+	}
+}
+
+/* aux j (0: d) and sign of a unit */
+static int
+unit_aux(const QUnitKey *key, double *sign)
+{
+	uint64		a = key->w[AUX_WORD];
+
+	if (a > 2 * (uint64) SVY_CALIB_MAX_NUMERIC)
+		svy_wire_corrupt("quantile unit of an unknown auxiliary");
+	*sign = (a != 0 && a % 2 == 0) ? -1.0 : 1.0;
+	return (int) ((a + 1) / 2);
+}
+
+void
+svy_calib_quantile_units(const QState *s, double **coef, bool **counts)
+{
+	SvyCalibWeights cw;
+	double	   *cf = palloc(sizeof(double) * Max(s->nunits, 1));
+	bool	   *cn = palloc(sizeof(bool) * Max(s->nunits, 1));
+
+	svy_calib_weights(s->acc, &cw);
+	for (int u = 0; u < s->nunits; u++)
+	{
+		double		sign;
+		int			j = unit_aux(&s->unit_keys[u], &sign);
+
+		if (j > cw.k)
+			svy_wire_corrupt("quantile unit of an unknown auxiliary");
+		cf[u] = j == 0 ? svy_calib_cell_g(s->acc, &cw, s->unit_keys[u].w[4]) : sign * cw.lambda_v[j - 1];
+		cn[u] = j == 0;
+	}
+	*coef = cf;
+	*counts = cn;
+}
+
+void
+svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
+{
+	int			nr;
+	QRun	   *runs = qstate_runs(s, &nr);
+	SvyCalibIndicator *ind = palloc0(sizeof(SvyCalibIndicator) * Max(s->nunits, 1));
+	int			nind = 0;
+
+	for (int u = 0; u < s->nunits; u++)
+	{
+		double		sign;
+
+		memcpy(ind[u].key, s->unit_keys[u].w, sizeof(ind[u].key));
+		ind[u].aux = unit_aux(&s->unit_keys[u], &sign);
+	}
+	/* the cells of each run are sorted by value: those up to q come first */
+	for (int k = 0; k < nr; k++)
+		for (int64 i = 0; i < runs[k].n && run_x(&runs[k], i) <= q; i++)
+		{
+			QEntry		c = run_cell(&runs[k], i);
+			double		w = (double) entry_w(&c);
+			SvyCalibIndicator *in = &ind[c.unit];
+
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			in->w += w;
+			in->n += c.n;
+			/* sum d^2 of the cell's rows = their spread + w^2 / n */
+			if (runs[k].m2 && c.n > 0)
+				in->ww += runs[k].m2[i] + w * w / c.n;
+		}
+	for (int u = 0; u < s->nunits; u++)
+	{
+		double		sign;
+
+		unit_aux(&s->unit_keys[u], &sign);
+		if (ind[u].n == 0)
+			continue;
+		ind[nind] = ind[u];
+		ind[nind].w *= sign;
+		nind++;
+	}
+	pfree(runs);
+	svy_calib_indicator_result(s->acc, ind, nind, level, res);
+	pfree(ind);
+}
+
+double
+svy_calib_quantile_nrow(const QState *s, int interval)
+{
+	double		rows = svy_calib_accum_rows(s->acc);
+
+	if (interval == SVY_QCI_SCORE && s->acc->dom.nrow != rows)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the score interval of a quantile is not supported on a domain of a calibrated design yet"),
+				 errdetail("R searches it over the values of every row of the design, which a domain of a calibrated design (or a NULL outcome) keeps."),
+				 errhint("Use interval mean, beta, xlogit or asin.")));
+	/* R: nrow(design) of a calibrated design's domain is every row */
+	return rows;
+}
