@@ -123,7 +123,7 @@ null_arg(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("%s of svy_calibrate must not be NULL", what)));
+			 errmsg("%s must not be NULL", what)));
 }
 
 /* The elements of a 1-D array without NULLs (NULL: an error naming the argument), no copies. */
@@ -137,7 +137,7 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s of svy_calibrate must be a one-dimensional array", what)));
+				 errmsg("%s must be a one-dimensional array", what)));
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (n > max)
 		return n;				/* the caller reports the length */
@@ -150,7 +150,7 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s of svy_calibrate has a NULL element at position %d", what, i + 1),
+					 errmsg("%s has a NULL element at position %d", what, i + 1),
 					 errhint("Every row needs its level of each categorical variable and its value of each numeric one.")));
 	}
 	return n;
@@ -275,13 +275,11 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	float8		bounds[2] = {0.0, 0.0};
 	uint64		cell = 0;
 
-	if (PG_ARGISNULL(0))
-		null_arg("the design");
+	d = svy_design_arg(fcinfo, 0);
 	if (PG_ARGISNULL(1))
-		null_arg("the population");
+		null_arg("population");
 	if (PG_ARGISNULL(4))
-		null_arg("the method");
-	d = PG_GETARG_SVYDESIGN_P(0);
+		null_arg("calibration method");
 	if (svy_design_is_calibrated(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -307,12 +305,12 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		Datum		bd[2];
 
 		if (PG_ARGISNULL(5))
-			null_arg("bounds (of method logit)");
+			null_arg("bounds of logit calibration");
 		if (array_elems(PG_GETARG_ARRAYTYPE_P(5), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
 						TYPALIGN_DOUBLE, bd, 2) != 2)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("bounds of svy_calibrate must have 2 elements, {lower, upper}")));
+					 errmsg("bounds must have 2 elements, {lower, upper}")));
 		bounds[0] = DatumGetFloat8(bd[0]);
 		bounds[1] = DatumGetFloat8(bd[1]);
 		if (!(bounds[0] < 1.0 && bounds[1] > 1.0) || !isfinite(bounds[0]) || !isfinite(bounds[1]))
@@ -360,8 +358,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (nlev != pop->ncat)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("levels of svy_calibrate has %d elements, the population has %d categorical variables",
-						nlev, pop->ncat),
+				 errmsg("levels must have one element per categorical variable of the population"),
+				 errdetail("levels has %d, the population %d.", nlev, pop->ncat),
 				 errhint("Give the row's level of each categorical variable, in the population's order.")));
 	if (PG_ARGISNULL(3))
 	{
@@ -392,8 +390,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (nx != pop->nnum)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("x of svy_calibrate has %d elements, the population has %d numeric variables",
-						nx, pop->nnum),
+				 errmsg("x must have one element per numeric variable of the population"),
+				 errdetail("x has %d, the population %d.", nx, pop->nnum),
 				 errhint("Give the row's value of each numeric variable, in the population's order.")));
 
 	for (int m = 0; m < nlev; m++)
@@ -413,7 +411,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		if (isnan(x[j]) || isinf(x[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("x of svy_calibrate must be finite, not %g", x[j])));
+					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
 
 	PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
 										popv));
