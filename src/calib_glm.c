@@ -60,24 +60,14 @@ not_supported(const char *what, const char *detail, const char *hint)
 			 errhint("%s", hint)));
 }
 
-static void *
-grow0(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
-{
-	if (p == NULL)
-		return MemoryContextAllocZero(cxt, elem * newcap);
-	p = repalloc(p, elem * newcap);
-	memset((char *) p + elem * oldcap, 0, elem * (newcap - oldcap));
-	return p;
-}
-
 void
 svy_glm_calib_grow(GlmState *s, int oldcap, int newcap)
 {
 	GlmCalib   *c = s->cal;
 
-	c->devc = grow0(s->cxt, c->devc, sizeof(double), oldcap, newcap);
-	c->dev0 = grow0(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
-	c->sy = grow0(s->cxt, c->sy, sizeof(double), oldcap, newcap);
+	c->devc = svy_glm_grow(s->cxt, c->devc, sizeof(double), oldcap, newcap);
+	c->dev0 = svy_glm_grow(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
+	c->sy = svy_glm_grow(s->cxt, c->sy, sizeof(double), oldcap, newcap);
 }
 
 void
@@ -108,8 +98,8 @@ cal_dom(GlmState *s, uint64 code)
 		{
 			int			cap = c->calcap ? c->calcap * 2 : 16;
 
-			c->code = grow0(s->cxt, c->code, sizeof(uint64), c->calcap, cap);
-			c->dom = grow0(s->cxt, c->dom, sizeof(double) * (1 + c->k), c->calcap, cap);
+			c->code = svy_glm_grow(s->cxt, c->code, sizeof(uint64), c->calcap, cap);
+			c->dom = svy_glm_grow(s->cxt, c->dom, sizeof(double) * (1 + c->k), c->calcap, cap);
 			c->calcap = cap;
 		}
 		c->ncal = i + 1;
@@ -135,9 +125,9 @@ row_sums(GlmState *s, int h, const double *key)
 		{
 			int			cap = c->rowcap ? c->rowcap * 2 : 64;
 
-			c->row_stratum = grow0(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
-			c->row_key = grow0(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
-			c->row_sums = grow0(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
+			c->row_stratum = svy_glm_grow(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
+			c->row_key = svy_glm_grow(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
+			c->row_sums = svy_glm_grow(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
 			svy_glm_account(s, (sizeof(int32) + sizeof(double) * (kw + 2) + 32) * (cap - c->rowcap));
 			c->rowcap = cap;
 		}

@@ -105,8 +105,8 @@ svy_glm_account(GlmState *s, Size more)
 				 errhint("Use categorical predictors or round continuous ones, or raise work_mem.")));
 }
 
-static void *
-grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
+void *
+svy_glm_grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
 {
 	if (p == NULL)
 		return MemoryContextAllocZero(cxt, elem * newcap);
@@ -183,18 +183,18 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 		Size		per = sizeof(double) * (p + 7 + (s->cal ? 3 : 0) + 2 * s->nrep) + sizeof(uint64) +
 			GLM_MAP_ENTRY;
 
-		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
-		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
-		s->sw = grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
-		s->swy = grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
-		s->s0w = grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
-		s->s0wz = grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
-		s->cn = grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
-		s->cn1 = grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
+		s->x = svy_glm_grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
+		s->cell_hash = svy_glm_grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
+		s->sw = svy_glm_grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
+		s->swy = svy_glm_grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
+		s->s0w = svy_glm_grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
+		s->s0wz = svy_glm_grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
+		s->cn = svy_glm_grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
+		s->cn1 = svy_glm_grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
 		if (s->nrep > 0)
 		{
-			s->rep_sw = grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
-			s->rep_swy = grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
+			s->rep_sw = svy_glm_grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
+			s->rep_swy = svy_glm_grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
 		}
 		if (s->cal)
 			svy_glm_calib_grow(s, s->cellcap, cap);
@@ -238,10 +238,10 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 	{
 		int			cap = s->startcap ? s->startcap * 2 : 64;
 
-		s->st_cell = grow(s->cxt, s->st_cell, sizeof(int32), s->startcap, cap);
-		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
-		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
-		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
+		s->st_cell = svy_glm_grow(s->cxt, s->st_cell, sizeof(int32), s->startcap, cap);
+		s->st_y = svy_glm_grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
+		s->st_w = svy_glm_grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
+		s->st_n = svy_glm_grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
 		svy_glm_account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
 		s->startcap = cap;
 	}
@@ -268,10 +268,10 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 		{
 			int			cap = s->psucap ? s->psucap * 2 : 64;
 
-			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
-			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
+			s->psu_key = svy_glm_grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
+			s->psu_stratum = svy_glm_grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
 			if (two_stage(s))
-				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
+				s->unit_psu = svy_glm_grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
 			svy_glm_account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
@@ -335,9 +335,9 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 		if (k >= s->uccap)
 		{
 			int			cap = s->uccap ? s->uccap * 2 : 256;
-			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
+			s->uc = svy_glm_grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
 			if (!has_psu(s))
-				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
+				s->ucsq = svy_glm_grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
 			svy_glm_account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
 					(cap - s->uccap));
 			s->uccap = cap;

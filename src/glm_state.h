@@ -137,6 +137,8 @@ is_binomial(int family)
 	return family == SVY_GLM_BINOMIAL || family == SVY_GLM_QUASIBINOMIAL;
 }
 
+/* p (elem bytes x oldcap, NULL: none) grown to newcap elements in cxt, the new ones zeroed (glm.c). */
+extern void *svy_glm_grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap);
 /* Count more bytes of the state; an error past work_mem (glm.c). */
 extern void svy_glm_account(GlmState *s, Size more);
 /* Reading a serialized state (glm.c): the error "invalid regression state" with detail. */
