@@ -433,11 +433,6 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 
 		for (int r = 0; r < s->nrep; r++)
 		{
-			if (rw[r] < 0.0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("replicate weight %d is negative: %g", r + 1, rw[r]),
-						 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 			rsw[r] += rw[r];
 			rswy[r] += rw[r] * y;
 			s->rep_devc[r] += svy_glm_dev_const(s->family, rw[r], y);
@@ -688,13 +683,12 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 							svy_glm_family_name(s->family)),
 					 errdetail("Outcomes of this family must be %s.", allowed)));
 	}
-	if (d->weight < 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("survey weight is negative: %g", d->weight),
-				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
-	/* the design: complete cases in the domain are the rows of the fit */
+	/*
+	 * The design: complete cases in the domain are the rows of the fit.  Its
+	 * weights are not negative, as R's glm needs: every design constructor
+	 * and input checks them.
+	 */
 	if (s->base->calib == NULL && !svy_design_is_calibrated(d))
 		h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
 	else
