@@ -93,7 +93,7 @@ fi
 
 DN="svy_design(w, strata => stratum, psu => psu)"
 declare -A Q
-IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc tf ti ca cx cr cl)
+IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc0 tc tf ti ca cx cr cl)
 Q[base]="SELECT 1"
 Q[na]="SELECT sum(w * agree::int) / sum(w) FROM n"
 Q[nx]="SELECT count($DN) FROM n"
@@ -109,6 +109,7 @@ Q[ni0]="SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY score) FROM n"
 Q[ni]="SELECT svy_quantile(score, $DN, 0.5) FROM n"
 Q[ta]="SELECT sum(w * agree::int) / sum(w) FROM nt"
 Q[tb]="SELECT svy_prop(agree, $DN) FROM nt"
+Q[tc0]="SELECT country, sum(w * agree::int) / sum(w) FROM nt GROUP BY country"
 Q[tc]="SELECT country, svy_prop(agree, $DN) FROM nt GROUP BY country"
 Q[tf]="SELECT svy_by(agree, country, $DN) FROM nt"
 Q[ti]="SELECT svy_quantile(score, $DN, 0.5) FROM nt"

@@ -119,4 +119,46 @@ SELECT svy_quantile(y, CASE WHEN id < 10 THEN svy_design(w, strata => st, psu =>
                     0.5 ORDER BY id)
 FROM hp, hpop;
 
+-- text keys of every length up to 40 bytes that differ in one byte only, at any
+-- position (the identity cache reads a value as whole and overlapping words):
+-- the same as integer keys for (length, position)
+CREATE TEMP TABLE hplen AS
+SELECT id, w, b, len * 100 + pos AS st_int, (len * 100 + pos) * 10 + id % 3 AS ps_int,
+       k AS st_text, k || chr(65 + id % 3) AS ps_text
+FROM (SELECT *, CASE WHEN len = 0 THEN '' ELSE overlay(repeat('a', len) PLACING 'b' FROM pos + 1) END AS k
+      FROM (SELECT id, w, b, (id / 7) % 41 AS len, CASE WHEN (id / 7) % 41 = 0 THEN 0 ELSE (id / 287) % ((id / 7) % 41) END AS pos
+            FROM hp) x) y;
+SELECT count(DISTINCT st_text) AS strata, count(DISTINCT ps_text) AS psus,
+       count(DISTINCT st_text) = count(DISTINCT st_int) AS same_strata,
+       count(DISTINCT ps_text) = count(DISTINCT ps_int) AS same_psus FROM hplen;
+SELECT i.estimate = t.estimate AS same_estimate, i.std_error = t.std_error AS same_se, i.df = t.df AS same_df
+FROM (SELECT (svy_prop(b, svy_design(w, strata => st_int, psu => ps_int))).* FROM hplen) i,
+     (SELECT (svy_prop(b, svy_design(w, strata => st_text, psu => ps_text))).* FROM hplen) t;
+
+-- svy_design(...) written as a survey aggregate's argument builds each row's
+-- value in one buffer; everywhere else each value is its own: values stored,
+-- collected, sorted or shared stay distinct, and the aggregates agree with
+-- designs that come from a subquery (a new value per row)
+SELECT count(DISTINCT (w, st_short, ps_short)) AS distinct_rows, count(DISTINCT d::text) AS distinct_values
+FROM (SELECT w, st_short, ps_short, svy_design(w, strata => st_short, psu => ps_short) AS d FROM hpt OFFSET 0) x;
+SELECT count(DISTINCT v) AS distinct_in_array
+FROM (SELECT unnest(array_agg(svy_design(w, strata => st_short, psu => ps_short) ORDER BY id))::text AS v FROM hpt) x;
+CREATE TEMP TABLE hpd AS SELECT id, b, y, g_text AS g, svy_design(w, strata => st_short, psu => ps_short) AS d FROM hpt;
+SELECT count(DISTINCT d::text) AS distinct_stored FROM hpd;
+SELECT a.g, a.estimate = s.estimate AS same_estimate, a.std_error = s.std_error AS same_se
+FROM (SELECT g_text AS g, (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short))).* FROM hpt GROUP BY g_text) a
+JOIN (SELECT g, (svy_prop(b, d)).* FROM hpd GROUP BY g) s USING (g)
+ORDER BY g;
+-- grouping sets (one evaluation per phase), ORDER BY inside the aggregate (sorted copies),
+-- a window aggregate: each as from stored designs
+SELECT a.g, a.estimate = s.estimate AS same_estimate, a.std_error = s.std_error AS same_se
+FROM (SELECT g_text AS g, (svy_mean(y, svy_design(w, strata => st_short, psu => ps_short) ORDER BY id DESC)).*
+      FROM hpt GROUP BY ROLLUP (g_text)) a
+JOIN (SELECT g, (svy_mean(y, d ORDER BY id DESC)).* FROM hpd GROUP BY ROLLUP (g)) s ON a.g IS NOT DISTINCT FROM s.g
+ORDER BY g;
+SELECT count(*) FILTER (WHERE a.e = s.e) AS same_window_se, count(*) AS rows
+FROM (SELECT id, (svy_total(y, svy_design(w, strata => st_short, psu => ps_short)) OVER (PARTITION BY g_text)).std_error AS e
+      FROM hpt) a
+JOIN (SELECT id, (svy_total(y, d) OVER (PARTITION BY g)).std_error AS e FROM hpd) s USING (id);
+
 DROP TABLE hp, hpt;

@@ -22,6 +22,7 @@
 
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 #include "fmgr.h"
 #include "access/htup.h"
@@ -215,7 +216,8 @@ extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
 static inline void
 svy_check_outcome(double y)
 {
-	if (unlikely(isnan(y) || isinf(y)))
+	/* NaN fails the comparison */
+	if (unlikely(!(fabs(y) <= DBL_MAX)))
 		svy_report_bad_outcome(y);
 }
 /*

@@ -11,6 +11,7 @@
 #include "utils/memutils.h"
 
 #include "aggstate.h"
+#include "design.h"
 #include "wire.h"
 
 PG_FUNCTION_INFO_V1(svy_aggstate_in);
@@ -191,13 +192,17 @@ state_context(FunctionCallInfo fcinfo)
 	return AggCheckCallContext(fcinfo, &aggcxt) ? aggcxt : CurrentMemoryContext;
 }
 
+/* svy_agg_rw (aggstate.h) for the first row, a flat value, a wrong kind or a stale flat form */
 SvyAggState *
-svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
+svy_agg_rw_slow(FunctionCallInfo fcinfo, SvyAggKind kind)
 {
 	struct varlena *v;
 
 	if (PG_ARGISNULL(0))
+	{
+		svy_design_consumed(fcinfo);
 		return new_object(state_context(fcinfo), kind, NULL, 0);
+	}
 	/* every row but the first: the aggregate's context is needed only to create */
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
 	{

@@ -93,7 +93,25 @@ typedef struct SvyAggState
  * place: created in the aggregate's memory on the first row, expanded from a
  * flat value when one is passed.
  */
-extern SvyAggState *svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind);
+extern SvyAggState *svy_agg_rw_slow(FunctionCallInfo fcinfo, SvyAggKind kind);
+
+static inline SvyAggState *
+svy_agg_rw(FunctionCallInfo fcinfo, SvyAggKind kind)
+{
+	/* every row but the first: the read-write object this function returned */
+	if (!PG_ARGISNULL(0) && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
+	{
+		varatt_expanded ptr;
+		SvyAggState *st;
+
+		/* DatumGetEOHP, inline */
+		memcpy(&ptr, VARDATA_EXTERNAL(DatumGetPointer(PG_GETARG_DATUM(0))), sizeof(ptr));
+		st = (SvyAggState *) ptr.eohptr;
+		if (likely(st->kind == kind && st->flat == NULL))
+			return st;
+	}
+	return svy_agg_rw_slow(fcinfo, kind);
+}
 /* What a transition function returns. */
 static inline Datum
 svy_agg_datum(SvyAggState *st)

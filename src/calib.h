@@ -130,7 +130,8 @@ typedef struct SvyCalibWeights
 } SvyCalibWeights;
 
 /*
- * For statistics that residualise their own scores (svy_glm: calib_glm.c):
+ * For statistics that residualise their own scores (svy_glm: calib_glm.c;
+ * the domain aggregates: calib_domain.c):
  * the solved calibration of a state's rows (warns or errors as the
  * estimators), cells indexed as svy_calib_cell_find() gives them.
  */
@@ -149,6 +150,8 @@ extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
 extern int	svy_calib_accum_k(const SvyAccum *s);
 /* The index of a cell code among the state's cells, or -1. */
 extern int	svy_calib_cell_find(const SvyAccum *s, uint64 code);
+/* The error for singular residualisation equations of s's calibration. */
+extern void svy_calib_report_singular(const SvyAccum *s, const SvyCalibSolved *cs) pg_attribute_noreturn();
 
 /*
  * Every (PSU, cell) of a state with PSUs: key = stratum (2), PSU (2) as the

@@ -1359,6 +1359,15 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		svy_report_design_error(s, status, bad, sts[bad].psu.n);
 }
 
+/* ---------- singular residualisation (calib_domain.c) ---------- */
+
+void
+svy_calib_report_singular(const SvyAccum *s, const SvyCalibSolved *cs)
+{
+	svy_calib_report_status(SVY_CALIB_SINGULAR, cs->pop, cs->cat, &cs->sol, s->calib->method);
+	pg_unreachable();
+}
+
 /* ---------- calibrated weights (svy_weight, svy_weights_summary) ---------- */
 
 void

@@ -32,7 +32,7 @@ svy_calib_not_supported(const char *where)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("%s does not support calibrated designs yet", where),
-			 errdetail("Calibration (svy_calibrate) is supported by svy_mean, svy_total, svy_prop, svy_ratio, svy_weight and svy_weights_summary on linearization designs."),
+			 errdetail("Calibration (svy_calibrate) is supported by svy_mean, svy_total, svy_prop, svy_ratio, svy_by, svy_dist, svy_choices, svy_tab, svy_weight and svy_weights_summary on linearization designs."),
 			 errhint("Estimate with one of those, or export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
 }
 

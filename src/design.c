@@ -15,6 +15,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "nodes/primnodes.h"
+#include "utils/memutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -63,19 +64,22 @@ svy_rep_type_name(int rep_type)
  * (one call site of svy_design, one grouping argument of an aggregate: text
  * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
- * exactly what the type's hash would.  One cheap hash and a memcmp
- * replace two calls of the type's extended hash (with its collation checks).
- * Open addressing; it stops growing at ID_CACHE_MAX values (more distinct
- * values are hashed as before).
+ * exactly what the type's hash would.  A hit costs one pass over the value's
+ * words (a cheap hash, then a comparison of words, the first kept in the
+ * slot; no memcmp call); it replaces two calls of the type's extended hash
+ * (with its collation checks).  Open addressing; it stops growing at
+ * ID_CACHE_MAX values (more distinct values are hashed as before).
  */
 #define ID_CACHE_MAX_BYTES	64
+#define ID_CACHE_MAX_WORDS	(ID_CACHE_MAX_BYTES / 8)
 #define ID_CACHE_MAX		65536
 
 typedef struct SvyIdCacheEntry
 {
 	uint32		hash;			/* of the bytes */
 	int32		len;			/* -1: empty */
-	uint32		off;			/* of the bytes in SvyIdCache.bytes */
+	uint64		w0;				/* the value's first word (all of it up to 8 bytes) */
+	uint32		off;			/* of its further words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
 
@@ -85,9 +89,9 @@ typedef struct SvyIdCache
 	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
 	uint32		used;
-	char	   *bytes;
-	uint32		bytes_used;
-	uint32		bytes_cap;
+	uint64	   *words;			/* the values seen, as load_words reads them */
+	uint32		words_used;
+	uint32		words_cap;
 } SvyIdCache;
 
 /* How to hash and print one argument ("any") of svy_design, cached per call site. */
@@ -119,7 +123,27 @@ typedef struct DesignCache
 	bool		fpc2_given;
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
+
+	/*
+	 * Values that go straight into a survey aggregate (svy_design_consumed)
+	 * are built in buf, one value at a time, instead of a palloc per row.
+	 */
+	bool		reuse;
+	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
+	const Node *expr;			/* this call's FuncExpr (flinfo->fn_expr) */
+	struct DesignCache *next;	/* in live_caches */
+	MemoryContextCallback forget;	/* unlinks it from live_caches */
 } DesignCache;
+
+/* The largest value svy_design builds: the longest label and a second stage. */
+#define DESIGN_BUF_SIZE (SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2))
+
+/*
+ * The design caches of this backend whose memory is alive (each unlinks
+ * itself when its memory context goes), by their call's expression, for
+ * svy_design_consumed.
+ */
+static DesignCache *live_caches = NULL;
 
 /*
  * An argument is absent when the call site passes a NULL constant (or its
@@ -169,22 +193,54 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
-/* A quick hash of a short byte string (a cache key, not an identity): 8 bytes a step. */
-static inline uint32
-short_bytes_hash(const char *p, int len)
+/*
+ * The bytes of a short value as (len + 7) / 8 words, at least one: whole
+ * words, then the last 8 bytes (overlapping the one before); shorter values
+ * in two overlapping halves.  For a given length equal words are equal
+ * bytes.  In the machine's byte order: they are compared only within this
+ * backend.  Never reads past the value.
+ */
+static inline int
+load_words(const unsigned char *p, int len, uint64 *w)
 {
-	uint64		h = (uint64) len;
-	uint64		w;
+	int			n;
 
-	for (; len >= 8; p += 8, len -= 8)
+	if (len >= 8)
 	{
-		memcpy(&w, p, 8);
-		h = svy_hash_mix(h, w);
+		n = (len + 7) / 8;
+		for (int i = 0; i < n - 1; i++)
+			memcpy(&w[i], p + 8 * i, 8);
+		memcpy(&w[n - 1], p + len - 8, 8);
+		return n;
 	}
-	w = 0;
-	for (int i = 0; i < len; i++)
-		w |= (uint64) (unsigned char) p[i] << (8 * i);
-	return svy_hash_mix(h, w);
+	if (len >= 4)
+	{
+		uint32		lo,
+					hi;
+
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + len - 4, 4);
+		w[0] = lo | (uint64) hi << 32;
+	}
+	else if (len > 0)
+		w[0] = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
+	else
+		w[0] = 0;
+	return 1;
+}
+
+/* A quick hash of a value's words (a cache key, not an identity). */
+static inline uint32
+short_words_hash(const uint64 *w, int n, int len)
+{
+	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
+
+	for (int i = 0; i < n; i++)
+		h = (h ^ w[i]) * UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32) h;
 }
 
 static void
@@ -217,40 +273,60 @@ id_cache_grow(SvyIdCache *c)
  * The identity of a variable-length value through the call site's cache;
  * values stored out of line, compressed or long are hashed directly.
  */
-static void
+static pg_attribute_always_inline void
 identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
 	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+	uint64		w[ID_CACHE_MAX_WORDS];
 	const char *data;
-	int			len;
+	int			len,
+				n;
 	uint32		hash,
 				i = 0;
 
-	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
+	/* a short value as a table stores it (1-byte header) first */
+	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
 	{
+		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
+		data = VARDATA_1B(v);
+	}
+	else if (VARATT_IS_4B_U(v))
+	{
+		len = VARSIZE_4B(v) - VARHDRSZ;
+		data = VARDATA_4B(v);
+	}
+	else
+	{
+		/* out of line or compressed */
 		value_hash(h, value, id);
 		return;
 	}
-	data = VARDATA_ANY(v);
-	len = VARSIZE_ANY_EXHDR(v);
 	if (len > ID_CACHE_MAX_BYTES)
 	{
 		value_hash(h, value, id);
 		return;
 	}
-	hash = short_bytes_hash(data, len);
+	n = load_words((const unsigned char *) data, len, w);
+	hash = short_words_hash(w, n, len);
 	if (c->slots)
 	{
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		{
 			SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->hash == hash && e->len == len && memcmp(c->bytes + e->off, data, len) == 0)
+			if (e->w0 == w[0] && e->len == len)
 			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
+				uint64		diff = 0;
+
+				for (int j = 1; j < n; j++)
+					diff |= c->words[e->off + j - 1] ^ w[j];
+				if (diff == 0)
+				{
+					id[0] = e->id[0];
+					id[1] = e->id[1];
+					return;
+				}
 			}
 		}
 	}
@@ -264,32 +340,39 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
 			;
 	}
-	if (c->bytes_used + len > c->bytes_cap)
+	if (c->words_used + n - 1 > c->words_cap)
 	{
-		uint32		cap = Max(c->bytes_cap * 2, 4096);
+		uint32		cap = Max(c->words_cap * 2, 512);
 
-		c->bytes = c->bytes ? repalloc(c->bytes, cap) : MemoryContextAlloc(c->cxt, cap);
-		c->bytes_cap = cap;
+		c->words = c->words ? repalloc(c->words, sizeof(uint64) * cap)
+			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
+		c->words_cap = cap;
 	}
-	memcpy(c->bytes + c->bytes_used, data, len);
+	if (n > 1)
+		memcpy(c->words + c->words_used, w + 1, sizeof(uint64) * (n - 1));
 	c->slots[i].hash = hash;
 	c->slots[i].len = len;
-	c->slots[i].off = c->bytes_used;
+	c->slots[i].w0 = w[0];
+	c->slots[i].off = c->words_used;
 	c->slots[i].id[0] = id[0];
 	c->slots[i].id[1] = id[1];
-	c->bytes_used += len;
+	c->words_used += n - 1;
 	c->used++;
 }
 
 /* The identity of argument argno (not NULL) of key k. */
-static inline void
+static pg_attribute_always_inline void
 key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 {
 	Datum		v = PG_GETARG_DATUM(argno);
 
 	if (k->from_cstring)
 		v = CStringGetTextDatum(DatumGetCString(v));
-	svy_value_identity(&k->hash, v, id);
+	/* text keys through the cache inline (two a row), integers as svy_value_identity */
+	if (k->hash.cache)
+		identity_cached(&k->hash, v, id);
+	else
+		svy_value_identity(&k->hash, v, id);
 }
 
 /* Argument argno as a value of the key's type. */
@@ -299,6 +382,17 @@ key_arg_value(FunctionCallInfo fcinfo, const KeyArg *k, int argno)
 	Datum		v = PG_GETARG_DATUM(argno);
 
 	return k->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
+}
+
+static void
+forget_cache(void *arg)
+{
+	DesignCache **p = &live_caches;
+
+	while (*p != NULL && *p != arg)
+		p = &(*p)->next;
+	if (*p != NULL)
+		*p = (*p)->next;
 }
 
 static DesignCache *
@@ -318,9 +412,43 @@ design_cache(FunctionCallInfo fcinfo)
 		c->fpc2_given = arg_given(fcinfo, 5);
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
+		c->expr = fcinfo->flinfo->fn_expr;
+		c->next = live_caches;
+		live_caches = c;
+		c->forget.func = forget_cache;
+		c->forget.arg = c;
+		MemoryContextRegisterResetCallback(cxt, &c->forget);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
+}
+
+/*
+ * Called when a survey aggregate creates a transition state (svy_agg_rw):
+ * a design argument written as svy_design(...) itself goes into the
+ * transition function as soon as it is built, and every survey aggregate
+ * reads it before the next row's value is built (keeping nothing of it; an
+ * ORDER BY or DISTINCT sort copies the values first), so svy_design may build
+ * every value of that call in one buffer.  A value computed anywhere else (a
+ * subquery, a CASE, another function, a window aggregate: no Aggref) is
+ * stored, collected or passed on like any other, a new one per row.
+ */
+void
+svy_design_consumed(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref;
+	ListCell   *lc;
+
+	if (live_caches == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
+		return;
+	foreach(lc, aggref->args)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
+
+		for (DesignCache *c = live_caches; c != NULL; c = c->next)
+			if (c->expr == arg)
+				c->reuse = true;
+	}
 }
 
 void
@@ -365,6 +493,9 @@ svy_value_identity_hashed(const SvyValueHash *h, Datum value, uint64 id[2])
 static inline void
 check_weight(float8 w, const char *what)
 {
+	/* the usual weight, in one comparison pair (per row, per replicate) */
+	if (likely(w >= DBL_MIN && w <= DBL_MAX))
+		return;
 	if (isnan(w) || isinf(w))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -423,6 +554,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 				fpc = 0;
 	StratumLabel *label = NULL;
 	SvyStage2	stage2 = {{0, 0}, 0};
+	int			label_len;
 	SvyDesign  *d;
 
 	if (PG_ARGISNULL(0))
@@ -516,6 +648,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			if (len > SVY_LABEL_MAX)
 				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
 			memcpy(label->text, s, len);
+			memset(label->text + len, 0, sizeof(label->text) - len);
 			label->len = len;
 			label->id[0] = stratum[0];
 			label->id[1] = stratum[1];
@@ -523,7 +656,18 @@ svy_design_make(PG_FUNCTION_ARGS)
 		}
 	}
 
-	d = design_alloc(label ? label->len : 0, 0, false, (flags & SVY_HAS_PSU2) != 0);
+	label_len = label ? label->len : 0;
+	if (c->reuse)
+	{
+		/* zeroed once: fields and padding a linearization design leaves 0 stay 0 */
+		if (c->buf == NULL)
+			c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
+		d = c->buf;
+		SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
+		d->label_len = label_len;
+	}
+	else
+		d = design_alloc(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0);
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = flags;
 	d->weight = weight;
@@ -532,8 +676,10 @@ svy_design_make(PG_FUNCTION_ARGS)
 	d->stratum[1] = stratum[1];
 	d->psu[0] = psu[0];
 	d->psu[1] = psu[1];
+	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
-		memcpy(d->data, label->text, label->len);
+		for (int i = 0; i < label_len; i += 8)
+			memcpy(d->data + i, label->text + i, 8);
 	if (flags & SVY_HAS_PSU2)
 		memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
 	PG_RETURN_POINTER(d);

@@ -115,12 +115,17 @@ svy_design_layout_size(int label_len, int nrep, bool rscales, bool stage2)
 		sizeof(float8) * nrep * (rscales ? 2 : 1) + (stage2 ? sizeof(SvyStage2) : 0);
 }
 
+/* svy_design_layout_size of d's shape; per row (svy_design_is_calibrated), so without the calls' selects */
 static inline Size
 svy_design_base_size(const SvyDesign *d)
 {
-	return svy_design_layout_size(d->label_len, d->kind == SVY_KIND_REPLICATE ? d->nrep : 0,
-								  (d->flags & SVY_HAS_RSCALES) != 0,
-								  (d->flags & SVY_HAS_PSU2) != 0);
+	Size		size = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
+
+	if (d->flags & SVY_HAS_PSU2)
+		size += sizeof(SvyStage2);
+	if (d->kind == SVY_KIND_REPLICATE)
+		size += sizeof(float8) * d->nrep * ((d->flags & SVY_HAS_RSCALES) ? 2 : 1);
+	return size;
 }
 
 /*
@@ -135,6 +140,12 @@ svy_design_is_calibrated(const SvyDesign *d)
 }
 
 extern const char *svy_rep_type_name(int rep_type);
+
+/*
+ * A survey aggregate creates a transition state: its arguments written as
+ * svy_design(...) may be built in one buffer (design.c).
+ */
+extern void svy_design_consumed(FunctionCallInfo fcinfo);
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers

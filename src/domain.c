@@ -37,6 +37,7 @@
 
 #include "accum.h"
 #include "aggstate.h"
+#include "calib.h"
 #include "domain.h"
 #include "idmap.h"
 #include "multi.h"
@@ -408,11 +409,18 @@ psu_index(DomainState *s, const SvyDesign *d, int stratum)
 }
 
 /* A row's contribution to one total: T_var += w * val. */
-typedef struct Contribution
+typedef SvyCalibScore Contribution;
+
+/*
+ * The base state must know the design before vars get replicate sums; a
+ * calibrated design's row tells it in domain_row (svy_calib_scores_row).
+ */
+static void
+domain_prepare(DomainState *s, const SvyDesign *d)
 {
-	int			var;
-	double		val;
-} Contribution;
+	if (!svy_design_is_calibrated(d))
+		svy_accum_prepare(s->base, d);
+}
 
 /*
  * Add one row.  contrib lists the totals it adds to (empty when the row is
@@ -423,7 +431,10 @@ static void
 domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int ncontrib,
 		   int group_var)
 {
-	int			h = svy_accum_row(s->base, d, 0.0, 1.0, false);
+	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
+	int			h = svy_design_is_calibrated(d) || s->base->calib
+		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib)
+		: svy_accum_row(s->base, d, 0.0, 1.0, false);
 	double		w = d->weight;
 	bool		counts = ncontrib > 0 && w != 0.0;
 
@@ -610,7 +621,7 @@ by_transfn(FunctionCallInfo fcinfo, bool boolean)
 
 	s->boolean_outcome = boolean;
 	/* the base state must know the design before vars get replicate sums */
-	svy_accum_prepare(s->base, d);
+	domain_prepare(s, d);
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		double		y = boolean ? (PG_GETARG_BOOL(1) ? 1.0 : 0.0) : PG_GETARG_FLOAT8(1);
@@ -681,7 +692,7 @@ svy_dist_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
 		s->with_missing = PG_GETARG_BOOL(3);
-	svy_accum_prepare(s->base, d);
+	domain_prepare(s, d);
 	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
 		countable(s, 0, h, group_arg(fcinfo, h, 1)))
 	{
@@ -776,7 +787,7 @@ svy_choices_transfn(PG_FUNCTION_ARGS)
 
 	if (PG_NARGS() > 3)
 		option_labels(fcinfo, s, 3);
-	svy_accum_prepare(s->base, d);
+	domain_prepare(s, d);
 	if (!PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
 		!choices_is_missing(PG_GETARG_CHOICES_P(1)))
 	{
@@ -811,7 +822,7 @@ svy_tab_transfn(PG_FUNCTION_ARGS)
 	Contribution contrib;
 	int			n = 0;
 
-	svy_accum_prepare(s->base, d);
+	domain_prepare(s, d);
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2) && !(d->flags & SVY_OUT_OF_DOMAIN) &&
 		countable(s, 0, &h[0], group_arg(fcinfo, &h[0], 1)) &&
 		countable(s, 1, &h[1], group_arg(fcinfo, &h[1], 2)))
@@ -936,6 +947,7 @@ domain_merge(DomainState *into, const DomainState *from)
 		rank_merge(into->cxt, &iv->rank, fv->rank, into->base->scratch, &into->rank_bytes);
 	}
 	rank_merge(into->cxt, &into->rank, from->rank, into->base->scratch, &into->rank_bytes);
+	svy_calib_scores_merge(&into->cal, from->cal, var_map, into->cxt);
 
 	if (fb->flags & SVY_HAS_PSU)
 	{
@@ -1135,6 +1147,9 @@ multi_serialize(void *state, StringInfo buf)
 	pq_sendbytes(buf, (const char *) s->cells, sizeof(Cell) * s->ncells);
 	pq_sendint32(buf, s->ncross);
 	pq_sendbytes(buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
+	/* calibrated designs (the base state says so): the calibrated scores */
+	if (s->base->calib)
+		svy_calib_scores_serialize(s->cal, buf);
 }
 
 static void *
@@ -1260,6 +1275,8 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 		if (s->ncross != i + 1)
 			svy_wire_corrupt("duplicate cross-product");
 	}
+	if (s->base->calib)
+		s->cal = svy_calib_scores_deserialize(buf, aggcxt, s->base, s->nvars);
 	MemoryContextSwitchTo(old);
 	return s;
 }

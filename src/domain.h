@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "accum.h"
+#include "calib_domain.h"
 #include "idmap.h"
 #include "multi.h"
 
@@ -75,6 +76,7 @@ typedef struct PsuCacheSlot
 typedef struct DomainState
 {
 	SvyAccum   *base;			/* every row: design, strata, PSUs, nu */
+	SvyCalibScores *cal;		/* calibrated designs: the totals' scores by calibration cell */
 	MemoryContext cxt;
 	int			kind;			/* SvyMultiKind */
 	bool		boolean_outcome;

@@ -177,6 +177,25 @@ var_of(const DomainState *s, int a, int b)
 	return svy_idmap_find(s->varmap, (uint64) a, (uint64) b);
 }
 
+/*
+ * Calibrated designs: the calibrated totals and the covariance of their
+ * residualised scores (calib_domain.c); svy_by's groups get their spread
+ * with the calibrated weights for design effects (0, all rows alike, stays
+ * exactly 0).
+ */
+static void
+calibrated_covariance(const DomainState *s, const int *final_of_var, int K, SvyMultiArrays *a)
+{
+	double	   *sumsq = palloc(sizeof(double) * Max(K, 1));
+
+	svy_calib_scores_finish(s->cal, s->base, final_of_var, s->nvars, K, a->t, sumsq, a->v);
+	if (s->kind == SVY_MULTI_BY)
+		for (int k = 0; k + 1 < K; k += 2)
+			if (a->cyy[k] != 0.0 && a->t[k + 1] != 0.0)
+				a->cyy[k] = Max(sumsq[k] - a->t[k] * a->t[k] / a->t[k + 1], 0.0);
+	pfree(sumsq);
+}
+
 Datum
 svy_multi_final(PG_FUNCTION_ARGS)
 {
@@ -325,7 +344,10 @@ svy_multi_final(PG_FUNCTION_ARGS)
 		SvyStratumTotals *st = palloc0(sizeof(SvyStratumTotals) * Max(s->base->nstrata, 1));
 
 		m->nu = svy_accum_strata(s->base, 0.0, st);
-		domain_taylor_covariance(s, st, final_of_var, K, a.v);
+		if (s->cal)
+			calibrated_covariance(s, final_of_var, K, &a);
+		else
+			domain_taylor_covariance(s, st, final_of_var, K, a.v);
 		df_all = domain_cells_df(s, selected);
 		for (int k = 0; k < K; k++)
 			a.df[k] = df_all;

@@ -660,3 +660,40 @@ svy_calib_residual_coef(const SvyCalibProblem *pr, const SvyCalibSolution *sol,
 		beta_v[j] = b[nc + j];
 	return 0;
 }
+
+/* ---------- row moments of designs without PSUs (calibrate.h) ---------- */
+
+void
+svy_calib_add_moment(double *out, const double *q, int m, int n, double t)
+{
+	int			len = 1;
+
+	for (int i = 0; i < n; i++)
+		len *= m;
+	for (int idx = 0; idx < len; idx++)
+	{
+		double		x = t;
+
+		for (int i = 0, r = idx; i < n; i++, r /= m)
+			x *= q[r % m];
+		out[idx] += x;
+	}
+}
+
+void
+svy_calib_contract(const double *T, const double *gamma, int m, int n, double *out)
+{
+	int			rest = 1;
+
+	for (int i = 2; i < n; i++)
+		rest *= m;
+	for (int r = 0; r < rest; r++)
+	{
+		double		x = 0.0;
+
+		for (int a = 0; a < m; a++)
+			for (int b = 0; b < m; b++)
+				x += T[(r * m + b) * m + a] * gamma[a] * gamma[b];
+		out[r] = x;
+	}
+}

@@ -116,6 +116,21 @@ extern int	svy_calib_residual_coef(const SvyCalibProblem *pr, const SvyCalibSolu
 									double *work);
 extern long svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol);
 
+/*
+ * Designs without PSUs (each row its own PSU): the spread of the rows'
+ * residualised scores z_f = d (gamma'q) (t_f - btilde_f'q), q = (1, v),
+ * gamma = (G_c, lambda), btilde_f = (B_cf, beta_f), summed over a cell's
+ * rows, is
+ *   sum z_f z_g = C2(M2_fg) - C3(M3_f)'btilde_g - C3(M3_g)'btilde_f
+ *                 + btilde_f' C4(M4) btilde_g
+ * with the row moments M4 = sum d^2 q^(x)4, M3_f = sum d^2 t_f q^(x)3,
+ * M2_fg = sum d^2 t_f t_g q^(x)2 and Cn their contraction with gamma twice.
+ */
+/* out (m^n) += t q^(x)n, index a_1 + m a_2 + m^2 a_3 + ... */
+extern void svy_calib_add_moment(double *out, const double *q, int m, int n, double t);
+/* out[rest] = sum_ab T[a, b, rest] gamma_a gamma_b (m^(n-2)); T symmetric, n >= 2 */
+extern void svy_calib_contract(const double *T, const double *gamma, int m, int n, double *out);
+
 /* The method of a name ("linear", ...), or 0. */
 extern SvyCalibMethod svy_calib_method_from_name(const char *name);
 extern const char *svy_calib_method_name(SvyCalibMethod m);

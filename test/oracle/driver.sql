@@ -550,9 +550,7 @@ BEGIN
     END IF;
 
     all_groups := false;
-    -- calibrated designs: only the linear estimators handle them yet (svy_by, svy_dist, svy_choices
-    -- raise feature_not_supported), so those alternative forms are not generated for them
-    IF c.statistic = 'mean' AND oracle.kv(a, 'set') IS NOT NULL AND d.type <> 'calibrated' THEN
+    IF c.statistic = 'mean' AND oracle.kv(a, 'set') IS NOT NULL THEN
         -- multi-select: svy_groups(svy_choices(x, d)) row of the option (its position in set=)
         form := 'svy_choices';
         sql := format('SELECT %s FROM (SELECT svy_choices(%s, %s) AS b FROM %s%s) s, '
@@ -561,8 +559,7 @@ BEGIN
                       array_position(string_to_array(oracle.kv(a, 'set'), '+'), c.variable)::text);
         RETURN NEXT;
     END IF;
-    IF c.statistic IN ('mean', 'total') AND c.level IS NOT NULL AND oracle.kv(a, 'set') IS NULL
-       AND d.type <> 'calibrated' THEN
+    IF c.statistic IN ('mean', 'total') AND c.level IS NOT NULL AND oracle.kv(a, 'set') IS NULL THEN
         -- a factor level: svy_groups(svy_dist(x, d)) row of the level (SPEC: svy_dist = svymean(~factor(x)))
         form := 'svy_dist';
         sql := format('SELECT %s FROM (SELECT svy_dist(%s::text, %s) AS b FROM %s%s) s, '
@@ -612,9 +609,7 @@ BEGIN
         ELSE
             sql := sql || format(' WHERE g.level = %L', c.level);
         END IF;
-        IF d.type <> 'calibrated' THEN
-            RETURN NEXT;
-        END IF;
+        RETURN NEXT;
         -- form 2: the group as a domain of the full design (SPEC §1: each group is a domain)
         IF c.level IS NOT NULL THEN
             dom := format('svy_subset(%s, t.%I::text = %L)', des, byvar, c.level);

@@ -172,11 +172,73 @@ run(const char *name, Setup *s, const double *w_exp, const double *tot, const do
 	}
 }
 
+/*
+ * Designs without PSUs: the cross-products of the rows' residualised
+ * scores from the moments (calibrate.h) equal the direct sums over rows,
+ * for k = 0, 1, 2 numeric auxiliaries.
+ */
+static void
+row_moments(void)
+{
+	for (int k = 0; k <= 2; k++)
+	{
+		int			m = k + 1;
+		double		M4[81] = {0},
+					M3f[27] = {0},
+					M3g[27] = {0},
+					M2[9] = {0};
+		double		gamma[3] = {1.3, -0.02, 0.004};
+		double		bf[3] = {2.5, 0.3, -0.1};
+		double		bg[3] = {-1.0, 0.05, 0.2};
+		double		direct = 0.0,
+					C[9],
+					P[3],
+					x = 0.0;
+
+		for (int i = 0; i < N; i++)
+		{
+			double		q[3] = {1.0, V_[i], Y_[i] - V_[i]};
+			double		tf = Y_[i],
+						tg = B_[i];
+			double		g = 0.0,
+						rf = tf,
+						rg = tg;
+
+			for (int a = 0; a < m; a++)
+			{
+				g += gamma[a] * q[a];
+				rf -= bf[a] * q[a];
+				rg -= bg[a] * q[a];
+			}
+			direct += D_[i] * g * rf * D_[i] * g * rg;
+			svy_calib_add_moment(M4, q, m, 4, D_[i] * D_[i]);
+			svy_calib_add_moment(M3f, q, m, 3, D_[i] * D_[i] * tf);
+			svy_calib_add_moment(M3g, q, m, 3, D_[i] * D_[i] * tg);
+			svy_calib_add_moment(M2, q, m, 2, D_[i] * D_[i] * tf * tg);
+		}
+		svy_calib_contract(M2, gamma, m, 2, C);
+		x += C[0];
+		svy_calib_contract(M3f, gamma, m, 3, P);
+		for (int a = 0; a < m; a++)
+			x -= P[a] * bg[a];
+		svy_calib_contract(M3g, gamma, m, 3, P);
+		for (int a = 0; a < m; a++)
+			x -= P[a] * bf[a];
+		svy_calib_contract(M4, gamma, m, 4, C);
+		for (int a = 0; a < m; a++)
+			for (int b = 0; b < m; b++)
+				x += bf[a] * C[a * m + b] * bg[b];
+		check(__LINE__, "row moments", direct, x, 1e-12);
+	}
+}
+
 int
 main(void)
 {
 	Setup		s;
 	SvyCalibSolution sol;
+
+	row_moments();
 
 	setup(&s, SVY_CALIB_POSTSTRATIFY, 1, 0);
 	run("poststratify", &s, ps_w, ps_tot, ps_mean, 1e-12, SVY_CALIB_OK);
