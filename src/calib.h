@@ -148,6 +148,8 @@ typedef struct SvyCalibSolved
 
 extern void svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs);
 extern int	svy_calib_accum_k(const SvyAccum *s);
+/* The SvyCalibMethod of a state's rows. */
+extern int	svy_calib_accum_method(const SvyAccum *s);
 /* The index of a cell code among the state's cells, or -1. */
 extern int	svy_calib_cell_find(const SvyAccum *s, uint64 code);
 /* The error for singular residualisation equations of s's calibration. */

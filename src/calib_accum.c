@@ -782,7 +782,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	per_row = svy_wire_byte(buf);
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
-	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_LOGIT || maxit < 0 ||
+	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_METHOD_MAX || maxit < 0 ||
 		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
 									   isfinite(bounds[1]))
 		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
@@ -796,7 +796,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 
 		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
 			(method != SVY_CALIB_LINEAR && k != 0) ||
-			(method == SVY_CALIB_POSTSTRATIFY && parsed->ncat != 1) ||
+			((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && parsed->ncat != 1) ||
 			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
 			svy_wire_corrupt("bad population");
 	}
@@ -1075,6 +1075,12 @@ int
 svy_calib_accum_k(const SvyAccum *s)
 {
 	return s->calib->k;
+}
+
+int
+svy_calib_accum_method(const SvyAccum *s)
+{
+	return s->calib->method;
 }
 
 int

@@ -108,7 +108,7 @@ parse_method(CalibCache *c, text *t)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown calibration method \"%s\"", name),
-				 errhint("Valid methods: linear, raking, logit, rake, poststratify.")));
+				 errhint("Valid methods: linear, raking, logit, rake, poststratify, rescale.")));
 	if (len < (int) sizeof(c->method_text))
 	{
 		memcpy(c->method_text, name, len);
@@ -194,7 +194,8 @@ level_elems(ArrayType *a, const char **data, int *len, int max)
 static void
 check_method_fits(int method, const SvyPop *pop)
 {
-	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RAKE) && pop->nnum > 0)
+	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE ||
+		 method == SVY_CALIB_RAKE) && pop->nnum > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("calibration method \"%s\" takes categorical variables only",
@@ -206,11 +207,11 @@ check_method_fits(int method, const SvyPop *pop)
 				 errmsg("calibration method \"%s\" with numeric variables is not supported yet",
 						svy_calib_method_name(method)),
 				 errhint("Use method => 'linear' for numeric variables.")));
-	if (method == SVY_CALIB_POSTSTRATIFY && pop->ncat != 1)
+	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && pop->ncat != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calibration method \"poststratify\" takes one categorical variable, the population has %d",
-						pop->ncat),
+				 errmsg("calibration method \"%s\" takes one categorical variable, the population has %d",
+						svy_calib_method_name(method), pop->ncat),
 				 errhint("Use rake, raking or linear for several margins.")));
 	if ((method == SVY_CALIB_RAKE) && pop->ncat == 0)
 		ereport(ERROR,

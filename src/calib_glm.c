@@ -189,8 +189,13 @@ svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y)
 	GlmCalib   *c = s->cal;
 	const SvyCalibBlock *b = svy_calib_block(d);
 
-	/* R's design object keeps every row of a calibrated design (weight 0 outside the domain) */
-	s->nrow_design += 1;
+	/*
+	 * R's design object keeps every row of a calibrated design (weight 0
+	 * outside the domain); rescale is R's plain design with the new weights,
+	 * whose domain drops the other rows.
+	 */
+	if (b->method != SVY_CALIB_RESCALE || !(d->flags & SVY_OUT_OF_DOMAIN))
+		s->nrow_design += 1;
 	if (!(d->flags & SVY_OUT_OF_DOMAIN))
 	{
 		double	   *dom = cal_dom(s, b->cell);

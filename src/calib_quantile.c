@@ -22,7 +22,8 @@
  * (the residual variance of a row needs products of v up to degree four)
  * and the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
- * which a domain of a calibrated design keeps).
+ * which a domain of a calibrated design keeps; not for rescale, R's plain
+ * design with the new weights, whose domain drops the other rows).
  */
 #include "postgres.h"
 
@@ -166,6 +167,9 @@ svy_calib_quantile_nrow(const QState *s, int interval)
 {
 	double		rows = svy_calib_accum_rows(s->acc);
 
+	/* rescale is R's plain design with the new weights: its domain drops the other rows */
+	if (svy_calib_accum_method(s->acc) == SVY_CALIB_RESCALE)
+		return s->acc->dom.nrow;
 	if (interval == SVY_QCI_SCORE && s->acc->dom.nrow != rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -12,6 +12,9 @@
  * residualisation, as R's calibrate, postStratify and rake on an
  * svyrep.design.  rake gives every replicate as many sweeps as the full
  * sample took (R sweeps them together and stops on the full sample).
+ * rescale calibrates no replicate: each keeps the full sample's fixed
+ * factors (R: svrepdesign() with the rescaled weights and the base's
+ * multipliers).
  *
  * State, per (calibration cell c, replicate r): sums of w_r, w_r a, w_r b
  * and, for the k numeric auxiliaries v, of w_r v, w_r v a, w_r v b and
@@ -398,7 +401,8 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 			   *G,
 			   *L,
 			   *rep_y,
-			   *rep_x;
+			   *rep_x,
+			   *fixed_G = NULL;
 	double		rows = 0.0,
 				want = 0.0,
 				df;
@@ -452,6 +456,19 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 		rp.maxit = sol->iterations;
 		rp.epsilon = DBL_MIN;
 	}
+	if (pr->method == SVY_CALIB_RESCALE)
+	{
+		/* fixed factors: every replicate keeps the full sample's, uncalibrated */
+		fixed_G = palloc(sizeof(double) * nc);
+		for (int i = 0; i < nc; i++)
+		{
+			int			fi = svy_calib_cell_find(s, c->code[i]);
+
+			if (fi < 0)
+				svy_wire_corrupt("replicate cells do not match the calibration");
+			fixed_G[i] = sol->G[fi];
+		}
+	}
 
 	ctx.callback = replicate_context;
 	ctx.arg = &r;
@@ -461,6 +478,7 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 	{
 		SvyCalibSolution rs;
 		SvyCalibStatus st;
+		const double *g;
 		double		Y = 0.0,
 					X = 0.0;
 
@@ -478,21 +496,27 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 			}
 		}
 		memset(&rs, 0, sizeof(rs));
-		st = svy_calibrate(&rp, &rs, rep_palloc);
-		if (st != SVY_CALIB_OK && !(st == SVY_CALIB_NOT_CONVERGED && pr->method == SVY_CALIB_RAKE))
-			replicate_failed(st, r, pop, cat, &rs, pr->method);
+		if (fixed_G)
+			g = fixed_G;
+		else
+		{
+			st = svy_calibrate(&rp, &rs, rep_palloc);
+			if (st != SVY_CALIB_OK && !(st == SVY_CALIB_NOT_CONVERGED && pr->method == SVY_CALIB_RAKE))
+				replicate_failed(st, r, pop, cat, &rs, pr->method);
+			g = rs.G;
+		}
 		for (int i = 0; i < nc; i++)
 		{
 			const double *p = rep_sums(c, i, r);
 
-			Y += rs.G[i] * p[RS_A];
-			X += rs.G[i] * p[RS_B];
+			Y += g[i] * p[RS_A];
+			X += g[i] * p[RS_B];
 			for (int j = 0; j < k; j++)
 			{
 				Y += rs.lambda_v[j] * p[RS_AV(k, j)];
 				X += rs.lambda_v[j] * p[RS_BV(k, j)];
 			}
-			G[(Size) i * nrep + r] = rs.G[i];
+			G[(Size) i * nrep + r] = g[i];
 		}
 		for (int j = 0; j < k; j++)
 			L[j * nrep + r] = rs.lambda_v[j];

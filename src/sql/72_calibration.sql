@@ -45,7 +45,7 @@ CREATE FUNCTION svy_calibrate(d svy_design, population svy_population, levels te
     RETURNS svy_design
     AS 'MODULE_PATHNAME', 'svy_calibrate_make' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION svy_calibrate(svy_design, svy_population, text[], float8[], text, float8[], integer, float8) IS
-    'calibrated design: the rows of an aggregate are calibrated together to the population (poststratify, rake, linear, raking, logit)';
+    'calibrated design: the rows of an aggregate are calibrated together to the population (poststratify, rake, linear, raking, logit, rescale)';
 
 -- Weights out (src/calib_weights.c)
 CREATE FUNCTION svy_weight(d svy_design) RETURNS float8

@@ -27,12 +27,20 @@
 /* a pivot of the unit-diagonal scaled matrix below this: collinear auxiliaries */
 #define SINGULAR_TOL	1e-10
 
-static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking", "logit"};
+static const char *const method_names[] = {NULL, "poststratify", "rake", "linear", "raking", "logit",
+	"rescale"};
+
+/* poststratify and rescale: one margin, one post-stratification step */
+static inline bool
+is_poststratify(SvyCalibMethod m)
+{
+	return m == SVY_CALIB_POSTSTRATIFY || m == SVY_CALIB_RESCALE;
+}
 
 SvyCalibMethod
 svy_calib_method_from_name(const char *name)
 {
-	for (int m = SVY_CALIB_POSTSTRATIFY; m <= SVY_CALIB_LOGIT; m++)
+	for (int m = SVY_CALIB_POSTSTRATIFY; m <= SVY_CALIB_METHOD_MAX; m++)
 		if (strcmp(name, method_names[m]) == 0)
 			return (SvyCalibMethod) m;
 	return (SvyCalibMethod) 0;
@@ -202,10 +210,10 @@ check_levels(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 			sol->bad_level = l;
 			if (cnt[l] == 0)
 				return SVY_CALIB_EMPTY_LEVEL;
-			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
+			if ((pr->method == SVY_CALIB_RAKE || is_poststratify(pr->method)) &&
 				pr->pop[m][l] == 0.0)
 				return SVY_CALIB_ZERO_POPULATION;
-			if ((pr->method == SVY_CALIB_RAKE || pr->method == SVY_CALIB_POSTSTRATIFY) &&
+			if ((pr->method == SVY_CALIB_RAKE || is_poststratify(pr->method)) &&
 				!(sum[l] > 0.0))
 				return SVY_CALIB_NONPOSITIVE;
 		}
@@ -259,7 +267,7 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 	double		total = 0.0;
 	int			iter = 0;
 
-	if (pr->method == SVY_CALIB_POSTSTRATIFY)
+	if (is_poststratify(pr->method))
 		maxit = 1;
 	for (int c = 0; c < nc; c++)
 	{
@@ -295,9 +303,10 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 				delta = dc;
 			old[c] = W[c];
 		}
-		sol->misfit = pr->method == SVY_CALIB_POSTSTRATIFY ? 0.0 : delta;
-		sol->iterations = iter + 1;
-		if (delta < eps || pr->method == SVY_CALIB_POSTSTRATIFY)
+		sol->misfit = is_poststratify(pr->method) ? 0.0 : delta;
+		/* rescale: fixed factors, nothing iterated */
+		sol->iterations = pr->method == SVY_CALIB_RESCALE ? 0 : iter + 1;
+		if (delta < eps || is_poststratify(pr->method))
 		{
 			sol->converged = 1;
 			break;
@@ -510,13 +519,13 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	sol->bad_margin = sol->bad_level = -1;
 	sol->scale = 1.0;
 	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
-		((pr->method == SVY_CALIB_POSTSTRATIFY) && (pr->nmargin != 1 || pr->k != 0)) ||
+		(is_poststratify(pr->method) && (pr->nmargin != 1 || pr->k != 0)) ||
 		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
 		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0) ||
 		(pr->method == SVY_CALIB_LOGIT &&
 		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
 		   isfinite(pr->bounds[1]))) ||
-		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_LOGIT))
+		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_METHOD_MAX))
 		return SVY_CALIB_BAD_INPUT;
 	p = n_cat_cols(pr) + pr->k;
 	sol->p = p;
@@ -555,6 +564,7 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	switch (pr->method)
 	{
 		case SVY_CALIB_POSTSTRATIFY:
+		case SVY_CALIB_RESCALE:
 		case SVY_CALIB_RAKE:
 			return solve_rake(pr, sol, work);
 		case SVY_CALIB_LINEAR:
@@ -626,6 +636,13 @@ svy_calib_residual_coef(const SvyCalibProblem *pr, const SvyCalibSolution *sol,
 	if (pr->method == SVY_CALIB_RAKE)
 	{
 		rake_residual(pr, sol, cell_t, B, work);
+		return 0;
+	}
+	if (pr->method == SVY_CALIB_RESCALE)
+	{
+		/* the factors are fixed constants: the scores stay as they are */
+		memset(B, 0, sizeof(double) * pr->ncell);
+		memset(beta_v, 0, sizeof(double) * k);
 		return 0;
 	}
 	if (pr->method == SVY_CALIB_POSTSTRATIFY)

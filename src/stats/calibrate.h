@@ -27,6 +27,11 @@
  * (cell dummies and v); for rake it is R's ten passes of cyclic
  * post-stratification with the per-margin weights of the last sweep.
  *
+ * `rescale` gives poststratify's weights (one categorical margin) but
+ * treats the factors N_g / sum_g d as fixed constants: no residualisation
+ * (B = 0, the plain variance of the new weights), and a replicate design's
+ * replicates keep the full sample's factors (no per-replicate calibration).
+ *
  * The categorical basis x of `linear`, `raking` and `logit` is the dummy of
  * every level of the first margin and of every level but the first of the
  * others (any basis of the same span gives the same weights); the margins
@@ -45,8 +50,11 @@ typedef enum SvyCalibMethod
 	SVY_CALIB_RAKE,
 	SVY_CALIB_LINEAR,
 	SVY_CALIB_RAKING,
-	SVY_CALIB_LOGIT
+	SVY_CALIB_LOGIT,
+	SVY_CALIB_RESCALE			/* poststratify's weights, the factor a fixed constant */
 } SvyCalibMethod;
+
+#define SVY_CALIB_METHOD_MAX SVY_CALIB_RESCALE
 
 typedef enum SvyCalibStatus
 {
@@ -87,7 +95,7 @@ typedef struct SvyCalibSolution
 	double	   *lambda_v;		/* k */
 	double	   *A;				/* p x p: sum d x x' (linear, raking) */
 	double	   *rake_f;			/* ncell x nmargin: g after margin m's step of the last sweep (rake) */
-	int			iterations;		/* sweeps (rake), Newton steps (raking), 1 otherwise */
+	int			iterations;		/* sweeps (rake), Newton steps (raking), 0 rescale, 1 otherwise */
 	int			converged;
 	double		misfit;			/* rake: last change of the joint table; raking, logit: max relative misfit */
 	double		scale;			/* raking, logit: R's rescaling of the weights (1: none) */

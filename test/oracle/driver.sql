@@ -117,6 +117,7 @@ INSERT INTO oracle.kind_config VALUES
     ('calib_raking',       'on',  'uses svy_calibrate (SPEC §9)'),
     ('calib_logit',        'on',  'uses svy_calibrate with bounds (SPEC §9; extra cases)'),
     ('calib_rep',          'on',  'svy_calibrate of a replicate design (SPEC §9)'),
+    ('calib_rescale',      'on',  'svy_calibrate method rescale (SPEC §9 extension; extra cases)'),
     ('glm',                'on',  'svy_glm / svy_coef / svy_wald (SPEC §10)'),
     ('multistage',         'on',  'two-stage designs: svy_design psu2 / fpc2 (SPEC §12)'),
     -- kinds of the extra cases (extra/README.md)

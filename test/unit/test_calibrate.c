@@ -3,7 +3,8 @@
  * calibrated weights, and the residualised variance of a total and a mean
  * for a design with each row its own PSU (ids = ~1), for poststratify,
  * rake (R's default control, not converged, and converged), linear with a
- * numeric auxiliary and raking.  Also the error statuses.
+ * numeric auxiliary and raking.  Also the error statuses, and rescale
+ * (poststratify's weights, no residualisation).
  */
 #include <math.h>
 #include <stdio.h>
@@ -333,6 +334,39 @@ main(void)
 	s.pr.maxit = 1;
 	check(__LINE__, "raking maxit 1", SVY_CALIB_NOT_CONVERGED, svy_calibrate(&s.pr, &sol, xalloc), 0);
 	check(__LINE__, "raking misfit > eps", 1, sol.misfit > 1e-7, 0);
+
+	/* rescale: poststratify's weights, nothing iterated, and no residualisation (B = 0) */
+	setup(&s, SVY_CALIB_RESCALE, 1, 0);
+	check(__LINE__, "rescale status", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	check(__LINE__, "rescale iterations", 0, sol.iterations, 0);
+	check(__LINE__, "rescale converged", 1, sol.converged, 0);
+	for (int i = 0; i < N; i++)
+		check(__LINE__, "rescale weight", ps_w[i], D_[i] * sol.G[s.cell_of_row[i]], 1e-12);
+	{
+		double		cdt[6] = {1, 2, 3},
+					B[6] = {9, 9, 9},
+					beta = 9;
+		double	   *work = xalloc(sizeof(double) * svy_calib_work_size(&s.pr, &sol));
+
+		check(__LINE__, "rescale residual_coef", 0,
+			  svy_calib_residual_coef(&s.pr, &sol, cdt, cdt, cdt, B, &beta, work), 0);
+		for (int c = 0; c < s.pr.ncell; c++)
+			check(__LINE__, "rescale B", 0, B[c], 0);
+		free(work);
+	}
+	check(__LINE__, "rescale name", 0, strcmp(svy_calib_method_name(SVY_CALIB_RESCALE), "rescale"), 0);
+	check(__LINE__, "rescale from name", SVY_CALIB_RESCALE, svy_calib_method_from_name("rescale"), 0);
+	setup(&s, SVY_CALIB_RESCALE, 2, 0);
+	check(__LINE__, "rescale two margins", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup(&s, SVY_CALIB_RESCALE, 1, 1);
+	check(__LINE__, "rescale numeric", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup(&s, SVY_CALIB_RESCALE, 1, 0);
+	{
+		static const double pop0[3] = {40, 0, 30};
+
+		s.pops[0] = pop0;
+		check(__LINE__, "rescale zero population", SVY_CALIB_ZERO_POPULATION, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
 
 	printf("calibrate: %d passed, %d failed\n", n_passed, n_failed);
 	return n_failed ? 1 : 0;
