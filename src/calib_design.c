@@ -93,25 +93,28 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	return c;
 }
 
+/* svy_calib_method_from_name as svy_parse_option takes it: -1 when unknown */
+static int
+method_from_name(const char *name)
+{
+	SvyCalibMethod m = svy_calib_method_from_name(name);
+
+	return m == 0 ? -1 : (int) m;
+}
+
 static int
 parse_method(CalibCache *c, text *t)
 {
 	int			len = VARSIZE_ANY_EXHDR(t);
-	char	   *name;
 	int			m;
 
 	if (len == c->method_len && memcmp(VARDATA_ANY(t), c->method_text, len) == 0)
 		return c->method;
-	name = text_to_cstring(t);
-	m = svy_calib_method_from_name(name);
-	if (m == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown calibration method \"%s\"", name),
-				 errhint("Valid methods: linear, raking, logit, rake, poststratify, rescale.")));
+	m = svy_parse_option(t, method_from_name, "calibration method", "methods",
+						 svy_calib_method_names());
 	if (len < (int) sizeof(c->method_text))
 	{
-		memcpy(c->method_text, name, len);
+		memcpy(c->method_text, VARDATA_ANY(t), len);
 		c->method_len = len;
 		c->method = m;
 	}
