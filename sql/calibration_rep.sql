@@ -224,6 +224,13 @@ SELECT svy_weights_summary(CASE WHEN id < 30 THEN svy_calibrate(jk(w, psu), pg, 
 -- the text form of a calibrated replicate design round-trips
 SELECT d::text::svy_design::text = d::text AS text_round_trip, left(d::text, 40) AS head
 FROM (SELECT svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]) AS d FROM rt, cp WHERE id = 1) s;
+-- svy_accum stores a calibrated replicate state: svy_mean and svy_total of it are the direct ones
+SELECT svy_mean(svy_accum(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])))
+     = svy_mean(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS same_mean,
+       svy_total(svy_accum(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]))::text::svy_state)
+     = svy_total(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS same_total_text
+FROM rt, cp;
+
 -- other statistics do not take calibrated designs yet
 SELECT svy_quantile(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM rt, cp;
 SELECT svy_by(y, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;

@@ -74,6 +74,7 @@ SELECT m::text::svy_model::text = m::text AS text_roundtrip,
 FROM models;
 SELECT length(m::text) FROM models;
 SELECT 'nothex'::svy_model;
+SELECT '\xzz'::svy_model;
 SELECT '\x00'::svy_model;
 SELECT ('\x02' || substr(m::text, 5))::svy_model FROM models;                 -- unknown version
 SELECT substr(m::text, 1, length(m::text) - 16)::svy_model FROM models;      -- truncated
@@ -240,6 +241,14 @@ SELECT svy_glm(trained, '{}'::float8[], d) FROM offd;
 SELECT svy_glm(trained, ARRAY[[1, 2]]::float8[], d) FROM offd;
 SELECT svy_glm(trained, x, NULL) FROM offd;
 SELECT svy_glm(trained, x, d, CASE WHEN i = 7 THEN 'poisson' ELSE 'binomial' END) FROM offd;
+-- per-row options: a NULL family on a later row is an error (it used to crash); names ignore case
+SELECT svy_glm(trained, x, d, CASE WHEN i = 7 THEN NULL ELSE 'binomial' END) FROM offd;
+SELECT svy_glm(trained, x, d, CASE WHEN i = 7 THEN 'Binomial' ELSE 'binomial' END, :terms)::text
+     = svy_glm(trained, x, d, 'binomial', :terms)::text AS same_family FROM offd;
+SELECT svy_glm(trained, x, d, 'binomial', CASE WHEN i = 7 THEN NULL ELSE :terms::text[] END) FROM offd;
+SELECT svy_glm(trained, x, d, 'binomial', CASE WHEN i = 7 THEN '{a,b,c,d,e,f,g}' ELSE :terms::text[] END) FROM offd;
+SELECT svy_glm(trained, x, d, 'binomial', CASE WHEN i = 7 THEN ARRAY['(Intercept)','years','DE','FR','PL','detective','command'] ELSE :terms::text[] END)::text
+     = svy_glm(trained, x, d, 'binomial', :terms)::text AS same_terms FROM offd;
 -- singular design matrix: the first aliased column is named
 SELECT svy_glm(trained, x || (1 - x[3] - x[4] - x[5]), d, 'quasibinomial', :terms::text[] || 'AT'::text) FROM offd;
 SELECT svy_glm(trained, ARRAY[1, years, 2 * years], d) FROM offd;

@@ -32,8 +32,8 @@ svy_calib_not_supported(const char *where)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("%s does not support calibrated designs yet", where),
-			 errdetail("Calibration (svy_calibrate) is supported by svy_mean, svy_total, svy_prop, svy_ratio, svy_by, svy_dist, svy_choices, svy_tab, svy_weight and svy_weights_summary on linearization designs."),
-			 errhint("Estimate with one of those, or export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
+			 errdetail("Every estimator takes a calibrated linearization design; a calibrated replicate-weight design is taken by the linear estimators (svy_mean, svy_total, svy_prop, svy_ratio, svy_accum), svy_weight and svy_weights_summary, not yet by quantiles, domain statistics or svy_glm."),
+			 errhint("Calibrate a linearization design (svy_design) instead, or export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
 }
 
 typedef struct CalibCache
@@ -93,25 +93,28 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	return c;
 }
 
+/* svy_calib_method_from_name as svy_parse_option takes it: -1 when unknown */
+static int
+method_from_name(const char *name)
+{
+	SvyCalibMethod m = svy_calib_method_from_name(name);
+
+	return m == 0 ? -1 : (int) m;
+}
+
 static int
 parse_method(CalibCache *c, text *t)
 {
 	int			len = VARSIZE_ANY_EXHDR(t);
-	char	   *name;
 	int			m;
 
 	if (len == c->method_len && memcmp(VARDATA_ANY(t), c->method_text, len) == 0)
 		return c->method;
-	name = text_to_cstring(t);
-	m = svy_calib_method_from_name(name);
-	if (m == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown calibration method \"%s\"", name),
-				 errhint("Valid methods: linear, raking, logit, rake, poststratify, rescale.")));
+	m = svy_parse_option(t, method_from_name, "calibration method", "methods",
+						 svy_calib_method_names());
 	if (len < (int) sizeof(c->method_text))
 	{
-		memcpy(c->method_text, name, len);
+		memcpy(c->method_text, VARDATA_ANY(t), len);
 		c->method_len = len;
 		c->method = m;
 	}
@@ -123,7 +126,7 @@ null_arg(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("%s of svy_calibrate must not be NULL", what)));
+			 errmsg("%s must not be NULL", what)));
 }
 
 /* The elements of a 1-D array without NULLs (NULL: an error naming the argument), no copies. */
@@ -137,7 +140,7 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 	if (ARR_NDIM(a) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s of svy_calibrate must be a one-dimensional array", what)));
+				 errmsg("%s must be a one-dimensional array", what)));
 	n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
 	if (n > max)
 		return n;				/* the caller reports the length */
@@ -150,7 +153,7 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s of svy_calibrate has a NULL element at position %d", what, i + 1),
+					 errmsg("%s has a NULL element at position %d", what, i + 1),
 					 errhint("Every row needs its level of each categorical variable and its value of each numeric one.")));
 	}
 	return n;
@@ -276,13 +279,11 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	float8		bounds[2] = {0.0, 0.0};
 	uint64		cell = 0;
 
-	if (PG_ARGISNULL(0))
-		null_arg("the design");
+	d = svy_design_arg(fcinfo, 0);
 	if (PG_ARGISNULL(1))
-		null_arg("the population");
+		null_arg("population");
 	if (PG_ARGISNULL(4))
-		null_arg("the method");
-	d = PG_GETARG_SVYDESIGN_P(0);
+		null_arg("calibration method");
 	if (svy_design_is_calibrated(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -308,12 +309,12 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		Datum		bd[2];
 
 		if (PG_ARGISNULL(5))
-			null_arg("bounds (of method logit)");
+			null_arg("bounds of logit calibration");
 		if (array_elems(PG_GETARG_ARRAYTYPE_P(5), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
 						TYPALIGN_DOUBLE, bd, 2) != 2)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("bounds of svy_calibrate must have 2 elements, {lower, upper}")));
+					 errmsg("bounds must have 2 elements, {lower, upper}")));
 		bounds[0] = DatumGetFloat8(bd[0]);
 		bounds[1] = DatumGetFloat8(bd[1]);
 		if (!(bounds[0] < 1.0 && bounds[1] > 1.0) || !isfinite(bounds[0]) || !isfinite(bounds[1]))
@@ -361,8 +362,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (nlev != pop->ncat)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("levels of svy_calibrate has %d elements, the population has %d categorical variables",
-						nlev, pop->ncat),
+				 errmsg("levels must have one element per categorical variable of the population"),
+				 errdetail("levels has %d, the population %d.", nlev, pop->ncat),
 				 errhint("Give the row's level of each categorical variable, in the population's order.")));
 	if (PG_ARGISNULL(3))
 	{
@@ -393,8 +394,8 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	if (nx != pop->nnum)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("x of svy_calibrate has %d elements, the population has %d numeric variables",
-						nx, pop->nnum),
+				 errmsg("x must have one element per numeric variable of the population"),
+				 errdetail("x has %d, the population %d.", nx, pop->nnum),
 				 errhint("Give the row's value of each numeric variable, in the population's order.")));
 
 	for (int m = 0; m < nlev; m++)
@@ -414,7 +415,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		if (isnan(x[j]) || isinf(x[j]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("x of svy_calibrate must be finite, not %g", x[j])));
+					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
 
 	PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
 										popv));

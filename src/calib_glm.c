@@ -55,19 +55,9 @@ not_supported(const char *what, const char *detail, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("svy_glm does not support calibrated %s yet", what),
+			 errmsg("regression on calibrated %s is not supported yet", what),
 			 errdetail("%s", detail),
 			 errhint("%s", hint)));
-}
-
-static void *
-grow0(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
-{
-	if (p == NULL)
-		return MemoryContextAllocZero(cxt, elem * newcap);
-	p = repalloc(p, elem * newcap);
-	memset((char *) p + elem * oldcap, 0, elem * (newcap - oldcap));
-	return p;
 }
 
 void
@@ -75,9 +65,9 @@ svy_glm_calib_grow(GlmState *s, int oldcap, int newcap)
 {
 	GlmCalib   *c = s->cal;
 
-	c->devc = grow0(s->cxt, c->devc, sizeof(double), oldcap, newcap);
-	c->dev0 = grow0(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
-	c->sy = grow0(s->cxt, c->sy, sizeof(double), oldcap, newcap);
+	c->devc = svy_glm_grow(s->cxt, c->devc, sizeof(double), oldcap, newcap);
+	c->dev0 = svy_glm_grow(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
+	c->sy = svy_glm_grow(s->cxt, c->sy, sizeof(double), oldcap, newcap);
 }
 
 void
@@ -108,8 +98,8 @@ cal_dom(GlmState *s, uint64 code)
 		{
 			int			cap = c->calcap ? c->calcap * 2 : 16;
 
-			c->code = grow0(s->cxt, c->code, sizeof(uint64), c->calcap, cap);
-			c->dom = grow0(s->cxt, c->dom, sizeof(double) * (1 + c->k), c->calcap, cap);
+			c->code = svy_glm_grow(s->cxt, c->code, sizeof(uint64), c->calcap, cap);
+			c->dom = svy_glm_grow(s->cxt, c->dom, sizeof(double) * (1 + c->k), c->calcap, cap);
 			c->calcap = cap;
 		}
 		c->ncal = i + 1;
@@ -135,9 +125,9 @@ row_sums(GlmState *s, int h, const double *key)
 		{
 			int			cap = c->rowcap ? c->rowcap * 2 : 64;
 
-			c->row_stratum = grow0(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
-			c->row_key = grow0(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
-			c->row_sums = grow0(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
+			c->row_stratum = svy_glm_grow(s->cxt, c->row_stratum, sizeof(int32), c->rowcap, cap);
+			c->row_key = svy_glm_grow(s->cxt, c->row_key, sizeof(double) * kw, c->rowcap, cap);
+			c->row_sums = svy_glm_grow(s->cxt, c->row_sums, sizeof(double) * 2, c->rowcap, cap);
 			svy_glm_account(s, (sizeof(int32) + sizeof(double) * (kw + 2) + 32) * (cap - c->rowcap));
 			c->rowcap = cap;
 		}
@@ -146,7 +136,7 @@ row_sums(GlmState *s, int h, const double *key)
 		memcpy(c->row_key + (Size) i * kw, key, sizeof(double) * kw);
 	}
 	else if (c->row_stratum[i] != h || memcmp(c->row_key + (Size) i * kw, key, sizeof(double) * kw) != 0)
-		elog(ERROR, "svy_glm: hash collision between calibration cells");
+		elog(ERROR, "hash collision between calibration cells");
 	return c->row_sums + (Size) i * 2;
 }
 
@@ -178,7 +168,7 @@ cell_code(const SvyCalibBlock *b)
 	if ((double) b->cell >= CODE_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("svy_glm supports populations of at most 2^53 joint calibration cells")));
+				 errmsg("a regression on a calibrated design supports at most 2^53 joint calibration cells")));
 	return (double) b->cell;
 }
 
@@ -303,25 +293,6 @@ svy_glm_calib_serialize(const GlmState *s, StringInfo buf)
 	}
 }
 
-static void
-bad_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid svy_glm state"),
-			 errdetail("%s", detail)));
-}
-
-static double
-get_finite(StringInfo buf)
-{
-	double		v = svy_wire_float8(buf);
-
-	if (!isfinite(v))
-		bad_state("A sum is not finite.");
-	return v;
-}
-
 void
 svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 {
@@ -334,10 +305,10 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 
 		if (!(code >= 0 && code < CODE_MAX && code == floor(code)) ||
 			svy_calib_cell_find(s->base, (uint64) code) < 0)
-			bad_state("A cell refers to an unknown calibration cell.");
-		c->devc[i] = get_finite(buf);
-		c->dev0[i] = get_finite(buf);
-		c->sy[i] = get_finite(buf);
+			svy_glm_bad_state("A cell refers to an unknown calibration cell.");
+		c->devc[i] = svy_glm_get_finite(buf);
+		c->dev0[i] = svy_glm_get_finite(buf);
+		c->sy[i] = svy_glm_get_finite(buf);
 	}
 	n = svy_wire_count(buf, 8 + 8 * (1 + c->k), "bad number of calibration cells");
 	for (int i = 0; i < n; i++)
@@ -346,16 +317,16 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		double	   *dom;
 
 		if (svy_calib_cell_find(s->base, code) < 0 || svy_idmap_find(c->cellmap, code, 0) >= 0)
-			bad_state("An unknown or repeated calibration cell.");
+			svy_glm_bad_state("An unknown or repeated calibration cell.");
 		dom = cal_dom(s, code);
 		for (int j = 0; j <= c->k; j++)
-			dom[j] = get_finite(buf);
+			dom[j] = svy_glm_get_finite(buf);
 		if (dom[0] < 0)
-			bad_state("A negative weight sum.");
+			svy_glm_bad_state("A negative weight sum.");
 	}
 	n = svy_wire_count(buf, 4 + 8 * (3 + c->k), "bad number of stratum cells");
 	if (n > 0 && has_psu(s))
-		bad_state("Stratum cells in a design with PSUs.");
+		svy_glm_bad_state("Stratum cells in a design with PSUs.");
 	for (int i = 0; i < n; i++)
 	{
 		int			h = svy_wire_int32(buf);
@@ -363,19 +334,19 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		double	   *rs;
 
 		if (h < 0 || h >= s->base->nstrata)
-			bad_state("A stratum cell of an unknown stratum.");
+			svy_glm_bad_state("A stratum cell of an unknown stratum.");
 		for (int j = 0; j <= c->k; j++)
-			key[j] = get_finite(buf);
+			key[j] = svy_glm_get_finite(buf);
 		if (!(key[0] >= 0 && key[0] < CODE_MAX && key[0] == floor(key[0])) ||
 			svy_calib_cell_find(s->base, (uint64) key[0]) < 0)
-			bad_state("A stratum cell of an unknown calibration cell.");
+			svy_glm_bad_state("A stratum cell of an unknown calibration cell.");
 		rs = row_sums(s, h, key);
 		if (c->nrow != i + 1)
-			bad_state("A repeated stratum cell.");
-		rs[0] = get_finite(buf);
-		rs[1] = get_finite(buf);
+			svy_glm_bad_state("A repeated stratum cell.");
+		rs[0] = svy_glm_get_finite(buf);
+		rs[1] = svy_glm_get_finite(buf);
 		if (rs[0] < 0 || rs[1] < 0)
-			bad_state("A negative weight sum.");
+			svy_glm_bad_state("A negative weight sum.");
 	}
 }
 
@@ -395,7 +366,7 @@ cell_calib_index(const GlmState *s, int c)
 	int			i = svy_calib_cell_find(s->base, (uint64) code);
 
 	if (i < 0)
-		bad_state("A cell refers to an unknown calibration cell.");
+		svy_glm_bad_state("A cell refers to an unknown calibration cell.");
 	return i;
 }
 
@@ -431,7 +402,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 		if (cg[i] < 0.0 && s->cn[i] > 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm does not allow negative weights: the calibration gives rows of the fit the factor g = %g", cg[i]),
+					 errmsg("calibrated weight is negative: the calibration gives rows of the fit the factor g = %g", cg[i]),
 					 errdetail("A generalized linear model needs non-negative weights, as R's glm (linear calibration can make weights negative)."),
 					 errhint("Calibrate with method 'raking' or 'logit', whose weights stay positive.")));
 		*dev_const += cg[i] * c->devc[i];
@@ -443,7 +414,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 		const double *dom = c->dom + (Size) i * (1 + k);
 
 		if (ci < 0)
-			bad_state("A calibration cell of the domain is unknown.");
+			svy_glm_bad_state("A calibration cell of the domain is unknown.");
 		wsum += sol->G[ci] * dom[0];
 		for (int j = 0; j < k; j++)
 			wsum += sol->lambda_v[j] * dom[1 + j];
@@ -451,7 +422,7 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 	if (!(wsum > 0.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm: the calibrated weights of the domain sum to %g", wsum),
+				 errmsg("the calibrated weights of the domain sum to %g", wsum),
 				 errdetail("R rescales the prior weights by their mean, which must be positive.")));
 	*m = wsum / s->nrow_design;
 	*dev0 /= *m;
@@ -484,7 +455,7 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 	double	   *t;
 
 	if (e == NULL || cell < 0)
-		bad_state("A calibration PSU cell of an unknown PSU or cell.");
+		svy_glm_bad_state("A calibration PSU cell of an unknown PSU or cell.");
 	/* sum of w and of w v over the (PSU, cell), w = d (G + lambda' v) */
 	w = G * sums[0];
 	for (int j = 0; j < k; j++)
@@ -533,7 +504,7 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
 
 		if (e == NULL)
-			bad_state("A PSU of the fit is not in the design.");
+			svy_glm_bad_state("A PSU of the fit is not in the design.");
 		psu_slot[j] = e->slot;
 	}
 	for (int i = 0; i < s->nuc; i++)
@@ -564,7 +535,7 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 		const double *tj = T + (Size) j * p;
 
 		if (h < 0 || h >= nstrata)
-			bad_state("A PSU without calibration sums.");
+			svy_glm_bad_state("A PSU without calibration sums.");
 		for (int a = 0; a < p; a++)
 		{
 			S[(Size) h * p + a] += tj[a];
@@ -618,7 +589,7 @@ row_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 
 		CHECK_FOR_INTERRUPTS();
 		if (ci < 0)
-			bad_state("A stratum cell of an unknown calibration cell.");
+			svy_glm_bad_state("A stratum cell of an unknown calibration cell.");
 		z0_coef(sol, k, p, ci, key + 1, B, beta, c0);
 		for (int a = 0; a < p; a++)
 		{
@@ -728,23 +699,7 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 	else
 		row_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
 	/* calibration spreads every row's residual over the sample: every stratum counts */
-	for (int a = 0; a < p; a++)
-		present[a] = true;
-	for (int h = 0; h < nstrata; h++)
-	{
-		double		n_h = st[h].psu.n;
-		double	   *Sh = S + (Size) h * p,
-				   *Qh = Q + (Size) h * p * p;
-		SvyStatus	status;
-
-		if (n_h > 0)
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
-		if (status != SVY_OK)
-			svy_report_design_error(base, status, h, n_h);
-	}
+	svy_glm_strata_add(base, st, p, S, Q, true, present, &cov);
 	svy_covariance_finish(&cov);
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 }

@@ -26,13 +26,12 @@ PG_FUNCTION_INFO_V1(svy_weight_window);
 PG_FUNCTION_INFO_V1(svy_weights_summary_transfn);
 PG_FUNCTION_INFO_V1(svy_weights_summary_final);
 
+/* A window function's design argument (svy_design_arg reads an aggregate's): an error if NULL. */
 static const SvyDesign *
 design_datum(Datum v, bool isnull)
 {
 	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey design must not be NULL")));
+		svy_report_null_design();
 	return DatumGetSvyDesignP(v);
 }
 
@@ -141,7 +140,7 @@ svy_weights_summary_transfn(PG_FUNCTION_ARGS)
 {
 	SvyAggState *st = svy_agg_rw(fcinfo, SVY_AGG_WEIGHTS);
 	WeightsSummary *ws = st->state;
-	const SvyDesign *d = design_datum(PG_GETARG_DATUM(1), PG_ARGISNULL(1));
+	const SvyDesign *d = svy_design_arg(fcinfo, 1);
 
 	if (svy_design_is_calibrated(d))
 	{

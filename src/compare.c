@@ -280,11 +280,15 @@ svy_pool_final(PG_FUNCTION_ARGS)
 
 /* ---------- svy_reliability ---------- */
 
+/* the standards it applies (one so far) */
+static const SvyName reliability_standards[] = {
+	{"nchs", 0},
+};
+
 Datum
 svy_reliability(PG_FUNCTION_ARGS)
 {
 	HeapTupleHeader e = PG_GETARG_HEAPTUPLEHEADER(0);
-	char	   *standard = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	SvyReliabilityInput in;
 	SvyReliabilityResult r;
 	Datum		reasons[SVY_RR_NBITS];
@@ -293,11 +297,8 @@ svy_reliability(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	bool		nulls[2] = {false, false};
 
-	if (pg_strcasecmp(standard, "nchs") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown reliability standard \"%s\"", standard),
-				 errhint("The only standard is nchs.")));
+	(void) svy_parse_option_in(PG_GETARG_TEXT_PP(1), SVY_NAMES(reliability_standards),
+							   "reliability standard", "standards", "nchs");
 	in.p = est_number(e, EST_ESTIMATE);
 	in.se = est_number(e, EST_STD_ERROR);
 	in.n = est_n(e);

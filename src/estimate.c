@@ -303,7 +303,6 @@ svy_state_final(PG_FUNCTION_ARGS)
 		empty.level = SVY_LEVEL_DEFAULT;
 		s = &empty;
 	}
-	/* calibrated replicate designs (calib_rep.c) are not stored yet */
 	PG_RETURN_BYTEA_P(state_to_bytea(s));
 }
 

@@ -98,15 +98,15 @@ svy_glm_account(GlmState *s, Size more)
 	if (s->bytes > state_limit())
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("svy_glm state too large: %d distinct predictor rows in %d PSU cells",
+				 errmsg("regression state too large: %d distinct predictor rows in %d PSU cells",
 						s->ncells, s->nuc),
 				 errdetail("The state keeps one entry per distinct row of x in each PSU; it may use at most %zu kB (work_mem).",
 						   state_limit() / 1024),
 				 errhint("Use categorical predictors or round continuous ones, or raise work_mem.")));
 }
 
-static void *
-grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
+void *
+svy_glm_grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap)
 {
 	if (p == NULL)
 		return MemoryContextAllocZero(cxt, elem * newcap);
@@ -174,7 +174,7 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 	if (found)
 	{
 		if (memcmp(s->x + (long) c * p, x, sizeof(double) * p) != 0)
-			elog(ERROR, "svy_glm: hash collision between predictor rows");
+			elog(ERROR, "hash collision between predictor rows");
 		return c;
 	}
 	if (c >= s->cellcap)
@@ -183,18 +183,18 @@ cell_index(GlmState *s, const double *x, uint64 xh)
 		Size		per = sizeof(double) * (p + 7 + (s->cal ? 3 : 0) + 2 * s->nrep) + sizeof(uint64) +
 			GLM_MAP_ENTRY;
 
-		s->x = grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
-		s->cell_hash = grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
-		s->sw = grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
-		s->swy = grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
-		s->s0w = grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
-		s->s0wz = grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
-		s->cn = grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
-		s->cn1 = grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
+		s->x = svy_glm_grow(s->cxt, s->x, sizeof(double) * p, s->cellcap, cap);
+		s->cell_hash = svy_glm_grow(s->cxt, s->cell_hash, sizeof(uint64), s->cellcap, cap);
+		s->sw = svy_glm_grow(s->cxt, s->sw, sizeof(double), s->cellcap, cap);
+		s->swy = svy_glm_grow(s->cxt, s->swy, sizeof(double), s->cellcap, cap);
+		s->s0w = svy_glm_grow(s->cxt, s->s0w, sizeof(double), s->cellcap, cap);
+		s->s0wz = svy_glm_grow(s->cxt, s->s0wz, sizeof(double), s->cellcap, cap);
+		s->cn = svy_glm_grow(s->cxt, s->cn, sizeof(double), s->cellcap, cap);
+		s->cn1 = svy_glm_grow(s->cxt, s->cn1, sizeof(double), s->cellcap, cap);
 		if (s->nrep > 0)
 		{
-			s->rep_sw = grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
-			s->rep_swy = grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
+			s->rep_sw = svy_glm_grow(s->cxt, s->rep_sw, sizeof(double) * s->nrep, s->cellcap, cap);
+			s->rep_swy = svy_glm_grow(s->cxt, s->rep_swy, sizeof(double) * s->nrep, s->cellcap, cap);
 		}
 		if (s->cal)
 			svy_glm_calib_grow(s, s->cellcap, cap);
@@ -238,10 +238,10 @@ start_add(GlmState *s, int cell, double y, double w, double n)
 	{
 		int			cap = s->startcap ? s->startcap * 2 : 64;
 
-		s->st_cell = grow(s->cxt, s->st_cell, sizeof(int32), s->startcap, cap);
-		s->st_y = grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
-		s->st_w = grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
-		s->st_n = grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
+		s->st_cell = svy_glm_grow(s->cxt, s->st_cell, sizeof(int32), s->startcap, cap);
+		s->st_y = svy_glm_grow(s->cxt, s->st_y, sizeof(double), s->startcap, cap);
+		s->st_w = svy_glm_grow(s->cxt, s->st_w, sizeof(double), s->startcap, cap);
+		s->st_n = svy_glm_grow(s->cxt, s->st_n, sizeof(double), s->startcap, cap);
 		svy_glm_account(s, (sizeof(int32) + 3 * sizeof(double) + GLM_MAP_ENTRY) * (cap - s->startcap));
 		s->startcap = cap;
 	}
@@ -268,10 +268,10 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 		{
 			int			cap = s->psucap ? s->psucap * 2 : 64;
 
-			s->psu_key = grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
-			s->psu_stratum = grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
+			s->psu_key = svy_glm_grow(s->cxt, s->psu_key, sizeof(uint64) * 2, s->psucap, cap);
+			s->psu_stratum = svy_glm_grow(s->cxt, s->psu_stratum, sizeof(int32), s->psucap, cap);
 			if (two_stage(s))
-				s->unit_psu = grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
+				s->unit_psu = svy_glm_grow(s->cxt, s->unit_psu, sizeof(uint64) * 2, s->psucap, cap);
 			svy_glm_account(s, (4 * sizeof(uint64) + sizeof(int32) + GLM_MAP_ENTRY) * (cap - s->psucap));
 			s->psucap = cap;
 		}
@@ -335,9 +335,9 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 		if (k >= s->uccap)
 		{
 			int			cap = s->uccap ? s->uccap * 2 : 256;
-			s->uc = grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
+			s->uc = svy_glm_grow(s->cxt, s->uc, sizeof(UnitCell), s->uccap, cap);
 			if (!has_psu(s))
-				s->ucsq = grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
+				s->ucsq = svy_glm_grow(s->cxt, s->ucsq, sizeof(UnitCellSq), s->uccap, cap);
 			svy_glm_account(s, (sizeof(UnitCell) + (has_psu(s) ? 0 : sizeof(UnitCellSq)) + GLM_MAP_ENTRY) *
 					(cap - s->uccap));
 			s->uccap = cap;
@@ -350,7 +350,7 @@ uc_slot(GlmState *s, uint64 xh, uint64 uid, bool *found)
 static void
 uc_collision(void)
 {
-	elog(ERROR, "svy_glm: hash collision between PSU cells");
+	elog(ERROR, "hash collision between PSU cells");
 }
 
 /* The entry of a known unit and cell (merging, reading a state). */
@@ -373,11 +373,11 @@ uc_index(GlmState *s, int unit, int cell)
 /* ---------- adding rows ---------- */
 
 static void
-bad_value(const char *what, double v)
+bad_predictor(double v)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("svy_glm %s must be finite, not %g", what, v),
+			 errmsg("predictor must be finite, not %g", v),
 			 errhint("Use NULL for a missing value: the row then stays in the design but out of the fit.")));
 }
 
@@ -433,12 +433,6 @@ glm_add_row(GlmState *s, const SvyDesign *d, int h, double y, const double *x, u
 
 		for (int r = 0; r < s->nrep; r++)
 		{
-			if (rw[r] < 0.0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_EXCEPTION),
-						 errmsg("svy_glm does not allow negative replicate weights (replicate %d is %g)",
-								r + 1, rw[r]),
-						 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 			rsw[r] += rw[r];
 			rswy[r] += rw[r] * y;
 			s->rep_devc[r] += svy_glm_dev_const(s->family, rw[r], y);
@@ -492,12 +486,12 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_glm terms must be a one-dimensional array")));
+				 errmsg("terms must be a one-dimensional array")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n != p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm has %d terms for %d coefficients", n, p),
+				 errmsg("terms has %d names for %d columns of x", n, p),
 				 errdetail("terms names the columns of x, one name per column."),
 				 errhint("Give one name per element of x, e.g. '(Intercept)' for the column of ones.")));
 	terms = MemoryContextAlloc(cxt, sizeof(char *) * p);
@@ -506,13 +500,13 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_glm term names must not be NULL")));
+					 errmsg("term names must not be NULL")));
 		terms[i] = MemoryContextStrdup(cxt, TextDatumGetCString(elems[i]));
 		for (int j = 0; j < i; j++)
 			if (strcmp(terms[i], terms[j]) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_glm term \"%s\" is named twice", terms[i]),
+						 errmsg("term \"%s\" is named twice", terms[i]),
 						 errdetail("svy_wald refers to coefficients by name.")));
 	}
 	return terms;
@@ -521,19 +515,10 @@ parse_terms(ArrayType *arr, int p, MemoryContext cxt)
 static int
 parse_family(text *t)
 {
-	char	   *name = text_to_cstring(t);
-	int			f = svy_glm_family_parse(name);
-
-	if (f < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown svy_glm family \"%s\"", name),
-				 errhint("Valid families are %s.", svy_glm_family_names())));
-	pfree(name);
-	return f;
+	return svy_parse_option(t, svy_glm_family_parse, "model family", "families", svy_glm_family_names());
 }
 
-/* The options must be the same on every row: checked against the bytes last seen. */
+/* Is levels (detoasted) byte for byte the array last seen? */
 static bool
 same_varlena(const struct varlena *a, const struct varlena *b)
 {
@@ -583,28 +568,26 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	/* options: family, terms */
 	if (s->family == 0)
 		options_constness(fcinfo, s);
-	if (s->family == 0 || (PG_NARGS() > 4 && !s->family_const && !same_varlena((struct varlena *) s->family_seen,
-															 (struct varlena *) PG_GETARG_RAW_VARLENA_P(4))))
+	if (PG_NARGS() > 4 && (s->family == 0 || !s->family_const))
 	{
-		int			family = SVY_GLM_GAUSSIAN;
-
-		if (PG_NARGS() > 4)
-		{
-			if (PG_ARGISNULL(4))
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("svy_glm family must not be NULL"),
-						 errhint("Valid families are %s.", svy_glm_family_names())));
-			family = parse_family(PG_GETARG_TEXT_PP(4));
-			s->family_seen = (text *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
-			memcpy(s->family_seen, PG_GETARG_RAW_VARLENA_P(4), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(4)));
-		}
-		if (s->family != 0 && s->family != family)
+		if (PG_ARGISNULL(4))
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("svy_glm family must be the same on every row")));
-		s->family = family;
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("family must not be NULL"),
+					 errhint("Valid families are %s.", svy_glm_family_names())));
+		if (!svy_option_unchanged(&s->family_seen, PG_GETARG_RAW_VARLENA_P(4), aggcxt))
+		{
+			int			family = parse_family(PG_GETARG_TEXT_PP(4));
+
+			if (s->family != 0 && s->family != family)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("family must be the same on every row")));
+			s->family = family;
+		}
 	}
+	else if (s->family == 0)
+		s->family = SVY_GLM_GAUSSIAN;
 
 	if (PG_ARGISNULL(2))
 		complete = false;
@@ -614,12 +597,12 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		if (ARR_NDIM(xa) > 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_glm x must be a one-dimensional array")));
+					 errmsg("x must be a one-dimensional array")));
 		p = ARR_NDIM(xa) == 1 ? ARR_DIMS(xa)[0] : 0;
 		if (p < 1 || p > GLM_MAX_P)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("svy_glm x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
+					 errmsg("x has %d elements; it must have 1 to %d", p, GLM_MAX_P),
 					 errhint("x is the row of the design matrix, e.g. ARRAY[1, age] || svy_dummies(country, ARRAY['AT','BE','DE']).")));
 		if (s->p == 0)
 		{
@@ -629,7 +612,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 		else if (p != s->p)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("svy_glm x arrays differ in length: %d and %d", s->p, p),
+					 errmsg("x arrays differ in length: %d and %d", s->p, p),
 					 errdetail("Every row's x is a row of one design matrix.")));
 		complete = !ARR_HASNULL(xa);
 		if (!ARR_HASNULL(xa))
@@ -652,7 +635,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 			if (nonfinite != 0.0)
 				for (int i = 0; i < p; i++)
 					if (!isfinite(v[i]))
-						bad_value("predictors", v[i]);
+						bad_predictor(v[i]);
 			x = xbuf;
 		}
 		else
@@ -665,7 +648,7 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 				if (bitmap[i / 8] & (1 << (i % 8)))
 				{
 					if (!isfinite(*v))
-						bad_value("predictors", *v);
+						bad_predictor(*v);
 					v++;
 				}
 		}
@@ -674,42 +657,38 @@ svy_glm_transfn(PG_FUNCTION_ARGS)
 	if (PG_NARGS() > 5 && PG_ARGISNULL(5))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("svy_glm terms must not be NULL"),
-				 errhint("Leave terms out for the names x1, x2, ...")));
+				 errmsg("terms must not be NULL"),
+				 errhint("Leave terms out to name the coefficients x1, x2 and so on.")));
 	if (s->terms == NULL && s->p > 0 && PG_NARGS() > 5)
 	{
 		s->terms = parse_terms(PG_GETARG_ARRAYTYPE_P(5), s->p, aggcxt);
-		s->terms_seen = (ArrayType *) MemoryContextAlloc(aggcxt, VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
-		memcpy(s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), VARSIZE_ANY(PG_GETARG_RAW_VARLENA_P(5)));
+		(void) svy_option_unchanged(&s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), aggcxt);
 	}
 	else if (s->terms != NULL && PG_NARGS() > 5 && !s->terms_const &&
-			 (PG_ARGISNULL(5) || !same_varlena((struct varlena *) s->terms_seen,
-											   (struct varlena *) PG_GETARG_RAW_VARLENA_P(5))))
+			 !svy_option_unchanged(&s->terms_seen, PG_GETARG_RAW_VARLENA_P(5), aggcxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm terms must be the same on every row")));
+				 errmsg("terms must be the same on every row")));
 
 	complete = complete && !PG_ARGISNULL(1) && !(d->flags & SVY_OUT_OF_DOMAIN);
 	if (!PG_ARGISNULL(1))
 	{
 		const char *allowed;
 
-		if (!isfinite(y))
-			bad_value("outcome", y);
+		svy_check_outcome(y);
 		if (s->family != SVY_GLM_GAUSSIAN && !svy_glm_outcome_ok(s->family, y, &allowed))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm outcome %g is out of range for family %s", y,
+					 errmsg("outcome %g is out of range for family %s", y,
 							svy_glm_family_name(s->family)),
 					 errdetail("Outcomes of this family must be %s.", allowed)));
 	}
-	if (d->weight < 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm does not allow negative weights (%g)", d->weight),
-				 errdetail("A generalized linear model needs non-negative weights, as R's glm.")));
 
-	/* the design: complete cases in the domain are the rows of the fit */
+	/*
+	 * The design: complete cases in the domain are the rows of the fit.  Its
+	 * weights are not negative, as R's glm needs: every design constructor
+	 * and input checks them.
+	 */
 	if (s->base->calib == NULL && !svy_design_is_calibrated(d))
 		h = svy_accum_row(s->base, d, 0.0, 1.0, d->kind == SVY_KIND_TAYLOR ? !complete : false);
 	else
@@ -750,21 +729,21 @@ glm_merge(GlmState *into, const GlmState *from)
 	if (into->family != 0 && into->family != from->family)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm family must be the same on every row")));
+				 errmsg("family must be the same on every row")));
 	if (into->p != 0 && from->p != 0 && into->p != from->p)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_glm x arrays differ in length: %d and %d", into->p, from->p)));
+				 errmsg("x arrays differ in length: %d and %d", into->p, from->p)));
 	if ((into->terms == NULL) != (from->terms == NULL) && into->p != 0 && from->p != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_glm terms must be the same on every row")));
+				 errmsg("terms must be the same on every row")));
 	if (into->terms && from->terms)
 		for (int i = 0; i < into->p; i++)
 			if (strcmp(into->terms[i], from->terms[i]) != 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_glm terms must be the same on every row")));
+						 errmsg("terms must be the same on every row")));
 	into->family = from->family;
 	if (into->p == 0)
 	{
@@ -944,12 +923,12 @@ glm_serialize(const GlmState *s, StringInfo buf)
 		svy_glm_calib_serialize(s, buf);
 }
 
-static void
-bad_state(const char *detail)
+void
+svy_glm_bad_state(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid svy_glm state"),
+			 errmsg("invalid regression state"),
 			 errdetail("%s", detail)));
 }
 
@@ -960,13 +939,13 @@ get_count(StringInfo buf, Size item, const char *what)
 	return svy_wire_count(buf, Max(item, 1), psprintf("bad number of %s", what));
 }
 
-static double
-get_finite(StringInfo buf)
+double
+svy_glm_get_finite(StringInfo buf)
 {
 	double		v = svy_wire_float8(buf);
 
 	if (!isfinite(v))
-		bad_state("A sum is not finite.");
+		svy_glm_bad_state("A sum is not finite.");
 	return v;
 }
 
@@ -980,14 +959,14 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
 	if (buf->len - buf->cursor < 1 || svy_wire_byte(buf) != GLM_STATE_VERSION)
-		bad_state("Unknown version.");
+		svy_glm_bad_state("Unknown version.");
 	s->base = svy_accum_deserialize(buf, cxt);
 	s->family = svy_wire_byte(buf);
 	p = svy_wire_int32(buf);
 	if (s->family != 0 && (s->family < SVY_GLM_GAUSSIAN || s->family > SVY_GLM_QUASIPOISSON))
-		bad_state("Unknown family.");
+		svy_glm_bad_state("Unknown family.");
 	if (p < 0 || p > GLM_MAX_P || (p > 0 && s->family == 0))
-		bad_state("Bad number of coefficients.");
+		svy_glm_bad_state("Bad number of coefficients.");
 	s->p = p;
 	if (svy_wire_byte(buf))
 	{
@@ -1000,7 +979,7 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 			pq_copymsgbytes(buf, s->terms[i], len);
 			s->terms[i][len] = '\0';
 			if (strlen(s->terms[i]) != (size_t) len || !pg_verifymbstr(s->terms[i], len, true))
-				bad_state("A term name is not valid text.");
+				svy_glm_bad_state("A term name is not valid text.");
 		}
 	}
 	if (s->base->calib)
@@ -1008,48 +987,48 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		int			k = svy_wire_int32(buf);
 
 		if (k != svy_calib_accum_k(s->base))
-			bad_state("The calibration does not match the design.");
+			svy_glm_bad_state("The calibration does not match the design.");
 		svy_glm_calib_start(s, k);
 	}
 	s->xw = p + (s->cal ? 1 + s->cal->k : 0);
-	s->wsum_design = get_finite(buf);
-	s->nrow_design = get_finite(buf);
-	s->nfit = get_finite(buf);
-	s->dev_const = get_finite(buf);
-	s->dev0 = get_finite(buf);
+	s->wsum_design = svy_glm_get_finite(buf);
+	s->nrow_design = svy_glm_get_finite(buf);
+	s->nfit = svy_glm_get_finite(buf);
+	s->dev_const = svy_glm_get_finite(buf);
+	s->dev0 = svy_glm_get_finite(buf);
 	nrep = get_count(buf, sizeof(double), "replicate");
 	if (nrep != (s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0))
-		bad_state("The number of replicates does not match the design.");
+		svy_glm_bad_state("The number of replicates does not match the design.");
 	s->nrep = nrep;
 	s->rep_devc = palloc0(sizeof(double) * Max(nrep, 1));
 	for (int r = 0; r < nrep; r++)
-		s->rep_devc[r] = get_finite(buf);
+		s->rep_devc[r] = svy_glm_get_finite(buf);
 
 	n = get_count(buf, sizeof(double) * (s->xw + 6 + 2 * (Size) nrep), "cell");
 	if (n > 0 && p == 0)
-		bad_state("Cells without coefficients.");
+		svy_glm_bad_state("Cells without coefficients.");
 	for (int c = 0; c < n; c++)
 	{
 		double		xr[GLM_XW_MAX];
 		int			k;
 
 		for (int j = 0; j < s->xw; j++)
-			xr[j] = get_finite(buf);
+			xr[j] = svy_glm_get_finite(buf);
 		k = cell_index(s, xr, x_hash(xr, s->xw));
 		if (k != c)
-			bad_state("A predictor row appears twice.");
-		s->sw[c] = get_finite(buf);
-		s->swy[c] = get_finite(buf);
-		s->s0w[c] = get_finite(buf);
-		s->s0wz[c] = get_finite(buf);
-		s->cn[c] = get_finite(buf);
-		s->cn1[c] = get_finite(buf);
+			svy_glm_bad_state("A predictor row appears twice.");
+		s->sw[c] = svy_glm_get_finite(buf);
+		s->swy[c] = svy_glm_get_finite(buf);
+		s->s0w[c] = svy_glm_get_finite(buf);
+		s->s0wz[c] = svy_glm_get_finite(buf);
+		s->cn[c] = svy_glm_get_finite(buf);
+		s->cn1[c] = svy_glm_get_finite(buf);
 		if (s->cn1[c] < 0 || s->cn1[c] > s->cn[c])
-			bad_state("A cell's count of outcomes 1 exceeds its rows.");
+			svy_glm_bad_state("A cell's count of outcomes 1 exceeds its rows.");
 		for (int r = 0; r < nrep; r++)
 		{
-			s->rep_sw[(long) c * nrep + r] = get_finite(buf);
-			s->rep_swy[(long) c * nrep + r] = get_finite(buf);
+			s->rep_sw[(long) c * nrep + r] = svy_glm_get_finite(buf);
+			s->rep_swy[(long) c * nrep + r] = svy_glm_get_finite(buf);
 		}
 	}
 	s->y_fraction = svy_wire_byte(buf) != 0;
@@ -1058,17 +1037,17 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 	for (int i = 0; i < n; i++)
 	{
 		int			c = svy_wire_int32(buf);
-		double		y = get_finite(buf),
-					w = get_finite(buf),
-					cnt = get_finite(buf);
+		double		y = svy_glm_get_finite(buf),
+					w = svy_glm_get_finite(buf),
+					cnt = svy_glm_get_finite(buf);
 
 		if (c < 0 || c >= s->ncells)
-			bad_state("A start entry refers to an unknown cell.");
+			svy_glm_bad_state("A start entry refers to an unknown cell.");
 		start_add(s, c, y, w, cnt);
 	}
 	n = get_count(buf, two_stage(s) ? 36 : 20, "PSU");
 	if (n > 0 && !(s->base->kind == SVY_KIND_TAYLOR && has_psu(s)))
-		bad_state("PSUs in a design without PSUs.");
+		svy_glm_bad_state("PSUs in a design without PSUs.");
 	for (int u = 0; u < n; u++)
 	{
 		uint64		k0 = svy_wire_int64(buf),
@@ -1077,18 +1056,18 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 		uint64		psu[2] = {0, 0};
 
 		if (h < 0 || h >= s->base->nstrata)
-			bad_state("A PSU refers to an unknown stratum.");
+			svy_glm_bad_state("A PSU refers to an unknown stratum.");
 		if (two_stage(s))
 		{
 			psu[0] = svy_wire_int64(buf);
 			psu[1] = svy_wire_int64(buf);
 		}
 		if (psu_index(s, k0, k1, h, psu) != u)
-			bad_state("A PSU appears twice.");
+			svy_glm_bad_state("A PSU appears twice.");
 	}
 	n = get_count(buf, 8 + 2 * sizeof(double), "PSU cell");
 	if (n > 0 && s->base->kind != SVY_KIND_TAYLOR)
-		bad_state("PSU cells in a replicate design.");
+		svy_glm_bad_state("PSU cells in a replicate design.");
 	for (int i = 0; i < n; i++)
 	{
 		int			unit = svy_wire_int32(buf),
@@ -1097,23 +1076,23 @@ glm_deserialize(StringInfo buf, MemoryContext cxt)
 
 		if (unit < 0 || unit >= (has_psu(s) ? s->npsu : s->base->nstrata) ||
 			cell < 0 || cell >= s->ncells)
-			bad_state("A PSU cell refers to an unknown PSU or cell.");
+			svy_glm_bad_state("A PSU cell refers to an unknown PSU or cell.");
 		k = uc_index(s, unit, cell);
 		if (k != i)
-			bad_state("A PSU cell appears twice.");
-		s->uc[k].sw = get_finite(buf);
-		s->uc[k].swy = get_finite(buf);
+			svy_glm_bad_state("A PSU cell appears twice.");
+		s->uc[k].sw = svy_glm_get_finite(buf);
+		s->uc[k].swy = svy_glm_get_finite(buf);
 		if (!has_psu(s))
 		{
-			s->ucsq[k].sww = get_finite(buf);
-			s->ucsq[k].swwy = get_finite(buf);
-			s->ucsq[k].swwyy = get_finite(buf);
+			s->ucsq[k].sww = svy_glm_get_finite(buf);
+			s->ucsq[k].swwy = svy_glm_get_finite(buf);
+			s->ucsq[k].swwyy = svy_glm_get_finite(buf);
 		}
 	}
 	if (s->cal)
 		svy_glm_calib_deserialize(s, buf);
 	if (buf->cursor != buf->len)
-		bad_state("Trailing bytes.");
+		svy_glm_bad_state("Trailing bytes.");
 	MemoryContextSwitchTo(old);
 	return s;
 }
@@ -1281,14 +1260,8 @@ Datum
 svy_model_out(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	int			len = VARSIZE_ANY_EXHDR(b);
-	char	   *out = palloc(len * 2 + 3);
 
-	out[0] = '\\';
-	out[1] = 'x';
-	hex_encode(VARDATA_ANY(b), len, out + 2);
-	out[len * 2 + 2] = '\0';
-	PG_RETURN_CSTRING(out);
+	PG_RETURN_CSTRING(svy_hex_out(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b)));
 }
 
 static bytea *
@@ -1306,18 +1279,10 @@ checked_model(const char *data, int len)
 Datum
 svy_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
-	int			len = strlen(s);
-	char	   *bin;
+	int			len;
+	char	   *bin = svy_hex_in(PG_GETARG_CSTRING(0), "svy_model", &len);
 
-	if (len < 2 || s[0] != '\\' || s[1] != 'x' || len % 2 != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%.40s\"", "svy_model", s),
-				 errhint("A survey model is written as \\x followed by hexadecimal digits.")));
-	bin = palloc(len / 2);
-	hex_decode(s + 2, len - 2, bin);
-	PG_RETURN_BYTEA_P(checked_model(bin, (len - 2) / 2));
+	PG_RETURN_BYTEA_P(checked_model(bin, len));
 }
 
 Datum
@@ -1349,7 +1314,7 @@ fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const ch
 		name = s->terms ? s->terms[fit->aliased] : psprintf("x%d", fit->aliased + 1);
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm design matrix is singular%s: term \"%s\" is aliased", which, name),
+				 errmsg("design matrix is singular%s: term \"%s\" is aliased", which, name),
 				 errdetail("Its column is a linear combination of the earlier columns on the rows of the fit (R reports its coefficient as NA)."),
 				 errhint("Drop the term, or a level of a categorical predictor that has no rows in the domain.")));
 	}
@@ -1357,13 +1322,13 @@ fit_error(const GlmState *s, SvyGlmStatus status, const SvyGlmFit *fit, const ch
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg(is_binomial(s->family)
-						? "svy_glm fitted probabilities numerically 0 or 1 occurred%s"
-						: "svy_glm fitted rates numerically 0 occurred%s", which),
+						? "fitted probabilities numerically 0 or 1 occurred%s"
+						: "fitted rates numerically 0 occurred%s", which),
 				 errdetail("The predictors separate the outcome (complete or quasi-complete separation): some coefficient is infinite."),
 				 errhint("Remove or merge the predictor levels in which the outcome never or always occurs.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("svy_glm fit diverged%s: the deviance is not finite", which)));
+			 errmsg("regression diverged%s: the deviance is not finite", which)));
 }
 
 /* Cells of one fit, with weights scaled by k (and by cg, if given, per cell), into caller arrays. */
@@ -1500,7 +1465,7 @@ stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
 		CHECK_FOR_INTERRUPTS();
 		e = svy_accum_psu_find(s->base, &key);
 		if (e == NULL)
-			elog(ERROR, "svy_glm state has a second-stage unit of an unknown PSU");
+			elog(ERROR, "regression state has a second-stage unit of an unknown PSU");
 		group[j] = e->slot;
 		for (int a = 0; a < p; a++)
 			psu_u[(Size) e->slot * p + a] += u[(Size) j * p + a];
@@ -1565,6 +1530,30 @@ stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, in
 	pfree(order);
 	pfree(Q);
 	pfree(present);
+}
+
+void
+svy_glm_strata_add(const SvyAccum *base, const SvyStratumTotals *st, int p, double *S, double *Q,
+				   bool every_stratum, bool *present, SvyCovariance *cov)
+{
+	for (int h = 0; h < base->nstrata; h++)
+	{
+		double		n_h = st[h].psu.n;
+		double	   *Sh = S + (Size) h * p,
+				   *Qh = Q + (Size) h * p * p;
+		SvyStatus	status;
+
+		/* centre: sum_j (u_j - ubar)(u_j - ubar)' = sum u u' - S S' / n_h */
+		if (n_h > 0)
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
+		for (int a = 0; a < p; a++)
+			present[a] = every_stratum || st[h].in_domain;
+		status = svy_covariance_add(cov, n_h, st[h].fpc, Sh, Qh, present);
+		if (status != SVY_OK)
+			svy_report_design_error(base, status, h, n_h);
+	}
 }
 
 /* The sandwich A Var(sum U) A of a linearization design into v. */
@@ -1639,25 +1628,7 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	else
 		memcpy(S, u, sizeof(double) * p * nstrata);
 
-	for (int h = 0; h < nstrata; h++)
-	{
-		double		n_h = st[h].psu.n;
-		double	   *Sh = S + (Size) h * p,
-				   *Qh = Q + (Size) h * p * p;
-		SvyStatus	status;
-
-		/* centre: sum_j (u_j - ubar)(u_j - ubar)' = sum u u' - S S' / n_h */
-		if (n_h > 0)
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Qh[a * p + b] -= Sh[a] * Sh[b] / n_h;
-		/* a stratum counts when it holds fitted rows */
-		for (int a = 0; a < p; a++)
-			present[a] = st[h].in_domain;
-		status = svy_covariance_add(&cov, n_h, st[h].fpc, Sh, Qh, present);
-		if (status != SVY_OK)
-			svy_report_design_error(base, status, h, n_h);
-	}
+	svy_glm_strata_add(base, st, p, S, Q, false, present, &cov);
 	svy_covariance_finish(&cov);
 	if (st2)
 	{
@@ -1723,7 +1694,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	if (degf + 1.0 - p < 1.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("svy_glm has %d coefficients but the design has only %g degrees of freedom", p, degf),
+				 errmsg("the model has %d coefficients but the design has only %g degrees of freedom", p, degf),
 				 errdetail("The residual degrees of freedom, design df + 1 - coefficients, must be at least 1."),
 				 errhint("Use fewer predictors, or a design with more PSUs.")));
 
@@ -1774,7 +1745,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	if (!fit.converged)
 		ereport(WARNING,
 				(errcode(ERRCODE_WARNING),
-				 errmsg("svy_glm did not converge in %d iterations", SVY_GLM_MAXIT),
+				 errmsg("regression did not converge in %d iterations", SVY_GLM_MAXIT),
 				 errdetail("The coefficients are those of the last iteration, as R's glm.fit returns them.")));
 
 	model.family = s->family;
@@ -1832,7 +1803,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 		if (!isfinite(model.vcov[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("svy_glm variance is not finite"),
+					 errmsg("variance of the coefficients is not finite"),
 					 errdetail("The design gives no variance estimate for these coefficients.")));
 	PG_RETURN_BYTEA_P(model_bytes(&model));
 }
@@ -1880,14 +1851,20 @@ svy_coef(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* regTermTest's test.statistic: the F or the chi-square reference distribution */
+static const SvyName wald_statistics[] = {
+	{"Chisq", 0},
+	{"F", 1},
+};
+
 /* svy_wald(m, terms text[], statistic text) -> (statistic, ndf, ddf, p_value) */
 Datum
 svy_wald(PG_FUNCTION_ARGS)
 {
 	GlmModel	m;
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
-	char	   *stat = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	bool		use_f;
+	bool		use_f = svy_parse_option_in(PG_GETARG_TEXT_PP(2), SVY_NAMES(wald_statistics),
+											"Wald test statistic", "statistics", "F and Chisq");
 	Datum	   *elems;
 	bool	   *enulls;
 	int			q;
@@ -1897,29 +1874,20 @@ svy_wald(PG_FUNCTION_ARGS)
 	Datum		values[4];
 	bool		nulls[4] = {0};
 
-	if (strcmp(stat, "F") == 0)
-		use_f = true;
-	else if (strcmp(stat, "Chisq") == 0)
-		use_f = false;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown Wald test statistic \"%s\"", stat),
-				 errhint("Valid statistics are F and Chisq.")));
 	model_arg(fcinfo, 0, &m);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_wald terms must be a one-dimensional array")));
+				 errmsg("terms must be a one-dimensional array")));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &enulls, &q);
 	if (q == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_wald needs at least one term to test")));
+				 errmsg("a Wald test needs at least one term")));
 	if (q > m.p)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_wald names %d terms; the model has %d", q, m.p)));
+				 errmsg("%d terms to test, but the model has %d", q, m.p)));
 	for (int i = 0; i < q; i++)
 	{
 		char	   *name;
@@ -1927,7 +1895,7 @@ svy_wald(PG_FUNCTION_ARGS)
 		if (enulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_wald term names must not be NULL")));
+					 errmsg("term names must not be NULL")));
 		name = TextDatumGetCString(elems[i]);
 		idx[i] = -1;
 		for (int j = 0; j < m.p; j++)
@@ -1949,7 +1917,7 @@ svy_wald(PG_FUNCTION_ARGS)
 			if (idx[j] == idx[i])
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_wald names term \"%s\" twice", name)));
+						 errmsg("term \"%s\" is named twice", name)));
 	}
 	if (svy_glm_wald(m.p, m.beta, m.vcov, idx, q, &chisq,
 					 palloc(sizeof(double) * (3 * q * q + 4 * q))) != 0)
@@ -1959,7 +1927,7 @@ svy_wald(PG_FUNCTION_ARGS)
 				 errdetail("The design gives no information to test these terms jointly.")));
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "svy_wald must return a composite type");
+		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
 	if (use_f)
 	{
@@ -2122,7 +2090,7 @@ dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
 	if (ARR_NDIM(levels) != 1 || ARR_DIMS(levels)[0] < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("svy_dummies levels must be a non-empty one-dimensional array")));
+				 errmsg("levels must be a non-empty one-dimensional array")));
 	if (dc == NULL)
 		dc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(DummyCache));
 	dc->levels_const = get_fn_expr_arg_stable(fcinfo->flinfo, 1);
@@ -2139,12 +2107,12 @@ dummy_cache(FunctionCallInfo fcinfo, DummyCache *dc, ArrayType *levels)
 		if (lnulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("svy_dummies levels must not contain NULL")));
+					 errmsg("levels must not contain NULL")));
 		for (int j = 0; j < i; j++)
 			if (dummy_equal(dc, dc->levels[i], dc->levels[j]))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("svy_dummies levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
+						 errmsg("levels must be distinct: level %d repeats level %d", i + 1, j + 1)));
 	}
 	if (dc->bitwise)
 	{
@@ -2212,7 +2180,7 @@ svy_dummies(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("svy_dummies levels must not be NULL")));
+				 errmsg("levels must not be NULL")));
 	if (dc == NULL || !dc->levels_const)
 	{
 		ArrayType  *levels = PG_GETARG_ARRAYTYPE_P(1);

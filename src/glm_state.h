@@ -108,8 +108,8 @@ typedef struct GlmState
 			   *rep_devc;		/* nrep */
 
 	Size		bytes;			/* memory of the arrays above */
-	text	   *family_seen;	/* last family argument, for a cheap check */
-	ArrayType  *terms_seen;
+	struct varlena *family_seen;	/* last family argument, for a cheap check */
+	struct varlena *terms_seen;
 	bool		family_const;	/* the call's family / terms are constants: */
 	bool		terms_const;	/* checked on the first row only */
 } GlmState;
@@ -137,8 +137,24 @@ is_binomial(int family)
 	return family == SVY_GLM_BINOMIAL || family == SVY_GLM_QUASIBINOMIAL;
 }
 
+/* p (elem bytes x oldcap, NULL: none) grown to newcap elements in cxt, the new ones zeroed (glm.c). */
+extern void *svy_glm_grow(MemoryContext cxt, void *p, Size elem, int oldcap, int newcap);
 /* Count more bytes of the state; an error past work_mem (glm.c). */
 extern void svy_glm_account(GlmState *s, Size more);
+/* Reading a serialized state (glm.c): the error "invalid regression state" with detail. */
+extern void svy_glm_bad_state(const char *detail) pg_attribute_noreturn();
+/* A sum read from buf; an invalid state unless finite. */
+extern double svy_glm_get_finite(StringInfo buf);
+
+/*
+ * Add the strata of a linearization design to cov (glm.c): per stratum, the
+ * sum S (p) of its PSUs' score totals and their cross-products Q (p x p),
+ * centred here in place.  A stratum counts where it holds rows of the fit,
+ * or always with every_stratum.  present: scratch for p flags.
+ */
+extern void svy_glm_strata_add(const SvyAccum *base, const SvyStratumTotals *st, int p,
+							   double *S, double *Q, bool every_stratum, bool *present,
+							   SvyCovariance *cov);
 
 /* ---- calibrated designs (calib_glm.c) ---- */
 

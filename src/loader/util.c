@@ -69,6 +69,18 @@ name_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* One line on stderr: "survey_load: <what>: <message>" */
+static void
+report(const char *what, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+static void
+report(const char *what, const char *fmt, va_list ap)
+{
+	fprintf(stderr, PROGNAME ": %s: ", what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 note(const Options *opt, const char *fmt,...)
 {
@@ -76,11 +88,9 @@ note(const Options *opt, const char *fmt,...)
 
 	if (opt->quiet)
 		return;
-	fputs(PROGNAME ": note: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("note", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Prints the error; returns the exit status for bad input (1). */
@@ -89,11 +99,9 @@ error(const char *fmt,...)
 {
 	va_list		ap;
 
-	fputs(PROGNAME ": error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 1;
 }
 
@@ -102,11 +110,9 @@ hint(const char *fmt,...)
 {
 	va_list		ap;
 
-	fputs(PROGNAME ": hint: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("hint", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int

@@ -52,6 +52,12 @@ svy_calib_method_name(SvyCalibMethod m)
 	return method_names[m];
 }
 
+const char *
+svy_calib_method_names(void)
+{
+	return "linear, raking, logit, rake, poststratify, rescale";
+}
+
 /* ---------- the basis x of linear and raking ---------- */
 
 /* Column of (margin m, level l) in x, or -1 (first level of margins after the first). */

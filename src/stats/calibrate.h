@@ -142,5 +142,6 @@ extern void svy_calib_contract(const double *T, const double *gamma, int m, int 
 /* The method of a name ("linear", ...), or 0. */
 extern SvyCalibMethod svy_calib_method_from_name(const char *name);
 extern const char *svy_calib_method_name(SvyCalibMethod m);
+extern const char *svy_calib_method_names(void);	/* for error messages */
 
 #endif

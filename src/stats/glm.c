@@ -16,29 +16,33 @@
 
 #include "glm.h"
 #include "handlers.h"
+#include "names.h"
 
 /* R's thresholds in family.c (logit) and make.link("log") */
 #define LOGIT_THRESH 30.0
 #define LOGIT_INVEPS (1.0 / DBL_EPSILON)
 #define BOUNDARY_EPS (10.0 * DBL_EPSILON)	/* glm.fit's fitted 0/1 warning */
 
-static const char *const family_names[] = {
-	NULL, "gaussian", "binomial", "quasibinomial", "poisson", "quasipoisson"
+static const SvyName families[] = {
+	{"gaussian", SVY_GLM_GAUSSIAN},
+	{"binomial", SVY_GLM_BINOMIAL},
+	{"quasibinomial", SVY_GLM_QUASIBINOMIAL},
+	{"poisson", SVY_GLM_POISSON},
+	{"quasipoisson", SVY_GLM_QUASIPOISSON},
 };
 
 int
 svy_glm_family_parse(const char *name)
 {
-	for (int f = SVY_GLM_GAUSSIAN; f <= SVY_GLM_QUASIPOISSON; f++)
-		if (strcmp(name, family_names[f]) == 0)
-			return f;
-	return -1;
+	return svy_name_value(SVY_NAMES(families), name);
 }
 
 const char *
 svy_glm_family_name(int family)
 {
-	return family >= SVY_GLM_GAUSSIAN && family <= SVY_GLM_QUASIPOISSON ? family_names[family] : "?";
+	const char *name = svy_name_of(SVY_NAMES(families), family);
+
+	return name ? name : "?";
 }
 
 const char *

@@ -356,6 +356,25 @@ main(void)
 	}
 	check(__LINE__, "rescale name", 0, strcmp(svy_calib_method_name(SVY_CALIB_RESCALE), "rescale"), 0);
 	check(__LINE__, "rescale from name", SVY_CALIB_RESCALE, svy_calib_method_from_name("rescale"), 0);
+	{
+		/* the list the error hint shows names every method, each once */
+		char		list[128];
+		int			n = 0,
+					seen = 0;
+
+		strcpy(list, svy_calib_method_names());
+		for (char *name = strtok(list, ", "); name; name = strtok(NULL, ", "))
+		{
+			int			m = svy_calib_method_from_name(name);
+
+			check(__LINE__, "listed method parses", 1, m > 0, 0);
+			if (m > 0)
+				seen |= 1 << m;
+			n++;
+		}
+		check(__LINE__, "methods listed", SVY_CALIB_METHOD_MAX, n, 0);
+		check(__LINE__, "methods listed once", (1 << (SVY_CALIB_METHOD_MAX + 1)) - 2, seen, 0);
+	}
 	setup(&s, SVY_CALIB_RESCALE, 2, 0);
 	check(__LINE__, "rescale two margins", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
 	setup(&s, SVY_CALIB_RESCALE, 1, 1);

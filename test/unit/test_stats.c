@@ -1825,6 +1825,9 @@ test_glm(void)
 
 	INT(SVY_GLM_QUASIBINOMIAL, svy_glm_family_parse("quasibinomial"));
 	INT(-1, svy_glm_family_parse("logit"));
+	INT(SVY_GLM_POISSON, svy_glm_family_parse("Poisson"));	/* names ignore ASCII case */
+	TRUE_(strcmp(svy_glm_family_name(SVY_GLM_BINOMIAL), "binomial") == 0);
+	TRUE_(strcmp(svy_glm_family_name(0), "?") == 0);
 
 	glm_fit_rows(SVY_GLM_QUASIBINOMIAL, x1, y, w, 10, &fit, ainv, beta, &st);
 	INT(SVY_GLM_OK, st);
