@@ -37,6 +37,7 @@ make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 &&
 OWN_DATA=0; [[ -z "${CITUS_DATA:-}" ]] && OWN_DATA=1
 citus_start
 cleanup() {
+    rm -rf "${TMP:-}"
     [[ "${CITUS_KEEP:-0}" == 1 ]] && { echo "cluster kept: $CITUS_DATA (ports $CITUS_PORTS)"; return; }
     citus_stop
     [[ $OWN_DATA == 1 ]] && rm -rf "$CITUS_DATA"
