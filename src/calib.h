@@ -56,6 +56,13 @@ svy_calib_population(const SvyCalibBlock *b)
 extern void svy_calib_design_out(StringInfo buf, const SvyDesign *d);
 extern SvyDesign *svy_calib_design_in(const char *s);
 
+/*
+ * Memory of the calibration solver (svy_calibrate's allocator): an error
+ * past 64 x work_mem, as for aggregate states, before palloc's own limit.
+ */
+extern void svy_calib_check_memory(Size bytes);
+extern void *svy_calib_palloc(unsigned long n);
+
 /* The error for a statistic that does not handle calibrated designs yet. */
 extern void svy_calib_not_supported(const char *where) pg_attribute_noreturn();
 

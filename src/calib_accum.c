@@ -956,9 +956,22 @@ svy_calib_report_status(SvyCalibStatus st, const SvyPop *pop, const int *cat,
 	}
 }
 
-static void *
-calib_palloc(unsigned long n)
+void
+svy_calib_check_memory(Size bytes)
 {
+	if (bytes > svy_state_memory_limit())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("calibration equations too large"),
+				 errdetail("Solving them needs %zu kB, more than 64 times work_mem (%zu kB).",
+						   bytes / 1024, svy_state_memory_limit() / 1024),
+				 errhint("Merge rare levels of the calibration variables, or raise work_mem.")));
+}
+
+void *
+svy_calib_palloc(unsigned long n)
+{
+	svy_calib_check_memory(n);
 	return palloc0(n);
 }
 
@@ -1051,7 +1064,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	cs->cat = cat;
 	cs->ncell = ncell;
 	cs->U = U;
-	cs->status = svy_calibrate(pr, &cs->sol, calib_palloc);
+	cs->status = svy_calibrate(pr, &cs->sol, svy_calib_palloc);
 	/* the warnings once per state: a quantile's final solves for its CDF and each share */
 	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
 		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);

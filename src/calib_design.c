@@ -55,6 +55,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	uint64		hash = svy_population_hash(pop);
 	MemoryContext old;
 	uint64		place = 1;
+	Size		nparam;
 
 	if (c == NULL)
 	{
@@ -69,6 +70,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	c->method_fits = 0;
 	c->cat = palloc(sizeof(int) * (c->pop->ncat + 1));
 	c->radix = palloc(sizeof(uint64) * (c->pop->ncat + 1));
+	nparam = c->pop->nnum;
 	for (int i = 0, m = 0; i < c->pop->nvar; i++)
 	{
 		int			nl = c->pop->vars[i].nlevels;
@@ -77,6 +79,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 			continue;
 		c->cat[m] = i;
 		c->radix[m++] = place;
+		nparam += nl;
 		/* the cell code must fit 63 bits */
 		if (place > (UINT64CONST(1) << 62) / (uint64) nl)
 			ereport(ERROR,
@@ -85,6 +88,8 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 					 errdetail("The product of their numbers of levels must be below 2^62.")));
 		place *= nl;
 	}
+	/* at the first row, not after the scan: the solver's matrices grow with the square of the levels */
+	svy_calib_check_memory((Size) 4 * sizeof(double) * nparam * nparam);
 	if (c->pop->ncat > SVY_CALIB_MAX_MARGINS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -346,12 +346,6 @@ svy_calib_rep_deserialize(SvyAccum *s, StringInfo buf, int k)
 
 /* ---------- finishing ---------- */
 
-static void *
-rep_palloc(unsigned long n)
-{
-	return palloc0(n);
-}
-
 static void
 replicate_context(void *arg)
 {
@@ -500,7 +494,7 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 			g = fixed_G;
 		else
 		{
-			st = svy_calibrate(&rp, &rs, rep_palloc);
+			st = svy_calibrate(&rp, &rs, svy_calib_palloc);
 			if (st != SVY_CALIB_OK && !(st == SVY_CALIB_NOT_CONVERGED && pr->method == SVY_CALIB_RAKE))
 				replicate_failed(st, r, pop, cat, &rs, pr->method);
 			g = rs.G;
