@@ -231,11 +231,23 @@ SELECT svy_mean(svy_accum(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]))
      = svy_total(y, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS same_total_text
 FROM rt, cp;
 
+-- svy_glm refits every calibrated replicate (R's numbers: oracle.sql, cases GR*): an intercept-only
+-- gaussian model is the calibrated mean, its variance that of the calibrated replicates' means
+SELECT m.method, round(c.estimate::numeric, 8) AS beta, round(c.std_error::numeric, 8) AS se, c.df,
+       abs(c.estimate - e.estimate) <= 1e-9 * abs(e.estimate) AS same_as_mean,
+       abs(c.std_error - e.std_error) <= 1e-9 * e.std_error AS same_se
+FROM (SELECT m.method,
+             svy_glm(y, ARRAY[1.0::float8], svy_calibrate(jk(w, psu), m.pop, m.lev, m.x, method => m.method), 'gaussian') AS model,
+             svy_mean(y, svy_calibrate(jk(w, psu), m.pop, m.lev, m.x, method => m.method)) AS e
+      FROM rt, cp, LATERAL (VALUES ('poststratify', pg, ARRAY[g], NULL::float8[]), ('linear', pgv, ARRAY[g], ARRAY[v]),
+                                   ('rake', pgh, ARRAY[g, h], NULL::float8[])) m(method, pop, lev, x)
+      GROUP BY m.method) m, svy_coef(m.model) c, LATERAL (SELECT (m.e).*) e
+ORDER BY m.method;
+
 -- other statistics do not take calibrated designs yet
 SELECT svy_quantile(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM rt, cp;
 SELECT svy_by(y, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
 SELECT svy_tab(g, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
-SELECT svy_glm(y, ARRAY[1.0::float8, v], svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 'gaussian') FROM rt, cp;
 
 DROP FUNCTION rep_run(), plan_has(text, text), fuzz(svy_aggstate), est(svy_estimate), jk(float8, int), boot(float8, int);
 DROP AGGREGATE mean_state(float8, svy_design);

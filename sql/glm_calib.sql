@@ -104,11 +104,15 @@ SELECT trained, courses, years,
        svy_calibrate(svy_design(w, strata => country, psu => force * 100 + k), pcr, ARRAY[country, role], method => 'rake') AS drake,
        svy_calibrate(svy_design(w, strata => country, psu => force * 100 + k), pry, ARRAY[role], ARRAY[years::float8]) AS dlin,
        svy_calibrate(svy_design(w, strata => country), pcr, ARRAY[country, role], method => 'raking') AS dnopsu,
+       -- a calibrated replicate design: JK1 with 10 groups of officers (i * 7) % 10
+       svy_calibrate(svy_repdesign(w, ARRAY(SELECT CASE WHEN (i * 7) % 10 = r THEN 0 ELSE w * 10 / 9 END FROM generate_series(0, 9) r), 'JK1'),
+                     pcr, ARRAY[country, role], method => 'rake') AS drep,
        ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL']) AS x
 FROM gc_off, generate_series(1, 20) AS k, gc_pops;
 CREATE TEMP TABLE gc_serial AS
 SELECT svy_glm(trained, x, drake, 'quasibinomial') AS a, svy_glm(courses, x, dlin, 'quasipoisson') AS b,
-       svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d
+       svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d,
+       svy_glm(trained, x, drep, 'quasibinomial') AS e
 FROM gc_offbigc;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -116,16 +120,19 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drake, 'quasibinomial') FROM gc_offbigc;
+EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drep, 'quasibinomial') FROM gc_offbigc;
 CREATE TEMP TABLE gc_par AS
 SELECT svy_glm(trained, x, drake, 'quasibinomial') AS a, svy_glm(courses, x, dlin, 'quasipoisson') AS b,
-       svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d
+       svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d,
+       svy_glm(trained, x, drep, 'quasibinomial') AS e
 FROM gc_offbigc;
 RESET ALL;
 SET extra_float_digits = 0;
 SELECT which, bool_and(abs(p.estimate - s.estimate) <= 1e-9 * abs(s.estimate)) AS same_estimate,
        bool_and(abs(p.std_error - s.std_error) <= 1e-9 * s.std_error) AS same_se, bool_and(p.df = s.df) AS same_df
 FROM gc_serial, gc_par,
-     LATERAL (VALUES ('a', gc_serial.a, gc_par.a), ('b', gc_serial.b, gc_par.b), ('c', gc_serial.c, gc_par.c), ('d', gc_serial.d, gc_par.d)) v(which, sm, pm),
+     LATERAL (VALUES ('a', gc_serial.a, gc_par.a), ('b', gc_serial.b, gc_par.b), ('c', gc_serial.c, gc_par.c), ('d', gc_serial.d, gc_par.d),
+             ('e', gc_serial.e, gc_par.e)) v(which, sm, pm),
      svy_coef(v.sm) s JOIN svy_coef(v.pm) p USING (term)
 GROUP BY which ORDER BY which;
 

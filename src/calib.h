@@ -111,6 +111,15 @@ extern void svy_calib_rep_deserialize(SvyAccum *s, StringInfo buf, int k);
  * sample's calibrated domain sums, pr and sol its calibration (pop and cat
  * as calib_accum.c parsed them, for error messages).
  */
+/*
+ * Calibrate every replicate r of a calibrated replicate design to the
+ * population of the full sample's problem pr: a row of cell c (the index of
+ * svy_calib_cell_find) gets the factor G[c nrep + r] + sum_j L[j nrep + r] v_j.
+ * *degf: R's degrees of freedom of the calibrated design.
+ */
+extern void svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr,
+								const SvyCalibSolution *sol, const SvyPop *pop, const int *cat,
+								double *G, double *L, double *degf);
 extern void svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec,
 								 const SvyDomainSums *dom, const SvyCalibProblem *pr,
 								 const SvyCalibSolution *sol, const SvyPop *pop, const int *cat,

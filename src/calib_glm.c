@@ -31,8 +31,11 @@
  *     (cell, v), and U = 0 off the fit, so the stratum's sum of z z' is
  *     that of z0 z0' (from d^2) plus, per (stratum, cell of the fit), the
  *     rows' U U' and U z0' (from the glm state's sums of d^2, d^2 y, d^2 y^2).
- * Two-stage designs with an fpc and calibrated replicate designs are not
- * supported (a clear error).
+ * Calibrated replicate designs (R's svyglm.svyrep.design): the full sample
+ * as above; replicate r refits with its own calibration (calib_rep.c) of the
+ * same cells, w_r g_r, from the glm state's per-(cell, replicate) sums of w_r,
+ * w_r y and the deviance constant; no residualisation.
+ * Two-stage designs with an fpc are not supported (a clear error).
  */
 #include "postgres.h"
 
@@ -68,6 +71,8 @@ svy_glm_calib_grow(GlmState *s, int oldcap, int newcap)
 	c->devc = svy_glm_grow(s->cxt, c->devc, sizeof(double), oldcap, newcap);
 	c->dev0 = svy_glm_grow(s->cxt, c->dev0, sizeof(double), oldcap, newcap);
 	c->sy = svy_glm_grow(s->cxt, c->sy, sizeof(double), oldcap, newcap);
+	if (s->nrep > 0)
+		c->rep_devc = svy_glm_grow(s->cxt, c->rep_devc, sizeof(double) * s->nrep, oldcap, newcap);
 }
 
 void
@@ -147,9 +152,6 @@ svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 {
 	if (svy_design_is_calibrated(d))
 	{
-		if (d->kind != SVY_KIND_TAYLOR)
-			not_supported("replicate designs", "Refitting the model on each calibrated replicate is not built.",
-						  "Calibrate a linearization design (svy_design) instead: its variance uses the calibration's residualised scores.");
 		if ((d->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC))
 			not_supported("two-stage designs", "The second stage's variance of residualised scores is not built.",
 						  "Leave out the second stage (psu2) for the ultimate-cluster variance.");
@@ -204,7 +206,7 @@ svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y)
 		for (int j = 0; j < c->k; j++)
 			dom[1 + j] += d->weight * svy_calib_x(b)[j];
 	}
-	if (!has_psu(s))
+	if (!has_psu(s) && d->kind == SVY_KIND_TAYLOR)
 	{
 		double		key[1 + SVY_CALIB_MAX_NUMERIC];
 		double	   *rs;
@@ -220,6 +222,13 @@ svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y)
 	{
 		c->devc[cell] += svy_glm_dev_const(s->family, d->weight, y);
 		c->sy[cell] += y;
+		if (d->kind == SVY_KIND_REPLICATE)
+		{
+			const double *rw = svy_design_repweights(d);
+
+			for (int r = 0; r < s->nrep; r++)
+				c->rep_devc[(Size) cell * s->nrep + r] += svy_glm_dev_const(s->family, rw[r], y);
+		}
 		if (!is_binomial(s->family))
 		{
 			double		W0,
@@ -245,6 +254,8 @@ svy_glm_calib_merge(GlmState *into, const GlmState *from, const int *cmap)
 		c->devc[cmap[i]] += f->devc[i];
 		c->dev0[cmap[i]] += f->dev0[i];
 		c->sy[cmap[i]] += f->sy[i];
+		for (int r = 0; r < from->nrep; r++)
+			c->rep_devc[(Size) cmap[i] * into->nrep + r] += f->rep_devc[(Size) i * from->nrep + r];
 	}
 	for (int i = 0; i < f->ncal; i++)
 	{
@@ -274,6 +285,8 @@ svy_glm_calib_serialize(const GlmState *s, StringInfo buf)
 		pq_sendfloat8(buf, c->devc[i]);
 		pq_sendfloat8(buf, c->dev0[i]);
 		pq_sendfloat8(buf, c->sy[i]);
+		for (int r = 0; r < s->nrep; r++)
+			pq_sendfloat8(buf, c->rep_devc[(Size) i * s->nrep + r]);
 	}
 	pq_sendint32(buf, c->ncal);
 	for (int i = 0; i < c->ncal; i++)
@@ -309,6 +322,8 @@ svy_glm_calib_deserialize(GlmState *s, StringInfo buf)
 		c->devc[i] = svy_glm_get_finite(buf);
 		c->dev0[i] = svy_glm_get_finite(buf);
 		c->sy[i] = svy_glm_get_finite(buf);
+		for (int r = 0; r < s->nrep; r++)
+			c->rep_devc[(Size) i * s->nrep + r] = svy_glm_get_finite(buf);
 	}
 	n = svy_wire_count(buf, 8 + 8 * (1 + c->k), "bad number of calibration cells");
 	for (int i = 0; i < n; i++)
@@ -427,6 +442,55 @@ svy_glm_calib_prepare(const GlmState *s, double *cg, double *m, double *dev_cons
 	*m = wsum / s->nrow_design;
 	*dev0 /= *m;
 	return cf;
+}
+
+void
+svy_glm_calib_rep_factors(const GlmState *s, GlmCalibFit *cf, double *rg, double *degf)
+{
+	const SvyCalibSolved *cs = &cf->cal;
+	int			nrep = s->nrep,
+				k = s->cal->k;
+	double	   *G = palloc(sizeof(double) * Max(cs->pr.ncell, 1) * nrep);
+	double	   *L = palloc(sizeof(double) * Max(k * nrep, 1));
+
+	svy_calib_rep_solve(s->base, &cs->pr, &cs->sol, cs->pop, cs->cat, G, L, degf);
+	for (int i = 0; i < s->ncells; i++)
+	{
+		const double *v = s->x + (Size) i * s->xw + s->p + 1;
+
+		for (int r = 0; r < nrep; r++)
+		{
+			double		g = G[(Size) cf->ccell[i] * nrep + r];
+
+			for (int j = 0; j < k; j++)
+				g += L[j * nrep + r] * v[j];
+			if (g < 0.0 && s->cn[i] > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_EXCEPTION),
+						 errmsg("calibrated weight is negative: the calibration of replicate %d gives rows of the fit the factor g = %g", r + 1, g),
+						 errdetail("A generalized linear model needs non-negative weights, as R's glm (linear calibration can make weights negative)."),
+						 errhint("Calibrate with method 'raking' or 'logit', whose weights stay positive.")));
+			rg[(Size) i * nrep + r] = g;
+		}
+	}
+	pfree(G);
+	pfree(L);
+}
+
+void
+svy_glm_calib_rep_sums(const GlmState *s, const double *rg, int r, double *sw, double *swy, double *dev_const)
+{
+	int			nrep = s->nrep;
+
+	*dev_const = 0.0;
+	for (int i = 0; i < s->ncells; i++)
+	{
+		Size		at = (Size) i * nrep + r;
+
+		sw[i] = rg[at] * s->rep_sw[at];
+		swy[i] = rg[at] * s->rep_swy[at];
+		*dev_const += rg[at] * s->cal->rep_devc[at];
+	}
 }
 
 /* The residual part of each PSU's score total (svy_calib_foreach_unit). */

@@ -378,9 +378,8 @@ replicate_failed(SvyCalibStatus st, int r, const SvyPop *pop, const int *cat,
 }
 
 void
-svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDomainSums *dom,
-					 const SvyCalibProblem *pr, const SvyCalibSolution *sol, const SvyPop *pop,
-					 const int *cat, SvyResult *res)
+svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalibSolution *sol,
+					const SvyPop *pop, const int *cat, double *G, double *L, double *degf)
 {
 	const SvyCalibRep *c = s->calib_rep;
 	SvyCalibProblem rp;
@@ -388,21 +387,15 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 				k,
 				nm = pr->nmargin,
 				nc;
-	int		   *level;
+	int		   *level,
+			   *fi;
 	double	   *cd,
 			   *cdv,
-			   *cdvv,
-			   *G,
-			   *L,
-			   *rep_y,
-			   *rep_x,
-			   *fixed_G = NULL;
+			   *cdvv;
 	double		rows = 0.0,
-				want = 0.0,
-				df;
+				want = 0.0;
 	int			r;
 	ErrorContextCallback ctx;
-	SvyReplicateInput in;
 
 	if (c == NULL || c->ncell != pr->ncell)
 		svy_wire_corrupt("replicate cells do not match the calibration");
@@ -418,17 +411,17 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 		svy_wire_corrupt("replicate cells do not match the calibration");
 
 	level = palloc(sizeof(int) * Max(nc * nm, 1));
+	fi = palloc(sizeof(int) * nc);
 	cd = palloc(sizeof(double) * nc);
 	cdv = palloc(sizeof(double) * Max(nc * k, 1));
 	cdvv = palloc(sizeof(double) * Max(nc * k * k, 1));
-	G = palloc(sizeof(double) * nc * nrep);
-	L = palloc(sizeof(double) * Max(k * nrep, 1));
-	rep_y = palloc(sizeof(double) * nrep);
-	rep_x = palloc(sizeof(double) * nrep);
 	for (int i = 0; i < nc; i++)
 	{
 		uint64		code = c->code[i];
 
+		fi[i] = svy_calib_cell_find(s, code);
+		if (fi[i] < 0)
+			svy_wire_corrupt("replicate cells do not match the calibration");
 		for (int m = 0; m < nm; m++)
 		{
 			level[i * nm + m] = code % pr->nlevels[m];
@@ -450,19 +443,6 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 		rp.maxit = sol->iterations;
 		rp.epsilon = DBL_MIN;
 	}
-	if (pr->method == SVY_CALIB_RESCALE)
-	{
-		/* fixed factors: every replicate keeps the full sample's, uncalibrated */
-		fixed_G = palloc(sizeof(double) * nc);
-		for (int i = 0; i < nc; i++)
-		{
-			int			fi = svy_calib_cell_find(s, c->code[i]);
-
-			if (fi < 0)
-				svy_wire_corrupt("replicate cells do not match the calibration");
-			fixed_G[i] = sol->G[fi];
-		}
-	}
 
 	ctx.callback = replicate_context;
 	ctx.arg = &r;
@@ -472,11 +452,17 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 	{
 		SvyCalibSolution rs;
 		SvyCalibStatus st;
-		const double *g;
-		double		Y = 0.0,
-					X = 0.0;
 
 		CHECK_FOR_INTERRUPTS();
+		if (pr->method == SVY_CALIB_RESCALE)
+		{
+			/* fixed factors: every replicate keeps the full sample's, uncalibrated */
+			for (int i = 0; i < nc; i++)
+				G[(Size) fi[i] * nrep + r] = sol->G[fi[i]];
+			for (int j = 0; j < k; j++)
+				L[j * nrep + r] = 0.0;
+			continue;
+		}
 		for (int i = 0; i < nc; i++)
 		{
 			const double *p = rep_sums(c, i, r);
@@ -490,33 +476,13 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 			}
 		}
 		memset(&rs, 0, sizeof(rs));
-		if (fixed_G)
-			g = fixed_G;
-		else
-		{
-			st = svy_calibrate(&rp, &rs, svy_calib_palloc);
-			if (st != SVY_CALIB_OK && !(st == SVY_CALIB_NOT_CONVERGED && pr->method == SVY_CALIB_RAKE))
-				replicate_failed(st, r, pop, cat, &rs, pr->method);
-			g = rs.G;
-		}
+		st = svy_calibrate(&rp, &rs, svy_calib_palloc);
+		if (st != SVY_CALIB_OK && !(st == SVY_CALIB_NOT_CONVERGED && pr->method == SVY_CALIB_RAKE))
+			replicate_failed(st, r, pop, cat, &rs, pr->method);
 		for (int i = 0; i < nc; i++)
-		{
-			const double *p = rep_sums(c, i, r);
-
-			Y += g[i] * p[RS_A];
-			X += g[i] * p[RS_B];
-			for (int j = 0; j < k; j++)
-			{
-				Y += rs.lambda_v[j] * p[RS_AV(k, j)];
-				X += rs.lambda_v[j] * p[RS_BV(k, j)];
-			}
-			G[(Size) i * nrep + r] = g[i];
-		}
+			G[(Size) fi[i] * nrep + r] = rs.G[i];
 		for (int j = 0; j < k; j++)
 			L[j * nrep + r] = rs.lambda_v[j];
-		/* centred at the full sample's K */
-		rep_y[r] = Y + (c->shift - dom->shift) * X;
-		rep_x[r] = X;
 		if (rs.G)
 			pfree(rs.G);
 		if (rs.lambda_v)
@@ -529,7 +495,7 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 	error_context_stack = ctx.previous;
 
 	if (pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT)
-		df = s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN;
+		*degf = s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN;
 	else
 	{
 		SvyRank		all = {0};
@@ -546,13 +512,61 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 				CHECK_FOR_INTERRUPTS();
 				for (int rr = 0; rr < nrep; rr++)
 				{
-					out[rr] = G[(Size) i * nrep + rr] * bv[rr];
+					out[rr] = G[(Size) fi[i] * nrep + rr] * bv[rr];
 					for (int j = 0; j < k; j++)
 						out[rr] += L[j * nrep + rr] * bv[(j + 1) * nrep + rr];
 				}
 				svy_rank_push(&all, out, scratch, CurrentMemoryContext, &bytes);
 			}
-		df = all.rank > 0 ? all.rank - 1.0 : NAN;
+		*degf = all.rank > 0 ? all.rank - 1.0 : NAN;
+	}
+}
+
+void
+svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDomainSums *dom,
+					 const SvyCalibProblem *pr, const SvyCalibSolution *sol, const SvyPop *pop,
+					 const int *cat, SvyResult *res)
+{
+	const SvyCalibRep *c = s->calib_rep;
+	int			nrep,
+				k;
+	double	   *G,
+			   *L,
+			   *rep_y,
+			   *rep_x;
+	double		df;
+	SvyReplicateInput in;
+
+	if (c == NULL)
+		svy_wire_corrupt("replicate cells do not match the calibration");
+	nrep = c->nrep;
+	k = c->k;
+	G = palloc(sizeof(double) * Max(pr->ncell, 1) * nrep);
+	L = palloc(sizeof(double) * Max(k * nrep, 1));
+	rep_y = palloc(sizeof(double) * nrep);
+	rep_x = palloc(sizeof(double) * nrep);
+	svy_calib_rep_solve(s, pr, sol, pop, cat, G, L, &df);
+	for (int r = 0; r < nrep; r++)
+	{
+		double		Y = 0.0,
+					X = 0.0;
+
+		for (int i = 0; i < c->ncell; i++)
+		{
+			const double *p = rep_sums(c, i, r);
+			double		g = G[(Size) svy_calib_cell_find(s, c->code[i]) * nrep + r];
+
+			Y += g * p[RS_A];
+			X += g * p[RS_B];
+			for (int j = 0; j < k; j++)
+			{
+				Y += L[j * nrep + r] * p[RS_AV(k, j)];
+				X += L[j * nrep + r] * p[RS_BV(k, j)];
+			}
+		}
+		/* centred at the full sample's K */
+		rep_y[r] = Y + (c->shift - dom->shift) * X;
+		rep_x[r] = X;
 	}
 
 	if (dom->wm.w != 0.0)

@@ -1664,7 +1664,8 @@ svy_glm_final(PG_FUNCTION_ARGS)
 			   *work,
 			   *cg = NULL,
 			   *csw,
-			   *cswy;
+			   *cswy,
+			   *rg = NULL;
 	double		dev_const = 0.0;
 	struct GlmCalibFit *cf = NULL;
 	SvyGlmCells cells;
@@ -1691,13 +1692,6 @@ svy_glm_final(PG_FUNCTION_ARGS)
 		degf = svy_accum_strata(base, 0.0, st);
 		pfree(st);
 	}
-	if (degf + 1.0 - p < 1.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("the model has %d coefficients but the design has only %g degrees of freedom", p, degf),
-				 errdetail("The residual degrees of freedom, design df + 1 - coefficients, must be at least 1."),
-				 errhint("Use fewer predictors, or a design with more PSUs.")));
-
 	m = s->wsum_design / s->nrow_design;	/* R's rescale: prior weights w / mean(w) */
 	dev_const = s->dev_const;
 	if (s->cal)
@@ -1705,7 +1699,19 @@ svy_glm_final(PG_FUNCTION_ARGS)
 		/* calibrated: cell c's prior weights are cg[c] d / m */
 		cg = palloc(sizeof(double) * nc);
 		cf = svy_glm_calib_prepare(s, cg, &m, &dev_const, &dev0);
+		if (base->kind == SVY_KIND_REPLICATE)
+		{
+			/* each replicate's own calibration; degf of the calibrated weights */
+			rg = palloc(sizeof(double) * nc * s->nrep);
+			svy_glm_calib_rep_factors(s, cf, rg, &degf);
+		}
 	}
+	if (!(degf + 1.0 - p >= 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("the model has %d coefficients but the design has only %g degrees of freedom", p, degf),
+				 errdetail("The residual degrees of freedom, design df + 1 - coefficients, must be at least 1."),
+				 errhint("Use fewer predictors, or a design with more PSUs.")));
 	sw = palloc(sizeof(double) * nc);
 	swy = palloc(sizeof(double) * nc);
 	w0 = palloc(sizeof(double) * nc);
@@ -1761,7 +1767,7 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	for (int i = 0; i < p; i++)
 		model.terms[i] = s->terms ? s->terms[i] : psprintf("x%d", i + 1);
 
-	if (cf)
+	if (cf && base->kind == SVY_KIND_TAYLOR)
 		svy_glm_calib_vcov(s, cf, &cells, &fit, cg, m, model.vcov);
 	else if (base->kind == SVY_KIND_TAYLOR)
 		taylor_vcov(s, &cells, &fit, m, model.vcov);
@@ -1769,22 +1775,36 @@ svy_glm_final(PG_FUNCTION_ARGS)
 	{
 		int			nrep = s->nrep;
 		double	   *betas = palloc(sizeof(double) * p * nrep);
+		double	   *crsw = rg ? palloc(sizeof(double) * nc) : NULL;
+		double	   *crswy = rg ? palloc(sizeof(double) * nc) : NULL;
 
 		/* each replicate: glm.fit from the full-sample beta, weights / their sum */
 		for (int r = 0; r < nrep; r++)
 		{
-			double		total = 0.0;
+			double		total = 0.0,
+						rdevc = s->rep_devc[r];
+			const double *rsw = s->rep_sw + r,
+					   *rswy = s->rep_swy + r;
+			int			stride = nrep;
 			SvyGlmCells rc;
 
 			CHECK_FOR_INTERRUPTS();
+			if (rg)
+			{
+				/* calibrated: replicate r's weights w_r g_r */
+				svy_glm_calib_rep_sums(s, rg, r, crsw, crswy, &rdevc);
+				rsw = crsw;
+				rswy = crswy;
+				stride = 1;
+			}
 			for (int c = 0; c < nc; c++)
-				total += s->rep_sw[(long) c * nrep + r];
+				total += rsw[(long) c * stride];
 			if (!(total > 0.0))
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_EXCEPTION),
 						 errmsg("replicate %d has no weight on the rows of the fit", r + 1)));
-			scaled_cells(s, 1.0 / total, NULL, s->rep_sw + r, s->rep_swy + r, nrep, s->rep_devc[r], sw, swy,
-						 &rc);
+			scaled_cells(s, 1.0 / total, NULL, rsw, rswy, stride, rdevc, sw, swy, &rc);
+			rc.x = cells.x;
 			memcpy(fit.beta, model.beta, sizeof(double) * p);
 			status = svy_glm_irls(&rc, NULL, NULL, 0.0, &fit, work);
 			if (status != SVY_GLM_OK)

@@ -165,6 +165,7 @@ typedef struct GlmCalib
 	double	   *devc;			/* svy_glm_dev_const(d, y) */
 	double	   *dev0;			/* non-binomial families: the start's deviance (weight d) */
 	double	   *sy;				/* y, unweighted (rake's residualisation) */
+	double	   *rep_devc;		/* replicate designs: cellcap x nrep, svy_glm_dev_const(w_r, y) */
 	/* per calibration cell: sums of d and d v over R's design rows in the domain */
 	SvyIdMap   *cellmap;		/* calibration cell code -> index */
 	int			ncal,
@@ -204,6 +205,14 @@ extern void svy_glm_calib_deserialize(GlmState *s, StringInfo buf);
 struct GlmCalibFit;
 extern struct GlmCalibFit *svy_glm_calib_prepare(const GlmState *s, double *cg, double *m,
 												 double *dev_const, double *dev0);
+/*
+ * Calibrated replicate designs: per cell c and replicate r the calibration
+ * factor rg[c nrep + r] of replicate r; *degf: R's degf of the design.
+ */
+extern void svy_glm_calib_rep_factors(const GlmState *s, struct GlmCalibFit *cf, double *rg, double *degf);
+/* Replicate r's calibrated cell sums of w_r and w_r y, and its deviance constant. */
+extern void svy_glm_calib_rep_sums(const GlmState *s, const double *rg, int r, double *sw, double *swy,
+								   double *dev_const);
 /* The sandwich with R's residualised scores (svyrecvar with the calibration). */
 extern void svy_glm_calib_vcov(const GlmState *s, struct GlmCalibFit *cf, const SvyGlmCells *c,
 							   const SvyGlmFit *fit, const double *cg, double m, double *v);
