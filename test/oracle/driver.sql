@@ -135,7 +135,7 @@ CREATE TABLE oracle.design_type_config (type text PRIMARY KEY, status text NOT N
 INSERT INTO oracle.design_type_config VALUES
     ('taylor',     'on',  'svy_design'),
     ('replicate',  'on',  'svy_repdesign'),
-    ('calibrated', 'on',  'svy_calibrate on svy_design (replicate bases: skipped in case_forms)');
+    ('calibrated', 'on',  'svy_calibrate on svy_design or svy_repdesign');
 
 -- Alternative SQL forms of a case.  'off' forms are generated (oracle.case_forms) but not run.
 CREATE TABLE oracle.form_config (form text PRIMARY KEY, status text NOT NULL
