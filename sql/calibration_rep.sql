@@ -163,6 +163,14 @@ LANGUAGE sql STABLE BEGIN ATOMIC
         SELECT svy_ratio(y, v, svy_subset(svy_calibrate(boot(w, psu), (SELECT pgh FROM bigpop), ARRAY[g, h], method => 'raking'), h = 'x')) AS e
         FROM big) s
     UNION ALL
+    SELECT 'by linear ' || g.level, g.estimate, g.std_error, g.df, g.n FROM (
+        SELECT svy_by(y, h, svy_calibrate(boot(w, psu), (SELECT pgv FROM bigpop), ARRAY[g], ARRAY[v])) AS t
+        FROM big) s, svy_groups(s.t) g
+    UNION ALL
+    SELECT 'tab rake chisq', c.statistic, c.p_value, c.ddf, NULL FROM (
+        SELECT svy_tab(g, bo, svy_calibrate(boot(w, psu), (SELECT pgh FROM bigpop), ARRAY[g, h], method => 'rake')) AS t
+        FROM big) s, svy_chisq(s.t) c
+    UNION ALL
     SELECT 'weights', s.sum_w, s.kish_deff, s.g_max, s.n FROM (
         SELECT (svy_weights_summary(svy_calibrate(boot(w, psu), (SELECT pgh FROM bigpop), ARRAY[g, h], method => 'rake'))).*
         FROM big) s;
@@ -186,7 +194,8 @@ SELECT plan_has($q$SELECT svy_mean(y, svy_calibrate(boot(w, psu), (SELECT pgh FR
     FROM big$q$, 'Partial Aggregate') AS partial_mean;
 CREATE TABLE parallel AS SELECT * FROM rep_run();
 SELECT s.what, abs(p.estimate - s.estimate) <= 1e-12 * abs(s.estimate) AS estimate_same,
-       abs(p.std_error - s.std_error) <= 1e-9 * abs(s.std_error) AS se_same, p.df = s.df AND p.n = s.n AS df_n_same
+       abs(p.std_error - s.std_error) <= 1e-9 * abs(s.std_error) AS se_same,
+       p.df = s.df AND p.n IS NOT DISTINCT FROM s.n AS df_n_same
 FROM serial s JOIN parallel p USING (what) ORDER BY s.what;
 RESET ALL;
 SET extra_float_digits = 0;
@@ -246,8 +255,35 @@ ORDER BY m.method;
 
 -- other statistics do not take calibrated designs yet
 SELECT svy_quantile(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM rt, cp;
-SELECT svy_by(y, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
-SELECT svy_tab(g, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) FROM rt, cp;
+
+-- domain statistics calibrate every replicate too (R's numbers: oracle.sql, cases KDR*): an svy_by
+-- group is the calibrated mean of its domain, its df the rank of its rows' calibrated replicate weights
+SELECT g.level, round(g.estimate::numeric, 8) AS estimate, round(g.std_error::numeric, 8) AS se, g.df, g.n,
+       abs(g.estimate - (e).estimate) <= 1e-12 * abs((e).estimate) AS same_as_mean,
+       abs(g.std_error - (e).std_error) <= 1e-9 * (e).std_error AS same_se,
+       abs(g.deff - (e).deff) <= 1e-9 * (e).deff AS same_deff, g.df = (e).df AS same_df
+FROM (SELECT svy_by(y, h, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS t,
+             svy_mean(y, svy_subset(svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]), h = 'x')) AS x,
+             svy_mean(y, svy_subset(svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v]), h = 'y')) AS y
+      FROM rt, cp) s, svy_groups(s.t) g, LATERAL (SELECT CASE g.level WHEN 'x' THEN s.x ELSE s.y END) e(e)
+ORDER BY g.level;
+-- a group of few rows of one cluster (z): df from its own rows, below the design's (5), as its domain's
+SELECT g.level, g.df, g.n, g.df = m.df AS same_df_as_subset
+FROM (SELECT svy_by(y, lone, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) AS t FROM rt, cp) s,
+     svy_groups(s.t) g,
+     LATERAL (SELECT (svy_mean(y, svy_subset(svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), lone = g.level))).df
+              FROM rt, cp) m(df)
+ORDER BY g.level;
+-- svy_dist levels are the calibrated svy_prop of each level
+SELECT l.level, round(l.estimate::numeric, 8) AS estimate, round(l.std_error::numeric, 8) AS se, l.df,
+       abs(l.std_error - (p).std_error) <= 1e-9 * (p).std_error AS same_se_as_prop
+FROM (SELECT svy_dist(h, svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS t,
+             svy_prop(h = 'x', svy_calibrate(jk(w, psu), pgv, ARRAY[g], ARRAY[v])) AS p
+      FROM rt, cp) s, svy_groups(s.t) l ORDER BY l.level;
+SELECT round(c.statistic::numeric, 8) AS statistic, round(c.ndf::numeric, 8) AS ndf, round(c.ddf::numeric, 8) AS ddf,
+       round(c.p_value::numeric, 8) AS p_value
+FROM (SELECT svy_tab(g, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) AS t FROM rt, cp) s,
+     svy_chisq(s.t) c;
 
 DROP FUNCTION rep_run(), plan_has(text, text), fuzz(svy_aggstate), est(svy_estimate), jk(float8, int), boot(float8, int);
 DROP AGGREGATE mean_state(float8, svy_design);

@@ -28,6 +28,13 @@
  * variables, never with rows.  The base design (strata, PSUs, fpc, df) and
  * the calibration itself live in the caller's SvyAccum (calib_accum.c),
  * which every row also feeds.
+ *
+ * Replicate bases (R's calibrate/postStratify/rake on an svyrep.design): no
+ * residualisation; every replicate is calibrated (svy_calib_rep_solve, from
+ * the base's calib_rep state) and each total formed with its calibrated
+ * weights from per (cell, variable) sums of w_r t and w_r v t, then the
+ * caller's replicate variance.  svy_by groups keep per cell a rank basis of
+ * their rows' (w_r, v w_r) for R's degf of the group.
  */
 #include "postgres.h"
 
@@ -41,7 +48,7 @@
 #include "idmap.h"
 #include "survey.h"
 
-#define SCORES_MAGIC	0x43445331	/* "CDS1": format version 1 */
+#define SCORES_MAGIC	0x43445332	/* "CDS2": format version 2 (replicates) */
 #define VAR_NONE	(-1)
 
 typedef struct ScoreKey
@@ -78,7 +85,19 @@ struct SvyCalibScores
 	MemoryContext cxt;
 	int			k;				/* numeric auxiliaries */
 	bool		per_row;		/* design without PSUs */
-	int			width;			/* doubles per entry: the longer layout */
+	int			nrep;			/* replicate base: its replicates (else 0) */
+	int			width;
+	/* replicate bases: svy_by groups' rank bases per (cell, group variable) */
+	int			dim;			/* nrep (k + 1): a row's s = (w_r, v w_r) */
+	SvyIdMap   *gmap;			/* (cell code, variable) -> index */
+	int			ngrank;
+	int			grcap;
+	SvyRank    *grank;
+	uint64	   *gcell;
+	int32	   *gvar;
+	double	   *vec;			/* dim */
+	double	   *scratch;		/* dim */
+	Size		rank_bytes;			/* doubles per entry: the longer layout */
 	scoretab_hash *tab;
 	double	   *arena;
 	int64		used;
@@ -103,19 +122,39 @@ struct SvyCalibScores
 #define E_M3(k)		(3 + 2 * (k))
 #define MAX_ROW_NUMERIC	4		/* designs without PSUs: m^4 moments per cell */
 
+/*
+ * Replicate bases (R: each replicate calibrated, no residualisation): one
+ * entry per (cell, variable), blocks of 1 + k doubles: the full sample's
+ * (d t, d v t) and (d t^2, d v t^2) (design effects), then replicate r's
+ * (w_r t, w_r v t); the cells' own sums are in the base's calib_rep state
+ * (calib_rep.c).
+ */
+#define R_SQ(k)			(1 + (k))
+#define R_BLOCK(k, r)	(((r) + 2) * (1 + (k)))
+
 SvyCalibScores *
-svy_calib_scores_create(MemoryContext cxt, int k, bool per_row)
+svy_calib_scores_create(MemoryContext cxt, int k, bool per_row, int nrep)
 {
 	SvyCalibScores *cs = MemoryContextAllocZero(cxt, sizeof(SvyCalibScores));
 
 	cs->cxt = cxt;
 	cs->k = k;
 	cs->per_row = per_row;
+	cs->nrep = nrep;
 	{
 		int			m = k + 1;
 
-		cs->width = per_row ? Max(1 + k + k * k + m * m * m * m, 3 + 2 * k + m * m * m)
-			: Max(1 + k + k * k, 3 + 2 * k);
+		if (nrep > 0)
+		{
+			cs->width = (nrep + 2) * m;
+			cs->dim = nrep * m;
+			cs->gmap = svy_idmap_create(cxt, 16);
+			cs->vec = MemoryContextAlloc(cxt, sizeof(double) * cs->dim);
+			cs->scratch = MemoryContextAlloc(cxt, sizeof(double) * cs->dim);
+		}
+		else
+			cs->width = per_row ? Max(1 + k + k * k + m * m * m * m, 3 + 2 * k + m * m * m)
+				: Max(1 + k + k * k, 3 + 2 * k);
 	}
 	cs->tab = scoretab_create(cxt, 64, NULL);
 	cs->cap = 64;
@@ -160,9 +199,105 @@ too_many_numeric_without_psu(void)
 			 errhint("Give the design PSUs (psu => the row id: the same variance, a state that grows with the rows).")));
 }
 
+/*
+ * The rank basis of an svy_by group's rows in a cell: R's degf of a group is
+ * the rank of its rows' calibrated replicate weights, w_r (G_rc + lambda_r'
+ * v), linear in the row's s = (w_r, v w_r) (as calib_rep.c's degf).
+ */
+static SvyRank *
+group_rank(SvyCalibScores *cs, uint64 cell, int32 var)
+{
+	bool		found;
+	int			i = svy_idmap_insert(cs->gmap, cell, (uint64) (uint32) var, &found);
+
+	if (!found)
+	{
+		if (i >= cs->grcap)
+		{
+			int			cap = Max(16, 2 * cs->grcap);
+
+			cs->grank = cs->grank ? repalloc(cs->grank, sizeof(SvyRank) * cap)
+				: MemoryContextAlloc(cs->cxt, sizeof(SvyRank) * cap);
+			cs->gcell = cs->gcell ? repalloc(cs->gcell, sizeof(uint64) * cap)
+				: MemoryContextAlloc(cs->cxt, sizeof(uint64) * cap);
+			cs->gvar = cs->gvar ? repalloc(cs->gvar, sizeof(int32) * cap)
+				: MemoryContextAlloc(cs->cxt, sizeof(int32) * cap);
+			cs->grcap = cap;
+		}
+		memset(&cs->grank[i], 0, sizeof(SvyRank));
+		cs->grank[i].dim = cs->dim;
+		cs->gcell[i] = cell;
+		cs->gvar[i] = var;
+		cs->ngrank = i + 1;
+	}
+	return &cs->grank[i];
+}
+
+/* A row of a calibrated replicate design: its w t and w v t per replicate. */
+static int
+rep_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
+		const SvyCalibScore *score, int n, int group_var)
+{
+	const SvyCalibBlock *b = svy_calib_block(d);
+	const float8 *v = svy_calib_x(b);
+	const float8 *rw = svy_design_repweights(d);
+	SvyCalibScores *cs;
+	ScoreKey	key;
+	int			k,
+				nrep = base->nrep;
+
+	if (*csp == NULL)
+		*csp = svy_calib_scores_create(base->cxt, b->k, false, nrep);
+	cs = *csp;
+	if (cs->nrep != nrep || cs->k != b->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rows of one aggregate call must be calibrated in the same way")));
+	k = cs->k;
+	memset(&key, 0, sizeof(key));
+	key.w[4] = b->cell;
+	key.v[1] = VAR_NONE;
+	for (int s = 0; s < n; s++)
+	{
+		double		t = score[s].val;
+		double	   *u;
+
+		key.v[0] = score[s].var;
+		u = entry_sums(cs, &key);
+		u[R_SQ(k)] += d->weight * t * t;
+		for (int j = 0; j < k; j++)
+			u[R_SQ(k) + 1 + j] += d->weight * t * t * v[j];
+		for (int r = -1; r < nrep; r++)
+		{
+			double		wt = (r < 0 ? d->weight : rw[r]) * t;
+			double	   *p = r < 0 ? u : u + R_BLOCK(k, r);
+
+			p[0] += wt;
+			for (int j = 0; j < k; j++)
+				p[1 + j] += wt * v[j];
+		}
+	}
+	if (group_var >= 0)
+	{
+		SvyRank    *r = group_rank(cs, b->cell, group_var);
+
+		if (!svy_rank_full(r))
+		{
+			for (int q = 0; q < nrep; q++)
+			{
+				cs->vec[q] = rw[q];
+				for (int j = 0; j < k; j++)
+					cs->vec[(j + 1) * nrep + q] = v[j] * rw[q];
+			}
+			svy_rank_push(r, cs->vec, cs->scratch, cs->cxt, &cs->rank_bytes);
+		}
+	}
+	return 0;
+}
+
 int
 svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
-					 const SvyCalibScore *score, int n)
+					 const SvyCalibScore *score, int n, int group_var)
 {
 	const SvyCalibBlock *b = svy_calib_block(d);
 	const float8 *v = svy_calib_x(b);
@@ -173,21 +308,19 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	double		q[MAX_ROW_NUMERIC + 1];
 	int			k;
 
-	/* the scores below are those of a linearization base design */
-	if (svy_design_is_calibrated(d) && d->kind != SVY_KIND_TAYLOR)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("domain statistics of a calibrated replicate design are not supported yet"),
-				 errdetail("svy_by, svy_dist, svy_choices and svy_tab take calibrated linearization designs.")));
 	/* the base design and the calibration (checks that the rows agree) */
 	svy_linear_row_calibrated(base, d, 0.0, 1.0, false);
+	if (base->kind == SVY_KIND_REPLICATE)
+		return rep_row(csp, base, d, score, n, group_var);
 	if (*csp == NULL)
 	{
 		if (b->k > MAX_ROW_NUMERIC && !(d->flags & SVY_HAS_PSU))
 			too_many_numeric_without_psu();
-		*csp = svy_calib_scores_create(base->cxt, b->k, !(d->flags & SVY_HAS_PSU));
+		*csp = svy_calib_scores_create(base->cxt, b->k, !(d->flags & SVY_HAS_PSU), 0);
 	}
 	cs = *csp;
+	if (cs->nrep != 0)
+		svy_wire_corrupt("calibrated scores of another design kind");
 	k = cs->k;
 	if (cs->per_row)
 	{
@@ -256,9 +389,10 @@ svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, const 
 	if (from == NULL)
 		return;
 	if (*into == NULL)
-		*into = svy_calib_scores_create(cxt, from->k, from->per_row);
+		*into = svy_calib_scores_create(cxt, from->k, from->per_row, from->nrep);
 	/* (the base states' merge has checked that the calibrations agree) */
-	if ((*into)->k != from->k || (*into)->per_row != from->per_row)
+	if ((*into)->k != from->k || (*into)->per_row != from->per_row ||
+		(*into)->nrep != from->nrep)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("rows of one aggregate call must be calibrated in the same way")));
@@ -284,6 +418,15 @@ svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from, const 
 		for (int i = 0; i < from->width; i++)
 			dst[i] += src[i];
 	}
+	for (int g = 0; g < from->ngrank; g++)
+	{
+		const SvyRank *fr = &from->grank[g];
+		SvyRank    *r = group_rank(*into, from->gcell[g], var_map[from->gvar[g]]);
+
+		for (int q = 0; q < fr->rank && !svy_rank_full(r); q++)
+			svy_rank_push(r, fr->basis + (Size) q * fr->dim, (*into)->scratch, (*into)->cxt,
+						  &(*into)->rank_bytes);
+	}
 }
 
 void
@@ -295,6 +438,7 @@ svy_calib_scores_serialize(const SvyCalibScores *cs, StringInfo buf)
 	pq_sendint32(buf, SCORES_MAGIC);
 	pq_sendint32(buf, cs->k);
 	pq_sendbyte(buf, cs->per_row);
+	pq_sendint32(buf, cs->nrep);
 	pq_sendint32(buf, cs->tab->members);
 	scoretab_start_iterate(cs->tab, &it);
 	while ((e = scoretab_iterate(cs->tab, &it)) != NULL)
@@ -309,26 +453,40 @@ svy_calib_scores_serialize(const SvyCalibScores *cs, StringInfo buf)
 		for (int i = 0; i < cs->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	pq_sendint32(buf, cs->ngrank);
+	for (int g = 0; g < cs->ngrank; g++)
+	{
+		pq_sendint64(buf, cs->gcell[g]);
+		pq_sendint32(buf, cs->gvar[g]);
+		pq_sendint32(buf, cs->grank[g].rank);
+		for (Size t = 0; t < (Size) cs->grank[g].rank * cs->dim; t++)
+			pq_sendfloat8(buf, cs->grank[g].basis[t]);
+	}
 }
 
 SvyCalibScores *
 svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *base, int nvars)
 {
 	int			k,
-				nent;
+				nent,
+				nrep;
 	bool		per_row;
+	bool		rep;
 	SvyCalibScores *cs;
 
 	if (svy_wire_int32(buf) != SCORES_MAGIC)
 		svy_wire_corrupt("unknown calibrated scores format");
 	k = svy_wire_int32(buf);
 	per_row = svy_wire_byte(buf);
+	nrep = svy_wire_int32(buf);
 	/* the base state (read first) holds the calibration these sums belong to */
-	if (base->calib == NULL || base->kind != SVY_KIND_TAYLOR ||
-		k < 0 || k > SVY_CALIB_MAX_NUMERIC || (per_row && k > MAX_ROW_NUMERIC) ||
-		per_row != !(base->flags & SVY_HAS_PSU))
+	rep = base->kind == SVY_KIND_REPLICATE;
+	if (base->calib == NULL || !(base->kind == SVY_KIND_TAYLOR || rep) ||
+		nrep != (rep ? base->nrep : 0) ||
+		k < 0 || k > SVY_CALIB_MAX_NUMERIC || (per_row && (rep || k > MAX_ROW_NUMERIC)) ||
+		(!rep && per_row != !(base->flags & SVY_HAS_PSU)))
 		svy_wire_corrupt("bad calibrated scores");
-	cs = svy_calib_scores_create(cxt, k, per_row);
+	cs = svy_calib_scores_create(cxt, k, per_row, nrep);
 	nent = svy_wire_count(buf, 48 + 8 * cs->width, "bad number of calibrated score sums");
 	for (int j = 0; j < nent; j++)
 	{
@@ -343,11 +501,13 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 		if (key.v[0] < VAR_NONE || key.v[0] >= nvars ||
 			(key.v[0] == VAR_NONE ? key.v[1] != VAR_NONE :
 			 !(key.v[1] == VAR_NONE || (per_row && key.v[1] >= key.v[0] && key.v[1] < nvars))) ||
-			(per_row && (key.w[2] | key.w[3]) != 0))
+			(per_row && (key.w[2] | key.w[3]) != 0) ||
+			(rep && (key.v[0] == VAR_NONE || key.v[1] != VAR_NONE ||
+					 (key.w[0] | key.w[1] | key.w[2] | key.w[3]) != 0)))
 			svy_wire_corrupt("bad calibrated score key");
 		if (svy_calib_cell_find(base, key.w[4]) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown cell");
-		if (svy_accum_stratum_find(base, key.w) < 0)
+		if (!rep && svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
 		if (scoretab_lookup(cs->tab, key) != NULL)
 			svy_wire_corrupt("duplicate calibrated score sums");
@@ -357,6 +517,33 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 			u[i] = svy_wire_float8(buf);
 			if (isnan(u[i]) || isinf(u[i]))
 				svy_wire_corrupt("non-finite calibrated score sums");
+		}
+	}
+	nent = svy_wire_count(buf, 16, "bad number of group ranks");
+	if (nent > 0 && !rep)
+		svy_wire_corrupt("bad number of group ranks");
+	for (int g = 0; g < nent; g++)
+	{
+		uint64		cell = svy_wire_int64(buf);
+		int32		var = svy_wire_int32(buf);
+		int			rank;
+		SvyRank    *r;
+
+		CHECK_FOR_INTERRUPTS();
+		if (var < 0 || var >= nvars || svy_calib_cell_find(base, cell) < 0 ||
+			svy_idmap_find(cs->gmap, cell, (uint64) (uint32) var) >= 0)
+			svy_wire_corrupt("bad group rank");
+		rank = svy_wire_count(buf, sizeof(double) * (Size) cs->dim, "bad rank");
+		if (rank > cs->dim)
+			svy_wire_corrupt("bad rank");
+		r = group_rank(cs, cell, var);
+		svy_rank_room(r, rank, cxt, &cs->rank_bytes);
+		r->rank = rank;
+		for (Size t = 0; t < (Size) rank * cs->dim; t++)
+		{
+			r->basis[t] = svy_wire_float8(buf);
+			if (isnan(r->basis[t]) || isinf(r->basis[t]))
+				svy_wire_corrupt("bad rank");
 		}
 	}
 	return cs;
@@ -673,4 +860,92 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 		}
 	}
 	svy_covariance_finish(&cov);
+}
+
+void
+svy_calib_scores_rep_finish(const SvyCalibScores *cs, SvyAccum *base, const int *final_of_var,
+							int nvars, int K, double *total, double *sumsq, double *tr,
+							double *degf, double *group_df)
+{
+	SvyCalibSolved cal;
+	int			k = cs->k,
+				nrep = cs->nrep;
+	double	   *G,
+			   *L;
+	scoretab_iterator it;
+	ScoreEntry *e;
+
+	svy_calib_solve(base, &cal);
+	G = palloc(sizeof(double) * Max(cal.pr.ncell, 1) * nrep);
+	L = palloc(sizeof(double) * Max(k * nrep, 1));
+	svy_calib_rep_solve(base, &cal.pr, &cal.sol, cal.pop, cal.cat, G, L, degf);
+	memset(total, 0, sizeof(double) * K);
+	memset(sumsq, 0, sizeof(double) * K);
+	memset(tr, 0, sizeof(double) * K * nrep);
+	scoretab_start_iterate(cs->tab, &it);
+	while ((e = scoretab_iterate(cs->tab, &it)) != NULL)
+	{
+		const double *u = cs->arena + (int64) e->off * cs->width;
+		int			c = svy_calib_cell_find(base, e->key.w[4]);
+		int			f;
+
+		CHECK_FOR_INTERRUPTS();
+		if (c < 0 || e->key.v[0] < 0 || e->key.v[0] >= nvars)
+			svy_wire_corrupt("calibrated scores do not match the calibration");
+		f = final_of_var[e->key.v[0]];
+		if (f < 0)
+			continue;
+		/* w (G_c + lambda' v) t, with the full sample's and each replicate's G, lambda */
+		total[f] += cal.sol.G[c] * u[0];
+		sumsq[f] += cal.sol.G[c] * u[R_SQ(k)];
+		for (int j = 0; j < k; j++)
+		{
+			total[f] += cal.sol.lambda_v[j] * u[1 + j];
+			sumsq[f] += cal.sol.lambda_v[j] * u[R_SQ(k) + 1 + j];
+		}
+		for (int r = 0; r < nrep; r++)
+		{
+			const double *p = u + R_BLOCK(k, r);
+			double		y = G[(Size) c * nrep + r] * p[0];
+
+			for (int j = 0; j < k; j++)
+				y += L[j * nrep + r] * p[1 + j];
+			tr[(Size) f * nrep + r] += y;
+		}
+	}
+
+	/* svy_by groups: the rank of their rows' calibrated replicate weights - 1 */
+	{
+		SvyRank    *acc = palloc0(sizeof(SvyRank) * Max(nvars, 1));
+		double	   *out = palloc(sizeof(double) * nrep);
+		double	   *scratch = palloc(sizeof(double) * nrep);
+		Size		bytes = 0;
+
+		for (int v = 0; v < nvars; v++)
+			acc[v].dim = nrep;
+		for (int g = 0; g < cs->ngrank; g++)
+		{
+			const SvyRank *gr = &cs->grank[g];
+			SvyRank    *a = &acc[cs->gvar[g]];
+			int			c = svy_calib_cell_find(base, cs->gcell[g]);
+
+			if (c < 0)
+				svy_wire_corrupt("calibrated scores do not match the calibration");
+			for (int q = 0; q < gr->rank && !svy_rank_full(a); q++)
+			{
+				const double *bv = gr->basis + (Size) q * cs->dim;
+
+				CHECK_FOR_INTERRUPTS();
+				for (int r = 0; r < nrep; r++)
+				{
+					out[r] = G[(Size) c * nrep + r] * bv[r];
+					for (int j = 0; j < k; j++)
+						out[r] += L[j * nrep + r] * bv[(j + 1) * nrep + r];
+				}
+				svy_rank_push(a, out, scratch, CurrentMemoryContext, &bytes);
+			}
+		}
+		for (int v = 0; v < nvars; v++)
+			group_df[v] = acc[v].rank > 0 ? acc[v].rank - 1.0 : NAN;
+	}
 }

@@ -23,15 +23,17 @@ typedef struct SvyCalibScore
 	double		val;
 } SvyCalibScore;
 
-extern SvyCalibScores *svy_calib_scores_create(MemoryContext cxt, int k, bool per_row);
+/* nrep: the replicates of a replicate base design, else 0 */
+extern SvyCalibScores *svy_calib_scores_create(MemoryContext cxt, int k, bool per_row, int nrep);
 /*
  * A row of a calibrated design d with its n score values: feeds base (the
  * base design and the calibration; svy_linear_row_calibrated) and *csp
  * (created in base's context on the first row).  Returns the index of the
- * row's stratum in base, as svy_accum_row().
+ * row's stratum in base, as svy_accum_row().  group_var: the svy_by group
+ * total the row belongs to, or -1 (replicate bases keep the group's rank).
  */
 extern int	svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
-								const SvyCalibScore *score, int n);
+								const SvyCalibScore *score, int n, int group_var);
 /* var_map: from's variables as into's caller numbers them */
 extern void svy_calib_scores_merge(SvyCalibScores **into, const SvyCalibScores *from,
 								   const int *var_map, MemoryContext cxt);
@@ -49,5 +51,15 @@ extern SvyCalibScores *svy_calib_scores_deserialize(StringInfo buf, MemoryContex
 extern void svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base,
 									const int *final_of_var, int nvars, int K,
 									double *total, double *sumsq, double *V);
+/*
+ * Replicate bases: the calibrated totals (total, K), sums of squares
+ * (sumsq, K, as above) and their values with each replicate's calibrated
+ * weights (tr, K x nrep), R's calibrated degf (calib_rep.c) and, per
+ * variable (nvars), the degf of the svy_by group it counts (NaN if none).
+ */
+extern void svy_calib_scores_rep_finish(const SvyCalibScores *cs, SvyAccum *base,
+										const int *final_of_var, int nvars, int K,
+										double *total, double *sumsq, double *tr,
+										double *degf, double *group_df);
 
 #endif

@@ -178,6 +178,16 @@ category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 	return index;
 }
 
+/*
+ * Replicate sums each total keeps: an uncalibrated replicate design's (a
+ * calibrated one's are by calibration cell in calib_domain.c).
+ */
+static int
+var_nrep(const SvyAccum *base)
+{
+	return base->kind == SVY_KIND_REPLICATE && base->calib == NULL ? base->nrep : 0;
+}
+
 static int
 var_index(DomainState *s, int a, int b)
 {
@@ -204,7 +214,7 @@ var_index(DomainState *s, int a, int b)
 		memset(var, 0, sizeof(*var));
 		var->a = a;
 		var->b = b;
-		if (s->base->kind == SVY_KIND_REPLICATE)
+		if (var_nrep(s->base))
 			var->rep = palloc0(sizeof(SvySum) * s->base->nrep);
 		MemoryContextSwitchTo(old);
 	}
@@ -433,7 +443,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 {
 	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
 	int			h = svy_design_is_calibrated(d) || s->base->calib
-		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib)
+		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib, group_var)
 		: svy_accum_row(s->base, d, 0.0, 1.0, false);
 	double		w = d->weight;
 	bool		counts = ncontrib > 0 && w != 0.0;
@@ -451,7 +461,8 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 		const double *rw = svy_design_repweights(d);
 		int			nrep = s->base->nrep;
 
-		if (ncontrib == 0)
+		/* calibrated: calib_domain.c keeps the replicates' sums by cell */
+		if (ncontrib == 0 || s->cal)
 			return;
 		for (int i = 0; i < ncontrib; i++)
 		{
@@ -1086,7 +1097,7 @@ static void
 multi_serialize(void *state, StringInfo buf)
 {
 	const DomainState *s = state;
-	int			nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+	int			nrep = var_nrep(s->base);
 
 	svy_accum_serialize(s->base, buf);
 	pq_sendbyte(buf, s->kind);
@@ -1165,7 +1176,7 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 
 	s = domain_create(aggcxt, 0);
 	s->base = svy_accum_deserialize(buf, aggcxt);
-	nrep = s->base->kind == SVY_KIND_REPLICATE ? s->base->nrep : 0;
+	nrep = var_nrep(s->base);
 	with_psu = s->base->kind == SVY_KIND_TAYLOR && (s->base->flags & SVY_HAS_PSU);
 	s->kind = svy_wire_byte(buf);
 	n = svy_wire_byte(buf);

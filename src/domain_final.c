@@ -178,10 +178,21 @@ var_of(const DomainState *s, int a, int b)
 }
 
 /*
- * Calibrated designs: the calibrated totals and the covariance of their
- * residualised scores (calib_domain.c); svy_by's groups get their spread
- * with the calibrated weights for design effects (0, all rows alike, stays
- * exactly 0).
+ * Calibrated designs: svy_by's groups get their spread with the calibrated
+ * weights for design effects (0, all rows alike, stays exactly 0).
+ */
+static void
+calibrated_spread(const DomainState *s, int K, const double *sumsq, SvyMultiArrays *a)
+{
+	if (s->kind == SVY_MULTI_BY)
+		for (int k = 0; k + 1 < K; k += 2)
+			if (a->cyy[k] != 0.0 && a->t[k + 1] != 0.0)
+				a->cyy[k] = Max(sumsq[k] - a->t[k] * a->t[k] / a->t[k + 1], 0.0);
+}
+
+/*
+ * Calibrated linearization designs: the calibrated totals and the
+ * covariance of their residualised scores (calib_domain.c).
  */
 static void
 calibrated_covariance(const DomainState *s, const int *final_of_var, int K, SvyMultiArrays *a)
@@ -189,10 +200,7 @@ calibrated_covariance(const DomainState *s, const int *final_of_var, int K, SvyM
 	double	   *sumsq = palloc(sizeof(double) * Max(K, 1));
 
 	svy_calib_scores_finish(s->cal, s->base, final_of_var, s->nvars, K, a->t, sumsq, a->v);
-	if (s->kind == SVY_MULTI_BY)
-		for (int k = 0; k + 1 < K; k += 2)
-			if (a->cyy[k] != 0.0 && a->t[k + 1] != 0.0)
-				a->cyy[k] = Max(sumsq[k] - a->t[k] * a->t[k] / a->t[k + 1], 0.0);
+	calibrated_spread(s, K, sumsq, a);
 	pfree(sumsq);
 }
 
@@ -317,13 +325,36 @@ svy_multi_final(PG_FUNCTION_ARGS)
 		a.n[k] = s->vars[v].n;
 		a.rows[k] = s->vars[v].rows;
 		a.cyy[k] = s->vars[v].wm.c_yy;
-		if (nrep)
+		if (nrep && !s->cal)
 			for (int r = 0; r < nrep; r++)
 				a.tr[(size_t) k * nrep + r] = svy_sum_value(&s->vars[v].rep[r]);
 		selected[v] = membership_var(s, &s->vars[v]);
 	}
 
-	if (nrep)
+	if (nrep && s->cal)
+	{
+		/*
+		 * calibrated replicate designs: every replicate calibrated (no
+		 * residualisation); df R's calibrated degf, an svy_by group's the
+		 * rank of its rows' calibrated replicate weights - 1
+		 */
+		double	   *sumsq = palloc(sizeof(double) * Max(K, 1));
+		double	   *group_df = palloc(sizeof(double) * Max(s->nvars, 1));
+
+		svy_calib_scores_rep_finish(s->cal, s->base, final_of_var, s->nvars, K, a.t, sumsq, a.tr,
+									&df_all, group_df);
+		calibrated_spread(s, K, sumsq, &a);
+		for (int k = 0; k < K; k++)
+		{
+			int			group_var = s->kind == SVY_MULTI_BY ? var_of_final[k | 1] : -1;
+
+			a.df[k] = group_var >= 0 ? group_df[group_var] : df_all;
+		}
+		for (int r = 0; r < nrep; r++)
+			a.rscales[r] = s->base->rscales ? s->base->rscales[r] : 1.0;
+		m->nu = df_all;
+	}
+	else if (nrep)
 	{
 		/* replicate designs: df = rank of the rows' replicate weights - 1 */
 		df_all = s->rank && s->rank->rank > 0 ? s->rank->rank - 1.0 : NAN;
