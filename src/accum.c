@@ -512,11 +512,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	{
 		s->dom.n += 1;
 		svy_wmoments_add(&s->dom.wm, w, y, x);
-		if (!s->shift_set && x != 0.0)
-		{
-			s->dom.shift = y / x;
-			s->shift_set = true;
-		}
+		svy_shift_first(&s->dom.shift, &s->shift_set, y, x);
 	}
 
 	if (s->kind == SVY_KIND_TAYLOR)
@@ -569,11 +565,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 		const double *rw = svy_design_repweights(d);
 
 		/* replicate weights of a zero-weight row still count: shift first */
-		if (!s->shift_set && x != 0.0)
-		{
-			s->dom.shift = y / x;
-			s->shift_set = true;
-		}
+		svy_shift_first(&s->dom.shift, &s->shift_set, y, x);
 		for (int r = 0; r < s->nrep; r++)
 		{
 			svy_sum_add(&s->rep_y[r], rw[r] * (y - s->dom.shift * x));
@@ -629,16 +621,7 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 						  from->scale, from->rho, from->rscales);
 
 	/* express from's a-sums with into's shift: w(y - K1 x) = w(y - K2 x) + (K2 - K1) w x */
-	if (from->shift_set)
-	{
-		if (into->shift_set)
-			dshift = from->dom.shift - into->dom.shift;
-		else
-		{
-			into->dom.shift = from->dom.shift;
-			into->shift_set = true;
-		}
-	}
+	dshift = svy_shift_merge(&into->dom.shift, &into->shift_set, from->dom.shift, from->shift_set);
 	into->dom.nrow += from->dom.nrow;
 	into->dom.n += from->dom.n;
 	svy_wmoments_merge(&into->dom.wm, &from->dom.wm);

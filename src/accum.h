@@ -211,6 +211,40 @@ svy_design_arg(FunctionCallInfo fcinfo, int argno)
 	return PG_GETARG_SVYDESIGN_P(argno);
 }
 
+/*
+ * The shift K of the scores a = y - K x: the first row with x != 0 sets it,
+ * so that the scores are free of cancellation when y is far from 0; rows
+ * before it have x = 0 (or are outside the domain), so their a does not
+ * depend on K.
+ */
+static inline void
+svy_shift_first(double *shift, bool *shift_set, double y, double x)
+{
+	if (unlikely(!*shift_set) && x != 0.0)
+	{
+		*shift = y / x;
+		*shift_set = true;
+	}
+}
+
+/*
+ * Merging a state accumulated with shift K1 (from) into one with K2: into
+ * keeps K2 (or takes K1 when it has none yet) and the result is K1 - K2, by
+ * which from's a-sums are re-expressed: w (y - K1 x) = w (y - K2 x) +
+ * (K2 - K1) w x.
+ */
+static inline double
+svy_shift_merge(double *into, bool *into_set, double from, bool from_set)
+{
+	if (!from_set)
+		return 0.0;
+	if (*into_set)
+		return from - *into;
+	*into = from;
+	*into_set = true;
+	return 0.0;
+}
+
 /* An error unless an outcome is finite (a missing answer is NULL). */
 extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
 static inline void

@@ -422,11 +422,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
 	/* rows before K is set have e = 0 or x = 0: their a does not depend on K */
-	if (e && !c->shift_set && x != 0.0)
-	{
-		c->shift = y / x;
-		c->shift_set = true;
-	}
+	if (e)
+		svy_shift_first(&c->shift, &c->shift_set, y, x);
 	a = e ? y - c->shift * x : 0.0;
 	bx = e ? x : 0.0;
 	w = d->weight;
@@ -619,16 +616,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
 		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
 		mixed("Rows carry different populations.");
-	if (f->shift_set)
-	{
-		if (c->shift_set)
-			dk = f->shift - c->shift;
-		else
-		{
-			c->shift = f->shift;
-			c->shift_set = true;
-		}
-	}
+	dk = svy_shift_merge(&c->shift, &c->shift_set, f->shift, f->shift_set);
 
 	tmp = palloc(sizeof(double) * c->width);
 	calibtab_start_iterate(f->tab, &it);

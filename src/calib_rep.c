@@ -157,11 +157,8 @@ svy_calib_rep_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_nu
 	if (c == NULL)
 		c = s->calib_rep = rep_create(s->cxt, d->nrep, b->k);
 	k = c->k;
-	if (e && !c->shift_set && x != 0.0)
-	{
-		c->shift = y / x;
-		c->shift_set = true;
-	}
+	if (e)
+		svy_shift_first(&c->shift, &c->shift_set, y, x);
 	a = e ? y - c->shift * x : 0.0;
 	bx = e ? x : 0.0;
 	i = rep_cell(c, s->cxt, b->cell);
@@ -228,16 +225,7 @@ svy_calib_rep_merge(SvyAccum *into, const SvyAccum *from)
 	c = into->calib_rep;
 	if (c->nrep != f->nrep || c->k != f->k)
 		rep_mixed("Replicate designs differ in type, number of replicates, scale, rho or rscales.");
-	if (f->shift_set)
-	{
-		if (c->shift_set)
-			dk = f->shift - c->shift;
-		else
-		{
-			c->shift = f->shift;
-			c->shift_set = true;
-		}
-	}
+	dk = svy_shift_merge(&c->shift, &c->shift_set, f->shift, f->shift_set);
 	for (int fi = 0; fi < f->ncell; fi++)
 	{
 		int			i = rep_cell(c, into->cxt, f->code[fi]);
