@@ -73,6 +73,18 @@ FROM (SELECT p, i.interval, dom,
       GROUP BY p, i.interval, dom) s, LATERAL (SELECT s.interval) i
 ORDER BY p, i.interval, dom DESC;
 
+-- rescale calibrates no replicate: every replicate keeps the full sample's factors (the plain replicate
+-- design of the rescaled weights)
+SELECT i.interval, (c).estimate = (u).estimate AS estimate,
+       abs((c).ci_lower - (u).ci_lower) <= 1e-12 * abs((u).ci_lower) AND abs((c).ci_upper - (u).ci_upper) <= 1e-12 * abs((u).ci_upper) AS ci,
+       (c).df = (u).df AND (c).n = (u).n AS df_n
+FROM unnest(ARRAY['mean', 'quantile']) i(interval),
+     LATERAL (SELECT svy_quantile(y, svy_calibrate(jkq(w, psu), pg, ARRAY[g], method => 'rescale'), 0.5, 0.95, 'math', i.interval) AS c,
+                     svy_quantile(y, svy_repdesign(wc, ARRAY(SELECT CASE WHEN r = psu THEN 0 ELSE wc * 1.2 END FROM generate_series(1, 6) r), 'JK1'),
+                                  0.5, 0.95, 'math', i.interval) AS u
+              FROM qr_cal, qp) s
+ORDER BY i.interval;
+
 -- svy_quantiles = svy_quantile per probability; every rule
 SELECT r.rule,
        (SELECT bool_and(abs(a.estimate - b.estimate) <= 1e-12 * abs(b.estimate)

@@ -33,7 +33,9 @@
  * (calib_quantile.c, through a few hooks here): units are (PSU or stratum,
  * calibration cell, auxiliary), the design state is the calibrated linear
  * accumulator, the values' weights are scaled by the calibration and SE(P)
- * is that of the calibrated mean of the indicator.
+ * is that of the calibrated mean of the indicator (replicate bases: each
+ * replicate's weights scaled by its own calibration, the unit kept in the
+ * replicate slot).
  *
  * This file: arguments, units, transition, combine and final functions.
  * The cells live in quantile_store.c (sorted by stats/radix.c), the wire
