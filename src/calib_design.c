@@ -209,12 +209,6 @@ check_method_fits(int method, const SvyPop *pop)
 				 errmsg("calibration method \"%s\" takes categorical variables only",
 						svy_calib_method_name(method)),
 				 errhint("Use method => 'linear' for numeric variables.")));
-	if ((method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT) && pop->nnum > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"%s\" with numeric variables is not supported yet",
-						svy_calib_method_name(method)),
-				 errhint("Use method => 'linear' for numeric variables.")));
 	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && pop->ncat != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -225,6 +219,18 @@ check_method_fits(int method, const SvyPop *pop)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("calibration method \"rake\" needs a categorical variable")));
+}
+
+/* raking and logit with numeric variables: Taylor designs only, for now */
+static void
+check_replicate_fits(int method, const SvyPop *pop, const SvyDesign *base)
+{
+	if (base->kind == SVY_KIND_REPLICATE && svy_calib_distinct(method, pop->nnum))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("calibration method \"%s\" with numeric variables of a replicate design is not supported yet",
+						svy_calib_method_name(method)),
+				 errhint("Use method => 'linear' for numeric variables of a replicate design.")));
 }
 
 /*
@@ -356,6 +362,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		check_method_fits(method, pop);
 		c->method_fits = method;
 	}
+	check_replicate_fits(method, pop, d);
 
 	if (PG_ARGISNULL(2))
 	{
@@ -587,6 +594,7 @@ svy_calib_design_in(const char *s)
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
+	check_replicate_fits(method, parsed, base);
 	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
 }
