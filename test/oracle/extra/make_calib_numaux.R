@@ -1,0 +1,98 @@
+## make_calib_numaux.R -- extra oracle cases: raking and logit calibration with numeric auxiliaries
+## (SPEC §9, issue 10; kit README §7.14): calibrate(design, ~ cat + num, calfun = "raking" / "logit",
+## bounds) with a numeric auxiliary of few distinct values next to a categorical margin, on a
+## one-stage cluster sample (PSUs) and on a stratified sample without PSUs.
+##
+## Run:  cd test/oracle/extra && Rscript make_calib_numaux.R   (R 4.2.2, survey 4.1.1, MASS)
+##
+## Sources calib_helpers.R and the case builders of make_calib_domain.R and make_calib_quantile.R; writes:
+##   data/apiclus1_numaux.csv      apiclus1 + enr100 = round(enroll / 100)  (18 distinct values)
+##   data/apistrat_numaux.csv      apistrat + api99c = round(api99 / 100)   (6 distinct values)
+##   designs_calib_numaux.csv      calibrated designs KN_* (kit §7.15 calibration column)
+##   cases_calib_numaux.csv        cases KN01.. (kinds calib_raking, calib_logit)
+##   populations_calib_numaux.csv  the margins (apipop; numeric totals: the rounded apipop columns)
+##   calweights/<design>.csv       R's calibrated weights
+## The statistics: mean, total, ciprop, ratio (suite), domains, svyby (by_mean, by_total), svymean(~factor)
+## (svy_dist), svychisq (Rao-Scott) and svyquantile (Woodruff) on the calibrated designs.  The SQL keeps
+## sums per distinct (levels, numeric values): R's g = F(x'lambda) of each row's own x.
+
+source("calib_helpers.R")
+## the case builders of make_calib_domain.R (case_by, case_levels, case_chisq) and
+## make_calib_quantile.R (case_quantile), without running those scripts
+src <- readLines("make_calib_domain.R")
+eval(parse(text = src[grep("^case_by <- ", src):(grep("^clus <- ", src) - 1)]))
+src <- readLines("make_calib_quantile.R")
+eval(parse(text = src[grep("^case_quantile <- ", src):(grep("^probs <- ", src) - 1)]))
+
+## the api populations (survey's apipop): 6194 schools; totals of the rounded auxiliaries
+add_pop("kn_stype_enr100", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type; total of round(enroll/100)")
+add_pop("kn_stype_enr100", "enr100", NA, 38125, "apipop schools by type; total of round(enroll/100)")
+add_pop("kn_schwide_api99c", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by sch.wide; total of round(api99/100)")
+add_pop("kn_schwide_api99c", "api99c", NA, 39188, "apipop schools by sch.wide; total of round(api99/100)")
+
+## the kit's rows as they are (text), plus the derived column
+write_ds <- function(stem, name, col, values) {
+  raw <- read.csv(file.path(KIT, paste0(stem, ".csv")), colClasses = "character", na.strings = NULL)
+  raw[[col]] <- num15(values)
+  write_rows(raw, file.path("data", paste0(name, ".csv")))
+}
+
+## ---- apiclus1 (one-stage cluster sample): raking and logit on stype + enr100
+clus <- read_ds("apiclus1")
+clus$enr100 <- round(clus$enroll / 100)
+write_ds("apiclus1", "apiclus1_numaux", "enr100", clus$enr100)
+clus_d <- svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = clus)
+clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
+pop_clus <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, enr100 = 38125)
+
+d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "raking")
+calibrated("KN_apiclus1_raking_enr100", "apiclus1_numaux", "apiclus1_clus", clus_spec, d,
+           "method=raking;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
+           "calibrate(~stype + enr100, calfun = 'raking'): exp(x'lambda) with a numeric auxiliary, Newton")
+suite("calib_raking", "KN_apiclus1_raking_enr100", "stype:E")
+case_by("calib_raking", "KN_apiclus1_raking_enr100", "by_mean", "api00", "awards")
+case_by("calib_raking", "KN_apiclus1_raking_enr100", "by_total", "enroll", "stype")
+case_by("calib_raking", "KN_apiclus1_raking_enr100", "by_mean", "api00", "awards", domain = "sch_wide:Yes")
+case_levels("calib_raking", "KN_apiclus1_raking_enr100", "mean", "awards")
+case_levels("calib_raking", "KN_apiclus1_raking_enr100", "total", "sch_wide", domain = "stype:E")
+case_chisq("calib_raking", "KN_apiclus1_raking_enr100", "sch_wide", "awards", "F")
+case_chisq("calib_raking", "KN_apiclus1_raking_enr100", "sch_wide", "awards", "Chisq")
+for (p in c(0.25, 0.5, 0.9)) case_quantile("calib_raking", "KN_apiclus1_raking_enr100", "api00", p)
+case_quantile("calib_raking", "KN_apiclus1_raking_enr100", "api00", 0.5, domain = "sch_wide:Yes")
+
+d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "logit", bounds = c(0.5, 2))
+calibrated("KN_apiclus1_logit_enr100", "apiclus1_numaux", "apiclus1_clus", clus_spec, d,
+           "method=logit;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07;bounds=0.5,2",
+           "calibrate(~stype + enr100, calfun = 'logit', bounds = c(0.5, 2)): g in 0.83..1.82")
+suite("calib_logit", "KN_apiclus1_logit_enr100", "stype:E")
+case_by("calib_logit", "KN_apiclus1_logit_enr100", "by_mean", "api00", "awards")
+case_levels("calib_logit", "KN_apiclus1_logit_enr100", "mean", "awards")
+case_chisq("calib_logit", "KN_apiclus1_logit_enr100", "stype", "awards", "F")
+case_quantile("calib_logit", "KN_apiclus1_logit_enr100", "api00", 0.5)
+
+## ---- apistrat (stratified by stype, no PSUs): raking on sch_wide + api99c
+strat <- read_ds("apistrat")
+strat$api99c <- round(strat$api99 / 100)
+write_ds("apistrat", "apistrat_numaux", "api99c", strat$api99c)
+strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
+d <- calibrate(strat_d, ~sch_wide + api99c, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99c = 39188),
+               calfun = "raking")
+calibrated("KN_apistrat_raking_api99c", "apistrat_numaux", "apistrat_strat",
+           c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
+           "method=raking;base=apistrat_strat;pop=kn_schwide_api99c;vars=sch_wide+api99c;control=maxit=50;epsilon=1e-07",
+           "calibrate(~sch_wide + api99c, calfun = 'raking'), strata without PSUs")
+suite("calib_raking", "KN_apistrat_raking_api99c", "stype:M")
+case_by("calib_raking", "KN_apistrat_raking_api99c", "by_mean", "api00", "awards")
+case_by("calib_raking", "KN_apistrat_raking_api99c", "by_total", "enroll", "stype")
+case_levels("calib_raking", "KN_apistrat_raking_api99c", "mean", "awards")
+case_chisq("calib_raking", "KN_apistrat_raking_api99c", "stype", "awards", "F")
+
+## ---- write
+dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
+write_rows(dd, "designs_calib_numaux.csv")
+cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
+cc <- cbind(case_id = sprintf("KN%02d", seq_len(nrow(cc))), cc)
+write_rows(cc, "cases_calib_numaux.csv")
+POP$value <- num15(POP$value)
+write_rows(POP, "populations_calib_numaux.csv")
+cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
