@@ -10,6 +10,7 @@
 ##   data/apistrat_numaux.csv      apistrat + api99c = round(api99 / 100)   (6 distinct values)
 ##   designs_calib_numaux.csv      calibrated designs KN_* (kit §7.15 calibration column)
 ##   cases_calib_numaux.csv        cases KN01.. (kinds calib_raking, calib_logit)
+##   cases_glm_numaux.csv          svyglm cases KNG01.. (kind glm; glm_helpers.R's model())
 ##   populations_calib_numaux.csv  the margins (apipop; numeric totals: the rounded apipop columns)
 ##   calweights/<design>.csv       R's calibrated weights
 ## The statistics: mean, total, ciprop, ratio (suite), domains, svyby (by_mean, by_total), svymean(~factor)
@@ -96,3 +97,19 @@ write_rows(cc, "cases_calib_numaux.csv")
 POP$value <- num15(POP$value)
 write_rows(POP, "populations_calib_numaux.csv")
 cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+
+## ---- svyglm on the same designs (kind glm): glm_helpers.R's model() in its own environment
+G <- new.env()
+sys.source("glm_helpers.R", G)
+G$D <- D; G$DSET <- unlist(DS); G$LONELY <- c(none = "fail"); G$CASE_ID_FORMAT <- "KNG%02d"
+SW <- list(sch_wide = c("No", "Yes")); ST <- list(stype = c("E", "H", "M"))
+G$model("KN_apiclus1_raking_enr100", "gaussian", "api00", c("api99", "sch_wide"), SW,
+        note = "raking with a numeric auxiliary: gaussian")
+G$model("KN_apiclus1_raking_enr100", "quasibinomial", "awards", c("api00", "stype"), ST, event = "Yes",
+        tests = "stype", domain = "sch_wide:Yes", note = "raking with a numeric auxiliary: logistic in a domain, Wald test")
+G$model("KN_apiclus1_logit_enr100", "quasibinomial", "awards", c("api99"), event = "Yes",
+        note = "logit calibration with a numeric auxiliary: logistic")
+G$model("KN_apistrat_raking_api99c", "gaussian", "api00", c("enroll", "stype"), ST,
+        note = "raking with a numeric auxiliary, strata without PSUs: gaussian")
+G$write_rows(G$CASES, G$CCOLS, "cases_glm_numaux.csv")
+cat(length(G$CASES), "glm cases\n")
