@@ -314,7 +314,7 @@ cell_check_memory(const SvyCalibAccum *c, int ncell)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("calibration equations too large"),
 				 errdetail("Method \"%s\" with numeric variables keeps sums per distinct auxiliary vector (the row's levels and numeric values): %d of them need %zu kB, more than 64 times work_mem (%zu kB).",
-						   svy_calib_method_name(c->method), ncell, bytes / 1024,
+						   svy_calib_method_name(c->method), ncell, (bytes + 1023) / 1024,
 						   svy_state_memory_limit() / 1024),
 				 errhint("Round the numeric variables to fewer distinct values, use method => 'linear' (its state does not grow with them), or raise work_mem.")));
 }
