@@ -2,7 +2,7 @@
 -- auxiliary vector (the row's levels and numeric values) is a calibration cell of its own, so that
 -- g = F(x'lambda) is exact for each row.  R's numbers: test/oracle (cases KN*, KNG*, from
 -- test/oracle/extra/make_calib_numaux.R); here the calibration equations, the weights, parallel =
--- serial = merged states, PSUs vs rows as PSUs, the state's forms, and the errors.
+-- serial = merged states (Taylor and JK1 designs), PSUs vs rows as PSUs, the state's forms, and the errors.
 SET extra_float_digits = 0;
 
 CREATE TABLE nx AS
@@ -22,7 +22,9 @@ SELECT n.*,
        svy_calibrate(svy_design(w, strata => stratum), (SELECT pop FROM nxpop), ARRAY[country],
                      ARRAY[years], method => 'raking') AS d_rows,
        svy_calibrate(svy_design(w, strata => stratum, psu => id), (SELECT pop FROM nxpop), ARRAY[country],
-                     ARRAY[years], method => 'raking') AS d_ids
+                     ARRAY[years], method => 'raking') AS d_ids,
+       svy_calibrate(svy_repdesign(w, ARRAY(SELECT CASE WHEN r = psu % 10 THEN 0 ELSE w * 10 / 9.0 END FROM generate_series(0, 9) r),
+                                   'JK1'), (SELECT pop FROM nxpop), ARRAY[country], ARRAY[years], method => 'raking') AS d_rep
 FROM nx n;
 
 -- ---------------------------------------------------------------- the weights meet the margins
@@ -44,7 +46,7 @@ SELECT s.n, round(s.sum_w::numeric, 6) AS sum_w, abs(s.min_w - mn) < 1e-9 AS min
 FROM (SELECT (svy_weights_summary(d_logit)).* FROM nxd) s,
      (SELECT min(w_logit) AS mn, max(w_logit) AS mx, min(w_logit / w) AS gmn, max(w_logit / w) AS gmx FROM wts) w;
 
--- ---------------------------------------------------------------- the estimates
+-- ---------------------------------------------------------------- the estimates (also of the calibrated JK1 design: every replicate raked)
 CREATE FUNCTION same(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
 RETURN abs(a.estimate - b.estimate) <= 1e-11 * abs(b.estimate) AND abs(a.std_error - b.std_error) <= 1e-9 * b.std_error
        AND a.df = b.df AND a.n = b.n;
@@ -55,7 +57,9 @@ FROM (SELECT svy_total(y, d_logit) AS e FROM nxd) s
 UNION ALL SELECT 'raking prop', round((e).estimate::numeric, 8), round((e).std_error::numeric, 8), (e).df, (e).n
 FROM (SELECT svy_prop(bo, d_raking) AS e FROM nxd) s
 UNION ALL SELECT 'logit ratio', round((e).estimate::numeric, 8), round((e).std_error::numeric, 8), (e).df, (e).n
-FROM (SELECT svy_ratio(y, years + 1, d_logit) AS e FROM nxd) s;
+FROM (SELECT svy_ratio(y, years + 1, d_logit) AS e FROM nxd) s
+UNION ALL SELECT 'replicate mean', round((e).estimate::numeric, 8), round((e).std_error::numeric, 8), (e).df, (e).n
+FROM (SELECT svy_mean(y, d_rep) AS e FROM nxd) s;
 -- the estimate is the calibrated weights' (svy_weight)
 SELECT round((SELECT (svy_total(y, d_raking)).estimate FROM nxd)::numeric, 6) =
        round((SELECT sum(w_raking * y) FROM wts JOIN nx USING (id))::numeric, 6) AS total_is_weighted_sum;
@@ -77,7 +81,9 @@ BEGIN ATOMIC
     UNION ALL SELECT 'logit prop', svy_prop(bo, d_logit) FROM nxd
     UNION ALL SELECT 'logit ratio', svy_ratio(y, years + 1, d_logit) FROM nxd
     UNION ALL SELECT 'rows mean', svy_mean(y, d_rows) FROM nxd
-    UNION ALL SELECT 'domain mean', svy_mean(y, svy_subset(d_raking, country = 'AT')) FROM nxd;
+    UNION ALL SELECT 'domain mean', svy_mean(y, svy_subset(d_raking, country = 'AT')) FROM nxd
+    UNION ALL SELECT 'replicate mean', svy_mean(y, d_rep) FROM nxd
+    UNION ALL SELECT 'replicate prop', svy_prop(bo, svy_subset(d_rep, country = 'BE')) FROM nxd;
 END;
 -- the domain and regression aggregates: their rows as (what, estimate, std_error)
 CREATE FUNCTION nx_run2() RETURNS TABLE (what text, estimate float8, std_error float8) LANGUAGE sql STABLE
@@ -86,14 +92,17 @@ BEGIN ATOMIC
     UNION ALL SELECT 'dist ' || g.level, g.estimate, g.std_error FROM (SELECT svy_dist(country, d_logit) AS t FROM nxd) s, svy_groups(s.t) g
     UNION ALL SELECT 'chisq', c.statistic, c.p_value FROM (SELECT svy_tab(country, bo::text, d_raking) AS t FROM nxd) s, svy_chisq(s.t) c
     UNION ALL SELECT 'glm ' || c.term, c.estimate, c.std_error FROM (SELECT svy_glm(y, ARRAY[1, years], d_logit) AS m FROM nxd) s, svy_coef(s.m) c
-    UNION ALL SELECT 'quantile', (q).estimate, (q).std_error FROM (SELECT svy_quantile(y, d_raking, 0.5) AS q FROM nxd) s;
+    UNION ALL SELECT 'quantile', (q).estimate, (q).std_error FROM (SELECT svy_quantile(y, d_raking, 0.5) AS q FROM nxd) s
+    UNION ALL SELECT 'replicate by ' || g.level, g.estimate, g.std_error FROM (SELECT svy_by(y, country, d_rep) AS t FROM nxd) s, svy_groups(s.t) g
+    UNION ALL SELECT 'replicate glm ' || c.term, c.estimate, c.std_error FROM (SELECT svy_glm(y, ARRAY[1, years], d_rep) AS m FROM nxd) s, svy_coef(s.m) c;
 END;
 CREATE TABLE serial AS SELECT * FROM nx_run();
 CREATE TABLE serial2 AS SELECT * FROM nx_run2();
 CREATE TABLE merged AS
 SELECT 'raking mean' AS what, svy_mean(svy_merge(s)) AS e FROM (SELECT svy_accum(y, d_raking) AS s FROM nxd GROUP BY psu) p
 UNION ALL SELECT 'logit prop', svy_prop(svy_merge(s)) FROM (SELECT svy_accum(bo, d_logit) AS s FROM nxd GROUP BY psu % 3) p
-UNION ALL SELECT 'rows mean', svy_mean(svy_merge(s::text::svy_state)) FROM (SELECT svy_accum(y, d_rows) AS s FROM nxd GROUP BY id % 7) p;
+UNION ALL SELECT 'rows mean', svy_mean(svy_merge(s::text::svy_state)) FROM (SELECT svy_accum(y, d_rows) AS s FROM nxd GROUP BY id % 7) p
+UNION ALL SELECT 'replicate mean', svy_mean(svy_merge(s)) FROM (SELECT svy_accum(y, d_rep) AS s FROM nxd GROUP BY country) p;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 CREATE FUNCTION plan_has(q text, node text) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -182,9 +191,9 @@ SET work_mem = '64kB';
 SELECT svy_mean(g, svy_calibrate(svy_design(1.0), '{"c": {"a": 50000}, "v": 1e9}', ARRAY['a'], ARRAY[g / 7.0],
                                  method => 'raking')) FROM generate_series(1, 50000) g;
 RESET work_mem;
--- replicate designs: not yet
-SELECT svy_mean(y, svy_calibrate(svy_repdesign(w, ARRAY[w, w], 'JK1'), (SELECT pop FROM nxpop), ARRAY[country],
-                                 ARRAY[years], method => 'raking')) FROM nx;
+-- a replicate that cannot be calibrated: which one (all its rows of country AT have weight 0)
+SELECT svy_mean(y, svy_calibrate(svy_repdesign(w, ARRAY[w, CASE WHEN country = 'AT' THEN 0 ELSE w END], 'bootstrap'),
+                                 (SELECT pop FROM nxpop), ARRAY[country], ARRAY[years], method => 'raking')) FROM nx;
 
 DROP FUNCTION nx_run(), nx_run2(), plan_has(text, text), sfuzz(text), same(svy_estimate, svy_estimate);
 DROP VIEW nxd;

@@ -221,18 +221,6 @@ check_method_fits(int method, const SvyPop *pop)
 				 errmsg("calibration method \"rake\" needs a categorical variable")));
 }
 
-/* raking and logit with numeric variables: Taylor designs only, for now */
-static void
-check_replicate_fits(int method, const SvyPop *pop, const SvyDesign *base)
-{
-	if (base->kind == SVY_KIND_REPLICATE && svy_calib_distinct(method, pop->nnum))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"%s\" with numeric variables of a replicate design is not supported yet",
-						svy_calib_method_name(method)),
-				 errhint("Use method => 'linear' for numeric variables of a replicate design.")));
-}
-
 /*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
@@ -362,7 +350,6 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 		check_method_fits(method, pop);
 		c->method_fits = method;
 	}
-	check_replicate_fits(method, pop, d);
 
 	if (PG_ARGISNULL(2))
 	{
@@ -594,7 +581,6 @@ svy_calib_design_in(const char *s)
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
-	check_replicate_fits(method, parsed, base);
 	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
 }

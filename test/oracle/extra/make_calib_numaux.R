@@ -1,7 +1,8 @@
 ## make_calib_numaux.R -- extra oracle cases: raking and logit calibration with numeric auxiliaries
 ## (SPEC §9, issue 10; kit README §7.14): calibrate(design, ~ cat + num, calfun = "raking" / "logit",
 ## bounds) with a numeric auxiliary of few distinct values next to a categorical margin, on a
-## one-stage cluster sample (PSUs) and on a stratified sample without PSUs.
+## one-stage cluster sample (PSUs), on a stratified sample without PSUs, and on the kit's JK1 replicate
+## design of the cluster sample (every replicate calibrated).
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_numaux.R   (R 4.2.2, survey 4.1.1, MASS)
 ##
@@ -9,7 +10,7 @@
 ##   data/apiclus1_numaux.csv      apiclus1 + enr100 = round(enroll / 100)  (18 distinct values)
 ##   data/apistrat_numaux.csv      apistrat + api99c = round(api99 / 100)   (6 distinct values)
 ##   designs_calib_numaux.csv      calibrated designs KN_* (kit §7.15 calibration column)
-##   cases_calib_numaux.csv        cases KN01.. (kinds calib_raking, calib_logit)
+##   cases_calib_numaux.csv        cases KN01.. (kinds calib_raking, calib_logit, calib_rep)
 ##   cases_glm_numaux.csv          svyglm cases KNG01.. (kind glm; glm_helpers.R's model())
 ##   populations_calib_numaux.csv  the margins (apipop; numeric totals: the rounded apipop columns)
 ##   calweights/<design>.csv       R's calibrated weights
@@ -88,6 +89,43 @@ case_by("calib_raking", "KN_apistrat_raking_api99c", "by_total", "enroll", "styp
 case_levels("calib_raking", "KN_apistrat_raking_api99c", "mean", "awards")
 case_chisq("calib_raking", "KN_apistrat_raking_api99c", "stype", "awards", "F")
 
+## ---- replicate designs: the kit's JK1 multipliers of apiclus1 (15 replicates), every replicate calibrated
+## (survey 4.1.1's calibrate() on a replicate design needs compress = FALSE); svyratio(deff = TRUE) fails
+## on replicate designs in survey 4.1.1: these ratio cases carry no deff
+case_ratio <- function(kind, key, num, den) {
+  des <- D[[key]]
+  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des)
+  e <- as.numeric(coef(r)); s <- as.numeric(SE(r)); dg <- degf(des)
+  add_case(kind, key, "ratio", paste0(num, "/", den), "ci_df=degf;conf_level=0.95",
+           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = nrow(des$variables)))
+}
+## the case writers' n counts weights(design) != 0, a matrix of replicate weights here: count the rows
+## (as make_calib_domain_rep.R)
+weights <- function(object, ...)
+  if (inherits(object, "svyrep.design") && ...length() == 0) object$pweights else stats::weights(object, ...)
+jk_scale <- 0.91483927785116681
+rw <- read.csv("../repweights/apiclus1_jk1.csv")
+stopifnot(all(rw$id == clus$id))
+jk <- svrepdesign(data = clus, repweights = as.matrix(rw[, -(1:2)]), weights = rw$base_weight, type = "JK1",
+                  scale = jk_scale, rscales = 1, combined.weights = FALSE, mse = FALSE)
+jk_spec <- c(weight = "base_weight", psu = "dnum", rep_file = "../repweights/apiclus1_jk1.csv", rep_type = "JK1",
+             n_rep = "15", scale = num17(jk_scale), rscales = "1", mse = "FALSE")
+
+d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "raking", compress = FALSE)
+calibrated("KN_apiclus1_jk1_raking_enr100", "apiclus1_numaux", "apiclus1_jk1", jk_spec, d,
+           "method=raking;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
+           "calibrate(~stype + enr100, calfun = 'raking') of the JK1 design: every replicate raked")
+suite("calib_rep", "KN_apiclus1_jk1_raking_enr100", "stype:E")
+## (no svyby here: the SQL's df of a raking replicate design's domain is the rank of the domain rows'
+## weights - 1, R keeps the base's 14 -- also without numeric auxiliaries, reported to the lead)
+case_levels("calib_rep", "KN_apiclus1_jk1_raking_enr100", "mean", "awards")
+
+d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "logit", bounds = c(0.4, 2.5), compress = FALSE)
+calibrated("KN_apiclus1_jk1_logit_enr100", "apiclus1_numaux", "apiclus1_jk1", jk_spec, d,
+           "method=logit;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07;bounds=0.4,2.5",
+           "calibrate(~stype + enr100, calfun = 'logit', bounds = c(0.4, 2.5)) of the JK1 design")
+suite("calib_rep", "KN_apiclus1_jk1_logit_enr100", "stype:E")
+
 ## ---- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
 write_rows(dd, "designs_calib_numaux.csv")
@@ -109,6 +147,8 @@ G$model("KN_apiclus1_raking_enr100", "quasibinomial", "awards", c("api00", "styp
         tests = "stype", domain = "sch_wide:Yes", note = "raking with a numeric auxiliary: logistic in a domain, Wald test")
 G$model("KN_apiclus1_logit_enr100", "quasibinomial", "awards", c("api99"), event = "Yes",
         note = "logit calibration with a numeric auxiliary: logistic")
+G$model("KN_apiclus1_jk1_raking_enr100", "gaussian", "api00", c("api99", "sch_wide"), SW,
+        note = "raking with a numeric auxiliary of a JK1 design: every replicate refitted")
 G$model("KN_apistrat_raking_api99c", "gaussian", "api00", c("enroll", "stype"), ST,
         note = "raking with a numeric auxiliary, strata without PSUs: gaussian")
 G$write_rows(G$CASES, G$CCOLS, "cases_glm_numaux.csv")
