@@ -156,7 +156,7 @@ typedef struct SvyCalibWeights
 	double	   *lambda_v;		/* k */
 	int			iterations;
 	bool		converged;
-	/* summary over the rows; NaN where the sums cannot tell (numeric auxiliaries) */
+	/* summary over the rows; NaN where the sums cannot tell (linear with numeric auxiliaries) */
 	double		n,
 				sum_w,
 				sum_w2,
