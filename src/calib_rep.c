@@ -28,7 +28,8 @@
  * v_k w] (R (k + 1) values) and M_c = [diag G_c, diag lambda_1, ...] known
  * once solved, so a rank basis of the domain rows' s per cell, mapped by
  * M_c, spans the calibrated weights.  raking and logit keep the base's
- * degf, as R's calibrate() does for them.
+ * degf on the full sample, as R's calibrate() does for them (a domain:
+ * the rank above, as R's subset recomputes it).
  *
  * The state grows with cells x replicates (and (k + 1)^2 R^2 per cell for
  * the rank bases), never with rows.
@@ -481,7 +482,13 @@ svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalib
 	}
 	error_context_stack = ctx.previous;
 
-	if (pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT)
+	/*
+	 * R's calibrate() keeps the base's degf for raking and logit; a domain
+	 * (R's subset, or na.rm) recomputes it from the calibrated weights of its
+	 * rows, as for the other methods.
+	 */
+	if ((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) &&
+		s->dom.nrow == svy_calib_accum_rows(s))
 		*degf = s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN;
 	else
 	{

@@ -1,12 +1,14 @@
 ## make_calib_numaux.R -- extra oracle cases: raking and logit calibration with numeric auxiliaries
 ## (SPEC §9, issue 10; kit README §7.14): calibrate(design, ~ cat + num, calfun = "raking" / "logit",
 ## bounds) with a numeric auxiliary of few distinct values next to a categorical margin, on a
-## one-stage cluster sample (PSUs), on a stratified sample without PSUs, and on the kit's JK1 replicate
-## design of the cluster sample (every replicate calibrated).
+## one-stage cluster sample (PSUs), on a stratified sample without PSUs, and on the kit's JK1 and
+## make_calib_rep.R's bootstrap replicate designs of the cluster sample (every replicate calibrated; a
+## domain's degf recomputed from its rows' calibrated replicate weights, as R's subset does).
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_numaux.R   (R 4.2.2, survey 4.1.1, MASS)
 ##
-## Sources calib_helpers.R and the case builders of make_calib_domain.R and make_calib_quantile.R; writes:
+## Sources calib_helpers.R and the case builders of make_calib_domain.R and make_calib_quantile.R; reads
+## ../repweights/apiclus1_jk1.csv, repweights/apiclus1_boot_cal.csv and designs_calib_rep.csv; writes:
 ##   data/apiclus1_numaux.csv      apiclus1 + enr100 = round(enroll / 100)  (18 distinct values)
 ##   data/apistrat_numaux.csv      apistrat + api99c = round(api99 / 100)   (6 distinct values)
 ##   designs_calib_numaux.csv      calibrated designs KN_* (kit §7.15 calibration column)
@@ -116,8 +118,7 @@ calibrated("KN_apiclus1_jk1_raking_enr100", "apiclus1_numaux", "apiclus1_jk1", j
            "method=raking;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
            "calibrate(~stype + enr100, calfun = 'raking') of the JK1 design: every replicate raked")
 suite("calib_rep", "KN_apiclus1_jk1_raking_enr100", "stype:E")
-## (no svyby here: the SQL's df of a raking replicate design's domain is the rank of the domain rows'
-## weights - 1, R keeps the base's 14 -- also without numeric auxiliaries, reported to the lead)
+case_by("calib_rep", "KN_apiclus1_jk1_raking_enr100", "by_mean", "api00", "awards")
 case_levels("calib_rep", "KN_apiclus1_jk1_raking_enr100", "mean", "awards")
 
 d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "logit", bounds = c(0.4, 2.5), compress = FALSE)
@@ -125,6 +126,23 @@ calibrated("KN_apiclus1_jk1_logit_enr100", "apiclus1_numaux", "apiclus1_jk1", jk
            "method=logit;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07;bounds=0.4,2.5",
            "calibrate(~stype + enr100, calfun = 'logit', bounds = c(0.4, 2.5)) of the JK1 design")
 suite("calib_rep", "KN_apiclus1_jk1_logit_enr100", "stype:E")
+
+## the bootstrap multipliers of make_calib_rep.R (40 replicates): the full sample keeps the base's degf,
+## a domain's is the rank of its rows' calibrated replicate weights - 1 (R's subset recomputes it)
+rb <- read.csv("repweights/apiclus1_boot_cal.csv")
+stopifnot(all(rb$id == clus$id))
+kr <- read.csv("designs_calib_rep.csv", stringsAsFactors = FALSE)
+boot_scale <- kr$scale[kr$design == "KR_apiclus1_boot_ps"]
+bt <- svrepdesign(data = clus, repweights = as.matrix(rb[, -(1:2)]), weights = rb$base_weight, type = "bootstrap",
+                  scale = boot_scale, rscales = 1, combined.weights = FALSE, mse = FALSE)
+bt_spec <- c(weight = "base_weight", psu = "dnum", rep_file = "repweights/apiclus1_boot_cal.csv",
+             rep_type = "bootstrap", n_rep = "40", scale = num17(boot_scale), rscales = "1", mse = "FALSE")
+d <- calibrate(bt, ~stype + enr100, population = pop_clus, calfun = "raking", compress = FALSE)
+calibrated("KN_apiclus1_boot_raking_enr100", "apiclus1_numaux", "apiclus1_boot_cal", bt_spec, d,
+           "method=raking;base=apiclus1_boot_cal;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
+           "calibrate(~stype + enr100, calfun = 'raking') of a bootstrap design: the base's degf, a domain's up to 39")
+suite("calib_rep", "KN_apiclus1_boot_raking_enr100", "stype:H|M")
+case_by("calib_rep", "KN_apiclus1_boot_raking_enr100", "by_mean", "api00", "awards")
 
 ## ---- write
 dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
