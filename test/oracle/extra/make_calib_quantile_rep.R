@@ -7,7 +7,8 @@
 ## poststratified, raked, linear and raking calibrations) without writing anything or computing its
 ## cases, and writes
 ##   cases_calib_quantile_rep.csv    cases KQR01.. (kind calib_rep) on the KR_* designs of
-##                                   designs_calib_rep.csv (no new designs)
+##                                   designs_calib_rep.csv and two KN_* designs of designs_calib_numaux.csv
+##                                   (raking with a numeric auxiliary; no new designs)
 ## svyquantile(~y, cal, p, ci = TRUE) on a calibrated svyrep.design: the quantile of the calibrated
 ## weights; "mean" (Woodruff) takes the replicate SE of the mean of I(y <= q) with every replicate's
 ## calibrated weights, "quantile" the replicate variance of the replicates' quantiles (rule run on each
@@ -87,6 +88,25 @@ probs("KR_apiclus1_boot_linear", "api00")
 ## which bootstrap multipliers and api99 hit here; hf3 depends only on cumulative weights)
 case_quantile("KR_apiclus1_boot_linear", "api00", 0.75, qrule = "hf3", interval_type = "quantile")
 case_quantile("KR_apiclus1_boot_linear", "api00", 0.5, domain = "stype:E")
+
+## ---- raking with a numeric auxiliary (make_calib_numaux.R's KN_* replicate designs, rebuilt here the same
+## way: apiclus1 + enr100 = round(enroll / 100), calibrate(~stype + enr100, calfun = "raking"); checked
+## against their calweights files)
+numaux <- function(key, base) {
+  des <- calibrate(base, ~stype + enr100, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018,
+                                                         enr100 = 38125), calfun = "raking", compress = FALSE)
+  cw <- read.csv(file.path("calweights", paste0(key, ".csv")))
+  stopifnot(all(cw$id == des$variables$id),
+            isTRUE(all.equal(cw$weight, as.numeric(weights(des, "sampling")), tolerance = 1e-12)))
+  D[[key]] <<- des; DS[[key]] <<- "apiclus1_numaux"
+}
+numaux_clus <- function(des) { des$variables$enr100 <- round(des$variables$enroll / 100); des }
+numaux("KN_apiclus1_jk1_raking_enr100", numaux_clus(jk))
+numaux("KN_apiclus1_boot_raking_enr100", numaux_clus(bt))
+probs("KN_apiclus1_jk1_raking_enr100", "api00", interval_type = "quantile")
+case_quantile("KN_apiclus1_jk1_raking_enr100", "api00", 0.5, domain = "stype:E")
+probs("KN_apiclus1_boot_raking_enr100", "api00")
+case_quantile("KN_apiclus1_boot_raking_enr100", "api00", 0.5, interval_type = "quantile", domain = "stype:H|M")
 
 ## ---- write
 cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
