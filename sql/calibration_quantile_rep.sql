@@ -212,6 +212,31 @@ FROM (SELECT qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', '
 SELECT svy_quantile_final(translate(encode(overlay(b PLACING '\x7ff8000000000000'::bytea FROM length(b) - 7 FOR 8), 'base64'), E'\n', '')::svy_aggstate)
 FROM (SELECT svy_aggstate_send(qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', 'mean')) AS b FROM qbig WHERE id <= 100) s;
 
+-- every byte of a small state set to 0, 127 and 255: errors or numbers, never a crash
+CREATE FUNCTION qfuzz(state svy_aggstate) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    b bytea := svy_aggstate_send(state);
+    failed int := 0;
+    v int;
+BEGIN
+    FOR i IN 0 .. length(b) - 1 LOOP
+        FOREACH v IN ARRAY ARRAY[0, 127, 255] LOOP
+            BEGIN
+                PERFORM svy_quantile_final(translate(encode(set_byte(b, i, v), 'base64'), E'\n', '')::svy_aggstate);
+            EXCEPTION WHEN OTHERS THEN
+                failed := failed + 1;
+            END;
+        END LOOP;
+    END LOOP;
+    RETURN CASE WHEN failed > 0 THEN 'survived' ELSE 'nothing rejected' END;
+END $$;
+SET client_min_messages = error;
+SELECT qfuzz(qcal_state((i % 4)::float8, svy_calibrate(svy_repdesign(1.0 + i % 2, ARRAY[1.0 + i % 3, 2.0], 'bootstrap'),
+                                                       '{"g": {"a": 10, "b": 12}, "v": 50}', ARRAY[CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END],
+                                                       ARRAY[i::float8]), 0.5, 0.95, 'math', 'quantile')) AS fuzz
+FROM generate_series(1, 6) i;
+RESET client_min_messages;
+
 -- ---------------------------------------------------------------- bad input
 -- a replicate without weight in a population level: R's replicate weights become NaN (postStratify fails)
 SELECT svy_quantile(y, svy_calibrate(jkq(w, psu), plone, ARRAY[lone], method => 'poststratify'), 0.5) FROM qr, qp;
@@ -238,5 +263,5 @@ FROM (SELECT qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', '
 SELECT svy_quantile(CASE WHEN id = 9 THEN 'NaN' ELSE y END, svy_calibrate(jkq(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM qr, qp;
 
 DROP AGGREGATE qcal_state(float8, svy_design, float8, float8, text, text);
-DROP FUNCTION jkq, qest, qboot, qrep_run, qplan_has, qcal_d;
+DROP FUNCTION jkq, qest, qboot, qrep_run, qplan_has, qcal_d, qfuzz;
 DROP TABLE qr, qp, qr_cal, qbig, qbigpop, qserial, qparallel;

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "libpq/pqformat.h"
@@ -364,7 +365,10 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 			(run.w_lo && !isfinite(run.w_lo[i])) ||
 			(run.m2 && !(run.m2[i] >= 0 && isfinite(run.m2[i]))))
 			svy_wire_corrupt("bad cell");
-		/* calibrated replicate designs: the slot's calibration unit */
+		/* replicate sums (of weights: not negative), and calibrated designs' unit */
+		for (int r = 0; r < rep_count(s); r++)
+			if (!(run.rw[i * width + r] >= 0 && run.rw[i * width + r] <= DBL_MAX))
+				svy_wire_corrupt("bad replicate sums");
 		if (width > rep_count(s))
 		{
 			double		u = run.rw[i * width + width - 1];
