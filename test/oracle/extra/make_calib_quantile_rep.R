@@ -108,6 +108,10 @@ case_quantile("KN_apiclus1_jk1_raking_enr100", "api00", 0.5, domain = "stype:E")
 probs("KN_apiclus1_boot_raking_enr100", "api00")
 case_quantile("KN_apiclus1_boot_raking_enr100", "api00", 0.5, interval_type = "quantile", domain = "stype:H|M")
 
+## ---- a Woodruff limit whose share falls above 1: R's NaN, NULL in SQL
+case_quantile("KR_apiclus1_jk1_ps", "api00", 0.99)
+case_quantile("KR_apiclus1_boot_linear", "api00", 0.01)
+
 ## ---- write
 cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
 cc <- cbind(case_id = sprintf("KQR%02d", seq_len(nrow(cc))), cc)
