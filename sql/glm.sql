@@ -119,11 +119,7 @@ CREATE TEMP TABLE serial AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
        svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r,
        svy_glm(trained, x, d2, 'quasibinomial') AS t FROM offbigd;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d, 'quasibinomial'), svy_glm(trained, x, dr, 'quasibinomial') FROM offbigd;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d2, 'quasibinomial') FROM offbigd;
 CREATE TEMP TABLE par AS

@@ -114,11 +114,7 @@ SELECT svy_glm(trained, x, drake, 'quasibinomial') AS a, svy_glm(courses, x, dli
        svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d,
        svy_glm(trained, x, drep, 'quasibinomial') AS e
 FROM gc_offbigc;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drake, 'quasibinomial') FROM gc_offbigc;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drep, 'quasibinomial') FROM gc_offbigc;
 CREATE TEMP TABLE gc_par AS
