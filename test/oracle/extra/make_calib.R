@@ -73,11 +73,7 @@ suite("calib_poststratify", "K_apisrs_ps_stype", "awards:Yes")
 case_mt("calib_poststratify", "K_apisrs_ps_stype", "mean", "enroll", domain = "stype:H")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("K%04d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib.csv")
-POP$value <- num15(POP$value)
-write_rows(POP, "populations_calib.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib.csv")
+nc <- write_cases("cases_calib.csv", "K%04d")
+write_pop(POP, "populations_calib.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -133,11 +133,7 @@ case_levels("calib_linear", "KD_apistrat_linear", "mean", "awards")
 case_chisq("calib_linear", "KD_apistrat_linear", "stype", "awards", "F")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_domain.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KD%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_domain.csv")
-POP$value <- num15(POP$value)
-write_rows(POP, "populations_calib_domain.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_domain.csv")
+nc <- write_cases("cases_calib_domain.csv", "KD%03d")
+write_pop(POP, "populations_calib_domain.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -94,9 +94,6 @@ probs("calib_linear", "KQ_apistrat_linear_api99_rows", "api00")
 case_quantile("calib_linear", "KQ_apistrat_linear_api99_rows", "api00", 0.5, domain = "stype:E", interval_type = "beta")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_quantile.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KQ%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_quantile.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_quantile.csv")
+nc <- write_cases("cases_calib_quantile.csv", "KQ%03d")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -35,15 +35,6 @@ rep_of <- function(file, type, scale) {
 rep_spec <- function(file, type, nrep, scale)
   c(weight = "base_weight", psu = "dnum", rep_file = file, rep_type = type, n_rep = as.character(nrep),
     scale = num17(scale), rscales = "1", mse = "FALSE")
-## svyratio(deff = TRUE) fails on replicate designs in survey 4.1.1 ("incorrect number of dimensions"):
-## the ratio cases carry no deff
-case_ratio <- function(kind, key, num, den) {
-  des <- D[[key]]
-  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des)
-  e <- as.numeric(coef(r)); s <- as.numeric(SE(r)); dg <- degf(des)
-  add_case(kind, key, "ratio", paste0(num, "/", den), "ci_df=degf;conf_level=0.95",
-           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = nrow(des$variables)))
-}
 no_warning <- function(expr) withCallingHandlers(expr, warning = function(w) stop(conditionMessage(w)))
 
 ## ---- JK1 of apiclus1 (the kit's multipliers, 15 replicates)
@@ -133,12 +124,7 @@ calibrated("KR_apiclus1_boot_linear", "apiclus1", "apiclus1_boot_cal", bt_spec, 
 suite("calib_rep", "KR_apiclus1_boot_linear", "stype:E")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_rep.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KR%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_rep.csv")
-np <- POP[POP$pop_key == "calib_schwide", ]
-np$value <- num15(np$value)
-write_rows(np, "populations_calib_rep.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_rep.csv")
+nc <- write_cases("cases_calib_rep.csv", "KR%03d")
+write_pop(POP[POP$pop_key == "calib_schwide", ], "populations_calib_rep.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

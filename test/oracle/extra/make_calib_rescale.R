@@ -33,9 +33,6 @@ cal_text <- function(base, key, var) sprintf("method=rescale;base=%s;pop=%s;vars
 
 ## case writers of the other generators, their definitions evaluated alone: make_calib_quantile.R's
 ## case_quantile(), make_calib_domain.R's case_by(), case_levels() and case_chisq()
-use_defs <- function(file, names)
-  for (e in parse(file, keep.source = FALSE))
-    if (identical(e[[1]], as.name("<-")) && is.name(e[[2]]) && as.character(e[[2]]) %in% names) eval(e, globalenv())
 use_defs("make_calib_quantile.R", "case_quantile")
 use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
 
@@ -150,9 +147,6 @@ case_chisq("calib_rescale", "KS_apiclus1_rescale_stype", "sch_wide", "awards", "
 case_by("calib_rescale", "KS_apistrat_rescale_schwide", "by_total", "enroll", "stype")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_rescale.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KS%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_rescale.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_rescale.csv")
+nc <- write_cases("cases_calib_rescale.csv", "KS%03d")
+cat(sprintf("%d designs, %d cases\n", nd, nc))
