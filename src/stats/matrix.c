@@ -172,7 +172,7 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 
 				if (apq == 0.0)
 					continue;
-				/* the rotation that zeroes A(p, q) (Golub & Van Loan 8.4) */
+				/* the rotation that zeroes A(p, q) (Golub & Van Loan, 3rd ed., 8.4) */
 				theta = (A(q, q) - A(p, p)) / (2.0 * apq);
 				t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
 				c = 1.0 / sqrt(t * t + 1.0);
