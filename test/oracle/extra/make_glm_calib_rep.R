@@ -7,9 +7,6 @@
 ## designs_calib_rep.csv, with their multipliers and calibrated weights), rebuilt from the same files by
 ## calib_rep_designs.R, so this generator writes no designs.  model() is glm_helpers.R's.
 
-suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
-options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
-
 source("glm_helpers.R")
 source("calib_rep_designs.R")
 
