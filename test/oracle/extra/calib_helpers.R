@@ -40,7 +40,9 @@ DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fp
            "mse", "calibration", "calib_file", "note")
 DROWS <- list(); CASES <- list(); D <- list(); DS <- list()
 
-calibrated <- function(key, dataset, base, spec, des, calibration, note) {
+## the design row of a calibrated design (its base design key is the calibration string's base=), and its
+## calibrated weights in calweights/<key>.csv
+calibrated <- function(key, dataset, spec, des, calibration, note) {
   D[[key]] <<- des; DS[[key]] <<- dataset
   r <- setNames(rep("", length(DCOLS)), DCOLS)
   r[names(spec)] <- spec

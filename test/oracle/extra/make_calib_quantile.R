@@ -41,7 +41,7 @@ clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
 
 ## ---- poststratified: apiclus1 (PSUs) and apisrs (no PSUs, K_apisrs_ps_stype)
 d <- postStratify(clus_d, ~stype, pm("calib_stype", "stype"))
-calibrated("KQ_apiclus1_ps_stype", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KQ_apiclus1_ps_stype", "apiclus1", clus_spec, d,
            "method=poststratify;base=apiclus1_clus;pop=calib_stype;vars=stype",
            "postStratify on stype of a one-stage cluster sample (quantiles)")
 probs("calib_poststratify", "KQ_apiclus1_ps_stype", "api00")
@@ -74,7 +74,7 @@ case_quantile("calib_rake", "K_apiclus1_rake_tight", "enroll", 0.5, interval_typ
 
 ## ---- linear (GREG) on sch_wide and the numeric api99, a design with PSUs
 d <- calibrate(clus_d, ~sch_wide + api99, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("KQ_apiclus1_linear_api99", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KQ_apiclus1_linear_api99", "apiclus1", clus_spec, d,
            "method=linear;base=apiclus1_clus;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and the numeric api99 of a one-stage cluster sample (quantiles)")
 probs("calib_linear", "KQ_apiclus1_linear_api99", "api00")
@@ -86,7 +86,7 @@ case_quantile("calib_linear", "KQ_apiclus1_linear_api99", "enroll", 0.5, qrule =
 strat <- read_ds("apistrat")
 d <- calibrate(svydesign(ids = ~id, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat), ~sch_wide + api99,
                population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("KQ_apistrat_linear_api99_rows", "apistrat", "apistrat_strat",
+calibrated("KQ_apistrat_linear_api99_rows", "apistrat",
            c(weight = "pw", strata = "stype", psu = "id", fpc = "fpc", fpc_type = "popsize"), d,
            "method=linear;base=apistrat_strat;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and api99, strata with every row its own PSU (quantiles)")
