@@ -128,6 +128,35 @@ svy_mat_solve(int n, double *a, double *b, int m)
 	return 0;
 }
 
+void
+svy_mat_congruence(int n, int k, const double *v, const double *b, double *h, double *out)
+{
+	for (int c = 0; c < n; c++)
+	{
+		svy_check_interrupts();
+		for (int u = 0; u < k; u++)
+		{
+			double		s = 0.0;
+
+			for (int d = 0; d < n; d++)
+				s += v[(size_t) c * n + d] * b[(size_t) d * k + u];
+			h[(size_t) c * k + u] = s;
+		}
+	}
+	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
+		for (int w = 0; w < k; w++)
+		{
+			double		s = 0.0;
+
+			for (int c = 0; c < n; c++)
+				s += b[(size_t) c * k + u] * h[(size_t) c * k + w];
+			out[(size_t) u * k + w] = s;
+		}
+	}
+}
+
 static int
 cmp_desc(const void *x, const void *y)
 {
