@@ -211,6 +211,7 @@ SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY['NaN':
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'rake')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'poststratify')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'poststratify')) FROM t, p;
+-- raking and logit with a numeric auxiliary (calibration_numaux): R's calibrate() gives 309.407547793656, SE 56.5502421007258 (test/unit calib_oracle.R)
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'raking')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'Rake')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'truncated')) FROM t, p;
