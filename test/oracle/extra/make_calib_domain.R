@@ -37,7 +37,7 @@ case_by <- function(kind, key, stat, var, by, domain = NULL) {
              paste0("by=", by, ";", if (!is.null(domain)) paste0("domain=", domain, ";") else "",
                     "ci_df=degf_group;conf_level=0.95"),
              est[i], se[i], est[i] - tq(dg) * se[i], est[i] + tq(dg) * se[i], dg,
-             extra = kv(degf_group = dg, degf_full = degf(des), n = sum(weights(gs) != 0)), level = g[i])
+             extra = kv(degf_group = dg, degf_full = degf(des), n = sum(weights(gs, "sampling") != 0)), level = g[i])
   }
 }
 ## svymean(~factor) or svytotal(~factor): one row per level (SQL: svy_dist, and the level indicator)
@@ -50,7 +50,7 @@ case_levels <- function(kind, key, stat, var, domain = NULL) {
     e <- coef(r)[i]; s <- SE(r)[i]
     add_case(kind, key, stat, var, paste0(if (!is.null(domain)) paste0("domain=", domain, ";") else "",
                                           "ci_df=degf;conf_level=0.95"),
-             e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = sum(weights(sub) != 0)),
+             e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0)),
              level = sub("^.*?(E|H|M|No|Yes)$", "\\1", names(coef(r))[i]))
   }
 }

@@ -11,9 +11,6 @@
 source("calib_helpers.R")
 source("calib_rep_designs.R")
 use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
-## their n counts weights(design) != 0, a matrix of replicate weights here: count the rows
-weights <- function(object, ...)
-  if (inherits(object, "svyrep.design") && ...length() == 0) object$pweights else stats::weights(object, ...)
 
 clus <- read_ds("apiclus1")
 D <- kr_designs(clus)

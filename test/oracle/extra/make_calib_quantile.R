@@ -30,7 +30,7 @@ case_quantile <- function(kind, key, var, p, qrule = "math", interval_type = "me
   args <- paste0("p=", p, ";qrule=", qrule, ";interval_type=", interval_type, ";conf_level=", level,
                  if (!is.null(domain)) paste0(";domain=", domain) else "")
   add_case(kind, key, "quantile", var, args, r[1, 1], r[1, 4], r[1, 2], r[1, 3], dg,
-           extra = kv(degf = dg, n = sum(weights(sub) != 0),
+           extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0),
                       se_rule = "(ci_upper-ci_lower)/(2*qt(1-alpha/2,degf))"))
 }
 probs <- function(kind, key, var, ...) for (p in c(0.25, 0.5, 0.9)) case_quantile(kind, key, var, p, ...)
