@@ -313,19 +313,8 @@ LANGUAGE sql STABLE BEGIN ATOMIC
 END;
 CREATE TABLE serial AS SELECT * FROM calib_run();
 SELECT what, round(estimate::numeric, 6) AS estimate, round(std_error::numeric, 6) AS std_error, df, n FROM serial;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has($q$SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pr FROM bigpop), ARRAY[country, role], method => 'rake'))
     FROM big$q$, 'Partial Aggregate') AS partial_mean,
        plan_has($q$SELECT svy_weights_summary(svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM bigpop), ARRAY[country, role], method => 'raking'))

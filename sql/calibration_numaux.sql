@@ -103,16 +103,8 @@ SELECT 'raking mean' AS what, svy_mean(svy_merge(s)) AS e FROM (SELECT svy_accum
 UNION ALL SELECT 'logit prop', svy_prop(svy_merge(s)) FROM (SELECT svy_accum(bo, d_logit) AS s FROM nxd GROUP BY psu % 3) p
 UNION ALL SELECT 'rows mean', svy_mean(svy_merge(s::text::svy_state)) FROM (SELECT svy_accum(y, d_rows) AS s FROM nxd GROUP BY id % 7) p
 UNION ALL SELECT 'replicate mean', svy_mean(svy_merge(s)) FROM (SELECT svy_accum(y, d_rep) AS s FROM nxd GROUP BY country) p;
-SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(q text, node text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE l text;
-BEGIN
-    FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-        IF l LIKE '%' || node || '%' THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has('SELECT svy_mean(y, d_raking) FROM nxd', 'Partial Aggregate') AS partial_mean,
        plan_has('SELECT svy_weights_summary(d_logit) FROM nxd', 'Partial Aggregate') AS partial_summary;
 CREATE TABLE parallel AS SELECT * FROM nx_run();

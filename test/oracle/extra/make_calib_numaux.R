@@ -23,10 +23,8 @@
 source("calib_helpers.R")
 ## the case builders of make_calib_domain.R (case_by, case_levels, case_chisq) and
 ## make_calib_quantile.R (case_quantile), without running those scripts
-src <- readLines("make_calib_domain.R")
-eval(parse(text = src[grep("^case_by <- ", src):(grep("^clus <- ", src) - 1)]))
-src <- readLines("make_calib_quantile.R")
-eval(parse(text = src[grep("^case_quantile <- ", src):(grep("^probs <- ", src) - 1)]))
+use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
+use_defs("make_calib_quantile.R", "case_quantile")
 
 ## the api populations (survey's apipop): 6194 schools; totals of the rounded auxiliaries
 add_pop("kn_stype_enr100", "stype", c("E", "H", "M"), c(4421, 755, 1018), "apipop schools by type; total of round(enroll/100)")
@@ -50,7 +48,7 @@ clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
 pop_clus <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, enr100 = 38125)
 
 d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "raking")
-calibrated("KN_apiclus1_raking_enr100", "apiclus1_numaux", "apiclus1_clus", clus_spec, d,
+calibrated("KN_apiclus1_raking_enr100", "apiclus1_numaux", clus_spec, d,
            "method=raking;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
            "calibrate(~stype + enr100, calfun = 'raking'): exp(x'lambda) with a numeric auxiliary, Newton")
 suite("calib_raking", "KN_apiclus1_raking_enr100", "stype:E")
@@ -65,7 +63,7 @@ for (p in c(0.25, 0.5, 0.9)) case_quantile("calib_raking", "KN_apiclus1_raking_e
 case_quantile("calib_raking", "KN_apiclus1_raking_enr100", "api00", 0.5, domain = "sch_wide:Yes")
 
 d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "logit", bounds = c(0.5, 2))
-calibrated("KN_apiclus1_logit_enr100", "apiclus1_numaux", "apiclus1_clus", clus_spec, d,
+calibrated("KN_apiclus1_logit_enr100", "apiclus1_numaux", clus_spec, d,
            "method=logit;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07;bounds=0.5,2",
            "calibrate(~stype + enr100, calfun = 'logit', bounds = c(0.5, 2)): g in 0.83..1.82")
 suite("calib_logit", "KN_apiclus1_logit_enr100", "stype:E")
@@ -81,7 +79,7 @@ write_ds("apistrat", "apistrat_numaux", "api99c", strat$api99c)
 strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
 d <- calibrate(strat_d, ~sch_wide + api99c, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99c = 39188),
                calfun = "raking")
-calibrated("KN_apistrat_raking_api99c", "apistrat_numaux", "apistrat_strat",
+calibrated("KN_apistrat_raking_api99c", "apistrat_numaux",
            c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
            "method=raking;base=apistrat_strat;pop=kn_schwide_api99c;vars=sch_wide+api99c;control=maxit=50;epsilon=1e-07",
            "calibrate(~sch_wide + api99c, calfun = 'raking'), strata without PSUs")
@@ -92,19 +90,7 @@ case_levels("calib_raking", "KN_apistrat_raking_api99c", "mean", "awards")
 case_chisq("calib_raking", "KN_apistrat_raking_api99c", "stype", "awards", "F")
 
 ## ---- replicate designs: the kit's JK1 multipliers of apiclus1 (15 replicates), every replicate calibrated
-## (survey 4.1.1's calibrate() on a replicate design needs compress = FALSE); svyratio(deff = TRUE) fails
-## on replicate designs in survey 4.1.1: these ratio cases carry no deff
-case_ratio <- function(kind, key, num, den) {
-  des <- D[[key]]
-  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des)
-  e <- as.numeric(coef(r)); s <- as.numeric(SE(r)); dg <- degf(des)
-  add_case(kind, key, "ratio", paste0(num, "/", den), "ci_df=degf;conf_level=0.95",
-           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = nrow(des$variables)))
-}
-## the case writers' n counts weights(design) != 0, a matrix of replicate weights here: count the rows
-## (as make_calib_domain_rep.R)
-weights <- function(object, ...)
-  if (inherits(object, "svyrep.design") && ...length() == 0) object$pweights else stats::weights(object, ...)
+## (survey 4.1.1's calibrate() on a replicate design needs compress = FALSE)
 jk_scale <- 0.91483927785116681
 rw <- read.csv("../repweights/apiclus1_jk1.csv")
 stopifnot(all(rw$id == clus$id))
@@ -114,7 +100,7 @@ jk_spec <- c(weight = "base_weight", psu = "dnum", rep_file = "../repweights/api
              n_rep = "15", scale = num17(jk_scale), rscales = "1", mse = "FALSE")
 
 d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "raking", compress = FALSE)
-calibrated("KN_apiclus1_jk1_raking_enr100", "apiclus1_numaux", "apiclus1_jk1", jk_spec, d,
+calibrated("KN_apiclus1_jk1_raking_enr100", "apiclus1_numaux", jk_spec, d,
            "method=raking;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
            "calibrate(~stype + enr100, calfun = 'raking') of the JK1 design: every replicate raked")
 suite("calib_rep", "KN_apiclus1_jk1_raking_enr100", "stype:E")
@@ -122,7 +108,7 @@ case_by("calib_rep", "KN_apiclus1_jk1_raking_enr100", "by_mean", "api00", "award
 case_levels("calib_rep", "KN_apiclus1_jk1_raking_enr100", "mean", "awards")
 
 d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "logit", bounds = c(0.4, 2.5), compress = FALSE)
-calibrated("KN_apiclus1_jk1_logit_enr100", "apiclus1_numaux", "apiclus1_jk1", jk_spec, d,
+calibrated("KN_apiclus1_jk1_logit_enr100", "apiclus1_numaux", jk_spec, d,
            "method=logit;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07;bounds=0.4,2.5",
            "calibrate(~stype + enr100, calfun = 'logit', bounds = c(0.4, 2.5)) of the JK1 design")
 suite("calib_rep", "KN_apiclus1_jk1_logit_enr100", "stype:E")
@@ -138,21 +124,17 @@ bt <- svrepdesign(data = clus, repweights = as.matrix(rb[, -(1:2)]), weights = r
 bt_spec <- c(weight = "base_weight", psu = "dnum", rep_file = "repweights/apiclus1_boot_cal.csv",
              rep_type = "bootstrap", n_rep = "40", scale = num17(boot_scale), rscales = "1", mse = "FALSE")
 d <- calibrate(bt, ~stype + enr100, population = pop_clus, calfun = "raking", compress = FALSE)
-calibrated("KN_apiclus1_boot_raking_enr100", "apiclus1_numaux", "apiclus1_boot_cal", bt_spec, d,
+calibrated("KN_apiclus1_boot_raking_enr100", "apiclus1_numaux", bt_spec, d,
            "method=raking;base=apiclus1_boot_cal;pop=kn_stype_enr100;vars=stype+enr100;control=maxit=50;epsilon=1e-07",
            "calibrate(~stype + enr100, calfun = 'raking') of a bootstrap design: the base's degf, a domain's up to 39")
 suite("calib_rep", "KN_apiclus1_boot_raking_enr100", "stype:H|M")
 case_by("calib_rep", "KN_apiclus1_boot_raking_enr100", "by_mean", "api00", "awards")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_numaux.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KN%02d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_numaux.csv")
-POP$value <- num15(POP$value)
-write_rows(POP, "populations_calib_numaux.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_numaux.csv")
+nc <- write_cases("cases_calib_numaux.csv", "KN%02d")
+write_pop(POP, "populations_calib_numaux.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))
 
 ## ---- svyglm on the same designs (kind glm): glm_helpers.R's model() in its own environment
 G <- new.env()
