@@ -156,28 +156,16 @@ END;
 CREATE TABLE qserial AS SELECT * FROM qrep_run();
 SELECT what, round(estimate::numeric, 6) AS estimate, round(ci_lower::numeric, 6) AS lower,
        round(ci_upper::numeric, 6) AS upper, df, n FROM qserial ORDER BY what;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION qplan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
-SELECT qplan_has($q$SELECT svy_quantile(y, svy_calibrate(qboot(w, psu), (SELECT pgh FROM qbigpop), ARRAY[g, h], method => 'rake'), 0.5)
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
+SELECT plan_has($q$SELECT svy_quantile(y, svy_calibrate(qboot(w, psu), (SELECT pgh FROM qbigpop), ARRAY[g, h], method => 'rake'), 0.5)
     FROM qbig$q$, 'Partial Aggregate') AS partial_quantile;
 CREATE TABLE qparallel AS SELECT * FROM qrep_run();
 SELECT s.what, abs(p.estimate - s.estimate) <= 1e-12 * abs(s.estimate) AS estimate_same,
        abs(p.ci_lower - s.ci_lower) <= 1e-9 * abs(s.ci_lower) AND abs(p.ci_upper - s.ci_upper) <= 1e-9 * abs(s.ci_upper) AS ci_same,
        p.df = s.df AND p.n = s.n AS df_n_same
 FROM qserial s JOIN qparallel p USING (what) ORDER BY s.what;
-RESET ALL;
-SET extra_float_digits = 0;
+\i sql/include/parallel_off.sql
 
 -- raw states (an aggregate without final function, as Citus's workers produce them): merged halves,
 -- text round trip, and rows added after a merge = the aggregate over all rows
@@ -212,28 +200,12 @@ FROM (SELECT qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', '
 SELECT svy_quantile_final(translate(encode(overlay(b PLACING '\x7ff8000000000000'::bytea FROM length(b) - 7 FOR 8), 'base64'), E'\n', '')::svy_aggstate)
 FROM (SELECT svy_aggstate_send(qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', 'mean')) AS b FROM qbig WHERE id <= 100) s;
 
--- every byte of a small state set to 0, 127 and 255: errors or numbers, never a crash
-CREATE FUNCTION qfuzz(state svy_aggstate) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    b bytea := svy_aggstate_send(state);
-    failed int := 0;
-    v int;
-BEGIN
-    FOR i IN 0 .. length(b) - 1 LOOP
-        FOREACH v IN ARRAY ARRAY[0, 127, 255] LOOP
-            BEGIN
-                PERFORM svy_quantile_final(translate(encode(set_byte(b, i, v), 'base64'), E'\n', '')::svy_aggstate);
-            EXCEPTION WHEN OTHERS THEN
-                failed := failed + 1;
-            END;
-        END LOOP;
-    END LOOP;
-    RETURN CASE WHEN failed > 0 THEN 'survived' ELSE 'nothing rejected' END;
-END $$;
+-- every byte of a small state set to 0, 127 and 255, every truncation: errors or numbers, never a crash
+\i sql/include/fuzz.sql
 SET client_min_messages = error;
-SELECT qfuzz(qcal_state((i % 4)::float8, svy_calibrate(svy_repdesign(1.0 + i % 2, ARRAY[1.0 + i % 3, 2.0], 'bootstrap'),
+SELECT fuzz(qcal_state((i % 4)::float8, svy_calibrate(svy_repdesign(1.0 + i % 2, ARRAY[1.0 + i % 3, 2.0], 'bootstrap'),
                                                        '{"g": {"a": 10, "b": 12}, "v": 50}', ARRAY[CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END],
-                                                       ARRAY[i::float8]), 0.5, 0.95, 'math', 'quantile')) AS fuzz
+                                                       ARRAY[i::float8]), 0.5, 0.95, 'math', 'quantile'), 'svy_quantile_final') AS fuzz
 FROM generate_series(1, 6) i;
 RESET client_min_messages;
 
@@ -263,5 +235,6 @@ FROM (SELECT qcal_state(item::float8, qcal_d(w, psu, g, h), 0.5, 0.95, 'math', '
 SELECT svy_quantile(CASE WHEN id = 9 THEN 'NaN' ELSE y END, svy_calibrate(jkq(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM qr, qp;
 
 DROP AGGREGATE qcal_state(float8, svy_design, float8, float8, text, text);
-DROP FUNCTION jkq, qest, qboot, qrep_run, qplan_has, qcal_d, qfuzz;
+DROP FUNCTION jkq(float8, int), qest(svy_estimate), qboot(float8, int), qrep_run(), plan_has(text, text), qcal_d(float8, int, text, text),
+              fuzz(svy_aggstate, text);
 DROP TABLE qr, qp, qr_cal, qbig, qbigpop, qserial, qparallel;

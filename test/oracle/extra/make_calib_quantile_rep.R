@@ -19,10 +19,10 @@
 ## has no SQL form (svy_by takes means and proportions), so there are no by cases.
 
 exprs <- parse("make_calib_rep.R", keep.source = FALSE)
-stop_at <- which(vapply(exprs, function(e) {
-  s <- paste(deparse(e), collapse = "")
-  grepl("^dd <- ", s)
-}, TRUE))[1]
+## (its output section starts with write_designs())
+stop_at <- which(vapply(exprs, function(e) grepl("write_designs(", paste(deparse(e), collapse = ""), fixed = TRUE),
+                        TRUE))[1]
+stopifnot(!is.na(stop_at))
 ## the KR_* designs only: make_calib_rep.R's writes and cases are switched off while it runs
 write_rows_real <- NULL
 for (e in exprs[seq_len(stop_at - 1)]) {
@@ -113,7 +113,4 @@ case_quantile("KR_apiclus1_jk1_ps", "api00", 0.99)
 case_quantile("KR_apiclus1_boot_linear", "api00", 0.01)
 
 ## ---- write
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KQR%02d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_quantile_rep.csv")
-cat(sprintf("%d cases\n", nrow(cc)))
+cat(sprintf("%d cases\n", write_cases("cases_calib_quantile_rep.csv", "KQR%02d")))
