@@ -12,10 +12,16 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/supportnodes.h"
+#include "parser/parse_func.h"
 #include "utils/array.h"
 #include "utils/arrayaccess.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "calib.h"
@@ -25,6 +31,8 @@
 extern Datum svy_design_in(PG_FUNCTION_ARGS);
 
 PG_FUNCTION_INFO_V1(svy_calibrate_make);
+PG_FUNCTION_INFO_V1(svy_calibrate_elems);
+PG_FUNCTION_INFO_V1(svy_calibrate_support);
 
 void
 svy_calib_not_supported(const char *where)
@@ -134,6 +142,15 @@ null_arg(const char *what)
 			 errmsg("%s must not be NULL", what)));
 }
 
+static void
+null_element(const char *what, int pos)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("%s has a NULL element at position %d", what, pos),
+			 errhint("Every row needs its level of each categorical variable and its value of each numeric one.")));
+}
+
 /* The elements of a 1-D array without NULLs (NULL: an error naming the argument), no copies. */
 static int
 array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char typalign,
@@ -156,10 +173,7 @@ array_elems(ArrayType *a, const char *what, int16 typlen, bool typbyval, char ty
 
 		elems[i] = array_iter_next(&it, &isnull, i, typlen, typbyval, typalign);
 		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s has a NULL element at position %d", what, i + 1),
-					 errhint("Every row needs its level of each categorical variable and its value of each numeric one.")));
+			null_element(what, i + 1);
 	}
 	return n;
 }
@@ -256,32 +270,47 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 }
 
 /*
- * svy_calibrate(d, population, levels text[], x float8[], method text,
- *               bounds float8[], maxit int, epsilon float8)
+ * The arguments of a call other than the row's levels and auxiliaries, at
+ * their positions in each entry point (svy_calibrate_make, svy_calibrate_elems).
  */
-Datum
-svy_calibrate_make(PG_FUNCTION_ARGS)
+typedef struct CalibArgPos
+{
+	int			pop,
+				method,
+				bounds,
+				maxit,
+				epsilon;
+} CalibArgPos;
+
+static const CalibArgPos make_pos = {1, 4, 5, 6, 7};
+static const CalibArgPos elems_pos = {1, 2, 3, 4, 5};
+
+/* The arguments of a call, checked (errors in this order: both entry points give the same ones). */
+typedef struct CalibCall
 {
 	const SvyDesign *d;
 	struct varlena *popv;
 	CalibCache *c;
-	SvyPop	   *pop;
-	const char *lev[SVY_CALIB_MAX_MARGINS];
-	int			levlen[SVY_CALIB_MAX_MARGINS];
-	Datum		xs[SVY_CALIB_MAX_NUMERIC];
-	float8		x[SVY_CALIB_MAX_NUMERIC];
-	int			nlev = 0,
-				nx = 0;
 	int			method;
-	int32		maxit = 0;
-	float8		epsilon = 0.0;
-	float8		bounds[2] = {0.0, 0.0};
-	uint64		cell = 0;
+	int32		maxit;
+	float8		epsilon;
+	float8		bounds[2];
+} CalibCall;
 
-	d = svy_design_arg(fcinfo, 0);
-	if (PG_ARGISNULL(1))
+static void
+calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
+{
+	const SvyDesign *d;
+	CalibCache *c;
+	int			method;
+
+	a->maxit = 0;
+	a->epsilon = 0.0;
+	a->bounds[0] = a->bounds[1] = 0.0;
+	a->d = d = svy_design_arg(fcinfo, 0);
+	if (PG_ARGISNULL(pos->pop))
 		null_arg("population");
-	if (PG_ARGISNULL(4))
+	if (PG_ARGISNULL(pos->method))
 		null_arg("calibration method");
 	if (svy_design_is_calibrated(d))
 		ereport(ERROR,
@@ -298,59 +327,152 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot calibrate a design after svy_subset()"),
 				 errhint("Calibrate all rows first and take the subset of the calibrated design: svy_subset(svy_calibrate(...), ...).")));
-	popv = PG_GETARG_VARLENA_PP(1);
-	c = calib_cache(fcinfo, popv);
-	pop = c->pop;
-	method = parse_method(c, PG_GETARG_TEXT_PP(4));
+	a->popv = PG_GETARG_VARLENA_PP(pos->pop);
+	a->c = c = calib_cache(fcinfo, a->popv);
+	a->method = method = parse_method(c, PG_GETARG_TEXT_PP(pos->method));
 
 	if (method == SVY_CALIB_LOGIT)
 	{
 		Datum		bd[2];
 
-		if (PG_ARGISNULL(5))
+		if (PG_ARGISNULL(pos->bounds))
 			null_arg("bounds of logit calibration");
-		if (array_elems(PG_GETARG_ARRAYTYPE_P(5), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
+		if (array_elems(PG_GETARG_ARRAYTYPE_P(pos->bounds), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
 						TYPALIGN_DOUBLE, bd, 2) != 2)
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					 errmsg("bounds must have 2 elements, {lower, upper}")));
-		bounds[0] = DatumGetFloat8(bd[0]);
-		bounds[1] = DatumGetFloat8(bd[1]);
-		if (!(bounds[0] < 1.0 && bounds[1] > 1.0) || !isfinite(bounds[0]) || !isfinite(bounds[1]))
+		a->bounds[0] = DatumGetFloat8(bd[0]);
+		a->bounds[1] = DatumGetFloat8(bd[1]);
+		if (!(a->bounds[0] < 1.0 && a->bounds[1] > 1.0) || !isfinite(a->bounds[0]) || !isfinite(a->bounds[1]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
-							bounds[0], bounds[1]),
+							a->bounds[0], a->bounds[1]),
 					 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
 	}
-	else if (!PG_ARGISNULL(5))
+	else if (!PG_ARGISNULL(pos->bounds))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("bounds with calibration method \"%s\" are not supported yet",
 						svy_calib_method_name(method)),
 				 errhint("Use method => 'logit' for bounded weights.")));
-	if (!PG_ARGISNULL(6))
+	if (!PG_ARGISNULL(pos->maxit))
 	{
-		maxit = PG_GETARG_INT32(6);
-		if (maxit <= 0)
+		a->maxit = PG_GETARG_INT32(pos->maxit);
+		if (a->maxit <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("maxit must be positive, not %d", maxit)));
+					 errmsg("maxit must be positive, not %d", a->maxit)));
 	}
-	if (!PG_ARGISNULL(7))
+	if (!PG_ARGISNULL(pos->epsilon))
 	{
-		epsilon = PG_GETARG_FLOAT8(7);
-		if (!(epsilon > 0.0) || isinf(epsilon))
+		a->epsilon = PG_GETARG_FLOAT8(pos->epsilon);
+		if (!(a->epsilon > 0.0) || isinf(a->epsilon))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("epsilon must be a positive number, not %g", epsilon)));
+					 errmsg("epsilon must be a positive number, not %g", a->epsilon)));
 	}
 	if (c->method_fits != method)
 	{
-		check_method_fits(method, pop);
+		check_method_fits(method, c->pop);
 		c->method_fits = method;
 	}
+}
 
+static void
+check_nlev(const SvyPop *pop, int nlev)
+{
+	if (nlev != pop->ncat)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("levels must have one element per categorical variable of the population"),
+				 errdetail("levels has %d, the population %d.", nlev, pop->ncat),
+				 errhint("Give the row's level of each categorical variable, in the population's order.")));
+}
+
+/* The rest of a row, once its levels and auxiliaries are read: the calibrated value. */
+static Datum
+calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, int nlev,
+				 const float8 *x, int nx)
+{
+	const SvyPop *pop = a->c->pop;
+	uint64		cell = 0;
+
+	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a calibration may have at most %d numeric variables", SVY_CALIB_MAX_NUMERIC)));
+	if (nx != pop->nnum)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("x must have one element per numeric variable of the population"),
+				 errdetail("x has %d, the population %d.", nx, pop->nnum),
+				 errhint("Give the row's value of each numeric variable, in the population's order.")));
+
+	for (int m = 0; m < nlev; m++)
+	{
+		const SvyPopVar *var = &pop->vars[a->c->cat[m]];
+		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
+
+		if (l < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
+							pnstrdup(lev[m], levlen[m]), var->name),
+					 errhint("Every level in the sample needs a population count.")));
+		cell += (uint64) l * a->c->radix[m];
+	}
+	for (int j = 0; j < nx; j++)
+		if (isnan(x[j]) || isinf(x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
+
+	return PointerGetDatum(calibrated_design(a->d, a->c->hash, cell, a->method, a->maxit, a->epsilon,
+											 a->bounds, x, nx, a->popv));
+}
+
+/* svy_calibrate_elems's variadic arguments: text levels, then float8 x values, as the support function passes them. */
+static void
+elems_check_types(FunctionCallInfo fcinfo, int nlev, int nx)
+{
+	if (get_fn_expr_variadic(fcinfo->flinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("svy_calibrate_elems takes its levels and x values as separate arguments, not VARIADIC")));
+	for (int i = 7; i < PG_NARGS(); i++)
+	{
+		Oid			want = i < 7 + nlev ? TEXTOID : FLOAT8OID;
+
+		if (get_fn_expr_argtype(fcinfo->flinfo, i) != want)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("argument %d of svy_calibrate_elems must be of type %s", i + 1,
+							format_type_be(want)),
+					 errhint("Call svy_calibrate(); the planner rewrites it.")));
+	}
+}
+
+
+/*
+ * svy_calibrate(d, population, levels text[], x float8[], method text,
+ *               bounds float8[], maxit int, epsilon float8)
+ */
+Datum
+svy_calibrate_make(PG_FUNCTION_ARGS)
+{
+	CalibCall	a;
+	const SvyPop *pop;
+	const char *lev[SVY_CALIB_MAX_MARGINS];
+	int			levlen[SVY_CALIB_MAX_MARGINS];
+	Datum		xs[SVY_CALIB_MAX_NUMERIC];
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	int			nlev = 0,
+				nx = 0;
+
+	calib_call_args(fcinfo, &make_pos, &a);
+	pop = a.c->pop;
 	if (PG_ARGISNULL(2))
 	{
 		if (pop->ncat > 0)
@@ -358,12 +480,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	}
 	else
 		nlev = level_elems(PG_GETARG_ARRAYTYPE_P(2), lev, levlen, SVY_CALIB_MAX_MARGINS);
-	if (nlev != pop->ncat)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("levels must have one element per categorical variable of the population"),
-				 errdetail("levels has %d, the population %d.", nlev, pop->ncat),
-				 errhint("Give the row's level of each categorical variable, in the population's order.")));
+	check_nlev(pop, nlev);
 	if (PG_ARGISNULL(3))
 	{
 		if (pop->nnum > 0)
@@ -386,38 +503,131 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 				x[j] = DatumGetFloat8(xs[j]);
 		}
 	}
-	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a calibration may have at most %d numeric variables", SVY_CALIB_MAX_NUMERIC)));
-	if (nx != pop->nnum)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("x must have one element per numeric variable of the population"),
-				 errdetail("x has %d, the population %d.", nx, pop->nnum),
-				 errhint("Give the row's value of each numeric variable, in the population's order.")));
+	return calib_call_value(&a, lev, levlen, nlev, x, nx);
+}
 
-	for (int m = 0; m < nlev; m++)
+/*
+ * svy_calibrate_elems(d, population, method, bounds, maxit, epsilon, nx,
+ *                     VARIADIC "any"): what svy_calibrate_support makes of
+ * a call whose levels (and x) are ARRAY[...] expressions, the levels then
+ * the x values as separate arguments (nx -1: x NULL), so that no array is
+ * built per row.  Same checks, errors and value as svy_calibrate_make.
+ */
+Datum
+svy_calibrate_elems(PG_FUNCTION_ARGS)
+{
+	CalibCall	a;
+	const SvyPop *pop;
+	const char *lev[SVY_CALIB_MAX_MARGINS];
+	int			levlen[SVY_CALIB_MAX_MARGINS];
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	int			nx,
+				nlev;
+
+	if (PG_ARGISNULL(6))
+		null_arg("nx");
+	nx = PG_GETARG_INT32(6);
+	nlev = PG_NARGS() - 7 - Max(nx, 0);
+	if (nx < -1 || nlev < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("svy_calibrate_elems needs at least one level and nx >= -1 x values")));
+	if (fcinfo->flinfo->fn_extra == NULL)
+		elems_check_types(fcinfo, nlev, nx);
+	calib_call_args(fcinfo, &elems_pos, &a);
+	pop = a.c->pop;
+	if (nlev <= SVY_CALIB_MAX_MARGINS)
+		for (int i = 0; i < nlev; i++)
+		{
+			text	   *t;
+
+			if (PG_ARGISNULL(7 + i))
+				null_element("levels", i + 1);
+			t = PG_GETARG_TEXT_PP(7 + i);
+			lev[i] = VARDATA_ANY(t);
+			levlen[i] = VARSIZE_ANY_EXHDR(t);
+		}
+	check_nlev(pop, nlev);
+	if (nx < 0)
 	{
-		const SvyPopVar *var = &pop->vars[c->cat[m]];
-		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
-
-		if (l < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
-							pnstrdup(lev[m], levlen[m]), var->name),
-					 errhint("Every level in the sample needs a population count.")));
-		cell += (uint64) l * c->radix[m];
+		if (pop->nnum > 0)
+			null_arg("x");
+		nx = 0;
 	}
-	for (int j = 0; j < nx; j++)
-		if (isnan(x[j]) || isinf(x[j]))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
+	else if (nx <= SVY_CALIB_MAX_NUMERIC)
+		for (int j = 0; j < nx; j++)
+		{
+			if (PG_ARGISNULL(7 + nlev + j))
+				null_element("x", j + 1);
+			x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+		}
+	return calib_call_value(&a, lev, levlen, nlev, x, nx);
+}
 
-	PG_RETURN_POINTER(calibrated_design(d, c->hash, cell, method, maxit, epsilon, bounds, x, nx,
-										popv));
+/*
+ * Planner support of svy_calibrate (SupportRequestSimplify): a call whose
+ * levels is an ARRAY[...] of text (and x an ARRAY[...] of float8 or NULL)
+ * becomes svy_calibrate_elems(d, population, method, bounds, maxit,
+ * epsilon, nx, level..., x...), which reads the elements where they are
+ * instead of an array built per row (the array costs more than the rest of
+ * the call).  Any other form (a text[] column, a constant array) stays as
+ * written.  Views and stored rules keep the call as written: this happens
+ * when a query is planned.
+ */
+Datum
+svy_calibrate_support(PG_FUNCTION_ARGS)
+{
+	Node	   *req = (Node *) PG_GETARG_POINTER(0);
+	FuncExpr   *f;
+	Node	   *levarg,
+			   *xarg;
+	List	   *args;
+	int			nx = -1;
+	Oid			argtypes[8];
+	Oid			fn;
+
+	if (!IsA(req, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	f = ((SupportRequestSimplify *) req)->fcall;
+	/* the planner passes every argument, positional, defaults filled in */
+	if (list_length(f->args) != 8)
+		PG_RETURN_POINTER(NULL);
+	levarg = list_nth(f->args, 2);
+	xarg = list_nth(f->args, 3);
+	if (!IsA(levarg, ArrayExpr) || ((ArrayExpr *) levarg)->multidims ||
+		((ArrayExpr *) levarg)->element_typeid != TEXTOID || ((ArrayExpr *) levarg)->elements == NIL)
+		PG_RETURN_POINTER(NULL);
+	if (IsA(xarg, ArrayExpr) && !((ArrayExpr *) xarg)->multidims &&
+		((ArrayExpr *) xarg)->element_typeid == FLOAT8OID)
+		nx = list_length(((ArrayExpr *) xarg)->elements);
+	else if (!(IsA(xarg, Const) && ((Const *) xarg)->constisnull))
+		PG_RETURN_POINTER(NULL);
+
+	/* svy_calibrate_elems in svy_calibrate's schema */
+	argtypes[0] = exprType(linitial(f->args));
+	argtypes[1] = exprType(lsecond(f->args));
+	argtypes[2] = TEXTOID;
+	argtypes[3] = FLOAT8ARRAYOID;
+	argtypes[4] = INT4OID;
+	argtypes[5] = FLOAT8OID;
+	argtypes[6] = INT4OID;
+	argtypes[7] = ANYOID;
+	fn = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(f->funcid))),
+								   makeString("svy_calibrate_elems")),
+						8, argtypes, true);
+	if (!OidIsValid(fn))
+		PG_RETURN_POINTER(NULL);	/* an extension script without it: keep the call */
+
+	args = list_make4(linitial(f->args), lsecond(f->args), list_nth(f->args, 4), list_nth(f->args, 5));
+	args = lappend(args, list_nth(f->args, 6));
+	args = lappend(args, list_nth(f->args, 7));
+	args = lappend(args, makeConst(INT4OID, -1, InvalidOid, sizeof(int32), Int32GetDatum(nx),
+								   false, true));
+	args = list_concat(args, ((ArrayExpr *) levarg)->elements);
+	if (nx > 0)
+		args = list_concat(args, ((ArrayExpr *) xarg)->elements);
+	PG_RETURN_POINTER(makeFuncExpr(fn, f->funcresulttype, args, f->funccollid, f->inputcollid,
+								   COERCE_EXPLICIT_CALL));
 }
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------

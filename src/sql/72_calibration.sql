@@ -37,13 +37,27 @@ CREATE AGGREGATE svy_population(variable text, level text, total float8) (
 COMMENT ON AGGREGATE svy_population(text, text, float8) IS
     'population margins from a long table: one row per (variable, level, total); level NULL for a numeric total';
 
+-- svy_calibrate's planner support: a call with levels => ARRAY[...] (and x an
+-- ARRAY[...] or NULL) is planned as svy_calibrate_elems with the elements as
+-- separate arguments, so that no array is built per row (same checks and value).
+CREATE FUNCTION svy_calibrate_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION svy_calibrate_elems(d svy_design, population svy_population, method text,
+                                    bounds float8[], maxit integer, epsilon float8, nx integer,
+                                    VARIADIC "any")
+    RETURNS svy_design
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION svy_calibrate_elems(svy_design, svy_population, text, float8[], integer, float8, integer, "any") IS
+    'internal: svy_calibrate with the levels, then the nx x values (-1: x NULL), as separate arguments; the planner writes it';
+
 -- Not STRICT: NULL levels or x are errors, not a NULL design.
 CREATE FUNCTION svy_calibrate(d svy_design, population svy_population, levels text[],
                               x float8[] DEFAULT NULL, method text DEFAULT 'linear',
                               bounds float8[] DEFAULT NULL, maxit integer DEFAULT NULL,
                               epsilon float8 DEFAULT NULL)
     RETURNS svy_design
-    AS 'MODULE_PATHNAME', 'svy_calibrate_make' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'svy_calibrate_make' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT svy_calibrate_support;
 COMMENT ON FUNCTION svy_calibrate(svy_design, svy_population, text[], float8[], text, float8[], integer, float8) IS
     'calibrated design: the rows of an aggregate are calibrated together to the population (poststratify, rake, linear, raking, logit, rescale)';
 
