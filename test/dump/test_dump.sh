@@ -86,6 +86,11 @@ CREATE VIEW calib_summary AS
 SELECT md5(string_agg(pop::text || '|' || d::text, ',' ORDER BY id)) AS h,
        (svy_mean(y, d)).std_error AS se
 FROM calib;
+-- written with ARRAY[...] levels and x: the planner's svy_calibrate_elems form is never stored
+CREATE VIEW calib_arrays AS
+SELECT (svy_mean(y, svy_calibrate(svy_design(1.0 + id % 3, psu => id % 5), (SELECT pop FROM calib WHERE id = 1),
+                                  ARRAY['S' || id % 2], ARRAY[(id % 4)::float8]))).std_error AS se
+FROM calib;
 SQL
 
 # raw aggregate states (svy_aggstate), as Citus's workers ship them: storable too
@@ -155,6 +160,9 @@ check "binary COPY: rows" "$(q $src "SELECT count(*) FROM answers_bin") $(q $src
     "$(q $src "SELECT count(*) FROM answers") $(q $src "SELECT count(*) FROM results")"
 check "restored calibration (svy_population, calibrated svy_design)" \
     "$(q $src 'SELECT h || se FROM calib_summary')" "$(q $dst 'SELECT h || se FROM calib_summary')"
+check "view with ARRAY[...] calibration arguments: restored as written, same number" \
+    "$(q $dst "SELECT pg_get_viewdef('calib_arrays') ~ 'svy_calibrate\\(svy_design.*ARRAY\\[' AND pg_get_viewdef('calib_arrays') !~ 'elems'"),$(q $dst 'SELECT se FROM calib_arrays')" \
+    "t,$(q $src 'SELECT se FROM calib_arrays')"
 check "restored raw aggregate states (svy_aggstate): text, finished estimate, domains" \
     "$(q $src 'SELECT h || se || dom FROM raw_summary')" "$(q $dst 'SELECT h || se || dom FROM raw_summary')"
 check_summary

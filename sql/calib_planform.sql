@@ -1,0 +1,168 @@
+-- svy_calibrate's planner support (issue 10, performance): a call whose
+-- levels (and x) are ARRAY[...] expressions is planned as svy_calibrate_elems
+-- with the elements as separate arguments.  Same numbers, same errors as the
+-- array form (reached here through a subquery or a text[] column, which the
+-- planner leaves alone); views keep the call as written.
+SET extra_float_digits = 0;
+CREATE TABLE pf AS
+SELECT i, (i % 4)::text AS country, ((i / 7) % 3)::text AS role, (i % 4)::varchar AS vcountry,
+       ARRAY[(i % 4)::text, ((i / 7) % 3)::text] AS levs, i % 5 AS s, (i / 5) % 12 AS p,
+       (0.5 + ((i * 7919) % 1000) / 400.0)::float8 AS w, ((i * 104729) % 7) < 3 AS y,
+       ((i * 31) % 101) / 10.0 AS x, ((i * 17) % 13)::float8 AS x2
+FROM generate_series(0, 599) i;
+CREATE TABLE pfpop AS
+SELECT svy_population(v, l, t) FILTER (WHERE v IN ('country', 'role')) AS rake,
+       svy_population(v, l, t) FILTER (WHERE v = 'country') AS post,
+       svy_population(v, l, t) AS lin
+FROM (SELECT 'country' AS v, c::text AS l, 260.0 + 10 * c AS t FROM generate_series(0, 3) c
+      UNION ALL SELECT 'role', r::text, 300.0 + 60 * r + 20 * (r / 2) FROM generate_series(0, 2) r
+      UNION ALL SELECT 'x', NULL, 6000.0 UNION ALL SELECT 'x2', NULL, 6400.0) m;
+
+-- 1. The plan: the internal call, the elements as arguments (x NULL: nx -1)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rake FROM pfpop),
+                                 ARRAY[country, role], method => 'rake')) FROM pf;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_mean(x, svy_calibrate(svy_design(w), (SELECT lin FROM pfpop), ARRAY[country, role],
+                                 ARRAY[x, x2])) FROM pf;
+-- not rewritten: a text[] column, an array from a subquery, a constant array
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs, method => 'rake')) FROM pf;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT lin FROM pfpop), ARRAY[country, role],
+                                 (SELECT ARRAY[x, x2]))) FROM pf;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_calibrate(svy_design(1.0), (SELECT post FROM pfpop), ARRAY['1'], method => 'poststratify');
+
+-- 2. Same numbers: each method, with and without PSUs, as ARRAY[...] and as
+--    the array form (subquery, text[] column); every digit of the text form
+CREATE FUNCTION pf_same(rewritten text, arrays text) RETURNS text LANGUAGE sql
+RETURN CASE WHEN rewritten = arrays THEN 'same' ELSE rewritten || ' <> ' || arrays END;
+SELECT pf_same(svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rake FROM pfpop),
+                                          ARRAY[country, role], method => 'rake'))::text,
+               svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rake FROM pfpop),
+                                          levs, method => 'rake'))::text) AS rake,
+       pf_same(svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT lin FROM pfpop),
+                                          ARRAY[country, role], ARRAY[x, x2]))::text,
+               svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT lin FROM pfpop),
+                                          levs, (SELECT ARRAY[x, x2])))::text) AS linear,
+       pf_same(svy_mean(x, svy_calibrate(svy_design(w, strata => s), (SELECT post FROM pfpop),
+                                          ARRAY[vcountry], method => 'poststratify'))::text,
+               svy_mean(x, svy_calibrate(svy_design(w, strata => s), (SELECT post FROM pfpop),
+                                          (SELECT ARRAY[country]), method => 'poststratify'))::text) AS poststratify,
+       pf_same(svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT rake FROM pfpop),
+                                           ARRAY[country, role], method => 'raking', maxit => 30,
+                                           epsilon => 1e-9))::text,
+               svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT rake FROM pfpop),
+                                           levs, method => 'raking', maxit => 30, epsilon => 1e-9))::text) AS raking,
+       pf_same(svy_mean(x, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), ARRAY[country, role],
+                                          method => 'logit', bounds => ARRAY[0.2, 5.0]))::text,
+               svy_mean(x, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs,
+                                          method => 'logit', bounds => ARRAY[0.2, 5.0]))::text) AS logit
+FROM pf;
+-- values outside an aggregate, a window (svy_weight), svy_by and a replicate base
+SELECT count(*) FILTER (WHERE a::text = b::text) AS same_values, count(*) AS rows
+FROM (SELECT svy_calibrate(svy_design(w, psu => p), (SELECT lin FROM pfpop), ARRAY[country, role], ARRAY[x, x2]) AS a,
+             svy_calibrate(svy_design(w, psu => p), (SELECT lin FROM pfpop), levs, (SELECT ARRAY[x, x2])) AS b
+      FROM pf) v;
+SELECT count(*) FILTER (WHERE a = b) AS same_weights, count(*) AS rows
+FROM (SELECT svy_weight(svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), ARRAY[country, role],
+                                      method => 'rake')) OVER () AS a,
+             svy_weight(svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs, method => 'rake')) OVER () AS b
+      FROM pf) v;
+SELECT pf_same(svy_by(y, role, svy_calibrate(svy_design(w, psu => p), (SELECT post FROM pfpop), ARRAY[country],
+                                             method => 'poststratify'))::text,
+               svy_by(y, role, svy_calibrate(svy_design(w, psu => p), (SELECT post FROM pfpop), levs[1:1],
+                                             method => 'poststratify'))::text) AS svy_by,
+       pf_same(svy_mean(x, svy_calibrate(svy_repdesign(w, ARRAY[w, w * 1.1, w * 0.9], 'bootstrap'),
+                                          (SELECT rake FROM pfpop), ARRAY[country, role], method => 'rake'))::text,
+               svy_mean(x, svy_calibrate(svy_repdesign(w, ARRAY[w, w * 1.1, w * 0.9], 'bootstrap'),
+                                          (SELECT rake FROM pfpop), levs, method => 'rake'))::text) AS replicate
+FROM pf;
+-- a prepared statement: parameters as elements
+PREPARE pfq(text, text) AS
+SELECT svy_calibrate(svy_design(2.0), (SELECT rake FROM pfpop), ARRAY[$1, $2], method => 'rake')::text =
+       svy_calibrate(svy_design(2.0), (SELECT rake FROM pfpop), (SELECT ARRAY[$1, $2]), method => 'rake')::text AS same;
+EXECUTE pfq('3', '2');
+
+-- 3. Parallel partial aggregation: the rewritten call in the workers; parallel = serial
+\i sql/include/plan_has.sql
+\i sql/include/parallel_on.sql
+SELECT plan_has($$SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT lin FROM pfpop),
+                                  ARRAY[country, role], ARRAY[x, x2])) FROM pf$$, 'Partial Aggregate') AS partial;
+CREATE TEMP TABLE par AS
+SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT lin FROM pfpop),
+                                 ARRAY[country, role], ARRAY[x, x2]))::text AS lin FROM pf;
+\i sql/include/parallel_off.sql
+SELECT pf_same(lin, (SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT lin FROM pfpop),
+                                                       ARRAY[country, role], ARRAY[x, x2]))::text FROM pf)) AS parallel_serial
+FROM par;
+
+-- 4. A view keeps the call as written
+CREATE VIEW pfv AS
+SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), ARRAY[country, role], method => 'rake')) AS r
+FROM pf;
+SELECT pg_get_viewdef('pfv');
+SELECT pf_same((SELECT r::text FROM pfv), (SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs,
+                                                                          method => 'rake'))::text FROM pf)) AS view_result;
+
+-- 5. Errors: the same in both forms (SQLSTATE, message, detail, hint)
+CREATE FUNCTION pf_err(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text; hnt text;
+BEGIN
+    EXECUTE q;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
+                            hnt = PG_EXCEPTION_HINT;
+    RETURN concat_ws(' | ', st, msg, nullif(det, ''), nullif(hnt, ''));
+END $$;
+CREATE FUNCTION pf_both(d text, pop text, lev text, x text, rest text DEFAULT '') RETURNS TABLE (form text, error text)
+LANGUAGE sql
+BEGIN ATOMIC
+SELECT 'ARRAY[...]', pf_err(format('SELECT count(svy_calibrate(%s, %s, ARRAY[%s], %s%s)) FROM pf WHERE i < 20',
+                                     d, pop, lev, CASE WHEN x IS NULL THEN 'NULL' ELSE 'ARRAY[' || x || ']::float8[]' END, rest))
+UNION ALL
+SELECT 'array', pf_err(format('SELECT count(svy_calibrate(%s, %s, (SELECT ARRAY[%s]::text[]), %s%s)) FROM pf WHERE i < 20',
+                                d, pop, lev, CASE WHEN x IS NULL THEN 'NULL' ELSE '(SELECT ARRAY[' || x || ']::float8[])' END, rest));
+END;
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, NULL', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role, role', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, ''9''', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', 'x', ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', NULL);
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', 'x');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', 'x, NULL');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', 'x, ''NaN''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', 'x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x, x2, x');
+SELECT * FROM pf_both('svy_design(w)', 'NULL', 'country, role', NULL);
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => NULL');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rakes''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT lin FROM pfpop)', 'country, role', 'x, x2', ', method => ''rake''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''logit''');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''logit'', bounds => ARRAY[1.5, 2]');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', bounds => ARRAY[0.5, 2]');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', maxit => 0');
+SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', epsilon => -1');
+SELECT * FROM pf_both('svy_design(w, psu => p, psu2 => i)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_subset(svy_design(w), y)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('svy_calibrate(svy_design(w), (SELECT post FROM pfpop), ARRAY[country], method => ''poststratify'')',
+                      '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
+SELECT * FROM pf_both('NULL', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
+
+-- 6. svy_calibrate_elems called directly: only the planner's form
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT post FROM pfpop), 'poststratify', NULL, NULL, NULL, -1, '1'::text)::text =
+       svy_calibrate(svy_design(1.0), (SELECT post FROM pfpop), ARRAY['1'], method => 'poststratify')::text AS same;
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT post FROM pfpop), 'poststratify', NULL, NULL, NULL, -1, 1);
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT post FROM pfpop), 'poststratify', NULL, NULL, NULL, -1, VARIADIC ARRAY['1']);
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, 2, '1'::text, '2'::text, 1.5::float8, 2::float8)::text =
+       svy_calibrate(svy_design(1.0), (SELECT lin FROM pfpop), ARRAY['1', '2'], ARRAY[1.5, 2])::text AS same;
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, 2, '1'::text, '2'::text, 1.5, 2);
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, 3, '1'::text, '2'::text, 1.5::float8, 2::float8);
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, NULL, '1'::text);
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, -2, '1'::text);
+
+DROP VIEW pfv;
+DROP TABLE pf, pfpop;
+DROP FUNCTION pf_same(text, text), pf_err(text), pf_both(text, text, text, text, text), plan_has(text, text);
