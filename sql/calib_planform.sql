@@ -106,7 +106,44 @@ SELECT pg_get_viewdef('pfv');
 SELECT pf_same((SELECT r::text FROM pfv), (SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs,
                                                                           method => 'rake'))::text FROM pf)) AS view_result;
 
--- 5. Errors: the same in both forms (SQLSTATE, message, detail, hint)
+-- 5. One buffer per call site (svy_calib_consumed): the population bytes of
+--    a row are copied again when its datum is not the previous row's.  Two
+--    populations by a correlated subquery (the datum may come back at the
+--    same address with other bytes), rows of both groups interleaved by a
+--    hashed GROUP BY: each group equals its own query; mixed in one
+--    aggregate, still the error.
+CREATE TABLE pfpops AS
+SELECT g, svy_population(v, l, t * (1 + g)) AS pop
+FROM (VALUES (0), (1)) gs(g),
+     (SELECT 'country' AS v, c::text AS l, 260.0 + 10 * c AS t FROM generate_series(0, 3) c
+      UNION ALL SELECT 'role', r::text, 300.0 + 60 * r + 20 * (r / 2) FROM generate_series(0, 2) r) m
+GROUP BY g;
+SET enable_sort = off;
+EXPLAIN (COSTS OFF)
+SELECT (i / 3) % 2 AS g, svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT pop FROM pfpops WHERE g = (i / 3) % 2),
+                                             ARRAY[country, role], method => 'rake'))
+FROM pf GROUP BY (i / 3) % 2;
+CREATE TEMP TABLE grouped AS
+SELECT (i / 3) % 2 AS g, svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT pop FROM pfpops WHERE g = (i / 3) % 2),
+                                             ARRAY[country, role], method => 'rake'))::text AS r
+FROM pf GROUP BY (i / 3) % 2;
+RESET enable_sort;
+-- each group on its own (separate call sites: a buffer of their own)
+CREATE TEMP TABLE own AS
+SELECT 0 AS g, svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT pop FROM pfpops WHERE g = 0),
+                                          levs, method => 'rake'))::text AS r
+FROM pf WHERE (i / 3) % 2 = 0
+UNION ALL
+SELECT 1, svy_total(x, svy_calibrate(svy_design(w, psu => p), (SELECT pop FROM pfpops WHERE g = 1),
+                                     levs, method => 'rake'))::text
+FROM pf WHERE (i / 3) % 2 = 1;
+SELECT g, round((grouped.r::svy_estimate).estimate::numeric, 6) AS total, pf_same(grouped.r, own.r) AS own_query
+FROM grouped JOIN own USING (g) ORDER BY g;
+SELECT (svy_prop(y, svy_calibrate(svy_design(w), (SELECT pop FROM pfpops WHERE g = (i / 3) % 2), ARRAY[country, role],
+                                  method => 'rake'))).estimate IS NULL
+FROM pf;
+
+-- 6. Errors: the same in both forms (SQLSTATE, message, detail, hint)
 CREATE FUNCTION pf_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text; hnt text;
 BEGIN
@@ -151,7 +188,7 @@ SELECT * FROM pf_both('svy_calibrate(svy_design(w), (SELECT post FROM pfpop), AR
                       '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
 SELECT * FROM pf_both('NULL', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
 
--- 6. svy_calibrate_elems called directly: only the planner's form
+-- 7. svy_calibrate_elems called directly: only the planner's form
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT post FROM pfpop), 'poststratify', NULL, NULL, NULL, -1, '1'::text)::text =
        svy_calibrate(svy_design(1.0), (SELECT post FROM pfpop), ARRAY['1'], method => 'poststratify')::text AS same;
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT post FROM pfpop), 'poststratify', NULL, NULL, NULL, -1, 1);
@@ -164,5 +201,5 @@ SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', N
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, -2, '1'::text);
 
 DROP VIEW pfv;
-DROP TABLE pf, pfpop;
+DROP TABLE pf, pfpop, pfpops;
 DROP FUNCTION pf_same(text, text), pf_err(text), pf_both(text, text, text, text, text), plan_has(text, text);

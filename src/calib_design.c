@@ -54,7 +54,62 @@ typedef struct CalibCache
 	char		method_text[16];	/* last method argument, as given */
 	int			method_len;
 	int			method_fits;	/* method that check_method_fits() passed for pop, or 0 */
+
+	/*
+	 * A call whose values go straight into a survey aggregate
+	 * (svy_calib_consumed, as svy_design_consumed for svy_design) builds
+	 * them in buf; the population bytes are copied again only when the
+	 * population datum is not the previous row's (buf_pop, buf_hash).
+	 */
+	bool		reuse;
+	SvyDesign  *buf;
+	Size		buf_size;
+	Size		buf_pop_at;		/* offset of the population in buf; 0: none yet */
+	const struct varlena *buf_pop;
+	uint64		buf_hash;
+	const Node *expr;			/* this call's expression (flinfo->fn_expr) */
+	struct CalibCache *next;	/* in live_calib */
+	MemoryContextCallback forget;	/* unlinks it from live_calib */
 } CalibCache;
+
+/* The calib caches of this backend whose memory is alive, for svy_calib_consumed. */
+static CalibCache *live_calib = NULL;
+
+static void
+forget_calib(void *arg)
+{
+	CalibCache **p = &live_calib;
+
+	while (*p != NULL && *p != arg)
+		p = &(*p)->next;
+	if (*p != NULL)
+		*p = (*p)->next;
+}
+
+/*
+ * Called with svy_design_consumed when a survey aggregate creates its
+ * transition state: an argument written as svy_calibrate(...) goes into
+ * the transition function as soon as it is built, and the aggregate keeps
+ * nothing of it (the calibrated accumulators copy the population at the
+ * first row), so each value of that call may be built in one buffer.
+ */
+void
+svy_calib_consumed(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref;
+	ListCell   *lc;
+
+	if (live_calib == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
+		return;
+	foreach(lc, aggref->args)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
+
+		for (CalibCache *c = live_calib; c != NULL; c = c->next)
+			if (c->expr == arg)
+				c->reuse = true;
+	}
+}
 
 static CalibCache *
 calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
@@ -68,6 +123,12 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
+		c->expr = fcinfo->flinfo->fn_expr;
+		c->next = live_calib;
+		live_calib = c;
+		c->forget.func = forget_calib;
+		c->forget.arg = c;
+		MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &c->forget);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	else if (c->pop && c->hash == hash)
@@ -238,18 +299,42 @@ check_method_fits(int method, const SvyPop *pop)
 /*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
+ * c: a call site whose values may be built in its buffer (c->reuse), or NULL.
  */
 static SvyDesign *
-calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int method, int maxit,
-				  double epsilon, const double bounds[2], const double *x, int nx,
+calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 cell, int method,
+				  int maxit, double epsilon, const double bounds[2], const double *x, int nx,
 				  const struct varlena *pop)
 {
 	Size		head = svy_design_base_size(base);
 	Size		poplen = VARHDRSZ + VARSIZE_ANY_EXHDR(pop);
-	Size		size = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx + poplen;
-	SvyDesign  *out = palloc(size);	/* every byte is written below */
-	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
+	Size		pop_at = head + sizeof(SvyCalibBlock) + sizeof(float8) * nx;
+	Size		size = pop_at + poplen;
+	SvyDesign  *out;
+	SvyCalibBlock *b;
+	bool		copy_pop = true;
 
+	if (c != NULL && c->reuse)
+	{
+		if (c->buf_size < size)
+		{
+			if (c->buf)
+				pfree(c->buf);
+			c->buf = MemoryContextAlloc(GetMemoryChunkContext(c), size);
+			c->buf_size = size;
+			c->buf_pop_at = 0;
+		}
+		out = c->buf;
+		/* the same datum and hash at the same place with the same length: the bytes are there */
+		copy_pop = !(c->buf_pop_at == pop_at && c->buf_pop == pop && c->buf_hash == pop_hash &&
+					 VARSIZE(c->buf) == size);
+		c->buf_pop_at = pop_at;
+		c->buf_pop = pop;
+		c->buf_hash = pop_hash;
+	}
+	else
+		out = palloc(size);		/* every byte is written below */
+	b = (SvyCalibBlock *) ((char *) out + head);
 	memcpy(out, base, head);
 	SET_VARSIZE(out, size);
 	memset(b->pad, 0, sizeof(b->pad));
@@ -263,9 +348,12 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 	b->pop_len = poplen;
 	b->method = method;
 	memcpy(b + 1, x, sizeof(float8) * nx);
-	/* with a 4-byte header: a table column's population may have a short one */
-	SET_VARSIZE((char *) (b + 1) + sizeof(float8) * nx, poplen);
-	memcpy(VARDATA((char *) (b + 1) + sizeof(float8) * nx), VARDATA_ANY(pop), poplen - VARHDRSZ);
+	if (copy_pop)
+	{
+		/* with a 4-byte header: a table column's population may have a short one */
+		SET_VARSIZE((char *) out + pop_at, poplen);
+		memcpy(VARDATA((char *) out + pop_at), VARDATA_ANY(pop), poplen - VARHDRSZ);
+	}
 	return out;
 }
 
@@ -429,7 +517,7 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
 
-	return PointerGetDatum(calibrated_design(a->d, a->c->hash, cell, a->method, a->maxit, a->epsilon,
+	return PointerGetDatum(calibrated_design(a->c, a->d, a->c->hash, cell, a->method, a->maxit, a->epsilon,
 											 a->bounds, x, nx, a->popv));
 }
 
@@ -791,6 +879,6 @@ svy_calib_design_in(const char *s)
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
 	if (base->flags & SVY_HAS_PSU2)
 		bad_calibrated(s, "a two-stage base design");
-	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
+	return calibrated_design(NULL, base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
 }
