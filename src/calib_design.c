@@ -385,7 +385,8 @@ typedef struct CalibCall
 	float8		bounds[2];
 } CalibCall;
 
-static void
+/* inlined into both entry points (per row) */
+static pg_attribute_always_inline void
 calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
 {
 	const SvyDesign *d;
@@ -480,7 +481,7 @@ check_nlev(const SvyPop *pop, int nlev)
 }
 
 /* The rest of a row, once its levels and auxiliaries are read: the calibrated value. */
-static Datum
+static pg_attribute_always_inline Datum
 calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, int nlev,
 				 const float8 *x, int nx)
 {
