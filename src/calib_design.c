@@ -54,6 +54,12 @@ typedef struct CalibCache
 	char		method_text[16];	/* last method argument, as given */
 	int			method_len;
 	int			method_fits;	/* method that check_method_fits() passed for pop, or 0 */
+	/* method, bounds, maxit and epsilon when the call gives them as constants */
+	bool		fixed;
+	int			fixed_method;
+	int32		fixed_maxit;
+	float8		fixed_epsilon;
+	float8		fixed_bounds[2];
 
 	/*
 	 * A call whose values go straight into a survey aggregate
@@ -385,6 +391,19 @@ typedef struct CalibCall
 	float8		bounds[2];
 } CalibCall;
 
+/*
+ * A constant argument of the call (not a parameter: a PL/pgSQL expression
+ * keeps its state while its parameters change).
+ */
+static bool
+arg_is_const(FunctionCallInfo fcinfo, int argno)
+{
+	FuncExpr   *e = (FuncExpr *) fcinfo->flinfo->fn_expr;
+
+	return e != NULL && IsA(e, FuncExpr) && argno < list_length(e->args) &&
+		IsA(list_nth(e->args, argno), Const);
+}
+
 /* inlined into both entry points (per row) */
 static pg_attribute_always_inline void
 calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
@@ -418,49 +437,71 @@ calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
 				 errhint("Calibrate all rows first and take the subset of the calibrated design: svy_subset(svy_calibrate(...), ...).")));
 	a->popv = PG_GETARG_VARLENA_PP(pos->pop);
 	a->c = c = calib_cache(fcinfo, a->popv);
-	a->method = method = parse_method(c, PG_GETARG_TEXT_PP(pos->method));
-
-	if (method == SVY_CALIB_LOGIT)
+	if (c->fixed)
 	{
-		Datum		bd[2];
-
-		if (PG_ARGISNULL(pos->bounds))
-			null_arg("bounds of logit calibration");
-		if (array_elems(PG_GETARG_ARRAYTYPE_P(pos->bounds), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
-						TYPALIGN_DOUBLE, bd, 2) != 2)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("bounds must have 2 elements, {lower, upper}")));
-		a->bounds[0] = DatumGetFloat8(bd[0]);
-		a->bounds[1] = DatumGetFloat8(bd[1]);
-		if (!(a->bounds[0] < 1.0 && a->bounds[1] > 1.0) || !isfinite(a->bounds[0]) || !isfinite(a->bounds[1]))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
-							a->bounds[0], a->bounds[1]),
-					 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
+		/* constants of the call, checked at its first row */
+		a->method = method = c->fixed_method;
+		a->maxit = c->fixed_maxit;
+		a->epsilon = c->fixed_epsilon;
+		a->bounds[0] = c->fixed_bounds[0];
+		a->bounds[1] = c->fixed_bounds[1];
 	}
-	else if (!PG_ARGISNULL(pos->bounds))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("bounds with calibration method \"%s\" are not supported yet",
-						svy_calib_method_name(method)),
-				 errhint("Use method => 'logit' for bounded weights.")));
-	if (!PG_ARGISNULL(pos->maxit))
+	else
 	{
-		a->maxit = PG_GETARG_INT32(pos->maxit);
-		if (a->maxit <= 0)
+		a->method = method = parse_method(c, PG_GETARG_TEXT_PP(pos->method));
+
+		if (method == SVY_CALIB_LOGIT)
+		{
+			Datum		bd[2];
+
+			if (PG_ARGISNULL(pos->bounds))
+				null_arg("bounds of logit calibration");
+			if (array_elems(PG_GETARG_ARRAYTYPE_P(pos->bounds), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
+							TYPALIGN_DOUBLE, bd, 2) != 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+						 errmsg("bounds must have 2 elements, {lower, upper}")));
+			a->bounds[0] = DatumGetFloat8(bd[0]);
+			a->bounds[1] = DatumGetFloat8(bd[1]);
+			if (!(a->bounds[0] < 1.0 && a->bounds[1] > 1.0) || !isfinite(a->bounds[0]) || !isfinite(a->bounds[1]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
+								a->bounds[0], a->bounds[1]),
+						 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
+		}
+		else if (!PG_ARGISNULL(pos->bounds))
 			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("maxit must be positive, not %d", a->maxit)));
-	}
-	if (!PG_ARGISNULL(pos->epsilon))
-	{
-		a->epsilon = PG_GETARG_FLOAT8(pos->epsilon);
-		if (!(a->epsilon > 0.0) || isinf(a->epsilon))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("epsilon must be a positive number, not %g", a->epsilon)));
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("bounds with calibration method \"%s\" are not supported yet",
+							svy_calib_method_name(method)),
+					 errhint("Use method => 'logit' for bounded weights.")));
+		if (!PG_ARGISNULL(pos->maxit))
+		{
+			a->maxit = PG_GETARG_INT32(pos->maxit);
+			if (a->maxit <= 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("maxit must be positive, not %d", a->maxit)));
+		}
+		if (!PG_ARGISNULL(pos->epsilon))
+		{
+			a->epsilon = PG_GETARG_FLOAT8(pos->epsilon);
+			if (!(a->epsilon > 0.0) || isinf(a->epsilon))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("epsilon must be a positive number, not %g", a->epsilon)));
+		}
+		if (arg_is_const(fcinfo, pos->method) && arg_is_const(fcinfo, pos->bounds) &&
+			arg_is_const(fcinfo, pos->maxit) && arg_is_const(fcinfo, pos->epsilon))
+		{
+			c->fixed = true;
+			c->fixed_method = method;
+			c->fixed_maxit = a->maxit;
+			c->fixed_epsilon = a->epsilon;
+			c->fixed_bounds[0] = a->bounds[0];
+			c->fixed_bounds[1] = a->bounds[1];
+		}
 	}
 	if (c->method_fits != method)
 	{
