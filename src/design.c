@@ -24,7 +24,6 @@
 
 #include "calib.h"
 #include "design.h"
-#include "idmap.h"
 #include "names.h"
 
 PG_FUNCTION_INFO_V1(svy_design_in);
@@ -64,11 +63,12 @@ svy_rep_type_name(int rep_type)
  * (one call site of svy_design, one grouping argument of an aggregate: text
  * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
- * exactly what the type's hash would.  A hit costs one pass over the value's
- * words (a cheap hash, then a comparison of words, the first kept in the
- * slot; no memcmp call); it replaces two calls of the type's extended hash
- * (with its collation checks).  Open addressing; it stops growing at
- * ID_CACHE_MAX values (more distinct values are hashed as before).
+ * exactly what the type's hash would.  A value of up to 16 bytes is two words
+ * kept in its slot, so a hit costs two loads, two multiplications and one
+ * slot's comparison (longer ones compare their further words too); it
+ * replaces two calls of the type's extended hash (with its collation checks).
+ * Open addressing; it stops growing at ID_CACHE_MAX values (more distinct
+ * values are hashed as before).
  */
 #define ID_CACHE_MAX_BYTES	64
 #define ID_CACHE_MAX_WORDS	(ID_CACHE_MAX_BYTES / 8)
@@ -76,9 +76,10 @@ svy_rep_type_name(int rep_type)
 
 typedef struct SvyIdCacheEntry
 {
-	uint32		hash;			/* of the bytes */
+	uint64		w0;				/* the value's first two words (load_words) */
+	uint64		w1;
 	int32		len;			/* -1: empty */
-	uint64		w0;				/* the value's first word (all of it up to 8 bytes) */
+	uint32		hash;			/* id_words_hash's slot bits */
 	uint32		off;			/* of its further words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
@@ -88,8 +89,9 @@ typedef struct SvyIdCache
 	MemoryContext cxt;
 	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
+	int			shift;			/* 32 - log2(slots): a hash's first slot is its top bits */
 	uint32		used;
-	uint64	   *words;			/* the values seen, as load_words reads them */
+	uint64	   *words;			/* the values' words after the first two */
 	uint32		words_used;
 	uint32		words_cap;
 } SvyIdCache;
@@ -134,6 +136,18 @@ typedef struct DesignCache
 	struct DesignCache *next;	/* in live_caches */
 	MemoryContextCallback forget;	/* unlinks it from live_caches */
 } DesignCache;
+
+/*
+ * The first slot of a stratum's pair: the top bits of one multiplication (a
+ * label lookup per row; integer strata are their own identity, so their low
+ * bits alone would put strata 512 apart in one pair).
+ */
+static inline uint32
+label_pair(const uint64 id[2])
+{
+	StaticAssertStmt(SVY_LABEL_CACHE == 512, "label_pair takes 9 bits");
+	return (uint32) (((id[0] ^ id[1]) * UINT64CONST(0x9E3779B97F4A7C15)) >> 55) & ~1;
+}
 
 /* The largest value svy_design builds: the longest label and a second stage. */
 #define DESIGN_BUF_SIZE (SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2))
@@ -194,18 +208,20 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 }
 
 /*
- * The bytes of a short value as (len + 7) / 8 words, at least one: whole
- * words, then the last 8 bytes (overlapping the one before); shorter values
- * in two overlapping halves.  For a given length equal words are equal
- * bytes.  In the machine's byte order: they are compared only within this
- * backend.  Never reads past the value.
+ * The bytes of a short value as words, at least two (the second 0 for up to
+ * 8 bytes): whole words, then the last 8 bytes (overlapping the one before);
+ * shorter values in two overlapping halves.  For a given length equal words
+ * are equal bytes.  In the machine's byte order: they are compared only
+ * within this backend.  Never reads past the value.  Returns the number of
+ * words.
  */
 static inline int
 load_words(const unsigned char *p, int len, uint64 *w)
 {
 	int			n;
 
-	if (len >= 8)
+	w[1] = 0;
+	if (len > 8)
 	{
 		n = (len + 7) / 8;
 		for (int i = 0; i < n - 1; i++)
@@ -213,7 +229,9 @@ load_words(const unsigned char *p, int len, uint64 *w)
 		memcpy(&w[n - 1], p + len - 8, 8);
 		return n;
 	}
-	if (len >= 4)
+	if (len == 8)
+		memcpy(&w[0], p, 8);
+	else if (len >= 4)
 	{
 		uint32		lo,
 					hi;
@@ -226,27 +244,38 @@ load_words(const unsigned char *p, int len, uint64 *w)
 		w[0] = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
 	else
 		w[0] = 0;
-	return 1;
+	return 2;
 }
 
-/* A quick hash of a value's words (a cache key, not an identity). */
+/*
+ * A quick hash of a value's words (a cache slot, not an identity): the high
+ * half of a multiplicative chain, whose top bits (the slot: id_slot) every
+ * byte moves.
+ */
 static inline uint32
-short_words_hash(const uint64 *w, int n, int len)
+id_words_hash(const uint64 *w, int n, int len)
 {
+	const uint64 m = UINT64CONST(0xff51afd7ed558ccd);
 	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
 
-	for (int i = 0; i < n; i++)
-		h = (h ^ w[i]) * UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
+	/* at least two words (load_words) */
+	h = (((h ^ w[0]) * m) ^ w[1]) * m;
+	for (int i = 2; i < n; i++)
+		h = (h ^ w[i]) * m;
+	return (uint32) (h >> 32);
+}
+
+static inline uint32
+id_slot(const SvyIdCache *c, uint32 hash)
+{
+	return hash >> c->shift;
 }
 
 static void
 id_cache_grow(SvyIdCache *c)
 {
 	uint32		nslots = c->slots ? (c->mask + 1) * 2 : 256;
+	int			shift = c->slots ? c->shift - 1 : 32 - 8;
 	SvyIdCacheEntry *slots = MemoryContextAlloc(c->cxt, sizeof(SvyIdCacheEntry) * nslots);
 
 	for (uint32 i = 0; i < nslots; i++)
@@ -259,7 +288,7 @@ id_cache_grow(SvyIdCache *c)
 
 			if (c->slots[i].len < 0)
 				continue;
-			for (j = c->slots[i].hash & (nslots - 1); slots[j].len >= 0; j = (j + 1) & (nslots - 1))
+			for (j = c->slots[i].hash >> shift; slots[j].len >= 0; j = (j + 1) & (nslots - 1))
 				;
 			slots[j] = c->slots[i];
 		}
@@ -267,6 +296,21 @@ id_cache_grow(SvyIdCache *c)
 	}
 	c->slots = slots;
 	c->mask = nslots - 1;
+	c->shift = shift;
+}
+
+/* Is slot e the value of n words w (of len bytes)? */
+static inline bool
+id_entry_is(const SvyIdCache *c, const SvyIdCacheEntry *e, const uint64 *w, int n, int len)
+{
+	uint64		diff;
+
+	if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
+		return false;
+	diff = 0;
+	for (int j = 2; j < n; j++)
+		diff |= c->words[e->off + j - 2] ^ w[j];
+	return diff == 0;
 }
 
 /*
@@ -308,25 +352,18 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		return;
 	}
 	n = load_words((const unsigned char *) data, len, w);
-	hash = short_words_hash(w, n, len);
+	hash = id_words_hash(w, n, len);
 	if (c->slots)
 	{
-		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		{
-			SvyIdCacheEntry *e = &c->slots[i];
+			const SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->w0 == w[0] && e->len == len)
+			if (id_entry_is(c, e, w, n, len))
 			{
-				uint64		diff = 0;
-
-				for (int j = 1; j < n; j++)
-					diff |= c->words[e->off + j - 1] ^ w[j];
-				if (diff == 0)
-				{
-					id[0] = e->id[0];
-					id[1] = e->id[1];
-					return;
-				}
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
 			}
 		}
 	}
@@ -337,10 +374,10 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
 	{
 		id_cache_grow(c);
-		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 			;
 	}
-	if (c->words_used + n - 1 > c->words_cap)
+	if (c->words_used + n - 2 > c->words_cap)
 	{
 		uint32		cap = Max(c->words_cap * 2, 512);
 
@@ -348,15 +385,16 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
 		c->words_cap = cap;
 	}
-	if (n > 1)
-		memcpy(c->words + c->words_used, w + 1, sizeof(uint64) * (n - 1));
+	if (n > 2)
+		memcpy(c->words + c->words_used, w + 2, sizeof(uint64) * (n - 2));
 	c->slots[i].hash = hash;
 	c->slots[i].len = len;
 	c->slots[i].w0 = w[0];
+	c->slots[i].w1 = w[1];
 	c->slots[i].off = c->words_used;
 	c->slots[i].id[0] = id[0];
 	c->slots[i].id[1] = id[1];
-	c->words_used += n - 1;
+	c->words_used += n - 2;
 	c->used++;
 }
 
@@ -631,7 +669,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 	/* the stratum's text, for messages */
 	if (c->strata.given)
 	{
-		StratumLabel *pair = &c->labels[(svy_hash_mix(stratum[0], stratum[1]) % SVY_LABEL_CACHE) & ~1];
+		StratumLabel *pair = &c->labels[label_pair(stratum)];
 		char	   *s;
 		int			len;
 
