@@ -76,10 +76,10 @@ svy_rep_type_name(int rep_type)
 
 typedef struct SvyIdCacheEntry
 {
-	uint64		w0;				/* the value's first two words (load_words) */
+	uint64		w0;				/* the value's first two words (load_short, load_long) */
 	uint64		w1;
 	int32		len;			/* -1: empty */
-	uint32		hash;			/* id_words_hash's slot bits */
+	uint32		hash;			/* id_hash_end: its top bits are the first slot */
 	uint32		off;			/* of its further words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
@@ -126,9 +126,13 @@ typedef struct DesignCache
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
 
+	/* a row's second-stage unit, until its place after the label is known */
+	uint64		psu2_id[2];
+
 	/*
-	 * Values that go straight into a survey aggregate (svy_design_consumed)
-	 * are built in buf, one value at a time, instead of a palloc per row.
+	 * Every value is built in buf; one that goes straight into a survey
+	 * aggregate (reuse: svy_design_consumed) is handed over there instead of
+	 * a palloc'd copy.
 	 */
 	bool		reuse;
 	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
@@ -208,29 +212,22 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 }
 
 /*
- * The bytes of a short value as words, at least two (the second 0 for up to
- * 8 bytes): whole words, then the last 8 bytes (overlapping the one before);
- * shorter values in two overlapping halves.  For a given length equal words
- * are equal bytes.  In the machine's byte order: they are compared only
- * within this backend.  Never reads past the value.  Returns the number of
- * words.
+ * The bytes of a value of up to 16 bytes as two words: the first 8 and the
+ * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
+ * two overlapping halves.  For a given length equal words are equal bytes.
+ * In the machine's byte order: they are compared only within this backend.
+ * Never reads past the value.
  */
-static inline int
-load_words(const unsigned char *p, int len, uint64 *w)
+static inline void
+load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
 {
-	int			n;
-
-	w[1] = 0;
-	if (len > 8)
+	*w1 = 0;
+	if (len >= 8)
 	{
-		n = (len + 7) / 8;
-		for (int i = 0; i < n - 1; i++)
-			memcpy(&w[i], p + 8 * i, 8);
-		memcpy(&w[n - 1], p + len - 8, 8);
-		return n;
+		memcpy(w0, p, 8);
+		if (len > 8)
+			memcpy(w1, p + len - 8, 8);
 	}
-	if (len == 8)
-		memcpy(&w[0], p, 8);
 	else if (len >= 4)
 	{
 		uint32		lo,
@@ -238,30 +235,44 @@ load_words(const unsigned char *p, int len, uint64 *w)
 
 		memcpy(&lo, p, 4);
 		memcpy(&hi, p + len - 4, 4);
-		w[0] = lo | (uint64) hi << 32;
+		*w0 = lo | (uint64) hi << 32;
 	}
 	else if (len > 0)
-		w[0] = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
+		*w0 = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
 	else
-		w[0] = 0;
-	return 2;
+		*w0 = 0;
+}
+
+/* A longer value (17 to 64 bytes): its whole words, then its last 8 bytes. */
+static inline int
+load_long(const unsigned char *p, int len, uint64 *w)
+{
+	int			n = (len + 7) / 8;
+
+	for (int i = 0; i < n - 1; i++)
+		memcpy(&w[i], p + 8 * i, 8);
+	memcpy(&w[n - 1], p + len - 8, 8);
+	return n;
 }
 
 /*
  * A quick hash of a value's words (a cache slot, not an identity): the high
  * half of a multiplicative chain, whose top bits (the slot: id_slot) every
- * byte moves.
+ * byte moves.  id_hash_more adds the words of a longer value.
  */
-static inline uint32
-id_words_hash(const uint64 *w, int n, int len)
+#define ID_HASH_MUL UINT64CONST(0xff51afd7ed558ccd)
+
+static inline uint64
+id_hash_start(int len, uint64 w0, uint64 w1)
 {
-	const uint64 m = UINT64CONST(0xff51afd7ed558ccd);
 	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
 
-	/* at least two words (load_words) */
-	h = (((h ^ w[0]) * m) ^ w[1]) * m;
-	for (int i = 2; i < n; i++)
-		h = (h ^ w[i]) * m;
+	return (((h ^ w0) * ID_HASH_MUL) ^ w1) * ID_HASH_MUL;
+}
+
+static inline uint32
+id_hash_end(uint64 h)
+{
 	return (uint32) (h >> 32);
 }
 
@@ -299,84 +310,25 @@ id_cache_grow(SvyIdCache *c)
 	c->shift = shift;
 }
 
-/* Is slot e the value of n words w (of len bytes)? */
-static inline bool
-id_entry_is(const SvyIdCache *c, const SvyIdCacheEntry *e, const uint64 *w, int n, int len)
-{
-	uint64		diff;
-
-	if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
-		return false;
-	diff = 0;
-	for (int j = 2; j < n; j++)
-		diff |= c->words[e->off + j - 2] ^ w[j];
-	return diff == 0;
-}
-
 /*
- * The identity of a variable-length value through the call site's cache;
- * values stored out of line, compressed or long are hashed directly.
+ * Hash a value the cache has not seen (n words w of len bytes, hash) and
+ * remember its identity while the cache may grow.
  */
-static pg_attribute_always_inline void
-identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
+static void
+id_cache_add(const SvyValueHash *h, Datum value, const uint64 *w, int n, int len, uint32 hash,
+			 uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	uint64		w[ID_CACHE_MAX_WORDS];
-	const char *data;
-	int			len,
-				n;
-	uint32		hash,
-				i = 0;
+	uint32		i;
 
-	/* a short value as a table stores it (1-byte header) first */
-	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
-	{
-		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
-		data = VARDATA_1B(v);
-	}
-	else if (VARATT_IS_4B_U(v))
-	{
-		len = VARSIZE_4B(v) - VARHDRSZ;
-		data = VARDATA_4B(v);
-	}
-	else
-	{
-		/* out of line or compressed */
-		value_hash(h, value, id);
-		return;
-	}
-	if (len > ID_CACHE_MAX_BYTES)
-	{
-		value_hash(h, value, id);
-		return;
-	}
-	n = load_words((const unsigned char *) data, len, w);
-	hash = id_words_hash(w, n, len);
-	if (c->slots)
-	{
-		for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-		{
-			const SvyIdCacheEntry *e = &c->slots[i];
-
-			if (id_entry_is(c, e, w, n, len))
-			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
-			}
-		}
-	}
 	value_hash(h, value, id);
 	if (c->used >= ID_CACHE_MAX)
 		return;
 	/* keep the table at most half full */
 	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
-	{
 		id_cache_grow(c);
-		for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-			;
-	}
+	for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		;
 	if (c->words_used + n - 2 > c->words_cap)
 	{
 		uint32		cap = Max(c->words_cap * 2, 512);
@@ -396,6 +348,118 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 	c->slots[i].id[1] = id[1];
 	c->words_used += n - 2;
 	c->used++;
+}
+
+/* identity_cached's miss for a value of up to 16 bytes */
+static pg_noinline void
+identity_short_miss(const SvyValueHash *h, Datum value, uint64 w0, uint64 w1, int len, uint32 hash,
+					uint64 id[2])
+{
+	uint64		w[2] = {w0, w1};
+
+	id_cache_add(h, value, w, 2, len, hash, id);
+}
+
+/* identity_cached for a value of more than 16 bytes */
+static pg_noinline void
+identity_long(const SvyValueHash *h, Datum value, const char *data, int len, uint64 id[2])
+{
+	SvyIdCache *c = h->cache;
+	uint64		w[ID_CACHE_MAX_WORDS];
+	uint64		x;
+	uint32		hash;
+	int			n;
+
+	if (len > ID_CACHE_MAX_BYTES)
+	{
+		value_hash(h, value, id);
+		return;
+	}
+	n = load_long((const unsigned char *) data, len, w);
+	x = id_hash_start(len, w[0], w[1]);
+	for (int i = 2; i < n; i++)
+		x = (x ^ w[i]) * ID_HASH_MUL;
+	hash = id_hash_end(x);
+	if (c->slots)
+	{
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			const SvyIdCacheEntry *e = &c->slots[i];
+			uint64		diff;
+
+			if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
+				continue;
+			diff = 0;
+			for (int j = 2; j < n; j++)
+				diff |= c->words[e->off + j - 2] ^ w[j];
+			if (diff == 0)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
+	}
+	id_cache_add(h, value, w, n, len, hash, id);
+}
+
+/*
+ * The identity of a variable-length value through the call site's cache;
+ * values stored out of line, compressed or long are hashed directly.  A
+ * value of up to 16 bytes (codes, names) keeps to registers: a slot holds
+ * all of it.
+ */
+static pg_attribute_always_inline void
+identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
+{
+	SvyIdCache *c = h->cache;
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+	const char *data;
+	int			len;
+	uint64		w0,
+				w1;
+	uint32		hash;
+
+	/* a short value as a table stores it (1-byte header) first */
+	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
+	{
+		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
+		data = VARDATA_1B(v);
+	}
+	else if (VARATT_IS_4B_U(v))
+	{
+		len = VARSIZE_4B(v) - VARHDRSZ;
+		data = VARDATA_4B(v);
+	}
+	else
+	{
+		/* out of line or compressed */
+		value_hash(h, value, id);
+		return;
+	}
+	if (len > 16)
+	{
+		identity_long(h, value, data, len, id);
+		return;
+	}
+	load_short((const unsigned char *) data, len, &w0, &w1);
+	hash = id_hash_end(id_hash_start(len, w0, w1));
+	if (c->slots)
+	{
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			const SvyIdCacheEntry *e = &c->slots[i];
+
+			/* a longer value's entry differs in len */
+			if (e->w0 == w0 && e->w1 == w1 && e->len == len)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
+	}
+	identity_short_miss(h, value, w0, w1, len, hash, id);
 }
 
 /* The identity of argument argno (not NULL) of key k. */
@@ -585,13 +649,10 @@ Datum
 svy_design_make(PG_FUNCTION_ARGS)
 {
 	DesignCache *c = design_cache(fcinfo);
-	uint64		stratum[2] = {0, 0};
-	uint64		psu[2] = {0, 0};
 	uint8		flags = 0;
 	float8		weight,
-				fpc = 0;
+				fpc2 = 0;
 	StratumLabel *label = NULL;
-	SvyStage2	stage2 = {{0, 0}, 0};
 	int			label_len;
 	SvyDesign  *d;
 
@@ -602,13 +663,24 @@ svy_design_make(PG_FUNCTION_ARGS)
 	weight = PG_GETARG_FLOAT8(0);
 	check_weight(weight, "survey weight");
 
+	/*
+	 * Built in the call site's buffer: handed over as it is when the value
+	 * goes straight into a survey aggregate (svy_design_consumed), else
+	 * copied.  Zeroed once: what this call site leaves 0 (identities and
+	 * fpc of arguments it does not pass, fields and padding of a
+	 * linearization design) stays 0.
+	 */
+	if (unlikely(c->buf == NULL))
+		c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
+	d = c->buf;
+
 	if (c->strata.given)
 	{
 		if (PG_ARGISNULL(1))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("stratum must not be NULL")));
-		key_identity(fcinfo, &c->strata, 1, stratum);
+		key_identity(fcinfo, &c->strata, 1, d->stratum);
 		flags |= SVY_HAS_STRATA;
 	}
 	if (c->psu.given)
@@ -617,7 +689,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("PSU must not be NULL")));
-		key_identity(fcinfo, &c->psu, 2, psu);
+		key_identity(fcinfo, &c->psu, 2, d->psu);
 		flags |= SVY_HAS_PSU;
 	}
 	if (c->fpc_given)
@@ -626,8 +698,8 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("fpc must not be NULL")));
-		fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
-							"Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
+		d->fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
+							   "Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
 		flags |= SVY_HAS_FPC;
 	}
 	if (c->fpc2_given && !c->psu2.given)
@@ -652,7 +724,8 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("psu2 must not be NULL")));
-		key_identity(fcinfo, &c->psu2, 4, stage2.psu2);
+		/* its place follows the label */
+		key_identity(fcinfo, &c->psu2, 4, c->psu2_id);
 		flags |= SVY_HAS_PSU2;
 		if (c->fpc2_given)
 		{
@@ -660,8 +733,8 @@ svy_design_make(PG_FUNCTION_ARGS)
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("fpc2 must not be NULL")));
-			stage2.fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
-										"Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
+			fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
+								 "Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
 			flags |= SVY_HAS_FPC2;
 		}
 	}
@@ -669,14 +742,14 @@ svy_design_make(PG_FUNCTION_ARGS)
 	/* the stratum's text, for messages */
 	if (c->strata.given)
 	{
-		StratumLabel *pair = &c->labels[label_pair(stratum)];
+		StratumLabel *pair = &c->labels[label_pair(d->stratum)];
 		char	   *s;
 		int			len;
 
 		label = pair;
-		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
+		if (label->len < 0 || label->id[0] != d->stratum[0] || label->id[1] != d->stratum[1])
 			label = pair + 1;
-		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
+		if (label->len < 0 || label->id[0] != d->stratum[0] || label->id[1] != d->stratum[1])
 		{
 			/* a miss: fill an empty slot of the pair, else replace the first */
 			label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
@@ -688,39 +761,33 @@ svy_design_make(PG_FUNCTION_ARGS)
 			memcpy(label->text, s, len);
 			memset(label->text + len, 0, sizeof(label->text) - len);
 			label->len = len;
-			label->id[0] = stratum[0];
-			label->id[1] = stratum[1];
+			label->id[0] = d->stratum[0];
+			label->id[1] = d->stratum[1];
 			pfree(s);
 		}
 	}
 
 	label_len = label ? label->len : 0;
-	if (c->reuse)
-	{
-		/* zeroed once: fields and padding a linearization design leaves 0 stay 0 */
-		if (c->buf == NULL)
-			c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
-		d = c->buf;
-		SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
-		d->label_len = label_len;
-	}
-	else
-		d = design_alloc(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0);
+	SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
+	d->label_len = label_len;
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = flags;
 	d->weight = weight;
-	d->fpc = fpc;
-	d->stratum[0] = stratum[0];
-	d->stratum[1] = stratum[1];
-	d->psu[0] = psu[0];
-	d->psu[1] = psu[1];
 	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
 		for (int i = 0; i < label_len; i += 8)
 			memcpy(d->data + i, label->text + i, 8);
 	if (flags & SVY_HAS_PSU2)
-		memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
-	PG_RETURN_POINTER(d);
+	{
+		SvyStage2  *stage2 = (SvyStage2 *) svy_design_stage2(d);
+
+		stage2->psu2[0] = c->psu2_id[0];
+		stage2->psu2[1] = c->psu2_id[1];
+		stage2->fpc2 = fpc2;
+	}
+	if (c->reuse)
+		PG_RETURN_POINTER(d);
+	PG_RETURN_POINTER(memcpy(palloc(VARSIZE(d)), d, VARSIZE(d)));
 }
 
 static int
