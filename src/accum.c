@@ -419,9 +419,14 @@ ssu_add_row(SvyAccum *s, const SvyDesign *d, const SvyStage2 *s2, double a, doub
 	ssu_add(s, &key, a, b);
 }
 
-/* Find or add a stratum; check its fpc is the same on every row. */
+/*
+ * Find or add a stratum; check its fpc is the same on every row.  A new
+ * stratum's label: label (merged or read states), or the row's design d's
+ * (svy_design_label, asked only then).
+ */
 static int
-stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len)
+stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len,
+			  const SvyDesign *d)
 {
 	SvyStratumInfo *st;
 	bool		found;
@@ -445,8 +450,13 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 			st->id[0] = id[0];
 			st->id[1] = id[1];
 			st->fpc = fpc;
-			st->label_len = label_len;
-			memcpy(st->label, label, label_len);
+			if (d)
+				st->label_len = svy_design_label(d, st->label);
+			else
+			{
+				st->label_len = label_len;
+				memcpy(st->label, label, label_len);
+			}
 		}
 		st = &s->strata[index];
 		s->last_stratum = index;
@@ -494,7 +504,7 @@ psu_lookup(SvyAccum *s, const SvyDesign *d, double fpc2)
 	else
 	{
 		/* initialized (psu_gen bumped), then cached on its next row */
-		psu_entry_init(s, e, stratum_index(s, d->stratum, d->fpc, d->data, d->label_len), fpc2);
+		psu_entry_init(s, e, stratum_index(s, d->stratum, d->fpc, NULL, 0, d), fpc2);
 	}
 	return e;
 }
@@ -577,7 +587,7 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 		}
 		else
 		{
-			h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
+			h = stratum_index(s, d->stratum, d->fpc, NULL, 0, d);
 			svy_comoments_add(&s->strata[h].rows, a, b);
 			s->strata[h].n_df += counts;
 		}
@@ -667,7 +677,7 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 		for (int h = 0; h < from->nstrata; h++)
 		{
 			const SvyStratumInfo *src = &from->strata[h];
-			int			k = stratum_index(into, src->id, src->fpc, src->label, src->label_len);
+			int			k = stratum_index(into, src->id, src->fpc, src->label, src->label_len, NULL);
 			SvyCoMoments rows = src->rows;
 
 			svy_comoments_shift(&rows, dshift);
@@ -1156,7 +1166,7 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				!(rows.n >= 0) || !(n_df >= 0 && n_df <= rows.n))
 				svy_wire_corrupt("bad stratum");
 			label = svy_wire_bytes(buf, label_len);
-			k = stratum_index(s, id, fpc, label, label_len);
+			k = stratum_index(s, id, fpc, label, label_len, NULL);
 			if (k != h)
 				svy_wire_corrupt("duplicate stratum");
 			s->strata[k].rows = rows;

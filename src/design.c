@@ -136,6 +136,15 @@ typedef struct DesignCache
 	 */
 	bool		reuse;
 	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
+
+	/*
+	 * The aggregate reads a value in the row that builds it (no ORDER BY or
+	 * DISTINCT sort in between): its label is left out and printed from
+	 * stratum_arg, this row's stratum, only when the aggregate meets a new
+	 * stratum (svy_design_label).
+	 */
+	bool		lazy_label;
+	Datum		stratum_arg;
 	const Node *expr;			/* this call's FuncExpr (flinfo->fn_expr) */
 	struct DesignCache *next;	/* in live_caches */
 	MemoryContextCallback forget;	/* unlinks it from live_caches */
@@ -477,15 +486,6 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 		svy_value_identity(&k->hash, v, id);
 }
 
-/* Argument argno as a value of the key's type. */
-static Datum
-key_arg_value(FunctionCallInfo fcinfo, const KeyArg *k, int argno)
-{
-	Datum		v = PG_GETARG_DATUM(argno);
-
-	return k->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
-}
-
 static void
 forget_cache(void *arg)
 {
@@ -549,8 +549,62 @@ svy_design_consumed(FunctionCallInfo fcinfo)
 
 		for (DesignCache *c = live_caches; c != NULL; c = c->next)
 			if (c->expr == arg)
+			{
 				c->reuse = true;
+				c->lazy_label = aggref->aggorder == NIL && aggref->aggdistinct == NIL;
+			}
 	}
+}
+
+/*
+ * The label (SVY_LABEL_MAX + 1 bytes) of the stratum of the stratum
+ * identity id, value its stratum argument, through the call site's cache.
+ */
+static StratumLabel *
+stratum_label(DesignCache *c, Datum value, const uint64 id[2])
+{
+	StratumLabel *pair = &c->labels[label_pair(id)];
+	StratumLabel *label = pair;
+	char	   *s;
+	int			len;
+
+	if (label->len < 0 || label->id[0] != id[0] || label->id[1] != id[1])
+		label = pair + 1;
+	if (label->len >= 0 && label->id[0] == id[0] && label->id[1] == id[1])
+		return label;
+	/* a miss: fill an empty slot of the pair, else replace the first */
+	label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
+	if (c->strata.from_cstring)
+		value = CStringGetTextDatum(DatumGetCString(value));
+	s = OutputFunctionCall(&c->strata.out, value);
+	len = strlen(s);
+	if (len > SVY_LABEL_MAX)
+		len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
+	memcpy(label->text, s, len);
+	memset(label->text + len, 0, sizeof(label->text) - len);
+	label->len = len;
+	label->id[0] = id[0];
+	label->id[1] = id[1];
+	pfree(s);
+	return label;
+}
+
+int
+svy_design_label(const SvyDesign *d, char *label)
+{
+	if (d->label_len == 0 && (d->flags & SVY_HAS_STRATA))
+	{
+		for (DesignCache *c = live_caches; c != NULL; c = c->next)
+			if (c->buf == d && c->lazy_label)
+			{
+				StratumLabel *l = stratum_label(c, c->stratum_arg, d->stratum);
+
+				memcpy(label, l->text, l->len);
+				return l->len;
+			}
+	}
+	memcpy(label, d->data, d->label_len);
+	return d->label_len;
 }
 
 void
@@ -739,32 +793,13 @@ svy_design_make(PG_FUNCTION_ARGS)
 		}
 	}
 
-	/* the stratum's text, for messages */
+	/* the stratum's text, for messages (or later: lazy_label) */
 	if (c->strata.given)
 	{
-		StratumLabel *pair = &c->labels[label_pair(d->stratum)];
-		char	   *s;
-		int			len;
-
-		label = pair;
-		if (label->len < 0 || label->id[0] != d->stratum[0] || label->id[1] != d->stratum[1])
-			label = pair + 1;
-		if (label->len < 0 || label->id[0] != d->stratum[0] || label->id[1] != d->stratum[1])
-		{
-			/* a miss: fill an empty slot of the pair, else replace the first */
-			label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
-			s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
-			len = strlen(s);
-
-			if (len > SVY_LABEL_MAX)
-				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
-			memcpy(label->text, s, len);
-			memset(label->text + len, 0, sizeof(label->text) - len);
-			label->len = len;
-			label->id[0] = d->stratum[0];
-			label->id[1] = d->stratum[1];
-			pfree(s);
-		}
+		if (c->lazy_label)
+			c->stratum_arg = PG_GETARG_DATUM(1);
+		else
+			label = stratum_label(c, PG_GETARG_DATUM(1), d->stratum);
 	}
 
 	label_len = label ? label->len : 0;

@@ -148,6 +148,14 @@ extern const char *svy_rep_type_name(int rep_type);
 extern void svy_design_consumed(FunctionCallInfo fcinfo);
 
 /*
+ * The stratum label of design value d (the aggregate's design argument of
+ * the current row) into label (SVY_LABEL_MAX + 1 bytes); returns its
+ * length.  For a new stratum only: a value built for an aggregate may leave
+ * its label out (design.c).
+ */
+extern int	svy_design_label(const SvyDesign *d, char *label);
+
+/*
  * Identity of values of any hashable type (strata, PSUs, groups): integers
  * are their own identity; other types get 128 bits of their hash opclass
  * (variable-length ones through a cache of the values seen, by their bytes).
