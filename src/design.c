@@ -123,6 +123,8 @@ typedef struct DesignCache
 	bool		fpc_given;
 	KeyArg		psu2;
 	bool		fpc2_given;
+	uint8		flags;			/* of every value (given arguments) */
+	bool		stage_args;		/* fpc, psu2 or fpc2 given */
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
 
@@ -477,9 +479,15 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 {
 	Datum		v = PG_GETARG_DATUM(argno);
 
-	if (k->from_cstring)
+	/* integer keys: the test folds svy_value_identity's switch */
+	if (k->hash.typid == INT4OID)
+	{
+		svy_value_identity(&k->hash, v, id);
+		return;
+	}
+	if (unlikely(k->from_cstring))
 		v = CStringGetTextDatum(DatumGetCString(v));
-	/* text keys through the cache inline (two a row), integers as svy_value_identity */
+	/* text keys through the cache inline (two a row) */
 	if (k->hash.cache)
 		identity_cached(&k->hash, v, id);
 	else
@@ -512,6 +520,11 @@ design_cache(FunctionCallInfo fcinfo)
 		c->fpc_given = arg_given(fcinfo, 3);
 		key_arg_init(fcinfo, 4, &c->psu2, cxt);
 		c->fpc2_given = arg_given(fcinfo, 5);
+		/* the same on every row of the call site */
+		c->flags = (c->strata.given ? SVY_HAS_STRATA : 0) | (c->psu.given ? SVY_HAS_PSU : 0) |
+			(c->fpc_given ? SVY_HAS_FPC : 0) | (c->psu2.given ? SVY_HAS_PSU2 : 0) |
+			(c->psu2.given && c->fpc2_given ? SVY_HAS_FPC2 : 0);
+		c->stage_args = c->fpc_given || c->psu2.given || c->fpc2_given;
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
 		c->expr = fcinfo->flinfo->fn_expr;
@@ -556,24 +569,15 @@ svy_design_consumed(FunctionCallInfo fcinfo)
 	}
 }
 
-/*
- * The label (SVY_LABEL_MAX + 1 bytes) of the stratum of the stratum
- * identity id, value its stratum argument, through the call site's cache.
- */
-static StratumLabel *
-stratum_label(DesignCache *c, Datum value, const uint64 id[2])
+/* stratum_label's miss: print the value into a slot of its pair */
+static pg_noinline StratumLabel *
+stratum_label_miss(DesignCache *c, Datum value, const uint64 id[2], StratumLabel *pair)
 {
-	StratumLabel *pair = &c->labels[label_pair(id)];
-	StratumLabel *label = pair;
+	/* fill an empty slot of the pair, else replace the first */
+	StratumLabel *label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
 	char	   *s;
 	int			len;
 
-	if (label->len < 0 || label->id[0] != id[0] || label->id[1] != id[1])
-		label = pair + 1;
-	if (label->len >= 0 && label->id[0] == id[0] && label->id[1] == id[1])
-		return label;
-	/* a miss: fill an empty slot of the pair, else replace the first */
-	label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
 	if (c->strata.from_cstring)
 		value = CStringGetTextDatum(DatumGetCString(value));
 	s = OutputFunctionCall(&c->strata.out, value);
@@ -587,6 +591,22 @@ stratum_label(DesignCache *c, Datum value, const uint64 id[2])
 	label->id[1] = id[1];
 	pfree(s);
 	return label;
+}
+
+/*
+ * The label (SVY_LABEL_MAX + 1 bytes) of the stratum of the stratum
+ * identity id, value its stratum argument, through the call site's cache.
+ */
+static inline StratumLabel *
+stratum_label(DesignCache *c, Datum value, const uint64 id[2])
+{
+	StratumLabel *pair = &c->labels[label_pair(id)];
+
+	if (pair[0].len >= 0 && pair[0].id[0] == id[0] && pair[0].id[1] == id[1])
+		return &pair[0];
+	if (pair[1].len >= 0 && pair[1].id[0] == id[0] && pair[1].id[1] == id[1])
+		return &pair[1];
+	return stratum_label_miss(c, value, id, pair);
 }
 
 int
@@ -696,6 +716,61 @@ check_fpc_arg(float8 fpc, const char *what, const char *detail)
 }
 
 /*
+ * svy_design's fpc, psu2 and fpc2 arguments of a row (d->fpc, c->psu2_id);
+ * returns fpc2 (0 when none).
+ */
+static pg_noinline float8
+design_stage_args(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *d)
+{
+	float8		fpc2 = 0;
+
+	if (c->fpc_given)
+	{
+		if (PG_ARGISNULL(3))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("fpc must not be NULL")));
+		d->fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
+							   "Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
+	}
+	if (c->fpc2_given && !c->psu2.given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("fpc2 requires psu2"),
+				 errdetail("fpc2 is the finite population correction of the second-stage units given by psu2.")));
+	if (c->psu2.given)
+	{
+		if (!c->psu.given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("psu2 requires psu"),
+					 errdetail("Second-stage units are sampled within the PSUs of the first stage.")));
+		if (c->fpc_given && !c->fpc2_given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a two-stage design with fpc requires fpc2"),
+					 errdetail("The second stage adds variance only through its finite population correction."),
+					 errhint("Give fpc2, the number of second-stage units in the PSU (or the fraction sampled), or leave out psu2 for a one-stage (ultimate cluster) design.")));
+		if (PG_ARGISNULL(4))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("psu2 must not be NULL")));
+		/* its place follows the label */
+		key_identity(fcinfo, &c->psu2, 4, c->psu2_id);
+		if (c->fpc2_given)
+		{
+			if (PG_ARGISNULL(5))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("fpc2 must not be NULL")));
+			fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
+								 "Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
+		}
+	}
+	return fpc2;
+}
+
+/*
  * svy_design(weight float8, strata "any", psu "any", fpc float8,
  *            psu2 "any", fpc2 float8)
  */
@@ -703,7 +778,6 @@ Datum
 svy_design_make(PG_FUNCTION_ARGS)
 {
 	DesignCache *c = design_cache(fcinfo);
-	uint8		flags = 0;
 	float8		weight,
 				fpc2 = 0;
 	StratumLabel *label = NULL;
@@ -735,7 +809,6 @@ svy_design_make(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("stratum must not be NULL")));
 		key_identity(fcinfo, &c->strata, 1, d->stratum);
-		flags |= SVY_HAS_STRATA;
 	}
 	if (c->psu.given)
 	{
@@ -744,54 +817,9 @@ svy_design_make(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("PSU must not be NULL")));
 		key_identity(fcinfo, &c->psu, 2, d->psu);
-		flags |= SVY_HAS_PSU;
 	}
-	if (c->fpc_given)
-	{
-		if (PG_ARGISNULL(3))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("fpc must not be NULL")));
-		d->fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
-							   "Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
-		flags |= SVY_HAS_FPC;
-	}
-	if (c->fpc2_given && !c->psu2.given)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("fpc2 requires psu2"),
-				 errdetail("fpc2 is the finite population correction of the second-stage units given by psu2.")));
-	if (c->psu2.given)
-	{
-		if (!c->psu.given)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("psu2 requires psu"),
-					 errdetail("Second-stage units are sampled within the PSUs of the first stage.")));
-		if (c->fpc_given && !c->fpc2_given)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a two-stage design with fpc requires fpc2"),
-					 errdetail("The second stage adds variance only through its finite population correction."),
-					 errhint("Give fpc2, the number of second-stage units in the PSU (or the fraction sampled), or leave out psu2 for a one-stage (ultimate cluster) design.")));
-		if (PG_ARGISNULL(4))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("psu2 must not be NULL")));
-		/* its place follows the label */
-		key_identity(fcinfo, &c->psu2, 4, c->psu2_id);
-		flags |= SVY_HAS_PSU2;
-		if (c->fpc2_given)
-		{
-			if (PG_ARGISNULL(5))
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("fpc2 must not be NULL")));
-			fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
-								 "Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
-			flags |= SVY_HAS_FPC2;
-		}
-	}
+	if (unlikely(c->stage_args))
+		fpc2 = design_stage_args(fcinfo, c, d);
 
 	/* the stratum's text, for messages (or later: lazy_label) */
 	if (c->strata.given)
@@ -803,16 +831,16 @@ svy_design_make(PG_FUNCTION_ARGS)
 	}
 
 	label_len = label ? label->len : 0;
-	SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
+	SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (c->flags & SVY_HAS_PSU2) != 0));
 	d->label_len = label_len;
 	d->kind = SVY_KIND_TAYLOR;
-	d->flags = flags;
+	d->flags = c->flags;
 	d->weight = weight;
 	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
 		for (int i = 0; i < label_len; i += 8)
 			memcpy(d->data + i, label->text + i, 8);
-	if (flags & SVY_HAS_PSU2)
+	if (c->flags & SVY_HAS_PSU2)
 	{
 		SvyStage2  *stage2 = (SvyStage2 *) svy_design_stage2(d);
 
