@@ -276,9 +276,7 @@ load_long(const unsigned char *p, int len, uint64 *w)
 static inline uint64
 id_hash_start(int len, uint64 w0, uint64 w1)
 {
-	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
-
-	return (((h ^ w0) * ID_HASH_MUL) ^ w1) * ID_HASH_MUL;
+	return (((w0 + (uint64) len) * ID_HASH_MUL) ^ w1) * ID_HASH_MUL;
 }
 
 static inline uint32

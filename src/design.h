@@ -6,7 +6,9 @@
  * they are identified by 128 bits of the type's own extended hash function
  * (two seeds), so equal values (by the type's equality) are the same stratum
  * and distinct values collide with probability about k^2 / 2^129 for k
- * PSUs.  The stratum's text (truncated) travels along for error messages.
+ * PSUs.  The stratum's text (truncated) travels along for error messages
+ * (read it with svy_design_label: a value an aggregate reads in the row that
+ * built it leaves it out).
  */
 #ifndef SVY_DESIGN_H
 #define SVY_DESIGN_H
@@ -136,6 +138,9 @@ svy_design_base_size(const SvyDesign *d)
 static inline bool
 svy_design_is_calibrated(const SvyDesign *d)
 {
+	/* a one-stage linearization design (per row) in one comparison */
+	if (VARSIZE(d) == SVY_DESIGN_ARRAYS_OFFSET(d->label_len))
+		return false;
 	return VARSIZE(d) > svy_design_base_size(d);
 }
 
