@@ -448,6 +448,29 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 	}
 	if (len > 16)
 	{
+		uint64		w2;
+
+		/* three words (names): as load_long and identity_long, without a loop */
+		if (len > 24 || c->slots == NULL)
+		{
+			identity_long(h, value, data, len, id);
+			return;
+		}
+		memcpy(&w0, data, 8);
+		memcpy(&w1, data + 8, 8);
+		memcpy(&w2, data + len - 8, 8);
+		hash = id_hash_end((id_hash_start(len, w0, w1) ^ w2) * ID_HASH_MUL);
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			const SvyIdCacheEntry *e = &c->slots[i];
+
+			if (e->w0 == w0 && e->w1 == w1 && e->len == len && c->words[e->off] == w2)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
 		identity_long(h, value, data, len, id);
 		return;
 	}
