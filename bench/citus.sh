@@ -19,9 +19,7 @@ SRC=$(cd "$HERE/.." && pwd)
 why=$(citus_unavailable)
 if [[ -n "$why" ]]; then echo "skipped: $why"; exit 0; fi
 PGBIN=$("$PG_CONFIG" --bindir)
-make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 &&
-    make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" install >/dev/null 2>&1 ||
-    { echo "could not build and install survey with $PG_CONFIG"; exit 1; }
+survey_build_install "$SRC" || { echo "could not build and install survey with $PG_CONFIG"; exit 1; }
 
 ROWS=${BENCH_ROWS:-2000000}
 RUNS=${BENCH_RUNS:-5}

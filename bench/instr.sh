@@ -11,6 +11,7 @@ set -euo pipefail
 DATA=${1:?usage: bench/instr.sh DATADIR [ROWS]}
 ROWS=${2:-1000000}
 BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+HERE=$(dirname "$(readlink -f "$0")")   # bench/: narrow.sql, calpop.sql (shared with run.sh)
 as_owner() { if [[ $(id -u) == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 PORT=${INSTR_PORT:-55499}
 SOCK=$(mktemp -d /tmp/survey-instr.XXXXXX); chmod 777 "$SOCK"
@@ -25,30 +26,8 @@ if [[ ! -f "$DATA/instr_rows_$ROWS" ]]; then
     psql -X -q -v ON_ERROR_STOP=1 -h "$SOCK" -p "$PORT" -U postgres postgres <<SQL
 DROP EXTENSION IF EXISTS survey CASCADE; CREATE EXTENSION survey;
 DROP TABLE IF EXISTS n, nt;
-SELECT setseed(0.23);
-CREATE TABLE n AS
-SELECT i AS id, country, stratum, psu, 0.5 + 3 * random() AS w,
-       random() < 0.15 + 0.07 * country + ((psu * 7919) % 21 - 10) * 0.01 AS agree,
-       50 + 2 * country + ((psu * 977) % 11 - 5)
-          + 10 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS score
-FROM (
-    SELECT i, (i % 8 + 1)::int AS country, ((i % 8) * 4 + (i / 8) % 4 + 1)::int AS stratum,
-           (((i % 8) * 4 + (i / 8) % 4) * 50 + (i / 32) % 50 + 1)::int AS psu
-    FROM generate_series(0, $ROWS - 1) AS i
-) a;
-CREATE TABLE nt AS
-SELECT n.id, c.code AS country, f.force AS stratum, 'E0' || lpad(n.psu::text, 7, '0') AS psu, n.w, n.agree, n.score
-FROM n
-JOIN (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
-  ON c.ci = n.country
-JOIN (SELECT row_number() OVER () AS k, force FROM unnest(ARRAY[
-        'Avon and Somerset','Bedfordshire','Cambridgeshire','Cheshire','Cleveland','Cumbria','Derbyshire',
-        'Devon and Cornwall','Dorset','Durham','Essex','Gloucestershire','Greater Manchester','Hampshire',
-        'Hertfordshire','Humberside','Kent','Lancashire','Leicestershire','Lincolnshire','Merseyside',
-        'Metropolitan Police','Norfolk','Northamptonshire','Northumbria','North Yorkshire','Nottinghamshire',
-        'South Yorkshire','Staffordshire','Suffolk','Surrey','Sussex']) AS force) AS f
-  ON f.k = n.stratum
-ORDER BY n.id;
+\\set rows $ROWS
+\\i '$HERE/narrow.sql'
 VACUUM ANALYZE n; VACUUM ANALYZE nt;
 SQL
     as_owner "$BIN/pg_ctl -D $DATA -w stop >/dev/null"
@@ -69,17 +48,12 @@ SELECT n.id, c.code AS country, n.stratum, n.psu, n.w, n.agree, n.score,
 FROM n JOIN (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
   ON c.ci = n.country
 ORDER BY n.id;
-CREATE TABLE ncpop AS
-WITH tot AS (SELECT sum(w) AS nw, sum(w * score) AS sx FROM nc),
-m AS (
-    SELECT 'country' AS variable, code AS level, tot.nw * (1 + 0.1 * ci) / 11.6 AS total
-    FROM tot, (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
-    UNION ALL
-    SELECT 'role', r, tot.nw * sh FROM tot, (VALUES ('investigator', 0.3), ('first responder', 0.35),
-                                                    ('forensic examiner', 0.2), ('manager', 0.15)) AS r(r, sh))
-SELECT (SELECT svy_population(variable, level, total ORDER BY variable, level) FROM m) AS rake,
-       (SELECT svy_population(variable, level, total ORDER BY variable, level)
-        FROM (SELECT * FROM m UNION ALL SELECT 'xscore', NULL, 1.02 * tot.sx FROM tot) m2) AS lin;
+\\set calpop ncpop
+\\set src nc
+\\set x score
+\\set xname xscore
+\\set cshift 0
+\\i '$HERE/calpop.sql'
 VACUUM ANALYZE nc;
 SQL
     as_owner "$BIN/pg_ctl -D $DATA -w stop >/dev/null"

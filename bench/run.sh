@@ -17,6 +17,7 @@ WORK_MEM=${BENCH_WORK_MEM:-64MB}               # PostgreSQL default: 4MB
 SHARED_BUFFERS=${BENCH_SHARED_BUFFERS:-4GB}    # PostgreSQL default: 128MB (only settable in the throwaway cluster)
 PG_VERSION=${BENCH_PG_VERSION:-15}
 SELF=$(readlink -f "$0")
+HERE=$(dirname "$SELF")                       # bench/: narrow.sql, calpop.sql
 
 # ---------------------------------------------------------------------------------------------------------------
 # 1. Get a server: re-exec ourselves inside a throwaway cluster unless told to use the caller's.
@@ -150,55 +151,14 @@ FROM (
 JOIN mult m ON m.h = a.h AND m.k = a.k;
 DROP TABLE mult;
 SQL
-# n: the narrow fact table of issue 14 (what a dashboard reads): as many rows as t; 8 countries (int) x 4 regions
-#    = 32 strata, 50 PSUs per stratum numbered 1..1600 across strata, w ~ U(0.5, 3.5), agree boolean with a
-#    country rate and a PSU effect, score float8. nt: the same rows with text keys: country as its two-letter
-#    code, stratum as a police force name, PSU as an area code ('E0' || 7 digits).
-"${PSQL[@]}" -o /dev/null <<SQL
-SELECT setseed(0.23);
-CREATE TABLE n AS
-SELECT i AS id, country, stratum, psu, 0.5 + 3 * random() AS w,
-       random() < 0.15 + 0.07 * country + ((psu * 7919) % 21 - 10) * 0.01 AS agree,
-       50 + 2 * country + ((psu * 977) % 11 - 5)
-          + 10 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS score
-FROM (
-    SELECT i, (i % 8 + 1)::int AS country, ((i % 8) * 4 + (i / 8) % 4 + 1)::int AS stratum,
-           (((i % 8) * 4 + (i / 8) % 4) * 50 + (i / 32) % 50 + 1)::int AS psu
-    FROM generate_series(0, $ROWS - 1) AS i
-) a;
-CREATE TABLE nt AS
-SELECT n.id, c.code AS country, f.force AS stratum, 'E0' || lpad(n.psu::text, 7, '0') AS psu, n.w, n.agree, n.score
-FROM n
-JOIN (VALUES (1,'AT'),(2,'BE'),(3,'CZ'),(4,'DE'),(5,'ES'),(6,'FR'),(7,'IT'),(8,'PL')) AS c(ci, code)
-  ON c.ci = n.country
-JOIN (SELECT row_number() OVER () AS k, force FROM unnest(ARRAY[
-        'Avon and Somerset','Bedfordshire','Cambridgeshire','Cheshire','Cleveland','Cumbria','Derbyshire',
-        'Devon and Cornwall','Dorset','Durham','Essex','Gloucestershire','Greater Manchester','Hampshire',
-        'Hertfordshire','Humberside','Kent','Lancashire','Leicestershire','Lincolnshire','Merseyside',
-        'Metropolitan Police','Norfolk','Northamptonshire','Northumbria','North Yorkshire','Nottinghamshire',
-        'South Yorkshire','Staffordshire','Suffolk','Surrey','Sussex']) AS force) AS f
-  ON f.k = n.stratum
-ORDER BY n.id;
-SQL
-# Calibration (issue 10): margins of t's population as a police statistics office publishes them, officers by
-# country (8) and by role (4), both adding up to the same total (the design weights' sum), and for the linear
-# calibration also the total of x. Shares differ from the sample's so the calibration moves the weights.
+# n, nt: the narrow fact tables of issue 14 (bench/narrow.sql), as many rows as t
+"${PSQL[@]}" -o /dev/null -v rows="$ROWS" -f "$HERE/narrow.sql"
+# Calibration (issue 10): calpop, the margins of t's population (bench/calpop.sql), and the bare transition
+# state of the linear estimators, to show its size.
 # (If this fails, e.g. an extension without calibration, the lines cr and cl report the error.)
-"${PSQL[@]}" -o /dev/null 2>"$TMP/calpop.err" <<SQL || echo "WARNING: calibration margins not built: $(grep -m1 ERROR "$TMP/calpop.err" || true)" >&2
-CREATE TABLE calpop AS
-WITH tot AS (SELECT sum(w) AS nw, sum(w * x) AS sx FROM t),
-m AS (
-    SELECT 'country' AS variable, country AS level, tot.nw * (1 + 0.1 * ci) / 10.8 AS total
-    FROM tot, (VALUES (0,'AT'),(1,'BE'),(2,'CZ'),(3,'DE'),(4,'ES'),(5,'FR'),(6,'IT'),(7,'PL')) AS c(ci, country)
-    UNION ALL
-    SELECT 'role', r, tot.nw * sh FROM tot, (VALUES ('investigator', 0.3), ('first responder', 0.35),
-                                                    ('forensic examiner', 0.2), ('manager', 0.15)) AS r(r, sh))
-SELECT (SELECT svy_population(variable, level, total ORDER BY variable, level) FROM m) AS rake,
-       (SELECT svy_population(variable, level, total ORDER BY variable, level)
-        FROM (SELECT * FROM m UNION ALL SELECT 'x', NULL, 1.02 * tot.sx FROM tot) m2) AS lin;
--- the bare transition state of the linear estimators, to show its size
-CREATE AGGREGATE svy_state_of(boolean, svy_design) (SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate);
-SQL
+"${PSQL[@]}" -o /dev/null -v calpop=calpop -v src=t -v x=x -v xname=x -v cshift=-1 -f "$HERE/calpop.sql" \
+    -c "CREATE AGGREGATE svy_state_of(boolean, svy_design) (SFUNC = svy_accum_bool_transfn, STYPE = svy_aggstate)" \
+    2>"$TMP/calpop.err" || echo "WARNING: calibration margins not built: $(grep -m1 ERROR "$TMP/calpop.err" || true)" >&2
 "${PSQL[@]}" -c "VACUUM ANALYZE t" -c "VACUUM ANALYZE r" -c "VACUUM ANALYZE n" -c "VACUUM ANALYZE nt" -c "CHECKPOINT"
 t_built=$(date +%s.%N)
 

@@ -121,32 +121,7 @@ SELECT translate(encode(substr(svy_aggstate_send(m), 1, 40), 'base64'), E'\n', '
 SELECT translate(encode(substr(svy_aggstate_send(bs), 1, 60), 'base64'), E'\n', '')::svy_aggstate FROM states;
 SELECT translate(encode(substr(svy_aggstate_send(qs), 1, 80), 'base64'), E'\n', '')::svy_aggstate FROM states;
 -- every byte of small states of each kind overwritten, and every truncation: errors, never a crash
-CREATE FUNCTION fuzz(state svy_aggstate, finish text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    b bytea := svy_aggstate_send(state);
-    ok int := 0;
-    failed int := 0;
-    v int;
-BEGIN
-    FOR i IN 0 .. length(b) - 1 LOOP
-        FOREACH v IN ARRAY ARRAY[0, 127, 255] LOOP
-            BEGIN
-                EXECUTE format('SELECT %s(%L::svy_aggstate)', finish,
-                               translate(encode(set_byte(b, i, v), 'base64'), E'\n', ''));
-                ok := ok + 1;
-            EXCEPTION WHEN OTHERS THEN
-                failed := failed + 1;
-            END;
-        END LOOP;
-        BEGIN
-            PERFORM translate(encode(substr(b, 1, i), 'base64'), E'\n', '')::svy_aggstate;
-            ok := ok + 1;
-        EXCEPTION WHEN OTHERS THEN
-            failed := failed + 1;
-        END;
-    END LOOP;
-    RETURN CASE WHEN failed > 0 THEN 'survived' ELSE 'nothing rejected' END;
-END $$;
+\i sql/include/fuzz.sql
 SELECT fuzz(mean_state(y, svy_design(w, h, psu)), 'svy_mean_final') AS mean,
        fuzz(by_state(y, country, svy_design(w, h, psu)), 'svy_domains_final') AS by_text,
        fuzz(by_state_likert(y, q, svy_design(w, h)), 'svy_domains_final') AS by_likert,

@@ -211,6 +211,7 @@ SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY['NaN':
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'rake')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'poststratify')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'poststratify')) FROM t, p;
+-- raking and logit with a numeric auxiliary (calibration_numaux): R's calibrate() gives 309.407547793656, SE 56.5502421007258 (test/unit calib_oracle.R)
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'raking')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'Rake')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'truncated')) FROM t, p;
@@ -312,19 +313,8 @@ LANGUAGE sql STABLE BEGIN ATOMIC
 END;
 CREATE TABLE serial AS SELECT * FROM calib_run();
 SELECT what, round(estimate::numeric, 6) AS estimate, round(std_error::numeric, 6) AS std_error, df, n FROM serial;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has($q$SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pr FROM bigpop), ARRAY[country, role], method => 'rake'))
     FROM big$q$, 'Partial Aggregate') AS partial_mean,
        plan_has($q$SELECT svy_weights_summary(svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM bigpop), ARRAY[country, role], method => 'raking'))

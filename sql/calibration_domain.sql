@@ -168,19 +168,8 @@ BEGIN
     END LOOP;
 END $$;
 CREATE TABLE serial AS SELECT * FROM run_all();
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line LIKE '%' || pattern || '%' THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT des.name, plan_has(format('SELECT svy_by(y, grp, %s) FROM t', des.sql), 'Partial Aggregate') AS by_partial,
        plan_has(format('SELECT svy_tab(grp, b, %s) FROM t', des.sql), 'Partial Aggregate') AS tab_partial
 FROM des ORDER BY 1;

@@ -109,29 +109,8 @@ SELECT svy_mean_final(svy_aggstate_combine(a.m, b.m))
 FROM (SELECT mean_state(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) AS m FROM rt, cp) a,
      (SELECT mean_state(y, jk(w, psu)) AS m FROM rt, cp) b;
 -- corrupt states: every byte overwritten and every truncation is an error or a number, never a crash
-CREATE FUNCTION fuzz(state svy_aggstate) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    b bytea := svy_aggstate_send(state);
-    failed int := 0;
-    v int;
-BEGIN
-    FOR i IN 0 .. length(b) - 1 LOOP
-        FOREACH v IN ARRAY ARRAY[0, 255] LOOP
-            BEGIN
-                PERFORM svy_mean_final(translate(encode(set_byte(b, i, v), 'base64'), E'\n', '')::svy_aggstate);
-            EXCEPTION WHEN OTHERS THEN
-                failed := failed + 1;
-            END;
-        END LOOP;
-        BEGIN
-            PERFORM svy_mean_final(translate(encode(substr(b, 1, i), 'base64'), E'\n', '')::svy_aggstate);
-        EXCEPTION WHEN OTHERS THEN
-            failed := failed + 1;
-        END;
-    END LOOP;
-    RETURN CASE WHEN failed > 0 THEN 'survived' ELSE 'nothing rejected' END;
-END $$;
-SELECT fuzz(mean_state(y, svy_calibrate(svy_repdesign(w, ARRAY[w, 2 * w, 0], 'bootstrap'), pgv, ARRAY[g], ARRAY[v])))
+\i sql/include/fuzz.sql
+SELECT fuzz(mean_state(y, svy_calibrate(svy_repdesign(w, ARRAY[w, 2 * w, 0], 'bootstrap'), pgv, ARRAY[g], ARRAY[v])), 'svy_mean_final')
 FROM rt, cp WHERE id <= 12;
 -- the replicate part of a state: a count that does not match the design, truncated
 SELECT svy_mean_final(translate(encode(substr(svy_aggstate_send(m), 1, length(svy_aggstate_send(m)) - 8), 'base64'), E'\n', '')::svy_aggstate)
@@ -177,19 +156,8 @@ LANGUAGE sql STABLE BEGIN ATOMIC
 END;
 CREATE TABLE serial AS SELECT * FROM rep_run();
 SELECT what, round(estimate::numeric, 6) AS estimate, round(std_error::numeric, 6) AS std_error, df, n FROM serial ORDER BY what;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has($q$SELECT svy_mean(y, svy_calibrate(boot(w, psu), (SELECT pgh FROM bigpop), ARRAY[g, h], method => 'rake'))
     FROM big$q$, 'Partial Aggregate') AS partial_mean;
 CREATE TABLE parallel AS SELECT * FROM rep_run();
@@ -285,6 +253,6 @@ SELECT round(c.statistic::numeric, 8) AS statistic, round(c.ndf::numeric, 8) AS 
 FROM (SELECT svy_tab(g, h, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify')) AS t FROM rt, cp) s,
      svy_chisq(s.t) c;
 
-DROP FUNCTION rep_run(), plan_has(text, text), fuzz(svy_aggstate), est(svy_estimate), jk(float8, int), boot(float8, int);
+DROP FUNCTION rep_run(), plan_has(text, text), fuzz(svy_aggstate, text), est(svy_estimate), jk(float8, int), boot(float8, int);
 DROP AGGREGATE mean_state(float8, svy_design);
 DROP TABLE rt, cp, big, bigpop, serial, parallel;

@@ -160,20 +160,9 @@ LANGUAGE sql STABLE BEGIN ATOMIC
         FROM rs_big) s;
 END;
 CREATE TABLE rs_serial AS SELECT * FROM rs_run();
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION rs_plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
-SELECT rs_plan_has($q$SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pc FROM rs_bigpop), ARRAY[country], method => 'rescale'))
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
+SELECT plan_has($q$SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pc FROM rs_bigpop), ARRAY[country], method => 'rescale'))
     FROM rs_big$q$, 'Partial Aggregate') AS partial_mean;
 CREATE TABLE rs_parallel AS SELECT * FROM rs_run();
 RESET ALL;
@@ -200,6 +189,6 @@ SELECT regexp_replace(svy_calibrate(svy_design(1.0), '{"role": {"patrol": 1}, "c
 -- rows with different methods in one aggregate
 SELECT svy_mean(courses, svy_calibrate(svy_design(w), pr, ARRAY[role], method => CASE WHEN i < 5 THEN 'rescale' ELSE 'poststratify' END)) FROM rs_v;
 
-DROP FUNCTION rs_run(), rs_plan_has(text, text), same(float8, float8), same(svy_estimate, svy_estimate);
+DROP FUNCTION rs_run(), plan_has(text, text), same(float8, float8), same(svy_estimate, svy_estimate);
 DROP VIEW rs_v;
 DROP TABLE rs_off, rs_pop, rs_big, rs_bigpop, rs_serial, rs_parallel;

@@ -143,28 +143,13 @@ CREATE FUNCTION runs() RETURNS TABLE (what text, e svy_estimate) LANGUAGE sql ST
     UNION ALL SELECT 'raking state', svy_prop(svy_accum(bo, d_raking)) FROM cal;
 END;
 CREATE TABLE serial AS SELECT * FROM runs();
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has('SELECT svy_accum(y, d_rake) FROM cal', 'Partial Aggregate') AS partial_accum,
        plan_has('SELECT svy_merge(s_rake) FROM parts', 'Partial Aggregate') AS partial_merge;
 CREATE TABLE par AS SELECT * FROM runs();
 CREATE TABLE par_merged AS SELECT svy_mean(svy_merge(s_rake)) AS e FROM parts;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
-RESET parallel_leader_participation;
+\i sql/include/parallel_off.sql
 SELECT s.what, same(p.e, s.e) AS parallel_same FROM serial s JOIN par p USING (what) ORDER BY s.what;
 SELECT same(m.e, s.e) AS merged_same FROM par_merged m, serial s WHERE s.what = 'rake';
 
@@ -298,18 +283,10 @@ CREATE FUNCTION qruns() RETURNS TABLE (what text, e svy_estimate) LANGUAGE sql S
     UNION ALL SELECT 'raking domain', svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.75) FROM calq;
 END;
 CREATE TABLE qserial AS SELECT * FROM qruns();
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 SELECT plan_has('SELECT svy_quantile(y, d_linear_psu, 0.5) FROM calq', 'Partial Aggregate') AS partial_quantile;
 CREATE TABLE qpar AS SELECT * FROM qruns();
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
-RESET parallel_leader_participation;
+\i sql/include/parallel_off.sql
 SELECT s.what, qsame(p.e, s.e) AS parallel_same FROM qserial s JOIN qpar p USING (what) ORDER BY s.what;
 
 DROP AGGREGATE quantile_state(float8, svy_design, float8);

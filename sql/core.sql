@@ -181,19 +181,8 @@ SELECT svy_mean(y, svy_design(w, strata => stratum, psu => psu)) AS m,
        svy_prop(b, svy_design(w, strata => stratum), 'korn-graubard') AS p,
        svy_ratio(y, w, svy_design(w, psu => psu)) AS r
 FROM big;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has($q$CREATE TABLE parallel AS
 SELECT svy_mean(y, svy_design(w, strata => stratum, psu => psu)) AS m,
        svy_prop(b, svy_design(w, strata => stratum), 'korn-graubard') AS p,

@@ -149,11 +149,7 @@ CREATE TABLE dserial AS
 SELECT g.* FROM svy_groups((SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) FROM dbig)) g;
 CREATE TABLE dserial_tab AS
 SELECT (svy_chisq(svy_tab(country, b, svy_design(w, psu => psu)))).* FROM dbig;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) FROM dbig;
 CREATE TABLE dparallel AS
 SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS b,

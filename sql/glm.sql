@@ -2,14 +2,8 @@
 -- (kit and test/oracle/extra/cases_glm.csv); this file checks the SQL surface, partial aggregation,
 -- the svy_model type and every bad input.
 SET extra_float_digits = 0;
--- 480 officers: 4 countries (strata) x 6 forces (PSUs) x 20 rows; deterministic
-CREATE TABLE off AS
-SELECT i, (ARRAY['AT','DE','FR','PL'])[1 + i % 4] AS country, 1 + (i / 4) % 6 AS force,
-       (ARRAY['patrol','detective','command'])[1 + (i * 7) % 3] AS role,
-       (i * 37) % 30 AS years, 1.0 + (i % 5) * 0.25 AS w,
-       CASE WHEN (i * 7919) % 100 < 25 + 10 * (i % 4) + (i * 37) % 30 THEN 1.0 ELSE 0.0 END AS trained,
-       ((i * 31) % 7)::float8 AS courses
-FROM generate_series(0, 479) AS i;
+\set officers off
+\i sql/include/officers.sql
 CREATE VIEW offd AS
 SELECT o.*, svy_design(w, strata => country, psu => force) AS d,
        ARRAY[1, years] || svy_dummies(country, ARRAY['AT','DE','FR','PL'])
@@ -119,11 +113,7 @@ CREATE TEMP TABLE serial AS
 SELECT svy_glm(trained, x, d, 'quasibinomial') AS a, svy_glm(courses, x, dn, 'quasipoisson') AS b,
        svy_glm(courses, x, d) AS c, svy_glm(trained, x, dr, 'quasibinomial') AS r,
        svy_glm(trained, x, d2, 'quasibinomial') AS t FROM offbigd;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d, 'quasibinomial'), svy_glm(trained, x, dr, 'quasibinomial') FROM offbigd;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, d2, 'quasibinomial') FROM offbigd;
 CREATE TEMP TABLE par AS

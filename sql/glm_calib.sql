@@ -3,14 +3,8 @@
 -- test/oracle/extra/cases_glm_calib.csv); this file checks identities that tie the fit to the calibrated
 -- linear estimators, partial aggregation, domains, state merging and the errors.
 SET extra_float_digits = 0;
--- 480 officers: 4 countries (strata) x 6 forces (PSUs) x 20 rows; deterministic
-CREATE TABLE gc_off AS
-SELECT i, (ARRAY['AT','DE','FR','PL'])[1 + i % 4] AS country, 1 + (i / 4) % 6 AS force,
-       (ARRAY['patrol','detective','command'])[1 + (i * 7) % 3] AS role,
-       (i * 37) % 30 AS years, 1.0 + (i % 5) * 0.25 AS w,
-       CASE WHEN (i * 7919) % 100 < 25 + 10 * (i % 4) + (i * 37) % 30 THEN 1.0 ELSE 0.0 END AS trained,
-       ((i * 31) % 7)::float8 AS courses
-FROM generate_series(0, 479) AS i;
+\set officers gc_off
+\i sql/include/officers.sql
 -- officers by country and by role, and the total of years of service
 CREATE TABLE gc_margins (variable text, level text, total float8);
 INSERT INTO gc_margins VALUES ('country', 'AT', 2000), ('country', 'DE', 5000), ('country', 'FR', 4500),
@@ -114,11 +108,7 @@ SELECT svy_glm(trained, x, drake, 'quasibinomial') AS a, svy_glm(courses, x, dli
        svy_glm(courses, x, dnopsu) AS c, svy_glm(CASE WHEN years > 3 THEN trained END, x, dnopsu, 'binomial') AS d,
        svy_glm(trained, x, drep, 'quasibinomial') AS e
 FROM gc_offbigc;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drake, 'quasibinomial') FROM gc_offbigc;
 EXPLAIN (COSTS OFF) SELECT svy_glm(trained, x, drep, 'quasibinomial') FROM gc_offbigc;
 CREATE TEMP TABLE gc_par AS

@@ -78,11 +78,7 @@ SELECT (SELECT (svy_prop(b, svy_design(w, strata => st_short, psu => ps_short)))
           (SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) AS s FROM hpt) x,
           svy_groups(x.s, 'mean')) AS by_se,
        (SELECT (svy_quantile(y, svy_design(w, strata => st_short, psu => ps_short), 0.5)).std_error FROM hpt) AS q_se;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_by(y, g_text, svy_design(w, strata => st_short, psu => ps_short)) FROM hpt;
 SELECT abs(p.prop_se - s.prop_se) <= 1e-12 * s.prop_se AS prop_same,
        (SELECT bool_and(abs(a - c) <= 1e-12 * c) FROM unnest(p.by_se, s.by_se) AS u(a, c)) AS by_same,
@@ -94,11 +90,7 @@ FROM serial s, (
               svy_groups(x.s, 'mean')) AS by_se,
            (SELECT (svy_quantile(y, svy_design(w, strata => st_short, psu => ps_short), 0.5)).std_error FROM hpt) AS q_se
 ) p;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
-RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
-RESET parallel_leader_participation;
+\i sql/include/parallel_off.sql
 
 -- the stratum label cache: a lonely PSU names its stratum, long names clipped
 SET survey.lonely_psu = 'fail';

@@ -2,13 +2,7 @@
 -- format) driven through the SQL API.  The driver, its argument mapping and the list of documented SQL-vs-R
 -- deviations are in test/oracle/driver.sql.  Any MISMATCH, ERROR or NOT YET RUNNABLE line, or a changed
 -- count in the summary, fails this test.
-\set ECHO none
-\set QUIET on
-\set ON_ERROR_STOP 1
-\getenv abs_srcdir PG_ABS_SRCDIR
-\set oracle_dir :abs_srcdir '/test/oracle'
-\set driver :oracle_dir '/driver.sql'
-\i :driver
+\i sql/include/oracle_driver.sql
 DO $$ BEGIN PERFORM oracle.run(); END $$;
 \pset format unaligned
 \pset tuples_only on

@@ -118,11 +118,7 @@ SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,
        svy_mean(y, svy_repdesign(w, rw, 'JK1')) AS rm,
        svy_by(y, country, svy_repdesign(w, rw, 'JK1')) AS rb
 FROM relb_par;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
+\i sql/include/parallel_on.sql
 EXPLAIN (COSTS OFF) SELECT svy_mean(y, svy_repdesign(w, rw, 'JK1')) FROM relb_par;
 CREATE TABLE relb_parallel AS
 SELECT svy_by(y, country, svy_design(w, strata => stratum, psu => psu)) AS bt,

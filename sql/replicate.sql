@@ -3,13 +3,7 @@
 -- replicates, rho 0.5) of the kit (test/oracle) and of test/oracle/extra, run through the oracle driver
 -- (test/oracle/driver.sql, which maps cases to SQL and compares: estimate/se 1e-9 relative, limits 1e-8,
 -- df and n exactly, deff 1e-9).  Then bad input of replicate designs.
-\set ECHO none
-\set QUIET on
-\set ON_ERROR_STOP 1
-\getenv abs_srcdir PG_ABS_SRCDIR
-\set oracle_dir :abs_srcdir '/test/oracle'
-\set driver :oracle_dir '/driver.sql'
-\i :driver
+\i sql/include/oracle_driver.sql
 UPDATE oracle.kind_config SET status = CASE WHEN kind ~ '^(rep_|quantile$|pisa$)' THEN 'on' ELSE 'off' END;
 UPDATE oracle.design_type_config SET status = 'on' WHERE type IN ('taylor', 'replicate');
 DO $$ BEGIN PERFORM oracle.run(); END $$;

@@ -90,19 +90,8 @@ CREATE TABLE serial AS
 SELECT svy_mean(y, d) AS m, svy_total(y, d) AS t, svy_prop(b, d, 'logit') AS p, svy_ratio(y, w, d) AS r,
        svy_quantile(y, d, 0.5) AS q, svy_by(y, g, d) AS by, svy_tab(g, h, d) AS tab
 FROM tsd;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_leader_participation = off;
-CREATE FUNCTION plan_has(query text, pattern text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text;
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        IF line ~ pattern THEN RETURN true; END IF;
-    END LOOP;
-    RETURN false;
-END $$;
+\i sql/include/parallel_on.sql
+\i sql/include/plan_has.sql
 SELECT plan_has($q$SELECT svy_mean(y, d), svy_quantile(y, d, 0.5), svy_by(y, g, d) FROM tsd$q$,
                 'Partial Aggregate') AS partial_aggregate;
 CREATE TABLE par AS

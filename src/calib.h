@@ -52,6 +52,28 @@ svy_calib_population(const SvyCalibBlock *b)
 	return (struct varlena *) ((char *) (b + 1) + sizeof(float8) * b->k);
 }
 
+/*
+ * The calibration cell of a row.  `raking` and `logit` with numeric
+ * auxiliaries solve for g = F(x' lambda) with the row's own v, so each
+ * distinct auxiliary vector (the categorical cell and v) is a cell of its
+ * own: its code is a 53-bit hash of both (a double holds it exactly; the
+ * state keeps each cell's levels and v and errors on a collision).  Other
+ * methods: the mixed-radix code of the levels.
+ */
+static inline bool
+svy_calib_distinct(int method, int k)
+{
+	return k > 0 && (method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT);
+}
+extern uint64 svy_calib_distinct_code(uint64 cat, const float8 *x, int k);
+
+static inline uint64
+svy_calib_row_cell(const SvyCalibBlock *b)
+{
+	return svy_calib_distinct(b->method, b->k) ? svy_calib_distinct_code(b->cell, svy_calib_x(b), b->k)
+		: b->cell;
+}
+
 /* Text form: the "calibrated <hex> " prefix, and reading a value that starts with it. */
 extern void svy_calib_design_out(StringInfo buf, const SvyDesign *d);
 extern SvyDesign *svy_calib_design_in(const char *s);
@@ -134,7 +156,7 @@ typedef struct SvyCalibWeights
 	double	   *lambda_v;		/* k */
 	int			iterations;
 	bool		converged;
-	/* summary over the rows; NaN where the sums cannot tell (numeric auxiliaries) */
+	/* summary over the rows; NaN where the sums cannot tell (linear with numeric auxiliaries) */
 	double		n,
 				sum_w,
 				sum_w2,

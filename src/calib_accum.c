@@ -19,7 +19,11 @@
  *   - per cell the unweighted row count and sums of a and b (rake's
  *     residualisation averages scores over rows) and, for the weights
  *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
- * It grows with PSUs x cells, never with rows.  The final function sums
+ * It grows with PSUs x cells, never with rows.  `raking` and `logit` with
+ * numeric auxiliaries make a cell of each distinct (levels, v) (calib.h:
+ * svy_calib_row_cell), keeping each cell's levels and v (cellcat, cellx):
+ * there the state grows with the distinct auxiliary vectors, up to the
+ * memory limit (cell_check_memory).  The final function sums
  * cells, solves the calibration (src/stats/calibrate.c), forms each
  * PSU's residualised score total z_j = sum_c coef_c' u_jc and hands these
  * to the base accumulator's variance machinery (lonely PSUs, fpc, df).
@@ -98,6 +102,9 @@ typedef struct SvyCalibAccum
 
 	SvyIdMap   *cells;			/* cell code -> index into cellsum */
 	uint64	   *cellcode;		/* per cell: its code */
+	bool		distinct;		/* a cell per distinct auxiliary vector (svy_calib_distinct) */
+	uint64	   *cellcat;		/* distinct: per cell, the code of its levels */
+	double	   *cellx;			/* distinct: per cell, its v (k) */
 	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
 	int			cw;
 	int			ncell_cap;
@@ -185,6 +192,12 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->cw = CS_WIDTH(k);
 	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
 	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
+	c->distinct = svy_calib_distinct(method, k);
+	if (c->distinct)
+	{
+		c->cellcat = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
+		c->cellx = MemoryContextAllocZero(cxt, sizeof(double) * k * c->ncell_cap);
+	}
 	return c;
 }
 
@@ -237,12 +250,90 @@ entry_sums(SvyCalibAccum *c, const CalibKey *key)
 	return c->arena + (int64) e->off * c->width;
 }
 
+/* 64-bit finalizer (splitmix64) */
+static inline uint64
+mix64(uint64 x)
+{
+	x ^= x >> 30;
+	x *= UINT64CONST(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64CONST(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
+uint64
+svy_calib_distinct_code(uint64 cat, const float8 *x, int k)
+{
+	uint64		h = mix64(cat + UINT64CONST(0x9E3779B97F4A7C15));
+
+	for (int j = 0; j < k; j++)
+	{
+		float8		v = x[j] == 0.0 ? 0.0 : x[j];	/* -0 and 0: one cell */
+		uint64		bits;
+
+		memcpy(&bits, &v, sizeof(bits));
+		h = mix64(h ^ (bits + UINT64CONST(0x9E3779B97F4A7C15) + (h << 6) + (h >> 2)));
+	}
+	return h & ((UINT64CONST(1) << 53) - 1);
+}
+
+/*
+ * A distinct cell's code names one (levels, v): a row or a merged cell
+ * with the same code and other values is a hash collision (about one in
+ * 10^7 for 10^5 distinct vectors), reported rather than merged.
+ */
+static inline void
+cell_check(const SvyCalibAccum *c, int i, uint64 cat, const double *x)
+{
+	bool		same = c->cellcat[i] == cat;
+
+	for (int j = 0; j < c->k; j++)
+		same &= c->cellx[(int64) i * c->k + j] == x[j];
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("two auxiliary vectors of the calibration have the same 53-bit code"),
+				 errdetail("Raking and logit calibration with numeric variables key their sums by a hash of each row's levels and values."),
+				 errhint("Round the numeric variables to fewer distinct values.")));
+}
+
+/*
+ * Distinct cells grow with the distinct values of a continuous auxiliary,
+ * not with the population: stop at the state memory limit with what to do.
+ * Bytes per cell: its sums and v, and the solver's per-cell arrays.
+ */
+static void
+cell_check_memory(const SvyCalibAccum *c, int ncell)
+{
+	Size		per_cell = sizeof(double) * (c->cw + 2 * c->k + c->nu + 8 + c->k * c->k) + 64;
+	Size		bytes = (Size) ncell * per_cell + (Size) c->used * c->width * sizeof(double);
+
+	if (bytes > svy_state_memory_limit())
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("calibration equations too large"),
+				 errdetail("Method \"%s\" with numeric variables keeps sums per distinct auxiliary vector (the row's levels and numeric values): %d of them need %zu kB, more than 64 times work_mem (%zu kB).",
+						   svy_calib_method_name(c->method), ncell, (bytes + 1023) / 1024,
+						   svy_state_memory_limit() / 1024),
+				 errhint("Round the numeric variables to fewer distinct values, use method => 'linear' (its state does not grow with them), or raise work_mem.")));
+}
+
+/* The index of a cell code; a new cell gets its levels' code and v (distinct cells only). */
 static int
-cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
 {
 	bool		found;
-	int			i = svy_idmap_insert(c->cells, code, 0, &found);
+	int			i;
 
+	if (c->distinct && (i = svy_idmap_find(c->cells, code, 0)) >= 0)
+	{
+		cell_check(c, i, cat, x);
+		return i;
+	}
+	if (c->distinct)
+		cell_check_memory(c, svy_idmap_size(c->cells) + 1);
+	i = svy_idmap_insert(c->cells, code, 0, &found);
 	if (!found && i >= c->ncell_cap)
 	{
 		int			ncap = c->ncell_cap * 2;
@@ -255,6 +346,11 @@ cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 		pfree(c->cellcode);
 		c->cellsum = n;
 		c->cellcode = codes;
+		if (c->distinct)
+		{
+			c->cellcat = repalloc(c->cellcat, sizeof(uint64) * ncap);
+			c->cellx = repalloc(c->cellx, sizeof(double) * c->k * ncap);
+		}
 		c->ncell_cap = ncap;
 	}
 	if (!found)
@@ -264,14 +360,19 @@ cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 		c->cellcode[i] = code;
 		for (int t = 0; t < c->cw; t++)
 			cs[t] = CS_IS_MIN(c->k, t) ? INFINITY : CS_IS_MAX(c->k, t) ? -INFINITY : 0.0;
+		if (c->distinct)
+		{
+			c->cellcat[i] = cat;
+			memcpy(c->cellx + (int64) i * c->k, x, sizeof(double) * c->k);
+		}
 	}
 	return i;
 }
 
 static double *
-cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
 {
-	int			i = cell_index(c, cxt, code);	/* first: it may move cellsum */
+	int			i = cell_index(c, cxt, code, cat, x);	/* first: it may move cellsum */
 
 	return c->cellsum + (int64) c->cw * i;
 }
@@ -281,7 +382,7 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
  * 4 slots a cell their low bits rarely collide.
  */
 static inline int
-row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
+row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
 {
 	CellSlot   *slot;
 	int			i;
@@ -297,8 +398,12 @@ row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code)
 	}
 	slot = &c->cellcache[code & c->cellcache_mask];
 	if (slot->index1 != 0 && slot->code == code)
+	{
+		if (c->distinct)
+			cell_check(c, slot->index1 - 1, cat, x);
 		return slot->index1 - 1;
-	i = cell_index(c, cxt, code);
+	}
+	i = cell_index(c, cxt, code, cat, x);
 	slot->code = code;
 	slot->index1 = i + 1;
 	return i;
@@ -441,8 +546,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	key.w[1] = d->stratum[1];
 	key.w[2] = c->per_row ? 0 : d->psu[0];
 	key.w[3] = c->per_row ? 0 : d->psu[1];
-	key.w[4] = b->cell;
-	ci = row_cell_index(c, s->cxt, b->cell);
+	key.w[4] = svy_calib_row_cell(b);
+	ci = row_cell_index(c, s->cxt, key.w[4], b->cell, v);
 	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
 	unit = c->per_row ? h : s->last_psu;
 	/* (replicate designs have no unit: h = -1) */
@@ -642,7 +747,8 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	ncell = svy_idmap_size(f->cells);
 	for (int i = 0; i < ncell; i++)
 	{
-		double	   *dst = cell_sums(c, into->cxt, f->cellcode[i]);
+		double	   *dst = cell_sums(c, into->cxt, f->cellcode[i], f->distinct ? f->cellcat[i] : 0,
+									f->distinct ? f->cellx + (int64) i * f->k : NULL);
 
 		const double *src = f->cellsum + (int64) c->cw * i;
 
@@ -690,6 +796,12 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		pq_sendint64(buf, c->cellcode[i]);
 		for (int t = 0; t < c->cw; t++)
 			pq_sendfloat8(buf, c->cellsum[(int64) c->cw * i + t]);
+		if (c->distinct)
+		{
+			pq_sendint64(buf, c->cellcat[i]);
+			for (int j = 0; j < c->k; j++)
+				pq_sendfloat8(buf, c->cellx[(int64) i * c->k + j]);
+		}
 	}
 	pq_sendint32(buf, c->tab->members);
 	calibtab_start_iterate(c->tab, &it);
@@ -783,7 +895,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		SvyPop	   *parsed = svy_population_parse(pop);
 
 		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
-			(method != SVY_CALIB_LINEAR && k != 0) ||
+			(method != SVY_CALIB_LINEAR && !svy_calib_distinct(method, k) && k != 0) ||
 			((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && parsed->ncat != 1) ||
 			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
 			svy_wire_corrupt("bad population");
@@ -794,23 +906,42 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
-	ncell = svy_wire_count(buf, 8 + 8 * c->cw, "bad number of cells");
+	ncell = svy_wire_count(buf, 8 + 8 * c->cw + (c->distinct ? 8 + 8 * k : 0), "bad number of cells");
 	if (ncell == 0)
 		svy_wire_corrupt("bad number of cells");	/* the first row made one */
 	for (int i = 0; i < ncell; i++)
 	{
 		uint64		code = svy_wire_int64(buf);
 		double	   *cs;
+		double	   *sums = palloc(sizeof(double) * c->cw);
+		uint64		cat = 0;
+		double		x[SVY_CALIB_MAX_NUMERIC];
 
 		if (svy_idmap_find(c->cells, code, 0) >= 0)
 			svy_wire_corrupt("duplicate cell");
-		cs = cell_sums(c, s->cxt, code);
+		for (int t = 0; t < c->cw; t++)
+			sums[t] = svy_wire_float8(buf);
+		if (c->distinct)
+		{
+			/* the code must be that of the levels and values (the rows' svy_calib_row_cell) */
+			cat = svy_wire_int64(buf);
+			for (int j = 0; j < k; j++)
+			{
+				x[j] = svy_wire_float8(buf);
+				if (isnan(x[j]) || isinf(x[j]))
+					svy_wire_corrupt("bad cell values");
+			}
+			if (svy_calib_distinct_code(cat, x, k) != code)
+				svy_wire_corrupt("bad cell code");
+		}
+		cs = cell_sums(c, s->cxt, code, cat, x);
 		for (int t = 0; t < c->cw; t++)
 		{
-			cs[t] = svy_wire_float8(buf);
+			cs[t] = sums[t];
 			if (isnan(cs[t]) || (isinf(cs[t]) && !CS_IS_MIN(k, t) && !CS_IS_MAX(k, t)))
 				svy_wire_corrupt("bad cell sums");
 		}
+		pfree(sums);
 		if (!(cs[CS_N] >= 1) || !(cs[CS_NPOS] >= 0 && cs[CS_NPOS] <= cs[CS_N]) ||
 			!(cs[CS_MIND] >= 0) || !(cs[CS_MAXD] >= cs[CS_MIND]))
 			svy_wire_corrupt("bad cell sums");
@@ -998,7 +1129,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	}
 	for (int i = 0; i < ncell; i++)
 	{
-		uint64		code = c->cellcode[i];
+		uint64		code = c->distinct ? c->cellcat[i] : c->cellcode[i];
 
 		for (int m = 0; m < nm; m++)
 		{
@@ -1044,6 +1175,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	pr->cell_n = cn;
 	pr->cell_dv = cdv;
 	pr->cell_dvv = cdvv;
+	pr->cell_v = c->distinct ? c->cellx : NULL;
 	pr->maxit = c->maxit;
 	pr->epsilon = c->epsilon;
 	pr->bounds[0] = c->bounds[0];
@@ -1414,7 +1546,8 @@ svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 				lvv += w->lambda_v[j] * cs[CS_DDVV(c->k, j, l)] * w->lambda_v[l];
 		}
 		w->sum_w2 += G * G * cs[CS_DD] + 2.0 * G * lv + lvv;
-		if (c->k == 0)
+		/* a factor per cell: without numeric variables, or a cell per distinct v */
+		if (c->k == 0 || c->distinct)
 		{
 			w->min_w = fmin(w->min_w, fmin(G * cs[CS_MIND], G * cs[CS_MAXD]));
 			w->max_w = fmax(w->max_w, fmax(G * cs[CS_MIND], G * cs[CS_MAXD]));
@@ -1436,9 +1569,9 @@ svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 		}
 	}
 	/* not derivable from the sums: each row's own v enters its weight */
-	if (c->k > 0)
+	if (c->k > 0 && !c->distinct)
 		w->min_w = w->max_w = w->n_negative = NAN;
-	if (c->k > 1)
+	if (c->k > 1 && !c->distinct)
 		w->g_min = w->g_max = NAN;
 	if (isinf(w->g_min))
 		w->g_min = w->g_max = NAN;
@@ -1448,7 +1581,7 @@ double
 svy_calib_row_weight(const SvyAccum *s, const SvyCalibWeights *w, const SvyDesign *d)
 {
 	const SvyCalibBlock *b = svy_calib_block(d);
-	int			i = svy_idmap_find(s->calib->cells, b->cell, 0);
+	int			i = svy_idmap_find(s->calib->cells, svy_calib_row_cell(b), 0);
 	double		g;
 
 	if (i < 0)

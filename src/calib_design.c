@@ -209,12 +209,6 @@ check_method_fits(int method, const SvyPop *pop)
 				 errmsg("calibration method \"%s\" takes categorical variables only",
 						svy_calib_method_name(method)),
 				 errhint("Use method => 'linear' for numeric variables.")));
-	if ((method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT) && pop->nnum > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration method \"%s\" with numeric variables is not supported yet",
-						svy_calib_method_name(method)),
-				 errhint("Use method => 'linear' for numeric variables.")));
 	if ((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && pop->ncat != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -255,7 +255,7 @@ rep_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 				 errmsg("rows of one aggregate call must be calibrated in the same way")));
 	k = cs->k;
 	memset(&key, 0, sizeof(key));
-	key.w[4] = b->cell;
+	key.w[4] = svy_calib_row_cell(b);
 	key.v[1] = VAR_NONE;
 	for (int s = 0; s < n; s++)
 	{
@@ -279,7 +279,7 @@ rep_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	}
 	if (group_var >= 0)
 	{
-		SvyRank    *r = group_rank(cs, b->cell, group_var);
+		SvyRank    *r = group_rank(cs, key.w[4], group_var);
 
 		if (!svy_rank_full(r))
 		{
@@ -334,7 +334,7 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	key.w[1] = d->stratum[1];
 	key.w[2] = cs->per_row ? 0 : d->psu[0];
 	key.w[3] = cs->per_row ? 0 : d->psu[1];
-	key.w[4] = b->cell;
+	key.w[4] = svy_calib_row_cell(b);
 	key.v[0] = key.v[1] = VAR_NONE;
 	u = entry_sums(cs, &key);
 	u[E_D] += w;

@@ -167,11 +167,13 @@ svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 static double
 cell_code(const SvyCalibBlock *b)
 {
-	if ((double) b->cell >= CODE_MAX)
+	uint64		code = svy_calib_row_cell(b);
+
+	if ((double) code >= CODE_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a regression on a calibrated design supports at most 2^53 joint calibration cells")));
-	return (double) b->cell;
+	return (double) code;
 }
 
 void
@@ -200,7 +202,7 @@ svy_glm_calib_row(GlmState *s, const SvyDesign *d, int h, int cell, double y)
 		s->nrow_design += 1;
 	if (!(d->flags & SVY_OUT_OF_DOMAIN))
 	{
-		double	   *dom = cal_dom(s, b->cell);
+		double	   *dom = cal_dom(s, svy_calib_row_cell(b));
 
 		dom[0] += d->weight;
 		for (int j = 0; j < c->k; j++)

@@ -67,7 +67,7 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	key.w[1] = d->stratum[1];
 	key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
 	key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
-	key.w[4] = b->cell;
+	key.w[4] = svy_calib_row_cell(b);
 	key.w[AUX_WORD] = 0;
 	append_row(s, y, w, qstate_unit_index(s, &key));
 	for (int j = 0; j < b->k; j++)

@@ -28,7 +28,8 @@
  * v_k w] (R (k + 1) values) and M_c = [diag G_c, diag lambda_1, ...] known
  * once solved, so a rank basis of the domain rows' s per cell, mapped by
  * M_c, spans the calibrated weights.  raking and logit keep the base's
- * degf, as R's calibrate() does for them.
+ * degf on the full sample, as R's calibrate() does for them (a domain:
+ * the rank above, as R's subset recomputes it).
  *
  * The state grows with cells x replicates (and (k + 1)^2 R^2 per cell for
  * the rank bases), never with rows.
@@ -161,7 +162,7 @@ svy_calib_rep_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_nu
 		svy_shift_first(&c->shift, &c->shift_set, y, x);
 	a = e ? y - c->shift * x : 0.0;
 	bx = e ? x : 0.0;
-	i = rep_cell(c, s->cxt, b->cell);
+	i = rep_cell(c, s->cxt, svy_calib_row_cell(b));
 	c->n[i] += 1.0;
 	for (int r = 0; r < c->nrep; r++)
 	{
@@ -379,7 +380,8 @@ svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalib
 			   *fi;
 	double	   *cd,
 			   *cdv,
-			   *cdvv;
+			   *cdvv,
+			   *cv;
 	double		rows = 0.0,
 				want = 0.0;
 	int			r;
@@ -403,24 +405,22 @@ svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalib
 	cd = palloc(sizeof(double) * nc);
 	cdv = palloc(sizeof(double) * Max(nc * k, 1));
 	cdvv = palloc(sizeof(double) * Max(nc * k * k, 1));
+	cv = pr->cell_v ? palloc(sizeof(double) * Max(nc * k, 1)) : NULL;
 	for (int i = 0; i < nc; i++)
 	{
-		uint64		code = c->code[i];
-
-		fi[i] = svy_calib_cell_find(s, code);
+		/* the full sample's cell: its levels (and v) as the full sample's problem has them */
+		fi[i] = svy_calib_cell_find(s, c->code[i]);
 		if (fi[i] < 0)
 			svy_wire_corrupt("replicate cells do not match the calibration");
 		for (int m = 0; m < nm; m++)
-		{
-			level[i * nm + m] = code % pr->nlevels[m];
-			code /= pr->nlevels[m];
-		}
-		if (code != 0)
-			svy_wire_corrupt("cell code outside the population");
+			level[i * nm + m] = pr->cell_level[(Size) fi[i] * nm + m];
+		for (int j = 0; cv && j < k; j++)
+			cv[i * k + j] = pr->cell_v[(Size) fi[i] * k + j];
 	}
 	rp = *pr;
 	rp.ncell = nc;
 	rp.cell_level = level;
+	rp.cell_v = cv;
 	rp.cell_n = c->n;
 	rp.cell_d = cd;
 	rp.cell_dv = cdv;
@@ -482,7 +482,13 @@ svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalib
 	}
 	error_context_stack = ctx.previous;
 
-	if (pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT)
+	/*
+	 * R's calibrate() keeps the base's degf for raking and logit; a domain
+	 * (R's subset, or na.rm) recomputes it from the calibrated weights of its
+	 * rows, as for the other methods.
+	 */
+	if ((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) &&
+		s->dom.nrow == svy_calib_accum_rows(s))
 		*degf = s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN;
 	else
 	{

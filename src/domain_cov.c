@@ -10,27 +10,8 @@
 #include "miscadmin.h"
 
 #include "domain.h"
+#include "stage2.h"
 #include "survey.h"
-
-/*
- * Stable counting sort of items 0..n-1 by key in 0..nkeys-1: the items of
- * key k are order[start[k]] .. order[start[k + 1] - 1], in their own order.
- */
-static void
-order_by_key(int n, const int *key, int nkeys, int *order, int *start)
-{
-	int		   *fill = palloc(sizeof(int) * (nkeys + 1));
-
-	memset(start, 0, sizeof(int) * (nkeys + 1));
-	for (int i = 0; i < n; i++)
-		start[key[i] + 1]++;
-	for (int k = 0; k < nkeys; k++)
-		start[k + 1] += start[k];
-	memcpy(fill, start, sizeof(int) * (nkeys + 1));
-	for (int i = 0; i < n; i++)
-		order[fill[key[i]]++] = i;
-	pfree(fill);
-}
 
 /*
  * Two-stage designs: the PSU of each unit (a second-stage unit), as its slot
@@ -45,18 +26,7 @@ unit_groups(const DomainState *s)
 	if (!two_stage(s))
 		return NULL;
 	group = palloc(sizeof(int) * (nunits + 1));
-	for (int u = 0; u < nunits; u++)
-	{
-		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[u]];
-		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * u], s->unit_psu[2 * u + 1]}};
-		SvyPsuEntry *e;
-
-		CHECK_FOR_INTERRUPTS();
-		e = svy_accum_psu_find(s->base, &key);
-		if (e == NULL)
-			elog(ERROR, "survey state has a second-stage unit of an unknown PSU");
-		group[u] = e->slot;
-	}
+	svy_stage2_unit_slots(s->base, nunits, s->psu_stratum, s->unit_psu, group);
 	return group;
 }
 
@@ -221,7 +191,7 @@ domain_taylor_covariance(const DomainState *s, const SvyStratumTotals *st,
 		local[k] = -1;
 	for (int i = 0; i < s->ncells; i++)
 		key[i] = s->cells[i].unit;
-	order_by_key(s->ncells, key, nunits, ci.order, ci.start);
+	svy_order_by_key(s->ncells, key, nunits, ci.order, ci.start);
 	if (group)
 	{
 		int			n2;
@@ -229,23 +199,23 @@ domain_taylor_covariance(const DomainState *s, const SvyStratumTotals *st,
 
 		unit_order = palloc(sizeof(int) * (nunits + 1));
 		unit_start = palloc(sizeof(int) * (ngroups + 1));
-		order_by_key(nunits, group, ngroups, unit_order, unit_start);
+		svy_order_by_key(nunits, group, ngroups, unit_order, unit_start);
 		st2 = svy_accum_stage2(base, 0.0, st, &n2);
 		Assert(n2 == ngroups);
 		for (int g = 0; g < ngroups; g++)
 			group_stratum[g] = st2[g].stratum;
 		group_order = palloc(sizeof(int) * (ngroups + 1));
 		group_start = palloc(sizeof(int) * (nstrata + 1));
-		order_by_key(ngroups, group_stratum, nstrata, group_order, group_start);
+		svy_order_by_key(ngroups, group_stratum, nstrata, group_order, group_start);
 		pfree(group_stratum);
 	}
 	else if (by_psu)
-		order_by_key(nunits, s->psu_stratum, nstrata, second_order, second_start);
+		svy_order_by_key(nunits, s->psu_stratum, nstrata, second_order, second_start);
 	else
 	{
 		for (int i = 0; i < s->ncross; i++)
 			key[i] = s->cross[i].stratum;
-		order_by_key(s->ncross, key, nstrata, second_order, second_start);
+		svy_order_by_key(s->ncross, key, nstrata, second_order, second_start);
 	}
 
 	/*

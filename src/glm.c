@@ -52,6 +52,7 @@
 #include "idmap.h"
 #include "intervals.h"
 #include "linearize.h"
+#include "stage2.h"
 #include "survey.h"
 #include "wire.h"
 
@@ -1456,20 +1457,10 @@ stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
 {
 	int			p = s->p;
 
+	svy_stage2_unit_slots(s->base, s->npsu, s->psu_stratum, s->unit_psu, group);
 	for (int j = 0; j < s->npsu; j++)
-	{
-		const SvyStratumInfo *st = &s->base->strata[s->psu_stratum[j]];
-		SvyPsuKey	key = {{st->id[0], st->id[1], s->unit_psu[2 * j], s->unit_psu[2 * j + 1]}};
-		SvyPsuEntry *e;
-
-		CHECK_FOR_INTERRUPTS();
-		e = svy_accum_psu_find(s->base, &key);
-		if (e == NULL)
-			elog(ERROR, "regression state has a second-stage unit of an unknown PSU");
-		group[j] = e->slot;
 		for (int a = 0; a < p; a++)
-			psu_u[(Size) e->slot * p + a] += u[(Size) j * p + a];
-	}
+			psu_u[(Size) group[j] * p + a] += u[(Size) j * p + a];
 }
 
 /*
@@ -1482,20 +1473,12 @@ stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, in
 		   const double *u, const int *group, const double *psu_u)
 {
 	int			p = s->p;
-	int		   *start = palloc0(sizeof(int) * (npsu + 1));
-	int		   *fill = palloc(sizeof(int) * (npsu + 1));
+	int		   *start = palloc(sizeof(int) * (npsu + 1));
 	int		   *order = palloc(sizeof(int) * (s->npsu + 1));
 	double	   *Q = palloc(sizeof(double) * p * p);
 	bool	   *present = palloc(sizeof(bool) * p);
 
-	/* units by PSU */
-	for (int j = 0; j < s->npsu; j++)
-		start[group[j] + 1]++;
-	for (int g = 0; g < npsu; g++)
-		start[g + 1] += start[g];
-	memcpy(fill, start, sizeof(int) * (npsu + 1));
-	for (int j = 0; j < s->npsu; j++)
-		order[fill[group[j]]++] = j;
+	svy_order_by_key(s->npsu, group, npsu, order, start);	/* units by PSU */
 
 	for (int g = 0; g < npsu; g++)
 	{
@@ -1526,7 +1509,6 @@ stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, in
 			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
 	}
 	pfree(start);
-	pfree(fill);
 	pfree(order);
 	pfree(Q);
 	pfree(present);

@@ -101,8 +101,8 @@ cell_cols(const SvyCalibProblem *pr, int c, int *cols)
 
 /*
  * sum_c D_c(g) x_c x_c' with per-cell weight totals wc (ncell) and, for the
- * numeric part, the sums d v and d v v' (only linear has numeric margins, so
- * the raking Jacobian never needs them scaled).
+ * numeric part, the cell's v times wc (cell_v: raking, logit) or the sums
+ * d v and d v v' (linear, whose wc is d).
  */
 static void
 build_xx(const SvyCalibProblem *pr, int p, const double *wc, double *A, int *cols)
@@ -115,19 +115,23 @@ build_xx(const SvyCalibProblem *pr, int p, const double *wc, double *A, int *col
 	{
 		int			n = cell_cols(pr, c, cols);
 
+		const double *v = pr->cell_v ? pr->cell_v + (long) c * k : NULL;
+
 		for (int i = 0; i < n; i++)
 		{
 			for (int j = 0; j < n; j++)
 				A[cols[i] * p + cols[j]] += wc[c];
 			for (int j = 0; j < k; j++)
 			{
-				A[cols[i] * p + nc + j] += pr->cell_dv[c * k + j];
-				A[(nc + j) * p + cols[i]] += pr->cell_dv[c * k + j];
+				double		dv = v ? wc[c] * v[j] : pr->cell_dv[c * k + j];
+
+				A[cols[i] * p + nc + j] += dv;
+				A[(nc + j) * p + cols[i]] += dv;
 			}
 		}
 		for (int i = 0; i < k; i++)
 			for (int j = 0; j < k; j++)
-				A[(nc + i) * p + nc + j] += pr->cell_dvv[(c * k + i) * k + j];
+				A[(nc + i) * p + nc + j] += v ? wc[c] * v[i] * v[j] : pr->cell_dvv[(c * k + i) * k + j];
 	}
 }
 
@@ -387,7 +391,8 @@ calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
 
 /*
  * g and g' of every cell at eta, the misfit T - sum d g x, and the
- * Jacobian's cell weights d g'; false if a g or g' overflowed.
+ * Jacobian's cell weights d g'; false if a g or g' overflowed.  Numeric
+ * auxiliaries: each cell's own v (cell_v).
  */
 static bool
 newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, const double *T,
@@ -395,19 +400,26 @@ newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, c
 {
 	bool		finite = true;
 
+	int			nc = p - pr->k;
+
 	memcpy(mis, T, sizeof(double) * p);
 	for (int c = 0; c < pr->ncell; c++)
 	{
 		int			n = cell_cols(pr, c, cols);
+		const double *v = pr->cell_v + (long) c * pr->k;
 		double		xe = 0.0;
 
 		for (int i = 0; i < n; i++)
 			xe += eta[cols[i]];
+		for (int j = 0; j < pr->k; j++)
+			xe += eta[nc + j] * v[j];
 		calfun(pr, xe, &G[c], &dgc[c]);
 		finite &= isfinite(G[c]) && isfinite(dgc[c]);
 		wc[c] = pr->cell_d[c] * scale * dgc[c];
 		for (int i = 0; i < n; i++)
 			mis[cols[i]] -= pr->cell_d[c] * scale * G[c];
+		for (int j = 0; j < pr->k; j++)
+			mis[nc + j] -= pr->cell_d[c] * scale * G[c] * v[j];
 	}
 	return finite;
 }
@@ -441,11 +453,18 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	memset(mis, 0, sizeof(double) * p);
 	if (solve_spd(p, sol->A, mis, w2) != 0)
 		return SVY_CALIB_SINGULAR;
-	/* sample totals of x (the diagonal of A holds them for dummies) */
+	/* sample totals of x (the diagonal of A holds them for dummies; R stops on a total of 0) */
 	for (int j = 0; j < p; j++)
 	{
-		st[j] = sol->A[j * p + j];
-		if (!(st[j] > 0.0))
+		if (j < p - pr->k)
+			st[j] = sol->A[j * p + j];
+		else
+		{
+			st[j] = 0.0;
+			for (int c = 0; c < ncell; c++)
+				st[j] += pr->cell_d[c] * pr->cell_v[(long) c * pr->k + j - (p - pr->k)];
+		}
+		if (j < p - pr->k ? !(st[j] > 0.0) : !(st[j] != 0.0))
 			return SVY_CALIB_SINGULAR;
 		minscale = fmin(minscale, T[j] / st[j]);
 		sumscale += T[j] / st[j];
@@ -527,7 +546,8 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
 		(is_poststratify(pr->method) && (pr->nmargin != 1 || pr->k != 0)) ||
 		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
-		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0) ||
+		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0 &&
+		 pr->cell_v == NULL) ||
 		(pr->method == SVY_CALIB_LOGIT &&
 		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
 		   isfinite(pr->bounds[1]))) ||

@@ -9,9 +9,12 @@
  * of d v (k) and d v v' (k x k).  A row of cell c gets the calibrated weight
  *     w = d (G_c + v' lambda_v),
  * G_c from the categorical part (and the constant 1 of linear calibration),
- * lambda_v the numeric coefficients (only `linear` admits numeric margins
- * with these inputs: the others need g = F(x' lambda) with a nonlinear F of
- * each row's own v, which per-cell sums cannot give).  `raking` has
+ * lambda_v the numeric coefficients.  `linear` takes numeric margins from
+ * these sums.  `raking` and `logit` need g = F(x' lambda) with a nonlinear
+ * F of each row's own v, which per-cell sums cannot give: for them the
+ * caller makes every distinct auxiliary vector (categorical levels and v)
+ * a cell of its own and gives each cell's v (cell_v); then G_c is the whole
+ * factor and lambda_v = 0.  `raking` has
  * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U).  Both
  * iterate as R's grake: Newton steps from lambda = 0 until the largest
  * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
@@ -83,6 +86,7 @@ typedef struct SvyCalibProblem
 	const double *cell_n;		/* ncell: rows */
 	const double *cell_dv;		/* ncell x k: sum d v */
 	const double *cell_dvv;		/* ncell x k x k: sum d v v' */
+	const double *cell_v;		/* ncell x k: the cell's v (raking, logit with k > 0); else NULL */
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
 	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */

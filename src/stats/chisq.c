@@ -187,31 +187,8 @@ delta_matrix(int nr, int nc, const double *T, const double *V, const double *Vp,
 		for (int c = 0; c < rc; c++)
 			M[(size_t) c * k + v] = (M[(size_t) c * k + v] - s) / total;
 	}
-	for (int c = 0; c < rc; c++)
-	{
-		svy_check_interrupts();
-		for (int v = 0; v < k; v++)
-		{
-			double		s = 0.0;
-
-			for (int d = 0; d < rc; d++)
-				s += V[(size_t) c * rc + d] * M[(size_t) d * k + v];
-			H[(size_t) c * k + v] = s;
-		}
-	}
-	/* X = B = M' H */
-	for (int u = 0; u < k; u++)
-	{
-		svy_check_interrupts();
-		for (int v = 0; v < k; v++)
-		{
-			double		s = 0.0;
-
-			for (int c = 0; c < rc; c++)
-				s += M[(size_t) c * k + u] * H[(size_t) c * k + v];
-			X[u * k + v] = s;
-		}
-	}
+	/* X = B = M' V M */
+	svy_mat_congruence(rc, k, V, M, H, X);
 	if (svy_mat_cholesky(k, A) != 0)
 	{
 		rc_status = SVY_CHISQ_E_SINGULAR;
@@ -254,7 +231,7 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 				k = (nr - 1) * (nc - 1);
 	double	   *R = svy_alloc0(nr, sizeof(double));
 	double	   *Cs = svy_alloc0(nc, sizeof(double));
-	double	   *J = svy_alloc(sizeof(double) * k * rc);
+	double	   *J = svy_alloc(sizeof(double) * rc * k);	/* J' (rc x k): dY_u / dT_c */
 	double	   *H = svy_alloc(sizeof(double) * rc * k);
 	double	   *VY = svy_alloc(sizeof(double) * k * k);
 	double	   *Y = svy_alloc(sizeof(double) * k);
@@ -283,36 +260,13 @@ wald_quadform(int nr, int nc, const double *T, const double *V, double total, do
 				int			a = c / nc,
 							b = c % nc;
 
-				J[(size_t) u * rc + c] = (a == i && b == j)
+				J[(size_t) c * k + u] = (a == i && b == j)
 					- (a == i) * Cs[j] / total
 					- (b == j) * R[i] / total
 					+ R[i] * Cs[j] / (total * total);
 			}
 		}
-	for (int c = 0; c < rc; c++)
-	{
-		svy_check_interrupts();
-		for (int u = 0; u < k; u++)
-		{
-			double		s = 0.0;
-
-			for (int d = 0; d < rc; d++)
-				s += V[(size_t) c * rc + d] * J[(size_t) u * rc + d];
-			H[(size_t) c * k + u] = s;
-		}
-	}
-	for (int u = 0; u < k; u++)
-	{
-		svy_check_interrupts();
-		for (int v = 0; v < k; v++)
-		{
-			double		s = 0.0;
-
-			for (int c = 0; c < rc; c++)
-				s += J[(size_t) u * rc + c] * H[(size_t) c * k + v];
-			VY[u * k + v] = s;
-		}
-	}
+	svy_mat_congruence(rc, k, V, J, H, VY);
 	for (int u = 0; u < k; u++)
 		Z[u] = Y[u];
 	if (svy_mat_solve(k, VY, Z, 1) != 0)

@@ -5,7 +5,8 @@
  *   Korn, E. L. and Graubard, B. I. (1998).  Confidence intervals for
  *     proportions with small expected number of positive counts estimated
  *     from survey data.  Survey Methodology 24(2), 193-201.  (The "beta"
- *     interval: Clopper-Pearson at the effective sample size.)
+ *     interval: Clopper-Pearson at the effective sample size.  R's svyciprop
+ *     help page gives volume 23; 1998 is volume 24.)
  *   Wilson, E. B. (1927).  Probable inference, the law of succession, and
  *     statistical inference.  JASA 22(158), 209-212.  ("wilson".)
  */

@@ -10,8 +10,9 @@
  *   Wolter, K. M. (2007).  Introduction to Variance Estimation, 2nd ed.
  *     Springer.  (Taylor series method; between-PSU variance per stratum.)
  *   Lumley, T. (2004).  Analysis of complex survey samples.  Journal of
- *     Statistical Software 9(8).  (R's survey package, whose svyrecvar this
- *     follows, lonely PSUs and the multistage second stage included.)
+ *     Statistical Software 9(8), 1-19.  (R's survey package, whose svyrecvar
+ *     this follows, lonely PSUs and the multistage second stage included.
+ *     The package's citation() gives issue 1; the article is v009i08.)
  */
 #include <math.h>
 #include <stddef.h>

@@ -128,6 +128,35 @@ svy_mat_solve(int n, double *a, double *b, int m)
 	return 0;
 }
 
+void
+svy_mat_congruence(int n, int k, const double *v, const double *b, double *h, double *out)
+{
+	for (int c = 0; c < n; c++)
+	{
+		svy_check_interrupts();
+		for (int u = 0; u < k; u++)
+		{
+			double		s = 0.0;
+
+			for (int d = 0; d < n; d++)
+				s += v[(size_t) c * n + d] * b[(size_t) d * k + u];
+			h[(size_t) c * k + u] = s;
+		}
+	}
+	for (int u = 0; u < k; u++)
+	{
+		svy_check_interrupts();
+		for (int w = 0; w < k; w++)
+		{
+			double		s = 0.0;
+
+			for (int c = 0; c < n; c++)
+				s += b[(size_t) c * k + u] * h[(size_t) c * k + w];
+			out[(size_t) u * k + w] = s;
+		}
+	}
+}
+
 static int
 cmp_desc(const void *x, const void *y)
 {
@@ -172,7 +201,7 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 
 				if (apq == 0.0)
 					continue;
-				/* the rotation that zeroes A(p, q) (Golub & Van Loan 8.4) */
+				/* the rotation that zeroes A(p, q) (Golub & Van Loan, 3rd ed., 8.4) */
 				theta = (A(q, q) - A(p, p)) / (2.0 * apq);
 				t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
 				c = 1.0 / sqrt(t * t + 1.0);

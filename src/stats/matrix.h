@@ -1,7 +1,7 @@
 /*
  * matrix.h — the small dense linear algebra the test statistics need:
- * Cholesky factor, LU solve with partial pivoting, symmetric eigenvalues.
- * Matrices are row-major n x n arrays of double.  No postgres.h here.
+ * Cholesky factor, LU solve with partial pivoting, the congruence B' V B,
+ * symmetric eigenvalues.  Matrices are row-major arrays of double.  No postgres.h here.
  */
 #ifndef SVY_MATRIX_H
 #define SVY_MATRIX_H
@@ -21,6 +21,11 @@ extern void svy_mat_forward(int n, const double *l, double *b, int m);
  * working precision.
  */
 extern int	svy_mat_solve(int n, double *a, double *b, int m);
+
+/*
+ * out (k x k) = B' V B for V (n x n) and B (n x k); h (n x k) receives V B.
+ */
+extern void svy_mat_congruence(int n, int k, const double *v, const double *b, double *h, double *out);
 
 /*
  * Eigenvalues of the symmetric A (overwritten) by cyclic Jacobi rotations,

@@ -8,10 +8,13 @@
  *   West, D. H. D. (1979).  Updating mean and variance estimates: an
  *     improved method.  Communications of the ACM 22(9), 532-535.  (The
  *     weighted update.)
+ *   Chan, T. F., Golub, G. H. and LeVeque, R. J. (1982).  Updating formulae
+ *     and a pairwise algorithm for computing sample variances.  COMPSTAT
+ *     1982, Physica-Verlag, 30-41 (Stanford report STAN-CS-79-773, 1979).
+ *     (The pairwise merge of two sets, svy_moments_between.)
  *   Chan, T. F., Golub, G. H. and LeVeque, R. J. (1983).  Algorithms for
  *     computing the sample variance: analysis and recommendations.  The
- *     American Statistician 37(3), 242-247.  (The pairwise merge of two
- *     sets, svy_moments_between.)
+ *     American Statistician 37(3), 242-247.  (Its rounding-error analysis.)
  */
 #include "moments.h"
 

@@ -75,7 +75,7 @@ svy_sum_value(const SvySum *s)
 }
 
 /*
- * Chan, Golub & LeVeque (1983): pooling two sets of weight na and nb (items,
+ * Chan, Golub & LeVeque (1982): pooling two sets of weight na and nb (items,
  * or sums of weights) whose means of a and of b differ by da and db adds
  * da db na nb / (na + nb) to their centred cross-product (to a sum of
  * squared deviations when a is b).  Every merge of moments goes through it.

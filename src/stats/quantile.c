@@ -15,7 +15,11 @@
  * References:
  *   Woodruff, R. S. (1952).  Confidence intervals for medians and other
  *     position measures.  JASA 47(260), 635-646.  (The interval of the
- *     share P(y <= q) carried back through the distribution function.)
+ *     share P(y <= q) carried back through the distribution function.  R's
+ *     svyquantile help page cites it as JASA 57, 622-627.)
+ *   Francisco, C. A. and Fuller, W. A. (1991).  Quantile estimation with a
+ *     complex survey design.  Annals of Statistics 19(1), 454-469.  (The
+ *     "score" interval: the test of F(theta) = p inverted, R's ffullerCI.)
  *   Hyndman, R. J. and Fan, Y. (1996).  Sample quantiles in statistical
  *     packages.  The American Statistician 50(4), 361-365.  (hf1 .. hf9.)
  *   Shah, B. V. and Vaish, A. K. (2006).  Confidence intervals for quantile

@@ -6,7 +6,8 @@
 #                    Citus is not installed there yet (test/citus/build-citus.sh)
 #   CITUS_PORTS      coordinator and two workers (default "55410 55411 55412")
 #   CITUS_DATA       directory for the three data directories (default: a new /tmp directory)
-# Sets: PGBIN, COORD (port of the coordinator), WORKERS (ports), citus_psql PORT [psql args]
+# Sets: PGBIN, COORD (port of the coordinator), WORKERS (ports), citus_psql PORT [psql args],
+#       survey_build_install SRC
 
 PG_CONFIG=${PG_CONFIG:-pg_config}
 CITUS_PORTS=${CITUS_PORTS:-"55410 55411 55412"}
@@ -29,6 +30,12 @@ citus_unavailable() {
             echo "Citus is not installed in $("$PG_CONFIG" --pkglibdir) and CITUS_SRC is not set"; return
         fi
     fi
+}
+
+# Builds the extension in the source tree $1 and installs it into PG_CONFIG's PostgreSQL, quietly.
+survey_build_install() {
+    make -s -C "$1" PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 &&
+        make -s -C "$1" PG_CONFIG="$PG_CONFIG" install >/dev/null 2>&1
 }
 
 # Run a command as the postgres user when we are root (initdb refuses root).

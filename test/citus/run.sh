@@ -30,9 +30,7 @@ why=$(citus_unavailable)
 if [[ -n "$why" ]]; then echo "skipped: $why"; exit 0; fi
 PGBIN=$("$PG_CONFIG" --bindir)
 
-make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 &&
-    make -s -C "$SRC" PG_CONFIG="$PG_CONFIG" install >/dev/null 2>&1 ||
-    { echo "FAIL: could not build and install survey with $PG_CONFIG"; exit 1; }
+survey_build_install "$SRC" || { echo "FAIL: could not build and install survey with $PG_CONFIG"; exit 1; }
 
 OWN_DATA=0; [[ -z "${CITUS_DATA:-}" ]] && OWN_DATA=1
 citus_start

@@ -10,6 +10,7 @@
 # Runs with the PG* variables set (inside pg_virtualenv in tools/test.sh);
 # prints "N passed, N failed".
 set -eu
+. "$(dirname "$0")/../check.sh"
 src=survey_dump_src
 dst=survey_dump_dst
 tmp=$(mktemp -d)
@@ -107,15 +108,6 @@ SQL
 pg_dump -Fc -d $src -f "$tmp/dump"
 pg_restore --exit-on-error -d $dst "$tmp/dump"
 
-passed=0
-failed=0
-check() {
-    if [ "$2" = "$3" ] && [ -n "$2" ]; then
-        passed=$((passed + 1)); echo "ok: $1"
-    else
-        failed=$((failed + 1)); echo "FAIL: $1: '$2' != '$3'"
-    fi
-}
 q() { $PSQL -d "$1" -c "$2"; }
 
 # value by value
@@ -165,5 +157,4 @@ check "restored calibration (svy_population, calibrated svy_design)" \
     "$(q $src 'SELECT h || se FROM calib_summary')" "$(q $dst 'SELECT h || se FROM calib_summary')"
 check "restored raw aggregate states (svy_aggstate): text, finished estimate, domains" \
     "$(q $src 'SELECT h || se || dom FROM raw_summary')" "$(q $dst 'SELECT h || se || dom FROM raw_summary')"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

@@ -24,3 +24,6 @@ out("rake_tight", rake(des, list(~a, ~b), list(popa, popb), control = list(maxit
 out("linear", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320)))
 out("raking", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55), calfun = "raking"))
 out("logit", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55), calfun = "logit", bounds = c(0.7, 2.1)))
+# numeric auxiliary with raking and logit: g = F(x'lambda) of each row's own v (the SQL: a cell per distinct v)
+out("raking_num", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), calfun = "raking"))
+out("logit_num", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), calfun = "logit", bounds = c(0.4, 2.5)))

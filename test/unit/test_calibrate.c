@@ -3,8 +3,9 @@
  * calibrated weights, and the residualised variance of a total and a mean
  * for a design with each row its own PSU (ids = ~1), for poststratify,
  * rake (R's default control, not converged, and converged), linear with a
- * numeric auxiliary and raking.  Also the error statuses, and rescale
- * (poststratify's weights, no residualisation).
+ * numeric auxiliary and raking, and raking and logit with a numeric
+ * auxiliary (a cell per distinct v, cell_v).  Also the error statuses, and
+ * rescale (poststratify's weights, no residualisation).
  */
 #include <math.h>
 #include <stdio.h>
@@ -59,17 +60,20 @@ typedef struct Setup
 	const double *pops[2];
 	double		popv;
 	int			cell_of_row[N];
-	int			cell_level[12];
-	double		cd[6],
-				cn[6],
-				cdv[6],
-				cdvv[6];
+	int			cell_level[2 * N];
+	double		cd[N],
+				cn[N],
+				cdv[N],
+				cdvv[N],
+				cv[N];
 } Setup;
 
 static void
 setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
 {
 	int			code_to_cell[6];
+	/* raking and logit with v: a cell per distinct (a, b, v), every row here */
+	int			distinct = numeric && (method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT);
 
 	memset(s, 0, sizeof(*s));
 	memset(code_to_cell, -1, sizeof(code_to_cell));
@@ -87,7 +91,7 @@ setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
 	for (int i = 0; i < N; i++)
 	{
 		int			code = nmargin == 1 ? A_[i] : A_[i] + 3 * B_[i];
-		int			c = code_to_cell[code];
+		int			c = distinct ? -1 : code_to_cell[code];
 
 		if (c < 0)
 		{
@@ -101,7 +105,9 @@ setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
 		s->cn[c] += 1;
 		s->cdv[c] += D_[i] * V_[i];
 		s->cdvv[c] += D_[i] * V_[i] * V_[i];
+		s->cv[c] = V_[i];
 	}
+	s->pr.cell_v = distinct ? s->cv : NULL;
 	s->pr.cell_level = s->cell_level;
 	s->pr.cell_d = s->cd;
 	s->pr.cell_n = s->cn;
@@ -137,10 +143,10 @@ run(const char *name, Setup *s, const double *w_exp, const double *tot, const do
 	{
 		/* t: y for the total, (y - mean) / W for the mean */
 		double		t[N],
-					cdt[6] = {0},
-					cdvt[6] = {0},
-					ct[6] = {0},
-					B[6],
+					cdt[N] = {0},
+					cdvt[N] = {0},
+					ct[N] = {0},
+					B[N],
 					beta = 0,
 					z[N],
 					zbar = 0,
@@ -325,9 +331,23 @@ main(void)
 		check(__LINE__, "inconsistent rake", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
 	}
 
-	/* numeric margins only with linear */
+	/* numeric margins: rake no, raking and logit with a cell per distinct v */
 	setup(&s, SVY_CALIB_RAKE, 2, 1);
 	check(__LINE__, "rake numeric", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup(&s, SVY_CALIB_RAKING, 2, 1);
+	run("raking numeric", &s, raking_num_w, raking_num_tot, raking_num_mean, 1e-7, SVY_CALIB_OK);
+	check(__LINE__, "raking numeric status", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	check(__LINE__, "raking numeric: lambda_v 0 (G is the factor)", 0, sol.lambda_v[0], 0);
+	s.pr.cell_v = NULL;
+	check(__LINE__, "raking numeric without cell_v", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup(&s, SVY_CALIB_LOGIT, 2, 1);
+	s.pr.bounds[0] = 0.4;
+	s.pr.bounds[1] = 2.5;
+	run("logit numeric", &s, logit_num_w, logit_num_tot, logit_num_mean, 1e-7, SVY_CALIB_OK);
+	/* a numeric sample total of 0: R stops, here singular */
+	setup(&s, SVY_CALIB_RAKING, 2, 1);
+	memset(s.cv, 0, sizeof(s.cv));
+	check(__LINE__, "raking numeric total 0", SVY_CALIB_SINGULAR, svy_calibrate(&s.pr, &sol, xalloc), 0);
 
 	/* raking that cannot converge in 1 step: NOT_CONVERGED with its misfit */
 	setup(&s, SVY_CALIB_RAKING, 2, 0);

@@ -1998,6 +1998,28 @@ test_ldouble(void)
 	TRUE_(isinf(svy_ld((long double) INFINITY)));
 }
 
+/* svy_mat_congruence: B' V B, square and tall B */
+static void
+test_congruence(void)
+{
+	const double v2[] = {2, 1, 1, 3},
+				b2[] = {1, 2, 0, 1},
+				v3[] = {1, 0, 0, 0, 2, 0, 0, 0, 3},
+				b3[] = {1, 1, 1};
+	double		h[4],
+				out[4];
+
+	svy_mat_congruence(2, 2, v2, b2, h, out);
+	REL(2.0, h[0], 0.0);		/* V B = [2 5; 1 5] */
+	REL(5.0, h[3], 0.0);
+	REL(2.0, out[0], 0.0);		/* B' V B = [2 5; 5 15] */
+	REL(5.0, out[1], 0.0);
+	REL(5.0, out[2], 0.0);
+	REL(15.0, out[3], 0.0);
+	svy_mat_congruence(3, 1, v3, b3, h, out);
+	REL(6.0, out[0], 0.0);		/* 1 + 2 + 3 */
+}
+
 static void
 test_handlers(void)
 {
@@ -2212,6 +2234,7 @@ main(void)
 	test_quantile_marks();
 	test_quantile_corners();
 	test_glm();
+	test_congruence();
 	test_handlers();
 	test_ldouble();
 	test_sum();

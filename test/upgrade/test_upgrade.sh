@@ -10,6 +10,7 @@
 # prints "N passed, N failed".
 set -eu
 cd "$(dirname "$0")"
+. ../check.sh
 old=survey_upgrade_old
 new=survey_upgrade_new
 tmp=$(mktemp -d)
@@ -59,15 +60,6 @@ SQL
 $PSQL -d $old -c "ALTER EXTENSION survey UPDATE"
 $PSQL -d $new -c "CREATE EXTENSION survey"
 
-passed=0
-failed=0
-check() {
-    if [ "$2" = "$3" ] && [ -n "$2" ]; then
-        passed=$((passed + 1)); echo "ok: $1"
-    else
-        failed=$((failed + 1)); echo "FAIL: $1: '$2' != '$3'"
-    fi
-}
 check "updated to the current version" "$(q $old "SELECT extversion FROM pg_extension WHERE extname = 'survey'")" \
     "$(q $new "SELECT extversion FROM pg_extension WHERE extname = 'survey'")"
 for k in $(q $old "SELECT replace(k, ' ', '_') FROM before ORDER BY k"); do
@@ -99,5 +91,4 @@ else
     diff "$tmp/updated" "$tmp/fresh" | grep '^[<>]' | cut -c1-300
     check "updated SQL surface = fresh install" "$(diff "$tmp/updated" "$tmp/fresh" | grep -c '^[<>]') differences" same
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_summary

@@ -1,6 +1,7 @@
-## calib_helpers.R -- helpers shared by the calibration oracle generators (make_calib.R,
-## make_calib_rep.R): CSV writing in the kit's formats, data sets, population margins (POP, add_pop, pm),
-## calibrated design rows (calibrated) and the cases of a suite (case_mt, case_ciprop, case_ratio, suite).
+## calib_helpers.R -- helpers shared by the calibration oracle generators (make_calib*.R): CSV writing in
+## the kit's formats, data sets, population margins (POP, add_pop, pm), calibrated design rows (calibrated),
+## the cases of a suite (case_mt, case_ciprop, case_ratio, suite), the output files (write_designs,
+## write_cases, write_pop) and another generator's definitions (use_defs).
 ## Sourced with the working directory test/oracle/extra; defines globals DROWS, CASES, D, DS, POP.
 ## weights(x, "sampling"): the full-sample weights of a replicate design too (its default is the replicates).
 
@@ -39,7 +40,9 @@ DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fp
            "mse", "calibration", "calib_file", "note")
 DROWS <- list(); CASES <- list(); D <- list(); DS <- list()
 
-calibrated <- function(key, dataset, base, spec, des, calibration, note) {
+## the design row of a calibrated design (its base design key is the calibration string's base=), and its
+## calibrated weights in calweights/<key>.csv
+calibrated <- function(key, dataset, spec, des, calibration, note) {
   D[[key]] <<- des; DS[[key]] <<- dataset
   r <- setNames(rep("", length(DCOLS)), DCOLS)
   r[names(spec)] <- spec
@@ -82,12 +85,16 @@ case_ciprop <- function(kind, key, var, event, method = "logit", domain = NULL) 
                                             if (!is.null(domain)) paste0("domain=", domain, ";") else "", "na_rm=TRUE"),
            coef(r), SE(r), ci[1], ci[2], dg, extra = kv(degf = dg, nrow = n, n = n, ci_dist = "t(degf)"))
 }
+## svyratio(deff = TRUE) fails on replicate designs in survey 4.1.1 ("incorrect number of dimensions"): their
+## ratio cases carry no deff
 case_ratio <- function(kind, key, num, den) {
-  des <- D[[key]]
-  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des, deff = TRUE)
+  des <- D[[key]]; rep <- inherits(des, "svyrep.design")
+  fn <- as.formula(paste0("~", num)); fd <- as.formula(paste0("~", den))
+  r <- if (rep) svyratio(fn, fd, des) else svyratio(fn, fd, des, deff = TRUE)
   e <- as.numeric(coef(r)); s <- as.numeric(SE(r)); dg <- degf(des)
-  add_case(kind, key, "ratio", paste0(num, "/", den), "deff=TRUE;ci_df=degf;conf_level=0.95",
-           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, as.numeric(deff(r)), kv(degf = dg, n = nrow(des$variables)))
+  add_case(kind, key, "ratio", paste0(num, "/", den), paste0(if (rep) "" else "deff=TRUE;", "ci_df=degf;conf_level=0.95"),
+           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, if (rep) NA else as.numeric(deff(r)),
+           kv(degf = dg, n = nrow(des$variables)))
 }
 suite <- function(kind, key, domain) {
   case_mt(kind, key, "mean", "api00")
@@ -99,3 +106,23 @@ suite <- function(kind, key, domain) {
   case_mt(kind, key, "total", "enroll", domain = domain)
   case_ciprop(kind, key, "awards", "Yes", domain = domain)
 }
+
+## the generator's output: its designs (DROWS) and its cases (CASES, numbered with id_format, e.g. "K%04d");
+## each returns the number of rows written
+write_designs <- function(path) {
+  dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
+  write_rows(dd, path)
+  nrow(dd)
+}
+write_cases <- function(path, id_format) {
+  cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
+  write_rows(cbind(case_id = sprintf(id_format, seq_len(nrow(cc))), cc), path)
+  nrow(cc)
+}
+write_pop <- function(pop, path) { pop$value <- num15(pop$value); write_rows(pop, path) }
+
+## the definitions (name <- value) of another generator, evaluated without running its script
+use_defs <- function(file, names)
+  for (e in parse(file, keep.source = FALSE))
+    if (is.call(e) && identical(e[[1]], as.name("<-")) && is.name(e[[2]]) && as.character(e[[2]]) %in% names)
+      eval(e, globalenv())

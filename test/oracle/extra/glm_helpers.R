@@ -1,7 +1,16 @@
-## glm_helpers.R -- shared by make_glm.R and make_glm2.R (sourced, not run on its
-## own): CSV writing, data reading, and model(), which fits one svyglm of the
+## glm_helpers.R -- shared by make_glm*.R (sourced, not run on its own): packages and
+## options, CSV writing, data reading, design rows (DCOLS, drow) and model(), which fits one svyglm of the
 ## caller's design list D (datasets DSET, lonely-PSU rules LONELY) and adds its
 ## coefficient and regTermTest rows to CASES with ids CASE_ID_FORMAT.
+
+suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
+options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
+
+## designs rows (kit §4): drow(design = ..., ...) is a row of DCOLS, the others empty
+DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fpc", "fpc_type",
+           "psu2", "fpc2", "nest", "lonely_psu", "degf", "rep_file", "rep_type", "n_rep", "scale",
+           "rscales", "rho", "mse", "calibration", "calib_file", "note")
+drow <- function(...) { r <- setNames(rep("", length(DCOLS)), DCOLS); v <- list(...); r[names(v)] <- unlist(v); r }
 
 num17 <- function(x) ifelse(is.na(x), "", sprintf("%.17g", as.numeric(x)))
 numdat <- function(x) {

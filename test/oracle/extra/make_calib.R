@@ -27,27 +27,27 @@ margins <- list(~stype, ~sch_wide)
 popm <- list(pm("calib_stype_schwide", "stype"), pm("calib_stype_schwide", "sch_wide"))
 
 d <- withCallingHandlers(rake(clus_d, margins, popm), warning = function(w) stop("rake did not converge"))
-calibrated("K_apiclus1_rake", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("K_apiclus1_rake", "apiclus1", clus_spec, d,
            "method=rake;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=10;epsilon=1",
            "rake with R's default control (stops when the joint table moves by < 1)")
 suite("calib_rake", "K_apiclus1_rake", "stype:H|M")
 
 d <- rake(clus_d, margins, popm, control = list(maxit = 100, epsilon = 1e-10))
-calibrated("K_apiclus1_rake_tight", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("K_apiclus1_rake_tight", "apiclus1", clus_spec, d,
            "method=rake;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=100;epsilon=1e-10",
            "rake converged (epsilon 1e-10 relative to the sum of weights)")
 suite("calib_rake", "K_apiclus1_rake_tight", "sch_wide:Yes")
 
 d <- calibrate(clus_d, ~stype + sch_wide, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch_wideYes = 5122),
                calfun = "raking")
-calibrated("K_apiclus1_raking", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("K_apiclus1_raking", "apiclus1", clus_spec, d,
            "method=raking;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07",
            "calibrate(calfun = 'raking'): exp(x'lambda), Newton")
 suite("calib_raking", "K_apiclus1_raking", "stype:E")
 
 d <- calibrate(clus_d, ~stype + sch_wide, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch_wideYes = 5122),
                calfun = "logit", bounds = c(0.7, 1.7))
-calibrated("K_apiclus1_logit", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("K_apiclus1_logit", "apiclus1", clus_spec, d,
            "method=logit;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07;bounds=0.7,1.7",
            "calibrate(calfun = 'logit', bounds = c(0.7, 1.7)): the upper bound binds (raking reaches g = 1.98)")
 suite("calib_logit", "K_apiclus1_logit", "stype:E")
@@ -56,7 +56,7 @@ suite("calib_logit", "K_apiclus1_logit", "stype:E")
 strat <- read_ds("apistrat")
 strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
 d <- calibrate(strat_d, ~sch_wide + api99, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("K_apistrat_linear_api99", "apistrat", "apistrat_strat",
+calibrated("K_apistrat_linear_api99", "apistrat",
            c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
            "method=linear;base=apistrat_strat;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and the numeric api99, strata without PSUs")
@@ -66,18 +66,14 @@ suite("calib_linear", "K_apistrat_linear_api99", "stype:M")
 srs <- read_ds("apisrs")
 srs_d <- svydesign(ids = ~1, weights = ~pw, fpc = ~fpc, data = srs)
 d <- postStratify(srs_d, ~stype, pm("calib_stype", "stype"))
-calibrated("K_apisrs_ps_stype", "apisrs", "apisrs_fpc", c(weight = "pw", fpc = "fpc", fpc_type = "popsize"), d,
+calibrated("K_apisrs_ps_stype", "apisrs", c(weight = "pw", fpc = "fpc", fpc_type = "popsize"), d,
            "method=poststratify;base=apisrs_fpc;pop=calib_stype;vars=stype",
            "postStratify on stype of a simple random sample; domains keep every row in the calibration")
 suite("calib_poststratify", "K_apisrs_ps_stype", "awards:Yes")
 case_mt("calib_poststratify", "K_apisrs_ps_stype", "mean", "enroll", domain = "stype:H")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("K%04d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib.csv")
-POP$value <- num15(POP$value)
-write_rows(POP, "populations_calib.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib.csv")
+nc <- write_cases("cases_calib.csv", "K%04d")
+write_pop(POP, "populations_calib.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -37,7 +37,7 @@ case_by <- function(kind, key, stat, var, by, domain = NULL) {
              paste0("by=", by, ";", if (!is.null(domain)) paste0("domain=", domain, ";") else "",
                     "ci_df=degf_group;conf_level=0.95"),
              est[i], se[i], est[i] - tq(dg) * se[i], est[i] + tq(dg) * se[i], dg,
-             extra = kv(degf_group = dg, degf_full = degf(des), n = sum(weights(gs) != 0)), level = g[i])
+             extra = kv(degf_group = dg, degf_full = degf(des), n = sum(weights(gs, "sampling") != 0)), level = g[i])
   }
 }
 ## svymean(~factor) or svytotal(~factor): one row per level (SQL: svy_dist, and the level indicator)
@@ -50,7 +50,7 @@ case_levels <- function(kind, key, stat, var, domain = NULL) {
     e <- coef(r)[i]; s <- SE(r)[i]
     add_case(kind, key, stat, var, paste0(if (!is.null(domain)) paste0("domain=", domain, ";") else "",
                                           "ci_df=degf;conf_level=0.95"),
-             e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = sum(weights(sub) != 0)),
+             e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0)),
              level = sub("^.*?(E|H|M|No|Yes)$", "\\1", names(coef(r))[i]))
   }
 }
@@ -72,7 +72,7 @@ clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
 
 ## ---- poststratify (one-stage cluster sample): svyby, svyby in a domain, factor distribution
 d <- postStratify(clus_d, ~stype, pm("cd_stype", "stype"))
-calibrated("KD_apiclus1_ps", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KD_apiclus1_ps", "apiclus1", clus_spec, d,
            "method=poststratify;base=apiclus1_clus;pop=cd_stype;vars=stype",
            "postStratify on stype of a cluster sample (domains and tables)")
 case_by("calib_poststratify", "KD_apiclus1_ps", "by_mean", "api00", "awards")
@@ -88,7 +88,7 @@ case_chisq("calib_poststratify", "KD_apiclus1_ps", "sch_wide", "awards", "F")
 strat <- read_ds("apistrat")
 strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
 d <- postStratify(strat_d, ~sch_wide, pm("cd_schwide", "sch_wide"))
-calibrated("KD_apistrat_ps", "apistrat", "apistrat_strat",
+calibrated("KD_apistrat_ps", "apistrat",
            c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
            "method=poststratify;base=apistrat_strat;pop=cd_schwide;vars=sch_wide",
            "postStratify on sch_wide of a stratified sample without PSUs")
@@ -101,7 +101,7 @@ case_chisq("calib_poststratify", "KD_apistrat_ps", "stype", "awards", "F")
 d <- rake(clus_d, list(~stype, ~sch_wide),
           list(pm("cd_stype_schwide", "stype"), pm("cd_stype_schwide", "sch_wide")),
           control = list(maxit = 100, epsilon = 1e-10))
-calibrated("KD_apiclus1_rake", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KD_apiclus1_rake", "apiclus1", clus_spec, d,
            "method=rake;base=apiclus1_clus;pop=cd_stype_schwide;vars=stype+sch_wide;control=maxit=100;epsilon=1e-10",
            "rake converged (epsilon 1e-10 relative to the sum of weights)")
 case_by("calib_rake", "KD_apiclus1_rake", "by_mean", "api00", "awards")
@@ -113,7 +113,7 @@ case_chisq("calib_rake", "KD_apiclus1_rake", "stype", "awards", "F")
 
 ## ---- linear with a numeric auxiliary (api99) and stype
 d <- calibrate(clus_d, ~stype + api99, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, api99 = 3914069))
-calibrated("KD_apiclus1_linear", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KD_apiclus1_linear", "apiclus1", clus_spec, d,
            "method=linear;base=apiclus1_clus;pop=cd_stype_api99;vars=stype+api99;control=closed form",
            "GREG on stype and the numeric api99, cluster sample")
 case_by("calib_linear", "KD_apiclus1_linear", "by_mean", "api00", "awards")
@@ -123,7 +123,7 @@ case_chisq("calib_linear", "KD_apiclus1_linear", "sch_wide", "awards", "F")
 
 ## ---- linear with a numeric auxiliary on strata without PSUs
 d <- calibrate(strat_d, ~sch_wide + api99, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("KD_apistrat_linear", "apistrat", "apistrat_strat",
+calibrated("KD_apistrat_linear", "apistrat",
            c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
            "method=linear;base=apistrat_strat;pop=cd_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and the numeric api99, strata without PSUs (each row its own PSU)")
@@ -133,11 +133,7 @@ case_levels("calib_linear", "KD_apistrat_linear", "mean", "awards")
 case_chisq("calib_linear", "KD_apistrat_linear", "stype", "awards", "F")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_domain.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KD%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_domain.csv")
-POP$value <- num15(POP$value)
-write_rows(POP, "populations_calib_domain.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_domain.csv")
+nc <- write_cases("cases_calib_domain.csv", "KD%03d")
+write_pop(POP, "populations_calib_domain.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -30,7 +30,7 @@ case_quantile <- function(kind, key, var, p, qrule = "math", interval_type = "me
   args <- paste0("p=", p, ";qrule=", qrule, ";interval_type=", interval_type, ";conf_level=", level,
                  if (!is.null(domain)) paste0(";domain=", domain) else "")
   add_case(kind, key, "quantile", var, args, r[1, 1], r[1, 4], r[1, 2], r[1, 3], dg,
-           extra = kv(degf = dg, n = sum(weights(sub) != 0),
+           extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0),
                       se_rule = "(ci_upper-ci_lower)/(2*qt(1-alpha/2,degf))"))
 }
 probs <- function(kind, key, var, ...) for (p in c(0.25, 0.5, 0.9)) case_quantile(kind, key, var, p, ...)
@@ -41,7 +41,7 @@ clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
 
 ## ---- poststratified: apiclus1 (PSUs) and apisrs (no PSUs, K_apisrs_ps_stype)
 d <- postStratify(clus_d, ~stype, pm("calib_stype", "stype"))
-calibrated("KQ_apiclus1_ps_stype", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KQ_apiclus1_ps_stype", "apiclus1", clus_spec, d,
            "method=poststratify;base=apiclus1_clus;pop=calib_stype;vars=stype",
            "postStratify on stype of a one-stage cluster sample (quantiles)")
 probs("calib_poststratify", "KQ_apiclus1_ps_stype", "api00")
@@ -74,7 +74,7 @@ case_quantile("calib_rake", "K_apiclus1_rake_tight", "enroll", 0.5, interval_typ
 
 ## ---- linear (GREG) on sch_wide and the numeric api99, a design with PSUs
 d <- calibrate(clus_d, ~sch_wide + api99, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("KQ_apiclus1_linear_api99", "apiclus1", "apiclus1_clus", clus_spec, d,
+calibrated("KQ_apiclus1_linear_api99", "apiclus1", clus_spec, d,
            "method=linear;base=apiclus1_clus;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and the numeric api99 of a one-stage cluster sample (quantiles)")
 probs("calib_linear", "KQ_apiclus1_linear_api99", "api00")
@@ -86,7 +86,7 @@ case_quantile("calib_linear", "KQ_apiclus1_linear_api99", "enroll", 0.5, qrule =
 strat <- read_ds("apistrat")
 d <- calibrate(svydesign(ids = ~id, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat), ~sch_wide + api99,
                population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069))
-calibrated("KQ_apistrat_linear_api99_rows", "apistrat", "apistrat_strat",
+calibrated("KQ_apistrat_linear_api99_rows", "apistrat",
            c(weight = "pw", strata = "stype", psu = "id", fpc = "fpc", fpc_type = "popsize"), d,
            "method=linear;base=apistrat_strat;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "GREG on sch_wide and api99, strata with every row its own PSU (quantiles)")
@@ -94,9 +94,6 @@ probs("calib_linear", "KQ_apistrat_linear_api99_rows", "api00")
 case_quantile("calib_linear", "KQ_apistrat_linear_api99_rows", "api00", 0.5, domain = "stype:E", interval_type = "beta")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_quantile.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KQ%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_quantile.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_quantile.csv")
+nc <- write_cases("cases_calib_quantile.csv", "KQ%03d")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -35,15 +35,6 @@ rep_of <- function(file, type, scale) {
 rep_spec <- function(file, type, nrep, scale)
   c(weight = "base_weight", psu = "dnum", rep_file = file, rep_type = type, n_rep = as.character(nrep),
     scale = num17(scale), rscales = "1", mse = "FALSE")
-## svyratio(deff = TRUE) fails on replicate designs in survey 4.1.1 ("incorrect number of dimensions"):
-## the ratio cases carry no deff
-case_ratio <- function(kind, key, num, den) {
-  des <- D[[key]]
-  r <- svyratio(as.formula(paste0("~", num)), as.formula(paste0("~", den)), des)
-  e <- as.numeric(coef(r)); s <- as.numeric(SE(r)); dg <- degf(des)
-  add_case(kind, key, "ratio", paste0(num, "/", den), "ci_df=degf;conf_level=0.95",
-           e, s, e - tq(dg) * s, e + tq(dg) * s, dg, extra = kv(degf = dg, n = nrow(des$variables)))
-}
 no_warning <- function(expr) withCallingHandlers(expr, warning = function(w) stop(conditionMessage(w)))
 
 ## ---- JK1 of apiclus1 (the kit's multipliers, 15 replicates)
@@ -52,38 +43,38 @@ jk <- rep_of("../repweights/apiclus1_jk1.csv", "JK1", jk_scale)
 jk_spec <- rep_spec("../repweights/apiclus1_jk1.csv", "JK1", 15, jk_scale)
 
 d <- postStratify(jk, ~sch_wide, pm("calib_schwide", "sch_wide"))
-calibrated("KR_apiclus1_jk1_ps", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_ps", "apiclus1", jk_spec, d,
            "method=poststratify;base=apiclus1_jk1;pop=calib_schwide;vars=sch_wide",
            "postStratify of the JK1 design on sch_wide: each replicate post-stratified too")
 suite("calib_rep", "KR_apiclus1_jk1_ps", "stype:H|M")
 
 d <- no_warning(rake(jk, margins, popm))
-calibrated("KR_apiclus1_jk1_rake", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_rake", "apiclus1", jk_spec, d,
            "method=rake;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=10;epsilon=1",
            "rake of the JK1 design, R's default control: the replicates get the full sample's sweeps")
 suite("calib_rep", "KR_apiclus1_jk1_rake", "sch_wide:Yes")
 
 d <- rake(jk, margins, popm, control = list(maxit = 100, epsilon = 1e-10))
-calibrated("KR_apiclus1_jk1_rake_tight", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_rake_tight", "apiclus1", jk_spec, d,
            "method=rake;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=100;epsilon=1e-10",
            "rake of the JK1 design, converged")
 suite("calib_rep", "KR_apiclus1_jk1_rake_tight", "stype:E")
 
 d <- calibrate(jk, ~sch_wide + api99, population = pop_lin, compress = FALSE)
-calibrated("KR_apiclus1_jk1_linear", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_linear", "apiclus1", jk_spec, d,
            "method=linear;base=apiclus1_jk1;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "linear calibration of the JK1 design on sch_wide and the numeric api99")
 suite("calib_rep", "KR_apiclus1_jk1_linear", "stype:M")
 
 d <- calibrate(jk, ~stype + sch_wide, population = pop_rk, calfun = "raking", compress = FALSE)
-calibrated("KR_apiclus1_jk1_raking", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_raking", "apiclus1", jk_spec, d,
            "method=raking;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07",
            "calibrate(calfun = 'raking') of the JK1 design: degf stays the base's (R does not recompute it)")
 suite("calib_rep", "KR_apiclus1_jk1_raking", "stype:E")
 
 d <- calibrate(jk, ~stype + sch_wide, population = pop_rk, calfun = "logit", bounds = c(0.5, 2.5),
                compress = FALSE)
-calibrated("KR_apiclus1_jk1_logit", "apiclus1", "apiclus1_jk1", jk_spec, d,
+calibrated("KR_apiclus1_jk1_logit", "apiclus1", jk_spec, d,
            "method=logit;base=apiclus1_jk1;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=50;epsilon=1e-07;bounds=0.5,2.5",
            "calibrate(calfun = 'logit', bounds = c(0.5, 2.5)) of the JK1 design (with c(0.7, 1.7) some replicates fail to converge)")
 suite("calib_rep", "KR_apiclus1_jk1_logit", "stype:E")
@@ -95,7 +86,7 @@ jkm <- svrepdesign(data = clus, repweights = as.matrix(read.csv("../repweights/a
 d <- calibrate(jkm, ~sch_wide + api99, population = pop_lin, compress = FALSE)
 jkm_spec <- jk_spec
 jkm_spec["mse"] <- "TRUE"
-calibrated("KR_apiclus1_jk1_mse_linear", "apiclus1", "apiclus1_jk1", jkm_spec, d,
+calibrated("KR_apiclus1_jk1_mse_linear", "apiclus1", jkm_spec, d,
            "method=linear;base=apiclus1_jk1_mse;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "linear calibration of the JK1 design with mse = TRUE")
 suite("calib_rep", "KR_apiclus1_jk1_mse_linear", "stype:H")
@@ -115,30 +106,25 @@ bt <- rep_of("repweights/apiclus1_boot_cal.csv", "bootstrap", boot_scale)
 bt_spec <- rep_spec("repweights/apiclus1_boot_cal.csv", "bootstrap", 40, boot_scale)
 
 d <- postStratify(bt, ~sch_wide, pm("calib_schwide", "sch_wide"))
-calibrated("KR_apiclus1_boot_ps", "apiclus1", "apiclus1_boot_cal", bt_spec, d,
+calibrated("KR_apiclus1_boot_ps", "apiclus1", bt_spec, d,
            "method=poststratify;base=apiclus1_boot_cal;pop=calib_schwide;vars=sch_wide",
            "postStratify of a bootstrap design on sch_wide")
 suite("calib_rep", "KR_apiclus1_boot_ps", "stype:H|M")
 
 d <- rake(bt, margins, popm, control = list(maxit = 100, epsilon = 1e-10))
-calibrated("KR_apiclus1_boot_rake_tight", "apiclus1", "apiclus1_boot_cal", bt_spec, d,
+calibrated("KR_apiclus1_boot_rake_tight", "apiclus1", bt_spec, d,
            "method=rake;base=apiclus1_boot_cal;pop=calib_stype_schwide;vars=stype+sch_wide;control=maxit=100;epsilon=1e-10",
            "rake of a bootstrap design, converged")
 suite("calib_rep", "KR_apiclus1_boot_rake_tight", "sch_wide:Yes")
 
 d <- calibrate(bt, ~sch_wide + api99, population = pop_lin, compress = FALSE)
-calibrated("KR_apiclus1_boot_linear", "apiclus1", "apiclus1_boot_cal", bt_spec, d,
+calibrated("KR_apiclus1_boot_linear", "apiclus1", bt_spec, d,
            "method=linear;base=apiclus1_boot_cal;pop=calib_schwide_api99;vars=sch_wide+api99;control=closed form",
            "linear calibration of a bootstrap design on sch_wide and the numeric api99")
 suite("calib_rep", "KR_apiclus1_boot_linear", "stype:E")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_rep.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KR%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_rep.csv")
-np <- POP[POP$pop_key == "calib_schwide", ]
-np$value <- num15(np$value)
-write_rows(np, "populations_calib_rep.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_rep.csv")
+nc <- write_cases("cases_calib_rep.csv", "KR%03d")
+write_pop(POP[POP$pop_key == "calib_schwide", ], "populations_calib_rep.csv")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

@@ -33,9 +33,6 @@ cal_text <- function(base, key, var) sprintf("method=rescale;base=%s;pop=%s;vars
 
 ## case writers of the other generators, their definitions evaluated alone: make_calib_quantile.R's
 ## case_quantile(), make_calib_domain.R's case_by(), case_levels() and case_chisq()
-use_defs <- function(file, names)
-  for (e in parse(file, keep.source = FALSE))
-    if (identical(e[[1]], as.name("<-")) && is.name(e[[2]]) && as.character(e[[2]]) %in% names) eval(e, globalenv())
 use_defs("make_calib_quantile.R", "case_quantile")
 use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
 
@@ -71,7 +68,7 @@ case_glm <- function(kind, key, family, y, x, factors = list(), event = NULL, do
 srs <- read_ds("apisrs")
 srs$wr <- rescaled(srs, srs$pw, "calib_stype", "stype")
 d <- svydesign(ids = ~1, weights = ~wr, fpc = ~fpc, data = srs)
-calibrated("KS_apisrs_rescale_stype", "apisrs", "apisrs_fpc", c(weight = "pw", fpc = "fpc", fpc_type = "popsize"), d,
+calibrated("KS_apisrs_rescale_stype", "apisrs", c(weight = "pw", fpc = "fpc", fpc_type = "popsize"), d,
            cal_text("apisrs_fpc", "calib_stype", "stype"),
            "apisrs rescaled to the stype counts: the weights of K_apisrs_ps_stype, the plain variance")
 D$K_apisrs_ps_stype <- postStratify(svydesign(ids = ~1, weights = ~pw, fpc = ~fpc, data = srs), ~stype,
@@ -97,7 +94,7 @@ case_mt("calib_rescale", "KS_apisrs_rescale_stype", "mean", "enroll", domain = "
 clus <- read_ds("apiclus1")
 clus$wr <- rescaled(clus, clus$pw, "calib_stype", "stype")
 d <- svydesign(ids = ~dnum, weights = ~wr, fpc = ~fpc, data = clus)
-calibrated("KS_apiclus1_rescale_stype", "apiclus1", "apiclus1_clus",
+calibrated("KS_apiclus1_rescale_stype", "apiclus1",
            c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize"), d,
            cal_text("apiclus1_clus", "calib_stype", "stype"),
            "apiclus1 (clusters = districts) rescaled to the stype counts")
@@ -117,7 +114,7 @@ case_quantile("calib_rescale", "KS_apiclus1_rescale_stype", "api00", 0.5, interv
 strat <- read_ds("apistrat")
 strat$wr <- rescaled(strat, strat$pw, "calib_schwide", "sch_wide")
 d <- svydesign(ids = ~1, strata = ~stype, weights = ~wr, fpc = ~fpc, data = strat)
-calibrated("KS_apistrat_rescale_schwide", "apistrat", "apistrat_strat",
+calibrated("KS_apistrat_rescale_schwide", "apistrat",
            c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
            cal_text("apistrat_strat", "calib_schwide", "sch_wide"),
            "apistrat (strata, each row its own PSU) rescaled to the sch_wide counts")
@@ -130,7 +127,7 @@ stopifnot(all(rw$id == clus$id))
 clus$wr <- rescaled(clus, rw$base_weight, "calib_schwide", "sch_wide")
 d <- svrepdesign(data = clus, repweights = as.matrix(rw[, -(1:2)]), weights = ~wr, type = "JK1",
                  scale = jk_scale, rscales = 1, combined.weights = FALSE, mse = FALSE)
-calibrated("KS_apiclus1_jk1_rescale", "apiclus1", "apiclus1_jk1",
+calibrated("KS_apiclus1_jk1_rescale", "apiclus1",
            c(weight = "base_weight", psu = "dnum", rep_file = "../repweights/apiclus1_jk1.csv", rep_type = "JK1",
              n_rep = "15", scale = num17(jk_scale), rscales = "1", mse = "FALSE"), d,
            cal_text("apiclus1_jk1", "calib_schwide", "sch_wide"),
@@ -150,9 +147,6 @@ case_chisq("calib_rescale", "KS_apiclus1_rescale_stype", "sch_wide", "awards", "
 case_by("calib_rescale", "KS_apistrat_rescale_schwide", "by_total", "enroll", "stype")
 
 ## ---- write
-dd <- as.data.frame(do.call(rbind, DROWS), stringsAsFactors = FALSE)[, DCOLS]
-write_rows(dd, "designs_calib_rescale.csv")
-cc <- as.data.frame(do.call(rbind, CASES), stringsAsFactors = FALSE)
-cc <- cbind(case_id = sprintf("KS%03d", seq_len(nrow(cc))), cc)
-write_rows(cc, "cases_calib_rescale.csv")
-cat(sprintf("%d designs, %d cases\n", nrow(dd), nrow(cc)))
+nd <- write_designs("designs_calib_rescale.csv")
+nc <- write_cases("cases_calib_rescale.csv", "KS%03d")
+cat(sprintf("%d designs, %d cases\n", nd, nc))

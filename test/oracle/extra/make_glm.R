@@ -9,9 +9,6 @@
 ## Designs of the kit (../designs.csv) and of designs_extra.csv are reused
 ## by key.  Deterministic; numbers are computed from the CSVs as read back.
 
-suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
-options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
-
 source("glm_helpers.R")
 ## ---- data: apistrat + a 0/1 outcome that api00 separates completely
 a <- read.csv("../data/apistrat.csv", na.strings = "")
@@ -24,11 +21,7 @@ writeLines(c(paste(names(out), collapse = ","),
 close(con)
 
 ## ---- designs
-DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fpc", "fpc_type",
-           "psu2", "fpc2", "nest", "lonely_psu", "degf", "rep_file", "rep_type", "n_rep", "scale",
-           "rscales", "rho", "mse", "calibration", "calib_file", "note")
 D <- list(); DROWS <- list()
-drow <- function(...) { r <- setNames(rep("", length(DCOLS)), DCOLS); v <- list(...); r[names(v)] <- unlist(v); r }
 
 glm_data <- read_ds("apistrat_glm")
 D$apistrat_glm_strat <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = glm_data)

@@ -10,16 +10,9 @@
 ## apiclus2_2stage (../designs.csv) is reused by key.  The helpers and
 ## model() are glm_helpers.R's, shared with make_glm.R.
 
-suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
-options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
-
 source("glm_helpers.R")
 
 ## ---- designs
-DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fpc", "fpc_type",
-           "psu2", "fpc2", "nest", "lonely_psu", "degf", "rep_file", "rep_type", "n_rep", "scale",
-           "rscales", "rho", "mse", "calibration", "calib_file", "note")
-drow <- function(...) { r <- setNames(rep("", length(DCOLS)), DCOLS); v <- list(...); r[names(v)] <- unlist(v); r }
 c2 <- read_ds("apiclus2")
 D <- list()
 ## the kit's apiclus2_2stage (../designs.csv)

@@ -12,15 +12,8 @@
 ## way; the populations are the kit's (../populations.csv) and
 ## make_calib.R's (populations_calib.csv).  model() is glm_helpers.R's.
 
-suppressPackageStartupMessages({ library(stats); library(utils); library(survey) })
-options(survey.lonely.psu = "fail", warn = 1, stringsAsFactors = FALSE)
-
 source("glm_helpers.R")
 
-DCOLS <- c("design", "dataset", "subset", "type", "weight", "strata", "psu", "fpc", "fpc_type",
-           "psu2", "fpc2", "nest", "lonely_psu", "degf", "rep_file", "rep_type", "n_rep", "scale",
-           "rscales", "rho", "mse", "calibration", "calib_file", "note")
-drow <- function(...) { r <- setNames(rep("", length(DCOLS)), DCOLS); v <- list(...); r[names(v)] <- unlist(v); r }
 D <- list(); DROWS <- list()
 own <- function(key, des, ...) {
   D[[key]] <<- des
