@@ -109,12 +109,13 @@ SELECT svy_prop(b, svy_design(w, strata => st, psu => CASE WHEN st = 4 THEN 0 EL
 SELECT svy_prop(b, svy_design(w, strata => CASE WHEN id = 7 THEN 'solo' ELSE st_short END)) FROM hpt;
 SELECT svy_groups(svy_by(y, g_text, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S2' THEN 'one' ELSE ps_short END)), 'mean')
 FROM hpt;
-SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
+\i sql/include/parallel_on.sql
+EXPLAIN (COSTS OFF)
 SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
 FROM hpt;
-RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
+FROM hpt;
+\i sql/include/parallel_off.sql
 RESET survey.lonely_psu;
 
 -- the accumulator's fast path still refuses a calibrated design after
