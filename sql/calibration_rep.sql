@@ -221,9 +221,6 @@ FROM (SELECT m.method,
       GROUP BY m.method) m, svy_coef(m.model) c, LATERAL (SELECT (m.e).*) e
 ORDER BY m.method;
 
--- other statistics do not take calibrated designs yet
-SELECT svy_quantile(y, svy_calibrate(jk(w, psu), pg, ARRAY[g], method => 'poststratify'), 0.5) FROM rt, cp;
-
 -- domain statistics calibrate every replicate too (R's numbers: oracle.sql, cases KDR*): an svy_by
 -- group is the calibrated mean of its domain, its df the rank of its rows' calibrated replicate weights
 SELECT g.level, round(g.estimate::numeric, 8) AS estimate, round(g.std_error::numeric, 8) AS se, g.df, g.n,

@@ -225,7 +225,17 @@ typedef struct SvyCalibIndicator
 	double		w;
 	double		ww;
 	double		n;
+	const double *rw;			/* replicate designs: the replicates' sums of w_r (v_j) I; else NULL */
 } SvyCalibIndicator;
+
+/*
+ * Replicate designs: the replicates' sums of a state fed y = 0, x = 1 with
+ * the indicator's added (ind[i].rw), swapped into the state for
+ * svy_calib_accum_result; returns the state's own sums, which
+ * svy_calib_rep_restore() puts back.
+ */
+extern double *svy_calib_rep_add_indicator(SvyAccum *s, const SvyCalibIndicator *ind, int nind);
+extern void svy_calib_rep_restore(SvyAccum *s, double *saved);
 
 /*
  * The calibrated mean of I (estimate, SE, df) on a state fed with y = 0,

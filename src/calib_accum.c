@@ -1619,8 +1619,9 @@ svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell)
  * The state was fed with y = 0, x = 1 (so K = 0 and a = e y = 0): adding
  * to a = e I the indicator's sums of the cells' rows turns its sums into
  * those of y = I, and the calibrated mean's result is that of P.  The
- * arena and the cell sums are replaced by modified copies while the result
- * is computed, so that the state itself does not change.
+ * arena and the cell sums (replicate designs: and the replicates' sums,
+ * calib_rep.c) are replaced by modified copies while the result is
+ * computed, so that the state itself does not change.
  */
 void
 svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int nind,
@@ -1628,8 +1629,12 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 {
 	SvyCalibAccum *c = s->calib;
 	SvyEstimateSpec spec = {SVY_STAT_MEAN, SVY_CI_WALD, level};
+	bool		rep = s->kind == SVY_KIND_REPLICATE;
+	/* replicate designs: the full sample's cells are per_row, read only for its estimate */
+	bool		per_row = c->per_row && !rep;
 	double	   *arena = c->arena;
 	double	   *cellsum = c->cellsum;
+	double	   *rep_saved = NULL;
 	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
 	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
 
@@ -1649,7 +1654,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		memcpy(key.w, in->key, sizeof(key.w));
 		e = calibtab_lookup(c->tab, key);
 		ci = svy_idmap_find(c->cells, key.w[4], 0);
-		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && c->per_row))
+		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && per_row))
 			svy_wire_corrupt("quantile cell unknown to the calibration");
 		u = a + (int64) e->off * c->width;
 		/* I^2 = I and I x = I: a, aa and ab grow alike */
@@ -1659,7 +1664,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		if (j > 0)
 			continue;
 		cs[(int64) c->cw * ci + CS_A] += in->n;
-		if (c->per_row)
+		if (per_row)
 		{
 			/* r = d [1, a, b]: its a-column was 0; now sum d I = w, sum d^2 I = ww */
 			double		n = u[c->nu];
@@ -1675,7 +1680,11 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 	}
 	c->arena = a;
 	c->cellsum = cs;
+	if (rep)
+		rep_saved = svy_calib_rep_add_indicator((SvyAccum *) s, ind, nind);
 	svy_calib_accum_result(s, &spec, res);
+	if (rep)
+		svy_calib_rep_restore((SvyAccum *) s, rep_saved);
 	c->arena = arena;
 	c->cellsum = cellsum;
 	pfree(a);

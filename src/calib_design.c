@@ -32,8 +32,8 @@ svy_calib_not_supported(const char *where)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("%s does not support calibrated designs yet", where),
-			 errdetail("Every estimator takes a calibrated linearization design; a calibrated replicate-weight design is taken by the linear estimators (svy_mean, svy_total, svy_prop, svy_ratio, svy_accum), svy_weight, svy_weights_summary, the domain statistics (svy_by, svy_dist, svy_choices, svy_tab) and svy_glm, not yet by quantiles."),
-			 errhint("Calibrate a linearization design (svy_design) instead, or export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
+			 errdetail("The estimators and readers of the SPEC take calibrated linearization and replicate-weight designs; this aggregate does not."),
+			 errhint("Export the calibrated weights with svy_weight() and build an uncalibrated design from them (its standard errors then ignore the calibration).")));
 }
 
 typedef struct CalibCache

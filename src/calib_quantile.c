@@ -18,7 +18,17 @@
  *     unit (PSU, cell, j, sign of v_j) with weight |d v_j|: the calibrated
  *     weight of a value is the sum over its cells of G_c d + lambda_j d v_j,
  *     and the indicator's sums of d v_j per unit are there too.
- * Not supported (feature_not_supported): replicate designs, numeric auxiliaries without PSUs
+ * Replicate bases (R's svyquantile on a calibrated svyrep.design, no
+ * residualisation): a unit is (cell, auxiliary, sign) and each of its
+ * cells also carries the replicates' sums of w_r (|v_j|) in its replicate
+ * slot (quantile_state.h: the unit rides in the slot, and equal values
+ * merge only within a unit).  Replicate r's weight of a value is the sum
+ * over its cells of G_rc w_r + lambda_rj w_r v_j, every replicate
+ * calibrated by svy_calib_rep_solve (calib_rep.c); Woodruff's interval
+ * takes the replicate variance of the calibrated mean of I(y <= q), the
+ * "quantile" interval that of the replicates' quantiles.
+ * Not supported (feature_not_supported): numeric auxiliaries on a
+ * linearization design without PSUs
  * (the residual variance of a row needs products of v up to degree four)
  * and the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
@@ -39,23 +49,44 @@
 /* unit key word 5: 0 = d; 2j - 1 = d v_j (v_j > 0); 2j = -d v_j (v_j < 0), j = 1..k */
 #define AUX_WORD	5
 
+/* a cell of the row: weight w in unit key (replicate designs: and the replicates' w_r f) */
+static void
+add_cell(QState *s, const SvyDesign *d, double y, double w, double f, const QUnitKey *key)
+{
+	int			unit = qstate_unit_index(s, key);
+
+	if (d->kind == SVY_KIND_REPLICATE)
+	{
+		const float8 *rw = svy_design_repweights(d);
+		int			nrep = rep_count(s);
+		double	   *slot;
+
+		qstate_reserve_rw(s, s->ne + 1);
+		slot = s->rw + s->ne * (nrep + 1);
+		for (int r = 0; r < nrep; r++)
+			slot[r] = rw[r] * f;
+		slot[nrep] = unit;
+		unit = (int32) s->ne;
+	}
+	append_row(s, y, w, unit);
+}
+
 void
 svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 {
 	const SvyCalibBlock *b;
 	bool		in_domain = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
+	bool		rep = d->kind == SVY_KIND_REPLICATE;
 	double		w = d->weight;
 	QUnitKey	key;
 
-	/* calibrated replicate designs (calib_rep.c) are not handled here yet */
-	if (d->kind != SVY_KIND_TAYLOR)
-		svy_calib_not_supported("this aggregate");
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
-	if (!in_domain || w == 0.0)
+	/* (a replicate design's row of weight 0 may have replicate weights) */
+	if (!in_domain || (w == 0.0 && !rep))
 		return;
 	b = svy_calib_block(d);
-	if (b->k > 0 && !(d->flags & SVY_HAS_PSU))
+	if (b->k > 0 && !(d->flags & SVY_HAS_PSU) && !rep)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("svy_quantile does not support numeric calibration variables on a design without PSUs yet"),
@@ -69,15 +100,16 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 	key.w[4] = svy_calib_row_cell(b);
 	key.w[AUX_WORD] = 0;
-	append_row(s, y, w, qstate_unit_index(s, &key));
+	add_cell(s, d, y, w, 1.0, &key);
 	for (int j = 0; j < b->k; j++)
 	{
-		double		dv = w * svy_calib_x(b)[j];
+		double		v = svy_calib_x(b)[j];
 
-		if (dv == 0.0)
+		/* weights are not negative: the sign of d v_j is that of v_j */
+		if (v == 0.0)
 			continue;
-		key.w[AUX_WORD] = dv > 0.0 ? 2 * j + 1 : 2 * j + 2;
-		append_row(s, y, fabs(dv), qstate_unit_index(s, &key));
+		key.w[AUX_WORD] = v > 0.0 ? 2 * j + 1 : 2 * j + 2;
+		add_cell(s, d, y, fabs(w * v), fabs(v), &key);
 	}
 }
 
@@ -116,12 +148,50 @@ svy_calib_quantile_units(const QState *s, double **coef, bool **counts)
 }
 
 void
+svy_calib_quantile_rep_units(const QState *s, double **coef, bool **counts)
+{
+	SvyCalibSolved cal;
+	int			nrep = s->acc->nrep,
+				nu = Max(s->nunits, 1),
+				k = svy_calib_accum_k(s->acc);
+	double	   *G,
+			   *L,
+				degf;
+	double	   *cf = palloc(sizeof(double) * nu * nrep);
+	bool	   *cn = palloc(sizeof(bool) * nu);
+
+	svy_calib_solve(s->acc, &cal);
+	G = palloc(sizeof(double) * Max(cal.pr.ncell, 1) * nrep);
+	L = palloc(sizeof(double) * Max(k * nrep, 1));
+	svy_calib_rep_solve(s->acc, &cal.pr, &cal.sol, cal.pop, cal.cat, G, L, &degf);
+	for (int u = 0; u < s->nunits; u++)
+	{
+		double		sign;
+		int			j = unit_aux(&s->unit_keys[u], &sign);
+		int			c = svy_calib_cell_find(s->acc, s->unit_keys[u].w[4]);
+
+		if (j > k || c < 0)
+			svy_wire_corrupt("quantile unit unknown to the calibration");
+		for (int r = 0; r < nrep; r++)
+			cf[(int64) r * s->nunits + u] = j == 0 ? G[(Size) c * nrep + r] : sign * L[(j - 1) * nrep + r];
+		cn[u] = j == 0;
+	}
+	pfree(G);
+	pfree(L);
+	*coef = cf;
+	*counts = cn;
+}
+
+void
 svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 {
 	int			nr;
 	QRun	   *runs = qstate_runs(s, &nr);
 	SvyCalibIndicator *ind = palloc0(sizeof(SvyCalibIndicator) * Max(s->nunits, 1));
 	int			nind = 0;
+	int			nrep = rep_count(s);
+	/* replicate designs: per unit the replicates' sums of w_r (|v_j|) I */
+	double	   *rws = nrep ? palloc0(sizeof(double) * Max(s->nunits, 1) * nrep) : NULL;
 
 	for (int u = 0; u < s->nunits; u++)
 	{
@@ -129,6 +199,7 @@ svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 
 		memcpy(ind[u].key, s->unit_keys[u].w, sizeof(ind[u].key));
 		ind[u].aux = unit_aux(&s->unit_keys[u], &sign);
+		ind[u].rw = rws ? rws + (int64) u * nrep : NULL;
 	}
 	/* the cells of each run are sorted by value: those up to q come first */
 	for (int k = 0; k < nr; k++)
@@ -136,7 +207,8 @@ svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 		{
 			QEntry		c = run_cell(&runs[k], i);
 			double		w = (double) entry_w(&c);
-			SvyCalibIndicator *in = &ind[c.unit];
+			int32		u = cell_unit(s, &runs[k], &c);
+			SvyCalibIndicator *in = &ind[u];
 
 			if ((i & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
@@ -145,21 +217,28 @@ svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 			/* sum d^2 of the cell's rows = their spread + w^2 / n */
 			if (runs[k].m2 && c.n > 0)
 				in->ww += runs[k].m2[i] + w * w / c.n;
+			for (int r = 0; r < nrep; r++)
+				rws[(int64) u * nrep + r] += runs[k].rw[(int64) c.unit * (nrep + 1) + r];
 		}
 	for (int u = 0; u < s->nunits; u++)
 	{
 		double		sign;
 
 		unit_aux(&s->unit_keys[u], &sign);
-		if (ind[u].n == 0)
+		/* (replicate designs: rows of weight 0 may have replicate weights) */
+		if (ind[u].n == 0 && !nrep)
 			continue;
 		ind[nind] = ind[u];
 		ind[nind].w *= sign;
+		for (int r = 0; r < nrep; r++)
+			rws[(int64) u * nrep + r] *= sign;
 		nind++;
 	}
 	pfree(runs);
 	svy_calib_indicator_result(s->acc, ind, nind, level, res);
 	pfree(ind);
+	if (rws)
+		pfree(rws);
 }
 
 double

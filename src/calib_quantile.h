@@ -17,6 +17,12 @@ extern void svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool
  * distribution, and whether its cells count rows (palloc'd arrays).
  */
 extern void svy_calib_quantile_units(const QState *s, double **coef, bool **counts);
+/*
+ * Replicate designs: every replicate calibrated, per replicate r and unit u
+ * the factor (*coef)[r nunits + u] of its cells' replicate sums, and
+ * whether its cells count rows (palloc'd arrays).
+ */
+extern void svy_calib_quantile_rep_units(const QState *s, double **coef, bool **counts);
 /* The calibrated share of I(y <= q): estimate, SE and df in *res. */
 extern void svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res);
 /* R's nrow(design) for the beta and score intervals (an error for score on a domain). */

@@ -581,3 +581,43 @@ svy_calib_rep_result(const SvyAccum *s, const SvyEstimateSpec *spec, const SvyDo
 	if (dom->wm.w != 0.0 && (isinf(res->estimate) || isinf(res->std_error)))
 		svy_report_overflow();
 }
+
+/* ---------- svy_quantile (calib_quantile.c, through svy_calib_indicator_result) ---------- */
+
+double *
+svy_calib_rep_add_indicator(SvyAccum *s, const SvyCalibIndicator *ind, int nind)
+{
+	SvyCalibRep *c = s->calib_rep;
+	double	   *saved,
+			   *sums;
+	Size		n;
+
+	if (c == NULL || c->shift != 0.0)
+		svy_wire_corrupt("calibrated quantile state without replicate sums of y = 0");
+	n = (Size) Max(c->ncell, 1) * c->nrep * c->width;
+	saved = c->sums;
+	sums = palloc(sizeof(double) * n);
+	memcpy(sums, saved, sizeof(double) * c->ncell * c->nrep * c->width);
+	c->sums = sums;
+	for (int i = 0; i < nind; i++)
+	{
+		const SvyCalibIndicator *in = &ind[i];
+		int			ci = svy_idmap_find(c->cells, in->key[4], 0);
+
+		if (ci < 0 || in->aux < 0 || in->aux > c->k || in->rw == NULL)
+			svy_wire_corrupt("quantile cell unknown to the calibration");
+		/* I^2 = I and I x = I: only a's sums; a = e I (e = 1 where I is) */
+		for (int r = 0; r < c->nrep; r++)
+			rep_sums(c, ci, r)[in->aux == 0 ? RS_A : RS_AV(c->k, in->aux - 1)] += in->rw[r];
+	}
+	return saved;
+}
+
+void
+svy_calib_rep_restore(SvyAccum *s, double *saved)
+{
+	SvyCalibRep *c = s->calib_rep;
+
+	pfree(c->sums);
+	c->sums = saved;
+}

@@ -33,7 +33,9 @@
  * (calib_quantile.c, through a few hooks here): units are (PSU or stratum,
  * calibration cell, auxiliary), the design state is the calibrated linear
  * accumulator, the values' weights are scaled by the calibration and SE(P)
- * is that of the calibrated mean of the indicator.
+ * is that of the calibrated mean of the indicator (replicate bases: each
+ * replicate's weights scaled by its own calibration, the unit kept in the
+ * replicate slot).
  *
  * This file: arguments, units, transition, combine and final functions.
  * The cells live in quantile_store.c (sorted by stats/radix.c), the wire
@@ -402,7 +404,8 @@ qstate_merge(QState *into, QState *from)
 	if (from->nunits > 0)
 	{
 		int		   *map = palloc(sizeof(int) * from->nunits);
-		int			nr;
+		int			nr,
+					nrep = rep_count(from);
 		QRun	   *r = qstate_runs(from, &nr);
 
 		for (int u = 0; u < from->nunits; u++)
@@ -410,7 +413,14 @@ qstate_merge(QState *into, QState *from)
 		for (int q = 0; q < nr; q++)
 			for (int64 j = 0; j < r[q].n; j++)
 			{
-				if (r[q].e)
+				if (nrep > 0)
+				{
+					/* calibrated replicate designs: the unit is in the slot (rw_width) */
+					double	   *u = &r[q].rw[(int64) run_cell(&r[q], j).unit * (nrep + 1) + nrep];
+
+					*u = map[(int) *u];
+				}
+				else if (r[q].e)
 					r[q].e[j].unit = map[r[q].e[j].unit];
 				else
 					r[q].unit[j] = map[r[q].unit[j]];
@@ -462,9 +472,11 @@ typedef struct QValueStream
 	int64		maxmarks;
 	int64		reads;
 	int			rep;			/* replicate whose weights it gives; -1: the full sample */
-	int			nrep;
-	double	   *coef;			/* calibrated designs: per unit, the factor of its weights */
-	bool	   *counts;			/* ... and whether its cells count rows; else NULL */
+	int			width;			/* doubles per replicate slot (rw_width) */
+	const QState *s;
+	const double *coef;			/* calibrated designs: per unit, the factor of its weights */
+	const bool *counts;			/* ... and whether its cells count rows; else NULL */
+	bool		own;			/* coef and counts are the stream's to free */
 } QValueStream;
 
 static void
@@ -517,13 +529,18 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 
 				if (c.n > 0 && c.w > 0)
 				{
+					/* calibrated designs: the unit's factor scales the cell's weights */
+					int32		u = vs->coef ? cell_unit(vs->s, &r[q], &c) : c.unit;
+					long double cw;
+
 					/*
 					 * a replicate: its weights, the cell's rows all counted
 					 * (only whole cells of replicate weight 0 are left out)
 					 */
-					w = svy_ld(w + (vs->rep >= 0 ? (long double) r[q].rw[(int64) c.unit * vs->nrep + vs->rep]
-									: vs->coef ? vs->coef[c.unit] * entry_w(&c) : entry_w(&c)));
-					if (vs->counts == NULL || vs->counts[c.unit])
+					cw = vs->rep >= 0 ? (long double) r[q].rw[(int64) c.unit * vs->width + vs->rep]
+						: entry_w(&c);
+					w = svy_ld(w + (vs->coef ? vs->coef[u] * cw : cw));
+					if (vs->counts == NULL || vs->counts[u])
 						n += c.n;
 				}
 			}
@@ -540,9 +557,14 @@ qvalues_next(SvyQStream *st, SvyQValue *out)
 	return false;
 }
 
-/* the distribution of s (of replicate rep; -1: full sample), read once (svy_qdist_init) */
+/*
+ * The distribution of s (of replicate rep; -1: full sample), read once
+ * (svy_qdist_init).  Calibrated designs: the units' factors coef and
+ * counts (svy_calib_quantile_units; NULL: the full sample's, found here).
+ */
 static void
-qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist, int rep)
+qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist, int rep, const double *coef,
+			 const bool *counts)
 {
 	if (!s->sorted)
 		qstate_normalize(s);
@@ -557,11 +579,22 @@ qvalues_open(QValueStream *vs, QState *s, SvyQDist *dist, int rep)
 	vs->marks = palloc(sizeof(SvyQMark) * vs->maxmarks);
 	vs->reads = 0;
 	vs->rep = rep;
-	vs->nrep = rep_count(s);
-	vs->coef = NULL;
-	vs->counts = NULL;
-	if (s->acc->calib)
-		svy_calib_quantile_units(s, &vs->coef, &vs->counts);
+	vs->width = rw_width(s);
+	vs->s = s;
+	vs->coef = coef;
+	vs->counts = counts;
+	vs->own = false;
+	if (s->acc->calib && coef == NULL)
+	{
+		double	   *cf;
+		bool	   *cn;
+
+		Assert(rep < 0);
+		svy_calib_quantile_units(s, &cf, &cn);
+		vs->coef = cf;
+		vs->counts = cn;
+		vs->own = true;
+	}
 	svy_qdist_init(dist, &vs->base, vs->marks, vs->maxmarks);
 }
 
@@ -572,10 +605,10 @@ qvalues_close(QValueStream *vs)
 	pfree(vs->pos);
 	pfree(vs->markpos);
 	pfree(vs->marks);
-	if (vs->coef)
+	if (vs->own)
 	{
-		pfree(vs->coef);
-		pfree(vs->counts);
+		pfree((double *) vs->coef);
+		pfree((bool *) vs->counts);
 	}
 }
 
@@ -751,8 +784,13 @@ replicate_quantile_ci(QState *s, double p, double q, double t, double *lower, do
 				k = 0;
 	double	   *theta = palloc(sizeof(double) * nrep);
 	double	   *rscales = palloc(sizeof(double) * nrep);
+	double	   *coef = NULL;
+	bool	   *counts = NULL;
 	double		v;
 
+	/* calibrated designs: every replicate calibrated, its units' factors */
+	if (acc->calib)
+		svy_calib_quantile_rep_units(s, &coef, &counts);
 	for (int r = 0; r < nrep; r++)
 	{
 		QValueStream vs;
@@ -760,7 +798,7 @@ replicate_quantile_ci(QState *s, double p, double q, double t, double *lower, do
 		double		qr;
 
 		CHECK_FOR_INTERRUPTS();
-		qvalues_open(&vs, s, &dist, r);
+		qvalues_open(&vs, s, &dist, r, coef ? coef + (int64) r * s->nunits : NULL, counts);
 		qr = svy_qrule(&dist, s->qrule, p);
 		qvalues_close(&vs);
 		/* R's svrVar drops replicates without an answer, with their rscales */
@@ -776,6 +814,11 @@ replicate_quantile_ci(QState *s, double p, double q, double t, double *lower, do
 	*upper = q + sqrt(v) * t;
 	pfree(theta);
 	pfree(rscales);
+	if (coef)
+	{
+		pfree(coef);
+		pfree(counts);
+	}
 }
 
 static void
@@ -881,7 +924,7 @@ svy_quantile_final(PG_FUNCTION_ARGS)
 		QValueStream vs;
 		SvyQDist	dist;
 
-		qvalues_open(&vs, s, &dist, -1);
+		qvalues_open(&vs, s, &dist, -1, NULL, NULL);
 		quantile_result(s, &dist, s->p[0], &r);
 		qvalues_close(&vs);
 	}
@@ -909,7 +952,7 @@ svy_quantiles_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "svy_quantiles must return an array of svy_estimate");
 	tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);
 	tupdesc = BlessTupleDesc(tupdesc);
-	qvalues_open(&vs, s, &dist, -1);
+	qvalues_open(&vs, s, &dist, -1, NULL, NULL);
 	elems = palloc(sizeof(Datum) * s->np);
 	for (int i = 0; i < s->np; i++)
 	{

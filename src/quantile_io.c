@@ -10,13 +10,15 @@
  * Columns: x as the varint gaps between the sorted keys of x (its byte
  * length first), w, w_lo (unless all zero), unit (Taylor designs, 16 bits
  * when there are at most 65536; replicate slot i is entry i), n (unless
- * all one), m2 (designs without PSUs), the replicate sums; a flags byte
+ * all one), m2 (designs without PSUs), the replicate sums (calibrated
+ * replicate designs: and the cell's calibration unit); a flags byte
  * says which are left out.  Every byte shipped is copied several times on
  * its way to the leader, so a continuous outcome with PSUs ships about 15
  * bytes a cell (x in about 5, w, unit), not 32.
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "libpq/pqformat.h"
@@ -92,7 +94,7 @@ wire_cell_size(const QState *s, int flags)
 		(rep_count(s) ? 0 : (flags & QWIRE_UNIT16) ? sizeof(uint16) : sizeof(int32)) +
 		((flags & QWIRE_N_ONE) ? 0 : sizeof(int32)) +
 		(has_m2(s) ? sizeof(double) : 0) +
-		sizeof(double) * rep_count(s);
+		sizeof(double) * rw_width(s);
 }
 
 void
@@ -101,7 +103,7 @@ quantile_serialize(void *state, StringInfo buf)
 	QState	   *s = state;
 	StringInfoData acc;
 	Size		need;
-	int			nrep = rep_count(s);
+	int			width = rw_width(s);
 	Size		cells,
 				xbytes = 0;
 	int			flags = QWIRE_NO_WLO | QWIRE_N_ONE;
@@ -189,7 +191,7 @@ quantile_serialize(void *state, StringInfo buf)
 			pu += sizeof(double) * ne;
 		}
 		pn = pu;
-		if (!nrep)
+		if (!width)
 			pn += usize * ne;
 		else
 			pu = NULL;
@@ -221,8 +223,8 @@ quantile_serialize(void *state, StringInfo buf)
 		buf->data[buf->len] = '\0';
 		if (has_m2(s))
 			pq_sendbytes(buf, (const char *) s->m2, sizeof(double) * ne);
-		if (nrep)
-			pq_sendbytes(buf, (const char *) s->rw, sizeof(double) * nrep * ne);
+		if (width)
+			pq_sendbytes(buf, (const char *) s->rw, sizeof(double) * width * ne);
 	}
 }
 
@@ -247,7 +249,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	int			version,
 				acclen,
 				nunits,
-				nrep;
+				width;
 	bool		with_m2;
 	int			flags = 0;
 	int64		ne;
@@ -278,7 +280,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	svy_wire_init(&acc, svy_wire_bytes(buf, acclen), acclen);
 	s->acc = svy_accum_deserialize(&acc, aggcxt);
 	svy_wire_end(&acc);
-	nrep = rep_count(s);
+	width = rw_width(s);
 
 	nunits = svy_wire_count(buf, sizeof(QUnitKey), "bad number of units");
 	for (int u = 0; u < nunits; u++)
@@ -323,7 +325,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 		run.w = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!(flags & QWIRE_NO_WLO))
 			run.w_lo = get_array(buf, sizeof(double), ne, aggcxt);
-		if (!nrep && (flags & QWIRE_UNIT16))
+		if (!width && (flags & QWIRE_UNIT16))
 		{
 			const char *pu = svy_wire_bytes(buf, sizeof(uint16) * ne);
 
@@ -336,14 +338,14 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 				run.unit[i] = u;
 			}
 		}
-		else if (!nrep)
+		else if (!width)
 			run.unit = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (!(flags & QWIRE_N_ONE))
 			run.cnt = get_array(buf, sizeof(int32), ne, aggcxt);
 		if (with_m2)
 			run.m2 = get_array(buf, sizeof(double), ne, aggcxt);
-		if (nrep)
-			run.rw = get_array(buf, sizeof(double) * nrep, ne, aggcxt);
+		if (width)
+			run.rw = get_array(buf, sizeof(double) * width, ne, aggcxt);
 	}
 	svy_wire_end(buf);
 	run.n = ne;
@@ -363,6 +365,17 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 			(run.w_lo && !isfinite(run.w_lo[i])) ||
 			(run.m2 && !(run.m2[i] >= 0 && isfinite(run.m2[i]))))
 			svy_wire_corrupt("bad cell");
+		/* replicate sums (of weights: not negative), and calibrated designs' unit */
+		for (int r = 0; r < rep_count(s); r++)
+			if (!(run.rw[i * width + r] >= 0 && run.rw[i * width + r] <= DBL_MAX))
+				svy_wire_corrupt("bad replicate sums");
+		if (width > rep_count(s))
+		{
+			double		u = run.rw[i * width + width - 1];
+
+			if (!(u >= 0 && u < nunits) || u != floor(u))
+				svy_wire_corrupt("bad cell");
+		}
 		run.x[i] = x == 0.0 ? 0.0 : x;
 	}
 	if (px != pxend)

@@ -101,7 +101,8 @@ typedef struct QState
 	 * blocks (blk[b]; block b holds qblock_size(b) rows, all full but the
 	 * last, which holds bfill), so that appending never copies.  Keys of
 	 * the rows lie in [bkmin, bkmax].  Replicate designs: nrep
-	 * replicate-weight sums at rw[unit * nrep] (the slots are a permutation
+	 * replicate-weight sums at rw[unit * rw_width] (calibrated ones: then
+	 * the calibration unit, part of the merge key; the slots are a permutation
 	 * of 0..ne-1; an appended entry gets slot = its position).  "sorted": no
 	 * blocks, e is sorted by x, equal (x, unit) keys are merged (a run of
 	 * equal x is in unit order unless a combine remapped the units) and
@@ -165,6 +166,26 @@ static inline int
 rep_count(const QState *s)
 {
 	return s->acc->kind == SVY_KIND_REPLICATE ? s->acc->nrep : 0;
+}
+
+/*
+ * Doubles per replicate slot: the nrep replicate sums and, on calibrated
+ * replicate designs, the cell's unit (calib_quantile.c) as a double, since
+ * the cell's own unit field holds the slot.
+ */
+static inline int
+rw_width(const QState *s)
+{
+	return rep_count(s) + (rep_count(s) > 0 && s->acc->calib != NULL);
+}
+
+/* the unit of a cell of run r of a calibrated state (replicate designs: from its slot) */
+static inline int32
+cell_unit(const QState *s, const QRun *r, const QEntry *c)
+{
+	int			nrep = rep_count(s);
+
+	return nrep == 0 ? c->unit : (int32) r->rw[(int64) c->unit * (nrep + 1) + nrep];
 }
 
 static inline long double

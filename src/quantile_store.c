@@ -60,15 +60,15 @@ free_if(void *p)
 void
 qstate_reserve_rw(QState *s, int64 need)
 {
-	int			nrep = rep_count(s);
+	int			width = rw_width(s);
 
-	if (nrep > 0 && need > s->rwcap)
+	if (width > 0 && need > s->rwcap)
 	{
 		int64		cap = Max(64, s->rwcap * 2);
 
 		while (cap < need)
 			cap *= 2;
-		s->rw = alloc_or_grow(s->cxt, s->rw, sizeof(double) * nrep * cap);
+		s->rw = alloc_or_grow(s->cxt, s->rw, sizeof(double) * width * cap);
 		s->rwcap = cap;
 	}
 }
@@ -370,31 +370,70 @@ merge_runs_taylor(QState *s)
 	s->ne = s->nc = k;
 }
 
+/* calibrated replicate designs: a slot's calibration unit, the last of its rw_width doubles */
+typedef struct SlotUnits
+{
+	const double *rw;
+	int			nrep;
+} SlotUnits;
+
+static inline double
+slot_unit(const SlotUnits *su, const QEntry *c)
+{
+	return su->rw[(int64) c->unit * (su->nrep + 1) + su->nrep];
+}
+
+static int
+cmp_slot_unit(const void *a, const void *b, void *arg)
+{
+	double		u = slot_unit(arg, a);
+	double		v = slot_unit(arg, b);
+
+	return u < v ? -1 : u > v;
+}
+
 /*
- * Replicate designs, e sorted by x: merge equal x and rebuild rw so that
- * entry i owns slot i.
+ * Replicate designs, e sorted by x: merge equal x (calibrated ones: equal
+ * (x, calibration unit), each run of equal x sorted by unit first) and
+ * rebuild rw so that entry i owns slot i.
  */
 static void
 merge_runs_replicate(QState *s)
 {
-	int			nrep = rep_count(s);
+	int			nrep = rep_count(s),
+				width = rw_width(s);
+	bool		by_unit = width > nrep;
 	QEntry	   *e = s->e;
+	SlotUnits	su = {s->rw, nrep};
 	int64		n = s->ne,
 				k = 0,
-				distinct = 0;
+				distinct = 0,
+				runs = 0;
 	double	   *rw;
 
+	if (by_unit)
+		for (int64 i = 0, j; i < n; i = j)
+		{
+			for (j = i + 1; j < n && e[j].x == e[i].x; j++)
+				;
+			if (j - i > 1)
+				qsort_arg(e + i, j - i, sizeof(QEntry), cmp_slot_unit, &su);
+			if ((++runs & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 	for (int64 i = 0; i < n; i++)
-		if (i == 0 || e[i].x != e[i - 1].x)
+		if (i == 0 || e[i].x != e[i - 1].x ||
+			(by_unit && slot_unit(&su, &e[i]) != slot_unit(&su, &e[i - 1])))
 			distinct++;
-	rw = qstate_big_alloc(s->cxt, sizeof(double) * nrep * Max(distinct, 1));
+	rw = qstate_big_alloc(s->cxt, sizeof(double) * width * Max(distinct, 1));
 	for (int64 i = 0; i < n; i++)
 	{
-		const double *src = s->rw + (int64) e[i].unit * nrep;
+		const double *src = s->rw + (int64) e[i].unit * width;
 
-		if (k > 0 && e[k - 1].x == e[i].x && entry_mergeable(&e[k - 1], &e[i]))
+		if (k > 0 && e[k - 1].x == e[i].x && entry_mergeable(&e[k - 1], &e[i]) &&
+			(!by_unit || rw[(k - 1) * width + nrep] == src[nrep]))
 		{
-			double	   *dst = rw + (k - 1) * nrep;
+			double	   *dst = rw + (k - 1) * width;
 
 			entry_merge(&e[k - 1], NULL, &e[i], 0.0);
 			for (int r = 0; r < nrep; r++)
@@ -405,11 +444,11 @@ merge_runs_replicate(QState *s)
 			if (k >= distinct)	/* an unmergeable duplicate (row count overflow) */
 			{
 				distinct = k + 1 + (n - i);
-				rw = alloc_or_grow(s->cxt, rw, sizeof(double) * nrep * distinct);
+				rw = alloc_or_grow(s->cxt, rw, sizeof(double) * width * distinct);
 			}
 			e[k] = e[i];
 			e[k].unit = (int32) k;
-			memcpy(rw + k * nrep, src, sizeof(double) * nrep);
+			memcpy(rw + k * width, src, sizeof(double) * width);
 			k++;
 		}
 		if ((i & 0xFFFF) == 0)
@@ -473,7 +512,7 @@ qstate_cells(const QState *s)
 void
 qstate_flush_runs(QState *s)
 {
-	int			nrep = rep_count(s);
+	int			width = rw_width(s);
 	bool		with_m2 = has_m2(s);
 	int			nr;
 	QRun	   *r;
@@ -493,7 +532,7 @@ qstate_flush_runs(QState *s)
 	cap = Max(1024, qstate_cells(s));
 	e = qstate_big_alloc(s->cxt, sizeof(QEntry) * cap);
 	em2 = with_m2 ? qstate_big_alloc(s->cxt, sizeof(double) * cap) : NULL;
-	rw = nrep ? qstate_big_alloc(s->cxt, sizeof(double) * nrep * cap) : NULL;
+	rw = width ? qstate_big_alloc(s->cxt, sizeof(double) * width * cap) : NULL;
 
 	while ((best = runs_next_x(r, pos, nr, &x)) >= 0)
 	{
@@ -503,9 +542,9 @@ qstate_flush_runs(QState *s)
 				e[k] = run_cell(&r[q], pos[q]);
 				if (with_m2)
 					em2[k] = r[q].m2[pos[q]];
-				if (nrep)
+				if (width)
 				{
-					memcpy(rw + k * nrep, r[q].rw + (int64) e[k].unit * nrep, sizeof(double) * nrep);
+					memcpy(rw + k * width, r[q].rw + (int64) e[k].unit * width, sizeof(double) * width);
 					e[k].unit = (int32) k;
 				}
 				k++;
@@ -524,8 +563,8 @@ qstate_flush_runs(QState *s)
 	s->m2 = em2;
 	s->rw = rw;
 	s->ne = s->nc = k;
-	s->rwcap = nrep ? cap : 0;
-	if (nrep)
+	s->rwcap = width ? cap : 0;
+	if (width)
 		merge_runs_replicate(s);
 	else
 		merge_runs_taylor(s);
