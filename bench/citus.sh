@@ -5,7 +5,7 @@
 #
 #   PG_CONFIG=... bench/citus.sh                      # Citus installed in that PostgreSQL
 #   PG_CONFIG=... CITUS_SRC=/path/to/citus bench/citus.sh
-#   BENCH_ROWS=2000000 BENCH_RUNS=5 CITUS_DATA=/some/dir CITUS_KEEP=1 bench/citus.sh
+#   BENCH_ROWS=2000000 BENCH_RUNS=3 CITUS_DATA=/some/dir CITUS_KEEP=1 bench/citus.sh
 #
 # Uses the cluster helpers of test/citus (ports CITUS_PORTS, default 55410-55412).  Without
 # Citus it prints "skipped: <why>".  The three servers share this machine's cores, so the
@@ -21,7 +21,7 @@ if [[ -n "$why" ]]; then echo "skipped: $why"; exit 0; fi
 PGBIN=$("$PG_CONFIG" --bindir)
 survey_build_install "$SRC" || { echo "could not build and install survey with $PG_CONFIG"; exit 1; }
 
-ROWS=${BENCH_ROWS:-2000000}
+ROWS=${BENCH_ROWS:-10000000}   # the 10M-row bench table (about 9 minutes here)
 RUNS=${BENCH_RUNS:-5}
 OWN_DATA=0; [[ -z "${CITUS_DATA:-}" ]] && OWN_DATA=1
 citus_start
