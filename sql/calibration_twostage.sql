@@ -143,6 +143,17 @@ END $$;
 SET client_min_messages = error;
 SELECT f.* FROM st, sfuzz(s::text) f;
 RESET client_min_messages;
+-- the raw state (svy_aggstate, as Citus's workers ship it): every byte overwritten and every truncation,
+-- errors, never a crash
+CREATE AGGREGATE c2_mean_state(float8, svy_design) (
+    SFUNC = svy_accum_float8_transfn, STYPE = svy_aggstate, COMBINEFUNC = svy_aggstate_combine);
+\i sql/include/fuzz.sql
+SELECT svy_mean_final(c2_mean_state(y, d)) = svy_mean(y, d) AS raw_state_reads_same,
+       fuzz(c2_mean_state(y, d), 'svy_mean_final') AS raw_state_fuzz
+FROM (SELECT y, svy_calibrate(svy_design(w, psu => psu, fpc => n1, psu2 => ssu, fpc2 => n2),
+                              '{"country": {"AT": 30, "BE": 30, "CZ": 30}, "years": 500}', ARRAY[country], ARRAY[years],
+                              'linear') AS d
+      FROM c2 WHERE psu < 2 AND ssu < 2 AND id % 8 < 3) r;
 -- rows with and without a second stage in one aggregate
 SELECT svy_mean(svy_merge(s)) FROM (
     SELECT svy_accum(y, svy_calibrate(svy_design(w, strata => st, psu => psu, fpc => n1, psu2 => ssu, fpc2 => n2),
@@ -190,6 +201,7 @@ SELECT count(*) AS groups FROM svy_groups((SELECT svy_by(y, role, svy_calibrate(
     svy_design(w, strata => st, psu => psu, psu2 => ssu, fpc2 => n2), (SELECT ps FROM c2pop), ARRAY[country], NULL,
     'poststratify')) FROM c2));
 
-DROP FUNCTION c2_run(), plan_has(text, text), sfuzz(text), c2_same(svy_estimate, svy_estimate);
+DROP AGGREGATE c2_mean_state(float8, svy_design);
+DROP FUNCTION c2_run(), plan_has(text, text), sfuzz(text), fuzz(svy_aggstate, text), c2_same(svy_estimate, svy_estimate);
 DROP VIEW c2d, c2l;
 DROP TABLE c2, c2pop, serial, parallel, parallel_summary, merged, st;
