@@ -16,6 +16,10 @@
  *     cell), with the row count, mean and centred cross-products (Welford;
  *     Chan et al. to merge) of r = d [1, a, b] (x) [1, v], d v v', in which
  *     a row's residualised score is linear;
+ *   - a two-stage design with a first-stage fpc keeps the sums of u per
+ *     (second-stage unit, cell) too (tab2), whose residualised totals feed
+ *     the second stage's variance (R's multistage() on the residualised
+ *     scores; SPEC §12);
  *   - per cell the unweighted row count and sums of a and b (rake's
  *     residualisation averages scores over rows) and, for the weights
  *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
@@ -806,6 +810,8 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
 		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
 		mixed("Rows carry different populations.");
+	if ((f->tab2 != NULL) != (c->tab2 != NULL))
+		mixed("Some rows have a second sampling stage, others do not.");
 	dk = svy_shift_merge(&c->shift, &c->shift_set, f->shift, f->shift_set);
 
 	tmp = palloc(sizeof(double) * c->width);
@@ -828,8 +834,6 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (c->per_row)
 			merge_moments(c->nr, dst + c->nu, tmp + c->nu);
 	}
-	if ((f->tab2 != NULL) != (c->tab2 != NULL))
-		mixed("Some rows have a second sampling stage, others do not.");
 	if (f->tab2)
 	{
 		calib2tab_iterator it2;
