@@ -1319,6 +1319,12 @@ svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key)
 }
 
 int
+svy_accum_nssu(const SvyAccum *s)
+{
+	return s->ssutab ? s->ssutab->members : 0;
+}
+
+int
 svy_accum_stratum_find(const SvyAccum *s, const uint64 id[2])
 {
 	if (!s->stratab)

@@ -303,6 +303,8 @@ extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, 
 extern SvyPsuEntry *svy_accum_psu_find(SvyAccum *s, const SvyPsuKey *key);
 /* The second-stage unit entry of a key, or NULL. */
 extern SvySsuEntry *svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key);
+/* The second-stage units of a state (0 without). */
+extern int	svy_accum_nssu(const SvyAccum *s);
 /* Set every PSU's (and second-stage unit's) a-sum to 0. */
 extern void svy_accum_psu_clear_a(SvyAccum *s);
 /* Index into s->strata of a stratum identity, or -1. */
