@@ -229,6 +229,15 @@ SELECT count(*) AS sets, count(*) FILTER (WHERE a.s = s.s) AS same
 FROM (SELECT g, b, svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk GROUP BY CUBE (g, b)) a
 JOIN (SELECT g, b, svy_accum(y, d)::text AS s FROM hpkd GROUP BY CUBE (g, b)) s
   ON a.g IS NOT DISTINCT FROM s.g AND a.b IS NOT DISTINCT FROM s.b;
+-- more strata than the label cache holds (512): every label printed on
+-- meeting its stratum, cache slots replaced, the same state as stored designs
+CREATE TEMP TABLE hpm AS
+SELECT i AS id, 1.0 + i % 3 AS w, (i % 17)::float8 AS y,
+       'Metropolitan Police Area ' || (i % 1500) AS st, 'P' || (i / 1500) AS ps
+FROM generate_series(0, 2999) AS i;
+SELECT (SELECT svy_accum(y, svy_design(w, st, ps))::text FROM hpm) =
+       (SELECT svy_accum(y, d)::text FROM (SELECT y, svy_design(w, st, ps) AS d FROM hpm ORDER BY id OFFSET 0) x)
+       AS many_strata_same;
 -- hash aggregation that spills to disk (many groups, little memory)
 SET work_mem = '64kB';
 SET enable_sort = off;
