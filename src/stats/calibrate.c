@@ -326,7 +326,7 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
 }
 
-/* ---------- linear (closed form) and raking (Newton, R's grake) ---------- */
+/* ---------- linear (closed form); raking, logit, bounded linear (Newton, R's grake) ---------- */
 
 static SvyCalibStatus
 solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
@@ -369,12 +369,18 @@ solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	return SVY_CALIB_OK;
 }
 
-/* R's calfuns: g = F(u) and its derivative, raking (exp) or logit with bounds */
+/* R's calfuns: g = F(u) and its derivative: raking (exp), bounded linear, logit */
 static void
 calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
 {
 	if (pr->method == SVY_CALIB_RAKING)
 		*g = *dg = exp(u);
+	else if (pr->method == SVY_CALIB_LINEAR)
+	{
+		/* R's cal.linear: pmin(pmax(u + 1, L), U), derivative 1 strictly inside */
+		*g = fmin(fmax(u + 1.0, pr->bounds[0]), pr->bounds[1]);
+		*dg = u < pr->bounds[1] - 1.0 && u > pr->bounds[0] - 1.0 ? 1.0 : 0.0;
+	}
 	else
 	{
 		double		L = pr->bounds[0],
@@ -424,7 +430,31 @@ newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, c
 	return finite;
 }
 
-/* Newton iterations of R's grake for the raking and logit calfuns */
+/*
+ * A Newton step J delta = misfit.  R takes it with a pseudo-inverse: where
+ * every cell of a column's level is pinned at a bound (bounded linear) the
+ * column of J is 0 and its coordinate stays put, the others move.
+ */
+static int
+newton_step(int p, double *J, double *delta, double *work)
+{
+	bool		pinned = false;
+
+	if (solve_spd(p, J, delta, work) == 0)
+		return 0;
+	for (int i = 0; i < p; i++)
+		if (J[i * p + i] == 0.0)
+		{
+			for (int j = 0; j < p; j++)
+				J[i * p + j] = J[j * p + i] = 0.0;
+			J[i * p + i] = 1.0;
+			delta[i] = 0.0;
+			pinned = true;
+		}
+	return pinned ? solve_spd(p, J, delta, work) : -1;
+}
+
+/* Newton iterations of R's grake for the raking, logit and bounded linear calfuns */
 static SvyCalibStatus
 solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
 {
@@ -489,7 +519,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 		}
 		build_xx(pr, p, wc, J, cols);
 		memcpy(delta, mis, sizeof(double) * p);
-		if (!finite || iter > maxit || solve_spd(p, J, delta, w2) != 0)
+		if (!finite || iter > maxit || newton_step(p, J, delta, w2) != 0)
 			break;
 		for (int j = 0; j < p; j++)
 			eta[j] += delta[j];
@@ -546,12 +576,9 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
 		(is_poststratify(pr->method) && (pr->nmargin != 1 || pr->k != 0)) ||
 		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
-		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0 &&
-		 pr->cell_v == NULL) ||
-		(pr->method == SVY_CALIB_LOGIT &&
-		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
-		   isfinite(pr->bounds[1]))) ||
-		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_METHOD_MAX))
+		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_METHOD_MAX) ||
+		(svy_calib_newton(pr->method, pr->bounds) && pr->k != 0 && pr->cell_v == NULL) ||
+		!svy_calib_bounds_ok(pr->method, pr->bounds))
 		return SVY_CALIB_BAD_INPUT;
 	p = n_cat_cols(pr) + pr->k;
 	sol->p = p;
@@ -594,7 +621,9 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 		case SVY_CALIB_RAKE:
 			return solve_rake(pr, sol, work);
 		case SVY_CALIB_LINEAR:
-			return solve_linear(pr, sol, work, cols);
+			if (!svy_calib_newton(pr->method, pr->bounds))
+				return solve_linear(pr, sol, work, cols);
+			/* FALLTHROUGH */
 		case SVY_CALIB_RAKING:
 		case SVY_CALIB_LOGIT:
 			return solve_raking(pr, sol, work, cols);

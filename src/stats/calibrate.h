@@ -15,7 +15,9 @@
  * caller makes every distinct auxiliary vector (categorical levels and v)
  * a cell of its own and gives each cell's v (cell_v); then G_c is the whole
  * factor and lambda_v = 0.  `raking` has
- * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U).  Both
+ * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U),
+ * bounded `linear` R's F(u) = 1 + u clipped to [L, U] (the three methods
+ * of svy_calib_newton(): one solve, three calfuns).  All
  * iterate as R's grake: Newton steps from lambda = 0 until the largest
  * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
  * (50) steps, after rescaling the weights when every population total is
@@ -43,6 +45,9 @@
  */
 #ifndef SVY_CALIBRATE_H
 #define SVY_CALIBRATE_H
+
+#include <math.h>
+#include <stdbool.h>
 
 #define SVY_CALIB_MAX_MARGINS 64
 #define SVY_CALIB_MAX_NUMERIC 16
@@ -89,8 +94,35 @@ typedef struct SvyCalibProblem
 	const double *cell_v;		/* ncell x k: the cell's v (raking, logit with k > 0); else NULL */
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
-	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */
+	double		bounds[2];		/* logit, bounded linear: see svy_calib_bounds_ok() */
 } SvyCalibProblem;
+
+/*
+ * Bounds (L, U) of g: `logit` needs them finite with L < 1 < U; `linear`
+ * takes L < 1 < U with one of them infinite at most (R's bounded linear
+ * calfun, g = 1 + x'lambda clipped to [L, U], solved by Newton like
+ * `raking`); {0, 0} means none (the only value for the other methods, and
+ * linear's closed form, as R's default c(-Inf, Inf)).
+ */
+static inline bool
+svy_calib_bounds_ok(int method, const double *b)
+{
+	if (b[0] == 0.0 && b[1] == 0.0)
+		return method != SVY_CALIB_LOGIT;
+	if (!(b[0] < 1.0 && b[1] > 1.0))
+		return false;
+	if (method == SVY_CALIB_LOGIT)
+		return isfinite(b[0]) && isfinite(b[1]);
+	return method == SVY_CALIB_LINEAR && (isfinite(b[0]) || isfinite(b[1]));
+}
+
+/* g is a nonlinear function of x'lambda, solved by Newton (R's grake): raking, logit, bounded linear */
+static inline bool
+svy_calib_newton(int method, const double *b)
+{
+	return method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT ||
+		(method == SVY_CALIB_LINEAR && (b[0] != 0.0 || b[1] != 0.0));
+}
 
 typedef struct SvyCalibSolution
 {

@@ -1,0 +1,98 @@
+## make_calib_linbound.R -- extra oracle cases: bounded linear calibration (SPEC §9, issue 10; kit README
+## §7.14): calibrate(design, formula, population, calfun = "linear", bounds = c(L, U)).  With finite bounds
+## R does not take regcalibrate's closed form but grake's Newton iterations with the truncated linear calfun
+## g = pmin(pmax(1 + x'lambda, L), U) (cal.linear), from the same Newton solve as raking and logit; the
+## variance is the residual of the regression on the auxiliaries with the base weights, as for raking.
+## Cases: a categorical and a numeric auxiliary on a one-stage cluster sample (bounds that bind, on both
+## sides and one side only, and bounds that do not bind), a stratified sample without PSUs, categorical
+## margins only, and the kit's JK1 replicate design (every replicate calibrated with the same bounds).
+## Bounds R cannot meet (grake's "Failed to converge" then calibrate's "Calibration failed") are tested in
+## sql/calibration_linbound.sql, not here.
+##
+## Run:  cd test/oracle/extra && Rscript make_calib_linbound.R   (R 4.2.2, survey 4.1.1, MASS)
+##
+## Reads data/apiclus1_numaux.csv and data/apistrat_numaux.csv (make_calib_numaux.R), the populations
+## kn_stype_enr100, kn_schwide_api99c (populations_calib_numaux.csv) and calib_stype_schwide
+## (populations_calib.csv), ../repweights/apiclus1_jk1.csv; writes:
+##   designs_calib_linbound.csv    calibrated designs KLB_* (kit §7.15 calibration column, bounds=L,U)
+##   cases_calib_linbound.csv      cases KLB01.. (kinds calib_linear, calib_rep)
+##   calweights/<design>.csv       R's calibrated weights
+
+source("calib_helpers.R")
+use_defs("make_calib_domain.R", c("case_by", "case_levels", "case_chisq"))
+use_defs("make_calib_quantile.R", "case_quantile")
+KIT <- "data"     # the numaux data sets (kit columns + enr100 / api99c)
+
+clus <- read_ds("apiclus1_numaux")
+clus_d <- svydesign(ids = ~dnum, weights = ~pw, fpc = ~fpc, data = clus)
+clus_spec <- c(weight = "pw", psu = "dnum", fpc = "fpc", fpc_type = "popsize")
+pop_clus <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, enr100 = 38125)
+ctl <- "control=maxit=50;epsilon=1e-07"
+## L,U as the driver pastes them into ARRAY[...]::float8[]: an infinity quoted ('Infinity')
+bstr <- function(b) paste(ifelse(is.infinite(b), ifelse(b > 0, "'Infinity'", "'-Infinity'"), num15(b)), collapse = ",")
+grange <- function(d, base) paste(sprintf("%.4g", range(weights(d) / weights(base))), collapse = "..")
+
+## ---- apiclus1 (one-stage cluster sample), stype + enr100: closed-form g in 0.825..1.853
+for (b in list(c(0.85, 1.6), c(0.9, Inf), c(0.5, 2))) {
+  key <- sprintf("KLB_apiclus1_%s", gsub("[^0-9A-Za-z]+", "_", gsub("'", "", bstr(b))))
+  d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "linear", bounds = b)
+  calibrated(key, "apiclus1_numaux", clus_spec, d,
+             paste0("method=linear;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;", ctl, ";bounds=", bstr(b)),
+             sprintf("calibrate(~stype + enr100, calfun = 'linear', bounds = c(%s)): g in %s", paste(b, collapse = ", "), grange(d, clus_d)))
+  suite("calib_linear", key, "stype:E")
+}
+key <- "KLB_apiclus1_0_85_1_6"
+case_by("calib_linear", key, "by_mean", "api00", "awards")
+case_by("calib_linear", key, "by_total", "enroll", "stype")
+case_by("calib_linear", key, "by_mean", "api00", "awards", domain = "sch_wide:Yes")
+case_levels("calib_linear", key, "mean", "awards")
+case_levels("calib_linear", key, "total", "sch_wide", domain = "stype:E")
+case_chisq("calib_linear", key, "sch_wide", "awards", "F")
+case_chisq("calib_linear", key, "sch_wide", "awards", "Chisq")
+for (p in c(0.25, 0.5, 0.9)) case_quantile("calib_linear", key, "api00", p)
+case_quantile("calib_linear", key, "api00", 0.5, domain = "sch_wide:Yes")
+
+## ---- categorical margins only (stype + sch_wide): a g per joint cell, bounds pin some cells
+pc <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch_wideYes = 5122)
+b <- c(0.85, 1.7)
+d <- calibrate(clus_d, ~stype + sch_wide, population = pc, calfun = "linear", bounds = b)
+calibrated("KLB_apiclus1_cat", "apiclus1_numaux", clus_spec, d,
+           paste0("method=linear;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~stype + sch_wide, calfun = 'linear', bounds = c(0.85, 1.7)): g in %s", grange(d, clus_d)))
+suite("calib_linear", "KLB_apiclus1_cat", "sch_wide:Yes")
+case_by("calib_linear", "KLB_apiclus1_cat", "by_mean", "api00", "awards")
+
+## ---- apistrat (strata without PSUs), sch_wide + api99c: closed-form g in 0.975..1.027
+strat <- read_ds("apistrat_numaux")
+strat_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat)
+b <- c(0.98, 1.02)
+d <- calibrate(strat_d, ~sch_wide + api99c, population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99c = 39188),
+               calfun = "linear", bounds = b)
+calibrated("KLB_apistrat", "apistrat_numaux", c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
+           paste0("method=linear;base=apistrat_strat;pop=kn_schwide_api99c;vars=sch_wide+api99c;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~sch_wide + api99c, calfun = 'linear', bounds = c(0.98, 1.02)), strata without PSUs: g in %s",
+                   grange(d, strat_d)))
+suite("calib_linear", "KLB_apistrat", "stype:M")
+case_by("calib_linear", "KLB_apistrat", "by_mean", "api00", "awards")
+case_levels("calib_linear", "KLB_apistrat", "mean", "awards")
+
+## ---- the kit's JK1 multipliers of apiclus1 (15 replicates), every replicate calibrated with the bounds
+jk_scale <- 0.91483927785116681
+rw <- read.csv("../repweights/apiclus1_jk1.csv")
+stopifnot(all(rw$id == clus$id))
+jk <- svrepdesign(data = clus, repweights = as.matrix(rw[, -(1:2)]), weights = rw$base_weight, type = "JK1",
+                  scale = jk_scale, rscales = 1, combined.weights = FALSE, mse = FALSE)
+jk_spec <- c(weight = "base_weight", psu = "dnum", rep_file = "../repweights/apiclus1_jk1.csv", rep_type = "JK1",
+             n_rep = "15", scale = num17(jk_scale), rscales = "1", mse = "FALSE")
+b <- c(0.85, Inf)
+d <- calibrate(jk, ~stype + enr100, population = pop_clus, calfun = "linear", bounds = b, compress = FALSE)
+calibrated("KLB_apiclus1_jk1", "apiclus1_numaux", jk_spec, d,
+           paste0("method=linear;base=apiclus1_jk1;pop=kn_stype_enr100;vars=stype+enr100;", ctl, ";bounds=", bstr(b)),
+           "calibrate(~stype + enr100, calfun = 'linear', bounds = c(0.85, Inf)) of the JK1 design: every replicate calibrated (g pinned at 0.85 in the full sample and replicates)")
+suite("calib_rep", "KLB_apiclus1_jk1", "stype:E")
+case_by("calib_rep", "KLB_apiclus1_jk1", "by_mean", "api00", "awards")
+
+## ---- write
+nd <- write_designs("designs_calib_linbound.csv")
+nc <- write_cases("cases_calib_linbound.csv", "KLB%02d")
+cat(sprintf("%d designs, %d cases\n", nd, nc))
