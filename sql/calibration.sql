@@ -215,7 +215,7 @@ SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'po
 SELECT svy_total(y, svy_calibrate(svy_design(d), pabv, ARRAY[a, b], ARRAY[v], method => 'raking')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'Rake')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'truncated')) FROM t, p;
-SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], bounds => ARRAY[0.5, 2])) FROM t, p;
+SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'rake', bounds => ARRAY[0.5, 2])) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit')) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[1, 2])) FROM t, p;
 SELECT svy_total(y, svy_calibrate(svy_design(d), pab, ARRAY[a, b], method => 'logit', bounds => ARRAY[0.5, 'Infinity'])) FROM t, p;

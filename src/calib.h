@@ -25,7 +25,7 @@ typedef struct SvyCalibBlock
 	uint64		pop_hash;		/* svy_population_hash() of the population */
 	uint64		cell;			/* mixed-radix code of the row's levels */
 	float8		epsilon;		/* 0: the method's default */
-	float8		bounds[2];		/* logit, bounded linear: (L, U); else 0 (svy_calib_bounds_ok) */
+	float8		bounds[2];		/* logit, bounded linear, raking: (L, U); else 0 (svy_calib_bounds_ok) */
 	int32		maxit;			/* 0: the method's default */
 	int32		k;				/* numeric auxiliaries */
 	int32		pop_len;		/* bytes of the packed population */

@@ -82,7 +82,7 @@ typedef struct SvyCalibAccum
 	int			method;
 	int			maxit;
 	double		epsilon;
-	double		bounds[2];		/* logit, bounded linear */
+	double		bounds[2];		/* logit, bounded linear, raking (svy_calib_bounds_ok) */
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */

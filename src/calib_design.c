@@ -256,28 +256,29 @@ calibrated_design(const SvyDesign *base, uint64 pop_hash, uint64 cell, int metho
 }
 
 /*
- * bounds => {L, U}: logit's (finite) or linear's, g clipped to [L, U] (R's
- * calfun "linear" with bounds; one side may be infinite, both infinite is
- * R's default, the closed form: stored as none, {0, 0}).
+ * bounds => {L, U}: logit's (finite), or linear's and raking's, g clipped to
+ * [L, U] as R's calfuns do (one side may be infinite; both infinite is R's
+ * default, no bounds: stored as {0, 0}).
  */
 static void
 parse_bounds(int method, ArrayType *a, float8 *bounds)
 {
 	Datum		bd[2];
 
-	if (method != SVY_CALIB_LOGIT && method != SVY_CALIB_LINEAR)
+	if (method != SVY_CALIB_LOGIT && method != SVY_CALIB_LINEAR && method != SVY_CALIB_RAKING)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("bounds with calibration method \"%s\" are not supported yet",
+				 errmsg("bounds with calibration method \"%s\" are not supported",
 						svy_calib_method_name(method)),
-				 errhint("Use method => 'linear' or 'logit' for bounded weights.")));
+				 errdetail("R's postStratify() and rake() have no bounds."),
+				 errhint("Use method => 'linear', 'raking' or 'logit' for bounded weights.")));
 	if (array_elems(a, "bounds", sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, bd, 2) != 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bounds must have 2 elements, {lower, upper}")));
 	bounds[0] = DatumGetFloat8(bd[0]);
 	bounds[1] = DatumGetFloat8(bd[1]);
-	if (method == SVY_CALIB_LINEAR && isinf(bounds[0]) && bounds[0] < 0 &&
+	if (method != SVY_CALIB_LOGIT && isinf(bounds[0]) && bounds[0] < 0 &&
 		isinf(bounds[1]) && bounds[1] > 0)
 		bounds[0] = bounds[1] = 0.0;
 	else if (!svy_calib_bounds_ok(method, bounds))
@@ -286,8 +287,8 @@ parse_bounds(int method, ArrayType *a, float8 *bounds)
 				 method == SVY_CALIB_LOGIT ?
 				 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
 						bounds[0], bounds[1]) :
-				 errmsg("bounds of linear calibration must satisfy lower < 1 < upper, not {%g, %g}",
-						bounds[0], bounds[1]),
+				 errmsg("bounds of %s calibration must satisfy lower < 1 < upper, not {%g, %g}",
+						svy_calib_method_name(method), bounds[0], bounds[1]),
 				 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
 }
 
@@ -436,7 +437,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------
  * calibrated method=<m> maxit=<n> epsilon=<e> bounds={L,U} cell=<code> x={v,...} pop=<hex> <base design>
- * (bounds={} but for logit and bounded linear; linear's may be -Infinity or Infinity)
+ * (bounds={} but for logit and bounded linear and raking, whose may be -Infinity or Infinity)
  * pop is the population's binary (send) format in hex: endian-independent,
  * like the rest, so pg_dump and restore keep the calibration anywhere.
  */
@@ -497,7 +498,7 @@ calib_float(const char **p, const char *stop, const char *s)
 	return v;
 }
 
-/* a bound: a number or an infinity (linear), ended by a character of stop */
+/* a bound: a number or an infinity (linear, raking), ended by a character of stop */
 static float8
 calib_bound(const char **p, const char *stop, const char *s)
 {

@@ -373,13 +373,24 @@ solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 static void
 calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
 {
+	bool		bounded = pr->bounds[0] != 0.0 || pr->bounds[1] != 0.0;
+
+	/* R's derivative of both clipped calfuns: nonzero where L - 1 < u < U - 1 (for raking too) */
+	bool		inside = !bounded || (u < pr->bounds[1] - 1.0 && u > pr->bounds[0] - 1.0);
+
 	if (pr->method == SVY_CALIB_RAKING)
-		*g = *dg = exp(u);
+	{
+		/* R's cal.raking: pmin(pmax(exp(u), L), U) */
+		double		e = exp(u);
+
+		*g = bounded ? fmin(fmax(e, pr->bounds[0]), pr->bounds[1]) : e;
+		*dg = inside ? e : 0.0;
+	}
 	else if (pr->method == SVY_CALIB_LINEAR)
 	{
-		/* R's cal.linear: pmin(pmax(u + 1, L), U), derivative 1 strictly inside */
+		/* R's cal.linear: pmin(pmax(u + 1, L), U) */
 		*g = fmin(fmax(u + 1.0, pr->bounds[0]), pr->bounds[1]);
-		*dg = u < pr->bounds[1] - 1.0 && u > pr->bounds[0] - 1.0 ? 1.0 : 0.0;
+		*dg = inside ? 1.0 : 0.0;
 	}
 	else
 	{

@@ -15,9 +15,10 @@
  * caller makes every distinct auxiliary vector (categorical levels and v)
  * a cell of its own and gives each cell's v (cell_v); then G_c is the whole
  * factor and lambda_v = 0.  `raking` has
- * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U),
- * bounded `linear` R's F(u) = 1 + u clipped to [L, U] (the three methods
- * of svy_calib_newton(): one solve, three calfuns).  All
+ * F(u) = exp(u) (with bounds: clipped to [L, U], as R), `logit` R's
+ * bounded logit calfun with bounds (L, U), bounded `linear` R's
+ * F(u) = 1 + u clipped to [L, U] (the three methods of svy_calib_newton():
+ * one solve, three calfuns).  All
  * iterate as R's grake: Newton steps from lambda = 0 until the largest
  * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
  * (50) steps, after rescaling the weights when every population total is
@@ -99,10 +100,10 @@ typedef struct SvyCalibProblem
 
 /*
  * Bounds (L, U) of g: `logit` needs them finite with L < 1 < U; `linear`
- * takes L < 1 < U with one of them infinite at most (R's bounded linear
- * calfun, g = 1 + x'lambda clipped to [L, U], solved by Newton like
+ * and `raking` take L < 1 < U with one of them infinite at most (R's
+ * calfuns clip g to [L, U]; bounded linear is solved by Newton like
  * `raking`); {0, 0} means none (the only value for the other methods, and
- * linear's closed form, as R's default c(-Inf, Inf)).
+ * R's default c(-Inf, Inf): linear's closed form).
  */
 static inline bool
 svy_calib_bounds_ok(int method, const double *b)
@@ -113,7 +114,8 @@ svy_calib_bounds_ok(int method, const double *b)
 		return false;
 	if (method == SVY_CALIB_LOGIT)
 		return isfinite(b[0]) && isfinite(b[1]);
-	return method == SVY_CALIB_LINEAR && (isfinite(b[0]) || isfinite(b[1]));
+	return (method == SVY_CALIB_LINEAR || method == SVY_CALIB_RAKING) &&
+		(isfinite(b[0]) || isfinite(b[1]));
 }
 
 /* g is a nonlinear function of x'lambda, solved by Newton (R's grake): raking, logit, bounded linear */

@@ -5,7 +5,8 @@
 ## variance is the residual of the regression on the auxiliaries with the base weights, as for raking.
 ## Cases: a categorical and a numeric auxiliary on a one-stage cluster sample (bounds that bind, on both
 ## sides and one side only, and bounds that do not bind), a stratified sample without PSUs, categorical
-## margins only, and the kit's JK1 replicate design (every replicate calibrated with the same bounds).
+## margins only, and the kit's JK1 replicate design (every replicate calibrated with the same bounds);
+## and calfun = "raking" with bounds (R clips exp(x'lambda) to [L, U] too).
 ## Bounds R cannot meet (grake's "Failed to converge" then calibrate's "Calibration failed") are tested in
 ## sql/calibration_linbound.sql, not here.
 ##
@@ -15,7 +16,7 @@
 ## kn_stype_enr100, kn_schwide_api99c (populations_calib_numaux.csv) and calib_stype_schwide
 ## (populations_calib.csv), ../repweights/apiclus1_jk1.csv; writes:
 ##   designs_calib_linbound.csv    calibrated designs KLB_* (kit §7.15 calibration column, bounds=L,U)
-##   cases_calib_linbound.csv      cases KLB01.. (kinds calib_linear, calib_rep)
+##   cases_calib_linbound.csv      cases KLB01.. (kinds calib_linear, calib_rep, calib_raking)
 ##   calweights/<design>.csv       R's calibrated weights
 
 source("calib_helpers.R")
@@ -91,6 +92,22 @@ calibrated("KLB_apiclus1_jk1", "apiclus1_numaux", jk_spec, d,
            "calibrate(~stype + enr100, calfun = 'linear', bounds = c(0.85, Inf)) of the JK1 design: every replicate calibrated (g pinned at 0.85 in the full sample and replicates)")
 suite("calib_rep", "KLB_apiclus1_jk1", "stype:E")
 case_by("calib_rep", "KLB_apiclus1_jk1", "by_mean", "api00", "awards")
+
+## ---- raking with bounds: R's cal.raking clips exp(x'lambda) to [L, U] (its derivative is exp(u) where
+## L - 1 < u < U - 1, as R has it), the same Newton solve
+b <- c(0.85, 1.6)
+d <- calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "raking", bounds = b)
+calibrated("KLB_apiclus1_raking", "apiclus1_numaux", clus_spec, d,
+           paste0("method=raking;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~stype + enr100, calfun = 'raking', bounds = c(0.85, 1.6)): g in %s", grange(d, clus_d)))
+suite("calib_raking", "KLB_apiclus1_raking", "stype:E")
+case_by("calib_raking", "KLB_apiclus1_raking", "by_mean", "api00", "awards")
+b <- c(0.85, 1.7)
+d <- calibrate(clus_d, ~stype + sch_wide, population = pc, calfun = "raking", bounds = b)
+calibrated("KLB_apiclus1_raking_cat", "apiclus1_numaux", clus_spec, d,
+           paste0("method=raking;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~stype + sch_wide, calfun = 'raking', bounds = c(0.85, 1.7)): g in %s", grange(d, clus_d)))
+suite("calib_raking", "KLB_apiclus1_raking_cat", "sch_wide:Yes")
 
 ## ---- write
 nd <- write_designs("designs_calib_linbound.csv")
