@@ -9,6 +9,7 @@
  *     raking procedures in survey sampling.  JASA 88(423), 1013-1020.
  *     (Raking and the bounded logit distance.)
  */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -442,27 +443,48 @@ newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, c
 }
 
 /*
- * A Newton step J delta = misfit.  R takes it with a pseudo-inverse: where
- * every cell of a column's level is pinned at a bound (bounded linear) the
- * column of J is 0 and its coordinate stays put, the others move.
+ * A Newton step J delta = misfit (J overwritten).  R takes it with
+ * MASS::ginv(J, tol = 256 eps): where bounds pin the cells that make J
+ * singular, the pseudo-inverse moves the directions that are left; J is
+ * nonsingular otherwise, and Cholesky gives the same step.  The minimum-norm
+ * step depends on the basis, so the pseudo-inverse works in R's: an
+ * intercept (the sum of the first margin's dummies) and the others; with
+ * x_R = M x, J_R = M J M', misfit_R = M misfit and delta = M' delta_R.
  */
 static int
-newton_step(int p, double *J, double *delta, double *work)
+newton_step(const SvyCalibProblem *pr, int p, double *J, double *delta, double *work)
 {
-	bool		pinned = false;
+	int			L0 = pr->nmargin > 0 ? pr->nlevels[0] : 0;
+	double		s;
 
 	if (solve_spd(p, J, delta, work) == 0)
 		return 0;
-	for (int i = 0; i < p; i++)
-		if (J[i * p + i] == 0.0)
+	if (L0 > 0)
+	{
+		for (int j = 0; j < p; j++)
 		{
-			for (int j = 0; j < p; j++)
-				J[i * p + j] = J[j * p + i] = 0.0;
-			J[i * p + i] = 1.0;
-			delta[i] = 0.0;
-			pinned = true;
+			s = 0.0;
+			for (int i = 0; i < L0; i++)
+				s += J[i * p + j];
+			J[j] = s;
 		}
-	return pinned ? solve_spd(p, J, delta, work) : -1;
+		for (int i = 0; i < p; i++)
+		{
+			s = 0.0;
+			for (int j = 0; j < L0; j++)
+				s += J[i * p + j];
+			J[i * p] = s;
+		}
+		s = 0.0;
+		for (int i = 0; i < L0; i++)
+			s += delta[i];
+		delta[0] = s;
+	}
+	if (svy_mat_sym_pinv_solve(p, J, delta, 256.0 * DBL_EPSILON, work) != 0)
+		return -1;
+	for (int l = 1; l < L0; l++)
+		delta[l] += delta[0];
+	return 0;
 }
 
 /* Newton iterations of R's grake for the raking, logit and bounded linear calfuns */
@@ -480,6 +502,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	double	   *st = w2 + p * p + p;
 	double	   *delta = st;		/* after the sample totals are used */
 	double	   *dgc = st + p;
+	double	   *pw = dgc + ncell;	/* newton_step: p * p + 2p */
 	double		scale = 1.0;
 	bool		finite;
 	double		minscale = INFINITY,
@@ -487,6 +510,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	int			maxit = pr->maxit > 0 ? pr->maxit : NEWTON_MAXIT;
 	double		eps = pr->epsilon > 0.0 ? pr->epsilon : NEWTON_EPSILON;
 	int			iter = 1;
+	int			L0 = pr->nmargin > 0 ? pr->nlevels[0] : 0;
 
 	target(pr, p, T);
 	build_xx(pr, p, pr->cell_d, sol->A, cols);
@@ -517,10 +541,20 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
 	for (;;)
 	{
-		double		achieved = 0.0;
+		double		achieved = 0.0,
+					mi = 0.0,
+					ti = 0.0;
 
 		svy_check_interrupts();
-		for (int j = 0; j < p; j++)
+		/* the misfit in R's basis (see newton_step): the intercept instead of the first level */
+		for (int j = 0; j < L0; j++)
+		{
+			mi += mis[j];
+			ti += T[j];
+		}
+		if (L0 > 0)
+			achieved = fabs(mi) / (1.0 + fabs(ti));
+		for (int j = L0 > 0 ? 1 : 0; j < p; j++)
 			achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
 		sol->misfit = finite ? achieved : INFINITY;
 		if (iter > 1 && finite && achieved < eps)
@@ -530,7 +564,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 		}
 		build_xx(pr, p, wc, J, cols);
 		memcpy(delta, mis, sizeof(double) * p);
-		if (!finite || iter > maxit || newton_step(p, J, delta, w2) != 0)
+		if (!finite || iter > maxit || newton_step(pr, p, J, delta, pw) != 0)
 			break;
 		for (int j = 0; j < p; j++)
 			eta[j] += delta[j];
@@ -569,7 +603,7 @@ svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol)
 		if (pr->nlevels[m] > L)
 			L = pr->nlevels[m];
 	/* the largest of: levels, rake, raking Newton, residual coefficients */
-	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 6 * p + pr->nmargin + 16;
+	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 7 * p + pr->nmargin + 16;
 }
 
 SvyCalibStatus

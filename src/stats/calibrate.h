@@ -18,11 +18,14 @@
  * F(u) = exp(u) (with bounds: clipped to [L, U], as R), `logit` R's
  * bounded logit calfun with bounds (L, U), bounded `linear` R's
  * F(u) = 1 + u clipped to [L, U] (the three methods of svy_calib_newton():
- * one solve, three calfuns).  All
- * iterate as R's grake: Newton steps from lambda = 0 until the largest
- * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
- * (50) steps, after rescaling the weights when every population total is
- * over 20 times its sample total.
+ * one solve, three calfuns).  All iterate as R's grake: Newton steps from
+ * lambda = 0 until the largest relative misfit |T - sum w x| / (1 + |T|) <
+ * epsilon (1e-7), at most maxit (50) steps, after rescaling the weights when
+ * every population total is over 20 times its sample total.  A singular
+ * Newton matrix (cells pinned at a bound) takes R's pseudo-inverse step;
+ * both that step and the misfit are those of R's basis of x (an intercept
+ * and treatment contrasts), so that unconverged weights and the misfit
+ * reported are R's (calibrate(force = TRUE)).
  *
  * Variances use R's residualised scores (shared/oracle README §7.14): a row
  * with linearised value t and weight w contributes

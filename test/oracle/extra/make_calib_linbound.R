@@ -7,8 +7,8 @@
 ## sides and one side only, and bounds that do not bind), a stratified sample without PSUs, categorical
 ## margins only, and the kit's JK1 replicate design (every replicate calibrated with the same bounds);
 ## and calfun = "raking" with bounds (R clips exp(x'lambda) to [L, U] too).
-## Bounds R cannot meet (grake's "Failed to converge" then calibrate's "Calibration failed") are tested in
-## sql/calibration_linbound.sql, not here.
+## Bounds R cannot meet: grake's "Failed to converge", then calibrate's "Calibration failed" unless
+## force = TRUE, whose weights the SQL reproduces (with a WARNING).
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_linbound.R   (R 4.2.2, survey 4.1.1, MASS)
 ##
@@ -52,6 +52,19 @@ case_chisq("calib_linear", key, "sch_wide", "awards", "F")
 case_chisq("calib_linear", key, "sch_wide", "awards", "Chisq")
 for (p in c(0.25, 0.5, 0.9)) case_quantile("calib_linear", key, "api00", p)
 case_quantile("calib_linear", key, "api00", 0.5, domain = "sch_wide:Yes")
+
+## bounds the weights cannot meet (c(0.8, 1.25)): grake warns after maxit = 50 steps and calibrate() stops
+## unless force = TRUE; the SQL warns and, as force = TRUE, uses the last step's weights (R's pseudo-inverse
+## steps, MASS::ginv, in R's basis of the auxiliaries)
+b <- c(0.8, 1.25)
+d <- suppressWarnings(calibrate(clus_d, ~stype + enr100, population = pop_clus, calfun = "linear", bounds = b,
+                                force = TRUE))
+calibrated("KLB_apiclus1_unmet", "apiclus1_numaux", clus_spec, d,
+           paste0("method=linear;base=apiclus1_clus;pop=kn_stype_enr100;vars=stype+enr100;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~stype + enr100, calfun = 'linear', bounds = c(0.8, 1.25), force = TRUE): not converged, g in %s",
+                   grange(d, clus_d)))
+case_mt("calib_linear", "KLB_apiclus1_unmet", "mean", "api00")
+case_mt("calib_linear", "KLB_apiclus1_unmet", "total", "enroll")
 
 ## ---- categorical margins only (stype + sch_wide): a g per joint cell, bounds pin some cells
 pc <- c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, sch_wideYes = 5122)
