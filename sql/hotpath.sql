@@ -96,6 +96,26 @@ FROM serial s, (
 SET survey.lonely_psu = 'fail';
 SELECT svy_prop(b, svy_design(w, strata => st_long, psu => ps_long))
 FROM hpt WHERE ps_long NOT LIKE '%10_' OR ps_long LIKE '%100';
+-- an aggregate that reads the value in the row that built it gets the label
+-- only when it meets a new stratum: in every group, from sorted copies
+-- (ORDER BY), an untyped literal, integers, without PSUs, a domain
+-- aggregate, merged states of workers
+SELECT g_text, svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S3' THEN 'one' ELSE ps_short END))
+FROM hpt GROUP BY g_text ORDER BY g_text;
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S3' THEN 'one' ELSE ps_short END) ORDER BY id DESC)
+FROM hpt;
+SELECT svy_prop(b, svy_design(w, strata => 'north', psu => 1)) FROM hp;
+SELECT svy_prop(b, svy_design(w, strata => st, psu => CASE WHEN st = 4 THEN 0 ELSE ps END)) FROM hp;
+SELECT svy_prop(b, svy_design(w, strata => CASE WHEN id = 7 THEN 'solo' ELSE st_short END)) FROM hpt;
+SELECT svy_groups(svy_by(y, g_text, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S2' THEN 'one' ELSE ps_short END)), 'mean')
+FROM hpt;
+\i sql/include/parallel_on.sql
+EXPLAIN (COSTS OFF)
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
+FROM hpt;
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
+FROM hpt;
+\i sql/include/parallel_off.sql
 RESET survey.lonely_psu;
 
 -- the accumulator's fast path still refuses a calibrated design after

@@ -325,11 +325,6 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("the design is already calibrated"),
 				 errhint("Calibrate once, to all the margins together.")));
-	if (d->flags & SVY_HAS_PSU2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration of two-stage designs is not supported yet"),
-				 errhint("Leave out psu2 and fpc2 to calibrate the first-stage (ultimate cluster) design.")));
 	if (d->flags & SVY_OUT_OF_DOMAIN)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -609,8 +604,6 @@ svy_calib_design_in(const char *s)
 		bad_calibrated(s, "cell outside the population");
 
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
-	if (base->flags & SVY_HAS_PSU2)
-		bad_calibrated(s, "a two-stage base design");
 	return calibrated_design(base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
 }
