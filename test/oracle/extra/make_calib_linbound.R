@@ -17,6 +17,7 @@
 ## (populations_calib.csv), ../repweights/apiclus1_jk1.csv; writes:
 ##   designs_calib_linbound.csv    calibrated designs KLB_* (kit §7.15 calibration column, bounds=L,U)
 ##   cases_calib_linbound.csv      cases KLB01.. (kinds calib_linear, calib_rep, calib_raking)
+##   cases_glm_linbound.csv        svyglm cases KLBG01.. (kind glm; glm_helpers.R's model())
 ##   calweights/<design>.csv       R's calibrated weights
 
 source("calib_helpers.R")
@@ -126,3 +127,19 @@ suite("calib_raking", "KLB_apiclus1_raking_cat", "sch_wide:Yes")
 nd <- write_designs("designs_calib_linbound.csv")
 nc <- write_cases("cases_calib_linbound.csv", "KLB%02d")
 cat(sprintf("%d designs, %d cases\n", nd, nc))
+
+## ---- svyglm on the same designs (kind glm): glm_helpers.R's model() in its own environment
+G <- new.env()
+sys.source("glm_helpers.R", G)
+G$D <- D; G$DSET <- unlist(DS); G$LONELY <- c(none = "fail"); G$CASE_ID_FORMAT <- "KLBG%02d"
+SW <- list(sch_wide = c("No", "Yes")); ST <- list(stype = c("E", "H", "M"))
+G$model("KLB_apiclus1_0_85_1_6", "gaussian", "api00", c("api99", "sch_wide"), SW,
+        note = "bounded linear calibration with a numeric auxiliary: gaussian")
+G$model("KLB_apiclus1_0_85_1_6", "quasibinomial", "awards", c("api00", "stype"), ST, event = "Yes",
+        tests = "stype", domain = "sch_wide:Yes", note = "bounded linear calibration: logistic in a domain, Wald test")
+G$model("KLB_apistrat", "gaussian", "api00", c("enroll", "stype"), ST,
+        note = "bounded linear calibration, strata without PSUs: gaussian")
+G$model("KLB_apiclus1_jk1", "gaussian", "api00", c("api99", "sch_wide"), SW,
+        note = "bounded linear calibration of a JK1 design: every replicate refitted")
+G$write_rows(G$CASES, G$CCOLS, "cases_glm_linbound.csv")
+cat(length(G$CASES), "glm cases\n")
