@@ -1352,7 +1352,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	/* the warnings once per state: a quantile's final solves for its CDF and each share */
 	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
 		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
-	if ((c->bounds[0] != 0.0 || c->bounds[1] != 0.0) && cs->sol.scale != 1.0 && !c->warned)
+	if (svy_calib_has_bounds(c->bounds) && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),

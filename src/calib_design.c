@@ -445,7 +445,7 @@ svy_calib_design_out(StringInfo buf, const SvyDesign *d)
 
 	appendStringInfo(buf, "calibrated method=%s maxit=%d epsilon=%s bounds={",
 					 svy_calib_method_name(b->method), b->maxit, float8out_internal(b->epsilon));
-	if (b->bounds[0] != 0.0 || b->bounds[1] != 0.0)
+	if (svy_calib_has_bounds(b->bounds))
 		appendStringInfo(buf, "%s,%s", float8out_internal(b->bounds[0]),
 						 float8out_internal(b->bounds[1]));
 	appendStringInfo(buf, "} cell=" UINT64_FORMAT " x={", b->cell);

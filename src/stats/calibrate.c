@@ -374,7 +374,7 @@ solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 static void
 calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
 {
-	bool		bounded = pr->bounds[0] != 0.0 || pr->bounds[1] != 0.0;
+	bool		bounded = svy_calib_has_bounds(pr->bounds);
 
 	/* R's derivative of both clipped calfuns: nonzero where L - 1 < u < U - 1 (for raking too) */
 	bool		inside = !bounded || (u < pr->bounds[1] - 1.0 && u > pr->bounds[0] - 1.0);

@@ -109,9 +109,15 @@ typedef struct SvyCalibProblem
  * R's default c(-Inf, Inf): linear's closed form).
  */
 static inline bool
+svy_calib_has_bounds(const double *b)
+{
+	return b[0] != 0.0 || b[1] != 0.0;
+}
+
+static inline bool
 svy_calib_bounds_ok(int method, const double *b)
 {
-	if (b[0] == 0.0 && b[1] == 0.0)
+	if (!svy_calib_has_bounds(b))
 		return method != SVY_CALIB_LOGIT;
 	if (!(b[0] < 1.0 && b[1] > 1.0))
 		return false;
@@ -126,7 +132,7 @@ static inline bool
 svy_calib_newton(int method, const double *b)
 {
 	return method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT ||
-		(method == SVY_CALIB_LINEAR && (b[0] != 0.0 || b[1] != 0.0));
+		(method == SVY_CALIB_LINEAR && svy_calib_has_bounds(b));
 }
 
 typedef struct SvyCalibSolution
