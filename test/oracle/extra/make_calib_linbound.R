@@ -106,6 +106,12 @@ calibrated("KLB_apiclus1_jk1", "apiclus1_numaux", jk_spec, d,
            "calibrate(~stype + enr100, calfun = 'linear', bounds = c(0.85, Inf)) of the JK1 design: every replicate calibrated (g pinned at 0.85 in the full sample and replicates)")
 suite("calib_rep", "KLB_apiclus1_jk1", "stype:E")
 case_by("calib_rep", "KLB_apiclus1_jk1", "by_mean", "api00", "awards")
+## quantiles with every replicate calibrated: make_calib_quantile_rep.R's case builder for a while
+taylor_quantile <- case_quantile
+use_defs("make_calib_quantile_rep.R", "case_quantile")
+case_quantile("KLB_apiclus1_jk1", "api00", 0.5)
+case_quantile("KLB_apiclus1_jk1", "api00", 0.5, interval_type = "quantile", domain = "sch_wide:Yes")
+case_quantile <- taylor_quantile
 
 ## ---- raking with bounds: R's cal.raking clips exp(x'lambda) to [L, U] (its derivative is exp(u) where
 ## L - 1 < u < U - 1, as R has it), the same Newton solve
