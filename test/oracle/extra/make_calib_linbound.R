@@ -12,9 +12,10 @@
 ##
 ## Run:  cd test/oracle/extra && Rscript make_calib_linbound.R   (R 4.2.2, survey 4.1.1, MASS)
 ##
-## Reads data/apiclus1_numaux.csv and data/apistrat_numaux.csv (make_calib_numaux.R), the populations
-## kn_stype_enr100, kn_schwide_api99c (populations_calib_numaux.csv) and calib_stype_schwide
-## (populations_calib.csv), ../repweights/apiclus1_jk1.csv; writes:
+## Reads data/apiclus1_numaux.csv and data/apistrat_numaux.csv (make_calib_numaux.R), data/apiclus2_cal2.csv
+## (make_calib_twostage.R), the populations kn_stype_enr100, kn_schwide_api99c (populations_calib_numaux.csv),
+## calib_stype_schwide (populations_calib.csv) and kt_stype_hi99 (populations_calib_twostage.csv),
+## ../repweights/apiclus1_jk1.csv; writes:
 ##   designs_calib_linbound.csv    calibrated designs KLB_* (kit §7.15 calibration column, bounds=L,U)
 ##   cases_calib_linbound.csv      cases KLB01.. (kinds calib_linear, calib_rep, calib_raking)
 ##   cases_glm_linbound.csv        svyglm cases KLBG01.. (kind glm; glm_helpers.R's model())
@@ -128,6 +129,25 @@ calibrated("KLB_apiclus1_raking_cat", "apiclus1_numaux", clus_spec, d,
            paste0("method=raking;base=apiclus1_clus;pop=calib_stype_schwide;vars=stype+sch_wide;", ctl, ";bounds=", bstr(b)),
            sprintf("calibrate(~stype + sch_wide, calfun = 'raking', bounds = c(0.85, 1.7)): g in %s", grange(d, clus_d)))
 suite("calib_raking", "KLB_apiclus1_raking_cat", "sch_wide:Yes")
+
+## ---- two-stage apiclus2 (make_calib_twostage.R's data, population and design; survey.ultimate.cluster FALSE):
+## stype + hi99 with the bounds binding at the top
+options(survey.ultimate.cluster = FALSE)
+c2 <- read_ds("apiclus2_cal2")
+c2_d <- svydesign(ids = ~dnum + snum, fpc = ~fpc1 + fpc2, weights = ~pw, data = c2)
+b <- c(0.5, 1.35)
+d <- calibrate(c2_d, ~stype + hi99, population = c(`(Intercept)` = 6194, stypeH = 755, stypeM = 1018, hi99yes = 2033),
+               calfun = "linear", bounds = b)
+calibrated("KLB_apiclus2_2stage", "apiclus2_cal2",
+           c(weight = "pw", psu = "dnum", fpc = "fpc1", fpc_type = "popsize", psu2 = "snum", fpc2 = "fpc2"), d,
+           paste0("method=linear;base=apiclus2_2stage;pop=kt_stype_hi99;vars=stype+hi99;", ctl, ";bounds=", bstr(b)),
+           sprintf("calibrate(~stype + hi99, calfun = 'linear', bounds = c(0.5, 1.35)) of the two-stage apiclus2 design: g in %s",
+                   grange(d, c2_d)))
+case_mt("calib_linear", "KLB_apiclus2_2stage", "mean", "api00")
+case_mt("calib_linear", "KLB_apiclus2_2stage", "total", "api_stu")
+case_ratio("calib_linear", "KLB_apiclus2_2stage", "api00", "api99")
+case_mt("calib_linear", "KLB_apiclus2_2stage", "mean", "api00", domain = "stype:E")
+options(survey.ultimate.cluster = NULL)
 
 ## ---- write
 nd <- write_designs("designs_calib_linbound.csv")
