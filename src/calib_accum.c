@@ -119,7 +119,7 @@ typedef struct SvyCalibAccum
 	int			method;
 	int			maxit;
 	double		epsilon;
-	double		bounds[2];		/* logit */
+	double		bounds[2];		/* logit, bounded linear, raking (svy_calib_bounds_ok) */
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
@@ -241,7 +241,7 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->cw = CS_WIDTH(k);
 	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
 	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
-	c->distinct = svy_calib_distinct(method, k);
+	c->distinct = svy_calib_distinct(method, bounds, k);
 	if (c->distinct)
 	{
 		c->cellcat = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
@@ -1012,9 +1012,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_METHOD_MAX || maxit < 0 ||
-		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
-									   isfinite(bounds[1]))
-		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
+		!svy_calib_bounds_ok(method, bounds) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
 		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
@@ -1024,7 +1022,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		SvyPop	   *parsed = svy_population_parse(pop);
 
 		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
-			(method != SVY_CALIB_LINEAR && !svy_calib_distinct(method, k) && k != 0) ||
+			(method != SVY_CALIB_LINEAR && !svy_calib_distinct(method, bounds, k) && k != 0) ||
 			((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && parsed->ncat != 1) ||
 			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
 			svy_wire_corrupt("bad population");
@@ -1354,7 +1352,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	/* the warnings once per state: a quantile's final solves for its CDF and each share */
 	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
 		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
-	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0 && !c->warned)
+	if (svy_calib_has_bounds(c->bounds) && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),
