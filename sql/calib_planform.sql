@@ -79,6 +79,16 @@ SELECT pf_same(svy_by(y, role, svy_calibrate(svy_design(w, psu => p), (SELECT po
                svy_mean(x, svy_calibrate(svy_repdesign(w, ARRAY[w, w * 1.1, w * 0.9], 'bootstrap'),
                                           (SELECT rake FROM pfpop), levs, method => 'rake'))::text) AS replicate
 FROM pf;
+-- a two-stage base
+SELECT pf_same(svy_mean(x, svy_calibrate(svy_design(w, psu => p, psu2 => i, fpc => 40, fpc2 => 100), (SELECT rake FROM pfpop),
+                                          ARRAY[country, role], method => 'rake'))::text,
+               svy_mean(x, svy_calibrate(svy_design(w, psu => p, psu2 => i, fpc => 40, fpc2 => 100), (SELECT rake FROM pfpop),
+                                          levs, method => 'rake'))::text) AS two_stage,
+       pf_same(svy_mean(x, svy_calibrate(svy_design(w, psu => p), (SELECT lin FROM pfpop), ARRAY[country, role],
+                                          ARRAY[x, x2], bounds => ARRAY[0.5, 3.0]))::text,
+               svy_mean(x, svy_calibrate(svy_design(w, psu => p), (SELECT lin FROM pfpop), levs,
+                                          (SELECT ARRAY[x, x2]), bounds => ARRAY[0.5, 3.0]))::text) AS bounded_linear
+FROM pf;
 -- a prepared statement: parameters as elements
 PREPARE pfq(text, text) AS
 SELECT svy_calibrate(svy_design(2.0), (SELECT rake FROM pfpop), ARRAY[$1, $2], method => 'rake')::text =
@@ -185,7 +195,6 @@ SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, rol
 SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', bounds => ARRAY[0.5, 2]');
 SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', maxit => 0');
 SELECT * FROM pf_both('svy_design(w)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake'', epsilon => -1');
-SELECT * FROM pf_both('svy_design(w, psu => p, psu2 => i)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
 SELECT * FROM pf_both('svy_subset(svy_design(w), y)', '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');
 SELECT * FROM pf_both('svy_calibrate(svy_design(w), (SELECT post FROM pfpop), ARRAY[country], method => ''poststratify'')',
                       '(SELECT rake FROM pfpop)', 'country, role', NULL, ', method => ''rake''');

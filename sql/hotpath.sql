@@ -96,6 +96,26 @@ FROM serial s, (
 SET survey.lonely_psu = 'fail';
 SELECT svy_prop(b, svy_design(w, strata => st_long, psu => ps_long))
 FROM hpt WHERE ps_long NOT LIKE '%10_' OR ps_long LIKE '%100';
+-- an aggregate that reads the value in the row that built it gets the label
+-- only when it meets a new stratum: in every group, from sorted copies
+-- (ORDER BY), an untyped literal, integers, without PSUs, a domain
+-- aggregate, merged states of workers
+SELECT g_text, svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S3' THEN 'one' ELSE ps_short END))
+FROM hpt GROUP BY g_text ORDER BY g_text;
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S3' THEN 'one' ELSE ps_short END) ORDER BY id DESC)
+FROM hpt;
+SELECT svy_prop(b, svy_design(w, strata => 'north', psu => 1)) FROM hp;
+SELECT svy_prop(b, svy_design(w, strata => st, psu => CASE WHEN st = 4 THEN 0 ELSE ps END)) FROM hp;
+SELECT svy_prop(b, svy_design(w, strata => CASE WHEN id = 7 THEN 'solo' ELSE st_short END)) FROM hpt;
+SELECT svy_groups(svy_by(y, g_text, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S2' THEN 'one' ELSE ps_short END)), 'mean')
+FROM hpt;
+\i sql/include/parallel_on.sql
+EXPLAIN (COSTS OFF)
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
+FROM hpt;
+SELECT svy_prop(b, svy_design(w, strata => st_short, psu => CASE WHEN st_short = 'S5' THEN 'one' ELSE ps_short END))
+FROM hpt;
+\i sql/include/parallel_off.sql
 RESET survey.lonely_psu;
 
 -- the accumulator's fast path still refuses a calibrated design after
@@ -152,5 +172,139 @@ SELECT count(*) FILTER (WHERE a.e = s.e) AS same_window_se, count(*) AS rows
 FROM (SELECT id, (svy_total(y, svy_design(w, strata => st_short, psu => ps_short)) OVER (PARTITION BY g_text)).std_error AS e
       FROM hpt) a
 JOIN (SELECT id, (svy_total(y, d) OVER (PARTITION BY g)).std_error AS e FROM hpd) s USING (id);
+
+-- review of the one-buffer values (review5): every query shape below builds
+-- its designs inline (labels left out of consumed values, asked for when the
+-- accumulator meets a stratum) and must give the state svy_accum gives for
+-- the same rows from stored designs (the state carries every stratum's
+-- label, so equal states mean equal labels too).  Keys: names sharing their
+-- first 16 or 24 bytes, codes, non-ASCII, empty, longer than 64 bytes.
+CREATE TEMP TABLE hpk AS
+SELECT i AS id, 0.5 + (i * 7919 % 13) / 4.0 AS w, ((i * 37) % 101)::float8 AS y, 1 + (i / 3) % 4 AS g,
+       (i * 31) % 7 < 3 AS b,
+       (ARRAY['Metropolitan Police North', 'Metropolitan Police South', 'Metropolitan Pol N', 'Metropolitan Pol S',
+              'E000000001', 'E000000002', '', 'Zürich Ōsaka 東京 straße: a name longer than sixty-four bytes in UTF-8 A',
+              'Zürich Ōsaka 東京 straße: a name longer than sixty-four bytes in UTF-8 B'])[1 + i % 9] AS st,
+       (ARRAY['Metropolitan Police North', 'Metropolitan Police South', 'Metropolitan Pol N', 'Metropolitan Pol S',
+              'E000000001', 'E000000002', '', 'Zürich Ōsaka 東京 straße: a name longer than sixty-four bytes in UTF-8 A',
+              'Zürich Ōsaka 東京 straße: a name longer than sixty-four bytes in UTF-8 B'])[1 + i % 9]
+         || '/' || lpad(((i / 9) % 5)::text, 12, '0') AS ps
+FROM generate_series(0, 1799) AS i;
+CREATE TEMP TABLE hpkd AS SELECT id, w, y, g, b, st, ps, svy_design(w, st, ps) AS d FROM hpk;
+SELECT count(DISTINCT st) AS strata, count(DISTINCT ps) AS psus,
+       count(*) FILTER (WHERE octet_length(st) BETWEEN 17 AND 24) AS rows_17_24_bytes,
+       count(*) FILTER (WHERE octet_length(st) > 64) AS rows_over_64_bytes FROM hpk;
+CREATE TEMP TABLE hpk_ref AS SELECT svy_accum(y, d)::text AS s FROM hpkd;
+CREATE TEMP TABLE hpk_gref AS SELECT g, svy_accum(y, d)::text AS s FROM hpkd GROUP BY g;
+-- the whole table: one call site's text in several aggregates (shared
+-- transitions), a CTE, UNION ALL, an SRF in the target list, svy_subset, an
+-- array round trip
+SELECT a.s = r.s AS two_aggs_1, b.s = r.s AS two_aggs_2, a.m = b.m AS same_mean
+FROM hpk_ref r, (SELECT svy_accum(y, svy_design(w, st, ps))::text AS s, svy_mean(y, svy_design(w, st, ps))::text AS m FROM hpk) a,
+     (SELECT svy_accum(y, svy_design(w, st, ps))::text AS s, svy_mean(y, svy_design(w, st, ps))::text AS m,
+             svy_total(y, svy_design(w, st, ps)) IS NOT NULL AS t FROM hpk) b;
+SELECT kind, s = (SELECT s FROM hpk_ref) AS same_state FROM (
+    SELECT 'cte' AS kind, (WITH c AS MATERIALIZED (SELECT * FROM hpk) SELECT svy_accum(y, svy_design(w, st, ps))::text FROM c) AS s
+    UNION ALL
+    SELECT 'union all', (SELECT svy_accum(y, svy_design(w, st, ps))::text
+                         FROM (SELECT * FROM hpk WHERE id < 900 UNION ALL SELECT * FROM hpk WHERE id >= 900) u)
+    UNION ALL
+    SELECT 'srf in target list', (SELECT max(s) FROM (SELECT generate_series(1, 2) AS n, svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk) x)
+    UNION ALL
+    SELECT 'array_agg round trip', (SELECT svy_accum(y, d)::text FROM
+        (SELECT unnest(array_agg(y ORDER BY id)) AS y, unnest(array_agg(svy_design(w, st, ps) ORDER BY id)) AS d FROM hpk) x)
+) x ORDER BY kind;
+SELECT (SELECT svy_accum(y, svy_subset(svy_design(w, st, ps), g <> 2))::text FROM hpk) =
+       (SELECT svy_accum(y, svy_subset(d, g <> 2))::text FROM hpkd) AS subset_same;
+-- per group: GROUP BY, LATERAL, a correlated subquery, FILTER, CUBE (hashed and sorted sets)
+SELECT g, a.s = r.s AS group_by,
+       (SELECT svy_accum(y, svy_design(w, st, ps))::text FROM hpk k WHERE k.g = r.g) = r.s AS correlated,
+       l.s = r.s AS lateral,
+       (SELECT svy_accum(y, svy_design(w, st, ps)) FILTER (WHERE k.g = r.g)::text FROM hpk k) = r.s AS filter
+FROM hpk_gref r
+JOIN (SELECT g, svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk GROUP BY g) a USING (g),
+LATERAL (SELECT svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk k WHERE k.g = r.g) l
+ORDER BY g;
+SELECT count(*) AS sets, count(*) FILTER (WHERE a.s = s.s) AS same
+FROM (SELECT g, b, svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk GROUP BY CUBE (g, b)) a
+JOIN (SELECT g, b, svy_accum(y, d)::text AS s FROM hpkd GROUP BY CUBE (g, b)) s
+  ON a.g IS NOT DISTINCT FROM s.g AND a.b IS NOT DISTINCT FROM s.b;
+-- more strata than the label cache holds (512): every label printed on
+-- meeting its stratum, cache slots replaced, the same state as stored designs
+CREATE TEMP TABLE hpm AS
+SELECT i AS id, 1.0 + i % 3 AS w, (i % 17)::float8 AS y,
+       'Metropolitan Police Area ' || (i % 1500) AS st, 'P' || (i / 1500) AS ps
+FROM generate_series(0, 2999) AS i;
+SELECT (SELECT svy_accum(y, svy_design(w, st, ps))::text FROM hpm) =
+       (SELECT svy_accum(y, d)::text FROM (SELECT y, svy_design(w, st, ps) AS d FROM hpm ORDER BY id OFFSET 0) x)
+       AS many_strata_same;
+-- hash aggregation that spills to disk (many groups, little memory)
+SET work_mem = '64kB';
+SET enable_sort = off;
+DO $$
+DECLARE
+    line text;
+    hashed boolean := false;
+    spilled boolean := false;
+BEGIN
+    FOR line IN EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+        SELECT id % 400, svy_accum(y, svy_design(w, st, ps)) FROM hpk GROUP BY 1
+    LOOP
+        hashed := hashed OR line ~ 'HashAggregate';
+        spilled := spilled OR line ~ 'Disk Usage: [1-9]';
+    END LOOP;
+    RAISE NOTICE 'hashed: %, spilled: %', hashed, spilled;
+END $$;
+SELECT count(*) AS groups, count(*) FILTER (WHERE a.s = s.s) AS same
+FROM (SELECT id % 400 AS gg, svy_accum(y, svy_design(w, st, ps))::text AS s FROM hpk GROUP BY 1) a
+JOIN (SELECT id % 400 AS gg, svy_accum(y, d)::text AS s FROM hpkd GROUP BY 1) s USING (gg);
+RESET enable_sort;
+RESET work_mem;
+-- a prepared statement on its generic plan and a PL/pgSQL loop: a lonely PSU
+-- names its stratum (the two Zürich names clip to one label); a cursor read
+-- in pieces around another aggregate of the same text
+SET survey.lonely_psu = 'fail';
+SET plan_cache_mode = force_generic_plan;
+PREPARE hpk_lonely(text) AS
+SELECT svy_mean(y, svy_design(w, st, CASE WHEN st = $1 THEN 'one' ELSE ps END)) FROM hpk;
+DO $$
+DECLARE
+    s text;
+BEGIN
+    FOR s IN SELECT DISTINCT st FROM hpk ORDER BY st DESC LOOP
+        BEGIN
+            EXECUTE format('EXECUTE hpk_lonely(%L)', s);
+        EXCEPTION WHEN data_exception THEN
+            RAISE NOTICE 'prepared, lonely %: %', s = '' OR strpos(SQLERRM, '"' || left(s, 20)) > 0, SQLERRM;
+        END;
+        BEGIN
+            PERFORM svy_mean(y, svy_design(w, st, CASE WHEN st = s THEN 'one' ELSE ps END)) FROM hpk GROUP BY g;
+        EXCEPTION WHEN data_exception THEN
+            RAISE NOTICE 'loop, lonely %: %', s = '' OR strpos(SQLERRM, '"' || left(s, 20)) > 0, SQLERRM;
+        END;
+    END LOOP;
+END $$;
+DEALLOCATE hpk_lonely;
+RESET plan_cache_mode;
+BEGIN;
+DECLARE hpk_cur CURSOR FOR
+SELECT g, svy_accum(y, svy_design(w, st, ps))::text = (SELECT s FROM hpk_gref r WHERE r.g = hpk.g) AS same
+FROM hpk GROUP BY g ORDER BY g;
+FETCH 1 FROM hpk_cur;
+SELECT svy_accum(y, svy_design(w, st, ps))::text = (SELECT s FROM hpk_ref) AS between_fetches FROM hpk;
+FETCH 2 FROM hpk_cur;
+FETCH ALL FROM hpk_cur;
+COMMIT;
+-- the stratum met last, in the final rows; fpc and fpc2 checks on a known
+-- stratum's later row (ids 1000 and 1006: the second and the ninth name)
+SELECT svy_mean(y, svy_design(w, CASE WHEN id >= 1795 THEN 'Metropolitan Pol late' ELSE st END,
+                                CASE WHEN id >= 1795 THEN 'x' ELSE ps END)) FROM hpk;
+SELECT svy_mean(y, svy_design(w, st, ps, CASE WHEN id = 1000 THEN 99 ELSE 1000 END)) FROM hpk;
+SELECT svy_mean(y, svy_design(w, st, ps, 1000, id, CASE WHEN id = 1006 THEN 5 ELSE 1000 END)) FROM hpk;
+SELECT svy_mean(y, svy_design(w, st, ps, CASE WHEN st = 'Metropolitan Pol S' THEN 2 ELSE 100 END)) FROM hpk;
+RESET survey.lonely_psu;
+-- a window function: svy_weight of each inline value is its weight
+SELECT count(*) FILTER (WHERE sw = w) AS same_weight, count(*) AS rows
+FROM (SELECT w, svy_weight(svy_design(w, st, ps)) OVER (PARTITION BY g) AS sw FROM hpk) x;
 
 DROP TABLE hp, hpt;

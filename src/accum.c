@@ -349,61 +349,39 @@ typedef struct SvyPsuCacheSlot
 #define SVY_PSUCACHE_MAX 16384
 
 /*
- * psu_probe's miss: size the cache (about 4 slots a PSU, up to the cap;
- * twice that would save another 3% of misses for twice the memory), then
- * simplehash.
+ * The cache set of a row's (stratum, PSU): one multiplication's top bits
+ * (psutab's own hash is needed only on a miss).
  */
-static SvyPsuEntry *
-psu_probe_table(SvyAccum *s, const SvyPsuKey *key, uint32 hash, bool *found)
+static inline uint32
+psu_cache_set(const SvyAccum *s, uint64 s0, uint64 s1, uint64 p0, uint64 p1)
 {
-	SvyPsuCacheSlot *c;
-	SvyPsuEntry *e;
+	uint64		x = ((s0 ^ s1) * UINT64CONST(0x9E3779B97F4A7C15)) ^ p0 ^ p1;
 
-	if (s->psucache == NULL ||
-		(s->psucache_mask + 1 < SVY_PSUCACHE_MAX && (uint32) s->npsu * 4 > s->psucache_mask + 1))
-	{
-		uint32		n = s->psucache ? (s->psucache_mask + 1) * 2 : SVY_PSUCACHE_MIN;
-
-		if (s->psucache)
-			pfree(s->psucache);
-		s->psucache = MemoryContextAllocZero(s->cxt, sizeof(SvyPsuCacheSlot) * n);
-		s->psucache_mask = n - 1;
-	}
-	c = &s->psucache[hash & s->psucache_mask & ~1];
-	e = psutab_insert_hash(s->psutab, *key, hash, found);
-	/* a new entry is initialized (psu_gen bumped) by the caller, then cached on its next row */
-	if (*found)
-	{
-		/* the set's newest first */
-		c[1] = c[0];
-		c[0].e = e;
-		c[0].gen = s->psu_gen;
-	}
-	return e;
+	x ^= x >> 32;
+	return (uint32) ((x * UINT64CONST(0xff51afd7ed558ccd)) >> 32) & s->psucache_mask & ~1;
 }
 
-/* The PSU entry of key, inserted when new (*found false). */
-static inline SvyPsuEntry *
-psu_probe(SvyAccum *s, const SvyPsuKey *key, bool *found)
+static inline bool
+psu_is_row(const SvyPsuEntry *e, const SvyDesign *d)
 {
-	uint32		hash = psutab_hash_key(*key);
+	return e->key.w[0] == d->stratum[0] && e->key.w[1] == d->stratum[1] &&
+		e->key.w[2] == d->psu[0] && e->key.w[3] == d->psu[1];
+}
 
-	if (likely(s->psucache != NULL))
-	{
-		SvyPsuCacheSlot *c = &s->psucache[hash & s->psucache_mask & ~1];
+/* The cached PSU entry of d's (stratum, PSU), or NULL. */
+static inline SvyPsuEntry *
+psu_cached(const SvyAccum *s, const SvyDesign *d)
+{
+	const SvyPsuCacheSlot *c;
 
-		if (c[0].gen == s->psu_gen && c[0].e != NULL && psu_key_equal(c[0].e->key, *key))
-		{
-			*found = true;
-			return c[0].e;
-		}
-		if (c[1].gen == s->psu_gen && c[1].e != NULL && psu_key_equal(c[1].e->key, *key))
-		{
-			*found = true;
-			return c[1].e;
-		}
-	}
-	return psu_probe_table(s, key, hash, found);
+	if (unlikely(s->psucache == NULL))
+		return NULL;
+	c = &s->psucache[psu_cache_set(s, d->stratum[0], d->stratum[1], d->psu[0], d->psu[1])];
+	if (c[0].gen == s->psu_gen && c[0].e != NULL && psu_is_row(c[0].e, d))
+		return c[0].e;
+	if (c[1].gen == s->psu_gen && c[1].e != NULL && psu_is_row(c[1].e, d))
+		return c[1].e;
+	return NULL;
 }
 
 /* A new PSU entry (e->key set by the caller). */
@@ -432,9 +410,23 @@ ssu_add(SvyAccum *s, const SvySsuKey *key, double a, double b)
 	u->b += b;
 }
 
-/* Find or add a stratum; check its fpc is the same on every row. */
+/* Add a row's (a, b) to its second-stage unit (out of line: a key on the stack). */
+static pg_noinline void
+ssu_add_row(SvyAccum *s, const SvyDesign *d, const SvyStage2 *s2, double a, double b)
+{
+	SvySsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1], s2->psu2[0], s2->psu2[1]}};
+
+	ssu_add(s, &key, a, b);
+}
+
+/*
+ * Find or add a stratum; check its fpc is the same on every row.  A new
+ * stratum's label: label (merged or read states), or the row's design d's
+ * (svy_design_label, asked only then).
+ */
 static int
-stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len)
+stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, int label_len,
+			  const SvyDesign *d)
 {
 	SvyStratumInfo *st;
 	bool		found;
@@ -458,14 +450,63 @@ stratum_index(SvyAccum *s, const uint64 id[2], double fpc, const char *label, in
 			st->id[0] = id[0];
 			st->id[1] = id[1];
 			st->fpc = fpc;
-			st->label_len = label_len;
-			memcpy(st->label, label, label_len);
+			if (d)
+				st->label_len = svy_design_label(d, st->label);
+			else
+			{
+				st->label_len = label_len;
+				memcpy(st->label, label, label_len);
+			}
 		}
 		st = &s->strata[index];
 		s->last_stratum = index;
 	}
 	check_fpc(st, fpc);
 	return st - s->strata;
+}
+
+/*
+ * psu_cached's miss: size the cache (about 4 slots a PSU, up to the cap;
+ * twice that would save another 3% of misses for twice the memory), then
+ * simplehash; a new PSU is added to its stratum.  Out of line: the row's
+ * common path keeps no key on its stack.
+ */
+static pg_noinline SvyPsuEntry *
+psu_lookup(SvyAccum *s, const SvyDesign *d, double fpc2)
+{
+	SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
+	uint32		hash = psutab_hash_key(key);
+	SvyPsuCacheSlot *c;
+	SvyPsuEntry *e;
+	bool		found;
+
+	if (s->psucache == NULL ||
+		(s->psucache_mask + 1 < SVY_PSUCACHE_MAX && (uint32) s->npsu * 4 > s->psucache_mask + 1))
+	{
+		uint32		n = s->psucache ? (s->psucache_mask + 1) * 2 : SVY_PSUCACHE_MIN;
+
+		if (s->psucache)
+			pfree(s->psucache);
+		s->psucache = MemoryContextAllocZero(s->cxt, sizeof(SvyPsuCacheSlot) * n);
+		s->psucache_mask = n - 1;
+	}
+	c = &s->psucache[psu_cache_set(s, key.w[0], key.w[1], key.w[2], key.w[3])];
+	e = psutab_insert_hash(s->psutab, key, hash, &found);
+	if (found)
+	{
+		/* the set's newest first */
+		c[1] = c[0];
+		c[0].e = e;
+		c[0].gen = s->psu_gen;
+		check_fpc(&s->strata[e->stratum], d->fpc);
+		check_fpc2(s, e, fpc2);
+	}
+	else
+	{
+		/* initialized (psu_gen bumped), then cached on its next row */
+		psu_entry_init(s, e, stratum_index(s, d->stratum, d->fpc, NULL, 0, d), fpc2);
+	}
+	return e;
 }
 
 void
@@ -482,8 +523,9 @@ svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
 						  svy_design_rscales(d));
 }
 
-int
-svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+/* svy_accum_row; uncalibrated: the caller has checked that d is not calibrated */
+static pg_attribute_always_inline int
+accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool uncalibrated)
 {
 	int			h = -1;
 
@@ -496,7 +538,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 	 * shape as the first row's, needs no call.
 	 */
 	if (!(d->kind == SVY_KIND_TAYLOR && s->kind == SVY_KIND_TAYLOR &&
-		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && !svy_design_is_calibrated(d)))
+		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && (uncalibrated || !svy_design_is_calibrated(d))))
 		svy_accum_prepare(s, d);
 
 	/* finite: NaN fails both comparisons (one test of each in the common case) */
@@ -522,40 +564,30 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 
 		if (s->psutab)
 		{
-			SvyPsuKey	key = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
-			bool		found;
-			SvyPsuEntry *e = psu_probe(s, &key, &found);
 			const SvyStage2 *s2 = svy_design_stage2(d);
 			double		fpc2 = s2 ? s2->fpc2 : 0.0;
+			SvyPsuEntry *e = psu_cached(s, d);
 
 			/* a known PSU knows its stratum */
-			if (found)
+			if (likely(e != NULL))
 			{
-				h = e->stratum;
-				check_fpc(&s->strata[h], d->fpc);
+				check_fpc(&s->strata[e->stratum], d->fpc);
 				check_fpc2(s, e, fpc2);
 			}
 			else
-			{
-				h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
-				psu_entry_init(s, e, h, fpc2);
-			}
+				e = psu_lookup(s, d, fpc2);
+			h = e->stratum;
 			s->last_psu = e->slot;
 			e->a += a;
 			e->b += b;
 			e->in_df |= counts;
 			e->in_dom |= in_domain;
 			if (s->ssutab)
-			{
-				SvySsuKey	ukey = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1],
-				s2->psu2[0], s2->psu2[1]}};
-
-				ssu_add(s, &ukey, a, b);
-			}
+				ssu_add_row(s, d, s2, a, b);
 		}
 		else
 		{
-			h = stratum_index(s, d->stratum, d->fpc, d->data, d->label_len);
+			h = stratum_index(s, d->stratum, d->fpc, NULL, 0, d);
 			svy_comoments_add(&s->strata[h].rows, a, b);
 			s->strata[h].n_df += counts;
 		}
@@ -575,6 +607,18 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 			svy_rank_push(&s->rank, rw, s->scratch, s->cxt, &s->rank_bytes);
 	}
 	return h;
+}
+
+int
+svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	return accum_row(s, d, y, x, y_null, false);
+}
+
+int
+svy_accum_row_uncalibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	return accum_row(s, d, y, x, y_null, true);
 }
 
 /* ---------- merging ---------- */
@@ -633,7 +677,7 @@ svy_accum_merge(SvyAccum *into, const SvyAccum *from)
 		for (int h = 0; h < from->nstrata; h++)
 		{
 			const SvyStratumInfo *src = &from->strata[h];
-			int			k = stratum_index(into, src->id, src->fpc, src->label, src->label_len);
+			int			k = stratum_index(into, src->id, src->fpc, src->label, src->label_len, NULL);
 			SvyCoMoments rows = src->rows;
 
 			svy_comoments_shift(&rows, dshift);
@@ -1122,7 +1166,7 @@ svy_accum_deserialize(StringInfo buf, MemoryContext cxt)
 				!(rows.n >= 0) || !(n_df >= 0 && n_df <= rows.n))
 				svy_wire_corrupt("bad stratum");
 			label = svy_wire_bytes(buf, label_len);
-			k = stratum_index(s, id, fpc, label, label_len);
+			k = stratum_index(s, id, fpc, label, label_len, NULL);
 			if (k != h)
 				svy_wire_corrupt("duplicate stratum");
 			s->strata[k].rows = rows;
@@ -1272,6 +1316,12 @@ SvySsuEntry *
 svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key)
 {
 	return s->ssutab ? ssutab_lookup(s->ssutab, *key) : NULL;
+}
+
+int
+svy_accum_nssu(const SvyAccum *s)
+{
+	return s->ssutab ? s->ssutab->members : 0;
 }
 
 int

@@ -150,6 +150,8 @@ extern SvyAccum *svy_accum_create(MemoryContext cxt);
 extern void svy_accum_prepare(SvyAccum *s, const SvyDesign *d);
 /* Add a row; returns its stratum's index (-1 for replicate designs). */
 extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+/* The same for a design the caller knows is not calibrated (svy_linear_row: one check a row) */
+extern int	svy_accum_row_uncalibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_accum_serialize(const SvyAccum *s, StringInfo buf);
 /* Reads one state at buf's cursor (more data may follow). */
@@ -301,6 +303,8 @@ extern void svy_report_design_error(const SvyAccum *s, SvyStatus status, int h, 
 extern SvyPsuEntry *svy_accum_psu_find(SvyAccum *s, const SvyPsuKey *key);
 /* The second-stage unit entry of a key, or NULL. */
 extern SvySsuEntry *svy_accum_ssu_find(SvyAccum *s, const SvySsuKey *key);
+/* The second-stage units of a state (0 without). */
+extern int	svy_accum_nssu(const SvyAccum *s);
 /* Set every PSU's (and second-stage unit's) a-sum to 0. */
 extern void svy_accum_psu_clear_a(SvyAccum *s);
 /* Index into s->strata of a stratum identity, or -1. */

@@ -25,7 +25,7 @@ typedef struct SvyCalibBlock
 	uint64		pop_hash;		/* svy_population_hash() of the population */
 	uint64		cell;			/* mixed-radix code of the row's levels */
 	float8		epsilon;		/* 0: the method's default */
-	float8		bounds[2];		/* logit: (L, U); else 0 */
+	float8		bounds[2];		/* logit, bounded linear, raking: (L, U); else 0 (svy_calib_bounds_ok) */
 	int32		maxit;			/* 0: the method's default */
 	int32		k;				/* numeric auxiliaries */
 	int32		pop_len;		/* bytes of the packed population */
@@ -53,24 +53,24 @@ svy_calib_population(const SvyCalibBlock *b)
 }
 
 /*
- * The calibration cell of a row.  `raking` and `logit` with numeric
- * auxiliaries solve for g = F(x' lambda) with the row's own v, so each
+ * The calibration cell of a row.  `raking`, `logit` and bounded `linear`
+ * with numeric auxiliaries solve for g = F(x' lambda) with the row's own v, so each
  * distinct auxiliary vector (the categorical cell and v) is a cell of its
  * own: its code is a 53-bit hash of both (a double holds it exactly; the
  * state keeps each cell's levels and v and errors on a collision).  Other
  * methods: the mixed-radix code of the levels.
  */
 static inline bool
-svy_calib_distinct(int method, int k)
+svy_calib_distinct(int method, const double *bounds, int k)
 {
-	return k > 0 && (method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT);
+	return k > 0 && svy_calib_newton(method, bounds);
 }
 extern uint64 svy_calib_distinct_code(uint64 cat, const float8 *x, int k);
 
 static inline uint64
 svy_calib_row_cell(const SvyCalibBlock *b)
 {
-	return svy_calib_distinct(b->method, b->k) ? svy_calib_distinct_code(b->cell, svy_calib_x(b), b->k)
+	return svy_calib_distinct(b->method, b->bounds, b->k) ? svy_calib_distinct_code(b->cell, svy_calib_x(b), b->k)
 		: b->cell;
 }
 
@@ -110,7 +110,7 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	/* the common case, no calibration, without the calibrated path's stack frame (per row) */
 	if (s->calib == NULL && !svy_design_is_calibrated(d))
-		svy_accum_row(s, d, y, x, y_null);
+		svy_accum_row_uncalibrated(s, d, y, x, y_null);
 	else
 		svy_linear_row_calibrated(s, d, y, x, y_null);
 }

@@ -16,6 +16,10 @@
  *     cell), with the row count, mean and centred cross-products (Welford;
  *     Chan et al. to merge) of r = d [1, a, b] (x) [1, v], d v v', in which
  *     a row's residualised score is linear;
+ *   - a two-stage design with a first-stage fpc keeps the sums of u per
+ *     (second-stage unit, cell) too (tab2), whose residualised totals feed
+ *     the second stage's variance (R's multistage() on the residualised
+ *     scores; SPEC §12);
  *   - per cell the unweighted row count and sums of a and b (rake's
  *     residualisation averages scores over rows) and, for the weights
  *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
@@ -74,6 +78,39 @@ typedef struct CalibEntry
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/*
+ * Two-stage designs with a first-stage fpc (the base state has
+ * second-stage units): the u sums per (second-stage unit, cell) too, for
+ * the second stage's variance of the residualised scores.
+ */
+typedef struct Calib2Key
+{
+	uint64		w[7];			/* stratum (2), PSU (2), second-stage unit (2), cell code */
+} Calib2Key;
+
+typedef struct Calib2Entry
+{
+	Calib2Key	key;
+	char		status;
+	int32		off;			/* index of its sums in arena2 */
+} Calib2Entry;
+
+#define SH_PREFIX calib2tab
+#define SH_ELEMENT_TYPE Calib2Entry
+#define SH_KEY_TYPE Calib2Key
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) \
+	svy_hash_mix((k).w[0] ^ ((k).w[2] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ \
+				 ((k).w[4] * UINT64CONST(0xD6E8FEB86659FD93)), \
+				 (k).w[1] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ \
+				 ((k).w[5] * UINT64CONST(0xFF51AFD7ED558CCD)) ^ \
+				 ((k).w[6] * UINT64CONST(0x9E3779B97F4A7C15)))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(Calib2Key)) == 0)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 #include "wire.h"
 
 typedef struct SvyCalibAccum
@@ -82,7 +119,7 @@ typedef struct SvyCalibAccum
 	int			method;
 	int			maxit;
 	double		epsilon;
-	double		bounds[2];		/* logit */
+	double		bounds[2];		/* logit, bounded linear, raking (svy_calib_bounds_ok) */
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
@@ -99,6 +136,12 @@ typedef struct SvyCalibAccum
 	double	   *arena;
 	int64		used;			/* entries in the arena */
 	int64		cap;
+
+	/* two-stage designs with a first-stage fpc, else NULL: (unit, second-stage unit, cell) -> nu sums */
+	calib2tab_hash *tab2;
+	double	   *arena2;
+	int64		used2;
+	int64		cap2;
 
 	SvyIdMap   *cells;			/* cell code -> index into cellsum */
 	uint64	   *cellcode;		/* per cell: its code */
@@ -165,7 +208,7 @@ typedef struct EntrySlot
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, bool per_row)
+			 uint64 hash, const struct varlena *pop, bool per_row, bool stage2)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
@@ -187,12 +230,18 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->tab = calibtab_create(cxt, 64, NULL);
 	c->cap = 64;
 	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
+	if (stage2)
+	{
+		c->tab2 = calib2tab_create(cxt, 64, NULL);
+		c->cap2 = 64;
+		c->arena2 = MemoryContextAllocZero(cxt, sizeof(double) * c->cap2 * c->nu);
+	}
 	c->cells = svy_idmap_create(cxt, 16);
 	c->ncell_cap = 16;
 	c->cw = CS_WIDTH(k);
 	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
 	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
-	c->distinct = svy_calib_distinct(method, k);
+	c->distinct = svy_calib_distinct(method, bounds, k);
 	if (c->distinct)
 	{
 		c->cellcat = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
@@ -248,6 +297,32 @@ entry_sums(SvyCalibAccum *c, const CalibKey *key)
 		e->off = c->used++;
 	}
 	return c->arena + (int64) e->off * c->width;
+}
+
+/* The sums (nu) of a (second-stage unit, cell) of a two-stage state. */
+static double *
+entry2_sums(SvyCalibAccum *c, const Calib2Key *key)
+{
+	bool		found;
+	Calib2Entry *e = calib2tab_insert(c->tab2, *key, &found);
+
+	if (!found)
+	{
+		if (c->used2 == c->cap2)
+		{
+			int64		ncap = c->cap2 * 2;
+
+			if ((Size) ncap * c->nu * sizeof(double) > MaxAllocHugeSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many second-stage unit x calibration cell combinations")));
+			c->arena2 = repalloc_huge(c->arena2, sizeof(double) * ncap * c->nu);
+			memset(c->arena2 + c->cap2 * c->nu, 0, sizeof(double) * (ncap - c->cap2) * c->nu);
+			c->cap2 = ncap;
+		}
+		e->off = c->used2++;
+	}
+	return c->arena2 + (int64) e->off * c->nu;
 }
 
 /* 64-bit finalizer (splitmix64) */
@@ -455,13 +530,37 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Ca
 
 /* ---------- rows ---------- */
 
+/* Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums. */
+static inline void
+add_u(double *u, double w, const double *q, const float8 *v, int k)
+{
+	/* the constant's block spelled out (every row; the loop below is for the v_j) */
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * q[1];
+	u[U_Q(0, 2)] += w * q[2];
+	u[U_Q(0, 3)] += w * q[3];
+	u[U_Q(0, 4)] += w * q[4];
+	u[U_Q(0, 5)] += w * q[5];
+	u[U_Q(0, 6)] += w * q[6];
+	for (int j = 1; j <= k; j++)
+	{
+		double		f = w * v[j - 1];
+
+		for (int t = 0; t < NQ; t++)
+			u[U_Q(j, t)] += f * q[t];
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
+}
+
 void
 svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	union
 	{
 		SvyDesign	d;
-		char		bytes[SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX)];
+		char		bytes[SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2)];
 	}			base;
 	const SvyCalibBlock *b;
 	SvyCalibAccum *c;
@@ -512,7 +611,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	b = svy_calib_block(d);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), !(d->flags & SVY_HAS_PSU));
+								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
 	c = s->calib;
 	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
@@ -552,24 +651,14 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	unit = c->per_row ? h : s->last_psu;
 	/* (replicate designs have no unit: h = -1) */
 	u = unit >= 0 ? row_entry_sums(c, s->cxt, unit, ci, &key) : entry_sums(c, &key);
-	/* the constant's block spelled out (every row; the loop below is for the v_j) */
-	u[U_Q(0, 0)] += w;
-	u[U_Q(0, 1)] += w * q[1];
-	u[U_Q(0, 2)] += w * q[2];
-	u[U_Q(0, 3)] += w * q[3];
-	u[U_Q(0, 4)] += w * q[4];
-	u[U_Q(0, 5)] += w * q[5];
-	u[U_Q(0, 6)] += w * q[6];
-	for (int j = 1; j <= k; j++)
+	add_u(u, w, q, v, k);
+	if (c->tab2)
 	{
-		double		f = w * v[j - 1];
+		const SvyStage2 *s2 = svy_design_stage2(d);
+		Calib2Key	key2 = {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
 
-		for (int t = 0; t < NQ; t++)
-			u[U_Q(j, t)] += f * q[t];
+		add_u(entry2_sums(c, &key2), w, q, v, k);
 	}
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 	if (c->per_row)
 	{
 		double		r[2 * (3 + 3 * 4 + 16)];
@@ -714,13 +803,15 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, f->per_row);
+								   f->pop, f->per_row, f->tab2 != NULL);
 	}
 	c = into->calib;
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
 	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
 		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
 		mixed("Rows carry different populations.");
+	if ((f->tab2 != NULL) != (c->tab2 != NULL))
+		mixed("Some rows have a second sampling stage, others do not.");
 	dk = svy_shift_merge(&c->shift, &c->shift_set, f->shift, f->shift_set);
 
 	tmp = palloc(sizeof(double) * c->width);
@@ -742,6 +833,25 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 			dst[i] += tmp[i];
 		if (c->per_row)
 			merge_moments(c->nr, dst + c->nu, tmp + c->nu);
+	}
+	if (f->tab2)
+	{
+		calib2tab_iterator it2;
+		Calib2Entry *e2;
+
+		calib2tab_start_iterate(f->tab2, &it2);
+		while ((e2 = calib2tab_iterate(f->tab2, &it2)) != NULL)
+		{
+			double	   *dst;
+
+			CHECK_FOR_INTERRUPTS();
+			memcpy(tmp, f->arena2 + (int64) e2->off * f->nu, sizeof(double) * c->nu);
+			if (dk != 0.0)
+				shift_u(c->k, tmp, dk);
+			dst = entry2_sums(c, &e2->key);
+			for (int i = 0; i < c->nu; i++)
+				dst[i] += tmp[i];
+		}
 	}
 	pfree(tmp);
 	ncell = svy_idmap_size(f->cells);
@@ -815,6 +925,25 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 		for (int i = 0; i < c->width; i++)
 			pq_sendfloat8(buf, u[i]);
 	}
+	/* two-stage designs with a first-stage fpc (the base state has second-stage units) */
+	if (c->tab2)
+	{
+		calib2tab_iterator it2;
+		Calib2Entry *e2;
+
+		pq_sendint32(buf, c->tab2->members);
+		calib2tab_start_iterate(c->tab2, &it2);
+		while ((e2 = calib2tab_iterate(c->tab2, &it2)) != NULL)
+		{
+			const double *u = c->arena2 + (int64) e2->off * c->nu;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int i = 0; i < 7; i++)
+				pq_sendint64(buf, e2->key.w[i]);
+			for (int i = 0; i < c->nu; i++)
+				pq_sendfloat8(buf, u[i]);
+		}
+	}
 	if (s->kind == SVY_KIND_REPLICATE)
 		svy_calib_rep_serialize(s, buf);
 }
@@ -883,9 +1012,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_METHOD_MAX || maxit < 0 ||
-		(method == SVY_CALIB_LOGIT ? !(bounds[0] < 1.0 && bounds[1] > 1.0 && isfinite(bounds[0]) &&
-									   isfinite(bounds[1]))
-		 : (bounds[0] != 0.0 || bounds[1] != 0.0)) ||
+		!svy_calib_bounds_ok(method, bounds) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
 		s->kind == 0 || per_row != !(s->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("bad calibration");
@@ -895,14 +1022,15 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 		SvyPop	   *parsed = svy_population_parse(pop);
 
 		if (parsed->nnum != k || parsed->ncat > SVY_CALIB_MAX_MARGINS ||
-			(method != SVY_CALIB_LINEAR && !svy_calib_distinct(method, k) && k != 0) ||
+			(method != SVY_CALIB_LINEAR && !svy_calib_distinct(method, bounds, k) && k != 0) ||
 			((method == SVY_CALIB_POSTSTRATIFY || method == SVY_CALIB_RESCALE) && parsed->ncat != 1) ||
 			(method == SVY_CALIB_RAKE && parsed->ncat == 0))
 			svy_wire_corrupt("bad population");
 	}
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
-	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row);
+	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row,
+					 s->ssutab != NULL);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -997,6 +1125,42 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	for (int h = 0; s->kind == SVY_KIND_TAYLOR && c->per_row && h < s->nstrata; h++)
 		if (rows[h] != s->strata[h].rows.n)
 			svy_wire_corrupt("stratum rows without calibration sums");
+	if (c->tab2)
+	{
+		int			nent2 = svy_wire_count(buf, 56 + 8 * c->nu, "bad number of second-stage unit cells");
+		SvyIdMap   *ssus = svy_idmap_create(CurrentMemoryContext, 64);
+
+		for (int j = 0; j < nent2; j++)
+		{
+			Calib2Key	key;
+			SvySsuKey	uk;
+			SvySsuEntry *ue;
+			double	   *u;
+			bool		found;
+
+			CHECK_FOR_INTERRUPTS();
+			for (int i = 0; i < 7; i++)
+				key.w[i] = svy_wire_int64(buf);
+			if (calib2tab_lookup(c->tab2, key) != NULL)
+				svy_wire_corrupt("duplicate second-stage unit cell");
+			if (svy_idmap_find(c->cells, key.w[6], 0) < 0)
+				svy_wire_corrupt("second-stage unit cell of an unknown cell");
+			memcpy(uk.w, key.w, sizeof(uk.w));
+			if ((ue = svy_accum_ssu_find(s, &uk)) == NULL)
+				svy_wire_corrupt("cell of an unknown second-stage unit");
+			svy_idmap_insert(ssus, (uint64) (uintptr_t) ue, 0, &found);
+			u = entry2_sums(c, &key);
+			for (int i = 0; i < c->nu; i++)
+			{
+				u[i] = svy_wire_float8(buf);
+				if (isnan(u[i]) || isinf(u[i]))
+					svy_wire_corrupt("non-finite sums");
+			}
+		}
+		/* every second-stage unit of the base state has its calibration sums */
+		if (svy_idmap_size(ssus) != svy_accum_nssu(s))
+			svy_wire_corrupt("second-stage unit without calibration sums");
+	}
 	if (s->kind == SVY_KIND_REPLICATE)
 		svy_calib_rep_deserialize(s, buf, k);
 }
@@ -1188,7 +1352,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	/* the warnings once per state: a quantile's final solves for its CDF and each share */
 	if (cs->status != SVY_CALIB_NOT_CONVERGED || !c->warned)
 		svy_calib_report_status(cs->status, pop, cat, &cs->sol, c->method);
-	if (c->method == SVY_CALIB_LOGIT && cs->sol.scale != 1.0 && !c->warned)
+	if (svy_calib_has_bounds(c->bounds) && cs->sol.scale != 1.0 && !c->warned)
 		ereport(WARNING,
 				(errmsg("bounds were set but will be interpreted after rescaling by %.3g",
 						cs->sol.scale),
@@ -1198,9 +1362,27 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 
 /* ---------- for statistics that residualise their own scores (calib.h) ---------- */
 
+/*
+ * Statistics that residualise their own scores (domains, quantiles,
+ * regression) have no second-stage term of those scores yet: refused on
+ * two-stage designs with a first-stage fpc (without it the second stage
+ * adds nothing, as R, and their ultimate-cluster variance is R's).
+ */
+static void
+refuse_stage2(const SvyCalibAccum *c)
+{
+	if (c->tab2)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("this statistic does not support calibrated two-stage designs yet"),
+				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight and svy_weights_summary have the second stage's variance; domain aggregates (svy_by, svy_dist, svy_tab, svy_choices, svy_chisq, svy_pairwise), svy_quantile and svy_glm do not."),
+				 errhint("Leave out psu2 and fpc2 for the ultimate-cluster variance of the calibrated first-stage design.")));
+}
+
 void
 svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
 {
+	refuse_stage2(s->calib);
 	calib_solve(s->calib, cs);
 }
 
@@ -1231,6 +1413,7 @@ svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
 	calibtab_iterator it;
 	CalibEntry *e;
 
+	refuse_stage2(c);
 	calibtab_start_iterate(c->tab, &it);
 	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 	{
@@ -1247,6 +1430,68 @@ svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
 		fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
 	}
 	pfree(sums);
+}
+
+/*
+ * The second stage of a calibrated two-stage design (R's multistage() on
+ * the residualised scores): each second-stage unit's score total z =
+ * sum_c coef_c' u replaces its sums in the base state for svy_accum_stage2
+ * (sts: the first stage's totals), and they are put back as the PSUs'
+ * are.  Every PSU takes part, as every row of a calibrated design has a
+ * score (R keeps a domain's other rows with their residuals).
+ */
+static SvyStage2Totals *
+stage2_totals(SvyAccum *s, const double *coef, int width, const SvyStratumTotals *sts, int *n)
+{
+	const SvyCalibAccum *c = s->calib;
+	int64		nent = c->tab2->members,
+				ie = 0;
+	SvySsuEntry **saved_ue = palloc(sizeof(SvySsuEntry *) * Max(nent, 1));
+	double	   *saved = palloc(sizeof(double) * 2 * Max(nent, 1));
+	SvyStage2Totals *st2;
+	calib2tab_iterator it;
+	Calib2Entry *e;
+
+	calib2tab_start_iterate(c->tab2, &it);
+	while ((e = calib2tab_iterate(c->tab2, &it)) != NULL)
+	{
+		SvySsuKey	key;
+		SvySsuEntry *ue;
+
+		memcpy(key.w, e->key.w, sizeof(key.w));
+		if ((ue = svy_accum_ssu_find(s, &key)) == NULL)
+			svy_wire_corrupt("cell of an unknown second-stage unit");
+		saved_ue[ie] = ue;
+		saved[2 * ie] = ue->a;
+		saved[2 * ie + 1] = ue->b;
+		ie++;
+		ue->a = ue->b = 0.0;
+	}
+	calib2tab_start_iterate(c->tab2, &it);
+	while ((e = calib2tab_iterate(c->tab2, &it)) != NULL)
+	{
+		SvySsuKey	key;
+		const double *u = c->arena2 + (int64) e->off * c->nu;
+		const double *cf = coef + svy_idmap_find(c->cells, e->key.w[6], 0) * width;
+		double		z = 0.0;
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(key.w, e->key.w, sizeof(key.w));
+		for (int t = 0; t < width; t++)
+			z += cf[t] * u[t];
+		svy_accum_ssu_find(s, &key)->a += z;
+	}
+	st2 = svy_accum_stage2(s, 0.0, sts, n);
+	for (int i = 0; i < *n; i++)
+		st2[i].present = true;
+	while (ie-- > 0)
+	{
+		saved_ue[ie]->a = saved[2 * ie];
+		saved_ue[ie]->b = saved[2 * ie + 1];
+	}
+	pfree(saved_ue);
+	pfree(saved);
+	return st2;
 }
 
 void
@@ -1275,6 +1520,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	int			bad = 0;
 	calibtab_iterator it;
 	CalibEntry *e;
+	SvyStage2Totals *st2 = NULL;
 
 	calib_solve(c, &cal);
 	ncell = cal.ncell;
@@ -1425,6 +1671,8 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 			pe->a += z;
 		}
 		in.df = svy_accum_strata(s, 0.0, sts);
+		if (c->tab2)
+			st2 = stage2_totals(s, coef, width, sts, &in.nstage2);
 		while (ie-- > 0)
 		{
 			saved_pe[ie]->a = saved[2 * ie];
@@ -1492,8 +1740,11 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 	in.residuals_folded = 1;
 	in.strata = sts;
 	in.nstrata = s->nstrata;
+	in.stage2 = st2;
 	in.lonely = (SvyLonely) survey_lonely_psu;
 	status = svy_estimate_taylor(spec, &dom, &in, res, &bad);
+	if (status == SVY_ERR_LONELY2 || status == SVY_ERR_FPC2)
+		svy_report_design_error(s, status, st2[bad].stratum, st2[bad].units.n);
 	if (status != SVY_OK)
 		svy_report_design_error(s, status, bad, sts[bad].psu.n);
 }
@@ -1638,6 +1889,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
 	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
 
+	refuse_stage2(c);
 	if (c->shift != 0.0)
 		svy_wire_corrupt("calibrated quantile state with a non-zero shift");
 	memcpy(a, arena, sizeof(double) * c->used * c->width);

@@ -364,6 +364,43 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 }
 
 /*
+ * bounds => {L, U}: logit's (finite), or linear's and raking's, g clipped to
+ * [L, U] as R's calfuns do (one side may be infinite; both infinite is R's
+ * default, no bounds: stored as {0, 0}).
+ */
+static void
+parse_bounds(int method, ArrayType *a, float8 *bounds)
+{
+	Datum		bd[2];
+
+	if (method != SVY_CALIB_LOGIT && method != SVY_CALIB_LINEAR && method != SVY_CALIB_RAKING)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("bounds with calibration method \"%s\" are not supported",
+						svy_calib_method_name(method)),
+				 errdetail("R's postStratify() and rake() have no bounds."),
+				 errhint("Use method => 'linear', 'raking' or 'logit' for bounded weights.")));
+	if (array_elems(a, "bounds", sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, bd, 2) != 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("bounds must have 2 elements, {lower, upper}")));
+	bounds[0] = DatumGetFloat8(bd[0]);
+	bounds[1] = DatumGetFloat8(bd[1]);
+	if (method != SVY_CALIB_LOGIT && isinf(bounds[0]) && bounds[0] < 0 &&
+		isinf(bounds[1]) && bounds[1] > 0)
+		bounds[0] = bounds[1] = 0.0;
+	else if (!svy_calib_bounds_ok(method, bounds))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 method == SVY_CALIB_LOGIT ?
+				 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
+						bounds[0], bounds[1]) :
+				 errmsg("bounds of %s calibration must satisfy lower < 1 < upper, not {%g, %g}",
+						svy_calib_method_name(method), bounds[0], bounds[1]),
+				 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
+}
+
+/*
  * The arguments of a call other than the row's levels and auxiliaries, at
  * their positions in each entry point (svy_calibrate_make, svy_calibrate_elems).
  */
@@ -425,11 +462,6 @@ calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("the design is already calibrated"),
 				 errhint("Calibrate once, to all the margins together.")));
-	if (d->flags & SVY_HAS_PSU2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("calibration of two-stage designs is not supported yet"),
-				 errhint("Leave out psu2 and fpc2 to calibrate the first-stage (ultimate cluster) design.")));
 	if (d->flags & SVY_OUT_OF_DOMAIN)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -450,32 +482,10 @@ calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
 	{
 		a->method = method = parse_method(c, PG_GETARG_TEXT_PP(pos->method));
 
-		if (method == SVY_CALIB_LOGIT)
-		{
-			Datum		bd[2];
-
-			if (PG_ARGISNULL(pos->bounds))
-				null_arg("bounds of logit calibration");
-			if (array_elems(PG_GETARG_ARRAYTYPE_P(pos->bounds), "bounds", sizeof(float8), FLOAT8PASSBYVAL,
-							TYPALIGN_DOUBLE, bd, 2) != 2)
-				ereport(ERROR,
-						(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-						 errmsg("bounds must have 2 elements, {lower, upper}")));
-			a->bounds[0] = DatumGetFloat8(bd[0]);
-			a->bounds[1] = DatumGetFloat8(bd[1]);
-			if (!(a->bounds[0] < 1.0 && a->bounds[1] > 1.0) || !isfinite(a->bounds[0]) || !isfinite(a->bounds[1]))
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("bounds of logit calibration must be finite with lower < 1 < upper, not {%g, %g}",
-								a->bounds[0], a->bounds[1]),
-						 errdetail("They bound g, the ratio of the calibrated to the design weight.")));
-		}
-		else if (!PG_ARGISNULL(pos->bounds))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("bounds with calibration method \"%s\" are not supported yet",
-							svy_calib_method_name(method)),
-					 errhint("Use method => 'logit' for bounded weights.")));
+		if (!PG_ARGISNULL(pos->bounds))
+			parse_bounds(method, PG_GETARG_ARRAYTYPE_P(pos->bounds), a->bounds);
+		else if (method == SVY_CALIB_LOGIT)
+			null_arg("bounds of logit calibration");
 		if (!PG_ARGISNULL(pos->maxit))
 		{
 			a->maxit = PG_GETARG_INT32(pos->maxit);
@@ -762,7 +772,7 @@ svy_calibrate_support(PG_FUNCTION_ARGS)
 
 /* ---------- text form of a calibrated design (design.c's svy_design_in/out call these) ----------
  * calibrated method=<m> maxit=<n> epsilon=<e> bounds={L,U} cell=<code> x={v,...} pop=<hex> <base design>
- * (bounds={} except for logit)
+ * (bounds={} but for logit and bounded linear and raking, whose may be -Infinity or Infinity)
  * pop is the population's binary (send) format in hex: endian-independent,
  * like the rest, so pg_dump and restore keep the calibration anywhere.
  */
@@ -775,7 +785,7 @@ svy_calib_design_out(StringInfo buf, const SvyDesign *d)
 
 	appendStringInfo(buf, "calibrated method=%s maxit=%d epsilon=%s bounds={",
 					 svy_calib_method_name(b->method), b->maxit, float8out_internal(b->epsilon));
-	if (b->method == SVY_CALIB_LOGIT)
+	if (svy_calib_has_bounds(b->bounds))
 		appendStringInfo(buf, "%s,%s", float8out_internal(b->bounds[0]),
 						 float8out_internal(b->bounds[1]));
 	appendStringInfo(buf, "} cell=" UINT64_FORMAT " x={", b->cell);
@@ -823,6 +833,21 @@ calib_float(const char **p, const char *stop, const char *s)
 	return v;
 }
 
+/* a bound: a number or an infinity (linear, raking), ended by a character of stop */
+static float8
+calib_bound(const char **p, const char *stop, const char *s)
+{
+	char	   *end;
+	float8		v;
+
+	errno = 0;
+	v = strtod(*p, &end);
+	if (end == *p || strchr(stop, *end) == NULL || *end == '\0' || isnan(v))
+		bad_calibrated(s, "expected a bound");
+	*p = end;
+	return v;
+}
+
 SvyDesign *
 svy_calib_design_in(const char *s)
 {
@@ -864,14 +889,14 @@ svy_calib_design_in(const char *s)
 	calib_key(&p, "bounds", s);
 	if (*p++ != '{')
 		bad_calibrated(s, "expected {");
-	if (method == SVY_CALIB_LOGIT)
+	if (*p != '}')
 	{
-		bounds[0] = calib_float(&p, ",", s);
+		bounds[0] = calib_bound(&p, ",", s);
 		p++;
-		bounds[1] = calib_float(&p, "}", s);
-		if (!(bounds[0] < 1.0 && bounds[1] > 1.0))
-			bad_calibrated(s, "bad bounds");
+		bounds[1] = calib_bound(&p, "}", s);
 	}
+	if (!svy_calib_bounds_ok(method, bounds))
+		bad_calibrated(s, "bad bounds");
 	if (*p++ != '}' || *p++ != ' ')
 		bad_calibrated(s, "expected } and a space");
 	calib_key(&p, "cell", s);
@@ -919,8 +944,6 @@ svy_calib_design_in(const char *s)
 		bad_calibrated(s, "cell outside the population");
 
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
-	if (base->flags & SVY_HAS_PSU2)
-		bad_calibrated(s, "a two-stage base design");
 	return calibrated_design(NULL, base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
 }

@@ -483,11 +483,12 @@ svy_calib_rep_solve(const SvyAccum *s, const SvyCalibProblem *pr, const SvyCalib
 	error_context_stack = ctx.previous;
 
 	/*
-	 * R's calibrate() keeps the base's degf for raking and logit; a domain
+	 * R's calibrate() keeps the base's degf for raking, logit and bounded
+	 * linear (grake, not regcalibrate); a domain
 	 * (R's subset, or na.rm) recomputes it from the calibrated weights of its
 	 * rows, as for the other methods.
 	 */
-	if ((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) &&
+	if (svy_calib_newton(pr->method, pr->bounds) &&
 		s->dom.nrow == svy_calib_accum_rows(s))
 		*degf = s->rank.rank > 0 ? s->rank.rank - 1.0 : NAN;
 	else

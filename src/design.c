@@ -24,7 +24,6 @@
 
 #include "calib.h"
 #include "design.h"
-#include "idmap.h"
 #include "names.h"
 
 PG_FUNCTION_INFO_V1(svy_design_in);
@@ -64,11 +63,12 @@ svy_rep_type_name(int rep_type)
  * (one call site of svy_design, one grouping argument of an aggregate: text
  * strata, PSUs and groups, country codes, area codes, names), keyed by their bytes:
  * equal bytes hash equally under any type's hash function, so a hit returns
- * exactly what the type's hash would.  A hit costs one pass over the value's
- * words (a cheap hash, then a comparison of words, the first kept in the
- * slot; no memcmp call); it replaces two calls of the type's extended hash
- * (with its collation checks).  Open addressing; it stops growing at
- * ID_CACHE_MAX values (more distinct values are hashed as before).
+ * exactly what the type's hash would.  A value of up to 16 bytes is two words
+ * kept in its slot, so a hit costs two loads, two multiplications and one
+ * slot's comparison (longer ones compare their further words too); it
+ * replaces two calls of the type's extended hash (with its collation checks).
+ * Open addressing; it stops growing at ID_CACHE_MAX values (more distinct
+ * values are hashed as before).
  */
 #define ID_CACHE_MAX_BYTES	64
 #define ID_CACHE_MAX_WORDS	(ID_CACHE_MAX_BYTES / 8)
@@ -76,9 +76,10 @@ svy_rep_type_name(int rep_type)
 
 typedef struct SvyIdCacheEntry
 {
-	uint32		hash;			/* of the bytes */
+	uint64		w0;				/* the value's first two words (load_short, load_long) */
+	uint64		w1;
 	int32		len;			/* -1: empty */
-	uint64		w0;				/* the value's first word (all of it up to 8 bytes) */
+	uint32		hash;			/* id_hash_end: its top bits are the first slot */
 	uint32		off;			/* of its further words in SvyIdCache.words */
 	uint64		id[2];
 } SvyIdCacheEntry;
@@ -88,8 +89,9 @@ typedef struct SvyIdCache
 	MemoryContext cxt;
 	SvyIdCacheEntry *slots;
 	uint32		mask;			/* slots - 1 (a power of 2 minus 1) */
+	int			shift;			/* 32 - log2(slots): a hash's first slot is its top bits */
 	uint32		used;
-	uint64	   *words;			/* the values seen, as load_words reads them */
+	uint64	   *words;			/* the values' words after the first two */
 	uint32		words_used;
 	uint32		words_cap;
 } SvyIdCache;
@@ -121,19 +123,46 @@ typedef struct DesignCache
 	bool		fpc_given;
 	KeyArg		psu2;
 	bool		fpc2_given;
+	uint8		flags;			/* of every value (given arguments) */
+	bool		stage_args;		/* fpc, psu2 or fpc2 given */
 	/* labels of strata seen, direct-mapped: the output function runs once per stratum */
 	StratumLabel labels[SVY_LABEL_CACHE];
 
+	/* a row's second-stage unit, until its place after the label is known */
+	uint64		psu2_id[2];
+
 	/*
-	 * Values that go straight into a survey aggregate (svy_design_consumed)
-	 * are built in buf, one value at a time, instead of a palloc per row.
+	 * Every value is built in buf; one that goes straight into a survey
+	 * aggregate (reuse: svy_design_consumed) is handed over there instead of
+	 * a palloc'd copy.
 	 */
 	bool		reuse;
 	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
+
+	/*
+	 * The aggregate reads a value in the row that builds it (no ORDER BY or
+	 * DISTINCT sort in between): its label is left out and printed from
+	 * stratum_arg, this row's stratum, only when the aggregate meets a new
+	 * stratum (svy_design_label).
+	 */
+	bool		lazy_label;
+	Datum		stratum_arg;
 	const Node *expr;			/* this call's FuncExpr (flinfo->fn_expr) */
 	struct DesignCache *next;	/* in live_caches */
 	MemoryContextCallback forget;	/* unlinks it from live_caches */
 } DesignCache;
+
+/*
+ * The first slot of a stratum's pair: the top bits of one multiplication (a
+ * label lookup per row; integer strata are their own identity, so their low
+ * bits alone would put strata 512 apart in one pair).
+ */
+static inline uint32
+label_pair(const uint64 id[2])
+{
+	StaticAssertStmt(SVY_LABEL_CACHE == 512, "label_pair takes 9 bits");
+	return (uint32) (((id[0] ^ id[1]) * UINT64CONST(0x9E3779B97F4A7C15)) >> 55) & ~1;
+}
 
 /* The largest value svy_design builds: the longest label and a second stage. */
 #define DESIGN_BUF_SIZE (SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2))
@@ -194,59 +223,79 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 }
 
 /*
- * The bytes of a short value as (len + 7) / 8 words, at least one: whole
- * words, then the last 8 bytes (overlapping the one before); shorter values
- * in two overlapping halves.  For a given length equal words are equal
- * bytes.  In the machine's byte order: they are compared only within this
- * backend.  Never reads past the value.
+ * The bytes of a value of up to 16 bytes as two words: the first 8 and the
+ * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
+ * two overlapping halves.  For a given length equal words are equal bytes.
+ * In the machine's byte order: they are compared only within this backend.
+ * Never reads past the value.
  */
-static inline int
-load_words(const unsigned char *p, int len, uint64 *w)
+static inline void
+load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
 {
-	int			n;
-
+	*w1 = 0;
 	if (len >= 8)
 	{
-		n = (len + 7) / 8;
-		for (int i = 0; i < n - 1; i++)
-			memcpy(&w[i], p + 8 * i, 8);
-		memcpy(&w[n - 1], p + len - 8, 8);
-		return n;
+		memcpy(w0, p, 8);
+		if (len > 8)
+			memcpy(w1, p + len - 8, 8);
 	}
-	if (len >= 4)
+	else if (len >= 4)
 	{
 		uint32		lo,
 					hi;
 
 		memcpy(&lo, p, 4);
 		memcpy(&hi, p + len - 4, 4);
-		w[0] = lo | (uint64) hi << 32;
+		*w0 = lo | (uint64) hi << 32;
 	}
 	else if (len > 0)
-		w[0] = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
+		*w0 = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
 	else
-		w[0] = 0;
-	return 1;
+		*w0 = 0;
 }
 
-/* A quick hash of a value's words (a cache key, not an identity). */
-static inline uint32
-short_words_hash(const uint64 *w, int n, int len)
+/* A longer value (17 to 64 bytes): its whole words, then its last 8 bytes. */
+static inline int
+load_long(const unsigned char *p, int len, uint64 *w)
 {
-	uint64		h = (uint64) len * UINT64CONST(0x9E3779B97F4A7C15);
+	int			n = (len + 7) / 8;
 
-	for (int i = 0; i < n; i++)
-		h = (h ^ w[i]) * UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
+	for (int i = 0; i < n - 1; i++)
+		memcpy(&w[i], p + 8 * i, 8);
+	memcpy(&w[n - 1], p + len - 8, 8);
+	return n;
+}
+
+/*
+ * A quick hash of a value's words (a cache slot, not an identity): the high
+ * half of a multiplicative chain, whose top bits (the slot: id_slot) every
+ * byte moves.  id_hash_more adds the words of a longer value.
+ */
+#define ID_HASH_MUL UINT64CONST(0xff51afd7ed558ccd)
+
+static inline uint64
+id_hash_start(int len, uint64 w0, uint64 w1)
+{
+	return (((w0 + (uint64) len) * ID_HASH_MUL) ^ w1) * ID_HASH_MUL;
+}
+
+static inline uint32
+id_hash_end(uint64 h)
+{
+	return (uint32) (h >> 32);
+}
+
+static inline uint32
+id_slot(const SvyIdCache *c, uint32 hash)
+{
+	return hash >> c->shift;
 }
 
 static void
 id_cache_grow(SvyIdCache *c)
 {
 	uint32		nslots = c->slots ? (c->mask + 1) * 2 : 256;
+	int			shift = c->slots ? c->shift - 1 : 32 - 8;
 	SvyIdCacheEntry *slots = MemoryContextAlloc(c->cxt, sizeof(SvyIdCacheEntry) * nslots);
 
 	for (uint32 i = 0; i < nslots; i++)
@@ -259,7 +308,7 @@ id_cache_grow(SvyIdCache *c)
 
 			if (c->slots[i].len < 0)
 				continue;
-			for (j = c->slots[i].hash & (nslots - 1); slots[j].len >= 0; j = (j + 1) & (nslots - 1))
+			for (j = c->slots[i].hash >> shift; slots[j].len >= 0; j = (j + 1) & (nslots - 1))
 				;
 			slots[j] = c->slots[i];
 		}
@@ -267,23 +316,118 @@ id_cache_grow(SvyIdCache *c)
 	}
 	c->slots = slots;
 	c->mask = nslots - 1;
+	c->shift = shift;
+}
+
+/*
+ * Hash a value the cache has not seen (n words w of len bytes, hash) and
+ * remember its identity while the cache may grow.
+ */
+static void
+id_cache_add(const SvyValueHash *h, Datum value, const uint64 *w, int n, int len, uint32 hash,
+			 uint64 id[2])
+{
+	SvyIdCache *c = h->cache;
+	uint32		i;
+
+	value_hash(h, value, id);
+	if (c->used >= ID_CACHE_MAX)
+		return;
+	/* keep the table at most half full */
+	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
+		id_cache_grow(c);
+	for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		;
+	if (c->words_used + n - 2 > c->words_cap)
+	{
+		uint32		cap = Max(c->words_cap * 2, 512);
+
+		c->words = c->words ? repalloc(c->words, sizeof(uint64) * cap)
+			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
+		c->words_cap = cap;
+	}
+	if (n > 2)
+		memcpy(c->words + c->words_used, w + 2, sizeof(uint64) * (n - 2));
+	c->slots[i].hash = hash;
+	c->slots[i].len = len;
+	c->slots[i].w0 = w[0];
+	c->slots[i].w1 = w[1];
+	c->slots[i].off = c->words_used;
+	c->slots[i].id[0] = id[0];
+	c->slots[i].id[1] = id[1];
+	c->words_used += n - 2;
+	c->used++;
+}
+
+/* identity_cached's miss for a value of up to 16 bytes */
+static pg_noinline void
+identity_short_miss(const SvyValueHash *h, Datum value, uint64 w0, uint64 w1, int len, uint32 hash,
+					uint64 id[2])
+{
+	uint64		w[2] = {w0, w1};
+
+	id_cache_add(h, value, w, 2, len, hash, id);
+}
+
+/* identity_cached for a value of more than 16 bytes */
+static pg_noinline void
+identity_long(const SvyValueHash *h, Datum value, const char *data, int len, uint64 id[2])
+{
+	SvyIdCache *c = h->cache;
+	uint64		w[ID_CACHE_MAX_WORDS];
+	uint64		x;
+	uint32		hash;
+	int			n;
+
+	if (len > ID_CACHE_MAX_BYTES)
+	{
+		value_hash(h, value, id);
+		return;
+	}
+	n = load_long((const unsigned char *) data, len, w);
+	x = id_hash_start(len, w[0], w[1]);
+	for (int i = 2; i < n; i++)
+		x = (x ^ w[i]) * ID_HASH_MUL;
+	hash = id_hash_end(x);
+	if (c->slots)
+	{
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			const SvyIdCacheEntry *e = &c->slots[i];
+			uint64		diff;
+
+			if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
+				continue;
+			diff = 0;
+			for (int j = 2; j < n; j++)
+				diff |= c->words[e->off + j - 2] ^ w[j];
+			if (diff == 0)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
+	}
+	id_cache_add(h, value, w, n, len, hash, id);
 }
 
 /*
  * The identity of a variable-length value through the call site's cache;
- * values stored out of line, compressed or long are hashed directly.
+ * values stored out of line, compressed or long are hashed directly.  A
+ * value of up to 16 bytes (codes, names) keeps to registers: a slot holds
+ * all of it.
  */
 static pg_attribute_always_inline void
 identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
 	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	uint64		w[ID_CACHE_MAX_WORDS];
 	const char *data;
-	int			len,
-				n;
-	uint32		hash,
-				i = 0;
+	int			len;
+	uint64		w0,
+				w1;
+	uint32		hash;
 
 	/* a short value as a table stores it (1-byte header) first */
 	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
@@ -302,62 +446,52 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		value_hash(h, value, id);
 		return;
 	}
-	if (len > ID_CACHE_MAX_BYTES)
+	if (len > 16)
 	{
-		value_hash(h, value, id);
+		uint64		w2;
+
+		/* three words (names): as load_long and identity_long, without a loop */
+		if (len > 24 || c->slots == NULL)
+		{
+			identity_long(h, value, data, len, id);
+			return;
+		}
+		memcpy(&w0, data, 8);
+		memcpy(&w1, data + 8, 8);
+		memcpy(&w2, data + len - 8, 8);
+		hash = id_hash_end((id_hash_start(len, w0, w1) ^ w2) * ID_HASH_MUL);
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		{
+			const SvyIdCacheEntry *e = &c->slots[i];
+
+			if (e->w0 == w0 && e->w1 == w1 && e->len == len && c->words[e->off] == w2)
+			{
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
+			}
+		}
+		identity_long(h, value, data, len, id);
 		return;
 	}
-	n = load_words((const unsigned char *) data, len, w);
-	hash = short_words_hash(w, n, len);
+	load_short((const unsigned char *) data, len, &w0, &w1);
+	hash = id_hash_end(id_hash_start(len, w0, w1));
 	if (c->slots)
 	{
-		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		{
-			SvyIdCacheEntry *e = &c->slots[i];
+			const SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->w0 == w[0] && e->len == len)
+			/* a longer value's entry differs in len */
+			if (e->w0 == w0 && e->w1 == w1 && e->len == len)
 			{
-				uint64		diff = 0;
-
-				for (int j = 1; j < n; j++)
-					diff |= c->words[e->off + j - 1] ^ w[j];
-				if (diff == 0)
-				{
-					id[0] = e->id[0];
-					id[1] = e->id[1];
-					return;
-				}
+				id[0] = e->id[0];
+				id[1] = e->id[1];
+				return;
 			}
 		}
 	}
-	value_hash(h, value, id);
-	if (c->used >= ID_CACHE_MAX)
-		return;
-	/* keep the table at most half full */
-	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
-	{
-		id_cache_grow(c);
-		for (i = hash & c->mask; c->slots[i].len >= 0; i = (i + 1) & c->mask)
-			;
-	}
-	if (c->words_used + n - 1 > c->words_cap)
-	{
-		uint32		cap = Max(c->words_cap * 2, 512);
-
-		c->words = c->words ? repalloc(c->words, sizeof(uint64) * cap)
-			: MemoryContextAlloc(c->cxt, sizeof(uint64) * cap);
-		c->words_cap = cap;
-	}
-	if (n > 1)
-		memcpy(c->words + c->words_used, w + 1, sizeof(uint64) * (n - 1));
-	c->slots[i].hash = hash;
-	c->slots[i].len = len;
-	c->slots[i].w0 = w[0];
-	c->slots[i].off = c->words_used;
-	c->slots[i].id[0] = id[0];
-	c->slots[i].id[1] = id[1];
-	c->words_used += n - 1;
-	c->used++;
+	identity_short_miss(h, value, w0, w1, len, hash, id);
 }
 
 /* The identity of argument argno (not NULL) of key k. */
@@ -366,22 +500,19 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 {
 	Datum		v = PG_GETARG_DATUM(argno);
 
-	if (k->from_cstring)
+	/* integer keys: the test folds svy_value_identity's switch */
+	if (k->hash.typid == INT4OID)
+	{
+		svy_value_identity(&k->hash, v, id);
+		return;
+	}
+	if (unlikely(k->from_cstring))
 		v = CStringGetTextDatum(DatumGetCString(v));
-	/* text keys through the cache inline (two a row), integers as svy_value_identity */
+	/* text keys through the cache inline (two a row) */
 	if (k->hash.cache)
 		identity_cached(&k->hash, v, id);
 	else
 		svy_value_identity(&k->hash, v, id);
-}
-
-/* Argument argno as a value of the key's type. */
-static Datum
-key_arg_value(FunctionCallInfo fcinfo, const KeyArg *k, int argno)
-{
-	Datum		v = PG_GETARG_DATUM(argno);
-
-	return k->from_cstring ? CStringGetTextDatum(DatumGetCString(v)) : v;
 }
 
 static void
@@ -410,6 +541,11 @@ design_cache(FunctionCallInfo fcinfo)
 		c->fpc_given = arg_given(fcinfo, 3);
 		key_arg_init(fcinfo, 4, &c->psu2, cxt);
 		c->fpc2_given = arg_given(fcinfo, 5);
+		/* the same on every row of the call site */
+		c->flags = (c->strata.given ? SVY_HAS_STRATA : 0) | (c->psu.given ? SVY_HAS_PSU : 0) |
+			(c->fpc_given ? SVY_HAS_FPC : 0) | (c->psu2.given ? SVY_HAS_PSU2 : 0) |
+			(c->psu2.given && c->fpc2_given ? SVY_HAS_FPC2 : 0);
+		c->stage_args = c->fpc_given || c->psu2.given || c->fpc2_given;
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
 		c->expr = fcinfo->flinfo->fn_expr;
@@ -447,8 +583,69 @@ svy_design_consumed(FunctionCallInfo fcinfo)
 
 		for (DesignCache *c = live_caches; c != NULL; c = c->next)
 			if (c->expr == arg)
+			{
 				c->reuse = true;
+				c->lazy_label = aggref->aggorder == NIL && aggref->aggdistinct == NIL;
+			}
 	}
+}
+
+/* stratum_label's miss: print the value into a slot of its pair */
+static pg_noinline StratumLabel *
+stratum_label_miss(DesignCache *c, Datum value, const uint64 id[2], StratumLabel *pair)
+{
+	/* fill an empty slot of the pair, else replace the first */
+	StratumLabel *label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
+	char	   *s;
+	int			len;
+
+	if (c->strata.from_cstring)
+		value = CStringGetTextDatum(DatumGetCString(value));
+	s = OutputFunctionCall(&c->strata.out, value);
+	len = strlen(s);
+	if (len > SVY_LABEL_MAX)
+		len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
+	memcpy(label->text, s, len);
+	memset(label->text + len, 0, sizeof(label->text) - len);
+	label->len = len;
+	label->id[0] = id[0];
+	label->id[1] = id[1];
+	pfree(s);
+	return label;
+}
+
+/*
+ * The label (SVY_LABEL_MAX + 1 bytes) of the stratum of the stratum
+ * identity id, value its stratum argument, through the call site's cache.
+ */
+static inline StratumLabel *
+stratum_label(DesignCache *c, Datum value, const uint64 id[2])
+{
+	StratumLabel *pair = &c->labels[label_pair(id)];
+
+	if (pair[0].len >= 0 && pair[0].id[0] == id[0] && pair[0].id[1] == id[1])
+		return &pair[0];
+	if (pair[1].len >= 0 && pair[1].id[0] == id[0] && pair[1].id[1] == id[1])
+		return &pair[1];
+	return stratum_label_miss(c, value, id, pair);
+}
+
+int
+svy_design_label(const SvyDesign *d, char *label)
+{
+	if (d->label_len == 0 && (d->flags & SVY_HAS_STRATA))
+	{
+		for (DesignCache *c = live_caches; c != NULL; c = c->next)
+			if (c->buf == d && c->lazy_label)
+			{
+				StratumLabel *l = stratum_label(c, c->stratum_arg, d->stratum);
+
+				memcpy(label, l->text, l->len);
+				return l->len;
+			}
+	}
+	memcpy(label, d->data, d->label_len);
+	return d->label_len;
 }
 
 void
@@ -540,57 +737,22 @@ check_fpc_arg(float8 fpc, const char *what, const char *detail)
 }
 
 /*
- * svy_design(weight float8, strata "any", psu "any", fpc float8,
- *            psu2 "any", fpc2 float8)
+ * svy_design's fpc, psu2 and fpc2 arguments of a row (d->fpc, c->psu2_id);
+ * returns fpc2 (0 when none).
  */
-Datum
-svy_design_make(PG_FUNCTION_ARGS)
+static pg_noinline float8
+design_stage_args(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *d)
 {
-	DesignCache *c = design_cache(fcinfo);
-	uint64		stratum[2] = {0, 0};
-	uint64		psu[2] = {0, 0};
-	uint8		flags = 0;
-	float8		weight,
-				fpc = 0;
-	StratumLabel *label = NULL;
-	SvyStage2	stage2 = {{0, 0}, 0};
-	int			label_len;
-	SvyDesign  *d;
+	float8		fpc2 = 0;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("survey weight must not be NULL")));
-	weight = PG_GETARG_FLOAT8(0);
-	check_weight(weight, "survey weight");
-
-	if (c->strata.given)
-	{
-		if (PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("stratum must not be NULL")));
-		key_identity(fcinfo, &c->strata, 1, stratum);
-		flags |= SVY_HAS_STRATA;
-	}
-	if (c->psu.given)
-	{
-		if (PG_ARGISNULL(2))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("PSU must not be NULL")));
-		key_identity(fcinfo, &c->psu, 2, psu);
-		flags |= SVY_HAS_PSU;
-	}
 	if (c->fpc_given)
 	{
 		if (PG_ARGISNULL(3))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("fpc must not be NULL")));
-		fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
-							"Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
-		flags |= SVY_HAS_FPC;
+		d->fpc = check_fpc_arg(PG_GETARG_FLOAT8(3), "fpc",
+							   "Give the number of PSUs in the population stratum, or the sampling fraction (at most 1).");
 	}
 	if (c->fpc2_given && !c->psu2.given)
 		ereport(ERROR,
@@ -614,75 +776,102 @@ svy_design_make(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("psu2 must not be NULL")));
-		key_identity(fcinfo, &c->psu2, 4, stage2.psu2);
-		flags |= SVY_HAS_PSU2;
+		/* its place follows the label */
+		key_identity(fcinfo, &c->psu2, 4, c->psu2_id);
 		if (c->fpc2_given)
 		{
 			if (PG_ARGISNULL(5))
 				ereport(ERROR,
 						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 						 errmsg("fpc2 must not be NULL")));
-			stage2.fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
-										"Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
-			flags |= SVY_HAS_FPC2;
+			fpc2 = check_fpc_arg(PG_GETARG_FLOAT8(5), "fpc2",
+								 "Give the number of second-stage units in the population of the PSU, or the sampling fraction (at most 1).");
 		}
 	}
+	return fpc2;
+}
 
-	/* the stratum's text, for messages */
+/*
+ * svy_design(weight float8, strata "any", psu "any", fpc float8,
+ *            psu2 "any", fpc2 float8)
+ */
+Datum
+svy_design_make(PG_FUNCTION_ARGS)
+{
+	DesignCache *c = design_cache(fcinfo);
+	float8		weight,
+				fpc2 = 0;
+	StratumLabel *label = NULL;
+	int			label_len;
+	SvyDesign  *d;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("survey weight must not be NULL")));
+	weight = PG_GETARG_FLOAT8(0);
+	check_weight(weight, "survey weight");
+
+	/*
+	 * Built in the call site's buffer: handed over as it is when the value
+	 * goes straight into a survey aggregate (svy_design_consumed), else
+	 * copied.  Zeroed once: what this call site leaves 0 (identities and
+	 * fpc of arguments it does not pass, fields and padding of a
+	 * linearization design) stays 0.
+	 */
+	if (unlikely(c->buf == NULL))
+		c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
+	d = c->buf;
+
 	if (c->strata.given)
 	{
-		StratumLabel *pair = &c->labels[(svy_hash_mix(stratum[0], stratum[1]) % SVY_LABEL_CACHE) & ~1];
-		char	   *s;
-		int			len;
+		if (PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("stratum must not be NULL")));
+		key_identity(fcinfo, &c->strata, 1, d->stratum);
+	}
+	if (c->psu.given)
+	{
+		if (PG_ARGISNULL(2))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("PSU must not be NULL")));
+		key_identity(fcinfo, &c->psu, 2, d->psu);
+	}
+	if (unlikely(c->stage_args))
+		fpc2 = design_stage_args(fcinfo, c, d);
 
-		label = pair;
-		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
-			label = pair + 1;
-		if (label->len < 0 || label->id[0] != stratum[0] || label->id[1] != stratum[1])
-		{
-			/* a miss: fill an empty slot of the pair, else replace the first */
-			label = pair[0].len < 0 || pair[1].len >= 0 ? pair : pair + 1;
-			s = OutputFunctionCall(&c->strata.out, key_arg_value(fcinfo, &c->strata, 1));
-			len = strlen(s);
-
-			if (len > SVY_LABEL_MAX)
-				len = pg_mbcliplen(s, len, SVY_LABEL_MAX);
-			memcpy(label->text, s, len);
-			memset(label->text + len, 0, sizeof(label->text) - len);
-			label->len = len;
-			label->id[0] = stratum[0];
-			label->id[1] = stratum[1];
-			pfree(s);
-		}
+	/* the stratum's text, for messages (or later: lazy_label) */
+	if (c->strata.given)
+	{
+		if (c->lazy_label)
+			c->stratum_arg = PG_GETARG_DATUM(1);
+		else
+			label = stratum_label(c, PG_GETARG_DATUM(1), d->stratum);
 	}
 
 	label_len = label ? label->len : 0;
-	if (c->reuse)
-	{
-		/* zeroed once: fields and padding a linearization design leaves 0 stay 0 */
-		if (c->buf == NULL)
-			c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
-		d = c->buf;
-		SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0));
-		d->label_len = label_len;
-	}
-	else
-		d = design_alloc(label_len, 0, false, (flags & SVY_HAS_PSU2) != 0);
+	SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (c->flags & SVY_HAS_PSU2) != 0));
+	d->label_len = label_len;
 	d->kind = SVY_KIND_TAYLOR;
-	d->flags = flags;
+	d->flags = c->flags;
 	d->weight = weight;
-	d->fpc = fpc;
-	d->stratum[0] = stratum[0];
-	d->stratum[1] = stratum[1];
-	d->psu[0] = psu[0];
-	d->psu[1] = psu[1];
 	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
 		for (int i = 0; i < label_len; i += 8)
 			memcpy(d->data + i, label->text + i, 8);
-	if (flags & SVY_HAS_PSU2)
-		memcpy((SvyStage2 *) svy_design_stage2(d), &stage2, sizeof(stage2));
-	PG_RETURN_POINTER(d);
+	if (c->flags & SVY_HAS_PSU2)
+	{
+		SvyStage2  *stage2 = (SvyStage2 *) svy_design_stage2(d);
+
+		stage2->psu2[0] = c->psu2_id[0];
+		stage2->psu2[1] = c->psu2_id[1];
+		stage2->fpc2 = fpc2;
+	}
+	if (c->reuse)
+		PG_RETURN_POINTER(d);
+	PG_RETURN_POINTER(memcpy(palloc(VARSIZE(d)), d, VARSIZE(d)));
 }
 
 static int

@@ -6,7 +6,9 @@
  * they are identified by 128 bits of the type's own extended hash function
  * (two seeds), so equal values (by the type's equality) are the same stratum
  * and distinct values collide with probability about k^2 / 2^129 for k
- * PSUs.  The stratum's text (truncated) travels along for error messages.
+ * PSUs.  The stratum's text (truncated) travels along for error messages
+ * (read it with svy_design_label: a value an aggregate reads in the row that
+ * built it leaves it out).
  */
 #ifndef SVY_DESIGN_H
 #define SVY_DESIGN_H
@@ -136,6 +138,9 @@ svy_design_base_size(const SvyDesign *d)
 static inline bool
 svy_design_is_calibrated(const SvyDesign *d)
 {
+	/* a one-stage linearization design (per row) in one comparison */
+	if (VARSIZE(d) == SVY_DESIGN_ARRAYS_OFFSET(d->label_len))
+		return false;
 	return VARSIZE(d) > svy_design_base_size(d);
 }
 
@@ -146,6 +151,14 @@ extern const char *svy_rep_type_name(int rep_type);
  * svy_design(...) may be built in one buffer (design.c).
  */
 extern void svy_design_consumed(FunctionCallInfo fcinfo);
+
+/*
+ * The stratum label of design value d (the aggregate's design argument of
+ * the current row) into label (SVY_LABEL_MAX + 1 bytes); returns its
+ * length.  For a new stratum only: a value built for an aggregate may leave
+ * its label out (design.c).
+ */
+extern int	svy_design_label(const SvyDesign *d, char *label);
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers

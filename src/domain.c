@@ -188,15 +188,13 @@ var_nrep(const SvyAccum *base)
 	return base->kind == SVY_KIND_REPLICATE && base->calib == NULL ? base->nrep : 0;
 }
 
-static int
-var_index(DomainState *s, int a, int b)
+/* var_index's cache miss (out of line: the row's path keeps no flag on its stack) */
+static pg_noinline int
+var_lookup(DomainState *s, int a, int b, uint32 slot)
 {
-	uint32		slot = ((uint32) a * 31 + (uint32) b) % SVY_LOOKUP_CACHE;
 	bool		found;
 	int			v;
 
-	if (s->varcache[slot].var >= 0 && s->varcache[slot].a == a && s->varcache[slot].b == b)
-		return s->varcache[slot].var;
 	v = svy_idmap_insert(s->varmap, (uint64) a, (uint64) b, &found);
 	s->varcache[slot].a = a;
 	s->varcache[slot].b = b;
@@ -219,6 +217,16 @@ var_index(DomainState *s, int a, int b)
 		MemoryContextSwitchTo(old);
 	}
 	return v;
+}
+
+static inline int
+var_index(DomainState *s, int a, int b)
+{
+	uint32		slot = ((uint32) a * 31 + (uint32) b) % SVY_LOOKUP_CACHE;
+
+	if (s->varcache[slot].var >= 0 && s->varcache[slot].a == a && s->varcache[slot].b == b)
+		return s->varcache[slot].var;
+	return var_lookup(s, a, b, slot);
 }
 
 static SvyRank *
@@ -425,9 +433,13 @@ typedef SvyCalibScore Contribution;
  * The base state must know the design before vars get replicate sums; a
  * calibrated design's row tells it in domain_row (svy_calib_scores_row).
  */
-static void
+static inline void
 domain_prepare(DomainState *s, const SvyDesign *d)
 {
+	/* a linearization design of the shape the base has (per row: no call) */
+	if (d->kind == SVY_KIND_TAYLOR && s->base->kind == SVY_KIND_TAYLOR &&
+		(d->flags & SVY_SHAPE_FLAGS) == s->base->flags)
+		return;
 	if (!svy_design_is_calibrated(d))
 		svy_accum_prepare(s->base, d);
 }
@@ -444,7 +456,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
 	int			h = svy_design_is_calibrated(d) || s->base->calib
 		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib, group_var)
-		: svy_accum_row(s->base, d, 0.0, 1.0, false);
+		: svy_accum_row_uncalibrated(s->base, d, 0.0, 1.0, false);
 	double		w = d->weight;
 	bool		counts = ncontrib > 0 && w != 0.0;
 

@@ -9,6 +9,7 @@
  *     raking procedures in survey sampling.  JASA 88(423), 1013-1020.
  *     (Raking and the bounded logit distance.)
  */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -326,7 +327,7 @@ solve_rake(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work)
 	return sol->converged ? SVY_CALIB_OK : SVY_CALIB_NOT_CONVERGED;
 }
 
-/* ---------- linear (closed form) and raking (Newton, R's grake) ---------- */
+/* ---------- linear (closed form); raking, logit, bounded linear (Newton, R's grake) ---------- */
 
 static SvyCalibStatus
 solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
@@ -369,12 +370,29 @@ solve_linear(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	return SVY_CALIB_OK;
 }
 
-/* R's calfuns: g = F(u) and its derivative, raking (exp) or logit with bounds */
+/* R's calfuns: g = F(u) and its derivative: raking (exp), bounded linear, logit */
 static void
 calfun(const SvyCalibProblem *pr, double u, double *g, double *dg)
 {
+	bool		bounded = svy_calib_has_bounds(pr->bounds);
+
+	/* R's derivative of both clipped calfuns: nonzero where L - 1 < u < U - 1 (for raking too) */
+	bool		inside = !bounded || (u < pr->bounds[1] - 1.0 && u > pr->bounds[0] - 1.0);
+
 	if (pr->method == SVY_CALIB_RAKING)
-		*g = *dg = exp(u);
+	{
+		/* R's cal.raking: pmin(pmax(exp(u), L), U) */
+		double		e = exp(u);
+
+		*g = bounded ? fmin(fmax(e, pr->bounds[0]), pr->bounds[1]) : e;
+		*dg = inside ? e : 0.0;
+	}
+	else if (pr->method == SVY_CALIB_LINEAR)
+	{
+		/* R's cal.linear: pmin(pmax(u + 1, L), U) */
+		*g = fmin(fmax(u + 1.0, pr->bounds[0]), pr->bounds[1]);
+		*dg = inside ? 1.0 : 0.0;
+	}
 	else
 	{
 		double		L = pr->bounds[0],
@@ -424,7 +442,52 @@ newton_eval(const SvyCalibProblem *pr, int p, const double *eta, double scale, c
 	return finite;
 }
 
-/* Newton iterations of R's grake for the raking and logit calfuns */
+/*
+ * A Newton step J delta = misfit (J overwritten).  R takes it with
+ * MASS::ginv(J, tol = 256 eps): where bounds pin the cells that make J
+ * singular, the pseudo-inverse moves the directions that are left; J is
+ * nonsingular otherwise, and Cholesky gives the same step.  The minimum-norm
+ * step depends on the basis, so the pseudo-inverse works in R's: an
+ * intercept (the sum of the first margin's dummies) and the others; with
+ * x_R = M x, J_R = M J M', misfit_R = M misfit and delta = M' delta_R.
+ */
+static int
+newton_step(const SvyCalibProblem *pr, int p, double *J, double *delta, double *work)
+{
+	int			L0 = pr->nmargin > 0 ? pr->nlevels[0] : 0;
+	double		s;
+
+	if (solve_spd(p, J, delta, work) == 0)
+		return 0;
+	if (L0 > 0)
+	{
+		for (int j = 0; j < p; j++)
+		{
+			s = 0.0;
+			for (int i = 0; i < L0; i++)
+				s += J[i * p + j];
+			J[j] = s;
+		}
+		for (int i = 0; i < p; i++)
+		{
+			s = 0.0;
+			for (int j = 0; j < L0; j++)
+				s += J[i * p + j];
+			J[i * p] = s;
+		}
+		s = 0.0;
+		for (int i = 0; i < L0; i++)
+			s += delta[i];
+		delta[0] = s;
+	}
+	if (svy_mat_sym_pinv_solve(p, J, delta, 256.0 * DBL_EPSILON, work) != 0)
+		return -1;
+	for (int l = 1; l < L0; l++)
+		delta[l] += delta[0];
+	return 0;
+}
+
+/* Newton iterations of R's grake for the raking, logit and bounded linear calfuns */
 static SvyCalibStatus
 solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int *cols)
 {
@@ -439,6 +502,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	double	   *st = w2 + p * p + p;
 	double	   *delta = st;		/* after the sample totals are used */
 	double	   *dgc = st + p;
+	double	   *pw = dgc + ncell;	/* newton_step: p * p + 2p */
 	double		scale = 1.0;
 	bool		finite;
 	double		minscale = INFINITY,
@@ -446,6 +510,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	int			maxit = pr->maxit > 0 ? pr->maxit : NEWTON_MAXIT;
 	double		eps = pr->epsilon > 0.0 ? pr->epsilon : NEWTON_EPSILON;
 	int			iter = 1;
+	int			L0 = pr->nmargin > 0 ? pr->nlevels[0] : 0;
 
 	target(pr, p, T);
 	build_xx(pr, p, pr->cell_d, sol->A, cols);
@@ -476,10 +541,20 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 	finite = newton_eval(pr, p, eta, scale, T, sol->G, dgc, wc, mis, cols);
 	for (;;)
 	{
-		double		achieved = 0.0;
+		double		achieved = 0.0,
+					mi = 0.0,
+					ti = 0.0;
 
 		svy_check_interrupts();
-		for (int j = 0; j < p; j++)
+		/* the misfit in R's basis (see newton_step): the intercept instead of the first level */
+		for (int j = 0; j < L0; j++)
+		{
+			mi += mis[j];
+			ti += T[j];
+		}
+		if (L0 > 0)
+			achieved = fabs(mi) / (1.0 + fabs(ti));
+		for (int j = L0 > 0 ? 1 : 0; j < p; j++)
 			achieved = fmax(achieved, fabs(mis[j]) / (1.0 + fabs(T[j])));
 		sol->misfit = finite ? achieved : INFINITY;
 		if (iter > 1 && finite && achieved < eps)
@@ -489,7 +564,7 @@ solve_raking(const SvyCalibProblem *pr, SvyCalibSolution *sol, double *work, int
 		}
 		build_xx(pr, p, wc, J, cols);
 		memcpy(delta, mis, sizeof(double) * p);
-		if (!finite || iter > maxit || solve_spd(p, J, delta, w2) != 0)
+		if (!finite || iter > maxit || newton_step(pr, p, J, delta, pw) != 0)
 			break;
 		for (int j = 0; j < p; j++)
 			eta[j] += delta[j];
@@ -528,7 +603,7 @@ svy_calib_work_size(const SvyCalibProblem *pr, const SvyCalibSolution *sol)
 		if (pr->nlevels[m] > L)
 			L = pr->nlevels[m];
 	/* the largest of: levels, rake, raking Newton, residual coefficients */
-	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 6 * p + pr->nmargin + 16;
+	return 5 * (long) pr->ncell + 2 * L + 3 * p * p + 7 * p + pr->nmargin + 16;
 }
 
 SvyCalibStatus
@@ -546,12 +621,9 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 	if (pr->ncell <= 0 || pr->nmargin > SVY_CALIB_MAX_MARGINS ||
 		(is_poststratify(pr->method) && (pr->nmargin != 1 || pr->k != 0)) ||
 		(pr->method == SVY_CALIB_RAKE && (pr->nmargin < 1 || pr->k != 0)) ||
-		((pr->method == SVY_CALIB_RAKING || pr->method == SVY_CALIB_LOGIT) && pr->k != 0 &&
-		 pr->cell_v == NULL) ||
-		(pr->method == SVY_CALIB_LOGIT &&
-		 !(pr->bounds[0] < 1.0 && pr->bounds[1] > 1.0 && isfinite(pr->bounds[0]) &&
-		   isfinite(pr->bounds[1]))) ||
-		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_METHOD_MAX))
+		(pr->method < SVY_CALIB_POSTSTRATIFY || pr->method > SVY_CALIB_METHOD_MAX) ||
+		(svy_calib_newton(pr->method, pr->bounds) && pr->k != 0 && pr->cell_v == NULL) ||
+		!svy_calib_bounds_ok(pr->method, pr->bounds))
 		return SVY_CALIB_BAD_INPUT;
 	p = n_cat_cols(pr) + pr->k;
 	sol->p = p;
@@ -594,7 +666,9 @@ svy_calibrate(const SvyCalibProblem *pr, SvyCalibSolution *sol,
 		case SVY_CALIB_RAKE:
 			return solve_rake(pr, sol, work);
 		case SVY_CALIB_LINEAR:
-			return solve_linear(pr, sol, work, cols);
+			if (!svy_calib_newton(pr->method, pr->bounds))
+				return solve_linear(pr, sol, work, cols);
+			/* FALLTHROUGH */
 		case SVY_CALIB_RAKING:
 		case SVY_CALIB_LOGIT:
 			return solve_raking(pr, sol, work, cols);

@@ -15,11 +15,17 @@
  * caller makes every distinct auxiliary vector (categorical levels and v)
  * a cell of its own and gives each cell's v (cell_v); then G_c is the whole
  * factor and lambda_v = 0.  `raking` has
- * F(u) = exp(u), `logit` R's bounded logit calfun with bounds (L, U).  Both
- * iterate as R's grake: Newton steps from lambda = 0 until the largest
- * relative misfit |T - sum w x| / (1 + |T|) < epsilon (1e-7), at most maxit
- * (50) steps, after rescaling the weights when every population total is
- * over 20 times its sample total.
+ * F(u) = exp(u) (with bounds: clipped to [L, U], as R), `logit` R's
+ * bounded logit calfun with bounds (L, U), bounded `linear` R's
+ * F(u) = 1 + u clipped to [L, U] (the three methods of svy_calib_newton():
+ * one solve, three calfuns).  All iterate as R's grake: Newton steps from
+ * lambda = 0 until the largest relative misfit |T - sum w x| / (1 + |T|) <
+ * epsilon (1e-7), at most maxit (50) steps, after rescaling the weights when
+ * every population total is over 20 times its sample total.  A singular
+ * Newton matrix (cells pinned at a bound) takes R's pseudo-inverse step;
+ * both that step and the misfit are those of R's basis of x (an intercept
+ * and treatment contrasts), so that unconverged weights and the misfit
+ * reported are R's (calibrate(force = TRUE)).
  *
  * Variances use R's residualised scores (shared/oracle README §7.14): a row
  * with linearised value t and weight w contributes
@@ -43,6 +49,9 @@
  */
 #ifndef SVY_CALIBRATE_H
 #define SVY_CALIBRATE_H
+
+#include <math.h>
+#include <stdbool.h>
 
 #define SVY_CALIB_MAX_MARGINS 64
 #define SVY_CALIB_MAX_NUMERIC 16
@@ -89,8 +98,42 @@ typedef struct SvyCalibProblem
 	const double *cell_v;		/* ncell x k: the cell's v (raking, logit with k > 0); else NULL */
 	int			maxit;			/* <= 0: the method's default */
 	double		epsilon;		/* NaN or <= 0: the method's default */
-	double		bounds[2];		/* logit: g in (L, U), L < 1 < U, finite */
+	double		bounds[2];		/* logit, bounded linear: see svy_calib_bounds_ok() */
 } SvyCalibProblem;
+
+/*
+ * Bounds (L, U) of g: `logit` needs them finite with L < 1 < U; `linear`
+ * and `raking` take L < 1 < U with one of them infinite at most (R's
+ * calfuns clip g to [L, U]; bounded linear is solved by Newton like
+ * `raking`); {0, 0} means none (the only value for the other methods, and
+ * R's default c(-Inf, Inf): linear's closed form).
+ */
+static inline bool
+svy_calib_has_bounds(const double *b)
+{
+	return b[0] != 0.0 || b[1] != 0.0;
+}
+
+static inline bool
+svy_calib_bounds_ok(int method, const double *b)
+{
+	if (!svy_calib_has_bounds(b))
+		return method != SVY_CALIB_LOGIT;
+	if (!(b[0] < 1.0 && b[1] > 1.0))
+		return false;
+	if (method == SVY_CALIB_LOGIT)
+		return isfinite(b[0]) && isfinite(b[1]);
+	return (method == SVY_CALIB_LINEAR || method == SVY_CALIB_RAKING) &&
+		(isfinite(b[0]) || isfinite(b[1]));
+}
+
+/* g is a nonlinear function of x'lambda, solved by Newton (R's grake): raking, logit, bounded linear */
+static inline bool
+svy_calib_newton(int method, const double *b)
+{
+	return method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT ||
+		(method == SVY_CALIB_LINEAR && svy_calib_has_bounds(b));
+}
 
 typedef struct SvyCalibSolution
 {

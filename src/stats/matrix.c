@@ -166,10 +166,19 @@ cmp_desc(const void *x, const void *y)
 	return (a < b) - (a > b);
 }
 
-int
-svy_mat_sym_eigenvalues(int n, double *a, double *w)
+/*
+ * Cyclic Jacobi rotations of the symmetric A (overwritten) to its diagonal
+ * of eigenvalues w; v (n x n, row-major) accumulates the eigenvectors as
+ * its columns unless NULL.  Returns 0, or -1 if it did not converge.
+ */
+static int
+sym_jacobi(int n, double *a, double *w, double *v)
 {
 	int			converged = 0;
+
+	for (int i = 0; v && i < n; i++)
+		for (int j = 0; j < n; j++)
+			v[(size_t) i * n + j] = i == j;
 
 	for (int sweep = 0; sweep < 100 && !converged; sweep++)
 	{
@@ -222,11 +231,60 @@ svy_mat_sym_eigenvalues(int n, double *a, double *w)
 					A(p, k) = c * apk - s * aqk;
 					A(q, k) = s * apk + c * aqk;
 				}
+				for (int k = 0; v && k < n; k++)
+				{
+					double		vkp = v[(size_t) k * n + p],
+								vkq = v[(size_t) k * n + q];
+
+					v[(size_t) k * n + p] = c * vkp - s * vkq;
+					v[(size_t) k * n + q] = s * vkp + c * vkq;
+				}
 			}
 		}
 	}
 	for (int i = 0; i < n; i++)
 		w[i] = A(i, i);
-	qsort(w, n, sizeof(double), cmp_desc);
 	return converged ? 0 : -1;
+}
+
+int
+svy_mat_sym_eigenvalues(int n, double *a, double *w)
+{
+	int			rc = sym_jacobi(n, a, w, NULL);
+
+	qsort(w, n, sizeof(double), cmp_desc);
+	return rc;
+}
+
+int
+svy_mat_sym_pinv_solve(int n, double *a, double *b, double tol, double *work)
+{
+	double	   *v = work;
+	double	   *w = work + (size_t) n * n;
+	double	   *c = w + n;
+	double		top = 0.0;
+
+	if (sym_jacobi(n, a, w, v) != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		top = fmax(top, fabs(w[i]));
+
+	/* c = diag(1 / w, where |w| > tol max |w|) V' b; b = V c */
+	for (int j = 0; j < n; j++)
+	{
+		double		x = 0.0;
+
+		for (int i = 0; i < n; i++)
+			x += v[(size_t) i * n + j] * b[i];
+		c[j] = fabs(w[j]) > tol * top && top > 0.0 ? x / w[j] : 0.0;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		double		x = 0.0;
+
+		for (int j = 0; j < n; j++)
+			x += v[(size_t) i * n + j] * c[j];
+		b[i] = x;
+	}
+	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * matrix.h — the small dense linear algebra the test statistics need:
  * Cholesky factor, LU solve with partial pivoting, the congruence B' V B,
- * symmetric eigenvalues.  Matrices are row-major arrays of double.  No postgres.h here.
+ * symmetric eigenvalues and the pseudo-inverse.  Matrices are row-major arrays of double.  No postgres.h here.
  */
 #ifndef SVY_MATRIX_H
 #define SVY_MATRIX_H
@@ -33,5 +33,13 @@ extern void svy_mat_congruence(int n, int k, const double *v, const double *b, d
  * converge.
  */
 extern int	svy_mat_sym_eigenvalues(int n, double *a, double *w);
+
+/*
+ * x = A^+ b for the symmetric A (overwritten), the Moore-Penrose
+ * pseudo-inverse as R's MASS::ginv(A, tol): eigenvalues with |w| <= tol
+ * times the largest |w| count as 0.  x overwrites b.  work: n * n + 2n
+ * doubles.  Returns 0, or -1 if the eigenvalues did not converge.
+ */
+extern int	svy_mat_sym_pinv_solve(int n, double *a, double *b, double tol, double *work);
 
 #endif

@@ -93,7 +93,26 @@ extern void svy_comoments_shift(SvyCoMoments *m, double d);
 /* Sum over items of (t - mean t)^2 with t = a - r b. */
 extern double svy_comoments_ss(const SvyCoMoments *m, double r);
 
-extern void svy_wmoments_add(SvyWMoments *m, double w, double y, double x);
+/* Add a row (inline: the linear estimators add every row). */
+static inline void
+svy_wmoments_add(SvyWMoments *m, double w, double y, double x)
+{
+	double		W = m->w + w;
+	double		dy,
+				dx;
+
+	if (w == 0.0)
+		return;
+	dy = y - m->mean_y;
+	dx = x - m->mean_x;
+	/* w / W first: the first row's mean is then exactly its value */
+	m->mean_y += dy * (w / W);
+	m->mean_x += dx * (w / W);
+	m->c_yy += w * dy * (y - m->mean_y);
+	m->c_xy += w * dx * (y - m->mean_y);
+	m->c_xx += w * dx * (x - m->mean_x);
+	m->w = W;
+}
 extern void svy_wmoments_merge(SvyWMoments *into, const SvyWMoments *from);
 
 #endif

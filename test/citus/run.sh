@@ -211,6 +211,8 @@ tab cells	SELECT svy_tab(country, q, $D) AS d FROM {t}	SELECT g.* FROM res, svy_
 tab likert x text	SELECT svy_tab(ql, country, $D) AS d FROM {t}	SELECT g.* FROM res, svy_cells(d, 'col') g
 chisq	SELECT (svy_chisq(svy_tab(country, q, $D))).* FROM {t}
 accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT country, svy_accum(y, $D) AS s FROM {t} GROUP BY country) x
+accum merge by psu	SELECT (svy_prop(svy_merge(a))).* FROM (SELECT s, p, svy_accum(y, $D) AS a FROM {t} GROUP BY s, p) x
+accum merge by psu per country	SELECT country, (svy_prop(svy_merge(a))).* FROM (SELECT country, s, p, svy_accum(y, $D) AS a FROM {t} GROUP BY country, s, p) x GROUP BY country ORDER BY country
 accum merge float8	SELECT (svy_mean(svy_merge(s))).* FROM (SELECT s AS h, svy_accum(x, $D) AS s FROM {t} GROUP BY s) x
 pool	SELECT (svy_pool(e, 1.0)).* FROM (SELECT country, svy_mean(x, $D) AS e FROM {t} GROUP BY country) x
 replicate mean	SELECT (svy_mean(x, $DR)).* FROM {r}

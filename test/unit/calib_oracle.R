@@ -27,3 +27,9 @@ out("logit", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30,
 # numeric auxiliary with raking and logit: g = F(x'lambda) of each row's own v (the SQL: a cell per distinct v)
 out("raking_num", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), calfun = "raking"))
 out("logit_num", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), calfun = "logit", bounds = c(0.4, 2.5)))
+# bounded linear (calfun = "linear", bounds): g = 1 + x'lambda clipped to [L, U], grake's Newton steps;
+# bounds it cannot meet with force = TRUE: R's weights after maxit pseudo-inverse (MASS::ginv) steps;
+# raking with bounds (exp(x'lambda) clipped)
+out("linbound", calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), bounds = c(0.5, 1.7)))
+out("linbound_unmet", suppressWarnings(calibrate(des, ~a + b + v, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55, v = 320), bounds = c(0.8, 1.4), force = TRUE)))
+out("rakbound", calibrate(des, ~a + b, population = c(`(Intercept)` = 100, a2 = 30, a3 = 30, b1 = 55), calfun = "raking", bounds = c(0.5, 1.7)))

@@ -4,8 +4,9 @@
  * for a design with each row its own PSU (ids = ~1), for poststratify,
  * rake (R's default control, not converged, and converged), linear with a
  * numeric auxiliary and raking, and raking and logit with a numeric
- * auxiliary (a cell per distinct v, cell_v).  Also the error statuses, and
- * rescale (poststratify's weights, no residualisation).
+ * auxiliary (a cell per distinct v, cell_v), bounded linear (met, and not:
+ * R's pseudo-inverse steps) and bounded raking.  Also the error statuses,
+ * and rescale (poststratify's weights, no residualisation).
  */
 #include <math.h>
 #include <stdio.h>
@@ -69,13 +70,16 @@ typedef struct Setup
 } Setup;
 
 static void
-setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
+setup_bounds(Setup *s, SvyCalibMethod method, int nmargin, int numeric, double lower, double upper)
 {
 	int			code_to_cell[6];
-	/* raking and logit with v: a cell per distinct (a, b, v), every row here */
-	int			distinct = numeric && (method == SVY_CALIB_RAKING || method == SVY_CALIB_LOGIT);
+	double		bounds[2] = {lower, upper};
+	/* raking, logit and bounded linear with v: a cell per distinct (a, b, v), every row here */
+	int			distinct = numeric && svy_calib_newton(method, bounds);
 
 	memset(s, 0, sizeof(*s));
+	s->pr.bounds[0] = lower;
+	s->pr.bounds[1] = upper;
 	memset(code_to_cell, -1, sizeof(code_to_cell));
 	s->nlev[0] = 3;
 	s->nlev[1] = 2;
@@ -113,6 +117,12 @@ setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
 	s->pr.cell_n = s->cn;
 	s->pr.cell_dv = s->cdv;
 	s->pr.cell_dvv = s->cdvv;
+}
+
+static void
+setup(Setup *s, SvyCalibMethod method, int nmargin, int numeric)
+{
+	setup_bounds(s, method, nmargin, numeric, 0.0, 0.0);
 }
 
 /* Weights, and SE of total and mean (ids = ~1: var = n/(n-1) sum (z - zbar)^2). */
@@ -344,6 +354,38 @@ main(void)
 	s.pr.bounds[0] = 0.4;
 	s.pr.bounds[1] = 2.5;
 	run("logit numeric", &s, logit_num_w, logit_num_tot, logit_num_mean, 1e-7, SVY_CALIB_OK);
+	/* bounded linear: g = 1 + x'lambda clipped to [0.5, 1.7] (binding at both), Newton over distinct v */
+	setup_bounds(&s, SVY_CALIB_LINEAR, 2, 1, 0.5, 1.7);
+	run("linear bounded", &s, linbound_w, linbound_tot, linbound_mean, 1e-9, SVY_CALIB_OK);
+	check(__LINE__, "linear bounded status", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	check(__LINE__, "linear bounded: lambda_v 0 (G is the factor)", 0, sol.lambda_v[0], 0);
+	s.pr.cell_v = NULL;
+	check(__LINE__, "linear bounded without cell_v", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	/* bounds it cannot meet: R's pseudo-inverse steps to maxit, its weights (force = TRUE) and misfit */
+	setup_bounds(&s, SVY_CALIB_LINEAR, 2, 1, 0.8, 1.4);
+	run("linear bounded unmet", &s, linbound_unmet_w, linbound_unmet_tot, linbound_unmet_mean, 1e-9,
+		SVY_CALIB_NOT_CONVERGED);
+	svy_calibrate(&s.pr, &sol, xalloc);
+	CHECK(0.264516129032258, sol.misfit, 1e-12);	/* R: "eps=0.264516129032258 in 51 iterations" */
+	CHECK(50, sol.iterations, 0);
+	/* bounds around 1 only; both infinite is no bounds ({0, 0}); logit needs them finite */
+	for (int t = 0; t < 5; t++)
+	{
+		static const double bad[5][2] = {{1.0, 2.0}, {0.5, 1.0}, {NAN, 2.0}, {-INFINITY, INFINITY}, {2.0, 0.5}};
+
+		setup_bounds(&s, SVY_CALIB_LINEAR, 2, 0, bad[t][0], bad[t][1]);
+		check(__LINE__, "linear bad bounds", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	}
+	setup_bounds(&s, SVY_CALIB_LINEAR, 2, 0, 0.5, INFINITY);
+	check(__LINE__, "linear one-sided bounds", SVY_CALIB_OK, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup_bounds(&s, SVY_CALIB_LOGIT, 2, 0, 0.5, INFINITY);
+	check(__LINE__, "logit infinite bound", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	setup_bounds(&s, SVY_CALIB_RAKE, 2, 0, 0.5, 2.0);
+	check(__LINE__, "rake with bounds", SVY_CALIB_BAD_INPUT, svy_calibrate(&s.pr, &sol, xalloc), 0);
+	/* raking with bounds: exp(x'lambda) clipped, R's derivative */
+	setup_bounds(&s, SVY_CALIB_RAKING, 2, 0, 0.5, 1.7);
+	run("raking bounded", &s, rakbound_w, rakbound_tot, rakbound_mean, 1e-7, SVY_CALIB_OK);
+
 	/* a numeric sample total of 0: R stops, here singular */
 	setup(&s, SVY_CALIB_RAKING, 2, 1);
 	memset(s.cv, 0, sizeof(s.cv));

@@ -8,6 +8,7 @@
  * actual), then, as the last line, "N passed, N failed".  Exit status 1 on
  * any failure.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1999,6 +2000,37 @@ test_ldouble(void)
 }
 
 /* svy_mat_congruence: B' V B, square and tall B */
+/*
+ * svy_mat_sym_pinv_solve: R's MASS::ginv(A) %*% b.  A nonsingular: the
+ * solution; A singular: the minimum-norm one (numbers from Rscript).
+ */
+static void
+test_pinv(void)
+{
+	double		a[9] = {4, 1, 0, 1, 3, 1, 0, 1, 2};
+	double		b[3] = {1, 2, 3};
+	double		work[9 + 6];
+	/* R: solve(matrix(c(4,1,0, 1,3,1, 0,1,2), 3), c(1, 2, 3)) */
+	static const double x[3] = {0.22222222222222224, 0.11111111111111104, 1.4444444444444446};
+	/* R: MASS::ginv(matrix(c(1,1,0, 1,1,0, 0,0,2), 3)) %*% c(1, 3, 4): 1, 1, 2 */
+	double		s[9] = {1, 1, 0, 1, 1, 0, 0, 0, 2};
+	double		c[3] = {1, 3, 4};
+	double		z[9] = {0};
+	double		e[3] = {5, 6, 7};
+
+	INT(0, svy_mat_sym_pinv_solve(3, a, b, 256 * DBL_EPSILON, work));
+	for (int i = 0; i < 3; i++)
+		REL(x[i], b[i], 1e-13);
+	INT(0, svy_mat_sym_pinv_solve(3, s, c, 256 * DBL_EPSILON, work));
+	REL(1.0, c[0], 1e-13);
+	REL(1.0, c[1], 1e-13);
+	REL(2.0, c[2], 1e-13);
+	/* the zero matrix: ginv is 0 */
+	INT(0, svy_mat_sym_pinv_solve(3, z, e, 256 * DBL_EPSILON, work));
+	for (int i = 0; i < 3; i++)
+		ABS(0.0, e[i], 0.0);
+}
+
 static void
 test_congruence(void)
 {
@@ -2235,6 +2267,7 @@ main(void)
 	test_quantile_corners();
 	test_glm();
 	test_congruence();
+	test_pinv();
 	test_handlers();
 	test_ldouble();
 	test_sum();
