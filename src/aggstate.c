@@ -11,7 +11,7 @@
 #include "utils/memutils.h"
 
 #include "aggstate.h"
-#include "calib.h"
+#include "callsite.h"
 #include "design.h"
 #include "wire.h"
 
@@ -201,8 +201,7 @@ svy_agg_rw_slow(FunctionCallInfo fcinfo, SvyAggKind kind)
 
 	if (PG_ARGISNULL(0))
 	{
-		svy_design_consumed(fcinfo);
-		svy_calib_consumed(fcinfo);
+		svy_callsites_consumed(fcinfo);
 		return new_object(state_context(fcinfo), kind, NULL, 0);
 	}
 	/* every row but the first: the aggregate's context is needed only to create */

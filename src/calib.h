@@ -74,13 +74,6 @@ svy_calib_row_cell(const SvyCalibBlock *b)
 		: b->cell;
 }
 
-/*
- * A survey aggregate creates a transition state: its arguments written as
- * svy_calibrate(...) may be built in one buffer (calib_design.c; called
- * with svy_design_consumed).
- */
-extern void svy_calib_consumed(FunctionCallInfo fcinfo);
-
 /* Text form: the "calibrated <hex> " prefix, and reading a value that starts with it. */
 extern void svy_calib_design_out(StringInfo buf, const SvyDesign *d);
 extern SvyDesign *svy_calib_design_in(const char *s);

@@ -25,6 +25,7 @@
 #include "utils/memutils.h"
 
 #include "calib.h"
+#include "callsite.h"
 #include "population.h"
 
 /* in design.c */
@@ -46,6 +47,7 @@ svy_calib_not_supported(const char *where)
 
 typedef struct CalibCache
 {
+	SvyCallSite site;		/* callsite.c: values consumed by an aggregate */
 	uint64		hash;			/* population of the cached parse */
 	SvyPop	   *pop;
 	int		   *cat;			/* ncat: variable index of each categorical margin */
@@ -63,59 +65,16 @@ typedef struct CalibCache
 
 	/*
 	 * A call whose values go straight into a survey aggregate
-	 * (svy_calib_consumed, as svy_design_consumed for svy_design) builds
-	 * them in buf; the population bytes are copied again only when the
-	 * population datum is not the previous row's (buf_pop, buf_hash).
+	 * (site.consumed, callsite.c) builds them in buf; the population bytes
+	 * are copied again only when the population datum is not the previous
+	 * row's (buf_pop, buf_hash).
 	 */
-	bool		reuse;
 	SvyDesign  *buf;
 	Size		buf_size;
 	Size		buf_pop_at;		/* offset of the population in buf; 0: none yet */
 	const struct varlena *buf_pop;
 	uint64		buf_hash;
-	const Node *expr;			/* this call's expression (flinfo->fn_expr) */
-	struct CalibCache *next;	/* in live_calib */
-	MemoryContextCallback forget;	/* unlinks it from live_calib */
 } CalibCache;
-
-/* The calib caches of this backend whose memory is alive, for svy_calib_consumed. */
-static CalibCache *live_calib = NULL;
-
-static void
-forget_calib(void *arg)
-{
-	CalibCache **p = &live_calib;
-
-	while (*p != NULL && *p != arg)
-		p = &(*p)->next;
-	if (*p != NULL)
-		*p = (*p)->next;
-}
-
-/*
- * Called with svy_design_consumed when a survey aggregate creates its
- * transition state: an argument written as svy_calibrate(...) goes into
- * the transition function as soon as it is built, and the aggregate keeps
- * nothing of it (the calibrated accumulators copy the population at the
- * first row), so each value of that call may be built in one buffer.
- */
-void
-svy_calib_consumed(FunctionCallInfo fcinfo)
-{
-	Aggref	   *aggref;
-	ListCell   *lc;
-
-	if (live_calib == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
-		return;
-	foreach(lc, aggref->args)
-	{
-		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
-
-		for (CalibCache *c = live_calib; c != NULL; c = c->next)
-			if (c->expr == arg)
-				c->reuse = true;
-	}
-}
 
 static CalibCache *
 calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
@@ -129,12 +88,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 	if (c == NULL)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
-		c->expr = fcinfo->flinfo->fn_expr;
-		c->next = live_calib;
-		live_calib = c;
-		c->forget.func = forget_calib;
-		c->forget.arg = c;
-		MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &c->forget);
+		svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	else if (c->pop && c->hash == hash)
@@ -305,7 +259,7 @@ check_method_fits(int method, const SvyPop *pop)
 /*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
- * c: a call site whose values may be built in its buffer (c->reuse), or NULL.
+ * c: a call site whose values may be built in its buffer (c->site.consumed), or NULL.
  */
 static SvyDesign *
 calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 cell, int method,
@@ -320,7 +274,7 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 	SvyCalibBlock *b;
 	bool		copy_pop = true;
 
-	if (c != NULL && c->reuse)
+	if (c != NULL && c->site.consumed)
 	{
 		if (c->buf_size < size)
 		{

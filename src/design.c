@@ -23,6 +23,7 @@
 #include "utils/typcache.h"
 
 #include "calib.h"
+#include "callsite.h"
 #include "design.h"
 #include "names.h"
 
@@ -118,6 +119,7 @@ typedef struct StratumLabel
 
 typedef struct DesignCache
 {
+	SvyCallSite site;		/* first: callsite.c's list of live sites */
 	KeyArg		strata;
 	KeyArg		psu;
 	bool		fpc_given;
@@ -133,23 +135,18 @@ typedef struct DesignCache
 
 	/*
 	 * Every value is built in buf; one that goes straight into a survey
-	 * aggregate (reuse: svy_design_consumed) is handed over there instead of
+	 * aggregate (site.consumed, callsite.c) is handed over there instead of
 	 * a palloc'd copy.
 	 */
-	bool		reuse;
 	SvyDesign  *buf;			/* DESIGN_BUF_SIZE bytes, or NULL */
 
 	/*
-	 * The aggregate reads a value in the row that builds it (no ORDER BY or
-	 * DISTINCT sort in between): its label is left out and printed from
-	 * stratum_arg, this row's stratum, only when the aggregate meets a new
-	 * stratum (svy_design_label).
+	 * The aggregate reads a value in the row that builds it (site.consumed
+	 * and site.unordered: no ORDER BY or DISTINCT sort in between): its label
+	 * is left out and printed from stratum_arg, this row's stratum, only when
+	 * the aggregate meets a new stratum (svy_design_label).
 	 */
-	bool		lazy_label;
 	Datum		stratum_arg;
-	const Node *expr;			/* this call's FuncExpr (flinfo->fn_expr) */
-	struct DesignCache *next;	/* in live_caches */
-	MemoryContextCallback forget;	/* unlinks it from live_caches */
 } DesignCache;
 
 /*
@@ -166,13 +163,6 @@ label_pair(const uint64 id[2])
 
 /* The largest value svy_design builds: the longest label and a second stage. */
 #define DESIGN_BUF_SIZE (SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2))
-
-/*
- * The design caches of this backend whose memory is alive (each unlinks
- * itself when its memory context goes), by their call's expression, for
- * svy_design_consumed.
- */
-static DesignCache *live_caches = NULL;
 
 /*
  * An argument is absent when the call site passes a NULL constant (or its
@@ -515,17 +505,6 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 		svy_value_identity(&k->hash, v, id);
 }
 
-static void
-forget_cache(void *arg)
-{
-	DesignCache **p = &live_caches;
-
-	while (*p != NULL && *p != arg)
-		p = &(*p)->next;
-	if (*p != NULL)
-		*p = (*p)->next;
-}
-
 static DesignCache *
 design_cache(FunctionCallInfo fcinfo)
 {
@@ -548,46 +527,10 @@ design_cache(FunctionCallInfo fcinfo)
 		c->stage_args = c->fpc_given || c->psu2.given || c->fpc2_given;
 		for (int i = 0; i < SVY_LABEL_CACHE; i++)
 			c->labels[i].len = -1;
-		c->expr = fcinfo->flinfo->fn_expr;
-		c->next = live_caches;
-		live_caches = c;
-		c->forget.func = forget_cache;
-		c->forget.arg = c;
-		MemoryContextRegisterResetCallback(cxt, &c->forget);
+		svy_callsite_register(&c->site, SVY_SITE_DESIGN, fcinfo);
 		fcinfo->flinfo->fn_extra = c;
 	}
 	return c;
-}
-
-/*
- * Called when a survey aggregate creates a transition state (svy_agg_rw):
- * a design argument written as svy_design(...) itself goes into the
- * transition function as soon as it is built, and every survey aggregate
- * reads it before the next row's value is built (keeping nothing of it; an
- * ORDER BY or DISTINCT sort copies the values first), so svy_design may build
- * every value of that call in one buffer.  A value computed anywhere else (a
- * subquery, a CASE, another function, a window aggregate: no Aggref) is
- * stored, collected or passed on like any other, a new one per row.
- */
-void
-svy_design_consumed(FunctionCallInfo fcinfo)
-{
-	Aggref	   *aggref;
-	ListCell   *lc;
-
-	if (live_caches == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
-		return;
-	foreach(lc, aggref->args)
-	{
-		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
-
-		for (DesignCache *c = live_caches; c != NULL; c = c->next)
-			if (c->expr == arg)
-			{
-				c->reuse = true;
-				c->lazy_label = aggref->aggorder == NIL && aggref->aggdistinct == NIL;
-			}
-	}
 }
 
 /* stratum_label's miss: print the value into a slot of its pair */
@@ -635,14 +578,18 @@ svy_design_label(const SvyDesign *d, char *label)
 {
 	if (d->label_len == 0 && (d->flags & SVY_HAS_STRATA))
 	{
-		for (DesignCache *c = live_caches; c != NULL; c = c->next)
-			if (c->buf == d && c->lazy_label)
+		for (SvyCallSite *site = svy_callsites_first(); site != NULL; site = site->next)
+		{
+			DesignCache *c = (DesignCache *) site;
+
+			if (site->kind == SVY_SITE_DESIGN && c->buf == d && site->unordered)
 			{
 				StratumLabel *l = stratum_label(c, c->stratum_arg, d->stratum);
 
 				memcpy(label, l->text, l->len);
 				return l->len;
 			}
+		}
 	}
 	memcpy(label, d->data, d->label_len);
 	return d->label_len;
@@ -814,7 +761,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 
 	/*
 	 * Built in the call site's buffer: handed over as it is when the value
-	 * goes straight into a survey aggregate (svy_design_consumed), else
+	 * goes straight into a survey aggregate (site.consumed, callsite.c), else
 	 * copied.  Zeroed once: what this call site leaves 0 (identities and
 	 * fpc of arguments it does not pass, fields and padding of a
 	 * linearization design) stays 0.
@@ -842,10 +789,10 @@ svy_design_make(PG_FUNCTION_ARGS)
 	if (unlikely(c->stage_args))
 		fpc2 = design_stage_args(fcinfo, c, d);
 
-	/* the stratum's text, for messages (or later: lazy_label) */
+	/* the stratum's text, for messages (or later: svy_design_label) */
 	if (c->strata.given)
 	{
-		if (c->lazy_label)
+		if (c->site.unordered)
 			c->stratum_arg = PG_GETARG_DATUM(1);
 		else
 			label = stratum_label(c, PG_GETARG_DATUM(1), d->stratum);
@@ -869,7 +816,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 		stage2->psu2[1] = c->psu2_id[1];
 		stage2->fpc2 = fpc2;
 	}
-	if (c->reuse)
+	if (c->site.consumed)
 		PG_RETURN_POINTER(d);
 	PG_RETURN_POINTER(memcpy(palloc(VARSIZE(d)), d, VARSIZE(d)));
 }

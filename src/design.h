@@ -147,12 +147,6 @@ svy_design_is_calibrated(const SvyDesign *d)
 extern const char *svy_rep_type_name(int rep_type);
 
 /*
- * A survey aggregate creates a transition state: its arguments written as
- * svy_design(...) may be built in one buffer (design.c).
- */
-extern void svy_design_consumed(FunctionCallInfo fcinfo);
-
-/*
  * The stratum label of design value d (the aggregate's design argument of
  * the current row) into label (SVY_LABEL_MAX + 1 bytes); returns its
  * length.  For a new stratum only: a value built for an aggregate may leave
