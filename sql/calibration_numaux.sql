@@ -138,27 +138,7 @@ SELECT svy_accum(y, svy_calibrate(svy_design(w, psu => psu % 4), '{"country": {"
 FROM nx WHERE id <= 12;
 SELECT s::text::svy_state::text = s::text AS text_round_trip, same(svy_mean(s::text::svy_state), svy_mean(s)) AS reads_same FROM st;
 -- every byte flipped or cut: an error of class 22 (or a valid state), never another, never a crash
-CREATE FUNCTION sfuzz(h text) RETURNS TABLE (outcome text, n bigint) LANGUAGE plpgsql AS $$
-DECLARE
-    r text[] := '{}';
-    b bytea := decode(substr(h, 3), 'hex');	-- the text form: \\x and hex
-BEGIN
-    FOR i IN 0 .. length(b) - 1 LOOP
-        BEGIN
-            PERFORM svy_mean(('\\x' || encode(set_byte(b, i, 255 - get_byte(b, i)), 'hex'))::svy_state);
-            r := r || 'ok'::text;
-        EXCEPTION WHEN OTHERS THEN
-            r := r || CASE WHEN SQLSTATE LIKE '22%' THEN 'class 22' ELSE SQLSTATE END;
-        END;
-        BEGIN
-            PERFORM svy_mean(('\\x' || encode(substr(b, 1, i), 'hex'))::svy_state);
-            r := r || 'ok'::text;
-        EXCEPTION WHEN OTHERS THEN
-            r := r || CASE WHEN SQLSTATE LIKE '22%' THEN 'class 22' ELSE SQLSTATE END;
-        END;
-    END LOOP;
-    RETURN QUERY SELECT o, count(*) FROM unnest(r) o GROUP BY o ORDER BY o;
-END $$;
+\i sql/include/sfuzz.sql
 SET client_min_messages = error;	-- mutated controls: convergence warnings
 SELECT f.* FROM st, sfuzz(s::text) f;
 RESET client_min_messages;
