@@ -509,12 +509,10 @@ psu_lookup(SvyAccum *s, const SvyDesign *d, double fpc2)
 	return e;
 }
 
-void
-svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
+/* svy_accum_prepare of d's base design (its calibration block is the caller's) */
+static void
+accum_prepare_base(SvyAccum *s, const SvyDesign *d)
 {
-	/* svy_linear_row() passes the base design for the linear estimators */
-	if (svy_design_is_calibrated(d))
-		svy_calib_not_supported("this aggregate");
 	if (s->kind == 0)
 		accum_init(s, d->kind, d->flags, d->rep_type, d->nrep, d->scale, d->rho,
 				   svy_design_rscales(d));
@@ -523,9 +521,21 @@ svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
 						  svy_design_rscales(d));
 }
 
-/* svy_accum_row; uncalibrated: the caller has checked that d is not calibrated */
+void
+svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
+{
+	/* the calibrated estimators pass the value as its base (svy_accum_row_base) */
+	if (svy_design_is_calibrated(d))
+		svy_calib_not_supported("this aggregate");
+	accum_prepare_base(s, d);
+}
+
+/*
+ * svy_accum_row; as_base: d is read as its base design, its calibration
+ * block (if any) is the caller's
+ */
 static pg_attribute_always_inline int
-accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool uncalibrated)
+accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool as_base)
 {
 	int			h = -1;
 
@@ -538,8 +548,13 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 	 * shape as the first row's, needs no call.
 	 */
 	if (!(d->kind == SVY_KIND_TAYLOR && s->kind == SVY_KIND_TAYLOR &&
-		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && (uncalibrated || !svy_design_is_calibrated(d))))
-		svy_accum_prepare(s, d);
+		  (d->flags & SVY_SHAPE_FLAGS) == s->flags && (as_base || !svy_design_is_calibrated(d))))
+	{
+		if (as_base)
+			accum_prepare_base(s, d);
+		else
+			svy_accum_prepare(s, d);
+	}
 
 	/* finite: NaN fails both comparisons (one test of each in the common case) */
 	if (in_domain && unlikely(!(fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX)))
@@ -616,7 +631,7 @@ svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 }
 
 int
-svy_accum_row_uncalibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+svy_accum_row_base(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	return accum_row(s, d, y, x, y_null, true);
 }

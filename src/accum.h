@@ -150,8 +150,12 @@ extern SvyAccum *svy_accum_create(MemoryContext cxt);
 extern void svy_accum_prepare(SvyAccum *s, const SvyDesign *d);
 /* Add a row; returns its stratum's index (-1 for replicate designs). */
 extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
-/* The same for a design the caller knows is not calibrated (svy_linear_row: one check a row) */
-extern int	svy_accum_row_uncalibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+/*
+ * The same reading d as its base design: for a design the caller knows is
+ * not calibrated (svy_linear_row: one check a row), or a calibrated value
+ * whose calibration the caller handles (read in place, no copy of the base)
+ */
+extern int	svy_accum_row_base(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_accum_serialize(const SvyAccum *s, StringInfo buf);
 /* Reads one state at buf's cursor (more data may follow). */

@@ -103,7 +103,7 @@ svy_linear_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	/* the common case, no calibration, without the calibrated path's stack frame (per row) */
 	if (s->calib == NULL && !svy_design_is_calibrated(d))
-		svy_accum_row_uncalibrated(s, d, y, x, y_null);
+		svy_accum_row_base(s, d, y, x, y_null);
 	else
 		svy_linear_row_calibrated(s, d, y, x, y_null);
 }

@@ -557,14 +557,8 @@ add_u(double *u, double w, const double *q, const float8 *v, int k)
 void
 svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
-	union
-	{
-		SvyDesign	d;
-		char		bytes[SVY_DESIGN_ARRAYS_OFFSET(SVY_LABEL_MAX) + sizeof(SvyStage2)];
-	}			base;
 	const SvyCalibBlock *b;
 	SvyCalibAccum *c;
-	Size		head;
 	bool		e;
 	double		a,
 				bx,
@@ -589,24 +583,8 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	if (s->calib == NULL && s->kind != 0)
 		mixed("Some rows have a calibrated design, others do not.");
 
-	/* the base design: the same value without the calibration */
-	head = svy_design_base_size(d);
-	if (head <= sizeof(base))
-	{
-		memcpy(base.bytes, d, head);
-		SET_VARSIZE(&base.d, head);
-		h = svy_accum_row(s, &base.d, y, x, y_null);
-	}
-	else
-	{
-		/* a replicate design: its weights do not fit the buffer */
-		SvyDesign  *copy = palloc(head);
-
-		memcpy(copy, d, head);
-		SET_VARSIZE(copy, head);
-		h = svy_accum_row(s, copy, y, x, y_null);
-		pfree(copy);
-	}
+	/* the base design, read in place (svy_design_label finds a label left out through d) */
+	h = svy_accum_row_base(s, d, y, x, y_null);
 
 	b = svy_calib_block(d);
 	if (s->calib == NULL)

@@ -280,11 +280,13 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		{
 			if (c->buf)
 				pfree(c->buf);
-			c->buf = MemoryContextAlloc(GetMemoryChunkContext(c), size);
+			c->site.buf = c->buf = MemoryContextAlloc(GetMemoryChunkContext(c), size);
 			c->buf_size = size;
 			c->buf_pop_at = 0;
 		}
 		out = c->buf;
+		/* a base built without its label in this row names its stratum (svy_design_label) */
+		c->site.base = base;
 		/* the same datum and hash at the same place with the same length: the bytes are there */
 		copy_pop = !(c->buf_pop_at == pop_at && c->buf_pop == pop && c->buf_hash == pop_hash &&
 					 VARSIZE(c->buf) == size);

@@ -12,7 +12,9 @@
  *
  * A survey aggregate tells the call sites when it creates its transition
  * state (svy_callsites_consumed, from svy_agg_rw): the sites are matched by
- * their expression node against the Aggref's argument nodes.
+ * their expression node against the Aggref's argument nodes.  A consumed
+ * svy_calibrate call passes this on to a svy_design call that is its
+ * argument 0: svy_calibrate copies the base design's bytes at once.
  */
 #include "postgres.h"
 
@@ -43,11 +45,37 @@ svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo 
 	site->consumed = false;
 	site->unordered = false;
 	site->expr = fcinfo->flinfo->fn_expr;
+	site->buf = NULL;
+	site->base = NULL;
 	site->next = live_sites;
 	live_sites = site;
 	site->forget.func = forget_site;
 	site->forget.arg = site;
 	MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->forget);
+}
+
+/* Mark the sites of expression arg (every instance of it: a plan may compile it more than once). */
+static void
+mark_consumed(const Node *arg, bool unordered)
+{
+	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
+		if (s->expr == arg)
+		{
+			s->consumed = true;
+			s->unordered = unordered;
+			/* svy_calibrate(svy_design(...), ...): its base design is read in the same row */
+			if (s->kind == SVY_SITE_CALIBRATE && IsA(s->expr, FuncExpr))
+			{
+				const Node *arg0 = linitial(((const FuncExpr *) s->expr)->args);
+
+				for (SvyCallSite *b = live_sites; b != NULL; b = b->next)
+					if (b->kind == SVY_SITE_DESIGN && b->expr == arg0)
+					{
+						b->consumed = true;
+						b->unordered = unordered;
+					}
+			}
+		}
 }
 
 /* Called when a survey aggregate creates its transition state: mark its argument call sites. */
@@ -60,20 +88,26 @@ svy_callsites_consumed(FunctionCallInfo fcinfo)
 	if (live_sites == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
 		return;
 	foreach(lc, aggref->args)
-	{
-		Node	   *arg = (Node *) ((TargetEntry *) lfirst(lc))->expr;
-
-		for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
-			if (s->expr == arg)
-			{
-				s->consumed = true;
-				s->unordered = aggref->aggorder == NIL && aggref->aggdistinct == NIL;
-			}
-	}
+		mark_consumed((Node *) ((TargetEntry *) lfirst(lc))->expr,
+					  aggref->aggorder == NIL && aggref->aggdistinct == NIL);
 }
 
 SvyCallSite *
-svy_callsites_first(void)
+svy_callsite_label_site(const void *value)
 {
-	return live_sites;
+	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
+	{
+		if (s->buf != value || !s->unordered)
+			continue;
+		if (s->kind == SVY_SITE_DESIGN)
+			return s;
+		/* a calibrated value: its base came from a design site's buffer (or not: NULL) */
+		if (s->base == NULL)
+			return NULL;
+		for (SvyCallSite *b = live_sites; b != NULL; b = b->next)
+			if (b->kind == SVY_SITE_DESIGN && b->buf == s->base && b->unordered)
+				return b;
+		return NULL;
+	}
+	return NULL;
 }

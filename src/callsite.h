@@ -17,9 +17,10 @@ typedef enum SvyCallSiteKind
 
 /*
  * Embedded first in a call site's cache (fn_extra).  consumed: a survey
- * aggregate reads each value before the next one is built and keeps nothing
- * of it; unordered: that aggregate also has no ORDER BY or DISTINCT sort, so
- * it reads the value in the row that built it.
+ * aggregate (or svy_calibrate, for its argument 0) reads each value before
+ * the next one is built and keeps nothing of it; unordered: no ORDER BY or
+ * DISTINCT sort in between, so the aggregate reads the value in the row that
+ * built it.
  */
 typedef struct SvyCallSite
 {
@@ -27,12 +28,21 @@ typedef struct SvyCallSite
 	bool		consumed;
 	bool		unordered;
 	const Node *expr;			/* the call's expression (flinfo->fn_expr) */
+	const void *buf;			/* where it builds the values it hands over, or NULL */
+	const void *base;			/* svy_calibrate: the base design value of buf's value */
 	struct SvyCallSite *next;	/* in the backend's list of live sites */
 	MemoryContextCallback forget;	/* unlinks the site when its memory goes */
 } SvyCallSite;
 
 extern void svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo fcinfo);
 extern void svy_callsites_consumed(FunctionCallInfo fcinfo);
-extern SvyCallSite *svy_callsites_first(void);
+
+/*
+ * The live design call site (svy_design) whose stratum argument of this row
+ * belongs to value, a design value read in the row that built it: the
+ * site's own buffer, or the buffer of a svy_calibrate call built from that
+ * site's buffer.  NULL if value is no such value.
+ */
+extern SvyCallSite *svy_callsite_label_site(const void *value);
 
 #endif

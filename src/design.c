@@ -142,9 +142,10 @@ typedef struct DesignCache
 
 	/*
 	 * The aggregate reads a value in the row that builds it (site.consumed
-	 * and site.unordered: no ORDER BY or DISTINCT sort in between): its label
-	 * is left out and printed from stratum_arg, this row's stratum, only when
-	 * the aggregate meets a new stratum (svy_design_label).
+	 * and site.unordered: no ORDER BY or DISTINCT sort in between; directly
+	 * or as the base of a svy_calibrate call's value): its label is left out
+	 * and printed from stratum_arg, this row's stratum, only when the
+	 * aggregate meets a new stratum (svy_design_label).
 	 */
 	Datum		stratum_arg;
 } DesignCache;
@@ -578,17 +579,15 @@ svy_design_label(const SvyDesign *d, char *label)
 {
 	if (d->label_len == 0 && (d->flags & SVY_HAS_STRATA))
 	{
-		for (SvyCallSite *site = svy_callsites_first(); site != NULL; site = site->next)
+		/* built in this row from stratum_arg (d, or the base design of d, a calibrated value) */
+		DesignCache *c = (DesignCache *) svy_callsite_label_site(d);
+
+		if (c != NULL)
 		{
-			DesignCache *c = (DesignCache *) site;
+			StratumLabel *l = stratum_label(c, c->stratum_arg, d->stratum);
 
-			if (site->kind == SVY_SITE_DESIGN && c->buf == d && site->unordered)
-			{
-				StratumLabel *l = stratum_label(c, c->stratum_arg, d->stratum);
-
-				memcpy(label, l->text, l->len);
-				return l->len;
-			}
+			memcpy(label, l->text, l->len);
+			return l->len;
 		}
 	}
 	memcpy(label, d->data, d->label_len);
@@ -767,7 +766,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 	 * linearization design) stays 0.
 	 */
 	if (unlikely(c->buf == NULL))
-		c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
+		c->site.buf = c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
 	d = c->buf;
 
 	if (c->strata.given)

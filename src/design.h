@@ -148,7 +148,8 @@ extern const char *svy_rep_type_name(int rep_type);
 
 /*
  * The stratum label of design value d (the aggregate's design argument of
- * the current row) into label (SVY_LABEL_MAX + 1 bytes); returns its
+ * the current row, as the aggregate received it: a calibrated value is read
+ * in place as its base) into label (SVY_LABEL_MAX + 1 bytes); returns its
  * length.  For a new stratum only: a value built for an aggregate may leave
  * its label out (design.c).
  */

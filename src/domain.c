@@ -456,7 +456,7 @@ domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int 
 	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
 	int			h = svy_design_is_calibrated(d) || s->base->calib
 		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib, group_var)
-		: svy_accum_row_uncalibrated(s->base, d, 0.0, 1.0, false);
+		: svy_accum_row_base(s->base, d, 0.0, 1.0, false);
 	double		w = d->weight;
 	bool		counts = ncontrib > 0 && w != 0.0;
 
