@@ -22,6 +22,35 @@ FROM lv;
 -- a name that differs from a level only after its first bytes, or only in length
 SELECT svy_calibrate(svy_design(1.0), (SELECT pop FROM lvpop), ARRAY['lvl1000'], method => 'poststratify');
 SELECT svy_calibrate(svy_design(1.0), (SELECT pop FROM lvpop), ARRAY['0000000'], method => 'poststratify');
+-- levels of every length up to 40 bytes that differ in one byte only, at any
+-- position (the index compares a level's bytes as words: up to 24 bytes as
+-- three words, longer ones byte by byte too): each at its own index, and a
+-- name one byte off a level, at any position, is not in the population
+CREATE TEMP TABLE lw AS
+SELECT row_number() OVER (ORDER BY len, pos) AS i, len, pos,
+       CASE WHEN pos < 0 THEN repeat('a', len) ELSE overlay(repeat('a', len) PLACING 'b' FROM pos + 1) END AS level,
+       CASE WHEN pos < 0 THEN repeat('a', len - 1) || 'c' ELSE overlay(repeat('a', len) PLACING 'c' FROM pos + 1) END AS other
+FROM generate_series(1, 40) len, generate_series(-1, 39) pos WHERE pos < len;
+CREATE TEMP TABLE lwpop AS SELECT svy_population('v', level, 10 ORDER BY i) AS pop FROM lw;
+SELECT count(*) AS levels, count(DISTINCT level) AS distinct_levels,
+       count(*) FILTER (WHERE substring(svy_calibrate(svy_design(1.0), (SELECT pop FROM lwpop),
+                                                       ARRAY[level], method => 'poststratify')::text
+                                          FROM 'cell=(\d+) ')::int = i - 1) AS at_their_index
+FROM lw;
+DO $$
+DECLARE
+    r record;
+    missing int := 0;
+BEGIN
+    FOR r IN SELECT other FROM lw LOOP
+        BEGIN
+            PERFORM svy_calibrate(svy_design(1.0), (SELECT pop FROM lwpop), ARRAY[r.other], method => 'poststratify');
+        EXCEPTION WHEN invalid_parameter_value THEN
+            missing := missing + (strpos(SQLERRM, '"' || r.other || '"') > 0)::int;
+        END;
+    END LOOP;
+    RAISE NOTICE 'one byte off a level: % of % not in the population, named', missing, (SELECT count(*) FROM lw);
+END $$;
 
 -- 2. The (PSU, cell) caches: PSU order correlated with the cells (every
 --    512th PSU in the same cell: the pattern that defeats a plain masked

@@ -176,21 +176,10 @@ rd_name(Reader *r)
 }
 
 /*
- * The level index of a parsed variable: svy_calibrate looks up every row's
- * levels, so a name costs a hash of its length and three of its bytes and
- * (nearly always) one memcmp, whatever the number of levels.
+ * The level index of a parsed variable (svy_pop_level_index): svy_calibrate
+ * looks up every row's levels, so a level of up to 24 bytes is found by its
+ * words, whatever the number of levels.
  */
-static inline uint32
-level_slot_of(const char *s, int len, uint32 mask)
-{
-	uint32		h = (uint32) len;
-
-	if (len > 0)
-		h ^= ((uint32) (unsigned char) s[0] << 8) ^ ((uint32) (unsigned char) s[len - 1] << 16) ^
-			((uint32) (unsigned char) s[len / 2] << 24);
-	return ((h * 0x9E3779B1U) >> 12) & mask;
-}
-
 static void
 level_index_build(SvyPopVar *var)
 {
@@ -199,15 +188,20 @@ level_index_build(SvyPopVar *var)
 	while (size < 2 * (uint32) var->nlevels)
 		size *= 2;
 	var->level_mask = size - 1;
-	var->level_slot = palloc0(sizeof(int32) * size);
+	var->level_slot = palloc0(sizeof(SvyPopSlot) * size);
 	for (int l = 0; l < var->nlevels; l++)
 	{
+		int			len = var->level_len[l];
+		uint64		w[3];
 		uint32		i;
 
-		for (i = level_slot_of(var->levels[l], var->level_len[l], var->level_mask);
-			 var->level_slot[i] != 0; i = (i + 1) & var->level_mask)
+		svy_pop_level_words(var->levels[l], len, w);
+		for (i = svy_pop_slot_of(w, len, var->level_mask); var->level_slot[i].level1 != 0;
+			 i = (i + 1) & var->level_mask)
 			;
-		var->level_slot[i] = l + 1;
+		memcpy(var->level_slot[i].w, w, sizeof(w));
+		var->level_slot[i].len = len;
+		var->level_slot[i].level1 = l + 1;
 	}
 }
 
@@ -262,25 +256,14 @@ svy_population_parse(struct varlena *v)
 	return p;
 }
 
+/* svy_pop_level_index of a variable without an index (being built): a linear search */
 int
-svy_pop_level_index(const SvyPopVar *var, const char *level, int len)
+svy_pop_level_search(const SvyPopVar *var, const char *level, int len)
 {
-	if (var->level_slot == NULL)
-	{
-		for (int l = 0; l < var->nlevels; l++)
-			if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
-				return l;
-		return -1;
-	}
-	for (uint32 i = level_slot_of(level, len, var->level_mask);; i = (i + 1) & var->level_mask)
-	{
-		int			l = var->level_slot[i] - 1;
-
-		if (l < 0)
-			return -1;
+	for (int l = 0; l < var->nlevels; l++)
 		if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
 			return l;
-	}
+	return -1;
 }
 
 /* ---------- building a population one (variable, level, total) at a time ---------- */

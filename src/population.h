@@ -22,6 +22,8 @@
 
 #include "lib/stringinfo.h"
 
+#include "words.h"
+
 #define SVY_POP_NUMERIC		(-1)
 
 typedef struct SvyPopVar
@@ -32,9 +34,17 @@ typedef struct SvyPopVar
 	int		   *level_len;		/* nlevels: strlen of each (parsed values only) */
 	double	   *totals;			/* nlevels, or 1 for numeric */
 	/* parsed values only: an open-addressing index of the levels (per-row lookups) */
-	int32	   *level_slot;		/* level_mask + 1 slots: level index + 1, 0 = empty */
+	struct SvyPopSlot *level_slot;	/* level_mask + 1 slots */
 	uint32		level_mask;
 } SvyPopVar;
+
+/* A slot of a level index: the level's bytes as words (svy_pop_level_words) and its index. */
+typedef struct SvyPopSlot
+{
+	uint64		w[3];
+	int32		len;
+	int32		level1;			/* level index + 1, 0 = empty */
+} SvyPopSlot;
 
 typedef struct SvyPop
 {
@@ -54,7 +64,50 @@ extern uint64 svy_population_hash(struct varlena *v);
 /* The binary (send/receive) format, portable; receive validates all. */
 extern void svy_population_send_buf(struct varlena *v, StringInfo buf);
 extern struct varlena *svy_population_recv_buf(StringInfo buf);
-/* Index of level name in a categorical variable, or -1 (hashed for parsed values). */
-extern int	svy_pop_level_index(const SvyPopVar *var, const char *level, int len);
+/*
+ * Index of level name in a categorical variable, or -1: parsed values
+ * through their index (svy_calibrate, per row and level), inline: a level
+ * of up to 24 bytes costs its words loaded, hashed and compared with a
+ * slot's, longer ones a memcmp too.
+ */
+extern int	svy_pop_level_search(const SvyPopVar *var, const char *level, int len);
+
+/* A level's bytes as three words: up to 24 bytes, equal words (and length) are equal bytes. */
+static inline void
+svy_pop_level_words(const char *level, int len, uint64 w[3])
+{
+	svy_load_short((const unsigned char *) level, len > 16 ? 16 : len, &w[0], &w[1]);
+	w[2] = 0;
+	if (len > 16)
+		memcpy(&w[2], level + len - 8, 8);
+}
+
+static inline uint32
+svy_pop_slot_of(const uint64 w[3], int len, uint32 mask)
+{
+	const uint64 mul = UINT64CONST(0xff51afd7ed558ccd);
+
+	return (uint32) ((((((w[0] + (uint64) len) * mul) ^ w[1]) * mul ^ w[2]) * mul) >> 40) & mask;
+}
+
+static pg_attribute_always_inline int
+svy_pop_level_index(const SvyPopVar *var, const char *level, int len)
+{
+	uint64		w[3];
+
+	if (var->level_slot == NULL)
+		return svy_pop_level_search(var, level, len);
+	svy_pop_level_words(level, len, w);
+	for (uint32 i = svy_pop_slot_of(w, len, var->level_mask);; i = (i + 1) & var->level_mask)
+	{
+		const SvyPopSlot *e = &var->level_slot[i];
+
+		if (e->level1 == 0)
+			return -1;
+		if (e->w[0] == w[0] && e->w[1] == w[1] && e->w[2] == w[2] && e->len == len &&
+			(len <= 24 || memcmp(var->levels[e->level1 - 1], level, len) == 0))
+			return e->level1 - 1;
+	}
+}
 
 #endif
