@@ -66,8 +66,9 @@ typedef struct CalibCache
 	/*
 	 * A call whose values go straight into a survey aggregate
 	 * (site.consumed, callsite.c) builds them in buf; the population bytes
-	 * are copied again only when the population datum is not the previous
-	 * row's (buf_pop, buf_hash).
+	 * and the block's constants are written again only when the population
+	 * datum is not the previous row's (buf_pop, buf_hash) or the call's
+	 * options are not constants (fixed).
 	 */
 	SvyDesign  *buf;
 	Size		buf_size;
@@ -76,11 +77,11 @@ typedef struct CalibCache
 	uint64		buf_hash;
 } CalibCache;
 
-static CalibCache *
-calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
+/* calib_cache's miss: the call site's first row, or another population */
+static pg_noinline CalibCache *
+calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 {
 	CalibCache *c = fcinfo->flinfo->fn_extra;
-	uint64		hash = svy_population_hash(pop);
 	MemoryContext old;
 	uint64		place = 1;
 	Size		nparam;
@@ -91,8 +92,6 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 		svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
 		fcinfo->flinfo->fn_extra = c;
 	}
-	else if (c->pop && c->hash == hash)
-		return c;
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	c->pop = svy_population_parse(pop);
 	c->hash = hash;
@@ -125,6 +124,31 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 				 errmsg("a calibration may have at most %d categorical variables", SVY_CALIB_MAX_MARGINS)));
 	MemoryContextSwitchTo(old);
 	return c;
+}
+
+/* The call site's cache with pop parsed (per row: inline, the population's stored hash compared) */
+static pg_attribute_always_inline CalibCache *
+calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
+{
+	CalibCache *c = fcinfo->flinfo->fn_extra;
+	uint64		hash = svy_population_hash(pop);
+
+	if (likely(c != NULL && c->pop != NULL && c->hash == hash))
+		return c;
+	return calib_cache_parse(fcinfo, pop, hash);
+}
+
+/*
+ * A varlena argument as PG_GETARG_VARLENA_PP gives it, inline: the usual
+ * value (in line, not compressed: a table's text, a subquery's population)
+ * costs no call.
+ */
+static inline struct varlena *
+arg_varlena_pp(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+
+	return VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v) ? pg_detoast_datum_packed(v) : v;
 }
 
 /* svy_calib_method_from_name as svy_parse_option takes it: -1 when unknown */
@@ -287,9 +311,28 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		out = c->buf;
 		/* a base built without its label in this row names its stratum (svy_design_label) */
 		c->site.base = base;
+
 		/* the same datum and hash at the same place with the same length: the bytes are there */
 		copy_pop = !(c->buf_pop_at == pop_at && c->buf_pop == pop && c->buf_hash == pop_hash &&
-					 VARSIZE(c->buf) == size);
+					 VARSIZE(out) == size);
+		/*
+		 * and with the call's constants (fixed: method, maxit, epsilon,
+		 * bounds; k is the population's), the block too, but for the row's
+		 * cell and x
+		 */
+		if (!copy_pop && c->fixed)
+		{
+			b = (SvyCalibBlock *) ((char *) out + head);
+			/* the base after its header (the common one, a linearization design without a label, inline) */
+			if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
+				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
+					   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
+			else
+				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
+			b->cell = cell;
+			memcpy(b + 1, x, sizeof(float8) * nx);
+			return out;
+		}
 		c->buf_pop_at = pop_at;
 		c->buf_pop = pop;
 		c->buf_hash = pop_hash;
@@ -423,7 +466,7 @@ calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cannot calibrate a design after svy_subset()"),
 				 errhint("Calibrate all rows first and take the subset of the calibrated design: svy_subset(svy_calibrate(...), ...).")));
-	a->popv = PG_GETARG_VARLENA_PP(pos->pop);
+	a->popv = arg_varlena_pp(fcinfo, pos->pop);
 	a->c = c = calib_cache(fcinfo, a->popv);
 	if (c->fixed)
 	{
@@ -639,7 +682,7 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 
 			if (PG_ARGISNULL(7 + i))
 				null_element("levels", i + 1);
-			t = PG_GETARG_TEXT_PP(7 + i);
+			t = (text *) arg_varlena_pp(fcinfo, 7 + i);
 			lev[i] = VARDATA_ANY(t);
 			levlen[i] = VARSIZE_ANY_EXHDR(t);
 		}

@@ -132,15 +132,6 @@ svy_population_build(const SvyPop *p)
 	return v;
 }
 
-uint64
-svy_population_hash(struct varlena *v)
-{
-	uint64		hash;
-
-	memcpy(&hash, VARDATA_ANY(v) + 8, 8);
-	return hash;
-}
-
 /* Reads packed fields; a value that is cut short is corrupt. */
 typedef struct Reader
 {
