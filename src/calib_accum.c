@@ -46,6 +46,7 @@
 #include "utils/memutils.h"
 
 #include "calib.h"
+#include "callsite.h"
 #include "idmap.h"
 #include "population.h"
 #include "survey.h"
@@ -123,6 +124,7 @@ typedef struct SvyCalibAccum
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
+	uint64		pop_gen;		/* svy_callsite_pop_gen of the row whose population equalled it last */
 	bool		per_row;		/* design without PSUs */
 	double		shift;			/* K of a = e (y - K x) */
 	bool		shift_set;
@@ -559,6 +561,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 {
 	const SvyCalibBlock *b;
 	SvyCalibAccum *c;
+	uint64		pop_gen;
 	bool		e;
 	double		a,
 				bx,
@@ -595,11 +598,20 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
 		b->bounds[1] != c->bounds[1])
 		check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
-	/* equal hashes: the same population unless the bytes say otherwise (a few hundred bytes) */
-	if (VARSIZE_ANY_EXHDR(svy_calib_population(b)) != VARSIZE_ANY_EXHDR(c->pop) ||
-		memcmp(VARDATA_ANY(svy_calib_population(b)), VARDATA_ANY(c->pop),
-			   VARSIZE_ANY_EXHDR(c->pop)) != 0)
-		mixed("Rows carry different populations.");
+	/*
+	 * Equal hashes: the same population unless the bytes say otherwise (a
+	 * few hundred bytes), compared again only when they are not those of a
+	 * call site's buffer that held them when they were compared last.
+	 */
+	pop_gen = svy_callsite_pop_gen(d);
+	if (pop_gen == 0 || pop_gen != c->pop_gen)
+	{
+		if (VARSIZE_ANY_EXHDR(svy_calib_population(b)) != VARSIZE_ANY_EXHDR(c->pop) ||
+			memcmp(VARDATA_ANY(svy_calib_population(b)), VARDATA_ANY(c->pop),
+				   VARSIZE_ANY_EXHDR(c->pop)) != 0)
+			mixed("Rows carry different populations.");
+		c->pop_gen = pop_gen;
+	}
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);

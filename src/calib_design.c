@@ -336,6 +336,8 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		c->buf_pop_at = pop_at;
 		c->buf_pop = pop;
 		c->buf_hash = pop_hash;
+		if (copy_pop)
+			c->site.pop_gen = svy_callsite_new_gen();
 	}
 	else
 		out = palloc(size);		/* every byte is written below */
