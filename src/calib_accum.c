@@ -124,7 +124,7 @@ typedef struct SvyCalibAccum
 	int			k;
 	uint64		pop_hash;
 	struct varlena *pop;		/* one copy */
-	uint64		pop_gen;		/* svy_callsite_pop_gen of the row whose population equalled it last */
+	uint64		calib_gen;		/* svy_callsite_calib_gen of the row whose calibration was checked last */
 	bool		per_row;		/* design without PSUs */
 	double		shift;			/* K of a = e (y - K x) */
 	bool		shift_set;
@@ -561,7 +561,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 {
 	const SvyCalibBlock *b;
 	SvyCalibAccum *c;
-	uint64		pop_gen;
+	uint64		calib_gen;
 	bool		e;
 	double		a,
 				bx,
@@ -594,23 +594,25 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
 								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
 	c = s->calib;
-	if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
-		b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
-		b->bounds[1] != c->bounds[1])
-		check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
+
 	/*
-	 * Equal hashes: the same population unless the bytes say otherwise (a
-	 * few hundred bytes), compared again only when they are not those of a
-	 * call site's buffer that held them when they were compared last.
+	 * The row's calibration must be the state's: checked again only when it
+	 * is not that of a call site's buffer unchanged since the last check
+	 * (svy_callsite_calib_gen).
 	 */
-	pop_gen = svy_callsite_pop_gen(d);
-	if (pop_gen == 0 || pop_gen != c->pop_gen)
+	calib_gen = svy_callsite_calib_gen(d);
+	if (calib_gen == 0 || calib_gen != c->calib_gen)
 	{
+		if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
+			b->epsilon != c->epsilon || b->k != c->k || b->bounds[0] != c->bounds[0] ||
+			b->bounds[1] != c->bounds[1])
+			check_same(c, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash, c->per_row);
+		/* equal hashes: the same population unless the bytes say otherwise (a few hundred bytes) */
 		if (VARSIZE_ANY_EXHDR(svy_calib_population(b)) != VARSIZE_ANY_EXHDR(c->pop) ||
 			memcmp(VARDATA_ANY(svy_calib_population(b)), VARDATA_ANY(c->pop),
 				   VARSIZE_ANY_EXHDR(c->pop)) != 0)
 			mixed("Rows carry different populations.");
-		c->pop_gen = pop_gen;
+		c->calib_gen = calib_gen;
 	}
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */

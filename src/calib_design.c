@@ -285,7 +285,7 @@ check_method_fits(int method, const SvyPop *pop)
  * calibration block, the row's auxiliaries and the population (calib.h).
  * c: a call site whose values may be built in its buffer (c->site.consumed), or NULL.
  */
-static SvyDesign *
+static pg_attribute_always_inline SvyDesign *
 calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 cell, int method,
 				  int maxit, double epsilon, const double bounds[2], const double *x, int nx,
 				  const struct varlena *pop)
@@ -318,7 +318,7 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		/*
 		 * and with the call's constants (fixed: method, maxit, epsilon,
 		 * bounds; k is the population's), the block too, but for the row's
-		 * cell and x
+		 * cell and x (site.calib_gen stays)
 		 */
 		if (!copy_pop && c->fixed)
 		{
@@ -330,14 +330,15 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 			else
 				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
 			b->cell = cell;
-			memcpy(b + 1, x, sizeof(float8) * nx);
+			for (int j = 0; j < nx; j++)
+				((float8 *) (b + 1))[j] = x[j];
 			return out;
 		}
 		c->buf_pop_at = pop_at;
 		c->buf_pop = pop;
 		c->buf_hash = pop_hash;
-		if (copy_pop)
-			c->site.pop_gen = svy_callsite_new_gen();
+		/* the block's constants (and maybe the population) are written below */
+		c->site.calib_gen = svy_callsite_new_gen();
 	}
 	else
 		out = palloc(size);		/* every byte is written below */

@@ -47,7 +47,7 @@ svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo 
 	site->expr = fcinfo->flinfo->fn_expr;
 	site->buf = NULL;
 	site->base = NULL;
-	site->pop_gen = 0;
+	site->calib_gen = 0;
 	site->next = live_sites;
 	live_sites = site;
 	site->forget.func = forget_site;
@@ -114,11 +114,11 @@ svy_callsite_label_site(const void *value)
 }
 
 uint64
-svy_callsite_pop_gen(const void *value)
+svy_callsite_calib_gen(const void *value)
 {
 	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
 		if (s->buf == value)
-			return s->kind == SVY_SITE_CALIBRATE ? s->pop_gen : 0;
+			return s->kind == SVY_SITE_CALIBRATE ? s->calib_gen : 0;
 	return 0;
 }
 

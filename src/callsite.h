@@ -30,7 +30,7 @@ typedef struct SvyCallSite
 	const Node *expr;			/* the call's expression (flinfo->fn_expr) */
 	const void *buf;			/* where it builds the values it hands over, or NULL */
 	const void *base;			/* svy_calibrate: the base design value of buf's value */
-	uint64		pop_gen;		/* svy_calibrate: svy_callsite_pop_gen of buf's value */
+	uint64		calib_gen;		/* svy_calibrate: svy_callsite_calib_gen of buf's value */
 	struct SvyCallSite *next;	/* in the backend's list of live sites */
 	MemoryContextCallback forget;	/* unlinks the site when its memory goes */
 } SvyCallSite;
@@ -47,13 +47,14 @@ extern void svy_callsites_consumed(FunctionCallInfo fcinfo);
 extern SvyCallSite *svy_callsite_label_site(const void *value);
 
 /*
- * The generation of the population bytes of value, a calibrated value in a
- * svy_calibrate call site's buffer: a number this backend gives out once,
- * renewed whenever the site writes other population bytes there.  Equal
- * generations of two rows' values: the same population bytes.  0: value is
- * no such value.
+ * The generation of the calibration of value, a calibrated value in a
+ * svy_calibrate call site's buffer: a number this backend gives out once
+ * (svy_callsite_new_gen), renewed whenever the site writes its calibration
+ * block but for the row's cell and x, or the population bytes.  Equal
+ * generations of two rows' values: the same calibration and population
+ * bytes.  0: value is no such value.
  */
-extern uint64 svy_callsite_pop_gen(const void *value);
+extern uint64 svy_callsite_calib_gen(const void *value);
 extern uint64 svy_callsite_new_gen(void);
 
 #endif
