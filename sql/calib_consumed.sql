@@ -155,6 +155,13 @@ SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), CASE WHEN id < 600 THEN 
                                                              ELSE (SELECT lin FROM ckpop) END,
                                  ARRAY[country, role], CASE WHEN id < 600 THEN NULL ELSE ARRAY[x] END))
 FROM ck;
+-- options that are not constants, changing after many rows in the buffer
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                 method => 'rake', epsilon => CASE WHEN id = 900 THEN 1e-8 ELSE 1e-7 END))
+FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                 method => CASE WHEN id = 900 THEN 'raking' ELSE 'rake' END))
+FROM ck;
 
 -- 6. Parallel partial aggregation (workers build their own buffers; merged
 --    states): parallel = serial, and the lonely-PSU message names its stratum
