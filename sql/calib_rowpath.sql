@@ -51,6 +51,19 @@ BEGIN
     END LOOP;
     RAISE NOTICE 'one byte off a level: % of % not in the population, named', missing, (SELECT count(*) FROM lw);
 END $$;
+-- the empty level (its words are those of an empty slot), repeated and
+-- alternating rows (the slot found last is tried first), and absent
+CREATE TEMP TABLE lepop AS
+SELECT svy_population('v', l, 10) FILTER (WHERE l <> 'b') AS with_empty,
+       svy_population('v', l, 10) FILTER (WHERE l <> '') AS without_empty
+FROM unnest(ARRAY['', 'a', 'b']) AS l;
+SELECT string_agg(substring(svy_calibrate(svy_design(1.0), (SELECT with_empty FROM lepop), ARRAY[l],
+                                          method => 'poststratify')::text FROM 'cell=(\d+) '), ',' ORDER BY o) AS cells
+FROM unnest(ARRAY['', 'a', '', '', 'a', 'a', '']) WITH ORDINALITY AS u(l, o);
+SELECT count(svy_calibrate(svy_design(1.0), (SELECT with_empty FROM lepop), ARRAY[l], method => 'poststratify'))
+FROM unnest(ARRAY['a', '', 'b']) AS l;
+SELECT count(svy_calibrate(svy_design(1.0), (SELECT without_empty FROM lepop), ARRAY[l], method => 'poststratify'))
+FROM unnest(ARRAY['a', 'b', 'a', '']) AS l;
 
 -- 2. The (PSU, cell) caches: PSU order correlated with the cells (every
 --    512th PSU in the same cell: the pattern that defeats a plain masked

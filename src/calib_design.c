@@ -554,7 +554,7 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 
 	for (int m = 0; m < nlev; m++)
 	{
-		const SvyPopVar *var = &pop->vars[a->c->cat[m]];
+		SvyPopVar  *var = &pop->vars[a->c->cat[m]];
 		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
 
 		if (l < 0)

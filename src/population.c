@@ -179,6 +179,7 @@ level_index_build(SvyPopVar *var)
 	while (size < 2 * (uint32) var->nlevels)
 		size *= 2;
 	var->level_mask = size - 1;
+	var->level_last = 0;
 	var->level_slot = palloc0(sizeof(SvyPopSlot) * size);
 	for (int l = 0; l < var->nlevels; l++)
 	{

@@ -36,6 +36,7 @@ typedef struct SvyPopVar
 	/* parsed values only: an open-addressing index of the levels (per-row lookups) */
 	struct SvyPopSlot *level_slot;	/* level_mask + 1 slots */
 	uint32		level_mask;
+	uint32		level_last;		/* the slot found last (rows often repeat a level) */
 } SvyPopVar;
 
 /* A slot of a level index: the level's bytes as words (svy_pop_level_words) and its index. */
@@ -97,23 +98,33 @@ svy_pop_slot_of(const uint64 w[3], int len, uint32 mask)
 	return (uint32) ((((((w[0] + (uint64) len) * mul) ^ w[1]) * mul ^ w[2]) * mul) >> 40) & mask;
 }
 
+/* Is slot e level (len bytes as words w)? */
+static inline bool
+svy_pop_slot_is(const SvyPopVar *var, const SvyPopSlot *e, const uint64 w[3], const char *level, int len)
+{
+	return e->w[0] == w[0] && e->w[1] == w[1] && e->w[2] == w[2] && e->len == len && e->level1 != 0 &&
+		(len <= 24 || memcmp(var->levels[e->level1 - 1], level, len) == 0);
+}
+
 static pg_attribute_always_inline int
-svy_pop_level_index(const SvyPopVar *var, const char *level, int len)
+svy_pop_level_index(SvyPopVar *var, const char *level, int len)
 {
 	uint64		w[3];
 
 	if (var->level_slot == NULL)
 		return svy_pop_level_search(var, level, len);
 	svy_pop_level_words(level, len, w);
+	if (svy_pop_slot_is(var, &var->level_slot[var->level_last], w, level, len))
+		return var->level_slot[var->level_last].level1 - 1;
 	for (uint32 i = svy_pop_slot_of(w, len, var->level_mask);; i = (i + 1) & var->level_mask)
 	{
-		const SvyPopSlot *e = &var->level_slot[i];
-
-		if (e->level1 == 0)
+		if (var->level_slot[i].level1 == 0)
 			return -1;
-		if (e->w[0] == w[0] && e->w[1] == w[1] && e->w[2] == w[2] && e->len == len &&
-			(len <= 24 || memcmp(var->levels[e->level1 - 1], level, len) == 0))
-			return e->level1 - 1;
+		if (svy_pop_slot_is(var, &var->level_slot[i], w, level, len))
+		{
+			var->level_last = i;
+			return var->level_slot[i].level1 - 1;
+		}
 	}
 }
 
