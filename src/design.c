@@ -212,38 +212,6 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
-/*
- * The bytes of a value of up to 16 bytes as two words: the first 8 and the
- * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
- * two overlapping halves.  For a given length equal words are equal bytes.
- * In the machine's byte order: they are compared only within this backend.
- * Never reads past the value.
- */
-static inline void
-load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
-{
-	*w1 = 0;
-	if (len >= 8)
-	{
-		memcpy(w0, p, 8);
-		if (len > 8)
-			memcpy(w1, p + len - 8, 8);
-	}
-	else if (len >= 4)
-	{
-		uint32		lo,
-					hi;
-
-		memcpy(&lo, p, 4);
-		memcpy(&hi, p + len - 4, 4);
-		*w0 = lo | (uint64) hi << 32;
-	}
-	else if (len > 0)
-		*w0 = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
-	else
-		*w0 = 0;
-}
-
 /* A longer value (17 to 64 bytes): its whole words, then its last 8 bytes. */
 static inline int
 load_long(const unsigned char *p, int len, uint64 *w)
@@ -412,25 +380,13 @@ static pg_attribute_always_inline void
 identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
 	const char *data;
 	int			len;
 	uint64		w0,
 				w1;
 	uint32		hash;
 
-	/* a short value as a table stores it (1-byte header) first */
-	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
-	{
-		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
-		data = VARDATA_1B(v);
-	}
-	else if (VARATT_IS_4B_U(v))
-	{
-		len = VARSIZE_4B(v) - VARHDRSZ;
-		data = VARDATA_4B(v);
-	}
-	else
+	if (!svy_varlena_inline(value, &data, &len))
 	{
 		/* out of line or compressed */
 		value_hash(h, value, id);
@@ -464,7 +420,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		identity_long(h, value, data, len, id);
 		return;
 	}
-	load_short((const unsigned char *) data, len, &w0, &w1);
+	svy_load_short((const unsigned char *) data, len, &w0, &w1);
 	hash = id_hash_end(id_hash_start(len, w0, w1));
 	if (c->slots)
 	{
