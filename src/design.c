@@ -77,7 +77,7 @@ svy_rep_type_name(int rep_type)
 
 typedef struct SvyIdCacheEntry
 {
-	uint64		w0;				/* the value's first two words (load_short, load_long) */
+	uint64		w0;				/* the value's first two words (svy_load_short, load_long) */
 	uint64		w1;
 	int32		len;			/* -1: empty */
 	uint32		hash;			/* id_hash_end: its top bits are the first slot */
