@@ -292,7 +292,7 @@ id_cache_add(const SvyValueHash *h, Datum value, const uint64 *w, int n, int len
 	if (c->used >= ID_CACHE_MAX)
 		return;
 	/* keep the table at most half full */
-	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
+	if ((c->used + 1) * 2 > c->mask + 1)
 		id_cache_grow(c);
 	for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		;
@@ -347,24 +347,21 @@ identity_long(const SvyValueHash *h, Datum value, const char *data, int len, uin
 	for (int i = 2; i < n; i++)
 		x = (x ^ w[i]) * ID_HASH_MUL;
 	hash = id_hash_end(x);
-	if (c->slots)
+	for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 	{
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-		{
-			const SvyIdCacheEntry *e = &c->slots[i];
-			uint64		diff;
+		const SvyIdCacheEntry *e = &c->slots[i];
+		uint64		diff;
 
-			if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
-				continue;
-			diff = 0;
-			for (int j = 2; j < n; j++)
-				diff |= c->words[e->off + j - 2] ^ w[j];
-			if (diff == 0)
-			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
-			}
+		if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
+			continue;
+		diff = 0;
+		for (int j = 2; j < n; j++)
+			diff |= c->words[e->off + j - 2] ^ w[j];
+		if (diff == 0)
+		{
+			id[0] = e->id[0];
+			id[1] = e->id[1];
+			return;
 		}
 	}
 	id_cache_add(h, value, w, n, len, hash, id);
@@ -397,7 +394,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		uint64		w2;
 
 		/* three words (names): as load_long and identity_long, without a loop */
-		if (len > 24 || c->slots == NULL)
+		if (len > 24)
 		{
 			identity_long(h, value, data, len, id);
 			return;
@@ -406,7 +403,8 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		memcpy(&w1, data + 8, 8);
 		memcpy(&w2, data + len - 8, 8);
 		hash = id_hash_end((id_hash_start(len, w0, w1) ^ w2) * ID_HASH_MUL);
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		/* the match first (an empty slot's len, -1, matches no value) */
+		for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 		{
 			const SvyIdCacheEntry *e = &c->slots[i];
 
@@ -416,26 +414,27 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 				id[1] = e->id[1];
 				return;
 			}
+			if (e->len < 0)
+				break;
 		}
 		identity_long(h, value, data, len, id);
 		return;
 	}
 	svy_load_short((const unsigned char *) data, len, &w0, &w1);
 	hash = id_hash_end(id_hash_start(len, w0, w1));
-	if (c->slots)
+	for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 	{
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-		{
-			const SvyIdCacheEntry *e = &c->slots[i];
+		const SvyIdCacheEntry *e = &c->slots[i];
 
-			/* a longer value's entry differs in len */
-			if (e->w0 == w0 && e->w1 == w1 && e->len == len)
-			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
-			}
+		/* a longer value's entry differs in len; an empty slot's is -1 */
+		if (e->w0 == w0 && e->w1 == w1 && e->len == len)
+		{
+			id[0] = e->id[0];
+			id[1] = e->id[1];
+			return;
 		}
+		if (e->len < 0)
+			break;
 	}
 	identity_short_miss(h, value, w0, w1, len, hash, id);
 }
@@ -572,6 +571,7 @@ svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 	{
 		h->cache = MemoryContextAllocZero(cxt, sizeof(SvyIdCache));
 		h->cache->cxt = cxt;
+		id_cache_grow(h->cache);
 	}
 }
 
