@@ -147,6 +147,42 @@ SELECT i.estimate = t.estimate AS same_estimate, i.std_error = t.std_error AS sa
 FROM (SELECT (svy_prop(b, svy_design(w, strata => st_int, psu => ps_int))).* FROM hplen) i,
      (SELECT (svy_prop(b, svy_design(w, strata => st_text, psu => ps_text))).* FROM hplen) t;
 
+-- the same keys as groups: a domain aggregate finds a group of up to 16
+-- bytes by its bytes, a longer one by its identity (both kinds in one
+-- grouping variable here); svy_by, svy_dist and svy_tab by text = by
+-- integers (svy_dist and svy_tab list their levels in type order, so their
+-- sums run in another order: equal to 1e-12)
+CREATE TEMP TABLE hplen_key AS SELECT DISTINCT st_int, st_text FROM hplen;
+-- values with the same first and last 8 bytes whose lengths share a cache slot
+-- (the slot depends on the length: these pairs were searched for)
+SELECT g.level, round(g.estimate::numeric, 12) = round((sum(v.w) / sum(sum(v.w)) OVER ())::numeric, 12) AS right_share
+FROM (SELECT repeat(c, n) AS k, n + i % 5 AS w
+      FROM (VALUES ('0', 14), ('0', 16), ('P', 10), ('P', 15)) AS p(c, n), generate_series(1, 7) AS i) v,
+     (SELECT svy_dist(k, svy_design(w)) AS s
+      FROM (SELECT repeat(c, n) AS k, n + i % 5 AS w
+            FROM generate_series(1, 7) AS i, (VALUES ('0', 14), ('0', 16), ('P', 10), ('P', 15)) AS p(c, n)) v) x,
+     svy_groups(x.s) g
+WHERE g.level = v.k
+GROUP BY g.level, g.estimate ORDER BY g.level;
+SELECT count(*) AS groups, count(*) FILTER (WHERE octet_length(k.st_text) > 16) AS longer_than_16,
+       bool_and(i.estimate = t.estimate AND i.std_error = t.std_error) AS by_same,
+       bool_and(di.estimate = dt.estimate AND abs(di.std_error - dt.std_error) <= 1e-12 * di.std_error) AS dist_same
+FROM hplen_key k
+JOIN (SELECT g.* FROM (SELECT svy_by(hp.y, st_int, svy_design(hplen.w, psu => hplen.id)) AS s
+                       FROM hplen JOIN hp USING (id)) x, svy_groups(x.s, 'mean') g) i ON i.level = k.st_int::text
+JOIN (SELECT g.* FROM (SELECT svy_by(hp.y, st_text, svy_design(hplen.w, psu => hplen.id)) AS s
+                       FROM hplen JOIN hp USING (id)) x, svy_groups(x.s, 'mean') g) t ON t.level = k.st_text
+JOIN (SELECT g.* FROM (SELECT svy_dist(st_int, svy_design(w)) AS s FROM hplen) x, svy_groups(x.s) g) di
+  ON di.level = k.st_int::text
+JOIN (SELECT g.* FROM (SELECT svy_dist(st_text, svy_design(w)) AS s FROM hplen) x, svy_groups(x.s) g) dt
+  ON dt.level = k.st_text;
+SELECT count(*) AS cells, count(*) FILTER (WHERE length(t.row_level) > 16) AS longer_than_16,
+       bool_and(i.estimate = t.estimate AND abs(i.std_error - t.std_error) <= 1e-12 * i.std_error) AS tab_same
+FROM (SELECT c.* FROM (SELECT svy_tab(st_int / 100, id % 3, svy_design(w)) AS s FROM hplen) x, svy_cells(x.s) c) i
+JOIN (SELECT c.* FROM (SELECT svy_tab(repeat('a', st_int / 100), 'c' || id % 3, svy_design(w)) AS s
+                       FROM hplen) x, svy_cells(x.s) c) t
+  ON length(t.row_level) = i.row_level::int AND t.col_level = 'c' || i.col_level;
+
 -- svy_design(...) written as a survey aggregate's argument builds each row's
 -- value in one buffer; everywhere else each value is its own: values stored,
 -- collected, sorted or shared stay distinct, and the aggregates agree with

@@ -77,7 +77,7 @@ svy_rep_type_name(int rep_type)
 
 typedef struct SvyIdCacheEntry
 {
-	uint64		w0;				/* the value's first two words (load_short, load_long) */
+	uint64		w0;				/* the value's first two words (svy_load_short, load_long) */
 	uint64		w1;
 	int32		len;			/* -1: empty */
 	uint32		hash;			/* id_hash_end: its top bits are the first slot */
@@ -213,38 +213,6 @@ value_hash(const SvyValueHash *h, Datum value, uint64 id[2])
 											 UInt64GetDatum(SVY_SEED_B)));
 }
 
-/*
- * The bytes of a value of up to 16 bytes as two words: the first 8 and the
- * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
- * two overlapping halves.  For a given length equal words are equal bytes.
- * In the machine's byte order: they are compared only within this backend.
- * Never reads past the value.
- */
-static inline void
-load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
-{
-	*w1 = 0;
-	if (len >= 8)
-	{
-		memcpy(w0, p, 8);
-		if (len > 8)
-			memcpy(w1, p + len - 8, 8);
-	}
-	else if (len >= 4)
-	{
-		uint32		lo,
-					hi;
-
-		memcpy(&lo, p, 4);
-		memcpy(&hi, p + len - 4, 4);
-		*w0 = lo | (uint64) hi << 32;
-	}
-	else if (len > 0)
-		*w0 = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
-	else
-		*w0 = 0;
-}
-
 /* A longer value (17 to 64 bytes): its whole words, then its last 8 bytes. */
 static inline int
 load_long(const unsigned char *p, int len, uint64 *w)
@@ -325,7 +293,7 @@ id_cache_add(const SvyValueHash *h, Datum value, const uint64 *w, int n, int len
 	if (c->used >= ID_CACHE_MAX)
 		return;
 	/* keep the table at most half full */
-	if (c->slots == NULL || (c->used + 1) * 2 > c->mask + 1)
+	if ((c->used + 1) * 2 > c->mask + 1)
 		id_cache_grow(c);
 	for (i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 		;
@@ -380,24 +348,21 @@ identity_long(const SvyValueHash *h, Datum value, const char *data, int len, uin
 	for (int i = 2; i < n; i++)
 		x = (x ^ w[i]) * ID_HASH_MUL;
 	hash = id_hash_end(x);
-	if (c->slots)
+	for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 	{
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-		{
-			const SvyIdCacheEntry *e = &c->slots[i];
-			uint64		diff;
+		const SvyIdCacheEntry *e = &c->slots[i];
+		uint64		diff;
 
-			if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
-				continue;
-			diff = 0;
-			for (int j = 2; j < n; j++)
-				diff |= c->words[e->off + j - 2] ^ w[j];
-			if (diff == 0)
-			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
-			}
+		if (e->w0 != w[0] || e->w1 != w[1] || e->len != len)
+			continue;
+		diff = 0;
+		for (int j = 2; j < n; j++)
+			diff |= c->words[e->off + j - 2] ^ w[j];
+		if (diff == 0)
+		{
+			id[0] = e->id[0];
+			id[1] = e->id[1];
+			return;
 		}
 	}
 	id_cache_add(h, value, w, n, len, hash, id);
@@ -413,25 +378,13 @@ static pg_attribute_always_inline void
 identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 {
 	SvyIdCache *c = h->cache;
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
 	const char *data;
 	int			len;
 	uint64		w0,
 				w1;
 	uint32		hash;
 
-	/* a short value as a table stores it (1-byte header) first */
-	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
-	{
-		len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
-		data = VARDATA_1B(v);
-	}
-	else if (VARATT_IS_4B_U(v))
-	{
-		len = VARSIZE_4B(v) - VARHDRSZ;
-		data = VARDATA_4B(v);
-	}
-	else
+	if (!svy_varlena_inline(value, &data, &len))
 	{
 		/* out of line or compressed */
 		value_hash(h, value, id);
@@ -442,7 +395,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		uint64		w2;
 
 		/* three words (names): as load_long and identity_long, without a loop */
-		if (len > 24 || c->slots == NULL)
+		if (len > 24)
 		{
 			identity_long(h, value, data, len, id);
 			return;
@@ -451,7 +404,8 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		memcpy(&w1, data + 8, 8);
 		memcpy(&w2, data + len - 8, 8);
 		hash = id_hash_end((id_hash_start(len, w0, w1) ^ w2) * ID_HASH_MUL);
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
+		/* the match first (an empty slot's len, -1, matches no value) */
+		for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 		{
 			const SvyIdCacheEntry *e = &c->slots[i];
 
@@ -461,26 +415,27 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 				id[1] = e->id[1];
 				return;
 			}
+			if (e->len < 0)
+				break;
 		}
 		identity_long(h, value, data, len, id);
 		return;
 	}
-	load_short((const unsigned char *) data, len, &w0, &w1);
+	svy_load_short((const unsigned char *) data, len, &w0, &w1);
 	hash = id_hash_end(id_hash_start(len, w0, w1));
-	if (c->slots)
+	for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 	{
-		for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
-		{
-			const SvyIdCacheEntry *e = &c->slots[i];
+		const SvyIdCacheEntry *e = &c->slots[i];
 
-			/* a longer value's entry differs in len */
-			if (e->w0 == w0 && e->w1 == w1 && e->len == len)
-			{
-				id[0] = e->id[0];
-				id[1] = e->id[1];
-				return;
-			}
+		/* a longer value's entry differs in len; an empty slot's is -1 */
+		if (e->w0 == w0 && e->w1 == w1 && e->len == len)
+		{
+			id[0] = e->id[0];
+			id[1] = e->id[1];
+			return;
 		}
+		if (e->len < 0)
+			break;
 	}
 	identity_short_miss(h, value, w0, w1, len, hash, id);
 }
@@ -615,6 +570,7 @@ svy_value_hash_init(Oid typid, SvyValueHash *h, MemoryContext cxt)
 	{
 		h->cache = MemoryContextAllocZero(cxt, sizeof(SvyIdCache));
 		h->cache->cxt = cxt;
+		id_cache_grow(h->cache);
 	}
 }
 

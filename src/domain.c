@@ -148,21 +148,41 @@ category_store(Categories *c, MemoryContext cxt, int index, const uint64 id[2],
 	MemoryContextSwitchTo(old);
 }
 
-/* Index of a category value, adding it if new. */
+/*
+ * Index of a category value, adding it if new.  A short variable-length
+ * value (codes, names) finds its index in the cache by its bytes, without
+ * its identity's hash; other values by their identity.
+ */
 static int
 category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 {
 	Categories *c = &s->cat[dim];
-	uint64		id[2];
+	uint64		key[2],
+				id[2];
+	const char *data;
+	int			len = -1;
 	bool		found;
 	int			index;
 	uint32		slot;
 
-	svy_value_identity(&h->hash, value, id);
-	slot = svy_hash_mix(id[0], id[1]) % SVY_LOOKUP_CACHE;
-	if (s->catcache[dim][slot].index >= 0 &&
-		s->catcache[dim][slot].id[0] == id[0] && s->catcache[dim][slot].id[1] == id[1])
+	if (h->hash.cache && svy_varlena_inline(value, &data, &len) && len <= 16)
+		svy_load_short((const unsigned char *) data, len, &key[0], &key[1]);
+	else
+	{
+		len = -1;
+		svy_value_identity(&h->hash, value, key);
+	}
+	slot = svy_hash_mix(key[0] + len, key[1]) % SVY_LOOKUP_CACHE;
+	if (s->catcache[dim][slot].index >= 0 && s->catcache[dim][slot].len == len &&
+		s->catcache[dim][slot].key[0] == key[0] && s->catcache[dim][slot].key[1] == key[1])
 		return s->catcache[dim][slot].index;
+	if (len >= 0)
+		svy_value_identity(&h->hash, value, id);
+	else
+	{
+		id[0] = key[0];
+		id[1] = key[1];
+	}
 	if (c->map == NULL)
 	{
 		c->map = svy_idmap_create(s->cxt, 16);
@@ -172,8 +192,9 @@ category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 	index = svy_idmap_insert(c->map, id[0], id[1], &found);
 	if (!found)
 		category_store(c, s->cxt, index, id, value, c->typbyval, c->typlen);
-	s->catcache[dim][slot].id[0] = id[0];
-	s->catcache[dim][slot].id[1] = id[1];
+	s->catcache[dim][slot].key[0] = key[0];
+	s->catcache[dim][slot].key[1] = key[1];
+	s->catcache[dim][slot].len = len;
 	s->catcache[dim][slot].index = index;
 	return index;
 }
