@@ -140,8 +140,7 @@ calib_cache(FunctionCallInfo fcinfo, struct varlena *pop)
 
 /*
  * A varlena argument as PG_GETARG_VARLENA_PP gives it, inline: the usual
- * value (in line, not compressed: a table's text, a subquery's population)
- * costs no call.
+ * value (in line, not compressed: a subquery's population) costs no call.
  */
 static inline struct varlena *
 arg_varlena_pp(FunctionCallInfo fcinfo, int argno)
@@ -685,7 +684,9 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 
 			if (PG_ARGISNULL(7 + i))
 				null_element("levels", i + 1);
-			t = (text *) arg_varlena_pp(fcinfo, 7 + i);
+			if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
+				continue;
+			t = PG_GETARG_TEXT_PP(7 + i);
 			lev[i] = VARDATA_ANY(t);
 			levlen[i] = VARSIZE_ANY_EXHDR(t);
 		}

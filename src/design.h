@@ -17,6 +17,8 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 
+#include "words.h"
+
 #define SVY_KIND_TAYLOR		1
 #define SVY_KIND_REPLICATE	2
 
@@ -154,63 +156,6 @@ extern const char *svy_rep_type_name(int rep_type);
  * its label out (design.c).
  */
 extern int	svy_design_label(const SvyDesign *d, char *label);
-
-/*
- * The bytes of a variable-length value stored inline and uncompressed (a
- * table's short 1-byte header first); false if it is out of line or
- * compressed.
- */
-static inline bool
-svy_varlena_inline(Datum value, const char **data, int *len)
-{
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-
-	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
-	{
-		*len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
-		*data = VARDATA_1B(v);
-		return true;
-	}
-	if (VARATT_IS_4B_U(v))
-	{
-		*len = VARSIZE_4B(v) - VARHDRSZ;
-		*data = VARDATA_4B(v);
-		return true;
-	}
-	return false;
-}
-
-/*
- * The bytes of a value of up to 16 bytes as two words: the first 8 and the
- * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
- * two overlapping halves.  For a given length equal words are equal bytes.
- * In the machine's byte order: they are compared only within this backend.
- * Never reads past the value.
- */
-static inline void
-svy_load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
-{
-	*w1 = 0;
-	if (len >= 8)
-	{
-		memcpy(w0, p, 8);
-		if (len > 8)
-			memcpy(w1, p + len - 8, 8);
-	}
-	else if (len >= 4)
-	{
-		uint32		lo,
-					hi;
-
-		memcpy(&lo, p, 4);
-		memcpy(&hi, p + len - 4, 4);
-		*w0 = lo | (uint64) hi << 32;
-	}
-	else if (len > 0)
-		*w0 = p[0] | (uint64) p[len / 2] << 8 | (uint64) p[len - 1] << 16;
-	else
-		*w0 = 0;
-}
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers

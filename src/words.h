@@ -1,7 +1,8 @@
 /*
- * words.h — the bytes of a short value as two machine words, so that values
- * of up to 16 bytes compare and hash without memcmp (per-row lookups of
- * short names: population levels).
+ * words.h — the bytes of a short value as machine words, so that values of
+ * up to 16 bytes compare and hash without memcmp (per-row lookups of short
+ * keys: design.c's identity cache, domain.c's category cache, population
+ * levels).
  */
 #ifndef SVY_WORDS_H
 #define SVY_WORDS_H
@@ -9,12 +10,36 @@
 #include "postgres.h"
 
 /*
+ * The bytes of a variable-length value stored inline and uncompressed (a
+ * table's short 1-byte header first); false if it is out of line or
+ * compressed.
+ */
+static inline bool
+svy_varlena_inline(Datum value, const char **data, int *len)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+
+	if (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v))
+	{
+		*len = VARSIZE_1B(v) - VARHDRSZ_SHORT;
+		*data = VARDATA_1B(v);
+		return true;
+	}
+	if (VARATT_IS_4B_U(v))
+	{
+		*len = VARSIZE_4B(v) - VARHDRSZ;
+		*data = VARDATA_4B(v);
+		return true;
+	}
+	return false;
+}
+
+/*
  * The bytes of a value of up to 16 bytes as two words: the first 8 and the
  * last 8 (overlapping), the second 0 for up to 8 bytes, shorter values in
  * two overlapping halves.  For a given length equal words are equal bytes.
- * In the machine's byte order: compare them only within this backend.
- * Never reads past the value.  A longer value gets its first and last 8
- * bytes (equal words then do not mean equal bytes).
+ * In the machine's byte order: they are compared only within this backend.
+ * Never reads past the value.
  */
 static inline void
 svy_load_short(const unsigned char *p, int len, uint64 *w0, uint64 *w1)
