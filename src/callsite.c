@@ -65,7 +65,8 @@ mark_consumed(const Node *arg, bool unordered)
 			s->consumed = true;
 			s->unordered = unordered;
 			/* svy_calibrate(svy_design(...), ...): its base design is read in the same row */
-			if (s->kind == SVY_SITE_CALIBRATE && IsA(s->expr, FuncExpr))
+			if (s->kind == SVY_SITE_CALIBRATE && IsA(s->expr, FuncExpr) &&
+				((const FuncExpr *) s->expr)->args != NIL)
 			{
 				const Node *arg0 = linitial(((const FuncExpr *) s->expr)->args);
 
