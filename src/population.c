@@ -248,7 +248,6 @@ svy_population_parse(struct varlena *v)
 	return p;
 }
 
-/* svy_pop_level_index of a variable without an index (being built): a linear search */
 int
 svy_pop_level_search(const SvyPopVar *var, const char *level, int len)
 {

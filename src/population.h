@@ -72,12 +72,7 @@ svy_population_hash(struct varlena *v)
 /* The binary (send/receive) format, portable; receive validates all. */
 extern void svy_population_send_buf(struct varlena *v, StringInfo buf);
 extern struct varlena *svy_population_recv_buf(StringInfo buf);
-/*
- * Index of level name in a categorical variable, or -1: parsed values
- * through their index (svy_calibrate, per row and level), inline: a level
- * of up to 24 bytes costs its words loaded, hashed and compared with a
- * slot's, longer ones a memcmp too.
- */
+/* svy_pop_level_index of a variable without an index: a linear search */
 extern int	svy_pop_level_search(const SvyPopVar *var, const char *level, int len);
 
 /* A level's bytes as three words: up to 24 bytes, equal words (and length) are equal bytes. */
@@ -106,6 +101,12 @@ svy_pop_slot_is(const SvyPopVar *var, const SvyPopSlot *e, const uint64 w[3], co
 		(len <= 24 || memcmp(var->levels[e->level1 - 1], level, len) == 0);
 }
 
+/*
+ * Index of level name in a categorical variable, or -1: parsed values
+ * through their index (svy_calibrate, per row and level), inline: a level
+ * of up to 24 bytes costs its words loaded and compared with the slot found
+ * last, else hashed and compared with its slot's; longer ones a memcmp too.
+ */
 static pg_attribute_always_inline int
 svy_pop_level_index(SvyPopVar *var, const char *level, int len)
 {
