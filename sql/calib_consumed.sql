@@ -192,3 +192,92 @@ FROM ckpar p,
      (SELECT svy_prop(b, dr) AS rake, svy_mean(y, dl) AS lin FROM ckd) s;
 DROP TABLE calib_consumed_t, calib_consumed_pop;
 DROP FUNCTION plan_has(text, text);
+
+-- 7. More executor shapes (review6), each against the stored values: hash
+--    aggregation spilling to disk (groups re-read from their batches), a
+--    cursor read in parts with another calibrated query in between, the same
+--    statement run again with another population (PL/pgSQL, a generic plan's
+--    parameter), a window aggregate and a correlated subquery (rescans)
+CREATE TEMP TABLE ckd2 AS
+SELECT id, y, g, id % 97 AS g97,
+       svy_calibrate(svy_design(w, st, ps), (SELECT rake2 FROM ckpop), ARRAY[country, role], method => 'rake') AS dr2
+FROM ck;
+CREATE FUNCTION ck_spills(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    IF l ~ 'Batches: ([2-9]|\d\d)' THEN RETURN true; END IF;
+  END LOOP;
+  RETURN false;
+END $$;
+SET work_mem = '64kB';
+SET enable_sort = off;
+SELECT ck_spills($$SELECT id % 97, svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop),
+                   ARRAY[country, role], method => 'rake')) FROM ck GROUP BY id % 97$$) AS spills;
+CREATE TEMP TABLE ckspill AS
+SELECT id % 97 AS g97, svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                                  method => 'rake'))::text AS s
+FROM ck GROUP BY id % 97;
+-- the stored values' states in the same plans (rows in the same order in each group)
+CREATE TEMP TABLE ckspill_stored AS SELECT id % 97 AS g97, svy_accum(y, dr)::text AS s FROM ckd GROUP BY id % 97;
+RESET enable_sort;
+RESET work_mem;
+SELECT count(*) AS groups, count(*) FILTER (WHERE a.s = s.s) AS same
+FROM ckspill a JOIN ckspill_stored s USING (g97);
+BEGIN;
+DECLARE ckcur CURSOR FOR
+SELECT a.g, a.s = (SELECT svy_accum(y, dr)::text FROM ckd WHERE ckd.g = a.g) AS same
+FROM (SELECT g, svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                           method => 'rake'))::text AS s
+      FROM ck GROUP BY g) a
+ORDER BY g;
+FETCH 2 FROM ckcur;
+SELECT svy_accum(y, svy_calibrate(svy_design(w, role, ps), (SELECT rake2 FROM ckpop), ARRAY[country, role],
+                                  method => 'rake'))::text = (SELECT svy_accum(y, svy_calibrate(svy_design(w, role, ps),
+                                  (SELECT rake2 FROM ckpop), ARRAY[country, role], method => 'rake'))::text
+                                  FROM (SELECT * FROM ck ORDER BY id OFFSET 0) c) AS between_same
+FROM ck;
+FETCH ALL FROM ckcur;
+COMMIT;
+DO $$
+DECLARE
+  s text;
+  same boolean;
+BEGIN
+  FOR i IN 1..4 LOOP
+    SELECT svy_accum(y, svy_calibrate(svy_design(w, st, ps), CASE WHEN i % 2 = 1 THEN p.rake ELSE p.rake2 END,
+                                      ARRAY[country, role], method => 'rake'))::text INTO s
+    FROM ck, ckpop p WHERE ck.id % 3 <> i % 3;
+    IF i % 2 = 1 THEN
+      SELECT s = svy_accum(y, dr)::text INTO same FROM ckd WHERE id % 3 <> i % 3;
+    ELSE
+      SELECT s = svy_accum(y, dr2)::text INTO same FROM ckd2 WHERE id % 3 <> i % 3;
+    END IF;
+    RAISE NOTICE 'run %: %', i, same;
+  END LOOP;
+END $$;
+SELECT rake AS ck_rake, rake2 AS ck_rake2 FROM ckpop \gset
+SET plan_cache_mode = force_generic_plan;
+PREPARE ckq(svy_population, int) AS
+SELECT svy_accum(y, svy_calibrate(svy_design(w, st, ps), $1, ARRAY[country, role], method => 'rake'))::text FROM ck
+WHERE g <> $2;
+EXECUTE ckq(:'ck_rake', 1) \gset ckexec_
+SELECT :'ckexec_svy_accum' = svy_accum(y, dr)::text AS run1_same FROM ckd WHERE g <> 1;
+EXECUTE ckq(:'ck_rake2', 2) \gset ckexec_
+SELECT :'ckexec_svy_accum' = svy_accum(y, dr2)::text AS run2_same FROM ckd2 WHERE g <> 2;
+EXECUTE ckq(:'ck_rake', 2) \gset ckexec_
+SELECT :'ckexec_svy_accum' = svy_accum(y, dr)::text AS run3_same FROM ckd WHERE g <> 2;
+EXECUTE ckq(NULL, 2);
+DEALLOCATE ckq;
+RESET plan_cache_mode;
+SELECT count(*) AS rows, count(*) FILTER (WHERE a.s = s.s) AS same
+FROM (SELECT id, svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                            method => 'rake')) OVER (PARTITION BY g ORDER BY id)::text AS s FROM ck) a
+JOIN (SELECT id, svy_accum(y, dr) OVER (PARTITION BY g ORDER BY id)::text AS s FROM ckd) s USING (id)
+WHERE a.id % 50 = 0;
+SELECT gg, (SELECT svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role],
+                                              method => 'rake'))::text FROM ck WHERE ck.g = gg) =
+           (SELECT svy_accum(y, dr)::text FROM ckd WHERE ckd.g = gg) AS same
+FROM generate_series(1, 4) AS gg;
+DROP FUNCTION ck_spills(text);
+DROP TABLE ckd2, ckspill, ckspill_stored;
