@@ -40,3 +40,14 @@ SELECT grp, (SELECT count(*) FROM regexp_matches(encode(s::bytea, 'escape'), '\d
 FROM (SELECT grp, svy_accum(y, d)::text AS s FROM (SELECT * FROM ls_stored ORDER BY seq OFFSET 0) p GROUP BY grp) a
 ORDER BY grp;
 RESET enable_sort;
+-- The same with svy_design(w, sn) consumed directly (before this session too):
+-- inline 0 labels "NNNN.00" in group 1, stored 78.
+CREATE TEMP TABLE ls_stored_plain AS SELECT *, svy_design(w, sn) AS d FROM (SELECT * FROM ls ORDER BY seq OFFSET 0) s;
+SET enable_sort = off;
+SELECT grp, (SELECT count(*) FROM regexp_matches(encode(s::bytea, 'escape'), '\d\.00', 'g')) AS plain_inline_00
+FROM (SELECT grp, svy_accum(y, svy_design(w, sn))::text AS s FROM (SELECT * FROM ls ORDER BY seq OFFSET 0) p GROUP BY grp) a
+ORDER BY grp;
+SELECT grp, (SELECT count(*) FROM regexp_matches(encode(s::bytea, 'escape'), '\d\.00', 'g')) AS plain_stored_00
+FROM (SELECT grp, svy_accum(y, d)::text AS s FROM (SELECT * FROM ls_stored_plain ORDER BY seq OFFSET 0) p GROUP BY grp) a
+ORDER BY grp;
+RESET enable_sort;
