@@ -148,41 +148,21 @@ category_store(Categories *c, MemoryContext cxt, int index, const uint64 id[2],
 	MemoryContextSwitchTo(old);
 }
 
+/* A pair of category cache slots (2-way: a few categories whose slots collide still hit). */
+#define CAT_PAIR(k0, k1) (svy_hash_mix((k0), (k1)) % SVY_LOOKUP_CACHE & ~1U)
+
 /*
- * Index of a category value, adding it if new.  A short variable-length
- * value (codes, names) finds its index in the cache by its bytes, without
- * its identity's hash; other values by their identity.
+ * category_index's miss: the index of the value of identity id (adding it
+ * if new), kept first in the cache pair at `pair` under key and len.
  */
-static int
-category_index(DomainState *s, int dim, ArgHash *h, Datum value)
+static pg_noinline int
+category_miss(DomainState *s, int dim, ArgHash *h, Datum value, const uint64 id[2], uint32 pair,
+			  const uint64 key[2], int len)
 {
 	Categories *c = &s->cat[dim];
-	uint64		key[2],
-				id[2];
-	const char *data;
-	int			len = -1;
 	bool		found;
 	int			index;
-	uint32		slot;
 
-	if (h->hash.cache && svy_varlena_inline(value, &data, &len) && len <= 16)
-		svy_load_short((const unsigned char *) data, len, &key[0], &key[1]);
-	else
-	{
-		len = -1;
-		svy_value_identity(&h->hash, value, key);
-	}
-	slot = svy_hash_mix(key[0] + len, key[1]) % SVY_LOOKUP_CACHE;
-	if (s->catcache[dim][slot].index >= 0 && s->catcache[dim][slot].len == len &&
-		s->catcache[dim][slot].key[0] == key[0] && s->catcache[dim][slot].key[1] == key[1])
-		return s->catcache[dim][slot].index;
-	if (len >= 0)
-		svy_value_identity(&h->hash, value, id);
-	else
-	{
-		id[0] = key[0];
-		id[1] = key[1];
-	}
 	if (c->map == NULL)
 	{
 		c->map = svy_idmap_create(s->cxt, 16);
@@ -192,11 +172,60 @@ category_index(DomainState *s, int dim, ArgHash *h, Datum value)
 	index = svy_idmap_insert(c->map, id[0], id[1], &found);
 	if (!found)
 		category_store(c, s->cxt, index, id, value, c->typbyval, c->typlen);
-	s->catcache[dim][slot].key[0] = key[0];
-	s->catcache[dim][slot].key[1] = key[1];
-	s->catcache[dim][slot].len = len;
-	s->catcache[dim][slot].index = index;
+	s->catcache[dim][pair + 1] = s->catcache[dim][pair];
+	s->catcache[dim][pair].key[0] = key[0];
+	s->catcache[dim][pair].key[1] = key[1];
+	s->catcache[dim][pair].len = len;
+	s->catcache[dim][pair].index = index;
 	return index;
+}
+
+/*
+ * Index of a category value, adding it if new.  The cache of a grouping
+ * variable of a fixed-length type (integers, ...) is keyed by the values'
+ * identities; of a variable-length one, by a short value's bytes (codes,
+ * names of up to 16 bytes: no hash of the value) or a longer one's identity,
+ * told apart by len (-1: an identity).
+ */
+static int
+category_index(DomainState *s, int dim, ArgHash *h, Datum value)
+{
+	uint64		key[2],
+				id[2];
+	const char *data;
+	int			len;
+	uint32		pair;
+
+	if (h->hash.cache == NULL)
+	{
+		svy_value_identity(&h->hash, value, id);
+		pair = CAT_PAIR(id[0], id[1]);
+		for (int i = 0; i < 2; i++)
+			if (s->catcache[dim][pair + i].index >= 0 &&
+				s->catcache[dim][pair + i].key[0] == id[0] && s->catcache[dim][pair + i].key[1] == id[1])
+				return s->catcache[dim][pair + i].index;
+		return category_miss(s, dim, h, value, id, pair, id, -1);
+	}
+	if (svy_varlena_inline(value, &data, &len) && len <= 16)
+		svy_load_short((const unsigned char *) data, len, &key[0], &key[1]);
+	else
+	{
+		len = -1;
+		svy_value_identity(&h->hash, value, key);
+	}
+	pair = CAT_PAIR(key[0] + len, key[1]);
+	for (int i = 0; i < 2; i++)
+		if (s->catcache[dim][pair + i].index >= 0 && s->catcache[dim][pair + i].len == len &&
+			s->catcache[dim][pair + i].key[0] == key[0] && s->catcache[dim][pair + i].key[1] == key[1])
+			return s->catcache[dim][pair + i].index;
+	if (len >= 0)
+		svy_value_identity(&h->hash, value, id);
+	else
+	{
+		id[0] = key[0];
+		id[1] = key[1];
+	}
+	return category_miss(s, dim, h, value, id, pair, key, len);
 }
 
 /*

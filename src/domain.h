@@ -125,7 +125,7 @@ typedef struct DomainState
 	/* per unit: the cell of the first total a row of the unit added to last, -1 none */
 	int32	   *unit_cell;
 	int			unit_cell_cap;
-	/* category_index: keyed by a short value's bytes (len 0..16) or by its identity (len -1) */
+	/* category_index: keyed by a short value's bytes (len 0..16) or by an identity (len -1) */
 	struct
 	{
 		uint64		key[2];
