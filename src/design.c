@@ -225,19 +225,7 @@ load_long(const unsigned char *p, int len, uint64 *w)
 	return n;
 }
 
-/*
- * A quick hash of a value's words (a cache slot, not an identity): the high
- * half of a multiplicative chain, whose top bits (the slot: id_slot) every
- * byte moves.  id_hash_more adds the words of a longer value.
- */
-#define ID_HASH_MUL UINT64CONST(0xff51afd7ed558ccd)
-
-static inline uint64
-id_hash_start(int len, uint64 w0, uint64 w1)
-{
-	return (((w0 + (uint64) len) * ID_HASH_MUL) ^ w1) * ID_HASH_MUL;
-}
-
+/* The top half of svy_words_hash's chain: its top bits are the first slot (id_slot). */
 static inline uint32
 id_hash_end(uint64 h)
 {
@@ -344,9 +332,9 @@ identity_long(const SvyValueHash *h, Datum value, const char *data, int len, uin
 		return;
 	}
 	n = load_long((const unsigned char *) data, len, w);
-	x = id_hash_start(len, w[0], w[1]);
+	x = svy_words_hash(len, w[0], w[1]);
 	for (int i = 2; i < n; i++)
-		x = (x ^ w[i]) * ID_HASH_MUL;
+		x = (x ^ w[i]) * SVY_WORDS_MUL;
 	hash = id_hash_end(x);
 	for (uint32 i = id_slot(c, hash); c->slots[i].len >= 0; i = (i + 1) & c->mask)
 	{
@@ -392,7 +380,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 	}
 	if (len > 16)
 	{
-		uint64		w2;
+		uint64		w[3];
 
 		/* three words (names): as load_long and identity_long, without a loop */
 		if (len > 24)
@@ -400,16 +388,14 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 			identity_long(h, value, data, len, id);
 			return;
 		}
-		memcpy(&w0, data, 8);
-		memcpy(&w1, data + 8, 8);
-		memcpy(&w2, data + len - 8, 8);
-		hash = id_hash_end((id_hash_start(len, w0, w1) ^ w2) * ID_HASH_MUL);
+		svy_load_words3(data, len, w);
+		hash = id_hash_end((svy_words_hash(len, w[0], w[1]) ^ w[2]) * SVY_WORDS_MUL);
 		/* the match first (an empty slot's len, -1, matches no value) */
 		for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 		{
 			const SvyIdCacheEntry *e = &c->slots[i];
 
-			if (e->w0 == w0 && e->w1 == w1 && e->len == len && c->words[e->off] == w2)
+			if (e->w0 == w[0] && e->w1 == w[1] && e->len == len && c->words[e->off] == w[2])
 			{
 				id[0] = e->id[0];
 				id[1] = e->id[1];
@@ -422,7 +408,7 @@ identity_cached(const SvyValueHash *h, Datum value, uint64 id[2])
 		return;
 	}
 	svy_load_short((const unsigned char *) data, len, &w0, &w1);
-	hash = id_hash_end(id_hash_start(len, w0, w1));
+	hash = id_hash_end(svy_words_hash(len, w0, w1));
 	for (uint32 i = id_slot(c, hash);; i = (i + 1) & c->mask)
 	{
 		const SvyIdCacheEntry *e = &c->slots[i];

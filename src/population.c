@@ -187,7 +187,7 @@ level_index_build(SvyPopVar *var)
 		uint64		w[3];
 		uint32		i;
 
-		svy_pop_level_words(var->levels[l], len, w);
+		svy_load_words3(var->levels[l], len, w);
 		for (i = svy_pop_slot_of(w, len, var->level_mask); var->level_slot[i].level1 != 0;
 			 i = (i + 1) & var->level_mask)
 			;

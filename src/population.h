@@ -39,7 +39,7 @@ typedef struct SvyPopVar
 	uint32		level_last;		/* the slot found last (rows often repeat a level) */
 } SvyPopVar;
 
-/* A slot of a level index: the level's bytes as words (svy_pop_level_words) and its index. */
+/* A slot of a level index: the level's bytes as words (svy_load_words3) and its index. */
 typedef struct SvyPopSlot
 {
 	uint64		w[3];
@@ -75,22 +75,11 @@ extern struct varlena *svy_population_recv_buf(StringInfo buf);
 /* svy_pop_level_index of a variable without an index: a linear search */
 extern int	svy_pop_level_search(const SvyPopVar *var, const char *level, int len);
 
-/* A level's bytes as three words: up to 24 bytes, equal words (and length) are equal bytes. */
-static inline void
-svy_pop_level_words(const char *level, int len, uint64 w[3])
-{
-	svy_load_short((const unsigned char *) level, len > 16 ? 16 : len, &w[0], &w[1]);
-	w[2] = 0;
-	if (len > 16)
-		memcpy(&w[2], level + len - 8, 8);
-}
-
+/* A level's slot: svy_words_hash of its words (svy_load_words3). */
 static inline uint32
 svy_pop_slot_of(const uint64 w[3], int len, uint32 mask)
 {
-	const uint64 mul = UINT64CONST(0xff51afd7ed558ccd);
-
-	return (uint32) ((((((w[0] + (uint64) len) * mul) ^ w[1]) * mul ^ w[2]) * mul) >> 40) & mask;
+	return (uint32) (((svy_words_hash(len, w[0], w[1]) ^ w[2]) * SVY_WORDS_MUL) >> 40) & mask;
 }
 
 /* Is slot e level (len bytes as words w)? */
@@ -114,7 +103,7 @@ svy_pop_level_index(SvyPopVar *var, const char *level, int len)
 
 	if (var->level_slot == NULL)
 		return svy_pop_level_search(var, level, len);
-	svy_pop_level_words(level, len, w);
+	svy_load_words3(level, len, w);
 	if (svy_pop_slot_is(var, &var->level_slot[var->level_last], w, level, len))
 		return var->level_slot[var->level_last].level1 - 1;
 	for (uint32 i = svy_pop_slot_of(w, len, var->level_mask);; i = (i + 1) & var->level_mask)
