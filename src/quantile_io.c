@@ -136,7 +136,7 @@ quantile_serialize(void *state, StringInfo buf)
 						cells),
 				 errhint("Round the outcome to fewer distinct values, or SET max_parallel_workers_per_gather = 0.")));
 
-	/* the buffer big enough from the start, in huge pages */
+	/* the buffer big enough from the start */
 	need = buf->len + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
 	if (need > (Size) buf->maxlen)
 	{

@@ -196,7 +196,7 @@ entry_w(const QEntry *c)
 
 /* ---------- appending: blocks that never move ---------- */
 
-/* block b holds 1024 << b rows, at most 512k (12 MB, in huge pages: see quantile_store.c) */
+/* block b holds 1024 << b rows, at most 512k (12 MB) */
 #define QBLOCK_MIN		1024
 #define QBLOCK_MAX_SHIFT 9
 

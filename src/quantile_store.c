@@ -1,15 +1,11 @@
 /*
  * quantile_store.c — the cells of the quantile state (quantile_state.h):
- * rows appended to blocks that never move, in huge pages; sorted by value
+ * rows appended to blocks that never move; sorted by value
  * (a first radix pass straight from the blocks, then stats/radix.c per
  * bucket); equal (value, unit) keys merged; the sorted runs of combined
  * and deserialized states, merged back into one array when rows follow.
  */
 #include "postgres.h"
-
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
@@ -17,36 +13,22 @@
 #include "quantile_state.h"
 
 /*
- * Large arrays: ask for transparent huge pages where the kernel leaves that
- * to the program (THP "madvise" mode).  With 4 kB pages, first touching
- * hundreds of MB of fresh memory costs more in page faults than the sort.
+ * Large arrays, in the state's context.  No transparent huge pages
+ * (madvise): on virtual machines that hand freed memory back to the host
+ * (free page reporting, in 2 MB blocks), a fresh huge page costs the host a
+ * fault: first touching 240 MB took 0.65 to 1.45 s in huge pages and 0.10 s
+ * in 4 kB pages on the bench machine (bench/README.md, "Quantiles and memory").
  */
-static void *
-huge_pages(void *p, Size size)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	if (size >= ((Size) 8 << 20))
-	{
-		uintptr_t	start = TYPEALIGN(2 << 20, (uintptr_t) p);
-		uintptr_t	end = TYPEALIGN_DOWN(2 << 20, (uintptr_t) p + size);
-
-		if (end > start)
-			(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
-	}
-#endif
-	return p;
-}
-
 void *
 qstate_big_alloc(MemoryContext cxt, Size size)
 {
-	return huge_pages(MemoryContextAllocHuge(cxt, size), size);
+	return MemoryContextAllocHuge(cxt, size);
 }
 
 static void *
 alloc_or_grow(MemoryContext cxt, void *p, Size size)
 {
-	return p ? huge_pages(repalloc_huge(p, size), size) : qstate_big_alloc(cxt, size);
+	return p ? repalloc_huge(p, size) : qstate_big_alloc(cxt, size);
 }
 
 static void
