@@ -121,7 +121,7 @@ typedef struct SvyAccum
 	 * hash probe.
 	 */
 	int			last_psu;
-	/* direct-mapped cache in front of psutab (accum.c psu_probe) */
+	/* set-associative cache in front of psutab (accum.c psu_cached) */
 	struct SvyPsuCacheSlot *psucache;
 	uint32		psucache_mask;	/* slots - 1 */
 	uint32		psu_gen;		/* bumped by every new PSU: cached pointers go stale */
