@@ -75,6 +75,16 @@ typedef struct CalibCache
 	Size		buf_pop_at;		/* offset of the population in buf; 0: none yet */
 	const struct varlena *buf_pop;
 	uint64		buf_hash;
+
+	/*
+	 * svy_calibrate_elems: its nx argument at the types' check, and whether
+	 * the last row's value went into buf with the call's constants and a
+	 * one-stage linearization base without a label (ready): then a row of
+	 * that shape with the same population datum writes only its part
+	 * (elems_fast).
+	 */
+	int			elems_nx;
+	bool		ready;
 } CalibCache;
 
 /* calib_cache's miss: the call site's first row, or another population */
@@ -90,6 +100,7 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
 		svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
+		c->elems_nx = -2;		/* none yet */
 		fcinfo->flinfo->fn_extra = c;
 	}
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -280,6 +291,27 @@ check_method_fits(int method, const SvyPop *pop)
 }
 
 /*
+ * A row's part of a value in a call site's buffer whose calibration block
+ * and population are in place: the base's bytes after its header (the
+ * common one, a linearization design without a label, inline), its cell
+ * and x.
+ */
+static pg_attribute_always_inline void
+buf_write_row(SvyDesign *out, const SvyDesign *base, Size head, uint64 cell, const double *x, int nx)
+{
+	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
+
+	if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
+		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
+			   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
+	else
+		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
+	b->cell = cell;
+	for (int j = 0; j < nx; j++)
+		((float8 *) (b + 1))[j] = x[j];
+}
+
+/*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
  * c: a call site whose values may be built in its buffer (c->site.consumed), or NULL.
@@ -321,16 +353,7 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		 */
 		if (!copy_pop && c->fixed)
 		{
-			b = (SvyCalibBlock *) ((char *) out + head);
-			/* the base after its header (the common one, a linearization design without a label, inline) */
-			if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
-				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
-					   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
-			else
-				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
-			b->cell = cell;
-			for (int j = 0; j < nx; j++)
-				((float8 *) (b + 1))[j] = x[j];
+			buf_write_row(out, base, head, cell, x, nx);
 			return out;
 		}
 		c->buf_pop_at = pop_at;
@@ -532,13 +555,46 @@ check_nlev(const SvyPop *pop, int nlev)
 				 errhint("Give the row's level of each categorical variable, in the population's order.")));
 }
 
+/* The row's cell: the code of its levels (c->pop's, nlev checked). */
+static pg_attribute_always_inline uint64
+row_cell(const CalibCache *c, const char *const *lev, const int *levlen, int nlev)
+{
+	uint64		cell = 0;
+
+	for (int m = 0; m < nlev; m++)
+	{
+		SvyPopVar  *var = &c->pop->vars[c->cat[m]];
+		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
+
+		if (l < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
+							pnstrdup(lev[m], levlen[m]), var->name),
+					 errhint("Every level in the sample needs a population count.")));
+		cell += (uint64) l * c->radix[m];
+	}
+	return cell;
+}
+
+/* An error unless the row's x values are finite. */
+static pg_attribute_always_inline void
+check_x(const float8 *x, int nx)
+{
+	for (int j = 0; j < nx; j++)
+		if (isnan(x[j]) || isinf(x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
+}
+
 /* The rest of a row, once its levels and auxiliaries are read: the calibrated value. */
 static pg_attribute_always_inline Datum
 calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, int nlev,
 				 const float8 *x, int nx)
 {
 	const SvyPop *pop = a->c->pop;
-	uint64		cell = 0;
+	uint64		cell;
 
 	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
 		ereport(ERROR,
@@ -551,25 +607,8 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 				 errdetail("x has %d, the population %d.", nx, pop->nnum),
 				 errhint("Give the row's value of each numeric variable, in the population's order.")));
 
-	for (int m = 0; m < nlev; m++)
-	{
-		SvyPopVar  *var = &pop->vars[a->c->cat[m]];
-		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
-
-		if (l < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
-							pnstrdup(lev[m], levlen[m]), var->name),
-					 errhint("Every level in the sample needs a population count.")));
-		cell += (uint64) l * a->c->radix[m];
-	}
-	for (int j = 0; j < nx; j++)
-		if (isnan(x[j]) || isinf(x[j]))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
-
+	cell = row_cell(a->c, lev, levlen, nlev);
+	check_x(x, nx);
 	return PointerGetDatum(calibrated_design(a->c, a->d, a->c->hash, cell, a->method, a->maxit, a->epsilon,
 											 a->bounds, x, nx, a->popv));
 }
@@ -647,6 +686,73 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	return calib_call_value(&a, lev, levlen, nlev, x, nx);
 }
 
+/* svy_calibrate_elems's levels (arguments 7..): pointers to their bytes. */
+static pg_attribute_always_inline void
+elems_levels(FunctionCallInfo fcinfo, int nlev, const char **lev, int *levlen)
+{
+	for (int i = 0; i < nlev; i++)
+	{
+		text	   *t;
+
+		if (PG_ARGISNULL(7 + i))
+			null_element("levels", i + 1);
+		if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
+			continue;
+		t = PG_GETARG_TEXT_PP(7 + i);
+		lev[i] = VARDATA_ANY(t);
+		levlen[i] = VARSIZE_ANY_EXHDR(t);
+	}
+}
+
+/* svy_calibrate_elems's x values (after the nlev levels) */
+static pg_attribute_always_inline void
+elems_x(FunctionCallInfo fcinfo, int nlev, int nx, float8 *x)
+{
+	for (int j = 0; j < nx; j++)
+	{
+		if (PG_ARGISNULL(7 + nlev + j))
+			null_element("x", j + 1);
+		x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+	}
+}
+
+/*
+ * svy_calibrate_elems's row when its call site is ready (CalibCache): the
+ * same checks and errors as the general path, less those of the call's
+ * constants and population, passed on an earlier row; false if the row is
+ * not of that shape.
+ */
+static pg_attribute_always_inline bool
+elems_fast(FunctionCallInfo fcinfo, CalibCache *c, Datum *result)
+{
+	const SvyDesign *d;
+	struct varlena *pop;
+	const char *lev[SVY_CALIB_MAX_MARGINS];
+	int			levlen[SVY_CALIB_MAX_MARGINS];
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	int			nx = Max(c->elems_nx, 0);
+	int			nlev = PG_NARGS() - 7 - nx;
+	uint64		cell;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6) || PG_GETARG_INT32(6) != c->elems_nx)
+		return false;
+	d = (const SvyDesign *) DatumGetPointer(PG_GETARG_DATUM(0));
+	pop = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
+	/* a one-stage linearization design without a label, so not calibrated, the buffer's base size */
+	if (!VARATT_IS_4B_U(d) || VARSIZE(d) != SVY_DESIGN_ARRAYS_OFFSET(0) || (d->flags & SVY_OUT_OF_DOMAIN) ||
+		pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
+		svy_population_hash(pop) != c->buf_hash || c->hash != c->buf_hash)
+		return false;
+	c->site.base = d;
+	elems_levels(fcinfo, nlev, lev, levlen);
+	elems_x(fcinfo, nlev, nx, x);
+	cell = row_cell(c, lev, levlen, nlev);
+	check_x(x, nx);
+	buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, nx);
+	*result = PointerGetDatum(c->buf);
+	return true;
+}
+
 /*
  * svy_calibrate_elems(d, population, method, bounds, maxit, epsilon, nx,
  *                     VARIADIC "any"): what svy_calibrate_support makes of
@@ -664,7 +770,11 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nx,
 				nlev;
+	CalibCache *c = fcinfo->flinfo->fn_extra;
+	Datum		result;
 
+	if (c != NULL && c->ready && elems_fast(fcinfo, c, &result))
+		return result;
 	if (PG_ARGISNULL(6))
 		null_arg("nx");
 	nx = PG_GETARG_INT32(6);
@@ -673,23 +783,14 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("svy_calibrate_elems needs at least one level and nx >= -1 x values")));
-	if (fcinfo->flinfo->fn_extra == NULL)
+	/* the arguments' types per nx (a call of its own may pass another nx on a later row) */
+	if (c == NULL || nx != c->elems_nx)
 		elems_check_types(fcinfo, nlev, nx);
 	calib_call_args(fcinfo, &elems_pos, &a);
+	a.c->elems_nx = nx;
 	pop = a.c->pop;
 	if (nlev <= SVY_CALIB_MAX_MARGINS)
-		for (int i = 0; i < nlev; i++)
-		{
-			text	   *t;
-
-			if (PG_ARGISNULL(7 + i))
-				null_element("levels", i + 1);
-			if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
-				continue;
-			t = PG_GETARG_TEXT_PP(7 + i);
-			lev[i] = VARDATA_ANY(t);
-			levlen[i] = VARSIZE_ANY_EXHDR(t);
-		}
+		elems_levels(fcinfo, nlev, lev, levlen);
 	check_nlev(pop, nlev);
 	if (nx < 0)
 	{
@@ -698,13 +799,12 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		nx = 0;
 	}
 	else if (nx <= SVY_CALIB_MAX_NUMERIC)
-		for (int j = 0; j < nx; j++)
-		{
-			if (PG_ARGISNULL(7 + nlev + j))
-				null_element("x", j + 1);
-			x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
-		}
-	return calib_call_value(&a, lev, levlen, nlev, x, nx);
+		elems_x(fcinfo, nlev, nx, x);
+	result = calib_call_value(&a, lev, levlen, nlev, x, nx);
+	/* the value in the (consumed) buffer with the call's constants, the base of elems_fast's shape */
+	a.c->ready = a.c->fixed && DatumGetPointer(result) == (void *) a.c->buf &&
+		svy_design_base_size(a.d) == SVY_DESIGN_ARRAYS_OFFSET(0);
+	return result;
 }
 
 /*
