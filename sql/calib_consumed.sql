@@ -281,3 +281,40 @@ SELECT gg, (SELECT svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rak
 FROM generate_series(1, 4) AS gg;
 DROP FUNCTION ck_spills(text);
 DROP TABLE ckd2, ckspill, ckspill_stored;
+
+-- 8. A ready call site (svy_calibrate_elems's row path once the buffer
+--    holds the call's constants and population): rows that are not of its
+--    shape after many that are (a stored base with its label, an
+--    uncalibrated base of another size, a subset, a calibrated one), and
+--    each error of a row's own values, as the first row gives them
+CREATE TEMP TABLE ckb AS
+SELECT id, svy_design(w, st, ps) AS db,
+       svy_calibrate(svy_design(w, psu => ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake') AS dc
+FROM ck;
+SELECT svy_accum(y, svy_calibrate(CASE WHEN id % 3 = 0 THEN db ELSE svy_design(w, st, ps) END,
+                                  (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text =
+       (SELECT svy_accum(y, dr)::text FROM ckd) AS mixed_bases_same
+FROM ck JOIN ckb USING (id);
+SELECT svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]))::text =
+       (SELECT svy_accum(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop),
+                                                                  ARRAY[country, role], ARRAY[x]) AS d
+                                            FROM ck OFFSET 0) s) AS linear_same
+FROM ck;
+-- (designs without strata have no label: their values are the buffer's size inside a CASE too)
+SELECT svy_prop(b, svy_calibrate(svy_subset(svy_design(w, psu => ps), id <> 700), (SELECT rake FROM ckpop),
+                                 ARRAY[country, role], method => 'rake')) FROM ck;
+SELECT svy_prop(b, svy_calibrate(CASE WHEN id = 700 THEN dc ELSE svy_design(w, psu => ps) END, (SELECT rake FROM ckpop),
+                                 ARRAY[country, role], method => 'rake')) FROM ck JOIN ckb USING (id);
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop),
+                                 ARRAY[country, CASE WHEN id = 700 THEN NULL ELSE role END], method => 'rake')) FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop),
+                                 ARRAY[CASE WHEN id = 700 THEN 'AU' ELSE country END, role], method => 'rake')) FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role],
+                                 ARRAY[CASE WHEN id = 700 THEN 'NaN' ELSE x END])) FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role],
+                                 ARRAY[CASE WHEN id = 700 THEN NULL ELSE x END])) FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), CASE WHEN id = 700 THEN NULL ELSE (SELECT rake FROM ckpop) END,
+                                 ARRAY[country, role], method => 'rake')) FROM ck;
+SELECT svy_prop(b, svy_calibrate(CASE WHEN id = 700 THEN NULL ELSE svy_design(w, st, ps) END, (SELECT rake FROM ckpop),
+                                 ARRAY[country, role], method => 'rake')) FROM ck;
+DROP TABLE ckb;

@@ -225,6 +225,10 @@ SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', N
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, 3, '1'::text, '2'::text, 1.5::float8, 2::float8);
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, NULL, '1'::text);
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, -2, '1'::text);
+-- nx changing from row to row: the arguments' types are checked again (a float8 is no level)
+SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL,
+                           CASE WHEN i = 1 THEN 2 ELSE 1 END, '1'::text, '2'::text, 1.5::float8, 2::float8) IS NOT NULL
+FROM generate_series(1, 2) AS i;
 
 DROP VIEW pfv;
 DROP TABLE pf, pfpop, pfpops;

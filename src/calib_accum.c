@@ -456,10 +456,11 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const do
 
 /*
  * The row path's cell index: cell codes are mixed-radix, so with at least
- * 4 slots a cell their low bits rarely collide.
+ * 4 slots a cell their low bits rarely collide.  A hit needs only the
+ * slot; the cache is sized (and made) on a miss, as cells are added then.
  */
-static inline int
-row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
+static pg_noinline int
+row_cell_miss(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
 {
 	CellSlot   *slot;
 	int			i;
@@ -473,32 +474,66 @@ row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, con
 		c->cellcache = MemoryContextAllocZero(cxt, sizeof(CellSlot) * n);
 		c->cellcache_mask = n - 1;
 	}
-	slot = &c->cellcache[code & c->cellcache_mask];
-	if (slot->index1 != 0 && slot->code == code)
-	{
-		if (c->distinct)
-			cell_check(c, slot->index1 - 1, cat, x);
-		return slot->index1 - 1;
-	}
 	i = cell_index(c, cxt, code, cat, x);
+	slot = &c->cellcache[code & c->cellcache_mask];
 	slot->code = code;
 	slot->index1 = i + 1;
 	return i;
+}
+
+static inline int
+row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
+{
+	if (likely(c->cellcache != NULL))
+	{
+		CellSlot   *slot = &c->cellcache[code & c->cellcache_mask];
+
+		if (slot->index1 != 0 && slot->code == code)
+		{
+			if (c->distinct)
+				cell_check(c, slot->index1 - 1, cat, x);
+			return slot->index1 - 1;
+		}
+	}
+	return row_cell_miss(c, cxt, code, cat, x);
+}
+
+/* A row's (unit, cell) key: its stratum, its PSU (0 without PSUs) and its cell code. */
+static inline void
+row_key(const SvyCalibAccum *c, const SvyDesign *d, uint64 code, CalibKey *key)
+{
+	key->w[0] = d->stratum[0];
+	key->w[1] = d->stratum[1];
+	key->w[2] = c->per_row ? 0 : d->psu[0];
+	key->w[3] = c->per_row ? 0 : d->psu[1];
+	key->w[4] = code;
 }
 
 /*
  * The row path's entry: (unit, cell) packed as unit << bits | cell, with
  * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
  * and cells can be correlated: a plain mask would map whole runs of PSUs to
- * one slot); pairs of slots, at least 2 slots an entry.
+ * one slot); sets of 4 slots (2-way sets missed on 6% of cr's rows), at
+ * least 2 slots an entry.  A slot holds the whole (unit, cell), so bits
+ * only spread them: the cache is sized (and bits set) on a miss, as entries
+ * and cells are added then.
  */
-static inline double *
-row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const CalibKey *key)
+static inline EntrySlot *
+entry_slot(const SvyCalibAccum *c, int unit, int cell)
+{
+	return &c->entcache[(((((uint32) unit << c->entcache_bits) | (uint32) cell) * 0x9E3779B1U) >>
+						 c->entcache_shift) & ~3U];
+}
+
+static pg_noinline double *
+row_entry_miss(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const SvyDesign *d, uint64 code)
 {
 	EntrySlot  *slot;
 	double	   *u;
 	int			bits = pg_leftmost_one_pos32(c->ncell_cap);
+	CalibKey	key;
 
+	row_key(c, d, code, &key);
 	if (c->entcache == NULL || c->entcache_bits != bits ||
 		(uint64) c->used * 2 > (uint64) c->entcache_mask + 1)
 	{
@@ -506,54 +541,77 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Ca
 
 		while (n < (uint64) c->used * 2 + 2)
 			n *= 2;
-		if (n > (UINT64CONST(1) << 30))
-			return entry_sums(c, key);	/* (a billion entries: no cache) */
 		if (c->entcache)
 			pfree(c->entcache);
+		c->entcache = NULL;
+		if (n > (UINT64CONST(1) << 30))
+			return entry_sums(c, &key);	/* (a billion entries: no cache) */
 		c->entcache = MemoryContextAllocHuge(cxt, sizeof(EntrySlot) * n);
 		memset(c->entcache, 0, sizeof(EntrySlot) * n);
 		c->entcache_mask = n - 1;
 		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
 		c->entcache_bits = bits;
 	}
-	/* 2-way: the pair of slots at the hash, the most recent entry first */
-	slot = &c->entcache[(((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift) & ~1U];
-	if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
-		return c->arena + (int64) slot[0].off * c->width;
-	if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
-		return c->arena + (int64) slot[1].off * c->width;
-	u = entry_sums(c, key);
-	slot[1] = slot[0];
+	/* the set's most recent entry first */
+	slot = entry_slot(c, unit, cell);
+	u = entry_sums(c, &key);
+	memmove(&slot[1], &slot[0], sizeof(EntrySlot) * 3);
 	slot[0].unit1 = unit + 1;
 	slot[0].cell = cell;
 	slot[0].off = (u - c->arena) / c->width;
 	return u;
 }
 
+static inline double *
+row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const SvyDesign *d, uint64 code)
+{
+	if (likely(c->entcache != NULL))
+	{
+		EntrySlot  *slot = entry_slot(c, unit, cell);
+
+		for (int i = 0; i < 4; i++)
+			if (slot[i].unit1 == unit + 1 && slot[i].cell == cell)
+				return c->arena + (int64) slot[i].off * c->width;
+	}
+	return row_entry_miss(c, cxt, unit, cell, d, code);
+}
+
 /* ---------- rows ---------- */
 
-/* Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums. */
+/*
+ * Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums, q = [1, e, a,
+ * b, a^2, ab, b^2]: built as an array only for the v_j (k > 0), so that the
+ * common row keeps it in registers.
+ */
 static inline void
-add_u(double *u, double w, const double *q, const float8 *v, int k)
+add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k)
 {
-	/* the constant's block spelled out (every row; the loop below is for the v_j) */
-	u[U_Q(0, 0)] += w;
-	u[U_Q(0, 1)] += w * q[1];
-	u[U_Q(0, 2)] += w * q[2];
-	u[U_Q(0, 3)] += w * q[3];
-	u[U_Q(0, 4)] += w * q[4];
-	u[U_Q(0, 5)] += w * q[5];
-	u[U_Q(0, 6)] += w * q[6];
-	for (int j = 1; j <= k; j++)
-	{
-		double		f = w * v[j - 1];
+	double		aa = a * a,
+				ab = a * bx,
+				bb = bx * bx;
 
-		for (int t = 0; t < NQ; t++)
-			u[U_Q(j, t)] += f * q[t];
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * e;
+	u[U_Q(0, 2)] += w * a;
+	u[U_Q(0, 3)] += w * bx;
+	u[U_Q(0, 4)] += w * aa;
+	u[U_Q(0, 5)] += w * ab;
+	u[U_Q(0, 6)] += w * bb;
+	if (k > 0)
+	{
+		const double q[NQ] = {1.0, e, a, bx, aa, ab, bb};
+
+		for (int j = 1; j <= k; j++)
+		{
+			double		f = w * v[j - 1];
+
+			for (int t = 0; t < NQ; t++)
+				u[U_Q(j, t)] += f * q[t];
+		}
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 	}
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 }
 
 void
@@ -565,8 +623,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	bool		e;
 	double		a,
 				bx,
-				w,
-				q[NQ];
+				w;
 	double	   *u;
 	const float8 *v;
 	int			k;
@@ -574,9 +631,12 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	int			unit;
 	int			ci;
 	double	   *cs;
+	uint64		code;
 	CalibKey	key;
+	Size		head = svy_design_base_size(d);
 
-	if (!svy_design_is_calibrated(d))
+	/* svy_design_is_calibrated, its base's size kept for the block */
+	if (VARSIZE(d) <= head)
 	{
 		if (s->calib)
 			mixed("Some rows have a calibrated design, others do not.");
@@ -589,7 +649,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	/* the base design, read in place (svy_design_label finds a label left out through d) */
 	h = svy_accum_row_base(s, d, y, x, y_null);
 
-	b = svy_calib_block(d);
+	b = (const SvyCalibBlock *) ((const char *) d + head);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
 								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
@@ -625,31 +685,29 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	w = d->weight;
 	k = c->k;
 	v = svy_calib_x(b);
-	q[0] = 1.0;
-	q[1] = e;
-	q[2] = a;
-	q[3] = bx;
-	q[4] = a * a;
-	q[5] = a * bx;
-	q[6] = bx * bx;
 
-	key.w[0] = d->stratum[0];
-	key.w[1] = d->stratum[1];
-	key.w[2] = c->per_row ? 0 : d->psu[0];
-	key.w[3] = c->per_row ? 0 : d->psu[1];
-	key.w[4] = svy_calib_row_cell(b);
-	ci = row_cell_index(c, s->cxt, key.w[4], b->cell, v);
+	/* (the row's calibration is the state's: c->distinct is svy_calib_row_cell's test) */
+	code = c->distinct ? svy_calib_distinct_code(b->cell, v, k) : b->cell;
+	ci = row_cell_index(c, s->cxt, code, b->cell, v);
 	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
 	unit = c->per_row ? h : s->last_psu;
-	/* (replicate designs have no unit: h = -1) */
-	u = unit >= 0 ? row_entry_sums(c, s->cxt, unit, ci, &key) : entry_sums(c, &key);
-	add_u(u, w, q, v, k);
+	if (unit >= 0)
+		u = row_entry_sums(c, s->cxt, unit, ci, d, code);
+	else
+	{
+		/* (replicate designs have no unit: h = -1) */
+		row_key(c, d, code, &key);
+		u = entry_sums(c, &key);
+	}
+	add_u(u, w, e, a, bx, v, k);
 	if (c->tab2)
 	{
 		const SvyStage2 *s2 = svy_design_stage2(d);
-		Calib2Key	key2 = {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
+		Calib2Key	key2;
 
-		add_u(entry2_sums(c, &key2), w, q, v, k);
+		row_key(c, d, code, &key);
+		key2 = (Calib2Key) {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
+		add_u(entry2_sums(c, &key2), w, e, a, bx, v, k);
 	}
 	if (c->per_row)
 	{

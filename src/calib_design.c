@@ -75,6 +75,16 @@ typedef struct CalibCache
 	Size		buf_pop_at;		/* offset of the population in buf; 0: none yet */
 	const struct varlena *buf_pop;
 	uint64		buf_hash;
+
+	/*
+	 * svy_calibrate_elems: its nx argument at the types' check, and whether
+	 * the last row's value went into buf with the call's constants and a
+	 * one-stage linearization base without a label (ready): then a row of
+	 * that shape with the same population datum writes only its part
+	 * (elems_fast).
+	 */
+	int			elems_nx;
+	bool		ready;
 } CalibCache;
 
 /* calib_cache's miss: the call site's first row, or another population */
@@ -90,6 +100,7 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 	{
 		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
 		svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
+		c->elems_nx = -2;		/* none yet */
 		fcinfo->flinfo->fn_extra = c;
 	}
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -280,6 +291,27 @@ check_method_fits(int method, const SvyPop *pop)
 }
 
 /*
+ * A row's part of a value in a call site's buffer whose calibration block
+ * and population are in place: the base's bytes after its header (the
+ * common one, a linearization design without a label, inline), its cell
+ * and x.
+ */
+static pg_attribute_always_inline void
+buf_write_row(SvyDesign *out, const SvyDesign *base, Size head, uint64 cell, const double *x, int nx)
+{
+	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
+
+	if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
+		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
+			   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
+	else
+		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
+	b->cell = cell;
+	for (int j = 0; j < nx; j++)
+		((float8 *) (b + 1))[j] = x[j];
+}
+
+/*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
  * c: a call site whose values may be built in its buffer (c->site.consumed), or NULL.
@@ -321,16 +353,7 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		 */
 		if (!copy_pop && c->fixed)
 		{
-			b = (SvyCalibBlock *) ((char *) out + head);
-			/* the base after its header (the common one, a linearization design without a label, inline) */
-			if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
-				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
-					   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
-			else
-				memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
-			b->cell = cell;
-			for (int j = 0; j < nx; j++)
-				((float8 *) (b + 1))[j] = x[j];
+			buf_write_row(out, base, head, cell, x, nx);
 			return out;
 		}
 		c->buf_pop_at = pop_at;
@@ -648,6 +671,57 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 }
 
 /*
+ * svy_calibrate_elems's row when its call site is ready (CalibCache): the
+ * checks of the call's constants and population passed on an earlier row;
+ * those of the row's own values are made here, in one pass over its
+ * levels.  False if the row is not of that shape or not valid: the general
+ * path then gives its errors, in their order.
+ */
+static pg_attribute_always_inline bool
+elems_fast(FunctionCallInfo fcinfo, CalibCache *c, Datum *result)
+{
+	const SvyDesign *d;
+	struct varlena *pop;
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	int			nx = Max(c->elems_nx, 0);
+	int			nlev = PG_NARGS() - 7 - nx;
+	uint64		cell = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6) || PG_GETARG_INT32(6) != c->elems_nx)
+		return false;
+	d = (const SvyDesign *) DatumGetPointer(PG_GETARG_DATUM(0));
+	pop = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
+	/* a one-stage linearization design without a label, so not calibrated, the buffer's base size */
+	if (!VARATT_IS_4B_U(d) || VARSIZE(d) != SVY_DESIGN_ARRAYS_OFFSET(0) || (d->flags & SVY_OUT_OF_DOMAIN) ||
+		pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
+		svy_population_hash(pop) != c->buf_hash || c->hash != c->buf_hash)
+		return false;
+	for (int m = 0; m < nlev; m++)
+	{
+		const char *lev;
+		int			len;
+		int			l;
+
+		if (PG_ARGISNULL(7 + m) || !svy_varlena_inline(PG_GETARG_DATUM(7 + m), &lev, &len) ||
+			(l = svy_pop_level_index(&c->pop->vars[c->cat[m]], lev, len)) < 0)
+			return false;
+		cell += (uint64) l * c->radix[m];
+	}
+	for (int j = 0; j < nx; j++)
+	{
+		if (PG_ARGISNULL(7 + nlev + j))
+			return false;
+		x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+		if (isnan(x[j]) || isinf(x[j]))
+			return false;
+	}
+	c->site.base = d;
+	buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, nx);
+	*result = PointerGetDatum(c->buf);
+	return true;
+}
+
+/*
  * svy_calibrate_elems(d, population, method, bounds, maxit, epsilon, nx,
  *                     VARIADIC "any"): what svy_calibrate_support makes of
  * a call whose levels (and x) are ARRAY[...] expressions, the levels then
@@ -664,7 +738,11 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nx,
 				nlev;
+	CalibCache *c = fcinfo->flinfo->fn_extra;
+	Datum		result;
 
+	if (c != NULL && c->ready && elems_fast(fcinfo, c, &result))
+		return result;
 	if (PG_ARGISNULL(6))
 		null_arg("nx");
 	nx = PG_GETARG_INT32(6);
@@ -673,9 +751,11 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("svy_calibrate_elems needs at least one level and nx >= -1 x values")));
-	if (fcinfo->flinfo->fn_extra == NULL)
+	/* the arguments' types per nx (a call of its own may pass another nx on a later row) */
+	if (c == NULL || nx != c->elems_nx)
 		elems_check_types(fcinfo, nlev, nx);
 	calib_call_args(fcinfo, &elems_pos, &a);
+	a.c->elems_nx = nx;
 	pop = a.c->pop;
 	if (nlev <= SVY_CALIB_MAX_MARGINS)
 		for (int i = 0; i < nlev; i++)
@@ -704,7 +784,11 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 				null_element("x", j + 1);
 			x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
 		}
-	return calib_call_value(&a, lev, levlen, nlev, x, nx);
+	result = calib_call_value(&a, lev, levlen, nlev, x, nx);
+	/* the value in the (consumed) buffer with the call's constants, the base of elems_fast's shape */
+	a.c->ready = a.c->fixed && DatumGetPointer(result) == (void *) a.c->buf &&
+		svy_design_base_size(a.d) == SVY_DESIGN_ARRAYS_OFFSET(0);
+	return result;
 }
 
 /*
