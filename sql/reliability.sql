@@ -33,6 +33,22 @@ SELECT svy_quantiles(y, svy_design(1), ARRAY[0.5, CASE WHEN y = 1 THEN 0.25 ELSE
 FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
 SELECT (svy_mean(y, svy_design(1), CASE WHEN y = 1 THEN 0.9 ELSE 0.95 END)).ci_upper
 FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+-- a NULL option is its default, compared like any value: NULL and 0.9 (or wilson) differ whichever row
+-- comes first (before: a NULL after the first row was skipped, a NULL first was the default)
+SELECT (svy_mean(y, svy_design(1), CASE WHEN y = 1 THEN 0.9 END)).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT (svy_mean(y, svy_design(1), CASE WHEN y = 1 THEN NULL ELSE 0.9 END)).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT (svy_prop(y > 3, svy_design(1), CASE WHEN y = 1 THEN 'wilson' END)).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+SELECT (svy_prop(y > 3, svy_design(1), CASE WHEN y = 1 THEN NULL ELSE 'wilson' END)).ci_upper
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
+-- NULL and the default's own value agree: the same interval as without the option
+SELECT round((svy_mean(y, svy_design(1), CASE WHEN y = 1 THEN 0.95 END)).ci_upper::numeric, 10) =
+       round((svy_mean(y, svy_design(1))).ci_upper::numeric, 10) AS same_mean,
+       round((svy_prop(y > 3, svy_design(1), CASE WHEN y = 1 THEN NULL ELSE 'logit' END)).ci_upper::numeric, 10) =
+       round((svy_prop(y > 3, svy_design(1))).ci_upper::numeric, 10) AS same_prop
+FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;
 -- the same value computed per row is fine
 SELECT round((svy_prop(y > 3, svy_design(1), lower('WALD' || ''))).ci_upper::numeric, 10) AS upper
 FROM (SELECT i::float8 y FROM generate_series(1, 10) i) v;

@@ -70,15 +70,18 @@ const SvyAggOps svy_accum_ops = {
 	accum_create, accum_merge, accum_serialize, accum_deserialize
 };
 
-/* The optional level argument at argno: the same on every row. */
+/*
+ * The optional level argument at argno: the same on every row, a NULL
+ * being the default (0.95), so that NULL and 0.9 on two rows are an error
+ * whichever comes first.
+ */
 static void
 level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 {
-	double		level;
+	double		level = SVY_LEVEL_DEFAULT;
 
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return;
-	level = svy_check_level(PG_GETARG_FLOAT8(argno));
+	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
+		level = svy_check_level(PG_GETARG_FLOAT8(argno));
 	if (s->dom.nrow == 0)
 		s->level = level;
 	else if (level != s->level)
@@ -87,18 +90,21 @@ level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 				 errmsg("confidence level must be the same on every row")));
 }
 
+/* The optional CI method argument at argno: as level_arg, NULL being logit. */
 static void
 method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 {
-	int			method;
+	int			method = SVY_CI_LOGIT;
 
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return;
-	/* the same text as the last row's needs no parsing */
-	if (svy_option_unchanged(&s->method_seen, (struct varlena *) PG_GETARG_TEXT_PP(argno), s->cxt) &&
-		s->dom.nrow > 0)
-		return;
-	method = svy_parse_method(PG_GETARG_TEXT_PP(argno));
+	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
+	{
+		/* the same text as the last row's needs no parsing */
+		if (svy_option_unchanged(&s->method_seen, (struct varlena *) PG_GETARG_TEXT_PP(argno), s->cxt) &&
+			s->dom.nrow > 0)
+			method = s->method;
+		else
+			method = svy_parse_method(PG_GETARG_TEXT_PP(argno));
+	}
 	if (s->dom.nrow > 0 && method != s->method)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
