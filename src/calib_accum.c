@@ -456,10 +456,11 @@ cell_sums(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const do
 
 /*
  * The row path's cell index: cell codes are mixed-radix, so with at least
- * 4 slots a cell their low bits rarely collide.
+ * 4 slots a cell their low bits rarely collide.  A hit needs only the
+ * slot; the cache is sized (and made) on a miss, as cells are added then.
  */
-static inline int
-row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
+static pg_noinline int
+row_cell_miss(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
 {
 	CellSlot   *slot;
 	int			i;
@@ -473,32 +474,65 @@ row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, con
 		c->cellcache = MemoryContextAllocZero(cxt, sizeof(CellSlot) * n);
 		c->cellcache_mask = n - 1;
 	}
-	slot = &c->cellcache[code & c->cellcache_mask];
-	if (slot->index1 != 0 && slot->code == code)
-	{
-		if (c->distinct)
-			cell_check(c, slot->index1 - 1, cat, x);
-		return slot->index1 - 1;
-	}
 	i = cell_index(c, cxt, code, cat, x);
+	slot = &c->cellcache[code & c->cellcache_mask];
 	slot->code = code;
 	slot->index1 = i + 1;
 	return i;
+}
+
+static inline int
+row_cell_index(SvyCalibAccum *c, MemoryContext cxt, uint64 code, uint64 cat, const double *x)
+{
+	if (likely(c->cellcache != NULL))
+	{
+		CellSlot   *slot = &c->cellcache[code & c->cellcache_mask];
+
+		if (slot->index1 != 0 && slot->code == code)
+		{
+			if (c->distinct)
+				cell_check(c, slot->index1 - 1, cat, x);
+			return slot->index1 - 1;
+		}
+	}
+	return row_cell_miss(c, cxt, code, cat, x);
+}
+
+/* A row's (unit, cell) key: its stratum, its PSU (0 without PSUs) and its cell code. */
+static inline void
+row_key(const SvyCalibAccum *c, const SvyDesign *d, uint64 code, CalibKey *key)
+{
+	key->w[0] = d->stratum[0];
+	key->w[1] = d->stratum[1];
+	key->w[2] = c->per_row ? 0 : d->psu[0];
+	key->w[3] = c->per_row ? 0 : d->psu[1];
+	key->w[4] = code;
 }
 
 /*
  * The row path's entry: (unit, cell) packed as unit << bits | cell, with
  * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
  * and cells can be correlated: a plain mask would map whole runs of PSUs to
- * one slot); pairs of slots, at least 2 slots an entry.
+ * one slot); pairs of slots, at least 2 slots an entry.  A slot holds the
+ * whole (unit, cell), so bits only spread them: the cache is sized (and
+ * bits set) on a miss, as entries and cells are added then.
  */
-static inline double *
-row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const CalibKey *key)
+static inline EntrySlot *
+entry_slot(const SvyCalibAccum *c, int unit, int cell)
+{
+	return &c->entcache[(((((uint32) unit << c->entcache_bits) | (uint32) cell) * 0x9E3779B1U) >>
+						 c->entcache_shift) & ~1U];
+}
+
+static pg_noinline double *
+row_entry_miss(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const SvyDesign *d, uint64 code)
 {
 	EntrySlot  *slot;
 	double	   *u;
 	int			bits = pg_leftmost_one_pos32(c->ncell_cap);
+	CalibKey	key;
 
+	row_key(c, d, code, &key);
 	if (c->entcache == NULL || c->entcache_bits != bits ||
 		(uint64) c->used * 2 > (uint64) c->entcache_mask + 1)
 	{
@@ -506,28 +540,40 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Ca
 
 		while (n < (uint64) c->used * 2 + 2)
 			n *= 2;
-		if (n > (UINT64CONST(1) << 30))
-			return entry_sums(c, key);	/* (a billion entries: no cache) */
 		if (c->entcache)
 			pfree(c->entcache);
+		c->entcache = NULL;
+		if (n > (UINT64CONST(1) << 30))
+			return entry_sums(c, &key);	/* (a billion entries: no cache) */
 		c->entcache = MemoryContextAllocHuge(cxt, sizeof(EntrySlot) * n);
 		memset(c->entcache, 0, sizeof(EntrySlot) * n);
 		c->entcache_mask = n - 1;
 		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
 		c->entcache_bits = bits;
 	}
-	/* 2-way: the pair of slots at the hash, the most recent entry first */
-	slot = &c->entcache[(((((uint32) unit << bits) | (uint32) cell) * 0x9E3779B1U) >> c->entcache_shift) & ~1U];
-	if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
-		return c->arena + (int64) slot[0].off * c->width;
-	if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
-		return c->arena + (int64) slot[1].off * c->width;
-	u = entry_sums(c, key);
+	/* the pair's most recent entry first */
+	slot = entry_slot(c, unit, cell);
+	u = entry_sums(c, &key);
 	slot[1] = slot[0];
 	slot[0].unit1 = unit + 1;
 	slot[0].cell = cell;
 	slot[0].off = (u - c->arena) / c->width;
 	return u;
+}
+
+static inline double *
+row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const SvyDesign *d, uint64 code)
+{
+	if (likely(c->entcache != NULL))
+	{
+		EntrySlot  *slot = entry_slot(c, unit, cell);
+
+		if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
+			return c->arena + (int64) slot[0].off * c->width;
+		if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
+			return c->arena + (int64) slot[1].off * c->width;
+	}
+	return row_entry_miss(c, cxt, unit, cell, d, code);
 }
 
 /* ---------- rows ---------- */
@@ -574,6 +620,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	int			unit;
 	int			ci;
 	double	   *cs;
+	uint64		code;
 	CalibKey	key;
 
 	if (!svy_design_is_calibrated(d))
@@ -633,22 +680,27 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	q[5] = a * bx;
 	q[6] = bx * bx;
 
-	key.w[0] = d->stratum[0];
-	key.w[1] = d->stratum[1];
-	key.w[2] = c->per_row ? 0 : d->psu[0];
-	key.w[3] = c->per_row ? 0 : d->psu[1];
-	key.w[4] = svy_calib_row_cell(b);
-	ci = row_cell_index(c, s->cxt, key.w[4], b->cell, v);
+	/* (the row's calibration is the state's: c->distinct is svy_calib_row_cell's test) */
+	code = c->distinct ? svy_calib_distinct_code(b->cell, v, k) : b->cell;
+	ci = row_cell_index(c, s->cxt, code, b->cell, v);
 	/* the unit: the PSU's slot in the base accumulator, or the stratum's index */
 	unit = c->per_row ? h : s->last_psu;
-	/* (replicate designs have no unit: h = -1) */
-	u = unit >= 0 ? row_entry_sums(c, s->cxt, unit, ci, &key) : entry_sums(c, &key);
+	if (unit >= 0)
+		u = row_entry_sums(c, s->cxt, unit, ci, d, code);
+	else
+	{
+		/* (replicate designs have no unit: h = -1) */
+		row_key(c, d, code, &key);
+		u = entry_sums(c, &key);
+	}
 	add_u(u, w, q, v, k);
 	if (c->tab2)
 	{
 		const SvyStage2 *s2 = svy_design_stage2(d);
-		Calib2Key	key2 = {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
+		Calib2Key	key2;
 
+		row_key(c, d, code, &key);
+		key2 = (Calib2Key) {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
 		add_u(entry2_sums(c, &key2), w, q, v, k);
 	}
 	if (c->per_row)
