@@ -1,9 +1,9 @@
 SET extra_float_digits = 0;
--- many cells (41 x 30 = 1,230), many PSUs (3,000 in 10 strata), rows of a PSU spread over cells;
+-- many cells (41 x 30 = 1,230), 1,000 PSUs (100 in each of 10 strata, 20 rows each), rows of a PSU spread over cells;
 -- levels of every length 0..40 bytes (a: ASCII, b: UTF-8 and long)
 CREATE TEMP TABLE big AS
 SELECT i AS id, 0.5 + (i * 7919 % 13) / 4.0 AS w, ((i * 37) % 101)::float8 AS y, (i * 31) % 7 < 3 AS b,
-       'S' || (i % 10) AS st, (i / 7) % 3000 AS ps, i % 53 AS g53,
+       'S' || (i % 10) AS st, (i / 10) % 100 AS ps, i % 53 AS g53,
        repeat('l', (i * 17) % 41) AS la,
        CASE WHEN (i * 23) % 30 < 15 THEN 'ü' || ((i * 23) % 30) ELSE repeat('Ω', 20 + (i * 23) % 30) || ((i * 23) % 30) END AS lb,
        ((i * 13) % 17)::float8 AS x, ((i * 7) % 11)::float8 AS x2
