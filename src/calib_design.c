@@ -555,46 +555,13 @@ check_nlev(const SvyPop *pop, int nlev)
 				 errhint("Give the row's level of each categorical variable, in the population's order.")));
 }
 
-/* The row's cell: the code of its levels (c->pop's, nlev checked). */
-static pg_attribute_always_inline uint64
-row_cell(const CalibCache *c, const char *const *lev, const int *levlen, int nlev)
-{
-	uint64		cell = 0;
-
-	for (int m = 0; m < nlev; m++)
-	{
-		SvyPopVar  *var = &c->pop->vars[c->cat[m]];
-		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
-
-		if (l < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
-							pnstrdup(lev[m], levlen[m]), var->name),
-					 errhint("Every level in the sample needs a population count.")));
-		cell += (uint64) l * c->radix[m];
-	}
-	return cell;
-}
-
-/* An error unless the row's x values are finite. */
-static pg_attribute_always_inline void
-check_x(const float8 *x, int nx)
-{
-	for (int j = 0; j < nx; j++)
-		if (isnan(x[j]) || isinf(x[j]))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
-}
-
 /* The rest of a row, once its levels and auxiliaries are read: the calibrated value. */
 static pg_attribute_always_inline Datum
 calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, int nlev,
 				 const float8 *x, int nx)
 {
 	const SvyPop *pop = a->c->pop;
-	uint64		cell;
+	uint64		cell = 0;
 
 	if (pop->nnum > SVY_CALIB_MAX_NUMERIC)
 		ereport(ERROR,
@@ -607,8 +574,25 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 				 errdetail("x has %d, the population %d.", nx, pop->nnum),
 				 errhint("Give the row's value of each numeric variable, in the population's order.")));
 
-	cell = row_cell(a->c, lev, levlen, nlev);
-	check_x(x, nx);
+	for (int m = 0; m < nlev; m++)
+	{
+		SvyPopVar  *var = &pop->vars[a->c->cat[m]];
+		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
+
+		if (l < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("level \"%s\" of variable \"%s\" is not in the population",
+							pnstrdup(lev[m], levlen[m]), var->name),
+					 errhint("Every level in the sample needs a population count.")));
+		cell += (uint64) l * a->c->radix[m];
+	}
+	for (int j = 0; j < nx; j++)
+		if (isnan(x[j]) || isinf(x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("numeric calibration variable must be finite, not %g", x[j])));
+
 	return PointerGetDatum(calibrated_design(a->c, a->d, a->c->hash, cell, a->method, a->maxit, a->epsilon,
 											 a->bounds, x, nx, a->popv));
 }
@@ -686,53 +670,22 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	return calib_call_value(&a, lev, levlen, nlev, x, nx);
 }
 
-/* svy_calibrate_elems's levels (arguments 7..): pointers to their bytes. */
-static pg_attribute_always_inline void
-elems_levels(FunctionCallInfo fcinfo, int nlev, const char **lev, int *levlen)
-{
-	for (int i = 0; i < nlev; i++)
-	{
-		text	   *t;
-
-		if (PG_ARGISNULL(7 + i))
-			null_element("levels", i + 1);
-		if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
-			continue;
-		t = PG_GETARG_TEXT_PP(7 + i);
-		lev[i] = VARDATA_ANY(t);
-		levlen[i] = VARSIZE_ANY_EXHDR(t);
-	}
-}
-
-/* svy_calibrate_elems's x values (after the nlev levels) */
-static pg_attribute_always_inline void
-elems_x(FunctionCallInfo fcinfo, int nlev, int nx, float8 *x)
-{
-	for (int j = 0; j < nx; j++)
-	{
-		if (PG_ARGISNULL(7 + nlev + j))
-			null_element("x", j + 1);
-		x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
-	}
-}
-
 /*
  * svy_calibrate_elems's row when its call site is ready (CalibCache): the
- * same checks and errors as the general path, less those of the call's
- * constants and population, passed on an earlier row; false if the row is
- * not of that shape.
+ * checks of the call's constants and population passed on an earlier row;
+ * those of the row's own values are made here, in one pass over its
+ * levels.  False if the row is not of that shape or not valid: the general
+ * path then gives its errors, in their order.
  */
 static pg_attribute_always_inline bool
 elems_fast(FunctionCallInfo fcinfo, CalibCache *c, Datum *result)
 {
 	const SvyDesign *d;
 	struct varlena *pop;
-	const char *lev[SVY_CALIB_MAX_MARGINS];
-	int			levlen[SVY_CALIB_MAX_MARGINS];
 	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nx = Max(c->elems_nx, 0);
 	int			nlev = PG_NARGS() - 7 - nx;
-	uint64		cell;
+	uint64		cell = 0;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6) || PG_GETARG_INT32(6) != c->elems_nx)
 		return false;
@@ -743,11 +696,26 @@ elems_fast(FunctionCallInfo fcinfo, CalibCache *c, Datum *result)
 		pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
 		svy_population_hash(pop) != c->buf_hash || c->hash != c->buf_hash)
 		return false;
+	for (int m = 0; m < nlev; m++)
+	{
+		const char *lev;
+		int			len;
+		int			l;
+
+		if (PG_ARGISNULL(7 + m) || !svy_varlena_inline(PG_GETARG_DATUM(7 + m), &lev, &len) ||
+			(l = svy_pop_level_index(&c->pop->vars[c->cat[m]], lev, len)) < 0)
+			return false;
+		cell += (uint64) l * c->radix[m];
+	}
+	for (int j = 0; j < nx; j++)
+	{
+		if (PG_ARGISNULL(7 + nlev + j))
+			return false;
+		x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+		if (isnan(x[j]) || isinf(x[j]))
+			return false;
+	}
 	c->site.base = d;
-	elems_levels(fcinfo, nlev, lev, levlen);
-	elems_x(fcinfo, nlev, nx, x);
-	cell = row_cell(c, lev, levlen, nlev);
-	check_x(x, nx);
 	buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, nx);
 	*result = PointerGetDatum(c->buf);
 	return true;
@@ -790,7 +758,18 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 	a.c->elems_nx = nx;
 	pop = a.c->pop;
 	if (nlev <= SVY_CALIB_MAX_MARGINS)
-		elems_levels(fcinfo, nlev, lev, levlen);
+		for (int i = 0; i < nlev; i++)
+		{
+			text	   *t;
+
+			if (PG_ARGISNULL(7 + i))
+				null_element("levels", i + 1);
+			if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
+				continue;
+			t = PG_GETARG_TEXT_PP(7 + i);
+			lev[i] = VARDATA_ANY(t);
+			levlen[i] = VARSIZE_ANY_EXHDR(t);
+		}
 	check_nlev(pop, nlev);
 	if (nx < 0)
 	{
@@ -799,7 +778,12 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		nx = 0;
 	}
 	else if (nx <= SVY_CALIB_MAX_NUMERIC)
-		elems_x(fcinfo, nlev, nx, x);
+		for (int j = 0; j < nx; j++)
+		{
+			if (PG_ARGISNULL(7 + nlev + j))
+				null_element("x", j + 1);
+			x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+		}
 	result = calib_call_value(&a, lev, levlen, nlev, x, nx);
 	/* the value in the (consumed) buffer with the call's constants, the base of elems_fast's shape */
 	a.c->ready = a.c->fixed && DatumGetPointer(result) == (void *) a.c->buf &&
