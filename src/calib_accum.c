@@ -578,28 +578,40 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 
 /* ---------- rows ---------- */
 
-/* Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums. */
+/*
+ * Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums, q = [1, e, a,
+ * b, a^2, ab, b^2]: built as an array only for the v_j (k > 0), so that the
+ * common row keeps it in registers.
+ */
 static inline void
-add_u(double *u, double w, const double *q, const float8 *v, int k)
+add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k)
 {
-	/* the constant's block spelled out (every row; the loop below is for the v_j) */
-	u[U_Q(0, 0)] += w;
-	u[U_Q(0, 1)] += w * q[1];
-	u[U_Q(0, 2)] += w * q[2];
-	u[U_Q(0, 3)] += w * q[3];
-	u[U_Q(0, 4)] += w * q[4];
-	u[U_Q(0, 5)] += w * q[5];
-	u[U_Q(0, 6)] += w * q[6];
-	for (int j = 1; j <= k; j++)
-	{
-		double		f = w * v[j - 1];
+	double		aa = a * a,
+				ab = a * bx,
+				bb = bx * bx;
 
-		for (int t = 0; t < NQ; t++)
-			u[U_Q(j, t)] += f * q[t];
+	u[U_Q(0, 0)] += w;
+	u[U_Q(0, 1)] += w * e;
+	u[U_Q(0, 2)] += w * a;
+	u[U_Q(0, 3)] += w * bx;
+	u[U_Q(0, 4)] += w * aa;
+	u[U_Q(0, 5)] += w * ab;
+	u[U_Q(0, 6)] += w * bb;
+	if (k > 0)
+	{
+		const double q[NQ] = {1.0, e, a, bx, aa, ab, bb};
+
+		for (int j = 1; j <= k; j++)
+		{
+			double		f = w * v[j - 1];
+
+			for (int t = 0; t < NQ; t++)
+				u[U_Q(j, t)] += f * q[t];
+		}
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 	}
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 }
 
 void
@@ -611,8 +623,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	bool		e;
 	double		a,
 				bx,
-				w,
-				q[NQ];
+				w;
 	double	   *u;
 	const float8 *v;
 	int			k;
@@ -672,13 +683,6 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	w = d->weight;
 	k = c->k;
 	v = svy_calib_x(b);
-	q[0] = 1.0;
-	q[1] = e;
-	q[2] = a;
-	q[3] = bx;
-	q[4] = a * a;
-	q[5] = a * bx;
-	q[6] = bx * bx;
 
 	/* (the row's calibration is the state's: c->distinct is svy_calib_row_cell's test) */
 	code = c->distinct ? svy_calib_distinct_code(b->cell, v, k) : b->cell;
@@ -693,7 +697,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		row_key(c, d, code, &key);
 		u = entry_sums(c, &key);
 	}
-	add_u(u, w, q, v, k);
+	add_u(u, w, e, a, bx, v, k);
 	if (c->tab2)
 	{
 		const SvyStage2 *s2 = svy_design_stage2(d);
@@ -701,7 +705,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 
 		row_key(c, d, code, &key);
 		key2 = (Calib2Key) {{key.w[0], key.w[1], key.w[2], key.w[3], s2->psu2[0], s2->psu2[1], key.w[4]}};
-		add_u(entry2_sums(c, &key2), w, q, v, k);
+		add_u(entry2_sums(c, &key2), w, e, a, bx, v, k);
 	}
 	if (c->per_row)
 	{
