@@ -633,8 +633,10 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	double	   *cs;
 	uint64		code;
 	CalibKey	key;
+	Size		head = svy_design_base_size(d);
 
-	if (!svy_design_is_calibrated(d))
+	/* svy_design_is_calibrated, its base's size kept for the block */
+	if (VARSIZE(d) <= head)
 	{
 		if (s->calib)
 			mixed("Some rows have a calibrated design, others do not.");
@@ -647,7 +649,7 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	/* the base design, read in place (svy_design_label finds a label left out through d) */
 	h = svy_accum_row_base(s, d, y, x, y_null);
 
-	b = svy_calib_block(d);
+	b = (const SvyCalibBlock *) ((const char *) d + head);
 	if (s->calib == NULL)
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
 								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
