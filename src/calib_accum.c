@@ -513,15 +513,16 @@ row_key(const SvyCalibAccum *c, const SvyDesign *d, uint64 code, CalibKey *key)
  * The row path's entry: (unit, cell) packed as unit << bits | cell, with
  * bits enough for the cells seen, and spread by Fibonacci hashing (PSU slots
  * and cells can be correlated: a plain mask would map whole runs of PSUs to
- * one slot); pairs of slots, at least 2 slots an entry.  A slot holds the
- * whole (unit, cell), so bits only spread them: the cache is sized (and
- * bits set) on a miss, as entries and cells are added then.
+ * one slot); sets of 4 slots (2-way sets missed on 6% of cr's rows), at
+ * least 2 slots an entry.  A slot holds the whole (unit, cell), so bits
+ * only spread them: the cache is sized (and bits set) on a miss, as entries
+ * and cells are added then.
  */
 static inline EntrySlot *
 entry_slot(const SvyCalibAccum *c, int unit, int cell)
 {
 	return &c->entcache[(((((uint32) unit << c->entcache_bits) | (uint32) cell) * 0x9E3779B1U) >>
-						 c->entcache_shift) & ~1U];
+						 c->entcache_shift) & ~3U];
 }
 
 static pg_noinline double *
@@ -551,10 +552,10 @@ row_entry_miss(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 		c->entcache_shift = 32 - pg_leftmost_one_pos64(n);
 		c->entcache_bits = bits;
 	}
-	/* the pair's most recent entry first */
+	/* the set's most recent entry first */
 	slot = entry_slot(c, unit, cell);
 	u = entry_sums(c, &key);
-	slot[1] = slot[0];
+	memmove(&slot[1], &slot[0], sizeof(EntrySlot) * 3);
 	slot[0].unit1 = unit + 1;
 	slot[0].cell = cell;
 	slot[0].off = (u - c->arena) / c->width;
@@ -568,10 +569,9 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 	{
 		EntrySlot  *slot = entry_slot(c, unit, cell);
 
-		if (slot[0].unit1 == unit + 1 && slot[0].cell == cell)
-			return c->arena + (int64) slot[0].off * c->width;
-		if (slot[1].unit1 == unit + 1 && slot[1].cell == cell)
-			return c->arena + (int64) slot[1].off * c->width;
+		for (int i = 0; i < 4; i++)
+			if (slot[i].unit1 == unit + 1 && slot[i].cell == cell)
+				return c->arena + (int64) slot[i].off * c->width;
 	}
 	return row_entry_miss(c, cxt, unit, cell, d, code);
 }
