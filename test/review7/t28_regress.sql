@@ -25,21 +25,28 @@ FROM (SELECT 'a' AS v, repeat('l', n) AS l, 300.0 + (n - 20) AS t FROM generate_
       UNION ALL SELECT 'x', NULL, 8.0 * 12300) m;
 SELECT count(DISTINCT (st, ps)) AS psus, count(DISTINCT (la, lb)) AS cells FROM fb;
 
--- 1. The caches against states merged from one-PSU parts (no cache hits there)
+-- 1. The caches against states merged from parts of 20 rows (one PSU, or
+--    rows of one stratum without PSUs: few entries, no set conflicts)
 CREATE TEMP TABLE fbparts AS
 SELECT st, ps,
        svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM fbpop), ARRAY[la, lb], method => 'rake')) AS r,
        svy_accum(y, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x])) AS l,
-       svy_accum(y, svy_calibrate(svy_design(w, st, ps, 1000, (id / 300) % 3, 10), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x])) AS l2
+       svy_accum(y, svy_calibrate(svy_design(w, st, ps, 1000, (id / 300) % 3, 10), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x])) AS l2,
+       svy_accum(y, svy_calibrate(svy_design(w, st), (SELECT rake FROM fbpop), ARRAY[la, lb], method => 'rake')) AS rs,
+       svy_accum(y, svy_calibrate(svy_design(w), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x])) AS l0
 FROM fb GROUP BY st, ps;
 CREATE TEMP TABLE fbmerged AS
 SELECT 'rake' AS k, (svy_mean(svy_merge(r ORDER BY st, ps))).* FROM fbparts
 UNION ALL SELECT 'linear', (svy_mean(svy_merge(l ORDER BY ps DESC, st))).* FROM fbparts
-UNION ALL SELECT 'two-stage', (svy_total(svy_merge(l2 ORDER BY st, ps))).* FROM fbparts;
+UNION ALL SELECT 'two-stage', (svy_total(svy_merge(l2 ORDER BY st, ps))).* FROM fbparts
+UNION ALL SELECT 'rake, strata, no PSUs', (svy_mean(svy_merge(rs ORDER BY st, ps))).* FROM fbparts
+UNION ALL SELECT 'linear, no strata or PSUs', (svy_mean(svy_merge(l0 ORDER BY st, ps))).* FROM fbparts;
 CREATE TEMP TABLE fbdirect AS
 SELECT 'rake' AS k, (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM fbpop), ARRAY[la, lb], method => 'rake'))).* FROM fb
 UNION ALL SELECT 'linear', (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x]))).* FROM fb
-UNION ALL SELECT 'two-stage', (svy_total(y, svy_calibrate(svy_design(w, st, ps, 1000, (id / 300) % 3, 10), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x]))).* FROM fb;
+UNION ALL SELECT 'two-stage', (svy_total(y, svy_calibrate(svy_design(w, st, ps, 1000, (id / 300) % 3, 10), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x]))).* FROM fb
+UNION ALL SELECT 'rake, strata, no PSUs', (svy_mean(y, svy_calibrate(svy_design(w, st), (SELECT rake FROM fbpop), ARRAY[la, lb], method => 'rake'))).* FROM fb
+UNION ALL SELECT 'linear, no strata or PSUs', (svy_mean(y, svy_calibrate(svy_design(w), (SELECT lin FROM fbpop), ARRAY[la, lb], ARRAY[x]))).* FROM fb;
 SELECT k, round(d.estimate::numeric, 6) AS estimate, round(d.std_error::numeric, 6) AS std_error, d.df,
        abs(d.estimate - m.estimate) <= 1e-9 * abs(d.estimate) AS same_estimate,
        abs(d.std_error - m.std_error) <= 1e-9 * d.std_error AS same_se, d.df = m.df AS same_df
