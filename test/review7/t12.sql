@@ -1,0 +1,22 @@
+\i setup.sql
+SELECT svy_ratio(y, x + 1, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]))::text FROM ck;
+SELECT svy_quantiles(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'), ARRAY[0.1, 0.5, 0.9])::text FROM ck;
+SELECT svy_weights_summary(svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+SELECT svy_dist(g, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+SELECT svy_dist(role, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'), true)::text FROM ck;
+SELECT svy_tab(g, b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+SELECT svy_by(b, role, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+SELECT svy_total(y, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]), 0.9)::text FROM ck;
+SELECT svy_prop(b, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'), 'logit')::text FROM ck;
+SET survey.lonely_psu = 'fail';
+SELECT svy_ratio(y, x + 1, svy_calibrate(svy_design(w, st, CASE WHEN st = 'K' THEN 'one' ELSE ps END), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x])) FROM ck;
+SELECT svy_quantiles(y, svy_calibrate(svy_design(w, st, CASE WHEN st = 'Metropolitan Police North' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'), ARRAY[0.1, 0.5]) FROM ck;
+SELECT svy_weights_summary(svy_calibrate(svy_design(w, st, CASE WHEN st = 'K' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+SELECT svy_tab(g, b, svy_calibrate(svy_design(w, st, CASE WHEN st = 'K' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake')) FROM ck;
+SELECT svy_dist(g, svy_calibrate(svy_design(w, st, CASE WHEN st = 'Zürich Ōsaka' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake')) FROM ck;
+SELECT svy_by(b, role, svy_calibrate(svy_design(w, st, CASE WHEN st = '' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake')) FROM ck;
+SELECT svy_glm(b::int::float8, ARRAY[1, x], svy_calibrate(svy_design(w, st, CASE WHEN st = '' THEN 'one' ELSE ps END), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]), 'binomial') FROM ck;
+SET survey.lonely_psu = 'remove';
+SELECT svy_ratio(y, x + 1, svy_calibrate(svy_design(w, st, CASE WHEN st = 'K' THEN 'one' ELSE ps END), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]))::text FROM ck;
+SELECT svy_by(b, role, svy_calibrate(svy_design(w, st, CASE WHEN st = '' THEN 'one' ELSE ps END), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake'))::text FROM ck;
+RESET survey.lonely_psu;
