@@ -3,7 +3,8 @@
 # review7 = calfast2 merged) and the pre-session one (port 55512, f79dafe) and
 # diffs the outputs
 f=$1; o=/tmp/r7out; mkdir -p $o; b=$(basename $f .sql)
-cd "$(dirname "$0")"
+# in the script's own directory (review6's scripts read their setup.sql there)
+cd "$(dirname "$f")"
 for p in "review7 55511 cur" "review7b 55512 base"; do
   set -- $p
   # (a crash of the base on the previous script: wait for its recovery)

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- svy_calibrate_elems called directly, odd argument lists, inside an aggregate (consumed) and not
 \set P '(SELECT rake FROM ckpop)'
 \set L '(SELECT lin FROM ckpop)'

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 \set P '(SELECT rake FROM ckpop)'
 \set L '(SELECT lin FROM ckpop)'
 -- nx changing between rows of one call site: the base (f79dafe) crashes on the third (the fixed crash)

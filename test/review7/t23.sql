@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- per-row variation inside calibrated aggregates: outcomes, weights, subsets, strata, mixing
 \set C 'svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => ''rake'')'
 \set CW 'svy_calibrate(svy_design(CASE WHEN id = 1999 THEN 0 ELSE w END, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => ''rake'')'

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- running window frames: the final function between rows of one state
 \set C 'svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => ''rake'')'
 \set L 'svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x])'

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- replicate, two-stage, fpc, lonely PSUs, calibrated; the same call site mixing shapes
 \set R '(SELECT rake FROM ckpop)'
 \set L '(SELECT lin FROM ckpop)'

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- the aggregates' own per-row options changing late (level, method), y of each type, on calibrated designs
 \set C 'svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => ''rake'')'
 SELECT svy_mean(y, :C, 0.9)::text FROM ck;

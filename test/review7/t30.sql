@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- views, SQL functions (inlined or not), PL/pgSQL functions building the value, set-returning functions
 CREATE TEMP VIEW cv AS SELECT id, y, b, g, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake') AS d FROM ck;
 SELECT svy_mean(y, d)::text FROM cv;

@@ -1,4 +1,4 @@
-\i setup.sql
+\i ../review6/setup.sql
 -- argument lists beyond the limits
 SELECT svy_mean(y, svy_calibrate_elems(svy_design(w, st, ps), (SELECT rake FROM ckpop), 'rake', NULL, NULL, NULL, -1, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country, country))::text FROM ck;
 SELECT svy_mean(y, svy_calibrate_elems(svy_design(w, st, ps), (SELECT lin FROM ckpop), 'linear', NULL, NULL, NULL, 40, country, role, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x))::text FROM ck;

@@ -1,5 +1,0 @@
-\i setup.sql
-SELECT md5(string_agg(sw::text, ',' ORDER BY id)) FROM (SELECT id, svy_weight(svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM ckpop), ARRAY[country, role], method => 'rake')) OVER () AS sw FROM ck) z;
-SELECT md5(string_agg(sw::text, ',' ORDER BY id)) FROM (SELECT id, svy_weight(svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x])) OVER (PARTITION BY g ORDER BY id) AS sw FROM ck) z;
-SELECT g, sum(sw), svy_total(1, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]))::text FROM (SELECT *, svy_weight(svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x])) OVER (PARTITION BY g) AS sw FROM ck) z GROUP BY g ORDER BY g;
-SELECT svy_total(1, svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x]))::text, sum(svy_weight(svy_calibrate(svy_design(w, st, ps), (SELECT lin FROM ckpop), ARRAY[country, role], ARRAY[x])) OVER ()) OVER () FROM ck GROUP BY ();
