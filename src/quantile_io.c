@@ -140,7 +140,7 @@ quantile_serialize(void *state, StringInfo buf)
 	need = buf->len + acc.len + cells + sizeof(QUnitKey) * s->nunits + 64 + sizeof(double) * s->np;
 	if (need > (Size) buf->maxlen)
 	{
-		char	   *data = qstate_big_alloc(CurrentMemoryContext, need);
+		char	   *data = MemoryContextAllocHuge(CurrentMemoryContext, need);
 
 		memcpy(data, buf->data, buf->len);
 		pfree(buf->data);
@@ -236,7 +236,7 @@ get_array(StringInfo buf, Size sz, int64 n, MemoryContext cxt)
 
 	if (n < 0 || (Size) n > (Size) (buf->len - buf->cursor) / sz)
 		svy_wire_corrupt("bad number of cells");
-	p = qstate_big_alloc(cxt, sz * n);
+	p = MemoryContextAllocHuge(cxt, sz * n);
 	memcpy(p, svy_wire_bytes(buf, sz * n), sz * n);
 	return p;
 }
@@ -321,7 +321,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 		 * negative): x decoded below, the other columns copied as they are
 		 * (units widened to 32 bits, so that a combine can renumber them).
 		 */
-		run.x = qstate_big_alloc(aggcxt, sizeof(double) * ne);
+		run.x = MemoryContextAllocHuge(aggcxt, sizeof(double) * ne);
 		run.w = get_array(buf, sizeof(double), ne, aggcxt);
 		if (!(flags & QWIRE_NO_WLO))
 			run.w_lo = get_array(buf, sizeof(double), ne, aggcxt);
@@ -329,7 +329,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 		{
 			const char *pu = svy_wire_bytes(buf, sizeof(uint16) * ne);
 
-			run.unit = qstate_big_alloc(aggcxt, sizeof(int32) * ne);
+			run.unit = MemoryContextAllocHuge(aggcxt, sizeof(int32) * ne);
 			for (int64 i = 0; i < ne; i++)
 			{
 				uint16		u;

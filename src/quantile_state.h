@@ -142,7 +142,6 @@ extern int	qstate_unit_index(QState *s, const QUnitKey *key);
 
 /* quantile_store.c */
 extern void qblock_new(QState *s);
-extern void *qstate_big_alloc(MemoryContext cxt, Size size);
 extern void qstate_reserve_rw(QState *s, int64 need);
 extern QRun *qstate_runs(const QState *s, int *nr);
 extern int64 qstate_cells(const QState *s);

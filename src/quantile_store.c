@@ -13,22 +13,17 @@
 #include "quantile_state.h"
 
 /*
- * Large arrays, in the state's context.  No transparent huge pages
- * (madvise): on virtual machines that hand freed memory back to the host
- * (free page reporting, in 2 MB blocks), a fresh huge page costs the host a
- * fault: first touching 240 MB took 0.65 to 1.45 s in huge pages and 0.10 s
- * in 4 kB pages on the bench machine (bench/README.md, "Quantiles and memory").
+ * Large arrays are plain MemoryContextAllocHuge allocations.  No
+ * transparent huge pages (madvise): on virtual machines that hand freed
+ * memory back to the host (free page reporting, in 2 MB blocks), a fresh
+ * huge page costs the host a fault: first touching 240 MB took 0.65 to
+ * 1.45 s in huge pages and 0.10 s in 4 kB pages on the bench machine
+ * (bench/README.md, "Quantiles and memory").
  */
-void *
-qstate_big_alloc(MemoryContext cxt, Size size)
-{
-	return MemoryContextAllocHuge(cxt, size);
-}
-
 static void *
 alloc_or_grow(MemoryContext cxt, void *p, Size size)
 {
-	return p ? repalloc_huge(p, size) : qstate_big_alloc(cxt, size);
+	return p ? repalloc_huge(p, size) : MemoryContextAllocHuge(cxt, size);
 }
 
 static void
@@ -109,7 +104,7 @@ qblock_new(QState *s)
 			: MemoryContextAlloc(s->cxt, sizeof(QRow *) * n);
 		s->blkalloc = n;
 	}
-	s->blk[s->nblk] = qstate_big_alloc(s->cxt, sizeof(QRow) * qblock_size(s->nblk));
+	s->blk[s->nblk] = MemoryContextAllocHuge(s->cxt, sizeof(QRow) * qblock_size(s->nblk));
 	s->nblk++;
 	s->bfill = 0;
 }
@@ -184,9 +179,9 @@ sort_by_x(QState *s)
 		if (k > kmax)
 			kmax = k;
 	}
-	dst = qstate_big_alloc(s->cxt, sizeof(QEntry) * Max(n, 1));
+	dst = MemoryContextAllocHuge(s->cxt, sizeof(QEntry) * Max(n, 1));
 	if (with_m2)
-		mdst = qstate_big_alloc(s->cxt, sizeof(double) * Max(n, 1));
+		mdst = MemoryContextAllocHuge(s->cxt, sizeof(double) * Max(n, 1));
 
 	if (kmin != kmax)
 	{
@@ -267,9 +262,9 @@ sort_by_x(QState *s)
 
 		if (maxb > SVY_RADIX_LEAF)
 		{
-			t = qstate_big_alloc(s->cxt, sizeof(QEntry) * maxb);
+			t = MemoryContextAllocHuge(s->cxt, sizeof(QEntry) * maxb);
 			if (with_m2)
-				tm = qstate_big_alloc(s->cxt, sizeof(double) * maxb);
+				tm = MemoryContextAllocHuge(s->cxt, sizeof(double) * maxb);
 		}
 		for (int b = 0; b < nb; b++)
 		{
@@ -407,7 +402,7 @@ merge_runs_replicate(QState *s)
 		if (i == 0 || e[i].x != e[i - 1].x ||
 			(by_unit && slot_unit(&su, &e[i]) != slot_unit(&su, &e[i - 1])))
 			distinct++;
-	rw = qstate_big_alloc(s->cxt, sizeof(double) * width * Max(distinct, 1));
+	rw = MemoryContextAllocHuge(s->cxt, sizeof(double) * width * Max(distinct, 1));
 	for (int64 i = 0; i < n; i++)
 	{
 		const double *src = s->rw + (int64) e[i].unit * width;
@@ -512,9 +507,9 @@ qstate_flush_runs(QState *s)
 	r = qstate_runs(s, &nr);
 	pos = palloc0(sizeof(int64) * nr);
 	cap = Max(1024, qstate_cells(s));
-	e = qstate_big_alloc(s->cxt, sizeof(QEntry) * cap);
-	em2 = with_m2 ? qstate_big_alloc(s->cxt, sizeof(double) * cap) : NULL;
-	rw = width ? qstate_big_alloc(s->cxt, sizeof(double) * width * cap) : NULL;
+	e = MemoryContextAllocHuge(s->cxt, sizeof(QEntry) * cap);
+	em2 = with_m2 ? MemoryContextAllocHuge(s->cxt, sizeof(double) * cap) : NULL;
+	rw = width ? MemoryContextAllocHuge(s->cxt, sizeof(double) * width * cap) : NULL;
 
 	while ((best = runs_next_x(r, pos, nr, &x)) >= 0)
 	{
