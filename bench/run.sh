@@ -339,7 +339,9 @@ psql -X -q -v ON_ERROR_STOP=0 -f "$TMP/rounds.sql" >"$TMP/rounds.out" 2>"$TMP/ro
 awk '/^@@ /{id=$2; run=$3; next} /^Time: /{ if (id != "") { print id, run, $2; id="" } }' "$TMP/rounds.out" >"$TMP/times"
 [[ -z "${BENCH_TIMES:-}" ]] || cp "$TMP/times" "$BENCH_TIMES"   # every run's time, for a closer look
 
-median() { sort -n | awk '{v[NR]=$1} END { if (NR==0) exit; if (NR%2) printf "%.1f", v[(NR+1)/2]; else printf "%.1f", (v[NR/2]+v[NR/2+1])/2 }'; }
+median() {   # of the numbers on stdin, printed with format $1 (default %.1f)
+    sort -n | awk -v f="${1:-%.1f}" '{v[NR]=$1} END { if (NR==0) exit; printf f, (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2 }'
+}
 for id in "${RUNNABLE[@]}"; do
     n=$(awk -v id="$id" '$1==id' "$TMP/times" | wc -l)
     if (( n < RUNS )); then
@@ -443,15 +445,14 @@ for id in "${TK_IDS[@]}"; do
     read -r rt ri rm < <(awk -v a="${MEDIAN[${q[0]}]}" -v b="${MEDIAN[${q[1]}]}" -v c="${MEDIAN[${q[2]}]}" \
         -v d="${MEDIAN[${q[3]}]}" 'BEGIN { printf "%.3f %.3f %.2f\n", a / b, c / d, (a / b) / (c / d) }')
     # each run's quotient, from the four times of that run
-    read -r ratio lo hi < <(awk -v t="${q[0]}" -v tb="${q[1]}" -v i="${q[2]}" -v ib="${q[3]}" '
+    quots=$(awk -v t="${q[0]}" -v tb="${q[1]}" -v i="${q[2]}" -v ib="${q[3]}" '
         { ms[$1, $2] = $3; runs[$2] = 1 }
         END {
-            n = 0
             for (r in runs) if (((t, r) in ms) && ((tb, r) in ms) && ((i, r) in ms) && ((ib, r) in ms))
-                v[++n] = (ms[t, r] / ms[tb, r]) / (ms[i, r] / ms[ib, r])
-            for (a = 2; a <= n; a++) for (b = a; b > 1 && v[b - 1] > v[b]; b--) { x = v[b]; v[b] = v[b - 1]; v[b - 1] = x }
-            printf "%.2f %.2f %.2f\n", (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n]
-        }' "$TMP/times")
+                print (ms[t, r] / ms[tb, r]) / (ms[i, r] / ms[ib, r])
+        }' "$TMP/times" | sort -n)
+    ratio=$(median %.2f <<<"$quots")
+    lo=$(head -1 <<<"$quots" | awk '{printf "%.2f", $1}'); hi=$(tail -1 <<<"$quots" | awk '{printf "%.2f", $1}')
     if awk -v r="$ratio" 'BEGIN { exit !(r <= 1.15) }'; then result=PASS; NPASS=$((NPASS + 1))
     else result=FAIL; NFAIL=$((NFAIL + 1)); fi
     printf "$tfmt" "$id" "$label" "$rt" "$ri" "$rm" "$ratio" "$lo-$hi" "<= 1.15" "$result"
