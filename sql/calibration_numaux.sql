@@ -93,6 +93,7 @@ BEGIN ATOMIC
     UNION ALL SELECT 'chisq', c.statistic, c.p_value FROM (SELECT svy_tab(country, bo::text, d_raking) AS t FROM nxd) s, svy_chisq(s.t) c
     UNION ALL SELECT 'glm ' || c.term, c.estimate, c.std_error FROM (SELECT svy_glm(y, ARRAY[1, years], d_logit) AS m FROM nxd) s, svy_coef(s.m) c
     UNION ALL SELECT 'quantile', (q).estimate, (q).std_error FROM (SELECT svy_quantile(y, d_raking, 0.5) AS q FROM nxd) s
+    UNION ALL SELECT 'rows quantile', (q).ci_lower, (q).std_error FROM (SELECT svy_quantile(y, d_rows, 0.4, 0.95, 'hf7') AS q FROM nxd) s
     UNION ALL SELECT 'replicate by ' || g.level, g.estimate, g.std_error FROM (SELECT svy_by(y, country, d_rep) AS t FROM nxd) s, svy_groups(s.t) g
     UNION ALL SELECT 'replicate glm ' || c.term, c.estimate, c.std_error FROM (SELECT svy_glm(y, ARRAY[1, years], d_rep) AS m FROM nxd) s, svy_coef(s.m) c;
 END;
@@ -128,8 +129,22 @@ SELECT round((q).estimate::numeric, 6) AS median, round((q).std_error::numeric, 
 FROM (SELECT svy_quantile(y, d_raking, 0.5) AS q FROM nxd) s;
 SELECT term, round(estimate::numeric, 8) AS estimate, round(std_error::numeric, 8) AS std_error, df
 FROM (SELECT svy_glm(y, ARRAY[1, years], d_logit) AS m FROM nxd) s, svy_coef(m);
--- quantiles need PSUs with numeric auxiliaries (as for linear)
-SELECT svy_quantile(y, d_rows, 0.5) FROM nxd;
+-- quantiles with numeric auxiliaries on a design without PSUs: every row its own PSU (as R's ids = ~1 and
+-- ids = ~id agree; oracle cases KQ041..KQ046), so the numbers are those of psu => id, every interval and a domain
+CREATE FUNCTION qnear(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
+RETURN a.estimate = b.estimate AND abs(a.std_error - b.std_error) <= 1e-9 * b.std_error
+       AND abs(a.ci_lower - b.ci_lower) <= 1e-9 * abs(b.ci_lower) AND abs(a.ci_upper - b.ci_upper) <= 1e-9 * abs(b.ci_upper)
+       AND a.df = b.df AND a.n = b.n;
+SELECT i, qnear(r, d) AS rows_are_psus, (r).std_error > 0 AS has_se
+FROM (SELECT 'mean' AS i, svy_quantile(y, d_rows, 0.5) AS r, svy_quantile(y, d_ids, 0.5) AS d FROM nxd
+      UNION ALL SELECT 'xlogit hf7', svy_quantile(y, d_rows, 0.3, 0.9, 'hf7', 'xlogit'), svy_quantile(y, d_ids, 0.3, 0.9, 'hf7', 'xlogit') FROM nxd
+      UNION ALL SELECT 'beta school', svy_quantile(y, d_rows, 0.8, 0.95, 'school', 'beta'), svy_quantile(y, d_ids, 0.8, 0.95, 'school', 'beta') FROM nxd
+      UNION ALL SELECT 'score', svy_quantile(y, d_rows, 0.5, 0.95, 'math', 'score'), svy_quantile(y, d_ids, 0.5, 0.95, 'math', 'score') FROM nxd WHERE y IS NOT NULL
+      UNION ALL SELECT 'domain', svy_quantile(y, svy_subset(d_rows, country = 'BE'), 0.5), svy_quantile(y, svy_subset(d_ids, country = 'BE'), 0.5) FROM nxd) s
+ORDER BY i;
+-- rows with PSUs and rows without, in either order: one design or an error
+SELECT svy_quantile(y, CASE WHEN id <= 100 THEN d_ids ELSE d_rows END, 0.5) FROM nxd;
+SELECT svy_quantile(y, CASE WHEN id <= 100 THEN d_rows ELSE d_ids END, 0.5) FROM nxd;
 
 -- ---------------------------------------------------------------- the state's forms
 CREATE TABLE st AS

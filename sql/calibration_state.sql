@@ -230,8 +230,17 @@ FROM w;
 SELECT (svy_quantile(y, svy_calibrate(svy_design(w, psu => psu), (SELECT pr FROM cspop), ARRAY[country, role], method => 'rake',
                                       maxit => 1, epsilon => 1e-12), 0.5, 0.95, 'math', 'score')).estimate
 FROM cs WHERE y IS NOT NULL;
+-- a numeric auxiliary on a design without PSUs: every row its own PSU, the same design as psu => id
+-- (R: ids = ~1 and ids = ~id agree; oracle cases KQ041..KQ046)
+SELECT p, (r).estimate = (d).estimate AND abs((r).std_error - (d).std_error) <= 1e-9 * (d).std_error
+          AND abs((r).ci_lower - (d).ci_lower) <= 1e-9 * abs((d).ci_lower)
+          AND abs((r).ci_upper - (d).ci_upper) <= 1e-9 * abs((d).ci_upper) AND (r).df = (d).df AND (r).n = (d).n
+          AS rows_are_psus
+FROM (SELECT p, svy_quantile(y, d_linear, p, 0.9, 'hf8', 'xlogit') AS r,
+             svy_quantile(y, svy_calibrate(svy_design(w, strata => stratum, psu => id), (SELECT pl FROM cspop),
+                                           ARRAY[country], ARRAY[years]), p, 0.9, 'hf8', 'xlogit') AS d
+      FROM calq, unnest(ARRAY[0.1, 0.5]) p GROUP BY p) s ORDER BY p;
 -- not supported yet, and the rows that cannot share an aggregate
-SELECT svy_quantile(y, d_linear, 0.5) FROM calq;
 SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') FROM calq;
 SELECT svy_quantile(y, d_raking, 0.5, 0.95, 'math', 'score') FROM calq;
 SELECT svy_quantile(y, CASE WHEN id < 100 THEN d_post ELSE d_raking END, 0.5) FROM calq;

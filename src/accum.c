@@ -280,8 +280,8 @@ accum_init(SvyAccum *s, int kind, int flags, int rep_type, int nrep,
 	MemoryContextSwitchTo(old);
 }
 
-static void
-mixed_designs(const char *detail)
+void
+svy_report_mixed_designs(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
@@ -296,13 +296,13 @@ check_same_design(const SvyAccum *s, int kind, int flags, int rep_type, int nrep
 				  double scale, double rho, const double *rscales)
 {
 	if (kind != s->kind)
-		mixed_designs("Some rows have a replicate-weight design and others a linearization design.");
+		svy_report_mixed_designs("Some rows have a replicate-weight design and others a linearization design.");
 	if ((flags & SVY_SHAPE_FLAGS) != s->flags)
-		mixed_designs("Rows differ in which of strata, PSU, fpc, psu2, fpc2, mse and rscales they give.");
+		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
 	if (kind == SVY_KIND_REPLICATE &&
 		(rep_type != s->rep_type || nrep != s->nrep || scale != s->scale || rho != s->rho ||
 		 (rscales && memcmp(rscales, s->rscales, sizeof(double) * nrep) != 0)))
-		mixed_designs("Replicate designs differ in type, number of replicates, scale, rho or rscales.");
+		svy_report_mixed_designs("Replicate designs differ in type, number of replicates, scale, rho or rscales.");
 }
 
 static inline void

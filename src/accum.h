@@ -253,6 +253,10 @@ svy_shift_merge(double *into, bool *into_set, double from, bool from_set)
 
 /* An error unless an outcome is finite (a missing answer is NULL). */
 extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
+
+/* Rows (or merged states) of one aggregate call describe different designs: detail says how. */
+extern void svy_report_mixed_designs(const char *detail) pg_attribute_noreturn();
+#define SVY_MIXED_SHAPES_DETAIL "Rows differ in which of strata, PSU, fpc, psu2, fpc2, mse and rscales they give."
 static inline void
 svy_check_outcome(double y)
 {

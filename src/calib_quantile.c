@@ -27,10 +27,12 @@
  * calibrated by svy_calib_rep_solve (calib_rep.c); Woodruff's interval
  * takes the replicate variance of the calibrated mean of I(y <= q), the
  * "quantile" interval that of the replicates' quantiles.
- * Not supported (feature_not_supported): numeric auxiliaries on a
- * linearization design without PSUs
- * (the residual variance of a row needs products of v up to degree four)
- * and the score interval on a domain or with
+ *   - with numeric auxiliaries on a linearization design without PSUs,
+ *     every row is its own PSU (row_as_psu): the same design, as R's
+ *     ids = ~1 and ids = ~id give the same variance and df, whereas a
+ *     stratum's residual sums over its rows would need products of v up
+ *     to degree four.
+ * Not supported (feature_not_supported): the score interval on a domain or with
  * NULL outcomes (R searches it over the values of every row of the design,
  * which a domain of a calibrated design keeps; not for rescale, R's plain
  * design with the new weights, whose domain drops the other rows).
@@ -39,6 +41,7 @@
 
 #include <math.h>
 
+#include "common/pg_prng.h"
 #include "miscadmin.h"
 
 #include "calib.h"
@@ -71,6 +74,46 @@ add_cell(QState *s, const SvyDesign *d, double y, double w, double f, const QUni
 	append_row(s, y, w, unit);
 }
 
+/*
+ * d (a calibrated linearization design without PSUs) as the same row with a
+ * PSU of its own, in the state's buffer: the stratum's label written out (a
+ * value built in this row may leave it to its call site), the identity
+ * {row number, the state's tag}.
+ */
+static const SvyDesign *
+row_as_psu(QState *s, const SvyDesign *d)
+{
+	char		label[SVY_LABEL_MAX];
+	int			len = svy_design_label(d, label);
+	Size		old_head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
+	Size		new_head = SVY_DESIGN_ARRAYS_OFFSET(len);
+	Size		size = VARSIZE(d) - old_head + new_head;
+	SvyDesign  *out;
+
+	if (s->row_psu_size < size)
+	{
+		if (s->row_psu_buf)
+			pfree(s->row_psu_buf);
+		s->row_psu_buf = MemoryContextAlloc(s->cxt, size);
+		s->row_psu_size = size;
+	}
+	/* (0: none drawn yet, e.g. a state that took merged rows first) */
+	while (s->row_psu_tag == 0)
+		s->row_psu_tag = pg_prng_uint64(&pg_global_prng_state);
+	s->row_psu = true;
+	out = s->row_psu_buf;
+	memcpy(out, d, offsetof(SvyDesign, data));
+	SET_VARSIZE(out, size);
+	out->label_len = len;
+	memset(out->data, 0, new_head - offsetof(SvyDesign, data));
+	memcpy(out->data, label, len);
+	memcpy((char *) out + new_head, (const char *) d + old_head, VARSIZE(d) - old_head);
+	out->flags |= SVY_HAS_PSU;
+	out->psu[0] = ++s->row_psu_next;
+	out->psu[1] = s->row_psu_tag;
+	return out;
+}
+
 void
 svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 {
@@ -80,18 +123,22 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	double		w = d->weight;
 	QUnitKey	key;
 
+	if (svy_design_is_calibrated(d) && !rep && !(d->flags & SVY_HAS_PSU) && svy_calib_block(d)->k > 0)
+	{
+		/* rows before this one with PSUs of the design's */
+		if ((s->acc->flags & SVY_HAS_PSU) && !s->row_psu)
+			svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+		d = row_as_psu(s, d);
+	}
+	else if (s->row_psu)
+		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
 	/* (a replicate design's row of weight 0 may have replicate weights) */
 	if (!in_domain || (w == 0.0 && !rep))
 		return;
 	b = svy_calib_block(d);
-	if (b->k > 0 && !(d->flags & SVY_HAS_PSU) && !rep)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("svy_quantile does not support numeric calibration variables on a design without PSUs yet"),
-				 errdetail("Quantiles of calibrated designs take numeric auxiliaries when the design has PSUs, and categorical ones always."),
-				 errhint("Give the design its PSUs (each row its own PSU: psu => the row's id).")));
 	if (y == 0.0)
 		y = 0.0;				/* one cell for -0 and 0 */
 	key.w[0] = d->stratum[0];

@@ -398,6 +398,10 @@ qstate_merge(QState *into, QState *from)
 	/* from's cells sorted and merged, to become sorted runs of into */
 	if (!from->sorted)
 		qstate_normalize(from);
+	/* (calib_quantile.c: PSUs given to rows are no PSUs of the design's) */
+	if (into->acc->kind != 0 && from->acc->kind != 0 && into->row_psu != from->row_psu)
+		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+	into->row_psu |= from->row_psu;
 	svy_accum_merge(into->acc, from->acc);
 
 	/* from's cells get into's unit indexes (from is not used again) */

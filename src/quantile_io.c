@@ -29,7 +29,7 @@
 #include "quantile_state.h"
 #include "wire.h"
 
-#define SVY_QSTATE_VERSION 5
+#define SVY_QSTATE_VERSION 6
 
 /* wire format: columns left out (all w_lo zero, all n one), units in 16 bits */
 #define QWIRE_NO_WLO	0x01
@@ -167,6 +167,7 @@ quantile_serialize(void *state, StringInfo buf)
 
 	pq_sendbyte(buf, s->compacting);
 	pq_sendbyte(buf, has_m2(s));
+	pq_sendbyte(buf, s->row_psu);
 	pq_sendint64(buf, s->ne);
 	if (s->ne > 0)
 	{
@@ -298,6 +299,10 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	with_m2 = svy_wire_byte(buf) != 0;
 	if (with_m2 != has_m2(s))
 		svy_wire_corrupt("cell layout does not match the design");
+	/* rows given PSUs of their own (calib_quantile.c): the design has PSUs */
+	s->row_psu = svy_wire_byte(buf) != 0;
+	if (s->row_psu && !(s->acc->flags & SVY_HAS_PSU))
+		svy_wire_corrupt("rows with PSUs of their own in a design without PSUs");
 	ne = svy_wire_int64(buf);
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))

@@ -134,6 +134,18 @@ typedef struct QState
 	QRun	   *runs;
 	int			nruns;
 	int			runsalloc;
+
+	/*
+	 * Calibrated with numeric auxiliaries, no PSUs: every row was given a
+	 * PSU of its own (row_psu; calib_quantile.c), psu = {row_psu_next,
+	 * row_psu_tag}, the tag drawn once per state so that merged states keep
+	 * their rows apart; the row's value is rewritten in row_psu_buf.
+	 */
+	bool		row_psu;
+	uint64		row_psu_tag;
+	uint64		row_psu_next;
+	SvyDesign  *row_psu_buf;
+	Size		row_psu_size;
 } QState;
 
 /* quantile.c */

@@ -93,6 +93,16 @@ calibrated("KQ_apistrat_linear_api99_rows", "apistrat",
 probs("calib_linear", "KQ_apistrat_linear_api99_rows", "api00")
 case_quantile("calib_linear", "KQ_apistrat_linear_api99_rows", "api00", 0.5, domain = "stype:E", interval_type = "beta")
 
+## ---- and without PSUs (K_apistrat_linear_api99 of make_calib.R, R's ids = ~1): the SQL gives every row
+## a PSU of its own, the same design, so these equal the cases of KQ_apistrat_linear_api99_rows
+reuse("K_apistrat_linear_api99", "apistrat",
+      calibrate(svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = strat), ~sch_wide + api99,
+                population = c(`(Intercept)` = 6194, sch_wideYes = 5122, api99 = 3914069)))
+probs("calib_linear", "K_apistrat_linear_api99", "api00")
+case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.5, domain = "stype:E", interval_type = "beta")
+case_quantile("calib_linear", "K_apistrat_linear_api99", "enroll", 0.5, qrule = "school", interval_type = "xlogit")
+case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.5, interval_type = "score")
+
 ## ---- write
 nd <- write_designs("designs_calib_quantile.csv")
 nc <- write_cases("cases_calib_quantile.csv", "KQ%03d")
