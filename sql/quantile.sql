@@ -103,7 +103,9 @@ SELECT svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5) AS a,
        svy_quantile(k, svy_design(w, strata => st), 0.25, 0.9, 'school') AS b,
        svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c,
        svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5, 0.95, 'math', 'score') AS d,
-       svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e
+       svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e,
+       svy_quantile(y, svy_design(CASE WHEN id % 50 = 0 THEN 0 ELSE w END, strata => st, psu => psu), 0.5, 0.95,
+                    'math', 'score') AS f
 FROM big;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -118,13 +120,15 @@ CREATE FUNCTION pg_temp.same(a svy_estimate, b svy_estimate) RETURNS boolean LAN
 SELECT pg_temp.same(q.a, p.a) AS a_same, pg_temp.same(q.b, p.b) AS b_same,
        pg_temp.same(q.c[1], p.c[1]) AND pg_temp.same(q.c[2], p.c[2]) AS c_same,
        pg_temp.same(q.d, p.d) AS d_same,
-       pg_temp.same(q.e[1], p.e[1]) AND pg_temp.same(q.e[2], p.e[2]) AS e_same
+       pg_temp.same(q.e[1], p.e[1]) AND pg_temp.same(q.e[2], p.e[2]) AS e_same, pg_temp.same(q.f, p.f) AS f_same
 FROM qserial q,
      (SELECT svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5) AS a,
              svy_quantile(k, svy_design(w, strata => st), 0.25, 0.9, 'school') AS b,
              svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'hf7') AS c,
              svy_quantile(y, svy_design(w, strata => st, psu => psu), 0.5, 0.95, 'math', 'score') AS d,
-             svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e
+             svy_quantiles(y, svy_design(w), '{0.1,0.9}', 0.95, 'shahvaish', 'xlogit') AS e,
+             svy_quantile(y, svy_design(CASE WHEN id % 50 = 0 THEN 0 ELSE w END, strata => st, psu => psu), 0.5, 0.95,
+                          'math', 'score') AS f
       FROM big) p;
 SELECT (d).estimate, (d).ci_lower, (d).ci_upper, (e[2]).estimate, (e[2]).ci_lower, (e[2]).ci_upper
 FROM qserial;

@@ -32,10 +32,12 @@
  *     ids = ~1 and ids = ~id give the same variance and df, whereas a
  *     stratum's residual sums over its rows would need products of v up
  *     to degree four.
- * Not supported (feature_not_supported): the score interval on a domain or with
- * NULL outcomes (R searches it over the values of every row of the design,
- * which a domain of a calibrated design keeps; not for rescale, R's plain
- * design with the new weights, whose domain drops the other rows).
+ * The score interval searches over the values of every row of the design
+ * (R's x), which a domain of a calibrated design keeps (not rescale's, R's
+ * plain design with the new weights, whose domain drops the other rows):
+ * the rows outside the domain keep their values in QState.score_x.  Not
+ * supported (feature_not_supported): the score interval with NULL outcomes
+ * (R's x has no value for them).
  */
 #include "postgres.h"
 
@@ -135,10 +137,15 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);
+	b = svy_calib_block(d);
 	/* (a replicate design's row of weight 0 may have replicate weights) */
 	if (!in_domain || (w == 0.0 && !rep))
+	{
+		/* R's score interval counts every row of the design but rescale's, whose domain drops the others */
+		if (!y_null && !rep && (in_domain || b->method != SVY_CALIB_RESCALE))
+			qstate_score_row(s, y);
 		return;
-	b = svy_calib_block(d);
+	}
 	if (y == 0.0)
 		y = 0.0;				/* one cell for -0 and 0 */
 	key.w[0] = d->stratum[0];
@@ -296,11 +303,12 @@ svy_calib_quantile_nrow(const QState *s, int interval)
 	/* rescale is R's plain design with the new weights: its domain drops the other rows */
 	if (svy_calib_accum_method(s->acc) == SVY_CALIB_RESCALE)
 		return s->acc->dom.nrow;
-	if (interval == SVY_QCI_SCORE && s->acc->dom.nrow != rows)
+	/* R's score interval takes the values of every row (QState.score_x): NULL has none */
+	if (interval == SVY_QCI_SCORE && s->acc->dom.n + s->nscore_x != rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("the score interval of a quantile is not supported on a domain of a calibrated design yet"),
-				 errdetail("R searches it over the values of every row of the design, which a domain of a calibrated design (or a NULL outcome) keeps."),
+				 errmsg("the score interval of a quantile is not supported on a calibrated design with NULL outcomes"),
+				 errdetail("R searches it over the values of every row of a calibrated design, also those outside the domain."),
 				 errhint("Use interval mean, beta, xlogit or asin.")));
 	/* R: nrow(design) of a calibrated design's domain is every row */
 	return rows;

@@ -110,6 +110,26 @@ qstate_create(MemoryContext cxt)
 	return s;
 }
 
+/*
+ * A row without a cell that R's score interval counts in its unweighted
+ * values (QState.score_x); other intervals keep nothing of it.
+ */
+void
+qstate_score_row(QState *s, double y)
+{
+	if (s->interval != SVY_QCI_SCORE)
+		return;
+	svy_check_outcome(y);
+	if (s->nscore_x == s->score_x_cap)
+	{
+		s->score_x_cap = Max(64, s->score_x_cap * 2);
+		s->score_x = s->score_x
+			? repalloc_huge(s->score_x, sizeof(double) * s->score_x_cap)
+			: MemoryContextAllocHuge(s->cxt, sizeof(double) * s->score_x_cap);
+	}
+	s->score_x[s->nscore_x++] = y == 0.0 ? 0.0 : y;
+}
+
 int
 qstate_unit_index(QState *s, const QUnitKey *key)
 {
@@ -329,7 +349,11 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 		QUnitKey	key;
 
 		if (w == 0.0)
-			return;			/* nothing to weigh; the design saw the row */
+		{
+			/* nothing to weigh; the design saw the row */
+			qstate_score_row(s, y);
+			return;
+		}
 		key.w[0] = d->stratum[0];
 		key.w[1] = d->stratum[1];
 		key.w[2] = (d->flags & SVY_HAS_PSU) ? d->psu[0] : 0;
@@ -403,6 +427,8 @@ qstate_merge(QState *into, QState *from)
 		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
 	into->row_psu |= from->row_psu;
 	svy_accum_merge(into->acc, from->acc);
+	for (int64 i = 0; i < from->nscore_x; i++)
+		qstate_score_row(into, from->score_x[i]);
 
 	/* from's cells get into's unit indexes (from is not used again) */
 	if (from->nunits > 0)
@@ -759,6 +785,15 @@ check_interval(const QState *s)
 				 errhint("Use interval mean or quantile with a replicate-weight design.")));
 }
 
+static int
+compare_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
 /* score intervals: F(theta) and its SE, by the same machinery as Woodruff's P */
 typedef struct ScoreInfo
 {
@@ -876,9 +911,12 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 		case SVY_QCI_SCORE:
 			{
 				ScoreInfo	si = {s, dist, level};
-				int			status = svy_qscore_ci(dist, s->qrule, p, t, nrow,
-												   score_share_se, &si,
-												   &out->ci_lower, &out->ci_upper);
+				int			status;
+
+				if (s->nscore_x > 1)
+					qsort(s->score_x, s->nscore_x, sizeof(double), compare_double);
+				status = svy_qscore_ci(dist, s->score_x, s->nscore_x, s->qrule, p, t, nrow,
+									   score_share_se, &si, &out->ci_lower, &out->ci_upper);
 
 				if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
 					ereport(ERROR,

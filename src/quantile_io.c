@@ -129,6 +129,7 @@ quantile_serialize(void *state, StringInfo buf)
 
 	initStringInfo(&acc);
 	svy_accum_serialize(s->acc, &acc);
+	cells += sizeof(double) * s->nscore_x;
 	if ((Size) acc.len + cells + sizeof(QUnitKey) * s->nunits + 1024 + sizeof(double) * s->np >= MaxAllocSize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -168,6 +169,9 @@ quantile_serialize(void *state, StringInfo buf)
 	pq_sendbyte(buf, s->compacting);
 	pq_sendbyte(buf, has_m2(s));
 	pq_sendbyte(buf, s->row_psu);
+	pq_sendint32(buf, (int32) s->nscore_x);
+	for (int64 i = 0; i < s->nscore_x; i++)
+		pq_sendfloat8(buf, s->score_x[i]);
 	pq_sendint64(buf, s->ne);
 	if (s->ne > 0)
 	{
@@ -254,6 +258,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	bool		with_m2;
 	int			flags = 0;
 	int64		ne;
+	int32		nscore_x;
 	int			xbytes = 0;
 	uint64		key = 0;
 	QRun		run = {0};
@@ -303,6 +308,17 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	s->row_psu = svy_wire_byte(buf) != 0;
 	if (s->row_psu && !(s->acc->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("rows with PSUs of their own in a design without PSUs");
+	nscore_x = svy_wire_count(buf, sizeof(double), "bad number of score interval values");
+	if (nscore_x > 0 && (!s->args_set || s->interval != SVY_QCI_SCORE))
+		svy_wire_corrupt("score interval values without the score interval");
+	for (int32 i = 0; i < nscore_x; i++)
+	{
+		double		y = svy_wire_float8(buf);
+
+		if (!isfinite(y))
+			svy_wire_corrupt("score interval value not finite");
+		qstate_score_row(s, y);
+	}
 	ne = svy_wire_int64(buf);
 	if (ne < 0 || ne > PG_INT32_MAX || (s->acc->kind != SVY_KIND_REPLICATE && ne > 0 && nunits == 0) ||
 		(s->acc->kind == 0 && ne > 0))

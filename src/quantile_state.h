@@ -146,10 +146,20 @@ typedef struct QState
 	uint64		row_psu_next;
 	SvyDesign  *row_psu_buf;
 	Size		row_psu_size;
+
+	/*
+	 * The score interval only (R's x, every row of the design object): the
+	 * values of the rows that have no cell, of weight 0 or (calibrated
+	 * designs) outside the domain; sorted by the final function.
+	 */
+	double	   *score_x;
+	int64		nscore_x;
+	int64		score_x_cap;
 } QState;
 
 /* quantile.c */
 extern QState *qstate_create(MemoryContext cxt);
+extern void qstate_score_row(QState *s, double y);
 extern int	qstate_unit_index(QState *s, const QUnitKey *key);
 
 /* quantile_store.c */

@@ -543,33 +543,48 @@ svy_qshare_ci(int interval, double P, double var, double df, double level,
 
 /* ---------- score interval (R's ffullerCI) ---------- */
 
+/* The rows of R's x: those of d's values and the extra values (sorted). */
+typedef struct ScoreRows
+{
+	const SvyQDist *d;
+	const double *extra;
+	int64_t		nextra;
+} ScoreRows;
+
 /* the unweighted order statistic k (1-based) of the rows */
 static double
-row_value(const SvyQDist *d, double k)
+row_value(const ScoreRows *r, double k)
 {
-	SvyQStream *st = d->st;
+	SvyQStream *st = r->d->st;
 	double		seen = 0;
+	int64_t		i = 0;
 	SvyQValue	v;
 
 	st->rewind(st);
 	while (st->next(st, &v))
 	{
+		for (; i < r->nextra && r->extra[i] < v.x; i++)
+			if (++seen >= k)
+				return r->extra[i];
 		seen += v.n;
 		if (seen >= k)
 			return v.x;
 	}
-	return d->last.x;
+	for (; i < r->nextra; i++)
+		if (++seen >= k)
+			return r->extra[i];
+	return r->nextra > 0 && r->extra[r->nextra - 1] > r->d->last.x ? r->extra[r->nextra - 1] : r->d->last.x;
 }
 
 /* R's quantile(x, prob, type = 7) of the rows, unweighted */
 static double
-row_quantile7(const SvyQDist *d, double nrows, double prob)
+row_quantile7(const ScoreRows *r, double nrows, double prob)
 {
 	double		index = 1 + (nrows - 1) * prob;
 	double		lo = floor(index),
 				hi = ceil(index);
-	double		qs = row_value(d, lo),
-				xhi = row_value(d, hi);
+	double		qs = row_value(r, lo),
+				xhi = row_value(r, hi);
 
 	if (index > lo && xhi != qs)
 	{
@@ -582,16 +597,28 @@ row_quantile7(const SvyQDist *d, double nrows, double prob)
 
 /* rows at values <= q */
 static double
-rows_below(const SvyQDist *d, double q)
+rows_below(const ScoreRows *r, double q)
 {
-	SvyQStream *st = d->st;
+	SvyQStream *st = r->d->st;
 	double		n = 0;
+	int64_t		lo = 0,
+				hi = r->nextra;
 	SvyQValue	v;
 
 	st->rewind(st);
 	while (st->next(st, &v) && v.x <= q)
 		n += v.n;
-	return n;
+	/* the extra values <= q: the first index above q */
+	while (lo < hi)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if (r->extra[mid] <= q)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n + (double) lo;
 }
 
 typedef struct ScoreTest
@@ -614,32 +641,37 @@ score_test(double theta, void *info)
 }
 
 int
-svy_qscore_ci(const SvyQDist *d, int rule, double p, double tcrit, double nrow,
-			  SvyQShareSE share_se, void *info, double *lower, double *upper)
+svy_qscore_ci(const SvyQDist *d, const double *extra, int64_t nextra, int rule, double p,
+			  double tcrit, double nrow, SvyQShareSE share_se, void *info,
+			  double *lower, double *upper)
 {
+	ScoreRows	r = {d, extra, nextra};
 	double		nrows,
 				iqr,
+				min,
+				max,
 				roots[2];
 	int			worst = SVY_ZEROIN_OK;
 
 	*lower = *upper = NAN;
 	if (d->nv <= 0)
 		return SVY_ZEROIN_OK;
-	nrows = rows_below(d, d->last.x);
-	iqr = row_quantile7(d, nrows, 0.75) - row_quantile7(d, nrows, 0.25);
+	nrows = rows_below(&r, INFINITY);
+	iqr = row_quantile7(&r, nrows, 0.75) - row_quantile7(&r, nrows, 0.25);
+	min = nextra > 0 && extra[0] < d->first.x ? extra[0] : d->first.x;
+	max = nextra > 0 && extra[nextra - 1] > d->last.x ? extra[nextra - 1] : d->last.x;
 	for (int i = 0; i < 2; i++)
 	{
 		ScoreTest	t = {p, i == 0 ? tcrit : -tcrit, share_se, info};
-		int			status = svy_uniroot(score_test, &t, d->first.x + iqr / 100,
-										 d->last.x - iqr / 100, 1 / (100 * sqrt(nrow)),
-										 1000, &roots[i]);
+		int			status = svy_uniroot(score_test, &t, min + iqr / 100, max - iqr / 100,
+										 1 / (100 * sqrt(nrow)), 1000, &roots[i]);
 
 		if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
 			return status;
 		if (status != SVY_ZEROIN_OK)
 			worst = status;
 	}
-	*lower = svy_qrule(d, rule, rows_below(d, roots[0]) / nrows);
-	*upper = svy_qrule(d, rule, rows_below(d, roots[1]) / nrows);
+	*lower = svy_qrule(d, rule, rows_below(&r, roots[0]) / nrows);
+	*upper = svy_qrule(d, rule, rows_below(&r, roots[1]) / nrows);
 	return worst;
 }

@@ -154,14 +154,18 @@ extern void svy_qshare_ci(int interval, double P, double var, double df, double 
  * the interval), searched by uniroot between min + IQR/100 and max -
  * IQR/100 of the values (unweighted, R's IQR) with tol = 1 / (100
  * sqrt(nrow)); each root is mapped through the rule at the unweighted share
- * of rows at values <= it.  share_se(theta, &F, info) gives F(theta), the
- * weighted share at values <= theta, and returns its SE.  Returns a
+ * of rows at values <= it.  R's values are those of every row of the
+ * design object: the rows of d and the nextra values extra (sorted) of rows
+ * d leaves out (weight 0; outside a calibrated design's domain).
+ * share_se(theta, &F, info) gives F(theta), the weighted share at values
+ * <= theta, and returns its SE.  Returns a
  * SvyZeroinStatus (zeroin.h); the limits are set on SVY_ZEROIN_OK and
  * SVY_ZEROIN_NO_CONVERGENCE (R warns and keeps the point).
  */
 typedef double (*SvyQShareSE) (double theta, double *F, void *info);
-extern int	svy_qscore_ci(const SvyQDist *d, int rule, double p, double tcrit, double nrow,
-						  SvyQShareSE share_se, void *info, double *lower, double *upper);
+extern int	svy_qscore_ci(const SvyQDist *d, const double *extra, int64_t nextra, int rule, double p,
+						  double tcrit, double nrow, SvyQShareSE share_se, void *info,
+						  double *lower, double *upper);
 
 static inline long double
 svy_qvalue_w(const SvyQValue *v)

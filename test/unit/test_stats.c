@@ -1758,11 +1758,11 @@ test_quantile_corners(void)
 		for (int i = 0; i < 20; i++)
 			w[i] = 1;
 		array_dist(&as, &d, v, rows_to_values(x, w, 20, v), 1);
-		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, SVY_QRULE_HF7, 0.3, 2.0930240544083092, 20,
+		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, NULL, 0, SVY_QRULE_HF7, 0.3, 2.0930240544083092, 20,
 										  srs_share_se, &d, &lo, &hi));
 		REL(1.9000000000000004, lo, 1e-15);
 		REL(4.5000000000000009, hi, 1e-15);
-		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, SVY_QRULE_HF7, 0.5, 2.0930240544083092, 20,
+		INT(SVY_ZEROIN_OK, svy_qscore_ci(&d, NULL, 0, SVY_QRULE_HF7, 0.5, 2.0930240544083092, 20,
 										  srs_share_se, &d, &lo, &hi));
 		REL(2.8000000000000003, lo, 1e-15);
 		REL(6.2999999999999989, hi, 1e-15);

@@ -103,6 +103,14 @@ case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.5, domain = 
 case_quantile("calib_linear", "K_apistrat_linear_api99", "enroll", 0.5, qrule = "school", interval_type = "xlogit")
 case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.5, interval_type = "score")
 
+## ---- the score interval on domains: R's x is every row of the calibrated design (its IQR, range and
+## unweighted shares), the domain's rows only weigh
+case_quantile("calib_poststratify", "KQ_apiclus1_ps_stype", "api00", 0.5, interval_type = "score", domain = "sch_wide:Yes")
+case_quantile("calib_poststratify", "K_apisrs_ps_stype", "api00", 0.5, qrule = "hf7", interval_type = "score", domain = "awards:Yes")
+case_quantile("calib_rake", "K_apiclus1_rake_tight", "api00", 0.25, interval_type = "score", domain = "stype:E")
+case_quantile("calib_linear", "KQ_apiclus1_linear_api99", "api00", 0.5, interval_type = "score", domain = "stype:H|M")
+case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.75, qrule = "school", interval_type = "score", domain = "stype:E")
+
 ## ---- write
 nd <- write_designs("designs_calib_quantile.csv")
 nc <- write_cases("cases_calib_quantile.csv", "KQ%03d")

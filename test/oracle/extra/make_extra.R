@@ -899,6 +899,12 @@ local({
   }
 })
 
+## score intervals with rows of weight 0: R's x (IQR, min, max, the unweighted share) keeps them
+case_quantile("quantile", "apisrs_zw_nofpc", "api00", c(0.25, 0.5), qrule = "math", interval_type = "score",
+              note = "score: rows with weight 0 count in R's unweighted values")
+case_quantile("quantile", "apisrs_zw_fpc", "api00", c(0.5), qrule = "hf7", interval_type = "score",
+              note = "score: rows with weight 0 count in R's unweighted values")
+
 ## ===================================================================
 ## write outputs
 ## ===================================================================
