@@ -84,7 +84,10 @@ BEGIN ATOMIC
     UNION ALL SELECT 'rake prop', svy_prop(b, d_rake) FROM c2d
     UNION ALL SELECT 'raking ratio', svy_ratio(y, years + 1, d_raking) FROM c2d
     UNION ALL SELECT 'linear mean', svy_mean(y, d_lin) FROM c2d
-    UNION ALL SELECT 'linear domain total', svy_total(y, svy_subset(d_lin, role = 'r1')) FROM c2d;
+    UNION ALL SELECT 'linear domain total', svy_total(y, svy_subset(d_lin, role = 'r1')) FROM c2d
+    UNION ALL SELECT 'ps quantile', svy_quantile(y, d_ps, 0.5) FROM c2d
+    UNION ALL SELECT 'linear domain quantile', svy_quantile(y, svy_subset(d_lin, role = 'r1'), 0.25, 0.95, 'hf7', 'xlogit')
+              FROM c2d;
 END;
 SELECT what, round((e).estimate::numeric, 6) AS estimate, round((e).std_error::numeric, 6) AS std_error, (e).df, (e).n
 FROM c2_run() ORDER BY what;
@@ -172,7 +175,6 @@ SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => st, psu => psu, fpc => 
 SELECT svy_by(y, role, d_ps) FROM c2d;
 SELECT svy_dist(role, d_lin) FROM c2d;
 SELECT svy_tab(role, b::text, d_rake) FROM c2d;
-SELECT svy_quantile(y, d_ps, 0.5) FROM c2d;
 SELECT svy_glm(y, ARRAY[1, years], d_lin) FROM c2d;
 \set VERBOSITY default
 SELECT svy_by(y, role, d_ps) FROM c2d;

@@ -221,6 +221,7 @@ extern double svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint
 typedef struct SvyCalibIndicator
 {
 	uint64		key[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
+	uint64		ssu[2];			/* two-stage designs with a first-stage fpc: the second-stage unit */
 	int			aux;
 	double		w;
 	double		ww;

@@ -1413,10 +1413,11 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 /* ---------- for statistics that residualise their own scores (calib.h) ---------- */
 
 /*
- * Statistics that residualise their own scores (domains, quantiles,
- * regression) have no second-stage term of those scores yet: refused on
- * two-stage designs with a first-stage fpc (without it the second stage
- * adds nothing, as R, and their ultimate-cluster variance is R's).
+ * Statistics that residualise their own scores (domains, regression) have
+ * no second-stage term of those scores yet: refused on two-stage designs
+ * with a first-stage fpc (without it the second stage adds nothing, as R,
+ * and their ultimate-cluster variance is R's).  Quantiles take the linear
+ * path (svy_calib_indicator_result).
  */
 static void
 refuse_stage2(const SvyCalibAccum *c)
@@ -1425,7 +1426,7 @@ refuse_stage2(const SvyCalibAccum *c)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("this statistic does not support calibrated two-stage designs yet"),
-				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight and svy_weights_summary have the second stage's variance; domain aggregates (svy_by, svy_dist, svy_tab, svy_choices, svy_chisq, svy_pairwise), svy_quantile and svy_glm do not."),
+				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight, svy_weights_summary and svy_quantile have the second stage's variance; domain aggregates (svy_by, svy_dist, svy_tab, svy_choices, svy_chisq, svy_pairwise) and svy_glm do not."),
 				 errhint("Leave out psu2 and fpc2 for the ultimate-cluster variance of the calibrated first-stage design.")));
 }
 
@@ -1920,8 +1921,9 @@ svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell)
  * The state was fed with y = 0, x = 1 (so K = 0 and a = e y = 0): adding
  * to a = e I the indicator's sums of the cells' rows turns its sums into
  * those of y = I, and the calibrated mean's result is that of P.  The
- * arena and the cell sums (replicate designs: and the replicates' sums,
- * calib_rep.c) are replaced by modified copies while the result is
+ * arena and the cell sums (two-stage designs with a first-stage fpc: and
+ * the second-stage units' sums; replicate designs: and the replicates'
+ * sums, calib_rep.c) are replaced by modified copies while the result is
  * computed, so that the state itself does not change.
  */
 void
@@ -1936,13 +1938,16 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 	double	   *arena = c->arena;
 	double	   *cellsum = c->cellsum;
 	double	   *rep_saved = NULL;
+	double	   *arena2 = c->arena2;
 	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
+	double	   *a2 = c->tab2 ? palloc(sizeof(double) * Max(c->used2, 1) * c->nu) : NULL;
 	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
 
-	refuse_stage2(c);
 	if (c->shift != 0.0)
 		svy_wire_corrupt("calibrated quantile state with a non-zero shift");
 	memcpy(a, arena, sizeof(double) * c->used * c->width);
+	if (a2)
+		memcpy(a2, arena2, sizeof(double) * c->used2 * c->nu);
 	memcpy(cs, cellsum, sizeof(double) * svy_idmap_size(c->cells) * c->cw);
 	for (int i = 0; i < nind; i++)
 	{
@@ -1963,6 +1968,18 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		u[U_Q(j, 2)] += in->w;
 		u[U_Q(j, 4)] += in->w;
 		u[U_Q(j, 5)] += in->w;
+		if (a2)
+		{
+			Calib2Key	key2 = {{key.w[0], key.w[1], key.w[2], key.w[3], in->ssu[0], in->ssu[1], key.w[4]}};
+			Calib2Entry *e2 = calib2tab_lookup(c->tab2, key2);
+
+			if (e2 == NULL)
+				svy_wire_corrupt("quantile cell of an unknown second-stage unit");
+			u = a2 + (int64) e2->off * c->nu;
+			u[U_Q(j, 2)] += in->w;
+			u[U_Q(j, 4)] += in->w;
+			u[U_Q(j, 5)] += in->w;
+		}
 		if (j > 0)
 			continue;
 		cs[(int64) c->cw * ci + CS_A] += in->n;
@@ -1981,6 +1998,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		}
 	}
 	c->arena = a;
+	c->arena2 = a2 ? a2 : arena2;
 	c->cellsum = cs;
 	if (rep)
 		rep_saved = svy_calib_rep_add_indicator((SvyAccum *) s, ind, nind);
@@ -1988,7 +2006,10 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 	if (rep)
 		svy_calib_rep_restore((SvyAccum *) s, rep_saved);
 	c->arena = arena;
+	c->arena2 = arena2;
 	c->cellsum = cellsum;
 	pfree(a);
+	if (a2)
+		pfree(a2);
 	pfree(cs);
 }

@@ -51,8 +51,13 @@
 #include "quantile.h"
 #include "wire.h"
 
-/* unit key word 5: 0 = d; 2j - 1 = d v_j (v_j > 0); 2j = -d v_j (v_j < 0), j = 1..k */
+/*
+ * A unit's key: stratum (2 words), PSU (2), calibration cell, auxiliary (0 =
+ * d; 2j - 1 = d v_j (v_j > 0); 2j = -d v_j (v_j < 0), j = 1..k) and, on
+ * two-stage designs with a first-stage fpc, the second-stage unit (2).
+ */
 #define AUX_WORD	5
+#define SSU_WORD	6
 
 /* a cell of the row: weight w in unit key (replicate designs: and the replicates' w_r f) */
 static void
@@ -154,6 +159,14 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 	key.w[4] = svy_calib_row_cell(b);
 	key.w[AUX_WORD] = 0;
+	/* (without a first-stage fpc the second stage adds nothing, as R) */
+	if ((d->flags & SVY_HAS_PSU2) && (d->flags & SVY_HAS_FPC))
+	{
+		key.w[SSU_WORD] = svy_design_stage2(d)->psu2[0];
+		key.w[SSU_WORD + 1] = svy_design_stage2(d)->psu2[1];
+	}
+	else
+		key.w[SSU_WORD] = key.w[SSU_WORD + 1] = 0;
 	add_cell(s, d, y, w, 1.0, &key);
 	for (int j = 0; j < b->k; j++)
 	{
@@ -252,6 +265,8 @@ svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 		double		sign;
 
 		memcpy(ind[u].key, s->unit_keys[u].w, sizeof(ind[u].key));
+		ind[u].ssu[0] = s->unit_keys[u].w[SSU_WORD];
+		ind[u].ssu[1] = s->unit_keys[u].w[SSU_WORD + 1];
 		ind[u].aux = unit_aux(&s->unit_keys[u], &sign);
 		ind[u].rw = rws ? rws + (int64) u * nrep : NULL;
 	}

@@ -83,8 +83,9 @@ typedef struct QUnitSlot
 #define SH_KEY_TYPE QUnitKey
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) \
-	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (k).w[4], \
-				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ (k).w[5])
+	svy_hash_mix((k).w[0] ^ ((k).w[1] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ (k).w[4] ^ \
+				 ((k).w[6] * UINT64CONST(0x9E3779B97F4A7C15)), \
+				 (k).w[2] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ (k).w[5] ^ (k).w[7])
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(QUnitKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
@@ -360,6 +361,7 @@ quantile_row(FunctionCallInfo fcinfo, QState *s, bool array)
 		key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 		key.w[4] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[0] : 0;
 		key.w[5] = (d->flags & SVY_HAS_PSU2) ? svy_design_stage2(d)->psu2[1] : 0;
+		key.w[6] = key.w[7] = 0;
 		if ((d->flags & (SVY_HAS_PSU | SVY_HAS_PSU2)) == SVY_HAS_PSU)
 			unit = unit_of_slot(s, &key);
 		else

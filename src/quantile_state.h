@@ -41,10 +41,11 @@ StaticAssertDecl(sizeof(QRow) == 24, "QRow should be 24 bytes");
 
 /*
  * ---------- units: PSU (stratum, psu), second-stage unit (stratum, psu,
- * psu2: two-stage designs with an fpc) or stratum identity -> index ----------
+ * psu2: two-stage designs with an fpc) or stratum identity -> index;
+ * calibrated designs: calib_quantile.c ----------
  */
 
-#define QUNIT_WORDS 6
+#define QUNIT_WORDS 8
 
 typedef struct QUnitKey
 {

@@ -110,6 +110,28 @@ for (lp in c("adjust", "average", "certainty")) {
 }
 options(survey.lonely.psu = "fail")
 
+## ---- quantiles (svyquantile: Woodruff's P is the calibrated mean of I(y <= q), its SE the two-stage
+## variance of the residualised scores)
+case_quantile <- function(kind, key, var, p, qrule = "math", interval_type = "mean", domain = NULL) {
+  des <- D[[key]]; m <- mask_of(des$variables, domain)
+  sub <- if (all(m)) des else subset(des, m)
+  r <- svyquantile(as.formula(paste0("~", var)), sub, quantiles = p, ci = TRUE, qrule = qrule,
+                   interval.type = interval_type)[[var]]
+  dg <- degf(sub)
+  args <- paste0("p=", p, ";qrule=", qrule, ";interval_type=", interval_type, ";conf_level=0.95",
+                 if (!is.null(domain)) paste0(";domain=", domain) else "")
+  add_case(kind, key, "quantile", var, args, r[1, 1], r[1, 4], r[1, 2], r[1, 3], dg,
+           extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0),
+                      se_rule = "(ci_upper-ci_lower)/(2*qt(1-alpha/2,degf))"))
+}
+case_quantile("calib_poststratify", "KT_apiclus2_ps", "api00", 0.5)
+case_quantile("calib_poststratify", "KT_apiclus2_ps", "api00", 0.25, interval_type = "xlogit", domain = "hi99:yes")
+case_quantile("calib_rake", "KT_apiclus2_rake", "api99", 0.5, qrule = "school", interval_type = "beta")
+case_quantile("calib_linear", "KT_apiclus2_linear_api99", "api00", 0.75)
+case_quantile("calib_linear", "KT_apiclus2_linear_api99", "api00", 0.5, interval_type = "score", domain = "stype:E")
+case_quantile("calib_poststratify", "KT_ts_count_ps", "z", 0.5)
+case_quantile("calib_poststratify", "KT_ts_frac_ps", "z", 0.9, interval_type = "asin", domain = "cat2:x")
+
 ## ---- write
 nd <- write_designs("designs_calib_twostage.csv")
 nc <- write_cases("cases_calib_twostage.csv", "KT%02d")
