@@ -92,6 +92,17 @@ END;
 SELECT what, round((e).estimate::numeric, 6) AS estimate, round((e).std_error::numeric, 6) AS std_error, (e).df, (e).n
 FROM c2_run() ORDER BY what;
 CREATE TABLE serial AS SELECT * FROM c2_run();
+-- the domain aggregates and tables, as (what, estimate, std_error) rows
+CREATE FUNCTION c2_run2() RETURNS TABLE (what text, estimate float8, std_error float8) LANGUAGE sql STABLE
+BEGIN ATOMIC
+    SELECT 'by ' || g.level, g.estimate, g.std_error FROM (SELECT svy_by(y, role, d_ps) AS t FROM c2d) s, svy_groups(s.t) g
+    UNION ALL SELECT 'by domain ' || g.level, g.estimate, g.std_error
+              FROM (SELECT svy_by(y, country, svy_subset(d_raking, role = 'r2')) AS t FROM c2d) s, svy_groups(s.t) g
+    UNION ALL SELECT 'dist ' || g.level, g.estimate, g.std_error FROM (SELECT svy_dist(role, d_lin) AS t FROM c2d) s, svy_groups(s.t) g
+    UNION ALL SELECT 'chisq', c.statistic, c.p_value FROM (SELECT svy_tab(role, b::text, d_rake) AS t FROM c2d) s, svy_chisq(s.t) c;
+END;
+SELECT what, round(estimate::numeric, 6) AS estimate, round(std_error::numeric, 6) AS std_error FROM c2_run2() ORDER BY what;
+CREATE TABLE serial2 AS SELECT * FROM c2_run2();
 CREATE TABLE merged AS
 SELECT 'ps mean' AS what, svy_mean(svy_merge(s)) AS e FROM (SELECT svy_accum(y, d_ps) AS s FROM c2d GROUP BY ssu) p
 UNION ALL SELECT 'rake prop', svy_prop(svy_merge(s)) FROM (SELECT svy_accum(b, d_rake) AS s FROM c2d GROUP BY id % 7) p
@@ -102,12 +113,19 @@ UNION ALL SELECT 'linear mean', svy_mean(svy_merge(s::text::svy_state)) FROM (SE
 SELECT plan_has('SELECT svy_mean(y, d_ps) FROM c2d', 'Partial Aggregate') AS partial_mean,
        plan_has('SELECT svy_weights_summary(d_lin) FROM c2d', 'Partial Aggregate') AS partial_summary;
 CREATE TABLE parallel AS SELECT * FROM c2_run();
+CREATE TABLE parallel2 AS SELECT * FROM c2_run2();
 CREATE TABLE parallel_summary AS SELECT (svy_weights_summary(d_rake)).* FROM c2d;
 \i sql/include/parallel_off.sql
 SET extra_float_digits = 0;
 SELECT s.what, c2_same(p.e, s.e) AS parallel_same, m.e IS NULL OR c2_same(m.e, s.e) AS merged_same
 FROM serial s JOIN parallel p USING (what) LEFT JOIN merged m USING (what) ORDER BY s.what;
 SELECT count(*) AS merged_cases FROM merged;
+SELECT s.what, abs(p.estimate - s.estimate) <= 1e-10 * abs(s.estimate) AND abs(p.std_error - s.std_error) <= 1e-9 * abs(s.std_error)
+           AS parallel_same
+FROM serial2 s JOIN parallel2 p USING (what) ORDER BY s.what;
+-- the second stage adds to the groups' variance too (the same groups of the first stage alone)
+SELECT bool_and(a.std_error > b.std_error AND abs(a.estimate - b.estimate) <= 1e-12 * abs(b.estimate)) AS stage2_adds
+FROM svy_groups((SELECT svy_by(y, role, d_ps) FROM c2d)) a JOIN svy_groups((SELECT svy_by(y, role, d_ps1) FROM c2d)) b USING (level);
 SELECT p.n = s.n AND abs(p.sum_w - s.sum_w) < 1e-9 * s.sum_w AND p.iterations = s.iterations AS summary_parallel_same
 FROM parallel_summary p, (SELECT (svy_weights_summary(d_rake)).* FROM c2d) s;
 
@@ -172,18 +190,15 @@ SELECT svy_mean(y, svy_calibrate(svy_design(w, strata => st, psu => psu, fpc => 
 
 -- ---------------------------------------------------------------- not supported yet: a clear 0A000
 \set VERBOSITY sqlstate
-SELECT svy_by(y, role, d_ps) FROM c2d;
-SELECT svy_dist(role, d_lin) FROM c2d;
-SELECT svy_tab(role, b::text, d_rake) FROM c2d;
 SELECT svy_glm(y, ARRAY[1, years], d_lin) FROM c2d;
 \set VERBOSITY default
-SELECT svy_by(y, role, d_ps) FROM c2d;
--- without a first-stage fpc the second stage adds nothing: the domain aggregates work (ultimate cluster)
+SELECT svy_glm(y, ARRAY[1, years], d_lin) FROM c2d;
+-- without a first-stage fpc the second stage adds nothing: the domain aggregates give the ultimate cluster's
 SELECT count(*) AS groups FROM svy_groups((SELECT svy_by(y, role, svy_calibrate(
     svy_design(w, strata => st, psu => psu, psu2 => ssu, fpc2 => n2), (SELECT ps FROM c2pop), ARRAY[country], NULL,
     'poststratify')) FROM c2));
 
 DROP AGGREGATE c2_mean_state(float8, svy_design);
-DROP FUNCTION c2_run(), plan_has(text, text), sfuzz(text), fuzz(svy_aggstate, text), c2_same(svy_estimate, svy_estimate);
+DROP FUNCTION c2_run(), c2_run2(), plan_has(text, text), sfuzz(text), fuzz(svy_aggstate, text), c2_same(svy_estimate, svy_estimate);
 DROP VIEW c2d, c2l;
-DROP TABLE c2, c2pop, serial, parallel, parallel_summary, merged, st;
+DROP TABLE c2, c2pop, serial, parallel, serial2, parallel2, parallel_summary, merged, st;

@@ -1413,11 +1413,11 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 /* ---------- for statistics that residualise their own scores (calib.h) ---------- */
 
 /*
- * Statistics that residualise their own scores (domains, regression) have
- * no second-stage term of those scores yet: refused on two-stage designs
- * with a first-stage fpc (without it the second stage adds nothing, as R,
- * and their ultimate-cluster variance is R's).  Quantiles take the linear
- * path (svy_calib_indicator_result).
+ * Regression (svy_calib_foreach_unit) has no second-stage term of its
+ * residualised scores yet: refused on two-stage designs with a first-stage
+ * fpc (without it the second stage adds nothing, as R, and the
+ * ultimate-cluster variance is R's).  Quantiles take the linear path
+ * (svy_calib_indicator_result), domains their own (calib_domain.c).
  */
 static void
 refuse_stage2(const SvyCalibAccum *c)
@@ -1426,14 +1426,13 @@ refuse_stage2(const SvyCalibAccum *c)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("this statistic does not support calibrated two-stage designs yet"),
-				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight, svy_weights_summary and svy_quantile have the second stage's variance; domain aggregates (svy_by, svy_dist, svy_tab, svy_choices, svy_chisq, svy_pairwise) and svy_glm do not."),
+				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight, svy_weights_summary, svy_quantile and the domain aggregates have the second stage's variance; svy_glm does not."),
 				 errhint("Leave out psu2 and fpc2 for the ultimate-cluster variance of the calibrated first-stage design.")));
 }
 
 void
 svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
 {
-	refuse_stage2(s->calib);
 	calib_solve(s->calib, cs);
 }
 

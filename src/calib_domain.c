@@ -18,7 +18,10 @@
  *                            unweighted (rake's residualisation); the
  *                            squares give the calibrated spread (deff)
  * where the unit is the PSU, or, in designs without PSUs (each row its own
- * PSU), the stratum.  There the spread of the row scores within a stratum,
+ * PSU), the stratum; on two-stage designs with a first-stage fpc the key
+ * also holds the second-stage unit, whose residualised totals give the
+ * second stage's variance within each PSU (R's multistage).  Without PSUs
+ * the unit is the stratum.  There the spread of the row scores within a stratum,
  * sum d^2 (gamma'q)^2 (t_v - btilde_v'q) (t_l - btilde_l'q) with q = (1, v),
  * gamma = (G_c, lambda), btilde_v = (B_cv, beta_v), is a quadratic form in
  * the moments d^2 q^(x)4 (cell entries), d^2 t_v q^(x)3 (variable entries)
@@ -48,14 +51,17 @@
 #include "idmap.h"
 #include "survey.h"
 
-#define SCORES_MAGIC	0x43445332	/* "CDS2": format version 2 (replicates) */
+#define SCORES_MAGIC	0x43445333	/* "CDS3": format version 3 (second-stage units) */
 #define VAR_NONE	(-1)
 
 typedef struct ScoreKey
 {
-	uint64		w[5];			/* stratum (2), PSU (2; 0 without PSUs), cell code */
+	uint64		w[7];			/* stratum (2), PSU (2; 0 without PSUs), cell code, second-stage unit (2; or 0) */
 	int32		v[2];			/* variables, or VAR_NONE */
 } ScoreKey;
+
+#define KEY_WORDS	7
+#define SSU_WORD	5
 
 typedef struct ScoreEntry
 {
@@ -72,7 +78,8 @@ typedef struct ScoreEntry
 	svy_hash_mix((k).w[0] ^ ((k).w[2] * UINT64CONST(0xC2B2AE3D27D4EB4F)) ^ \
 				 ((uint64) (uint32) (k).v[0] << 32 | (uint32) (k).v[1]), \
 				 (k).w[1] ^ ((k).w[3] * UINT64CONST(0x165667B19E3779F9)) ^ \
-				 ((k).w[4] * UINT64CONST(0x9E3779B97F4A7C15)))
+				 ((k).w[4] * UINT64CONST(0x9E3779B97F4A7C15)) ^ (k).w[5] ^ \
+				 ((k).w[6] * UINT64CONST(0xD6E8FEB86659FD93)))
 #define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(ScoreKey)) == 0)
 #define SH_SCOPE static inline
 #define SH_DECLARE
@@ -335,6 +342,11 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	key.w[2] = cs->per_row ? 0 : d->psu[0];
 	key.w[3] = cs->per_row ? 0 : d->psu[1];
 	key.w[4] = svy_calib_row_cell(b);
+	if (base->ssutab)
+	{
+		key.w[SSU_WORD] = svy_design_stage2(d)->psu2[0];
+		key.w[SSU_WORD + 1] = svy_design_stage2(d)->psu2[1];
+	}
 	key.v[0] = key.v[1] = VAR_NONE;
 	u = entry_sums(cs, &key);
 	u[E_D] += w;
@@ -446,7 +458,7 @@ svy_calib_scores_serialize(const SvyCalibScores *cs, StringInfo buf)
 		const double *u = cs->arena + (int64) e->off * cs->width;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < KEY_WORDS; i++)
 			pq_sendint64(buf, e->key.w[i]);
 		pq_sendint32(buf, e->key.v[0]);
 		pq_sendint32(buf, e->key.v[1]);
@@ -487,14 +499,14 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 		(!rep && per_row != !(base->flags & SVY_HAS_PSU)))
 		svy_wire_corrupt("bad calibrated scores");
 	cs = svy_calib_scores_create(cxt, k, per_row, nrep);
-	nent = svy_wire_count(buf, 48 + 8 * cs->width, "bad number of calibrated score sums");
+	nent = svy_wire_count(buf, sizeof(ScoreKey) + 8 * cs->width, "bad number of calibrated score sums");
 	for (int j = 0; j < nent; j++)
 	{
 		ScoreKey	key;
 		double	   *u;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < KEY_WORDS; i++)
 			key.w[i] = svy_wire_int64(buf);
 		key.v[0] = svy_wire_int32(buf);
 		key.v[1] = svy_wire_int32(buf);
@@ -509,6 +521,10 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 			svy_wire_corrupt("calibrated scores of an unknown cell");
 		if (!rep && svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
+		if (base->ssutab ? svy_accum_ssu_find((SvyAccum *) base, &(SvySsuKey) {{key.w[0], key.w[1], key.w[2], key.w[3],
+																			   key.w[SSU_WORD], key.w[SSU_WORD + 1]}}) == NULL
+			: (key.w[SSU_WORD] | key.w[SSU_WORD + 1]) != 0)
+			svy_wire_corrupt("calibrated scores of an unknown second-stage unit");
 		if (scoretab_lookup(cs->tab, key) != NULL)
 			svy_wire_corrupt("duplicate calibrated score sums");
 		u = entry_sums(cs, &key);
@@ -560,15 +576,17 @@ btilde(const double *B, const double *beta, int c, int K, int k, int f, double *
 		out[1 + j] = beta[f * (k + 1) + j];
 }
 
+/* by stratum, PSU, second-stage unit, cell, variables: each unit's entries together */
 static int
 entry_cmp(const void *pa, const void *pb)
 {
+	static const int order[KEY_WORDS] = {0, 1, 2, 3, SSU_WORD, SSU_WORD + 1, 4};
 	const ScoreKey *a = &(*(ScoreEntry *const *) pa)->key;
 	const ScoreKey *b = &(*(ScoreEntry *const *) pb)->key;
 
-	for (int i = 0; i < 5; i++)
-		if (a->w[i] != b->w[i])
-			return a->w[i] < b->w[i] ? -1 : 1;
+	for (int i = 0; i < KEY_WORDS; i++)
+		if (a->w[order[i]] != b->w[order[i]])
+			return a->w[order[i]] < b->w[order[i]] ? -1 : 1;
 	if (a->v[0] != b->v[0])
 		return a->v[0] < b->v[0] ? -1 : 1;
 	if (a->v[1] != b->v[1])
@@ -582,6 +600,51 @@ same_unit(const ScoreKey *a, const ScoreKey *b, bool per_row)
 	/* with PSUs a unit is (stratum, PSU); without, (stratum, cell) for the quadratic forms */
 	return a->w[0] == b->w[0] && a->w[1] == b->w[1] &&
 		(per_row ? a->w[4] == b->w[4] : a->w[2] == b->w[2] && a->w[3] == b->w[3]);
+}
+
+static bool
+same_ssu(const ScoreKey *a, const ScoreKey *b)
+{
+	return a->w[SSU_WORD] == b->w[SSU_WORD] && a->w[SSU_WORD + 1] == b->w[SSU_WORD + 1];
+}
+
+/*
+ * The second stage of PSU pk (n_ssu units, their residualised totals zs2,
+ * K each): its units as the PSUs of one stratum, times the first-stage
+ * fraction (R's multistage), into cov2.
+ */
+static void
+add_stage2(SvyCovariance *cov2, SvyAccum *base, const SvyStage2Totals *st2, const SvyPsuKey *pk,
+		   const double *zs2, int n_ssu, int K, double *S, double *Q)
+{
+	SvyPsuEntry *pe = svy_accum_psu_find(base, pk);
+	const SvyStage2Totals *t;
+	SvyStatus	status;
+
+	if (pe == NULL || st2[pe->slot].units.n != n_ssu)
+		svy_wire_corrupt("calibrated scores of unknown second-stage units");
+	t = &st2[pe->slot];
+	memset(S, 0, sizeof(double) * K);
+	memset(Q, 0, sizeof(double) * K * K);
+	for (int j = 0; j < n_ssu; j++)
+		for (int a = 0; a < K; a++)
+			S[a] += zs2[(int64) j * K + a];
+	for (int j = 0; j < n_ssu; j++)
+	{
+		const double *zj = zs2 + (int64) j * K;
+
+		for (int a = 0; a < K; a++)
+		{
+			double		da = zj[a] - S[a] / n_ssu;
+
+			for (int b = 0; b < K; b++)
+				Q[a * K + b] += da * (zj[b] - S[b] / n_ssu);
+		}
+	}
+	/* every PSU takes part (a calibrated design's rows all keep a residual) */
+	status = svy_covariance_add_stage2(cov2, n_ssu, t->fpc2, t->fraction, S, Q, NULL);
+	if (status != SVY_OK)
+		svy_report_design_error(base, status, t->stratum, n_ssu);
 }
 
 void
@@ -617,6 +680,15 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	scoretab_iterator it;
 	ScoreEntry *e;
 	int			cur_h = -1;
+	/* two-stage designs with a first-stage fpc: the second stage (add_stage2) */
+	SvyStage2Totals *st2 = NULL;
+	double	   *V2 = NULL;
+	SvyCovariance cov2 = {K, NULL, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
+	double	   *zs2 = NULL,
+			   *S2 = NULL,
+			   *Q2 = NULL;
+	int			zs2cap = 0,
+				n_ssu;
 
 	svy_calib_solve(base, &cal);
 	sol = &cal.sol;
@@ -688,6 +760,15 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	 * cross-products Q of the units' residualised totals.
 	 */
 	svy_accum_strata(base, 0.0, sts);
+	if (base->ssutab)
+	{
+		int			n2;
+
+		st2 = svy_accum_stage2(base, 0.0, sts, &n2);
+		cov2.v = V2 = palloc0(sizeof(double) * K * K);
+		S2 = palloc(sizeof(double) * K);
+		Q2 = palloc(sizeof(double) * K * K);
+	}
 	qsort(ent, nent, sizeof(ScoreEntry *), entry_cmp);
 	for (int i = 0; i < nent;)
 	{
@@ -708,102 +789,134 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 			cur_h = h;
 		}
 		memset(z, 0, sizeof(double) * K);
-		for (; i < nent && same_unit(&ent[i]->key, &ent[i0]->key, cs->per_row); i++)
+		n_ssu = 0;
+		/* each second-stage unit's entries (one block when the design has one stage) */
+		while (i < nent && same_unit(&ent[i]->key, &ent[i0]->key, cs->per_row))
 		{
-			const ScoreKey *key = &ent[i]->key;
-			const double *u = cs->arena + (int64) ent[i]->off * cs->width;
-			double		G;
-			int			f;
+			int			i1 = i;
+			double	   *zt = z;
 
-			c = svy_calib_cell_find(base, key->w[4]);
-			G = sol->G[c];
-			gamma[0] = G;
-			for (int j = 0; j < k; j++)
-				gamma[1 + j] = sol->lambda_v[j];
-			if (key->v[0] == VAR_NONE)
+			if (st2)
 			{
-				/* -w (B_c + v' beta): every row of the unit, for every total */
-				for (int g = 0; g < K; g++)
+				if (n_ssu == zs2cap)
 				{
-					const double *bt = beta + g * (k + 1);
-					double		Bg = B[c * K + g];
-					double		r = G * Bg * u[E_D];
-
-					for (int j = 0; j < k; j++)
-					{
-						r += (G * bt[j] + Bg * sol->lambda_v[j]) * u[E_DV(j)];
-						for (int l = 0; l < k; l++)
-							r += sol->lambda_v[j] * u[E_DVV(k, j, l)] * bt[l];
-					}
-					z[g] -= r;
+					zs2cap = zs2cap ? 2 * zs2cap : 16;
+					zs2 = zs2 ? repalloc_huge(zs2, sizeof(double) * zs2cap * K)
+						: palloc_extended(sizeof(double) * zs2cap * K, MCXT_ALLOC_HUGE);
 				}
-				if (cs->per_row)
-				{
-					/*
-					 * The stratum's rows: sum z_f z_g has sum (gamma'q)^2
-					 * (btilde_f'q) (btilde_g'q) d^2: btilde_f' N btilde_g with
-					 * N = M4 contracted twice with gamma = (G_c, lambda)
-					 */
-					svy_calib_contract(u + E_M4(k), gamma, m, 4, N);
-					for (int f2 = 0; f2 < K; f2++)
-					{
-						btilde(B, beta, c, K, k, f2, bf);
-						for (int a = 0; a < m; a++)
-						{
-							NB[f2 * m + a] = 0.0;
-							for (int b2 = 0; b2 < m; b2++)
-								NB[f2 * m + a] += N[a * m + b2] * bf[b2];
-						}
-					}
-					for (int f2 = 0; f2 < K; f2++)
-					{
-						btilde(B, beta, c, K, k, f2, bf);
-						for (int g2 = 0; g2 < K; g2++)
-							for (int a = 0; a < m; a++)
-								Q[f2 * K + g2] += bf[a] * NB[g2 * m + a];
-					}
-				}
-				continue;
+				zt = zs2 + (int64) n_ssu * K;
+				memset(zt, 0, sizeof(double) * K);
 			}
-			f = final_of_var[key->v[0]];
-			if (key->v[1] == VAR_NONE)
+			for (; i < nent && same_unit(&ent[i]->key, &ent[i0]->key, cs->per_row) &&
+				 same_ssu(&ent[i]->key, &ent[i1]->key); i++)
 			{
-				if (f < 0)
-					continue;
-				z[f] += G * u[E_DT];
+				const ScoreKey *key = &ent[i]->key;
+				const double *u = cs->arena + (int64) ent[i]->off * cs->width;
+				double		G;
+				int			f;
+
+				c = svy_calib_cell_find(base, key->w[4]);
+				G = sol->G[c];
+				gamma[0] = G;
 				for (int j = 0; j < k; j++)
-					z[f] += sol->lambda_v[j] * u[E_DVT(j)];
-				if (cs->per_row)
+					gamma[1 + j] = sol->lambda_v[j];
+				if (key->v[0] == VAR_NONE)
 				{
-					/* - sum d^2 t_f (gamma'q)^2 (btilde_g'q), both ways */
-					svy_calib_contract(u + E_M3(k), gamma, m, 3, N);
+					/* -w (B_c + v' beta): every row of the unit, for every total */
 					for (int g = 0; g < K; g++)
 					{
-						double		x = 0.0;
+						const double *bt = beta + g * (k + 1);
+						double		Bg = B[c * K + g];
+						double		r = G * Bg * u[E_D];
 
-						btilde(B, beta, c, K, k, g, bf);
-						for (int a = 0; a < m; a++)
-							x += N[a] * bf[a];
-						Q[f * K + g] -= x;
-						Q[g * K + f] -= x;
+						for (int j = 0; j < k; j++)
+						{
+							r += (G * bt[j] + Bg * sol->lambda_v[j]) * u[E_DV(j)];
+							for (int l = 0; l < k; l++)
+								r += sol->lambda_v[j] * u[E_DVV(k, j, l)] * bt[l];
+						}
+						zt[g] -= r;
+					}
+					if (cs->per_row)
+					{
+						/*
+						 * The stratum's rows: sum z_f z_g has sum (gamma'q)^2
+						 * (btilde_f'q) (btilde_g'q) d^2: btilde_f' N btilde_g with
+						 * N = M4 contracted twice with gamma = (G_c, lambda)
+						 */
+						svy_calib_contract(u + E_M4(k), gamma, m, 4, N);
+						for (int f2 = 0; f2 < K; f2++)
+						{
+							btilde(B, beta, c, K, k, f2, bf);
+							for (int a = 0; a < m; a++)
+							{
+								NB[f2 * m + a] = 0.0;
+								for (int b2 = 0; b2 < m; b2++)
+									NB[f2 * m + a] += N[a * m + b2] * bf[b2];
+							}
+						}
+						for (int f2 = 0; f2 < K; f2++)
+						{
+							btilde(B, beta, c, K, k, f2, bf);
+							for (int g2 = 0; g2 < K; g2++)
+								for (int a = 0; a < m; a++)
+									Q[f2 * K + g2] += bf[a] * NB[g2 * m + a];
+						}
+					}
+					continue;
+				}
+				f = final_of_var[key->v[0]];
+				if (key->v[1] == VAR_NONE)
+				{
+					if (f < 0)
+						continue;
+					zt[f] += G * u[E_DT];
+					for (int j = 0; j < k; j++)
+						zt[f] += sol->lambda_v[j] * u[E_DVT(j)];
+					if (cs->per_row)
+					{
+						/* - sum d^2 t_f (gamma'q)^2 (btilde_g'q), both ways */
+						svy_calib_contract(u + E_M3(k), gamma, m, 3, N);
+						for (int g = 0; g < K; g++)
+						{
+							double		x = 0.0;
+
+							btilde(B, beta, c, K, k, g, bf);
+							for (int a = 0; a < m; a++)
+								x += N[a] * bf[a];
+							Q[f * K + g] -= x;
+							Q[g * K + f] -= x;
+						}
 					}
 				}
+				else
+				{
+					int			l = final_of_var[key->v[1]];
+
+					double		x;
+
+					/* sum d^2 t_f t_l (gamma'q)^2 */
+					if (f < 0 || l < 0)
+						continue;
+					svy_calib_contract(u, gamma, m, 2, N);
+					x = N[0];
+					Q[f * K + l] += x;
+					if (l != f)
+						Q[l * K + f] += x;
+				}
 			}
-			else
+			if (st2)
 			{
-				int			l = final_of_var[key->v[1]];
-
-				double		x;
-
-				/* sum d^2 t_f t_l (gamma'q)^2 */
-				if (f < 0 || l < 0)
-					continue;
-				svy_calib_contract(u, gamma, m, 2, N);
-				x = N[0];
-				Q[f * K + l] += x;
-				if (l != f)
-					Q[l * K + f] += x;
+				for (int g = 0; g < K; g++)
+					z[g] += zt[g];
+				n_ssu++;
 			}
+		}
+		if (st2)
+		{
+			SvyPsuKey	pk = {{ent[i0]->key.w[0], ent[i0]->key.w[1], ent[i0]->key.w[2], ent[i0]->key.w[3]}};
+
+			add_stage2(&cov2, base, st2, &pk, zs2, n_ssu, K, S2, Q2);
 		}
 		for (int g = 0; g < K; g++)
 			S[g] += z[g];
@@ -860,6 +973,8 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 		}
 	}
 	svy_covariance_finish(&cov);
+	for (int a = 0; V2 && a < K * K; a++)
+		V[a] += V2[a];
 }
 
 void

@@ -132,6 +132,16 @@ case_quantile("calib_linear", "KT_apiclus2_linear_api99", "api00", 0.5, interval
 case_quantile("calib_poststratify", "KT_ts_count_ps", "z", 0.5)
 case_quantile("calib_poststratify", "KT_ts_frac_ps", "z", 0.9, interval_type = "asin", domain = "cat2:x")
 
+## ---- domains and tables (svyby, svychisq: make_calib_domain.R's case functions): each total's
+## residualised scores with the two-stage variance, the first stage over the PSUs, the second within them
+use_defs("make_calib_domain.R", c("case_by", "case_chisq"))
+case_by("calib_poststratify", "KT_apiclus2_ps", "by_mean", "api00", "hi99")
+case_by("calib_rake", "KT_apiclus2_rake", "by_total", "api_stu", "stype")
+case_by("calib_raking", "KT_apiclus2_raking", "by_mean", "api99", "stype")
+case_by("calib_linear", "KT_apiclus2_linear_api99", "by_mean", "api00", "hi99", domain = "stype:E")
+case_chisq("calib_poststratify", "KT_apiclus2_ps", "stype", "hi99", "F")
+case_chisq("calib_linear", "KT_apiclus2_linear_api99", "stype", "hi99", "Chisq")
+
 ## ---- write
 nd <- write_designs("designs_calib_twostage.csv")
 nc <- write_cases("cases_calib_twostage.csv", "KT%02d")
