@@ -211,7 +211,8 @@ SELECT svy_glm(trained, ARRAY[1.0, years], svy_calibrate(svy_design(w, psu => fo
                ARRAY[role], ARRAY[years::float8]), 'quasibinomial') FROM gc_off;
 -- a population level without sample rows in the fit's aggregate
 SELECT svy_glm(trained, x, drake) FROM gc_offc WHERE role <> 'command';
--- two-stage designs with an fpc are not supported yet
+-- a two-stage design with a first-stage fpc: R's multistage variance, whose lonely second-stage units
+-- follow survey.lonely_psu (here fail: a PSU with a single sampled unit is an error)
 SELECT svy_glm(trained, x, svy_calibrate(svy_design(w, strata => country, psu => force, fpc => 12, psu2 => i % 4, fpc2 => 40),
                                          (SELECT pc FROM gc_pops), ARRAY[country], method => 'poststratify')) FROM gc_offc;
 -- the design df limits the coefficients as without calibration

@@ -196,7 +196,9 @@ extern void svy_calib_report_singular(const SvyAccum *s, const SvyCalibSolved *c
 /*
  * Every (PSU, cell) of a state with PSUs: key = stratum (2), PSU (2) as the
  * rows' design values give them, cell = its index, sums = the sum of d, of
- * d v (k) and of d v v' (k x k) over the rows (every row, in the domain or not).
+ * d v (k) and of d v v' (k x k) over the rows (every row, in the domain or
+ * not).  Two-stage designs with a first-stage fpc: every (second-stage unit,
+ * cell), key = stratum (2), PSU (2), second-stage unit (2).
  */
 typedef void (*SvyCalibUnitFn) (void *arg, const uint64 *key, int cell, const double *sums);
 extern void svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg);

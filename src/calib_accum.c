@@ -1412,24 +1412,6 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 
 /* ---------- for statistics that residualise their own scores (calib.h) ---------- */
 
-/*
- * Regression (svy_calib_foreach_unit) has no second-stage term of its
- * residualised scores yet: refused on two-stage designs with a first-stage
- * fpc (without it the second stage adds nothing, as R, and the
- * ultimate-cluster variance is R's).  Quantiles take the linear path
- * (svy_calib_indicator_result), domains their own (calib_domain.c).
- */
-static void
-refuse_stage2(const SvyCalibAccum *c)
-{
-	if (c->tab2)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("this statistic does not support calibrated two-stage designs yet"),
-				 errdetail("On a calibrated design with psu2 and a first-stage fpc, svy_mean, svy_total, svy_prop, svy_ratio, svy_state, svy_weight, svy_weights_summary, svy_quantile and the domain aggregates have the second stage's variance; svy_glm does not."),
-				 errhint("Leave out psu2 and fpc2 for the ultimate-cluster variance of the calibrated first-stage design.")));
-}
-
 void
 svy_calib_solve(const SvyAccum *s, SvyCalibSolved *cs)
 {
@@ -1454,30 +1436,52 @@ svy_calib_cell_find(const SvyAccum *s, uint64 code)
 	return svy_idmap_find(s->calib->cells, code, 0);
 }
 
+/* d, d v and d v v' of sums u (nu) */
+static void
+unit_sums(const SvyCalibAccum *c, const double *u, double *sums)
+{
+	int			k = c->k;
+
+	sums[0] = u[U_Q(0, 0)];
+	for (int j = 0; j < k; j++)
+	{
+		sums[1 + j] = u[U_Q(j + 1, 0)];
+		for (int l = 0; l < k; l++)
+			sums[1 + k + j * k + l] = u[U_VV(0, k, j, l)];
+	}
+}
+
 void
 svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
 {
 	const SvyCalibAccum *c = s->calib;
-	int			k = c->k;
-	double	   *sums = palloc(sizeof(double) * (1 + k + k * k));
-	calibtab_iterator it;
-	CalibEntry *e;
+	double	   *sums = palloc(sizeof(double) * (1 + c->k + c->k * c->k));
 
-	refuse_stage2(c);
-	calibtab_start_iterate(c->tab, &it);
-	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+	if (c->tab2)
 	{
-		const double *u = c->arena + (int64) e->off * c->width;
+		calib2tab_iterator it;
+		Calib2Entry *e;
 
-		CHECK_FOR_INTERRUPTS();
-		sums[0] = u[U_Q(0, 0)];
-		for (int j = 0; j < k; j++)
+		calib2tab_start_iterate(c->tab2, &it);
+		while ((e = calib2tab_iterate(c->tab2, &it)) != NULL)
 		{
-			sums[1 + j] = u[U_Q(j + 1, 0)];
-			for (int l = 0; l < k; l++)
-				sums[1 + k + j * k + l] = u[U_VV(0, k, j, l)];
+			CHECK_FOR_INTERRUPTS();
+			unit_sums(c, c->arena2 + (int64) e->off * c->nu, sums);
+			fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[6], 0), sums);
 		}
-		fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
+	}
+	else
+	{
+		calibtab_iterator it;
+		CalibEntry *e;
+
+		calibtab_start_iterate(c->tab, &it);
+		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
+		{
+			CHECK_FOR_INTERRUPTS();
+			unit_sums(c, c->arena + (int64) e->off * c->width, sums);
+			fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
+		}
 	}
 	pfree(sums);
 }

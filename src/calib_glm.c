@@ -35,7 +35,8 @@
  * as above; replicate r refits with its own calibration (calib_rep.c) of the
  * same cells, w_r g_r, from the glm state's per-(cell, replicate) sums of w_r,
  * w_r y and the deviance constant; no residualisation.
- * Two-stage designs with an fpc are not supported (a clear error).
+ * Two-stage designs with a first-stage fpc: the residualised totals per
+ * second-stage unit, R's multistage variance of them (psu_totals, stage2_add).
  */
 #include "postgres.h"
 
@@ -48,20 +49,11 @@
 #include "calib.h"
 #include "glm_state.h"
 #include "linearize.h"
+#include "stage2.h"
 #include "survey.h"
 #include "wire.h"
 
 #define CODE_MAX 9007199254740992.0	/* 2^53: cell codes are stored as doubles */
-
-static void
-not_supported(const char *what, const char *detail, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("regression on calibrated %s is not supported yet", what),
-			 errdetail("%s", detail),
-			 errhint("%s", hint)));
-}
 
 void
 svy_glm_calib_grow(GlmState *s, int oldcap, int newcap)
@@ -150,12 +142,6 @@ row_sums(GlmState *s, int h, const double *key)
 int
 svy_glm_calib_base_row(GlmState *s, const SvyDesign *d, bool y_null)
 {
-	if (svy_design_is_calibrated(d))
-	{
-		if ((d->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC))
-			not_supported("two-stage designs", "The second stage's variance of residualised scores is not built.",
-						  "Leave out the second stage (psu2) for the ultimate-cluster variance.");
-	}
 	/* errors if calibrated and uncalibrated rows mix */
 	svy_linear_row_calibrated(s->base, d, 0.0, 1.0, y_null);
 	if (s->cal == NULL)
@@ -495,7 +481,12 @@ svy_glm_calib_rep_sums(const GlmState *s, const double *rg, int r, double *sw, d
 	}
 }
 
-/* The residual part of each PSU's score total (svy_calib_foreach_unit). */
+/*
+ * The residual part of each unit's score total (svy_calib_foreach_unit): a
+ * unit is a PSU (T indexed by its slot in the base state) or, on two-stage
+ * designs with a first-stage fpc, a second-stage unit (ssu: its identity ->
+ * its index in T; unit_slot: its PSU's slot).
+ */
 typedef struct UnitArgs
 {
 	SvyAccum   *base;
@@ -504,8 +495,11 @@ typedef struct UnitArgs
 				k;
 	const double *B;			/* ncal x p */
 	const double *beta;			/* k x p */
-	double	   *T;				/* slots x p */
-	int		   *slot_stratum;
+	double	   *T;				/* units x p */
+	int		   *unit_slot;		/* units */
+	int		   *slot_stratum;	/* PSU slots */
+	SvyIdMap   *ssu;			/* NULL: the units are the PSUs */
+	int			nunits;
 	double	   *wv;				/* k */
 } UnitArgs;
 
@@ -515,14 +509,29 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 	UnitArgs   *a = arg;
 	SvyPsuKey	pk = {{key[0], key[1], key[2], key[3]}};
 	SvyPsuEntry *e = svy_accum_psu_find(a->base, &pk);
-	int			k = a->k;
+	int			k = a->k,
+				unit;
 	double		G = a->sol->G[cell],
 				w;
 	double	   *t;
 
 	if (e == NULL || cell < 0)
 		svy_glm_bad_state("A calibration PSU cell of an unknown PSU or cell.");
-	/* sum of w and of w v over the (PSU, cell), w = d (G + lambda' v) */
+	unit = e->slot;
+	if (a->ssu)
+	{
+		uint64		k0,
+					k1;
+		bool		found;
+
+		glm_unit_identity(key, key + 2, key + 4, &k0, &k1);
+		unit = svy_idmap_insert(a->ssu, k0, k1, &found);
+		if (unit >= a->nunits)
+			svy_glm_bad_state("More second-stage units in the calibration than in the design.");
+	}
+	a->unit_slot[unit] = e->slot;
+	a->slot_stratum[e->slot] = e->stratum;
+	/* sum of w and of w v over the (unit, cell), w = d (G + lambda' v) */
 	w = G * sums[0];
 	for (int j = 0; j < k; j++)
 	{
@@ -531,8 +540,7 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 		for (int l = 0; l < k; l++)
 			a->wv[j] += sums[1 + k + j * k + l] * a->sol->lambda_v[l];
 	}
-	t = a->T + (Size) e->slot * a->p;
-	a->slot_stratum[e->slot] = e->stratum;
+	t = a->T + (Size) unit * a->p;
 	for (int c = 0; c < a->p; c++)
 	{
 		double		r = a->B[(Size) cell * a->p + c] * w;
@@ -545,33 +553,67 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
 
 /*
  * Designs with PSUs: per stratum the sum S of its PSUs' residualised score
- * totals and the sum Q of their cross-products (p x p).
+ * totals and the sum Q of their cross-products (p x p).  Two-stage designs
+ * with a first-stage fpc: the units are the second-stage units, whose
+ * totals the PSUs sum for the first stage; each PSU's units are then the
+ * PSUs of one stratum for the second (R's multistage), added into cov
+ * after the first stage's svy_covariance_finish (stage2_add).
  */
+typedef struct UnitTotals
+{
+	double	   *T;				/* units x p: the residualised score totals */
+	int		   *unit_slot;		/* units: the PSU's slot */
+	int			nunits;
+	double	   *psu_T;			/* slots x p: the PSUs' totals */
+} UnitTotals;
+
 static void
 psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, const SvyGlmFit *fit,
-		   const double *cg, double m, const double *B, const double *beta, double *S, double *Q)
+		   const double *cg, double m, const double *B, const double *beta, double *S, double *Q,
+		   UnitTotals *ut)
 {
 	SvyAccum   *base = s->base;
 	int			p = s->p,
 				nstrata = base->nstrata,
 				nslot = base->npsu;
-	double	   *T = palloc0(sizeof(double) * (Size) p * Max(nslot, 1));
+	bool		stage2 = two_stage(s);
+	int			nunits = stage2 ? svy_accum_nssu(base) : nslot;
+	double	   *T = palloc0(sizeof(double) * (Size) p * Max(nunits, 1));
+	double	   *psu_T = stage2 ? palloc0(sizeof(double) * (Size) p * Max(nslot, 1)) : T;
+	int		   *unit_slot = palloc(sizeof(int) * Max(nunits, 1));
+	int		   *fit_unit = palloc(sizeof(int) * Max(s->npsu, 1));
 	int		   *slot_stratum = palloc(sizeof(int) * Max(nslot, 1));
-	int		   *psu_slot = palloc(sizeof(int) * Max(s->npsu, 1));
 	UnitArgs	ua;
 
-	/* each PSU's score total: sum U over its rows of the fit ... */
+	ua.ssu = stage2 ? svy_idmap_create(CurrentMemoryContext, 64) : NULL;
+	for (int u = 0; u < nunits; u++)
+		unit_slot[u] = -1;
+	for (int j = 0; j < nslot; j++)
+		slot_stratum[j] = -1;
+	/* each unit's score total: sum U over its rows of the fit ... */
 	for (int j = 0; j < s->npsu; j++)
 	{
 		const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
-		SvyPsuKey	key = {{si->id[0], si->id[1],
-							s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
-							s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};
-		SvyPsuEntry *e = svy_accum_psu_find(base, &key);
 
-		if (e == NULL)
-			svy_glm_bad_state("A PSU of the fit is not in the design.");
-		psu_slot[j] = e->slot;
+		if (stage2)
+		{
+			bool		found;
+
+			fit_unit[j] = svy_idmap_insert(ua.ssu, s->psu_key[2 * j], s->psu_key[2 * j + 1], &found);
+			if (fit_unit[j] >= nunits)
+				svy_glm_bad_state("A second-stage unit of the fit is not in the design.");
+		}
+		else
+		{
+			SvyPsuKey	key = {{si->id[0], si->id[1],
+								s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
+								s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};
+			SvyPsuEntry *e = svy_accum_psu_find(base, &key);
+
+			if (e == NULL)
+				svy_glm_bad_state("A PSU of the fit is not in the design.");
+			fit_unit[j] = e->slot;
+		}
 	}
 	for (int i = 0; i < s->nuc; i++)
 	{
@@ -579,11 +621,9 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 
 		CHECK_FOR_INTERRUPTS();
 		svy_glm_score_add(cells, fit, cell, cg[cell] * s->uc[i].sw / m, cg[cell] * s->uc[i].swy / m,
-						  T + (Size) psu_slot[s->uc[i].unit] * p);
+						  T + (Size) fit_unit[s->uc[i].unit] * p);
 	}
 	/* ... minus sum over every row w (B_c + v' beta) */
-	for (int j = 0; j < nslot; j++)
-		slot_stratum[j] = -1;
 	ua.base = base;
 	ua.sol = &cf->cal.sol;
 	ua.p = p;
@@ -591,14 +631,26 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 	ua.B = B;
 	ua.beta = beta;
 	ua.T = T;
+	ua.unit_slot = unit_slot;
 	ua.slot_stratum = slot_stratum;
+	ua.nunits = nunits;
 	ua.wv = palloc(sizeof(double) * (s->cal->k + 1));
 	svy_calib_foreach_unit(base, unit_residual, &ua);
 
+	for (int u = 0; u < nunits; u++)
+	{
+		const double *tu = T + (Size) u * p;
+
+		if (unit_slot[u] < 0)
+			svy_glm_bad_state("A unit without calibration sums.");
+		if (stage2)
+			for (int a = 0; a < p; a++)
+				psu_T[(Size) unit_slot[u] * p + a] += tu[a];
+	}
 	for (int j = 0; j < nslot; j++)
 	{
 		int			h = slot_stratum[j];
-		const double *tj = T + (Size) j * p;
+		const double *tj = psu_T + (Size) j * p;
 
 		if (h < 0 || h >= nstrata)
 			svy_glm_bad_state("A PSU without calibration sums.");
@@ -609,10 +661,57 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 				Q[(Size) h * p * p + a * p + b] += tj[a] * tj[b];
 		}
 	}
-	pfree(T);
+	ut->T = T;
+	ut->unit_slot = unit_slot;
+	ut->nunits = nunits;
+	ut->psu_T = psu_T;
+	pfree(fit_unit);
 	pfree(slot_stratum);
-	pfree(psu_slot);
 	pfree(ua.wv);
+}
+
+/*
+ * The second stage of two-stage designs: in each PSU, its second-stage
+ * units' residualised totals as the PSUs of one stratum, scaled by the
+ * first-stage fraction (every PSU: every row keeps a residual).
+ */
+static void
+stage2_add(const GlmState *s, const UnitTotals *ut, const SvyStratumTotals *st, SvyCovariance *cov)
+{
+	int			p = s->p,
+				nslot;
+	SvyStage2Totals *st2 = svy_accum_stage2(s->base, 0.0, st, &nslot);
+	int		   *start = palloc(sizeof(int) * (nslot + 1));
+	int		   *order = palloc(sizeof(int) * Max(ut->nunits, 1));
+	double	   *Q = palloc(sizeof(double) * p * p);
+
+	svy_order_by_key(ut->nunits, ut->unit_slot, nslot, order, start);
+	for (int g = 0; g < nslot; g++)
+	{
+		double		n_g = st2[g].units.n;
+		const double *Sg = ut->psu_T + (Size) g * p;
+		SvyStatus	status;
+
+		CHECK_FOR_INTERRUPTS();
+		if (start[g + 1] - start[g] != n_g)
+			svy_glm_bad_state("A PSU's second-stage units differ from the design's.");
+		memset(Q, 0, sizeof(double) * p * p);
+		for (int i = start[g]; i < start[g + 1]; i++)
+		{
+			const double *uj = ut->T + (Size) order[i] * p;
+
+			for (int a = 0; a < p; a++)
+				for (int b = 0; b < p; b++)
+					Q[a * p + b] += (uj[a] - Sg[a] / n_g) * (uj[b] - Sg[b] / n_g);
+		}
+		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, NULL);
+		if (status != SVY_OK)
+			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
+	}
+	pfree(st2);
+	pfree(start);
+	pfree(order);
+	pfree(Q);
 }
 
 /* z0 = d c0 for the rows of calibration cell ci with auxiliaries v: c0 = -g (B_ci + beta' v) */
@@ -717,6 +816,7 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 	double	   *M = palloc0(sizeof(double) * p * p);
 	bool	   *present = palloc(sizeof(bool) * p);
 	SvyCovariance cov = {p, M, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
+	UnitTotals	units = {0};
 
 	/*
 	 * Per calibration cell, for each coefficient's t = U / w: the sums of
@@ -761,11 +861,13 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 
 	svy_accum_strata(base, 0.0, st);
 	if (has_psu(s))
-		psu_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
+		psu_totals(s, cf, cells, fit, cg, m, B, beta, S, Q, &units);
 	else
 		row_totals(s, cf, cells, fit, cg, m, B, beta, S, Q);
 	/* calibration spreads every row's residual over the sample: every stratum counts */
 	svy_glm_strata_add(base, st, p, S, Q, true, present, &cov);
 	svy_covariance_finish(&cov);
+	if (has_psu(s) && two_stage(s))
+		stage2_add(s, &units, st, &cov);
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 }

@@ -289,22 +289,11 @@ psu_index(GlmState *s, uint64 k0, uint64 k1, int stratum, const uint64 *psu)
 	return p;
 }
 
-/*
- * PSUs are nested in strata: the stratum is part of a PSU's identity (and,
- * in two-stage designs, the second-stage unit part of a unit's).
- */
+/* A row's unit (glm_unit_identity) */
 static inline void
 psu_identity(const GlmState *s, const SvyDesign *d, uint64 *k0, uint64 *k1)
 {
-	*k0 = d->psu[0] ^ (d->stratum[0] * UINT64CONST(0x9E3779B97F4A7C15));
-	*k1 = d->psu[1] ^ (d->stratum[1] * UINT64CONST(0xC2B2AE3D27D4EB4F));
-	if (two_stage(s))
-	{
-		const SvyStage2 *s2 = svy_design_stage2(d);
-
-		*k0 ^= s2->psu2[0] * UINT64CONST(0xD6E8FEB86659FD93);
-		*k1 ^= s2->psu2[1] * UINT64CONST(0xA0761D6478BD642F);
-	}
+	glm_unit_identity(d->stratum, d->psu, two_stage(s) ? svy_design_stage2(d)->psu2 : NULL, k0, k1);
 }
 
 /* 64 bits naming a unit: a PSU by its identity, a stratum (designs without PSUs) by its index. */

@@ -17,9 +17,27 @@
 #define GLM_MAX_P 100			/* coefficients; the Wald test works on the stack */
 #define GLM_XW_MAX (GLM_MAX_P + 1 + SVY_CALIB_MAX_NUMERIC)	/* doubles of a cell row */
 
-/* PSU identities mix the stratum in (glm.c psu_identity) with these */
+/* PSU identities mix the stratum (and a second-stage unit its own) in (glm_unit_identity) with these */
 #define GLM_PSU_MIX0 UINT64CONST(0x9E3779B97F4A7C15)
 #define GLM_PSU_MIX1 UINT64CONST(0xC2B2AE3D27D4EB4F)
+#define GLM_SSU_MIX0 UINT64CONST(0xD6E8FEB86659FD93)
+#define GLM_SSU_MIX1 UINT64CONST(0xA0761D6478BD642F)
+
+/*
+ * A unit's identity (k0, k1): PSUs are nested in strata, so the stratum is
+ * part of it, and in two-stage designs (psu2 not NULL) the second-stage unit.
+ */
+static inline void
+glm_unit_identity(const uint64 stratum[2], const uint64 psu[2], const uint64 *psu2, uint64 *k0, uint64 *k1)
+{
+	*k0 = psu[0] ^ (stratum[0] * GLM_PSU_MIX0);
+	*k1 = psu[1] ^ (stratum[1] * GLM_PSU_MIX1);
+	if (psu2)
+	{
+		*k0 ^= psu2[0] * GLM_SSU_MIX0;
+		*k1 ^= psu2[1] * GLM_SSU_MIX1;
+	}
+}
 
 /* ---------- the state ---------- */
 

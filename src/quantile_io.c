@@ -259,6 +259,7 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	int			flags = 0;
 	int64		ne;
 	int32		nscore_x;
+	bool		ssu_words;
 	int			xbytes = 0;
 	uint64		key = 0;
 	QRun		run = {0};
@@ -289,6 +290,9 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	width = rw_width(s);
 
 	nunits = svy_wire_count(buf, sizeof(QUnitKey), "bad number of units");
+	/* only a calibrated two-stage design's units name a second-stage unit in their last words */
+	ssu_words = s->acc->calib != NULL &&
+		(s->acc->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC);
 	for (int u = 0; u < nunits; u++)
 	{
 		QUnitKey	key;
@@ -296,6 +300,8 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < QUNIT_WORDS; i++)
 			key.w[i] = svy_wire_int64(buf);
+		if (!ssu_words && (key.w[QUNIT_WORDS - 2] | key.w[QUNIT_WORDS - 1]) != 0)
+			svy_wire_corrupt("unit of an unknown second-stage unit");
 		if (qstate_unit_index(s, &key) != u)
 			svy_wire_corrupt("duplicate unit");
 	}
