@@ -36,7 +36,7 @@
  * same cells, w_r g_r, from the glm state's per-(cell, replicate) sums of w_r,
  * w_r y and the deviance constant; no residualisation.
  * Two-stage designs with a first-stage fpc: the residualised totals per
- * second-stage unit, R's multistage variance of them (psu_totals, stage2_add).
+ * second-stage unit, R's multistage variance of them (psu_totals, svy_glm_stage2_add).
  */
 #include "postgres.h"
 
@@ -49,7 +49,6 @@
 #include "calib.h"
 #include "glm_state.h"
 #include "linearize.h"
-#include "stage2.h"
 #include "survey.h"
 #include "wire.h"
 
@@ -557,7 +556,7 @@ unit_residual(void *arg, const uint64 *key, int cell, const double *sums)
  * with a first-stage fpc: the units are the second-stage units, whose
  * totals the PSUs sum for the first stage; each PSU's units are then the
  * PSUs of one stratum for the second (R's multistage), added into cov
- * after the first stage's svy_covariance_finish (stage2_add).
+ * after the first stage's svy_covariance_finish (svy_glm_stage2_add).
  */
 typedef struct UnitTotals
 {
@@ -668,50 +667,6 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 	pfree(fit_unit);
 	pfree(slot_stratum);
 	pfree(ua.wv);
-}
-
-/*
- * The second stage of two-stage designs: in each PSU, its second-stage
- * units' residualised totals as the PSUs of one stratum, scaled by the
- * first-stage fraction (every PSU: every row keeps a residual).
- */
-static void
-stage2_add(const GlmState *s, const UnitTotals *ut, const SvyStratumTotals *st, SvyCovariance *cov)
-{
-	int			p = s->p,
-				nslot;
-	SvyStage2Totals *st2 = svy_accum_stage2(s->base, 0.0, st, &nslot);
-	int		   *start = palloc(sizeof(int) * (nslot + 1));
-	int		   *order = palloc(sizeof(int) * Max(ut->nunits, 1));
-	double	   *Q = palloc(sizeof(double) * p * p);
-
-	svy_order_by_key(ut->nunits, ut->unit_slot, nslot, order, start);
-	for (int g = 0; g < nslot; g++)
-	{
-		double		n_g = st2[g].units.n;
-		const double *Sg = ut->psu_T + (Size) g * p;
-		SvyStatus	status;
-
-		CHECK_FOR_INTERRUPTS();
-		if (start[g + 1] - start[g] != n_g)
-			svy_glm_bad_state("A PSU's second-stage units differ from the design's.");
-		memset(Q, 0, sizeof(double) * p * p);
-		for (int i = start[g]; i < start[g + 1]; i++)
-		{
-			const double *uj = ut->T + (Size) order[i] * p;
-
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Q[a * p + b] += (uj[a] - Sg[a] / n_g) * (uj[b] - Sg[b] / n_g);
-		}
-		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, NULL);
-		if (status != SVY_OK)
-			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
-	}
-	pfree(st2);
-	pfree(start);
-	pfree(order);
-	pfree(Q);
 }
 
 /* z0 = d c0 for the rows of calibration cell ci with auxiliaries v: c0 = -g (B_ci + beta' v) */
@@ -868,6 +823,12 @@ svy_glm_calib_vcov(const GlmState *s, GlmCalibFit *cf, const SvyGlmCells *cells,
 	svy_glm_strata_add(base, st, p, S, Q, true, present, &cov);
 	svy_covariance_finish(&cov);
 	if (has_psu(s) && two_stage(s))
-		stage2_add(s, &units, st, &cov);
+	{
+		int			nslot;
+		SvyStage2Totals *st2 = svy_accum_stage2(base, 0.0, st, &nslot);
+
+		svy_glm_stage2_add(base, p, &cov, st2, nslot, units.T, units.nunits, units.unit_slot, units.psu_T, true);
+		pfree(st2);
+	}
 	svy_glm_sandwich(p, fit->ainv, M, v, tmp);
 }

@@ -1452,22 +1452,16 @@ stage1_totals(const GlmState *s, const double *u, int *group, double *psu_u)
 			psu_u[(Size) group[j] * p + a] += u[(Size) j * p + a];
 }
 
-/*
- * The second stage (R's multistage): in each PSU, its second-stage units'
- * score totals as the PSUs of one stratum, scaled by the first-stage
- * fraction (svy_covariance_add_stage2).
- */
-static void
-stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, int npsu,
-		   const double *u, const int *group, const double *psu_u)
+void
+svy_glm_stage2_add(const SvyAccum *base, int p, SvyCovariance *cov, const SvyStage2Totals *st2, int npsu,
+				   const double *u, int nunits, const int *group, const double *psu_u, bool every_psu)
 {
-	int			p = s->p;
 	int		   *start = palloc(sizeof(int) * (npsu + 1));
-	int		   *order = palloc(sizeof(int) * (s->npsu + 1));
+	int		   *order = palloc(sizeof(int) * (nunits + 1));
 	double	   *Q = palloc(sizeof(double) * p * p);
 	bool	   *present = palloc(sizeof(bool) * p);
 
-	svy_order_by_key(s->npsu, group, npsu, order, start);	/* units by PSU */
+	svy_order_by_key(nunits, group, npsu, order, start);	/* units by PSU */
 
 	for (int g = 0; g < npsu; g++)
 	{
@@ -1489,13 +1483,13 @@ stage2_add(const GlmState *s, SvyCovariance *cov, const SvyStage2Totals *st2, in
 		}
 		for (int a = 0; a < p; a++)
 		{
-			present[a] = st2[g].present;
+			present[a] = every_psu || st2[g].present;
 			for (int b = 0; b < p; b++)
 				Q[a * p + b] -= Sg[a] * Sg[b] / n_g;
 		}
 		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, present);
 		if (status != SVY_OK)
-			svy_report_design_error(s->base, status, st2[g].stratum, n_g);
+			svy_report_design_error(base, status, st2[g].stratum, n_g);
 	}
 	pfree(start);
 	pfree(order);
@@ -1603,7 +1597,7 @@ taylor_vcov(const GlmState *s, const SvyGlmCells *c, const SvyGlmFit *fit, doubl
 	svy_covariance_finish(&cov);
 	if (st2)
 	{
-		stage2_add(s, &cov, st2, nslots, u, group, psu_u);
+		svy_glm_stage2_add(base, p, &cov, st2, nslots, u, s->npsu, group, psu_u, false);
 		pfree(st2);
 		pfree(group);
 		pfree(psu_u);

@@ -165,6 +165,18 @@ extern void svy_glm_bad_state(const char *detail) pg_attribute_noreturn();
 extern double svy_glm_get_finite(StringInfo buf);
 
 /*
+ * The second stage (R's multistage), after the first stage's
+ * svy_covariance_finish: in each of the npsu PSUs (st2), its second-stage
+ * units' score totals (u: nunits x p; group: each unit's PSU; psu_u: the
+ * PSUs' totals) as the PSUs of one stratum, scaled by the first-stage
+ * fraction.  every_psu: every PSU takes part (calibrated designs), else
+ * those holding rows of the fit.
+ */
+extern void svy_glm_stage2_add(const SvyAccum *base, int p, SvyCovariance *cov, const SvyStage2Totals *st2,
+							   int npsu, const double *u, int nunits, const int *group, const double *psu_u,
+							   bool every_psu);
+
+/*
  * Add the strata of a linearization design to cov (glm.c): per stratum, the
  * sum S (p) of its PSUs' score totals and their cross-products Q (p x p),
  * centred here in place.  A stratum counts where it holds rows of the fit,
