@@ -178,6 +178,7 @@ CT="ARRAY[country, (p % 3)::text]"
 CAL_RAKE="svy_calibrate($D, $PT_CT, $CT, method => 'rake')"
 CAL_LIN="svy_calibrate($D, $PT_CX, ARRAY[country], ARRAY[x])"
 CAL_STRAT="svy_calibrate($DS, $PAPI, ARRAY[stype], ARRAY[api99])"
+CAL_C2="svy_calibrate($DC2, $PAPI_S, ARRAY[stype], method => 'poststratify')"
 COUNTRIES="ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL']"
 QUERIES=$(cat <<EOF
 mean cluster	SELECT (svy_mean(api00, $DC)).* FROM {c1}
@@ -235,6 +236,9 @@ calib domain t	SELECT (e).* FROM (SELECT svy_mean(x, svy_subset($CAL_RAKE, count
 calib quantile t	SELECT (e).* FROM (SELECT svy_quantile(x, $CAL_RAKE, 0.5) AS e FROM {t}) s
 calib quantile t by country	SELECT t.country, (svy_quantile(x, svy_calibrate($D, c.margins, ARRAY[(p % 3)::text], method => 'poststratify'), 0.9)).* FROM {t} t JOIN popc_ref c USING (country) GROUP BY t.country ORDER BY t.country
 calib quantiles cluster linear	SELECT svy_quantiles(api00, svy_calibrate($DC, $PAPI, ARRAY[stype], ARRAY[api99]), '{0.25,0.5,0.75}') AS d FROM {c1}	SELECT (e).* FROM res, unnest(d) AS e
+calib quantile strat rows as PSUs	SELECT (svy_quantile(api00, $CAL_STRAT, 0.5, 0.95, 'math', 'xlogit')).* FROM {st}
+calib quantile score domain	SELECT (svy_quantile(x, svy_subset($CAL_RAKE, country = 'DE'), 0.5, 0.95, 'math', 'score')).* FROM {t}
+quantile score weight 0	SELECT (svy_quantile(x, svy_design(CASE WHEN id % 17 = 0 THEN 0 ELSE w END, strata => s, psu => p), 0.5, 0.95, 'math', 'score')).* FROM {t}
 calib accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT s AS h, svy_accum(y, $CAL_RAKE) AS s FROM {t} GROUP BY s) x
 calib accum merge replicate	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT g, svy_accum(x > 2.5, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) AS s FROM {r} GROUP BY g) x
 calib by t	SELECT svy_by(x, country, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
@@ -257,6 +261,8 @@ calib replicate weights summary	SELECT (svy_weights_summary(svy_calibrate($DR, $
 two-stage mean	SELECT (svy_mean(api00, $DC2)).* FROM {c2}
 two-stage total	SELECT (svy_total(enroll, $DC2)).* FROM {c2}
 two-stage by	SELECT svy_by(api00, stype, $DC2) AS d FROM {c2}	SELECT g.* FROM res, svy_groups(d) g
+two-stage calib quantile	SELECT (svy_quantile(api00, $CAL_C2, 0.5)).* FROM {c2}
+two-stage calib by	SELECT svy_by(api00, api99 > 650, $CAL_C2) AS d FROM {c2}	SELECT g.* FROM res, svy_groups(d) g
 glm gaussian	SELECT svy_glm(x, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D) AS d FROM {t}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm logistic	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'binomial') AS d FROM {t}	SELECT c.* FROM res, svy_coef(d, exponentiate => true) c	1e-9
 glm logistic wald	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(country, $COUNTRIES), $D, 'quasibinomial', ARRAY['(Intercept)', 'q', 'BE', 'CZ', 'DE', 'ES', 'FR', 'IT', 'PL']) AS d FROM {t}	SELECT w.* FROM res, svy_wald(d, ARRAY['BE', 'CZ', 'DE']) w	1e-9
@@ -265,6 +271,7 @@ glm calibrated rake	SELECT svy_glm(y::int::float8, ARRAY[1, q] || svy_dummies(co
 glm calibrated linear domain	SELECT svy_glm(api00, ARRAY[1, meals], svy_subset($CAL_STRAT, stype <> 'H')) AS d FROM {st}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm calibrated poststratify wald	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), svy_calibrate($DC, $PAPI_S, ARRAY[stype], method => 'poststratify'), 'gaussian', ARRAY['(Intercept)', 'H', 'M']) AS d FROM {c1}	SELECT w.* FROM res, svy_wald(d, ARRAY['H', 'M']) w	1e-9
 glm two-stage	SELECT svy_glm(api00, ARRAY[1] || svy_dummies(stype, ARRAY['E', 'H', 'M']), $DC2) AS d FROM {c2}	SELECT c.* FROM res, svy_coef(d) c	1e-9
+glm two-stage calibrated	SELECT svy_glm(api00, ARRAY[1, api99], $CAL_C2) AS d FROM {c2}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 glm replicate	SELECT svy_glm(x, ARRAY[1, g], $DR, 'poisson') AS d FROM {r}	SELECT c.* FROM res, svy_coef(d) c	1e-9
 EOF
 )
