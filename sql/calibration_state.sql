@@ -240,13 +240,19 @@ FROM (SELECT p, svy_quantile(y, d_linear, p, 0.9, 'hf8', 'xlogit') AS r,
              svy_quantile(y, svy_calibrate(svy_design(w, strata => stratum, psu => id), (SELECT pl FROM cspop),
                                            ARRAY[country], ARRAY[years]), p, 0.9, 'hf8', 'xlogit') AS d
       FROM calq, unnest(ARRAY[0.1, 0.5]) p GROUP BY p) s ORDER BY p;
--- the score interval on a domain searches over the values of every row (R's x: oracle cases KQ047..KQ051);
--- a NULL outcome has no value: not supported, nor are the rows that cannot share an aggregate
+-- the score interval on a domain searches over the values of every row (R's x: oracle cases KQ047..KQ051),
+-- a NULL outcome's row with the value 0 (R's na.rm on a calibrated design: KQ053, KQ054)
 SELECT (q).estimate, (q).ci_lower, (q).ci_upper, (q).df, (q).n
 FROM (SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') AS q FROM calq
       WHERE y IS NOT NULL) s;
-SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') FROM calq;
-SELECT svy_quantile(y, d_raking, 0.5, 0.95, 'math', 'score') FROM calq;
+SELECT (q).estimate, (q).ci_lower, (q).ci_upper, (q).df, (q).n
+FROM (SELECT svy_quantile(y, svy_subset(d_raking, role = 'chief'), 0.5, 0.95, 'math', 'score') AS q FROM calq) s;
+-- ... the search of the same rows with 0 for NULL, out of the domain (out-of-domain rows count by their value)
+SELECT (a).ci_lower = (b).ci_lower AND (a).ci_upper = (b).ci_upper AND (a).estimate = (b).estimate AS null_rows_count_as_0
+FROM (SELECT svy_quantile(y, d_raking, 0.3, 0.95, 'math', 'score') AS a FROM calq) x,
+     (SELECT svy_quantile(coalesce(y, 0), svy_subset(d_raking, y IS NOT NULL), 0.3, 0.95, 'math', 'score') AS b
+      FROM calq) z;
+-- the rows that cannot share an aggregate
 SELECT svy_quantile(y, CASE WHEN id < 100 THEN d_post ELSE d_raking END, 0.5) FROM calq;
 SELECT svy_quantile(y, CASE WHEN id > 100 THEN d_post ELSE svy_design(w, psu => psu) END, 0.5) FROM calq;
 

@@ -35,9 +35,9 @@
  * The score interval searches over the values of every row of the design
  * (R's x), which a domain of a calibrated design keeps (not rescale's, R's
  * plain design with the new weights, whose domain drops the other rows):
- * the rows outside the domain keep their values in QState.score_x.  Not
- * supported (feature_not_supported): the score interval with NULL outcomes
- * (R's x has no value for them).
+ * the rows outside the domain keep their values in QState.score_x, and
+ * rows with a NULL outcome the value 0 (R's na.rm = TRUE on a calibrated
+ * design sets x to 0 where it is NA and keeps the row).
  */
 #include "postgres.h"
 
@@ -146,9 +146,13 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	/* (a replicate design's row of weight 0 may have replicate weights) */
 	if (!in_domain || (w == 0.0 && !rep))
 	{
-		/* R's score interval counts every row of the design but rescale's, whose domain drops the others */
-		if (!y_null && !rep && (in_domain || b->method != SVY_CALIB_RESCALE))
-			qstate_score_row(s, y);
+		/*
+		 * R's score interval counts every row of the design but rescale's,
+		 * whose domain drops the others; R's na.rm keeps a NULL outcome's row
+		 * in a calibrated design with the value 0
+		 */
+		if (!rep && (in_domain || b->method != SVY_CALIB_RESCALE))
+			qstate_score_row(s, y_null ? 0.0 : y);
 		return;
 	}
 	if (y == 0.0)
@@ -311,20 +315,13 @@ svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res)
 }
 
 double
-svy_calib_quantile_nrow(const QState *s, int interval)
+svy_calib_quantile_nrow(const QState *s)
 {
 	double		rows = svy_calib_accum_rows(s->acc);
 
 	/* rescale is R's plain design with the new weights: its domain drops the other rows */
 	if (svy_calib_accum_method(s->acc) == SVY_CALIB_RESCALE)
 		return s->acc->dom.nrow;
-	/* R's score interval takes the values of every row (QState.score_x): NULL has none */
-	if (interval == SVY_QCI_SCORE && s->acc->dom.n + s->nscore_x != rows)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("the score interval of a quantile is not supported on a calibrated design with NULL outcomes"),
-				 errdetail("R searches it over the values of every row of a calibrated design, also those outside the domain."),
-				 errhint("Use interval mean, beta, xlogit or asin.")));
 	/* R: nrow(design) of a calibrated design's domain is every row */
 	return rows;
 }

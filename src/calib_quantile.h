@@ -25,7 +25,7 @@ extern void svy_calib_quantile_units(const QState *s, double **coef, bool **coun
 extern void svy_calib_quantile_rep_units(const QState *s, double **coef, bool **counts);
 /* The calibrated share of I(y <= q): estimate, SE and df in *res. */
 extern void svy_calib_quantile_share(QState *s, double q, double level, SvyResult *res);
-/* R's nrow(design) for the beta and score intervals (an error for score on a domain). */
-extern double svy_calib_quantile_nrow(const QState *s, int interval);
+/* R's nrow(design) for the beta and score intervals. */
+extern double svy_calib_quantile_nrow(const QState *s);
 
 #endif

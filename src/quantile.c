@@ -894,7 +894,7 @@ quantile_result(QState *s, const SvyQDist *dist, double p, SvyResult *out)
 	}
 	check_interval(s);
 	/* R's nrow(design), for beta and score: a calibrated design's domain keeps every row */
-	nrow = s->acc->calib ? svy_calib_quantile_nrow(s, interval) : s->acc->dom.nrow;
+	nrow = s->acc->calib ? svy_calib_quantile_nrow(s) : s->acc->dom.nrow;
 	q = svy_qrule(dist, s->qrule, p);
 	P = svy_qshare(dist, q);
 	share_variance(s, q, P, level, &share);

@@ -24,11 +24,14 @@ case_quantile <- function(kind, key, var, p, qrule = "math", interval_type = "me
                           domain = NULL) {
   des <- D[[key]]; m <- mask_of(des$variables, domain)
   sub <- if (all(m)) des else subset(des, m)
+  na_rm <- any(is.na(des$variables[[var]]))
   r <- svyquantile(as.formula(paste0("~", var)), sub, quantiles = p, ci = TRUE, qrule = qrule,
-                   interval.type = interval_type, alpha = 1 - level)[[var]]
+                   interval.type = interval_type, alpha = 1 - level, na.rm = na_rm)[[var]]
+  ## df and n of the design svyquantile uses: na.rm drops the rows without a value (R: design[nas == 0, ])
+  if (na_rm) sub <- sub[!is.na(sub$variables[[var]]), ]
   dg <- degf(sub)
   args <- paste0("p=", p, ";qrule=", qrule, ";interval_type=", interval_type, ";conf_level=", level,
-                 if (!is.null(domain)) paste0(";domain=", domain) else "")
+                 if (!is.null(domain)) paste0(";domain=", domain) else "", if (na_rm) ";na_rm=TRUE" else "")
   add_case(kind, key, "quantile", var, args, r[1, 1], r[1, 4], r[1, 2], r[1, 3], dg,
            extra = kv(degf = dg, n = sum(weights(sub, "sampling") != 0),
                       se_rule = "(ci_upper-ci_lower)/(2*qt(1-alpha/2,degf))"))
@@ -110,6 +113,14 @@ case_quantile("calib_poststratify", "K_apisrs_ps_stype", "api00", 0.5, qrule = "
 case_quantile("calib_rake", "K_apiclus1_rake_tight", "api00", 0.25, interval_type = "score", domain = "stype:E")
 case_quantile("calib_linear", "KQ_apiclus1_linear_api99", "api00", 0.5, interval_type = "score", domain = "stype:H|M")
 case_quantile("calib_linear", "K_apistrat_linear_api99", "api00", 0.75, qrule = "school", interval_type = "score", domain = "stype:E")
+
+## ---- NULL outcomes (apiclus2's 6 rows without enroll; make_glm_calib.R's GC_apiclus2_ps_stype): R's
+## na.rm = TRUE keeps those rows in a calibrated design with x = 0, which the score interval's values count
+reuse("GC_apiclus2_ps_stype", "apiclus2",
+      postStratify(svydesign(ids = ~dnum, weights = ~pw, data = read_ds("apiclus2")), ~stype, pm("calib_stype", "stype")))
+case_quantile("calib_poststratify", "GC_apiclus2_ps_stype", "enroll", 0.5)
+case_quantile("calib_poststratify", "GC_apiclus2_ps_stype", "enroll", 0.5, interval_type = "score")
+case_quantile("calib_poststratify", "GC_apiclus2_ps_stype", "enroll", 0.25, interval_type = "score", domain = "stype:E")
 
 ## ---- write
 nd <- write_designs("designs_calib_quantile.csv")
