@@ -49,6 +49,7 @@
 #include "calib.h"
 #include "calib_domain.h"
 #include "idmap.h"
+#include "stage2.h"
 #include "survey.h"
 
 #define SCORES_MAGIC	0x43445333	/* "CDS3": format version 3 (second-stage units) */
@@ -521,9 +522,14 @@ svy_calib_scores_deserialize(StringInfo buf, MemoryContext cxt, const SvyAccum *
 			svy_wire_corrupt("calibrated scores of an unknown cell");
 		if (!rep && svy_accum_stratum_find(base, key.w) < 0)
 			svy_wire_corrupt("calibrated scores of an unknown stratum");
-		if (base->ssutab ? svy_accum_ssu_find((SvyAccum *) base, &(SvySsuKey) {{key.w[0], key.w[1], key.w[2], key.w[3],
-																			   key.w[SSU_WORD], key.w[SSU_WORD + 1]}}) == NULL
-			: (key.w[SSU_WORD] | key.w[SSU_WORD + 1]) != 0)
+		if (base->ssutab)
+		{
+			SvySsuKey	ssu = {{key.w[0], key.w[1], key.w[2], key.w[3], key.w[SSU_WORD], key.w[SSU_WORD + 1]}};
+
+			if (svy_accum_ssu_find((SvyAccum *) base, &ssu) == NULL)
+				svy_wire_corrupt("calibrated scores of an unknown second-stage unit");
+		}
+		else if ((key.w[SSU_WORD] | key.w[SSU_WORD + 1]) != 0)
 			svy_wire_corrupt("calibrated scores of an unknown second-stage unit");
 		if (scoretab_lookup(cs->tab, key) != NULL)
 			svy_wire_corrupt("duplicate calibrated score sums");
@@ -609,42 +615,23 @@ same_ssu(const ScoreKey *a, const ScoreKey *b)
 }
 
 /*
- * The second stage of PSU pk (n_ssu units, their residualised totals zs2,
- * K each): its units as the PSUs of one stratum, times the first-stage
- * fraction (R's multistage), into cov2.
+ * The second stage of PSU pk: its n_ssu units' residualised totals zs2 (K
+ * each) as the PSUs of one stratum (every PSU: a calibrated design's rows
+ * all keep a residual), into cov2.
  */
 static void
 add_stage2(SvyCovariance *cov2, SvyAccum *base, const SvyStage2Totals *st2, const SvyPsuKey *pk,
 		   const double *zs2, int n_ssu, int K, double *S, double *Q)
 {
 	SvyPsuEntry *pe = svy_accum_psu_find(base, pk);
-	const SvyStage2Totals *t;
-	SvyStatus	status;
 
 	if (pe == NULL || st2[pe->slot].units.n != n_ssu)
 		svy_wire_corrupt("calibrated scores of unknown second-stage units");
-	t = &st2[pe->slot];
 	memset(S, 0, sizeof(double) * K);
-	memset(Q, 0, sizeof(double) * K * K);
 	for (int j = 0; j < n_ssu; j++)
 		for (int a = 0; a < K; a++)
 			S[a] += zs2[(int64) j * K + a];
-	for (int j = 0; j < n_ssu; j++)
-	{
-		const double *zj = zs2 + (int64) j * K;
-
-		for (int a = 0; a < K; a++)
-		{
-			double		da = zj[a] - S[a] / n_ssu;
-
-			for (int b = 0; b < K; b++)
-				Q[a * K + b] += da * (zj[b] - S[b] / n_ssu);
-		}
-	}
-	/* every PSU takes part (a calibrated design's rows all keep a residual) */
-	status = svy_covariance_add_stage2(cov2, n_ssu, t->fpc2, t->fraction, S, Q, NULL);
-	if (status != SVY_OK)
-		svy_report_design_error(base, status, t->stratum, n_ssu);
+	svy_stage2_add_psu(cov2, base, &st2[pe->slot], K, zs2, NULL, n_ssu, S, NULL, Q);
 }
 
 void

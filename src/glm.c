@@ -1462,34 +1462,13 @@ svy_glm_stage2_add(const SvyAccum *base, int p, SvyCovariance *cov, const SvySta
 	bool	   *present = palloc(sizeof(bool) * p);
 
 	svy_order_by_key(nunits, group, npsu, order, start);	/* units by PSU */
-
 	for (int g = 0; g < npsu; g++)
 	{
-		double		n_g = st2[g].units.n;
-		const double *Sg = psu_u + (Size) g * p;
-		SvyStatus	status;
-
 		CHECK_FOR_INTERRUPTS();
-		/* units without fitted rows add 0 to the sum of cross-products */
-		for (int a = 0; a < p * p; a++)
-			Q[a] = 0.0;
-		for (int i = start[g]; i < start[g + 1]; i++)
-		{
-			const double *uj = u + (Size) order[i] * p;
-
-			for (int a = 0; a < p; a++)
-				for (int b = 0; b < p; b++)
-					Q[a * p + b] += uj[a] * uj[b];
-		}
 		for (int a = 0; a < p; a++)
-		{
 			present[a] = every_psu || st2[g].present;
-			for (int b = 0; b < p; b++)
-				Q[a * p + b] -= Sg[a] * Sg[b] / n_g;
-		}
-		status = svy_covariance_add_stage2(cov, n_g, st2[g].fpc2, st2[g].fraction, Sg, Q, present);
-		if (status != SVY_OK)
-			svy_report_design_error(base, status, st2[g].stratum, n_g);
+		svy_stage2_add_psu(cov, base, &st2[g], p, u, order + start[g], start[g + 1] - start[g],
+						   psu_u + (Size) g * p, present, Q);
 	}
 	pfree(start);
 	pfree(order);

@@ -41,3 +41,29 @@ svy_order_by_key(int n, const int *key, int nkeys, int *order, int *start)
 		order[fill[key[i]]++] = i;
 	pfree(fill);
 }
+
+void
+svy_stage2_add_psu(SvyCovariance *cov, const SvyAccum *base, const SvyStage2Totals *t, int K,
+				   const double *u, const int *idx, int nunits, const double *S,
+				   const bool *present, double *Q)
+{
+	double		n = t->units.n;
+	SvyStatus	status;
+
+	/* sum_j (u_j - ubar)(u_j - ubar)' over the PSU's n units = sum u u' - S S' / n */
+	memset(Q, 0, sizeof(double) * K * K);
+	for (int i = 0; i < nunits; i++)
+	{
+		const double *uj = u + (Size) K * (idx ? idx[i] : i);
+
+		for (int a = 0; a < K; a++)
+			for (int b = 0; b < K; b++)
+				Q[a * K + b] += uj[a] * uj[b];
+	}
+	for (int a = 0; a < K; a++)
+		for (int b = 0; b < K; b++)
+			Q[a * K + b] -= S[a] * S[b] / n;
+	status = svy_covariance_add_stage2(cov, n, t->fpc2, t->fraction, S, Q, present);
+	if (status != SVY_OK)
+		svy_report_design_error(base, status, t->stratum, n);
+}
