@@ -18,6 +18,14 @@ SELECT svy_population(variable, level, total) FILTER (WHERE variable = 'a') AS p
        svy_population(variable, level, total) AS pabv
 FROM (VALUES ('a', 'a1', 9600), ('a', 'a2', 10400), ('a', 'a3', 8000), ('b', 'b1', 15600),
              ('b', 'b2', 12400), ('v', NULL, 144000)) s(variable, level, total);
+-- five numeric auxiliaries: more than a design without PSUs keeps moments of per stratum, so its rows
+-- become PSUs of their own (the same design); the totals 1.02 times the sample's estimates
+CREATE FUNCTION x5(v numeric, id int) RETURNS float8[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ARRAY[v, v * v, sqrt(v), id % 7, id % 11]::float8[];
+ALTER TABLE p ADD COLUMN p5 svy_population;
+UPDATE p SET p5 = (SELECT svy_population(variable, level, total ORDER BY ord) FROM (
+    SELECT 0 AS ord, 'a' AS variable, a AS level, 1.02 * sum(w) AS total FROM t GROUP BY a
+    UNION ALL SELECT j, 'x' || j, NULL, 1.02 * sum(w * (x5(v, id))[j]) FROM t, generate_series(1, 5) j GROUP BY j) s);
 -- the designs: SQL text over t and p
 CREATE TABLE des (name text, sql text);
 INSERT INTO des VALUES
@@ -29,7 +37,8 @@ INSERT INTO des VALUES
  ('linear, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT pab FROM p), ARRAY[a, b])'),
  ('linear + v, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT pabv FROM p), ARRAY[a, b], ARRAY[v])'),
  ('raking', 'svy_calibrate(svy_design(w, strata => stratum, psu => psu), (SELECT pab FROM p), ARRAY[a, b], method => ''raking'')'),
- ('logit', 'svy_calibrate(svy_design(w, psu => psu), (SELECT pab FROM p), ARRAY[a, b], method => ''logit'', bounds => ARRAY[0.5, 2])');
+ ('logit', 'svy_calibrate(svy_design(w, psu => psu), (SELECT pab FROM p), ARRAY[a, b], method => ''logit'', bounds => ARRAY[0.5, 2])'),
+ ('linear + 5 numeric, no PSUs', 'svy_calibrate(svy_design(w, strata => stratum), (SELECT p5 FROM p), ARRAY[a], x5(v, id))');
 
 -- svy_by's groups = svy_mean / svy_total of svy_subset(d, grp = level), to 1e-9 (R: svyby on a
 -- calibrated design is the domain estimate of each group); svy_dist's shares = svy_mean of the
@@ -140,9 +149,21 @@ FROM (SELECT (svy_chisq(svy_tab(grp, b, svy_calibrate(svy_design(w, strata => st
                                                       ARRAY[a, b], method => 'rake')))).* FROM t) x;
 
 -- errors
--- without PSUs, at most 4 numeric auxiliaries (their moments up to the 4th order are kept per cell)
-SELECT svy_by(y, grp, svy_calibrate(svy_design(w), '{"a": {"a1": 1, "a2": 1, "a3": 1}, "v1": 1, "v2": 1, "v3": 1, "v4": 1, "v5": 1}',
-                                    ARRAY[a], ARRAY[v, v, v, v, v])) FROM t;
+-- five numeric auxiliaries without PSUs: every row its own PSU, the numbers of psu => id (R: KD050..KD055);
+-- rows with PSUs and rows without in one aggregate are an error
+SELECT g.level, abs(g.estimate - h.estimate) <= 1e-10 * abs(h.estimate) AND abs(g.std_error - h.std_error) <= 1e-9 * h.std_error
+           AND g.df = h.df AND g.n = h.n AS rows_are_psus
+FROM svy_groups((SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum), (SELECT p5 FROM p), ARRAY[a], x5(v, id))) FROM t)) g
+JOIN svy_groups((SELECT svy_by(y, grp, svy_calibrate(svy_design(w, strata => stratum, psu => id), (SELECT p5 FROM p), ARRAY[a], x5(v, id)))
+                 FROM t)) h USING (level) ORDER BY 1;
+SELECT abs(x.statistic - y.statistic) <= 1e-9 * y.statistic AND abs(x.ddf - y.ddf) <= 1e-9 * y.ddf AS chisq_rows_are_psus
+FROM svy_chisq((SELECT svy_tab(grp, b, svy_calibrate(svy_design(w, strata => stratum), (SELECT p5 FROM p), ARRAY[a], x5(v, id))) FROM t)) x,
+     svy_chisq((SELECT svy_tab(grp, b, svy_calibrate(svy_design(w, strata => stratum, psu => id), (SELECT p5 FROM p), ARRAY[a], x5(v, id)))
+                FROM t)) y;
+SELECT svy_by(y, grp, svy_calibrate(CASE WHEN id < 100 THEN svy_design(w, strata => stratum, psu => id) ELSE svy_design(w, strata => stratum) END,
+                                    (SELECT p5 FROM p), ARRAY[a], x5(v, id))) FROM t;
+SELECT svy_by(y, grp, svy_calibrate(CASE WHEN id > 100 THEN svy_design(w, strata => stratum, psu => id) ELSE svy_design(w, strata => stratum) END,
+                                    (SELECT p5 FROM p), ARRAY[a], x5(v, id))) FROM t;
 -- calibrated and uncalibrated rows in one aggregate
 SELECT svy_by(y, grp, CASE WHEN id > 10 THEN svy_calibrate(svy_design(w, psu => psu), (SELECT pa FROM p), ARRAY[a])
                            ELSE svy_design(w, psu => psu) END) FROM t;
@@ -239,5 +260,6 @@ RESET client_min_messages;
 SELECT * FROM fuzz;
 
 DROP TABLE t, tl, tc, p, des, serial, parallel, fuzz;
-DROP FUNCTION agree(text, text), se_close(text, float8, float8, float8), run_all(), plan_has(text, text), merged(text);
+DROP FUNCTION agree(text, text), se_close(text, float8, float8, float8), run_all(), plan_has(text, text), merged(text),
+              x5(numeric, int);
 DROP AGGREGATE by_state(float8, text, svy_design);

@@ -88,6 +88,35 @@ extern void *svy_calib_palloc(unsigned long n);
 /* The error for a statistic that does not handle calibrated designs yet. */
 extern void svy_calib_not_supported(const char *where) pg_attribute_noreturn();
 
+/*
+ * Rows of a calibrated linearization design without PSUs made PSUs of their
+ * own, by the states whose variance would otherwise need moments of the
+ * numeric auxiliaries beyond what they keep per stratum (quantiles, domain
+ * aggregates with many auxiliaries).  That is the same design: R's ids = ~1
+ * and ids = ~id give the same variance and df.  The identity of a row's PSU
+ * is {row number, a tag drawn once per state}, so that merged states keep
+ * their rows apart; on says whether the state's rows were given PSUs (a
+ * flag its wire format carries).
+ */
+typedef struct SvyRowPsu
+{
+	bool		on;
+	uint64		tag;			/* 0: none drawn yet */
+	uint64		next;			/* the last row's number */
+	SvyDesign  *buf;			/* the last row's value */
+	Size		size;
+} SvyRowPsu;
+
+/*
+ * d, or (want) d as a row with a PSU of its own in rp's buffer (cxt).  A row
+ * of the other kind than the state's rows before (state_has_psu: they had
+ * PSUs) is the error of rows of different designs.
+ */
+extern const SvyDesign *svy_calib_row_psu(SvyRowPsu *rp, const SvyDesign *d, bool want, bool state_has_psu,
+										  MemoryContext cxt);
+/* Merging a state whose rows were given PSUs (from_on) into rp: both kinds with rows are an error. */
+extern void svy_calib_row_psu_merge(SvyRowPsu *rp, bool into_rows, bool from_on, bool from_rows);
+
 /* ---- the accumulator of the linear estimators (calib_accum.c) ---- */
 struct SvyCalibAccum;
 

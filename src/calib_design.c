@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/pg_prng.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/supportnodes.h"
@@ -1033,4 +1034,62 @@ svy_calib_design_in(const char *s)
 	base = (SvyDesign *) DatumGetPointer(DirectFunctionCall1(svy_design_in, CStringGetDatum(p + 1)));
 	return calibrated_design(NULL, base, svy_population_hash(pop), cell, method, maxit, epsilon, bounds,
 							 xs, nx, pop);
+}
+
+/* ---------- rows as PSUs of their own (calib.h) ---------- */
+
+const SvyDesign *
+svy_calib_row_psu(SvyRowPsu *rp, const SvyDesign *d, bool want, bool state_has_psu, MemoryContext cxt)
+{
+	char		label[SVY_LABEL_MAX];
+	int			len;
+	Size		old_head,
+				new_head,
+				size;
+	SvyDesign  *out;
+
+	if (!want)
+	{
+		if (rp->on)
+			svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+		return d;
+	}
+	if (state_has_psu && !rp->on)
+		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+
+	/* the stratum's label written out: a value built in this row may leave it to its call site */
+	len = svy_design_label(d, label);
+	old_head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
+	new_head = SVY_DESIGN_ARRAYS_OFFSET(len);
+	size = VARSIZE(d) - old_head + new_head;
+	if (rp->size < size)
+	{
+		if (rp->buf)
+			pfree(rp->buf);
+		rp->buf = MemoryContextAlloc(cxt, size);
+		rp->size = size;
+	}
+	/* (0: none drawn yet, e.g. a state that took merged rows first) */
+	while (rp->tag == 0)
+		rp->tag = pg_prng_uint64(&pg_global_prng_state);
+	rp->on = true;
+	out = rp->buf;
+	memcpy(out, d, offsetof(SvyDesign, data));
+	SET_VARSIZE(out, size);
+	out->label_len = len;
+	memset(out->data, 0, new_head - offsetof(SvyDesign, data));
+	memcpy(out->data, label, len);
+	memcpy((char *) out + new_head, (const char *) d + old_head, VARSIZE(d) - old_head);
+	out->flags |= SVY_HAS_PSU;
+	out->psu[0] = ++rp->next;
+	out->psu[1] = rp->tag;
+	return out;
+}
+
+void
+svy_calib_row_psu_merge(SvyRowPsu *rp, bool into_rows, bool from_on, bool from_rows)
+{
+	if (into_rows && from_rows && rp->on != from_on)
+		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+	rp->on |= from_on;
 }

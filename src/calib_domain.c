@@ -196,17 +196,12 @@ entry_sums(SvyCalibScores *cs, const ScoreKey *key)
 	return cs->arena + (int64) e->off * cs->width;
 }
 
-static void
-too_many_numeric_without_psu(void)
+bool
+svy_calib_scores_row_psu(const SvyDesign *d)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("domain statistics of a design without PSUs take at most %d numeric calibration variables",
-					MAX_ROW_NUMERIC),
-			 errdetail("Their moments up to the fourth order enter the variance of each score."),
-			 errhint("Give the design PSUs (psu => the row id: the same variance, a state that grows with the rows).")));
+	return svy_design_is_calibrated(d) && d->kind == SVY_KIND_TAYLOR && !(d->flags & SVY_HAS_PSU) &&
+		svy_calib_block(d)->k > MAX_ROW_NUMERIC;
 }
-
 /*
  * The rank basis of an svy_by group's rows in a cell: R's degf of a group is
  * the rank of its rows' calibrated replicate weights, w_r (G_rc + lambda_r'
@@ -320,12 +315,9 @@ svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 	svy_linear_row_calibrated(base, d, 0.0, 1.0, false);
 	if (base->kind == SVY_KIND_REPLICATE)
 		return rep_row(csp, base, d, score, n, group_var);
+	/* (a design without PSUs and more auxiliaries came as rows with PSUs: svy_calib_scores_row_psu) */
 	if (*csp == NULL)
-	{
-		if (b->k > MAX_ROW_NUMERIC && !(d->flags & SVY_HAS_PSU))
-			too_many_numeric_without_psu();
 		*csp = svy_calib_scores_create(base->cxt, b->k, !(d->flags & SVY_HAS_PSU), 0);
-	}
 	cs = *csp;
 	if (cs->nrep != 0)
 		svy_wire_corrupt("calibrated scores of another design kind");

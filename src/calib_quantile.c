@@ -28,7 +28,7 @@
  * takes the replicate variance of the calibrated mean of I(y <= q), the
  * "quantile" interval that of the replicates' quantiles.
  *   - with numeric auxiliaries on a linearization design without PSUs,
- *     every row is its own PSU (row_as_psu): the same design, as R's
+ *     every row is its own PSU (svy_calib_row_psu): the same design, as R's
  *     ids = ~1 and ids = ~id give the same variance and df, whereas a
  *     stratum's residual sums over its rows would need products of v up
  *     to degree four.
@@ -43,7 +43,6 @@
 
 #include <math.h>
 
-#include "common/pg_prng.h"
 #include "miscadmin.h"
 
 #include "calib.h"
@@ -81,46 +80,6 @@ add_cell(QState *s, const SvyDesign *d, double y, double w, double f, const QUni
 	append_row(s, y, w, unit);
 }
 
-/*
- * d (a calibrated linearization design without PSUs) as the same row with a
- * PSU of its own, in the state's buffer: the stratum's label written out (a
- * value built in this row may leave it to its call site), the identity
- * {row number, the state's tag}.
- */
-static const SvyDesign *
-row_as_psu(QState *s, const SvyDesign *d)
-{
-	char		label[SVY_LABEL_MAX];
-	int			len = svy_design_label(d, label);
-	Size		old_head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);
-	Size		new_head = SVY_DESIGN_ARRAYS_OFFSET(len);
-	Size		size = VARSIZE(d) - old_head + new_head;
-	SvyDesign  *out;
-
-	if (s->row_psu_size < size)
-	{
-		if (s->row_psu_buf)
-			pfree(s->row_psu_buf);
-		s->row_psu_buf = MemoryContextAlloc(s->cxt, size);
-		s->row_psu_size = size;
-	}
-	/* (0: none drawn yet, e.g. a state that took merged rows first) */
-	while (s->row_psu_tag == 0)
-		s->row_psu_tag = pg_prng_uint64(&pg_global_prng_state);
-	s->row_psu = true;
-	out = s->row_psu_buf;
-	memcpy(out, d, offsetof(SvyDesign, data));
-	SET_VARSIZE(out, size);
-	out->label_len = len;
-	memset(out->data, 0, new_head - offsetof(SvyDesign, data));
-	memcpy(out->data, label, len);
-	memcpy((char *) out + new_head, (const char *) d + old_head, VARSIZE(d) - old_head);
-	out->flags |= SVY_HAS_PSU;
-	out->psu[0] = ++s->row_psu_next;
-	out->psu[1] = s->row_psu_tag;
-	return out;
-}
-
 void
 svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 {
@@ -130,15 +89,10 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	double		w = d->weight;
 	QUnitKey	key;
 
-	if (svy_design_is_calibrated(d) && !rep && !(d->flags & SVY_HAS_PSU) && svy_calib_block(d)->k > 0)
-	{
-		/* rows before this one with PSUs of the design's */
-		if ((s->acc->flags & SVY_HAS_PSU) && !s->row_psu)
-			svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
-		d = row_as_psu(s, d);
-	}
-	else if (s->row_psu)
-		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
+	d = svy_calib_row_psu(&s->rowpsu, d,
+						  svy_design_is_calibrated(d) && !rep && !(d->flags & SVY_HAS_PSU) &&
+						  svy_calib_block(d)->k > 0,
+						  (s->acc->flags & SVY_HAS_PSU) != 0, s->cxt);
 
 	/* the calibration and the base design; mixed rows are an error there */
 	svy_linear_row(s->acc, d, 0.0, 1.0, y_null);

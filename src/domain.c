@@ -503,12 +503,17 @@ static void
 domain_row(DomainState *s, const SvyDesign *d, const Contribution *contrib, int ncontrib,
 		   int group_var)
 {
-	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
-	int			h = svy_design_is_calibrated(d) || s->base->calib
-		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib, group_var)
-		: svy_accum_row_base(s->base, d, 0.0, 1.0, false);
+	int			h;
 	double		w = d->weight;
 	bool		counts = ncontrib > 0 && w != 0.0;
+
+	if (unlikely(s->rowpsu.on || svy_design_is_calibrated(d)))
+		d = svy_calib_row_psu(&s->rowpsu, d, svy_calib_scores_row_psu(d), (s->base->flags & SVY_HAS_PSU) != 0,
+							  s->cxt);
+	/* calibrated designs: calib_domain.c keeps the scores by calibration cell too */
+	h = svy_design_is_calibrated(d) || s->base->calib
+		? svy_calib_scores_row(&s->cal, s->base, d, contrib, ncontrib, group_var)
+		: svy_accum_row_base(s->base, d, 0.0, 1.0, false);
 
 	for (int i = 0; i < ncontrib; i++)
 	{
@@ -952,6 +957,8 @@ domain_merge(DomainState *into, const DomainState *from)
 			   *var_map,
 			   *psu_map = NULL;
 
+	/* (rows given PSUs of their own: domain_row) */
+	svy_calib_row_psu_merge(&into->rowpsu, into->base->kind != 0, from->rowpsu.on, fb->kind != 0);
 	svy_accum_merge(into->base, fb);
 	into->boolean_outcome = from->boolean_outcome;
 	into->with_missing |= from->with_missing;
@@ -1222,7 +1229,10 @@ multi_serialize(void *state, StringInfo buf)
 	pq_sendbytes(buf, (const char *) s->cross, sizeof(Cross) * s->ncross);
 	/* calibrated designs (the base state says so): the calibrated scores */
 	if (s->base->calib)
+	{
+		pq_sendbyte(buf, s->rowpsu.on);
 		svy_calib_scores_serialize(s->cal, buf);
+	}
 }
 
 static void *
@@ -1349,7 +1359,12 @@ multi_deserialize(StringInfo buf, MemoryContext aggcxt)
 			svy_wire_corrupt("duplicate cross-product");
 	}
 	if (s->base->calib)
+	{
+		s->rowpsu.on = svy_wire_byte(buf) != 0;
+		if (s->rowpsu.on && !(s->base->flags & SVY_HAS_PSU))
+			svy_wire_corrupt("rows with PSUs of their own in a design without PSUs");
 		s->cal = svy_calib_scores_deserialize(buf, aggcxt, s->base, s->nvars);
+	}
 	MemoryContextSwitchTo(old);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "calib_domain.h"
 #include "idmap.h"
 #include "multi.h"
@@ -77,6 +78,8 @@ typedef struct DomainState
 {
 	SvyAccum   *base;			/* every row: design, strata, PSUs, nu */
 	SvyCalibScores *cal;		/* calibrated designs: the totals' scores by calibration cell */
+	/* calibrated, no PSUs, more numeric auxiliaries than calib_domain.c keeps moments of: rows as PSUs */
+	SvyRowPsu	rowpsu;
 	MemoryContext cxt;
 	int			kind;			/* SvyMultiKind */
 	bool		boolean_outcome;

@@ -425,9 +425,7 @@ qstate_merge(QState *into, QState *from)
 	if (!from->sorted)
 		qstate_normalize(from);
 	/* (calib_quantile.c: PSUs given to rows are no PSUs of the design's) */
-	if (into->acc->kind != 0 && from->acc->kind != 0 && into->row_psu != from->row_psu)
-		svy_report_mixed_designs(SVY_MIXED_SHAPES_DETAIL);
-	into->row_psu |= from->row_psu;
+	svy_calib_row_psu_merge(&into->rowpsu, into->acc->kind != 0, from->rowpsu.on, from->acc->kind != 0);
 	svy_accum_merge(into->acc, from->acc);
 	for (int64 i = 0; i < from->nscore_x; i++)
 		qstate_score_row(into, from->score_x[i]);

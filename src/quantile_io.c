@@ -168,7 +168,7 @@ quantile_serialize(void *state, StringInfo buf)
 
 	pq_sendbyte(buf, s->compacting);
 	pq_sendbyte(buf, has_m2(s));
-	pq_sendbyte(buf, s->row_psu);
+	pq_sendbyte(buf, s->rowpsu.on);
 	pq_sendint32(buf, (int32) s->nscore_x);
 	for (int64 i = 0; i < s->nscore_x; i++)
 		pq_sendfloat8(buf, s->score_x[i]);
@@ -311,8 +311,8 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	if (with_m2 != has_m2(s))
 		svy_wire_corrupt("cell layout does not match the design");
 	/* rows given PSUs of their own (calib_quantile.c): the design has PSUs */
-	s->row_psu = svy_wire_byte(buf) != 0;
-	if (s->row_psu && !(s->acc->flags & SVY_HAS_PSU))
+	s->rowpsu.on = svy_wire_byte(buf) != 0;
+	if (s->rowpsu.on && !(s->acc->flags & SVY_HAS_PSU))
 		svy_wire_corrupt("rows with PSUs of their own in a design without PSUs");
 	nscore_x = svy_wire_count(buf, sizeof(double), "bad number of score interval values");
 	if (nscore_x > 0 && (!s->args_set || s->interval != SVY_QCI_SCORE))

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "accum.h"
+#include "calib.h"
 #include "ldouble.h"
 #include "radix.h"
 
@@ -136,17 +137,8 @@ typedef struct QState
 	int			nruns;
 	int			runsalloc;
 
-	/*
-	 * Calibrated with numeric auxiliaries, no PSUs: every row was given a
-	 * PSU of its own (row_psu; calib_quantile.c), psu = {row_psu_next,
-	 * row_psu_tag}, the tag drawn once per state so that merged states keep
-	 * their rows apart; the row's value is rewritten in row_psu_buf.
-	 */
-	bool		row_psu;
-	uint64		row_psu_tag;
-	uint64		row_psu_next;
-	SvyDesign  *row_psu_buf;
-	Size		row_psu_size;
+	/* calibrated with numeric auxiliaries, no PSUs: rows as PSUs (calib_quantile.c) */
+	SvyRowPsu	rowpsu;
 
 	/*
 	 * The score interval only (R's x, every row of the design object): the

@@ -132,6 +132,25 @@ case_by("calib_linear", "KD_apistrat_linear", "by_total", "enroll", "stype")
 case_levels("calib_linear", "KD_apistrat_linear", "mean", "awards")
 case_chisq("calib_linear", "KD_apistrat_linear", "stype", "awards", "F")
 
+## ---- five numeric auxiliaries on strata without PSUs: more than the per-stratum moments the SQL keeps
+## (4), so the SQL makes every row a PSU of its own, the same design (R's ids = ~1 and ids = ~id agree)
+KIT <- "data"
+ext <- read_ds("apistrat_ext")
+KIT <- "../data"
+ext_d <- svydesign(ids = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = ext)
+tot5 <- round(1.02 * coef(svytotal(~api99 + enroll + api_stu + meals + q5, ext_d)))
+add_pop("cd_schwide_num5", "sch_wide", c("No", "Yes"), c(1072, 5122), "apipop schools by sch.wide; 1.02 x the estimated totals of five numeric variables, rounded")
+for (v in names(tot5)) add_pop("cd_schwide_num5", v, NA, tot5[[v]], "1.02 x the estimated total, rounded")
+d <- calibrate(ext_d, ~sch_wide + api99 + enroll + api_stu + meals + q5,
+               population = c(`(Intercept)` = 6194, sch_wideYes = 5122, tot5))
+calibrated("KD_apistrat_linear5", "apistrat_ext",
+           c(weight = "pw", strata = "stype", fpc = "fpc", fpc_type = "popsize"), d,
+           "method=linear;base=apistrat_strat;pop=cd_schwide_num5;vars=sch_wide+api99+enroll+api_stu+meals+q5;control=closed form",
+           "GREG on sch_wide and five numeric variables, strata without PSUs (each row its own PSU)")
+case_by("calib_linear", "KD_apistrat_linear5", "by_mean", "api00", "awards")
+case_by("calib_linear", "KD_apistrat_linear5", "by_total", "api00", "stype")
+case_chisq("calib_linear", "KD_apistrat_linear5", "stype", "awards", "F")
+
 ## ---- write
 nd <- write_designs("designs_calib_domain.csv")
 nc <- write_cases("cases_calib_domain.csv", "KD%03d")
