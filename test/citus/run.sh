@@ -179,6 +179,9 @@ CAL_RAKE="svy_calibrate($D, $PT_CT, $CT, method => 'rake')"
 CAL_LIN="svy_calibrate($D, $PT_CX, ARRAY[country], ARRAY[x])"
 CAL_STRAT="svy_calibrate($DS, $PAPI, ARRAY[stype], ARRAY[api99])"
 CAL_C2="svy_calibrate($DC2, $PAPI_S, ARRAY[stype], method => 'poststratify')"
+# five numeric auxiliaries on strata without PSUs (rows become PSUs of their own), totals 1.02 x the sample's
+X5="ARRAY[api99, enroll, api_stu, meals, api00]"
+P5="(SELECT svy_population(variable, level, total ORDER BY ord) FROM (SELECT 0 AS ord, 'stype' AS variable, stype AS level, 1.02 * sum(pw) AS total FROM apistrat_local GROUP BY stype UNION ALL SELECT j, 'x' || j, NULL, 1.02 * sum(pw * ($X5)[j]) FROM apistrat_local, generate_series(1, 5) j GROUP BY j) s)"
 COUNTRIES="ARRAY['AT','BE','CZ','DE','ES','FR','IT','PL']"
 QUERIES=$(cat <<EOF
 mean cluster	SELECT (svy_mean(api00, $DC)).* FROM {c1}
@@ -243,6 +246,7 @@ calib accum merge	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT s AS h, svy_acc
 calib accum merge replicate	SELECT (svy_prop(svy_merge(s))).* FROM (SELECT g, svy_accum(x > 2.5, svy_calibrate($DR, $PR_GX, ARRAY[g::text], ARRAY[x])) AS s FROM {r} GROUP BY g) x
 calib by t	SELECT svy_by(x, country, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
 calib by total strat linear	SELECT svy_by(enroll, stype, $CAL_STRAT) AS d FROM {st}	SELECT g.* FROM res, svy_groups(d, 'total') g
+calib by strat five numeric	SELECT svy_by(api00, sch_wide, svy_calibrate($DS, $P5, ARRAY[stype], $X5)) AS d FROM {st}	SELECT g.* FROM res, svy_groups(d) g
 calib pairwise t	SELECT svy_by(x, ql, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_pairwise(d) g	1e-10
 calib dist likert t	SELECT svy_dist(ql, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
 calib choices t	SELECT svy_choices(ch, $CAL_RAKE) AS d FROM {t}	SELECT g.* FROM res, svy_groups(d) g
