@@ -111,6 +111,18 @@ qstate_create(MemoryContext cxt)
 	return s;
 }
 
+/* Room in QState.score_x for n more values. */
+static void
+score_x_reserve(QState *s, int64 n)
+{
+	if (s->nscore_x + n <= s->score_x_cap)
+		return;
+	s->score_x_cap = Max(64, Max(s->score_x_cap * 2, s->nscore_x + n));
+	s->score_x = s->score_x
+		? repalloc_huge(s->score_x, sizeof(double) * s->score_x_cap)
+		: MemoryContextAllocHuge(s->cxt, sizeof(double) * s->score_x_cap);
+}
+
 /*
  * A row without a cell that R's score interval counts in its unweighted
  * values (QState.score_x); other intervals keep nothing of it.
@@ -121,13 +133,7 @@ qstate_score_row(QState *s, double y)
 	if (s->interval != SVY_QCI_SCORE)
 		return;
 	svy_check_outcome(y);
-	if (s->nscore_x == s->score_x_cap)
-	{
-		s->score_x_cap = Max(64, s->score_x_cap * 2);
-		s->score_x = s->score_x
-			? repalloc_huge(s->score_x, sizeof(double) * s->score_x_cap)
-			: MemoryContextAllocHuge(s->cxt, sizeof(double) * s->score_x_cap);
-	}
+	score_x_reserve(s, 1);
 	s->score_x[s->nscore_x++] = y == 0.0 ? 0.0 : y;
 }
 
@@ -427,8 +433,11 @@ qstate_merge(QState *into, QState *from)
 	/* (calib_quantile.c: PSUs given to rows are no PSUs of the design's) */
 	svy_calib_row_psu_merge(&into->rowpsu, into->acc->kind != 0, from->rowpsu.on, from->acc->kind != 0);
 	svy_accum_merge(into->acc, from->acc);
-	for (int64 i = 0; i < from->nscore_x; i++)
-		qstate_score_row(into, from->score_x[i]);
+	/* (the arguments agree: from's values are those of the score interval's rows) */
+	score_x_reserve(into, from->nscore_x);
+	if (from->nscore_x > 0)
+		memcpy(into->score_x + into->nscore_x, from->score_x, sizeof(double) * from->nscore_x);
+	into->nscore_x += from->nscore_x;
 
 	/* from's cells get into's unit indexes (from is not used again) */
 	if (from->nunits > 0)
