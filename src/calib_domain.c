@@ -652,8 +652,9 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	SvyStratumTotals *sts = palloc0(sizeof(SvyStratumTotals) * Max(base->nstrata, 1));
 	SvyCovariance cov = {K, V, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
 	int			m = k + 1;
-	double		gamma[MAX_ROW_NUMERIC + 1];
-	double		bf[MAX_ROW_NUMERIC + 1];
+	/* (with PSUs any number of auxiliaries: gamma is filled for every entry) */
+	double		gamma[SVY_CALIB_MAX_NUMERIC + 1];
+	double		bf[SVY_CALIB_MAX_NUMERIC + 1];
 	double	   *N = palloc(sizeof(double) * m * m);
 	double	   *NB = palloc(sizeof(double) * Max(K, 1) * m);
 	scoretab_iterator it;
