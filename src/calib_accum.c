@@ -1920,6 +1920,15 @@ svy_calib_cell_g(const SvyAccum *s, const SvyCalibWeights *w, uint64 cell)
 	return w->G[i];
 }
 
+/* An entry's sums of auxiliary j with the indicator's weight w added: I^2 = I and I x = I, so a, aa and ab grow alike. */
+static inline void
+add_indicator(double *u, int j, double w)
+{
+	u[U_Q(j, 2)] += w;
+	u[U_Q(j, 4)] += w;
+	u[U_Q(j, 5)] += w;
+}
+
 /*
  * The state was fed with y = 0, x = 1 (so K = 0 and a = e y = 0): adding
  * to a = e I the indicator's sums of the cells' rows turns its sums into
@@ -1967,10 +1976,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && per_row))
 			svy_wire_corrupt("quantile cell unknown to the calibration");
 		u = a + (int64) e->off * c->width;
-		/* I^2 = I and I x = I: a, aa and ab grow alike */
-		u[U_Q(j, 2)] += in->w;
-		u[U_Q(j, 4)] += in->w;
-		u[U_Q(j, 5)] += in->w;
+		add_indicator(u, j, in->w);
 		if (a2)
 		{
 			Calib2Key	key2 = {{key.w[0], key.w[1], key.w[2], key.w[3], in->ssu[0], in->ssu[1], key.w[4]}};
@@ -1978,10 +1984,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 
 			if (e2 == NULL)
 				svy_wire_corrupt("quantile cell of an unknown second-stage unit");
-			u = a2 + (int64) e2->off * c->nu;
-			u[U_Q(j, 2)] += in->w;
-			u[U_Q(j, 4)] += in->w;
-			u[U_Q(j, 5)] += in->w;
+			add_indicator(a2 + (int64) e2->off * c->nu, j, in->w);
 		}
 		if (j > 0)
 			continue;

@@ -17,11 +17,11 @@
  *   - (unit, cell, v, -1):   d t, d v t (k), d t^2, d v t^2 (k) and t
  *                            unweighted (rake's residualisation); the
  *                            squares give the calibrated spread (deff)
- * where the unit is the PSU, or, in designs without PSUs (each row its own
- * PSU), the stratum; on two-stage designs with a first-stage fpc the key
- * also holds the second-stage unit, whose residualised totals give the
- * second stage's variance within each PSU (R's multistage).  Without PSUs
- * the unit is the stratum.  There the spread of the row scores within a stratum,
+ * where the unit is the PSU (on two-stage designs with a first-stage fpc the
+ * key also holds the second-stage unit, whose residualised totals give the
+ * second stage's variance within each PSU, R's multistage), or, in designs
+ * without PSUs (each row its own PSU), the stratum.  There the spread of the
+ * row scores within a stratum,
  * sum d^2 (gamma'q)^2 (t_v - btilde_v'q) (t_l - btilde_l'q) with q = (1, v),
  * gamma = (G_c, lambda), btilde_v = (B_cv, beta_v), is a quadratic form in
  * the moments d^2 q^(x)4 (cell entries), d^2 t_v q^(x)3 (variable entries)
@@ -202,6 +202,7 @@ svy_calib_scores_row_psu(const SvyDesign *d)
 	return svy_design_is_calibrated(d) && d->kind == SVY_KIND_TAYLOR && !(d->flags & SVY_HAS_PSU) &&
 		svy_calib_block(d)->k > MAX_ROW_NUMERIC;
 }
+
 /*
  * The rank basis of an svy_by group's rows in a cell: R's degf of a group is
  * the rank of its rows' calibrated replicate weights, w_r (G_rc + lambda_r'
@@ -608,22 +609,18 @@ same_ssu(const ScoreKey *a, const ScoreKey *b)
 
 /*
  * The second stage of PSU pk: its n_ssu units' residualised totals zs2 (K
- * each) as the PSUs of one stratum (every PSU: a calibrated design's rows
- * all keep a residual), into cov2.
+ * each; their sum z) as the PSUs of one stratum (every PSU: a calibrated
+ * design's rows all keep a residual), into cov2.
  */
 static void
 add_stage2(SvyCovariance *cov2, SvyAccum *base, const SvyStage2Totals *st2, const SvyPsuKey *pk,
-		   const double *zs2, int n_ssu, int K, double *S, double *Q)
+		   const double *zs2, int n_ssu, const double *z, int K, double *Q)
 {
 	SvyPsuEntry *pe = svy_accum_psu_find(base, pk);
 
 	if (pe == NULL || st2[pe->slot].units.n != n_ssu)
 		svy_wire_corrupt("calibrated scores of unknown second-stage units");
-	memset(S, 0, sizeof(double) * K);
-	for (int j = 0; j < n_ssu; j++)
-		for (int a = 0; a < K; a++)
-			S[a] += zs2[(int64) j * K + a];
-	svy_stage2_add_psu(cov2, base, &st2[pe->slot], K, zs2, NULL, n_ssu, S, NULL, Q);
+	svy_stage2_add_psu(cov2, base, &st2[pe->slot], K, zs2, NULL, n_ssu, z, NULL, Q);
 }
 
 void
@@ -665,7 +662,6 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 	double	   *V2 = NULL;
 	SvyCovariance cov2 = {K, NULL, (SvyLonely) survey_lonely_psu, NULL, NULL, 0, 0};
 	double	   *zs2 = NULL,
-			   *S2 = NULL,
 			   *Q2 = NULL;
 	int			zs2cap = 0,
 				n_ssu;
@@ -746,7 +742,6 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 
 		st2 = svy_accum_stage2(base, 0.0, sts, &n2);
 		cov2.v = V2 = palloc0(sizeof(double) * K * K);
-		S2 = palloc(sizeof(double) * K);
 		Q2 = palloc(sizeof(double) * K * K);
 	}
 	qsort(ent, nent, sizeof(ScoreEntry *), entry_cmp);
@@ -896,7 +891,7 @@ svy_calib_scores_finish(const SvyCalibScores *cs, SvyAccum *base, const int *fin
 		{
 			SvyPsuKey	pk = {{ent[i0]->key.w[0], ent[i0]->key.w[1], ent[i0]->key.w[2], ent[i0]->key.w[3]}};
 
-			add_stage2(&cov2, base, st2, &pk, zs2, n_ssu, K, S2, Q2);
+			add_stage2(&cov2, base, st2, &pk, zs2, n_ssu, z, K, Q2);
 		}
 		for (int g = 0; g < K; g++)
 			S[g] += z[g];

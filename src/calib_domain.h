@@ -26,18 +26,18 @@ typedef struct SvyCalibScore
 /* nrep: the replicates of a replicate base design, else 0 */
 extern SvyCalibScores *svy_calib_scores_create(MemoryContext cxt, int k, bool per_row, int nrep);
 /*
+ * Whether a row of this design is made a PSU of its own (svy_calib_row_psu):
+ * calibrated, no PSUs, more numeric auxiliaries than the per-stratum moments
+ * of the scores take.
+ */
+extern bool svy_calib_scores_row_psu(const SvyDesign *d);
+/*
  * A row of a calibrated design d with its n score values: feeds base (the
  * base design and the calibration; svy_linear_row_calibrated) and *csp
  * (created in base's context on the first row).  Returns the index of the
  * row's stratum in base, as svy_accum_row().  group_var: the svy_by group
  * total the row belongs to, or -1 (replicate bases keep the group's rank).
  */
-/*
- * Whether a row of this design is made a PSU of its own (svy_calib_row_psu):
- * calibrated, no PSUs, more numeric auxiliaries than the per-stratum moments
- * of the scores take.
- */
-extern bool svy_calib_scores_row_psu(const SvyDesign *d);
 extern int	svy_calib_scores_row(SvyCalibScores **csp, SvyAccum *base, const SvyDesign *d,
 								const SvyCalibScore *score, int n, int group_var);
 /* var_map: from's variables as into's caller numbers them */

@@ -592,8 +592,6 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 	/* each unit's score total: sum U over its rows of the fit ... */
 	for (int j = 0; j < s->npsu; j++)
 	{
-		const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
-
 		if (stage2)
 		{
 			bool		found;
@@ -604,6 +602,7 @@ psu_totals(const GlmState *s, const GlmCalibFit *cf, const SvyGlmCells *cells, c
 		}
 		else
 		{
+			const SvyStratumInfo *si = &base->strata[s->psu_stratum[j]];
 			SvyPsuKey	key = {{si->id[0], si->id[1],
 								s->psu_key[2 * j] ^ (si->id[0] * GLM_PSU_MIX0),
 								s->psu_key[2 * j + 1] ^ (si->id[1] * GLM_PSU_MIX1)}};

@@ -117,8 +117,8 @@ svy_calib_quantile_row(QState *s, const SvyDesign *d, double y, bool y_null)
 	key.w[3] = (d->flags & SVY_HAS_PSU) ? d->psu[1] : 0;
 	key.w[4] = svy_calib_row_cell(b);
 	key.w[AUX_WORD] = 0;
-	/* (without a first-stage fpc the second stage adds nothing, as R) */
-	if ((d->flags & SVY_HAS_PSU2) && (d->flags & SVY_HAS_FPC))
+	/* (the base state has second-stage units with a first-stage fpc only: else they add nothing, as R) */
+	if (s->acc->ssutab)
 	{
 		key.w[SSU_WORD] = svy_design_stage2(d)->psu2[0];
 		key.w[SSU_WORD + 1] = svy_design_stage2(d)->psu2[1];

@@ -290,9 +290,8 @@ quantile_deserialize(StringInfo buf, MemoryContext aggcxt)
 	width = rw_width(s);
 
 	nunits = svy_wire_count(buf, sizeof(QUnitKey), "bad number of units");
-	/* only a calibrated two-stage design's units name a second-stage unit in their last words */
-	ssu_words = s->acc->calib != NULL &&
-		(s->acc->flags & (SVY_HAS_PSU2 | SVY_HAS_FPC)) == (SVY_HAS_PSU2 | SVY_HAS_FPC);
+	/* only a calibrated design with second-stage units (calib_quantile.c) names one in a unit's last words */
+	ssu_words = s->acc->calib != NULL && s->acc->ssutab != NULL;
 	for (int u = 0; u < nunits; u++)
 	{
 		QUnitKey	key;

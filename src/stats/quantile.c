@@ -551,6 +551,19 @@ typedef struct ScoreRows
 	int64_t		nextra;
 } ScoreRows;
 
+/* the rows' largest and smallest value */
+static double
+rows_max(const ScoreRows *r)
+{
+	return r->nextra > 0 && r->extra[r->nextra - 1] > r->d->last.x ? r->extra[r->nextra - 1] : r->d->last.x;
+}
+
+static double
+rows_min(const ScoreRows *r)
+{
+	return r->nextra > 0 && r->extra[0] < r->d->first.x ? r->extra[0] : r->d->first.x;
+}
+
 /* the unweighted order statistic k (1-based) of the rows */
 static double
 row_value(const ScoreRows *r, double k)
@@ -573,7 +586,7 @@ row_value(const ScoreRows *r, double k)
 	for (; i < r->nextra; i++)
 		if (++seen >= k)
 			return r->extra[i];
-	return r->nextra > 0 && r->extra[r->nextra - 1] > r->d->last.x ? r->extra[r->nextra - 1] : r->d->last.x;
+	return rows_max(r);
 }
 
 /* R's quantile(x, prob, type = 7) of the rows, unweighted */
@@ -648,8 +661,6 @@ svy_qscore_ci(const SvyQDist *d, const double *extra, int64_t nextra, int rule, 
 	ScoreRows	r = {d, extra, nextra};
 	double		nrows,
 				iqr,
-				min,
-				max,
 				roots[2];
 	int			worst = SVY_ZEROIN_OK;
 
@@ -658,12 +669,10 @@ svy_qscore_ci(const SvyQDist *d, const double *extra, int64_t nextra, int rule, 
 		return SVY_ZEROIN_OK;
 	nrows = rows_below(&r, INFINITY);
 	iqr = row_quantile7(&r, nrows, 0.75) - row_quantile7(&r, nrows, 0.25);
-	min = nextra > 0 && extra[0] < d->first.x ? extra[0] : d->first.x;
-	max = nextra > 0 && extra[nextra - 1] > d->last.x ? extra[nextra - 1] : d->last.x;
 	for (int i = 0; i < 2; i++)
 	{
 		ScoreTest	t = {p, i == 0 ? tcrit : -tcrit, share_se, info};
-		int			status = svy_uniroot(score_test, &t, min + iqr / 100, max - iqr / 100,
+		int			status = svy_uniroot(score_test, &t, rows_min(&r) + iqr / 100, rows_max(&r) - iqr / 100,
 										 1 / (100 * sqrt(nrow)), 1000, &roots[i]);
 
 		if (status != SVY_ZEROIN_OK && status != SVY_ZEROIN_NO_CONVERGENCE)
