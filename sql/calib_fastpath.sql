@@ -136,3 +136,72 @@ FROM fb ORDER BY 1;
 SELECT k, round((svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT rake FROM fbpop), ARRAY[la, lb], method => 'rake'))).std_error::numeric, 9) AS se
 FROM generate_series(0, 2) k JOIN fb ON id / 2000 <= k GROUP BY k ORDER BY k;
 DROP TABLE fb, fbpop, fbparts, fbmerged, fbdirect, fbd, fbs, fbpops, fblong, fblongpop;
+
+-- 7. svy_calibrate(svy_design(...), ...) is one call (svy_calibrate_design)
+--    whose ready site builds the base design in place, and the accumulator
+--    finds a row's PSU, cell and sums in one probe (the rowcache): against
+--    stored values (a new value per row: the general paths), with text
+--    strata and PSUs, an fpc, zero weights, NULL outcomes, PSUs first seen
+--    late and rows in another order
+CREATE TEMP TABLE fc AS
+SELECT i AS id, CASE WHEN i % 11 = 0 THEN 0.0 ELSE 0.5 + (i * 7919 % 13) / 4.0 END AS w,
+       CASE WHEN i % 17 = 0 THEN NULL ELSE ((i * 37) % 101)::float8 END AS y,
+       'force ' || (i % 6) AS st, 'E0' || lpad(((i / 6) % 40 + 40 * (i / 4000))::text, 7, '0') AS ps,
+       400.0 + 10 * (i % 6) AS f, (i * 31) % 4 AS la, 'r' || ((i / 7) % 3) AS lb, ((i * 13) % 17)::float8 AS x
+FROM generate_series(0, 7999) AS i;
+CREATE TEMP TABLE fcpop AS
+SELECT svy_population(v, l, t) FILTER (WHERE v <> 'x') AS rake, svy_population(v, l, t) AS lin
+FROM (SELECT 'a' AS v, n::text AS l, 2000.0 + 50 * n AS t FROM generate_series(0, 3) n
+      UNION ALL SELECT 'b', 'r' || n, 2700.0 + 100 * least(n, 1) FROM generate_series(0, 2) n
+      UNION ALL SELECT 'x', NULL, 8.2 * 8300) m;
+CREATE TEMP TABLE fcstored AS
+SELECT id, y,
+       svy_calibrate(svy_design(w, st, ps, f), (SELECT rake FROM fcpop), ARRAY[la::text, lb], method => 'rake') AS r,
+       svy_calibrate(svy_design(w, st, ps, f), (SELECT lin FROM fcpop), ARRAY[la::text, lb], ARRAY[x]) AS l
+FROM fc;
+SELECT (SELECT svy_mean(y, r)::text FROM fcstored) =
+       svy_mean(y, svy_calibrate(svy_design(w, st, ps, f), (SELECT rake FROM fcpop), ARRAY[la::text, lb], method => 'rake'))::text
+       AS rake_same,
+       (SELECT svy_total(y, l)::text FROM fcstored) =
+       svy_total(y, svy_calibrate(svy_design(w, st, ps, f), (SELECT lin FROM fcpop), ARRAY[la::text, lb], ARRAY[x]))::text
+       AS linear_same
+FROM fc;
+-- in another order, and merged from parts (each a parallel worker's or a
+-- node's share): the same up to rounding
+CREATE FUNCTION fc_close(a svy_estimate, b svy_estimate) RETURNS boolean LANGUAGE sql IMMUTABLE
+RETURN abs(a.estimate - b.estimate) <= 1e-12 * abs(b.estimate) AND abs(a.std_error - b.std_error) <= 1e-9 * b.std_error
+       AND a.df = b.df AND a.n = b.n;
+SELECT fc_close(svy_mean(y, svy_calibrate(svy_design(w, st, ps, f), (SELECT rake FROM fcpop), ARRAY[la::text, lb],
+                                          method => 'rake') ORDER BY (id * 7919) % 8000),
+                (SELECT svy_mean(y, r) FROM fcstored)) AS shuffled_close
+FROM fc;
+SELECT fc_close(svy_mean(svy_merge(p ORDER BY k)), (SELECT svy_mean(y, r) FROM fcstored)) AS merged_close
+FROM (SELECT id % 3 AS k, svy_accum(y, svy_calibrate(svy_design(w, st, ps, f), (SELECT rake FROM fcpop),
+                                                       ARRAY[la::text, lb], method => 'rake')) AS p
+      FROM fc GROUP BY id % 3) parts;
+-- a row the fast paths pass to the general ones at the last row: its error
+SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps, CASE WHEN id = 7999 THEN 401.0 ELSE f END), (SELECT rake FROM fcpop),
+                                 ARRAY[la::text, lb], method => 'rake')) FROM fc;
+SELECT svy_mean(y, svy_calibrate(svy_design(CASE WHEN id = 7999 THEN NULL ELSE w END, st, ps, f), (SELECT rake FROM fcpop),
+                                 ARRAY[la::text, lb], method => 'rake')) FROM fc;
+SELECT svy_mean(y, svy_calibrate(svy_design(CASE WHEN id = 7999 THEN -1 ELSE w END, st, ps, f), (SELECT rake FROM fcpop),
+                                 ARRAY[la::text, lb], method => 'rake')) FROM fc;
+SELECT svy_mean(y, svy_calibrate(svy_design(w, CASE WHEN id = 7999 THEN NULL ELSE st END, ps, f), (SELECT rake FROM fcpop),
+                                 ARRAY[la::text, lb], method => 'rake')) FROM fc;
+SELECT svy_mean(CASE WHEN id = 7999 THEN 'NaN' ELSE y END,
+                svy_calibrate(svy_design(w, st, ps, f), (SELECT rake FROM fcpop), ARRAY[la::text, lb], method => 'rake')) FROM fc;
+SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps, f), (SELECT lin FROM fcpop), ARRAY[la::text, lb],
+                                 ARRAY[CASE WHEN id = 7999 THEN 'Infinity' ELSE x END])) FROM fc;
+-- a stratum first met at the last row (its label left out of the value) is named in an error
+SELECT svy_mean(y, svy_calibrate(svy_design(w, CASE WHEN id = 7999 THEN 'late force' ELSE st END, ps, f),
+                                 (SELECT rake FROM fcpop), ARRAY[la::text, lb], method => 'rake')) FROM fc;
+-- more (PSU, cell) entries than the rowcache holds (2^18 slots, 4 an entry): the rest take the general path
+SELECT (SELECT svy_total(1.0, svy_calibrate(svy_design(1.0, psu => i), (SELECT rake FROM fcpop),
+                                             ARRAY[(i % 4)::text, 'r' || (i % 3)], method => 'rake'))::text
+        FROM generate_series(1, 70000) i) =
+       (SELECT svy_total(1.0, d)::text
+        FROM (SELECT svy_calibrate(svy_design(1.0, psu => i), (SELECT rake FROM fcpop),
+                                   ARRAY[(i % 4)::text, 'r' || (i % 3)], method => 'rake') AS d
+              FROM generate_series(1, 70000) i OFFSET 0) v) AS many_entries_same;
+DROP TABLE fc, fcpop, fcstored;
+DROP FUNCTION fc_close(svy_estimate, svy_estimate);

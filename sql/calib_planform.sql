@@ -18,13 +18,18 @@ FROM (SELECT 'country' AS v, c::text AS l, 260.0 + 10 * c AS t FROM generate_ser
       UNION ALL SELECT 'role', r::text, 300.0 + 60 * r + 20 * (r / 2) FROM generate_series(0, 2) r
       UNION ALL SELECT 'x', NULL, 6000.0 UNION ALL SELECT 'x2', NULL, 6400.0) m;
 
--- 1. The plan: the internal call, the elements as arguments (x NULL: nx -1)
+-- 1. The plan: the internal call, the elements as arguments (x NULL: nx -1);
+--    d written as svy_design(...): its arguments first, one call
+--    (svy_calibrate_design); any other d: svy_calibrate_elems
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT svy_prop(y, svy_calibrate(svy_design(w, strata => s, psu => p), (SELECT rake FROM pfpop),
                                  ARRAY[country, role], method => 'rake')) FROM pf;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT svy_mean(x, svy_calibrate(svy_design(w), (SELECT lin FROM pfpop), ARRAY[country, role],
                                  ARRAY[x, x2])) FROM pf;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT svy_prop(y, svy_calibrate(svy_repdesign(w, ARRAY[w, w], 'JK1'), (SELECT rake FROM pfpop),
+                                 ARRAY[country, role], method => 'rake')) FROM pf;
 -- not rewritten: a text[] column, an array from a subquery, a constant array
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT svy_prop(y, svy_calibrate(svy_design(w), (SELECT rake FROM pfpop), levs, method => 'rake')) FROM pf;
@@ -225,6 +230,22 @@ SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', N
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, 3, '1'::text, '2'::text, 1.5::float8, 2::float8);
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, NULL, '1'::text);
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL, -2, '1'::text);
+SELECT svy_calibrate_design(1.0, NULL::int, NULL::int, NULL, NULL::int, NULL, (SELECT lin FROM pfpop), 'linear',
+                            NULL, NULL, NULL, 2, '1'::text, '2'::text, 1.5::float8, 2::float8)::text =
+       svy_calibrate(svy_design(1.0), (SELECT lin FROM pfpop), ARRAY['1', '2'], ARRAY[1.5, 2])::text AS same;
+SELECT svy_calibrate_design(1.0, 1, 2, NULL, NULL::int, NULL, (SELECT post FROM pfpop), 'poststratify',
+                            NULL, NULL, NULL, -1, '1'::text)::text =
+       svy_calibrate(svy_design(1.0, 1, 2), (SELECT post FROM pfpop), ARRAY['1'], method => 'poststratify')::text AS same;
+SELECT svy_calibrate_design(1.0, NULL::int, NULL::int, NULL, NULL::int, NULL, (SELECT post FROM pfpop), 'poststratify',
+                            NULL, NULL, NULL, -1, 1);
+SELECT svy_calibrate_design(1.0, NULL::int, NULL::int, NULL, NULL::int, NULL, (SELECT post FROM pfpop), 'poststratify',
+                            NULL, NULL, NULL, -1, VARIADIC ARRAY['1']);
+SELECT svy_calibrate_design(1.0, NULL::int, NULL::int, NULL, NULL::int, NULL, (SELECT lin FROM pfpop), 'linear',
+                            NULL, NULL, NULL, 3, '1'::text, '2'::text, 1.5::float8, 2::float8);
+SELECT svy_calibrate_design(NULL, NULL::int, NULL::int, NULL, NULL::int, NULL, (SELECT post FROM pfpop), 'poststratify',
+                            NULL, NULL, NULL, -1, '1'::text);
+SELECT svy_calibrate_design(1.0, NULL::int, NULL::int, NULL, NULL::int, NULL, NULL, 'poststratify',
+                            NULL, NULL, NULL, -1, '1'::text);
 -- nx changing from row to row: the arguments' types are checked again (a float8 is no level)
 SELECT svy_calibrate_elems(svy_design(1.0), (SELECT lin FROM pfpop), 'linear', NULL, NULL, NULL,
                            CASE WHEN i = 1 THEN 2 ELSE 1 END, '1'::text, '2'::text, 1.5::float8, 2::float8) IS NOT NULL

@@ -531,10 +531,13 @@ svy_accum_prepare(SvyAccum *s, const SvyDesign *d)
 
 /*
  * svy_accum_row; as_base: d is read as its base design, its calibration
- * block (if any) is the caller's
+ * block (if any) is the caller's; moments: the row's weighted moments and
+ * (a, b) sums, which a calibrated linearization state takes from its own
+ * sums instead (calib_accum.c keeps of the base only its rows, strata and
+ * PSUs)
  */
 static pg_attribute_always_inline int
-accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool as_base)
+accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool as_base, bool moments)
 {
 	int			h = -1;
 
@@ -567,14 +570,17 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 	if (counts)
 	{
 		s->dom.n += 1;
-		svy_wmoments_add(&s->dom.wm, w, y, x);
-		svy_shift_first(&s->dom.shift, &s->shift_set, y, x);
+		if (moments)
+		{
+			svy_wmoments_add(&s->dom.wm, w, y, x);
+			svy_shift_first(&s->dom.shift, &s->shift_set, y, x);
+		}
 	}
 
 	if (s->kind == SVY_KIND_TAYLOR)
 	{
-		double		a = in_domain ? w * (y - s->dom.shift * x) : 0.0;
-		double		b = in_domain ? w * x : 0.0;
+		double		a = in_domain && moments ? w * (y - s->dom.shift * x) : 0.0;
+		double		b = in_domain && moments ? w * x : 0.0;
 
 		if (s->psutab)
 		{
@@ -626,13 +632,22 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 int
 svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
-	return accum_row(s, d, y, x, y_null, false);
+	return accum_row(s, d, y, x, y_null, false, true);
 }
 
 int
 svy_accum_row_base(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
-	return accum_row(s, d, y, x, y_null, true);
+	return accum_row(s, d, y, x, y_null, true, true);
+}
+
+int
+svy_accum_row_structure(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	/* a replicate design's base sums stay: its calibrated final reads them */
+	if (d->kind != SVY_KIND_TAYLOR)
+		return accum_row(s, d, y, x, y_null, true, true);
+	return accum_row(s, d, y, x, y_null, true, false);
 }
 
 /* ---------- merging ---------- */

@@ -156,6 +156,11 @@ extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bo
  * whose calibration the caller handles (read in place, no copy of the base)
  */
 extern int	svy_accum_row_base(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
+/*
+ * svy_accum_row_base of a calibrated linearization row: its row counts,
+ * stratum and PSU (checks included), without moments or (a, b) sums
+ */
+extern int	svy_accum_row_structure(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);
 extern void svy_accum_serialize(const SvyAccum *s, StringInfo buf);
 /* Reads one state at buf's cursor (more data may follow). */

@@ -166,6 +166,16 @@ typedef struct SvyCalibAccum
 	uint32		entcache_mask;
 	int			entcache_bits;	/* cell bits of the slot index (from ncell_cap) */
 	int			entcache_shift;	/* 32 - log2(slots) */
+
+	/*
+	 * The common row's cache (row_fast; NULL until a row of that shape):
+	 * (stratum, PSU, cell code) -> its base PSU entry, cell index and sums,
+	 * in one probe instead of the three above.
+	 */
+	bool		rowcache_ok;	/* the state's rows are of row_fast's shape */
+	struct RowSlot *rowcache;
+	uint32		rowcache_mask;
+	int			rowcache_shift;	/* 32 - log2(slots) */
 } SvyCalibAccum;
 
 typedef struct CellSlot
@@ -180,6 +190,18 @@ typedef struct EntrySlot
 	int32		cell;
 	int32		off;
 } EntrySlot;
+
+typedef struct RowSlot
+{
+	CalibKey	key;
+	SvyPsuEntry *pe;			/* valid while the base state's psu_gen is gen */
+	uint32		gen;
+	int32		cell;			/* cell index + 1; 0: empty */
+	int32		off;			/* entry in the arena */
+} RowSlot;
+
+/* the rowcache's largest size: 2^18 slots of 64 bytes (more entries miss into the general path) */
+#define ROWCACHE_MAX_SLOTS (1 << 18)
 
 /*
  * Per cell (unweighted, over every row of the cell): row count, sums of a
@@ -583,7 +605,7 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
  * b, a^2, ab, b^2]: built as an array only for the v_j (k > 0), so that the
  * common row keeps it in registers.
  */
-static inline void
+static pg_attribute_always_inline void
 add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k)
 {
 	double		aa = a * a,
@@ -614,8 +636,162 @@ add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k
 	}
 }
 
-void
-svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+/* Add a row to its cell's sums (CS_*; weights and x are finite: fmin and fmax as comparisons, no calls). */
+static pg_attribute_always_inline void
+add_cell(SvyCalibAccum *c, int ci, double w, double a, double bx, const float8 *v, int k)
+{
+	double	   *cs = c->cellsum + (int64) c->cw * ci;
+
+	cs[CS_N] += 1.0;
+	cs[CS_A] += a;
+	cs[CS_B] += bx;
+	cs[CS_DD] += w * w;
+	if (w < cs[CS_MIND])
+		cs[CS_MIND] = w;
+	if (w > cs[CS_MAXD])
+		cs[CS_MAXD] = w;
+	if (w > 0.0)
+	{
+		cs[CS_NPOS] += 1.0;
+		for (int i = 0; i < k; i++)
+		{
+			cs[CS_DDV(i)] += w * w * v[i];
+			for (int j = 0; j < k; j++)
+				cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
+			if (v[i] < cs[CS_MINV(k, i)])
+				cs[CS_MINV(k, i)] = v[i];
+			if (v[i] > cs[CS_MAXV(k, i)])
+				cs[CS_MAXV(k, i)] = v[i];
+		}
+	}
+}
+
+/*
+ * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
+ * index and sums; sets of 4 slots, the most recent first, spread by the top
+ * bits of a mix of the key.  A PSU entry pointer is valid while the base
+ * state's psu_gen is the slot's (simplehash moves entries when it inserts).
+ */
+static inline RowSlot *
+rowcache_set(const SvyCalibAccum *c, const uint64 stratum[2], const uint64 psu[2], uint64 code)
+{
+	uint32		h = svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
+								 stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
+								 (code * UINT64CONST(0x9E3779B97F4A7C15)));
+
+	return &c->rowcache[(h >> c->rowcache_shift) & ~3U];
+}
+
+/* Put key's values at the front of its set (the set's last slot goes). */
+static inline void
+rowcache_put(SvyCalibAccum *c, const RowSlot *from)
+{
+	RowSlot    *slot = rowcache_set(c, &from->key.w[0], &from->key.w[2], from->key.w[4]);
+
+	memmove(&slot[1], &slot[0], sizeof(RowSlot) * 3);
+	slot[0] = *from;
+}
+
+/*
+ * After the general path took a row of row_fast's shape: its rowcache
+ * slot.  The cache grows (keeping its slots) to 4 slots an entry, up to
+ * ROWCACHE_MAX_SLOTS.
+ */
+static pg_noinline void
+rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, int ci, const double *u)
+{
+	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
+	RowSlot		row;
+
+	if (c->rowcache == NULL ||
+		((uint64) c->used * 4 > (uint64) c->rowcache_mask + 1 && c->rowcache_mask + 1 < ROWCACHE_MAX_SLOTS))
+	{
+		RowSlot    *old = c->rowcache;
+		uint32		nold = old ? c->rowcache_mask + 1 : 0;
+		uint32		n = Max(nold * 2, 1024);
+
+		c->rowcache = MemoryContextAllocZero(s->cxt, sizeof(RowSlot) * n);
+		c->rowcache_mask = n - 1;
+		c->rowcache_shift = 32 - pg_leftmost_one_pos32(n);
+		/* each set's least recent first, so that its most recent stays in front */
+		for (int64 i = (int64) nold - 1; i >= 0; i--)
+			if (old[i].cell != 0)
+				rowcache_put(c, &old[i]);
+		if (old)
+			pfree(old);
+	}
+	row.key = (CalibKey) {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1], code}};
+	row.pe = svy_accum_psu_find(s, &pk);
+	row.gen = s->psu_gen;
+	row.cell = ci + 1;
+	row.off = (u - c->arena) / c->width;
+	rowcache_put(c, &row);
+}
+
+/*
+ * The common calibrated row: a one-stage linearization design with PSUs
+ * (no second stage, no distinct cells), with the calibration the state
+ * checked last (the caller compares calib_gen), whose (stratum, PSU, cell)
+ * the rowcache holds.  Does what svy_accum_row_structure and the general
+ * path do with it, from one probe; false, having changed nothing, for any
+ * other row (the general path then also gives the errors).
+ */
+static pg_attribute_always_inline bool
+row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock *b, double y, double x,
+		 bool y_null)
+{
+	bool		in_domain = !y_null;
+	double		w = d->weight;
+	bool		counts = in_domain && w != 0.0;
+	uint64		code = b->cell;
+	RowSlot    *slot = rowcache_set(c, d->stratum, d->psu, code);
+	SvyPsuEntry *pe;
+	double		a,
+				bx;
+	double	   *u;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (slot[i].key.w[4] == code && slot[i].key.w[0] == d->stratum[0] && slot[i].key.w[2] == d->psu[0] &&
+			slot[i].key.w[1] == d->stratum[1] && slot[i].key.w[3] == d->psu[1] && slot[i].cell != 0)
+			break;
+	if (i == 4 || slot[i].gen != s->psu_gen)
+		return false;
+	slot += i;
+	pe = slot->pe;
+	if (in_domain && unlikely(!(fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX)))
+		return false;
+	if (unlikely(s->strata[pe->stratum].fpc != d->fpc))
+		return false;
+
+	s->dom.nrow += in_domain;
+	if (counts)
+		s->dom.n += 1;
+	s->last_psu = pe->slot;
+	pe->in_df |= counts;
+	pe->in_dom |= in_domain;
+	if (in_domain)
+		svy_shift_first(&c->shift, &c->shift_set, y, x);
+	a = in_domain ? y - c->shift * x : 0.0;
+	bx = in_domain ? x : 0.0;
+	u = c->arena + (int64) slot->off * c->width;
+	/* (poststratification and raking: no numeric auxiliaries, no loops over them) */
+	if (c->k == 0)
+	{
+		add_u(u, w, in_domain, a, bx, NULL, 0);
+		add_cell(c, slot->cell - 1, w, a, bx, NULL, 0);
+	}
+	else
+	{
+		add_u(u, w, in_domain, a, bx, svy_calib_x(b), c->k);
+		add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), c->k);
+	}
+	return true;
+}
+
+/* svy_linear_row_calibrated of a row row_fast does not take */
+static pg_noinline void
+linear_row_general(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
 {
 	const SvyCalibBlock *b;
 	SvyCalibAccum *c;
@@ -630,7 +806,6 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	int			h;
 	int			unit;
 	int			ci;
-	double	   *cs;
 	uint64		code;
 	CalibKey	key;
 	Size		head = svy_design_base_size(d);
@@ -645,14 +820,19 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	}
 	if (s->calib == NULL && s->kind != 0)
 		mixed("Some rows have a calibrated design, others do not.");
+	b = (const SvyCalibBlock *) ((const char *) d + head);
+	calib_gen = svy_callsite_calib_gen(d);
 
 	/* the base design, read in place (svy_design_label finds a label left out through d) */
-	h = svy_accum_row_base(s, d, y, x, y_null);
+	h = svy_accum_row_structure(s, d, y, x, y_null);
 
-	b = (const SvyCalibBlock *) ((const char *) d + head);
 	if (s->calib == NULL)
+	{
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
 								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
+		s->calib->rowcache_ok = !s->calib->per_row && !s->calib->distinct && s->kind == SVY_KIND_TAYLOR &&
+			s->psutab != NULL && s->ssutab == NULL && !(s->flags & SVY_HAS_PSU2);
+	}
 	c = s->calib;
 
 	/*
@@ -660,7 +840,6 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 	 * is not that of a call site's buffer unchanged since the last check
 	 * (svy_callsite_calib_gen).
 	 */
-	calib_gen = svy_callsite_calib_gen(d);
 	if (calib_gen == 0 || calib_gen != c->calib_gen)
 	{
 		if (b->pop_hash != c->pop_hash || b->method != c->method || b->maxit != c->maxit ||
@@ -741,32 +920,30 @@ svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, b
 		if (rr != r)
 			pfree(rr);
 	}
-	/* (weights and x are finite: fmin and fmax as comparisons, no calls) */
-	cs = c->cellsum + (int64) c->cw * ci;
-	cs[CS_N] += 1.0;
-	cs[CS_A] += a;
-	cs[CS_B] += bx;
-	cs[CS_DD] += w * w;
-	if (w < cs[CS_MIND])
-		cs[CS_MIND] = w;
-	if (w > cs[CS_MAXD])
-		cs[CS_MAXD] = w;
-	if (w > 0.0)
-	{
-		cs[CS_NPOS] += 1.0;
-		for (int i = 0; i < k; i++)
-		{
-			cs[CS_DDV(i)] += w * w * v[i];
-			for (int j = 0; j < k; j++)
-				cs[CS_DDVV(k, i, j)] += w * w * v[i] * v[j];
-			if (v[i] < cs[CS_MINV(k, i)])
-				cs[CS_MINV(k, i)] = v[i];
-			if (v[i] > cs[CS_MAXV(k, i)])
-				cs[CS_MAXV(k, i)] = v[i];
-		}
-	}
+	add_cell(c, ci, w, a, bx, v, k);
+	if (c->rowcache_ok && unit >= 0 && calib_gen != 0 && calib_gen == c->calib_gen)
+		rowcache_fill(s, c, d, code, ci, u);
 	if (d->kind == SVY_KIND_REPLICATE)
 		svy_calib_rep_row(s, d, y, x, y_null);
+}
+
+void
+svy_linear_row_calibrated(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null)
+{
+	SvyCalibAccum *c = s->calib;
+
+	/* the common row: a state with a rowcache, a row of its shape and calibration (row_fast) */
+	if (c != NULL && c->rowcache != NULL && d->kind == SVY_KIND_TAYLOR &&
+		(d->flags & (SVY_SHAPE_FLAGS | SVY_OUT_OF_DOMAIN)) == s->flags)
+	{
+		Size		head = SVY_DESIGN_ARRAYS_OFFSET(d->label_len);	/* svy_design_base_size: one stage */
+		uint64		calib_gen;
+
+		if (VARSIZE(d) > head && (calib_gen = svy_callsite_calib_gen(d)) != 0 && calib_gen == c->calib_gen &&
+			row_fast(s, c, d, (const SvyCalibBlock *) ((const char *) d + head), y, x, y_null))
+			return;
+	}
+	linear_row_general(s, d, y, x, y_null);
 }
 
 /* ---------- merging ---------- */

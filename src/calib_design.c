@@ -34,6 +34,7 @@ extern Datum svy_design_in(PG_FUNCTION_ARGS);
 
 PG_FUNCTION_INFO_V1(svy_calibrate_make);
 PG_FUNCTION_INFO_V1(svy_calibrate_elems);
+PG_FUNCTION_INFO_V1(svy_calibrate_design);
 PG_FUNCTION_INFO_V1(svy_calibrate_support);
 
 void
@@ -86,7 +87,22 @@ typedef struct CalibCache
 	 */
 	int			elems_nx;
 	bool		ready;
+
+	/* svy_calibrate_design: svy_design's call-site cache of its arguments 0-5 */
+	DesignCache *design;
 } CalibCache;
+
+/* The call site's cache, before its first population */
+static CalibCache *
+calib_cache_new(FunctionCallInfo fcinfo)
+{
+	CalibCache *c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
+
+	svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
+	c->elems_nx = -2;			/* none yet */
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
 
 /* calib_cache's miss: the call site's first row, or another population */
 static pg_noinline CalibCache *
@@ -98,12 +114,7 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 	Size		nparam;
 
 	if (c == NULL)
-	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CalibCache));
-		svy_callsite_register(&c->site, SVY_SITE_CALIBRATE, fcinfo);
-		c->elems_nx = -2;		/* none yet */
-		fcinfo->flinfo->fn_extra = c;
-	}
+		c = calib_cache_new(fcinfo);
 	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	c->pop = svy_population_parse(pop);
 	c->hash = hash;
@@ -294,15 +305,17 @@ check_method_fits(int method, const SvyPop *pop)
 /*
  * A row's part of a value in a call site's buffer whose calibration block
  * and population are in place: the base's bytes after its header (the
- * common one, a linearization design without a label, inline), its cell
- * and x.
+ * common one, a linearization design without a label, inline; base NULL:
+ * they are in place), its cell and x.
  */
 static pg_attribute_always_inline void
 buf_write_row(SvyDesign *out, const SvyDesign *base, Size head, uint64 cell, const double *x, int nx)
 {
 	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
 
-	if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
+	if (base == NULL)
+		;
+	else if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
 		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
 			   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
 	else
@@ -440,6 +453,7 @@ typedef struct CalibArgPos
 
 static const CalibArgPos make_pos = {1, 4, 5, 6, 7};
 static const CalibArgPos elems_pos = {1, 2, 3, 4, 5};
+static const CalibArgPos design_pos = {6, 7, 8, 9, 10};
 
 /* The arguments of a call, checked (errors in this order: both entry points give the same ones). */
 typedef struct CalibCall
@@ -468,16 +482,15 @@ arg_is_const(FunctionCallInfo fcinfo, int argno)
 
 /* inlined into both entry points (per row) */
 static pg_attribute_always_inline void
-calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, CalibCall *a)
+calib_call_args(FunctionCallInfo fcinfo, const CalibArgPos *pos, const SvyDesign *d, CalibCall *a)
 {
-	const SvyDesign *d;
 	CalibCache *c;
 	int			method;
 
 	a->maxit = 0;
 	a->epsilon = 0.0;
 	a->bounds[0] = a->bounds[1] = 0.0;
-	a->d = d = svy_design_arg(fcinfo, 0);
+	a->d = d;
 	if (PG_ARGISNULL(pos->pop))
 		null_arg("population");
 	if (PG_ARGISNULL(pos->method))
@@ -598,27 +611,31 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 											 a->bounds, x, nx, a->popv));
 }
 
-/* svy_calibrate_elems's variadic arguments: text levels, then float8 x values, as the support function passes them. */
+/*
+ * The variadic arguments of svy_calibrate_elems (first = 1) and
+ * svy_calibrate_design (first = 6), from first + 6 on: text levels, then
+ * float8 x values, as the support function passes them.
+ */
 static void
-elems_check_types(FunctionCallInfo fcinfo, int nlev, int nx)
+elems_check_types(FunctionCallInfo fcinfo, int first, int nlev, int nx)
 {
+	const char *fname = first == 1 ? "svy_calibrate_elems" : "svy_calibrate_design";
+
 	if (get_fn_expr_variadic(fcinfo->flinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("svy_calibrate_elems takes its levels and x values as separate arguments, not VARIADIC")));
-	for (int i = 7; i < PG_NARGS(); i++)
+				 errmsg("%s takes its levels and x values as separate arguments, not VARIADIC", fname)));
+	for (int i = first + 6; i < PG_NARGS(); i++)
 	{
-		Oid			want = i < 7 + nlev ? TEXTOID : FLOAT8OID;
+		Oid			want = i < first + 6 + nlev ? TEXTOID : FLOAT8OID;
 
 		if (get_fn_expr_argtype(fcinfo->flinfo, i) != want)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("argument %d of svy_calibrate_elems must be of type %s", i + 1,
-							format_type_be(want)),
+					 errmsg("argument %d of %s must be of type %s", i + 1, fname, format_type_be(want)),
 					 errhint("Call svy_calibrate(); the planner rewrites it.")));
 	}
 }
-
 
 /*
  * svy_calibrate(d, population, levels text[], x float8[], method text,
@@ -636,7 +653,7 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 	int			nlev = 0,
 				nx = 0;
 
-	calib_call_args(fcinfo, &make_pos, &a);
+	calib_call_args(fcinfo, &make_pos, svy_design_arg(fcinfo, 0), &a);
 	pop = a.c->pop;
 	if (PG_ARGISNULL(2))
 	{
@@ -672,65 +689,59 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
 }
 
 /*
- * svy_calibrate_elems's row when its call site is ready (CalibCache): the
- * checks of the call's constants and population passed on an earlier row;
- * those of the row's own values are made here, in one pass over its
- * levels.  False if the row is not of that shape or not valid: the general
- * path then gives its errors, in their order.
+ * A row's cell and x, read from the arguments of svy_calibrate_elems
+ * (first = 1) or svy_calibrate_design (first = 6) when the call site is
+ * ready (CalibCache): the checks of the call's constants and population
+ * passed on an earlier row; those of the row's own values are made here, in
+ * one pass over its levels.  False if the row is not of that shape or not
+ * valid: the general path then gives its errors, in their order.
  */
 static pg_attribute_always_inline bool
-elems_fast(FunctionCallInfo fcinfo, CalibCache *c, Datum *result)
+row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, float8 *x)
 {
-	const SvyDesign *d;
 	struct varlena *pop;
-	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nx = Max(c->elems_nx, 0);
-	int			nlev = PG_NARGS() - 7 - nx;
-	uint64		cell = 0;
+	int			lev0 = first + 6;
+	int			nlev = PG_NARGS() - lev0 - nx;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(6) || PG_GETARG_INT32(6) != c->elems_nx)
+	if (PG_ARGISNULL(first) || PG_ARGISNULL(first + 5) || PG_GETARG_INT32(first + 5) != c->elems_nx)
 		return false;
-	d = (const SvyDesign *) DatumGetPointer(PG_GETARG_DATUM(0));
-	pop = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(1));
-	/* a one-stage linearization design without a label, so not calibrated, the buffer's base size */
-	if (!VARATT_IS_4B_U(d) || VARSIZE(d) != SVY_DESIGN_ARRAYS_OFFSET(0) || (d->flags & SVY_OUT_OF_DOMAIN) ||
-		pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
+	pop = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(first));
+	if (pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
 		svy_population_hash(pop) != c->buf_hash || c->hash != c->buf_hash)
 		return false;
+	*cell = 0;
 	for (int m = 0; m < nlev; m++)
 	{
 		const char *lev;
 		int			len;
 		int			l;
 
-		if (PG_ARGISNULL(7 + m) || !svy_varlena_inline(PG_GETARG_DATUM(7 + m), &lev, &len) ||
+		if (PG_ARGISNULL(lev0 + m) || !svy_varlena_inline(PG_GETARG_DATUM(lev0 + m), &lev, &len) ||
 			(l = svy_pop_level_index(&c->pop->vars[c->cat[m]], lev, len)) < 0)
 			return false;
-		cell += (uint64) l * c->radix[m];
+		*cell += (uint64) l * c->radix[m];
 	}
 	for (int j = 0; j < nx; j++)
 	{
-		if (PG_ARGISNULL(7 + nlev + j))
+		if (PG_ARGISNULL(lev0 + nlev + j))
 			return false;
-		x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+		x[j] = PG_GETARG_FLOAT8(lev0 + nlev + j);
 		if (isnan(x[j]) || isinf(x[j]))
 			return false;
 	}
-	c->site.base = d;
-	buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, nx);
-	*result = PointerGetDatum(c->buf);
 	return true;
 }
 
 /*
- * svy_calibrate_elems(d, population, method, bounds, maxit, epsilon, nx,
- *                     VARIADIC "any"): what svy_calibrate_support makes of
- * a call whose levels (and x) are ARRAY[...] expressions, the levels then
- * the x values as separate arguments (nx -1: x NULL), so that no array is
- * built per row.  Same checks, errors and value as svy_calibrate_make.
+ * The general path of svy_calibrate_elems (first = 1) and
+ * svy_calibrate_design (first = 6) for base design d: same checks, errors
+ * and value as svy_calibrate_make; the call site becomes ready when the
+ * value went into its buffer with the call's constants and a one-stage
+ * linearization base without a label.
  */
-Datum
-svy_calibrate_elems(PG_FUNCTION_ARGS)
+static Datum
+calibrate_elems(FunctionCallInfo fcinfo, const SvyDesign *d, int first)
 {
 	CalibCall	a;
 	const SvyPop *pop;
@@ -739,23 +750,23 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 	float8		x[SVY_CALIB_MAX_NUMERIC];
 	int			nx,
 				nlev;
+	int			lev0 = first + 6;
 	CalibCache *c = fcinfo->flinfo->fn_extra;
 	Datum		result;
 
-	if (c != NULL && c->ready && elems_fast(fcinfo, c, &result))
-		return result;
-	if (PG_ARGISNULL(6))
+	if (PG_ARGISNULL(first + 5))
 		null_arg("nx");
-	nx = PG_GETARG_INT32(6);
-	nlev = PG_NARGS() - 7 - Max(nx, 0);
+	nx = PG_GETARG_INT32(first + 5);
+	nlev = PG_NARGS() - lev0 - Max(nx, 0);
 	if (nx < -1 || nlev < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("svy_calibrate_elems needs at least one level and nx >= -1 x values")));
+				 errmsg("%s needs at least one level and nx >= -1 x values",
+						first == 1 ? "svy_calibrate_elems" : "svy_calibrate_design")));
 	/* the arguments' types per nx (a call of its own may pass another nx on a later row) */
 	if (c == NULL || nx != c->elems_nx)
-		elems_check_types(fcinfo, nlev, nx);
-	calib_call_args(fcinfo, &elems_pos, &a);
+		elems_check_types(fcinfo, first, nlev, nx);
+	calib_call_args(fcinfo, first == 1 ? &elems_pos : &design_pos, d, &a);
 	a.c->elems_nx = nx;
 	pop = a.c->pop;
 	if (nlev <= SVY_CALIB_MAX_MARGINS)
@@ -763,11 +774,11 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		{
 			text	   *t;
 
-			if (PG_ARGISNULL(7 + i))
+			if (PG_ARGISNULL(lev0 + i))
 				null_element("levels", i + 1);
-			if (svy_varlena_inline(PG_GETARG_DATUM(7 + i), &lev[i], &levlen[i]))
+			if (svy_varlena_inline(PG_GETARG_DATUM(lev0 + i), &lev[i], &levlen[i]))
 				continue;
-			t = PG_GETARG_TEXT_PP(7 + i);
+			t = PG_GETARG_TEXT_PP(lev0 + i);
 			lev[i] = VARDATA_ANY(t);
 			levlen[i] = VARSIZE_ANY_EXHDR(t);
 		}
@@ -781,15 +792,81 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 	else if (nx <= SVY_CALIB_MAX_NUMERIC)
 		for (int j = 0; j < nx; j++)
 		{
-			if (PG_ARGISNULL(7 + nlev + j))
+			if (PG_ARGISNULL(lev0 + nlev + j))
 				null_element("x", j + 1);
-			x[j] = PG_GETARG_FLOAT8(7 + nlev + j);
+			x[j] = PG_GETARG_FLOAT8(lev0 + nlev + j);
 		}
 	result = calib_call_value(&a, lev, levlen, nlev, x, nx);
-	/* the value in the (consumed) buffer with the call's constants, the base of elems_fast's shape */
 	a.c->ready = a.c->fixed && DatumGetPointer(result) == (void *) a.c->buf &&
 		svy_design_base_size(a.d) == SVY_DESIGN_ARRAYS_OFFSET(0);
 	return result;
+}
+
+/*
+ * svy_calibrate_elems(d, population, method, bounds, maxit, epsilon, nx,
+ *                     VARIADIC "any"): what svy_calibrate_support makes of
+ * a call whose levels (and x) are ARRAY[...] expressions, the levels then
+ * the x values as separate arguments (nx -1: x NULL), so that no array is
+ * built per row.  A ready call site (the row's base a one-stage
+ * linearization design without a label) writes only the row's base, cell
+ * and x into its buffer.
+ */
+Datum
+svy_calibrate_elems(PG_FUNCTION_ARGS)
+{
+	CalibCache *c = fcinfo->flinfo->fn_extra;
+	const SvyDesign *d;
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	uint64		cell;
+
+	if (c != NULL && c->ready && !PG_ARGISNULL(0) && row_cell_fast(fcinfo, c, 1, &cell, x))
+	{
+		d = (const SvyDesign *) DatumGetPointer(PG_GETARG_DATUM(0));
+		if (VARATT_IS_4B_U(d) && VARSIZE(d) == SVY_DESIGN_ARRAYS_OFFSET(0) && !(d->flags & SVY_OUT_OF_DOMAIN))
+		{
+			c->site.base = d;
+			buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+			PG_RETURN_POINTER(c->buf);
+		}
+	}
+	return calibrate_elems(fcinfo, svy_design_arg(fcinfo, 0), 1);
+}
+
+/*
+ * svy_calibrate_design(weight, strata, psu, fpc, psu2, fpc2, population,
+ *                      method, bounds, maxit, epsilon, nx, VARIADIC "any"):
+ * svy_calibrate_elems of svy_design(weight, ..., fpc2), as the support
+ * function writes svy_calibrate(svy_design(...), ...): one call a row.  A
+ * ready call site builds the row's base design straight into its buffer,
+ * before the calibration block (whose size it keeps), then the cell and x.
+ */
+Datum
+svy_calibrate_design(PG_FUNCTION_ARGS)
+{
+	CalibCache *c = fcinfo->flinfo->fn_extra;
+	float8		x[SVY_CALIB_MAX_NUMERIC];
+	uint64		cell;
+
+	if (c == NULL)
+		c = calib_cache_new(fcinfo);
+	if (c->ready && svy_design_build_bare(c->design) && row_cell_fast(fcinfo, c, 6, &cell, x))
+	{
+		Size		size = VARSIZE(c->buf);
+
+		svy_design_build(fcinfo, &c->design, c->buf);
+		SET_VARSIZE(c->buf, size);
+		c->site.base = svy_design_build_buf(c->design);
+		buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+		PG_RETURN_POINTER(c->buf);
+	}
+	return calibrate_elems(fcinfo, svy_design_build(fcinfo, &c->design, NULL), 6);
+}
+
+/* The function schema.name(argtypes), or InvalidOid (an extension script without it) */
+static Oid
+lookup_fn(char *schema, const char *name, int nargs, const Oid *argtypes)
+{
+	return LookupFuncName(list_make2(makeString(schema), makeString(pstrdup(name))), nargs, argtypes, true);
 }
 
 /*
@@ -798,7 +875,9 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
  * becomes svy_calibrate_elems(d, population, method, bounds, maxit,
  * epsilon, nx, level..., x...), which reads the elements where they are
  * instead of an array built per row (the array costs more than the rest of
- * the call).  Any other form (a text[] column, a constant array) stays as
+ * the call); with d written as svy_design(...), svy_calibrate_design(its
+ * six arguments, population, ...), which builds the base design in the
+ * same call.  Any other form (a text[] column, a constant array) stays as
  * written.  Views and stored rules keep the call as written: this happens
  * when a query is planned.
  */
@@ -809,7 +888,9 @@ svy_calibrate_support(PG_FUNCTION_ARGS)
 	FuncExpr   *f;
 	Node	   *levarg,
 			   *xarg;
-	List	   *args;
+	Node	   *d0;
+	List	   *tail;
+	char	   *schema;
 	int			nx = -1;
 	Oid			argtypes[8];
 	Oid			fn;
@@ -831,8 +912,31 @@ svy_calibrate_support(PG_FUNCTION_ARGS)
 	else if (!(IsA(xarg, Const) && ((Const *) xarg)->constisnull))
 		PG_RETURN_POINTER(NULL);
 
+	schema = get_namespace_name(get_func_namespace(f->funcid));
+	d0 = linitial(f->args);
+	tail = list_make4(lsecond(f->args), list_nth(f->args, 4), list_nth(f->args, 5), list_nth(f->args, 6));
+	tail = lappend(tail, list_nth(f->args, 7));
+	tail = lappend(tail, makeConst(INT4OID, -1, InvalidOid, sizeof(int32), Int32GetDatum(nx), false, true));
+	tail = list_concat(tail, ((ArrayExpr *) levarg)->elements);
+	if (nx > 0)
+		tail = list_concat(tail, ((ArrayExpr *) xarg)->elements);
+
+	/* svy_calibrate(svy_design(...), ...): svy_calibrate_design, one call a row */
+	if (IsA(d0, FuncExpr) && list_length(((FuncExpr *) d0)->args) == 6)
+	{
+		Oid			design_types[6] = {FLOAT8OID, ANYOID, ANYOID, FLOAT8OID, ANYOID, FLOAT8OID};
+		Oid			fused_types[13] = {FLOAT8OID, ANYOID, ANYOID, FLOAT8OID, ANYOID, FLOAT8OID,
+			exprType(lsecond(f->args)), TEXTOID, FLOAT8ARRAYOID, INT4OID, FLOAT8OID, INT4OID, ANYOID};
+
+		if (((FuncExpr *) d0)->funcid == lookup_fn(schema, "svy_design", 6, design_types) &&
+			OidIsValid(fn = lookup_fn(schema, "svy_calibrate_design", 13, fused_types)))
+			PG_RETURN_POINTER(makeFuncExpr(fn, f->funcresulttype,
+										   list_concat(list_copy(((FuncExpr *) d0)->args), tail),
+										   f->funccollid, f->inputcollid, COERCE_EXPLICIT_CALL));
+	}
+
 	/* svy_calibrate_elems in svy_calibrate's schema */
-	argtypes[0] = exprType(linitial(f->args));
+	argtypes[0] = exprType(d0);
 	argtypes[1] = exprType(lsecond(f->args));
 	argtypes[2] = TEXTOID;
 	argtypes[3] = FLOAT8ARRAYOID;
@@ -840,21 +944,10 @@ svy_calibrate_support(PG_FUNCTION_ARGS)
 	argtypes[5] = FLOAT8OID;
 	argtypes[6] = INT4OID;
 	argtypes[7] = ANYOID;
-	fn = LookupFuncName(list_make2(makeString(get_namespace_name(get_func_namespace(f->funcid))),
-								   makeString("svy_calibrate_elems")),
-						8, argtypes, true);
+	fn = lookup_fn(schema, "svy_calibrate_elems", 8, argtypes);
 	if (!OidIsValid(fn))
 		PG_RETURN_POINTER(NULL);	/* an extension script without it: keep the call */
-
-	args = list_make4(linitial(f->args), lsecond(f->args), list_nth(f->args, 4), list_nth(f->args, 5));
-	args = lappend(args, list_nth(f->args, 6));
-	args = lappend(args, list_nth(f->args, 7));
-	args = lappend(args, makeConst(INT4OID, -1, InvalidOid, sizeof(int32), Int32GetDatum(nx),
-								   false, true));
-	args = list_concat(args, ((ArrayExpr *) levarg)->elements);
-	if (nx > 0)
-		args = list_concat(args, ((ArrayExpr *) xarg)->elements);
-	PG_RETURN_POINTER(makeFuncExpr(fn, f->funcresulttype, args, f->funccollid, f->inputcollid,
+	PG_RETURN_POINTER(makeFuncExpr(fn, f->funcresulttype, lcons(d0, tail), f->funccollid, f->inputcollid,
 								   COERCE_EXPLICIT_CALL));
 }
 

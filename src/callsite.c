@@ -117,9 +117,17 @@ svy_callsite_label_site(const void *value)
 uint64
 svy_callsite_calib_gen(const void *value)
 {
-	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
-		if (s->buf == value)
+	for (SvyCallSite **p = &live_sites; *p != NULL; p = &(*p)->next)
+		if ((*p)->buf == value)
+		{
+			SvyCallSite *s = *p;
+
+			/* to the front: an aggregate asks for its site's values on every row */
+			*p = s->next;
+			s->next = live_sites;
+			live_sites = s;
 			return s->kind == SVY_SITE_CALIBRATE ? s->calib_gen : 0;
+		}
 	return 0;
 }
 

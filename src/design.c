@@ -117,7 +117,7 @@ typedef struct StratumLabel
 	char		text[SVY_LABEL_MAX + 1];
 } StratumLabel;
 
-typedef struct DesignCache
+struct DesignCache
 {
 	SvyCallSite site;		/* first: callsite.c's list of live sites */
 	KeyArg		strata;
@@ -148,7 +148,7 @@ typedef struct DesignCache
 	 * aggregate meets a new stratum (svy_design_label).
 	 */
 	Datum		stratum_arg;
-} DesignCache;
+};
 
 /*
  * The first slot of a stratum's pair: the top bits of one multiplication (a
@@ -447,31 +447,26 @@ key_identity(FunctionCallInfo fcinfo, const KeyArg *k, int argno, uint64 id[2])
 		svy_value_identity(&k->hash, v, id);
 }
 
+/* A call site's cache of svy_design's arguments 0-5 (fcinfo's, as they are in svy_calibrate_design's) */
 static DesignCache *
-design_cache(FunctionCallInfo fcinfo)
+design_cache_new(FunctionCallInfo fcinfo)
 {
-	DesignCache *c = (DesignCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	DesignCache *c = MemoryContextAllocZero(cxt, sizeof(DesignCache));
 
-	if (c == NULL)
-	{
-		MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
-
-		c = MemoryContextAllocZero(cxt, sizeof(DesignCache));
-		key_arg_init(fcinfo, 1, &c->strata, cxt);
-		key_arg_init(fcinfo, 2, &c->psu, cxt);
-		c->fpc_given = arg_given(fcinfo, 3);
-		key_arg_init(fcinfo, 4, &c->psu2, cxt);
-		c->fpc2_given = arg_given(fcinfo, 5);
-		/* the same on every row of the call site */
-		c->flags = (c->strata.given ? SVY_HAS_STRATA : 0) | (c->psu.given ? SVY_HAS_PSU : 0) |
-			(c->fpc_given ? SVY_HAS_FPC : 0) | (c->psu2.given ? SVY_HAS_PSU2 : 0) |
-			(c->psu2.given && c->fpc2_given ? SVY_HAS_FPC2 : 0);
-		c->stage_args = c->fpc_given || c->psu2.given || c->fpc2_given;
-		for (int i = 0; i < SVY_LABEL_CACHE; i++)
-			c->labels[i].len = -1;
-		svy_callsite_register(&c->site, SVY_SITE_DESIGN, fcinfo);
-		fcinfo->flinfo->fn_extra = c;
-	}
+	key_arg_init(fcinfo, 1, &c->strata, cxt);
+	key_arg_init(fcinfo, 2, &c->psu, cxt);
+	c->fpc_given = arg_given(fcinfo, 3);
+	key_arg_init(fcinfo, 4, &c->psu2, cxt);
+	c->fpc2_given = arg_given(fcinfo, 5);
+	/* the same on every row of the call site */
+	c->flags = (c->strata.given ? SVY_HAS_STRATA : 0) | (c->psu.given ? SVY_HAS_PSU : 0) |
+		(c->fpc_given ? SVY_HAS_FPC : 0) | (c->psu2.given ? SVY_HAS_PSU2 : 0) |
+		(c->psu2.given && c->fpc2_given ? SVY_HAS_FPC2 : 0);
+	c->stage_args = c->fpc_given || c->psu2.given || c->fpc2_given;
+	for (int i = 0; i < SVY_LABEL_CACHE; i++)
+		c->labels[i].len = -1;
+	svy_callsite_register(&c->site, SVY_SITE_DESIGN, fcinfo);
 	return c;
 }
 
@@ -680,19 +675,24 @@ design_stage_args(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *d)
 }
 
 /*
- * svy_design(weight float8, strata "any", psu "any", fpc float8,
- *            psu2 "any", fpc2 float8)
+ * The row's value of svy_design's arguments 0-5 (of svy_design or of
+ * svy_calibrate_design), built in the call site's buffer, or in into (a
+ * buffer whose bytes past the value's are kept: svy_calibrate_design's,
+ * for a value svy_design_build_bare says has no label and one stage).
  */
-Datum
-svy_design_make(PG_FUNCTION_ARGS)
+static pg_attribute_always_inline SvyDesign *
+design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
 {
-	DesignCache *c = design_cache(fcinfo);
+	DesignCache *c;
 	float8		weight,
 				fpc2 = 0;
 	StratumLabel *label = NULL;
 	int			label_len;
 	SvyDesign  *d;
 
+	if (unlikely(*cache == NULL))
+		*cache = design_cache_new(fcinfo);
+	c = *cache;
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -709,7 +709,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 	 */
 	if (unlikely(c->buf == NULL))
 		c->site.buf = c->buf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, DESIGN_BUF_SIZE);
-	d = c->buf;
+	d = into ? into : c->buf;
 
 	if (c->strata.given)
 	{
@@ -757,9 +757,40 @@ svy_design_make(PG_FUNCTION_ARGS)
 		stage2->psu2[1] = c->psu2_id[1];
 		stage2->fpc2 = fpc2;
 	}
-	if (c->site.consumed)
+	return d;
+}
+
+/*
+ * svy_design(weight float8, strata "any", psu "any", fpc float8,
+ *            psu2 "any", fpc2 float8)
+ */
+Datum
+svy_design_make(PG_FUNCTION_ARGS)
+{
+	DesignCache **cache = (DesignCache **) &fcinfo->flinfo->fn_extra;
+	SvyDesign  *d = design_build(fcinfo, cache, NULL);
+
+	if ((*cache)->site.consumed)
 		PG_RETURN_POINTER(d);
 	PG_RETURN_POINTER(memcpy(palloc(VARSIZE(d)), d, VARSIZE(d)));
+}
+
+SvyDesign *
+svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
+{
+	return design_build(fcinfo, cache, into);
+}
+
+bool
+svy_design_build_bare(const DesignCache *c)
+{
+	return (!c->strata.given || c->site.unordered) && !(c->flags & SVY_HAS_PSU2);
+}
+
+const void *
+svy_design_build_buf(const DesignCache *c)
+{
+	return c->buf;
 }
 
 static int

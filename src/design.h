@@ -158,6 +158,18 @@ extern const char *svy_rep_type_name(int rep_type);
 extern int	svy_design_label(const SvyDesign *d, char *label);
 
 /*
+ * svy_calibrate_design (calib_design.c) builds its base design from its
+ * arguments 0-5, svy_design's, through svy_design's call-site cache
+ * (*cache, made at the first row): svy_design_build writes the row's value
+ * in the cache's buffer, or in into if svy_design_build_bare (no label, one
+ * stage: the size of a bare value, SVY_DESIGN_ARRAYS_OFFSET(0)).
+ */
+typedef struct DesignCache DesignCache;
+extern SvyDesign *svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into);
+extern bool svy_design_build_bare(const DesignCache *c);
+extern const void *svy_design_build_buf(const DesignCache *c);
+
+/*
  * Identity of values of any hashable type (strata, PSUs, groups): integers
  * are their own identity; other types get 128 bits of their hash opclass
  * (variable-length ones through a cache of the values seen, by their bytes).

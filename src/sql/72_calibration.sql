@@ -39,7 +39,9 @@ COMMENT ON AGGREGATE svy_population(text, text, float8) IS
 
 -- svy_calibrate's planner support: a call with levels => ARRAY[...] (and x an
 -- ARRAY[...] or NULL) is planned as svy_calibrate_elems with the elements as
--- separate arguments, so that no array is built per row (same checks and value).
+-- separate arguments, so that no array is built per row (same checks and value);
+-- with d written as svy_design(...), as svy_calibrate_design, which builds the
+-- base design in the same call.
 CREATE FUNCTION svy_calibrate_support(internal) RETURNS internal
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION svy_calibrate_elems(d svy_design, population svy_population, method text,
@@ -49,6 +51,13 @@ CREATE FUNCTION svy_calibrate_elems(d svy_design, population svy_population, met
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION svy_calibrate_elems(svy_design, svy_population, text, float8[], integer, float8, integer, "any") IS
     'internal: svy_calibrate with the levels, then the nx x values (-1: x NULL), as separate arguments; the planner writes it';
+CREATE FUNCTION svy_calibrate_design(weight float8, strata "any", psu "any", fpc float8, psu2 "any",
+                                     fpc2 float8, population svy_population, method text, bounds float8[],
+                                     maxit integer, epsilon float8, nx integer, VARIADIC "any")
+    RETURNS svy_design
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION svy_calibrate_design(float8, "any", "any", float8, "any", float8, svy_population, text, float8[], integer, float8, integer, "any") IS
+    'internal: svy_calibrate_elems of svy_design(weight, strata, psu, fpc, psu2, fpc2) in one call; the planner writes it';
 
 -- Not STRICT: NULL levels or x are errors, not a NULL design.
 CREATE FUNCTION svy_calibrate(d svy_design, population svy_population, levels text[],
