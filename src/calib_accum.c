@@ -133,9 +133,11 @@ typedef struct SvyCalibAccum
 	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
 	int			nr;				/* score basis: 3 (k + 1) + k^2 */
 	int			width;			/* doubles per entry: nu (+ 1 + nr + nr^2 per_row) */
+	int			stride;			/* doubles per entry in the arena: width in whole cache lines */
 
 	calibtab_hash *tab;			/* (unit, cell) -> sums */
-	double	   *arena;
+	double	   *arena;			/* cache-line aligned in arena_mem (a row touches one entry's lines) */
+	void	   *arena_mem;
 	int64		used;			/* entries in the arena */
 	int64		cap;
 
@@ -173,7 +175,8 @@ typedef struct SvyCalibAccum
 	 * in one probe instead of the three above.
 	 */
 	bool		rowcache_ok;	/* the state's rows are of row_fast's shape */
-	struct RowSlot *rowcache;
+	struct RowSlot *rowcache;	/* 64-byte aligned in rowcache_mem */
+	void	   *rowcache_mem;
 	uint32		rowcache_mask;
 	int			rowcache_shift;	/* 32 - log2(slots) */
 } SvyCalibAccum;
@@ -193,14 +196,15 @@ typedef struct EntrySlot
 
 typedef struct RowSlot
 {
-	CalibKey	key;
-	SvyPsuEntry *pe;			/* valid while the base state's psu_gen is gen */
+	uint64		code;			/* cell code */
+	SvyPsuEntry *pe;			/* its key is the row's (stratum, PSU); valid while psu_gen is gen */
 	uint32		gen;
 	int32		cell;			/* cell index + 1; 0: empty */
 	int32		off;			/* entry in the arena */
+	int32		unused;
 } RowSlot;
 
-/* the rowcache's largest size: 2^18 slots of 64 bytes (more entries miss into the general path) */
+/* 32 bytes: a set of 4 in two cache lines; at most 2^18 slots (more entries miss into the general path) */
 #define ROWCACHE_MAX_SLOTS (1 << 18)
 
 /*
@@ -230,6 +234,34 @@ typedef struct RowSlot
 #define R_Q(j, q)		((j) * 3 + (q))	/* q: 0 = 1, 1 = a, 2 = b */
 #define R_VV(k, i, j)	(3 * ((k) + 1) + (i) * (k) + (j))
 
+/*
+ * The arena with room for ncap entries (stride doubles each, zeroed), cache
+ * line aligned: an entry of 7 sums (a raked or post-stratified row) is one
+ * line of 64 bytes, not two.
+ */
+static void
+arena_grow(SvyCalibAccum *c, MemoryContext cxt, int64 ncap)
+{
+	void	   *mem;
+	double	   *a;
+
+	if ((Size) ncap * c->stride * sizeof(double) > MaxAllocHugeSize - PG_CACHE_LINE_SIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many PSU x calibration cell combinations")));
+	mem = MemoryContextAllocHuge(cxt, sizeof(double) * ncap * c->stride + PG_CACHE_LINE_SIZE);
+	a = (double *) CACHELINEALIGN(mem);
+	memset(a, 0, sizeof(double) * ncap * c->stride);
+	if (c->arena_mem)
+	{
+		memcpy(a, c->arena, sizeof(double) * c->used * c->stride);
+		pfree(c->arena_mem);
+	}
+	c->arena_mem = mem;
+	c->arena = a;
+	c->cap = ncap;
+}
+
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
 			 uint64 hash, const struct varlena *pop, bool per_row, bool stage2)
@@ -251,9 +283,9 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	c->nu = NQ * (k + 1) + k * k;
 	c->nr = 3 * (k + 1) + k * k;
 	c->width = c->nu + (per_row ? 1 + c->nr + c->nr * c->nr : 0);
+	c->stride = TYPEALIGN(8, c->width);	/* whole 64-byte lines */
 	c->tab = calibtab_create(cxt, 64, NULL);
-	c->cap = 64;
-	c->arena = MemoryContextAllocZero(cxt, sizeof(double) * c->cap * c->width);
+	arena_grow(c, cxt, 64);
 	if (stage2)
 	{
 		c->tab2 = calib2tab_create(cxt, 64, NULL);
@@ -307,20 +339,10 @@ entry_sums(SvyCalibAccum *c, const CalibKey *key)
 	if (!found)
 	{
 		if (c->used == c->cap)
-		{
-			int64		ncap = c->cap * 2;
-
-			if ((Size) ncap * c->width * sizeof(double) > MaxAllocHugeSize)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many PSU x calibration cell combinations")));
-			c->arena = repalloc_huge(c->arena, sizeof(double) * ncap * c->width);
-			memset(c->arena + c->cap * c->width, 0, sizeof(double) * (ncap - c->cap) * c->width);
-			c->cap = ncap;
-		}
+			arena_grow(c, GetMemoryChunkContext(c), c->cap * 2);
 		e->off = c->used++;
 	}
-	return c->arena + (int64) e->off * c->width;
+	return c->arena + (int64) e->off * c->stride;
 }
 
 /* The sums (nu) of a (second-stage unit, cell) of a two-stage state. */
@@ -406,7 +428,7 @@ static void
 cell_check_memory(const SvyCalibAccum *c, int ncell)
 {
 	Size		per_cell = sizeof(double) * (c->cw + 2 * c->k + c->nu + 8 + c->k * c->k) + 64;
-	Size		bytes = (Size) ncell * per_cell + (Size) c->used * c->width * sizeof(double);
+	Size		bytes = (Size) ncell * per_cell + (Size) c->used * c->stride * sizeof(double);
 
 	if (bytes > svy_state_memory_limit())
 		ereport(ERROR,
@@ -580,7 +602,7 @@ row_entry_miss(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 	memmove(&slot[1], &slot[0], sizeof(EntrySlot) * 3);
 	slot[0].unit1 = unit + 1;
 	slot[0].cell = cell;
-	slot[0].off = (u - c->arena) / c->width;
+	slot[0].off = (u - c->arena) / c->stride;
 	return u;
 }
 
@@ -593,7 +615,7 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 
 		for (int i = 0; i < 4; i++)
 			if (slot[i].unit1 == unit + 1 && slot[i].cell == cell)
-				return c->arena + (int64) slot[i].off * c->width;
+				return c->arena + (int64) slot[i].off * c->stride;
 	}
 	return row_entry_miss(c, cxt, unit, cell, d, code);
 }
@@ -602,8 +624,7 @@ row_entry_sums(SvyCalibAccum *c, MemoryContext cxt, int unit, int cell, const Sv
 
 /*
  * Add a row's u = w [q, v q, v v'] to a (unit, cell)'s sums, q = [1, e, a,
- * b, a^2, ab, b^2]: built as an array only for the v_j (k > 0), so that the
- * common row keeps it in registers.
+ * b, a^2, ab, b^2], term by term (a constant k unrolls the loops).
  */
 static pg_attribute_always_inline void
 add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k)
@@ -619,21 +640,22 @@ add_u(double *u, double w, double e, double a, double bx, const float8 *v, int k
 	u[U_Q(0, 4)] += w * aa;
 	u[U_Q(0, 5)] += w * ab;
 	u[U_Q(0, 6)] += w * bb;
-	if (k > 0)
+	for (int j = 1; j <= k; j++)
 	{
-		const double q[NQ] = {1.0, e, a, bx, aa, ab, bb};
+		double		f = w * v[j - 1];
+		double	   *uj = u + U_Q(j, 0);
 
-		for (int j = 1; j <= k; j++)
-		{
-			double		f = w * v[j - 1];
-
-			for (int t = 0; t < NQ; t++)
-				u[U_Q(j, t)] += f * q[t];
-		}
-		for (int i = 0; i < k; i++)
-			for (int j = 0; j < k; j++)
-				u[U_VV(0, k, i, j)] += w * v[i] * v[j];
+		uj[0] += f;
+		uj[1] += f * e;
+		uj[2] += f * a;
+		uj[3] += f * bx;
+		uj[4] += f * aa;
+		uj[5] += f * ab;
+		uj[6] += f * bb;
 	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			u[U_VV(0, k, i, j)] += w * v[i] * v[j];
 }
 
 /* Add a row to its cell's sums (CS_*; weights and x are finite: fmin and fmax as comparisons, no calls). */
@@ -669,8 +691,10 @@ add_cell(SvyCalibAccum *c, int ci, double w, double a, double bx, const float8 *
 /*
  * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
  * index and sums; sets of 4 slots, the most recent first, spread by the top
- * bits of a mix of the key.  A PSU entry pointer is valid while the base
- * state's psu_gen is the slot's (simplehash moves entries when it inserts).
+ * bits of a mix of the key.  A slot keeps the cell code and the PSU entry,
+ * whose key is the rest; the entry pointer is valid while the base state's
+ * psu_gen is the slot's (simplehash moves entries when it inserts), so a
+ * slot is read only then.
  */
 static inline RowSlot *
 rowcache_set(const SvyCalibAccum *c, const uint64 stratum[2], const uint64 psu[2], uint64 code)
@@ -682,11 +706,11 @@ rowcache_set(const SvyCalibAccum *c, const uint64 stratum[2], const uint64 psu[2
 	return &c->rowcache[(h >> c->rowcache_shift) & ~3U];
 }
 
-/* Put key's values at the front of its set (the set's last slot goes). */
+/* Put a slot at the front of its set (the set's last slot goes). */
 static inline void
 rowcache_put(SvyCalibAccum *c, const RowSlot *from)
 {
-	RowSlot    *slot = rowcache_set(c, &from->key.w[0], &from->key.w[2], from->key.w[4]);
+	RowSlot    *slot = rowcache_set(c, &from->pe->key.w[0], &from->pe->key.w[2], from->code);
 
 	memmove(&slot[1], &slot[0], sizeof(RowSlot) * 3);
 	slot[0] = *from;
@@ -694,8 +718,8 @@ rowcache_put(SvyCalibAccum *c, const RowSlot *from)
 
 /*
  * After the general path took a row of row_fast's shape: its rowcache
- * slot.  The cache grows (keeping its slots) to 4 slots an entry, up to
- * ROWCACHE_MAX_SLOTS.
+ * slot.  The cache grows (keeping its valid slots) to 4 slots an entry, up
+ * to ROWCACHE_MAX_SLOTS.
  */
 static pg_noinline void
 rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, int ci, const double *u)
@@ -703,28 +727,32 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 	RowSlot		row;
 
+	StaticAssertStmt(sizeof(RowSlot) == 32, "a set of 4 slots is two cache lines");
 	if (c->rowcache == NULL ||
 		((uint64) c->used * 4 > (uint64) c->rowcache_mask + 1 && c->rowcache_mask + 1 < ROWCACHE_MAX_SLOTS))
 	{
 		RowSlot    *old = c->rowcache;
+		void	   *old_mem = c->rowcache_mem;
 		uint32		nold = old ? c->rowcache_mask + 1 : 0;
 		uint32		n = Max(nold * 2, 1024);
 
-		c->rowcache = MemoryContextAllocZero(s->cxt, sizeof(RowSlot) * n);
+		c->rowcache_mem = MemoryContextAllocZero(s->cxt, sizeof(RowSlot) * n + PG_CACHE_LINE_SIZE);
+		c->rowcache = (RowSlot *) CACHELINEALIGN(c->rowcache_mem);
 		c->rowcache_mask = n - 1;
 		c->rowcache_shift = 32 - pg_leftmost_one_pos32(n);
 		/* each set's least recent first, so that its most recent stays in front */
 		for (int64 i = (int64) nold - 1; i >= 0; i--)
-			if (old[i].cell != 0)
+			if (old[i].cell != 0 && old[i].gen == s->psu_gen)
 				rowcache_put(c, &old[i]);
-		if (old)
-			pfree(old);
+		if (old_mem)
+			pfree(old_mem);
 	}
-	row.key = (CalibKey) {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1], code}};
+	row.code = code;
 	row.pe = svy_accum_psu_find(s, &pk);
 	row.gen = s->psu_gen;
 	row.cell = ci + 1;
-	row.off = (u - c->arena) / c->width;
+	row.off = (u - c->arena) / c->stride;
+	row.unused = 0;
 	rowcache_put(c, &row);
 }
 
@@ -752,10 +780,11 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	int			i;
 
 	for (i = 0; i < 4; i++)
-		if (slot[i].key.w[4] == code && slot[i].key.w[0] == d->stratum[0] && slot[i].key.w[2] == d->psu[0] &&
-			slot[i].key.w[1] == d->stratum[1] && slot[i].key.w[3] == d->psu[1] && slot[i].cell != 0)
+		if (slot[i].code == code && slot[i].gen == s->psu_gen && slot[i].cell != 0 &&
+			slot[i].pe->key.w[0] == d->stratum[0] && slot[i].pe->key.w[2] == d->psu[0] &&
+			slot[i].pe->key.w[1] == d->stratum[1] && slot[i].pe->key.w[3] == d->psu[1])
 			break;
-	if (i == 4 || slot[i].gen != s->psu_gen)
+	if (i == 4)
 		return false;
 	slot += i;
 	pe = slot->pe;
@@ -774,17 +803,22 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 		svy_shift_first(&c->shift, &c->shift_set, y, x);
 	a = in_domain ? y - c->shift * x : 0.0;
 	bx = in_domain ? x : 0.0;
-	u = c->arena + (int64) slot->off * c->width;
-	/* (poststratification and raking: no numeric auxiliaries, no loops over them) */
-	if (c->k == 0)
+	u = c->arena + (int64) slot->off * c->stride;
+	/* the common numbers of numeric auxiliaries, 0 (poststratify, rake) and 1, as constants: no loops */
+	switch (c->k)
 	{
-		add_u(u, w, in_domain, a, bx, NULL, 0);
-		add_cell(c, slot->cell - 1, w, a, bx, NULL, 0);
-	}
-	else
-	{
-		add_u(u, w, in_domain, a, bx, svy_calib_x(b), c->k);
-		add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), c->k);
+		case 0:
+			add_u(u, w, in_domain, a, bx, NULL, 0);
+			add_cell(c, slot->cell - 1, w, a, bx, NULL, 0);
+			break;
+		case 1:
+			add_u(u, w, in_domain, a, bx, svy_calib_x(b), 1);
+			add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), 1);
+			break;
+		default:
+			add_u(u, w, in_domain, a, bx, svy_calib_x(b), c->k);
+			add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), c->k);
+			break;
 	}
 	return true;
 }
@@ -1048,7 +1082,7 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		double	   *dst;
 
 		CHECK_FOR_INTERRUPTS();
-		memcpy(tmp, f->arena + (int64) e->off * f->width, sizeof(double) * c->width);
+		memcpy(tmp, f->arena + (int64) e->off * f->stride, sizeof(double) * c->width);
 		if (dk != 0.0)
 		{
 			shift_u(c->k, tmp, dk);
@@ -1144,7 +1178,7 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	calibtab_start_iterate(c->tab, &it);
 	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 	{
-		const double *u = c->arena + (int64) e->off * c->width;
+		const double *u = c->arena + (int64) e->off * c->stride;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < 5; i++)
@@ -1535,7 +1569,7 @@ calib_solve(const SvyCalibAccum *c, SvyCalibSolved *cs)
 	while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 	{
 		int			i = svy_idmap_find(c->cells, e->key.w[4], 0);
-		const double *u = c->arena + (int64) e->off * c->width;
+		const double *u = c->arena + (int64) e->off * c->stride;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int t = 0; t < c->nu; t++)
@@ -1656,7 +1690,7 @@ svy_calib_foreach_unit(const SvyAccum *s, SvyCalibUnitFn fn, void *arg)
 		while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 		{
 			CHECK_FOR_INTERRUPTS();
-			unit_sums(c, c->arena + (int64) e->off * c->width, sums);
+			unit_sums(c, c->arena + (int64) e->off * c->stride, sums);
 			fn(arg, e->key.w, svy_idmap_find(c->cells, e->key.w[4], 0), sums);
 		}
 	}
@@ -1892,7 +1926,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 		{
 			SvyPsuKey	key = {{e->key.w[0], e->key.w[1], e->key.w[2], e->key.w[3]}};
 			SvyPsuEntry *pe = svy_accum_psu_find(s, &key);
-			const double *u = c->arena + (int64) e->off * c->width;
+			const double *u = c->arena + (int64) e->off * c->stride;
 			const double *cf = coef + svy_idmap_find(c->cells, e->key.w[4], 0) * width;
 			double		z = 0.0;
 
@@ -1926,7 +1960,7 @@ svy_calib_accum_result(const SvyAccum *cs, const SvyEstimateSpec *spec, SvyResul
 			calibtab_start_iterate(c->tab, &it);
 			while ((e = calibtab_iterate(c->tab, &it)) != NULL)
 			{
-				const double *u = c->arena + (int64) e->off * c->width;
+				const double *u = c->arena + (int64) e->off * c->stride;
 				double		n = u[c->nu];
 				const double *mean = u + c->nu + 1;
 				const double *m = mean + c->nr;
@@ -2128,13 +2162,13 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 	double	   *cellsum = c->cellsum;
 	double	   *rep_saved = NULL;
 	double	   *arena2 = c->arena2;
-	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->width);
+	double	   *a = palloc(sizeof(double) * Max(c->used, 1) * c->stride);
 	double	   *a2 = c->tab2 ? palloc(sizeof(double) * Max(c->used2, 1) * c->nu) : NULL;
 	double	   *cs = palloc(sizeof(double) * Max(svy_idmap_size(c->cells), 1) * c->cw);
 
 	if (c->shift != 0.0)
 		svy_wire_corrupt("calibrated quantile state with a non-zero shift");
-	memcpy(a, arena, sizeof(double) * c->used * c->width);
+	memcpy(a, arena, sizeof(double) * c->used * c->stride);
 	if (a2)
 		memcpy(a2, arena2, sizeof(double) * c->used2 * c->nu);
 	memcpy(cs, cellsum, sizeof(double) * svy_idmap_size(c->cells) * c->cw);
@@ -2152,7 +2186,7 @@ svy_calib_indicator_result(const SvyAccum *s, const SvyCalibIndicator *ind, int 
 		ci = svy_idmap_find(c->cells, key.w[4], 0);
 		if (e == NULL || ci < 0 || j < 0 || j > c->k || (j > 0 && per_row))
 			svy_wire_corrupt("quantile cell unknown to the calibration");
-		u = a + (int64) e->off * c->width;
+		u = a + (int64) e->off * c->stride;
 		add_indicator(u, j, in->w);
 		if (a2)
 		{

@@ -53,6 +53,7 @@ typedef struct CalibCache
 	uint64		hash;			/* population of the cached parse */
 	SvyPop	   *pop;
 	int		   *cat;			/* ncat: variable index of each categorical margin */
+	SvyPopVar **var;			/* ncat: that variable */
 	uint64	   *radix;			/* ncat: place value in the cell code */
 	int			method;
 	char		method_text[16];	/* last method argument, as given */
@@ -121,6 +122,7 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 	c->method_fits = 0;
 	c->cat = palloc(sizeof(int) * (c->pop->ncat + 1));
 	c->radix = palloc(sizeof(uint64) * (c->pop->ncat + 1));
+	c->var = palloc(sizeof(SvyPopVar *) * (c->pop->ncat + 1));
 	nparam = c->pop->nnum;
 	for (int i = 0, m = 0; i < c->pop->nvar; i++)
 	{
@@ -129,6 +131,7 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 		if (nl == SVY_POP_NUMERIC)
 			continue;
 		c->cat[m] = i;
+		c->var[m] = &c->pop->vars[i];
 		c->radix[m++] = place;
 		nparam += nl;
 		/* the cell code must fit 63 bits */
@@ -718,7 +721,7 @@ row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, f
 		int			l;
 
 		if (PG_ARGISNULL(lev0 + m) || !svy_varlena_inline(PG_GETARG_DATUM(lev0 + m), &lev, &len) ||
-			(l = svy_pop_level_index(&c->pop->vars[c->cat[m]], lev, len)) < 0)
+			(l = svy_pop_level_index(c->var[m], lev, len)) < 0)
 			return false;
 		*cell += (uint64) l * c->radix[m];
 	}
@@ -849,15 +852,17 @@ svy_calibrate_design(PG_FUNCTION_ARGS)
 
 	if (c == NULL)
 		c = calib_cache_new(fcinfo);
-	if (c->ready && svy_design_build_bare(c->design) && row_cell_fast(fcinfo, c, 6, &cell, x))
+	if (c->ready && row_cell_fast(fcinfo, c, 6, &cell, x))
 	{
 		Size		size = VARSIZE(c->buf);
 
-		svy_design_build(fcinfo, &c->design, c->buf);
-		SET_VARSIZE(c->buf, size);
-		c->site.base = svy_design_build_buf(c->design);
-		buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
-		PG_RETURN_POINTER(c->buf);
+		/* (site.base stays the design call site's buffer, as the general path set it) */
+		if (svy_design_build_bare(fcinfo, c->design, c->buf))
+		{
+			SET_VARSIZE(c->buf, size);
+			buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+			PG_RETURN_POINTER(c->buf);
+		}
 	}
 	return calibrate_elems(fcinfo, svy_design_build(fcinfo, &c->design, NULL), 6);
 }

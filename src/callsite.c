@@ -24,12 +24,12 @@
 #include "callsite.h"
 
 /* The call sites of this backend whose memory is alive. */
-static SvyCallSite *live_sites = NULL;
+SvyCallSite *svy_live_sites = NULL;
 
 static void
 forget_site(void *arg)
 {
-	SvyCallSite **p = &live_sites;
+	SvyCallSite **p = &svy_live_sites;
 
 	while (*p != NULL && *p != arg)
 		p = &(*p)->next;
@@ -48,8 +48,8 @@ svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo 
 	site->buf = NULL;
 	site->base = NULL;
 	site->calib_gen = 0;
-	site->next = live_sites;
-	live_sites = site;
+	site->next = svy_live_sites;
+	svy_live_sites = site;
 	site->forget.func = forget_site;
 	site->forget.arg = site;
 	MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &site->forget);
@@ -59,7 +59,7 @@ svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo 
 static void
 mark_consumed(const Node *arg, bool unordered)
 {
-	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
+	for (SvyCallSite *s = svy_live_sites; s != NULL; s = s->next)
 		if (s->expr == arg)
 		{
 			s->consumed = true;
@@ -70,7 +70,7 @@ mark_consumed(const Node *arg, bool unordered)
 			{
 				const Node *arg0 = linitial(((const FuncExpr *) s->expr)->args);
 
-				for (SvyCallSite *b = live_sites; b != NULL; b = b->next)
+				for (SvyCallSite *b = svy_live_sites; b != NULL; b = b->next)
 					if (b->kind == SVY_SITE_DESIGN && b->expr == arg0)
 					{
 						b->consumed = true;
@@ -87,7 +87,7 @@ svy_callsites_consumed(FunctionCallInfo fcinfo)
 	Aggref	   *aggref;
 	ListCell   *lc;
 
-	if (live_sites == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
+	if (svy_live_sites == NULL || (aggref = AggGetAggref(fcinfo)) == NULL)
 		return;
 	foreach(lc, aggref->args)
 		mark_consumed((Node *) ((TargetEntry *) lfirst(lc))->expr,
@@ -97,7 +97,7 @@ svy_callsites_consumed(FunctionCallInfo fcinfo)
 SvyCallSite *
 svy_callsite_label_site(const void *value)
 {
-	for (SvyCallSite *s = live_sites; s != NULL; s = s->next)
+	for (SvyCallSite *s = svy_live_sites; s != NULL; s = s->next)
 	{
 		if (s->buf != value || !s->unordered)
 			continue;
@@ -106,7 +106,7 @@ svy_callsite_label_site(const void *value)
 		/* a calibrated value: its base came from a design site's buffer (or not: NULL) */
 		if (s->base == NULL)
 			return NULL;
-		for (SvyCallSite *b = live_sites; b != NULL; b = b->next)
+		for (SvyCallSite *b = svy_live_sites; b != NULL; b = b->next)
 			if (b->kind == SVY_SITE_DESIGN && b->buf == s->base && b->unordered)
 				return b;
 		return NULL;
@@ -115,17 +115,17 @@ svy_callsite_label_site(const void *value)
 }
 
 uint64
-svy_callsite_calib_gen(const void *value)
+svy_callsite_calib_gen_search(const void *value)
 {
-	for (SvyCallSite **p = &live_sites; *p != NULL; p = &(*p)->next)
+	for (SvyCallSite **p = &svy_live_sites; *p != NULL; p = &(*p)->next)
 		if ((*p)->buf == value)
 		{
 			SvyCallSite *s = *p;
 
 			/* to the front: an aggregate asks for its site's values on every row */
 			*p = s->next;
-			s->next = live_sites;
-			live_sites = s;
+			s->next = svy_live_sites;
+			svy_live_sites = s;
 			return s->kind == SVY_SITE_CALIBRATE ? s->calib_gen : 0;
 		}
 	return 0;

@@ -54,7 +54,19 @@ extern SvyCallSite *svy_callsite_label_site(const void *value);
  * generations of two rows' values: the same calibration and population
  * bytes.  0: value is no such value.
  */
-extern uint64 svy_callsite_calib_gen(const void *value);
+extern uint64 svy_callsite_calib_gen_search(const void *value);
 extern uint64 svy_callsite_new_gen(void);
+
+/* The backend's live call sites, the last one asked about first (callsite.c). */
+extern SvyCallSite *svy_live_sites;
+
+static inline uint64
+svy_callsite_calib_gen(const void *value)
+{
+	/* an aggregate asks for its site's values on every row: that site is first */
+	if (likely(svy_live_sites != NULL && svy_live_sites->buf == value))
+		return svy_live_sites->kind == SVY_SITE_CALIBRATE ? svy_live_sites->calib_gen : 0;
+	return svy_callsite_calib_gen_search(value);
+}
 
 #endif

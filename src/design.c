@@ -782,15 +782,12 @@ svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
 }
 
 bool
-svy_design_build_bare(const DesignCache *c)
+svy_design_build_bare(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *into)
 {
-	return (!c->strata.given || c->site.unordered) && !(c->flags & SVY_HAS_PSU2);
-}
-
-const void *
-svy_design_build_buf(const DesignCache *c)
-{
-	return c->buf;
+	if ((c->strata.given && !c->site.unordered) || (c->flags & SVY_HAS_PSU2))
+		return false;
+	design_build(fcinfo, &c, into);
+	return true;
 }
 
 static int

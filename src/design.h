@@ -161,13 +161,13 @@ extern int	svy_design_label(const SvyDesign *d, char *label);
  * svy_calibrate_design (calib_design.c) builds its base design from its
  * arguments 0-5, svy_design's, through svy_design's call-site cache
  * (*cache, made at the first row): svy_design_build writes the row's value
- * in the cache's buffer, or in into if svy_design_build_bare (no label, one
- * stage: the size of a bare value, SVY_DESIGN_ARRAYS_OFFSET(0)).
+ * in the cache's buffer (into NULL) or in into, svy_design_build_bare in
+ * into if the call site's values are bare (no label, one stage: the size
+ * SVY_DESIGN_ARRAYS_OFFSET(0)), else it writes nothing and returns false.
  */
 typedef struct DesignCache DesignCache;
 extern SvyDesign *svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into);
-extern bool svy_design_build_bare(const DesignCache *c);
-extern const void *svy_design_build_buf(const DesignCache *c);
+extern bool svy_design_build_bare(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *into);
 
 /*
  * Identity of values of any hashable type (strata, PSUs, groups): integers
