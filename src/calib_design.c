@@ -852,17 +852,15 @@ svy_calibrate_design(PG_FUNCTION_ARGS)
 
 	if (c == NULL)
 		c = calib_cache_new(fcinfo);
-	if (c->ready && row_cell_fast(fcinfo, c, 6, &cell, x))
+	/*
+	 * The buffer holds the value of the last row, which took the general path
+	 * or this one: a bare base of this call site (ready), site.base its
+	 * design call site's buffer.
+	 */
+	if (c->ready && row_cell_fast(fcinfo, c, 6, &cell, x) && svy_design_build_bare(fcinfo, c->design, c->buf))
 	{
-		Size		size = VARSIZE(c->buf);
-
-		/* (site.base stays the design call site's buffer, as the general path set it) */
-		if (svy_design_build_bare(fcinfo, c->design, c->buf))
-		{
-			SET_VARSIZE(c->buf, size);
-			buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
-			PG_RETURN_POINTER(c->buf);
-		}
+		buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+		PG_RETURN_POINTER(c->buf);
 	}
 	return calibrate_elems(fcinfo, svy_design_build(fcinfo, &c->design, NULL), 6);
 }

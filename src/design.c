@@ -677,11 +677,13 @@ design_stage_args(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *d)
 /*
  * The row's value of svy_design's arguments 0-5 (of svy_design or of
  * svy_calibrate_design), built in the call site's buffer, or in into (a
- * buffer whose bytes past the value's are kept: svy_calibrate_design's,
- * for a value svy_design_build_bare says has no label and one stage).
+ * buffer whose bytes past the value's are kept: svy_calibrate_design's).
+ * row_only: into holds this call site's bare value (no label, one stage) of
+ * an earlier row, and only what varies between rows is written (weight,
+ * identities, fpc).
  */
 static pg_attribute_always_inline SvyDesign *
-design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
+design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into, bool row_only)
 {
 	DesignCache *c;
 	float8		weight,
@@ -733,18 +735,20 @@ design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
 	/* the stratum's text, for messages (or later: svy_design_label) */
 	if (c->strata.given)
 	{
-		if (c->site.unordered)
+		if (row_only || c->site.unordered)
 			c->stratum_arg = PG_GETARG_DATUM(1);
 		else
 			label = stratum_label(c, PG_GETARG_DATUM(1), d->stratum);
 	}
 
+	d->weight = weight;
+	if (row_only)
+		return d;
 	label_len = label ? label->len : 0;
 	SET_VARSIZE(d, svy_design_layout_size(label_len, 0, false, (c->flags & SVY_HAS_PSU2) != 0));
 	d->label_len = label_len;
 	d->kind = SVY_KIND_TAYLOR;
 	d->flags = c->flags;
-	d->weight = weight;
 	/* the label with the zeros to its alignment (the cache keeps them), by words */
 	if (label)
 		for (int i = 0; i < label_len; i += 8)
@@ -768,7 +772,7 @@ Datum
 svy_design_make(PG_FUNCTION_ARGS)
 {
 	DesignCache **cache = (DesignCache **) &fcinfo->flinfo->fn_extra;
-	SvyDesign  *d = design_build(fcinfo, cache, NULL);
+	SvyDesign  *d = design_build(fcinfo, cache, NULL, false);
 
 	if ((*cache)->site.consumed)
 		PG_RETURN_POINTER(d);
@@ -778,7 +782,7 @@ svy_design_make(PG_FUNCTION_ARGS)
 SvyDesign *
 svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into)
 {
-	return design_build(fcinfo, cache, into);
+	return design_build(fcinfo, cache, into, false);
 }
 
 bool
@@ -786,7 +790,7 @@ svy_design_build_bare(FunctionCallInfo fcinfo, DesignCache *c, SvyDesign *into)
 {
 	if ((c->strata.given && !c->site.unordered) || (c->flags & SVY_HAS_PSU2))
 		return false;
-	design_build(fcinfo, &c, into);
+	design_build(fcinfo, &c, into, true);
 	return true;
 }
 

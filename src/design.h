@@ -161,9 +161,10 @@ extern int	svy_design_label(const SvyDesign *d, char *label);
  * svy_calibrate_design (calib_design.c) builds its base design from its
  * arguments 0-5, svy_design's, through svy_design's call-site cache
  * (*cache, made at the first row): svy_design_build writes the row's value
- * in the cache's buffer (into NULL) or in into, svy_design_build_bare in
- * into if the call site's values are bare (no label, one stage: the size
- * SVY_DESIGN_ARRAYS_OFFSET(0)), else it writes nothing and returns false.
+ * in the cache's buffer (into NULL) or in into.  svy_design_build_bare:
+ * into holds this call site's value of an earlier row; if the site's values
+ * are bare (no label, one stage: the size SVY_DESIGN_ARRAYS_OFFSET(0)), it
+ * writes there what varies between rows, else nothing (false).
  */
 typedef struct DesignCache DesignCache;
 extern SvyDesign *svy_design_build(FunctionCallInfo fcinfo, DesignCache **cache, SvyDesign *into);
