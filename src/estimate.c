@@ -75,11 +75,14 @@ const SvyAggOps svy_accum_ops = {
  * being the default (0.95), so that NULL and 0.9 on two rows are an error
  * whichever comes first.
  */
-static void
+static inline void
 level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 {
 	double		level = SVY_LEVEL_DEFAULT;
 
+	/* a call without the argument: the default on every row, set at the first */
+	if (PG_NARGS() <= argno && s->dom.nrow > 0)
+		return;
 	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
 		level = svy_check_level(PG_GETARG_FLOAT8(argno));
 	if (s->dom.nrow == 0)
@@ -91,11 +94,13 @@ level_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 }
 
 /* The optional CI method argument at argno: as level_arg, NULL being logit. */
-static void
+static inline void
 method_arg(FunctionCallInfo fcinfo, SvyAccum *s, int argno)
 {
 	int			method = SVY_CI_LOGIT;
 
+	if (PG_NARGS() <= argno && s->dom.nrow > 0)
+		return;
 	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
 	{
 		/* the same text as the last row's needs no parsing */
