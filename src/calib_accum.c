@@ -175,7 +175,7 @@ typedef struct SvyCalibAccum
 	 * in one probe instead of the three above.
 	 */
 	bool		rowcache_ok;	/* the state's rows are of row_fast's shape */
-	struct RowSlot *rowcache;	/* 64-byte aligned in rowcache_mem */
+	struct RowSlot *rowcache;	/* cache-line aligned in rowcache_mem */
 	void	   *rowcache_mem;
 	uint32		rowcache_mask;
 	int			rowcache_shift;	/* 32 - log2(slots) */
@@ -236,8 +236,8 @@ typedef struct RowSlot
 
 /*
  * The arena with room for ncap entries (stride doubles each, zeroed), cache
- * line aligned: an entry of 7 sums (a raked or post-stratified row) is one
- * line of 64 bytes, not two.
+ * line aligned: the 7 sums of a raked or post-stratified row's entry fill
+ * one line of 64 bytes instead of straddling two.
  */
 static void
 arena_grow(SvyCalibAccum *c, MemoryContext cxt, int64 ncap)

@@ -52,8 +52,7 @@ typedef struct CalibCache
 	SvyCallSite site;		/* callsite.c: values consumed by an aggregate */
 	uint64		hash;			/* population of the cached parse */
 	SvyPop	   *pop;
-	int		   *cat;			/* ncat: variable index of each categorical margin */
-	SvyPopVar **var;			/* ncat: that variable */
+	SvyPopVar **var;			/* ncat: the population variable of each categorical margin */
 	uint64	   *radix;			/* ncat: place value in the cell code */
 	int			method;
 	char		method_text[16];	/* last method argument, as given */
@@ -120,7 +119,6 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 	c->pop = svy_population_parse(pop);
 	c->hash = hash;
 	c->method_fits = 0;
-	c->cat = palloc(sizeof(int) * (c->pop->ncat + 1));
 	c->radix = palloc(sizeof(uint64) * (c->pop->ncat + 1));
 	c->var = palloc(sizeof(SvyPopVar *) * (c->pop->ncat + 1));
 	nparam = c->pop->nnum;
@@ -130,7 +128,6 @@ calib_cache_parse(FunctionCallInfo fcinfo, struct varlena *pop, uint64 hash)
 
 		if (nl == SVY_POP_NUMERIC)
 			continue;
-		c->cat[m] = i;
 		c->var[m] = &c->pop->vars[i];
 		c->radix[m++] = place;
 		nparam += nl;
@@ -593,7 +590,7 @@ calib_call_value(const CalibCall *a, const char *const *lev, const int *levlen, 
 
 	for (int m = 0; m < nlev; m++)
 	{
-		SvyPopVar  *var = &pop->vars[a->c->cat[m]];
+		SvyPopVar  *var = a->c->var[m];
 		int			l = svy_pop_level_index(var, lev[m], levlen[m]);
 
 		if (l < 0)
