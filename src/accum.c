@@ -596,7 +596,8 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 			}
 			else
 				e = psu_lookup(s, d, fpc2);
-			h = e->stratum;
+			/* (the calibrated domains read the row's stratum from last_stratum) */
+			s->last_stratum = h = e->stratum;
 			s->last_psu = e->slot;
 			e->a += a;
 			e->b += b;

@@ -797,6 +797,7 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	if (counts)
 		s->dom.n += 1;
 	s->last_psu = pe->slot;
+	s->last_stratum = pe->stratum;
 	pe->in_df |= counts;
 	pe->in_dom |= in_domain;
 	if (in_domain)
