@@ -67,7 +67,7 @@ fi
 
 DN="svy_design(w, strata => stratum, psu => psu)"
 declare -A Q
-IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc0 tc tf ti ca cx cr cl)
+IDS=(base na nx nb nc0 nc nf ne0 ne ng0 ng ni0 ni ta tb tc0 tc tf ti ca c1 cx cr cl)
 Q[base]="SELECT 1"
 Q[na]="SELECT sum(w * agree::int) / sum(w) FROM n"
 Q[nx]="SELECT count($DN) FROM n"
@@ -91,6 +91,7 @@ Q[ti]="SELECT svy_quantile(score, $DN, 0.5) FROM nt"
 CR="svy_calibrate($DN, (SELECT rake FROM ncpop), ARRAY[country, role], method => 'rake')"
 CL="svy_calibrate($DN, (SELECT lin FROM ncpop), ARRAY[country, role], ARRAY[score])"
 Q[ca]="SELECT sum(w * agree::int) / sum(w) FROM nc"
+Q[c1]="SELECT sum(w * agree::int) / sum(w) FILTER (WHERE country IS NOT NULL AND role IS NOT NULL) FROM nc"
 Q[cx]="SELECT count($CR) FROM nc"
 Q[cr]="SELECT svy_prop(agree, $CR) FROM nc"
 Q[cl]="SELECT svy_prop(agree, $CL) FROM nc"

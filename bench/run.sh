@@ -235,6 +235,8 @@ add cr a  "<= 1.5" "svy_prop, raked (country x role)"  "SELECT svy_prop(y, $CALR
 add cl a  "<= 1.6" "svy_prop, linear (+ numeric x)"    "SELECT svy_prop(y, $CALL) FROM t"
 # information: the per-(PSU, cell) sums that a calibrated estimate is computed from, in native SQL
 add cr0 a -       "native sums by PSU x country x role, info" "SELECT s, p, country, role, sum(w), sum(w * y::int) FROM t GROUP BY s, p, country, role"
+# information: the native sum reading the calibration's columns too (role is t's last column, behind text)
+add cr1 a -       "native sum reading country, role, info" "SELECT sum(w * y::int) / sum(w) FILTER (WHERE country IS NOT NULL AND role IS NOT NULL) FROM t"
 add i0 -  -       "native percentile_cont(0.5)"     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM t"
 add i  i0 "<= 1.5" "svy_quantile(x, 0.5)"             "SELECT svy_quantile(x, $D, 0.5) FROM t"
 add is i0 -       "svy_quantile, serial plan, info" "SELECT svy_quantile(x, $D, 0.5) FROM t" "$SERIAL"
