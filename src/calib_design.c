@@ -837,8 +837,8 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
  *                      method, bounds, maxit, epsilon, nx, VARIADIC "any"):
  * svy_calibrate_elems of svy_design(weight, ..., fpc2), as the support
  * function writes svy_calibrate(svy_design(...), ...): one call a row.  A
- * ready call site builds the row's base design straight into its buffer,
- * before the calibration block (whose size it keeps), then the cell and x.
+ * ready call site writes into its buffer only what varies between rows of
+ * the base design (svy_design_build_bare), then the cell and x.
  */
 Datum
 svy_calibrate_design(PG_FUNCTION_ARGS)
