@@ -361,13 +361,6 @@ psu_cache_set(const SvyAccum *s, uint64 s0, uint64 s1, uint64 p0, uint64 p1)
 	return (uint32) ((x * UINT64CONST(0xff51afd7ed558ccd)) >> 32) & s->psucache_mask & ~3;
 }
 
-static inline bool
-psu_is_row(const SvyPsuEntry *e, const SvyDesign *d)
-{
-	return e->key.w[0] == d->stratum[0] && e->key.w[1] == d->stratum[1] &&
-		e->key.w[2] == d->psu[0] && e->key.w[3] == d->psu[1];
-}
-
 /* The cached PSU entry of d's (stratum, PSU), or NULL. */
 static inline SvyPsuEntry *
 psu_cached(const SvyAccum *s, const SvyDesign *d)
@@ -378,7 +371,7 @@ psu_cached(const SvyAccum *s, const SvyDesign *d)
 		return NULL;
 	c = &s->psucache[psu_cache_set(s, d->stratum[0], d->stratum[1], d->psu[0], d->psu[1])];
 	for (int i = 0; i < 4; i++)
-		if (c[i].gen == s->psu_gen && c[i].e != NULL && psu_is_row(c[i].e, d))
+		if (c[i].gen == s->psu_gen && c[i].e != NULL && svy_psu_is_row(c[i].e, d))
 			return c[i].e;
 	return NULL;
 }
@@ -558,8 +551,7 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 			svy_accum_prepare(s, d);
 	}
 
-	/* finite: NaN fails both comparisons (one test of each in the common case) */
-	if (in_domain && unlikely(!(fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX)))
+	if (in_domain && unlikely(!svy_outcomes_finite(y, x)))
 		svy_report_bad_outcome(fabs(y) <= DBL_MAX ? x : y);
 
 	/*
@@ -596,13 +588,10 @@ accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null, bool
 			}
 			else
 				e = psu_lookup(s, d, fpc2);
-			/* (the calibrated domains read the row's stratum from last_stratum) */
-			s->last_stratum = h = e->stratum;
-			s->last_psu = e->slot;
+			h = e->stratum;
+			svy_accum_psu_row(s, e, in_domain, counts);
 			e->a += a;
 			e->b += b;
-			e->in_df |= counts;
-			e->in_dom |= in_domain;
 			if (s->ssutab)
 				ssu_add_row(s, d, s2, a, b);
 		}

@@ -259,6 +259,36 @@ svy_shift_merge(double *into, bool *into_set, double from, bool from_set)
 /* An error unless an outcome is finite (a missing answer is NULL). */
 extern void svy_report_bad_outcome(double y) pg_attribute_noreturn();
 
+/* Are a row's y and x finite?  NaN fails both comparisons (one test of each in the common case). */
+static inline bool
+svy_outcomes_finite(double y, double x)
+{
+	return fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX;
+}
+
+/* Is e the PSU entry of d's (stratum, PSU)? */
+static inline bool
+svy_psu_is_row(const SvyPsuEntry *e, const SvyDesign *d)
+{
+	return e->key.w[0] == d->stratum[0] && e->key.w[1] == d->stratum[1] &&
+		e->key.w[2] == d->psu[0] && e->key.w[3] == d->psu[1];
+}
+
+/*
+ * A row of PSU e, in the domain or not (counts: with a non-zero weight),
+ * as the base state keeps it: its PSU and stratum the last ones found (the
+ * domain aggregates and the calibrated domains read them), the PSU's domain
+ * flags.  accum.c's rows and the calibrated rows of calib_accum.c row_fast.
+ */
+static inline void
+svy_accum_psu_row(SvyAccum *s, SvyPsuEntry *e, bool in_domain, bool counts)
+{
+	s->last_stratum = e->stratum;
+	s->last_psu = e->slot;
+	e->in_df |= counts;
+	e->in_dom |= in_domain;
+}
+
 /* Rows (or merged states) of one aggregate call describe different designs: detail says how. */
 extern void svy_report_mixed_designs(const char *detail) pg_attribute_noreturn();
 #define SVY_MIXED_SHAPES_DETAIL "Rows differ in which of strata, PSU, fpc, psu2, fpc2, mse and rscales they give."

@@ -689,6 +689,20 @@ add_cell(SvyCalibAccum *c, int ci, double w, double a, double bx, const float8 *
 }
 
 /*
+ * A row's a = e (y - K x) and b = e x (e: in the domain), K set by the
+ * first domain row with x != 0: rows before it have e = 0 or x = 0, so
+ * their a does not depend on K.
+ */
+static inline void
+row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
+{
+	if (e)
+		svy_shift_first(&c->shift, &c->shift_set, y, x);
+	*a = e ? y - c->shift * x : 0.0;
+	*bx = e ? x : 0.0;
+}
+
+/*
  * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
  * index and sums; sets of 4 slots, the most recent first, spread by the top
  * bits of a mix of the key.  A slot keeps the cell code and the PSU entry,
@@ -781,14 +795,13 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 
 	for (i = 0; i < 4; i++)
 		if (slot[i].code == code && slot[i].gen == s->psu_gen && slot[i].cell != 0 &&
-			slot[i].pe->key.w[0] == d->stratum[0] && slot[i].pe->key.w[2] == d->psu[0] &&
-			slot[i].pe->key.w[1] == d->stratum[1] && slot[i].pe->key.w[3] == d->psu[1])
+			svy_psu_is_row(slot[i].pe, d))
 			break;
 	if (i == 4)
 		return false;
 	slot += i;
 	pe = slot->pe;
-	if (in_domain && unlikely(!(fabs(y) <= DBL_MAX && fabs(x) <= DBL_MAX)))
+	if (in_domain && unlikely(!svy_outcomes_finite(y, x)))
 		return false;
 	if (unlikely(s->strata[pe->stratum].fpc != d->fpc))
 		return false;
@@ -796,14 +809,8 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	s->dom.nrow += in_domain;
 	if (counts)
 		s->dom.n += 1;
-	s->last_psu = pe->slot;
-	s->last_stratum = pe->stratum;
-	pe->in_df |= counts;
-	pe->in_dom |= in_domain;
-	if (in_domain)
-		svy_shift_first(&c->shift, &c->shift_set, y, x);
-	a = in_domain ? y - c->shift * x : 0.0;
-	bx = in_domain ? x : 0.0;
+	svy_accum_psu_row(s, pe, in_domain, counts);
+	row_scores(c, in_domain, y, x, &a, &bx);
 	u = c->arena + (int64) slot->off * c->stride;
 	/* the common numbers of numeric auxiliaries, 0 (poststratify, rake) and 1, as constants: no loops */
 	switch (c->k)
@@ -891,11 +898,7 @@ linear_row_general(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_n
 
 	/* (svy_accum_row has rejected non-finite outcomes of domain rows) */
 	e = !y_null && !(d->flags & SVY_OUT_OF_DOMAIN);
-	/* rows before K is set have e = 0 or x = 0: their a does not depend on K */
-	if (e)
-		svy_shift_first(&c->shift, &c->shift_set, y, x);
-	a = e ? y - c->shift * x : 0.0;
-	bx = e ? x : 0.0;
+	row_scores(c, e, y, x, &a, &bx);
 	w = d->weight;
 	k = c->k;
 	v = svy_calib_x(b);

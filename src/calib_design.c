@@ -313,13 +313,14 @@ buf_write_row(SvyDesign *out, const SvyDesign *base, Size head, uint64 cell, con
 {
 	SvyCalibBlock *b = (SvyCalibBlock *) ((char *) out + head);
 
-	if (base == NULL)
-		;
-	else if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
-		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
-			   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
-	else
-		memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
+	if (base != NULL)
+	{
+		if (head == SVY_DESIGN_ARRAYS_OFFSET(0))
+			memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ,
+				   SVY_DESIGN_ARRAYS_OFFSET(0) - VARHDRSZ);
+		else
+			memcpy((char *) out + VARHDRSZ, (const char *) base + VARHDRSZ, head - VARHDRSZ);
+	}
 	b->cell = cell;
 	for (int j = 0; j < nx; j++)
 		((float8 *) (b + 1))[j] = x[j];
