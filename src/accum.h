@@ -135,6 +135,7 @@ typedef struct SvyAccum
 
 	/* calibrated designs (calib.h, calib_accum.c); NULL otherwise */
 	struct SvyCalibAccum *calib;
+	bool		calib_summary;	/* set before the first row: its sums for svy_weights_summary too */
 	/* calibrated replicate designs: the replicates' sums (calib_rep.c) */
 	struct SvyCalibRep *calib_rep;
 } SvyAccum;

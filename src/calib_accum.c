@@ -21,8 +21,9 @@
  *     the second stage's variance (R's multistage() on the residualised
  *     scores; SPEC §12);
  *   - per cell the unweighted row count and sums of a and b (rake's
- *     residualisation averages scores over rows) and, for the weights
- *     summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of d and v.
+ *     residualisation averages scores over rows) and, in the states of
+ *     svy_weights_summary, sums of d^2 (d^2 v, d^2 v v') and the ranges of
+ *     d and v.
  * It grows with PSUs x cells, never with rows.  `raking` and `logit` with
  * numeric auxiliaries make a cell of each distinct (levels, v) (calib.h:
  * svy_calib_row_cell), keeping each cell's levels and v (cellcat, cellx):
@@ -129,6 +130,7 @@ typedef struct SvyCalibAccum
 	double		shift;			/* K of a = e (y - K x) */
 	bool		shift_set;
 	bool		warned;			/* a final warned of non-convergence (quantiles solve often) */
+	bool		summary;		/* the cells keep the weights summary's sums (svy_weights_summary) */
 
 	int			nu;				/* sums per entry: NQ (k + 1) + k^2 */
 	int			nr;				/* score basis: 3 (k + 1) + k^2 */
@@ -153,7 +155,7 @@ typedef struct SvyCalibAccum
 	uint64	   *cellcat;		/* distinct: per cell, the code of its levels */
 	double	   *cellx;			/* distinct: per cell, its v (k) */
 	double	   *cellsum;		/* per cell: cw numbers, CS_* below */
-	int			cw;
+	int			cw;				/* CS_WIDTH(k) with the summary's sums, else CS_NOSUMMARY */
 	int			ncell_cap;
 
 	/*
@@ -209,9 +211,10 @@ typedef struct RowSlot
 
 /*
  * Per cell (unweighted, over every row of the cell): row count, sums of a
- * and b (rake's residualisation), and for the weights summary sum d^2,
- * min and max d, rows with d > 0, sums of d^2 v and d^2 v v', and min and
- * max of v over the rows with d > 0.
+ * and b (rake's residualisation), and for the weights summary only (the
+ * states of svy_weights_summary: the others skip them a row) sum d^2, min
+ * and max d, rows with d > 0, sums of d^2 v and d^2 v v', and min and max
+ * of v over the rows with d > 0.
  */
 #define CS_N		0
 #define CS_A		1
@@ -225,6 +228,7 @@ typedef struct RowSlot
 #define CS_MINV(k, j)	(7 + (k) + (k) * (k) + (j))
 #define CS_MAXV(k, j)	(7 + 2 * (k) + (k) * (k) + (j))
 #define CS_WIDTH(k)	(7 + 3 * (k) + (k) * (k))
+#define CS_NOSUMMARY	3
 #define CS_IS_MIN(k, t)	((t) == CS_MIND || ((t) >= CS_MINV(k, 0) && (t) < CS_MAXV(k, 0)))
 #define CS_IS_MAX(k, t)	((t) == CS_MAXD || (t) >= CS_MAXV(k, 0))
 
@@ -264,7 +268,7 @@ arena_grow(SvyCalibAccum *c, MemoryContext cxt, int64 ncap)
 
 static SvyCalibAccum *
 calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const double *bounds, int k,
-			 uint64 hash, const struct varlena *pop, bool per_row, bool stage2)
+			 uint64 hash, const struct varlena *pop, bool per_row, bool stage2, bool summary)
 {
 	SvyCalibAccum *c = MemoryContextAllocZero(cxt, sizeof(SvyCalibAccum));
 
@@ -294,7 +298,8 @@ calib_create(MemoryContext cxt, int method, int maxit, double epsilon, const dou
 	}
 	c->cells = svy_idmap_create(cxt, 16);
 	c->ncell_cap = 16;
-	c->cw = CS_WIDTH(k);
+	c->summary = summary;
+	c->cw = summary ? CS_WIDTH(k) : CS_NOSUMMARY;
 	c->cellsum = MemoryContextAllocZero(cxt, sizeof(double) * c->cw * c->ncell_cap);
 	c->cellcode = MemoryContextAllocZero(cxt, sizeof(uint64) * c->ncell_cap);
 	c->distinct = svy_calib_distinct(method, bounds, k);
@@ -667,6 +672,8 @@ add_cell(SvyCalibAccum *c, int ci, double w, double a, double bx, const float8 *
 	cs[CS_N] += 1.0;
 	cs[CS_A] += a;
 	cs[CS_B] += bx;
+	if (!c->summary)
+		return;
 	cs[CS_DD] += w * w;
 	if (w < cs[CS_MIND])
 		cs[CS_MIND] = w;
@@ -871,7 +878,8 @@ linear_row_general(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_n
 	if (s->calib == NULL)
 	{
 		s->calib = calib_create(s->cxt, b->method, b->maxit, b->epsilon, b->bounds, b->k, b->pop_hash,
-								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL);
+								svy_calib_population(b), !(d->flags & SVY_HAS_PSU), s->ssutab != NULL,
+								s->calib_summary);
 		s->calib->rowcache_ok = !s->calib->per_row && !s->calib->distinct && s->kind == SVY_KIND_TAYLOR &&
 			s->psutab != NULL && s->ssutab == NULL && !(s->flags & SVY_HAS_PSU2);
 	}
@@ -1068,9 +1076,11 @@ svy_calib_accum_merge(SvyAccum *into, const SvyAccum *from)
 		if (into->kind != 0)
 			mixed("Some rows have a calibrated design, others do not.");
 		into->calib = calib_create(into->cxt, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash,
-								   f->pop, f->per_row, f->tab2 != NULL);
+								   f->pop, f->per_row, f->tab2 != NULL, f->summary);
 	}
 	c = into->calib;
+	if (c->summary != f->summary)
+		elog(ERROR, "calibrated states with and without the weights summary's sums");
 	check_same(c, f->method, f->maxit, f->epsilon, f->bounds, f->k, f->pop_hash, f->per_row);
 	if (VARSIZE_ANY_EXHDR(f->pop) != VARSIZE_ANY_EXHDR(c->pop) ||
 		memcmp(VARDATA_ANY(f->pop), VARDATA_ANY(c->pop), VARSIZE_ANY_EXHDR(c->pop)) != 0)
@@ -1155,6 +1165,7 @@ svy_calib_accum_serialize(const SvyAccum *s, StringInfo buf)
 	pq_sendbyte(buf, c->per_row);
 	pq_sendbyte(buf, c->shift_set);
 	pq_sendfloat8(buf, c->shift);
+	pq_sendbyte(buf, c->summary);
 	/* the population's binary form (its packed form is in native byte order), length first */
 	{
 		StringInfoData pop;
@@ -1260,6 +1271,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	bool		per_row;
 	bool		shift_set;
 	double		shift;
+	bool		summary;
 	struct varlena *pop;
 	SvyCalibAccum *c;
 	SvyIdMap   *psus;			/* the base PSUs the entries cover */
@@ -1276,6 +1288,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	per_row = svy_wire_byte(buf);
 	shift_set = svy_wire_byte(buf);
 	shift = svy_wire_float8(buf);
+	summary = svy_wire_byte(buf);
 	if (method < SVY_CALIB_POSTSTRATIFY || method > SVY_CALIB_METHOD_MAX || maxit < 0 ||
 		!svy_calib_bounds_ok(method, bounds) ||
 		!(epsilon >= 0) || isinf(epsilon) || k < 0 || k > SVY_CALIB_MAX_NUMERIC ||
@@ -1295,7 +1308,7 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 	if (isnan(shift) || isinf(shift) || (!shift_set && shift != 0.0))
 		svy_wire_corrupt("bad shift");
 	c = calib_create(s->cxt, method, maxit, epsilon, bounds, k, svy_population_hash(pop), pop, per_row,
-					 s->ssutab != NULL);
+					 s->ssutab != NULL, summary);
 	c->shift = shift;
 	c->shift_set = shift_set;
 	s->calib = c;
@@ -1335,8 +1348,9 @@ svy_calib_accum_deserialize(SvyAccum *s, StringInfo buf)
 				svy_wire_corrupt("bad cell sums");
 		}
 		pfree(sums);
-		if (!(cs[CS_N] >= 1) || !(cs[CS_NPOS] >= 0 && cs[CS_NPOS] <= cs[CS_N]) ||
-			!(cs[CS_MIND] >= 0) || !(cs[CS_MAXD] >= cs[CS_MIND]))
+		if (!(cs[CS_N] >= 1) ||
+			(summary && (!(cs[CS_NPOS] >= 0 && cs[CS_NPOS] <= cs[CS_N]) ||
+						 !(cs[CS_MIND] >= 0) || !(cs[CS_MAXD] >= cs[CS_MIND]))))
 			svy_wire_corrupt("bad cell sums");
 	}
 	nent = svy_wire_count(buf, 40 + 8 * c->width, "bad number of PSU cells");
@@ -2059,8 +2073,11 @@ svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 		w->n += cs[CS_N];
 		w->sum_w += G * u[U_Q(0, 0)];
 		for (int j = 0; j < c->k; j++)
-		{
 			w->sum_w += w->lambda_v[j] * u[U_Q(j + 1, 0)];
+		if (!c->summary)
+			continue;
+		for (int j = 0; j < c->k; j++)
+		{
 			lv += w->lambda_v[j] * cs[CS_DDV(j)];
 			for (int l = 0; l < c->k; l++)
 				lvv += w->lambda_v[j] * cs[CS_DDVV(c->k, j, l)] * w->lambda_v[l];
@@ -2088,7 +2105,9 @@ svy_calib_weights(const SvyAccum *s, SvyCalibWeights *w)
 			w->g_max = fmax(w->g_max, fmax(g1, g2));
 		}
 	}
-	/* not derivable from the sums: each row's own v enters its weight */
+	/* without the summary's sums (svy_weight, quantiles), and not derivable from them: each row's own v */
+	if (!c->summary)
+		w->sum_w2 = w->min_w = w->max_w = w->n_negative = w->g_min = w->g_max = NAN;
 	if (c->k > 0 && !c->distinct)
 		w->min_w = w->max_w = w->n_negative = NAN;
 	if (c->k > 1 && !c->distinct)

@@ -120,6 +120,7 @@ summary_create(MemoryContext cxt)
 	WeightsSummary *ws = MemoryContextAllocZero(cxt, sizeof(WeightsSummary));
 
 	ws->acc = svy_accum_create(cxt);
+	ws->acc->calib_summary = true;
 	ws->min_w = INFINITY;
 	ws->max_w = -INFINITY;
 	return ws;
@@ -212,6 +213,7 @@ summary_ops_deserialize(StringInfo buf, MemoryContext cxt)
 		isnan(ws->min_w) || isnan(ws->max_w))
 		svy_wire_corrupt("bad weight sums");
 	ws->acc = svy_accum_deserialize(buf, cxt);
+	ws->acc->calib_summary = true;
 	return ws;
 }
 
