@@ -205,3 +205,43 @@ SELECT (SELECT svy_total(1.0, svy_calibrate(svy_design(1.0, psu => i), (SELECT r
               FROM generate_series(1, 70000) i OFFSET 0) v) AS many_entries_same;
 DROP TABLE fc, fcpop, fcstored;
 DROP FUNCTION fc_close(svy_estimate, svy_estimate);
+
+-- 8. Each shape of a ready call site's row (one to three margins, none to
+--    two numeric variables: the common ones unrolled, the others looped)
+--    against stored values
+CREATE TEMP TABLE fs AS
+SELECT i AS id, 1 + (i % 7) / 3.0 AS w, ((i * 37) % 101)::float8 AS y, 'S' || (i % 5) AS st, i / 10 AS ps,
+       'a' || (i % 4) AS la, 'b' || ((i * 7) % 3) AS lb, 'c' || ((i * 11) % 5) AS lc,
+       ((i * 13) % 17)::float8 AS x, ((i * 5) % 11)::float8 AS z
+FROM generate_series(0, 1999) AS i;
+CREATE TEMP TABLE fspop AS
+SELECT svy_population(v, l, t) FILTER (WHERE v IN ('a')) AS a, svy_population(v, l, t) FILTER (WHERE v IN ('a', 'x')) AS ax,
+       svy_population(v, l, t) FILTER (WHERE v IN ('a', 'b', 'x', 'z')) AS abxz,
+       svy_population(v, l, t) FILTER (WHERE v IN ('a', 'b', 'c')) AS abc,
+       svy_population(v, l, t) FILTER (WHERE v IN ('a', 'b', 'c', 'x')) AS abcx
+FROM (SELECT 'a' AS v, la AS l, 1.1 * sum(w) AS t FROM fs GROUP BY la
+      UNION ALL SELECT 'b', lb, 1.1 * sum(w) + 3 * ((lb = 'b0')::int - (lb = 'b1')::int) FROM fs GROUP BY lb
+      UNION ALL SELECT 'c', lc, 1.1 * sum(w) + 2 * ((lc = 'c2')::int - (lc = 'c1')::int) FROM fs GROUP BY lc
+      UNION ALL SELECT 'x', NULL, 1.2 * sum(w * x) FROM fs
+      UNION ALL SELECT 'z', NULL, 1.05 * sum(w * z) FROM fs) m;
+SELECT (SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT a FROM fspop), ARRAY[la]))::text FROM fs) =
+       (SELECT svy_mean(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT a FROM fspop), ARRAY[la]) AS d
+                                          FROM fs OFFSET 0) v) AS one_margin,
+       (SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT ax FROM fspop), ARRAY[la], ARRAY[x]))::text FROM fs) =
+       (SELECT svy_mean(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT ax FROM fspop), ARRAY[la], ARRAY[x]) AS d
+                                          FROM fs OFFSET 0) v) AS one_margin_x,
+       (SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abxz FROM fspop), ARRAY[la, lb], ARRAY[x, z]))::text FROM fs) =
+       (SELECT svy_mean(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT abxz FROM fspop), ARRAY[la, lb], ARRAY[x, z]) AS d
+                                          FROM fs OFFSET 0) v) AS two_margins_xz,
+       (SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abc FROM fspop), ARRAY[la, lb, lc], method => 'rake'))::text FROM fs) =
+       (SELECT svy_mean(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT abc FROM fspop), ARRAY[la, lb, lc], method => 'rake') AS d
+                                          FROM fs OFFSET 0) v) AS three_margins,
+       (SELECT svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abcx FROM fspop), ARRAY[la, lb, lc], ARRAY[x]))::text FROM fs) =
+       (SELECT svy_mean(y, d)::text FROM (SELECT y, svy_calibrate(svy_design(w, st, ps), (SELECT abcx FROM fspop), ARRAY[la, lb, lc], ARRAY[x]) AS d
+                                          FROM fs OFFSET 0) v) AS three_margins_x;
+-- and their estimates (the stored side's equality above is what checks them)
+SELECT round(e.estimate::numeric, 8) AS estimate, round(e.std_error::numeric, 8) AS std_error
+FROM (SELECT (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT ax FROM fspop), ARRAY[la], ARRAY[x]))).* FROM fs
+      UNION ALL SELECT (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abxz FROM fspop), ARRAY[la, lb], ARRAY[x, z]))).* FROM fs
+      UNION ALL SELECT (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abcx FROM fspop), ARRAY[la, lb, lc], ARRAY[x]))).* FROM fs) e;
+DROP TABLE fs, fspop;

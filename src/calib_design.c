@@ -694,16 +694,16 @@ svy_calibrate_make(PG_FUNCTION_ARGS)
  * (first = 1) or svy_calibrate_design (first = 6) when the call site is
  * ready (CalibCache): the checks of the call's constants and population
  * passed on an earlier row; those of the row's own values are made here, in
- * one pass over its levels.  False if the row is not of that shape or not
- * valid: the general path then gives its errors, in their order.
+ * one pass over its nlev levels and nx numeric values.  False if the row is
+ * not of that shape or not valid: the general path then gives its errors,
+ * in their order.
  */
 static pg_attribute_always_inline bool
-row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, float8 *x)
+row_cell_shape(FunctionCallInfo fcinfo, CalibCache *c, int first, int nlev, int nx, uint64 *cell, float8 *x)
 {
 	struct varlena *pop;
-	int			nx = Max(c->elems_nx, 0);
 	int			lev0 = first + 6;
-	int			nlev = PG_NARGS() - lev0 - nx;
+	uint64		code = 0;
 
 	if (PG_ARGISNULL(first) || PG_ARGISNULL(first + 5) || PG_GETARG_INT32(first + 5) != c->elems_nx)
 		return false;
@@ -711,7 +711,6 @@ row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, f
 	if (pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
 		svy_population_hash(pop) != c->buf_hash || c->hash != c->buf_hash)
 		return false;
-	*cell = 0;
 	for (int m = 0; m < nlev; m++)
 	{
 		const char *lev;
@@ -721,8 +720,9 @@ row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, f
 		if (PG_ARGISNULL(lev0 + m) || !svy_varlena_inline(PG_GETARG_DATUM(lev0 + m), &lev, &len) ||
 			(l = svy_pop_level_index(c->var[m], lev, len)) < 0)
 			return false;
-		*cell += (uint64) l * c->radix[m];
+		code += (uint64) l * c->radix[m];
 	}
+	*cell = code;
 	for (int j = 0; j < nx; j++)
 	{
 		if (PG_ARGISNULL(lev0 + nlev + j))
@@ -732,6 +732,28 @@ row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, f
 			return false;
 	}
 	return true;
+}
+
+/* row_cell_shape, the common shapes (one or two margins, none or one numeric variable) as constants: no loops */
+static pg_attribute_always_inline bool
+row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, float8 *x)
+{
+	int			nx = Max(c->elems_nx, 0);
+	int			nlev = PG_NARGS() - first - 6 - nx;
+
+	switch (nlev * 2 + nx)
+	{
+		case 2 * 2 + 0:
+			return row_cell_shape(fcinfo, c, first, 2, 0, cell, x);
+		case 2 * 2 + 1:
+			return row_cell_shape(fcinfo, c, first, 2, 1, cell, x);
+		case 1 * 2 + 0:
+			return row_cell_shape(fcinfo, c, first, 1, 0, cell, x);
+		case 1 * 2 + 1:
+			return row_cell_shape(fcinfo, c, first, 1, 1, cell, x);
+		default:
+			return row_cell_shape(fcinfo, c, first, nlev, nx, cell, x);
+	}
 }
 
 /*
