@@ -80,13 +80,14 @@ typedef struct CalibCache
 
 	/*
 	 * svy_calibrate_elems: its nx argument at the types' check, and whether
-	 * the last row's value went into buf with the call's constants and a
-	 * one-stage linearization base without a label (ready): then a row of
-	 * that shape with the same population datum writes only its part
-	 * (elems_fast).
+	 * the last row's value went into buf with the call's constants (nx one
+	 * of them) and a one-stage linearization base without a label (ready):
+	 * then a row of that shape with the same population datum writes only
+	 * its part (elems_fast), reading ready_nlev levels and elems_nx x values.
 	 */
 	int			elems_nx;
 	bool		ready;
+	int			ready_nlev;
 
 	/* svy_calibrate_design: svy_design's call-site cache of its arguments 0-5 */
 	DesignCache *design;
@@ -705,7 +706,7 @@ row_cell_shape(FunctionCallInfo fcinfo, CalibCache *c, int first, int nlev, int 
 	int			lev0 = first + 6;
 	uint64		code = 0;
 
-	if (PG_ARGISNULL(first) || PG_ARGISNULL(first + 5) || PG_GETARG_INT32(first + 5) != c->elems_nx)
+	if (PG_ARGISNULL(first))
 		return false;
 	pop = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(first));
 	if (pop != c->buf_pop || VARATT_IS_EXTERNAL(pop) || VARATT_IS_COMPRESSED(pop) ||
@@ -739,7 +740,7 @@ static pg_attribute_always_inline bool
 row_cell_fast(FunctionCallInfo fcinfo, CalibCache *c, int first, uint64 *cell, float8 *x)
 {
 	int			nx = Max(c->elems_nx, 0);
-	int			nlev = PG_NARGS() - first - 6 - nx;
+	int			nlev = c->ready_nlev;
 
 	switch (nlev * 2 + nx)
 	{
@@ -820,8 +821,9 @@ calibrate_elems(FunctionCallInfo fcinfo, const SvyDesign *d, int first)
 			x[j] = PG_GETARG_FLOAT8(lev0 + nlev + j);
 		}
 	result = calib_call_value(&a, lev, levlen, nlev, x, nx);
-	a.c->ready = a.c->fixed && DatumGetPointer(result) == (void *) a.c->buf &&
+	a.c->ready = a.c->fixed && arg_is_const(fcinfo, first + 5) && DatumGetPointer(result) == (void *) a.c->buf &&
 		svy_design_base_size(a.d) == SVY_DESIGN_ARRAYS_OFFSET(0);
+	a.c->ready_nlev = nlev;
 	return result;
 }
 
