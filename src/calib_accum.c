@@ -203,7 +203,7 @@ typedef struct RowSlot
 	uint32		gen;
 	int32		cell;			/* cell index + 1; 0: empty */
 	int32		off;			/* entry in the arena */
-	int32		unused;
+	uint32		tag;			/* the key's hash (rowcache_hash): slots of other keys rarely match it */
 } RowSlot;
 
 /* 32 bytes: a set of 4 in two cache lines; at most 2^18 slots (more entries miss into the general path) */
@@ -712,18 +712,22 @@ row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
 /*
  * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
  * index and sums; sets of 4 slots, the most recent first, spread by the top
- * bits of a mix of the key.  A slot keeps the cell code and the PSU entry,
- * whose key is the rest; the entry pointer is valid while the base state's
- * psu_gen is the slot's (simplehash moves entries when it inserts), so a
- * slot is read only then.
+ * bits of a mix of the key, which the slot keeps as its tag.  A slot keeps
+ * the cell code and the PSU entry, whose key is the rest; the entry pointer
+ * is valid while the base state's psu_gen is the slot's (simplehash moves
+ * entries when it inserts), so a slot is read only then.
  */
-static inline RowSlot *
-rowcache_set(const SvyCalibAccum *c, const uint64 stratum[2], const uint64 psu[2], uint64 code)
+static inline uint32
+rowcache_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
 {
-	uint32		h = svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
-								 stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
-								 (code * UINT64CONST(0x9E3779B97F4A7C15)));
+	return svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
+						stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
+						(code * UINT64CONST(0x9E3779B97F4A7C15)));
+}
 
+static inline RowSlot *
+rowcache_set(const SvyCalibAccum *c, uint32 h)
+{
 	return &c->rowcache[(h >> c->rowcache_shift) & ~3U];
 }
 
@@ -731,7 +735,7 @@ rowcache_set(const SvyCalibAccum *c, const uint64 stratum[2], const uint64 psu[2
 static inline void
 rowcache_put(SvyCalibAccum *c, const RowSlot *from)
 {
-	RowSlot    *slot = rowcache_set(c, &from->pe->key.w[0], &from->pe->key.w[2], from->code);
+	RowSlot    *slot = rowcache_set(c, from->tag);
 
 	memmove(&slot[1], &slot[0], sizeof(RowSlot) * 3);
 	slot[0] = *from;
@@ -773,7 +777,7 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 	row.gen = s->psu_gen;
 	row.cell = ci + 1;
 	row.off = (u - c->arena) / c->stride;
-	row.unused = 0;
+	row.tag = rowcache_hash(d->stratum, d->psu, code);
 	rowcache_put(c, &row);
 }
 
@@ -793,19 +797,31 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
 	uint64		code = b->cell;
-	RowSlot    *slot = rowcache_set(c, d->stratum, d->psu, code);
+	uint32		h = rowcache_hash(d->stratum, d->psu, code);
+	RowSlot    *slot = rowcache_set(c, h);
 	SvyPsuEntry *pe;
 	double		a,
 				bx;
 	double	   *u;
+	uint32		match;
 	int			i;
 
-	for (i = 0; i < 4; i++)
-		if (slot[i].code == code && slot[i].gen == s->psu_gen && slot[i].cell != 0 &&
-			svy_psu_is_row(slot[i].pe, d))
+	/*
+	 * The slots with the row's tag and code, found without a branch a slot
+	 * (which slot of its set holds a key looks random to the branch
+	 * predictor), then checked in full: nearly always the first is the row's.
+	 */
+#define SLOT_MATCHES(i) ((uint32) ((slot[i].tag == h) & (slot[i].code == code)) << (i))
+	match = SLOT_MATCHES(0) | SLOT_MATCHES(1) | SLOT_MATCHES(2) | SLOT_MATCHES(3);
+#undef SLOT_MATCHES
+	for (;; match &= match - 1)
+	{
+		if (match == 0)
+			return false;
+		i = pg_rightmost_one_pos32(match);
+		if (slot[i].gen == s->psu_gen && slot[i].cell != 0 && svy_psu_is_row(slot[i].pe, d))
 			break;
-	if (i == 4)
-		return false;
+	}
 	slot += i;
 	pe = slot->pe;
 	if (in_domain && unlikely(!svy_outcomes_finite(y, x)))

@@ -171,7 +171,8 @@ svy_accum_bool_transfn(PG_FUNCTION_ARGS)
 	set_outcome(s, SVY_OUTCOME_BOOLEAN);
 	method_arg(fcinfo, s, 3);
 	level_arg(fcinfo, s, 4);
-	svy_linear_row(s, d, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1) ? 1.0 : 0.0, 1.0, PG_ARGISNULL(1));
+	/* without a branch on the (unpredictable) answer; a NULL's datum is masked off */
+	svy_linear_row(s, d, (double) (!PG_ARGISNULL(1) & (PG_GETARG_DATUM(1) != 0)), 1.0, PG_ARGISNULL(1));
 	PG_RETURN_DATUM(svy_agg_datum(st));
 }
 
