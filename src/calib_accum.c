@@ -198,15 +198,13 @@ typedef struct EntrySlot
 
 typedef struct RowSlot
 {
-	uint64		code;			/* cell code */
-	SvyPsuEntry *pe;			/* its key is the row's (stratum, PSU); valid while psu_gen is gen */
-	uint32		gen;
-	int32		cell;			/* cell index + 1; 0: empty */
-	int32		off;			/* entry in the arena */
 	uint32		tag;			/* the key's hash (rowcache_hash): slots of other keys rarely match it */
+	int32		cell;			/* cell index + 1 (its code is the key's); 0: empty */
+	int32		off;			/* entry in the arena, which keeps the PSU entry (entry_pe) */
+	uint32		gen;			/* psu_gen when the slot was filled */
 } RowSlot;
 
-/* 32 bytes: a set of 4 in two cache lines; at most 2^18 slots (more entries miss into the general path) */
+/* 16 bytes: a set of 4 in one cache line; at most 2^18 slots (more entries miss into the general path) */
 #define ROWCACHE_MAX_SLOTS (1 << 18)
 
 /*
@@ -711,11 +709,12 @@ row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
 
 /*
  * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
- * index and sums; sets of 4 slots, the most recent first, spread by the top
- * bits of a mix of the key, which the slot keeps as its tag.  A slot keeps
- * the cell code and the PSU entry, whose key is the rest; the entry pointer
- * is valid while the base state's psu_gen is the slot's (simplehash moves
- * entries when it inserts), so a slot is read only then.
+ * index and sums; sets of 4 slots (one cache line), the most recent first,
+ * spread by the top bits of a mix of the key, which the slot keeps as its
+ * tag.  The key is checked in full through the slot's cell (its code) and
+ * the PSU entry that its arena entry keeps after its sums (entry_pe); the
+ * pointer is valid while the base state's psu_gen is the slot's (simplehash
+ * moves entries when it inserts), so a slot is read only then.
  */
 static inline uint32
 rowcache_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
@@ -723,6 +722,17 @@ rowcache_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
 	return svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
 						stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
 						(code * UINT64CONST(0x9E3779B97F4A7C15)));
+}
+
+/*
+ * The PSU entry of a rowcache slot's arena entry: in the entry's padding
+ * after its width sums (width is odd, the stride whole cache lines), never
+ * serialized or merged.
+ */
+static inline SvyPsuEntry **
+entry_pe(const SvyCalibAccum *c, int32 off)
+{
+	return (SvyPsuEntry **) (c->arena + (int64) off * c->stride + c->width);
 }
 
 static inline RowSlot *
@@ -752,7 +762,8 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 	RowSlot		row;
 
-	StaticAssertStmt(sizeof(RowSlot) == 32, "a set of 4 slots is two cache lines");
+	StaticAssertStmt(sizeof(RowSlot) == 16, "a set of 4 slots is one cache line");
+	Assert(c->stride > c->width);
 	if (c->rowcache == NULL ||
 		((uint64) c->used * 4 > (uint64) c->rowcache_mask + 1 && c->rowcache_mask + 1 < ROWCACHE_MAX_SLOTS))
 	{
@@ -772,12 +783,11 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 		if (old_mem)
 			pfree(old_mem);
 	}
-	row.code = code;
-	row.pe = svy_accum_psu_find(s, &pk);
-	row.gen = s->psu_gen;
+	row.tag = rowcache_hash(d->stratum, d->psu, code);
 	row.cell = ci + 1;
 	row.off = (u - c->arena) / c->stride;
-	row.tag = rowcache_hash(d->stratum, d->psu, code);
+	row.gen = s->psu_gen;
+	*entry_pe(c, row.off) = svy_accum_psu_find(s, &pk);
 	rowcache_put(c, &row);
 }
 
@@ -807,11 +817,11 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	int			i;
 
 	/*
-	 * The slots with the row's tag and code, found without a branch a slot
-	 * (which slot of its set holds a key looks random to the branch
-	 * predictor), then checked in full: nearly always the first is the row's.
+	 * The slots with the row's tag, found without a branch a slot (which
+	 * slot of its set holds a key looks random to the branch predictor),
+	 * then checked in full: nearly always the first is the row's.
 	 */
-#define SLOT_MATCHES(i) ((uint32) ((slot[i].tag == h) & (slot[i].code == code)) << (i))
+#define SLOT_MATCHES(i) ((uint32) (slot[i].tag == h) << (i))
 	match = SLOT_MATCHES(0) | SLOT_MATCHES(1) | SLOT_MATCHES(2) | SLOT_MATCHES(3);
 #undef SLOT_MATCHES
 	for (;; match &= match - 1)
@@ -819,11 +829,11 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 		if (match == 0)
 			return false;
 		i = pg_rightmost_one_pos32(match);
-		if (slot[i].gen == s->psu_gen && slot[i].cell != 0 && svy_psu_is_row(slot[i].pe, d))
+		if (slot[i].gen == s->psu_gen && slot[i].cell != 0 && c->cellcode[slot[i].cell - 1] == code &&
+			svy_psu_is_row(pe = *entry_pe(c, slot[i].off), d))
 			break;
 	}
 	slot += i;
-	pe = slot->pe;
 	if (in_domain && unlikely(!svy_outcomes_finite(y, x)))
 		return false;
 	if (unlikely(s->strata[pe->stratum].fpc != d->fpc))
