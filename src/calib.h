@@ -18,6 +18,7 @@
 #include "accum.h"
 #include "calibrate.h"
 #include "design.h"
+#include "idmap.h"
 #include "population.h"
 
 typedef struct SvyCalibBlock
@@ -72,6 +73,35 @@ svy_calib_row_cell(const SvyCalibBlock *b)
 {
 	return svy_calib_distinct(b->method, b->bounds, b->k) ? svy_calib_distinct_code(b->cell, svy_calib_x(b), b->k)
 		: b->cell;
+}
+
+/*
+ * The rowcache of a calibrated state (calib_accum.c): a row's (stratum, PSU,
+ * cell code) hashed, and its set of 4 slots of SVY_ROWCACHE_SLOT bytes in a
+ * cache indexed by the hash's top bits (32 - shift of them).  svy_calibrate
+ * hashes a row as it builds it and prefetches the set of the cache its call
+ * site's aggregate read last (SvyCallSite.rowcache: a hint).
+ */
+#define SVY_ROWCACHE_SLOT 16
+
+static inline uint32
+svy_calib_row_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
+{
+	return svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
+						stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
+						(code * UINT64CONST(0x9E3779B97F4A7C15)));
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define svy_prefetch(p) __builtin_prefetch(p)
+#else
+#define svy_prefetch(p) ((void) (p))
+#endif
+
+static inline void *
+svy_calib_rowcache_set(const void *cache, int shift, uint32 h)
+{
+	return (char *) cache + (Size) ((h >> shift) & ~3U) * SVY_ROWCACHE_SLOT;
 }
 
 /* Text form: the "calibrated <hex> " prefix, and reading a value that starts with it. */

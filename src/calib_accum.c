@@ -198,7 +198,7 @@ typedef struct EntrySlot
 
 typedef struct RowSlot
 {
-	uint32		tag;			/* the key's hash (rowcache_hash): slots of other keys rarely match it */
+	uint32		tag;			/* the key's svy_calib_row_hash: slots of other keys rarely match it */
 	int32		cell;			/* cell index + 1 (its code is the key's); 0: empty */
 	int32		off;			/* entry in the arena, which keeps the PSU entry (entry_pe) */
 	uint32		gen;			/* psu_gen when the slot was filled */
@@ -716,14 +716,6 @@ row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
  * pointer is valid while the base state's psu_gen is the slot's (simplehash
  * moves entries when it inserts), so a slot is read only then.
  */
-static inline uint32
-rowcache_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
-{
-	return svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
-						stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
-						(code * UINT64CONST(0x9E3779B97F4A7C15)));
-}
-
 /*
  * The PSU entry of a rowcache slot's arena entry: in the entry's padding
  * after its width sums (width is odd, the stride whole cache lines), never
@@ -738,7 +730,7 @@ entry_pe(const SvyCalibAccum *c, int32 off)
 static inline RowSlot *
 rowcache_set(const SvyCalibAccum *c, uint32 h)
 {
-	return &c->rowcache[(h >> c->rowcache_shift) & ~3U];
+	return (RowSlot *) svy_calib_rowcache_set(c->rowcache, c->rowcache_shift, h);
 }
 
 /* Put a slot at the front of its set (the set's last slot goes). */
@@ -762,7 +754,7 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 	RowSlot		row;
 
-	StaticAssertStmt(sizeof(RowSlot) == 16, "a set of 4 slots is one cache line");
+	StaticAssertStmt(sizeof(RowSlot) == SVY_ROWCACHE_SLOT, "a set of 4 slots is one cache line");
 	Assert(c->stride > c->width);
 	if (c->rowcache == NULL ||
 		((uint64) c->used * 4 > (uint64) c->rowcache_mask + 1 && c->rowcache_mask + 1 < ROWCACHE_MAX_SLOTS))
@@ -783,7 +775,7 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 		if (old_mem)
 			pfree(old_mem);
 	}
-	row.tag = rowcache_hash(d->stratum, d->psu, code);
+	row.tag = svy_calib_row_hash(d->stratum, d->psu, code);
 	row.cell = ci + 1;
 	row.off = (u - c->arena) / c->stride;
 	row.gen = s->psu_gen;
@@ -807,7 +799,8 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	double		w = d->weight;
 	bool		counts = in_domain && w != 0.0;
 	uint64		code = b->cell;
-	uint32		h = rowcache_hash(d->stratum, d->psu, code);
+	SvyCallSite *site = svy_live_sites;	/* the row's: svy_callsite_calib_gen put it first */
+	uint32		h = site->row_hash;
 	RowSlot    *slot = rowcache_set(c, h);
 	SvyPsuEntry *pe;
 	double		a,
@@ -815,6 +808,9 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	double	   *u;
 	uint32		match;
 	int			i;
+
+	site->rowcache = c->rowcache;
+	site->rowcache_shift = c->rowcache_shift;
 
 	/*
 	 * The slots with the row's tag, found without a branch a slot (which

@@ -328,6 +328,22 @@ buf_write_row(SvyDesign *out, const SvyDesign *base, Size head, uint64 cell, con
 }
 
 /*
+ * The call site's buffer holds a new row (cell: its cell code): the row's
+ * rowcache hash for the aggregate (SvyCallSite.row_hash), and the row's set
+ * in the cache the aggregate read this site's last row into, prefetched
+ * while the aggregate has yet to get the value.
+ */
+static pg_attribute_always_inline void
+buf_row_hint(CalibCache *c, uint64 cell)
+{
+	uint32		h = svy_calib_row_hash(c->buf->stratum, c->buf->psu, cell);
+
+	c->site.row_hash = h;
+	if (c->site.rowcache != NULL)
+		svy_prefetch(svy_calib_rowcache_set(c->site.rowcache, c->site.rowcache_shift, h));
+}
+
+/*
  * The value of a calibrated design: the base design's bytes, then the
  * calibration block, the row's auxiliaries and the population (calib.h).
  * c: a call site whose values may be built in its buffer (c->site.consumed), or NULL.
@@ -370,6 +386,7 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		if (!copy_pop && c->fixed)
 		{
 			buf_write_row(out, base, head, cell, x, nx);
+			buf_row_hint(c, cell);
 			return out;
 		}
 		c->buf_pop_at = pop_at;
@@ -400,6 +417,8 @@ calibrated_design(CalibCache *c, const SvyDesign *base, uint64 pop_hash, uint64 
 		SET_VARSIZE((char *) out + pop_at, poplen);
 		memcpy(VARDATA((char *) out + pop_at), VARDATA_ANY(pop), poplen - VARHDRSZ);
 	}
+	if (c != NULL && out == c->buf)
+		buf_row_hint(c, cell);
 	return out;
 }
 
@@ -851,6 +870,7 @@ svy_calibrate_elems(PG_FUNCTION_ARGS)
 		{
 			c->site.base = d;
 			buf_write_row(c->buf, d, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+			buf_row_hint(c, cell);
 			PG_RETURN_POINTER(c->buf);
 		}
 	}
@@ -882,6 +902,7 @@ svy_calibrate_design(PG_FUNCTION_ARGS)
 	if (c->ready && row_cell_fast(fcinfo, c, 6, &cell, x) && svy_design_build_bare(fcinfo, c->design, c->buf))
 	{
 		buf_write_row(c->buf, NULL, SVY_DESIGN_ARRAYS_OFFSET(0), cell, x, Max(c->elems_nx, 0));
+		buf_row_hint(c, cell);
 		PG_RETURN_POINTER(c->buf);
 	}
 	return calibrate_elems(fcinfo, svy_design_build(fcinfo, &c->design, NULL), 6);

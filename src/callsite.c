@@ -48,6 +48,9 @@ svy_callsite_register(SvyCallSite *site, SvyCallSiteKind kind, FunctionCallInfo 
 	site->buf = NULL;
 	site->base = NULL;
 	site->calib_gen = 0;
+	site->row_hash = 0;
+	site->rowcache_shift = 0;
+	site->rowcache = NULL;
 	site->next = svy_live_sites;
 	svy_live_sites = site;
 	site->forget.func = forget_site;

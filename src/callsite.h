@@ -31,6 +31,16 @@ typedef struct SvyCallSite
 	const void *buf;			/* where it builds the values it hands over, or NULL */
 	const void *base;			/* svy_calibrate: the base design value of buf's value */
 	uint64		calib_gen;		/* svy_calibrate: svy_callsite_calib_gen of buf's value */
+	/*
+	 * svy_calibrate: svy_calib_row_hash of buf's row, and the rowcache (and
+	 * its shift) of the state that the aggregate read this site's last
+	 * fast-path row into: the row's set there is prefetched while the row is
+	 * built (a hint only, never read through: another group's state, a
+	 * cache that grew since, make it a wasted prefetch)
+	 */
+	uint32		row_hash;
+	int			rowcache_shift;
+	const void *rowcache;
 	struct SvyCallSite *next;	/* in the backend's list of live sites */
 	MemoryContextCallback forget;	/* unlinks the site when its memory goes */
 } SvyCallSite;
