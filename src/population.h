@@ -3,7 +3,7 @@
  * calibration (SPEC §9).
  *
  * A population is a list of variables in the order of their first row.
- * A categorical variable has levels (distinct names, the empty string one of them) with
+ * A categorical variable has levels (distinct names, the empty string allowed) with
  * population counts; a numeric variable has one population total.
  *
  * Stored as a varlena of packed fields (read with memcpy, so no alignment
