@@ -158,8 +158,9 @@ extern int	svy_accum_row(SvyAccum *s, const SvyDesign *d, double y, double x, bo
  */
 extern int	svy_accum_row_base(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 /*
- * svy_accum_row_base of a calibrated linearization row: its row counts,
- * stratum and PSU (checks included), without moments or (a, b) sums
+ * svy_accum_row_base of a calibrated row: of a linearization design its row
+ * counts, stratum and PSU (checks included), without moments or (a, b) sums;
+ * of a replicate design all of it (its calibrated final reads them)
  */
 extern int	svy_accum_row_structure(SvyAccum *s, const SvyDesign *d, double y, double x, bool y_null);
 extern void svy_accum_merge(SvyAccum *into, const SvyAccum *from);

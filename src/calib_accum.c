@@ -708,15 +708,6 @@ row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
 }
 
 /*
- * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
- * index and sums; sets of 4 slots (one cache line), the most recent first,
- * spread by the top bits of a mix of the key, which the slot keeps as its
- * tag.  The key is checked in full through the slot's cell (its code) and
- * the PSU entry that its arena entry keeps after its sums (entry_pe); the
- * pointer is valid while the base state's psu_gen is the slot's (simplehash
- * moves entries when it inserts), so a slot is read only then.
- */
-/*
  * The PSU entry of a rowcache slot's arena entry: in the entry's padding
  * after its width sums (width is odd, the stride whole cache lines), never
  * serialized or merged.
@@ -727,6 +718,16 @@ entry_pe(const SvyCalibAccum *c, int32 off)
 	return (SvyPsuEntry **) (c->arena + (int64) off * c->stride + c->width);
 }
 
+/*
+ * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
+ * index and sums; sets of 4 slots (one cache line), the most recent first,
+ * spread by the top bits of a mix of the key, which the slot keeps as its
+ * tag.  The key is checked in full through the slot's cell (its code) and
+ * the PSU entry that its arena entry keeps after its sums (entry_pe); the
+ * pointer is valid while the base state's psu_gen is the slot's (simplehash
+ * moves entries when it inserts), so a slot is read only then.  Here: the
+ * set of a row's hash h.
+ */
 static inline RowSlot *
 rowcache_set(const SvyCalibAccum *c, uint32 h)
 {
