@@ -246,17 +246,17 @@ FROM (SELECT (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT ax FROM f
       UNION ALL SELECT (svy_mean(y, svy_calibrate(svy_design(w, st, ps), (SELECT abcx FROM fspop), ARRAY[la, lb, lc], ARRAY[x]))).* FROM fs) e;
 DROP TABLE fs, fspop;
 
--- 9. A rowcache slot whose PSU entry moved (the base's PSU table grew after
---    the slot was filled, freeing its old memory) is not used: PSU 0's first
---    row has weight 0, its next one comes after 240 new PSUs (the PSU table
---    grows past 256 entries, the rowcache not yet) and must mark it as
---    holding a row of non-zero weight (the degrees of freedom count it);
---    reading the old memory is what the sanitizer run (test/sanitize)
---    reports, here the numbers would differ only if it still held the entry
+-- 9. A rowcache row whose PSU entry lacks one of the row's flags sets it:
+--    PSU 0's first rows have weight 0, the next comes after 240 new PSUs
+--    (the base's PSU table grows past 256 entries and moves them, the
+--    rowcache not yet) and takes the rowcache path; it must mark the PSU as
+--    holding a row of non-zero weight (the degrees of freedom count it: 240
+--    with the mark, 239 without)
 CREATE TEMP TABLE fm AS
 SELECT 0 AS id, 0 AS ps, 0.0::float8 AS w, 1.0::float8 AS y, 'a' AS l
 UNION ALL SELECT i, i, 1.0, (i % 3)::float8, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END FROM generate_series(1, 240) i
-UNION ALL SELECT 241, 0, 2.0, 2.0, 'a';
+UNION ALL SELECT 241, 0, 0.0, 1.0, 'a'
+UNION ALL SELECT 242, 0, 2.0, 2.0, 'a';
 CREATE TEMP TABLE fmpop AS
 SELECT svy_population(v, l, t) AS p FROM (VALUES ('l', 'a', 130.0), ('l', 'b', 125.0)) m(v, l, t);
 SELECT (SELECT (svy_mean(y, svy_calibrate(svy_design(w, psu => ps), (SELECT p FROM fmpop), ARRAY[l], method => 'rake'))).df

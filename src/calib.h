@@ -82,14 +82,15 @@ svy_calib_row_cell(const SvyCalibBlock *b)
  * hashes a row as it builds it and prefetches the set of the cache its call
  * site's aggregate read last (SvyCallSite.rowcache: a hint).
  */
-#define SVY_ROWCACHE_SLOT 16
+#define SVY_ROWCACHE_SLOT 8
 
+/* Odd, so that an empty slot (tag 0) matches no row; the set comes from the top bits. */
 static inline uint32
 svy_calib_row_hash(const uint64 stratum[2], const uint64 psu[2], uint64 code)
 {
 	return svy_hash_mix(stratum[0] ^ (psu[0] * UINT64CONST(0xC2B2AE3D27D4EB4F)),
 						stratum[1] ^ (psu[1] * UINT64CONST(0x165667B19E3779F9)) ^
-						(code * UINT64CONST(0x9E3779B97F4A7C15)));
+						(code * UINT64CONST(0x9E3779B97F4A7C15))) | 1;
 }
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -173,14 +173,17 @@ typedef struct SvyCalibAccum
 
 	/*
 	 * The common row's cache (row_fast; NULL until a row of that shape):
-	 * (stratum, PSU, cell code) -> its base PSU entry, cell index and sums,
-	 * in one probe instead of the three above.
+	 * (stratum, PSU, cell code) -> its cell index, sums and what the base
+	 * keeps of its PSU, in one probe instead of the three above.
 	 */
 	bool		rowcache_ok;	/* the state's rows are of row_fast's shape */
 	struct RowSlot *rowcache;	/* cache-line aligned in rowcache_mem */
 	void	   *rowcache_mem;
 	uint32		rowcache_mask;
 	int			rowcache_shift;	/* 32 - log2(slots) */
+	struct RowTail *rowtail;	/* per arena entry, filled with its slot (rowtail_cap entries) */
+	void	   *rowtail_mem;
+	int64		rowtail_cap;
 } SvyCalibAccum;
 
 typedef struct CellSlot
@@ -198,13 +201,29 @@ typedef struct EntrySlot
 
 typedef struct RowSlot
 {
-	uint32		tag;			/* the key's svy_calib_row_hash: slots of other keys rarely match it */
-	int32		cell;			/* cell index + 1 (its code is the key's); 0: empty */
-	int32		off;			/* entry in the arena, which keeps the PSU entry (entry_pe) */
-	uint32		gen;			/* psu_gen when the slot was filled */
+	uint32		tag;			/* the key's svy_calib_row_hash (odd; 0: empty): other keys rarely match */
+	int32		off;			/* entry in the arena and in rowtail */
 } RowSlot;
 
-/* 16 bytes: a set of 4 in one cache line; at most 2^18 slots (more entries miss into the general path) */
+/*
+ * The rest of a rowcache entry's key and what the base state keeps of its
+ * PSU, so that a row reads neither the base's PSU table (scattered lines)
+ * nor its stratum's beyond one line of the small strata array.  Values,
+ * not pointers: valid however the base's tables move.
+ */
+typedef struct RowTail
+{
+	uint64		psu[2];			/* the PSU's identity */
+	int32		stratum;		/* its stratum's index into the base's strata */
+	int32		psu_slot;		/* its slot in the base (SvyPsuEntry.slot) */
+	int32		cell;			/* cell index + 1 (its code is the key's) */
+	uint32		marks;			/* ROWTAIL_IN_DF, ROWTAIL_IN_DOM: flags the PSU entry has */
+} RowTail;
+
+#define ROWTAIL_IN_DF	1
+#define ROWTAIL_IN_DOM	2
+
+/* 8 bytes: a set of 4 in half a cache line; at most 2^18 slots (more entries miss into the general path) */
 #define ROWCACHE_MAX_SLOTS (1 << 18)
 
 /*
@@ -708,25 +727,12 @@ row_scores(SvyCalibAccum *c, bool e, double y, double x, double *a, double *bx)
 }
 
 /*
- * The PSU entry of a rowcache slot's arena entry: in the entry's padding
- * after its width sums (width is odd, the stride whole cache lines), never
- * serialized or merged.
- */
-static inline SvyPsuEntry **
-entry_pe(const SvyCalibAccum *c, int32 off)
-{
-	return (SvyPsuEntry **) (c->arena + (int64) off * c->stride + c->width);
-}
-
-/*
- * The rowcache: (stratum, PSU, cell code) -> the row's base PSU entry, cell
- * index and sums; sets of 4 slots (one cache line), the most recent first,
+ * The rowcache: (stratum, PSU, cell code) -> the row's cell index, sums
+ * and base PSU; sets of 4 slots (half a cache line), the most recent first,
  * spread by the top bits of a mix of the key, which the slot keeps as its
- * tag.  The key is checked in full through the slot's cell (its code) and
- * the PSU entry that its arena entry keeps after its sums (entry_pe); the
- * pointer is valid while the base state's psu_gen is the slot's (simplehash
- * moves entries when it inserts), so a slot is read only then.  Here: the
- * set of a row's hash h.
+ * tag.  The key is checked in full through the entry's tail: its cell (the
+ * code), its PSU and its stratum's identity.  Here: the set of a row's hash
+ * h.
  */
 static inline RowSlot *
 rowcache_set(const SvyCalibAccum *c, uint32 h)
@@ -754,9 +760,11 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 {
 	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 	RowSlot		row;
+	RowTail    *tail;
+	SvyPsuEntry *pe;
 
-	StaticAssertStmt(sizeof(RowSlot) == SVY_ROWCACHE_SLOT, "a set of 4 slots is one cache line");
-	Assert(c->stride > c->width);
+	StaticAssertStmt(sizeof(RowSlot) == SVY_ROWCACHE_SLOT, "a set of 4 slots is half a cache line");
+	StaticAssertStmt(sizeof(RowTail) == 32, "two tails a cache line");
 	if (c->rowcache == NULL ||
 		((uint64) c->used * 4 > (uint64) c->rowcache_mask + 1 && c->rowcache_mask + 1 < ROWCACHE_MAX_SLOTS))
 	{
@@ -771,17 +779,48 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 		c->rowcache_shift = 32 - pg_leftmost_one_pos32(n);
 		/* each set's least recent first, so that its most recent stays in front */
 		for (int64 i = (int64) nold - 1; i >= 0; i--)
-			if (old[i].cell != 0 && old[i].gen == s->psu_gen)
+			if (old[i].tag != 0)
 				rowcache_put(c, &old[i]);
 		if (old_mem)
 			pfree(old_mem);
 	}
+	if (c->rowtail_cap < c->cap)
+	{
+		void	   *mem = MemoryContextAllocHuge(s->cxt, sizeof(RowTail) * c->cap + PG_CACHE_LINE_SIZE);
+		RowTail    *tails = (RowTail *) CACHELINEALIGN(mem);
+
+		memset(tails, 0, sizeof(RowTail) * c->cap);
+		if (c->rowtail_mem)
+		{
+			memcpy(tails, c->rowtail, sizeof(RowTail) * c->rowtail_cap);
+			pfree(c->rowtail_mem);
+		}
+		c->rowtail_mem = mem;
+		c->rowtail = tails;
+		c->rowtail_cap = c->cap;
+	}
 	row.tag = svy_calib_row_hash(d->stratum, d->psu, code);
-	row.cell = ci + 1;
 	row.off = (u - c->arena) / c->stride;
-	row.gen = s->psu_gen;
-	*entry_pe(c, row.off) = svy_accum_psu_find(s, &pk);
+	pe = svy_accum_psu_find(s, &pk);
+	tail = &c->rowtail[row.off];
+	tail->psu[0] = d->psu[0];
+	tail->psu[1] = d->psu[1];
+	tail->stratum = pe->stratum;
+	tail->psu_slot = pe->slot;
+	tail->cell = ci + 1;
+	tail->marks = (pe->in_df ? ROWTAIL_IN_DF : 0) | (pe->in_dom ? ROWTAIL_IN_DOM : 0);
 	rowcache_put(c, &row);
+}
+
+/* A rowcache row whose PSU entry lacks one of its flags: svy_accum_psu_row, and the tail keeps them. */
+static pg_noinline void
+rowtail_mark(SvyAccum *s, RowTail *tail, const SvyDesign *d, bool in_domain, bool counts)
+{
+	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
+	SvyPsuEntry *pe = svy_accum_psu_find(s, &pk);
+
+	svy_accum_psu_row(s, pe, in_domain, counts);
+	tail->marks = (pe->in_df ? ROWTAIL_IN_DF : 0) | (pe->in_dom ? ROWTAIL_IN_DOM : 0);
 }
 
 /*
@@ -803,7 +842,9 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	SvyCallSite *site = svy_live_sites;	/* the row's: svy_callsite_calib_gen put it first */
 	uint32		h = site->row_hash;
 	RowSlot    *slot = rowcache_set(c, h);
-	SvyPsuEntry *pe;
+	RowTail    *tail;
+	const SvyStratumInfo *st;
+	uint32		marks = (counts ? ROWTAIL_IN_DF : 0) | (in_domain ? ROWTAIL_IN_DOM : 0);
 	double		a,
 				bx;
 	double	   *u;
@@ -826,20 +867,26 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 		if (match == 0)
 			return false;
 		i = pg_rightmost_one_pos32(match);
-		if (slot[i].gen == s->psu_gen && slot[i].cell != 0 && c->cellcode[slot[i].cell - 1] == code &&
-			svy_psu_is_row(pe = *entry_pe(c, slot[i].off), d))
+		tail = &c->rowtail[slot[i].off];
+		st = &s->strata[tail->stratum];
+		if (c->cellcode[tail->cell - 1] == code && tail->psu[0] == d->psu[0] && tail->psu[1] == d->psu[1] &&
+			st->id[0] == d->stratum[0] && st->id[1] == d->stratum[1])
 			break;
 	}
 	slot += i;
 	if (in_domain && unlikely(!svy_outcomes_finite(y, x)))
 		return false;
-	if (unlikely(s->strata[pe->stratum].fpc != d->fpc))
+	if (unlikely(st->fpc != d->fpc))
 		return false;
 
 	s->dom.nrow += in_domain;
 	if (counts)
 		s->dom.n += 1;
-	svy_accum_psu_row(s, pe, in_domain, counts);
+	/* svy_accum_psu_row: the PSU entry itself only while it lacks one of the row's flags */
+	s->last_stratum = tail->stratum;
+	s->last_psu = tail->psu_slot;
+	if (unlikely((tail->marks & marks) != marks))
+		rowtail_mark(s, tail, d, in_domain, counts);
 	row_scores(c, in_domain, y, x, &a, &bx);
 	u = c->arena + (int64) slot->off * c->stride;
 	/* the common numbers of numeric auxiliaries, 0 (poststratify, rake) and 1, as constants: no loops */
@@ -847,15 +894,15 @@ row_fast(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, const SvyCalibBlock 
 	{
 		case 0:
 			add_u(u, w, in_domain, a, bx, NULL, 0);
-			add_cell(c, slot->cell - 1, w, a, bx, NULL, 0);
+			add_cell(c, tail->cell - 1, w, a, bx, NULL, 0);
 			break;
 		case 1:
 			add_u(u, w, in_domain, a, bx, svy_calib_x(b), 1);
-			add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), 1);
+			add_cell(c, tail->cell - 1, w, a, bx, svy_calib_x(b), 1);
 			break;
 		default:
 			add_u(u, w, in_domain, a, bx, svy_calib_x(b), c->k);
-			add_cell(c, slot->cell - 1, w, a, bx, svy_calib_x(b), c->k);
+			add_cell(c, tail->cell - 1, w, a, bx, svy_calib_x(b), c->k);
 			break;
 	}
 	return true;
