@@ -248,15 +248,6 @@ svy_population_parse(struct varlena *v)
 	return p;
 }
 
-int
-svy_pop_level_search(const SvyPopVar *var, const char *level, int len)
-{
-	for (int l = 0; l < var->nlevels; l++)
-		if (var->level_len[l] == len && memcmp(var->levels[l], level, len) == 0)
-			return l;
-	return -1;
-}
-
 /* ---------- building a population one (variable, level, total) at a time ---------- */
 
 typedef struct PopBuilder
@@ -299,7 +290,7 @@ builder_add(PopBuilder *b, const char *name, const char *level, double total)
 		var->levels = NULL;
 		var->totals = NULL;
 		var->level_len = NULL;
-		var->level_slot = NULL;		/* no index: svy_pop_level_index searches */
+		var->level_slot = NULL;		/* parsed values only have an index (level_index_build) */
 		var->level_mask = 0;
 		var->nlevels = level ? 0 : SVY_POP_NUMERIC;
 		if (!level)

@@ -72,8 +72,6 @@ svy_population_hash(struct varlena *v)
 /* The binary (send/receive) format, portable; receive validates all. */
 extern void svy_population_send_buf(struct varlena *v, StringInfo buf);
 extern struct varlena *svy_population_recv_buf(StringInfo buf);
-/* svy_pop_level_index of a variable without an index: a linear search */
-extern int	svy_pop_level_search(const SvyPopVar *var, const char *level, int len);
 
 /* A level's slot: svy_words_hash of its words (svy_load_words3). */
 static inline uint32
@@ -101,8 +99,7 @@ svy_pop_level_index(SvyPopVar *var, const char *level, int len)
 {
 	uint64		w[3];
 
-	if (var->level_slot == NULL)
-		return svy_pop_level_search(var, level, len);
+	Assert(var->level_slot != NULL);
 	svy_load_words3(level, len, w);
 	if (svy_pop_slot_is(var, &var->level_slot[var->level_last], w, level, len))
 		return var->level_slot[var->level_last].level1 - 1;
