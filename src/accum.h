@@ -280,7 +280,8 @@ svy_psu_is_row(const SvyPsuEntry *e, const SvyDesign *d)
  * A row of PSU e, in the domain or not (counts: with a non-zero weight),
  * as the base state keeps it: its PSU and stratum the last ones found (the
  * domain aggregates and the calibrated domains read them), the PSU's domain
- * flags.  accum.c's rows and the calibrated rows of calib_accum.c row_fast.
+ * flags.  accum.c's rows; calib_accum.c's rowcache rows do the same from
+ * what they keep of the PSU, calling this while the entry lacks a flag.
  */
 static inline void
 svy_accum_psu_row(SvyAccum *s, SvyPsuEntry *e, bool in_domain, bool counts)
