@@ -750,6 +750,21 @@ rowcache_put(SvyCalibAccum *c, const RowSlot *from)
 	slot[0] = *from;
 }
 
+/* The base's PSU entry of a row, and the flags of it that a rowcache tail keeps */
+static SvyPsuEntry *
+row_psu_entry(SvyAccum *s, const SvyDesign *d)
+{
+	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
+
+	return svy_accum_psu_find(s, &pk);
+}
+
+static inline uint32
+psu_marks(const SvyPsuEntry *pe)
+{
+	return (pe->in_df ? ROWTAIL_IN_DF : 0) | (pe->in_dom ? ROWTAIL_IN_DOM : 0);
+}
+
 /*
  * After the general path took a row of row_fast's shape: its rowcache
  * slot.  The cache grows (keeping its valid slots) to 4 slots an entry, up
@@ -758,7 +773,6 @@ rowcache_put(SvyCalibAccum *c, const RowSlot *from)
 static pg_noinline void
 rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, int ci, const double *u)
 {
-	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
 	RowSlot		row;
 	RowTail    *tail;
 	SvyPsuEntry *pe;
@@ -801,14 +815,14 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 	}
 	row.tag = svy_calib_row_hash(d->stratum, d->psu, code);
 	row.off = (u - c->arena) / c->stride;
-	pe = svy_accum_psu_find(s, &pk);
+	pe = row_psu_entry(s, d);
 	tail = &c->rowtail[row.off];
 	tail->psu[0] = d->psu[0];
 	tail->psu[1] = d->psu[1];
 	tail->stratum = pe->stratum;
 	tail->psu_slot = pe->slot;
 	tail->cell = ci + 1;
-	tail->marks = (pe->in_df ? ROWTAIL_IN_DF : 0) | (pe->in_dom ? ROWTAIL_IN_DOM : 0);
+	tail->marks = psu_marks(pe);
 	rowcache_put(c, &row);
 }
 
@@ -816,11 +830,10 @@ rowcache_fill(SvyAccum *s, SvyCalibAccum *c, const SvyDesign *d, uint64 code, in
 static pg_noinline void
 rowtail_mark(SvyAccum *s, RowTail *tail, const SvyDesign *d, bool in_domain, bool counts)
 {
-	SvyPsuKey	pk = {{d->stratum[0], d->stratum[1], d->psu[0], d->psu[1]}};
-	SvyPsuEntry *pe = svy_accum_psu_find(s, &pk);
+	SvyPsuEntry *pe = row_psu_entry(s, d);
 
 	svy_accum_psu_row(s, pe, in_domain, counts);
-	tail->marks = (pe->in_df ? ROWTAIL_IN_DF : 0) | (pe->in_dom ? ROWTAIL_IN_DOM : 0);
+	tail->marks = psu_marks(pe);
 }
 
 /*
